@@ -1,0 +1,132 @@
+# codex in C. `./build.sh` prepares a fresh machine and runs `make`; after that `make`
+# alone rebuilds incrementally. Targets:
+#   all (default)  ./codex: static musl binary, -Os, stripped
+#   test           everything built, then every test suite; ends with "N passed, N failed"
+#   check          unit + integration tests built with ASan+UBSan (glibc gcc); leaks fail
+#   fuzz           fuzz targets (clang, libFuzzer); FUZZ_SECONDS per target
+#   bench          benchmarks in tests/bench/ (never pass/fail)
+#   release        dist/codex-x86_64-unknown-linux-musl.tar.gz + dist/SHA256SUMS
+#   clean          removes build/ (vendor/cache/ with the fetched sources is kept)
+
+VERSION := 0.1.0
+
+MUSL_TARGET := x86_64-linux-musl
+HOST_TARGET := x86_64-linux-gnu
+B := build/$(MUSL_TARGET)
+A := build/asan
+DEPS := $(B)/deps
+ADEPS := build/$(HOST_TARGET)/deps
+
+CC := musl-gcc
+HOSTCC := gcc
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -DCODEX_VERSION='"$(VERSION)"' -Isrc -I. $(WARN)
+CFLAGS := $(BASEFLAGS) -Os -g -ffunction-sections -fdata-sections -I$(DEPS)/include
+LDFLAGS := -static -Wl,--gc-sections
+LIBS := -L$(DEPS)/lib -lcurl -lbearssl -lcjson -lpthread
+
+ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ACFLAGS := $(BASEFLAGS) -O1 -g $(ASAN) -I$(ADEPS)/include
+ALIBS := -L$(ADEPS)/lib -lcurl -lbearssl -lcjson -lpthread
+
+# Every .c under src/ and sandbox/ is part of the binary, except other platforms' code.
+SRCS := $(shell find src sandbox -name '*.c' -not -path '*/windows/*' -not -path '*/macos/*' -not -name '*_win.c' | sort)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o) $(B)/obj/ca_embedded.o
+AOBJS := $(LIB_SRCS:%.c=$(A)/obj/%.o) $(A)/obj/ca_embedded.o
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOLS := $(TOOL_SRCS:tests/tools/%.c=build/tests/%)
+
+# Debian's bundle, embedded as the last-resort CA roots (see src/base/ca.c).
+CA_BUNDLE := /etc/ssl/certs/ca-certificates.crt
+
+.PHONY: all test check fuzz bench release clean deps tools
+.DELETE_ON_ERROR:
+
+all: codex
+
+deps: $(DEPS)/.built
+
+$(DEPS)/.built: vendor/deps.lock vendor/fetch.sh vendor/build-deps.sh
+	vendor/build-deps.sh $(MUSL_TARGET)
+
+$(ADEPS)/.built: vendor/deps.lock vendor/fetch.sh vendor/build-deps.sh
+	vendor/build-deps.sh $(HOST_TARGET)
+
+$(B)/obj/%.o: %.c $(DEPS)/.built
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(A)/obj/%.o: %.c $(ADEPS)/.built
+	@mkdir -p $(@D)
+	$(HOSTCC) $(ACFLAGS) -MMD -MP -c $< -o $@
+
+build/gen/ca-bundle.pem: $(CA_BUNDLE)
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(B)/obj/ca_embedded.o: src/base/ca_embedded.S build/gen/ca-bundle.pem
+	@mkdir -p $(@D)
+	$(CC) -c -DCA_BUNDLE_FILE='"build/gen/ca-bundle.pem"' $< -o $@
+
+$(A)/obj/ca_embedded.o: src/base/ca_embedded.S build/gen/ca-bundle.pem
+	@mkdir -p $(@D)
+	$(HOSTCC) -c -DCA_BUNDLE_FILE='"build/gen/ca-bundle.pem"' $< -o $@
+
+$(B)/libcodex.a: $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(A)/libcodex.a: $(AOBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+codex: $(B)/obj/src/main.o $(B)/libcodex.a
+	$(CC) $(LDFLAGS) -s -o $@ $< $(B)/libcodex.a $(LIBS)
+
+# The unit-test runner: every tests/unit/*.c linked against the library. The failing
+# allocator (tests/unit/failalloc.c) takes over malloc and friends through --wrap.
+WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+build/tests/unit: $(UNIT_SRCS) tests/unit/test.h $(B)/libcodex.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $(WRAP) -o $@ $(UNIT_SRCS) $(B)/libcodex.a $(LIBS)
+
+$(A)/unit: $(UNIT_SRCS) tests/unit/test.h $(A)/libcodex.a
+	$(HOSTCC) $(ACFLAGS) -Itests/unit $(WRAP) -o $@ $(UNIT_SRCS) $(A)/libcodex.a $(ALIBS)
+
+$(A)/codex: $(A)/obj/src/main.o $(A)/libcodex.a
+	$(HOSTCC) $(ACFLAGS) -o $@ $< $(A)/libcodex.a $(ALIBS)
+
+# Test tools (tests/tools/*.c): small static programs the suites drive, e.g.
+# build/tests/toml-decode. Each may use the library.
+build/tests/%: tests/tools/%.c $(B)/libcodex.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcodex.a $(LIBS)
+
+tools: $(TOOLS)
+
+test: codex build/tests/unit $(TOOLS)
+	@tests/install-deps.sh
+	@tests/run.sh
+
+check: $(A)/codex $(A)/unit $(TOOLS) codex
+	@tests/install-deps.sh
+	@CODEX_CHECK=1 CODEX_BIN=$(CURDIR)/$(A)/codex UNIT_BIN=$(CURDIR)/$(A)/unit tests/run.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: codex
+	tests/bench/run.sh
+
+release: codex
+	release/make-release.sh $(VERSION)
+
+clean:
+	rm -rf build dist codex
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,25 @@
+/* Every cap on input-fed sizes, in one place. Each says why it has its value. */
+#ifndef CODEX_BASE_LIMITS_H
+#define CODEX_BASE_LIMITS_H
+
+/* config.toml: real configs are a few KiB; 16 MiB leaves room for generated files
+ * while keeping a hostile file from exhausting memory. */
+#define LIMIT_CONFIG_FILE_BYTES (16u * 1024 * 1024)
+/* Nesting of TOML arrays / inline tables: deeper than any sane config, far below
+ * anything that could exhaust a stack. */
+#define LIMIT_TOML_DEPTH 128
+
+/* apply_patch input: patches come from a model and from stdin; 256 MiB covers a
+ * rewrite of a very large tree and still bounds memory. */
+#define LIMIT_PATCH_BYTES (256u * 1024 * 1024)
+/* A single file read for patching or config: 1 GiB stops a device file or a huge
+ * log from being slurped whole. */
+#define LIMIT_FILE_READ_BYTES (1024u * 1024 * 1024)
+
+/* Sandbox policy JSON on the launcher's command line. */
+#define LIMIT_POLICY_JSON_BYTES (1024u * 1024)
+
+/* HTTP client: a response body kept in memory (not streamed). */
+#define LIMIT_HTTP_BODY_BYTES (64u * 1024 * 1024)
+
+#endif

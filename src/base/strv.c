@@ -1,0 +1,103 @@
+#include "base/strv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int strv_take(struct strv *sv, char *s)
+{
+	if (!s)
+		return -1;
+	if (sv->n + 2 > sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 8;
+		char **v = realloc(sv->v, cap * sizeof *v);
+		if (!v) {
+			free(s);
+			return -1;
+		}
+		sv->v = v;
+		sv->cap = cap;
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+	return 0;
+}
+
+int strv_push(struct strv *sv, const char *s)
+{
+	return strv_take(sv, strdup(s));
+}
+
+int strv_pushf(struct strv *sv, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	return strv_take(sv, s);
+}
+
+long strv_find(const struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return (long)i;
+	return -1;
+}
+
+void strv_free(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = 0;
+	sv->cap = 0;
+}
+
+static long env_index(const struct strv *env, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; i < env->n; i++)
+		if (strncmp(env->v[i], key, kl) == 0 && env->v[i][kl] == '=')
+			return (long)i;
+	return -1;
+}
+
+const char *strv_getenv(const struct strv *env, const char *key)
+{
+	long i = env_index(env, key);
+	return i < 0 ? NULL : env->v[i] + strlen(key) + 1;
+}
+
+int strv_setenv(struct strv *env, const char *key, const char *value)
+{
+	long i = env_index(env, key);
+	char *s;
+
+	if (asprintf(&s, "%s=%s", key, value) < 0)
+		return -1;
+	if (i < 0)
+		return strv_take(env, s);
+	free(env->v[i]);
+	env->v[i] = s;
+	return 0;
+}
+
+void strv_unsetenv(struct strv *env, const char *key)
+{
+	long i;
+
+	while ((i = env_index(env, key)) >= 0) {
+		free(env->v[i]);
+		memmove(&env->v[i], &env->v[i + 1], (env->n - (size_t)i) * sizeof *env->v);
+		env->n--;
+	}
+}

@@ -1,0 +1,36 @@
+/* The command-line front end: global options, the subcommand table's shape, and the
+ * entry point of every subcommand. Only src/main.c and src/cli/ include this. */
+#ifndef CODEX_CLI_CLI_H
+#define CODEX_CLI_CLI_H
+
+#include "base/strv.h"
+
+/* What the global options collected before the subcommand; subcommands add their own
+ * -c / -p occurrences to the same lists (later ones win). */
+struct cli_ctx {
+	const char *prog;        /* "codex", for messages */
+	struct strv overrides;   /* -c key=value, in command-line order */
+	const char *profile;     /* -p/--profile, or NULL */
+};
+
+struct cli_command {
+	const char *name;
+	const char *alias;       /* or NULL */
+	int (*main)(struct cli_ctx *ctx, int argc, char **argv); /* argv[0] = the name */
+	const char *summary;     /* one line for --help */
+};
+
+/* The codex CLI: global options, then the subcommand from `commands` (a table ended
+ * by an entry whose name is NULL). */
+int cli_main(int argc, char **argv, const struct cli_command *commands);
+
+/* Prints "<prog>: error: <fmt...>" and a hint to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *prog, const char *fmt, ...) ERR_PRINTF(2, 3);
+
+/* Shared by subcommands: if argv[*i] is -c/--config or -p/--profile (with its value
+ * attached or in the next argument), records it in ctx, advances *i past it and
+ * returns 1; returns 0 when argv[*i] is something else, and -1 (after printing a usage
+ * error) when the value is missing. */
+int cli_take_config_option(struct cli_ctx *ctx, int argc, char **argv, int *i);
+
+#endif

@@ -1,0 +1,156 @@
+/* Typed configuration: $CODEX_HOME/config.toml (default ~/.codex/config.toml), the
+ * selected profile, -c overrides, then CLI flags, in that order of increasing
+ * precedence (explicit CLI flag > -c > profile > config.toml > built-in default).
+ *
+ * This header is the contract the other modules (sandbox, proxy, agent) read their
+ * settings through. Fields may be added; existing ones are not renamed. */
+#ifndef CODEX_CONFIG_CONFIG_H
+#define CODEX_CONFIG_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/strv.h"
+
+enum sandbox_mode {
+	SANDBOX_MODE_READ_ONLY,
+	SANDBOX_MODE_WORKSPACE_WRITE,
+	SANDBOX_MODE_DANGER_FULL_ACCESS
+};
+
+enum approval_policy {
+	APPROVAL_UNTRUSTED,
+	APPROVAL_ON_FAILURE,
+	APPROVAL_ON_REQUEST,
+	APPROVAL_NEVER
+};
+
+enum network_mode {
+	NETWORK_MODE_FULL,
+	NETWORK_MODE_LIMITED
+};
+
+/* A string-to-string map (query_params, http_headers, env_http_headers, set, env).
+ * keys.v[i] maps to values.v[i]. */
+struct config_map {
+	struct strv keys;
+	struct strv values;
+};
+
+struct config_model_provider {
+	char *id;               /* the table name: model_providers.<id> */
+	char *name;
+	char *base_url;
+	char *env_key;
+	char *env_key_instructions;
+	char *wire_api;         /* "responses" | "chat" */
+	struct config_map query_params;
+	struct config_map http_headers;
+	struct config_map env_http_headers;
+	int64_t request_max_retries;    /* default 4 */
+	int64_t stream_max_retries;     /* default 5 */
+	int64_t stream_idle_timeout_ms; /* default 300000 */
+	bool requires_openai_auth;
+};
+
+struct config_sandbox_workspace_write {
+	struct strv writable_roots;
+	bool network_access;
+	bool exclude_tmpdir_env_var;
+	bool exclude_slash_tmp;
+};
+
+struct config_shell_environment_policy {
+	char *inherit;          /* "all" (default) | "core" | "none" */
+	bool ignore_default_excludes;
+	struct strv exclude;
+	struct strv include_only;
+	struct config_map set;
+};
+
+/* [network]: the March 2026 flat form; `domains = {pattern = "allow"|"deny"}` is folded
+ * into the two lists (deny wins when a pattern appears in both). */
+struct config_network {
+	bool enabled;                   /* default false */
+	char *proxy_url;                /* default "http://127.0.0.1:3128" */
+	char *socks_url;                /* default "http://127.0.0.1:8081" */
+	bool enable_socks5;             /* default true */
+	bool enable_socks5_udp;         /* default true */
+	enum network_mode mode;         /* default full */
+	struct strv allowed_domains;
+	struct strv denied_domains;
+	bool allow_local_binding;       /* default false */
+	struct strv allow_unix_sockets;
+	bool allow_upstream_proxy;      /* default true */
+	bool dangerously_allow_non_loopback_proxy; /* default false */
+	char *admin_url;                /* default "http://127.0.0.1:8080" */
+};
+
+struct config_mcp_server {
+	char *name;
+	char *command;
+	struct strv args;
+	struct config_map env;
+	char *url;
+	bool enabled;
+};
+
+struct config_history {
+	char *persistence;      /* "save-all" (default) | "none" */
+	int64_t max_bytes;      /* 0 = unlimited */
+};
+
+struct config {
+	char *codex_home;       /* absolute */
+	char *config_path;      /* $CODEX_HOME/config.toml (it may not exist) */
+	char *profile;          /* the selected profile, or NULL */
+
+	char *model;
+	char *model_provider;   /* default "openai" */
+	struct config_model_provider *providers; /* built-in "openai" first, then config */
+	size_t n_providers;
+	char *model_reasoning_effort;  /* NULL = model default */
+	char *model_reasoning_summary; /* default "auto" */
+	enum approval_policy approval_policy; /* default on-request */
+	enum sandbox_mode sandbox_mode;       /* default read-only */
+	struct config_sandbox_workspace_write sandbox_workspace_write;
+	struct config_shell_environment_policy shell_environment_policy;
+	struct config_network network;
+	char *windows_sandbox;  /* [windows] sandbox = "elevated" | "unelevated" | ...; or NULL */
+	struct config_history history;
+	struct strv notify;     /* argv; empty = none */
+	int64_t project_doc_max_bytes; /* default 32768 */
+	struct config_mcp_server *mcp_servers;
+	size_t n_mcp_servers;
+	struct config_map features;    /* feature name -> "true"/"false" */
+};
+
+struct config_load_opts {
+	const char *codex_home;        /* NULL: $CODEX_HOME, else ~/.codex */
+	const struct strv *overrides;  /* -c key=value strings, in order; may be NULL */
+	const char *profile;           /* -p/--profile, or NULL */
+};
+
+/* Loads and validates everything; nothing is half-applied: on error *out is untouched
+ * and e says "<file>:<line>:<col>: <message>" (or names the -c override / key).
+ * A missing config.toml is not an error. The caller frees *out with config_free. */
+int config_load(const struct config_load_opts *opts, struct config **out, struct err *e);
+void config_free(struct config *cfg);
+
+/* Records that a CLI flag set `key` (a dotted path such as "sandbox_mode"), so that
+ * `codex debug config` shows "flag" as its origin. The flag's value must already be
+ * stored in the typed field by the caller. */
+int config_note_flag(struct config *cfg, const char *key, struct err *e);
+
+/* The provider selected by model_provider (borrowed, lives as long as cfg), or NULL. */
+const struct config_model_provider *config_provider(const struct config *cfg);
+
+const char *sandbox_mode_str(enum sandbox_mode m);
+const char *approval_policy_str(enum approval_policy p);
+const char *network_mode_str(enum network_mode m);
+/* 0 and *out set when s names a mode ("read-only", ...), else -1. */
+int sandbox_mode_parse(const char *s, enum sandbox_mode *out);
+int network_mode_parse(const char *s, enum network_mode *out);
+
+#endif

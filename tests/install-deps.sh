@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs what the test suites drive as real clients and servers (curl, git, openssl,
+# python3 for local test servers, iproute2, ...). Quiet when everything is present.
+set -eu
+need=
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+for p in curl git openssl python3 iproute2 procps util-linux ca-certificates file xz-utils; do
+	have "$p" || need="$need $p"
+done
+[ -z "$need" ] && exit 0
+echo "tests: installing$need"
+if [ "$(id -u)" = 0 ]; then
+	sudo=
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	sudo=sudo
+else
+	echo "tests: error: missing packages:$need (not root and no sudo; install them and retry)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get install -y -qq --no-install-recommends $need >/dev/null 2>&1 || {
+	$sudo apt-get update -qq >/dev/null 2>&1
+	$sudo apt-get install -y -qq --no-install-recommends $need >/dev/null
+}

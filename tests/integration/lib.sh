@@ -1,0 +1,90 @@
+# Shared by the integration suites. A suite defines functions named test_* and ends with
+# `run_tests`; each test runs in its own subshell with `set -e`, in a fresh temporary
+# directory ($T), and its output is shown only when it fails.
+set -u
+CODEX_TOP=${CODEX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+CODEX=${CODEX_BIN:-$CODEX_TOP/codex}
+TOOLS=$CODEX_TOP/build/tests
+CONFORMANCE=$CODEX_TOP/../shared/conformance
+
+fail() { echo "FAIL: $*" >&2; return 1; }
+
+# expect_eq ACTUAL EXPECTED [WHAT]
+expect_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: expected [$2], got [$1]"
+}
+
+# expect_contains HAYSTACK NEEDLE [WHAT]
+expect_contains() {
+	case "$1" in
+	*"$2"*) ;;
+	*) fail "${3:-output}: [$1] does not contain [$2]" ;;
+	esac
+}
+
+expect_not_contains() {
+	case "$1" in
+	*"$2"*) fail "${3:-output}: [$1] contains [$2]" ;;
+	esac
+}
+
+# expect_status CODE CMD...: runs CMD, fails unless it exits with CODE. Output goes to
+# $T/out and $T/err for further checks.
+expect_status() {
+	local want=$1 rc=0
+	shift
+	"$@" > "$T/out" 2> "$T/err" || rc=$?
+	[ "$rc" -eq "$want" ] || {
+		echo "--- stdout:"; head -c 2000 "$T/out"; echo "--- stderr:"; head -c 2000 "$T/err"
+		fail "$* exited with $rc, expected $want"
+	}
+}
+
+# A free TCP port on 127.0.0.1 (the kernel picks it; a race with another process is
+# possible but harmless for tests, which fail loudly).
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_for_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
+wait_for_port() {
+	local i
+	for i in $(seq 1 $(( ${2:-10} * 20 ))); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	fail "nothing listens on 127.0.0.1:$1"
+}
+
+# Background processes a test starts are killed when it ends.
+bg_pids=()
+start_bg() {
+	"$@" &
+	bg_pids+=($!)
+}
+cleanup_bg() {
+	local p
+	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	bg_pids=()
+}
+
+run_tests() {
+	local suite=${BASH_SOURCE[1]} t rc out only=${TEST_FILTER:-}
+	local base
+	base=$(basename "$suite" .sh)
+	for t in $(grep -o '^test_[A-Za-z0-9_]*()' "$suite" | tr -d '()'); do
+		[ -n "$only" ] && [[ "$t" != *"$only"* ]] && continue
+		T=$(mktemp -d "${TMPDIR:-/tmp}/codex-it-XXXXXX")
+		out=$( (set -e; trap cleanup_bg EXIT; cd "$T"; "$t") 2>&1 )
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			echo "ok - $base: ${t#test_}"
+		else
+			echo "not ok - $base: ${t#test_}"
+			printf '%s\n' "$out" | tail -n 30 | sed 's/^/#   /'
+		fi
+		chmod -R u+rwX "$T" 2>/dev/null
+		rm -rf "$T"
+	done
+}
