@@ -43,7 +43,7 @@ TOOLS := $(TOOL_SRCS:tests/tools/%.c=build/tests/%)
 # Debian's bundle, embedded as the last-resort CA roots (see src/base/ca.c).
 CA_BUNDLE := /etc/ssl/certs/ca-certificates.crt
 
-.PHONY: all test check fuzz bench release clean deps tools
+.PHONY: all test check fuzz fuzz-build bench release clean deps tools
 .DELETE_ON_ERROR:
 
 all: codex
@@ -116,9 +116,36 @@ check: $(A)/codex $(A)/unit $(TOOLS) codex
 	@tests/install-deps.sh
 	@CODEX_CHECK=1 CODEX_BIN=$(CURDIR)/$(A)/codex UNIT_BIN=$(CURDIR)/$(A)/unit tests/run.sh
 
+# Fuzz targets: tests/fuzz/fuzz_<name>.c, each defining LLVMFuzzerTestOneInput, linked
+# against the library built with clang's libFuzzer + ASan + UBSan (glibc).
+F := build/fuzz
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS := $(FUZZ_SRCS:tests/fuzz/%.c=$(F)/%)
+FSAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FCFLAGS := $(BASEFLAGS) -O1 -g $(FSAN) -I$(ADEPS)/include -Wno-unused-command-line-argument
+FOBJS := $(LIB_SRCS:%.c=$(F)/obj/%.o) $(F)/obj/ca_embedded.o
+
+$(F)/obj/%.o: %.c $(ADEPS)/.built
+	@mkdir -p $(@D)
+	clang $(FCFLAGS) -MMD -MP -c $< -o $@
+
+$(F)/obj/ca_embedded.o: src/base/ca_embedded.S build/gen/ca-bundle.pem
+	@mkdir -p $(@D)
+	clang -c -DCA_BUNDLE_FILE='"build/gen/ca-bundle.pem"' $< -o $@
+
+$(F)/libcodex.a: $(FOBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(F)/fuzz_%: tests/fuzz/fuzz_%.c $(F)/libcodex.a
+	clang $(FCFLAGS) -fsanitize=fuzzer -o $@ $< $(F)/libcodex.a $(ALIBS)
+
 FUZZ_SECONDS ?= 60
-fuzz:
-	tests/fuzz/run.sh $(FUZZ_SECONDS)
+fuzz-build: $(FUZZERS)
+
+# make fuzz [FUZZ_SECONDS=600] [FUZZ=name]: runs each target (or one) for that long.
+fuzz: $(FUZZERS)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
 
 bench: codex
 	tests/bench/run.sh
