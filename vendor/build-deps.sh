@@ -25,6 +25,7 @@ command -v "$cc" >/dev/null 2>&1 || die "$cc is missing (run ./build.sh, which i
 
 key=$(cat "$here/deps.lock" "$0" | sha256sum | cut -d' ' -f1)
 if [ -f "$out/.built" ] && [ "$(cat "$out/.built")" = "$key" ]; then
+	touch "$out/.built" # up to date: tell make so, or it would rebuild everything after
 	exit 0
 fi
 
