@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sandbox/sandbox.h"
 
 struct role {
 	const char *argv0;
@@ -11,6 +12,7 @@ struct role {
 
 /* Roles chosen by basename(argv[0]). */
 static const struct role argv0_roles[] = {
+	{"codex-linux-sandbox", sandbox_launcher_main},
 	{NULL, NULL},
 };
 

@@ -18,6 +18,13 @@
 
 /* Sandbox policy JSON on the launcher's command line. */
 #define LIMIT_POLICY_JSON_BYTES (1024u * 1024)
+/* Writable roots in one sandbox policy: each becomes a bind mount and a Landlock
+ * rule; real configurations have a handful, 256 bounds the setup work. */
+#define LIMIT_SANDBOX_WRITABLE_ROOTS 256
+/* Entries listed in one directory when Landlock alone must protect a path inside a
+ * writable root (one rule per sibling, see sandbox/linux/landlock.c): a workspace
+ * root with more top-level entries than this is refused rather than half-covered. */
+#define LIMIT_SANDBOX_DIR_ENTRIES 8192
 
 /* HTTP client: a response body kept in memory (not streamed). */
 #define LIMIT_HTTP_BODY_BYTES (64u * 1024 * 1024)

@@ -1,0 +1,539 @@
+/* The `codex-linux-sandbox` role:
+ *
+ *   codex-linux-sandbox --sandbox-policy JSON [--sandbox-policy-cwd DIR]
+ *                       [--command-cwd DIR] [--status-fd N] [--print-plan]
+ *                       [--] COMMAND [ARGS...]
+ *
+ * --sandbox-policy      upstream's SandboxPolicy JSON (sandbox/sandbox.h)
+ * --sandbox-policy-cwd  the directory the policy is relative to (default: cwd)
+ * --command-cwd         where the command runs (default: the policy cwd)
+ * --status-fd N         a failure to set up or to exec is written to fd N as one
+ *                       record (status.c) instead of being printed; exit codes are
+ *                       the same either way
+ * --print-plan          print the mount/Landlock/seccomp plan and exit (debugging)
+ *
+ * Exit status: the command's (signal N: 128+N); 125 when the sandbox could not be set
+ * up (bad arguments or policy, a failed step); 127 command not found; 126 found but
+ * not executable. The environment is passed to the command unchanged. */
+#include "sandbox/linux/linux_sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/file.h"
+
+/* A placeholder for a missing protected `.codex` is an empty directory of exactly this
+ * mode: it tells a later run that a sandbox made it (and may remove it when empty). */
+#define PLACEHOLDER_MODE 0400
+/* Attempts at creating and locking the placeholder while other runs remove theirs. */
+#define PLACEHOLDER_TRIES 16
+
+struct launch {
+	const char *policy_json;
+	const char *policy_cwd;
+	const char *command_cwd;
+	char *policy_cwd_abs;     /* canonical forms of the two (owned) */
+	char *command_cwd_abs;
+	int status_fd;            /* -1: print errors ourselves */
+	bool print_plan;
+	char **argv;              /* the command */
+
+	struct sandbox_policy policy;
+	struct sandbox_roots roots;
+	struct lx_plan plan;
+	int abi;                  /* Landlock ABI, 0 = none */
+	bool pty;                 /* a terminal among stdin/stdout/stderr */
+	int status_pipe[2];       /* children -> launcher, O_CLOEXEC */
+	int alive_pipe[2];        /* launcher holds [1]; init sees POLLHUP when it dies */
+	int fd_sock[2];           /* init -> launcher: the pty master */
+	int placeholder_fd;       /* the placeholder, locked shared while we run, or -1 */
+	const char *placeholder;  /* its path (borrowed from roots) */
+};
+
+/* ---- reporting ---- */
+
+/* Reports a failure the way the caller asked, and returns the exit code. */
+static int report(const struct launch *l, enum lx_failure kind, int errnum, const char *msg)
+{
+	struct lx_status st;
+	struct sandbox_result r;
+
+	if (l->status_fd >= 0) {
+		lx_status_send(l->status_fd, kind, errnum, msg);
+	} else {
+		memset(&st, 0, sizeof st);
+		st.kind = kind;
+		st.errnum = errnum;
+		snprintf(st.msg, sizeof st.msg, "%s", msg);
+		memset(&r, 0, sizeof r);
+		lx_status_to_result(&st, l->argv && l->argv[0] ? l->argv[0] : "", &r);
+		err_print("codex", &r.detail);
+	}
+	if (kind == LX_FAIL_SETUP)
+		return EXIT_SANDBOX_SETUP;
+	return errnum == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+}
+
+/* In a forked child: tell the launcher and leave. */
+static void child_fail(const struct launch *l, enum lx_failure kind, int errnum,
+		       const char *msg)
+{
+	lx_status_send(l->status_pipe[1], kind, errnum, msg);
+	_exit(kind == LX_FAIL_SETUP ? EXIT_SANDBOX_SETUP
+				    : errnum == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+/* ---- arguments ---- */
+
+static int parse_args(struct launch *l, int argc, char **argv, struct err *e)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(a, "--print-plan") == 0) {
+			l->print_plan = true;
+			continue;
+		}
+		if (strcmp(a, "--sandbox-policy") == 0)
+			slot = &l->policy_json;
+		else if (strcmp(a, "--sandbox-policy-cwd") == 0)
+			slot = &l->policy_cwd;
+		else if (strcmp(a, "--command-cwd") == 0)
+			slot = &l->command_cwd;
+		else if (strcmp(a, "--status-fd") != 0) {
+			if (a[0] == '-')
+				return err_set(e, "unknown option '%s'", a);
+			break; /* the command starts here */
+		}
+		if (i + 1 >= argc)
+			return err_set(e, "%s needs a value", a);
+		if (slot) {
+			*slot = argv[++i];
+		} else {
+			char *end;
+			long fd = strtol(argv[++i], &end, 10);
+			if (*end || fd < 0 || fd > INT_MAX || fcntl((int)fd, F_GETFD) < 0)
+				return err_set(e, "--status-fd: '%s' is not an open descriptor",
+					       argv[i]);
+			l->status_fd = (int)fd;
+			/* The command must not inherit it. */
+			(void)fcntl(l->status_fd, F_SETFD, FD_CLOEXEC);
+		}
+	}
+	l->argv = argv + i;
+	if (!l->policy_json)
+		return err_set(e, "missing sandbox policy configuration (--sandbox-policy)");
+	if (!l->argv[0] && !l->print_plan)
+		return err_set(e, "No command specified to execute.");
+	return 0;
+}
+
+/* ---- the placeholder for a missing .codex ---- */
+
+static bool is_placeholder(const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) && (st->st_mode & 07777) == PLACEHOLDER_MODE;
+}
+
+/* Creates (or joins) the placeholder at path and holds a shared lock on it for the
+ * run. A placeholder whose identity changes under us (another run removed it between
+ * our open and our lock) is retried. If the directory cannot be created because its
+ * parent does not allow it, the command cannot create it either: nothing to do. */
+static int placeholder_take(struct launch *l, struct sandbox_protected *pr, struct err *e)
+{
+	for (int tries = 0; tries < PLACEHOLDER_TRIES; tries++) {
+		struct stat fst, lst;
+		int fd;
+
+		if (mkdir(pr->path, PLACEHOLDER_MODE) < 0 && errno != EEXIST) {
+			if (errno == EACCES || errno == EPERM || errno == EROFS)
+				return 0;
+			return err_sys(e, errno, "cannot create the placeholder %s", pr->path);
+		}
+		fd = open(pr->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;
+			return err_sys(e, errno, "cannot protect %s", pr->path);
+		}
+		if (flock(fd, LOCK_SH) < 0) {
+			int saved = errno;
+			close(fd);
+			return err_sys(e, saved, "cannot lock %s", pr->path);
+		}
+		if (fstat(fd, &fst) == 0 && lstat(pr->path, &lst) == 0 &&
+		    fst.st_dev == lst.st_dev && fst.st_ino == lst.st_ino) {
+			if (!is_placeholder(&fst)) {
+				/* Someone made a real .codex meanwhile: protect it as such. */
+				close(fd);
+				pr->kind = SANDBOX_PROTECT_EXISTING;
+			} else {
+				l->placeholder_fd = fd;
+				l->placeholder = pr->path;
+			}
+			pr->dev = fst.st_dev;
+			pr->ino = fst.st_ino;
+			return 0;
+		}
+		close(fd);
+	}
+	return err_set(e, "cannot protect %s: it keeps changing", pr->path);
+}
+
+/* The last run using the placeholder removes it (rmdir: only if still empty). */
+static void placeholder_release(struct launch *l)
+{
+	struct stat fst, lst;
+
+	if (l->placeholder_fd < 0)
+		return;
+	if (flock(l->placeholder_fd, LOCK_EX | LOCK_NB) == 0 && fstat(l->placeholder_fd, &fst) == 0 &&
+	    lstat(l->placeholder, &lst) == 0 && fst.st_dev == lst.st_dev &&
+	    fst.st_ino == lst.st_ino && is_placeholder(&lst))
+		(void)rmdir(l->placeholder); /* ENOTEMPTY: someone outside uses it now */
+	close(l->placeholder_fd);
+	l->placeholder_fd = -1;
+}
+
+/* Only the cwd's .codex can be MISSING; a leftover placeholder (a run killed with
+ * SIGKILL) is treated the same, so the next run cleans it up. */
+static int placeholders_prepare(struct launch *l, struct err *e)
+{
+	for (size_t i = 0; i < l->roots.n; i++)
+		for (size_t j = 0; j < l->roots.v[i].n_prot; j++) {
+			struct sandbox_protected *pr = &l->roots.v[i].prot[j];
+			struct stat st;
+			bool leftover = pr->kind == SANDBOX_PROTECT_EXISTING &&
+					lstat(pr->path, &st) == 0 && is_placeholder(&st);
+
+			if ((pr->kind == SANDBOX_PROTECT_MISSING || leftover) &&
+			    placeholder_take(l, pr, e) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* ---- the command (last process) ---- */
+
+/* Directories and O_PATH descriptors among stdin/stdout/stderr would let the
+ * command open paths relative to them, outside the mount view: they become
+ * /dev/null. Everything above 2 is closed at exec. */
+static int sanitize_fds(struct err *e)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		struct stat st;
+		int fl = fcntl(fd, F_GETFL), null;
+
+		if (fl < 0)
+			continue; /* closed: leave it closed */
+		if (!(fl & O_PATH) && fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
+			continue;
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0 || dup2(null, fd) < 0)
+			return err_sys(e, errno, "cannot replace descriptor %d with /dev/null", fd);
+		close(null);
+	}
+	if (lx_close_range_cloexec(3) < 0) {
+		/* Before Linux 5.11: mark them one by one. */
+		long max = sysconf(_SC_OPEN_MAX);
+		for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			(void)fcntl((int)fd, F_SETFD, FD_CLOEXEC); /* EBADF for the unused ones */
+	}
+	return 0;
+}
+
+static void run_command(const struct launch *l, int slave, pid_t launcher)
+{
+	struct err e;
+	sigset_t none;
+
+	err_clear(&e);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (!l->plan.userns) {
+		/* No pid namespace to take us down with the launcher. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != launcher)
+			_exit(EXIT_SANDBOX_SETUP);
+	}
+	/* A session of its own: no controlling terminal but the one given here. */
+	if (setsid() < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, "cannot start a new session");
+	if (slave >= 0) {
+		if (ioctl(slave, TIOCSCTTY, 0) < 0)
+			child_fail(l, LX_FAIL_SETUP, errno, "cannot attach the pty");
+		for (int fd = 0; fd <= 2; fd++)
+			if (isatty(fd) && dup2(slave, fd) < 0)
+				child_fail(l, LX_FAIL_SETUP, errno, "cannot attach the pty");
+		close(slave);
+	}
+	if (sanitize_fds(&e) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
+	if (chdir(l->command_cwd_abs) < 0) {
+		err_sys(&e, errno, "cannot change to %s", l->command_cwd_abs);
+		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
+	}
+	if (lx_drop_privileges(&e) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
+	if (l->abi > 0 && lx_landlock_apply(&l->plan, l->abi, &e) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
+	if (lx_seccomp_apply(l->plan.net, &e) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
+	execvp(l->argv[0], l->argv);
+	child_fail(l, LX_FAIL_EXEC, errno, l->argv[0]);
+}
+
+/* ---- init (pid 1 of the new pid namespace) ---- */
+
+static void run_init(struct launch *l)
+{
+	struct err e;
+	struct pollfd alive;
+	int master = -1, slave = -1, tty = isatty(0) ? 0 : isatty(1) ? 1 : 2;
+	pid_t command;
+
+	err_clear(&e);
+	close(l->alive_pipe[1]);
+	/* Die with the launcher; if it is gone already, the pipe says so. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, "cannot set the parent-death signal");
+	alive.fd = l->alive_pipe[0];
+	alive.events = POLLIN;
+	if (poll(&alive, 1, 0) != 0)
+		_exit(EXIT_SANDBOX_SETUP);
+	if (unshare(CLONE_NEWNS) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, "cannot create a mount namespace");
+	if (lx_mounts_apply(&l->plan, &e) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
+	if (l->pty) {
+		if (lx_pty_open("/dev/pts/ptmx", tty, &master, &slave, &e) < 0)
+			child_fail(l, LX_FAIL_SETUP, errno, e.msg);
+		if (lx_send_fd(l->fd_sock[1], master) < 0)
+			child_fail(l, LX_FAIL_SETUP, errno, "cannot hand the pty to the launcher");
+		close(master);
+	}
+	/* Init needs no privilege from here on; the command inherits the drop. */
+	if (lx_drop_privileges(&e) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
+	command = fork();
+	if (command < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, "cannot fork the command");
+	if (command == 0)
+		run_command(l, slave, 0);
+	close(l->status_pipe[1]);
+	if (slave >= 0)
+		close(slave);
+	_exit(lx_init_loop(command));
+}
+
+/* ---- the launcher ---- */
+
+static void launch_free(struct launch *l)
+{
+	placeholder_release(l);
+	lx_plan_free(&l->plan);
+	sandbox_roots_free(&l->roots);
+	sandbox_policy_free(&l->policy);
+	free(l->policy_cwd_abs);
+	free(l->command_cwd_abs);
+	for (int i = 0; i < 2; i++) {
+		if (l->status_pipe[i] >= 0)
+			close(l->status_pipe[i]);
+		if (l->alive_pipe[i] >= 0)
+			close(l->alive_pipe[i]);
+		if (l->fd_sock[i] >= 0)
+			close(l->fd_sock[i]);
+	}
+}
+
+/* Danger-full-access: no sandbox, the command replaces us. */
+static int run_unsandboxed(struct launch *l)
+{
+	if (chdir(l->command_cwd_abs) < 0) {
+		struct err e;
+		err_sys(&e, errno, "cannot change to %s", l->command_cwd_abs);
+		return report(l, LX_FAIL_SETUP, errno, e.msg);
+	}
+	execvp(l->argv[0], l->argv);
+	return report(l, LX_FAIL_EXEC, errno, l->argv[0]);
+}
+
+/* Everything before the fork: policy, roots, namespaces, plan. Returns 0 to go on,
+ * or the exit code. */
+static int prepare(struct launch *l)
+{
+	struct err e;
+	struct stat st;
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	enum sandbox_network net;
+	const char *pc, *cc;
+	int why;
+
+	err_clear(&e);
+	if (sandbox_policy_from_json(l->policy_json, strlen(l->policy_json), &l->policy, &e) < 0)
+		return report(l, LX_FAIL_SETUP, 0, e.msg);
+	/* Absolute from here on: the command's chdir happens in the new mount view, where
+	 * a relative "." would still point into the old one. */
+	pc = l->policy_cwd ? l->policy_cwd : ".";
+	cc = l->command_cwd ? l->command_cwd : pc;
+	l->policy_cwd_abs = realpath(pc, NULL);
+	why = l->policy_cwd_abs ? 0 : errno;
+	if (!why) {
+		l->command_cwd_abs = realpath(cc, NULL);
+		why = !l->command_cwd_abs ? errno
+		      : stat(l->command_cwd_abs, &st) < 0 ? errno
+		      : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+		pc = cc;
+	}
+	if (why) {
+		err_sys(&e, why, "cannot use %s as the working directory", pc);
+		return report(l, LX_FAIL_SETUP, why, e.msg);
+	}
+	if (l->policy.type == SANDBOX_POLICY_DANGER_FULL_ACCESS) {
+		if (!l->print_plan)
+			return run_unsandboxed(l);
+		printf("no sandbox (danger-full-access)\n");
+		fflush(stdout);
+		return EXIT_OK;
+	}
+	if (sandbox_resolve_roots(&l->policy, l->policy_cwd_abs, getenv("TMPDIR"), &l->roots,
+				  &e) < 0)
+		return report(l, LX_FAIL_SETUP, 0, e.msg);
+	net = sandbox_policy_network(&l->policy);
+	l->abi = lx_landlock_abi();
+	why = lx_unshare(net) < 0 ? errno : 0;
+	if (why && l->abi == 0) {
+		char msg[ERR_MSG_MAX];
+		snprintf(msg, sizeof msg,
+			 "cannot sandbox the command: user namespaces are not available (%s) and "
+			 "neither is Landlock; refusing to run it unsandboxed (use --sandbox "
+			 "danger-full-access to do that)", strerror(why));
+		return report(l, LX_FAIL_SETUP, why, msg);
+	}
+	if (why) {
+		fprintf(stderr, "codex: warning: user namespaces are not available (%s); "
+				"sandboxing with Landlock and seccomp only\n", strerror(why));
+	} else if (lx_write_id_maps(uid, gid, &e) < 0 || placeholders_prepare(l, &e) < 0) {
+		return report(l, LX_FAIL_SETUP, 0, e.msg);
+	}
+	if (lx_plan_build(&l->roots, net, why == 0, &l->plan, &e) < 0)
+		return report(l, LX_FAIL_SETUP, 0, e.msg);
+	if (l->print_plan) {
+		lx_plan_print(&l->plan, stdout);
+		fflush(stdout);
+		return EXIT_OK;
+	}
+	return -1;
+}
+
+int sandbox_launcher_main(int argc, char **argv)
+{
+	struct launch l;
+	struct lx_status st;
+	struct err e;
+	sigset_t block;
+	pid_t child, self = getpid();
+	int master = -1, slave = -1, rc, got;
+
+	memset(&l, 0, sizeof l);
+	l.status_fd = -1;
+	l.placeholder_fd = -1;
+	for (int i = 0; i < 2; i++)
+		l.status_pipe[i] = l.alive_pipe[i] = l.fd_sock[i] = -1;
+	err_clear(&e);
+	if (parse_args(&l, argc, argv, &e) < 0) {
+		rc = report(&l, LX_FAIL_SETUP, 0, e.msg);
+		goto out;
+	}
+	rc = prepare(&l);
+	if (rc >= 0)
+		goto out;
+
+	l.pty = isatty(0) || isatty(1) || isatty(2);
+	if (pipe2(l.status_pipe, O_CLOEXEC) < 0 || pipe2(l.alive_pipe, O_CLOEXEC) < 0 ||
+	    (l.pty && l.plan.userns &&
+	     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, l.fd_sock) < 0)) {
+		rc = report(&l, LX_FAIL_SETUP, errno, "cannot create the launcher's pipes");
+		goto out;
+	}
+	/* Signals wait until the loops below take them synchronously. */
+	lx_forwarded_signals(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a caller that stops reading is handled in the relay */
+	if (!l.plan.userns) {
+		/* No init: orphans of the command come back to us, to be killed at the end. */
+		(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+		if (l.pty && lx_pty_open("/dev/ptmx", isatty(0) ? 0 : isatty(1) ? 1 : 2, &master,
+					 &slave, &e) < 0) {
+			rc = report(&l, LX_FAIL_SETUP, errno, e.msg);
+			goto out;
+		}
+	}
+	child = fork();
+	if (child < 0) {
+		rc = report(&l, LX_FAIL_SETUP, errno, "cannot fork");
+		goto out;
+	}
+	if (child == 0) {
+		close(l.status_pipe[0]);
+		if (l.fd_sock[0] >= 0)
+			close(l.fd_sock[0]);
+		if (l.plan.userns)
+			run_init(&l);
+		if (master >= 0)
+			close(master);
+		run_command(&l, slave, self);
+	}
+	close(l.status_pipe[1]);
+	l.status_pipe[1] = -1;
+	close(l.alive_pipe[0]);
+	l.alive_pipe[0] = -1;
+	if (l.fd_sock[1] >= 0) {
+		close(l.fd_sock[1]);
+		l.fd_sock[1] = -1;
+	}
+	if (slave >= 0) {
+		close(slave); /* the command has it now */
+		slave = -1;
+	}
+	got = lx_status_recv(l.status_pipe[0], &st);
+	if (got != 0) {
+		waitpid(child, NULL, 0);
+		rc = got > 0 ? report(&l, (enum lx_failure)st.kind, st.errnum, st.msg)
+			     : report(&l, LX_FAIL_SETUP, errno, "lost contact with the sandbox");
+		goto out;
+	}
+	if (l.pty && l.plan.userns)
+		master = lx_recv_fd(l.fd_sock[0]);
+	rc = lx_supervise(child, master, !l.plan.userns);
+out:
+	if (master >= 0)
+		close(master);
+	if (slave >= 0)
+		close(slave);
+	launch_free(&l);
+	return rc;
+}

@@ -1,0 +1,197 @@
+/* The seccomp filter, installed last before exec so it never has to allow a setup
+ * call. Denials return EPERM (never kill): a denied call is an ordinary error the
+ * command can report. The one exception is clone3, which answers ENOSYS: its flags
+ * sit in memory a filter cannot read, and ENOSYS makes libc fall back to clone, whose
+ * flags it can.
+ *
+ * Always denied: ptrace, process_vm_readv/writev, io_uring, the mount family,
+ * chroot, setns, new namespaces (clone/unshare with CLONE_NEW*), bpf, userfaultfd,
+ * the kernel keyring, open_by_handle_at, and the TIOCSTI/TIOCLINUX ioctls (pushing
+ * input into a terminal).
+ * Network off: socket() and socketpair() only for AF_UNIX stream/seqpacket sockets
+ * (a datagram socket could sendto/sendmsg to a host socket by name without
+ * connecting), and connect, bind, listen, accept refused: a host service's unix
+ * socket is out of reach while socketpair and pipes keep working.
+ * Proxy mode: only AF_INET/AF_INET6 sockets may be created (no new AF_UNIX sockets,
+ * so no way around the loopback bridge); connect etc. are allowed inside the network
+ * namespace that holds nothing but loopback. */
+#include "sandbox/linux/linux_sandbox.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#if defined(__x86_64__)
+#define LX_AUDIT_ARCH LX_AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define LX_AUDIT_ARCH LX_AUDIT_ARCH_AARCH64
+#else
+#error "the seccomp filter knows x86_64 and aarch64 only"
+#endif
+
+#define OFF_NR offsetof(struct lx_seccomp_data, nr)
+#define OFF_ARCH offsetof(struct lx_seccomp_data, arch)
+/* The low 32 bits of an argument (little-endian). The kernel truncates the
+ * arguments checked here (clone/unshare flags, socket family and type, ioctl
+ * request) to 32 bits, so the high half cannot be used to slip past. */
+#define OFF_ARG_LO(i) (offsetof(struct lx_seccomp_data, args) + 8 * (i))
+
+#define RET_EPERM (LX_SECCOMP_RET_ERRNO | (EPERM & LX_SECCOMP_RET_DATA))
+#define RET_ENOSYS (LX_SECCOMP_RET_ERRNO | (ENOSYS & LX_SECCOMP_RET_DATA))
+
+/* Namespace flags refused in clone (CLONE_NEWTIME shares its bit with the exit signal
+ * there) and in unshare. */
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
+		  CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+struct prog {
+	struct lx_sock_filter *ins;
+	size_t n;
+	bool overflow;
+};
+
+static void emit(struct prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+	if (p->n >= LX_SECCOMP_MAX) {
+		p->overflow = true;
+		return;
+	}
+	p->ins[p->n].code = code;
+	p->ins[p->n].jt = jt;
+	p->ins[p->n].jf = jf;
+	p->ins[p->n].k = k;
+	p->n++;
+}
+
+static void load(struct prog *p, uint32_t off)
+{
+	emit(p, LX_BPF_LD | LX_BPF_W | LX_BPF_ABS, off, 0, 0);
+}
+
+static void ret(struct prog *p, uint32_t action)
+{
+	emit(p, LX_BPF_RET | LX_BPF_K, action, 0, 0);
+}
+
+/* Every block below starts and ends with the syscall number in the accumulator. */
+
+static void deny(struct prog *p, long nr, uint32_t action)
+{
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 1);
+	ret(p, action);
+}
+
+/* nr with (arg & mask) != 0: EPERM. */
+static void deny_flags(struct prog *p, long nr, int arg, uint32_t mask)
+{
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 4);
+	load(p, OFF_ARG_LO(arg));
+	emit(p, LX_BPF_JMP | LX_BPF_JSET | LX_BPF_K, mask, 0, 1);
+	ret(p, RET_EPERM);
+	load(p, OFF_NR);
+}
+
+/* nr with arg == value: EPERM. */
+static void deny_value(struct prog *p, long nr, int arg, uint32_t value)
+{
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 4);
+	load(p, OFF_ARG_LO(arg));
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, value, 0, 1);
+	ret(p, RET_EPERM);
+	load(p, OFF_NR);
+}
+
+/* socket/socketpair(AF_UNIX, SOCK_STREAM|SOCK_SEQPACKET [|NONBLOCK|CLOEXEC]) only. */
+static void unix_stream_only(struct prog *p, long nr)
+{
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 9);
+	load(p, OFF_ARG_LO(0));
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, AF_UNIX, 1, 0);
+	ret(p, RET_EPERM);
+	load(p, OFF_ARG_LO(1));
+	emit(p, LX_BPF_ALU | LX_BPF_AND | LX_BPF_K, ~(uint32_t)(SOCK_NONBLOCK | SOCK_CLOEXEC), 0, 0);
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, SOCK_STREAM, 2, 0);
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, SOCK_SEQPACKET, 1, 0);
+	ret(p, RET_EPERM);
+	load(p, OFF_NR);
+}
+
+/* socket(AF_INET|AF_INET6, ...) only. */
+static void inet_only(struct prog *p, long nr)
+{
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 5);
+	load(p, OFF_ARG_LO(0));
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, AF_INET, 2, 0);
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, AF_INET6, 1, 0);
+	ret(p, RET_EPERM);
+	load(p, OFF_NR);
+}
+
+static const long always_denied[] = {
+	SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev,
+	SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
+	SYS_mount, SYS_umount2, SYS_pivot_root, SYS_chroot, SYS_move_mount, SYS_open_tree,
+	SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_setns,
+	SYS_bpf, SYS_userfaultfd, SYS_keyctl, SYS_add_key, SYS_request_key,
+	SYS_open_by_handle_at,
+};
+
+static const long network_off_denied[] = {
+	SYS_connect, SYS_bind, SYS_listen, SYS_accept, SYS_accept4,
+};
+
+int lx_seccomp_build(enum sandbox_network net, struct lx_sock_filter *ins,
+		     struct lx_sock_fprog *fprog, struct err *e)
+{
+	struct prog p = {ins, 0, false};
+
+	load(&p, OFF_ARCH);
+	emit(&p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, LX_AUDIT_ARCH, 1, 0);
+	ret(&p, RET_EPERM); /* another ABI (i386 via int 0x80): nothing is allowed */
+	load(&p, OFF_NR);
+#if defined(__x86_64__)
+	emit(&p, LX_BPF_JMP | LX_BPF_JGE | LX_BPF_K, LX_X32_SYSCALL_BIT, 0, 1);
+	ret(&p, RET_EPERM);
+#endif
+	for (size_t i = 0; i < sizeof always_denied / sizeof always_denied[0]; i++)
+		deny(&p, always_denied[i], RET_EPERM);
+	deny(&p, SYS_clone3, RET_ENOSYS);
+	deny_flags(&p, SYS_clone, 0, NS_FLAGS);
+	deny_flags(&p, SYS_unshare, 0, NS_FLAGS | CLONE_NEWTIME);
+	deny_value(&p, SYS_ioctl, 1, TIOCSTI);
+	deny_value(&p, SYS_ioctl, 1, TIOCLINUX);
+	switch (net) {
+	case SANDBOX_NET_FULL:
+		break;
+	case SANDBOX_NET_OFF:
+		unix_stream_only(&p, SYS_socket);
+		unix_stream_only(&p, SYS_socketpair);
+		for (size_t i = 0; i < sizeof network_off_denied / sizeof network_off_denied[0]; i++)
+			deny(&p, network_off_denied[i], RET_EPERM);
+		break;
+	case SANDBOX_NET_PROXY:
+		inet_only(&p, SYS_socket);
+		deny(&p, SYS_socketpair, RET_EPERM);
+		break;
+	}
+	ret(&p, LX_SECCOMP_RET_ALLOW);
+	if (p.overflow)
+		return err_set(e, "seccomp: the filter is longer than %d instructions",
+			       LX_SECCOMP_MAX);
+	fprog->len = (unsigned short)p.n;
+	fprog->filter = ins;
+	return 0;
+}
+
+int lx_seccomp_apply(enum sandbox_network net, struct err *e)
+{
+	struct lx_sock_filter ins[LX_SECCOMP_MAX];
+	struct lx_sock_fprog prog;
+
+	if (lx_seccomp_build(net, ins, &prog, e) < 0)
+		return -1;
+	if (lx_seccomp_set_filter(&prog) < 0)
+		return err_sys(e, errno, "seccomp: cannot install the filter");
+	return 0;
+}

@@ -1,0 +1,248 @@
+/* Supervision: init's loop inside the pid namespace, and the launcher's loop outside
+ * it (signal forwarding, exit status, the pty relay). Signals are taken synchronously
+ * (blocked, then sigwaitinfo / signalfd), so there are no handlers and no races with
+ * fork: the mask is set before the children exist and each child resets it. */
+#include "sandbox/linux/linux_sandbox.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "base/file.h"
+
+/* Bytes moved per read in the relay; a pty's buffers are a few KiB. */
+#define RELAY_CHUNK 16384
+
+void lx_forwarded_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_FAILURE_GENERIC;
+}
+
+/* The command leads its own session (setsid), so its process group has its pid. */
+static void forward(pid_t pid, int sig, bool group)
+{
+	if (group && kill(-pid, sig) == 0)
+		return;
+	(void)kill(pid, sig); /* ESRCH: it is already gone, which is what we wanted */
+}
+
+int lx_init_loop(pid_t command)
+{
+	sigset_t set;
+	int status;
+
+	lx_forwarded_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		siginfo_t si;
+		pid_t pid;
+		int sig = sigwaitinfo(&set, &si);
+
+		if (sig < 0)
+			continue; /* EINTR from a stop/continue */
+		if (sig != SIGCHLD) {
+			forward(command, sig, true);
+			continue;
+		}
+		/* Reap everything: orphans of the command are re-parented to us. */
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			if (pid == command)
+				return exit_code(status);
+	}
+}
+
+/* ---- the launcher's loop ---- */
+
+struct relay {
+	int master;            /* -1: no pty */
+	int in;                /* caller's terminal input (fd 0), or -1 */
+	int out;               /* where the pty's output goes (fd 1 or 2), or -1 */
+	char buf[RELAY_CHUNK]; /* input read but not yet written to the master */
+	size_t len;
+	bool in_eof, master_eof;
+	struct termios saved;
+	bool raw;
+};
+
+static void relay_start(struct relay *r, int master)
+{
+	struct termios raw;
+
+	memset(r, 0, sizeof *r);
+	r->master = master;
+	r->in = r->out = -1;
+	if (master < 0)
+		return;
+	r->in = isatty(0) ? 0 : -1;
+	r->out = isatty(1) ? 1 : isatty(2) ? 2 : -1;
+	if (r->in >= 0 && tcgetattr(0, &r->saved) == 0) {
+		/* Raw: every key, ^C and ^Z included, goes to the command's own pty, whose
+		 * line discipline turns it into a signal for the command's foreground job. */
+		raw = r->saved;
+		cfmakeraw(&raw);
+		r->raw = tcsetattr(0, TCSADRAIN, &raw) == 0;
+	}
+}
+
+static void relay_stop(struct relay *r)
+{
+	if (r->raw)
+		(void)tcsetattr(0, TCSADRAIN, &r->saved); /* best effort on the way out */
+}
+
+static void relay_winsize(struct relay *r)
+{
+	struct winsize ws;
+	int from = r->in >= 0 ? r->in : r->out;
+
+	if (r->master >= 0 && from >= 0 && ioctl(from, TIOCGWINSZ, &ws) == 0)
+		(void)ioctl(r->master, TIOCSWINSZ, &ws); /* the command keeps the old size */
+}
+
+/* Master output to the caller. EIO means every slave is closed: the end. */
+static void relay_output(struct relay *r)
+{
+	char chunk[RELAY_CHUNK];
+
+	for (;;) {
+		ssize_t n = read(r->master, chunk, sizeof chunk);
+		if (n > 0) {
+			/* A caller that stopped reading loses the output, not the command. */
+			if (r->out >= 0 && fd_write_all(r->out, chunk, (size_t)n) < 0)
+				r->out = -1;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			r->master_eof = true;
+		return;
+	}
+}
+
+static void relay_input(struct relay *r, short revents)
+{
+	ssize_t n;
+
+	if (r->len == 0 && (revents & (POLLIN | POLLHUP))) {
+		n = read(r->in, r->buf, sizeof r->buf);
+		if (n > 0)
+			r->len = (size_t)n;
+		else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			r->in_eof = true;
+	}
+}
+
+static void relay_flush_input(struct relay *r)
+{
+	ssize_t n = write(r->master, r->buf, r->len);
+
+	if (n > 0) {
+		memmove(r->buf, r->buf + n, r->len - (size_t)n);
+		r->len -= (size_t)n;
+	} else if (n < 0 && errno != EINTR && errno != EAGAIN) {
+		r->len = 0; /* the command closed its terminal: drop what it will never read */
+	}
+}
+
+int lx_supervise(pid_t child, int master, bool kill_group)
+{
+	struct relay r;
+	sigset_t set;
+	int sfd, status = 0;
+	bool done = false;
+
+	lx_forwarded_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGWINCH);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	relay_start(&r, master);
+	while (!done || (r.master >= 0 && !r.master_eof)) {
+		struct pollfd p[3];
+		nfds_t n = 0;
+		int in_slot = -1, m_slot = -1;
+
+		if (done) {
+			/* The command is gone; take what it left in the pty and stop. */
+			relay_output(&r);
+			break;
+		}
+		p[n].fd = sfd;
+		p[n++].events = POLLIN;
+		if (r.in >= 0 && !r.in_eof && r.len == 0) {
+			in_slot = (int)n;
+			p[n].fd = r.in;
+			p[n++].events = POLLIN;
+		}
+		if (r.master >= 0 && !r.master_eof) {
+			m_slot = (int)n;
+			p[n].fd = r.master;
+			p[n++].events = POLLIN | (r.len ? POLLOUT : 0);
+		}
+		if (sfd < 0 && n == 1) {
+			/* No signalfd (it cannot fail short of EMFILE/ENOMEM): just wait. */
+			if (waitpid(child, &status, 0) == child)
+				done = true;
+			continue;
+		}
+		if (poll(p, n, -1) < 0)
+			continue; /* EINTR */
+		if (p[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+				int sig = (int)si.ssi_signo;
+				pid_t pid;
+				if (sig == SIGWINCH) {
+					relay_winsize(&r);
+				} else if (sig == SIGCHLD) {
+					while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+						if (pid == child) {
+							done = true;
+							break;
+						}
+				} else {
+					forward(child, sig, kill_group);
+				}
+				if (done)
+					break;
+			}
+		}
+		if (in_slot >= 0)
+			relay_input(&r, p[in_slot].revents);
+		if (m_slot >= 0) {
+			if (p[m_slot].revents & (POLLIN | POLLHUP | POLLERR))
+				relay_output(&r);
+			if (r.len && !r.master_eof)
+				relay_flush_input(&r);
+		}
+	}
+	relay_stop(&r);
+	if (sfd >= 0)
+		close(sfd);
+	if (kill_group) {
+		/* No pid namespace: take the command's leftovers down with it. */
+		(void)kill(-child, SIGKILL);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+	return exit_code(status);
+}

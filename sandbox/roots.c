@@ -1,0 +1,266 @@
+/* Writable roots and the read-only sub-paths protected inside them. */
+#include "sandbox/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/file.h"
+
+const char *const sandbox_protected_names[] = {".git", ".agents", ".codex", NULL};
+
+/* A `.git` file holds one line "gitdir: <path>"; anything longer is not one. */
+#define GITDIR_FILE_MAX 4096
+
+void sandbox_roots_free(struct sandbox_roots *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		for (size_t j = 0; j < r->v[i].n_prot; j++)
+			free(r->v[i].prot[j].path);
+		free(r->v[i].prot);
+		free(r->v[i].path);
+	}
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+/* Adds the canonical form of path as a root unless it is missing (skipped, as
+ * upstream does: a root that does not exist cannot be bound) or already there. */
+static int add_root(struct sandbox_roots *r, const char *path, struct err *e)
+{
+	struct sandbox_root *v;
+	struct stat st;
+	char *canon = realpath(path, NULL);
+
+	if (!canon) {
+		if (errno == ENOMEM)
+			return err_set(e, "out of memory");
+		return 0; /* missing or unreachable: the command could not write there either */
+	}
+	if (stat(canon, &st) < 0) {
+		free(canon);
+		return 0;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].path, canon) == 0) {
+			free(canon);
+			return 0;
+		}
+	v = realloc(r->v, (r->n + 1) * sizeof *v);
+	if (!v) {
+		free(canon);
+		return err_set(e, "out of memory");
+	}
+	r->v = v;
+	memset(&v[r->n], 0, sizeof v[r->n]);
+	v[r->n].path = canon;
+	v[r->n].dev = st.st_dev;
+	v[r->n].ino = st.st_ino;
+	r->n++;
+	return 0;
+}
+
+static int has_protected(const struct sandbox_root *root, const char *path)
+{
+	for (size_t i = 0; i < root->n_prot; i++)
+		if (strcmp(root->prot[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+/* Takes ownership of path. */
+static int add_protected(struct sandbox_root *root, char *path, enum sandbox_protect_kind kind,
+			 const struct stat *st, struct err *e)
+{
+	struct sandbox_protected *v;
+
+	if (!path)
+		return err_set(e, "out of memory");
+	if (has_protected(root, path)) {
+		free(path);
+		return 0;
+	}
+	v = realloc(root->prot, (root->n_prot + 1) * sizeof *v);
+	if (!v) {
+		free(path);
+		return err_set(e, "out of memory");
+	}
+	root->prot = v;
+	v[root->n_prot].path = path;
+	v[root->n_prot].kind = kind;
+	v[root->n_prot].dev = st ? st->st_dev : 0;
+	v[root->n_prot].ino = st ? st->st_ino : 0;
+	root->n_prot++;
+	return 0;
+}
+
+/* The directory a `.git` file points to, canonical, or NULL when the file does not
+ * hold a valid pointer to an existing path (upstream only logs that case). */
+static char *gitdir_target(const char *root, const char *git_file)
+{
+	struct buf b;
+	struct err ignored;
+	char *line, *nl, *joined, *canon = NULL;
+
+	buf_init(&b, GITDIR_FILE_MAX);
+	if (file_read_all(git_file, &b, &ignored) < 0 || !b.data)
+		goto out;
+	line = b.data;
+	if (strncmp(line, "gitdir:", 7) != 0)
+		goto out;
+	line += 7;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	nl = strpbrk(line, "\r\n");
+	if (nl)
+		*nl = '\0';
+	if (!*line)
+		goto out;
+	joined = path_join(root, line);
+	if (joined) {
+		canon = realpath(joined, NULL);
+		free(joined);
+	}
+out:
+	buf_free(&b);
+	return canon;
+}
+
+/* Paths that must be protected wherever they are: gitdir targets and symlink targets.
+ * They are attached to the deepest root containing them once every root is known. */
+struct extra {
+	char **v;
+	size_t n;
+};
+
+static int extra_add(struct extra *x, char *path, struct err *e)
+{
+	char **v;
+
+	if (!path)
+		return 0;
+	v = realloc(x->v, (x->n + 1) * sizeof *v);
+	if (!v) {
+		free(path);
+		return err_set(e, "out of memory");
+	}
+	x->v = v;
+	x->v[x->n++] = path;
+	return 0;
+}
+
+static int scan_root(struct sandbox_root *root, int is_cwd_root, struct extra *x,
+		     struct err *e)
+{
+	struct stat st;
+
+	for (size_t i = 0; sandbox_protected_names[i]; i++) {
+		const char *name = sandbox_protected_names[i];
+		char *path = path_join(root->path, name);
+
+		if (!path)
+			return err_set(e, "out of memory");
+		if (lstat(path, &st) < 0) {
+			int missing = errno == ENOENT;
+			/* Upstream S1/S2: .codex in the cwd is protected even when missing, so
+			 * a first-time `mkdir .codex` cannot happen inside the sandbox. */
+			if (missing && is_cwd_root && strcmp(name, ".codex") == 0) {
+				if (add_protected(root, path, SANDBOX_PROTECT_MISSING, NULL, e) < 0)
+					return -1;
+				continue;
+			}
+			free(path);
+			continue; /* missing, or unreachable to us and so to the command */
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (extra_add(x, realpath(path, NULL), e) < 0 ||
+			    add_protected(root, path, SANDBOX_PROTECT_SYMLINK, &st, e) < 0)
+				return -1;
+			continue;
+		}
+		if (strcmp(name, ".git") == 0 && S_ISREG(st.st_mode) &&
+		    extra_add(x, gitdir_target(root->path, path), e) < 0) {
+			free(path);
+			return -1;
+		}
+		if (add_protected(root, path, SANDBOX_PROTECT_EXISTING, &st, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Attaches a target to the deepest root containing it; outside every root it is
+ * read-only already and needs nothing. */
+static int attach_extra(struct sandbox_roots *r, const char *target, struct err *e)
+{
+	struct sandbox_root *best = NULL;
+	struct stat st;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (path_is_under(target, r->v[i].path) &&
+		    (!best || strlen(r->v[i].path) > strlen(best->path)))
+			best = &r->v[i];
+	if (!best || strcmp(best->path, target) == 0 || lstat(target, &st) < 0)
+		return 0;
+	return add_protected(best, strdup(target), SANDBOX_PROTECT_EXISTING, &st, e);
+}
+
+int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const char *tmpdir,
+			  struct sandbox_roots *out, struct err *e)
+{
+	struct extra x = {NULL, 0};
+	struct stat st;
+	char *canon_cwd = NULL;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (!cwd || cwd[0] != '/')
+		return err_set(e, "the working directory must be an absolute path");
+	canon_cwd = realpath(cwd, NULL);
+	if (!canon_cwd || stat(canon_cwd, &st) < 0) {
+		err_sys(e, errno, "cannot use %s as the working directory", cwd);
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		err_sys(e, ENOTDIR, "cannot use %s as the working directory", cwd);
+		goto out;
+	}
+	if (p->type != SANDBOX_POLICY_WORKSPACE_WRITE) {
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < p->writable_roots.n; i++)
+		if (add_root(out, p->writable_roots.v[i], e) < 0)
+			goto out;
+	if (add_root(out, canon_cwd, e) < 0)
+		goto out;
+	if (!p->exclude_slash_tmp && stat("/tmp", &st) == 0 && S_ISDIR(st.st_mode) &&
+	    add_root(out, "/tmp", e) < 0)
+		goto out;
+	/* Upstream takes $TMPDIR only when set, non-empty and absolute. */
+	if (!p->exclude_tmpdir_env_var && tmpdir && tmpdir[0] == '/' &&
+	    add_root(out, tmpdir, e) < 0)
+		goto out;
+	for (size_t i = 0; i < out->n; i++) {
+		if (stat(out->v[i].path, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (scan_root(&out->v[i], strcmp(out->v[i].path, canon_cwd) == 0, &x, e) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < x.n; i++)
+		if (attach_extra(out, x.v[i], e) < 0)
+			goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; i < x.n; i++)
+		free(x.v[i]);
+	free(x.v);
+	free(canon_cwd);
+	return rc;
+}

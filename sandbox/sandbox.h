@@ -1,0 +1,158 @@
+/* The sandbox: a policy in, a command run under it out.
+ *
+ * The policy model is upstream's legacy SandboxPolicy (read-only, workspace-write,
+ * danger-full-access) with its JSON form. sandbox_resolve_roots turns a policy and a
+ * working directory into the concrete writable roots and the read-only sub-paths
+ * protected inside them; the platform code enforces exactly that list.
+ *
+ * On Linux the command runs under a launcher process: this binary re-executed as
+ * `codex-linux-sandbox` (/proc/self/exe) with the policy as JSON. See
+ * sandbox/linux/README.md for what it does and in which order. */
+#ifndef CODEX_SANDBOX_SANDBOX_H
+#define CODEX_SANDBOX_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+#include "base/strv.h"
+
+/* ---- Policy model ---------------------------------------------------------------- */
+
+enum sandbox_policy_type {
+	SANDBOX_POLICY_READ_ONLY,          /* read everything, write nothing */
+	SANDBOX_POLICY_WORKSPACE_WRITE,    /* read everything, write the writable roots */
+	SANDBOX_POLICY_DANGER_FULL_ACCESS  /* no sandbox at all */
+};
+
+struct sandbox_policy {
+	enum sandbox_policy_type type;
+	struct strv writable_roots;   /* workspace-write: extra absolute roots (owned) */
+	bool network_access;          /* read-only and workspace-write */
+	bool exclude_tmpdir_env_var;  /* workspace-write: $TMPDIR is not a root */
+	bool exclude_slash_tmp;       /* workspace-write: /tmp is not a root */
+};
+
+/* Network as the launcher enforces it. PROXY is the proxy-enforced mode (own network
+ * namespace holding a loopback bridge to the proxy; TCP to loopback allowed, no new
+ * AF_UNIX sockets); the launcher refuses it until the bridge exists. */
+enum sandbox_network {
+	SANDBOX_NET_OFF,    /* own network namespace; only AF_UNIX sockets, no connect/bind */
+	SANDBOX_NET_FULL,   /* the host's network */
+	SANDBOX_NET_PROXY
+};
+
+/* A policy with no roots and the network off. */
+void sandbox_policy_init(struct sandbox_policy *p, enum sandbox_policy_type type);
+void sandbox_policy_free(struct sandbox_policy *p);
+
+/* "read-only", "workspace-write", "danger-full-access" (the JSON and CLI spelling). */
+const char *sandbox_policy_type_str(enum sandbox_policy_type t);
+int sandbox_policy_type_parse(const char *s, enum sandbox_policy_type *out);
+const char *sandbox_network_str(enum sandbox_network n);
+
+/* The network mode a policy asks for (danger-full-access and network_access: FULL). */
+enum sandbox_network sandbox_policy_network(const struct sandbox_policy *p);
+
+/* Parses upstream's JSON form, e.g.
+ *   {"type":"workspace-write","writable_roots":["/data"],"network_access":false,
+ *    "exclude_tmpdir_env_var":false,"exclude_slash_tmp":false}
+ * Unknown fields, relative roots and more than LIMIT_SANDBOX_WRITABLE_ROOTS roots are
+ * errors (a policy we do not fully understand is never run). len is capped by
+ * LIMIT_POLICY_JSON_BYTES. On success *out is initialised and owned by the caller
+ * (sandbox_policy_free); on error it is left empty and e says what is wrong. */
+int sandbox_policy_from_json(const char *json, size_t len, struct sandbox_policy *out,
+			     struct err *e);
+
+/* The JSON form (every field written, as upstream serialises it). Caller frees. */
+char *sandbox_policy_to_json(const struct sandbox_policy *p, struct err *e);
+
+/* ---- Writable roots and protected sub-paths ---------------------------------------- */
+
+enum sandbox_protect_kind {
+	SANDBOX_PROTECT_EXISTING, /* exists (directory or file): read-only */
+	SANDBOX_PROTECT_SYMLINK,  /* the name is a symlink: the link itself must stay */
+	SANDBOX_PROTECT_MISSING   /* does not exist and must not be created (.codex in cwd) */
+};
+
+struct sandbox_protected {
+	char *path;            /* absolute, owned; for SYMLINK the link, not its target */
+	enum sandbox_protect_kind kind;
+	dev_t dev;             /* identity when resolved (0 for MISSING): the launcher */
+	ino_t ino;             /* checks it again before mounting over the path */
+};
+
+struct sandbox_root {
+	char *path;            /* canonical absolute directory (symlinks resolved), owned */
+	dev_t dev;
+	ino_t ino;
+	struct sandbox_protected *prot;
+	size_t n_prot;
+};
+
+struct sandbox_roots {
+	struct sandbox_root *v;
+	size_t n;
+};
+
+/* The protected names inside every writable root, in the order they are checked. */
+extern const char *const sandbox_protected_names[];
+
+/* Computes the writable roots of a workspace-write policy (read-only and
+ * danger-full-access give none): the policy's writable_roots, then cwd, then /tmp
+ * (unless excluded), then tmpdir (the value of $TMPDIR, may be NULL; unless
+ * excluded). Each is canonicalised; missing ones are skipped; duplicates are kept
+ * once. Inside each root, `.git`, `.agents` and `.codex` are protected when they
+ * exist, plus the directory a `.git` file points to (`gitdir: <path>`) and the
+ * target of a protected symlink; `.codex` in cwd's root is protected even when
+ * missing. cwd must be an existing absolute directory. The caller frees *out with
+ * sandbox_roots_free, also after an error. */
+int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const char *tmpdir,
+			  struct sandbox_roots *out, struct err *e);
+void sandbox_roots_free(struct sandbox_roots *r);
+
+/* ---- Running a command ------------------------------------------------------------- */
+
+struct sandbox_command {
+	const struct sandbox_policy *policy;
+	const char *cwd;       /* the policy's cwd and the command's working directory */
+	char *const *argv;     /* argv[0] is looked up in PATH */
+	char *const *envp;     /* NULL: the current environment */
+};
+
+/* What happened to a command started with sandbox_run. */
+enum sandbox_outcome {
+	SANDBOX_RAN,           /* it ran; exit_code is its status (signal N: 128+N) */
+	SANDBOX_SETUP_FAILED,  /* the sandbox could not be set up; it did not run */
+	SANDBOX_NOT_FOUND,     /* argv[0] was not found */
+	SANDBOX_CANNOT_EXEC    /* found but could not be executed */
+};
+const char *sandbox_outcome_str(enum sandbox_outcome o);
+
+struct sandbox_result {
+	enum sandbox_outcome outcome;
+	int exit_code;         /* SANDBOX_RAN: 0..255; otherwise the matching EXIT_* code */
+	int errnum;            /* the errno of a failed step or exec, else 0 */
+	struct err detail;     /* the one-line message for anything but SANDBOX_RAN */
+};
+
+/* Runs the command under the policy and waits for it. stdin/stdout/stderr are
+ * inherited (a terminal among them gets a pty of its own, relayed by the launcher).
+ * The environment gets CODEX_SANDBOX_NETWORK_DISABLED=1 when the network is not
+ * full. Returns 0 with *r filled whenever the launcher ran (r->outcome says whether
+ * the command did), -1 when the launcher itself could not be started. Call it from
+ * a thread that outlives the command: the launcher dies with the thread that forked
+ * it (PR_SET_PDEATHSIG), taking the sandboxed tree with it. */
+int sandbox_run(const struct sandbox_command *c, struct sandbox_result *r, struct err *e);
+
+/* Replaces the calling process with the launcher (or, for danger-full-access, with the
+ * command itself). Returns -1 only when that exec failed. The launcher then reports
+ * errors itself ("codex: error: ...") and exits with the EXIT_* codes of err.h. */
+int sandbox_exec(const struct sandbox_command *c, struct err *e);
+
+/* The `codex-linux-sandbox` role (argv[0]); never returns to a caller that expects
+ * more than an exit status. Usage in sandbox/linux/launcher.c. */
+int sandbox_launcher_main(int argc, char **argv);
+
+#endif
