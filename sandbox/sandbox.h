@@ -119,6 +119,7 @@ struct sandbox_command {
 	const char *cwd;       /* the policy's cwd and the command's working directory */
 	char *const *argv;     /* argv[0] is looked up in PATH */
 	char *const *envp;     /* NULL: the current environment */
+	bool print_plan;       /* debugging: print the launcher's plan instead of running */
 };
 
 /* What happened to a command started with sandbox_run. */

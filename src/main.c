@@ -23,6 +23,7 @@ static const struct role argv1_roles[] = {
 
 /* `codex <COMMAND>`: listed in --help in this order. */
 static const struct cli_command commands[] = {
+	{"sandbox", NULL, cli_sandbox_main, "Run a command under the sandbox"},
 	{NULL, NULL, NULL, NULL},
 };
 

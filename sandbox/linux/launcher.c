@@ -314,6 +314,8 @@ static void run_init(struct launch *l)
 
 	err_clear(&e);
 	close(l->alive_pipe[1]);
+	if (l->status_fd >= 0)
+		close(l->status_fd); /* only the launcher answers the caller */
 	/* Die with the launcher; if it is gone already, the pipe says so. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, "cannot set the parent-death signal");

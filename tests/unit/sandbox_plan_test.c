@@ -1,0 +1,170 @@
+/* The Linux plan is a pure function of the resolved roots: these cases build roots by
+ * hand (no filesystem) and check the operations and their order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox/linux/linux_sandbox.h"
+#include "test.h"
+
+static struct sandbox_protected prot(const char *path, enum sandbox_protect_kind kind,
+				     ino_t ino)
+{
+	struct sandbox_protected p = {(char *)path, kind, 1, ino};
+	return p;
+}
+
+static char *printed(const struct lx_plan *p)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	lx_plan_print(p, f);
+	fclose(f);
+	return text;
+}
+
+/* /w (with .git, a symlinked .codex, a missing .agents that needs nothing) and a
+ * shallower /tmp listed after it. */
+static void sample_roots(struct sandbox_roots *r, struct sandbox_root *v,
+			 struct sandbox_protected *pw)
+{
+	pw[0] = prot("/w/.git", SANDBOX_PROTECT_EXISTING, 11);
+	pw[1] = prot("/w/.codex", SANDBOX_PROTECT_SYMLINK, 12);
+	pw[2] = prot("/w/sub/.git", SANDBOX_PROTECT_EXISTING, 13);
+	pw[3] = prot("/w/.missing", SANDBOX_PROTECT_MISSING, 0); /* no placeholder made */
+	v[0] = (struct sandbox_root){(char *)"/w", 1, 10, pw, 4};
+	v[1] = (struct sandbox_root){(char *)"/tmp", 1, 20, NULL, 0};
+	r->v = v;
+	r->n = 2;
+}
+
+TEST(plan_userns_mount_order)
+{
+	struct sandbox_root v[2];
+	struct sandbox_protected pw[4];
+	struct sandbox_roots r;
+	struct lx_plan p;
+	struct err e;
+	char *text;
+
+	sample_roots(&r, v, pw);
+	REQUIRE(lx_plan_build(&r, SANDBOX_NET_OFF, true, &p, &e) == 0);
+	text = printed(&p);
+	/* Copies first (roots by depth, input order at equal depth, then protected paths
+	 * by depth), then the read-only view, /proc, /dev, then the copies are attached
+	 * in the same order. */
+	CHECK_STR(text, "namespaces user pid ipc mount net\n"
+			"mount private /\n"
+			"mount clone-rw /w\n"
+			"mount clone-rw /tmp\n"
+			"mount clone-ro /w/.git\n"
+			"mount clone-mask /w/.codex\n"
+			"mount clone-ro /w/sub/.git\n"
+			"mount read-only /\n"
+			"mount proc /proc\n"
+			"mount dev /dev\n"
+			"mount attach /w\n"
+			"mount attach /tmp\n"
+			"mount attach /w/.git\n"
+			"mount attach /w/.codex\n"
+			"mount attach /w/sub/.git\n"
+			"landlock read /\n"
+			"landlock all /dev\n"
+			"landlock all /w\n"
+			"landlock all /tmp\n"
+			"landlock network tcp bind/connect denied\n"
+			"landlock scope signal abstract-unix-socket\n"
+			"seccomp network off\n");
+	/* Identity travels with each copy, for the checks before and after. */
+	CHECK_INT(p.mounts[1].ino, 10);
+	CHECK_INT(p.mounts[4].ino, 12);
+	CHECK_INT(p.mounts[p.n_mounts - 1].source, 5);
+	free(text);
+	lx_plan_free(&p);
+}
+
+TEST(plan_placeholder_is_mounted_once_made)
+{
+	struct sandbox_protected pw[1] = {prot("/w/.codex", SANDBOX_PROTECT_MISSING, 0)};
+	struct sandbox_root v[1] = {{(char *)"/w", 1, 10, pw, 1}};
+	struct sandbox_roots r = {v, 1};
+	struct lx_plan p;
+	struct err e;
+	char *text;
+
+	REQUIRE(lx_plan_build(&r, SANDBOX_NET_FULL, true, &p, &e) == 0);
+	text = printed(&p);
+	CHECK(strstr(text, ".codex") == NULL);
+	CHECK_CONTAINS(text, "namespaces user pid ipc mount\n");
+	CHECK_CONTAINS(text, "landlock network unrestricted");
+	free(text);
+	lx_plan_free(&p);
+	pw[0].ino = 99; /* the launcher made the placeholder */
+	REQUIRE(lx_plan_build(&r, SANDBOX_NET_FULL, true, &p, &e) == 0);
+	text = printed(&p);
+	CHECK_CONTAINS(text, "mount clone-ro /w/.codex\n");
+	CHECK_CONTAINS(text, "mount attach /w/.codex\n");
+	free(text);
+	lx_plan_free(&p);
+}
+
+TEST(plan_without_userns_uses_landlock_exceptions)
+{
+	struct sandbox_root v[2];
+	struct sandbox_protected pw[4];
+	struct sandbox_roots r;
+	struct lx_plan p;
+	struct err e;
+	char *text;
+
+	sample_roots(&r, v, pw);
+	REQUIRE(lx_plan_build(&r, SANDBOX_NET_OFF, false, &p, &e) == 0);
+	CHECK_INT(p.n_mounts, 0);
+	text = printed(&p);
+	CHECK_STR(text, "namespaces none (Landlock and seccomp only)\n"
+			"landlock read /\n"
+			"landlock device /dev/null\n"
+			"landlock device /dev/zero\n"
+			"landlock device /dev/full\n"
+			"landlock device /dev/random\n"
+			"landlock device /dev/urandom\n"
+			"landlock device /dev/tty\n"
+			"landlock all /w except /w/.git /w/.codex /w/sub/.git /w/.missing\n"
+			"landlock all /tmp\n"
+			"landlock network tcp bind/connect denied\n"
+			"landlock scope signal abstract-unix-socket\n"
+			"seccomp network off\n");
+	free(text);
+	lx_plan_free(&p);
+}
+
+TEST(plan_read_only_has_no_roots)
+{
+	struct sandbox_roots r = {NULL, 0};
+	struct lx_plan p;
+	struct err e;
+
+	REQUIRE(lx_plan_build(&r, SANDBOX_NET_OFF, true, &p, &e) == 0);
+	CHECK_INT(p.n_mounts, 4); /* private, read-only, proc, dev */
+	CHECK_INT(p.n_rules, 2);  /* read /, all /dev */
+	lx_plan_free(&p);
+}
+
+TEST(plan_survives_allocation_failures)
+{
+	struct sandbox_root v[2];
+	struct sandbox_protected pw[4];
+	struct sandbox_roots r;
+
+	sample_roots(&r, v, pw);
+	for (int userns = 0; userns <= 1; userns++)
+		FOR_EACH_ALLOC_FAILURE(100, {
+			struct lx_plan p;
+			struct err e;
+			if (lx_plan_build(&r, SANDBOX_NET_OFF, userns, &p, &e) == 0)
+				CHECK(p.n_rules >= 4);
+			lx_plan_free(&p);
+		});
+}

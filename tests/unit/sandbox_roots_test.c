@@ -1,0 +1,276 @@
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox.h"
+#include "test.h"
+
+static char paths[16][PATH_MAX];
+static int next_path;
+
+/* A path below the case's directory (canonical: the tmpdir may sit behind a symlink). */
+static const char *at(const char *rel)
+{
+	char *p = paths[next_path++ % 16];
+	char *base = realpath(test_tmpdir(), NULL);
+
+	snprintf(p, PATH_MAX, "%s%s%s", base, rel[0] ? "/" : "", rel);
+	free(base);
+	return p;
+}
+
+static void mkdirs(const char *rel)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof buf, "%s/", at(rel));
+	for (char *s = strchr(buf + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(buf, 0755);
+		*s = '/';
+	}
+}
+
+static const struct sandbox_root *find_root(const struct sandbox_roots *r, const char *path)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].path, path) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
+static const struct sandbox_protected *find_prot(const struct sandbox_root *root,
+						 const char *path)
+{
+	for (size_t i = 0; root && i < root->n_prot; i++)
+		if (strcmp(root->prot[i].path, path) == 0)
+			return &root->prot[i];
+	return NULL;
+}
+
+static void workspace_policy(struct sandbox_policy *p)
+{
+	sandbox_policy_init(p, SANDBOX_POLICY_WORKSPACE_WRITE);
+	p->exclude_slash_tmp = true;
+	p->exclude_tmpdir_env_var = true;
+}
+
+TEST(roots_order_and_skips)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+
+	mkdirs("ws");
+	mkdirs("extra");
+	mkdirs("tmpdir");
+	sandbox_policy_init(&p, SANDBOX_POLICY_WORKSPACE_WRITE);
+	REQUIRE(strv_push(&p.writable_roots, at("extra")) == 0);
+	REQUIRE(strv_push(&p.writable_roots, at("missing")) == 0);
+	REQUIRE(strv_push(&p.writable_roots, at("ws")) == 0); /* cwd again: kept once */
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), at("tmpdir"), &r, &e) == 0);
+	REQUIRE(r.n == 4);
+	CHECK_STR(r.v[0].path, at("extra"));
+	CHECK_STR(r.v[1].path, at("ws"));
+	CHECK_STR(r.v[2].path, "/tmp");
+	CHECK_STR(r.v[3].path, at("tmpdir"));
+	sandbox_roots_free(&r);
+
+	/* Excluded, relative and missing temp dirs are not roots. */
+	p.exclude_slash_tmp = true;
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), "relative/tmp", &r, &e) == 0);
+	CHECK_INT(r.n, 2);
+	sandbox_roots_free(&r);
+	p.exclude_tmpdir_env_var = true;
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), at("tmpdir"), &r, &e) == 0);
+	CHECK_INT(r.n, 2);
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
+}
+
+TEST(roots_none_for_read_only_and_full_access)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+
+	mkdirs("ws/.git");
+	sandbox_policy_init(&p, SANDBOX_POLICY_READ_ONLY);
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), "/tmp", &r, &e) == 0);
+	CHECK_INT(r.n, 0);
+	sandbox_roots_free(&r);
+	p.type = SANDBOX_POLICY_DANGER_FULL_ACCESS;
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), "/tmp", &r, &e) == 0);
+	CHECK_INT(r.n, 0);
+	sandbox_roots_free(&r);
+}
+
+TEST(roots_symlinked_root_is_resolved)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+
+	mkdirs("real/ws");
+	REQUIRE(symlink(at("real"), at("link")) == 0);
+	workspace_policy(&p);
+	REQUIRE(strv_push(&p.writable_roots, at("link")) == 0);
+	mkdirs("cwd");
+	REQUIRE(sandbox_resolve_roots(&p, at("cwd"), NULL, &r, &e) == 0);
+	REQUIRE(r.n == 2);
+	CHECK_STR(r.v[0].path, at("real"));
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
+}
+
+TEST(roots_protect_git_agents_codex)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+	const struct sandbox_root *ws, *other;
+
+	mkdirs("ws/.git/hooks");
+	mkdirs("ws/.agents");
+	mkdirs("other/.codex");
+	mkdirs("other/.git");
+	workspace_policy(&p);
+	REQUIRE(strv_push(&p.writable_roots, at("other")) == 0);
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), NULL, &r, &e) == 0);
+	ws = find_root(&r, at("ws"));
+	other = find_root(&r, at("other"));
+	REQUIRE(ws && other);
+	CHECK_INT(ws->n_prot, 3);
+	CHECK(find_prot(ws, at("ws/.git")) && find_prot(ws, at("ws/.git"))->kind ==
+						      SANDBOX_PROTECT_EXISTING);
+	CHECK(find_prot(ws, at("ws/.agents")) != NULL);
+	/* .codex is protected in the cwd even when missing... */
+	CHECK(find_prot(ws, at("ws/.codex")) &&
+	      find_prot(ws, at("ws/.codex"))->kind == SANDBOX_PROTECT_MISSING);
+	/* ...and elsewhere only when it exists. */
+	CHECK_INT(other->n_prot, 2);
+	CHECK(find_prot(other, at("other/.codex")) != NULL);
+	CHECK(find_prot(other, at("other/.agents")) == NULL);
+	{
+		struct stat st;
+		REQUIRE(stat(at("ws/.git"), &st) == 0);
+		CHECK(find_prot(ws, at("ws/.git"))->ino == st.st_ino);
+	}
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
+}
+
+TEST(roots_gitdir_file_target_is_protected)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+	const struct sandbox_root *ws;
+	char line[PATH_MAX + 16];
+
+	mkdirs("ws/repos/main.git/worktrees/wt");
+	mkdirs("ws/wt");
+	test_write_file("ws/wt/.git", "gitdir: ../repos/main.git/worktrees/wt\n");
+	mkdirs("elsewhere/sub.git");
+	snprintf(line, sizeof line, "gitdir: %s\r\n", at("elsewhere/sub.git"));
+	mkdirs("ws/sub");
+	test_write_file("ws/sub/.git", line);
+	workspace_policy(&p);
+	REQUIRE(strv_push(&p.writable_roots, at("ws/wt")) == 0);
+	REQUIRE(strv_push(&p.writable_roots, at("ws/sub")) == 0);
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), NULL, &r, &e) == 0);
+	ws = find_root(&r, at("ws"));
+	REQUIRE(ws);
+	/* The relative pointer resolves against the root holding the .git file, and the
+	 * target is attached to the root that contains it. */
+	CHECK(find_prot(ws, at("ws/repos/main.git/worktrees/wt")) != NULL);
+	/* A target outside every root is read-only already. */
+	for (size_t i = 0; i < r.n; i++)
+		CHECK(find_prot(&r.v[i], at("elsewhere/sub.git")) == NULL);
+	CHECK(find_prot(find_root(&r, at("ws/wt")), at("ws/wt/.git")) != NULL);
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
+}
+
+TEST(roots_bad_gitdir_file_is_only_itself)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+
+	mkdirs("ws");
+	test_write_file("ws/.git", "not a pointer\n");
+	workspace_policy(&p);
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), NULL, &r, &e) == 0);
+	REQUIRE(r.n == 1);
+	CHECK_INT(r.v[0].n_prot, 2); /* .git itself and the missing .codex */
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
+}
+
+TEST(roots_symlinked_protected_name)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+	const struct sandbox_root *ws;
+
+	mkdirs("ws/decoy");
+	REQUIRE(symlink("decoy", at("ws/.codex")) == 0);
+	workspace_policy(&p);
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), NULL, &r, &e) == 0);
+	ws = find_root(&r, at("ws"));
+	REQUIRE(ws);
+	/* The link itself must stay (SYMLINK), and what it points to is read-only too. */
+	CHECK(find_prot(ws, at("ws/.codex")) &&
+	      find_prot(ws, at("ws/.codex"))->kind == SANDBOX_PROTECT_SYMLINK);
+	CHECK(find_prot(ws, at("ws/decoy")) &&
+	      find_prot(ws, at("ws/decoy"))->kind == SANDBOX_PROTECT_EXISTING);
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
+}
+
+TEST(roots_cwd_errors)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+
+	workspace_policy(&p);
+	CHECK(sandbox_resolve_roots(&p, "relative", NULL, &r, &e) < 0);
+	CHECK_CONTAINS(e.msg, "absolute");
+	CHECK(sandbox_resolve_roots(&p, at("nope"), NULL, &r, &e) < 0);
+	CHECK_CONTAINS(e.msg, "No such file or directory");
+	test_write_file("file", "x");
+	CHECK(sandbox_resolve_roots(&p, at("file"), NULL, &r, &e) < 0);
+	CHECK_CONTAINS(e.msg, "Not a directory");
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
+}
+
+TEST(roots_survive_allocation_failures)
+{
+	mkdirs("ws/.git");
+	mkdirs("ws/decoy");
+	REQUIRE(symlink("decoy", at("ws/.agents")) == 0);
+	test_write_file("ws2/.git", "gitdir: ../ws/decoy\n");
+	char ws[PATH_MAX], ws2[PATH_MAX];
+	snprintf(ws, sizeof ws, "%s", at("ws"));
+	snprintf(ws2, sizeof ws2, "%s", at("ws2"));
+	FOR_EACH_ALLOC_FAILURE(300, {
+		struct sandbox_policy p;
+		struct sandbox_roots r;
+		struct err e;
+
+		memset(&r, 0, sizeof r);
+		workspace_policy(&p);
+		if (strv_push(&p.writable_roots, ws2) == 0 &&
+		    sandbox_resolve_roots(&p, ws, NULL, &r, &e) == 0)
+			CHECK_INT(r.n, 2);
+		sandbox_roots_free(&r);
+		sandbox_policy_free(&p);
+	});
+}
