@@ -327,6 +327,9 @@ static void run_init(struct launch *l)
 		child_fail(l, LX_FAIL_SETUP, errno, "cannot create a mount namespace");
 	if (lx_mounts_apply(&l->plan, &e) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
+	/* Init's own cwd would otherwise stay in the old view (/proc/1/cwd). */
+	if (chdir("/") < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, "cannot change to /");
 	if (l->pty) {
 		if (lx_pty_open("/dev/pts/ptmx", tty, &master, &slave, &e) < 0)
 			child_fail(l, LX_FAIL_SETUP, errno, e.msg);

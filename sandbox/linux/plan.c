@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
+
 
 const char *lx_mount_kind_str(enum lx_mount_kind k)
 {
@@ -227,14 +229,23 @@ static int plan_rules(const struct sandbox_roots *roots, struct lx_plan *p, stru
 	}
 	for (size_t i = 0; i < roots->n; i++) {
 		const struct sandbox_root *r = &roots->v[i];
-		bool except = !p->userns && r->n_prot > 0;
-		struct lx_rule *rule = add_rule(p, except ? LX_RULE_BENEATH_EXCEPT : LX_RULE_BENEATH,
-						r->path, LX_FS_ALL, false, e);
+		struct lx_rule *rule = add_rule(p, LX_RULE_BENEATH, r->path, LX_FS_ALL, false, e);
+
 		if (!rule)
 			return -1;
-		for (size_t j = 0; except && j < r->n_prot; j++)
-			if (strv_push(&rule->except, r->prot[j].path) < 0)
-				return err_set(e, "out of memory");
+		if (p->userns)
+			continue;
+		/* Every protected path below this root, whichever root it belongs to: a
+		 * rule on /tmp would otherwise cover /tmp/ws/.git. */
+		for (size_t j = 0; j < roots->n; j++)
+			for (size_t k = 0; k < roots->v[j].n_prot; k++) {
+				const char *pp = roots->v[j].prot[k].path;
+				if (path_is_under(pp, r->path) && strv_find(&rule->except, pp) < 0 &&
+				    strv_push(&rule->except, pp) < 0)
+					return err_set(e, "out of memory");
+			}
+		if (rule->except.n)
+			rule->kind = LX_RULE_BENEATH_EXCEPT;
 	}
 	return 0;
 }

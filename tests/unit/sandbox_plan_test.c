@@ -168,3 +168,22 @@ TEST(plan_survives_allocation_failures)
 			lx_plan_free(&p);
 		});
 }
+
+TEST(plan_without_userns_covers_nested_roots)
+{
+	/* The workspace inside /tmp: /tmp's own rule must not cover /tmp/ws/.git. */
+	struct sandbox_protected pw[1] = {prot("/tmp/ws/.git", SANDBOX_PROTECT_EXISTING, 5)};
+	struct sandbox_root v[2] = {{(char *)"/tmp/ws", 1, 4, pw, 1},
+				    {(char *)"/tmp", 1, 3, NULL, 0}};
+	struct sandbox_roots r = {v, 2};
+	struct lx_plan p;
+	struct err e;
+	char *text;
+
+	REQUIRE(lx_plan_build(&r, SANDBOX_NET_FULL, false, &p, &e) == 0);
+	text = printed(&p);
+	CHECK_CONTAINS(text, "landlock all /tmp/ws except /tmp/ws/.git\n");
+	CHECK_CONTAINS(text, "landlock all /tmp except /tmp/ws/.git\n");
+	free(text);
+	lx_plan_free(&p);
+}

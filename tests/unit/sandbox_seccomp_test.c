@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -225,6 +226,12 @@ TEST(seccomp_probes_succeed_without_filter)
 	CHECK_INT(r[P_PAIR_DGRAM], 0);
 	CHECK_INT(r[P_CONNECT], ENOENT);
 	CHECK_INT(r[P_PTRACE], 0);
+	{
+		char *d = test_read_file("/proc/sys/kernel/io_uring_disabled");
+		if (!d || d[0] == '0')
+			CHECK_INT(r[P_IO_URING], 0);
+		free(d);
+	}
 	CHECK(r[P_CLONE3] != ENOSYS);
 	CHECK(r[P_TIOCSTI_HIGH] != EPERM);
 	CHECK(r[P_I386] != EPERM);

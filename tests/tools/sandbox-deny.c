@@ -1,0 +1,72 @@
+/* Makes a machine feature disappear for one process tree, without touching any
+ * machine-wide setting, then runs a command:
+ *
+ *   sandbox-deny userns [landlock] -- COMMAND [ARGS...]
+ *
+ * userns    unshare/clone with CLONE_NEWUSER fail with EPERM (as in a container whose
+ *           seccomp profile forbids them); clone3 says ENOSYS so libc uses clone
+ * landlock  the landlock_* calls fail with ENOSYS (a kernel without Landlock) */
+#include <errno.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox/linux/kernel.h"
+
+#define LD(off) {LX_BPF_LD | LX_BPF_W | LX_BPF_ABS, 0, 0, (off)}
+#define JEQ(k, t, f) {LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (t), (f), (k)}
+#define JSET(k, t, f) {LX_BPF_JMP | LX_BPF_JSET | LX_BPF_K, (t), (f), (k)}
+#define RET(k) {LX_BPF_RET | LX_BPF_K, 0, 0, (k)}
+#define NR offsetof(struct lx_seccomp_data, nr)
+#define ARG0 offsetof(struct lx_seccomp_data, args)
+
+int main(int argc, char **argv)
+{
+	int no_landlock = 0, i = 2;
+	struct lx_sock_filter userns[] = {
+		LD(NR),
+		JEQ(SYS_clone3, 0, 1),
+		RET(LX_SECCOMP_RET_ERRNO | ENOSYS),
+		JEQ(SYS_unshare, 1, 0),
+		JEQ(SYS_clone, 0, 3),
+		LD(ARG0),
+		JSET(CLONE_NEWUSER, 0, 1),
+		RET(LX_SECCOMP_RET_ERRNO | EPERM),
+		RET(LX_SECCOMP_RET_ALLOW),
+	};
+	struct lx_sock_filter landlock[] = {
+		LD(NR),
+		JEQ(SYS_landlock_create_ruleset, 2, 0),
+		JEQ(SYS_landlock_add_rule, 1, 0),
+		JEQ(SYS_landlock_restrict_self, 0, 1),
+		RET(LX_SECCOMP_RET_ERRNO | ENOSYS),
+		RET(LX_SECCOMP_RET_ALLOW),
+	};
+	struct lx_sock_fprog p1 = {sizeof userns / sizeof userns[0], userns};
+	struct lx_sock_fprog p2 = {sizeof landlock / sizeof landlock[0], landlock};
+
+	if (argc < 4 || strcmp(argv[1], "userns") != 0)
+		goto usage;
+	if (strcmp(argv[i], "landlock") == 0) {
+		no_landlock = 1;
+		i++;
+	}
+	if (strcmp(argv[i], "--") != 0 || !argv[i + 1])
+		goto usage;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, LX_SECCOMP_SET_MODE_FILTER, 0, &p1) < 0 ||
+	    (no_landlock && syscall(SYS_seccomp, LX_SECCOMP_SET_MODE_FILTER, 0, &p2) < 0)) {
+		perror("sandbox-deny: seccomp");
+		return 125;
+	}
+	execvp(argv[i + 1], argv + i + 1);
+	perror("sandbox-deny: exec");
+	return 127;
+usage:
+	fprintf(stderr, "usage: sandbox-deny userns [landlock] -- COMMAND [ARGS...]\n");
+	return 2;
+}
