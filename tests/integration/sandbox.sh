@@ -185,7 +185,7 @@ test_network_access_policy_reaches_the_network() {
 		sh -c "curl -s http://127.0.0.1:$SERVER_ADDR/hello; echo; echo env=\${CODEX_SANDBOX_NETWORK_DISABLED:-unset}; echo x > $T/outside/target")
 	expect_contains "$out" "hello"
 	expect_contains "$out" "env=unset"
-	expect_contains "$out" "outcome=ran exit=1"
+	expect_contains "$out" "outcome=ran exit=2" # sh: the redirection failed
 	expect_outside_intact
 }
 
