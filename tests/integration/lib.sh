@@ -64,7 +64,7 @@ start_bg() {
 }
 cleanup_bg() {
 	local p
-	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done # some may have exited
 	wait 2>/dev/null
 	bg_pids=()
 }

@@ -165,7 +165,7 @@ network_off() {
 	out=$(sb "$1" --full-auto -- sh -c "
 		echo \$CODEX_SANDBOX_NETWORK_DISABLED
 		curl -s -m 5 http://127.0.0.1:$SERVER_ADDR/hello || echo curl-refused
-		python3 -c 'import socket; socket.socket()' 2>/dev/null || echo socket-refused
+		$PY -c '$PY_SOCKET'
 		getent hosts localhost >/dev/null && echo hosts-file-ok")
 	expect_contains "$out" "1"
 	expect_contains "$out" "curl-refused"
@@ -335,8 +335,8 @@ no_userns() {
 		echo x > .git/config || echo git-refused
 		mkdir .codex || echo codex-refused
 		echo x > "$0/target" || echo outside-refused
-		python3 -c "import socket; socket.socket()" 2>/dev/null || echo socket-refused
-		grep NoNewPrivs /proc/self/status' "$T/outside" 2>"$T/stderr")
+		"$1" -c "$2"
+		grep NoNewPrivs /proc/self/status' "$T/outside" "$PY" "$PY_SOCKET" 2>"$T/stderr")
 	for w in edit-ok subdir-ok git-refused codex-refused outside-refused socket-refused \
 		"NoNewPrivs:	1"; do
 		expect_contains "$out" "$w"

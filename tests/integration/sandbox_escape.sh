@@ -1,0 +1,510 @@
+# Escape attempts against `codex sandbox --full-auto` (workspace-write, network off: the
+# widest sandboxed policy), each run as root and as an unprivileged user. Every case
+# first shows that the attack works without the sandbox (where the attacker has the
+# privilege to do it at all), so a broken test cannot pass silently, then that it
+# fails inside. The last group repeats the core attacks without user namespaces
+# (Landlock + seccomp only).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sandbox.inc"
+
+LISTENER=$CODEX_TOP/tests/servers/sandbox_listener.py
+
+# ---- helpers ----
+
+# attack WHO CONTROL SCRIPT CHECK: SCRIPT (sh, with $1 = the outside directory, $2 = the
+# workspace) runs sandboxed as WHO; CHECK (a shell condition: "the attack worked") must
+# then be false. Then, when CONTROL is "all" or equals WHO, SCRIPT runs without the
+# sandbox and CHECK must be true. Output is in $T/sbout and $T/ctlout.
+attack() {
+	local who=$1 control=$2 script=$3 check=$4
+	sb "$who" --full-auto -- sh -c "$script" sh "$T/outside" "$T/ws" \
+		> "$T/sbout" 2>&1 < /dev/null || true
+	if eval "$check"; then
+		fail "the attack worked inside the sandbox: $(head -c 600 "$T/sbout")"
+	fi
+	[ "$control" = all ] || [ "$control" = "$who" ] || return 0
+	as "$who" sh -c "$script" sh "$T/outside" "$T/ws" > "$T/ctlout" 2>&1 < /dev/null || true
+	eval "$check" || fail "control: the attack did not work without the sandbox: $(head -c 600 "$T/ctlout")"
+}
+
+escaped() { grep -q ESCAPED "$1"; }
+in_sandbox_or_control() { escaped "$T/sbout" || escaped "$T/ctlout" 2>/dev/null; }
+pwned() { [ "$(cat "$1" 2>/dev/null)" = pwned ] || grep -q pwned "$1" 2>/dev/null; }
+
+# listen WHO KIND ADDR: a host service (run as WHO so the control can reach it), logging
+# what it receives to $T/srv/log; sets PORT for tcp/udp/dns.
+listen() {
+	local who=$1 kind=$2 addr=$3
+	mkdir -p "$T/srv"
+	[ "$who" = root ] || chown $NOBODY "$T/srv"
+	if [ "$who" = user ]; then
+		start_bg setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups -- \
+			"$PY" "$LISTENER" "$kind" "$addr" "$T/srv/ready" "$T/srv/log"
+	else
+		start_bg "$PY" "$LISTENER" "$kind" "$addr" "$T/srv/ready" "$T/srv/log"
+	fi
+	for i in $(seq 200); do [ -s "$T/srv/ready" ] && break; sleep 0.02; done
+	[ -s "$T/srv/ready" ] || fail "listener $kind did not start"
+	PORT=$(cat "$T/srv/ready")
+}
+reached() { [ -s "$T/srv/log" ]; }
+
+# A process outside the sandbox, owned by WHO, with its cwd in the outside directory.
+outside_process() {
+	local who=$1
+	shift
+	if [ "$who" = user ]; then
+		(cd "$T/outside" && exec setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups -- "$@") &
+	else
+		(cd "$T/outside" && exec "$@") &
+	fi
+	bg_pids+=($!)
+	VICTIM=$!
+}
+
+# ---- writing outside the writable roots ----
+
+c_write_outside() {
+	setup "$1"
+	attack "$1" all 'echo pwned > "$1/target"' 'pwned "$T/outside/target"'
+}
+test_write_outside_directly_root() { c_write_outside root; }
+test_write_outside_directly_user() { c_write_outside user; }
+
+c_write_etc() {
+	setup "$1"
+	attack "$1" root 'echo pwned > /etc/codex-escape-test' '[ -e /etc/codex-escape-test ]'
+	rm -f /etc/codex-escape-test
+}
+test_write_etc_root() { c_write_etc root; }
+test_write_etc_user() { c_write_etc user; }
+
+c_symlink_new() {
+	setup "$1"
+	attack "$1" all 'ln -s "$1/target" link; echo pwned > link' 'pwned "$T/outside/target"'
+}
+test_write_through_new_symlink_root() { c_symlink_new root; }
+test_write_through_new_symlink_user() { c_symlink_new user; }
+
+c_symlink_existing() {
+	setup "$1"
+	ln -s "$T/outside" "$T/ws/out-link"
+	attack "$1" all 'echo pwned > out-link/target' 'pwned "$T/outside/target"'
+}
+test_write_through_existing_symlink_root() { c_symlink_existing root; }
+test_write_through_existing_symlink_user() { c_symlink_existing user; }
+
+c_hardlink() {
+	setup "$1"
+	attack "$1" all 'ln "$1/target" hl && echo pwned > hl' 'pwned "$T/outside/target"'
+}
+test_write_through_hard_link_root() { c_hardlink root; }
+test_write_through_hard_link_user() { c_hardlink user; }
+
+c_rename_out() {
+	setup "$1"
+	attack "$1" all 'echo pwned > f && mv -f f "$1/target"' 'pwned "$T/outside/target"'
+}
+test_rename_into_outside_root() { c_rename_out root; }
+test_rename_into_outside_user() { c_rename_out user; }
+
+c_rename_in() {
+	setup "$1"
+	attack "$1" all 'mv "$1/target" stolen' '[ ! -e "$T/outside/target" ]'
+}
+test_rename_out_of_outside_root() { c_rename_in root; }
+test_rename_out_of_outside_user() { c_rename_in user; }
+
+c_rename_workspace() {
+	setup "$1"
+	[ "$1" = root ] || chown $NOBODY "$T"
+	attack "$1" all 'cd .. && mv ws ws-moved' '[ -e "$T/ws-moved" ]'
+}
+test_rename_the_workspace_root() { c_rename_workspace root; }
+test_rename_the_workspace_user() { c_rename_workspace user; }
+
+c_proc_self_root() {
+	setup "$1"
+	attack "$1" all 'echo pwned > "/proc/self/root$1/target"' 'pwned "$T/outside/target"'
+}
+test_write_through_proc_self_root_root() { c_proc_self_root root; }
+test_write_through_proc_self_root_user() { c_proc_self_root user; }
+
+c_proc_pid_cwd() {
+	setup "$1"
+	outside_process "$1" sleep 60
+	for i in $(seq 100); do [ "$(readlink /proc/$VICTIM/cwd)" = "$T/outside" ] && break; sleep 0.02; done
+	# Only the victim and our own init are aimed at: a broken sandbox must not write
+	# into every process's directory on the machine.
+	attack "$1" all "for p in /proc/$VICTIM /proc/1; do echo pwned > \$p/cwd/target; echo pwned > \$p/root$T/outside/target; done 2>/dev/null" \
+		'pwned "$T/outside/target"'
+}
+test_write_through_proc_pid_cwd_root() { c_proc_pid_cwd root; }
+test_write_through_proc_pid_cwd_user() { c_proc_pid_cwd user; }
+
+c_reopen_stdin() {
+	setup "$1"
+	sb "$1" --full-auto -- sh -c 'echo pwned > /proc/self/fd/0' \
+		< "$T/outside/target" > "$T/sbout" 2>&1 || true
+	expect_outside_intact
+	as "$1" sh -c 'echo pwned > /proc/self/fd/0' < "$T/outside/target"
+	pwned "$T/outside/target" || fail "control: reopening stdin did not work outside"
+}
+test_reopen_inherited_stdin_for_writing_root() { c_reopen_stdin root; }
+test_reopen_inherited_stdin_for_writing_user() { c_reopen_stdin user; }
+
+c_dir_fds() {
+	setup "$1"
+	# A directory as stdin, and one on descriptor 3: paths relative to them would be
+	# outside the sandbox's view.
+	sb "$1" --full-auto -- "$ATTACK" openat-fd 0 pwned0 < "$T/outside" \
+		> "$T/sbout" 2>&1 || true
+	sb "$1" --full-auto -- "$ATTACK" openat-fd 3 pwned3 3< "$T/outside" \
+		>> "$T/sbout" 2>&1 || true
+	expect_outside_intact
+	as "$1" "$ATTACK" openat-fd 3 pwned3 3< "$T/outside"
+	[ -e "$T/outside/pwned3" ] || fail "control: openat on descriptor 3 did not work"
+}
+test_inherited_directory_descriptors_root() { c_dir_fds root; }
+test_inherited_directory_descriptors_user() { c_dir_fds user; }
+
+# ---- protected paths in the workspace ----
+
+c_git_config() {
+	setup "$1"
+	attack "$1" all 'echo "[alias] x = !sh" >> .git/config' 'grep -q alias "$T/ws/.git/config"'
+}
+test_write_git_config_root() { c_git_config root; }
+test_write_git_config_user() { c_git_config user; }
+
+c_git_hook_new() {
+	setup "$1"
+	attack "$1" all 'printf "#!/bin/sh\necho pwned\n" > .git/hooks/post-checkout' \
+		'[ -e "$T/ws/.git/hooks/post-checkout" ]'
+}
+test_create_git_hook_root() { c_git_hook_new root; }
+test_create_git_hook_user() { c_git_hook_new user; }
+
+c_git_hook_edit() {
+	setup "$1"
+	attack "$1" all 'echo "echo pwned" >> .git/hooks/pre-commit' \
+		'grep -q pwned "$T/ws/.git/hooks/pre-commit"'
+}
+test_edit_git_hook_root() { c_git_hook_edit root; }
+test_edit_git_hook_user() { c_git_hook_edit user; }
+
+c_git_hook_rename() {
+	setup "$1"
+	attack "$1" all 'echo "echo pwned" > evil; chmod +x evil; mv evil .git/hooks/pre-push' \
+		'[ -e "$T/ws/.git/hooks/pre-push" ]'
+}
+test_rename_into_git_hooks_root() { c_git_hook_rename root; }
+test_rename_into_git_hooks_user() { c_git_hook_rename user; }
+
+c_git_replace() {
+	setup "$1"
+	attack "$1" all 'mv .git .git-old || rm -rf .git; mkdir -p .git/hooks' \
+		'[ -e "$T/ws/.git-old" ] || [ ! -e "$T/ws/.git/config" ]'
+}
+test_replace_git_directory_root() { c_git_replace root; }
+test_replace_git_directory_user() { c_git_replace user; }
+
+c_git_hooks_path() {
+	setup "$1"
+	attack "$1" all 'git config core.hooksPath "$2/myhooks"' 'grep -q hooksPath "$T/ws/.git/config"'
+}
+test_git_config_hooks_path_root() { c_git_hooks_path root; }
+test_git_config_hooks_path_user() { c_git_hooks_path user; }
+
+c_gitdir_target() {
+	setup "$1"
+	# A worktree-style .git file pointing at a repository inside the workspace.
+	mv .git repo.git
+	echo "gitdir: repo.git" > .git
+	[ "$1" = root ] || chown $NOBODY .git
+	attack "$1" all 'echo "[alias] x = !sh" >> repo.git/config; echo pwned > repo.git/hooks/post-merge' \
+		'grep -q alias "$T/ws/repo.git/config" || [ -e "$T/ws/repo.git/hooks/post-merge" ]'
+}
+test_write_gitdir_file_target_root() { c_gitdir_target root; }
+test_write_gitdir_file_target_user() { c_gitdir_target user; }
+
+c_codex_create() {
+	setup "$1"
+	attack "$1" all 'mkdir -p .codex && echo "notify = [\"sh\"]" > .codex/config.toml' \
+		'[ -e "$T/ws/.codex/config.toml" ]'
+}
+test_create_codex_dir_root() { c_codex_create root; }
+test_create_codex_dir_user() { c_codex_create user; }
+
+c_codex_symlink() {
+	setup "$1"
+	mkdir decoy
+	ln -s decoy .codex
+	[ "$1" = root ] || chown -h $NOBODY decoy .codex
+	attack "$1" all 'echo pwned > .codex/config.toml; rm -f .codex; mkdir .codex; echo pwned > .codex/config.toml' \
+		'[ -e "$T/ws/decoy/config.toml" ] || [ -e "$T/ws/.codex/config.toml" ]'
+}
+test_codex_symlink_swap_root() { c_codex_symlink root; }
+test_codex_symlink_swap_user() { c_codex_symlink user; }
+
+c_agents() {
+	setup "$1"
+	mkdir .agents
+	[ "$1" = root ] || chown $NOBODY .agents
+	attack "$1" all 'echo pwned > .agents/SKILL.md' '[ -e "$T/ws/.agents/SKILL.md" ]'
+}
+test_write_agents_dir_root() { c_agents root; }
+test_write_agents_dir_user() { c_agents user; }
+
+# ---- mounts, namespaces, chroot ----
+
+c_remount() {
+	setup "$1"
+	attack "$1" none 'mount -o remount,rw / && echo ESCAPED; mount -o remount,bind,rw / && echo ESCAPED' \
+		'escaped "$T/sbout"'
+	[ "$1" = root ] || return 0
+	# Control in a private mount namespace, per-mount flags only: the host is untouched.
+	unshare -m sh -c 'mount -o remount,bind,ro / && mount -o remount,bind,rw / && echo ESCAPED' \
+		> "$T/ctlout" 2>&1
+	escaped "$T/ctlout" || fail "control: remount did not work outside: $(cat "$T/ctlout")"
+}
+test_remount_root_read_write_root() { c_remount root; }
+test_remount_root_read_write_user() { c_remount user; }
+
+c_mount_new() {
+	setup "$1"
+	# The control runs in a private mount namespace of its own: no host mount changes.
+	attack "$1" none 'mount -t tmpfs none "$2/src" && echo ESCAPED; mount --bind "$2" "$1" && echo ESCAPED' \
+		'escaped "$T/sbout"'
+	[ "$1" = root ] || return 0
+	unshare -m sh -c 'mount -t tmpfs none "$1/src" && echo ESCAPED' sh "$T/ws" > "$T/ctlout" 2>&1
+	escaped "$T/ctlout" || fail "control: mount did not work outside"
+}
+test_mount_tmpfs_and_bind_root() { c_mount_new root; }
+test_mount_tmpfs_and_bind_user() { c_mount_new user; }
+
+c_unshare_user() {
+	setup "$1"
+	attack "$1" all 'unshare -Ur true && echo ESCAPED' 'in_sandbox_or_control'
+}
+test_unshare_user_namespace_root() { c_unshare_user root; }
+test_unshare_user_namespace_user() { c_unshare_user user; }
+
+c_unshare_remount() {
+	setup "$1"
+	attack "$1" all 'unshare -Urm sh -c "mount -o remount,bind,rw / && mount -t tmpfs none \"\$0\" && echo ESCAPED" "$2/src"' \
+		'in_sandbox_or_control'
+}
+test_unshare_then_remount_root() { c_unshare_remount root; }
+test_unshare_then_remount_user() { c_unshare_remount user; }
+
+c_chroot() {
+	setup "$1"
+	attack "$1" root "\"$ATTACK\" chroot-escape \"\$2/jail\" \"\$1/escaped\"; chroot / true && echo ESCAPED" \
+		'[ -e "$T/outside/escaped" ] || in_sandbox_or_control'
+}
+test_chroot_tricks_root() { c_chroot root; }
+test_chroot_tricks_user() { c_chroot user; }
+
+c_setns() {
+	setup "$1"
+	outside_process "$1" sleep 60
+	attack "$1" root "\"$ATTACK\" setns /proc/$VICTIM/ns/mnt && echo ESCAPED" 'in_sandbox_or_control'
+	[ -n "${SB_PREFIX:-}" ] && return 0 # pid 1 is the host's init without a pid namespace
+	sb "$1" --full-auto -- "$ATTACK" setns /proc/1/ns/mnt > "$T/sbout" 2>&1 && fail "setns to init worked"
+	return 0
+}
+test_setns_root() { c_setns root; }
+test_setns_user() { c_setns user; }
+
+c_open_by_handle() {
+	setup "$1"
+	attack "$1" root "\"$ATTACK\" open-by-handle \"\$1\" pwned" '[ -e "$T/outside/pwned" ]'
+}
+test_open_by_handle_root() { c_open_by_handle root; }
+test_open_by_handle_user() { c_open_by_handle user; }
+
+c_mknod() {
+	setup "$1"
+	attack "$1" root 'mknod "$2/disk" b 8 0 && echo ESCAPED' 'in_sandbox_or_control'
+	rm -f "$T/ws/disk"
+}
+test_mknod_device_root() { c_mknod root; }
+test_mknod_device_user() { c_mknod user; }
+
+c_proc_sys() {
+	setup "$1"
+	attack "$1" root 'cat /proc/sys/kernel/printk > /proc/sys/kernel/printk && echo ESCAPED' \
+		'in_sandbox_or_control'
+}
+test_write_host_proc_sys_root() { c_proc_sys root; }
+test_write_host_proc_sys_user() { c_proc_sys user; }
+
+c_sysfs() {
+	setup "$1"
+	d=/sys/fs/cgroup/pids/codex-escape-$$
+	attack "$1" root "mkdir $d && echo ESCAPED" 'in_sandbox_or_control'
+	rmdir "$d" 2>/dev/null || true
+}
+test_write_sysfs_root() { c_sysfs root; }
+test_write_sysfs_user() { c_sysfs user; }
+
+test_setuid_binary_gains_nothing_user() {
+	setup user
+	cp /usr/bin/id "$T/suid-id"
+	chmod 4755 "$T/suid-id"
+	expect_eq "$(as user "$T/suid-id" -u)" 0 "control: the setuid copy works outside"
+	expect_eq "$(sb user -- "$T/suid-id" -u)" $NOBODY "euid inside"
+}
+
+# ---- other processes ----
+
+c_ptrace() {
+	setup "$1"
+	outside_process "$1" sleep 60
+	attack "$1" all "\"$ATTACK\" ptrace $VICTIM && echo ESCAPED" 'in_sandbox_or_control'
+	[ -n "${SB_PREFIX:-}" ] && return 0 # pid 1 is the host's init without a pid namespace
+	sb "$1" --full-auto -- "$ATTACK" ptrace 1 > "$T/sbout" 2>&1 && fail "ptrace of init worked"
+	return 0
+}
+test_ptrace_outside_process_root() { c_ptrace root; }
+test_ptrace_outside_process_user() { c_ptrace user; }
+
+vm_attack() {
+	local who=$1 how=$2
+	setup "$who"
+	outside_process "$who" "$ATTACK" victim "$T/outside/addr"
+	for i in $(seq 100); do [ -s "$T/outside/addr" ] && break; sleep 0.02; done
+	addr=$(cat "$T/outside/addr")
+	sb "$who" --full-auto -- "$ATTACK" "$how" "$VICTIM" "$addr" > "$T/sbout" 2>&1 &&
+		fail "$how reached a process outside: $(cat "$T/sbout")"
+	if [ -z "${SB_PREFIX:-}" ]; then # our own init; without a pid namespace, the host's
+		sb "$who" --full-auto -- "$ATTACK" "$how" 1 "$addr" > "$T/sbout" 2>&1 &&
+			fail "$how reached init: $(cat "$T/sbout")"
+	fi
+	as "$who" "$ATTACK" "$how" "$VICTIM" "$addr" > "$T/ctlout" 2>&1 ||
+		fail "control: $how did not work outside: $(cat "$T/ctlout")"
+	wait "$VICTIM" || fail "the victim was not reached by the control"
+}
+test_process_vm_writev_outside_root() { vm_attack root vm-write; }
+test_process_vm_writev_outside_user() { vm_attack user vm-write; }
+test_write_proc_pid_mem_outside_root() { vm_attack root proc-mem; }
+test_write_proc_pid_mem_outside_user() { vm_attack user proc-mem; }
+
+c_signal() {
+	setup "$1"
+	outside_process "$1" sleep 60
+	sb "$1" --full-auto -- sh -c "kill -TERM $VICTIM; kill -TERM -$VICTIM" > "$T/sbout" 2>&1 || true
+	kill -0 "$VICTIM" || fail "a process outside was killed from inside"
+	as "$1" kill -TERM "$VICTIM"
+	sleep 0.1
+	! kill -0 "$VICTIM" 2>/dev/null || fail "control: kill did not work outside"
+}
+test_signal_outside_process_root() { c_signal root; }
+test_signal_outside_process_user() { c_signal user; }
+
+c_io_uring() {
+	setup "$1"
+	attack "$1" all "\"$ATTACK\" io-uring && echo ESCAPED" 'in_sandbox_or_control'
+}
+test_io_uring_root() { c_io_uring root; }
+test_io_uring_user() { c_io_uring user; }
+
+c_bpf() {
+	setup "$1"
+	attack "$1" root "\"$ATTACK\" bpf && echo ESCAPED" 'in_sandbox_or_control'
+}
+test_bpf_root() { c_bpf root; }
+test_bpf_user() { c_bpf user; }
+
+# ---- network ----
+
+c_tcp() {
+	setup "$1"
+	listen "$1" tcp 0
+	attack "$1" all "curl -s -m 3 -d PWNED http://127.0.0.1:$PORT/; bash -c 'echo PWNED > /dev/tcp/127.0.0.1/$PORT'" 'reached'
+}
+test_tcp_to_host_loopback_service_root() { c_tcp root; }
+test_tcp_to_host_loopback_service_user() { c_tcp user; }
+
+c_udp() {
+	setup "$1"
+	listen "$1" udp 0
+	attack "$1" all "\"$ATTACK\" udp-send $PORT; sleep 0.2" 'reached'
+}
+test_udp_send_root() { c_udp root; }
+test_udp_send_user() { c_udp user; }
+
+c_dns() {
+	setup "$1"
+	listen "$1" dns 0
+	attack "$1" all "$PY -c '
+import socket
+q = b\"\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x07example\\x03com\\x00\\x00\\x01\\x00\\x01\"
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+s.sendto(q, (\"127.0.0.1\", $PORT)); print(\"answered\" if s.recv(512)[:2] == q[:2] else \"no\")'" \
+		'reached || grep -q answered "$T/sbout"'
+	grep -q answered "$T/ctlout" || fail "control: no DNS answer outside"
+}
+test_dns_query_root() { c_dns root; }
+test_dns_query_user() { c_dns user; }
+
+c_socket() {
+	setup "$1"
+	attack "$1" "$2" "\"$ATTACK\" socket $3 && echo ESCAPED" 'in_sandbox_or_control'
+}
+test_raw_socket_root() { c_socket root root "inet raw 1"; }
+test_raw_socket_user() { c_socket user root "inet raw 1"; }
+test_packet_socket_root() { c_socket root root "packet raw"; }
+test_packet_socket_user() { c_socket user root "packet raw"; }
+test_netlink_socket_root() { c_socket root all "netlink raw 0"; }
+test_netlink_socket_user() { c_socket user all "netlink raw 0"; }
+test_inet6_socket_root() { c_socket root all "inet6 stream"; }
+test_inet6_socket_user() { c_socket user all "inet6 stream"; }
+
+c_unix() {
+	setup "$1"
+	listen "$1" "$2" "$3"
+	attack "$1" all "\"$ATTACK\" $4 $5; sleep 0.2" 'reached'
+}
+test_unix_socket_of_host_service_root() { c_unix root unix-stream "$T/outside/daemon.sock" unix-connect "$T/outside/daemon.sock"; }
+test_unix_socket_of_host_service_user() { c_unix user unix-stream "$T/outside/daemon.sock" unix-connect "$T/outside/daemon.sock"; }
+test_unix_socket_inside_writable_root_root() { c_unix root unix-stream "$T/ws/agent.sock" unix-connect "$T/ws/agent.sock"; }
+test_unix_socket_inside_writable_root_user() { c_unix user unix-stream "$T/ws/agent.sock" unix-connect "$T/ws/agent.sock"; }
+test_unix_datagram_sendto_root() { c_unix root unix-dgram "$T/outside/log.sock" unix-sendto "$T/outside/log.sock"; }
+test_unix_datagram_sendto_user() { c_unix user unix-dgram "$T/outside/log.sock" unix-sendto "$T/outside/log.sock"; }
+test_unix_socketpair_sendmsg_by_name_root() { c_unix root unix-dgram "$T/outside/log.sock" unix-pair-sendmsg "$T/outside/log.sock"; }
+test_unix_socketpair_sendmsg_by_name_user() { c_unix user unix-dgram "$T/outside/log.sock" unix-pair-sendmsg "$T/outside/log.sock"; }
+test_abstract_unix_socket_root() { c_unix root abstract "codex-escape-$$-r" unix-connect "@codex-escape-$$-r"; }
+test_abstract_unix_socket_user() { c_unix user abstract "codex-escape-$$-u" unix-connect "@codex-escape-$$-u"; }
+
+# ---- the same core attacks without user namespaces (Landlock + seccomp only) ----
+
+no_userns() { SB_PREFIX="$DENY userns --"; "$@"; }
+test_no_userns_write_outside_root() { no_userns c_write_outside root; }
+test_no_userns_write_outside_user() { no_userns c_write_outside user; }
+test_no_userns_symlink_root() { no_userns c_symlink_new root; }
+test_no_userns_hard_link_root() { no_userns c_hardlink root; }
+test_no_userns_rename_root() { no_userns c_rename_out root; }
+test_no_userns_proc_pid_cwd_root() { no_userns c_proc_pid_cwd root; }
+test_no_userns_proc_pid_cwd_user() { no_userns c_proc_pid_cwd user; }
+test_no_userns_reopen_stdin_root() { no_userns c_reopen_stdin root; }
+test_no_userns_git_config_root() { no_userns c_git_config root; }
+test_no_userns_git_config_user() { no_userns c_git_config user; }
+test_no_userns_git_hook_rename_root() { no_userns c_git_hook_rename root; }
+test_no_userns_codex_create_root() { no_userns c_codex_create root; }
+test_no_userns_codex_symlink_root() { no_userns c_codex_symlink root; }
+test_no_userns_proc_sys_root() { no_userns c_proc_sys root; }
+test_no_userns_ptrace_root() { no_userns c_ptrace root; }
+test_no_userns_ptrace_user() { no_userns c_ptrace user; }
+test_no_userns_vm_write_user() { no_userns vm_attack user vm-write; }
+test_no_userns_proc_mem_root() { no_userns vm_attack root proc-mem; }
+test_no_userns_signal_root() { no_userns c_signal root; }
+test_no_userns_signal_user() { no_userns c_signal user; }
+test_no_userns_tcp_root() { no_userns c_tcp root; }
+test_no_userns_unix_socket_user() { no_userns c_unix user unix-stream "$T/outside/daemon.sock" unix-connect "$T/outside/daemon.sock"; }
+test_no_userns_abstract_socket_root() { no_userns c_unix root abstract "codex-escape-$$-n" unix-connect "@codex-escape-$$-n"; }
+test_no_userns_chroot_root() { no_userns c_chroot root; }
+test_no_userns_setns_root() { no_userns c_setns root; }
+
+run_tests
