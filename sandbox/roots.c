@@ -100,17 +100,20 @@ static int add_protected(struct sandbox_root *root, char *path, enum sandbox_pro
 	return 0;
 }
 
-/* The directory a `.git` file points to, canonical, or NULL when the file does not
- * hold a valid pointer to an existing path (upstream only logs that case). */
-static char *gitdir_target(const char *root, const char *git_file)
+/* The directory a `.git` file points to, canonical, in *out; NULL when the file does not
+ * hold a valid pointer to an existing path (upstream only logs that case). -1 only
+ * when memory runs out: a target we could not compute must not go unprotected. */
+static int gitdir_target(const char *root, const char *git_file, char **out, struct err *e)
 {
 	struct buf b;
 	struct err ignored;
-	char *line, *nl, *joined, *canon = NULL;
+	char *line, *nl, *joined = NULL;
+	int rc = 0;
 
+	*out = NULL;
 	buf_init(&b, GITDIR_FILE_MAX);
 	if (file_read_all(git_file, &b, &ignored) < 0 || !b.data)
-		goto out;
+		goto out; /* unreadable or too long: not a pointer file */
 	line = b.data;
 	if (strncmp(line, "gitdir:", 7) != 0)
 		goto out;
@@ -123,13 +126,14 @@ static char *gitdir_target(const char *root, const char *git_file)
 	if (!*line)
 		goto out;
 	joined = path_join(root, line);
-	if (joined) {
-		canon = realpath(joined, NULL);
-		free(joined);
-	}
+	if (joined)
+		*out = realpath(joined, NULL);
+	if (!joined || (!*out && errno == ENOMEM))
+		rc = err_set(e, "out of memory");
 out:
+	free(joined);
 	buf_free(&b);
-	return canon;
+	return rc;
 }
 
 /* Paths that must be protected wherever they are: gitdir targets and symlink targets.
@@ -179,15 +183,23 @@ static int scan_root(struct sandbox_root *root, int is_cwd_root, struct extra *x
 			continue; /* missing, or unreachable to us and so to the command */
 		}
 		if (S_ISLNK(st.st_mode)) {
-			if (extra_add(x, realpath(path, NULL), e) < 0 ||
-			    add_protected(root, path, SANDBOX_PROTECT_SYMLINK, &st, e) < 0)
+			char *target = realpath(path, NULL); /* NULL: dangling, nothing to add */
+			if ((!target && errno == ENOMEM && err_set(e, "out of memory") < 0) ||
+			    extra_add(x, target, e) < 0) {
+				free(path);
+				return -1;
+			}
+			if (add_protected(root, path, SANDBOX_PROTECT_SYMLINK, &st, e) < 0)
 				return -1;
 			continue;
 		}
-		if (strcmp(name, ".git") == 0 && S_ISREG(st.st_mode) &&
-		    extra_add(x, gitdir_target(root->path, path), e) < 0) {
-			free(path);
-			return -1;
+		if (strcmp(name, ".git") == 0 && S_ISREG(st.st_mode)) {
+			char *target;
+			if (gitdir_target(root->path, path, &target, e) < 0 ||
+			    extra_add(x, target, e) < 0) {
+				free(path);
+				return -1;
+			}
 		}
 		if (add_protected(root, path, SANDBOX_PROTECT_EXISTING, &st, e) < 0)
 			return -1;

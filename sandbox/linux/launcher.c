@@ -497,7 +497,7 @@ int sandbox_launcher_main(int argc, char **argv)
 			goto out;
 		}
 	}
-	child = fork();
+	child = l.plan.userns ? lx_fork_new_pid_ns() : fork();
 	if (child < 0) {
 		rc = report(&l, LX_FAIL_SETUP, errno, "cannot fork");
 		goto out;

@@ -33,6 +33,12 @@ int lx_mount_setattr(int dfd, const char *path, unsigned flags, const struct lx_
 int lx_seccomp_set_filter(const struct lx_sock_fprog *prog);
 int lx_capset_zero(void);
 int lx_close_range_cloexec(unsigned first);
+/* fork(), the child being pid 1 of a new pid namespace. Unlike unshare(CLONE_NEWPID)
+ * this leaves the caller's own children in its pid namespace, so it can still fork
+ * after init is gone (the sanitizers' leak checker does). The child must keep to
+ * system calls and async-signal-safe libc (libc's thread data is the parent's copy)
+ * until it forks or execs. */
+pid_t lx_fork_new_pid_ns(void);
 
 /* ---- plan.c: the policy as data (pure) ---- */
 
@@ -116,8 +122,8 @@ int lx_seccomp_apply(enum sandbox_network net, struct err *e);
 int lx_drop_privileges(struct err *e);
 
 /* ---- ns.c ---- */
-/* unshare(user, pid, ipc, and net unless FULL); -1 with errno on failure (the caller
- * decides whether that means "no user namespaces"). */
+/* unshare(user, ipc, and net unless FULL); -1 with errno on failure (the caller decides
+ * whether that means "no user namespaces"). The pid namespace comes with init's fork. */
 int lx_unshare(enum sandbox_network net);
 /* Maps uid/gid (the caller's, seen from outside) to themselves inside. */
 int lx_write_id_maps(uid_t uid, gid_t gid, struct err *e);

@@ -12,7 +12,7 @@
 
 int lx_unshare(enum sandbox_network net)
 {
-	int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC;
+	int flags = CLONE_NEWUSER | CLONE_NEWIPC;
 
 	switch (net) {
 	case SANDBOX_NET_FULL:

@@ -2,6 +2,8 @@
  * they return -1 and leave the error in errno. */
 #include "sandbox/linux/linux_sandbox.h"
 
+#include <sched.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,6 +49,11 @@ int lx_capset_zero(void)
 	struct lx_cap_data d[2] = {{0, 0, 0}, {0, 0, 0}};
 
 	return (int)syscall(SYS_capset, &h, d);
+}
+
+pid_t lx_fork_new_pid_ns(void)
+{
+	return (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, NULL, NULL, 0);
 }
 
 int lx_close_range_cloexec(unsigned first)
