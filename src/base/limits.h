@@ -22,4 +22,19 @@
 /* HTTP client: a response body kept in memory (not streamed). */
 #define LIMIT_HTTP_BODY_BYTES (64u * 1024 * 1024)
 
+/* Network proxy. A request or response head: browsers and git send a few KiB; 16 KiB is
+ * what common servers accept, and it is the per-connection read buffer's size too. */
+#define LIMIT_PROXY_HEAD_BYTES (16u * 1024)
+/* Header lines in one head: real requests carry 10-30. */
+#define LIMIT_PROXY_HEADERS 100
+/* The request line (method, target, version): long query strings fit, abuse does not. */
+#define LIMIT_PROXY_REQUEST_LINE 8192
+/* Chunked bodies: hex digits of a chunk size (2^60 bytes is plenty), the bytes of one
+ * chunk extension, and all trailer lines together. */
+#define LIMIT_PROXY_CHUNK_HEX 15
+#define LIMIT_PROXY_CHUNK_EXT 1024
+#define LIMIT_PROXY_TRAILER_BYTES 8192
+/* Admin API request bodies (POST /reload takes none; this bounds what is read). */
+#define LIMIT_PROXY_ADMIN_BODY 8192
+
 #endif
