@@ -11,6 +11,7 @@ struct role {
 
 /* Roles chosen by basename(argv[0]). */
 static const struct role argv0_roles[] = {
+	{"codex-network-proxy", cli_network_proxy_role},
 	{NULL, NULL},
 };
 
@@ -21,6 +22,7 @@ static const struct role argv1_roles[] = {
 
 /* `codex <COMMAND>`: listed in --help in this order. */
 static const struct cli_command commands[] = {
+	{"proxy", NULL, cli_proxy_main, "Run the network proxy (HTTP + SOCKS5, domain policy)"},
 	{NULL, NULL, NULL, NULL},
 };
 
