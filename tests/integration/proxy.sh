@@ -377,7 +377,7 @@ test_client_vanishes_mid_tunnel() {
 	start_server stream
 	start_proxy --allow 127.0.0.1
 	out=$(python3 "$PX/client.py" vanish "$HP" "127.0.0.1:$PORT")
-	expect_contains "$out" "read 1048576"
+	expect_eq "$out" "read 1048576"
 	for i in $(seq 1 100); do [ -s "$T/port."*.gone ] 2>/dev/null && break; sleep 0.05; done
 	ls "$T"/port.*.gone > /dev/null 2>&1 || fail "the upstream side was not closed"
 	for i in $(seq 1 40); do grep -q https_connect "$T/audit.log" 2>/dev/null && break; sleep 0.05; done

@@ -149,7 +149,7 @@ def main():
             head += s.recv(1)
         got = 0
         while got < 1 << 20:
-            d = s.recv(65536)
+            d = s.recv(min(65536, (1 << 20) - got))
             if not d:
                 break
             got += len(d)
