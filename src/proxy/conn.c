@@ -347,9 +347,12 @@ void conn_record(struct conn *c, enum proxy_reason r)
 
 void conn_answer(struct conn *c, const char *data, size_t len)
 {
-	/* Whatever was queued before (a half-sent response) is abandoned. */
-	buf_reset(&c->u2c.prefix);
-	c->u2c.prefix_off = 0;
+	/* HTTP: whatever was queued before (a half-sent response) is abandoned. SOCKS5:
+	 * the method selection may still be queued, and must go out before the reply. */
+	if (c->kind != CONN_SOCKS) {
+		buf_reset(&c->u2c.prefix);
+		c->u2c.prefix_off = 0;
+	}
 	c->u2c.ready = 0;
 	if (buf_append(&c->u2c.prefix, data, len) < 0) {
 		conn_close(c);
