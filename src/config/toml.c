@@ -169,7 +169,7 @@ static int fail_at(struct parser *ps, struct pos p, const char *fmt, ...)
 
 static int fail_nomem(struct parser *ps)
 {
-	return fail(ps, "out of memory");
+	return fail(ps, "%s", TOML_ERR_NOMEM);
 }
 
 /* What is at the cursor, for messages: "'x'", "end of line", "end of input". */
@@ -1120,6 +1120,10 @@ static struct toml_value *parse_array(struct parser *ps, unsigned depth, struct 
 		skip_blank(ps);
 		if (peek(ps) == ']')
 			break;
+		if (peek(ps) < 0) {
+			fail_at(ps, start, "unterminated array");
+			goto fail;
+		}
 		item = parse_value(ps, depth + 1);
 		if (!item)
 			goto fail;

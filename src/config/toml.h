@@ -9,8 +9,9 @@
  * so the bounded recursion here and in callers that walk a tree stays shallow.
  *
  * Errors fill struct err with "<line>:<col>: <message>" (1-based; the column counts
- * characters, not bytes). Every function that builds a tree either returns it whole or
- * returns NULL having freed everything. */
+ * characters, not bytes); running out of memory gives the message TOML_ERR_NOMEM.
+ * Every function that builds a tree either returns it whole or returns NULL having
+ * freed everything. */
 #ifndef CODEX_CONFIG_TOML_H
 #define CODEX_CONFIG_TOML_H
 
@@ -20,6 +21,8 @@
 
 #include "base/err.h"
 #include "base/strv.h"
+
+#define TOML_ERR_NOMEM "out of memory"
 
 enum toml_type {
 	TOML_TABLE,
