@@ -1,6 +1,7 @@
 /* codex debug config: prints the effective configuration as JSON, each value with
  * where it came from. -m/-s/-a are the same flags `codex exec` takes, so the output
  * shows what a run with them would use. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,10 @@ static int take_value(int argc, char **argv, int *i, const char *shortopt,
 }
 
 struct debug_flags {
-	const char *model, *sandbox, *approval;
+	const char *model;
+	bool has_sandbox, has_approval;
+	enum sandbox_mode sandbox;
+	enum approval_policy approval;
 };
 
 /* Applies the flags to cfg (explicit flags beat everything else). */
@@ -65,28 +69,56 @@ static int apply_flags(struct config *cfg, const struct debug_flags *f, struct e
 		if (config_note_flag(cfg, "model", e) < 0)
 			return -1;
 	}
-	if (f->sandbox) {
-		if (sandbox_mode_parse(f->sandbox, &cfg->sandbox_mode) < 0)
-			return err_set(e, "invalid value '%s' for --sandbox: expected read-only, "
-					  "workspace-write or danger-full-access",
-				       f->sandbox);
+	if (f->has_sandbox) {
+		cfg->sandbox_mode = f->sandbox;
 		if (config_note_flag(cfg, "sandbox_mode", e) < 0)
 			return -1;
 	}
-	if (f->approval) {
-		if (approval_policy_parse(f->approval, &cfg->approval_policy) < 0)
-			return err_set(e, "invalid value '%s' for --ask-for-approval: expected "
-					  "untrusted, on-failure, on-request or never",
-				       f->approval);
+	if (f->has_approval) {
+		cfg->approval_policy = f->approval;
 		if (config_note_flag(cfg, "approval_policy", e) < 0)
 			return -1;
 	}
 	return 0;
 }
 
+/* -m / -s / -a: 1 when argv[*i] was one of them (advanced past), 0 when not, or the
+ * usage error's exit code (negated) when its value is missing or wrong. */
+static int take_flag(struct cli_ctx *ctx, int argc, char **argv, int *i, struct debug_flags *f)
+{
+	const char *a = argv[*i], *v;
+	int r;
+
+	if ((r = take_value(argc, argv, i, "-m", "--model", &v)) > 0) {
+		f->model = v;
+		return 1;
+	}
+	if (r == 0 && (r = take_value(argc, argv, i, "-s", "--sandbox", &v)) > 0) {
+		if (sandbox_mode_parse(v, &f->sandbox) < 0)
+			return -cli_usage_error(ctx->prog, "invalid value '%s' for --sandbox: "
+							   "expected read-only, workspace-write "
+							   "or danger-full-access",
+						v);
+		f->has_sandbox = true;
+		return 1;
+	}
+	if (r == 0 && (r = take_value(argc, argv, i, "-a", "--ask-for-approval", &v)) > 0) {
+		if (approval_policy_parse(v, &f->approval) < 0)
+			return -cli_usage_error(ctx->prog, "invalid value '%s' for "
+							   "--ask-for-approval: expected untrusted, "
+							   "on-failure, on-request or never",
+						v);
+		f->has_approval = true;
+		return 1;
+	}
+	if (r < 0)
+		return -cli_usage_error(ctx->prog, "%s needs a value", a);
+	return 0;
+}
+
 static int debug_config(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct debug_flags flags = {NULL, NULL, NULL};
+	struct debug_flags flags = {NULL, false, false, SANDBOX_MODE_READ_ONLY, APPROVAL_NEVER};
 	struct config_load_opts opts;
 	struct config *cfg = NULL;
 	struct err e = {{0}};
@@ -105,14 +137,11 @@ static int debug_config(struct cli_ctx *ctx, int argc, char **argv)
 			return EXIT_USAGE;
 		if (r > 0)
 			continue;
-		if ((r = take_value(argc, argv, &i, "-m", "--model", &flags.model)) != 0 ||
-		    (r = take_value(argc, argv, &i, "-s", "--sandbox", &flags.sandbox)) != 0 ||
-		    (r = take_value(argc, argv, &i, "-a", "--ask-for-approval", &flags.approval)) !=
-			    0) {
-			if (r < 0)
-				return cli_usage_error(ctx->prog, "%s needs a value", a);
+		r = take_flag(ctx, argc, argv, &i, &flags);
+		if (r < 0)
+			return -r;
+		if (r > 0)
 			continue;
-		}
 		return cli_usage_error(ctx->prog, "unexpected argument '%s' for debug config", a);
 	}
 	opts.codex_home = NULL;

@@ -246,6 +246,18 @@ static int want_map(struct loader *ld, const char *path, const struct toml_value
 	return 0;
 }
 
+/* A map's entries may come from several places (a -c adding one header to a file's
+ * table): its origin is the one that takes precedence. */
+static const struct toml_value *strongest_entry(const struct toml_value *v)
+{
+	const struct toml_value *best = v;
+
+	for (size_t k = 0; k < v->u.table.n; k++)
+		if (v->u.table.entries[k].value->tag > best->tag)
+			best = v->u.table.entries[k].value;
+	return best;
+}
+
 static int want_int(struct loader *ld, const char *path, const struct toml_value *v,
 		    int64_t max, int64_t *out)
 {
@@ -318,7 +330,7 @@ static int extract_field(struct loader *ld, const struct field *f, const char *p
 	case FK_MAP:
 		if (want_map(ld, path, v, slot) < 0)
 			return -1;
-		break;
+		return record(ld, path, strongest_entry(v));
 	case FK_TABLE:
 		if (v->type != TOML_TABLE)
 			return type_error(ld, path, v, "a table");

@@ -1169,6 +1169,10 @@ static struct toml_value *parse_inline_table(struct parser *ps, unsigned depth,
 		return t;
 	}
 	for (;;) {
+		if (at_newline(ps)) {
+			fail(ps, "an inline table must fit on one line");
+			goto fail;
+		}
 		if (parse_keyval(ps, t) < 0)
 			goto fail;
 		skip_ws(ps);
