@@ -20,6 +20,24 @@
 
 /* ---- small helpers ----------------------------------------------------------------- */
 
+int config_array_grow(void **array, size_t n, size_t size)
+{
+	size_t cap = 4;
+	void *p;
+
+	while (cap < n)
+		cap *= 2;
+	if (n < cap && *array)
+		return 0;
+	if (n == cap)
+		cap *= 2;
+	p = realloc(*array, cap * size);
+	if (!p)
+		return -1;
+	*array = p;
+	return 0;
+}
+
 int config_set_str(char **slot, const char *s)
 {
 	char *copy = NULL;
@@ -34,15 +52,24 @@ int config_set_str(char **slot, const char *s)
 int config_map_set(struct config_map *m, const char *key, const char *value)
 {
 	long i = strv_find(&m->keys, key);
+	char *copy;
+
+	if (i < 0)
+		return config_map_add(m, key, value);
+	copy = strdup(value);
+	if (!copy)
+		return -1;
+	free(m->values.v[i]);
+	m->values.v[i] = copy;
+	return 0;
+}
+
+int config_map_add(struct config_map *m, const char *key, const char *value)
+{
 	char *copy = strdup(value);
 
 	if (!copy)
 		return -1;
-	if (i >= 0) {
-		free(m->values.v[i]);
-		m->values.v[i] = copy;
-		return 0;
-	}
 	if (strv_push(&m->keys, key) < 0) {
 		free(copy);
 		return -1;
@@ -61,6 +88,18 @@ const char *config_map_get(const struct config_map *m, const char *key)
 	long i = strv_find(&m->keys, key);
 
 	return i < 0 ? NULL : m->values.v[i];
+}
+
+int config_origin_set(struct config_provenance *p, const char *path, const char *origin)
+{
+	return toml_table_set(p->origins, path, toml_string_new(origin, strlen(origin)));
+}
+
+const char *config_origin_get(const struct config_provenance *p, const char *path)
+{
+	const struct toml_value *v = toml_table_get(p->origins, path);
+
+	return v ? v->u.str.ptr : NULL;
 }
 
 void config_map_free(struct config_map *m)
@@ -212,8 +251,7 @@ int config_set_defaults(struct config *cfg)
 	net->enable_socks5_udp = true;
 	net->allow_upstream_proxy = true;
 	net->mode = NETWORK_MODE_FULL;
-	cfg->providers = calloc(1, sizeof *cfg->providers);
-	if (!cfg->providers)
+	if (config_array_grow((void **)&cfg->providers, 0, sizeof *cfg->providers) < 0)
 		return -1;
 	cfg->n_providers = 1;
 	if (builtin_openai(&cfg->providers[0]) < 0 ||
@@ -233,7 +271,7 @@ static void provenance_free(struct config_provenance *p)
 {
 	if (!p)
 		return;
-	config_map_free(&p->origins);
+	toml_free(p->origins);
 	strv_free(&p->ignored_keys);
 	strv_free(&p->ignored_origins);
 	strv_free(&p->ignored_reasons);
@@ -447,7 +485,7 @@ int config_load(const struct config_load_opts *opts, struct config **out, struct
 		opts = &none;
 	cfg = calloc(1, sizeof *cfg);
 	if (!cfg || !(cfg->provenance = calloc(1, sizeof *cfg->provenance)) ||
-	    config_set_defaults(cfg) < 0) {
+	    !(cfg->provenance->origins = toml_table_new()) || config_set_defaults(cfg) < 0) {
 		err_set(e, "out of memory");
 		goto out;
 	}
@@ -488,7 +526,7 @@ out:
 
 int config_note_flag(struct config *cfg, const char *key, struct err *e)
 {
-	if (config_map_set(&cfg->provenance->origins, key, "flag") < 0)
+	if (config_origin_set(cfg->provenance, key, "flag") < 0)
 		return err_set(e, "out of memory");
 	return 0;
 }

@@ -16,8 +16,9 @@
 
 /* Where values came from, for `codex debug config` (config_to_json). */
 struct config_provenance {
-	struct config_map origins;   /* key path ("sandbox_workspace_write.network_access")
-				      * -> origin text; absent = built-in default */
+	struct toml_value *origins;  /* a table (hashed: large configs stay linear): key path
+				      * ("sandbox_workspace_write.network_access") -> string
+				      * with the origin text; absent = built-in default */
 	struct strv ignored_keys;    /* keys this build does not read, with */
 	struct strv ignored_origins; /* where they were written and */
 	struct strv ignored_reasons; /* why they are ignored */
@@ -56,9 +57,20 @@ int config_provider_init(struct config_model_provider *p, const char *id);
 void config_provider_free(struct config_model_provider *p);
 void config_mcp_server_free(struct config_mcp_server *s);
 
+/* Records / looks up the origin text of a key path. */
+int config_origin_set(struct config_provenance *p, const char *path, const char *origin);
+const char *config_origin_get(const struct config_provenance *p, const char *path);
+
 /* Sets key -> value (copies), replacing an existing entry. */
 int config_map_set(struct config_map *m, const char *key, const char *value);
+/* Appends key -> value (copies) when the caller knows key is new (keys from one TOML
+ * table), which keeps building a large map linear. */
+int config_map_add(struct config_map *m, const char *key, const char *value);
 void config_map_free(struct config_map *m);
+
+/* Makes room for element n of an array of n elements of that size (providers, MCP
+ * servers), doubling: the capacity follows from n, so no field holds it. */
+int config_array_grow(void **array, size_t n, size_t size);
 
 /* Replaces *slot with a copy of s (NULL allowed). */
 int config_set_str(char **slot, const char *s);

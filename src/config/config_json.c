@@ -97,7 +97,7 @@ static cJSON *map_value(struct out *o, const struct config_map *m, bool redact)
 static void put(struct out *o, cJSON *parent, const char *name, const char *path,
 		cJSON *value)
 {
-	const char *origin = config_map_get(&o->cfg->provenance->origins, path);
+	const char *origin = config_origin_get(o->cfg->provenance, path);
 	cJSON *entry = cJSON_CreateObject();
 
 	if (!entry || !value) {
@@ -216,9 +216,9 @@ static void put_network(struct out *o, cJSON *settings, const struct config_netw
 		  cJSON_CreateBool(n->dangerously_allow_non_loopback_admin));
 	/* The domains / unix_sockets maps are folded into the lists above; their origin
 	 * is shown when they were given. */
-	if (config_map_get(&o->cfg->provenance->origins, "network.domains"))
+	if (config_origin_get(o->cfg->provenance, "network.domains"))
 		put_under(o, s, pre, "domains", cJSON_CreateString("(folded into the lists)"));
-	if (config_map_get(&o->cfg->provenance->origins, "network.unix_sockets"))
+	if (config_origin_get(o->cfg->provenance, "network.unix_sockets"))
 		put_under(o, s, pre, "unix_sockets",
 			  cJSON_CreateString("(folded into allow_unix_sockets)"));
 }

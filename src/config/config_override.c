@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/toml_internal.h"
 
 static void tag_all(struct toml_value *v, uint32_t tag)
 {
@@ -28,24 +27,13 @@ static bool is_space(char c)
  * both ends. */
 static struct toml_value *literal_string(const char *s, size_t n)
 {
-	struct toml_value *v;
-
 	while (n && (is_space(*s) || *s == '"' || *s == '\'')) {
 		s++;
 		n--;
 	}
 	while (n && (is_space(s[n - 1]) || s[n - 1] == '"' || s[n - 1] == '\''))
 		n--;
-	v = toml_node_new(TOML_STRING);
-	if (!v)
-		return NULL;
-	v->u.str.ptr = toml_memdup(s, n);
-	if (!v->u.str.ptr) {
-		free(v);
-		return NULL;
-	}
-	v->u.str.len = n;
-	return v;
+	return toml_string_new(s, n);
 }
 
 static bool ends_with(const char *s, const char *suffix)

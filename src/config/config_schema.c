@@ -111,7 +111,7 @@ static int record(struct loader *ld, const char *path, const struct toml_value *
 	origin = config_origin(ld->src, v);
 	if (!origin)
 		return nomem(ld);
-	rc = config_map_set(&ld->prov->origins, path, origin);
+	rc = config_origin_set(ld->prov, path, origin);
 	free(origin);
 	return rc < 0 ? nomem(ld) : 0;
 }
@@ -229,7 +229,7 @@ static int map_entry(struct loader *ld, const char *path, const char *key,
 {
 	if (want_string(ld, path, v) < 0)
 		return -1;
-	return config_map_set(arg, key, v->u.str.ptr) < 0 ? nomem(ld) : 0;
+	return config_map_add(arg, key, v->u.str.ptr) < 0 ? nomem(ld) : 0;
 }
 
 static int want_map(struct loader *ld, const char *path, const struct toml_value *v,
@@ -569,38 +569,56 @@ static int unix_sockets_special(struct loader *ld, const char *path,
 	return record(ld, path, v);
 }
 
-/* Adds the entries of add that are not in to. */
-static int strv_union(struct strv *to, const struct strv *add)
+/* Appends each entry of from to *to unless it is in skip or already in seen (tables
+ * used as hashed sets, so long domain lists stay linear), recording it in seen. */
+static int add_new(struct strv *to, const struct strv *from, struct toml_value *seen,
+		   const struct toml_value *skip)
 {
-	for (size_t i = 0; i < add->n; i++)
-		if (strv_find(to, add->v[i]) < 0 && strv_push(to, add->v[i]) < 0)
+	for (size_t i = 0; i < from->n; i++) {
+		const char *s = from->v[i];
+		if (toml_table_get(seen, s) || (skip && toml_table_get(skip, s)))
+			continue;
+		if (toml_table_set(seen, s, toml_table_new()) < 0 || strv_push(to, s) < 0)
 			return -1;
+	}
 	return 0;
 }
 
-/* domains = {...} joins the lists; a pattern denied anywhere is not allowed. */
+/* domains = {...} and unix_sockets = {...} join the lists; a pattern denied anywhere
+ * is not allowed; duplicates go. */
 static int fold_network(struct loader *ld)
 {
 	struct config_network *net = &ld->cfg->network;
-	struct strv allowed = STRV_INIT;
+	struct strv denied = STRV_INIT, allowed = STRV_INIT, sockets = STRV_INIT;
+	struct toml_value *deny_set = toml_table_new(), *allow_set = toml_table_new();
+	struct toml_value *socket_set = toml_table_new();
+	int rc = -1;
 
-	if (strv_union(&net->denied_domains, &ld->domains_deny) < 0 ||
-	    strv_union(&net->allow_unix_sockets, &ld->sockets_allow) < 0)
-		return nomem(ld);
-	for (size_t i = 0; i < net->allowed_domains.n + ld->domains_allow.n; i++) {
-		const char *d = i < net->allowed_domains.n
-					? net->allowed_domains.v[i]
-					: ld->domains_allow.v[i - net->allowed_domains.n];
-		if (strv_find(&net->denied_domains, d) >= 0 || strv_find(&allowed, d) >= 0)
-			continue;
-		if (strv_push(&allowed, d) < 0) {
-			strv_free(&allowed);
-			return nomem(ld);
-		}
+	if (!deny_set || !allow_set || !socket_set ||
+	    add_new(&denied, &net->denied_domains, deny_set, NULL) < 0 ||
+	    add_new(&denied, &ld->domains_deny, deny_set, NULL) < 0 ||
+	    add_new(&allowed, &net->allowed_domains, allow_set, deny_set) < 0 ||
+	    add_new(&allowed, &ld->domains_allow, allow_set, deny_set) < 0 ||
+	    add_new(&sockets, &net->allow_unix_sockets, socket_set, NULL) < 0 ||
+	    add_new(&sockets, &ld->sockets_allow, socket_set, NULL) < 0) {
+		nomem(ld);
+		strv_free(&denied);
+		strv_free(&allowed);
+		strv_free(&sockets);
+		goto out;
 	}
+	strv_free(&net->denied_domains);
 	strv_free(&net->allowed_domains);
+	strv_free(&net->allow_unix_sockets);
+	net->denied_domains = denied;
 	net->allowed_domains = allowed;
-	return 0;
+	net->allow_unix_sockets = sockets;
+	rc = 0;
+out:
+	toml_free(deny_set);
+	toml_free(allow_set);
+	toml_free(socket_set);
+	return rc;
 }
 
 static int provider_entry(struct loader *ld, const char *path, const char *id,
@@ -614,10 +632,8 @@ static int provider_entry(struct loader *ld, const char *path, const char *id,
 		return ignore_key(ld, path, v, "the built-in provider 'openai' cannot be redefined");
 	if (v->type != TOML_TABLE)
 		return type_error(ld, path, v, "a table");
-	p = realloc(cfg->providers, (cfg->n_providers + 1) * sizeof *p);
-	if (!p)
+	if (config_array_grow((void **)&cfg->providers, cfg->n_providers, sizeof *p) < 0)
 		return nomem(ld);
-	cfg->providers = p;
 	p = &cfg->providers[cfg->n_providers];
 	if (config_provider_init(p, id) < 0) {
 		config_provider_free(p);
@@ -642,10 +658,8 @@ static int mcp_server_entry(struct loader *ld, const char *path, const char *nam
 
 	if (v->type != TOML_TABLE)
 		return type_error(ld, path, v, "a table");
-	s = realloc(cfg->mcp_servers, (cfg->n_mcp_servers + 1) * sizeof *s);
-	if (!s)
+	if (config_array_grow((void **)&cfg->mcp_servers, cfg->n_mcp_servers, sizeof *s) < 0)
 		return nomem(ld);
-	cfg->mcp_servers = s;
 	s = &cfg->mcp_servers[cfg->n_mcp_servers];
 	memset(s, 0, sizeof *s);
 	s->enabled = true;
@@ -680,14 +694,14 @@ static int feature_entry(struct loader *ld, const char *path, const char *name,
 	if (v->type == TOML_TABLE) {
 		on = toml_table_get(v, "enabled");
 		if (!on) {
-			if (config_map_set(&ld->cfg->features, name, "false") < 0)
+			if (config_map_add(&ld->cfg->features, name, "false") < 0)
 				return nomem(ld);
 			return record(ld, path, v);
 		}
 	}
 	if (on->type != TOML_BOOL)
 		return type_error(ld, path, on, "true or false (or a table with enabled = ...)");
-	if (config_map_set(&ld->cfg->features, name, on->u.boolean ? "true" : "false") < 0)
+	if (config_map_add(&ld->cfg->features, name, on->u.boolean ? "true" : "false") < 0)
 		return nomem(ld);
 	return record(ld, path, on);
 }

@@ -43,18 +43,27 @@ struct key_seg {
 	struct pos pos;
 };
 
+/* Most keys have a part or two: those fit in local, saving an allocation a line. */
 struct key {
-	struct key_seg *seg;
+	struct key_seg *seg; /* local, or malloc'ed when longer */
 	size_t n, cap;
+	struct key_seg local[4];
 };
+
+static void key_init(struct key *k)
+{
+	k->seg = k->local;
+	k->n = 0;
+	k->cap = sizeof k->local / sizeof k->local[0];
+}
 
 static void key_free(struct key *k)
 {
 	for (size_t i = 0; i < k->n; i++)
 		free(k->seg[i].s);
-	free(k->seg);
-	k->seg = NULL;
-	k->n = k->cap = 0;
+	if (k->seg != k->local)
+		free(k->seg);
+	key_init(k);
 }
 
 /* ---- cursor ---------------------------------------------------------------------- */
@@ -531,10 +540,13 @@ static int key_push(struct parser *ps, struct key *k, const char *s, size_t len,
 	if (k->n >= LIMIT_TOML_DEPTH)
 		return fail_at(ps, p, "key has more than %d dotted parts", LIMIT_TOML_DEPTH);
 	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 4;
-		struct key_seg *seg = realloc(k->seg, cap * sizeof *seg);
+		size_t cap = k->cap * 2;
+		struct key_seg *seg = malloc(cap * sizeof *seg);
 		if (!seg)
 			return fail_nomem(ps);
+		memcpy(seg, k->seg, k->n * sizeof *seg);
+		if (k->seg != k->local)
+			free(k->seg);
 		k->seg = seg;
 		k->cap = cap;
 	}
@@ -1090,15 +1102,9 @@ static struct toml_value *string_value(struct parser *ps)
 
 	if (parse_string(ps, true) < 0)
 		return NULL;
-	v = toml_node_new(TOML_STRING);
-	if (v)
-		v->u.str.ptr = toml_memdup(ps->sbuf.data ? ps->sbuf.data : "", ps->sbuf.len);
-	if (!v || !v->u.str.ptr) {
-		free(v);
+	v = toml_string_new(ps->sbuf.data ? ps->sbuf.data : "", ps->sbuf.len);
+	if (!v)
 		fail_nomem(ps);
-		return NULL;
-	}
-	v->u.str.len = ps->sbuf.len;
 	return v;
 }
 
@@ -1240,11 +1246,12 @@ static struct toml_value *parse_value(struct parser *ps, unsigned depth)
 /* key = value into table t (the current table, or an inline table being read). */
 static int parse_keyval(struct parser *ps, struct toml_value *t)
 {
-	struct key k = {0};
+	struct key k;
 	struct toml_value *v;
 	char what[16];
 	int rc = -1;
 
+	key_init(&k);
 	if (parse_key(ps, &k) < 0)
 		goto out;
 	if (peek(ps) != '=') {
@@ -1264,11 +1271,12 @@ out:
 
 static int parse_header(struct parser *ps)
 {
-	struct key k = {0};
+	struct key k;
 	bool aot = false;
 	char what[16];
 	int rc = -1;
 
+	key_init(&k);
 	ps->off++;
 	if (peek(ps) == '[') {
 		ps->off++;
@@ -1394,9 +1402,10 @@ int toml_parse_key(const char *data, size_t len, struct strv *segments, size_t *
 		   struct err *e)
 {
 	struct parser ps;
-	struct key k = {0};
+	struct key k;
 	int rc = -1;
 
+	key_init(&k);
 	parser_init(&ps, data, len, e);
 	if (check_input(&ps) < 0 || parse_key(&ps, &k) < 0)
 		goto out;

@@ -63,7 +63,8 @@ struct toml_value {
 	uint8_t flags;      /* how a table or array was made (internal) */
 	union {
 		struct {
-			char *ptr;  /* NUL-terminated; may also contain NUL */
+			char *ptr;  /* NUL-terminated; may also contain NUL; stored with
+				     * the node (make strings with toml_string_new) */
 			size_t len;
 		} str;
 		int64_t integer;
@@ -106,6 +107,9 @@ struct toml_value *toml_clone(const struct toml_value *v);
 
 /* A new empty table (depth 0), or NULL. */
 struct toml_value *toml_table_new(void);
+
+/* A new string value holding a copy of the len bytes at s, or NULL. */
+struct toml_value *toml_string_new(const char *s, size_t len);
 
 /* The value under key in table t (borrowed: lives as long as t keeps it), or NULL when
  * absent or when t is not a table. */

@@ -3,6 +3,7 @@
  * and formatting. See toml.h. */
 #include "config/toml_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,27 @@ struct toml_value *toml_node_new(enum toml_type type)
 struct toml_value *toml_table_new(void)
 {
 	return toml_node_new(TOML_TABLE);
+}
+
+/* The characters live in the same allocation, right after the node: one malloc per
+ * string instead of two (strings are most of a config). */
+struct toml_value *toml_string_new(const char *s, size_t len)
+{
+	struct toml_value *v;
+
+	if (len > SIZE_MAX - sizeof *v - 1)
+		return NULL;
+	v = malloc(sizeof *v + len + 1);
+	if (!v)
+		return NULL;
+	memset(v, 0, sizeof *v);
+	v->type = TOML_STRING;
+	v->u.str.ptr = (char *)(v + 1);
+	if (len)
+		memcpy(v->u.str.ptr, s, len);
+	v->u.str.ptr[len] = '\0';
+	v->u.str.len = len;
+	return v;
 }
 
 /* FNV-1a with linear probing. A config is the user's own file, so colliding keys are
@@ -78,14 +100,11 @@ static int index_rebuild(struct toml_value *t, size_t want)
 	return 0;
 }
 
-struct toml_value *toml_table_getn(const struct toml_value *t, const char *key,
-				   size_t key_len)
+/* The index of key's entry in t, or -1. */
+static long table_find(const struct toml_value *t, const char *key, size_t key_len)
 {
-	const struct toml_entry *ents;
+	const struct toml_entry *ents = t->u.table.entries;
 
-	if (!t || t->type != TOML_TABLE)
-		return NULL;
-	ents = t->u.table.entries;
 	if (t->u.table.index) {
 		size_t cap = t->u.table.index_cap;
 		size_t i = key_hash(key, key_len) & (cap - 1);
@@ -94,15 +113,26 @@ struct toml_value *toml_table_getn(const struct toml_value *t, const char *key,
 		while ((slot = t->u.table.index[i]) != 0) {
 			const struct toml_entry *e = &ents[slot - 1];
 			if (e->key_len == key_len && memcmp(e->key, key, key_len) == 0)
-				return e->value;
+				return (long)slot - 1;
 			i = (i + 1) & (cap - 1);
 		}
-		return NULL;
+		return -1;
 	}
 	for (size_t k = 0; k < t->u.table.n; k++)
 		if (ents[k].key_len == key_len && memcmp(ents[k].key, key, key_len) == 0)
-			return ents[k].value;
-	return NULL;
+			return (long)k;
+	return -1;
+}
+
+struct toml_value *toml_table_getn(const struct toml_value *t, const char *key,
+				   size_t key_len)
+{
+	long k;
+
+	if (!t || t->type != TOML_TABLE)
+		return NULL;
+	k = table_find(t, key, key_len);
+	return k < 0 ? NULL : t->u.table.entries[k].value;
 }
 
 struct toml_value *toml_table_get(const struct toml_value *t, const char *key)
@@ -146,20 +176,17 @@ fail:
 int toml_table_set(struct toml_value *t, const char *key, struct toml_value *v)
 {
 	size_t len = strlen(key);
+	long k;
 
-	if (!t || t->type != TOML_TABLE) {
+	if (!t || t->type != TOML_TABLE || !v) {
 		toml_free(v);
 		return -1;
 	}
-	for (size_t k = 0; k < t->u.table.n; k++) {
-		struct toml_entry *e = &t->u.table.entries[k];
-		if (e->key_len == len && memcmp(e->key, key, len) == 0) {
-			if (!v)
-				return -1;
-			toml_free(e->value);
-			e->value = v;
-			return 0;
-		}
+	k = table_find(t, key, len);
+	if (k >= 0) {
+		toml_free(t->u.table.entries[k].value);
+		t->u.table.entries[k].value = v;
+		return 0;
 	}
 	return toml_table_append(t, toml_memdup(key, len), len, v);
 }
@@ -205,9 +232,7 @@ void toml_free(struct toml_value *v)
 			toml_free(v->u.array.items[k]);
 		free(v->u.array.items);
 		break;
-	case TOML_STRING:
-		free(v->u.str.ptr);
-		break;
+	case TOML_STRING: /* the characters are part of the node */
 	case TOML_INTEGER:
 	case TOML_FLOAT:
 	case TOML_BOOL:
@@ -222,7 +247,8 @@ void toml_free(struct toml_value *v)
 
 struct toml_value *toml_clone(const struct toml_value *v)
 {
-	struct toml_value *c = toml_node_new(v->type);
+	struct toml_value *c = v->type == TOML_STRING ? toml_string_new(v->u.str.ptr, v->u.str.len)
+						      : toml_node_new(v->type);
 
 	if (!c)
 		return NULL;
@@ -247,10 +273,6 @@ struct toml_value *toml_clone(const struct toml_value *v)
 				goto fail;
 		break;
 	case TOML_STRING:
-		c->u.str.ptr = toml_memdup(v->u.str.ptr, v->u.str.len);
-		if (!c->u.str.ptr)
-			goto fail;
-		c->u.str.len = v->u.str.len;
 		break;
 	case TOML_INTEGER:
 	case TOML_FLOAT:

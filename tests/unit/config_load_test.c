@@ -581,3 +581,47 @@ TEST(loader_survives_allocation_failures)
 	printf("# %ld allocation failure points\n", runs - 1);
 	strv_free(&overrides);
 }
+
+/* Providers and servers grow by doubling; every one keeps its own settings. */
+TEST(many_providers_and_servers)
+{
+	struct strv lines = STRV_INIT;
+	struct config *cfg;
+	char *text;
+	size_t len = 1;
+
+	for (int i = 0; i < 300; i++) {
+		REQUIRE(strv_pushf(&lines, "[model_providers.p%d]\nbase_url = \"http://h%d\"\n"
+				   "[mcp_servers.s%d]\ncommand = \"c%d\"\n",
+				   i, i, i, i) == 0);
+		len += strlen(lines.v[i]);
+	}
+	text = calloc(1, len);
+	REQUIRE(text != NULL);
+	for (size_t i = 0; i < lines.n; i++)
+		strcat(text, lines.v[i]);
+	cfg = load_ok(text, NULL, NULL);
+	REQUIRE(cfg->n_providers == 301);
+	REQUIRE(cfg->n_mcp_servers == 300);
+	CHECK_STR(cfg->providers[0].id, "openai");
+	CHECK_STR(cfg->providers[300].id, "p299");
+	CHECK_STR(cfg->providers[300].base_url, "http://h299");
+	CHECK_STR(cfg->providers[129].base_url, "http://h128");
+	CHECK_STR(cfg->mcp_servers[255].command, "c255");
+	config_free(cfg);
+	free(text);
+	strv_free(&lines);
+}
+
+TEST(domain_lists_lose_duplicates)
+{
+	struct config *cfg = load_ok("[network]\nallowed_domains = [\"a\", \"b\", \"a\"]\n"
+				     "denied_domains = [\"x\", \"x\"]\n"
+				     "domains = {a = \"allow\", x = \"deny\"}\n",
+				     NULL, NULL);
+
+	REQUIRE(cfg->network.allowed_domains.n == 2);
+	CHECK_STR(cfg->network.allowed_domains.v[1], "b");
+	CHECK_INT(cfg->network.denied_domains.n, 1);
+	config_free(cfg);
+}
