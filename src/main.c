@@ -22,6 +22,7 @@ static const struct role argv1_roles[] = {
 
 /* `codex <COMMAND>`: listed in --help in this order. */
 static const struct cli_command commands[] = {
+	{"debug", NULL, cli_debug_main, "Diagnostics: `debug config` prints the effective configuration"},
 	{"proxy", NULL, cli_proxy_main, "Run the network proxy (HTTP + SOCKS5, domain policy)"},
 	{NULL, NULL, NULL, NULL},
 };

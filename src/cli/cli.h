@@ -33,6 +33,8 @@ int cli_usage_error(const char *prog, const char *fmt, ...) ERR_PRINTF(2, 3);
  * error) when the value is missing. */
 int cli_take_config_option(struct cli_ctx *ctx, int argc, char **argv, int *i);
 
+/* Subcommand entry points (one file each in src/cli/). */
+int cli_debug_main(struct cli_ctx *ctx, int argc, char **argv); /* debug.c */
 /* `codex proxy` (src/cli/proxy.c) and its argv[0] role `codex-network-proxy`. */
 int cli_proxy_main(struct cli_ctx *ctx, int argc, char **argv);
 int cli_network_proxy_role(int argc, char **argv);

@@ -13,11 +13,13 @@
 #include "base/file.h"
 #include "base/strv.h"
 #include "cli/cli.h"
+#include "config/config.h"
 #include "proxy/proxy.h"
 
-/* What [network] in config.toml says (the March 2026 flat form). */
+/* What [network] in config.toml says (the March 2026 flat form), copied out of the
+ * loaded config so a reload can replace it whole. */
 struct proxy_cli_network {
-	char *proxy_url, *socks_url;
+	char *proxy_url, *socks_url, *admin_url;
 	bool enable_socks5, enable_socks5_udp, limited, allow_local_binding;
 	bool dangerously_allow_non_loopback_proxy;
 	struct strv allowed_domains, denied_domains;
@@ -27,27 +29,54 @@ static void proxy_cli_network_free(struct proxy_cli_network *n)
 {
 	free(n->proxy_url);
 	free(n->socks_url);
+	free(n->admin_url);
 	strv_free(&n->allowed_domains);
 	strv_free(&n->denied_domains);
 	memset(n, 0, sizeof *n);
 }
 
-/* Upstream's defaults (reference 2.2) until the config module is wired in: the seam is
- * this one function, which will read config_load's struct config_network. */
+static int copy_strv(struct strv *dst, const struct strv *src)
+{
+	for (size_t k = 0; k < src->n; k++)
+		if (strv_push(dst, src->v[k]) < 0)
+			return -1;
+	return 0;
+}
+
+/* The admin API's default address: upstream always ran it; here it runs only when asked
+ * for (--admin, or an admin_url other than this default in the config). */
+#define DEFAULT_ADMIN_URL "http://127.0.0.1:8080"
+
+/* Loads config.toml (+ -c, -p) and copies [network] out. */
 static int proxy_cli_load_network(struct cli_ctx *ctx, struct proxy_cli_network *out,
 				  struct err *e)
 {
+	struct config_load_opts lo = {NULL, &ctx->overrides, ctx->profile};
+	struct config *cfg = NULL;
+	const struct config_network *n;
+
 	memset(out, 0, sizeof *out);
-	if (ctx->overrides.n || ctx->profile)
-		return err_set(e, "-c/-p need the configuration module, which this build lacks");
-	out->proxy_url = strdup("http://127.0.0.1:3128");
-	out->socks_url = strdup("http://127.0.0.1:8081");
-	if (!out->proxy_url || !out->socks_url) {
+	if (config_load(&lo, &cfg, e) < 0)
+		return -1;
+	n = &cfg->network;
+	out->proxy_url = strdup(n->proxy_url ? n->proxy_url : "http://127.0.0.1:3128");
+	out->socks_url = strdup(n->socks_url ? n->socks_url : "http://127.0.0.1:8081");
+	if (n->admin_url && strcmp(n->admin_url, DEFAULT_ADMIN_URL) != 0)
+		out->admin_url = strdup(n->admin_url);
+	out->enable_socks5 = n->enable_socks5;
+	out->enable_socks5_udp = n->enable_socks5_udp;
+	out->limited = n->mode == NETWORK_MODE_LIMITED;
+	out->allow_local_binding = n->allow_local_binding;
+	out->dangerously_allow_non_loopback_proxy = n->dangerously_allow_non_loopback_proxy;
+	if (!out->proxy_url || !out->socks_url || (n->admin_url && !out->admin_url &&
+						   strcmp(n->admin_url, DEFAULT_ADMIN_URL) != 0) ||
+	    copy_strv(&out->allowed_domains, &n->allowed_domains) < 0 ||
+	    copy_strv(&out->denied_domains, &n->denied_domains) < 0) {
+		config_free(cfg);
 		proxy_cli_network_free(out);
 		return err_set(e, "out of memory");
 	}
-	out->enable_socks5 = true;
-	out->enable_socks5_udp = true;
+	config_free(cfg);
 	return 0;
 }
 
@@ -289,7 +318,7 @@ static int run(struct proxy_cli *pc)
 	if (pc->no_socks)
 		o.socks_addr = NULL;
 	o.unix_path = pc->unix_path;
-	o.admin_addr = pc->admin;
+	o.admin_addr = pc->admin ? pc->admin : pc->net.admin_url;
 	o.dangerously_allow_non_loopback_proxy =
 		pc->dangerous || pc->net.dangerously_allow_non_loopback_proxy;
 	o.reload = reload;
