@@ -101,7 +101,7 @@ static void usage(const char *prog)
 	printf("Listeners (given any of --http/--socks/--unix, only those start):\n"
 	       "      --http ADDR               HTTP proxy address (HOST:PORT; port 0 = any)\n"
 	       "      --socks ADDR              SOCKS5 proxy address\n"
-	       "      --unix PATH               HTTP proxy on a unix socket (created 0600)\n"
+	       "      --unix PATH               HTTP proxy on a unix socket, mode 0600\n"
 	       "      --no-socks                No SOCKS5 listener\n"
 	       "      --admin ADDR              Admin API: GET /health, GET /blocked, POST /reload\n"
 	       "      --dangerously-allow-non-loopback-proxy\n"

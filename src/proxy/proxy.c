@@ -259,7 +259,7 @@ static int bind_unix(struct listener *ls, const char *path, struct err *e)
 	memcpy(sun.sun_path, path, strlen(path));
 	ls->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (ls->fd < 0)
-		return err_sys(e, errno, "socket(AF_UNIX)");
+		return err_sys(e, errno, "unix socket");
 	if (bind(ls->fd, (struct sockaddr *)&sun, sizeof sun) < 0)
 		return err_sys(e, errno, "cannot listen on unix socket %s", path);
 	ls->is_unix = true;
@@ -310,7 +310,7 @@ static void refuse_overloaded(struct proxy *px, struct listener *ls, int fd, con
 	rec.method = "";
 	rec.reason = PROXY_REASON_OVERLOADED;
 	audit_record(&px->audit, &rec, policy_mode(px->policy));
-	proxy_log(px, "connection refused: %u connections open (max_connections)", px->nconns);
+	proxy_log(px, "connection refused: %u connections open, max_connections reached", px->nconns);
 }
 
 static void on_accept(struct loop *l, int lfd, void *arg, unsigned events)

@@ -92,7 +92,7 @@ struct proxy_options {
 	 * or NULL for none. At least one of http_addr, socks_addr, unix_path is needed. */
 	const char *http_addr;
 	const char *socks_addr;
-	const char *unix_path;     /* HTTP proxy on a unix socket (created 0600; must not exist) */
+	const char *unix_path;     /* HTTP proxy on a unix socket: mode 0600, must not exist */
 	const char *admin_addr;    /* admin HTTP API (loopback only, always), or NULL */
 	bool dangerously_allow_non_loopback_proxy; /* else non-loopback binds are refused */
 

@@ -279,7 +279,7 @@ int udp_assoc_new(struct conn *c, struct sockaddr_storage *bound, struct err *e)
 	set_port(bound, 0);
 	a->fd = socket(bound->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (a->fd < 0) {
-		err_sys(e, errno, "socket(UDP)");
+		err_sys(e, errno, "UDP socket");
 		goto fail;
 	}
 	if (bind(a->fd, (struct sockaddr *)bound, sa_len(bound)) < 0 ||

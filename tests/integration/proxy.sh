@@ -31,9 +31,16 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 	-subj /CN=allowed.test -addext "subjectAltName=DNS:allowed.test,DNS:git.test" \
 	-keyout "$NS_DIR/key.pem" -out "$NS_DIR/cert.pem" 2>/dev/null
 
+# Every proxy reads config.toml from a private CODEX_HOME (per test, under $T).
+codex_home() {
+	export CODEX_HOME=$T/home
+	mkdir -p "$CODEX_HOME"
+}
+
 # start_proxy FLAGS...: ./codex proxy on ephemeral ports, audit in $T/audit.log.
 # Sets HP and SP (host:port of the HTTP and SOCKS5 listeners) and PROXY_PID.
 start_proxy() {
+	codex_home
 	start_bg "$CODEX" proxy --http 127.0.0.1:0 --socks 127.0.0.1:0 --audit "$T/audit.log" \
 		"$@" > "$T/ready" 2> "$T/proxy.err"
 	PROXY_PID=$!
@@ -456,6 +463,7 @@ test_admin_api() {
 }
 
 test_sigterm_exits_zero_and_unix_listener() {
+	codex_home
 	start_server http
 	"$CODEX" proxy --unix "$T/p.sock" --allow allowed.test --allow-local-binding > "$T/ready" 2> "$T/err" &
 	pid=$!
@@ -472,6 +480,7 @@ test_sigterm_exits_zero_and_unix_listener() {
 }
 
 test_cli_errors_and_argv0_role() {
+	codex_home
 	expect_status 1 "$CODEX" proxy --http 127.0.0.1:0 --deny '*'
 	expect_contains "$(cat "$T/err")" 'codex: error: unsupported global wildcard domain pattern "*"'
 	expect_status 2 "$CODEX" proxy --mode half
@@ -487,6 +496,72 @@ test_cli_errors_and_argv0_role() {
 	expect_eq "$(cat "$T/ready")" "{\"http\":\"127.0.0.1:$port\"}" "ready line"
 	expect_status 1 "$CODEX" proxy --http "127.0.0.1:$port" --no-socks
 	expect_contains "$(cat "$T/err")" "codex: error: cannot listen on 127.0.0.1:$port: Address"
+}
+
+test_config_network_section_and_overrides() {
+	start_server http
+	codex_home
+	cat > "$CODEX_HOME/config.toml" <<EOF
+[network]
+proxy_url = "http://127.0.0.1:0"
+socks_url = "http://127.0.0.1:0"
+allowed_domains = ["**.test"]
+denied_domains = ["denied.test"]
+allow_local_binding = true
+EOF
+	start_bg "$CODEX" proxy > "$T/ready" 2> "$T/proxy.err"
+	wait_file "$T/ready"
+	HP=$(sed -n 's/.*"http":"\([^"]*\)".*/\1/p' "$T/ready")
+	expect_contains "$(cat "$T/ready")" '"socks":"127.0.0.1:'
+	curl_check "http://allowed.test:$PORT/hello"
+	expect_eq "$CODE" 200 "allowed by config"
+	curl_check "http://denied.test:$PORT/hello"
+	expect_eq "$XERR" blocked-by-denylist "denied by config"
+	cleanup_bg
+	start_server http
+	# -c after the subcommand, the domains table form, and flags on top.
+	start_bg "$CODEX" proxy -c 'network.mode="limited"' -c 'network.domains={"other.test"="allow"}' \
+		-c 'network.allow_local_binding=true' -c 'network.proxy_url="127.0.0.1:0"' \
+		--no-socks > "$T/ready" 2> "$T/proxy.err"
+	wait_file "$T/ready"
+	HP=$(sed -n 's/.*"http":"\([^"]*\)".*/\1/p' "$T/ready")
+	expect_not_contains "$(cat "$T/ready")" socks "--no-socks"
+	curl_check "http://other.test:$PORT/echo" --data x
+	expect_eq "$XERR" blocked-by-method-policy "limited from -c"
+	curl_check "http://other.test:$PORT/hello"
+	expect_eq "$CODE" 200 "domains table from -c"
+	expect_status 1 "$CODEX" proxy -c 'network.mode="half"'
+	expect_contains "$(cat "$T/err")" "codex: error: "
+}
+
+test_sighup_reloads_policy_from_config() {
+	start_server echo
+	echo_port=$PORT
+	start_server http
+	codex_home
+	printf '[network]\nallowed_domains = ["allowed.test"]\nallow_local_binding = true\n' > "$CODEX_HOME/config.toml"
+	start_proxy
+	python3 "$PX/client.py" tunnel "$HP" "allowed.test:$echo_port" 24 > "$T/tunnel" &
+	tunnel_pid=$!
+	curl_check "http://other.test:$PORT/hello"
+	expect_eq "$CODE" 403 "before reload"
+	printf '[network]\nallowed_domains = ["allowed.test", "other.test"]\nallow_local_binding = true\n' > "$CODEX_HOME/config.toml"
+	kill -HUP "$PROXY_PID"
+	for i in $(seq 1 40); do
+		curl_check "http://other.test:$PORT/hello"
+		[ "$CODE" = 200 ] && break
+		sleep 0.05
+	done
+	expect_eq "$CODE" 200 "after SIGHUP"
+	# A broken config is refused and the policy in force stays.
+	printf '[network\n' > "$CODEX_HOME/config.toml"
+	kill -HUP "$PROXY_PID"
+	sleep 0.2
+	curl_check "http://other.test:$PORT/hello"
+	expect_eq "$CODE" 200 "kept after a bad reload"
+	expect_contains "$(cat "$T/proxy.err")" "SIGHUP: reload failed"
+	wait "$tunnel_pid"
+	expect_eq "$(cat "$T/tunnel")" "ok 25165824" "tunnel open across reloads"
 }
 
 run_tests
