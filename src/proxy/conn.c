@@ -59,6 +59,27 @@ static void flow_release(struct flow *f)
 	f->pipe_r = f->pipe_w = -1;
 }
 
+/* An idle keep-alive connection or a splicing tunnel needs no user-space buffers: give
+ * them back (a flow reallocates on its next read). */
+static void flow_trim(struct flow *f)
+{
+	if (f->data && flow_len(f) == 0) {
+		free(f->data);
+		f->data = NULL;
+		f->start = f->end = f->ready = 0;
+	}
+	if (f->prefix_off >= f->prefix.len && f->prefix.data) {
+		buf_free(&f->prefix);
+		f->prefix_off = 0;
+	}
+}
+
+void conn_release_idle_buffers(struct conn *c)
+{
+	flow_trim(&c->c2u);
+	flow_trim(&c->u2c);
+}
+
 int flow_alloc(struct flow *f)
 {
 	if (!f->data)
@@ -521,6 +542,7 @@ static int tunnel_flow(struct conn *c, struct flow *f, int src, int dst)
 				return -1;
 		}
 	} else if (flow_len(f) == 0 && f->prefix_off >= f->prefix.len) {
+		flow_trim(f);
 		if (f->pipe_r < 0) {
 			int p[2];
 			if (pipe2(p, O_NONBLOCK | O_CLOEXEC) < 0) {

@@ -161,6 +161,8 @@ void conn_update_interest(struct conn *c);
 /* Arms the state timeout (ms from now); 0 disarms. */
 void conn_timeout(struct conn *c, unsigned ms);
 void conn_touch(struct conn *c);
+/* Frees empty flow buffers (idle keep-alive, splicing tunnel). */
+void conn_release_idle_buffers(struct conn *c);
 
 int flow_alloc(struct flow *f);
 uint32_t flow_len(const struct flow *f);

@@ -152,6 +152,17 @@ static void start_plain_request(struct conn *c, const char *base, const struct h
 	uint64_t length;
 	struct buf *out = &c->c2u.prefix;
 
+	/* Upstream's x-unix-socket escape hatch is macOS-only; elsewhere it answers 501
+	 * (after the limited-mode method guard), before looking at the host. */
+	if (http_header_find(base, h, "x-unix-socket", 0) >= 0) {
+		snprintf(c->host, sizeof c->host, "unix-socket");
+		if (!policy_method_allowed(c->px->policy, c->method)) {
+			answer_block(c, PROXY_REASON_METHOD_NOT_ALLOWED);
+			return;
+		}
+		answer_status(c, 501, "unix sockets unsupported", PROXY_REASON_BAD_REQUEST);
+		return;
+	}
 	if (http_parse_absolute(base + h->target.off, h->target.len, &abs) < 0) {
 		answer_status(c, 400, "missing host", PROXY_REASON_BAD_REQUEST);
 		return;
@@ -439,6 +450,7 @@ static void finish_request(struct conn *c)
 	if (!c->upstream_reusable || flow_len(&c->u2c) > 0 || c->u2c.eof)
 		conn_close_upstream(c);
 	c->protocol = NULL;
+	conn_release_idle_buffers(c);
 	http_parser_init(&c->hp, HTTP_KIND_REQUEST);
 	conn_set_state(c, CS_HEAD);
 	conn_timeout(c, c->px->header_timeout_ms);

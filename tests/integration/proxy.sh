@@ -332,6 +332,9 @@ test_host_mismatch_and_framing_rejected() {
 	expect_eq "${resp#*$'\r\n\r\n'}" "missing host" "origin-form"
 	resp=$(printf 'CONNECT allowed.test HTTP/1.1\r\n\r\n' | raw "$HP")
 	expect_eq "${resp#*$'\r\n\r\n'}" "missing authority"
+	resp=$(printf 'GET http://allowed.test/ HTTP/1.1\r\nx-unix-socket: /run/docker.sock\r\n\r\n' | raw "$HP")
+	expect_contains "$resp" "HTTP/1.1 501 Not Implemented"
+	expect_eq "${resp#*$'\r\n\r\n'}" "unix sockets unsupported" "x-unix-socket off macOS"
 	[ ! -s "$T/origin.log" ] || fail "a rejected request reached the origin"
 }
 
