@@ -9,16 +9,7 @@
 
 static void reply(struct conn *c, unsigned status, const char *type, const char *body)
 {
-	struct buf b;
-
-	buf_init(&b, 1024 * 1024);
-	if (answer_body(&b, status, type, body, strlen(body), false) < 0) {
-		buf_free(&b);
-		conn_close(c);
-		return;
-	}
-	conn_answer(c, b.data, b.len);
-	buf_free(&b);
+	conn_answer_text(c, status, type, body);
 }
 
 static void route(struct conn *c)

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proxy/answers.h"
+
 const char *conn_kind_str(enum conn_kind k)
 {
 	switch (k) {
@@ -170,6 +172,14 @@ int flow_write(struct flow *f, int fd)
 static void on_io(struct loop *l, int fd, void *arg, unsigned events);
 static void on_timer(struct loop *l, struct loop_timer *t);
 
+static void dial_failed(struct conn *c, enum proxy_reason r)
+{
+	if (c->kind == CONN_SOCKS)
+		socks5_on_dial_failed(c, r);
+	else
+		http_on_dial_failed(c, r);
+}
+
 struct conn *conn_new(struct proxy *px, enum conn_kind kind, int cfd, const char *client)
 {
 	struct conn *c = calloc(1, sizeof *c);
@@ -301,18 +311,12 @@ static void on_timer(struct loop *l, struct loop_timer *t)
 			resolver_cancel(c->px->resolver, c->job);
 			c->job = NULL;
 		}
-		if (c->kind == CONN_SOCKS)
-			socks5_on_dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
-		else
-			http_on_dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
+		dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
 		conn_progress(c);
 		return;
 	case CS_CONNECTING:
 		c->last_errno = ETIMEDOUT;
-		if (c->kind == CONN_SOCKS)
-			socks5_on_dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
-		else
-			http_on_dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
+		dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
 		conn_progress(c);
 		return;
 	case CS_HEAD:
@@ -384,15 +388,21 @@ void conn_answer(struct conn *c, const char *data, size_t len)
 	conn_timeout(c, c->px->header_timeout_ms);
 }
 
-/* ---- dialing ---- */
-
-static void dial_failed(struct conn *c, enum proxy_reason r)
+void conn_answer_text(struct conn *c, unsigned status, const char *type, const char *body)
 {
-	if (c->kind == CONN_SOCKS)
-		socks5_on_dial_failed(c, r);
-	else
-		http_on_dial_failed(c, r);
+	struct buf b;
+
+	buf_init(&b, 1024 * 1024);
+	if (answer_body(&b, status, type, body, strlen(body), false) < 0) {
+		buf_free(&b);
+		conn_close(c);
+		return;
+	}
+	conn_answer(c, b.data, b.len);
+	buf_free(&b);
 }
+
+/* ---- dialing ---- */
 
 static void connected(struct conn *c)
 {

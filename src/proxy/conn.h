@@ -177,6 +177,8 @@ int flow_write(struct flow *f, int fd);
 
 /* Queues a complete answer for the client and closes after it (CS_ANSWER). */
 void conn_answer(struct conn *c, const char *data, size_t len);
+/* The same for a complete response with a body of content type `type`. */
+void conn_answer_text(struct conn *c, unsigned status, const char *type, const char *body);
 /* Audit record for the current request (once). */
 void conn_record(struct conn *c, enum proxy_reason r);
 /* Starts a new request's accounting (time, byte counters). */

@@ -50,17 +50,8 @@ static int copy_headers(struct buf *out, const char *base, const struct http_hea
 
 static void answer_status(struct conn *c, unsigned status, const char *body, enum proxy_reason r)
 {
-	struct buf b;
-
-	buf_init(&b, 4096);
 	conn_record(c, r);
-	if (answer_text(&b, status, body) < 0) {
-		buf_free(&b);
-		conn_close(c);
-		return;
-	}
-	conn_answer(c, b.data, b.len);
-	buf_free(&b);
+	conn_answer_text(c, status, "text/plain", body);
 }
 
 static void answer_block(struct conn *c, enum proxy_reason r)
@@ -285,32 +276,42 @@ static void read_head(struct conn *c)
 	}
 }
 
-/* Request body: clear what the framing says belongs to this request. */
-static bool frame_request(struct conn *c)
+/* Clears the buffered bytes that the framing says belong to the current body. Returns
+ * -1 for a broken chunked coding, else 0 with *done set at the body's end. */
+static int frame_body(struct flow *f, enum http_body kind, uint64_t *left,
+		      struct http_chunked *ch, bool *done)
 {
-	struct flow *f = &c->c2u;
 	uint32_t unready = flow_len(f) - f->ready;
 
-	switch (c->req_body) {
+	switch (kind) {
 	case HTTP_BODY_NONE:
-	case HTTP_BODY_UNTIL_CLOSE:
-		c->req_done = true;
-		break;
+		*done = true;
+		return 0;
 	case HTTP_BODY_LENGTH: {
-		uint32_t n = c->req_left < unready ? (uint32_t)c->req_left : unready;
+		uint32_t n = *left < unready ? (uint32_t)*left : unready;
 		f->ready += n;
-		c->req_left -= n;
-		c->req_done = c->req_left == 0;
-		break;
+		*left -= n;
+		*done = *left == 0;
+		return 0;
 	}
 	case HTTP_BODY_CHUNKED:
-		f->ready += (uint32_t)http_chunked_feed(&c->req_ch, f->data + f->start + f->ready, unready);
-		if (c->req_ch.state == CH_FAILED)
-			return false;
-		c->req_done = c->req_ch.state == CH_DONE;
-		break;
+		f->ready += (uint32_t)http_chunked_feed(ch, f->data + f->start + f->ready, unready);
+		*done = ch->state == CH_DONE;
+		return ch->state == CH_FAILED ? -1 : 0;
+	case HTTP_BODY_UNTIL_CLOSE:
+		f->ready = flow_len(f);
+		*done = f->eof;
+		return 0;
 	}
-	return true;
+	return -1;
+}
+
+/* Request body: requests never run until close (no length means no body). */
+static bool frame_request(struct conn *c)
+{
+	if (c->req_body == HTTP_BODY_UNTIL_CLOSE)
+		c->req_body = HTTP_BODY_NONE;
+	return frame_body(&c->c2u, c->req_body, &c->req_left, &c->req_ch, &c->req_done) == 0;
 }
 
 /* The upstream broke the exchange: 502 if the client has seen nothing yet. */
@@ -402,33 +403,10 @@ static bool frame_response(struct conn *c)
 			break;
 		}
 	}
-	uint32_t unready = flow_len(f) - f->ready;
-	switch (c->resp_body) {
-	case HTTP_BODY_NONE:
-		c->resp_done = true;
-		break;
-	case HTTP_BODY_LENGTH: {
-		uint32_t n = c->resp_left < unready ? (uint32_t)c->resp_left : unready;
-		f->ready += n;
-		c->resp_left -= n;
-		c->resp_done = c->resp_left == 0;
-		break;
-	}
-	case HTTP_BODY_CHUNKED:
-		f->ready += (uint32_t)http_chunked_feed(&c->resp_ch, f->data + f->start + f->ready,
-							unready);
-		if (c->resp_ch.state == CH_FAILED) {
-			c->close_after = true;
-			c->resp_done = true; /* deliver what was valid, then close */
-			c->upstream_reusable = false;
-		}
-		if (c->resp_ch.state == CH_DONE)
-			c->resp_done = true;
-		break;
-	case HTTP_BODY_UNTIL_CLOSE:
-		f->ready = flow_len(f);
-		c->resp_done = f->eof;
-		break;
+	if (frame_body(f, c->resp_body, &c->resp_left, &c->resp_ch, &c->resp_done) < 0) {
+		c->close_after = true;
+		c->resp_done = true; /* deliver what was valid, then close */
+		c->upstream_reusable = false;
 	}
 	if (!c->resp_done && f->eof) {
 		/* Truncated body: hand over what came and close, so the client sees it. */
