@@ -59,17 +59,16 @@ static int proxy_cli_load_network(struct cli_ctx *ctx, struct proxy_cli_network 
 	if (config_load(&lo, &cfg, e) < 0)
 		return -1;
 	n = &cfg->network;
+	bool admin = n->admin_url && strcmp(n->admin_url, DEFAULT_ADMIN_URL) != 0;
 	out->proxy_url = strdup(n->proxy_url ? n->proxy_url : "http://127.0.0.1:3128");
 	out->socks_url = strdup(n->socks_url ? n->socks_url : "http://127.0.0.1:8081");
-	if (n->admin_url && strcmp(n->admin_url, DEFAULT_ADMIN_URL) != 0)
-		out->admin_url = strdup(n->admin_url);
+	out->admin_url = admin ? strdup(n->admin_url) : NULL;
 	out->enable_socks5 = n->enable_socks5;
 	out->enable_socks5_udp = n->enable_socks5_udp;
 	out->limited = n->mode == NETWORK_MODE_LIMITED;
 	out->allow_local_binding = n->allow_local_binding;
 	out->dangerously_allow_non_loopback_proxy = n->dangerously_allow_non_loopback_proxy;
-	if (!out->proxy_url || !out->socks_url || (n->admin_url && !out->admin_url &&
-						   strcmp(n->admin_url, DEFAULT_ADMIN_URL) != 0) ||
+	if (!out->proxy_url || !out->socks_url || (admin && !out->admin_url) ||
 	    copy_strv(&out->allowed_domains, &n->allowed_domains) < 0 ||
 	    copy_strv(&out->denied_domains, &n->denied_domains) < 0) {
 		config_free(cfg);

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/file.h"
@@ -303,7 +304,9 @@ static void refuse_overloaded(struct proxy *px, struct listener *ls, int fd, con
 		buf_free(&b);
 	}
 	close(fd);
-	rec.start_ms = 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rec.start_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	rec.protocol = ls->kind == CONN_SOCKS ? "socks5_tcp" : "http";
 	rec.client = client;
 	rec.host = "";

@@ -451,6 +451,30 @@ test_sighup_under_load_keeps_tunnels() {
 	expect_contains "$(cat "$T/proxy.err")" "reloaded config"
 }
 
+test_sigterm_lets_open_tunnels_drain() {
+	start_server echo
+	codex_home
+	# Started without start_bg: this test reaps the proxy itself.
+	"$CODEX" proxy --http 127.0.0.1:0 --no-socks --allow 127.0.0.1 --drain-timeout-ms 8000 \
+		> "$T/ready" 2> "$T/proxy.err" &
+	pid=$!
+	wait_file "$T/ready"
+	HP=$(sed -n 's/.*"http":"\([^"]*\)".*/\1/p' "$T/ready")
+	python3 "$PX/client.py" tunnel "$HP" "127.0.0.1:$PORT" 16 > "$T/tunnel" 2> "$T/tunnel.err" &
+	tunnel_pid=$!
+	wait_file "$T/tunnel.err"
+	kill -TERM "$pid"
+	sleep 0.1
+	rc=0
+	curl -sS -x "http://$HP" http://127.0.0.1/ 2> "$T/curl.err" || rc=$?
+	expect_eq "$rc" 7 "listener closed while draining"
+	wait "$tunnel_pid" || fail "tunnel client: $(cat "$T/tunnel" "$T/tunnel.err")"
+	expect_eq "$(cat "$T/tunnel")" "ok 16777216" "tunnel finished during the drain"
+	rc=0
+	wait "$pid" || rc=$?
+	expect_eq "$rc" 0 "exit status"
+}
+
 test_admin_api() {
 	start_proxy --allow allowed.test --admin 127.0.0.1:0
 	AP=$(sed -n 's/.*"admin":"\([^"]*\)".*/\1/p' "$T/ready")
@@ -499,6 +523,11 @@ test_cli_errors_and_argv0_role() {
 	expect_eq "$(cat "$T/ready")" "{\"http\":\"127.0.0.1:$port\"}" "ready line"
 	expect_status 1 "$CODEX" proxy --http "127.0.0.1:$port" --no-socks
 	expect_contains "$(cat "$T/err")" "codex: error: cannot listen on 127.0.0.1:$port: Address"
+	# A non-loopback bind is clamped to loopback (upstream's rule and wording).
+	start_bg "$CODEX" proxy --http 0.0.0.0:0 --no-socks > "$T/ready2" 2> "$T/err2"
+	wait_file "$T/ready2"
+	expect_contains "$(cat "$T/ready2")" '{"http":"127.0.0.1:'
+	expect_contains "$(cat "$T/err2")" "HTTP proxy requested non-loopback bind (0.0.0.0:0); clamping to 127.0.0.1:0 (set dangerously_allow_non_loopback_proxy to override)"
 }
 
 test_config_network_section_and_overrides() {

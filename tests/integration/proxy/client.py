@@ -119,6 +119,8 @@ def main():
         while b"\r\n\r\n" not in head:
             head += s.recv(1)
         assert head.startswith(b"HTTP/1.1 200"), head
+        sys.stderr.write("established\n")
+        sys.stderr.flush()
         total = int(float(sys.argv[4]) * 1024 * 1024)
         block = bytes(range(256)) * 256
         sent = got = 0
