@@ -212,6 +212,9 @@ struct conn *conn_new(struct proxy *px, enum conn_kind kind, int cfd, const char
 
 void conn_set_state(struct conn *c, enum conn_state s)
 {
+	/* Closed is final: a late caller (after an out-of-memory close) cannot revive it. */
+	if (c->state == CS_CLOSED)
+		return;
 	c->state = s;
 }
 
@@ -658,6 +661,9 @@ void conn_update_interest(struct conn *c)
 		cm |= LOOP_READ;
 		break;
 	case CS_ANSWER:
+		if (c->lingering)
+			cm |= LOOP_READ;
+		break;
 	case CS_CLOSED:
 		break;
 	}
@@ -668,6 +674,38 @@ void conn_update_interest(struct conn *c)
 	if (loop_watch(l, c->cfd, cm, on_io, c, NULL) < 0 ||
 	    (c->ufd >= 0 && loop_watch(l, c->ufd, um, on_io, c, NULL) < 0))
 		conn_close(c);
+}
+
+/* Writes the answer, then closes gracefully: FIN first, then the rest of what the
+ * client sends (a request body we refused) is read and dropped for a moment. Closing
+ * with unread data would send a reset, which can destroy the answer before the client
+ * has read it. */
+static void answer_progress(struct conn *c)
+{
+	char sink[4096];
+
+	if (!c->lingering) {
+		if (flow_write(&c->u2c, c->cfd) < 0) {
+			conn_close(c);
+			return;
+		}
+		if (flow_pending(&c->u2c))
+			return;
+		shutdown(c->cfd, SHUT_WR);
+		c->lingering = true;
+		conn_timeout(c, CONN_LINGER_MS);
+	}
+	for (int k = 0; k < CONN_LINGER_BYTES / (int)sizeof sink; k++) {
+		ssize_t n = read(c->cfd, sink, sizeof sink);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0)
+			break;
+		c->lingered += (size_t)n;
+		if (c->lingered >= CONN_LINGER_BYTES)
+			break;
+	}
+	conn_close(c);
 }
 
 void conn_progress(struct conn *c)
@@ -694,12 +732,7 @@ void conn_progress(struct conn *c)
 			conn_tunnel(c);
 			break;
 		case CS_ANSWER:
-			if (flow_write(&c->u2c, c->cfd) < 0 || !flow_pending(&c->u2c)) {
-				/* Answer delivered (or the client is gone): close. Shutting down
-				 * first lets the client read the answer before it sees the FIN. */
-				shutdown(c->cfd, SHUT_WR);
-				conn_close(c);
-			}
+			answer_progress(c);
 			break;
 		case CS_RESOLVING:
 		case CS_CONNECTING:

@@ -33,6 +33,11 @@
  * size on Linux). */
 #define CONN_PIPE_BYTES (64u * 1024)
 
+/* After an answer that ends a connection, unread client bytes are drained for at most
+ * this long and this much (see answer_progress in conn.c). */
+#define CONN_LINGER_MS 1000
+#define CONN_LINGER_BYTES (256 * 1024)
+
 enum conn_kind { CONN_HTTP, CONN_SOCKS, CONN_ADMIN };
 const char *conn_kind_str(enum conn_kind k);
 
@@ -79,6 +84,8 @@ struct conn {
 	uint64_t idle_ms;            /* the timeout that `deadline` was computed from */
 	uint64_t last_active;
 	bool counted;                /* counts against max_connections */
+	bool lingering;              /* CS_ANSWER: answer sent, draining the client */
+	size_t lingered;
 
 	/* The request being served. */
 	const char *protocol;        /* audit protocol: "http", "https_connect", ... */

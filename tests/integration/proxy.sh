@@ -397,6 +397,37 @@ test_client_vanishes_mid_tunnel() {
 	expect_eq "$BODY" "upstream failure"
 }
 
+# A client that stops reading must not make the proxy buffer: its memory stays flat
+# while the origin (or the tunnel's far end) has far more to send.
+test_backpressure_with_a_stalled_reader() {
+	start_server http
+	http_port=$PORT
+	start_server stream
+	start_proxy --allow allowed.test --allow-local-binding
+	rss0=$(awk '/VmRSS/{print $2}' "/proc/$PROXY_PID/status")
+	for target in "http://allowed.test:$http_port/big?n=400000000" "allowed.test:$PORT"; do
+		python3 "$PX/client.py" stall "$HP" "$target" 50000000 > "$T/stall" 2> "$T/stall.err" &
+		pid=$!
+		wait_file "$T/stall.err"
+		sleep 1
+		rss=$(awk '/VmRSS/{print $2}' "/proc/$PROXY_PID/status")
+		[ $((rss - rss0)) -lt 2048 ] || fail "proxy grew by $((rss - rss0)) KiB behind a stalled reader ($target)"
+		wait "$pid"
+		expect_eq "$(cat "$T/stall")" "ok 50000000" "$target after the stall"
+		rm -f "$T/stall.err"
+	done
+}
+
+# A refused upload is answered with the 403 (the body is not waited for; on loopback this
+# holds with or without the lingering close, which matters where a reset can overtake it).
+test_refused_large_upload_is_answered() {
+	start_proxy --allow allowed.test
+	head -c 5000000 /dev/zero > "$T/body"
+	curl_check "http://other.test/upload" -H 'Expect:' --data-binary @"$T/body"
+	expect_eq "$CODE" 403 status
+	expect_eq "$XERR" blocked-by-allowlist header
+}
+
 test_connection_cap_refuses_clearly() {
 	start_proxy --allow allowed.test --max-connections 5
 	python3 "$PX/client.py" hold "$HP" 5 3 > "$T/hold" &
@@ -499,6 +530,9 @@ test_sigterm_exits_zero_and_unix_listener() {
 	expect_eq "$(stat -c %a "$T/p.sock")" 600 "socket mode"
 	resp=$(printf 'GET http://allowed.test:%s/hello HTTP/1.1\r\nConnection: close\r\n\r\n' "$PORT" | raw "unix:$T/p.sock")
 	expect_eq "${resp#*$'\r\n\r\n'}" "hello from upstream" "over the unix socket"
+	start_server echo
+	expect_eq "$(python3 "$PX/client.py" tunnel "unix:$T/p.sock" "allowed.test:$PORT" 8)" "ok 8388608" \
+		"CONNECT over the unix socket"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?

@@ -11,6 +11,9 @@
   client.py tunnel HOST:PORT TARGET MBYTES   CONNECT to an echo server, send MBYTES of data
                                         and check every byte comes back; prints "ok BYTES"
   client.py vanish HOST:PORT TARGET     CONNECT to a stream server, read 1 MiB, then reset
+  client.py stall HOST:PORT URL|TARGET BYTES   GET URL (or CONNECT to a stream server
+                                        TARGET), read 64 KiB, say "paused" on stderr, stop
+                                        reading for 2 s, then read BYTES in all; prints "ok N"
 """
 import socket
 import struct
@@ -142,6 +145,8 @@ def main():
                 time.sleep(0.001)
         expect = (block * (total // len(block) + 1))[:total]
         print("ok %d" % got if bytes(received) == expect else "mismatch %d" % got)
+    elif mode == "stall":
+        stall(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif mode == "vanish":
         s = connect(sys.argv[2])
         target = sys.argv[3]
@@ -158,6 +163,29 @@ def main():
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         s.close()
         print("read", got)
+
+
+def stall(spec, what, total):
+    s = connect(spec)
+    if what.startswith("http://"):
+        s.sendall(b"GET %s HTTP/1.1\r\nConnection: close\r\n\r\n" % what.encode())
+    else:
+        s.sendall(b"CONNECT %s HTTP/1.1\r\n\r\n" % what.encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += s.recv(1)
+    got = 0
+    while got < 65536:
+        got += len(s.recv(65536 - got))
+    sys.stderr.write("paused\n")
+    sys.stderr.flush()
+    time.sleep(2)
+    while got < total:
+        d = s.recv(min(1 << 20, total - got))
+        if not d:
+            break
+        got += len(d)
+    print("ok %d" % got)
 
 
 if __name__ == "__main__":
