@@ -17,7 +17,8 @@ CODEX=${CODEX_BIN:-$top/codex}
 TOOL=$top/build/tests/proxy-bench
 SECS=${BENCH_SECONDS:-5}
 BYTES=${BENCH_TUNNEL_BYTES:-2147483648}
-[ -x "$TOOL" ] || { echo "build it first: make tools" >&2; exit 1; }
+[ -x "$TOOL" ] || make -C "$top" -s build/tests/proxy-bench
+[ -x "$CODEX" ] || make -C "$top" -s codex
 command -v tinyproxy > /dev/null || { echo "tinyproxy is not installed (apt-get install tinyproxy)" >&2; exit 1; }
 
 ip link set lo up
