@@ -622,6 +622,17 @@ void conn_tunnel(struct conn *c)
 
 /* ---- dispatch ---- */
 
+/* Exactly when tunnel_flow would read from the source: interest without a reader would
+ * make the level-triggered loop spin. */
+static bool tunnel_wants_read(const struct flow *f)
+{
+	if (f->eof)
+		return false;
+	if (f->nosplice)
+		return flow_room(f) > 0;
+	return flow_len(f) == 0 && f->prefix_off >= f->prefix.len && f->in_pipe < CONN_PIPE_BYTES;
+}
+
 void conn_update_interest(struct conn *c)
 {
 	struct loop *l = c->px->loop;
@@ -650,11 +661,9 @@ void conn_update_interest(struct conn *c)
 			um |= LOOP_READ;
 		break;
 	case CS_TUNNEL:
-		if (!c->c2u.eof && (c->c2u.nosplice || flow_len(&c->c2u) ? flow_room(&c->c2u) > 0
-									  : c->c2u.in_pipe < CONN_PIPE_BYTES))
+		if (tunnel_wants_read(&c->c2u))
 			cm |= LOOP_READ;
-		if (!c->u2c.eof && (c->u2c.nosplice || flow_len(&c->u2c) ? flow_room(&c->u2c) > 0
-									  : c->u2c.in_pipe < CONN_PIPE_BYTES))
+		if (tunnel_wants_read(&c->u2c))
 			um |= LOOP_READ;
 		break;
 	case CS_UDP:

@@ -409,7 +409,11 @@ test_backpressure_with_a_stalled_reader() {
 		python3 "$PX/client.py" stall "$HP" "$target" 50000000 > "$T/stall" 2> "$T/stall.err" &
 		pid=$!
 		wait_file "$T/stall.err"
+		cpu0=$(awk '{print $14 + $15}' "/proc/$PROXY_PID/stat")
 		sleep 1
+		cpu1=$(awk '{print $14 + $15}' "/proc/$PROXY_PID/stat")
+		# Stalled means idle: a loop spinning on a ready fd would burn the second.
+		[ $((cpu1 - cpu0)) -lt 20 ] || fail "proxy used $((cpu1 - cpu0)) ticks of CPU while stalled ($target)"
 		rss=$(awk '/VmRSS/{print $2}' "/proc/$PROXY_PID/status")
 		[ $((rss - rss0)) -lt 2048 ] || fail "proxy grew by $((rss - rss0)) KiB behind a stalled reader ($target)"
 		wait "$pid"
