@@ -449,7 +449,11 @@ static void forward(struct conn *c)
 			conn_touch(c);
 	}
 	if (!frame_request(c)) {
-		upstream_broke(c);
+		/* The client's chunked coding broke: its fault, not the origin's. */
+		if (!c->sent_to_client && c->u2c.prefix.len == 0)
+			answer_status(c, 400, "invalid chunked request body", PROXY_REASON_BAD_REQUEST);
+		else
+			conn_close(c);
 		return;
 	}
 	if (flow_write(&c->c2u, c->ufd) < 0) {

@@ -336,6 +336,10 @@ test_host_mismatch_and_framing_rejected() {
 	expect_contains "$resp" "HTTP/1.1 501 Not Implemented"
 	expect_eq "${resp#*$'\r\n\r\n'}" "unix sockets unsupported" "x-unix-socket off macOS"
 	[ ! -s "$T/origin.log" ] || fail "a rejected request reached the origin"
+	# A broken chunked body is found after the head went out: 400, not 502.
+	resp=$(printf 'POST http://allowed.test:%s/echo HTTP/1.1\r\nHost: allowed.test:%s\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n' "$PORT" "$PORT" | raw "$HP")
+	expect_contains "$resp" "HTTP/1.1 400 Bad Request"
+	expect_eq "${resp#*$'\r\n\r\n'}" "invalid chunked request body"
 }
 
 test_malformed_and_oversized_requests() {
