@@ -132,18 +132,11 @@ static int build_spec(struct proxy_cli *pc, struct proxy_policy_spec *spec, stru
 {
 	strv_free(&pc->eff_allow);
 	strv_free(&pc->eff_deny);
-	for (size_t k = 0; k < pc->net.allowed_domains.n; k++)
-		if (strv_push(&pc->eff_allow, pc->net.allowed_domains.v[k]) < 0)
-			return err_set(e, "out of memory");
-	for (size_t k = 0; k < pc->allow.n; k++)
-		if (strv_push(&pc->eff_allow, pc->allow.v[k]) < 0)
-			return err_set(e, "out of memory");
-	for (size_t k = 0; k < pc->net.denied_domains.n; k++)
-		if (strv_push(&pc->eff_deny, pc->net.denied_domains.v[k]) < 0)
-			return err_set(e, "out of memory");
-	for (size_t k = 0; k < pc->deny.n; k++)
-		if (strv_push(&pc->eff_deny, pc->deny.v[k]) < 0)
-			return err_set(e, "out of memory");
+	if (copy_strv(&pc->eff_allow, &pc->net.allowed_domains) < 0 ||
+	    copy_strv(&pc->eff_allow, &pc->allow) < 0 ||
+	    copy_strv(&pc->eff_deny, &pc->net.denied_domains) < 0 ||
+	    copy_strv(&pc->eff_deny, &pc->deny) < 0)
+		return err_set(e, "out of memory");
 	memset(spec, 0, sizeof *spec);
 	spec->allowed_domains = &pc->eff_allow;
 	spec->denied_domains = &pc->eff_deny;
