@@ -27,6 +27,12 @@ int cli_main(int argc, char **argv, const struct cli_command *commands);
 /* Prints "<prog>: error: <fmt...>" and a hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *prog, const char *fmt, ...) ERR_PRINTF(2, 3);
 
+/* Matches "-x VALUE", "-xVALUE", "--long VALUE" and "--long=VALUE" at argv[*i]:
+ * returns 1 with *value set and *i on the last argument used (the caller steps past
+ * it), 0 when argv[*i] is another argument, -1 when the value is missing. */
+int cli_option_value(int argc, char **argv, int *i, const char *shortopt,
+		     const char *longopt, const char **value);
+
 /* Shared by subcommands: if argv[*i] is -c/--config or -p/--profile (with its value
  * attached or in the next argument), records it in ctx, advances *i past it and
  * returns 1; returns 0 when argv[*i] is something else, and -1 (after printing a usage

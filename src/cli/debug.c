@@ -27,27 +27,15 @@ static void debug_usage(const char *prog)
 	printf("  -h, --help                    Print this help\n");
 }
 
-/* "-x VALUE" / "--long VALUE" / "--long=VALUE": 1 with *value set, 0 if argv[*i] is
- * not this option, -1 when its value is missing. */
-static int take_value(int argc, char **argv, int *i, const char *shortopt,
-		      const char *longopt, const char **value)
+/* cli_option_value, leaving *i past the option on a match. */
+static int take_flag_value(int argc, char **argv, int *i, const char *shortopt,
+			   const char *longopt, const char **value)
 {
-	const char *a = argv[*i];
-	size_t ll = strlen(longopt);
+	int r = cli_option_value(argc, argv, i, shortopt, longopt, value);
 
-	if (strcmp(a, shortopt) == 0 || strcmp(a, longopt) == 0) {
-		if (*i + 1 >= argc)
-			return -1;
-		*value = argv[*i + 1];
-		*i += 2;
-		return 1;
-	}
-	if (strncmp(a, longopt, ll) == 0 && a[ll] == '=') {
-		*value = a + ll + 1;
-		*i += 1;
-		return 1;
-	}
-	return 0;
+	if (r > 0)
+		++*i;
+	return r;
 }
 
 struct debug_flags {
@@ -87,13 +75,13 @@ static int apply_flags(struct config *cfg, const struct debug_flags *f, struct e
 static int take_flag(struct cli_ctx *ctx, int argc, char **argv, int *i, struct debug_flags *f)
 {
 	const char *a = argv[*i], *v;
-	int r;
+	int r = take_flag_value(argc, argv, i, "-m", "--model", &v);
 
-	if ((r = take_value(argc, argv, i, "-m", "--model", &v)) > 0) {
+	if (r > 0) {
 		f->model = v;
 		return 1;
 	}
-	if (r == 0 && (r = take_value(argc, argv, i, "-s", "--sandbox", &v)) > 0) {
+	if (r == 0 && (r = take_flag_value(argc, argv, i, "-s", "--sandbox", &v)) > 0) {
 		if (sandbox_mode_parse(v, &f->sandbox) < 0)
 			return -cli_usage_error(ctx->prog, "invalid value '%s' for --sandbox: "
 							   "expected read-only, workspace-write "
@@ -102,7 +90,7 @@ static int take_flag(struct cli_ctx *ctx, int argc, char **argv, int *i, struct 
 		f->has_sandbox = true;
 		return 1;
 	}
-	if (r == 0 && (r = take_value(argc, argv, i, "-a", "--ask-for-approval", &v)) > 0) {
+	if (r == 0 && (r = take_flag_value(argc, argv, i, "-a", "--ask-for-approval", &v)) > 0) {
 		if (approval_policy_parse(v, &f->approval) < 0)
 			return -cli_usage_error(ctx->prog, "invalid value '%s' for "
 							   "--ask-for-approval: expected untrusted, "

@@ -134,13 +134,24 @@ static cJSON *section(struct out *o, cJSON *parent, const char *name)
 	return o->failed ? NULL : obj;
 }
 
+/* parent[name] = {} for the entry prefix.name of a table of tables (providers,
+ * servers); *path gets that entry's key path (free it). NULL on failure. */
+static cJSON *entry_section(struct out *o, cJSON *parent, const char *prefix, const char *name,
+			    char **path)
+{
+	*path = config_key_path(prefix, name, strlen(name));
+	if (*path)
+		return section(o, parent, name);
+	o->failed = true;
+	return NULL;
+}
+
 static void put_provider(struct out *o, cJSON *parent, const struct config_model_provider *p)
 {
-	char *pre = config_key_path("model_providers", p->id, strlen(p->id));
-	cJSON *s = pre ? section(o, parent, p->id) : NULL;
+	char *pre;
+	cJSON *s = entry_section(o, parent, "model_providers", p->id, &pre);
 
 	if (!s) {
-		o->failed = true;
 		free(pre);
 		return;
 	}
@@ -166,11 +177,10 @@ static void put_provider(struct out *o, cJSON *parent, const struct config_model
 
 static void put_mcp_server(struct out *o, cJSON *parent, const struct config_mcp_server *m)
 {
-	char *pre = config_key_path("mcp_servers", m->name, strlen(m->name));
-	cJSON *s = pre ? section(o, parent, m->name) : NULL;
+	char *pre;
+	cJSON *s = entry_section(o, parent, "mcp_servers", m->name, &pre);
 
 	if (!s) {
-		o->failed = true;
 		free(pre);
 		return;
 	}

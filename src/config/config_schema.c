@@ -122,19 +122,12 @@ static int ignore_key(struct loader *ld, const char *path, const struct toml_val
 	/* Keys merged in from the selected profile are listed by the profile's own pass. */
 	if (!ld->checking_profile && v->tag == CONFIG_TAG_PROFILE)
 		return 0;
+	/* On failure the lists may differ in length, but the load fails and they are
+	 * only ever freed. */
 	if (strv_push(&ld->prov->ignored_keys, path) < 0 ||
 	    strv_take(&ld->prov->ignored_origins, config_origin(ld->src, v)) < 0 ||
-	    strv_push(&ld->prov->ignored_reasons, reason) < 0) {
-		/* Keep the three lists the same length: drop what this call added. */
-		size_t n = ld->prov->ignored_reasons.n;
-		struct strv *lists[] = {&ld->prov->ignored_keys, &ld->prov->ignored_origins};
-		for (size_t i = 0; i < 2; i++)
-			while (lists[i]->n > n) {
-				free(lists[i]->v[--lists[i]->n]);
-				lists[i]->v[lists[i]->n] = NULL;
-			}
+	    strv_push(&ld->prov->ignored_reasons, reason) < 0)
 		return nomem(ld);
-	}
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Benchmark: parsing a generated 1 MiB config.toml, against python3's tomllib on the
 # same file, in the same run. Never pass/fail; prints times, peak memory and ratios.
-#   tests/bench/config.sh [ROUNDS]     (needs make codex tools)
+#   tests/bench/config.sh [ROUNDS]     (builds ./codex and build/tests/toml-bench)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -9,8 +9,9 @@ rounds=${1:-20}
 work=$(mktemp -d "${TMPDIR:-/tmp}/codex-bench-config-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 bench=build/tests/toml-bench
+make -s codex "$bench" > /dev/null
 for need in "$bench" ./codex /usr/bin/time python3; do
-	[ -x "$(command -v "$need")" ] || { echo "bench config: missing $need (make codex tools)"; exit 1; }
+	[ -x "$(command -v "$need")" ] || { echo "bench config: missing $need"; exit 1; }
 done
 
 # A config shaped like real ones, repeated until it reaches 1 MiB: providers with

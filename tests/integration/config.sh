@@ -10,9 +10,12 @@ home() {
 	export CODEX_HOME=$T/home
 }
 
+# The interpreter itself, not a version-manager shim (which costs ~0.5 s a call).
+PY=$(python3 -c 'import sys; print(sys.executable)')
+
 # jget FILE KEY...: the JSON value at that path (strings bare, others as JSON).
 jget() {
-	python3 - "$@" <<'EOF'
+	"$PY" - "$@" <<'EOF'
 import json, sys
 v = json.load(open(sys.argv[1]))
 for k in sys.argv[2:]:

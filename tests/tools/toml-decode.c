@@ -45,6 +45,29 @@ static int put_tagged(struct buf *out, const char *type, const char *value)
 		       : 0;
 }
 
+/* toml-test's names for the four date-time types. */
+static const char *datetime_tag(enum toml_type t)
+{
+	switch (t) {
+	case TOML_DATETIME:
+		return "datetime";
+	case TOML_DATETIME_LOCAL:
+		return "datetime-local";
+	case TOML_DATE_LOCAL:
+		return "date-local";
+	case TOML_TIME_LOCAL:
+		return "time-local";
+	case TOML_TABLE:
+	case TOML_ARRAY:
+	case TOML_STRING:
+	case TOML_INTEGER:
+	case TOML_FLOAT:
+	case TOML_BOOL:
+		break;
+	}
+	return "?";
+}
+
 /* Recursion is bounded by LIMIT_TOML_DEPTH (the parser enforces it). */
 static int put_value(struct buf *out, const struct toml_value *v)
 {
@@ -89,17 +112,11 @@ static int put_value(struct buf *out, const struct toml_value *v)
 	case TOML_BOOL:
 		return put_tagged(out, "bool", v->u.boolean ? "true" : "false");
 	case TOML_DATETIME:
-		toml_datetime_format(v, text);
-		return put_tagged(out, "datetime", text);
 	case TOML_DATETIME_LOCAL:
-		toml_datetime_format(v, text);
-		return put_tagged(out, "datetime-local", text);
 	case TOML_DATE_LOCAL:
-		toml_datetime_format(v, text);
-		return put_tagged(out, "date-local", text);
 	case TOML_TIME_LOCAL:
 		toml_datetime_format(v, text);
-		return put_tagged(out, "time-local", text);
+		return put_tagged(out, datetime_tag(v->type), text);
 	}
 	return -1;
 }

@@ -306,6 +306,7 @@ TEST(c_values_are_toml_or_literal_strings)
 		"model_providers.\"my.llm\".base_url=http://h/v1", /* quoted segment */
 		"model_provider=\"my.llm\"",
 		"windows.sandbox=\"unelevated",          /* broken TOML: quotes trimmed */
+		"model_providers.'k=v'.name=\"eq\"",     /* '=' inside a quoted segment */
 		NULL};
 	struct config *cfg = load_ok("[history]\npersistence = \"none\"\n", ov, NULL);
 	const struct config_model_provider *p = config_provider(cfg);
@@ -324,6 +325,9 @@ TEST(c_values_are_toml_or_literal_strings)
 	CHECK_STR(p->id, "my.llm");
 	CHECK_STR(p->base_url, "http://h/v1");
 	CHECK_STR(cfg->windows_sandbox, "unelevated");
+	REQUIRE(cfg->n_providers == 3);
+	CHECK_STR(cfg->providers[2].id, "k=v");
+	CHECK_STR(cfg->providers[2].name, "eq");
 	CHECK_ORIGIN(cfg, "-c", "model_providers", "my.llm", "base_url");
 	config_free(cfg);
 }
