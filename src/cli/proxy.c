@@ -176,22 +176,10 @@ static int parse_ulong(const char *prog, const char *flag, const char *v, unsign
 	return 0;
 }
 
-/* "--flag VALUE" or "--flag=VALUE". 1 matched, 0 not this flag, -1 value missing. */
+/* "--flag VALUE" or "--flag=VALUE" (long form only): cli_option_value's answers. */
 static int flag_value(int argc, char **argv, int *i, const char *flag, const char **value)
 {
-	size_t n = strlen(flag);
-
-	if (strcmp(argv[*i], flag) == 0) {
-		if (*i + 1 >= argc)
-			return -1;
-		*value = argv[++*i];
-		return 1;
-	}
-	if (strncmp(argv[*i], flag, n) == 0 && argv[*i][n] == '=') {
-		*value = argv[*i] + n + 1;
-		return 1;
-	}
-	return 0;
+	return cli_option_value(argc, argv, i, flag, flag, value);
 }
 
 static int parse_args(struct proxy_cli *pc, int argc, char **argv)
