@@ -96,7 +96,10 @@ static int io_error(struct patch_error *pe, const char *before, const struct rpa
 			return perr_nomem(pe);
 	} else if (buf_printf(&after, ": %s (os error %d)", strerror(errnum), errnum) < 0)
 		return perr_nomem(pe);
-	path_error(pe, errnum == EFBIG ? PATCH_ERR_LIMIT : PATCH_ERR_IO, before, p, after.data);
+	path_error(pe, errnum == EFBIG    ? PATCH_ERR_LIMIT
+		       : errnum == ENOMEM ? PATCH_ERR_NO_MEMORY
+					  : PATCH_ERR_IO,
+		   before, p, after.data);
 	buf_free(&after);
 	return -1;
 }
@@ -222,12 +225,14 @@ static int write_file(const struct rpath *p, const char *data, size_t len,
 
 	if (!rpath_ok(p) || !(target = write_target(p->s)))
 		return path_error(pe, PATCH_ERR_IO, "Failed to write file ", p, "");
+	/* Parents are created only when missing (ENOENT), as upstream retries a write
+	 * that failed with NotFound; a parent that is a file fails the write itself. */
 	slash = strrchr(target, '/');
 	if (slash && slash != target) {
 		*slash = '\0';
-		int have_parent = stat(target, &st) == 0;
+		int missing = stat(target, &st) < 0 && errno == ENOENT;
 		*slash = '/';
-		if (!have_parent && file_mkdir_parents(target, &e) < 0) {
+		if (missing && file_mkdir_parents(target, &e) < 0) {
 			path_error(pe, PATCH_ERR_IO, "Failed to create parent directories for ", p, "");
 			goto out;
 		}
