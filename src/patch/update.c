@@ -322,7 +322,8 @@ static int rebuild_spliced(const struct update *u, struct patch_str **linesp, si
 			del = r->old_len;
 		memmove(l + r->start + r->n_new, l + r->start + del,
 			(n - r->start - del) * sizeof *l);
-		memcpy(l + r->start, r->chunk->new_lines, r->n_new * sizeof *l);
+		if (r->n_new)
+			memcpy(l + r->start, r->chunk->new_lines, r->n_new * sizeof *l);
 		n = n - del + r->n_new;
 	}
 	*linesp = l;
