@@ -108,13 +108,19 @@ build/tests/%: tests/tools/%.c $(B)/libcodex.a
 
 tools: $(TOOLS)
 
+ATOOLS := $(TOOL_SRCS:tests/tools/%.c=$(A)/tests/%)
+$(A)/tests/%: tests/tools/%.c $(A)/libcodex.a
+	@mkdir -p $(@D)
+	$(HOSTCC) $(ACFLAGS) -o $@ $< $(A)/libcodex.a $(ALIBS)
+
 test: codex build/tests/unit $(TOOLS)
 	@tests/install-deps.sh
 	@tests/run.sh
 
-check: $(A)/codex $(A)/unit $(TOOLS) codex
+check: $(A)/codex $(A)/unit $(ATOOLS) codex
 	@tests/install-deps.sh
-	@CODEX_CHECK=1 CODEX_BIN=$(CURDIR)/$(A)/codex UNIT_BIN=$(CURDIR)/$(A)/unit tests/run.sh
+	@CODEX_CHECK=1 CODEX_BIN=$(CURDIR)/$(A)/codex UNIT_BIN=$(CURDIR)/$(A)/unit \
+		TOOLS_DIR=$(CURDIR)/$(A)/tests tests/run.sh
 
 # Fuzz targets: tests/fuzz/fuzz_<name>.c, each defining LLVMFuzzerTestOneInput, linked
 # against the library built with clang's libFuzzer + ASan + UBSan (glibc).

@@ -26,6 +26,7 @@ static const struct role argv1_roles[] = {
 /* `codex <COMMAND>`: listed in --help in this order. */
 static const struct cli_command commands[] = {
 	{"apply_patch", NULL, cli_apply_patch_main, "Apply a patch in the apply_patch format"},
+	{"debug", NULL, cli_debug_main, "Diagnostics: `debug config` prints the effective configuration"},
 	{NULL, NULL, NULL, NULL},
 };
 

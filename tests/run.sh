@@ -40,6 +40,16 @@ run_suite() {
 	fail=$((fail + f))
 }
 
+# Under `make check` every sanitizer report, from any process of any test (even one
+# whose exit status a test ignores), is written to a file; each file is a failure.
+asan_dir=$logdir/sanitizers
+if [ -n "${CODEX_CHECK:-}" ]; then
+	rm -rf "$asan_dir"
+	mkdir -p "$asan_dir"
+	export ASAN_OPTIONS="log_path=$asan_dir/asan:detect_leaks=1:halt_on_error=1"
+	export UBSAN_OPTIONS="log_path=$asan_dir/ubsan:print_stacktrace=1:halt_on_error=1"
+fi
+
 if [ -z "$filter" ] || [[ "unit" == *"$filter"* ]]; then
 	run_suite unit "$UNIT_BIN"
 fi
@@ -48,5 +58,13 @@ for s in tests/integration/*.sh; do
 	[ -n "$filter" ] && [[ "$s" != *"$filter"* ]] && continue
 	run_suite "$s" bash "$s"
 done
+if [ -n "${CODEX_CHECK:-}" ]; then
+	for r in "$asan_dir"/*; do
+		[ -f "$r" ] || continue
+		echo "not ok - sanitizer report $r"
+		head -n 30 "$r" | sed 's/^/#   /'
+		fail=$((fail + 1))
+	done
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -27,7 +27,13 @@
 /* Sandbox policy JSON on the launcher's command line. */
 #define LIMIT_POLICY_JSON_BYTES (1024u * 1024)
 
+/* CA roots read from files or directories: Debian's whole bundle is ~220 KiB; 16 MiB
+ * allows any real trust store while bounding a hostile SSL_CERT_DIR. */
+#define LIMIT_CA_BUNDLE_BYTES (16u * 1024 * 1024)
+
 /* HTTP client: a response body kept in memory (not streamed). */
 #define LIMIT_HTTP_BODY_BYTES (64u * 1024 * 1024)
+/* HTTP client: response headers kept (name + value bytes in total). */
+#define LIMIT_HTTP_HEADER_BYTES (256u * 1024)
 
 #endif

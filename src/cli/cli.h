@@ -33,7 +33,8 @@ int cli_usage_error(const char *prog, const char *fmt, ...) ERR_PRINTF(2, 3);
  * error) when the value is missing. */
 int cli_take_config_option(struct cli_ctx *ctx, int argc, char **argv, int *i);
 
-/* `codex apply_patch` (src/cli/apply_patch.c). */
-int cli_apply_patch_main(struct cli_ctx *ctx, int argc, char **argv);
+/* Subcommand entry points (one file each in src/cli/). */
+int cli_debug_main(struct cli_ctx *ctx, int argc, char **argv); /* debug.c */
+int cli_apply_patch_main(struct cli_ctx *ctx, int argc, char **argv); /* apply_patch.c */
 
 #endif

@@ -4,7 +4,7 @@
 set -u
 CODEX_TOP=${CODEX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 CODEX=${CODEX_BIN:-$CODEX_TOP/codex}
-TOOLS=$CODEX_TOP/build/tests
+TOOLS=${TOOLS_DIR:-$CODEX_TOP/build/tests}
 CONFORMANCE=$CODEX_TOP/../shared/conformance
 
 fail() { echo "FAIL: $*" >&2; return 1; }
@@ -87,4 +87,43 @@ run_tests() {
 		chmod -R u+rwX "$T" 2>/dev/null
 		rm -rf "$T"
 	done
+}
+
+# make_ca DIR [--only] [NAME...]: a throw-away test CA (DIR/ca.pem, DIR/ca.key) and a
+# server certificate it signed (DIR/server.pem, DIR/server.key) for localhost,
+# 127.0.0.1 and the given names (with --only: for the given names alone).
+make_ca() {
+	local dir=$1 san="DNS:localhost,IP:127.0.0.1" n
+	shift
+	if [ "${1:-}" = --only ]; then
+		shift
+		san="DNS:$1"
+		shift
+	fi
+	for n in "$@"; do san="$san,DNS:$n"; done
+	mkdir -p "$dir"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj "/CN=codex test CA $RANDOM" -keyout "$dir/ca.key" -out "$dir/ca.pem" \
+		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" \
+		2>/dev/null
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+		-keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+	printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$san" \
+		> "$dir/ext.cnf"
+	openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+		-CAcreateserial -days 2 -extfile "$dir/ext.cnf" -out "$dir/server.pem" 2>/dev/null
+}
+
+# start_http_server [http_server.py options]: starts tests/servers/http_server.py in the
+# background (killed when the test ends) and sets SERVER_ADDR to its port (or socket).
+start_http_server() {
+	local pf i
+	pf=$(mktemp -u "$T/server.XXXXXX")
+	start_bg python3 "$CODEX_TOP/tests/servers/http_server.py" --port-file "$pf" "$@"
+	for i in $(seq 1 200); do
+		[ -f "$pf" ] && break
+		sleep 0.05
+	done
+	[ -f "$pf" ] || fail "test server did not start"
+	SERVER_ADDR=$(cat "$pf")
 }
