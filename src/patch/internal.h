@@ -57,10 +57,16 @@ int perr_quote(struct patch_error *pe, enum patch_error_kind kind, size_t line,
 
 struct pmatch_index;
 
+/* Window indexes kept per file (the least recently used goes first); each costs 12
+ * bytes a line. Real patches use a handful: one per pass and chunk length searched. */
+#define PMATCH_WINDOW_CACHE 12
+
 struct pmatcher {
 	const struct patch_str *lines;  /* the file's lines, borrowed */
 	size_t n;
-	struct pmatch_index *index[PMATCH_PASSES]; /* built on first use */
+	uint64_t *line_hash[PMATCH_PASSES];               /* per line, built on first use */
+	struct pmatch_index *window[PMATCH_WINDOW_CACHE]; /* built on first use */
+	unsigned long clock;
 };
 
 void pmatch_init(struct pmatcher *m, const struct patch_str *lines, size_t n);

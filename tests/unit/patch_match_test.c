@@ -220,6 +220,50 @@ TEST(match_index_agrees_with_plain_scan)
 	}
 }
 
+TEST(match_window_index_agrees_with_plain_scan)
+{
+	/* Files of a few very common lines: the rare-line candidates run into the hundreds,
+	 * so the whole-window indexes answer, for more pattern lengths than the matcher
+	 * keeps (old ones are evicted and rebuilt). One matcher serves many searches, as it
+	 * does for the chunks of one file. */
+	static const char *alphabet[] = {"a", "b", "a ", "}", ""};
+
+	for (int file = 0; file < 6; file++) {
+		struct patch_str lines[700], pat[24];
+		size_t n = 300 + rnd(400);
+		struct pmatcher m;
+
+		for (size_t i = 0; i < n; i++)
+			lines[i] = S(alphabet[rnd(file < 3 ? 2 : 5)]);
+		pmatch_init(&m, lines, n);
+		for (int iter = 0; iter < 400; iter++) {
+			size_t plen = 1 + rnd(24), start = rnd((unsigned)n), at = 0;
+			long want, got;
+			int r;
+
+			if (rnd(3)) {
+				size_t from = rnd((unsigned)(n - plen + 1));
+				for (size_t k = 0; k < plen; k++)
+					pat[k] = lines[from + k];
+				if (rnd(2))
+					pat[rnd((unsigned)plen)] = S(alphabet[rnd(5)]);
+			} else
+				for (size_t k = 0; k < plen; k++)
+					pat[k] = S(alphabet[rnd(5)]);
+			want = naive_seek(lines, n, pat, plen, start, 0, LF);
+			r = pmatch_seek(&m, pat, plen, start, 0, LF, &at);
+			got = r == 1 ? (long)at : -1;
+			if (got != want) {
+				test_fail(__FILE__, __LINE__, "file %d search %d (plen %zu, start %zu): got %ld, want %ld",
+					  file, iter, plen, start, got, want);
+				file = 99;
+				break;
+			}
+		}
+		pmatch_free(&m);
+	}
+}
+
 TEST(match_survives_allocation_failures)
 {
 	const char *text[] = {"a", "b", "c", "b", "c"};
