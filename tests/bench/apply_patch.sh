@@ -1,6 +1,8 @@
 #!/bin/bash
 # apply_patch benchmark: a 1,000-hunk patch (one Update File, 1,000 @@ chunks) into a
 # 200,000-line file, read from stdin, ours against upstream's apply_patch in the same run.
+# Two inputs (tests/bench/gen_apply_patch.py): code-like lines (the case that matters),
+# then a hostile file of two alternating lines where every search must look far.
 # Upstream is the x86_64-unknown-linux-musl binary of `npm install @openai/codex@0.118.0`
 # (installed once into build/bench/upstream, git-ignored), run through a symlink named
 # apply_patch. Each side runs RUNS times on a fresh copy of the file; the median is shown,
@@ -34,7 +36,6 @@ rm -rf "$work"
 mkdir -p "$work/ours/bin" "$work/upstream/bin"
 ln -s "$CODEX" "$work/ours/bin/apply_patch"
 ln -s "$up_bin" "$work/upstream/bin/apply_patch"
-python3 tests/bench/gen_apply_patch.py "$work" "$LINES" "$HUNKS"
 
 # run SIDE: applies the patch RUNS times; prints "median_wall_s median_peak_kib".
 run() {
@@ -55,18 +56,22 @@ run() {
 		"$(printf '%s\n' "${mems[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")"
 }
 
-read -r our_wall our_mem <<< "$(run ours)"
-read -r up_wall up_mem <<< "$(run upstream)"
-if cmp -s "$work/ours/tree/big.txt" "$work/upstream/tree/big.txt"; then
-	same=identical
-else
-	same=DIFFERENT
-fi
-printf 'bench apply_patch: %d-line file, %d-hunk patch on stdin, median of %d runs\n' \
-	"$LINES" "$HUNKS" "$RUNS"
-printf '  %-9s wall %7.3f s   peak %7d KiB\n' ours "$our_wall" "$our_mem" upstream "$up_wall" "$up_mem"
-# /usr/bin/time counts wall time in hundredths: a 0.00 is taken as 0.01.
-awk -v a="$up_wall" -v b="$our_wall" -v c="$up_mem" -v d="$our_mem" 'BEGIN {
-	if (b < 0.01) b = 0.01
-	printf "  speed-up %.0fx, memory %.1fx less\n", a / b, c / d }'
-echo "  results: $same"
+for kind in code hostile; do
+	python3 tests/bench/gen_apply_patch.py "$work" "$LINES" "$HUNKS" "$kind"
+	read -r our_wall our_mem <<< "$(run ours)"
+	read -r up_wall up_mem <<< "$(run upstream)"
+	if cmp -s "$work/ours/tree/big.txt" "$work/upstream/tree/big.txt"; then
+		same=identical
+	else
+		same=DIFFERENT
+	fi
+	printf 'bench apply_patch (%s): %d-line file, %d-hunk patch on stdin, median of %d runs\n' \
+		"$kind" "$LINES" "$HUNKS" "$RUNS"
+	printf '  %-9s wall %7.2f s   peak %7d KiB\n' ours "$our_wall" "$our_mem" \
+		upstream "$up_wall" "$up_mem"
+	# /usr/bin/time counts wall time in hundredths: a 0.00 is taken as 0.01.
+	awk -v a="$up_wall" -v b="$our_wall" -v c="$up_mem" -v d="$our_mem" 'BEGIN {
+		if (b < 0.01) b = 0.01
+		printf "  speed-up %.0fx, memory %.1fx less\n", a / b, c / d }'
+	echo "  results: $same"
+done
