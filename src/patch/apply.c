@@ -165,7 +165,7 @@ static int read_text(const struct rpath *p, char **data, size_t *len)
 		err = EFBIG;
 		goto out;
 	}
-	if (!ptext_utf8_valid(buf, n)) {
+	if (!utf8_valid(buf, n)) {
 		err = EILSEQ;
 		goto out;
 	}

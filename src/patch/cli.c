@@ -93,7 +93,7 @@ int patch_main(int argc, char **argv)
 	int rc;
 
 	if (argc >= 2) {
-		if (!ptext_utf8_valid(argv[1], strlen(argv[1])))
+		if (!utf8_valid(argv[1], strlen(argv[1])))
 			return fail("Error: apply_patch requires a UTF-8 PATCH argument.\n");
 		if (argc > 2) {
 			fputs("Error: apply_patch accepts exactly one argument.\n", stderr);
@@ -119,7 +119,7 @@ int patch_main(int argc, char **argv)
 		buf_free(&in);
 		return EXIT_USAGE;
 	}
-	if (!ptext_utf8_valid(in.data, in.len)) {
+	if (!utf8_valid(in.data, in.len)) {
 		buf_free(&in);
 		return fail("Error: Failed to read PATCH from stdin.\n"
 			    "stream did not contain valid UTF-8\n");
@@ -131,7 +131,7 @@ int patch_main(int argc, char **argv)
 
 int patch_main_run_as(int argc, char **argv)
 {
-	if (argc < 2 || !ptext_utf8_valid(argv[1], strlen(argv[1])))
+	if (argc < 2 || !utf8_valid(argv[1], strlen(argv[1])))
 		return fail("Error: " RUN_AS_FLAG " requires a UTF-8 PATCH argument.\n");
 	return run(argv[1], strlen(argv[1]));
 }

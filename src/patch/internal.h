@@ -6,13 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/utf8.h"
 #include "patch/patch.h"
 
 /* ---- text.c: UTF-8 and Unicode whitespace, the way Rust's str methods see them ---- */
-
-/* 1 when s is well-formed UTF-8 (no overlongs, surrogates or code points past
- * U+10FFFF), the check Rust's String makes. */
-int ptext_utf8_valid(const char *s, size_t n);
 
 /* Bytes of leading / trailing White_Space characters (char::is_whitespace). s must be
  * valid UTF-8. */

@@ -512,7 +512,7 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 	if (len > LIMIT_PATCH_BYTES)
 		return perr_set(pe, PATCH_ERR_LIMIT, 0, "patch is larger than the %u-byte limit",
 				LIMIT_PATCH_BYTES);
-	if (!ptext_utf8_valid(input, len))
+	if (!utf8_valid(input, len))
 		return perr_set(pe, PATCH_ERR_INVALID_PATCH, 0, "patch is not valid UTF-8");
 	text = ptext_trim((struct patch_str){input, len});
 	if (text.len > 0) {

@@ -5,48 +5,6 @@
 
 #include "patch/internal.h"
 
-int ptext_utf8_valid(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		size_t need;
-		unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0; /* overlong */
-			else if (c == 0xED)
-				hi = 0x9F; /* surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90; /* overlong */
-			else if (c == 0xF4)
-				hi = 0x8F; /* past U+10FFFF */
-		} else
-			return 0;
-		if (n - i - 1 < need)
-			return 0;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return 0;
-		for (size_t k = 2; k <= need; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-		i += need + 1;
-	}
-	return 1;
-}
-
 /* Decodes the character at s (valid UTF-8, n > 0); returns its length. */
 static size_t decode(const unsigned char *s, size_t n, unsigned *cp)
 {

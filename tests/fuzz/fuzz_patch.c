@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (patch_parse(text, text_len, &p, &pe) == 0) {
 		check(pe.kind == PATCH_OK);
 		(void)patch_summary(p, &out);
-		if (ptext_utf8_valid(file, file_len))
+		if (utf8_valid(file, file_len))
 			update_all(p, file, file_len, mode);
 	} else {
 		check(p == NULL && pe.kind != PATCH_OK);

@@ -284,10 +284,10 @@ TEST(match_survives_allocation_failures)
 
 TEST(text_whitespace_and_utf8_rules)
 {
-	CHECK(ptext_utf8_valid("caf\xc3\xa9 \xe2\x9c\x85 \xf0\x9f\x98\x80", 14));
-	CHECK(!ptext_utf8_valid("\xc3", 1));
-	CHECK(!ptext_utf8_valid("\xe0\x80\x80", 3));   /* overlong */
-	CHECK(!ptext_utf8_valid("\xf5\x80\x80\x80", 4));
+	CHECK(utf8_valid("caf\xc3\xa9 \xe2\x9c\x85 \xf0\x9f\x98\x80", 14));
+	CHECK(!utf8_valid("\xc3", 1));
+	CHECK(!utf8_valid("\xe0\x80\x80", 3));   /* overlong */
+	CHECK(!utf8_valid("\xf5\x80\x80\x80", 4));
 	CHECK_INT(ptext_ws_prefix(" \t\xc2\x85\xe2\x80\xa8x", 8), 7);
 	CHECK_INT(ptext_ws_suffix("x\xe3\x80\x80\r\n", 6), 5);
 	/* U+200B ZERO WIDTH SPACE is not White_Space. */
