@@ -83,24 +83,22 @@ struct parser {
 	struct patch_error *pe;
 };
 
-/* Grows *arr (elements of size elem) so that one more fits. */
-static int grow(void *arrp, size_t *cap, size_t n, size_t elem)
+/* Makes room for one more element after the n used of arr's *cap: returns the array
+ * (perhaps moved), or NULL when memory runs out (arr is then unchanged). */
+static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
 {
-	void **arr = arrp;
 	size_t ncap;
 	void *p;
 
 	if (n < *cap)
-		return 0;
+		return arr;
 	ncap = *cap ? *cap * 2 : 16;
 	if (ncap > SIZE_MAX / elem)
-		return -1;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = ncap;
-	return 0;
+		return NULL;
+	p = realloc(arr, ncap * elem);
+	if (p)
+		*cap = ncap;
+	return p;
 }
 
 static int hunk_error(struct parser *ps, size_t line, const char *const msg[2],
@@ -159,10 +157,11 @@ static int close_update(struct parser *ps, struct patch_str header)
 
 static int new_hunk(struct parser *ps, enum patch_hunk_kind kind, struct patch_str path)
 {
-	struct bhunk *h;
+	struct bhunk *h = grow(ps->hunks, &ps->cap_hunks, ps->n_hunks, sizeof *h);
 
-	if (grow(&ps->hunks, &ps->cap_hunks, ps->n_hunks, sizeof *ps->hunks) < 0)
+	if (!h)
 		return perr_nomem(ps->pe);
+	ps->hunks = h;
 	h = &ps->hunks[ps->n_hunks++];
 	memset(h, 0, sizeof *h);
 	h->kind = kind;
@@ -207,10 +206,11 @@ static int take_header(struct parser *ps, struct patch_str s)
 
 static int new_chunk(struct parser *ps, struct patch_str context)
 {
-	struct bchunk *c;
+	struct bchunk *c = grow(ps->chunks, &ps->cap_chunks, ps->n_chunks, sizeof *c);
 
-	if (grow(&ps->chunks, &ps->cap_chunks, ps->n_chunks, sizeof *ps->chunks) < 0)
+	if (!c)
 		return perr_nomem(ps->pe);
+	ps->chunks = c;
 	c = &ps->chunks[ps->n_chunks++];
 	memset(c, 0, sizeof *c);
 	c->context = context;
@@ -233,22 +233,28 @@ static int add_update_line(struct parser *ps, struct patch_str s, int old, int n
 		c = last_chunk(ps);
 	}
 	if (old && new_) {
-		if (grow(&st->pairs, &ps->cap_pairs, ps->n_pairs, sizeof *st->pairs) < 0)
+		size_t(*pairs)[2] = grow(st->pairs, &ps->cap_pairs, ps->n_pairs, sizeof *pairs);
+		if (!pairs)
 			return perr_nomem(ps->pe);
+		st->pairs = pairs;
 		st->pairs[ps->n_pairs][0] = c->n_old;
 		st->pairs[ps->n_pairs][1] = c->n_new;
 		ps->n_pairs++;
 		c->n_pairs++;
 	}
 	if (old) {
-		if (grow(&st->old_lines, &ps->cap_old, ps->n_old, sizeof *st->old_lines) < 0)
+		struct patch_str *l = grow(st->old_lines, &ps->cap_old, ps->n_old, sizeof *l);
+		if (!l)
 			return perr_nomem(ps->pe);
+		st->old_lines = l;
 		st->old_lines[ps->n_old++] = s;
 		c->n_old++;
 	}
 	if (new_) {
-		if (grow(&st->new_lines, &ps->cap_new, ps->n_new, sizeof *st->new_lines) < 0)
+		struct patch_str *l = grow(st->new_lines, &ps->cap_new, ps->n_new, sizeof *l);
+		if (!l)
 			return perr_nomem(ps->pe);
+		st->new_lines = l;
 		st->new_lines[ps->n_new++] = s;
 		c->n_new++;
 	}
@@ -336,7 +342,7 @@ static int process_line(struct parser *ps, struct patch_str raw)
 		ps->state = ST_STARTED;
 		return 0;
 	case ST_STARTED:
-		if (ps->n_hunks == 0 && ptext_starts(trimmed, ENVIRONMENT_ID))
+		if (ptext_starts(trimmed, ENVIRONMENT_ID))
 			return environment_line(ps, trimmed);
 		r = take_header(ps, trimmed);
 		break;
@@ -401,7 +407,8 @@ static int ends_with(struct patch_str s, const char *suffix)
 	return s.len >= n && memcmp(s.s + s.len - n, suffix, n) == 0;
 }
 
-/* Finds the lines that make the patch: [*skip, n - *drop) of the n lines of text. */
+/* Checks the envelope of the n lines of text; the patch is lines [*skip, n - *skip)
+ * (*skip is 1 when a heredoc wrapper was dropped). */
 static int envelope(struct parser *ps, struct patch_str text, size_t n, size_t *skip)
 {
 	struct patch_str first = {text.s, 0}, second = {text.s, 0}, last = {text.s, 0};
