@@ -15,8 +15,9 @@
  * embed patch lines and file contents of any length and the CLI must print them whole,
  * and the agent words parse errors differently from the CLI (patch_error_text).
  *
- * The standalone roles (argv[0] apply_patch / applypatch, --codex-run-as-apply-patch)
- * are at the end of this header. */
+ * patch_from_argv() tells whether a command the model wants to run is an apply_patch
+ * call (directly or as a shell heredoc) so the agent can take it over. The standalone
+ * roles (argv[0] apply_patch / applypatch, --codex-run-as-apply-patch) are at the end. */
 #ifndef CODEX_PATCH_PATCH_H
 #define CODEX_PATCH_PATCH_H
 
@@ -174,6 +175,30 @@ int patch_apply(const struct patch *p, const char *cwd, const struct patch_optio
  * "A <path>\n" for every Add, "M <path>\n" for every Update (its Move to path if any),
  * "D <path>\n" for every Delete, each group in patch order, paths as written. */
 int patch_summary(const struct patch *p, struct buf *out);
+
+/* How a command the model asked to run relates to apply_patch (reference §5). */
+enum patch_argv_kind {
+	PATCH_ARGV_NOT_APPLY_PATCH, /* some other command: run it as such */
+	PATCH_ARGV_PATCH,           /* apply_patch: see patch_from_argv */
+	PATCH_ARGV_IMPLICIT,        /* a bare patch as the command: refuse it with
+				     * PATCH_IMPLICIT_INVOCATION_MSG */
+	PATCH_ARGV_INVALID          /* apply_patch, but its patch does not parse */
+};
+const char *patch_argv_kind_str(enum patch_argv_kind k);
+
+#define PATCH_IMPLICIT_INVOCATION_MSG                                                  \
+	"patch detected without explicit call to apply_patch. Rerun as [\"apply_patch\", " \
+	"\"<patch>\"]"
+
+/* Recognises ["apply_patch" or "applypatch", PATCH], and a shell invocation (bash, zsh
+ * or sh -c/-lc; pwsh/powershell [-NoProfile] -Command; cmd /c) whose script is only
+ * `apply_patch <<'EOF'` (or <<EOF, <<"EOF") with the patch as the heredoc, optionally
+ * after `cd DIR && `. On PATCH_ARGV_PATCH, *out is the parsed patch (patch_free it) and
+ * *workdir the cd directory (free it; NULL without cd: paths then resolve against the
+ * command's cwd, else against cwd joined with it). On PATCH_ARGV_INVALID, pe holds
+ * the parse error. Otherwise both are NULL. */
+enum patch_argv_kind patch_from_argv(int argc, char *const *argv, struct patch **out,
+				     char **workdir, struct patch_error *pe);
 
 /* Role entry points (src/main.c). argv[0] is apply_patch or applypatch: the patch is
  * the single argument, or stdin when there is none. */

@@ -2,7 +2,8 @@
  *
  * Input: one flags byte, the file's bytes, a 0xFF byte (never part of UTF-8 text), then
  * the patch. Without the 0xFF the file is empty. Bit 0 of the flags picks the line-ending
- * mode. Every Update hunk is applied to the file; a result is diffed against it. Besides
+ * mode. Every Update hunk is applied to the file; a result is diffed against it. The
+ * patch text is also read as a `bash -lc` script (apply_patch in a heredoc). Besides
  * crashes and sanitizer reports, it traps when a result breaks a rule of the reference:
  * an updated file is empty or ends with a line ending. */
 #include <stdint.h>
@@ -52,6 +53,29 @@ static void update_all(const struct patch *p, const char *file, size_t file_len,
 	}
 }
 
+/* The shell-form recogniser on the text as a script. */
+static void as_script(const char *text, size_t len)
+{
+	char *script = malloc(len + 1);
+	struct patch_error pe = PATCH_ERROR_INIT;
+	struct patch *p = NULL;
+	char *workdir = NULL;
+	enum patch_argv_kind k;
+
+	if (!script)
+		return;
+	memcpy(script, text, len);
+	script[len] = '\0';
+	char *argv[] = {"bash", "-lc", script};
+	k = patch_from_argv(3, argv, &p, &workdir, &pe);
+	check((k == PATCH_ARGV_PATCH) == (p != NULL));
+	check(k == PATCH_ARGV_PATCH || workdir == NULL);
+	free(workdir);
+	patch_free(p);
+	patch_error_free(&pe);
+	free(script);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *in = (const char *)data, *sep;
@@ -87,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(p == NULL && pe.kind != PATCH_OK);
 		(void)patch_error_text(&pe, PATCH_ERROR_AGENT, &out);
 	}
+	as_script(text, text_len);
 	buf_free(&out);
 	patch_error_free(&pe);
 	patch_free(p);

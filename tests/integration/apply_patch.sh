@@ -178,6 +178,16 @@ test_heredoc_wrapped_patch() {
 	expect_eq "$(cat h.txt)" "heredoc"
 }
 
+test_deleted_working_directory() {
+	roles
+	mkdir gone
+	cd gone
+	rmdir ../gone
+	expect_status 1 "$T/bin/apply_patch" "$PATCH_ADD"
+	expect_eq "$(cat "$T/err")" $'Error: Failed to determine current directory.\nNo such file or directory (os error 2)'
+	expect_eq "$(cat "$T/out")" ""
+}
+
 test_relative_cwd_and_parent_paths() {
 	roles
 	mkdir -p sub/inner
