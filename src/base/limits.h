@@ -15,6 +15,14 @@
 /* A single file read for patching or config: 1 GiB stops a device file or a huge
  * log from being slurped whole. */
 #define LIMIT_FILE_READ_BYTES (1024u * 1024 * 1024)
+/* Lines of an apply_patch patch: each update line costs a 16-byte slice (two when it
+ * is context), so 4 Mi lines bound the parsed form near 128 MiB; a 1,000-hunk patch
+ * has about 10 thousand lines. */
+#define LIMIT_PATCH_LINES (4u * 1024 * 1024)
+/* Lines of a file apply_patch updates: the line table and a match index cost about
+ * 40 bytes a line, so 16 Mi lines stay under a GiB; the largest real source files
+ * have a few hundred thousand. */
+#define LIMIT_PATCH_FILE_LINES (16u * 1024 * 1024)
 
 /* Sandbox policy JSON on the launcher's command line. */
 #define LIMIT_POLICY_JSON_BYTES (1024u * 1024)

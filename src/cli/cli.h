@@ -44,5 +44,6 @@ int cli_debug_main(struct cli_ctx *ctx, int argc, char **argv); /* debug.c */
 /* `codex proxy` (src/cli/proxy.c) and its argv[0] role `codex-network-proxy`. */
 int cli_proxy_main(struct cli_ctx *ctx, int argc, char **argv);
 int cli_network_proxy_role(int argc, char **argv);
+int cli_apply_patch_main(struct cli_ctx *ctx, int argc, char **argv); /* apply_patch.c */
 
 #endif
