@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "base/limits.h"
+#include "base/utf8.h"
 #include "config/toml_internal.h"
 #include "config/toml_parser.h"
 
@@ -154,38 +155,6 @@ static const char *key_text(const struct key *k, size_t upto, char *out, size_t 
 
 /* ---- up-front scan: UTF-8 and control characters ---------------------------------- */
 
-static int utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned char b = s[0];
-	unsigned char lo = 0x80, hi = 0xBF;
-	int n;
-
-	if (b >= 0xC2 && b <= 0xDF)
-		n = 2;
-	else if (b >= 0xE0 && b <= 0xEF) {
-		n = 3;
-		if (b == 0xE0)
-			lo = 0xA0; /* overlong */
-		if (b == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		n = 4;
-		if (b == 0xF0)
-			lo = 0x90; /* overlong */
-		if (b == 0xF4)
-			hi = 0x8F; /* above U+10FFFF */
-	} else
-		return -1;
-	if ((size_t)n > avail)
-		return -1;
-	if (s[1] < lo || s[1] > hi)
-		return -1;
-	for (int i = 2; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-	return n;
-}
-
 static int check_text(struct parser *ps)
 {
 	const unsigned char *s = ps->s;
@@ -215,7 +184,7 @@ static int check_text(struct parser *ps)
 			seek(ps, i);
 			return fail(ps, "control character U+%04X is not allowed", b);
 		}
-		n = utf8_len(s + i, len - i);
+		n = utf8_char_len(s + i, len - i);
 		if (n < 0) {
 			seek(ps, i);
 			return fail(ps, "invalid UTF-8 (byte 0x%02X)", b);
