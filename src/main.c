@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "patch/patch.h"
 #include "sandbox/sandbox.h"
 
 struct role {
@@ -12,17 +13,24 @@ struct role {
 
 /* Roles chosen by basename(argv[0]). */
 static const struct role argv0_roles[] = {
+	{"codex-network-proxy", cli_network_proxy_role},
+	{"apply_patch", patch_main},
+	{"applypatch", patch_main},
 	{"codex-linux-sandbox", sandbox_launcher_main},
 	{NULL, NULL},
 };
 
 /* Roles chosen by argv[1], whatever the binary is called. */
 static const struct role argv1_roles[] = {
+	{"--codex-run-as-apply-patch", patch_main_run_as},
 	{NULL, NULL},
 };
 
 /* `codex <COMMAND>`: listed in --help in this order. */
 static const struct cli_command commands[] = {
+	{"apply_patch", NULL, cli_apply_patch_main, "Apply a patch in the apply_patch format"},
+	{"debug", NULL, cli_debug_main, "Diagnostics: `debug config` prints the effective configuration"},
+	{"proxy", NULL, cli_proxy_main, "Run the network proxy (HTTP + SOCKS5, domain policy)"},
 	{"sandbox", NULL, cli_sandbox_main, "Run a command under the sandbox"},
 	{NULL, NULL, NULL, NULL},
 };

@@ -18,9 +18,8 @@ int cli_usage_error(const char *prog, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* Matches "-x VALUE", "-xVALUE", "--long VALUE" and "--long=VALUE". */
-static int option_value(int argc, char **argv, int *i, const char *shortopt,
-			const char *longopt, const char **value)
+int cli_option_value(int argc, char **argv, int *i, const char *shortopt,
+		     const char *longopt, const char **value)
 {
 	const char *a = argv[*i];
 	size_t ll = strlen(longopt);
@@ -47,7 +46,7 @@ int cli_take_config_option(struct cli_ctx *ctx, int argc, char **argv, int *i)
 	const char *v;
 	int r;
 
-	r = option_value(argc, argv, i, "-c", "--config", &v);
+	r = cli_option_value(argc, argv, i, "-c", "--config", &v);
 	if (r < 0) {
 		cli_usage_error(ctx->prog, "%s needs a value (key=value)", argv[*i]);
 		return -1;
@@ -60,7 +59,7 @@ int cli_take_config_option(struct cli_ctx *ctx, int argc, char **argv, int *i)
 		++*i;
 		return 1;
 	}
-	r = option_value(argc, argv, i, "-p", "--profile", &v);
+	r = cli_option_value(argc, argv, i, "-p", "--profile", &v);
 	if (r < 0) {
 		cli_usage_error(ctx->prog, "%s needs a profile name", argv[*i]);
 		return -1;

@@ -27,13 +27,24 @@ int cli_main(int argc, char **argv, const struct cli_command *commands);
 /* Prints "<prog>: error: <fmt...>" and a hint to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *prog, const char *fmt, ...) ERR_PRINTF(2, 3);
 
+/* Matches "-x VALUE", "-xVALUE", "--long VALUE" and "--long=VALUE" at argv[*i]:
+ * returns 1 with *value set and *i on the last argument used (the caller steps past
+ * it), 0 when argv[*i] is another argument, -1 when the value is missing. */
+int cli_option_value(int argc, char **argv, int *i, const char *shortopt,
+		     const char *longopt, const char **value);
+
 /* Shared by subcommands: if argv[*i] is -c/--config or -p/--profile (with its value
  * attached or in the next argument), records it in ctx, advances *i past it and
  * returns 1; returns 0 when argv[*i] is something else, and -1 (after printing a usage
  * error) when the value is missing. */
 int cli_take_config_option(struct cli_ctx *ctx, int argc, char **argv, int *i);
 
-/* Subcommands (one file each in src/cli/). */
-int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv);
+/* Subcommand entry points (one file each in src/cli/). */
+int cli_debug_main(struct cli_ctx *ctx, int argc, char **argv); /* debug.c */
+/* `codex proxy` (src/cli/proxy.c) and its argv[0] role `codex-network-proxy`. */
+int cli_proxy_main(struct cli_ctx *ctx, int argc, char **argv);
+int cli_network_proxy_role(int argc, char **argv);
+int cli_apply_patch_main(struct cli_ctx *ctx, int argc, char **argv); /* apply_patch.c */
+int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv);     /* sandbox.c */
 
 #endif

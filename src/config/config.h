@@ -40,18 +40,20 @@ struct config_map {
 
 struct config_model_provider {
 	char *id;               /* the table name: model_providers.<id> */
-	char *name;
-	char *base_url;
+	char *name;             /* display name; defaults to the id */
+	char *base_url;         /* built-in openai: NULL unless OPENAI_BASE_URL is set (the
+				 * URL then depends on the auth mode, see the agent) */
 	char *env_key;
 	char *env_key_instructions;
-	char *wire_api;         /* "responses" | "chat" */
+	char *wire_api;         /* "responses" (default) | "chat" */
 	struct config_map query_params;
 	struct config_map http_headers;
 	struct config_map env_http_headers;
-	int64_t request_max_retries;    /* default 4 */
-	int64_t stream_max_retries;     /* default 5 */
+	int64_t request_max_retries;    /* default 4, capped at 100 */
+	int64_t stream_max_retries;     /* default 5, capped at 100 */
 	int64_t stream_idle_timeout_ms; /* default 300000 */
 	bool requires_openai_auth;
+	char *experimental_bearer_token; /* a secret: `codex debug config` redacts it */
 };
 
 struct config_sandbox_workspace_write {
@@ -69,8 +71,10 @@ struct config_shell_environment_policy {
 	struct config_map set;
 };
 
-/* [network]: the March 2026 flat form; `domains = {pattern = "allow"|"deny"}` is folded
- * into the two lists (deny wins when a pattern appears in both). */
+/* [network]: the March 2026 flat form; `domains = {pattern = "allow"|"deny"|"none"}` is
+ * folded into the two lists (deny wins when a pattern appears in both), and
+ * `unix_sockets = {path = "allow"|"deny"|"none"}` adds its "allow" paths to
+ * allow_unix_sockets. */
 struct config_network {
 	bool enabled;                   /* default false */
 	char *proxy_url;                /* default "http://127.0.0.1:3128" */
@@ -85,21 +89,35 @@ struct config_network {
 	bool allow_upstream_proxy;      /* default true */
 	bool dangerously_allow_non_loopback_proxy; /* default false */
 	char *admin_url;                /* default "http://127.0.0.1:8080" */
+	bool dangerously_allow_non_loopback_admin; /* default false */
 };
 
+/* [mcp_servers.<name>]: parsed and kept for the agent. A server has a command (stdio)
+ * or a url (streamable HTTP). */
 struct config_mcp_server {
 	char *name;
 	char *command;
 	struct strv args;
-	struct config_map env;
+	struct config_map env;          /* values may be secrets: debug config redacts them */
+	struct strv env_vars;           /* names passed through from the environment */
+	char *cwd;
 	char *url;
-	bool enabled;
+	char *bearer_token_env_var;
+	struct config_map http_headers;
+	struct config_map env_http_headers;
+	bool enabled;                   /* default true */
+	double startup_timeout_sec;     /* default 10 */
+	double tool_timeout_sec;        /* default 60 */
+	struct strv enabled_tools;      /* empty: no allowlist */
+	struct strv disabled_tools;
 };
 
 struct config_history {
 	char *persistence;      /* "save-all" (default) | "none" */
 	int64_t max_bytes;      /* 0 = unlimited */
 };
+
+struct config_provenance;
 
 struct config {
 	char *codex_home;       /* absolute */
@@ -117,13 +135,18 @@ struct config {
 	struct config_sandbox_workspace_write sandbox_workspace_write;
 	struct config_shell_environment_policy shell_environment_policy;
 	struct config_network network;
-	char *windows_sandbox;  /* [windows] sandbox = "elevated" | "unelevated" | ...; or NULL */
+	char *windows_sandbox;  /* [windows] sandbox = "elevated" | "unelevated"; or NULL */
+	bool windows_sandbox_private_desktop; /* [windows] sandbox_private_desktop, default true */
 	struct config_history history;
 	struct strv notify;     /* argv; empty = none */
 	int64_t project_doc_max_bytes; /* default 32768 */
 	struct config_mcp_server *mcp_servers;
 	size_t n_mcp_servers;
 	struct config_map features;    /* feature name -> "true"/"false" */
+
+	/* Where each value came from and which keys were ignored: read only through
+	 * config_to_json (private to src/config/). */
+	struct config_provenance *provenance;
 };
 
 struct config_load_opts {
@@ -146,11 +169,24 @@ int config_note_flag(struct config *cfg, const char *key, struct err *e);
 /* The provider selected by model_provider (borrowed, lives as long as cfg), or NULL. */
 const struct config_model_provider *config_provider(const struct config *cfg);
 
+/* The value for key (borrowed, lives as long as m), or NULL. */
+const char *config_map_get(const struct config_map *m, const char *key);
+
+/* True when [features] sets name = true. */
+bool config_feature_enabled(const struct config *cfg, const char *name);
+
+/* The effective configuration as JSON for `codex debug config`: every setting with
+ * its value and origin ("default", "<file>:<line>", "profile <name> (<file>:<line>)",
+ * "-c", "flag"), secrets redacted, then the ignored keys. Malloc'ed (caller frees), or
+ * NULL when memory runs out. */
+char *config_to_json(const struct config *cfg);
+
 const char *sandbox_mode_str(enum sandbox_mode m);
 const char *approval_policy_str(enum approval_policy p);
 const char *network_mode_str(enum network_mode m);
 /* 0 and *out set when s names a mode ("read-only", ...), else -1. */
 int sandbox_mode_parse(const char *s, enum sandbox_mode *out);
 int network_mode_parse(const char *s, enum network_mode *out);
+int approval_policy_parse(const char *s, enum approval_policy *out);
 
 #endif

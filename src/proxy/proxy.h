@@ -1,0 +1,171 @@
+/* The network proxy: an HTTP/1.1 forward proxy (absolute-form and CONNECT) and a SOCKS5
+ * proxy (RFC 1928, no authentication, CONNECT and UDP ASSOCIATE) sharing one domain
+ * policy, run by a single-threaded epoll loop. This is the module's only public header.
+ *
+ * Use, standalone or embedded (the sandbox wrapper):
+ *
+ *	struct proxy_options o;
+ *	proxy_options_init(&o);              // defaults; then set listeners and policy
+ *	o.unix_path = "/run/x/proxy.sock";
+ *	proxy_new(&o, &px, &e);              // binds every listener, or fails with nothing bound
+ *	proxy_ready_json(px, &line);         // {"http":"127.0.0.1:PORT",...}: the actual addresses
+ *	proxy_run(px, stop_fd, &e);          // serves until stop_fd is readable (a pidfd, a pipe),
+ *	                                     // SIGTERM/SIGINT (with handle_signals) or proxy_stop
+ *	proxy_blocked_summary(px, &text);    // "blocked 2 requests: a.com:443 (not allowed), ..."
+ *	proxy_free(px);
+ *
+ * Ownership: proxy_options only borrows its strings for the duration of proxy_new (the
+ * proxy copies what it keeps). Policy decisions classify the *resolved* socket address the
+ * proxy will connect to, never the host text. Everything runs on the thread that called
+ * proxy_run, except name resolution (a small internal thread pool). */
+#ifndef CODEX_PROXY_PROXY_H
+#define CODEX_PROXY_PROXY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/strv.h"
+
+/* Why a request was allowed or blocked. Stable: never renumbered (the values appear in
+ * audit lines as strings, see proxy_reason_str). */
+enum proxy_reason {
+	PROXY_REASON_ALLOW = 0,          /* "allow" */
+	PROXY_REASON_DENIED,             /* "denied": denylist match */
+	PROXY_REASON_NOT_ALLOWED,        /* "not_allowed": no allowlist match */
+	PROXY_REASON_NOT_ALLOWED_LOCAL,  /* "not_allowed_local": local/private address, or DNS failed */
+	PROXY_REASON_METHOD_NOT_ALLOWED, /* "method_not_allowed": limited mode */
+	PROXY_REASON_UPSTREAM_FAILURE,   /* "upstream_failure": allowed, but the connect failed */
+	PROXY_REASON_BAD_REQUEST,        /* "bad_request": malformed request, refused before policy */
+	PROXY_REASON_OVERLOADED          /* "overloaded": connection cap reached */
+};
+
+/* "allow", "denied", "not_allowed", ... (the upstream reason strings). */
+const char *proxy_reason_str(enum proxy_reason r);
+/* The words used in summaries: "not allowed", "denied", "private address", ... */
+const char *proxy_reason_human(enum proxy_reason r);
+/* True for the policy blocks recorded in the blocked ring (denied, not_allowed,
+ * not_allowed_local, method_not_allowed). */
+bool proxy_reason_is_block(enum proxy_reason r);
+
+enum proxy_mode {
+	PROXY_MODE_FULL = 0,   /* every method, CONNECT, SOCKS5 */
+	PROXY_MODE_LIMITED     /* plain HTTP GET/HEAD/OPTIONS only; CONNECT and SOCKS5 refused */
+};
+const char *proxy_mode_str(enum proxy_mode m);
+
+/* The policy part of the options: everything SIGHUP / POST /reload may change. */
+struct proxy_policy_spec {
+	enum proxy_mode mode;
+	const struct strv *allowed_domains; /* patterns: exact, *.x, **.x, * ; may be NULL */
+	const struct strv *denied_domains;  /* patterns: exact, *.x, **.x (no *) ; may be NULL */
+	bool allow_local_binding;           /* permit loopback/private/link-local... targets */
+	bool enable_socks5_udp;             /* UDP ASSOCIATE allowed */
+};
+
+/* Called (on the loop thread) for SIGHUP and POST /reload: fills *spec with the new policy;
+ * the strvs it points to must stay valid until the callback is called again or the proxy
+ * is freed (the proxy compiles them before returning). Return -1 with e filled to keep the
+ * current policy. */
+typedef int proxy_reload_fn(void *arg, struct proxy_policy_spec *spec, struct err *e);
+
+/* Optional observer for every decision: called on the loop thread when a request or
+ * tunnel ends (or is refused), with the record the audit line is made from. */
+struct proxy_record {
+	int64_t start_ms;          /* wall clock, milliseconds since the epoch */
+	const char *protocol;      /* "http", "https_connect", "socks5_tcp", "socks5_udp" */
+	const char *client;        /* "127.0.0.1:5555", "unix" */
+	const char *host;          /* normalised target host ("" when unknown) */
+	unsigned port;
+	const char *method;        /* "GET", "CONNECT", ... or "" */
+	enum proxy_reason reason;  /* PROXY_REASON_ALLOW for allowed requests */
+	uint64_t bytes_up;         /* client -> upstream payload bytes */
+	uint64_t bytes_down;       /* upstream -> client */
+	int64_t duration_ms;
+};
+typedef void proxy_record_fn(void *arg, const struct proxy_record *rec);
+
+struct proxy_options {
+	/* Listeners: "HOST:PORT" (also "http://HOST:PORT", "[::1]:PORT"; port 0 = ephemeral),
+	 * or NULL for none. At least one of http_addr, socks_addr, unix_path is needed. */
+	const char *http_addr;
+	const char *socks_addr;
+	const char *unix_path;     /* HTTP proxy on a unix socket: mode 0600, must not exist */
+	const char *admin_addr;    /* admin HTTP API (loopback only, always), or NULL */
+	bool dangerously_allow_non_loopback_proxy; /* else non-loopback binds are refused */
+
+	struct proxy_policy_spec policy;
+	proxy_reload_fn *reload;   /* NULL: SIGHUP and /reload answer "reload failed" */
+	void *reload_arg;
+
+	int audit_fd;              /* JSON lines, one per decision; -1 = none. Borrowed. */
+	proxy_record_fn *on_record; /* or NULL */
+	void *on_record_arg;
+	int log_fd;                /* human log lines ("codex-proxy: ..."); -1 = quiet. Borrowed. */
+
+	bool handle_signals;       /* block SIGTERM/SIGINT/SIGHUP/SIGPIPE and serve them from the loop */
+
+	unsigned max_connections;  /* client connections at once; over it: a clear refusal */
+	unsigned header_timeout_ms; /* a request head (or SOCKS handshake) must arrive within this */
+	unsigned idle_timeout_ms;   /* an established tunnel or keep-alive client with no traffic */
+	unsigned connect_timeout_ms; /* upstream TCP connect */
+	unsigned dns_timeout_ms;     /* name resolution; a timeout fails closed */
+	unsigned drain_timeout_ms;   /* on SIGTERM: how long open tunnels may finish */
+};
+
+/* Defaults: no listeners, full mode, empty lists (everything blocked), no UDP, 4096
+ * connections, header 10 s, idle 300 s, connect 10 s, DNS 2 s (as upstream), drain 2 s,
+ * audit_fd = log_fd = -1. */
+void proxy_options_init(struct proxy_options *o);
+
+struct proxy;
+
+/* Validates the options, compiles the policy, binds every listener and starts the
+ * resolver threads. On error nothing stays bound or running. Free with proxy_free. */
+int proxy_new(const struct proxy_options *o, struct proxy **out, struct err *e);
+void proxy_free(struct proxy *px);
+
+/* Appends the ready line (no newline) with the actual listening addresses:
+ * {"http":"127.0.0.1:PORT","socks":"127.0.0.1:PORT","unix":"/path","admin":"127.0.0.1:PORT"}
+ * (keys present only for enabled listeners). */
+int proxy_ready_json(const struct proxy *px, struct buf *out) WARN_UNUSED;
+/* The bound port of a TCP listener ("http", "socks", "admin"), or 0 when there is none. */
+unsigned proxy_port(const struct proxy *px, const char *listener);
+
+/* Serves until stop_fd (if >= 0) becomes readable, proxy_stop is called, or (with
+ * handle_signals) SIGTERM/SIGINT arrives; then closes the listeners, lets open tunnels
+ * drain for drain_timeout_ms and returns 0. -1 only on a loop failure. */
+int proxy_run(struct proxy *px, int stop_fd, struct err *e);
+/* Asks a running proxy_run to stop (safe from a signal handler). */
+void proxy_stop(struct proxy *px);
+
+/* Replaces the policy now (the same as a successful reload). Open tunnels are kept;
+ * new requests see the new policy. */
+int proxy_set_policy(struct proxy *px, const struct proxy_policy_spec *spec, struct err *e);
+
+/* One blocked request, as kept in the in-memory ring of the last PROXY_BLOCKED_RING. */
+#define PROXY_BLOCKED_RING 200
+#define PROXY_HOST_MAX 256 /* a DNS name is at most 253 characters; IPv6 with scope fits */
+struct proxy_blocked {
+	int64_t time_s;             /* unix seconds */
+	char protocol[16];          /* "http", "http-connect", "socks5", "socks5-udp" (upstream) */
+	char host[PROXY_HOST_MAX];
+	unsigned port;
+	char method[16];
+	char client[64];
+	enum proxy_reason reason;
+	enum proxy_mode mode;
+};
+
+/* Copies up to max records, oldest first, into out (which the caller owns); returns the
+ * number copied. *total (if not NULL) gets the number of blocks since start. */
+size_t proxy_blocked_snapshot(const struct proxy *px, struct proxy_blocked *out, size_t max,
+			      uint64_t *total);
+/* Appends the one-line summary for humans, or nothing when nothing was blocked:
+ * "blocked 2 requests: pypi.org:443 (not allowed), 10.0.0.5:80 (private address)".
+ * Identical host:port/reason pairs are listed once; at most 5 are named. */
+int proxy_blocked_summary(const struct proxy *px, struct buf *out) WARN_UNUSED;
+
+#endif

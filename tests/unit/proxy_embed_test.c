@@ -1,0 +1,107 @@
+/* The embedding API as the sandbox wrapper uses it (proxy.h): an in-process proxy on a
+ * unix socket, run until a stop fd becomes readable, then the blocked-request summary.
+ * The client is a forked child; every target is refused by policy, so no connection
+ * leaves the process pair. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proxy/proxy.h"
+#include "test.h"
+
+static int nrecords;
+
+static void on_record(void *arg, const struct proxy_record *r)
+{
+	(void)arg;
+	(void)r;
+	nrecords++;
+}
+
+/* Child: one request per connection; 0 when every answer is a 403. */
+static int client(const char *path, int stop_w)
+{
+	static const char *reqs[] = {
+		"GET http://pypi.org/simple/ HTTP/1.1\r\nHost: pypi.org\r\n\r\n",
+		"CONNECT 10.0.0.5:80 HTTP/1.1\r\n\r\n",
+		"CONNECT pypi.org:443 HTTP/1.1\r\n\r\n",
+	};
+	int bad = 0;
+
+	for (size_t k = 0; k < sizeof reqs / sizeof reqs[0]; k++) {
+		struct sockaddr_un sun = {0};
+		char resp[4096];
+		size_t got = 0;
+		ssize_t n;
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		sun.sun_family = AF_UNIX;
+		if (strlen(path) >= sizeof sun.sun_path)
+			return 1;
+		memcpy(sun.sun_path, path, strlen(path));
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
+		    write(fd, reqs[k], strlen(reqs[k])) != (ssize_t)strlen(reqs[k]))
+			return 1;
+		while ((n = read(fd, resp + got, sizeof resp - 1 - got)) > 0)
+			got += (size_t)n;
+		resp[got] = '\0';
+		bad |= strncmp(resp, "HTTP/1.1 403 Forbidden\r\n", 24) != 0;
+		close(fd);
+	}
+	return write(stop_w, "x", 1) == 1 ? bad : 1;
+}
+
+TEST(proxy_embedded_unix_listener_stop_fd_and_summary)
+{
+	struct proxy_options o;
+	struct proxy *px = NULL;
+	struct strv allow = STRV_INIT;
+	struct err e;
+	struct buf b;
+	char path[512];
+	int stop[2], status = 0;
+	pid_t pid;
+
+	snprintf(path, sizeof path, "%s/proxy.sock", test_tmpdir());
+	REQUIRE(strv_push(&allow, "allowed.test") == 0);
+	proxy_options_init(&o);
+	o.unix_path = path;
+	o.policy.allowed_domains = &allow;
+	o.on_record = on_record;
+	nrecords = 0;
+	if (proxy_new(&o, &px, &e) < 0)
+		test_fail(__FILE__, __LINE__, "proxy_new: %s", e.msg);
+	REQUIRE(px);
+	buf_init(&b, 4096);
+	REQUIRE(proxy_ready_json(px, &b) == 0);
+	CHECK(strstr(b.data, "{\"unix\":\"") == b.data);
+	CHECK_INT(proxy_port(px, "http"), 0);
+	REQUIRE(pipe2(stop, O_CLOEXEC) == 0);
+	pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0)
+		_exit(client(path, stop[1]));
+	CHECK(proxy_run(px, stop[0], &e) == 0);
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_INT(nrecords, 3);
+	buf_reset(&b);
+	REQUIRE(proxy_blocked_summary(px, &b) == 0);
+	CHECK_STR(b.data, "blocked 3 requests: pypi.org:80 (not allowed), 10.0.0.5:80 (private "
+			  "address), pypi.org:443 (not allowed)");
+	struct proxy_blocked snap[4];
+	uint64_t total = 0;
+	CHECK_INT(proxy_blocked_snapshot(px, snap, 4, &total), 3);
+	CHECK_INT(total, 3);
+	CHECK_STR(snap[1].protocol, "http-connect");
+	proxy_free(px);
+	CHECK(access(path, F_OK) != 0); /* the socket is removed */
+	close(stop[0]);
+	close(stop[1]);
+	buf_free(&b);
+	strv_free(&allow);
+}
