@@ -3,7 +3,7 @@
  * Runs COMMAND under the sandbox policy and exits with its status. The policy comes
  * from, in increasing precedence: the built-in default (read-only), config.toml's
  * `sandbox_mode` and `[sandbox_workspace_write]` (with the profile and -c overrides),
- * then --full-auto / -s. */
+ * then --full-auto / -s. --add-dir adds writable roots to the configured ones. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "base/file.h"
 #include "cli/cli.h"
+#include "config/config.h"
 #include "sandbox/sandbox.h"
 
 struct sandbox_flags {
@@ -153,16 +154,41 @@ static int parse_flags(struct cli_ctx *ctx, int argc, char **argv, struct sandbo
 	return -1;
 }
 
-/* The seam to the configuration module: config.toml + profile + -c overrides. Until
- * config_load is part of this build, the built-in defaults apply and an explicit -c or
- * -p is refused rather than silently ignored. */
+static enum sandbox_policy_type policy_type(enum sandbox_mode m)
+{
+	switch (m) {
+	case SANDBOX_MODE_READ_ONLY:
+		break;
+	case SANDBOX_MODE_WORKSPACE_WRITE:
+		return SANDBOX_POLICY_WORKSPACE_WRITE;
+	case SANDBOX_MODE_DANGER_FULL_ACCESS:
+		return SANDBOX_POLICY_DANGER_FULL_ACCESS;
+	}
+	return SANDBOX_POLICY_READ_ONLY;
+}
+
+/* config.toml + the profile + -c overrides (config_load says which file or override is
+ * wrong, with line and column). */
 static int load_settings(const struct cli_ctx *ctx, struct sandbox_settings *s, struct err *e)
 {
+	struct config_load_opts opts = {NULL, &ctx->overrides, ctx->profile};
+	struct config *cfg = NULL;
+	const struct config_sandbox_workspace_write *w;
+
 	memset(s, 0, sizeof *s);
-	s->mode = SANDBOX_POLICY_READ_ONLY;
-	if (ctx->overrides.n || ctx->profile)
-		return err_set(e, "-c/--config and -p/--profile need the configuration module, "
-				  "which is not in this build yet");
+	if (config_load(&opts, &cfg, e) < 0)
+		return -1;
+	w = &cfg->sandbox_workspace_write;
+	s->mode = policy_type(cfg->sandbox_mode);
+	s->network_access = w->network_access;
+	s->exclude_tmpdir_env_var = w->exclude_tmpdir_env_var;
+	s->exclude_slash_tmp = w->exclude_slash_tmp;
+	for (size_t i = 0; i < w->writable_roots.n; i++)
+		if (strv_push(&s->writable_roots, w->writable_roots.v[i]) < 0) {
+			config_free(cfg);
+			return err_set(e, "out of memory");
+		}
+	config_free(cfg);
 	return 0;
 }
 
@@ -189,8 +215,9 @@ static int build_policy(const struct sandbox_flags *f, const struct sandbox_sett
 	p->network_access = s->network_access;
 	p->exclude_tmpdir_env_var = s->exclude_tmpdir_env_var;
 	p->exclude_slash_tmp = s->exclude_slash_tmp;
+	/* Relative roots (config or --add-dir) are relative to the workspace. */
 	for (size_t i = 0; i < s->writable_roots.n; i++)
-		if (strv_push(&p->writable_roots, s->writable_roots.v[i]) < 0)
+		if (strv_take(&p->writable_roots, path_join(cwd, s->writable_roots.v[i])) < 0)
 			return err_set(e, "out of memory");
 	for (size_t i = 0; i < f->add_dirs.n; i++)
 		if (strv_take(&p->writable_roots, path_join(cwd, f->add_dirs.v[i])) < 0)

@@ -157,6 +157,62 @@ test_platform_word_and_alias() {
 	expect_contains "$(cat "$T/out")" "--full-auto"
 }
 
+# ---- configuration: config.toml, profiles, -c ----
+
+test_config_sandbox_mode_and_workspace_settings() {
+	setup root
+	mkdir -p "$T/extra"
+	cat > "$CODEX_HOME/config.toml" <<-EOF
+	sandbox_mode = "workspace-write"
+	[sandbox_workspace_write]
+	writable_roots = ["$T/extra"]
+	exclude_slash_tmp = true
+	[profiles.ro]
+	sandbox_mode = "read-only"
+	EOF
+	out=$(sb root -- sh -c "echo w > ws-file && echo ws-ok; echo e > $T/extra/e && echo extra-ok;
+		echo t > /tmp/codex-cfg-\$\$ || echo tmp-refused")
+	expect_contains "$out" "ws-ok"
+	expect_contains "$out" "extra-ok"
+	expect_contains "$out" "tmp-refused"
+	# A profile, -c (before or after the subcommand) and -s, in rising precedence.
+	out=$(sb root -p ro -- sh -c 'echo x > p || echo profile-read-only')
+	expect_contains "$out" "profile-read-only"
+	out=$(sb root -p ro -c sandbox_mode=workspace-write -- sh -c 'echo x > c && echo override-ok')
+	expect_contains "$out" "override-ok"
+	out=$(env -u TMPDIR "$CODEX" -c 'sandbox_mode="read-only"' sandbox -- sh -c 'echo x > g || echo global-c')
+	expect_contains "$out" "global-c"
+	out=$(sb root -c sandbox_mode=workspace-write -s read-only -- sh -c 'echo x > s || echo flag-wins')
+	expect_contains "$out" "flag-wins"
+}
+
+test_config_network_access_override() {
+	setup root
+	start_http_server
+	out=$(sb root --full-auto -c sandbox_workspace_write.network_access=true -- sh -c \
+		"curl -s http://127.0.0.1:$SERVER_ADDR/hello; echo; echo env=\${CODEX_SANDBOX_NETWORK_DISABLED:-unset}")
+	expect_contains "$out" "hello"
+	expect_contains "$out" "env=unset"
+	# Only workspace-write takes the [sandbox_workspace_write] network setting.
+	out=$(sb root -c sandbox_workspace_write.network_access=true -- sh -c \
+		"curl -s -m 5 http://127.0.0.1:$SERVER_ADDR/hello || echo refused")
+	expect_contains "$out" "refused"
+}
+
+test_config_errors_are_one_line_and_exit_1() {
+	setup user
+	echo 'sandbox_mode = [' > "$CODEX_HOME/config.toml"
+	expect_status 1 env -u TMPDIR "$CODEX" sandbox -- true
+	expect_contains "$(cat "$T/err")" "codex: error: $CODEX_HOME/config.toml:1:"
+	expect_eq "$(wc -l < "$T/err")" 1
+	echo 'sandbox_mode = "read-only"' > "$CODEX_HOME/config.toml"
+	chmod 600 "$CODEX_HOME/config.toml"
+	expect_status 1 as user env -u TMPDIR "$CODEX" sandbox -- true
+	expect_eq "$(cat "$T/err")" "codex: error: cannot open $CODEX_HOME/config.toml: Permission denied"
+	expect_status 1 env -u TMPDIR "$CODEX" sandbox -c sandbox_mode=everything -- true
+	expect_contains "$(cat "$T/err")" "invalid value for sandbox_mode"
+}
+
 # ---- network ----
 
 network_off() {
