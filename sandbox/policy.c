@@ -8,7 +8,7 @@
 
 #include "base/limits.h"
 
-void sandbox_policy_init(struct sandbox_policy *p, enum sandbox_policy_type type)
+void sandbox_policy_init(struct sandbox_policy *p, enum sandbox_mode type)
 {
 	memset(p, 0, sizeof *p);
 	p->type = type;
@@ -17,33 +17,6 @@ void sandbox_policy_init(struct sandbox_policy *p, enum sandbox_policy_type type
 void sandbox_policy_free(struct sandbox_policy *p)
 {
 	strv_free(&p->writable_roots);
-}
-
-const char *sandbox_policy_type_str(enum sandbox_policy_type t)
-{
-	switch (t) {
-	case SANDBOX_POLICY_READ_ONLY:
-		return "read-only";
-	case SANDBOX_POLICY_WORKSPACE_WRITE:
-		return "workspace-write";
-	case SANDBOX_POLICY_DANGER_FULL_ACCESS:
-		return "danger-full-access";
-	}
-	return "?";
-}
-
-int sandbox_policy_type_parse(const char *s, enum sandbox_policy_type *out)
-{
-	static const enum sandbox_policy_type all[] = {
-		SANDBOX_POLICY_READ_ONLY, SANDBOX_POLICY_WORKSPACE_WRITE,
-		SANDBOX_POLICY_DANGER_FULL_ACCESS};
-
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (strcmp(s, sandbox_policy_type_str(all[i])) == 0) {
-			*out = all[i];
-			return 0;
-		}
-	return -1;
 }
 
 const char *sandbox_network_str(enum sandbox_network n)
@@ -62,10 +35,10 @@ const char *sandbox_network_str(enum sandbox_network n)
 enum sandbox_network sandbox_policy_network(const struct sandbox_policy *p)
 {
 	switch (p->type) {
-	case SANDBOX_POLICY_DANGER_FULL_ACCESS:
+	case SANDBOX_MODE_DANGER_FULL_ACCESS:
 		return SANDBOX_NET_FULL;
-	case SANDBOX_POLICY_READ_ONLY:
-	case SANDBOX_POLICY_WORKSPACE_WRITE:
+	case SANDBOX_MODE_READ_ONLY:
+	case SANDBOX_MODE_WORKSPACE_WRITE:
 		break;
 	}
 	return p->network_access ? SANDBOX_NET_FULL : SANDBOX_NET_OFF;
@@ -125,8 +98,8 @@ static int json_field(const cJSON *item, struct sandbox_policy *p, unsigned *see
 		"type", "network_access", "writable_roots", "exclude_tmpdir_env_var",
 		"exclude_slash_tmp", "access", "read_only_access"};
 	const char *k = item->string;
-	bool ws = p->type == SANDBOX_POLICY_WORKSPACE_WRITE;
-	bool ro = p->type == SANDBOX_POLICY_READ_ONLY;
+	bool ws = p->type == SANDBOX_MODE_WORKSPACE_WRITE;
+	bool ro = p->type == SANDBOX_MODE_READ_ONLY;
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -150,7 +123,7 @@ static int json_field(const cJSON *item, struct sandbox_policy *p, unsigned *see
 	if ((ro && strcmp(k, "access") == 0) || (ws && strcmp(k, "read_only_access") == 0))
 		return json_read_access(item, e);
 	return err_set(e, "unknown field `%.64s` for policy type \"%s\"", k,
-		       sandbox_policy_type_str(p->type));
+		       sandbox_mode_str(p->type));
 }
 
 int sandbox_policy_from_json(const char *json, size_t len, struct sandbox_policy *out,
@@ -163,8 +136,8 @@ int sandbox_policy_from_json(const char *json, size_t len, struct sandbox_policy
 	unsigned seen = 0;
 	int rc = -1;
 
-	sandbox_policy_init(out, SANDBOX_POLICY_READ_ONLY);
-	sandbox_policy_init(&p, SANDBOX_POLICY_READ_ONLY);
+	sandbox_policy_init(out, SANDBOX_MODE_READ_ONLY);
+	sandbox_policy_init(&p, SANDBOX_MODE_READ_ONLY);
 	if (len > LIMIT_POLICY_JSON_BYTES) {
 		err_set(e, "invalid sandbox policy: longer than %u bytes", LIMIT_POLICY_JSON_BYTES);
 		goto out;
@@ -189,7 +162,7 @@ int sandbox_policy_from_json(const char *json, size_t len, struct sandbox_policy
 		err_set(e, "invalid sandbox policy: expected an object with a string `type`");
 		goto out;
 	}
-	if (sandbox_policy_type_parse(t->valuestring, &p.type) < 0) {
+	if (sandbox_mode_parse(t->valuestring, &p.type) < 0) {
 		err_set(e, "invalid sandbox policy: unsupported type \"%.64s\"", t->valuestring);
 		goto out;
 	}
@@ -214,17 +187,17 @@ char *sandbox_policy_to_json(const struct sandbox_policy *p, struct err *e)
 {
 	cJSON *o = cJSON_CreateObject(), *roots;
 	char *s = NULL;
-	bool ok = o && cJSON_AddStringToObject(o, "type", sandbox_policy_type_str(p->type));
+	bool ok = o && cJSON_AddStringToObject(o, "type", sandbox_mode_str(p->type));
 
 	switch (p->type) {
-	case SANDBOX_POLICY_DANGER_FULL_ACCESS:
+	case SANDBOX_MODE_DANGER_FULL_ACCESS:
 		break;
-	case SANDBOX_POLICY_READ_ONLY:
+	case SANDBOX_MODE_READ_ONLY:
 		/* Upstream omits the field when it is false. */
 		if (ok && p->network_access)
 			ok = cJSON_AddTrueToObject(o, "network_access") != NULL;
 		break;
-	case SANDBOX_POLICY_WORKSPACE_WRITE:
+	case SANDBOX_MODE_WORKSPACE_WRITE:
 		roots = ok ? cJSON_AddArrayToObject(o, "writable_roots") : NULL;
 		ok = roots != NULL;
 		for (size_t i = 0; ok && i < p->writable_roots.n; i++) {

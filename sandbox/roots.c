@@ -243,7 +243,7 @@ int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const
 		err_sys(e, ENOTDIR, "cannot use %s as the working directory", cwd);
 		goto out;
 	}
-	if (p->type != SANDBOX_POLICY_WORKSPACE_WRITE) {
+	if (p->type != SANDBOX_MODE_WORKSPACE_WRITE) {
 		rc = 0;
 		goto out;
 	}

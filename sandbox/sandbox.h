@@ -17,17 +17,14 @@
 
 #include "base/err.h"
 #include "base/strv.h"
+#include "config/config.h"
 
 /* ---- Policy model ---------------------------------------------------------------- */
 
-enum sandbox_policy_type {
-	SANDBOX_POLICY_READ_ONLY,          /* read everything, write nothing */
-	SANDBOX_POLICY_WORKSPACE_WRITE,    /* read everything, write the writable roots */
-	SANDBOX_POLICY_DANGER_FULL_ACCESS  /* no sandbox at all */
-};
-
+/* The policy's type is config's sandbox_mode (read-only, workspace-write,
+ * danger-full-access: the JSON and CLI spellings of sandbox_mode_str). */
 struct sandbox_policy {
-	enum sandbox_policy_type type;
+	enum sandbox_mode type;
 	struct strv writable_roots;   /* workspace-write: extra absolute roots (owned) */
 	bool network_access;          /* read-only and workspace-write */
 	bool exclude_tmpdir_env_var;  /* workspace-write: $TMPDIR is not a root */
@@ -44,12 +41,9 @@ enum sandbox_network {
 };
 
 /* A policy with no roots and the network off. */
-void sandbox_policy_init(struct sandbox_policy *p, enum sandbox_policy_type type);
+void sandbox_policy_init(struct sandbox_policy *p, enum sandbox_mode type);
 void sandbox_policy_free(struct sandbox_policy *p);
 
-/* "read-only", "workspace-write", "danger-full-access" (the JSON and CLI spelling). */
-const char *sandbox_policy_type_str(enum sandbox_policy_type t);
-int sandbox_policy_type_parse(const char *s, enum sandbox_policy_type *out);
 const char *sandbox_network_str(enum sandbox_network n);
 
 /* The network mode a policy asks for (danger-full-access and network_access: FULL). */

@@ -415,7 +415,7 @@ static int prepare(struct launch *l)
 		err_sys(&e, why, "cannot use %s as the working directory", pc);
 		return report(l, LX_FAIL_SETUP, why, e.msg);
 	}
-	if (l->policy.type == SANDBOX_POLICY_DANGER_FULL_ACCESS) {
+	if (l->policy.type == SANDBOX_MODE_DANGER_FULL_ACCESS) {
 		if (!l->print_plan)
 			return run_unsandboxed(l);
 		printf("no sandbox (danger-full-access)\n");

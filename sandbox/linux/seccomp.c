@@ -82,22 +82,13 @@ static void deny(struct prog *p, long nr, uint32_t action)
 	ret(p, action);
 }
 
-/* nr with (arg & mask) != 0: EPERM. */
-static void deny_flags(struct prog *p, long nr, int arg, uint32_t mask)
+/* nr with an argument that matches: EPERM. test is LX_BPF_JSET (any of the bits in k
+ * set) or LX_BPF_JEQ (equal to k). */
+static void deny_arg(struct prog *p, long nr, int arg, uint16_t test, uint32_t k)
 {
 	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 4);
 	load(p, OFF_ARG_LO(arg));
-	emit(p, LX_BPF_JMP | LX_BPF_JSET | LX_BPF_K, mask, 0, 1);
-	ret(p, RET_EPERM);
-	load(p, OFF_NR);
-}
-
-/* nr with arg == value: EPERM. */
-static void deny_value(struct prog *p, long nr, int arg, uint32_t value)
-{
-	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 4);
-	load(p, OFF_ARG_LO(arg));
-	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, value, 0, 1);
+	emit(p, LX_BPF_JMP | test | LX_BPF_K, k, 0, 1);
 	ret(p, RET_EPERM);
 	load(p, OFF_NR);
 }
@@ -157,10 +148,10 @@ int lx_seccomp_build(enum sandbox_network net, struct lx_sock_filter *ins,
 	for (size_t i = 0; i < sizeof always_denied / sizeof always_denied[0]; i++)
 		deny(&p, always_denied[i], RET_EPERM);
 	deny(&p, SYS_clone3, RET_ENOSYS);
-	deny_flags(&p, SYS_clone, 0, NS_FLAGS);
-	deny_flags(&p, SYS_unshare, 0, NS_FLAGS | CLONE_NEWTIME);
-	deny_value(&p, SYS_ioctl, 1, TIOCSTI);
-	deny_value(&p, SYS_ioctl, 1, TIOCLINUX);
+	deny_arg(&p, SYS_clone, 0, LX_BPF_JSET, NS_FLAGS);
+	deny_arg(&p, SYS_unshare, 0, LX_BPF_JSET, NS_FLAGS | CLONE_NEWTIME);
+	deny_arg(&p, SYS_ioctl, 1, LX_BPF_JEQ, TIOCSTI);
+	deny_arg(&p, SYS_ioctl, 1, LX_BPF_JEQ, TIOCLINUX);
 	switch (net) {
 	case SANDBOX_NET_FULL:
 		break;

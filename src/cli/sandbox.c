@@ -20,7 +20,7 @@
 struct sandbox_flags {
 	bool full_auto;
 	bool have_mode;
-	enum sandbox_policy_type mode;
+	enum sandbox_mode mode;
 	struct strv add_dirs;
 	const char *cd;
 	bool print_plan;
@@ -29,7 +29,7 @@ struct sandbox_flags {
 
 /* What config.toml, the profile and -c say about the sandbox. */
 struct sandbox_settings {
-	enum sandbox_policy_type mode;
+	enum sandbox_mode mode;
 	struct strv writable_roots;
 	bool network_access;
 	bool exclude_tmpdir_env_var;
@@ -57,27 +57,6 @@ static void sandbox_usage(const char *prog)
 	printf("\nInside writable directories, .git, .agents and .codex stay read-only.\n"
 	       "Exit status: the command's (killed by signal N: 128+N); 125 the sandbox could\n"
 	       "not be set up; 126 not executable; 127 command not found.\n");
-}
-
-/* "-x VALUE", "--long VALUE", "--long=VALUE": 1 and *value set; 0 when argv[*i] is
- * another option; -1 when the value is missing. */
-static int take_value(int argc, char **argv, int *i, const char *shortopt,
-		      const char *longopt, const char **value)
-{
-	const char *a = argv[*i];
-	size_t ll = strlen(longopt);
-
-	if ((shortopt && strcmp(a, shortopt) == 0) || strcmp(a, longopt) == 0) {
-		if (*i + 1 >= argc)
-			return -1;
-		*value = argv[++*i];
-		return 1;
-	}
-	if (strncmp(a, longopt, ll) == 0 && a[ll] == '=') {
-		*value = a + ll + 1;
-		return 1;
-	}
-	return 0;
 }
 
 /* Returns -1 to go on, or an exit code. */
@@ -118,24 +97,24 @@ static int parse_flags(struct cli_ctx *ctx, int argc, char **argv, struct sandbo
 			i--; /* it advanced past the option; the loop advances again */
 			continue;
 		}
-		if ((r = take_value(argc, argv, &i, "-s", "--sandbox", &v)) != 0) {
+		if ((r = cli_option_value(argc, argv, &i, "-s", "--sandbox", &v)) != 0) {
 			if (r < 0)
 				return cli_usage_error(ctx->prog, "%s needs a policy", a);
-			if (sandbox_policy_type_parse(v, &f->mode) < 0)
+			if (sandbox_mode_parse(v, &f->mode) < 0)
 				return cli_usage_error(ctx->prog,
 						       "invalid sandbox policy '%s' (read-only, "
 						       "workspace-write, danger-full-access)", v);
 			f->have_mode = true;
 			continue;
 		}
-		if ((r = take_value(argc, argv, &i, NULL, "--add-dir", &v)) != 0) {
+		if ((r = cli_option_value(argc, argv, &i, "--add-dir", "--add-dir", &v)) != 0) {
 			if (r < 0)
 				return cli_usage_error(ctx->prog, "--add-dir needs a directory");
 			if (strv_push(&f->add_dirs, v) < 0)
 				return cli_usage_error(ctx->prog, "out of memory");
 			continue;
 		}
-		if ((r = take_value(argc, argv, &i, "-C", "--cd", &v)) != 0) {
+		if ((r = cli_option_value(argc, argv, &i, "-C", "--cd", &v)) != 0) {
 			if (r < 0)
 				return cli_usage_error(ctx->prog, "%s needs a directory", a);
 			f->cd = v;
@@ -154,19 +133,6 @@ static int parse_flags(struct cli_ctx *ctx, int argc, char **argv, struct sandbo
 	return -1;
 }
 
-static enum sandbox_policy_type policy_type(enum sandbox_mode m)
-{
-	switch (m) {
-	case SANDBOX_MODE_READ_ONLY:
-		break;
-	case SANDBOX_MODE_WORKSPACE_WRITE:
-		return SANDBOX_POLICY_WORKSPACE_WRITE;
-	case SANDBOX_MODE_DANGER_FULL_ACCESS:
-		return SANDBOX_POLICY_DANGER_FULL_ACCESS;
-	}
-	return SANDBOX_POLICY_READ_ONLY;
-}
-
 /* config.toml + the profile + -c overrides (config_load says which file or override is
  * wrong, with line and column). */
 static int load_settings(const struct cli_ctx *ctx, struct sandbox_settings *s, struct err *e)
@@ -179,7 +145,7 @@ static int load_settings(const struct cli_ctx *ctx, struct sandbox_settings *s, 
 	if (config_load(&opts, &cfg, e) < 0)
 		return -1;
 	w = &cfg->sandbox_workspace_write;
-	s->mode = policy_type(cfg->sandbox_mode);
+	s->mode = cfg->sandbox_mode;
 	s->network_access = w->network_access;
 	s->exclude_tmpdir_env_var = w->exclude_tmpdir_env_var;
 	s->exclude_slash_tmp = w->exclude_slash_tmp;
@@ -201,15 +167,15 @@ static void settings_free(struct sandbox_settings *s)
 static int build_policy(const struct sandbox_flags *f, const struct sandbox_settings *s,
 			const char *cwd, struct sandbox_policy *p, struct err *e)
 {
-	enum sandbox_policy_type mode = f->full_auto   ? SANDBOX_POLICY_WORKSPACE_WRITE
+	enum sandbox_mode mode = f->full_auto   ? SANDBOX_MODE_WORKSPACE_WRITE
 					: f->have_mode ? f->mode
 						       : s->mode;
 
 	sandbox_policy_init(p, mode);
-	if (mode != SANDBOX_POLICY_WORKSPACE_WRITE) {
+	if (mode != SANDBOX_MODE_WORKSPACE_WRITE) {
 		if (f->add_dirs.n)
 			fprintf(stderr, "codex: warning: --add-dir is ignored with the %s policy\n",
-				sandbox_policy_type_str(mode));
+				sandbox_mode_str(mode));
 		return 0;
 	}
 	p->network_access = s->network_access;
@@ -237,7 +203,7 @@ int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 
 	memset(&f, 0, sizeof f);
 	memset(&s, 0, sizeof s);
-	sandbox_policy_init(&policy, SANDBOX_POLICY_READ_ONLY);
+	sandbox_policy_init(&policy, SANDBOX_MODE_READ_ONLY);
 	err_clear(&e);
 	rc = parse_flags(ctx, argc, argv, &f);
 	if (rc >= 0)

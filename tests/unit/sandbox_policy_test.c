@@ -21,7 +21,7 @@ TEST(policy_json_workspace_write_upstream_example)
 	char *out;
 
 	REQUIRE(parse(json, &p, &e) == 0);
-	CHECK_INT(p.type, SANDBOX_POLICY_WORKSPACE_WRITE);
+	CHECK_INT(p.type, SANDBOX_MODE_WORKSPACE_WRITE);
 	CHECK_INT(p.writable_roots.n, 1);
 	CHECK_STR(p.writable_roots.v[0], "/data");
 	CHECK(!p.network_access && !p.exclude_slash_tmp && !p.exclude_tmpdir_env_var);
@@ -165,11 +165,11 @@ TEST(policy_json_survives_allocation_failures)
 
 TEST(policy_type_strings)
 {
-	enum sandbox_policy_type t;
+	enum sandbox_mode t;
 
-	CHECK(sandbox_policy_type_parse("workspace-write", &t) == 0);
-	CHECK_INT(t, SANDBOX_POLICY_WORKSPACE_WRITE);
-	CHECK(sandbox_policy_type_parse("Workspace-Write", &t) < 0);
-	CHECK_STR(sandbox_policy_type_str(SANDBOX_POLICY_DANGER_FULL_ACCESS), "danger-full-access");
+	CHECK(sandbox_mode_parse("workspace-write", &t) == 0);
+	CHECK_INT(t, SANDBOX_MODE_WORKSPACE_WRITE);
+	CHECK(sandbox_mode_parse("Workspace-Write", &t) < 0); /* config.c: exact spelling */
+	CHECK_STR(sandbox_mode_str(SANDBOX_MODE_DANGER_FULL_ACCESS), "danger-full-access");
 	CHECK_STR(sandbox_network_str(SANDBOX_NET_PROXY), "proxy");
 }

@@ -53,7 +53,7 @@ static const struct sandbox_protected *find_prot(const struct sandbox_root *root
 
 static void workspace_policy(struct sandbox_policy *p)
 {
-	sandbox_policy_init(p, SANDBOX_POLICY_WORKSPACE_WRITE);
+	sandbox_policy_init(p, SANDBOX_MODE_WORKSPACE_WRITE);
 	p->exclude_slash_tmp = true;
 	p->exclude_tmpdir_env_var = true;
 }
@@ -67,7 +67,7 @@ TEST(roots_order_and_skips)
 	mkdirs("ws");
 	mkdirs("extra");
 	mkdirs("tmpdir");
-	sandbox_policy_init(&p, SANDBOX_POLICY_WORKSPACE_WRITE);
+	sandbox_policy_init(&p, SANDBOX_MODE_WORKSPACE_WRITE);
 	REQUIRE(strv_push(&p.writable_roots, at("extra")) == 0);
 	REQUIRE(strv_push(&p.writable_roots, at("missing")) == 0);
 	REQUIRE(strv_push(&p.writable_roots, at("ws")) == 0); /* cwd again: kept once */
@@ -98,11 +98,11 @@ TEST(roots_none_for_read_only_and_full_access)
 	struct err e;
 
 	mkdirs("ws/.git");
-	sandbox_policy_init(&p, SANDBOX_POLICY_READ_ONLY);
+	sandbox_policy_init(&p, SANDBOX_MODE_READ_ONLY);
 	REQUIRE(sandbox_resolve_roots(&p, at("ws"), "/tmp", &r, &e) == 0);
 	CHECK_INT(r.n, 0);
 	sandbox_roots_free(&r);
-	p.type = SANDBOX_POLICY_DANGER_FULL_ACCESS;
+	p.type = SANDBOX_MODE_DANGER_FULL_ACCESS;
 	REQUIRE(sandbox_resolve_roots(&p, at("ws"), "/tmp", &r, &e) == 0);
 	CHECK_INT(r.n, 0);
 	sandbox_roots_free(&r);
