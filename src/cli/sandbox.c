@@ -27,15 +27,6 @@ struct sandbox_flags {
 	char **command;
 };
 
-/* What config.toml, the profile and -c say about the sandbox. */
-struct sandbox_settings {
-	enum sandbox_mode mode;
-	struct strv writable_roots;
-	bool network_access;
-	bool exclude_tmpdir_env_var;
-	bool exclude_slash_tmp;
-};
-
 static void sandbox_usage(const char *prog)
 {
 	printf("Usage: %s sandbox [linux] [OPTIONS] [--] COMMAND [ARGS...]\n\n", prog);
@@ -133,43 +124,15 @@ static int parse_flags(struct cli_ctx *ctx, int argc, char **argv, struct sandbo
 	return -1;
 }
 
-/* config.toml + the profile + -c overrides (config_load says which file or override is
- * wrong, with line and column). */
-static int load_settings(const struct cli_ctx *ctx, struct sandbox_settings *s, struct err *e)
+/* Builds the policy from the flags and the configuration; relative roots (config or
+ * --add-dir) are relative to the workspace. */
+static int build_policy(const struct sandbox_flags *f, const struct config *cfg, const char *cwd,
+			struct sandbox_policy *p, struct err *e)
 {
-	struct config_load_opts opts = {NULL, &ctx->overrides, ctx->profile};
-	struct config *cfg = NULL;
-	const struct config_sandbox_workspace_write *w;
-
-	memset(s, 0, sizeof *s);
-	if (config_load(&opts, &cfg, e) < 0)
-		return -1;
-	w = &cfg->sandbox_workspace_write;
-	s->mode = cfg->sandbox_mode;
-	s->network_access = w->network_access;
-	s->exclude_tmpdir_env_var = w->exclude_tmpdir_env_var;
-	s->exclude_slash_tmp = w->exclude_slash_tmp;
-	for (size_t i = 0; i < w->writable_roots.n; i++)
-		if (strv_push(&s->writable_roots, w->writable_roots.v[i]) < 0) {
-			config_free(cfg);
-			return err_set(e, "out of memory");
-		}
-	config_free(cfg);
-	return 0;
-}
-
-static void settings_free(struct sandbox_settings *s)
-{
-	strv_free(&s->writable_roots);
-}
-
-/* Builds the policy; relative --add-dir paths are resolved against cwd. */
-static int build_policy(const struct sandbox_flags *f, const struct sandbox_settings *s,
-			const char *cwd, struct sandbox_policy *p, struct err *e)
-{
+	const struct config_sandbox_workspace_write *w = &cfg->sandbox_workspace_write;
 	enum sandbox_mode mode = f->full_auto   ? SANDBOX_MODE_WORKSPACE_WRITE
-					: f->have_mode ? f->mode
-						       : s->mode;
+				 : f->have_mode ? f->mode
+						: cfg->sandbox_mode;
 
 	sandbox_policy_init(p, mode);
 	if (mode != SANDBOX_MODE_WORKSPACE_WRITE) {
@@ -178,12 +141,11 @@ static int build_policy(const struct sandbox_flags *f, const struct sandbox_sett
 				sandbox_mode_str(mode));
 		return 0;
 	}
-	p->network_access = s->network_access;
-	p->exclude_tmpdir_env_var = s->exclude_tmpdir_env_var;
-	p->exclude_slash_tmp = s->exclude_slash_tmp;
-	/* Relative roots (config or --add-dir) are relative to the workspace. */
-	for (size_t i = 0; i < s->writable_roots.n; i++)
-		if (strv_take(&p->writable_roots, path_join(cwd, s->writable_roots.v[i])) < 0)
+	p->network_access = w->network_access;
+	p->exclude_tmpdir_env_var = w->exclude_tmpdir_env_var;
+	p->exclude_slash_tmp = w->exclude_slash_tmp;
+	for (size_t i = 0; i < w->writable_roots.n; i++)
+		if (strv_take(&p->writable_roots, path_join(cwd, w->writable_roots.v[i])) < 0)
 			return err_set(e, "out of memory");
 	for (size_t i = 0; i < f->add_dirs.n; i++)
 		if (strv_take(&p->writable_roots, path_join(cwd, f->add_dirs.v[i])) < 0)
@@ -194,7 +156,8 @@ static int build_policy(const struct sandbox_flags *f, const struct sandbox_sett
 int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct sandbox_flags f;
-	struct sandbox_settings s;
+	struct config_load_opts opts;
+	struct config *cfg = NULL;
 	struct sandbox_policy policy;
 	struct sandbox_command cmd;
 	struct err e;
@@ -202,7 +165,6 @@ int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	memset(&f, 0, sizeof f);
-	memset(&s, 0, sizeof s);
 	sandbox_policy_init(&policy, SANDBOX_MODE_READ_ONLY);
 	err_clear(&e);
 	rc = parse_flags(ctx, argc, argv, &f);
@@ -218,7 +180,12 @@ int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 		err_sys(&e, errno, "cannot determine the working directory");
 		goto fail;
 	}
-	if (load_settings(ctx, &s, &e) < 0 || build_policy(&f, &s, cwd, &policy, &e) < 0)
+	/* After the flags: -c and -p may follow the subcommand. config_load names the
+	 * file or -c override that is wrong (line and column). */
+	opts.codex_home = NULL;
+	opts.overrides = &ctx->overrides;
+	opts.profile = ctx->profile;
+	if (config_load(&opts, &cfg, &e) < 0 || build_policy(&f, cfg, cwd, &policy, &e) < 0)
 		goto fail;
 	memset(&cmd, 0, sizeof cmd);
 	cmd.policy = &policy;
@@ -231,7 +198,7 @@ fail:
 	err_print(ctx->prog, &e);
 out:
 	free(cwd);
-	settings_free(&s);
+	config_free(cfg);
 	sandbox_policy_free(&policy);
 	strv_free(&f.add_dirs);
 	return rc;
