@@ -33,9 +33,11 @@ struct sandbox_policy {
 
 /* Network as the launcher enforces it. PROXY is the proxy-enforced mode (own network
  * namespace holding a loopback bridge to the proxy; TCP to loopback allowed, no new
- * AF_UNIX sockets); the launcher refuses it until the bridge exists. */
+ * AF_UNIX sockets): the plan, namespaces and seccomp know it; nothing selects it until
+ * the bridge exists (sandbox/linux/README.md). */
 enum sandbox_network {
-	SANDBOX_NET_OFF,    /* own network namespace; only AF_UNIX sockets, no connect/bind */
+	SANDBOX_NET_OFF,    /* own network namespace; AF_UNIX stream sockets only, and no
+			       connect/bind/listen: socketpair and pipes work */
 	SANDBOX_NET_FULL,   /* the host's network */
 	SANDBOX_NET_PROXY
 };
