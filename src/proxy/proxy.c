@@ -88,6 +88,8 @@ const char *proxy_mode_str(enum proxy_mode m)
 void proxy_options_init(struct proxy_options *o)
 {
 	memset(o, 0, sizeof *o);
+	o->http_fd = -1;
+	o->socks_fd = -1;
 	o->audit_fd = -1;
 	o->log_fd = -1;
 	o->max_connections = 4096;
@@ -250,6 +252,29 @@ static int bind_tcp(struct listener *ls, struct err *e)
 	return 0;
 }
 
+/* A TCP socket someone else bound and put in the listening state. Taken over at once
+ * (proxy_free closes it, whatever happens next). */
+static int adopt_tcp(struct listener *ls, int fd, const char *name, struct err *e)
+{
+	int listening = 0, type = 0, fl;
+	socklen_t len = sizeof listening;
+
+	ls->fd = fd;
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 ||
+	    (len = sizeof type, getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len)) < 0)
+		return err_sys(e, errno, "%s: descriptor %d is not a socket", name, fd);
+	len = sizeof ls->addr;
+	if (getsockname(fd, (struct sockaddr *)&ls->addr, &len) < 0)
+		return err_sys(e, errno, "%s: getsockname", name);
+	if (!listening || type != SOCK_STREAM ||
+	    (ls->addr.ss_family != AF_INET && ls->addr.ss_family != AF_INET6))
+		return err_set(e, "%s: descriptor %d is not a listening TCP socket", name, fd);
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return err_sys(e, errno, "%s: cannot make descriptor %d non-blocking", name, fd);
+	return 0;
+}
+
 static int bind_unix(struct listener *ls, const char *path, struct err *e)
 {
 	struct sockaddr_un sun = {0};
@@ -277,8 +302,10 @@ static void listener_close(struct proxy *px, struct listener *ls)
 {
 	if (ls->fd < 0)
 		return;
-	loop_unwatch(px->loop, ls->fd);
-	loop_timer_disarm(px->loop, &ls->resume);
+	if (px->loop) { /* an adopted socket may be here before the loop is */
+		loop_unwatch(px->loop, ls->fd);
+		loop_timer_disarm(px->loop, &ls->resume);
+	}
 	close(ls->fd);
 	ls->fd = -1;
 }
@@ -384,10 +411,23 @@ int proxy_new(const struct proxy_options *o, struct proxy **out, struct err *e)
 {
 	struct proxy *px = calloc(1, sizeof *px);
 
-	if (!px)
+	if (!px) {
+		if (o->http_fd >= 0)
+			close(o->http_fd);
+		if (o->socks_fd >= 0)
+			close(o->socks_fd);
 		return err_set(e, "out of memory");
+	}
 	px->http.fd = px->socks.fd = px->unix_l.fd = px->admin.fd = -1;
 	px->sigfd = px->wakefd = px->stop_fd = -1;
+	/* Taken over first, so that every failure below closes them. */
+	if (o->http_fd >= 0 && adopt_tcp(&px->http, o->http_fd, "HTTP proxy", e) < 0) {
+		if (o->socks_fd >= 0)
+			close(o->socks_fd);
+		goto fail;
+	}
+	if (o->socks_fd >= 0 && adopt_tcp(&px->socks, o->socks_fd, "SOCKS5 proxy", e) < 0)
+		goto fail;
 	px->log_fd = o->log_fd;
 	px->max_connections = o->max_connections ? o->max_connections : 1;
 	px->header_timeout_ms = o->header_timeout_ms;
@@ -399,11 +439,19 @@ int proxy_new(const struct proxy_options *o, struct proxy **out, struct err *e)
 	px->reload_arg = o->reload_arg;
 	px->handle_signals = o->handle_signals;
 	audit_init(&px->audit, o->audit_fd, o->on_record, o->on_record_arg);
-	if (!o->http_addr && !o->socks_addr && !o->unix_path) {
+	if (!o->http_addr && !o->socks_addr && !o->unix_path && px->http.fd < 0 &&
+	    px->socks.fd < 0) {
 		err_set(e, "no listener: give an HTTP address, a SOCKS5 address or a unix socket");
 		goto fail;
 	}
+	if ((o->http_addr && px->http.fd >= 0) || (o->socks_addr && px->socks.fd >= 0)) {
+		err_set(e, "a listener is given both as an address and as a descriptor");
+		goto fail;
+	}
 	if (policy_new(&o->policy, &px->policy, e) < 0 || loop_new(&px->loop, e) < 0)
+		goto fail;
+	if ((px->http.fd >= 0 && start_listener(px, &px->http, CONN_HTTP, e) < 0) ||
+	    (px->socks.fd >= 0 && start_listener(px, &px->socks, CONN_SOCKS, e) < 0))
 		goto fail;
 	if (o->http_addr &&
 	    (parse_listen_addr(px, "HTTP proxy", o->http_addr, 3128,

@@ -15,9 +15,10 @@
  *	proxy_free(px);
  *
  * Ownership: proxy_options only borrows its strings for the duration of proxy_new (the
- * proxy copies what it keeps). Policy decisions classify the *resolved* socket address the
- * proxy will connect to, never the host text. Everything runs on the thread that called
- * proxy_run, except name resolution (a small internal thread pool). */
+ * proxy copies what it keeps); it takes over http_fd and socks_fd. Policy decisions
+ * classify the *resolved* socket address the proxy will connect to, never the host text.
+ * Everything runs on the thread that called proxy_run, except name resolution (a small
+ * internal thread pool). */
 #ifndef CODEX_PROXY_PROXY_H
 #define CODEX_PROXY_PROXY_H
 
@@ -89,10 +90,16 @@ typedef void proxy_record_fn(void *arg, const struct proxy_record *rec);
 
 struct proxy_options {
 	/* Listeners: "HOST:PORT" (also "http://HOST:PORT", "[::1]:PORT"; port 0 = ephemeral),
-	 * or NULL for none. At least one of http_addr, socks_addr, unix_path is needed. */
+	 * or NULL for none. At least one listener (an address, a path or an fd) is needed. */
 	const char *http_addr;
 	const char *socks_addr;
 	const char *unix_path;     /* HTTP proxy on a unix socket: mode 0600, must not exist */
+	/* Or TCP sockets already bound and listening, to serve as they are (-1: none). The
+	 * proxy takes them over in every case, also when proxy_new fails. The sandbox hands
+	 * over sockets it created inside a sandbox's network namespace this way: clients
+	 * there reach the proxy, the proxy's own connections leave from its namespace. */
+	int http_fd;
+	int socks_fd;
 	const char *admin_addr;    /* admin HTTP API (loopback only, always), or NULL */
 	bool dangerously_allow_non_loopback_proxy; /* else non-loopback binds are refused */
 
@@ -115,9 +122,9 @@ struct proxy_options {
 	unsigned drain_timeout_ms;   /* on SIGTERM: how long open tunnels may finish */
 };
 
-/* Defaults: no listeners, full mode, empty lists (everything blocked), no UDP, 4096
- * connections, header 10 s, idle 300 s, connect 10 s, DNS 2 s (as upstream), drain 2 s,
- * audit_fd = log_fd = -1. */
+/* Defaults: no listeners (http_fd = socks_fd = -1), full mode, empty lists (everything
+ * blocked), no UDP, 4096 connections, header 10 s, idle 300 s, connect 10 s, DNS 2 s (as
+ * upstream), drain 2 s, audit_fd = log_fd = -1. */
 void proxy_options_init(struct proxy_options *o);
 
 struct proxy;

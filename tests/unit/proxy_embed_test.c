@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -104,4 +106,120 @@ TEST(proxy_embedded_unix_listener_stop_fd_and_summary)
 	close(stop[1]);
 	buf_free(&b);
 	strv_free(&allow);
+}
+
+static int tcp_listener(unsigned *port)
+{
+	struct sockaddr_in sin = {0};
+	socklen_t len = sizeof sin;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0 || listen(fd, 8) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
+		return -1;
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* Child: one blocked request to the adopted listener; 0 when it got the 403. */
+static int tcp_client(unsigned port, int stop_w)
+{
+	static const char req[] = "GET http://pypi.org/ HTTP/1.1\r\nHost: pypi.org\r\n\r\n";
+	struct sockaddr_in sin = {0};
+	char resp[4096];
+	size_t got = 0;
+	ssize_t n;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), bad;
+
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0 ||
+	    write(fd, req, sizeof req - 1) != (ssize_t)(sizeof req - 1))
+		return 1;
+	while ((n = read(fd, resp + got, sizeof resp - 1 - got)) > 0)
+		got += (size_t)n;
+	resp[got] = '\0';
+	bad = strstr(resp, "x-proxy-error: blocked-by-allowlist\r\n") == NULL;
+	close(fd);
+	return write(stop_w, "x", 1) == 1 ? bad : 1;
+}
+
+TEST(proxy_adopts_listening_sockets)
+{
+	struct proxy_options o;
+	struct proxy *px = NULL;
+	struct err e;
+	struct buf b;
+	char want[64];
+	unsigned hport = 0, sport = 0;
+	int stop[2], status = 0;
+	pid_t pid;
+
+	proxy_options_init(&o);
+	CHECK_INT(o.http_fd, -1);
+	CHECK_INT(o.socks_fd, -1);
+	o.http_fd = tcp_listener(&hport);
+	o.socks_fd = tcp_listener(&sport);
+	REQUIRE(o.http_fd >= 0 && o.socks_fd >= 0);
+	if (proxy_new(&o, &px, &e) < 0)
+		test_fail(__FILE__, __LINE__, "proxy_new: %s", e.msg);
+	REQUIRE(px);
+	CHECK_INT(proxy_port(px, "http"), hport);
+	CHECK_INT(proxy_port(px, "socks"), sport);
+	buf_init(&b, 4096);
+	REQUIRE(proxy_ready_json(px, &b) == 0);
+	snprintf(want, sizeof want, "{\"http\":\"127.0.0.1:%u\",\"socks\":\"127.0.0.1:", hport);
+	CHECK(strncmp(b.data, want, strlen(want)) == 0);
+	REQUIRE(pipe2(stop, O_CLOEXEC) == 0);
+	pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0)
+		_exit(tcp_client(hport, stop[1]));
+	CHECK(proxy_run(px, stop[0], &e) == 0);
+	REQUIRE(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	buf_reset(&b);
+	REQUIRE(proxy_blocked_summary(px, &b) == 0);
+	CHECK_STR(b.data, "blocked 1 request: pypi.org:80 (not allowed)");
+	proxy_free(px);
+	close(stop[0]);
+	close(stop[1]);
+	buf_free(&b);
+}
+
+/* A descriptor that is not a listening TCP socket is refused, and closed all the same. */
+TEST(proxy_adoption_refusals_close_the_descriptors)
+{
+	struct proxy_options o;
+	struct proxy *px = NULL;
+	struct err e;
+	unsigned port;
+	int fds[2];
+
+	REQUIRE(pipe2(fds, O_CLOEXEC) == 0);
+	proxy_options_init(&o);
+	o.http_fd = fds[0];
+	o.socks_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0); /* not listening */
+	REQUIRE(o.socks_fd >= 0);
+	CHECK(proxy_new(&o, &px, &e) < 0);
+	CHECK_CONTAINS(e.msg, "HTTP proxy: descriptor");
+	CHECK(fcntl(fds[0], F_GETFD) < 0 && fcntl(o.socks_fd, F_GETFD) < 0);
+	close(fds[1]);
+
+	proxy_options_init(&o);
+	o.socks_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK(proxy_new(&o, &px, &e) < 0);
+	CHECK_CONTAINS(e.msg, "is not a listening TCP socket");
+	CHECK(fcntl(o.socks_fd, F_GETFD) < 0);
+
+	proxy_options_init(&o);
+	o.http_addr = "127.0.0.1:0";
+	o.http_fd = tcp_listener(&port);
+	REQUIRE(o.http_fd >= 0);
+	CHECK(proxy_new(&o, &px, &e) < 0);
+	CHECK_CONTAINS(e.msg, "both as an address and as a descriptor");
+	CHECK(fcntl(o.http_fd, F_GETFD) < 0);
 }
