@@ -31,15 +31,14 @@ struct sandbox_policy {
 	bool exclude_slash_tmp;       /* workspace-write: /tmp is not a root */
 };
 
-/* Network as the launcher enforces it. PROXY is the proxy-enforced mode (own network
- * namespace holding a loopback bridge to the proxy; TCP to loopback allowed, no new
- * AF_UNIX sockets): the plan, namespaces and seccomp know it; nothing selects it until
- * the bridge exists (sandbox/linux/README.md). */
+/* Network as the launcher enforces it. */
 enum sandbox_network {
 	SANDBOX_NET_OFF,    /* own network namespace; AF_UNIX stream sockets only, and no
 			       connect/bind/listen: socketpair and pipes work */
 	SANDBOX_NET_FULL,   /* the host's network */
-	SANDBOX_NET_PROXY
+	SANDBOX_NET_PROXY   /* own network namespace holding loopback and the proxy's
+			       listeners; TCP sockets only, no new AF_UNIX sockets (see
+			       struct sandbox_proxy) */
 };
 
 /* A policy with no roots and the network off. */
@@ -108,6 +107,67 @@ int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const
 			  struct sandbox_roots *out, struct err *e);
 void sandbox_roots_free(struct sandbox_roots *r);
 
+/* ---- Proxy-enforced network ---------------------------------------------------------
+ *
+ * When the network proxy is on, the command reaches the network only through it: the
+ * command runs in a network namespace of its own that holds nothing but loopback, and
+ * the proxy's listening sockets on 127.0.0.1 there. The launcher creates those sockets
+ * inside the namespace and hands them over a channel to the proxy, which runs outside
+ * the sandbox (a process of the caller's): it accepts the command's connections there
+ * and makes its own from the caller's network. No process of the sandbox relays bytes
+ * and no socket file exists. The sequence on the channel (a unix SOCK_SEQPACKET pair
+ * from sandbox_proxy_channel):
+ *
+ *   launcher -> proxy   the listening sockets (HTTP, then SOCKS5 when asked for)
+ *   proxy -> launcher   ready, or why the proxy cannot serve them (the command then
+ *                       does not run: exit 125 with that message)
+ *   launcher -> proxy   end of file: the command and everything it started are gone
+ *   proxy -> launcher   the blocked-request summary, if anything was blocked; then the
+ *                       proxy closes its end. The launcher prints
+ *                       "codex: network: <summary>" on stderr.
+ *
+ * If the launcher dies, the proxy sees end of file and stops (the caller should also
+ * tie the proxy's life to the launcher, e.g. with PR_SET_PDEATHSIG). */
+struct sandbox_proxy {
+	int channel;              /* the launcher's end; borrowed, passed to the launcher */
+	bool socks;               /* a SOCKS5 listener too: ALL_PROXY=socks5h://... */
+	bool allow_local_binding; /* the command may also listen on and connect to its own
+				     loopback (and the proxy may reach local addresses) */
+};
+
+/* A new channel: fds[0] for the proxy, fds[1] for the launcher (both O_CLOEXEC). */
+int sandbox_proxy_channel(int fds[2], struct err *e);
+/* The proxy side, step 1: waits for the listening sockets (*socks = -1 when only HTTP
+ * was asked for); the caller owns them. -1 when the launcher went away first (end of
+ * file, e says so) or sent something malformed. */
+int sandbox_proxy_take_listeners(int channel, int *http, int *socks, struct err *e);
+/* Step 2: failure NULL when the proxy serves the sockets, else what went wrong. */
+int sandbox_proxy_ready(int channel, const struct err *failure);
+/* Step 4, once the channel became readable (end of file): the summary ("" when nothing
+ * was blocked). Best effort: a launcher that is gone does not need it. */
+void sandbox_proxy_send_summary(int channel, const char *summary);
+
+/* Where the command finds the proxy: ports on 127.0.0.1 of its own namespace. */
+struct sandbox_proxy_ports {
+	unsigned http;            /* HTTP proxy (absolute-form and CONNECT), 1..65535 */
+	unsigned socks;           /* SOCKS5, or 0 when off */
+	bool allow_local_binding;
+};
+
+/* Every variable sandbox_proxy_env sets or removes, NULL-terminated. */
+extern const char *const sandbox_proxy_env_keys[];
+
+/* Rewrites env ("KEY=VALUE" entries) for a command whose network is the proxy (reference
+ * codex-network-proxy.md §7): removes every entry named by sandbox_proxy_env_keys in
+ * any letter case (the caller's proxy settings never survive), then sets HTTP_PROXY,
+ * HTTPS_PROXY, their lower-case forms and the yarn/npm/bundle/pip/docker/websocket keys
+ * to http://127.0.0.1:HTTP; ALL_PROXY, all_proxy, FTP_PROXY, ftp_proxy to
+ * socks5h://127.0.0.1:SOCKS (or the HTTP URL without SOCKS5); the NO_PROXY keys to ""
+ * (or upstream's local list with local binding); ELECTRON_GET_USE_PROXY=true,
+ * NODE_USE_ENV_PROXY=1, CODEX_NETWORK_PROXY_ACTIVE=1 and
+ * CODEX_NETWORK_ALLOW_LOCAL_BINDING=0|1. */
+int sandbox_proxy_env(struct strv *env, const struct sandbox_proxy_ports *p, struct err *e);
+
 /* ---- Running a command ------------------------------------------------------------- */
 
 struct sandbox_command {
@@ -115,6 +175,9 @@ struct sandbox_command {
 	const char *cwd;       /* the policy's cwd and the command's working directory */
 	char *const *argv;     /* argv[0] is looked up in PATH */
 	char *const *envp;     /* NULL: the current environment */
+	const struct sandbox_proxy *proxy; /* NULL: the policy's network; else the network
+				  is the proxy, whatever the policy says (any policy, also
+				  danger-full-access, gets its own network namespace) */
 	bool print_plan;       /* debugging: print the launcher's plan instead of running */
 };
 
@@ -136,8 +199,8 @@ struct sandbox_result {
 
 /* Runs the command under the policy and waits for it. stdin/stdout/stderr are
  * inherited (a terminal among them gets a pty of its own, relayed by the launcher).
- * The environment gets CODEX_SANDBOX_NETWORK_DISABLED=1 when the network is not
- * full. Returns 0 with *r filled whenever the launcher ran (r->outcome says whether
+ * The environment gets CODEX_SANDBOX_NETWORK_DISABLED=1 when the network is off, and
+ * the proxy variables (sandbox_proxy_env) with a proxy. Returns 0 with *r filled whenever the launcher ran (r->outcome says whether
  * the command did), -1 when the launcher itself could not be started. Call it from
  * a thread that outlives the command: the launcher dies with the thread that forked
  * it (PR_SET_PDEATHSIG), taking the sandboxed tree with it. */

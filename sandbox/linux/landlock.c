@@ -1,7 +1,8 @@
 /* Applies the Landlock half of the plan with the best ABI the kernel offers:
  * filesystem rules (ABI 1; REFER from 2, TRUNCATE from 3, IOCTL_DEV from 5), TCP
- * bind/connect denied when the network is off (ABI 4), and scoping of signals and
- * abstract unix sockets to the sandbox (ABI 6). */
+ * bind/connect denied when the network is off and, in proxy mode, everything but
+ * connecting to the proxy's ports (ABI 4), and scoping of signals and abstract unix
+ * sockets to the sandbox (ABI 6). */
 #include "sandbox/linux/linux_sandbox.h"
 
 #include <dirent.h>
@@ -135,15 +136,43 @@ out:
 	return rc;
 }
 
+/* TCP rights the ruleset handles: all of them with the network off, and in proxy mode
+ * without local binding (where connecting is then granted to the proxy's ports only). */
+static uint64_t net_rights(const struct lx_plan *p, int abi)
+{
+	if (abi < 4)
+		return 0;
+	switch (p->net) {
+	case SANDBOX_NET_FULL:
+		return 0;
+	case SANDBOX_NET_OFF:
+		return LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+	case SANDBOX_NET_PROXY:
+		return p->allow_local_binding ? 0 : LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+	}
+	return 0;
+}
+
+static int add_port_rules(int ruleset, const struct lx_plan *p, struct err *e)
+{
+	for (size_t i = 0; i < p->n_proxy_ports; i++) {
+		struct ll_net_port_attr a = {LL_NET_CONNECT_TCP, p->proxy_ports[i]};
+		if (lx_landlock_add_rule(ruleset, LL_RULE_NET_PORT, &a) < 0)
+			return err_sys(e, errno, "landlock: cannot allow TCP port %u",
+				       p->proxy_ports[i]);
+	}
+	return 0;
+}
+
 int lx_landlock_apply(const struct lx_plan *p, int abi, struct err *e)
 {
-	struct ll_ruleset_attr attr = {fs_rights(abi), 0, 0};
+	struct ll_ruleset_attr attr = {p->full_disk ? 0 : fs_rights(abi), net_rights(p, abi), 0};
 	int ruleset, rc = -1;
 
-	if (abi >= 4 && p->net != SANDBOX_NET_FULL)
-		attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
 	if (abi >= 6)
 		attr.scoped = LL_SCOPE_SIGNAL | LL_SCOPE_ABSTRACT_UNIX_SOCKET;
+	if (!attr.handled_access_fs && !attr.handled_access_net && !attr.scoped)
+		return 0; /* nothing Landlock could add (danger-full-access, old ABI) */
 	ruleset = lx_landlock_create_ruleset(&attr, sizeof attr, 0);
 	if (ruleset < 0)
 		return err_sys(e, errno, "landlock: cannot create a ruleset (ABI %d)", abi);
@@ -163,6 +192,8 @@ int lx_landlock_apply(const struct lx_plan *p, int abi, struct err *e)
 		if (ok < 0)
 			goto out;
 	}
+	if (attr.handled_access_net && add_port_rules(ruleset, p, e) < 0)
+		goto out;
 	if (lx_landlock_restrict_self(ruleset) < 0) {
 		err_sys(e, errno, "landlock: cannot enforce the ruleset");
 		goto out;

@@ -2,6 +2,7 @@
  *
  *   codex-linux-sandbox --sandbox-policy JSON [--sandbox-policy-cwd DIR]
  *                       [--command-cwd DIR] [--status-fd N] [--print-plan]
+ *                       [--proxy-fd N [--proxy-socks] [--allow-local-binding]]
  *                       [--] COMMAND [ARGS...]
  *
  * --sandbox-policy      upstream's SandboxPolicy JSON (sandbox/sandbox.h)
@@ -11,10 +12,16 @@
  *                       record (status.c) instead of being printed; exit codes are
  *                       the same either way
  * --print-plan          print the mount/Landlock/seccomp plan and exit (debugging)
+ * --proxy-fd N          the network is the proxy, whatever the policy says: N is the
+ *                       launcher's end of the channel to it (sandbox/sandbox.h); the
+ *                       command gets the proxy variables (sandbox_proxy_env)
+ * --proxy-socks         a SOCKS5 listener too (ALL_PROXY=socks5h://...)
+ * --allow-local-binding the command may also listen on and connect to its own loopback
  *
  * Exit status: the command's (signal N: 128+N); 125 when the sandbox could not be set
  * up (bad arguments or policy, a failed step); 127 command not found; 126 found but
- * not executable. The environment is passed to the command unchanged. */
+ * not executable. The environment is passed to the command unchanged, except for the
+ * proxy variables in proxy mode. */
 #include "sandbox/linux/linux_sandbox.h"
 
 #include <errno.h>
@@ -50,6 +57,8 @@ struct launch {
 	int status_fd;            /* -1: print errors ourselves */
 	bool print_plan;
 	char **argv;              /* the command */
+	struct lx_proxy proxy;    /* channel -1: no proxy */
+	struct strv env;          /* proxy mode: the command's environment */
 
 	struct sandbox_policy policy;
 	struct sandbox_roots roots;
@@ -98,53 +107,75 @@ static void child_fail(const struct launch *l, enum lx_failure kind, int errnum,
 
 /* ---- arguments ---- */
 
+/* An inherited descriptor named on the command line; the command must not inherit it
+ * in turn. */
+static int parse_fd(const char *flag, const char *value, int *out, struct err *e)
+{
+	char *end;
+	long fd = strtol(value, &end, 10);
+
+	if (*end || end == value || fd < 0 || fd > INT_MAX || fcntl((int)fd, F_GETFD) < 0)
+		return err_set(e, "%s: '%s' is not an open descriptor", flag, value);
+	*out = (int)fd;
+	(void)fcntl(*out, F_SETFD, FD_CLOEXEC); /* it is open: this cannot fail */
+	return 0;
+}
+
 static int parse_args(struct launch *l, int argc, char **argv, struct err *e)
 {
+	const struct {
+		const char *flag;
+		bool *value;
+	} switches[] = {
+		{"--print-plan", &l->print_plan},
+		{"--proxy-socks", &l->proxy.socks},
+		{"--allow-local-binding", &l->proxy.allow_local_binding},
+	};
 	int i;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **slot = NULL;
+		int *fd_slot = NULL;
+		bool matched = false;
 
 		if (strcmp(a, "--") == 0) {
 			i++;
 			break;
 		}
-		if (strcmp(a, "--print-plan") == 0) {
-			l->print_plan = true;
+		for (size_t k = 0; k < sizeof switches / sizeof switches[0]; k++)
+			if (strcmp(a, switches[k].flag) == 0)
+				matched = *switches[k].value = true;
+		if (matched)
 			continue;
-		}
 		if (strcmp(a, "--sandbox-policy") == 0)
 			slot = &l->policy_json;
 		else if (strcmp(a, "--sandbox-policy-cwd") == 0)
 			slot = &l->policy_cwd;
 		else if (strcmp(a, "--command-cwd") == 0)
 			slot = &l->command_cwd;
-		else if (strcmp(a, "--status-fd") != 0) {
-			if (a[0] == '-')
-				return err_set(e, "unknown option '%s'", a);
+		else if (strcmp(a, "--status-fd") == 0)
+			fd_slot = &l->status_fd;
+		else if (strcmp(a, "--proxy-fd") == 0)
+			fd_slot = &l->proxy.channel;
+		else if (a[0] == '-')
+			return err_set(e, "unknown option '%s'", a);
+		else
 			break; /* the command starts here */
-		}
 		if (i + 1 >= argc)
 			return err_set(e, "%s needs a value", a);
-		if (slot) {
+		if (slot)
 			*slot = argv[++i];
-		} else {
-			char *end;
-			long fd = strtol(argv[++i], &end, 10);
-			if (*end || fd < 0 || fd > INT_MAX || fcntl((int)fd, F_GETFD) < 0)
-				return err_set(e, "--status-fd: '%s' is not an open descriptor",
-					       argv[i]);
-			l->status_fd = (int)fd;
-			/* The command must not inherit it. */
-			(void)fcntl(l->status_fd, F_SETFD, FD_CLOEXEC);
-		}
+		else if (parse_fd(a, argv[++i], fd_slot, e) < 0)
+			return -1;
 	}
 	l->argv = argv + i;
 	if (!l->policy_json)
 		return err_set(e, "missing sandbox policy configuration (--sandbox-policy)");
 	if (!l->argv[0] && !l->print_plan)
 		return err_set(e, "No command specified to execute.");
+	if (l->proxy.channel < 0 && (l->proxy.socks || l->proxy.allow_local_binding))
+		return err_set(e, "--proxy-socks and --allow-local-binding need --proxy-fd");
 	return 0;
 }
 
@@ -297,9 +328,9 @@ static void run_command(const struct launch *l, int slave, pid_t launcher)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
 	if (l->abi > 0 && lx_landlock_apply(&l->plan, l->abi, &e) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
-	if (lx_seccomp_apply(l->plan.net, &e) < 0)
+	if (lx_seccomp_apply(l->plan.net, l->plan.allow_local_binding, &e) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
-	execvp(l->argv[0], l->argv);
+	execvpe(l->argv[0], l->argv, l->env.v ? l->env.v : environ);
 	child_fail(l, LX_FAIL_EXEC, errno, l->argv[0]);
 }
 
@@ -316,6 +347,8 @@ static void run_init(struct launch *l)
 	close(l->alive_pipe[1]);
 	if (l->status_fd >= 0)
 		close(l->status_fd); /* only the launcher answers the caller */
+	if (l->proxy.channel >= 0)
+		close(l->proxy.channel); /* only the launcher talks to the proxy */
 	/* Die with the launcher; if it is gone already, the pipe says so. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, "cannot set the parent-death signal");
@@ -356,6 +389,9 @@ static void run_init(struct launch *l)
 static void launch_free(struct launch *l)
 {
 	placeholder_release(l);
+	if (l->proxy.channel >= 0)
+		close(l->proxy.channel); /* the proxy sees end of file and stops */
+	strv_free(&l->env);
 	lx_plan_free(&l->plan);
 	sandbox_roots_free(&l->roots);
 	sandbox_policy_free(&l->policy);
@@ -393,6 +429,7 @@ static int prepare(struct launch *l)
 	gid_t gid = getegid();
 	enum sandbox_network net;
 	const char *pc, *cc;
+	bool full_disk;
 	int why;
 
 	err_clear(&e);
@@ -415,19 +452,27 @@ static int prepare(struct launch *l)
 		err_sys(&e, why, "cannot use %s as the working directory", pc);
 		return report(l, LX_FAIL_SETUP, why, e.msg);
 	}
-	if (l->policy.type == SANDBOX_MODE_DANGER_FULL_ACCESS) {
+	full_disk = l->policy.type == SANDBOX_MODE_DANGER_FULL_ACCESS;
+	if (full_disk && l->proxy.channel < 0) {
 		if (!l->print_plan)
 			return run_unsandboxed(l);
 		printf("no sandbox (danger-full-access)\n");
 		fflush(stdout);
 		return EXIT_OK;
 	}
-	if (sandbox_resolve_roots(&l->policy, l->policy_cwd_abs, getenv("TMPDIR"), &l->roots,
-				  &e) < 0)
+	if (!full_disk && sandbox_resolve_roots(&l->policy, l->policy_cwd_abs, getenv("TMPDIR"),
+						&l->roots, &e) < 0)
 		return report(l, LX_FAIL_SETUP, 0, e.msg);
-	net = sandbox_policy_network(&l->policy);
+	net = l->proxy.channel >= 0 ? SANDBOX_NET_PROXY : sandbox_policy_network(&l->policy);
 	l->abi = lx_landlock_abi();
 	why = lx_unshare(net) < 0 ? errno : 0;
+	if (why && net == SANDBOX_NET_PROXY) {
+		/* Landlock can name ports but not addresses, and seccomp neither: without a
+		 * network namespace nothing keeps the command from the rest of the world. */
+		err_sys(&e, why, "cannot enforce the network proxy: a network namespace is needed "
+				 "and user namespaces are not available");
+		return report(l, LX_FAIL_SETUP, why, e.msg);
+	}
 	if (why && l->abi == 0) {
 		char msg[ERR_MSG_MAX];
 		snprintf(msg, sizeof msg,
@@ -442,14 +487,35 @@ static int prepare(struct launch *l)
 	} else if (lx_write_id_maps(uid, gid, &e) < 0 || placeholders_prepare(l, &e) < 0) {
 		return report(l, LX_FAIL_SETUP, 0, e.msg);
 	}
-	if (lx_plan_build(&l->roots, net, why == 0, &l->plan, &e) < 0)
+	if (lx_plan_build(full_disk ? NULL : &l->roots, net, why == 0, &l->plan, &e) < 0)
 		return report(l, LX_FAIL_SETUP, 0, e.msg);
+	l->plan.allow_local_binding = l->proxy.allow_local_binding;
 	if (l->print_plan) {
 		lx_plan_print(&l->plan, stdout);
 		fflush(stdout);
 		return EXIT_OK;
 	}
 	return -1;
+}
+
+/* Proxy mode, after prepare (we are in the new network namespace): the proxy's
+ * listeners, the ports Landlock grants, the command's environment. */
+static int start_proxy(struct launch *l, struct err *e)
+{
+	struct sandbox_proxy_ports ports;
+
+	if (lx_proxy_start(&l->proxy, e) < 0)
+		return -1;
+	l->plan.proxy_ports[l->plan.n_proxy_ports++] = l->proxy.http_port;
+	if (l->proxy.socks_port)
+		l->plan.proxy_ports[l->plan.n_proxy_ports++] = l->proxy.socks_port;
+	for (size_t i = 0; environ && environ[i]; i++)
+		if (strv_push(&l->env, environ[i]) < 0)
+			return err_set(e, "out of memory");
+	ports.http = l->proxy.http_port;
+	ports.socks = l->proxy.socks_port;
+	ports.allow_local_binding = l->proxy.allow_local_binding;
+	return sandbox_proxy_env(&l->env, &ports, e);
 }
 
 int sandbox_launcher_main(int argc, char **argv)
@@ -463,6 +529,7 @@ int sandbox_launcher_main(int argc, char **argv)
 
 	memset(&l, 0, sizeof l);
 	l.status_fd = -1;
+	l.proxy.channel = -1;
 	l.placeholder_fd = -1;
 	for (int i = 0; i < 2; i++)
 		l.status_pipe[i] = l.alive_pipe[i] = l.fd_sock[i] = -1;
@@ -474,6 +541,10 @@ int sandbox_launcher_main(int argc, char **argv)
 	rc = prepare(&l);
 	if (rc >= 0)
 		goto out;
+	if (l.proxy.channel >= 0 && start_proxy(&l, &e) < 0) {
+		rc = report(&l, LX_FAIL_SETUP, 0, e.msg);
+		goto out;
+	}
 
 	l.pty = isatty(0) || isatty(1) || isatty(2);
 	if (pipe2(l.status_pipe, O_CLOEXEC) < 0 || pipe2(l.alive_pipe, O_CLOEXEC) < 0 ||
@@ -534,6 +605,8 @@ int sandbox_launcher_main(int argc, char **argv)
 	if (l.pty && l.plan.userns)
 		master = lx_recv_fd(l.fd_sock[0]);
 	rc = lx_supervise(child, master, !l.plan.userns);
+	/* The command and its pid namespace are gone: the proxy can stop and report. */
+	lx_proxy_finish(&l.proxy);
 out:
 	if (master >= 0)
 		close(master);

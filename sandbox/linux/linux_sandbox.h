@@ -77,7 +77,15 @@ struct lx_rule {
 
 struct lx_plan {
 	bool userns;           /* namespaces and mounts; false: Landlock + seccomp only */
+	bool full_disk;        /* danger-full-access (with the proxy): no filesystem rules,
+				  the mount view only gets a fresh /proc */
 	enum sandbox_network net;
+	/* SANDBOX_NET_PROXY: the ports the command may connect to (the proxy's listeners;
+	 * set by the launcher once they exist), unless allow_local_binding lets it bind
+	 * and connect anywhere on its own loopback. */
+	bool allow_local_binding;
+	unsigned proxy_ports[2];
+	size_t n_proxy_ports;
 	struct lx_mount *mounts;
 	size_t n_mounts;
 	struct lx_rule *rules;
@@ -90,10 +98,10 @@ struct lx_plan {
 			 LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
 #define LX_FS_DEVICE (LL_FS_READ_FILE | LL_FS_WRITE_FILE | LL_FS_IOCTL_DEV)
 
-/* Builds the plan for a sandboxed policy (not danger-full-access) from its resolved
- * roots. A MISSING protected path is covered in the mount view only when the launcher
- * created a placeholder for it (its dev/ino are then set). lx_plan_free also after
- * an error. */
+/* Builds the plan for a sandboxed policy from its resolved roots; roots NULL means
+ * danger-full-access, which is sandboxed only for its network (the proxy). A MISSING
+ * protected path is covered in the mount view only when the launcher created a
+ * placeholder for it (its dev/ino are then set). lx_plan_free also after an error. */
 int lx_plan_build(const struct sandbox_roots *roots, enum sandbox_network net, bool userns,
 		  struct lx_plan *out, struct err *e);
 void lx_plan_free(struct lx_plan *p);
@@ -110,11 +118,13 @@ int lx_landlock_abi(void);
 int lx_landlock_apply(const struct lx_plan *p, int abi, struct err *e);
 
 /* ---- seccomp.c ---- */
-/* Builds the filter for a network mode into prog (storage in `ins`, LX_SECCOMP_MAX). */
+/* Builds the filter for a network mode into prog (storage in `ins`, LX_SECCOMP_MAX).
+ * local_binding matters for SANDBOX_NET_PROXY only: without it bind and listen are
+ * refused. */
 #define LX_SECCOMP_MAX 160
-int lx_seccomp_build(enum sandbox_network net, struct lx_sock_filter *ins,
+int lx_seccomp_build(enum sandbox_network net, bool local_binding, struct lx_sock_filter *ins,
 		     struct lx_sock_fprog *prog, struct err *e);
-int lx_seccomp_apply(enum sandbox_network net, struct err *e);
+int lx_seccomp_apply(enum sandbox_network net, bool local_binding, struct err *e);
 
 /* ---- caps.c ---- */
 /* Securebits, bounding set, ambient, then effective/permitted/inheritable: all gone;
@@ -155,6 +165,29 @@ void lx_status_to_result(const struct lx_status *st, const char *cmd, struct san
 int lx_pty_open(const char *ptmx_path, int tty_fd, int *master, int *slave, struct err *e);
 int lx_send_fd(int sock, int fd);
 int lx_recv_fd(int sock);
+
+/* ---- proxy_channel.c: the launcher's end of the channel (sandbox/sandbox.h) ---- */
+/* The longest summary the proxy sends (five "host:port (reason)" items fit). */
+#define LX_PROXY_SUMMARY_MAX 2048
+int lx_channel_send_listeners(int channel, int http, int socks, struct err *e);
+/* Waits up to ms for the proxy's answer: 0 when it serves, -1 with its reason. */
+int lx_channel_wait_ready(int channel, int ms, struct err *e);
+/* Ends the run for the proxy and waits up to ms for its summary ("" for none). */
+int lx_channel_finish(int channel, int ms, char *summary, size_t size);
+
+/* ---- netproxy.c: the proxy's listeners in the command's network namespace ---- */
+struct lx_proxy {
+	int channel;             /* to the proxy; -1: no proxy */
+	bool socks;
+	bool allow_local_binding;
+	unsigned http_port;      /* set by lx_proxy_start */
+	unsigned socks_port;     /* 0 without SOCKS5 */
+};
+/* Loopback up, the listeners on 127.0.0.1, handed to the proxy; returns once the proxy
+ * serves them (or fails with the reason). Call in the new network namespace. */
+int lx_proxy_start(struct lx_proxy *p, struct err *e);
+/* After the command is gone: stops the proxy, prints its summary line, closes. */
+void lx_proxy_finish(struct lx_proxy *p);
 
 /* ---- supervise.c ---- */
 /* The signals the launcher and init forward to the command. */

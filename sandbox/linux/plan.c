@@ -250,12 +250,26 @@ static int plan_rules(const struct sandbox_roots *roots, struct lx_plan *p, stru
 	return 0;
 }
 
+/* Danger-full-access with the proxy: the filesystem as it is, but a /proc that shows
+ * only the sandbox's pid namespace. */
+static int plan_full_disk(struct lx_plan *p, struct err *e)
+{
+	p->full_disk = true;
+	if (!p->userns)
+		return 0;
+	if (add_mount(p, LX_MOUNT_PRIVATE, "/", 0, 0, 0, e) < 0)
+		return -1;
+	return add_mount(p, LX_MOUNT_PROC, "/proc", 0, 0, 0, e);
+}
+
 int lx_plan_build(const struct sandbox_roots *roots, enum sandbox_network net, bool userns,
 		  struct lx_plan *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	out->userns = userns;
 	out->net = net;
+	if (!roots)
+		return plan_full_disk(out, e);
 	if (userns && plan_mounts(roots, out, e) < 0)
 		return -1;
 	return plan_rules(roots, out, e);
@@ -293,9 +307,28 @@ void lx_plan_print(const struct lx_plan *p, FILE *f)
 		}
 		fprintf(f, "\n");
 	}
-	fprintf(f, "landlock network %s\n",
-		p->net == SANDBOX_NET_FULL ? "unrestricted" : "tcp bind/connect denied");
+	if (p->full_disk)
+		fprintf(f, "landlock filesystem unrestricted\n");
+	switch (p->net) {
+	case SANDBOX_NET_FULL:
+		fprintf(f, "landlock network unrestricted\n");
+		break;
+	case SANDBOX_NET_OFF:
+		fprintf(f, "landlock network tcp bind/connect denied\n");
+		break;
+	case SANDBOX_NET_PROXY:
+		if (p->allow_local_binding) {
+			fprintf(f, "landlock network own loopback (local binding)\n");
+			break;
+		}
+		fprintf(f, "landlock network tcp bind denied, connect to the proxy only");
+		for (size_t i = 0; i < p->n_proxy_ports; i++)
+			fprintf(f, " %u", p->proxy_ports[i]);
+		fprintf(f, "\n");
+		break;
+	}
 	fprintf(f, "landlock scope signal abstract-unix-socket\n");
-	fprintf(f, "seccomp network %s\n", sandbox_network_str(p->net));
+	fprintf(f, "seccomp network %s%s\n", sandbox_network_str(p->net),
+		p->net == SANDBOX_NET_PROXY && p->allow_local_binding ? " (local binding)" : "");
 }
 

@@ -31,13 +31,20 @@ static int launcher_argv(const struct sandbox_command *c, int status_fd, struct 
 	     (status_fd < 0 || (strv_push(argv, "--status-fd") == 0 &&
 				strv_pushf(argv, "%d", status_fd) == 0)) &&
 	     (!c->print_plan || strv_push(argv, "--print-plan") == 0) &&
+	     (!c->proxy || (strv_push(argv, "--proxy-fd") == 0 &&
+			    strv_pushf(argv, "%d", c->proxy->channel) == 0)) &&
+	     (!c->proxy || !c->proxy->socks || strv_push(argv, "--proxy-socks") == 0) &&
+	     (!c->proxy || !c->proxy->allow_local_binding ||
+	      strv_push(argv, "--allow-local-binding") == 0) &&
 	     strv_push(argv, "--") == 0;
 	for (size_t i = 0; ok && c->argv[i]; i++)
 		ok = strv_push(argv, c->argv[i]) == 0;
 	return ok ? 0 : err_set(e, "out of memory");
 }
 
-/* The caller's environment, plus the marker upstream sets for a restricted network. */
+/* The caller's environment, plus the marker upstream sets for a restricted network (not
+ * with the proxy: the command has network then, through the proxy; the launcher adds
+ * the proxy variables once it knows the ports). */
 static int command_env(const struct sandbox_command *c, struct strv *env, struct err *e)
 {
 	char *const *src = c->envp ? c->envp : environ;
@@ -45,7 +52,7 @@ static int command_env(const struct sandbox_command *c, struct strv *env, struct
 	for (size_t i = 0; src && src[i]; i++)
 		if (strv_push(env, src[i]) < 0)
 			return err_set(e, "out of memory");
-	if (sandbox_policy_network(c->policy) != SANDBOX_NET_FULL &&
+	if (!c->proxy && sandbox_policy_network(c->policy) == SANDBOX_NET_OFF &&
 	    strv_setenv(env, "CODEX_SANDBOX_NETWORK_DISABLED", "1") < 0)
 		return err_set(e, "out of memory");
 	if (!env->v && strv_push(env, "PATH=/usr/local/bin:/usr/bin:/bin") < 0)
@@ -59,7 +66,15 @@ static int check_command(const struct sandbox_command *c, struct err *e)
 		return err_set(e, "no command to run");
 	if (!c->cwd || c->cwd[0] != '/')
 		return err_set(e, "the sandbox needs an absolute working directory");
+	if (c->proxy && c->proxy->channel < 0)
+		return err_set(e, "no channel to the network proxy");
 	return 0;
+}
+
+/* The launcher inherits the channel to the proxy (it marks it close-on-exec again). */
+static int pass_channel(const struct sandbox_command *c)
+{
+	return c->proxy ? fcntl(c->proxy->channel, F_SETFD, 0) : 0;
 }
 
 int sandbox_exec(const struct sandbox_command *c, struct err *e)
@@ -69,7 +84,8 @@ int sandbox_exec(const struct sandbox_command *c, struct err *e)
 	if (check_command(c, e) < 0 || launcher_argv(c, -1, &argv, e) < 0 ||
 	    command_env(c, &env, e) < 0)
 		goto out;
-	execve(SELF_EXE, argv.v, env.v);
+	if (pass_channel(c) == 0)
+		execve(SELF_EXE, argv.v, env.v);
 	err_sys(e, errno, "cannot re-execute %s as the sandbox launcher", SELF_EXE);
 out:
 	strv_free(&argv);
@@ -101,7 +117,7 @@ int sandbox_run(const struct sandbox_command *c, struct sandbox_result *r, struc
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != self)
 			_exit(EXIT_SANDBOX_SETUP);
 		/* The launcher marks it close-on-exec again before running the command. */
-		if (fcntl(fds[1], F_SETFD, 0) == 0)
+		if (fcntl(fds[1], F_SETFD, 0) == 0 && pass_channel(c) == 0)
 			execve(SELF_EXE, argv.v, env.v);
 		lx_status_send(fds[1], LX_FAIL_SETUP, errno,
 			       "cannot re-execute /proc/self/exe as the sandbox launcher");

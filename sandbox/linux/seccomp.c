@@ -12,13 +12,16 @@
  * (a datagram socket could sendto/sendmsg to a host socket by name without
  * connecting), and connect, bind, listen, accept refused: a host service's unix
  * socket is out of reach while socketpair and pipes keep working.
- * Proxy mode: only AF_INET/AF_INET6 sockets may be created (no new AF_UNIX sockets,
- * so no way around the loopback bridge); connect etc. are allowed inside the network
- * namespace that holds nothing but loopback. */
+ * Proxy mode: only TCP sockets may be created (AF_INET/AF_INET6; no UDP, so no DNS of
+ * the command's own; no new AF_UNIX sockets, so no host service's socket and no way
+ * around the proxy), socketpair as above; connect etc. are allowed inside the network
+ * namespace that holds nothing but loopback and the proxy's listeners. Without local
+ * binding, bind and listen are refused too. */
 #include "sandbox/linux/linux_sandbox.h"
 
 #include <errno.h>
 #include <stddef.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -108,13 +111,21 @@ static void unix_stream_only(struct prog *p, long nr)
 	load(p, OFF_NR);
 }
 
-/* socket(AF_INET|AF_INET6, ...) only. */
-static void inet_only(struct prog *p, long nr)
+/* socket(AF_INET|AF_INET6, SOCK_STREAM [|NONBLOCK|CLOEXEC], 0|IPPROTO_TCP) only: no
+ * UDP, raw or packet sockets, and no other stream protocol (SCTP, MPTCP), whose code
+ * the command has no business reaching. */
+static void inet_tcp_only(struct prog *p, long nr)
 {
-	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 5);
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 11);
 	load(p, OFF_ARG_LO(0));
-	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, AF_INET, 2, 0);
-	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, AF_INET6, 1, 0);
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, AF_INET, 1, 0);
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, AF_INET6, 0, 6);
+	load(p, OFF_ARG_LO(1));
+	emit(p, LX_BPF_ALU | LX_BPF_AND | LX_BPF_K, ~(uint32_t)(SOCK_NONBLOCK | SOCK_CLOEXEC), 0, 0);
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, SOCK_STREAM, 0, 3);
+	load(p, OFF_ARG_LO(2));
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, 0, 2, 0);
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, IPPROTO_TCP, 1, 0);
 	ret(p, RET_EPERM);
 	load(p, OFF_NR);
 }
@@ -132,7 +143,12 @@ static const long network_off_denied[] = {
 	SYS_connect, SYS_bind, SYS_listen, SYS_accept, SYS_accept4,
 };
 
-int lx_seccomp_build(enum sandbox_network net, struct lx_sock_filter *ins,
+/* Proxy mode without local binding: nothing of the command's may listen, so the
+ * proxy's listeners are all there is to connect to, even where Landlock cannot say
+ * which ports (ABI < 4). */
+static const long proxy_no_binding_denied[] = {SYS_bind, SYS_listen};
+
+int lx_seccomp_build(enum sandbox_network net, bool local_binding, struct lx_sock_filter *ins,
 		     struct lx_sock_fprog *fprog, struct err *e)
 {
 	struct prog p = {ins, 0, false};
@@ -162,8 +178,11 @@ int lx_seccomp_build(enum sandbox_network net, struct lx_sock_filter *ins,
 			deny(&p, network_off_denied[i], RET_EPERM);
 		break;
 	case SANDBOX_NET_PROXY:
-		inet_only(&p, SYS_socket);
-		deny(&p, SYS_socketpair, RET_EPERM);
+		inet_tcp_only(&p, SYS_socket);
+		unix_stream_only(&p, SYS_socketpair);
+		for (size_t i = 0; !local_binding && i < sizeof proxy_no_binding_denied /
+							 sizeof proxy_no_binding_denied[0]; i++)
+			deny(&p, proxy_no_binding_denied[i], RET_EPERM);
 		break;
 	}
 	ret(&p, LX_SECCOMP_RET_ALLOW);
@@ -175,12 +194,12 @@ int lx_seccomp_build(enum sandbox_network net, struct lx_sock_filter *ins,
 	return 0;
 }
 
-int lx_seccomp_apply(enum sandbox_network net, struct err *e)
+int lx_seccomp_apply(enum sandbox_network net, bool local_binding, struct err *e)
 {
 	struct lx_sock_filter ins[LX_SECCOMP_MAX];
 	struct lx_sock_fprog prog;
 
-	if (lx_seccomp_build(net, ins, &prog, e) < 0)
+	if (lx_seccomp_build(net, local_binding, ins, &prog, e) < 0)
 		return -1;
 	if (lx_seccomp_set_filter(&prog) < 0)
 		return err_sys(e, errno, "seccomp: cannot install the filter");

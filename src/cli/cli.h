@@ -3,7 +3,10 @@
 #ifndef CODEX_CLI_CLI_H
 #define CODEX_CLI_CLI_H
 
+#include <stdbool.h>
+
 #include "base/strv.h"
+#include "config/config.h"
 
 /* What the global options collected before the subcommand; subcommands add their own
  * -c / -p occurrences to the same lists (later ones win). */
@@ -46,5 +49,22 @@ int cli_proxy_main(struct cli_ctx *ctx, int argc, char **argv);
 int cli_network_proxy_role(int argc, char **argv);
 int cli_apply_patch_main(struct cli_ctx *ctx, int argc, char **argv); /* apply_patch.c */
 int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv);     /* sandbox.c */
+
+/* The network proxy of a `codex sandbox` run (sandbox_proxy.c). */
+struct cli_sandbox_net {
+	enum network_mode mode;
+	struct strv allowed;          /* domain patterns (owned) */
+	struct strv denied;
+	bool allow_local_binding;
+	bool socks;                   /* a SOCKS5 listener too */
+	const char *audit_path;       /* JSON audit lines appended here, or NULL (borrowed) */
+};
+void cli_sandbox_net_free(struct cli_sandbox_net *n);
+/* Forks the proxy (outside the sandbox, with the caller's network) and returns in
+ * *channel the launcher's end of the channel to it (O_CLOEXEC; sandbox_exec passes it
+ * on). The proxy lives until the launcher is done with it, and dies with it. With
+ * print_plan no proxy starts: the launcher only prints its plan. */
+int cli_sandbox_net_start(const struct cli_sandbox_net *n, bool print_plan, int *channel,
+			  struct err *e);
 
 #endif

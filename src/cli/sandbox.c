@@ -3,7 +3,13 @@
  * Runs COMMAND under the sandbox policy and exits with its status. The policy comes
  * from, in increasing precedence: the built-in default (read-only), config.toml's
  * `sandbox_mode` and `[sandbox_workspace_write]` (with the profile and -c overrides),
- * then --full-auto / -s. --add-dir adds writable roots to the configured ones. */
+ * then --full-auto / -s. --add-dir adds writable roots to the configured ones.
+ *
+ * The network proxy is on when config says `[network] enabled = true` or any of the
+ * network flags is given; the command's network is then the proxy only, whatever the
+ * policy says (sandbox/sandbox.h). The proxy's policy: [network] (lists, mode, local
+ * binding, SOCKS5), the flags' domains added to the lists, the flags' mode and local
+ * binding winning. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,6 +31,13 @@ struct sandbox_flags {
 	const char *cd;
 	bool print_plan;
 	char **command;
+	/* Network proxy flags; any of them turns the proxy on. */
+	bool net_flag;
+	struct strv allow_domains, deny_domains;
+	bool have_net_mode;
+	enum network_mode net_mode;
+	bool allow_local_binding;
+	const char *audit;
 };
 
 static void sandbox_usage(const char *prog)
@@ -43,11 +56,59 @@ static void sandbox_usage(const char *prog)
 	printf("  -C, --cd <DIR>                Run in DIR (the workspace)\n");
 	printf("  -c, --config <key=value>      Override a config value, e.g.\n"
 	       "                                -c sandbox_workspace_write.network_access=true\n");
+	printf("\nNetwork proxy (any of these, or [network] enabled = true, turns it on: the\n"
+	       "command then reaches the network only through the proxy):\n");
+	printf("      --allow-domain <DOMAIN>   Allow a domain pattern (example.com, *.x.com,\n"
+	       "                                **.x.com, *); repeatable\n");
+	printf("      --deny-domain <DOMAIN>    Deny a domain pattern; repeatable\n");
+	printf("      --network-mode <MODE>     full, or limited (GET/HEAD/OPTIONS only)\n");
+	printf("      --allow-local-binding     The command may listen on and connect to its\n"
+	       "                                own loopback; the proxy may reach local and\n"
+	       "                                private addresses\n");
+	printf("      --audit <FILE>            Append the proxy's JSON audit lines to FILE\n");
 	printf("  -p, --profile <name>          Use [profiles.<name>] of config.toml\n");
 	printf("  -h, --help                    Print this help\n");
-	printf("\nInside writable directories, .git, .agents and .codex stay read-only.\n"
-	       "Exit status: the command's (killed by signal N: 128+N); 125 the sandbox could\n"
-	       "not be set up; 126 not executable; 127 command not found.\n");
+	printf("\nInside writable directories, .git, .agents and .codex stay read-only. When the\n"
+	       "proxy blocked anything, one line on stderr says what, after the command.\n"
+	       "Exit status: the command's (killed by signal N: 128+N); 125 the sandbox or the\n"
+	       "proxy could not be set up; 126 not executable; 127 command not found.\n");
+}
+
+/* The network proxy's flags at argv[*i]: 0 when it is none of them, -1 when it was
+ * taken, or an exit code. */
+static int parse_net_flag(struct cli_ctx *ctx, int argc, char **argv, int *i,
+			  struct sandbox_flags *f)
+{
+	const char *a = argv[*i], *v;
+	struct strv *list = NULL;
+	int r;
+
+	if (strcmp(a, "--allow-local-binding") == 0) {
+		f->net_flag = f->allow_local_binding = true;
+		return -1;
+	}
+	if ((r = cli_option_value(argc, argv, i, "--allow-domain", "--allow-domain", &v)) != 0)
+		list = &f->allow_domains;
+	else if ((r = cli_option_value(argc, argv, i, "--deny-domain", "--deny-domain", &v)) != 0)
+		list = &f->deny_domains;
+	else if ((r = cli_option_value(argc, argv, i, "--network-mode", "--network-mode", &v)) ==
+		 0 && (r = cli_option_value(argc, argv, i, "--audit", "--audit", &v)) == 0)
+		return 0;
+	if (r < 0)
+		return cli_usage_error(ctx->prog, "%s needs a value", a);
+	f->net_flag = true;
+	if (list) {
+		if (strv_push(list, v) < 0)
+			return cli_usage_error(ctx->prog, "out of memory");
+	} else if (strncmp(a, "--audit", 7) == 0) {
+		f->audit = v;
+	} else {
+		if (network_mode_parse(v, &f->net_mode) < 0)
+			return cli_usage_error(ctx->prog, "--network-mode must be full or limited, "
+							  "got '%s'", v);
+		f->have_net_mode = true;
+	}
+	return -1;
 }
 
 /* Returns -1 to go on, or an exit code. */
@@ -111,6 +172,11 @@ static int parse_flags(struct cli_ctx *ctx, int argc, char **argv, struct sandbo
 			f->cd = v;
 			continue;
 		}
+		if ((r = parse_net_flag(ctx, argc, argv, &i, f)) != 0) {
+			if (r > 0)
+				return r;
+			continue;
+		}
 		if (a[0] == '-' && a[1])
 			return cli_usage_error(ctx->prog, "unexpected argument '%s' (use -- before "
 							  "a command that starts with '-')", a);
@@ -153,9 +219,41 @@ static int build_policy(const struct sandbox_flags *f, const struct config *cfg,
 	return 0;
 }
 
+static int copy_list(struct strv *dst, const struct strv *a, const struct strv *b)
+{
+	for (size_t k = 0; k < a->n; k++)
+		if (strv_push(dst, a->v[k]) < 0)
+			return -1;
+	for (size_t k = 0; k < b->n; k++)
+		if (strv_push(dst, b->v[k]) < 0)
+			return -1;
+	return 0;
+}
+
+/* The proxy's settings from [network] and the flags; 0 when the proxy is off. */
+static int build_net(const struct sandbox_flags *f, const struct config *cfg,
+		     struct cli_sandbox_net *n, struct err *e)
+{
+	const struct config_network *c = &cfg->network;
+
+	if (!c->enabled && !f->net_flag)
+		return 0;
+	n->mode = f->have_net_mode ? f->net_mode : c->mode;
+	n->allow_local_binding = f->allow_local_binding || c->allow_local_binding;
+	n->socks = c->enable_socks5;
+	n->audit_path = f->audit;
+	if (copy_list(&n->allowed, &c->allowed_domains, &f->allow_domains) < 0 ||
+	    copy_list(&n->denied, &c->denied_domains, &f->deny_domains) < 0)
+		return err_set(e, "out of memory");
+	return 1;
+}
+
 int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct sandbox_flags f;
+	struct cli_sandbox_net net;
+	struct sandbox_proxy proxy;
+	int on;
 	struct config_load_opts opts;
 	struct config *cfg = NULL;
 	struct sandbox_policy policy;
@@ -165,6 +263,8 @@ int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	memset(&f, 0, sizeof f);
+	memset(&net, 0, sizeof net);
+	proxy.channel = -1;
 	sandbox_policy_init(&policy, SANDBOX_MODE_READ_ONLY);
 	err_clear(&e);
 	rc = parse_flags(ctx, argc, argv, &f);
@@ -185,15 +285,23 @@ int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 	opts.codex_home = NULL;
 	opts.overrides = &ctx->overrides;
 	opts.profile = ctx->profile;
-	if (config_load(&opts, &cfg, &e) < 0 || build_policy(&f, cfg, cwd, &policy, &e) < 0)
+	if (config_load(&opts, &cfg, &e) < 0 || build_policy(&f, cfg, cwd, &policy, &e) < 0 ||
+	    (on = build_net(&f, cfg, &net, &e)) < 0)
 		goto fail;
 	memset(&cmd, 0, sizeof cmd);
 	cmd.policy = &policy;
 	cmd.cwd = cwd;
 	cmd.argv = f.command;
 	cmd.print_plan = f.print_plan;
+	rc = EXIT_SANDBOX_SETUP; /* fail closed: no proxy, no command */
+	if (on) {
+		if (cli_sandbox_net_start(&net, f.print_plan, &proxy.channel, &e) < 0)
+			goto fail;
+		proxy.socks = net.socks;
+		proxy.allow_local_binding = net.allow_local_binding;
+		cmd.proxy = &proxy;
+	}
 	sandbox_exec(&cmd, &e); /* returns only on failure */
-	rc = EXIT_SANDBOX_SETUP;
 fail:
 	err_print(ctx->prog, &e);
 out:
@@ -201,5 +309,10 @@ out:
 	config_free(cfg);
 	sandbox_policy_free(&policy);
 	strv_free(&f.add_dirs);
+	strv_free(&f.allow_domains);
+	strv_free(&f.deny_domains);
+	cli_sandbox_net_free(&net);
+	if (proxy.channel >= 0)
+		close(proxy.channel); /* the proxy sees end of file and stops */
 	return rc;
 }

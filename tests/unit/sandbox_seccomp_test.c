@@ -10,6 +10,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -23,7 +25,8 @@ enum probe {
 	P_INET, P_INET6_DGRAM, P_NETLINK, P_PACKET, P_UNIX_DGRAM, P_UNIX_STREAM,
 	P_PAIR_STREAM, P_PAIR_DGRAM, P_PAIR_SEND, P_CONNECT, P_BIND, P_LISTEN, P_PIPE,
 	P_PTRACE, P_VM_READ, P_IO_URING, P_UNSHARE_USER, P_UNSHARE_FILES, P_CLONE_USER,
-	P_CLONE3, P_TIOCSTI_HIGH, P_MOUNT, P_CHROOT, P_X32, P_I386, P_COUNT
+	P_CLONE3, P_TIOCSTI_HIGH, P_MOUNT, P_CHROOT, P_X32, P_I386, P_INET_SCTP, P_INET_BIND,
+	P_INET_LISTEN, P_INET_UDP, P_COUNT
 };
 
 static int result(long r)
@@ -121,6 +124,21 @@ static int run_probe(enum probe p)
 #else
 		return EPERM;
 #endif
+	case P_INET_SCTP:
+		/* EPROTONOSUPPORT without the module: anything but EPERM means "not refused". */
+		return result(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_SCTP));
+	case P_INET_BIND: {
+		struct sockaddr_in sin = {0};
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+		return fd < 0 ? 1000 : result(bind(fd, (void *)&sin, sizeof sin));
+	}
+	case P_INET_LISTEN:
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		return fd < 0 ? 1000 : result(listen(fd, 1));
+	case P_INET_UDP:
+		return result(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
 	case P_COUNT:
 		break;
 	}
@@ -129,7 +147,8 @@ static int run_probe(enum probe p)
 
 /* Runs every probe in a child, with the filter for net installed or (filter false)
  * with no_new_privs only. */
-static void probe_all(int res[P_COUNT], enum sandbox_network net, bool filter)
+static void probe_filter(int res[P_COUNT], enum sandbox_network net, bool local_binding,
+			 bool filter)
 {
 	int fds[2];
 	pid_t pid;
@@ -141,7 +160,7 @@ static void probe_all(int res[P_COUNT], enum sandbox_network net, bool filter)
 		struct err e;
 		int out[P_COUNT];
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-		    (filter && lx_seccomp_apply(net, &e) < 0))
+		    (filter && lx_seccomp_apply(net, local_binding, &e) < 0))
 			_exit(1);
 		for (int i = 0; i < P_COUNT; i++)
 			out[i] = run_probe((enum probe)i);
@@ -153,6 +172,11 @@ static void probe_all(int res[P_COUNT], enum sandbox_network net, bool filter)
 	CHECK(read(fds[0], res, sizeof(int) * P_COUNT) == (ssize_t)(sizeof(int) * P_COUNT));
 	close(fds[0]);
 	waitpid(pid, NULL, 0);
+}
+
+static void probe_all(int res[P_COUNT], enum sandbox_network net, bool filter)
+{
+	probe_filter(res, net, false, filter);
 }
 
 TEST(seccomp_network_off)
@@ -199,7 +223,7 @@ TEST(seccomp_always_denied)
 	}
 }
 
-TEST(seccomp_network_full_and_proxy)
+TEST(seccomp_network_full)
 {
 	int r[P_COUNT];
 
@@ -207,12 +231,30 @@ TEST(seccomp_network_full_and_proxy)
 	CHECK_INT(r[P_INET], 0);
 	CHECK_INT(r[P_UNIX_DGRAM], 0);
 	CHECK_INT(r[P_CONNECT], ENOENT); /* reaches the kernel, which finds no socket */
-	probe_all(r, SANDBOX_NET_PROXY, true);
-	CHECK_INT(r[P_INET], 0);
-	CHECK_INT(r[P_INET6_DGRAM], 0);
-	CHECK_INT(r[P_UNIX_STREAM], EPERM);
-	CHECK_INT(r[P_PAIR_STREAM], EPERM);
-	CHECK_INT(r[P_NETLINK], EPERM);
+}
+
+TEST(seccomp_network_proxy)
+{
+	int r[P_COUNT];
+
+	for (int local = 0; local <= 1; local++) {
+		probe_filter(r, SANDBOX_NET_PROXY, local, true);
+		/* TCP only: the proxy's listeners are reached over TCP. */
+		CHECK_INT(r[P_INET], 0);
+		CHECK_INT(r[P_INET6_DGRAM], EPERM);
+		CHECK_INT(r[P_INET_UDP], EPERM);
+		CHECK_INT(r[P_INET_SCTP], EPERM);
+		CHECK_INT(r[P_NETLINK], EPERM);
+		CHECK_INT(r[P_PACKET], EPERM);
+		/* No new unix socket to reach anything by name; pairs of streams still work. */
+		CHECK_INT(r[P_UNIX_STREAM], EPERM);
+		CHECK_INT(r[P_UNIX_DGRAM], EPERM);
+		CHECK_INT(r[P_PAIR_STREAM], 0);
+		CHECK_INT(r[P_PAIR_SEND], 0);
+		CHECK_INT(r[P_PAIR_DGRAM], EPERM);
+		CHECK_INT(r[P_INET_BIND], local ? 0 : EPERM);
+		CHECK_INT(r[P_INET_LISTEN], local ? 0 : EPERM);
+	}
 }
 
 /* The probes can fail: without the filter the same calls go through. */
@@ -222,6 +264,10 @@ TEST(seccomp_probes_succeed_without_filter)
 
 	probe_all(r, SANDBOX_NET_OFF, false);
 	CHECK_INT(r[P_INET], 0);
+	CHECK_INT(r[P_INET_UDP], 0);
+	CHECK(r[P_INET_SCTP] != EPERM);
+	CHECK_INT(r[P_INET_BIND], 0);
+	CHECK_INT(r[P_INET_LISTEN], 0);
 	CHECK_INT(r[P_UNIX_DGRAM], 0);
 	CHECK_INT(r[P_PAIR_DGRAM], 0);
 	CHECK_INT(r[P_CONNECT], ENOENT);
@@ -247,8 +293,9 @@ TEST(seccomp_filter_fits)
 	struct lx_sock_fprog prog;
 	struct err e;
 
-	for (int n = SANDBOX_NET_OFF; n <= SANDBOX_NET_PROXY; n++) {
-		REQUIRE(lx_seccomp_build((enum sandbox_network)n, ins, &prog, &e) == 0);
+	/* Every network mode, without and with local binding. */
+	for (int n = 0; n < 6; n++) {
+		REQUIRE(lx_seccomp_build((enum sandbox_network)(n % 3), n >= 3, ins, &prog, &e) == 0);
 		CHECK(prog.len > 40 && prog.len < LX_SECCOMP_MAX);
 		/* Every jump stays inside the program. */
 		for (unsigned i = 0; i < prog.len; i++)
