@@ -187,3 +187,53 @@ TEST(plan_without_userns_covers_nested_roots)
 	free(text);
 	lx_plan_free(&p);
 }
+
+TEST(plan_proxy_network)
+{
+	struct sandbox_root v[2];
+	struct sandbox_protected pw[4];
+	struct sandbox_roots r;
+	struct lx_plan p;
+	struct err e;
+	char *text;
+
+	sample_roots(&r, v, pw);
+	REQUIRE(lx_plan_build(&r, SANDBOX_NET_PROXY, true, &p, &e) == 0);
+	p.proxy_ports[p.n_proxy_ports++] = 3128;
+	p.proxy_ports[p.n_proxy_ports++] = 1080;
+	text = printed(&p);
+	CHECK_CONTAINS(text, "namespaces user pid ipc mount net\n");
+	CHECK_CONTAINS(text, "landlock all /w\n");
+	CHECK_CONTAINS(text, "landlock network tcp bind denied, connect to the proxy only 3128 "
+			     "1080\n");
+	CHECK_CONTAINS(text, "seccomp network proxy\n");
+	free(text);
+	p.allow_local_binding = true;
+	text = printed(&p);
+	CHECK_CONTAINS(text, "landlock network own loopback (local binding)\n");
+	CHECK_CONTAINS(text, "seccomp network proxy (local binding)\n");
+	free(text);
+	lx_plan_free(&p);
+}
+
+/* danger-full-access with the proxy: no filesystem rules, only a /proc of its own. */
+TEST(plan_full_disk_with_proxy)
+{
+	struct lx_plan p;
+	struct err e;
+	char *text;
+
+	REQUIRE(lx_plan_build(NULL, SANDBOX_NET_PROXY, true, &p, &e) == 0);
+	CHECK(p.full_disk);
+	CHECK_INT(p.n_rules, 0);
+	text = printed(&p);
+	CHECK_STR(text, "namespaces user pid ipc mount net\n"
+			"mount private /\n"
+			"mount proc /proc\n"
+			"landlock filesystem unrestricted\n"
+			"landlock network tcp bind denied, connect to the proxy only\n"
+			"landlock scope signal abstract-unix-socket\n"
+			"seccomp network proxy\n");
+	free(text);
+	lx_plan_free(&p);
+}
