@@ -1,11 +1,12 @@
 /* Makes a machine feature disappear for one process tree, without touching any
  * machine-wide setting, then runs a command:
  *
- *   sandbox-deny userns [landlock] -- COMMAND [ARGS...]
+ *   sandbox-deny FEATURE... -- COMMAND [ARGS...]
  *
  * userns    unshare/clone with CLONE_NEWUSER fail with EPERM (as in a container whose
  *           seccomp profile forbids them); clone3 says ENOSYS so libc uses clone
- * landlock  the landlock_* calls fail with ENOSYS (a kernel without Landlock) */
+ * landlock  the landlock_* calls fail with ENOSYS (a kernel without Landlock)
+ * listen    listen() fails with EPERM (no socket can be made to listen) */
 #include <errno.h>
 #include <sched.h>
 #include <stddef.h>
@@ -26,7 +27,7 @@
 
 int main(int argc, char **argv)
 {
-	int no_landlock = 0, i = 2;
+	int i = 1;
 	struct lx_sock_filter userns[] = {
 		LD(NR),
 		JEQ(SYS_clone3, 0, 1),
@@ -46,27 +47,42 @@ int main(int argc, char **argv)
 		RET(LX_SECCOMP_RET_ERRNO | ENOSYS),
 		RET(LX_SECCOMP_RET_ALLOW),
 	};
-	struct lx_sock_fprog p1 = {sizeof userns / sizeof userns[0], userns};
-	struct lx_sock_fprog p2 = {sizeof landlock / sizeof landlock[0], landlock};
+	struct lx_sock_filter listen[] = {
+		LD(NR),
+		JEQ(SYS_listen, 0, 1),
+		RET(LX_SECCOMP_RET_ERRNO | EPERM),
+		RET(LX_SECCOMP_RET_ALLOW),
+	};
+	const struct {
+		const char *name;
+		struct lx_sock_fprog prog;
+	} features[] = {
+		{"userns", {sizeof userns / sizeof userns[0], userns}},
+		{"landlock", {sizeof landlock / sizeof landlock[0], landlock}},
+		{"listen", {sizeof listen / sizeof listen[0], listen}},
+	};
 
-	if (argc < 4 || strcmp(argv[1], "userns") != 0)
-		goto usage;
-	if (strcmp(argv[i], "landlock") == 0) {
-		no_landlock = 1;
-		i++;
-	}
-	if (strcmp(argv[i], "--") != 0 || !argv[i + 1])
-		goto usage;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    syscall(SYS_seccomp, LX_SECCOMP_SET_MODE_FILTER, 0, &p1) < 0 ||
-	    (no_landlock && syscall(SYS_seccomp, LX_SECCOMP_SET_MODE_FILTER, 0, &p2) < 0)) {
-		perror("sandbox-deny: seccomp");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		perror("sandbox-deny: no_new_privs");
 		return 125;
 	}
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		size_t k = 0;
+		while (k < sizeof features / sizeof features[0] && strcmp(argv[i], features[k].name))
+			k++;
+		if (k == sizeof features / sizeof features[0])
+			goto usage;
+		if (syscall(SYS_seccomp, LX_SECCOMP_SET_MODE_FILTER, 0, &features[k].prog) < 0) {
+			perror("sandbox-deny: seccomp");
+			return 125;
+		}
+	}
+	if (i == 1 || i >= argc || !argv[i + 1])
+		goto usage;
 	execvp(argv[i + 1], argv + i + 1);
 	perror("sandbox-deny: exec");
 	return 127;
 usage:
-	fprintf(stderr, "usage: sandbox-deny userns [landlock] -- COMMAND [ARGS...]\n");
+	fprintf(stderr, "usage: sandbox-deny userns|landlock|listen... -- COMMAND [ARGS...]\n");
 	return 2;
 }

@@ -9,6 +9,9 @@ writes its port to PORT_FILE once listening.
                                              then appends "gone" to PORT_FILE.gone
   servers.py echo PORT_FILE                  TCP echo
   servers.py udpecho PORT_FILE               UDP echo
+
+Environment: SERVER_HOST (default 127.0.0.1) and SERVER_PORT (default 0: ephemeral)
+choose the address to listen on.
 """
 import os
 import socket
@@ -20,6 +23,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOG = None
+HOST = os.environ.get("SERVER_HOST", "127.0.0.1")
+PORT = int(os.environ.get("SERVER_PORT", "0"))
 CONNECTIONS = 0
 LOCK = threading.Lock()
 
@@ -174,7 +179,7 @@ def tls_wrap(sock, cert, key):
 def tcp_server(port_file, handle):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", 0))
+    s.bind((HOST, PORT))
     s.listen(128)
     write_port(port_file, s.getsockname()[1])
     while True:
@@ -214,7 +219,7 @@ def main():
         if mode == "git":
             GitHandler.root = sys.argv[5]
             handler = GitHandler
-        srv = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        srv = ThreadingHTTPServer((HOST, PORT), handler)
         srv.daemon_threads = True
         if mode in ("https", "git"):
             srv.socket = tls_wrap(srv.socket, sys.argv[3], sys.argv[4])
@@ -226,7 +231,7 @@ def main():
         tcp_server(port_file, echo)
     elif mode == "udpecho":
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("127.0.0.1", 0))
+        s.bind((HOST, PORT))
         write_port(port_file, s.getsockname()[1])
         while True:
             d, a = s.recvfrom(65536)
