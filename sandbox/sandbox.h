@@ -122,9 +122,9 @@ void sandbox_roots_free(struct sandbox_roots *r);
  *   proxy -> launcher   ready, or why the proxy cannot serve them (the command then
  *                       does not run: exit 125 with that message)
  *   launcher -> proxy   end of file: the command and everything it started are gone
- *   proxy -> launcher   the blocked-request summary, if anything was blocked; then the
- *                       proxy closes its end. The launcher prints
- *                       "codex: network: <summary>" on stderr.
+ *   proxy -> launcher   the blocked-request summary ("" when nothing was blocked); the
+ *                       proxy is done then. The launcher prints
+ *                       "codex: network: <summary>" on stderr when there is one.
  *
  * If the launcher dies, the proxy sees end of file and stops (the caller should also
  * tie the proxy's life to the launcher, e.g. with PR_SET_PDEATHSIG). */
@@ -135,6 +135,9 @@ struct sandbox_proxy {
 				     loopback (and the proxy may reach local addresses) */
 };
 
+/* The longest summary on the channel, with its NUL (five "host:port (reason)" fit). */
+#define SANDBOX_PROXY_SUMMARY_MAX 2048
+
 /* A new channel: fds[0] for the proxy, fds[1] for the launcher (both O_CLOEXEC). */
 int sandbox_proxy_channel(int fds[2], struct err *e);
 /* The proxy side, step 1: waits for the listening sockets (*socks = -1 when only HTTP
@@ -144,7 +147,8 @@ int sandbox_proxy_take_listeners(int channel, int *http, int *socks, struct err 
 /* Step 2: failure NULL when the proxy serves the sockets, else what went wrong. */
 int sandbox_proxy_ready(int channel, const struct err *failure);
 /* Step 4, once the channel became readable (end of file): the summary ("" when nothing
- * was blocked). Best effort: a launcher that is gone does not need it. */
+ * was blocked; at most SANDBOX_PROXY_SUMMARY_MAX - 1 bytes are sent). Best effort: a
+ * launcher that is gone does not need it. */
 void sandbox_proxy_send_summary(int channel, const char *summary);
 
 /* Where the command finds the proxy: ports on 127.0.0.1 of its own namespace. */

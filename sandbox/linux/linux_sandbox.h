@@ -167,8 +167,6 @@ int lx_send_fd(int sock, int fd);
 int lx_recv_fd(int sock);
 
 /* ---- proxy_channel.c: the launcher's end of the channel (sandbox/sandbox.h) ---- */
-/* The longest summary the proxy sends (five "host:port (reason)" items fit). */
-#define LX_PROXY_SUMMARY_MAX 2048
 int lx_channel_send_listeners(int channel, int http, int socks, struct err *e);
 /* Waits up to ms for the proxy's answer: 0 when it serves, -1 with its reason. */
 int lx_channel_wait_ready(int channel, int ms, struct err *e);

@@ -92,7 +92,7 @@ out:
 
 void lx_proxy_finish(struct lx_proxy *p)
 {
-	char summary[LX_PROXY_SUMMARY_MAX];
+	char summary[SANDBOX_PROXY_SUMMARY_MAX];
 
 	if (p->channel < 0)
 		return;

@@ -141,7 +141,7 @@ int lx_channel_finish(int channel, int ms, char *summary, size_t size)
 	n = recv_record(channel, summary, size - 1, &m);
 	if (n < 0)
 		return -1;
-	summary[n] = '\0';
+	summary[n] = '\0'; /* the record ends with its own NUL; 0 bytes: the proxy died */
 	return 0;
 }
 
@@ -201,10 +201,13 @@ int sandbox_proxy_ready(int channel, const struct err *failure)
 
 void sandbox_proxy_send_summary(int channel, const char *summary)
 {
-	size_t n = strnlen(summary, LX_PROXY_SUMMARY_MAX - 1);
+	char buf[SANDBOX_PROXY_SUMMARY_MAX];
+	size_t n = strnlen(summary, sizeof buf - 1);
 
-	/* An empty record would read as end of file: nothing is sent then. The launcher
-	 * may be gone already; it no longer needs the summary then. */
-	if (n)
-		(void)send(channel, summary, n, MSG_NOSIGNAL);
+	/* With its NUL, so that "nothing blocked" is a record too (an empty one would read
+	 * as end of file) and the launcher need not wait for the proxy to exit. A launcher
+	 * that is gone no longer needs it. */
+	memcpy(buf, summary, n);
+	buf[n] = '\0';
+	(void)send(channel, buf, n + 1, MSG_NOSIGNAL);
 }

@@ -1,6 +1,8 @@
 /* Resolver thread pool: see resolve.h. The loop thread owns submission, completion and
  * cancellation; workers only touch a job between taking it from the queue and putting it
- * on the done list, both under the pool's mutex. */
+ * on the done list, both under the pool's mutex. Workers start when lookups need them
+ * (up to the pool's size), so a proxy that never resolves a name (a sandboxed command
+ * that makes no request) never pays for threads. */
 #include "proxy/resolve.h"
 
 #include <errno.h>
@@ -38,6 +40,9 @@ struct resolver {
 	struct resolve_job *done;
 	bool quit;
 	int alive;             /* workers not yet returned */
+	int idle;              /* workers waiting for a job */
+	int queued;            /* jobs no worker has taken yet */
+	int max_threads;
 	pthread_cond_t exited;
 	int efd;
 	int nthreads;
@@ -77,11 +82,14 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
 		struct resolve_job *j;
+		r->idle++;
 		while (!r->quit && !r->queue_head)
 			pthread_cond_wait(&r->cv, &r->mu);
+		r->idle--;
 		if (r->quit)
 			break;
 		j = r->queue_head;
+		r->queued--;
 		r->queue_head = j->next;
 		if (!r->queue_head)
 			r->queue_tail = NULL;
@@ -129,11 +137,12 @@ static void on_event(struct loop *l, int fd, void *arg, unsigned events)
 int resolver_new(struct loop *l, int threads, struct resolver **out, struct err *e)
 {
 	struct resolver *r = calloc(1, sizeof *r);
-	pthread_attr_t attr;
 
 	if (!r)
 		return err_set(e, "out of memory");
 	r->loop = l;
+	r->max_threads = threads < 1 ? 1 : threads > RESOLVE_THREADS_MAX ? RESOLVE_THREADS_MAX
+									  : threads;
 	r->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (r->efd < 0) {
 		int saved = errno;
@@ -143,41 +152,36 @@ int resolver_new(struct loop *l, int threads, struct resolver **out, struct err 
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	pthread_cond_init(&r->exited, NULL);
-	if (loop_watch(l, r->efd, LOOP_READ, on_event, r, e) < 0)
-		goto fail;
-	if (threads > RESOLVE_THREADS_MAX)
-		threads = RESOLVE_THREADS_MAX;
+	if (loop_watch(l, r->efd, LOOP_READ, on_event, r, e) < 0) {
+		resolver_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+/* One more worker (called with the mutex held); 0, or the pthread_create error. */
+static int start_worker(struct resolver *r)
+{
+	pthread_attr_t attr;
+	sigset_t all, old;
+	int rc;
+
 	/* Workers take no signals: a process-directed SIGTERM must reach the loop thread
 	 * (which may serve it through a signalfd), never kill the process from a worker. */
-	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&attr);
 	/* getaddrinfo needs little stack; 256 KiB is ample and keeps the pool small. */
 	pthread_attr_setstacksize(&attr, 256 * 1024);
-	for (int k = 0; k < threads; k++) {
-		pthread_mutex_lock(&r->mu);
-		r->alive++;
-		pthread_mutex_unlock(&r->mu);
-		int rc = pthread_create(&r->threads[k], &attr, worker, r);
-		if (rc != 0) {
-			pthread_mutex_lock(&r->mu);
-			r->alive--;
-			pthread_mutex_unlock(&r->mu);
-			pthread_attr_destroy(&attr);
-			pthread_sigmask(SIG_SETMASK, &old, NULL);
-			err_sys(e, rc, "pthread_create");
-			goto fail;
-		}
-		r->nthreads++;
-	}
+	rc = pthread_create(&r->threads[r->nthreads], &attr, worker, r);
 	pthread_attr_destroy(&attr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	*out = r;
-	return 0;
-fail:
-	resolver_free(r);
-	return -1;
+	if (rc == 0) {
+		r->nthreads++;
+		r->alive++;
+	}
+	return rc;
 }
 
 void resolver_free(struct resolver *r)
@@ -240,11 +244,20 @@ struct resolve_job *resolver_submit(struct resolver *r, const char *host, unsign
 	j->fn = fn;
 	j->arg = arg;
 	pthread_mutex_lock(&r->mu);
+	/* A new worker when every running one is busy; without any worker (threads
+	 * cannot be made) the lookup cannot happen: the caller treats NULL as a failure. */
+	if (r->queued + 1 > r->idle && r->nthreads < r->max_threads && start_worker(r) != 0 &&
+	    r->nthreads == 0) {
+		pthread_mutex_unlock(&r->mu);
+		free(j);
+		return NULL;
+	}
 	if (r->queue_tail)
 		r->queue_tail->next = j;
 	else
 		r->queue_head = j;
 	r->queue_tail = j;
+	r->queued++;
 	pthread_cond_signal(&r->cv);
 	pthread_mutex_unlock(&r->mu);
 	return j;

@@ -23,10 +23,12 @@ typedef void resolve_fn(void *arg, const struct resolve_result *res);
 struct resolver;
 struct resolve_job;
 
+/* A pool of at most `threads` workers, started as lookups need them. */
 int resolver_new(struct loop *l, int threads, struct resolver **out, struct err *e);
 /* Stops the threads (waiting for running lookups to end) and frees every job. */
 void resolver_free(struct resolver *r);
-/* Queues a lookup of host:port. NULL when memory runs out. fn runs on the loop thread. */
+/* Queues a lookup of host:port. NULL when memory runs out (or no worker can be
+ * started at all). fn runs on the loop thread. */
 struct resolve_job *resolver_submit(struct resolver *r, const char *host, unsigned port,
 				    resolve_fn *fn, void *arg);
 /* The callback will not run; the job is freed by the pool. */

@@ -481,8 +481,9 @@ leftovers() {
 no_leftovers() {
 	setup "$1"
 	tok=left-$RANDOM$RANDOM.test
-	codex_files() { ls -A /tmp "$SBX_BASE" | grep -v "^codex-it-" | grep -i codex; ls -A "$T/codex-home"; }
-	before=$(codex_files)
+	# Everything in the temporary directories and CODEX_HOME (but the test directories).
+	files() { ls -A /tmp "$SBX_BASE" "$T/codex-home" | grep -v "^codex-it-" | sort; }
+	files > "$T/files.before"
 	# Normal exit.
 	psb "$1" --allow-domain "$tok" -- true "$tok"
 	leftovers "$tok"
@@ -498,7 +499,8 @@ no_leftovers() {
 		fail "expected launcher, init, proxy and two commands: $(pgrep -af "$tok")"
 	kill -9 "$launcher"
 	leftovers "$tok"
-	expect_eq "$(codex_files)" "$before" "files left behind"
+	files > "$T/files.after"
+	expect_eq "$(comm -13 "$T/files.before" "$T/files.after")" "" "files left behind"
 }
 test_nothing_left_behind_root() { no_leftovers root; }
 test_nothing_left_behind_user() { no_leftovers user; }

@@ -40,7 +40,7 @@ static int proxy_side(int ch, int want_http, int want_socks)
 TEST(proxy_channel_whole_run)
 {
 	int ch[2], a[2], b[2], status;
-	char summary[LX_PROXY_SUMMARY_MAX];
+	char summary[SANDBOX_PROXY_SUMMARY_MAX];
 	struct err e;
 	pid_t pid;
 
@@ -69,7 +69,7 @@ TEST(proxy_channel_whole_run)
 TEST(proxy_channel_failures_are_reported)
 {
 	int ch[2], p[2], http, socks;
-	char summary[LX_PROXY_SUMMARY_MAX];
+	char summary[SANDBOX_PROXY_SUMMARY_MAX];
 	struct err e, why;
 
 	/* The proxy cannot serve: its reason reaches the launcher. */
@@ -78,10 +78,20 @@ TEST(proxy_channel_failures_are_reported)
 	CHECK(sandbox_proxy_ready(ch[0], &why) == 0);
 	CHECK(lx_channel_wait_ready(ch[1], 1000, &e) < 0);
 	CHECK_STR(e.msg, "the network proxy cannot start: bad pattern");
-	/* Nothing sent: no summary line, and finish does not wait for one. */
+	/* The proxy died: no summary, and finish does not wait for one. */
 	close(ch[0]);
+	strcpy(summary, "stale");
 	CHECK(lx_channel_finish(ch[1], 1000, summary, sizeof summary) == 0);
 	CHECK_STR(summary, "");
+	close(ch[1]);
+
+	/* Nothing blocked: an empty summary ends the run while the proxy still exits. */
+	REQUIRE(sandbox_proxy_channel(ch, &e) == 0);
+	sandbox_proxy_send_summary(ch[0], "");
+	strcpy(summary, "stale");
+	CHECK(lx_channel_finish(ch[1], 50, summary, sizeof summary) == 0);
+	CHECK_STR(summary, "");
+	close(ch[0]);
 	close(ch[1]);
 
 	/* The proxy went away before answering; then one that never answers. */
