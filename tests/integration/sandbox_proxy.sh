@@ -438,6 +438,48 @@ test_every_policy_goes_through_the_proxy() {
 	expect_eq "$out" "hello from upstream" "control"
 }
 
+# Interrupts go to the command, never to the proxy: the run still ends with the summary.
+test_interrupt_reaches_the_command_not_the_proxy() {
+	setup root
+	http_server
+	# SIGINT to the whole process group (the proxy is in it), without a terminal. (A
+	# background job of a script starts with SIGINT ignored: env restores it.)
+	setsid -w env --default-signal=INT "$CODEX" sandbox --full-auto --allow-domain allowed.test -- sh -c "
+		curl -s -o /dev/null http://other.test:$HPORT/; trap 'echo INTERRUPTED; exit 3' INT
+		touch ready; sleep 30 & wait" > "$T/out" 2> "$T/err" &
+	pid=$!
+	wait_file_exists ready
+	pgid=$(ps -o pgid= -p "$(pgrep -o -f "^codex-linux-sandbox .*other.test:$HPORT")" | tr -d ' ')
+	[ "$(pgrep -g "$pgid" | wc -l)" = 3 ] || fail "expected the launcher, its init and the proxy in $pgid: $(ps -o pid,pgid,args -g "$pgid")"
+	kill -INT -- -"$pgid"
+	rc=0
+	wait "$pid" || rc=$?
+	expect_eq "$rc" 3 "exit status"
+	expect_eq "$(cat "$T/out")" INTERRUPTED stdout
+	expect_eq "$(cat "$T/err")" "codex: network: blocked 1 request: other.test:$HPORT (not allowed)" stderr
+	# On a terminal: ^C through the command's own pty; the summary comes after its output.
+	"$PY" "$CODEX_TOP/tests/servers/pty_session.py" -- env -u TMPDIR "$CODEX" sandbox \
+		--allow-domain allowed.test -- sh -c "curl -s -o /dev/null http://other.test:$HPORT/
+		trap 'echo INTERRUPTED; exit 3' INT; echo ready; sleep 30 & wait" > "$T/tty" 2>&1 <<-'EOF' ||
+		expect ready
+		send \x03
+		expect INTERRUPTED
+		expect codex: network: blocked 1 request: other.test:[0-9]+ \(not allowed\)
+		wait
+	EOF
+		fail "terminal session: $(cat "$T/tty")"
+	expect_contains "$(cat "$T/tty")" "EXIT 3"
+}
+
+wait_file_exists() {
+	local i
+	for i in $(seq 1 100); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "$1 never appeared"
+}
+
 # ---- failing closed ----
 
 test_fails_closed_when_the_proxy_cannot_start() {
