@@ -7,6 +7,8 @@
  *   init       pid 1 of the new pid namespace: new mount namespace, applies the mount
  *              plan, allocates the pty, forks the command, reaps, forwards signals
  *   command    drops capabilities, no_new_privs, Landlock, seccomp, exec
+ *   proxy      (proxy mode) outside the sandbox, a process of the caller's: serves the
+ *              listening sockets the launcher made in the new network namespace
  * Without user namespaces the launcher forks the command directly (Landlock + seccomp).
  * Setup failures travel to the launcher through an O_CLOEXEC pipe as one record. */
 #ifndef CODEX_SANDBOX_LINUX_LINUX_SANDBOX_H
