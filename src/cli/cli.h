@@ -4,6 +4,7 @@
 #define CODEX_CLI_CLI_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "base/strv.h"
 #include "config/config.h"
@@ -61,10 +62,12 @@ struct cli_sandbox_net {
 };
 void cli_sandbox_net_free(struct cli_sandbox_net *n);
 /* Forks the proxy (outside the sandbox, with the caller's network) and returns in
- * *channel the launcher's end of the channel to it (O_CLOEXEC; sandbox_exec passes it
- * on). The proxy lives until the launcher is done with it, and dies with it. With
- * print_plan no proxy starts: the launcher only prints its plan. */
+ * *channel the launcher's end of the channel to it (O_CLOEXEC; sandbox_exec and
+ * sandbox_run pass it on) and in *pid the proxy's process, which exits once the
+ * launcher is done with it (the caller reaps it, unless it becomes the launcher
+ * itself) and dies with the calling thread (PR_SET_PDEATHSIG). With print_plan no
+ * proxy starts (*pid = 0): the launcher only prints its plan. */
 int cli_sandbox_net_start(const struct cli_sandbox_net *n, bool print_plan, int *channel,
-			  struct err *e);
+			  pid_t *pid, struct err *e);
 
 #endif

@@ -295,7 +295,8 @@ int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 	cmd.print_plan = f.print_plan;
 	rc = EXIT_SANDBOX_SETUP; /* fail closed: no proxy, no command */
 	if (on) {
-		if (cli_sandbox_net_start(&net, f.print_plan, &proxy.channel, &e) < 0)
+		pid_t pid; /* our child: after the exec, the launcher's */
+		if (cli_sandbox_net_start(&net, f.print_plan, &proxy.channel, &pid, &e) < 0)
 			goto fail;
 		proxy.socks = net.socks;
 		proxy.allow_local_binding = net.allow_local_binding;

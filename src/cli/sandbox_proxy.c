@@ -90,12 +90,13 @@ __attribute__((noreturn)) static void run_proxy(const struct cli_sandbox_net *n,
 }
 
 int cli_sandbox_net_start(const struct cli_sandbox_net *n, bool print_plan, int *channel,
-			  struct err *e)
+			  pid_t *proxy_pid, struct err *e)
 {
 	int fds[2], audit_fd = -1;
 	pid_t pid, self = getpid();
 
 	*channel = -1;
+	*proxy_pid = 0;
 	if (sandbox_proxy_channel(fds, e) < 0)
 		return -1;
 	if (print_plan) {
@@ -124,6 +125,7 @@ int cli_sandbox_net_start(const struct cli_sandbox_net *n, bool print_plan, int 
 	if (audit_fd >= 0)
 		close(audit_fd);
 	*channel = fds[1];
+	*proxy_pid = pid;
 	return 0;
 fail:
 	close(fds[0]);

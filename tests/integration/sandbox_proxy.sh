@@ -480,6 +480,22 @@ wait_file_exists() {
 	fail "$1 never appeared"
 }
 
+# The agent's way in (sandbox_run): the same proxy, setup failures as outcomes.
+test_sandbox_run_with_the_proxy() {
+	setup user
+	http_server
+	out=$(as user env -u TMPDIR "$TOOLS/sandbox-run" --allow-domain allowed.test \
+		'{"type":"read-only"}' "$T/ws" -- sh -c "curl -sS http://allowed.test:$HPORT/hello
+		curl -s --noproxy '*' http://allowed.test:$HPORT/hello; echo direct=\$?
+		curl -s -o /dev/null http://other.test:$HPORT/" 2> "$T/err")
+	expect_eq "$out" "$(printf 'hello from upstream\ndirect=7\noutcome=ran exit=0 errno=0')" stdout
+	expect_eq "$(cat "$T/err")" "codex: network: blocked 1 request: other.test:$HPORT (not allowed)" stderr
+	out=$(as user env -u TMPDIR "$TOOLS/sandbox-run" --deny-domain '*' '{"type":"read-only"}' \
+		"$T/ws" -- true)
+	expect_contains "$out" "outcome=setup-failed exit=125"
+	expect_contains "$out" "detail=the network proxy cannot start: unsupported global wildcard"
+}
+
 # ---- failing closed ----
 
 test_fails_closed_when_the_proxy_cannot_start() {
