@@ -29,31 +29,26 @@ static const char *const no_proxy_keys[] = {"NO_PROXY", "no_proxy", "npm_config_
 					    "NPM_CONFIG_NOPROXY", "BUNDLE_NO_PROXY", NULL};
 #define DEFAULT_NO_PROXY "localhost,127.0.0.1,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
 
-const char *const sandbox_proxy_env_keys[] = {
-	"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy",
-	"YARN_HTTP_PROXY", "YARN_HTTPS_PROXY",
-	"npm_config_http_proxy", "npm_config_https_proxy", "npm_config_proxy",
-	"NPM_CONFIG_HTTP_PROXY", "NPM_CONFIG_HTTPS_PROXY", "NPM_CONFIG_PROXY",
-	"BUNDLE_HTTP_PROXY", "BUNDLE_HTTPS_PROXY", "PIP_PROXY",
-	"DOCKER_HTTP_PROXY", "DOCKER_HTTPS_PROXY",
-	"WS_PROXY", "WSS_PROXY", "ws_proxy", "wss_proxy",
-	"ALL_PROXY", "all_proxy", "FTP_PROXY", "ftp_proxy",
-	"NO_PROXY", "no_proxy", "npm_config_noproxy", "NPM_CONFIG_NOPROXY", "BUNDLE_NO_PROXY",
-	"YARN_NO_PROXY",
-	"ELECTRON_GET_USE_PROXY", "NODE_USE_ENV_PROXY",
-	"CODEX_NETWORK_PROXY_ACTIVE", "CODEX_NETWORK_ALLOW_LOCAL_BINDING",
-	NULL};
+/* Removed, never set: upstream lists it among its managed keys but gives it no value. */
+static const char *const strip_keys[] = {"YARN_NO_PROXY", NULL};
+static const char *const flag_keys[] = {"ELECTRON_GET_USE_PROXY", "NODE_USE_ENV_PROXY",
+					"CODEX_NETWORK_PROXY_ACTIVE",
+					"CODEX_NETWORK_ALLOW_LOCAL_BINDING", NULL};
+static const char *const *const key_groups[] = {http_keys, all_keys, no_proxy_keys, strip_keys,
+						flag_keys};
 
-/* Whether the entry "NAME=..." names a managed key, in any case. */
-static bool managed(const char *entry)
+static bool names_key(const char *name, size_t len)
 {
-	size_t len = strcspn(entry, "=");
-
-	for (size_t k = 0; sandbox_proxy_env_keys[k]; k++)
-		if (strlen(sandbox_proxy_env_keys[k]) == len &&
-		    strncasecmp(entry, sandbox_proxy_env_keys[k], len) == 0)
-			return true;
+	for (size_t g = 0; g < sizeof key_groups / sizeof key_groups[0]; g++)
+		for (const char *const *k = key_groups[g]; *k; k++)
+			if (strlen(*k) == len && strncasecmp(name, *k, len) == 0)
+				return true;
 	return false;
+}
+
+bool sandbox_proxy_env_key(const char *name)
+{
+	return names_key(name, strlen(name));
 }
 
 static int set_all(struct strv *env, const char *const *keys, const char *value)
@@ -72,7 +67,7 @@ int sandbox_proxy_env(struct strv *env, const struct sandbox_proxy_ports *p, str
 	if (p->http == 0 || p->http > 65535 || p->socks > 65535)
 		return err_set(e, "proxy environment: invalid port");
 	for (size_t i = 0; i < env->n; i++) {
-		if (managed(env->v[i]))
+		if (names_key(env->v[i], strcspn(env->v[i], "=")))
 			free(env->v[i]);
 		else
 			env->v[kept++] = env->v[i];

@@ -158,12 +158,12 @@ struct sandbox_proxy_ports {
 	bool allow_local_binding;
 };
 
-/* Every variable sandbox_proxy_env sets or removes, NULL-terminated. */
-extern const char *const sandbox_proxy_env_keys[];
+/* Whether sandbox_proxy_env sets or removes the variable `name` (in any letter case). */
+bool sandbox_proxy_env_key(const char *name);
 
 /* Rewrites env ("KEY=VALUE" entries) for a command whose network is the proxy (reference
- * codex-network-proxy.md §7): removes every entry named by sandbox_proxy_env_keys in
- * any letter case (the caller's proxy settings never survive), then sets HTTP_PROXY,
+ * codex-network-proxy.md §7): removes every entry sandbox_proxy_env_key names, in any
+ * letter case (the caller's proxy settings never survive), then sets HTTP_PROXY,
  * HTTPS_PROXY, their lower-case forms and the yarn/npm/bundle/pip/docker/websocket keys
  * to http://127.0.0.1:HTTP; ALL_PROXY, all_proxy, FTP_PROXY, ftp_proxy to
  * socks5h://127.0.0.1:SOCKS (or the HTTP URL without SOCKS5); the NO_PROXY keys to ""

@@ -56,6 +56,17 @@ wait_for_port() {
 	fail "nothing listens on 127.0.0.1:$1"
 }
 
+# wait_file PATH [TEST]: until PATH passes `test TEST` (default -s: exists and is not
+# empty), for 5 s at most.
+wait_file() {
+	local i
+	for i in $(seq 1 200); do
+		test "${2:--s}" "$1" && return 0
+		sleep 0.025
+	done
+	fail "$1 never appeared"
+}
+
 # Background processes a test starts are killed when it ends.
 bg_pids=()
 start_bg() {

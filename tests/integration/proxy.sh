@@ -50,15 +50,6 @@ start_proxy() {
 	[ -n "$HP" ] || fail "proxy did not start: $(cat "$T/proxy.err")"
 }
 
-wait_file() {
-	local i
-	for i in $(seq 1 200); do
-		[ -s "$1" ] && return 0
-		sleep 0.025
-	done
-	fail "$1 never appeared"
-}
-
 # start_server MODE ARGS...: a loopback test server (servers.py); sets PORT.
 start_server() {
 	local pf=$T/port.$RANDOM

@@ -38,15 +38,6 @@ chmod 755 "$NS_DIR/ca"
 chmod 644 "$NS_DIR/ca/ca.pem"
 CA=$NS_DIR/ca/ca.pem
 
-wait_file() {
-	local i
-	for i in $(seq 1 200); do
-		[ -s "$1" ] && return 0
-		sleep 0.025
-	done
-	fail "$1 never appeared"
-}
-
 # server MODE [ARGS...]: a test server on $PUB (SERVER_PORT may pick the port); PORT.
 server() {
 	local pf=$T/port.$RANDOM
@@ -448,7 +439,7 @@ test_interrupt_reaches_the_command_not_the_proxy() {
 		curl -s -o /dev/null http://other.test:$HPORT/; trap 'echo INTERRUPTED; exit 3' INT
 		touch ready; sleep 30 & wait" > "$T/out" 2> "$T/err" &
 	pid=$!
-	wait_file_exists ready
+	wait_file ready -e
 	pgid=$(ps -o pgid= -p "$(pgrep -o -f "^codex-linux-sandbox .*other.test:$HPORT")" | tr -d ' ')
 	[ "$(pgrep -g "$pgid" | wc -l)" = 3 ] || fail "expected the launcher, its init and the proxy in $pgid: $(ps -o pid,pgid,args -g "$pgid")"
 	kill -INT -- -"$pgid"
@@ -469,15 +460,6 @@ test_interrupt_reaches_the_command_not_the_proxy() {
 	EOF
 		fail "terminal session: $(cat "$T/tty")"
 	expect_contains "$(cat "$T/tty")" "EXIT 3"
-}
-
-wait_file_exists() {
-	local i
-	for i in $(seq 1 100); do
-		[ -e "$1" ] && return 0
-		sleep 0.05
-	done
-	fail "$1 never appeared"
 }
 
 # The agent's way in (sandbox_run): the same proxy, setup failures as outcomes.
