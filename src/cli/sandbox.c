@@ -79,34 +79,38 @@ static void sandbox_usage(const char *prog)
 static int parse_net_flag(struct cli_ctx *ctx, int argc, char **argv, int *i,
 			  struct sandbox_flags *f)
 {
-	const char *a = argv[*i], *v;
-	struct strv *list = NULL;
-	int r;
+	enum { ALLOW, DENY, MODE, AUDIT, N_VALUED };
+	static const char *const valued[N_VALUED] = {"--allow-domain", "--deny-domain",
+						     "--network-mode", "--audit"};
+	const char *a = argv[*i], *v = NULL;
+	int k, r = 0;
 
 	if (strcmp(a, "--allow-local-binding") == 0) {
 		f->net_flag = f->allow_local_binding = true;
 		return -1;
 	}
-	if ((r = cli_option_value(argc, argv, i, "--allow-domain", "--allow-domain", &v)) != 0)
-		list = &f->allow_domains;
-	else if ((r = cli_option_value(argc, argv, i, "--deny-domain", "--deny-domain", &v)) != 0)
-		list = &f->deny_domains;
-	else if ((r = cli_option_value(argc, argv, i, "--network-mode", "--network-mode", &v)) ==
-		 0 && (r = cli_option_value(argc, argv, i, "--audit", "--audit", &v)) == 0)
+	for (k = 0; k < N_VALUED && r == 0; k++)
+		r = cli_option_value(argc, argv, i, valued[k], valued[k], &v);
+	if (r == 0)
 		return 0;
 	if (r < 0)
 		return cli_usage_error(ctx->prog, "%s needs a value", a);
 	f->net_flag = true;
-	if (list) {
-		if (strv_push(list, v) < 0)
+	switch (k - 1) {
+	case ALLOW:
+	case DENY:
+		if (strv_push(k - 1 == ALLOW ? &f->allow_domains : &f->deny_domains, v) < 0)
 			return cli_usage_error(ctx->prog, "out of memory");
-	} else if (strncmp(a, "--audit", 7) == 0) {
-		f->audit = v;
-	} else {
+		break;
+	case MODE:
 		if (network_mode_parse(v, &f->net_mode) < 0)
 			return cli_usage_error(ctx->prog, "--network-mode must be full or limited, "
 							  "got '%s'", v);
 		f->have_net_mode = true;
+		break;
+	case AUDIT:
+		f->audit = v;
+		break;
 	}
 	return -1;
 }
