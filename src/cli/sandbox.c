@@ -56,6 +56,8 @@ static void sandbox_usage(const char *prog)
 	printf("  -C, --cd <DIR>                Run in DIR (the workspace)\n");
 	printf("  -c, --config <key=value>      Override a config value, e.g.\n"
 	       "                                -c sandbox_workspace_write.network_access=true\n");
+	printf("  -p, --profile <name>          Use [profiles.<name>] of config.toml\n");
+	printf("  -h, --help                    Print this help\n");
 	printf("\nNetwork proxy (any of these, or [network] enabled = true, turns it on: the\n"
 	       "command then reaches the network only through the proxy):\n");
 	printf("      --allow-domain <DOMAIN>   Allow a domain pattern (example.com, *.x.com,\n"
@@ -66,8 +68,6 @@ static void sandbox_usage(const char *prog)
 	       "                                own loopback; the proxy may reach local and\n"
 	       "                                private addresses\n");
 	printf("      --audit <FILE>            Append the proxy's JSON audit lines to FILE\n");
-	printf("  -p, --profile <name>          Use [profiles.<name>] of config.toml\n");
-	printf("  -h, --help                    Print this help\n");
 	printf("\nInside writable directories, .git, .agents and .codex stay read-only. When the\n"
 	       "proxy blocked anything, one line on stderr says what, after the command.\n"
 	       "Exit status: the command's (killed by signal N: 128+N); 125 the sandbox or the\n"

@@ -266,6 +266,30 @@ test_environment_points_at_the_proxy_only() {
 	expect_not_contains "$out" CODEX_NETWORK_PROXY_ACTIVE
 }
 
+# Without Landlock (an old kernel), the namespace and seccomp still hold: nothing of the
+# command's can listen, so the proxy's ports are all there is.
+test_without_landlock_the_namespace_and_seccomp_hold() {
+	setup user
+	http_server
+	SERVER_HOST=127.0.0.1 server echo
+	out=$(SB_PREFIX="$DENY landlock --" psb user --allow-domain allowed.test -- sh -c "
+		curl -sS http://allowed.test:$HPORT/hello
+		curl -s --noproxy '*' http://allowed.test:$HPORT/hello; echo direct=\$?
+		$PY -c 'import socket
+for a in ((\"127.0.0.1\", $PORT), (\"$PUB\", $HPORT)):
+    try:
+        socket.create_connection(a, timeout=2); print(\"connected\")
+    except OSError as e:
+        print(\"refused\", e.errno)
+s = socket.socket()
+try:
+    s.bind((\"127.0.0.1\", 0)); print(\"bound\")
+except OSError as e:
+    print(\"bind refused\", e.errno)'")
+	expect_eq "$out" "$(printf 'hello from upstream\ndirect=7\nrefused 111\nrefused 101\nbind refused 1')" \
+		"without Landlock"
+}
+
 # ---- attacks: around the proxy ----
 
 attacks() {
@@ -278,11 +302,14 @@ attacks() {
 		$ATTACK socket netlink raw 2>&1; echo netlink=\$?
 		$ATTACK socket packet raw 2>&1; echo packet=\$?
 		$ATTACK unix-pair-sendmsg /dev/log 2>&1; echo pair-dgram=\$?
-		$PY -c 'import socket; socket.socket(); a, b = socket.socketpair(); a.send(b\"x\"); print(\"tcp=0 pair\", b.recv(1))'")
+		$PY -c 'import socket; socket.socket(); a, b = socket.socketpair(); a.send(b\"x\"); print(\"tcp=0 pair\", b.recv(1))'
+		$PY -c 'import os; print(\"fds\", sorted(os.listdir(\"/proc/self/fd\")))'")
 	for w in unix-stream=1 unix-dgram=1 udp=1 raw=1 netlink=1 packet=1 pair-dgram=1; do
 		expect_contains "$out" "$w"
 	done
 	expect_contains "$out" "tcp=0 pair b'x'" "TCP sockets (the way to the proxy) and stream pairs"
+	# Nothing inherited: not the channel to the proxy, not a listener (3 is listdir's).
+	expect_contains "$out" "fds ['0', '1', '2', '3']"
 	# Control: outside, the same calls work.
 	"$ATTACK" socket unix stream && "$ATTACK" socket inet dgram || fail "control: sockets outside"
 }
