@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/fuzz/run.sh SECONDS [NAME]: runs build/fuzz/fuzz_<name> (all of them, or NAME) for
-# SECONDS each, with a persistent corpus in build/fuzz/corpus/<name>, seeded from
+# SECONDS each (with tests/fuzz/fuzz_<name>.dict when present), with a persistent
+# corpus in build/fuzz/corpus/<name>, seeded from
 # tests/fuzz/seeds/<name>/ when that exists. Prints the executions each target made.
 # A crash, leak or sanitizer report stops that target and makes this script fail.
 set -u
@@ -19,7 +20,7 @@ for bin in build/fuzz/fuzz_*; do
 	[ -d "tests/fuzz/seeds/$name" ] && seeds=tests/fuzz/seeds/$name
 	log=build/fuzz/$name.log
 	dict=
-	[ -f "tests/fuzz/$name.dict" ] && dict=-dict=tests/fuzz/$name.dict
+	[ -f "tests/fuzz/fuzz_$name.dict" ] && dict=-dict=tests/fuzz/fuzz_$name.dict
 	"$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
 		$dict -artifact_prefix=build/fuzz/"$name"- "$corpus" $seeds > "$log" 2>&1
 	r=$?

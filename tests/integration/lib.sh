@@ -139,3 +139,16 @@ start_http_server() {
 	[ -f "$pf" ] || fail "test server did not start"
 	SERVER_ADDR=$(cat "$pf")
 }
+
+# private_etc DIR: in this process's (private) mount namespace, /etc/hosts and
+# /etc/resolv.conf become DIR/hosts and DIR/resolv.conf, also on a machine whose /etc has
+# no such files to bind over (a fresh debootstrap has no /etc/hosts): /etc gets an
+# overlay whose upper layer (a tmpfs) holds them.
+private_etc() {
+	local d=$1
+	mkdir -p "$d/ovl"
+	mount -t tmpfs codex-etc "$d/ovl"
+	mkdir -p "$d/ovl/upper" "$d/ovl/work"
+	cp "$d/hosts" "$d/resolv.conf" "$d/ovl/upper/"
+	mount -t overlay codex-etc -o "lowerdir=/etc,upperdir=$d/ovl/upper,workdir=$d/ovl/work" /etc
+}

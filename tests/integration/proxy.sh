@@ -15,7 +15,7 @@ PX=$CODEX_TOP/tests/integration/proxy
 
 ip link set lo up
 NS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/codex-proxy-ns-XXXXXX")
-trap 'umount /etc/hosts /etc/resolv.conf 2>/dev/null; rm -rf "$NS_DIR"' EXIT
+trap 'umount /etc "$NS_DIR/ovl" 2>/dev/null; rm -rf "$NS_DIR"' EXIT
 cat > "$NS_DIR/hosts" <<'EOF'
 127.0.0.1 localhost allowed.test denied.test other.test git.test sub.allowed.test
 ::1 localhost
@@ -25,8 +25,7 @@ cat > "$NS_DIR/hosts" <<'EOF'
 8.8.8.8 rebind.test
 EOF
 printf 'nameserver 127.0.0.254\noptions timeout:1 attempts:1\n' > "$NS_DIR/resolv.conf"
-mount --bind "$NS_DIR/hosts" /etc/hosts
-mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf
+private_etc "$NS_DIR"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
 	-subj /CN=allowed.test -addext "subjectAltName=DNS:allowed.test,DNS:git.test" \
 	-keyout "$NS_DIR/key.pem" -out "$NS_DIR/cert.pem" 2>/dev/null

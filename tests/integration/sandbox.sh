@@ -222,11 +222,11 @@ network_off() {
 		echo \$CODEX_SANDBOX_NETWORK_DISABLED
 		curl -s -m 5 http://127.0.0.1:$SERVER_ADDR/hello || echo curl-refused
 		$PY -c '$PY_SOCKET'
-		getent hosts localhost >/dev/null && echo hosts-file-ok")
+		getent passwd root >/dev/null && echo name-service-files-ok")
 	expect_contains "$out" "1"
 	expect_contains "$out" "curl-refused"
 	expect_contains "$out" "socket-refused"
-	expect_contains "$out" "hosts-file-ok"
+	expect_contains "$out" "name-service-files-ok"
 	expect_not_contains "$out" "hello"
 	# The same request works outside, so the test can fail.
 	expect_eq "$(curl -s "http://127.0.0.1:$SERVER_ADDR/hello")" hello

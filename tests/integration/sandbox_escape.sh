@@ -4,8 +4,16 @@
 # privilege to do it at all), so a broken test cannot pass silently, then that it
 # fails inside. The last group repeats the core attacks without user namespaces
 # (Landlock + seccomp only).
+#
+# The suite runs in a private mount namespace with the test directories on a tmpfs of
+# its own: some attacks need file-system features (file handles, for open_by_handle_at)
+# that an overlay root, such as CI's fresh machine, does not have.
+if [ -z "${ESCAPE_SUITE_NS:-}" ]; then
+	exec unshare --mount --propagation private env ESCAPE_SUITE_NS=1 bash "$0" "$@"
+fi
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sandbox.inc"
+mount -t tmpfs -o mode=1777 codex-escape-tests "$SBX_BASE"
 
 LISTENER=$CODEX_TOP/tests/servers/sandbox_listener.py
 
@@ -319,7 +327,7 @@ test_setns_user() { c_setns user; }
 
 c_open_by_handle() {
 	setup "$1"
-	attack "$1" root "\"$ATTACK\" open-by-handle \"\$1\" pwned" '[ -e "$T/outside/pwned" ]'
+	attack "$1" root "\"$ATTACK\" open-by-handle \"\$1\" pwned \"\$2\"" '[ -e "$T/outside/pwned" ]'
 }
 test_open_by_handle_root() { c_open_by_handle root; }
 test_open_by_handle_user() { c_open_by_handle user; }

@@ -16,7 +16,10 @@
  *   unix-sendto PATH            send a datagram to a unix datagram socket by name
  *   unix-pair-sendmsg PATH      socketpair(AF_UNIX, SOCK_DGRAM), then sendmsg by name
  *   chroot-escape DIR OUT       classic chroot breakout, then create OUT
- *   open-by-handle PATH OUT     name_to_handle_at + open_by_handle_at, then write OUT
+ *   open-by-handle PATH OUT [VIA]  name_to_handle_at + open_by_handle_at, then write OUT;
+ *                               the handle is opened through directory VIA (default /),
+ *                               which must be on PATH's file system: a writable bind of a
+ *                               subtree of it is the classic way out of that subtree
  *   openat-fd FD NAME           create NAME relative to descriptor FD
  *   bpf                         bpf(BPF_MAP_CREATE)
  *   setns PATH                  setns to the namespace file PATH
@@ -130,7 +133,7 @@ static int chroot_escape(const char *dir, const char *out)
 	return 0;
 }
 
-static int by_handle(const char *path, const char *out)
+static int by_handle(const char *path, const char *out, const char *via)
 {
 	struct {
 		struct file_handle fh;
@@ -141,7 +144,9 @@ static int by_handle(const char *path, const char *out)
 	h.fh.handle_bytes = sizeof h.data;
 	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
 		return refused("name_to_handle_at");
-	dfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open(via, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return refused("open via");
 	fd = open_by_handle_at(dfd, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return refused("open_by_handle_at");
@@ -249,8 +254,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "chroot-escape") == 0 && argc == 4)
 		return chroot_escape(argv[2], argv[3]);
-	if (strcmp(cmd, "open-by-handle") == 0 && argc == 4)
-		return by_handle(argv[2], argv[3]);
+	if (strcmp(cmd, "open-by-handle") == 0 && (argc == 4 || argc == 5))
+		return by_handle(argv[2], argv[3], argc == 5 ? argv[4] : "/");
 	if (strcmp(cmd, "openat-fd") == 0 && argc == 4) {
 		if (openat(atoi(argv[2]), argv[3], O_CREAT | O_WRONLY | O_CLOEXEC, 0644) < 0)
 			return refused("openat");

@@ -44,6 +44,16 @@ def recv_all(s):
     return out
 
 
+def read_head(s):
+    head = b""
+    while b"\r\n\r\n" not in head:
+        d = s.recv(1)
+        if not d:
+            sys.exit("connection closed inside the response head: %r" % head)
+        head += d
+    return head
+
+
 def socks_handshake(s, cmd, atyp, host, port):
     s.sendall(b"\x05\x01\x00")
     assert s.recv(2) == b"\x05\x00"
@@ -118,9 +128,7 @@ def main():
         s = connect(sys.argv[2])
         target = sys.argv[3]
         s.sendall(b"CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (target.encode(), target.encode()))
-        head = b""
-        while b"\r\n\r\n" not in head:
-            head += s.recv(1)
+        head = read_head(s)
         assert head.startswith(b"HTTP/1.1 200"), head
         sys.stderr.write("established\n")
         sys.stderr.flush()
@@ -151,9 +159,7 @@ def main():
         s = connect(sys.argv[2])
         target = sys.argv[3]
         s.sendall(b"CONNECT %s HTTP/1.1\r\n\r\n" % target.encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            head += s.recv(1)
+        read_head(s)
         got = 0
         while got < 1 << 20:
             d = s.recv(min(65536, (1 << 20) - got))
@@ -171,12 +177,13 @@ def stall(spec, what, total):
         s.sendall(b"GET %s HTTP/1.1\r\nConnection: close\r\n\r\n" % what.encode())
     else:
         s.sendall(b"CONNECT %s HTTP/1.1\r\n\r\n" % what.encode())
-    head = b""
-    while b"\r\n\r\n" not in head:
-        head += s.recv(1)
+    head = read_head(s)
     got = 0
     while got < 65536:
-        got += len(s.recv(65536 - got))
+        d = s.recv(65536 - got)
+        if not d:
+            sys.exit("connection closed after %d bytes: %r" % (got, head))
+        got += len(d)
     sys.stderr.write("paused\n")
     sys.stderr.flush()
     time.sleep(2)
