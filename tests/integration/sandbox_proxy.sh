@@ -22,7 +22,7 @@ ip link set lo up
 ip addr add $PUB/32 dev lo
 NS_DIR=$(mktemp -d "$SBX_BASE/codex-sbproxy-ns-XXXXXX")
 chmod 755 "$NS_DIR"
-trap 'umount /etc/hosts /etc/resolv.conf 2>/dev/null; rm -rf "$NS_DIR"' EXIT
+trap 'umount /etc "$NS_DIR/ovl" 2>/dev/null; rm -rf "$NS_DIR"' EXIT
 cat > "$NS_DIR/hosts" <<EOF
 127.0.0.1 localhost local.test
 ::1 localhost
@@ -31,8 +31,7 @@ $PUB allowed.test other.test pypi.test
 EOF
 printf 'nameserver %s\noptions timeout:1 attempts:1\n' $PUB > "$NS_DIR/resolv.conf"
 chmod 644 "$NS_DIR/hosts" "$NS_DIR/resolv.conf"
-mount --bind "$NS_DIR/hosts" /etc/hosts
-mount --bind "$NS_DIR/resolv.conf" /etc/resolv.conf
+private_etc "$NS_DIR"
 make_ca "$NS_DIR/ca" allowed.test other.test
 chmod 755 "$NS_DIR/ca"
 chmod 644 "$NS_DIR/ca/ca.pem"
