@@ -172,7 +172,8 @@ int lx_recv_fd(int sock);
 int lx_channel_send_listeners(int channel, int http, int socks, struct err *e);
 /* Waits up to ms for the proxy's answer: 0 when it serves, -1 with its reason. */
 int lx_channel_wait_ready(int channel, int ms, struct err *e);
-/* Ends the run for the proxy and waits up to ms for its summary ("" for none). */
+/* Ends the run for the proxy and waits up to ms for its summary ("" for none): 1 when
+ * it came, 0 when the proxy was gone already (end of file), -1 on an error. */
 int lx_channel_finish(int channel, int ms, char *summary, size_t size);
 
 /* ---- netproxy.c: the proxy's listeners in the command's network namespace ---- */

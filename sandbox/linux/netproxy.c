@@ -96,11 +96,21 @@ void lx_proxy_finish(struct lx_proxy *p)
 
 	if (p->channel < 0)
 		return;
-	if (lx_channel_finish(p->channel, SUMMARY_TIMEOUT_MS, summary, sizeof summary) < 0)
+	switch (lx_channel_finish(p->channel, SUMMARY_TIMEOUT_MS, summary, sizeof summary)) {
+	case 1:
+		if (summary[0])
+			fprintf(stderr, "codex: network: %s\n", summary);
+		break;
+	case 0:
+		/* Its listeners closed with it: the command's connections failed since. */
+		fprintf(stderr, "codex: warning: network: the proxy stopped before the command "
+				"ended\n");
+		break;
+	default:
 		fprintf(stderr, "codex: warning: network: no summary from the proxy (%s)\n",
 			strerror(errno));
-	else if (summary[0])
-		fprintf(stderr, "codex: network: %s\n", summary);
+		break;
+	}
 	close(p->channel);
 	p->channel = -1;
 }

@@ -141,8 +141,8 @@ int lx_channel_finish(int channel, int ms, char *summary, size_t size)
 	n = recv_record(channel, summary, size - 1, &m);
 	if (n < 0)
 		return -1;
-	summary[n] = '\0'; /* the record ends with its own NUL; 0 bytes: the proxy died */
-	return 0;
+	summary[n] = '\0'; /* the record ends with its own NUL */
+	return n > 0;
 }
 
 /* ---- the proxy's end ---- */

@@ -531,6 +531,28 @@ fails_closed_without_bridge() {
 test_fails_closed_without_namespaces_or_listeners_root() { fails_closed_without_bridge root; }
 test_fails_closed_without_namespaces_or_listeners_user() { fails_closed_without_bridge user; }
 
+# If the proxy dies, the command's network is gone with it (its listeners close).
+proxy_dies() {
+	setup "$1"
+	http_server
+	tok=die-$RANDOM$RANDOM.test
+	start_bg as "$1" env -u TMPDIR "$CODEX" sandbox --full-auto --allow-domain allowed.test \
+		--allow-domain "$tok" -- sh -c "curl -sS http://allowed.test:$HPORT/hello > before
+		touch ready; while [ ! -e go ]; do sleep 0.05; done
+		curl -sS http://allowed.test:$HPORT/hello > after 2>&1; echo \$? > rc" 2> "$T/err"
+	wait_file ready -e
+	expect_eq "$(cat before)" "hello from upstream" "before"
+	kill -9 "$(pgrep -f "^$CODEX sandbox .*$tok")"
+	touch go
+	wait_file rc
+	expect_eq "$(cat rc)" 7 "curl's exit status after the proxy died"
+	expect_contains "$(cat after)" "Failed to connect to 127.0.0.1"
+	for i in $(seq 1 100); do grep -q warning "$T/err" && break; sleep 0.05; done
+	expect_eq "$(cat "$T/err")" "codex: warning: network: the proxy stopped before the command ended" stderr
+}
+test_when_the_proxy_dies_the_network_is_gone_root() { proxy_dies root; }
+test_when_the_proxy_dies_the_network_is_gone_user() { proxy_dies user; }
+
 # ---- nothing left behind ----
 
 # leftovers TOKEN: processes whose command line has TOKEN (the wrapper, the proxy, the

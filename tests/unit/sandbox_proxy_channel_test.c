@@ -55,7 +55,7 @@ TEST(proxy_channel_whole_run)
 	close(ch[0]);
 	CHECK(lx_channel_send_listeners(ch[1], a[0], b[1], &e) == 0);
 	CHECK(lx_channel_wait_ready(ch[1], 5000, &e) == 0);
-	CHECK(lx_channel_finish(ch[1], 5000, summary, sizeof summary) == 0);
+	CHECK(lx_channel_finish(ch[1], 5000, summary, sizeof summary) == 1);
 	CHECK_STR(summary, "blocked 1 request: pypi.org:443 (not allowed)");
 	REQUIRE(waitpid(pid, &status, 0) == pid);
 	CHECK_INT(WEXITSTATUS(status), 0);
@@ -89,7 +89,7 @@ TEST(proxy_channel_failures_are_reported)
 	REQUIRE(sandbox_proxy_channel(ch, &e) == 0);
 	sandbox_proxy_send_summary(ch[0], "");
 	strcpy(summary, "stale");
-	CHECK(lx_channel_finish(ch[1], 50, summary, sizeof summary) == 0);
+	CHECK(lx_channel_finish(ch[1], 50, summary, sizeof summary) == 1);
 	CHECK_STR(summary, "");
 	close(ch[0]);
 	close(ch[1]);
