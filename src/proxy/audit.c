@@ -110,6 +110,7 @@ void audit_record(struct audit *a, const struct proxy_record *r, enum proxy_mode
 	b->port = r->port;
 	b->reason = r->reason;
 	b->mode = mode;
+	b->unresolved = r->unresolved;
 	a->total++;
 }
 
@@ -167,6 +168,7 @@ int audit_summary(const struct audit *a, struct buf *out)
 		bool dup = false;
 		for (size_t m = 0; m < seen && !dup; m++)
 			dup = named[m]->port == b->port && named[m]->reason == b->reason &&
+			      named[m]->unresolved == b->unresolved &&
 			      strcmp(named[m]->host, b->host) == 0;
 		if (dup)
 			continue;
@@ -177,7 +179,8 @@ int audit_summary(const struct audit *a, struct buf *out)
 		named[seen] = b;
 		bool v6 = strchr(b->host, ':') != NULL;
 		if (buf_printf(out, "%s%s%s%s:%u (%s)", seen ? ", " : "", v6 ? "[" : "", b->host,
-			       v6 ? "]" : "", b->port, proxy_reason_human(b->reason)) < 0)
+			       v6 ? "]" : "", b->port,
+			       b->unresolved ? "could not resolve" : proxy_reason_human(b->reason)) < 0)
 			return -1;
 		seen++;
 	}

@@ -314,6 +314,7 @@ static void on_timer(struct loop *l, struct loop_timer *t)
 			resolver_cancel(c->px->resolver, c->job);
 			c->job = NULL;
 		}
+		c->unresolved = true;
 		dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
 		conn_progress(c);
 		return;
@@ -348,6 +349,7 @@ void conn_begin_request(struct conn *c, const char *protocol)
 	c->bytes_up0 = c->c2u.bytes;
 	c->bytes_down0 = c->u2c.bytes;
 	c->recorded = false;
+	c->unresolved = false;
 }
 
 void conn_record(struct conn *c, enum proxy_reason r)
@@ -364,6 +366,7 @@ void conn_record(struct conn *c, enum proxy_reason r)
 	rec.port = c->port;
 	rec.method = c->method;
 	rec.reason = r;
+	rec.unresolved = c->unresolved;
 	rec.bytes_up = c->c2u.bytes - c->bytes_up0;
 	rec.bytes_down = c->u2c.bytes - c->bytes_down0;
 	rec.duration_ms = (int64_t)(loop_now(c->px->loop) - c->start_mono);
@@ -471,6 +474,7 @@ static void on_resolved(void *arg, const struct resolve_result *res)
 	if (res->error) {
 		proxy_log(c->px, "DNS lookup for %s failed: %s", c->host,
 			  resolve_error_str(res->error));
+		c->unresolved = true;
 		dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
 		conn_progress(c);
 		return;

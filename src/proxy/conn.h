@@ -102,6 +102,7 @@ struct conn {
 	int naddrs, next_addr;
 	int last_errno;
 	bool recorded;               /* the audit record for this request was written */
+	bool unresolved;             /* blocked because the name did not resolve (fail closed) */
 
 	/* HTTP */
 	struct http_parser hp;       /* the request head, then the response head */

@@ -85,6 +85,8 @@ struct proxy_record {
 	uint64_t bytes_up;         /* client -> upstream payload bytes */
 	uint64_t bytes_down;       /* upstream -> client */
 	int64_t duration_ms;
+	bool unresolved;           /* NOT_ALLOWED_LOCAL because the name did not resolve: the
+				    * proxy fails closed, and upstream reports it so */
 };
 typedef void proxy_record_fn(void *arg, const struct proxy_record *rec);
 
@@ -164,6 +166,7 @@ struct proxy_blocked {
 	char client[64];
 	enum proxy_reason reason;
 	enum proxy_mode mode;
+	bool unresolved;            /* see proxy_record.unresolved */
 };
 
 /* Copies up to max records, oldest first, into out (which the caller owns); returns the
@@ -171,7 +174,8 @@ struct proxy_blocked {
 size_t proxy_blocked_snapshot(const struct proxy *px, struct proxy_blocked *out, size_t max,
 			      uint64_t *total);
 /* Appends the one-line summary for humans, or nothing when nothing was blocked:
- * "blocked 2 requests: pypi.org:443 (not allowed), 10.0.0.5:80 (private address)".
+ * "blocked 2 requests: pypi.org:443 (not allowed), 10.0.0.5:80 (private address)"; a
+ * name that did not resolve says "(could not resolve)" rather than "(private address)".
  * Identical host:port/reason pairs are listed once; at most 5 are named. */
 int proxy_blocked_summary(const struct proxy *px, struct buf *out) WARN_UNUSED;
 

@@ -134,6 +134,7 @@ static void on_resolved(void *arg, const struct resolve_result *res)
 
 	a->job = NULL;
 	if (res->error) {
+		a->c->unresolved = true;
 		record(a, a->job_host, a->job_port, PROXY_REASON_NOT_ALLOWED_LOCAL);
 		goto out;
 	}

@@ -387,22 +387,27 @@ test_allow_local_binding_user() { local_binding user; }
 
 test_blocked_summary_and_audit() {
 	setup user
-	out=$(psb user --allow-domain allowed.test --audit "$T/home/audit.log" -- sh -c '
+	# nowhere.test is allowed but does not resolve: the proxy fails closed with upstream's
+	# not_allowed_local, and the summary says what happened.
+	out=$(psb user --allow-domain allowed.test --allow-domain nowhere.test \
+		--audit "$T/home/audit.log" -- sh -c '
 		curl -s -o /dev/null https://pypi.test/simple/
 		curl -s -o /dev/null http://10.0.0.5/
 		curl -s -o /dev/null https://pypi.test/simple/
+		curl -s -o /dev/null http://nowhere.test/
 		echo done')
 	expect_eq "$out" done stdout
 	expect_eq "$(cat "$T/err")" \
-		"codex: network: blocked 3 requests: pypi.test:443 (not allowed), 10.0.0.5:80 (private address)" \
+		"codex: network: blocked 4 requests: pypi.test:443 (not allowed), 10.0.0.5:80 (private address), nowhere.test:80 (could not resolve)" \
 		"summary"
-	expect_eq "$(wc -l < "$T/home/audit.log")" 3 "audit lines"
+	expect_eq "$(wc -l < "$T/home/audit.log")" 4 "audit lines"
 	expect_contains "$(sed -n 1p "$T/home/audit.log")" '"protocol":"https_connect","client":"127.0.0.1:'
 	expect_contains "$(sed -n 1p "$T/home/audit.log")" '"host":"pypi.test","port":443,"method":"CONNECT","decision":"deny","reason":"not_allowed"'
 	expect_contains "$(sed -n 2p "$T/home/audit.log")" '"host":"10.0.0.5","port":80,"method":"GET","decision":"deny","reason":"not_allowed_local"'
 	# The audit file is appended to, never replaced.
 	psb user --allow-domain allowed.test --audit "$T/home/audit.log" -- true
-	expect_eq "$(wc -l < "$T/home/audit.log")" 3 "audit lines after a quiet run"
+	expect_contains "$(sed -n 4p "$T/home/audit.log")" '"host":"nowhere.test","port":80,"method":"GET","decision":"deny","reason":"not_allowed_local"'
+	expect_eq "$(wc -l < "$T/home/audit.log")" 4 "audit lines after a quiet run"
 	expect_eq "$(stat -c %a "$T/home/audit.log")" 600 "audit file mode"
 }
 

@@ -65,12 +65,18 @@ TEST(answers_blocked_json_form)
 	buf_free(&b);
 }
 
+static void rec_unresolved(struct audit *a, const char *host, unsigned port,
+			   enum proxy_reason r, const char *protocol, bool unresolved)
+{
+	struct proxy_record x = {1735689600123, protocol, "127.0.0.1:5555", host, port, "GET", r,
+				 10, 20, 3, unresolved};
+	audit_record(a, &x, PROXY_MODE_FULL);
+}
+
 static void rec(struct audit *a, const char *host, unsigned port, enum proxy_reason r,
 		const char *protocol)
 {
-	struct proxy_record x = {1735689600123, protocol, "127.0.0.1:5555", host, port, "GET", r,
-				 10, 20, 3};
-	audit_record(a, &x, PROXY_MODE_FULL);
+	rec_unresolved(a, host, port, r, protocol, false);
 }
 
 TEST(audit_line_ring_and_summary)
@@ -88,6 +94,9 @@ TEST(audit_line_ring_and_summary)
 	rec(&a, "ok.test", 80, PROXY_REASON_ALLOW, "http");
 	rec(&a, "10.0.0.5", 80, PROXY_REASON_NOT_ALLOWED_LOCAL, "socks5_tcp");
 	rec(&a, "pypi.org", 443, PROXY_REASON_NOT_ALLOWED, "https_connect");
+	/* Upstream's reason for a name that does not resolve is not_allowed_local too; the
+	 * summary says what really happened. */
+	rec_unresolved(&a, "nowhere.test", 443, PROXY_REASON_NOT_ALLOWED_LOCAL, "https_connect", true);
 	fclose(f);
 	char *text = test_read_file(path);
 	CHECK_CONTAINS(text, "{\"time\":\"2025-01-01T00:00:00.123Z\",\"protocol\":\"https_connect\","
@@ -99,7 +108,8 @@ TEST(audit_line_ring_and_summary)
 	free(text);
 	buf_init(&b, 4096);
 	REQUIRE(audit_summary(&a, &b) == 0);
-	CHECK_STR(b.data, "blocked 3 requests: pypi.org:443 (not allowed), 10.0.0.5:80 (private address)");
+	CHECK_STR(b.data, "blocked 4 requests: pypi.org:443 (not allowed), 10.0.0.5:80 (private address), "
+			  "nowhere.test:443 (could not resolve)");
 	buf_reset(&b);
 	REQUIRE(audit_blocked_json(&a, false, &b) == 0);
 	CHECK_CONTAINS(b.data, "{\"blocked\":[{\"host\":\"pypi.org\",\"reason\":\"not_allowed\",\"client\":"
@@ -113,13 +123,13 @@ TEST(audit_line_ring_and_summary)
 		snprintf(host, sizeof host, "example%d.com", k);
 		rec(&a, host, 80, PROXY_REASON_DENIED, "http");
 	}
-	CHECK_INT(a.total, 208);
+	CHECK_INT(a.total, 209);
 	CHECK_INT(audit_snapshot(&a, snap, PROXY_BLOCKED_RING), 200);
 	CHECK_STR(snap[0].host, "example5.com");
 	CHECK_STR(snap[199].host, "example204.com");
 	buf_reset(&b);
 	REQUIRE(audit_summary(&a, &b) == 0);
-	CHECK_CONTAINS(b.data, "blocked 208 requests: example5.com:80 (denied), ");
+	CHECK_CONTAINS(b.data, "blocked 209 requests: example5.com:80 (denied), ");
 	CHECK_CONTAINS(b.data, " and 195 more");
 	buf_free(&b);
 }
