@@ -74,8 +74,7 @@ int cli_take_config_option(struct cli_ctx *ctx, int argc, char **argv, int *i)
 
 static void print_help(const char *prog, const struct cli_command *commands)
 {
-	printf("Codex in C: a coding agent, a sandbox, a network proxy and apply_patch in one "
-	       "binary.\n\n");
+	printf("Codex in C: a sandbox, a network proxy and apply_patch in one binary.\n\n");
 	printf("Usage: %s [OPTIONS] <COMMAND> [ARGS]\n\n", prog);
 	printf("Commands:\n");
 	for (size_t k = 0; commands[k].name; k++) {
