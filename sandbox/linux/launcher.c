@@ -349,6 +349,19 @@ static void run_init(struct launch *l)
 		close(l->status_fd); /* only the launcher answers the caller */
 	if (l->proxy.channel >= 0)
 		close(l->proxy.channel); /* only the launcher talks to the proxy */
+	/* Our descriptors were opened before the mount view existed and point into the
+	 * host's mounts: the placeholder's directory (the launcher's copy keeps the lock)
+	 * and the caller's stdio. Reopened through /proc/1/fd they would lead out of the
+	 * view (chmod the directory, walk up from it). Landlock keeps the command from
+	 * looking into us, but it may be missing: not dumpable closes /proc/1/fd, exe,
+	 * environ and pidfd_getfd to a process without CAP_SYS_PTRACE, which the command
+	 * never has. Its own exec makes it dumpable again. */
+	if (l->placeholder_fd >= 0) {
+		close(l->placeholder_fd);
+		l->placeholder_fd = -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, "cannot make init non-dumpable");
 	/* Die with the launcher; if it is gone already, the pipe says so. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, "cannot set the parent-death signal");

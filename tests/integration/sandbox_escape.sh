@@ -2,8 +2,8 @@
 # widest sandboxed policy), each run as root and as an unprivileged user. Every case
 # first shows that the attack works without the sandbox (where the attacker has the
 # privilege to do it at all), so a broken test cannot pass silently, then that it
-# fails inside. The last group repeats the core attacks without user namespaces
-# (Landlock + seccomp only).
+# fails inside. The last groups repeat the core attacks without user namespaces
+# (Landlock + seccomp only) and without Landlock (the mount view + seccomp only).
 #
 # The suite runs in a private mount namespace with the test directories on a tmpfs of
 # its own: some attacks need file-system features (file handles, for open_by_handle_at)
@@ -514,5 +514,57 @@ test_no_userns_unix_socket_user() { no_userns c_unix user unix-stream "$T/outsid
 test_no_userns_abstract_socket_root() { no_userns c_unix root abstract "codex-escape-$$-n" unix-connect "@codex-escape-$$-n"; }
 test_no_userns_chroot_root() { no_userns c_chroot root; }
 test_no_userns_setns_root() { no_userns c_setns root; }
+
+# ---- user namespaces without Landlock (a kernel without it): the mount view alone ----
+
+no_landlock() { SB_PREFIX="$DENY landlock --"; "$@"; }
+
+# Init (pid 1 of the sandbox) is a fork of the launcher, which opened the .codex
+# placeholder and got the caller's stdio before the mount view existed: those
+# descriptors point into the host's mounts. Reopened through /proc/1/fd, a directory
+# there is a way out of the view (chmod it, then walk up from it). The control shows the
+# technique on a process outside holding such a descriptor.
+c_init_fds() {
+	setup "$1"
+	local script='for f in /proc/$P/fd/*; do
+		chmod u+rwx "$f"; echo pwned > "$f/../../outside/target"; echo pwned > "$f/../target"
+		echo "[alias] x = !sh" >> "$f/../.git/config"; done 2>/dev/null'
+	sb "$1" --full-auto -- env P=1 sh -c "$script" > "$T/sbout" 2>&1 < /dev/null || true
+	expect_outside_intact
+	grep -q alias "$T/ws/.git/config" && fail "wrote .git/config through init's descriptors"
+	[ ! -e "$T/ws/.codex" ] || fail "the placeholder was left behind: $(ls -ld "$T/ws/.codex")"
+	mkdir -m 0400 "$T/outside/sub"
+	[ "$1" = root ] || chown $NOBODY "$T/outside/sub"
+	outside_process "$1" sh -c 'exec sleep 60 3< sub'
+	for i in $(seq 100); do [ -e /proc/$VICTIM/fd/3 ] && break; sleep 0.02; done
+	as "$1" env P=$VICTIM sh -c "$script" > "$T/ctlout" 2>&1 < /dev/null || true
+	pwned "$T/outside/target" || fail "control: /proc/PID/fd did not lead outside: $(cat "$T/ctlout")"
+}
+test_no_landlock_init_descriptors_root() { no_landlock c_init_fds root; }
+test_no_landlock_init_descriptors_user() { no_landlock c_init_fds user; }
+test_no_landlock_write_outside_root() { no_landlock c_write_outside root; }
+test_no_landlock_write_outside_user() { no_landlock c_write_outside user; }
+test_no_landlock_symlink_root() { no_landlock c_symlink_new root; }
+test_no_landlock_hard_link_user() { no_landlock c_hardlink user; }
+test_no_landlock_rename_root() { no_landlock c_rename_out root; }
+test_no_landlock_proc_pid_cwd_root() { no_landlock c_proc_pid_cwd root; }
+test_no_landlock_proc_pid_cwd_user() { no_landlock c_proc_pid_cwd user; }
+test_no_landlock_git_config_root() { no_landlock c_git_config root; }
+test_no_landlock_git_hook_rename_user() { no_landlock c_git_hook_rename user; }
+test_no_landlock_git_replace_root() { no_landlock c_git_replace root; }
+test_no_landlock_gitdir_target_user() { no_landlock c_gitdir_target user; }
+test_no_landlock_codex_create_root() { no_landlock c_codex_create root; }
+test_no_landlock_codex_symlink_user() { no_landlock c_codex_symlink user; }
+test_no_landlock_agents_root() { no_landlock c_agents root; }
+test_no_landlock_proc_sys_root() { no_landlock c_proc_sys root; }
+test_no_landlock_sysfs_root() { no_landlock c_sysfs root; }
+test_no_landlock_ptrace_user() { no_landlock c_ptrace user; }
+test_no_landlock_proc_mem_root() { no_landlock vm_attack root proc-mem; }
+test_no_landlock_signal_user() { no_landlock c_signal user; }
+test_no_landlock_tcp_root() { no_landlock c_tcp root; }
+test_no_landlock_unix_socket_user() { no_landlock c_unix user unix-stream "$T/outside/daemon.sock" unix-connect "$T/outside/daemon.sock"; }
+test_no_landlock_abstract_socket_root() { no_landlock c_unix root abstract "codex-escape-$$-l" unix-connect "@codex-escape-$$-l"; }
+test_no_landlock_setns_user() { no_landlock c_setns user; }
+test_no_landlock_open_by_handle_root() { no_landlock c_open_by_handle root; }
 
 run_tests
