@@ -328,7 +328,7 @@ static void run_command(const struct launch *l, int slave, pid_t launcher)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
 	if (l->abi > 0 && lx_landlock_apply(&l->plan, l->abi, &e) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
-	if (lx_seccomp_apply(l->plan.net, l->plan.allow_local_binding, &e) < 0)
+	if (lx_seccomp_apply(&l->plan, &e) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
 	execvpe(l->argv[0], l->argv, l->env.v ? l->env.v : environ);
 	child_fail(l, LX_FAIL_EXEC, errno, l->argv[0]);

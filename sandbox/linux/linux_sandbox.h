@@ -120,13 +120,13 @@ int lx_landlock_abi(void);
 int lx_landlock_apply(const struct lx_plan *p, int abi, struct err *e);
 
 /* ---- seccomp.c ---- */
-/* Builds the filter for a network mode into prog (storage in `ins`, LX_SECCOMP_MAX).
- * local_binding matters for SANDBOX_NET_PROXY only: without it bind and listen are
- * refused. */
-#define LX_SECCOMP_MAX 160
-int lx_seccomp_build(enum sandbox_network net, bool local_binding, struct lx_sock_filter *ins,
+/* Builds the filter for the plan into prog (storage in `ins`, LX_SECCOMP_MAX). It reads
+ * the plan's net, allow_local_binding (SANDBOX_NET_PROXY only: without it bind and
+ * listen are refused) and full_disk (set-ID bits allowed). */
+#define LX_SECCOMP_MAX 256
+int lx_seccomp_build(const struct lx_plan *plan, struct lx_sock_filter *ins,
 		     struct lx_sock_fprog *prog, struct err *e);
-int lx_seccomp_apply(enum sandbox_network net, bool local_binding, struct err *e);
+int lx_seccomp_apply(const struct lx_plan *plan, struct err *e);
 
 /* ---- caps.c ---- */
 /* Securebits, bounding set, ambient, then effective/permitted/inheritable: all gone;

@@ -365,6 +365,28 @@ test_setuid_binary_gains_nothing_user() {
 	expect_eq "$(sb user -- "$T/suid-id" -u)" $NOBODY "euid inside"
 }
 
+# A set-user-ID file made inside is one outside: nosuid is the sandbox's view, the
+# host's mounts honour the bit. Made by root, a copy of a shell is a root shell for
+# every local user; made by anyone, a way into their account. chmod, fchmod,
+# open(O_CREAT) and mknod with the bits; the control also shows that the copy gives
+# nobody root's euid.
+c_setid() {
+	setup "$1"
+	# Not at the top of the workspace: without user namespaces nothing new may appear there.
+	attack "$1" all "cd src; cp /bin/dash sh-copy; chmod 4755 sh-copy; chmod g+s sh-copy
+		$PY -c 'import os; os.close(os.open(\"created\", os.O_CREAT | os.O_WRONLY, 0o6755))'
+		$PY -c 'import os; os.mknod(\"node\", 0o102755)'
+		cp /bin/dash sh-fchmod; $PY -c 'import os; os.chmod(os.open(\"sh-fchmod\", os.O_RDONLY), 0o4755)'" \
+		'[ -u src/sh-copy ] || [ -g src/sh-copy ] || [ -u src/created ] || [ -g src/created ] ||
+		 [ -g src/node ] || [ -u src/sh-fchmod ]'
+	[ "$1" = root ] || return 0
+	expect_eq "$(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups src/sh-copy -p -c 'id -u')" 0 \
+		"control: euid of nobody running the set-user-ID copy"
+}
+test_setid_file_root() { c_setid root; }
+test_setid_file_user() { c_setid user; }
+test_no_userns_setid_file_root() { no_userns c_setid root; }
+
 # ---- other processes ----
 
 c_ptrace() {
