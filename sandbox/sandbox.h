@@ -68,7 +68,9 @@ char *sandbox_policy_to_json(const struct sandbox_policy *p, struct err *e);
 enum sandbox_protect_kind {
 	SANDBOX_PROTECT_EXISTING, /* exists (directory or file): read-only */
 	SANDBOX_PROTECT_SYMLINK,  /* the name is a symlink: the link itself must stay */
-	SANDBOX_PROTECT_MISSING   /* does not exist and must not be created (.codex in cwd) */
+	SANDBOX_PROTECT_MISSING,  /* does not exist and must not be created (.codex in cwd) */
+	SANDBOX_PROTECT_PIN       /* a directory on the way to a deeper protected path: stays
+				     writable but may be neither renamed nor removed */
 };
 
 struct sandbox_protected {

@@ -52,7 +52,10 @@ enum lx_mount_kind {
 	LX_MOUNT_READ_ONLY,    /* "/": recursive read-only, nosuid */
 	LX_MOUNT_PROC,         /* fresh read-only /proc of the new pid namespace */
 	LX_MOUNT_DEV,          /* minimal /dev: tmpfs, device binds, devpts, shm */
-	LX_MOUNT_ATTACH        /* attach the copy made by op `source` at path */
+	LX_MOUNT_ATTACH,       /* attach the copy made by op `source` at path */
+	LX_MOUNT_PIN           /* a directory leading to a deeper protected path: a copy of
+				  the view there (recursive, attributes kept) attached onto
+				  itself, so that it can be neither renamed nor removed */
 };
 
 struct lx_mount {

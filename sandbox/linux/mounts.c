@@ -86,7 +86,9 @@ static int attach(int tree, const struct lx_mount *src, struct err *e)
 	if (lx_move_mount(tree, "", target, "",
 			  LX_MOVE_MOUNT_F_EMPTY_PATH | LX_MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		err_sys(e, errno, "cannot mount %s %s", path,
-			src->kind == LX_MOUNT_CLONE_RW ? "read-write" : "read-only");
+			src->kind == LX_MOUNT_PIN	 ? "onto itself"
+			: src->kind == LX_MOUNT_CLONE_RW ? "read-write"
+							 : "read-only");
 		goto out;
 	}
 	rc = 0;
@@ -234,6 +236,15 @@ int lx_mounts_apply(const struct lx_plan *p, struct err *e)
 				goto out;
 			close(trees[m->source]);
 			trees[m->source] = -1;
+			break;
+		case LX_MOUNT_PIN:
+			/* Copied from the view as it is now, the roots and protected paths
+			 * below it included, with their attributes. */
+			trees[i] = clone_tree(m->path, false, m->dev, m->ino, 0, e);
+			if (trees[i] < 0 || attach(trees[i], m, e) < 0)
+				goto out;
+			close(trees[i]);
+			trees[i] = -1;
 			break;
 		}
 	}

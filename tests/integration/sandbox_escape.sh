@@ -236,6 +236,51 @@ c_gitdir_target() {
 test_write_gitdir_file_target_root() { c_gitdir_target root; }
 test_write_gitdir_file_target_user() { c_gitdir_target user; }
 
+# A protected path below the top of its root (a .git file pointing deeper): its mount
+# point can be neither removed nor renamed, but a directory above it could be, taking
+# the mount along, and a new repository made where the .git file points. Its
+# core.fsmonitor then runs outside at the user's next `git status`.
+c_gitdir_deep() {
+	setup "$1"
+	mkdir store
+	mv .git store/repo.git
+	echo "gitdir: store/repo.git" > .git
+	[ "$1" = root ] || chown -R $NOBODY store .git
+	attack "$1" all 'mv store store.old && mkdir store && cp -r store.old/repo.git store/ &&
+		git config core.fsmonitor "echo pwned >&2; false"' \
+		'grep -qs fsmonitor "$T/ws/store/repo.git/config"'
+}
+test_deep_gitdir_target_moved_aside_root() { c_gitdir_deep root; }
+test_deep_gitdir_target_moved_aside_user() { c_gitdir_deep user; }
+
+# A linked worktree as the workspace: its .git file points into the main repository's
+# .git/worktrees/, and the config and hooks it runs with are the main repository's
+# (the `commondir`). With the main repository in a writable root (here one added with
+# --add-dir, as /tmp would be), both must stay read-only, and nothing on the way to them
+# may be moved aside.
+c_worktree() {
+	setup "$1"
+	mkdir "$T/scratch"
+	git init -q "$T/scratch/main"
+	git -C "$T/scratch/main" -c user.name=t -c user.email=t@t commit -q --allow-empty -m init
+	git -C "$T/scratch/main" worktree add -q "$T/wt" 2>/dev/null
+	[ "$1" = root ] || chown -R $NOBODY "$T/scratch" "$T/wt"
+	cd "$T/wt"
+	local script='c=$(git rev-parse --git-common-dir) m=$(dirname "$(git rev-parse --git-common-dir)")
+		printf "#!/bin/sh\necho pwned\n" > "$c/hooks/pre-commit"; git config alias.x "!sh"
+		mv "$m" "$m.moved" && mkdir -p "$c/worktrees" && cp -r "$m.moved/.git/worktrees/wt" "$c/worktrees/" &&
+		cp "$m.moved/.git/HEAD" "$c/" && mkdir "$c/objects" "$c/refs" &&
+		echo "[core] fsmonitor = \"echo pwned\"" > "$c/config"'
+	local check='[ -e "$T/scratch/main/.git/hooks/pre-commit" ] || [ -e "$T/scratch/main.moved" ] ||
+		grep -qs "alias" "$T/scratch/main/.git/config"'
+	sb "$1" --full-auto --add-dir "$T/scratch" -- sh -c "$script" > "$T/sbout" 2>&1 < /dev/null || true
+	if eval "$check"; then fail "the attack worked inside the sandbox: $(head -c 600 "$T/sbout")"; fi
+	as "$1" sh -c "$script" > "$T/ctlout" 2>&1 < /dev/null || true
+	eval "$check" || fail "control: the attack did not work without the sandbox: $(cat "$T/ctlout")"
+}
+test_worktree_common_dir_root() { c_worktree root; }
+test_worktree_common_dir_user() { c_worktree user; }
+
 c_codex_create() {
 	setup "$1"
 	attack "$1" all 'mkdir -p .codex && echo "notify = [\"sh\"]" > .codex/config.toml' \
@@ -386,6 +431,10 @@ c_setid() {
 test_setid_file_root() { c_setid root; }
 test_setid_file_user() { c_setid user; }
 test_no_userns_setid_file_root() { no_userns c_setid root; }
+test_no_userns_deep_gitdir_target_root() { no_userns c_gitdir_deep root; }
+test_no_userns_worktree_common_dir_user() { no_userns c_worktree user; }
+test_no_landlock_deep_gitdir_target_user() { no_landlock c_gitdir_deep user; }
+test_no_landlock_worktree_common_dir_root() { no_landlock c_worktree root; }
 
 # ---- other processes ----
 
