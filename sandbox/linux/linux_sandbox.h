@@ -49,7 +49,7 @@ enum lx_mount_kind {
 	LX_MOUNT_CLONE_RW,     /* detached copy of a writable root (nosuid, nodev) */
 	LX_MOUNT_CLONE_RO,     /* detached read-only copy of a protected path */
 	LX_MOUNT_CLONE_MASK,   /* detached read-only /dev/null, to cover a protected symlink */
-	LX_MOUNT_READ_ONLY,    /* "/": recursive read-only, nosuid */
+	LX_MOUNT_READ_ONLY,    /* "/": recursive read-only, nosuid, nodev */
 	LX_MOUNT_PROC,         /* fresh read-only /proc of the new pid namespace */
 	LX_MOUNT_DEV,          /* minimal /dev: tmpfs, device binds, devpts, shm */
 	LX_MOUNT_ATTACH,       /* attach the copy made by op `source` at path */

@@ -128,10 +128,17 @@ static int mount_dev(struct err *e)
 	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
 		nodes[i] = -1;
 	for (i = 0; dev_nodes[i]; i++) {
+		/* The read-only view made them nodev with everything else: these few
+		 * work again. */
+		struct lx_mount_attr dev = {0, LX_MOUNT_ATTR_NODEV, 0, 0};
 		snprintf(path, sizeof path, "/dev/%s", dev_nodes[i]);
 		nodes[i] = lx_open_tree(AT_FDCWD, path, LX_OPEN_TREE_CLONE | O_CLOEXEC);
 		if (nodes[i] < 0 && errno != ENOENT) {
 			err_sys(e, errno, "cannot copy %s", path);
+			goto out;
+		}
+		if (nodes[i] >= 0 && lx_mount_setattr(nodes[i], "", AT_EMPTY_PATH, &dev) < 0) {
+			err_sys(e, errno, "cannot allow the device %s", path);
 			goto out;
 		}
 	}
@@ -181,7 +188,11 @@ out:
 
 int lx_mounts_apply(const struct lx_plan *p, struct err *e)
 {
-	struct lx_mount_attr ro = {LX_MOUNT_ATTR_RDONLY | LX_MOUNT_ATTR_NOSUID, 0, 0, 0};
+	/* nodev too: a device node outside our /dev (a chroot's, a container's root file
+	 * system) would open whatever the read-only mount, as a disk, and ioctls and
+	 * writes reach it where Landlock is missing. */
+	struct lx_mount_attr ro = {LX_MOUNT_ATTR_RDONLY | LX_MOUNT_ATTR_NOSUID |
+					   LX_MOUNT_ATTR_NODEV, 0, 0, 0};
 	int *trees = malloc((p->n_mounts + 1) * sizeof *trees);
 	int rc = -1;
 	size_t i;

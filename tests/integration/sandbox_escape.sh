@@ -402,6 +402,23 @@ c_sysfs() {
 test_write_sysfs_root() { c_sysfs root; }
 test_write_sysfs_user() { c_sysfs user; }
 
+# A device node outside /dev (a chroot's, a container root file system's): the read-only
+# view does not stop a device (a disk's node opens for reading, and for writing without
+# Landlock). Only the sandbox's own /dev may have working nodes. A node of /dev/zero's
+# numbers stands in for a disk; the user case owns it.
+c_device_node() {
+	setup "$1"
+	mknod "$T/outside/dev-node" c $((0x$(stat -c %t /dev/zero))) $((0x$(stat -c %T /dev/zero)))
+	[ "$1" = root ] || chown $NOBODY "$T/outside/dev-node"
+	attack "$1" all 'head -c 4 "$1/dev-node" | od -An -c | grep -q "\\\\0" && echo ESCAPED
+		echo x > "$1/dev-node" && echo ESCAPED' 'in_sandbox_or_control'
+	sb "$1" --full-auto -- sh -c 'head -c 4 /dev/zero | od -An -c; echo ok > /dev/null' > "$T/sbout" 2>&1
+	expect_contains "$(cat "$T/sbout")" '\0' "the sandbox's own /dev/zero"
+}
+test_device_node_outside_dev_root() { c_device_node root; }
+test_device_node_outside_dev_user() { c_device_node user; }
+test_no_landlock_device_node_outside_dev_root() { no_landlock c_device_node root; }
+
 test_setuid_binary_gains_nothing_user() {
 	setup user
 	cp /usr/bin/id "$T/suid-id"
