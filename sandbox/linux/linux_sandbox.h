@@ -125,7 +125,9 @@ int lx_landlock_apply(const struct lx_plan *p, int abi, struct err *e);
 /* ---- seccomp.c ---- */
 /* Builds the filter for the plan into prog (storage in `ins`, LX_SECCOMP_MAX). It reads
  * the plan's net, allow_local_binding (SANDBOX_NET_PROXY only: without it bind and
- * listen are refused) and full_disk (set-ID bits allowed). */
+ * listen are refused), full_disk (set-ID bits allowed) and userns (without it, the host's
+ * pid and IPC namespaces are shared: no prlimit on others, no System V IPC or message
+ * queues). */
 #define LX_SECCOMP_MAX 256
 int lx_seccomp_build(const struct lx_plan *plan, struct lx_sock_filter *ins,
 		     struct lx_sock_fprog *prog, struct err *e);

@@ -18,7 +18,9 @@
  * namespace that holds nothing but loopback and the proxy's listeners. Without local
  * binding, bind and listen are refused too.
  * Unless the filesystem is unrestricted (danger-full-access): no set-user-ID or
- * set-group-ID bits on files (see setid_denied). */
+ * set-group-ID bits on files (see setid_denied).
+ * Without user namespaces (no pid or IPC namespace of the sandbox's own): see
+ * host_ns_denied. */
 #include "sandbox/linux/linux_sandbox.h"
 
 #include <errno.h>
@@ -175,6 +177,29 @@ static void setid_denied(struct prog *p)
 	deny(p, SYS_openat2, RET_ENOSYS);
 }
 
+/* Without user namespaces the command shares the host's pid and IPC namespaces, and
+ * Landlock scopes signals but not these:
+ * - prlimit64 on another process (same user suffices): a file-descriptor limit of 0
+ *   starves it, a CPU limit kills it. Only the caller itself (pid 0) is allowed.
+ * - System V IPC and POSIX message queues: ids and keys are the host's, so the command
+ *   could attach a segment a process outside works with and write into its memory, or
+ *   remove its queue (mq_unlink is not a path Landlock checks). */
+static const long host_ipc_denied[] = {
+	SYS_shmget, SYS_shmat, SYS_shmctl, SYS_semget, SYS_semctl, SYS_semop, SYS_semtimedop,
+	SYS_msgget, SYS_msgsnd, SYS_msgrcv, SYS_msgctl, SYS_mq_open, SYS_mq_unlink,
+};
+
+static void host_ns_denied(struct prog *p)
+{
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, SYS_prlimit64, 0, 4);
+	load(p, OFF_ARG_LO(0));
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, 0, 1, 0);
+	ret(p, RET_EPERM);
+	load(p, OFF_NR);
+	for (size_t i = 0; i < sizeof host_ipc_denied / sizeof host_ipc_denied[0]; i++)
+		deny(p, host_ipc_denied[i], RET_EPERM);
+}
+
 static const long always_denied[] = {
 	SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev,
 	SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
@@ -216,6 +241,8 @@ int lx_seccomp_build(const struct lx_plan *plan, struct lx_sock_filter *ins,
 	deny_arg(&p, SYS_ioctl, 1, LX_BPF_JEQ, TIOCLINUX);
 	if (!plan->full_disk)
 		setid_denied(&p);
+	if (!plan->userns)
+		host_ns_denied(&p);
 	switch (plan->net) {
 	case SANDBOX_NET_FULL:
 		break;

@@ -499,6 +499,64 @@ c_signal() {
 test_signal_outside_process_root() { c_signal root; }
 test_signal_outside_process_user() { c_signal user; }
 
+# Limits are set on a process by pid (prlimit), with the same rule as a signal (same
+# user) but no Landlock scope: a file-descriptor limit of 0 starves the victim (a CPU
+# limit of 0 kills it). Without a pid namespace the victim can be named.
+c_prlimit() {
+	setup "$1"
+	outside_process "$1" sh -c 'while : < /dev/null; do sleep 0.05; done'
+	sb "$1" --full-auto -- prlimit --pid "$VICTIM" --nofile=0:0 > "$T/sbout" 2>&1 || true
+	sleep 0.3
+	kill -0 "$VICTIM" || fail "a process outside was starved from inside: $(cat "$T/sbout")"
+	as "$1" prlimit --pid "$VICTIM" --nofile=0:0
+	for i in $(seq 100); do kill -0 "$VICTIM" 2>/dev/null || break; sleep 0.02; done
+	! kill -0 "$VICTIM" 2>/dev/null || fail "control: prlimit did not starve the victim"
+}
+test_prlimit_outside_process_root() { c_prlimit root; }
+test_prlimit_outside_process_user() { c_prlimit user; }
+test_no_userns_prlimit_root() { no_userns c_prlimit root; }
+test_no_userns_prlimit_user() { no_userns c_prlimit user; }
+
+# System V shared memory and POSIX message queues belong to the IPC namespace: without
+# one of its own the command would write into a segment a process outside works with
+# (or remove its queue).
+SHM_PY='import ctypes, os, sys
+l = ctypes.CDLL(None, use_errno=True)
+l.shmat.restype = ctypes.c_void_p
+key = int(sys.argv[2])
+if sys.argv[1] == "hold":
+    i = l.shmget(key, 4096, 0o1600)
+    p = l.shmat(i, None, 0)
+    ctypes.memmove(p, b"intact", 6)
+    l.mq_open(b"/codex-escape-%d" % key, os.O_CREAT | os.O_RDWR, 0o600, None)
+    open(sys.argv[3], "w").write("ready")
+    for _ in range(500):
+        if ctypes.string_at(p, 5) == b"PWNED": print("PWNED"); break
+        os.system("sleep 0.01")
+    l.shmctl(i, 0, None)  # IPC_RMID
+    l.mq_unlink(b"/codex-escape-%d" % key)
+else:
+    i = l.shmget(key, 0, 0)
+    p = l.shmat(i, None, 0) if i >= 0 else None
+    if p not in (None, 2**64 - 1): ctypes.memmove(p, b"PWNED", 5); print("ESCAPED")
+    if l.mq_unlink(b"/codex-escape-%d" % key) == 0: print("ESCAPED")'
+c_sysv_ipc() {
+	setup "$1"
+	local key=$((0x5eed0000 + $$ % 65536))
+	[ "$1" = root ] || chown $NOBODY "$T/outside"
+	outside_process "$1" "$PY" -c "$SHM_PY" hold $key "$T/outside/ready"
+	wait_file "$T/outside/ready"
+	sb "$1" --full-auto -- "$PY" -c "$SHM_PY" attack $key > "$T/sbout" 2>&1 || true
+	escaped "$T/sbout" && fail "reached the IPC objects of a process outside: $(cat "$T/sbout")"
+	as "$1" "$PY" -c "$SHM_PY" attack $key > "$T/ctlout" 2>&1
+	escaped "$T/ctlout" || fail "control: the IPC objects were not reached: $(cat "$T/ctlout")"
+	wait "$VICTIM" || true
+}
+test_sysv_ipc_of_outside_process_root() { c_sysv_ipc root; }
+test_sysv_ipc_of_outside_process_user() { c_sysv_ipc user; }
+test_no_userns_sysv_ipc_root() { no_userns c_sysv_ipc root; }
+test_no_userns_sysv_ipc_user() { no_userns c_sysv_ipc user; }
+
 c_io_uring() {
 	setup "$1"
 	attack "$1" all "\"$ATTACK\" io-uring && echo ESCAPED" 'in_sandbox_or_control'

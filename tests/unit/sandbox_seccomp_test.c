@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -30,7 +33,7 @@ enum probe {
 	P_CLONE3, P_TIOCSTI_HIGH, P_MOUNT, P_CHROOT, P_X32, P_I386, P_INET_SCTP, P_INET_BIND,
 	P_INET_LISTEN, P_INET_UDP, P_CHMOD_SUID, P_FCHMOD_SGID, P_FCHMODAT2_SUID, P_OPEN_SUID,
 	P_OPENAT_TMPFILE_SGID, P_MKNOD_SUID, P_OPENAT2, P_CHMOD_PLAIN, P_OPEN_PLAIN_HIGH_MODE,
-	P_COUNT
+	P_PRLIMIT_PARENT, P_PRLIMIT_SELF, P_SHMGET, P_MQ_UNLINK, P_COUNT
 };
 
 /* A directory for the probes that make files (set by probe_filter). */
@@ -193,6 +196,23 @@ static int run_probe(enum probe p)
 	case P_OPEN_PLAIN_HIGH_MODE:
 		/* Without O_CREAT the mode means nothing (some callers pass anything). */
 		return result(open(probe_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 06777));
+	case P_PRLIMIT_PARENT: {
+		struct rlimit rl;
+		return result(prlimit(getppid(), RLIMIT_NOFILE, NULL, &rl));
+	}
+	case P_PRLIMIT_SELF: {
+		struct rlimit rl;
+		return result(getrlimit(RLIMIT_NOFILE, &rl) == 0 ? setrlimit(RLIMIT_NOFILE, &rl)
+								 : -1);
+	}
+	case P_SHMGET:
+		r = shmget(IPC_PRIVATE, 4096, 0600);
+		if (r >= 0)
+			shmctl(r, IPC_RMID, NULL);
+		return result(r);
+	case P_MQ_UNLINK:
+		/* ENOENT when it reaches the kernel. */
+		return result(syscall(SYS_mq_unlink, "codex-seccomp-probe-none"));
 	case P_COUNT:
 		break;
 	}
@@ -298,6 +318,24 @@ TEST(seccomp_always_denied)
 	}
 }
 
+TEST(seccomp_without_userns_nothing_of_the_host_namespaces)
+{
+	int r[P_COUNT];
+	struct lx_plan shared = plan_for(SANDBOX_NET_OFF, false, false);
+
+	shared.userns = false;
+	probe_plan(r, &shared, true);
+	CHECK_INT(r[P_PRLIMIT_PARENT], EPERM);
+	CHECK_INT(r[P_SHMGET], EPERM);
+	CHECK_INT(r[P_MQ_UNLINK], EPERM);
+	CHECK_INT(r[P_PRLIMIT_SELF], 0);
+	/* With namespaces of its own, the command may. */
+	probe_all(r, SANDBOX_NET_OFF, true);
+	CHECK_INT(r[P_PRLIMIT_PARENT], 0);
+	CHECK_INT(r[P_SHMGET], 0);
+	CHECK_INT(r[P_MQ_UNLINK], ENOENT);
+}
+
 TEST(seccomp_no_setid_bits)
 {
 	int r[P_COUNT];
@@ -399,9 +437,10 @@ TEST(seccomp_filter_fits)
 	struct err e;
 
 	/* Every network mode, without and with local binding, with a restricted and an
-	 * unrestricted filesystem. */
-	for (int n = 0; n < 12; n++) {
-		struct lx_plan plan = plan_for((enum sandbox_network)(n % 3), n % 6 >= 3, n >= 6);
+	 * unrestricted filesystem, with and without user namespaces. */
+	for (int n = 0; n < 24; n++) {
+		struct lx_plan plan = plan_for((enum sandbox_network)(n % 3), n % 6 >= 3, n % 12 >= 6);
+		plan.userns = n < 12;
 		REQUIRE(lx_seccomp_build(&plan, ins, &prog, &e) == 0);
 		CHECK(prog.len > 40 && prog.len < LX_SECCOMP_MAX);
 		/* Every jump stays inside the program. */
