@@ -557,6 +557,25 @@ test_sysv_ipc_of_outside_process_user() { c_sysv_ipc user; }
 test_no_userns_sysv_ipc_root() { no_userns c_sysv_ipc root; }
 test_no_userns_sysv_ipc_user() { no_userns c_sysv_ipc user; }
 
+# Nothing of the command outlives the run, not even what left its process group and
+# session (setsid) and double-forked: it would go on writing into the workspace after
+# the caller looked at the result. With user namespaces the pid namespace ends with the
+# command; without, the launcher must find such processes.
+c_leftover() {
+	setup "$1"
+	local script='setsid sh -c "sleep 1; echo late > src/late" > /dev/null 2>&1 < /dev/null &
+		sleep 0.2'
+	sb "$1" --full-auto -- sh -c "$script" > "$T/sbout" 2>&1 < /dev/null || true
+	sleep 1.5
+	[ ! -e src/late ] || fail "a process of the command outlived the sandbox"
+	as "$1" sh -c "$script"
+	sleep 1.5
+	[ -e src/late ] || fail "control: the detached process did not outlive its parent"
+}
+test_nothing_outlives_the_run_root() { c_leftover root; }
+test_no_userns_nothing_outlives_the_run_root() { no_userns c_leftover root; }
+test_no_userns_nothing_outlives_the_run_user() { no_userns c_leftover user; }
+
 c_io_uring() {
 	setup "$1"
 	attack "$1" all "\"$ATTACK\" io-uring && echo ESCAPED" 'in_sandbox_or_control'
