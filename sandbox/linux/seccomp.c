@@ -148,6 +148,10 @@ static void inet_tcp_only(struct prog *p, long nr)
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
+/* open_tree with mount attributes (Linux 6.15): one of the mount family. */
+#ifndef SYS_open_tree_attr
+#define SYS_open_tree_attr 467
+#endif
 
 /* nr with `flags` argument creating a file and `mode` argument with set-ID bits. */
 static void deny_setid_create(struct prog *p, long nr, int flags, int mode)
@@ -204,7 +208,8 @@ static const long always_denied[] = {
 	SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev,
 	SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
 	SYS_mount, SYS_umount2, SYS_pivot_root, SYS_chroot, SYS_move_mount, SYS_open_tree,
-	SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_setns,
+	SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_open_tree_attr,
+	SYS_setns,
 	SYS_bpf, SYS_userfaultfd, SYS_keyctl, SYS_add_key, SYS_request_key,
 	SYS_open_by_handle_at,
 };

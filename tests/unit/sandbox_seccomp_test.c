@@ -33,7 +33,7 @@ enum probe {
 	P_CLONE3, P_TIOCSTI_HIGH, P_MOUNT, P_CHROOT, P_X32, P_I386, P_INET_SCTP, P_INET_BIND,
 	P_INET_LISTEN, P_INET_UDP, P_CHMOD_SUID, P_FCHMOD_SGID, P_FCHMODAT2_SUID, P_OPEN_SUID,
 	P_OPENAT_TMPFILE_SGID, P_MKNOD_SUID, P_OPENAT2, P_CHMOD_PLAIN, P_OPEN_PLAIN_HIGH_MODE,
-	P_PRLIMIT_PARENT, P_PRLIMIT_SELF, P_SHMGET, P_MQ_UNLINK, P_COUNT
+	P_PRLIMIT_PARENT, P_PRLIMIT_SELF, P_SHMGET, P_MQ_UNLINK, P_OPEN_TREE_ATTR, P_COUNT
 };
 
 /* A directory for the probes that make files (set by probe_filter). */
@@ -213,6 +213,13 @@ static int run_probe(enum probe p)
 	case P_MQ_UNLINK:
 		/* ENOENT when it reaches the kernel. */
 		return result(syscall(SYS_mq_unlink, "codex-seccomp-probe-none"));
+	case P_OPEN_TREE_ATTR:
+		/* ENOSYS before Linux 6.15, EPERM without CAP_SYS_ADMIN: here a plain
+		 * open (no clone) that works wherever the call exists. */
+		r = (int)syscall(467, AT_FDCWD, "/", O_CLOEXEC, NULL, 0);
+		if (r >= 0)
+			close(r);
+		return result(r);
 	case P_COUNT:
 		break;
 	}
@@ -312,6 +319,7 @@ TEST(seccomp_always_denied)
 		CHECK_INT(r[P_CLONE3], ENOSYS);
 		CHECK_INT(r[P_TIOCSTI_HIGH], EPERM);
 		CHECK_INT(r[P_MOUNT], EPERM);
+		CHECK_INT(r[P_OPEN_TREE_ATTR], EPERM);
 		CHECK_INT(r[P_CHROOT], EPERM);
 		CHECK_INT(r[P_X32], EPERM);
 		CHECK_INT(r[P_I386], EPERM);
@@ -423,6 +431,10 @@ TEST(seccomp_probes_succeed_without_filter)
 	CHECK(r[P_OPENAT_TMPFILE_SGID] != EPERM);
 	CHECK_INT(r[P_MKNOD_SUID], 0);
 	CHECK_INT(r[P_OPENAT2], 0);
+	CHECK_INT(r[P_PRLIMIT_PARENT], 0);
+	CHECK_INT(r[P_SHMGET], 0);
+	CHECK(r[P_MQ_UNLINK] != EPERM);
+	CHECK(r[P_OPEN_TREE_ATTR] != EPERM);
 	CHECK(r[P_I386] != EPERM);
 	if (geteuid() == 0) {
 		CHECK_INT(r[P_CHROOT], 0);
