@@ -369,6 +369,11 @@ static void run_init(struct launch *l)
 	alive.events = POLLIN;
 	if (poll(&alive, 1, 0) != 0)
 		_exit(EXIT_SANDBOX_SETUP);
+	/* Out of the caller's process group: a ^C sent to the group reaches the launcher,
+	 * which forwards it to us, and must not reach us a second time directly (the
+	 * command would see two). */
+	if (setsid() < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, "cannot start a new session for init");
 	if (unshare(CLONE_NEWNS) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, "cannot create a mount namespace");
 	if (lx_mounts_apply(&l->plan, &e) < 0)
