@@ -253,6 +253,20 @@ static int attach_extra(struct sandbox_roots *r, const char *target, struct err 
 	return add_protected(best, strdup(target), SANDBOX_PROTECT_EXISTING, &st, e);
 }
 
+int sandbox_roots_protect(struct sandbox_roots *r, const char *path, struct err *e)
+{
+	struct sandbox_root *best = NULL;
+	struct stat st;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (path_is_under(path, r->v[i].path) &&
+		    (!best || strlen(r->v[i].path) > strlen(best->path)))
+			best = &r->v[i];
+	if (!best || lstat(path, &st) < 0)
+		return 0;
+	return add_protected(best, strdup(path), SANDBOX_PROTECT_EXISTING, &st, e);
+}
+
 /* Whether path needs no pin: it is a root (a mount point already), or a protected
  * path or below one (read-only: nothing in it can be renamed). */
 static bool pin_needless(const struct sandbox_roots *r, const char *path)

@@ -107,6 +107,11 @@ extern const char *const sandbox_protected_names[];
  * sandbox_roots_free, also after an error. */
 int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const char *tmpdir,
 			  struct sandbox_roots *out, struct err *e);
+/* Protects an existing path (read-only) in the deepest root containing it, the root
+ * itself included (the whole root is then read-only); a path in no root is read-only
+ * already. For what a platform finds on its own (Linux: mounts of the kernel's
+ * interfaces, sandbox/linux/kmounts.c). */
+int sandbox_roots_protect(struct sandbox_roots *r, const char *path, struct err *e);
 void sandbox_roots_free(struct sandbox_roots *r);
 
 /* ---- Proxy-enforced network ---------------------------------------------------------

@@ -478,8 +478,9 @@ static int prepare(struct launch *l)
 		fflush(stdout);
 		return EXIT_OK;
 	}
-	if (!full_disk && sandbox_resolve_roots(&l->policy, l->policy_cwd_abs, getenv("TMPDIR"),
-						&l->roots, &e) < 0)
+	if (!full_disk && (sandbox_resolve_roots(&l->policy, l->policy_cwd_abs, getenv("TMPDIR"),
+						 &l->roots, &e) < 0 ||
+			   lx_protect_kernel_mounts_now(&l->roots, &e) < 0))
 		return report(l, LX_FAIL_SETUP, 0, e.msg);
 	net = l->proxy.channel >= 0 ? SANDBOX_NET_PROXY : sandbox_policy_network(&l->policy);
 	l->abi = lx_landlock_abi();

@@ -114,6 +114,17 @@ void lx_plan_free(struct lx_plan *p);
 void lx_plan_print(const struct lx_plan *p, FILE *f);
 const char *lx_mount_kind_str(enum lx_mount_kind k);
 
+/* ---- kmounts.c: the kernel's interfaces mounted in writable roots stay read-only ---- */
+/* The mount points of kernel-interface file systems (proc, sysfs, cgroup, ...) in a
+ * /proc/self/mountinfo text, unescaped, each once, appended to out. */
+int lx_kernel_mounts_parse(const char *text, size_t size, struct strv *out, struct err *e);
+/* Protects each such mount inside a root (sandbox_roots_protect), and a root inside
+ * one as a whole. */
+int lx_protect_kernel_mounts(struct sandbox_roots *roots, const char *mountinfo, size_t size,
+			     struct err *e);
+/* The same with the caller's own /proc/self/mountinfo. */
+int lx_protect_kernel_mounts_now(struct sandbox_roots *roots, struct err *e);
+
 /* ---- mounts.c: applies the mount operations (init, in its new mount namespace) ---- */
 int lx_mounts_apply(const struct lx_plan *p, struct err *e);
 

@@ -419,6 +419,34 @@ test_device_node_outside_dev_root() { c_device_node root; }
 test_device_node_outside_dev_user() { c_device_node user; }
 test_no_landlock_device_node_outside_dev_root() { no_landlock c_device_node root; }
 
+# A writable root that holds mounts of the kernel's interfaces (a chroot with /proc and
+# /sys mounted, as package build tools make them): through them root inside reached the
+# host's sysctls (kernel.core_pattern: a program run as root outside at the next crash)
+# and sysfs. They stay read-only. The mounts live in a mount namespace of the case's own,
+# so nothing can leave them behind; writing a sysctl its own value back changes nothing
+# (domainname belongs to the UTS namespace the sandbox shares with the caller).
+KMOUNT_SCRIPT='v=$(cat chroot/proc/sys/kernel/domainname) &&
+	printf "%s\n" "$v" > chroot/proc/sys/kernel/domainname && echo ESCAPED
+	f=$(find chroot/sys/kernel -maxdepth 1 -type f -perm -200 | head -1)
+	[ -n "$f" ] && python3 -c "import os, sys; os.close(os.open(sys.argv[1], os.O_WRONLY))" "$f" &&
+		echo ESCAPED'
+c_kernel_mounts() {
+	setup "$1"
+	mkdir -p chroot/proc chroot/sys
+	local as_user=
+	[ "$1" = root ] || as_user="setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups -- env HOME=$T/home"
+	unshare -m --propagation private sh -c 'mount -t proc proc chroot/proc && mount -t sysfs sysfs chroot/sys &&
+		{ $1 env -u TMPDIR $5 "$2" sandbox --full-auto -- sh -c "$3" > "$4/sbout" 2>&1 < /dev/null
+		  $1 sh -c "$3" > "$4/ctlout" 2>&1 < /dev/null; true; }' \
+		sh "$as_user" "$CODEX" "$KMOUNT_SCRIPT" "$T" "${SB_PREFIX:-}"
+	escaped "$T/sbout" && fail "wrote through a kernel mount in a writable root: $(cat "$T/sbout")"
+	[ "$1" = user ] || escaped "$T/ctlout" || fail "control: the kernel mounts were not writable: $(cat "$T/ctlout")"
+}
+test_kernel_mounts_in_a_writable_root_root() { c_kernel_mounts root; }
+test_kernel_mounts_in_a_writable_root_user() { c_kernel_mounts user; }
+test_no_userns_kernel_mounts_in_a_writable_root_root() { no_userns c_kernel_mounts root; }
+test_no_landlock_kernel_mounts_in_a_writable_root_root() { no_landlock c_kernel_mounts root; }
+
 test_setuid_binary_gains_nothing_user() {
 	setup user
 	cp /usr/bin/id "$T/suid-id"
