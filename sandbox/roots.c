@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -100,10 +101,13 @@ static int add_protected(struct sandbox_root *root, char *path, enum sandbox_pro
 	return 0;
 }
 
-/* The directory a `.git` file points to, canonical, in *out; NULL when the file does not
- * hold a valid pointer to an existing path (upstream only logs that case). -1 only
- * when memory runs out: a target we could not compute must not go unprotected. */
-static int gitdir_target(const char *root, const char *git_file, char **out, struct err *e)
+/* The directory a git pointer file names, canonical, in *out: a `.git` file holds
+ * "gitdir: <path>" (relative to the workspace root), a git directory's `commondir` file
+ * "<path>" (relative to the git directory; prefix ""). NULL when the file does not hold
+ * a valid pointer to an existing path (upstream only logs that case). -1 only when
+ * memory runs out: a target we could not compute must not go unprotected. */
+static int pointer_target(const char *base, const char *file, const char *prefix, char **out,
+			  struct err *e)
 {
 	struct buf b;
 	struct err ignored;
@@ -112,12 +116,12 @@ static int gitdir_target(const char *root, const char *git_file, char **out, str
 
 	*out = NULL;
 	buf_init(&b, GITDIR_FILE_MAX);
-	if (file_read_all(git_file, &b, &ignored) < 0 || !b.data)
-		goto out; /* unreadable or too long: not a pointer file */
+	if (file_read_all(file, &b, &ignored) < 0 || !b.data)
+		goto out; /* missing, unreadable or too long: not a pointer file */
 	line = b.data;
-	if (strncmp(line, "gitdir:", 7) != 0)
+	if (strncmp(line, prefix, strlen(prefix)) != 0)
 		goto out;
-	line += 7;
+	line += strlen(prefix);
 	while (*line == ' ' || *line == '\t')
 		line++;
 	nl = strpbrk(line, "\r\n");
@@ -125,7 +129,7 @@ static int gitdir_target(const char *root, const char *git_file, char **out, str
 		*nl = '\0';
 	if (!*line)
 		goto out;
-	joined = path_join(root, line);
+	joined = path_join(base, line);
 	if (joined)
 		*out = realpath(joined, NULL);
 	if (!joined || (!*out && errno == ENOMEM))
@@ -159,6 +163,21 @@ static int extra_add(struct extra *x, char *path, struct err *e)
 	return 0;
 }
 
+/* A linked worktree's git directory keeps HEAD and its index; config, hooks and objects
+ * are in the repository it names in `commondir`. That one is what a hook or a
+ * core.fsmonitor written into would run from, so it is protected as well. */
+static int add_commondir(struct extra *x, const char *gitdir, struct err *e)
+{
+	char *file = path_join(gitdir, "commondir"), *target;
+	int rc;
+
+	if (!file)
+		return err_set(e, "out of memory");
+	rc = pointer_target(gitdir, file, "", &target, e);
+	free(file);
+	return rc < 0 ? -1 : extra_add(x, target, e);
+}
+
 static int scan_root(struct sandbox_root *root, int is_cwd_root, struct extra *x,
 		     struct err *e)
 {
@@ -184,8 +203,12 @@ static int scan_root(struct sandbox_root *root, int is_cwd_root, struct extra *x
 		}
 		if (S_ISLNK(st.st_mode)) {
 			char *target = realpath(path, NULL); /* NULL: dangling, nothing to add */
-			if ((!target && errno == ENOMEM && err_set(e, "out of memory") < 0) ||
-			    extra_add(x, target, e) < 0) {
+			int rc = !target && errno == ENOMEM ? err_set(e, "out of memory") : 0;
+			if (rc == 0 && target && strcmp(name, ".git") == 0)
+				rc = add_commondir(x, target, e);
+			if (rc < 0)
+				free(target);
+			if (rc < 0 || extra_add(x, target, e) < 0) {
 				free(path);
 				return -1;
 			}
@@ -193,10 +216,17 @@ static int scan_root(struct sandbox_root *root, int is_cwd_root, struct extra *x
 				return -1;
 			continue;
 		}
-		if (strcmp(name, ".git") == 0 && S_ISREG(st.st_mode)) {
-			char *target;
-			if (gitdir_target(root->path, path, &target, e) < 0 ||
-			    extra_add(x, target, e) < 0) {
+		if (strcmp(name, ".git") == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+			/* A file points to the git directory; a directory is one. */
+			char *target = NULL;
+			int rc = S_ISREG(st.st_mode)
+					 ? pointer_target(root->path, path, "gitdir:", &target, e)
+					 : 0;
+			if (rc == 0 && (target || S_ISDIR(st.st_mode)))
+				rc = add_commondir(x, target ? target : path, e);
+			if (rc < 0)
+				free(target);
+			if (rc < 0 || extra_add(x, target, e) < 0) {
 				free(path);
 				return -1;
 			}
@@ -221,6 +251,79 @@ static int attach_extra(struct sandbox_roots *r, const char *target, struct err 
 	if (!best || strcmp(best->path, target) == 0 || lstat(target, &st) < 0)
 		return 0;
 	return add_protected(best, strdup(target), SANDBOX_PROTECT_EXISTING, &st, e);
+}
+
+int sandbox_roots_protect(struct sandbox_roots *r, const char *path, struct err *e)
+{
+	struct sandbox_root *best = NULL;
+	struct stat st;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (path_is_under(path, r->v[i].path) &&
+		    (!best || strlen(r->v[i].path) > strlen(best->path)))
+			best = &r->v[i];
+	if (!best || lstat(path, &st) < 0)
+		return 0;
+	return add_protected(best, strdup(path), SANDBOX_PROTECT_EXISTING, &st, e);
+}
+
+/* Whether path needs no pin: it is a root (a mount point already), or a protected
+ * path or below one (read-only: nothing in it can be renamed). */
+static bool pin_needless(const struct sandbox_roots *r, const char *path)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		if (strcmp(r->v[i].path, path) == 0)
+			return true;
+		for (size_t j = 0; j < r->v[i].n_prot; j++)
+			if (r->v[i].prot[j].kind != SANDBOX_PROTECT_PIN &&
+			    path_is_under(path, r->v[i].prot[j].path))
+				return true;
+	}
+	return false;
+}
+
+/* A protected path deeper than the top of its root (a gitdir target, a commondir) is
+ * kept from being replaced only if the directories leading to it are too: renaming one
+ * of them would take the protected mount along and free its path for a directory of
+ * the command's, which the pointer file then names. Each directory strictly between
+ * the root and a protected path becomes a PIN: a mount point of its own in the view,
+ * which can be neither renamed nor removed and stays writable. */
+static int pin_ancestors(struct sandbox_roots *r, struct err *e)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct sandbox_root *root = &r->v[i];
+		size_t n = root->n_prot, len = strlen(root->path);
+
+		for (size_t j = 0; j < n; j++) {
+			/* A copy: adding pins moves the array. */
+			char *p = strdup(root->prot[j].path);
+
+			if (!p)
+				return err_set(e, "out of memory");
+			for (size_t k = len + 1; p[k]; k++) {
+				struct stat st;
+				char *dir;
+
+				if (p[k] != '/')
+					continue;
+				if (!(dir = strndup(p, k))) {
+					free(p);
+					return err_set(e, "out of memory");
+				}
+				if (pin_needless(r, dir) || has_protected(root, dir) ||
+				    lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+					free(dir);
+					continue;
+				}
+				if (add_protected(root, dir, SANDBOX_PROTECT_PIN, &st, e) < 0) {
+					free(p);
+					return -1;
+				}
+			}
+			free(p);
+		}
+	}
+	return 0;
 }
 
 int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const char *tmpdir,
@@ -268,6 +371,8 @@ int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const
 	for (size_t i = 0; i < x.n; i++)
 		if (attach_extra(out, x.v[i], e) < 0)
 			goto out;
+	if (pin_ancestors(out, e) < 0)
+		goto out;
 	rc = 0;
 out:
 	for (size_t i = 0; i < x.n; i++)

@@ -68,7 +68,9 @@ char *sandbox_policy_to_json(const struct sandbox_policy *p, struct err *e);
 enum sandbox_protect_kind {
 	SANDBOX_PROTECT_EXISTING, /* exists (directory or file): read-only */
 	SANDBOX_PROTECT_SYMLINK,  /* the name is a symlink: the link itself must stay */
-	SANDBOX_PROTECT_MISSING   /* does not exist and must not be created (.codex in cwd) */
+	SANDBOX_PROTECT_MISSING,  /* does not exist and must not be created (.codex in cwd) */
+	SANDBOX_PROTECT_PIN       /* a directory on the way to a deeper protected path: stays
+				     writable but may be neither renamed nor removed */
 };
 
 struct sandbox_protected {
@@ -105,6 +107,11 @@ extern const char *const sandbox_protected_names[];
  * sandbox_roots_free, also after an error. */
 int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const char *tmpdir,
 			  struct sandbox_roots *out, struct err *e);
+/* Protects an existing path (read-only) in the deepest root containing it, the root
+ * itself included (the whole root is then read-only); a path in no root is read-only
+ * already. For what a platform finds on its own (Linux: mounts of the kernel's
+ * interfaces, sandbox/linux/kmounts.c). */
+int sandbox_roots_protect(struct sandbox_roots *r, const char *path, struct err *e);
 void sandbox_roots_free(struct sandbox_roots *r);
 
 /* ---- Proxy-enforced network ---------------------------------------------------------

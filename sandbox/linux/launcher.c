@@ -328,7 +328,7 @@ static void run_command(const struct launch *l, int slave, pid_t launcher)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
 	if (l->abi > 0 && lx_landlock_apply(&l->plan, l->abi, &e) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
-	if (lx_seccomp_apply(l->plan.net, l->plan.allow_local_binding, &e) < 0)
+	if (lx_seccomp_apply(&l->plan, &e) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, e.msg);
 	execvpe(l->argv[0], l->argv, l->env.v ? l->env.v : environ);
 	child_fail(l, LX_FAIL_EXEC, errno, l->argv[0]);
@@ -349,6 +349,19 @@ static void run_init(struct launch *l)
 		close(l->status_fd); /* only the launcher answers the caller */
 	if (l->proxy.channel >= 0)
 		close(l->proxy.channel); /* only the launcher talks to the proxy */
+	/* Our descriptors were opened before the mount view existed and point into the
+	 * host's mounts: the placeholder's directory (the launcher's copy keeps the lock)
+	 * and the caller's stdio. Reopened through /proc/1/fd they would lead out of the
+	 * view (chmod the directory, walk up from it). Landlock keeps the command from
+	 * looking into us, but it may be missing: not dumpable closes /proc/1/fd, exe,
+	 * environ and pidfd_getfd to a process without CAP_SYS_PTRACE, which the command
+	 * never has. Its own exec makes it dumpable again. */
+	if (l->placeholder_fd >= 0) {
+		close(l->placeholder_fd);
+		l->placeholder_fd = -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, "cannot make init non-dumpable");
 	/* Die with the launcher; if it is gone already, the pipe says so. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, "cannot set the parent-death signal");
@@ -356,6 +369,11 @@ static void run_init(struct launch *l)
 	alive.events = POLLIN;
 	if (poll(&alive, 1, 0) != 0)
 		_exit(EXIT_SANDBOX_SETUP);
+	/* Out of the caller's process group: a ^C sent to the group reaches the launcher,
+	 * which forwards it to us, and must not reach us a second time directly (the
+	 * command would see two). */
+	if (setsid() < 0)
+		child_fail(l, LX_FAIL_SETUP, errno, "cannot start a new session for init");
 	if (unshare(CLONE_NEWNS) < 0)
 		child_fail(l, LX_FAIL_SETUP, errno, "cannot create a mount namespace");
 	if (lx_mounts_apply(&l->plan, &e) < 0)
@@ -460,8 +478,9 @@ static int prepare(struct launch *l)
 		fflush(stdout);
 		return EXIT_OK;
 	}
-	if (!full_disk && sandbox_resolve_roots(&l->policy, l->policy_cwd_abs, getenv("TMPDIR"),
-						&l->roots, &e) < 0)
+	if (!full_disk && (sandbox_resolve_roots(&l->policy, l->policy_cwd_abs, getenv("TMPDIR"),
+						 &l->roots, &e) < 0 ||
+			   lx_protect_kernel_mounts_now(&l->roots, &e) < 0))
 		return report(l, LX_FAIL_SETUP, 0, e.msg);
 	net = l->proxy.channel >= 0 ? SANDBOX_NET_PROXY : sandbox_policy_network(&l->policy);
 	l->abi = lx_landlock_abi();

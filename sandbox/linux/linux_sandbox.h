@@ -49,10 +49,13 @@ enum lx_mount_kind {
 	LX_MOUNT_CLONE_RW,     /* detached copy of a writable root (nosuid, nodev) */
 	LX_MOUNT_CLONE_RO,     /* detached read-only copy of a protected path */
 	LX_MOUNT_CLONE_MASK,   /* detached read-only /dev/null, to cover a protected symlink */
-	LX_MOUNT_READ_ONLY,    /* "/": recursive read-only, nosuid */
+	LX_MOUNT_READ_ONLY,    /* "/": recursive read-only, nosuid, nodev */
 	LX_MOUNT_PROC,         /* fresh read-only /proc of the new pid namespace */
 	LX_MOUNT_DEV,          /* minimal /dev: tmpfs, device binds, devpts, shm */
-	LX_MOUNT_ATTACH        /* attach the copy made by op `source` at path */
+	LX_MOUNT_ATTACH,       /* attach the copy made by op `source` at path */
+	LX_MOUNT_PIN           /* a directory leading to a deeper protected path: a copy of
+				  the view there (recursive, attributes kept) attached onto
+				  itself, so that it can be neither renamed nor removed */
 };
 
 struct lx_mount {
@@ -111,6 +114,17 @@ void lx_plan_free(struct lx_plan *p);
 void lx_plan_print(const struct lx_plan *p, FILE *f);
 const char *lx_mount_kind_str(enum lx_mount_kind k);
 
+/* ---- kmounts.c: the kernel's interfaces mounted in writable roots stay read-only ---- */
+/* The mount points of kernel-interface file systems (proc, sysfs, cgroup, ...) in a
+ * /proc/self/mountinfo text, unescaped, each once, appended to out. */
+int lx_kernel_mounts_parse(const char *text, size_t size, struct strv *out, struct err *e);
+/* Protects each such mount inside a root (sandbox_roots_protect), and a root inside
+ * one as a whole. */
+int lx_protect_kernel_mounts(struct sandbox_roots *roots, const char *mountinfo, size_t size,
+			     struct err *e);
+/* The same with the caller's own /proc/self/mountinfo. */
+int lx_protect_kernel_mounts_now(struct sandbox_roots *roots, struct err *e);
+
 /* ---- mounts.c: applies the mount operations (init, in its new mount namespace) ---- */
 int lx_mounts_apply(const struct lx_plan *p, struct err *e);
 
@@ -120,13 +134,15 @@ int lx_landlock_abi(void);
 int lx_landlock_apply(const struct lx_plan *p, int abi, struct err *e);
 
 /* ---- seccomp.c ---- */
-/* Builds the filter for a network mode into prog (storage in `ins`, LX_SECCOMP_MAX).
- * local_binding matters for SANDBOX_NET_PROXY only: without it bind and listen are
- * refused. */
-#define LX_SECCOMP_MAX 160
-int lx_seccomp_build(enum sandbox_network net, bool local_binding, struct lx_sock_filter *ins,
+/* Builds the filter for the plan into prog (storage in `ins`, LX_SECCOMP_MAX). It reads
+ * the plan's net, allow_local_binding (SANDBOX_NET_PROXY only: without it bind and
+ * listen are refused), full_disk (set-ID bits allowed) and userns (without it, the host's
+ * pid and IPC namespaces are shared: no prlimit on others, no System V IPC or message
+ * queues). */
+#define LX_SECCOMP_MAX 256
+int lx_seccomp_build(const struct lx_plan *plan, struct lx_sock_filter *ins,
 		     struct lx_sock_fprog *prog, struct err *e);
-int lx_seccomp_apply(enum sandbox_network net, bool local_binding, struct err *e);
+int lx_seccomp_apply(const struct lx_plan *plan, struct err *e);
 
 /* ---- caps.c ---- */
 /* Securebits, bounding set, ambient, then effective/permitted/inheritable: all gone;

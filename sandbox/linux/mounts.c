@@ -86,7 +86,9 @@ static int attach(int tree, const struct lx_mount *src, struct err *e)
 	if (lx_move_mount(tree, "", target, "",
 			  LX_MOVE_MOUNT_F_EMPTY_PATH | LX_MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		err_sys(e, errno, "cannot mount %s %s", path,
-			src->kind == LX_MOUNT_CLONE_RW ? "read-write" : "read-only");
+			src->kind == LX_MOUNT_PIN	 ? "onto itself"
+			: src->kind == LX_MOUNT_CLONE_RW ? "read-write"
+							 : "read-only");
 		goto out;
 	}
 	rc = 0;
@@ -126,10 +128,17 @@ static int mount_dev(struct err *e)
 	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
 		nodes[i] = -1;
 	for (i = 0; dev_nodes[i]; i++) {
+		/* The read-only view made them nodev with everything else: these few
+		 * work again. */
+		struct lx_mount_attr dev = {0, LX_MOUNT_ATTR_NODEV, 0, 0};
 		snprintf(path, sizeof path, "/dev/%s", dev_nodes[i]);
 		nodes[i] = lx_open_tree(AT_FDCWD, path, LX_OPEN_TREE_CLONE | O_CLOEXEC);
 		if (nodes[i] < 0 && errno != ENOENT) {
 			err_sys(e, errno, "cannot copy %s", path);
+			goto out;
+		}
+		if (nodes[i] >= 0 && lx_mount_setattr(nodes[i], "", AT_EMPTY_PATH, &dev) < 0) {
+			err_sys(e, errno, "cannot allow the device %s", path);
 			goto out;
 		}
 	}
@@ -179,7 +188,11 @@ out:
 
 int lx_mounts_apply(const struct lx_plan *p, struct err *e)
 {
-	struct lx_mount_attr ro = {LX_MOUNT_ATTR_RDONLY | LX_MOUNT_ATTR_NOSUID, 0, 0, 0};
+	/* nodev too: a device node outside our /dev (a chroot's, a container's root file
+	 * system) would open whatever the read-only mount, as a disk, and ioctls and
+	 * writes reach it where Landlock is missing. */
+	struct lx_mount_attr ro = {LX_MOUNT_ATTR_RDONLY | LX_MOUNT_ATTR_NOSUID |
+					   LX_MOUNT_ATTR_NODEV, 0, 0, 0};
 	int *trees = malloc((p->n_mounts + 1) * sizeof *trees);
 	int rc = -1;
 	size_t i;
@@ -234,6 +247,15 @@ int lx_mounts_apply(const struct lx_plan *p, struct err *e)
 				goto out;
 			close(trees[m->source]);
 			trees[m->source] = -1;
+			break;
+		case LX_MOUNT_PIN:
+			/* Copied from the view as it is now, the roots and protected paths
+			 * below it included, with their attributes. */
+			trees[i] = clone_tree(m->path, false, m->dev, m->ino, 0, e);
+			if (trees[i] < 0 || attach(trees[i], m, e) < 0)
+				goto out;
+			close(trees[i]);
+			trees[i] = -1;
 			break;
 		}
 	}

@@ -7,7 +7,10 @@
  * protected symlink covered by a read-only /dev/null (so the link can be neither
  * followed into a writable place nor replaced). Copies of the roots and protected
  * paths are taken first, from the host's view, with their identity checked; they are
- * attached after /proc and /dev are in place, so a root below /dev still works.
+ * attached after /proc and /dev are in place, so a root below /dev still works. The
+ * directories leading to a protected path deeper than the top of its root are pinned
+ * (each made a mount point of its own), so that none of them can be renamed to move
+ * the protected mount aside.
  *
  * Landlock repeats the policy: read everywhere, full access in /dev (a private tmpfs)
  * and in each writable root. Landlock rules only ever grant, and a right granted on a
@@ -46,6 +49,8 @@ const char *lx_mount_kind_str(enum lx_mount_kind k)
 		return "dev";
 	case LX_MOUNT_ATTACH:
 		return "attach";
+	case LX_MOUNT_PIN:
+		return "pin";
 	}
 	return "?";
 }
@@ -152,8 +157,16 @@ static bool prot_mounted(const struct sandbox_protected *pr)
 		return true;
 	case SANDBOX_PROTECT_MISSING:
 		return pr->ino != 0; /* the launcher made a placeholder to mount over */
+	case SANDBOX_PROTECT_PIN:
+		return true;
 	}
 	return false;
+}
+
+/* The copy a protected entry is mounted from; pins have none (see LX_MOUNT_PIN). */
+static bool prot_cloned(const struct sandbox_protected *pr)
+{
+	return pr->kind != SANDBOX_PROTECT_PIN;
 }
 
 static int plan_mounts(const struct sandbox_roots *roots, struct lx_plan *p, struct err *e)
@@ -194,16 +207,25 @@ static int plan_mounts(const struct sandbox_roots *roots, struct lx_plan *p, str
 		const struct sandbox_protected *pr = ps[i].prot;
 		enum lx_mount_kind k = pr->kind == SANDBOX_PROTECT_SYMLINK ? LX_MOUNT_CLONE_MASK
 									    : LX_MOUNT_CLONE_RO;
-		if (add_mount(p, k, pr->path, pr->dev, pr->ino, 0, e) < 0)
+		if (prot_cloned(pr) && add_mount(p, k, pr->path, pr->dev, pr->ino, 0, e) < 0)
 			goto out;
 	}
 	if (add_mount(p, LX_MOUNT_READ_ONLY, "/", 0, 0, 0, e) < 0 ||
 	    add_mount(p, LX_MOUNT_PROC, "/proc", 0, 0, 0, e) < 0 ||
 	    add_mount(p, LX_MOUNT_DEV, "/dev", 0, 0, 0, e) < 0)
 		goto out;
-	for (size_t i = 0; i < roots->n + n_ps; i++)
+	for (size_t i = 0; i < roots->n; i++)
 		if (add_mount(p, LX_MOUNT_ATTACH, NULL, 0, 0, first_clone + i, e) < 0)
 			goto out;
+	/* By depth, pins among them: a pin comes before what it leads to. */
+	for (size_t i = 0, clone = first_clone + roots->n; i < n_ps; i++) {
+		const struct sandbox_protected *pr = ps[i].prot;
+		int r = prot_cloned(pr)
+				? add_mount(p, LX_MOUNT_ATTACH, NULL, 0, 0, clone++, e)
+				: add_mount(p, LX_MOUNT_PIN, pr->path, pr->dev, pr->ino, 0, e);
+		if (r < 0)
+			goto out;
+	}
 	rc = 0;
 out:
 	free(rs);
@@ -240,6 +262,10 @@ static int plan_rules(const struct sandbox_roots *roots, struct lx_plan *p, stru
 		for (size_t j = 0; j < roots->n; j++)
 			for (size_t k = 0; k < roots->v[j].n_prot; k++) {
 				const char *pp = roots->v[j].prot[k].path;
+				/* Pins are for the mount view: here the directories leading
+				 * to an excepted path get no rule anyway. */
+				if (roots->v[j].prot[k].kind == SANDBOX_PROTECT_PIN)
+					continue;
 				if (path_is_under(pp, r->path) && strv_find(&rule->except, pp) < 0 &&
 				    strv_push(&rule->except, pp) < 0)
 					return err_set(e, "out of memory");

@@ -16,13 +16,19 @@
  * the command's own; no new AF_UNIX sockets, so no host service's socket and no way
  * around the proxy), socketpair as above; connect etc. are allowed inside the network
  * namespace that holds nothing but loopback and the proxy's listeners. Without local
- * binding, bind and listen are refused too. */
+ * binding, bind and listen are refused too.
+ * Unless the filesystem is unrestricted (danger-full-access): no set-user-ID or
+ * set-group-ID bits on files (see setid_denied).
+ * Without user namespaces (no pid or IPC namespace of the sandbox's own): see
+ * host_ns_denied. */
 #include "sandbox/linux/linux_sandbox.h"
 
 #include <errno.h>
 #include <stddef.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #if defined(__x86_64__)
@@ -130,11 +136,80 @@ static void inet_tcp_only(struct prog *p, long nr)
 	load(p, OFF_NR);
 }
 
+/* A nosuid mount is the sandbox's view only: the host's mounts honour the bits. A
+ * set-user-ID copy of a shell made by root in a writable root would be a root shell
+ * for every local user, one made by anyone a way into their account. So modes with
+ * set-ID bits are refused to chmod, fchmod, fchmodat(2), mknod(at), and to open,
+ * openat and creat when they create a file (O_CREAT, O_TMPFILE); the kernel takes
+ * the mode as a umode_t, the low bits checked here. openat2 carries its mode in
+ * memory a filter cannot read: it answers ENOSYS, and callers fall back to openat. */
+#define SETID_BITS (S_ISUID | S_ISGID)
+#define CREATE_FLAGS (O_CREAT | (O_TMPFILE & ~O_DIRECTORY))
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+/* open_tree with mount attributes (Linux 6.15): one of the mount family. */
+#ifndef SYS_open_tree_attr
+#define SYS_open_tree_attr 467
+#endif
+
+/* nr with `flags` argument creating a file and `mode` argument with set-ID bits. */
+static void deny_setid_create(struct prog *p, long nr, int flags, int mode)
+{
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, (uint32_t)nr, 0, 6);
+	load(p, OFF_ARG_LO(flags));
+	emit(p, LX_BPF_JMP | LX_BPF_JSET | LX_BPF_K, CREATE_FLAGS, 0, 3);
+	load(p, OFF_ARG_LO(mode));
+	emit(p, LX_BPF_JMP | LX_BPF_JSET | LX_BPF_K, SETID_BITS, 0, 1);
+	ret(p, RET_EPERM);
+	load(p, OFF_NR);
+}
+
+static void setid_denied(struct prog *p)
+{
+#if defined(SYS_chmod)
+	deny_arg(p, SYS_chmod, 1, LX_BPF_JSET, SETID_BITS);
+	deny_arg(p, SYS_creat, 1, LX_BPF_JSET, SETID_BITS);
+	deny_arg(p, SYS_mknod, 1, LX_BPF_JSET, SETID_BITS);
+	deny_setid_create(p, SYS_open, 1, 2);
+#endif
+	deny_arg(p, SYS_fchmod, 1, LX_BPF_JSET, SETID_BITS);
+	deny_arg(p, SYS_fchmodat, 2, LX_BPF_JSET, SETID_BITS);
+	deny_arg(p, SYS_fchmodat2, 2, LX_BPF_JSET, SETID_BITS);
+	deny_arg(p, SYS_mknodat, 2, LX_BPF_JSET, SETID_BITS);
+	deny_setid_create(p, SYS_openat, 2, 3);
+	deny(p, SYS_openat2, RET_ENOSYS);
+}
+
+/* Without user namespaces the command shares the host's pid and IPC namespaces, and
+ * Landlock scopes signals but not these:
+ * - prlimit64 on another process (same user suffices): a file-descriptor limit of 0
+ *   starves it, a CPU limit kills it. Only the caller itself (pid 0) is allowed.
+ * - System V IPC and POSIX message queues: ids and keys are the host's, so the command
+ *   could attach a segment a process outside works with and write into its memory, or
+ *   remove its queue (mq_unlink is not a path Landlock checks). */
+static const long host_ipc_denied[] = {
+	SYS_shmget, SYS_shmat, SYS_shmctl, SYS_semget, SYS_semctl, SYS_semop, SYS_semtimedop,
+	SYS_msgget, SYS_msgsnd, SYS_msgrcv, SYS_msgctl, SYS_mq_open, SYS_mq_unlink,
+};
+
+static void host_ns_denied(struct prog *p)
+{
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, SYS_prlimit64, 0, 4);
+	load(p, OFF_ARG_LO(0));
+	emit(p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, 0, 1, 0);
+	ret(p, RET_EPERM);
+	load(p, OFF_NR);
+	for (size_t i = 0; i < sizeof host_ipc_denied / sizeof host_ipc_denied[0]; i++)
+		deny(p, host_ipc_denied[i], RET_EPERM);
+}
+
 static const long always_denied[] = {
 	SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev,
 	SYS_io_uring_setup, SYS_io_uring_enter, SYS_io_uring_register,
 	SYS_mount, SYS_umount2, SYS_pivot_root, SYS_chroot, SYS_move_mount, SYS_open_tree,
-	SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_setns,
+	SYS_fsopen, SYS_fsconfig, SYS_fsmount, SYS_fspick, SYS_mount_setattr, SYS_open_tree_attr,
+	SYS_setns,
 	SYS_bpf, SYS_userfaultfd, SYS_keyctl, SYS_add_key, SYS_request_key,
 	SYS_open_by_handle_at,
 };
@@ -148,10 +223,11 @@ static const long network_off_denied[] = {
  * which ports (ABI < 4). */
 static const long proxy_no_binding_denied[] = {SYS_bind, SYS_listen};
 
-int lx_seccomp_build(enum sandbox_network net, bool local_binding, struct lx_sock_filter *ins,
+int lx_seccomp_build(const struct lx_plan *plan, struct lx_sock_filter *ins,
 		     struct lx_sock_fprog *fprog, struct err *e)
 {
 	struct prog p = {ins, 0, false};
+	bool local_binding = plan->allow_local_binding;
 
 	load(&p, OFF_ARCH);
 	emit(&p, LX_BPF_JMP | LX_BPF_JEQ | LX_BPF_K, LX_AUDIT_ARCH, 1, 0);
@@ -168,7 +244,11 @@ int lx_seccomp_build(enum sandbox_network net, bool local_binding, struct lx_soc
 	deny_arg(&p, SYS_unshare, 0, LX_BPF_JSET, NS_FLAGS | CLONE_NEWTIME);
 	deny_arg(&p, SYS_ioctl, 1, LX_BPF_JEQ, TIOCSTI);
 	deny_arg(&p, SYS_ioctl, 1, LX_BPF_JEQ, TIOCLINUX);
-	switch (net) {
+	if (!plan->full_disk)
+		setid_denied(&p);
+	if (!plan->userns)
+		host_ns_denied(&p);
+	switch (plan->net) {
 	case SANDBOX_NET_FULL:
 		break;
 	case SANDBOX_NET_OFF:
@@ -194,12 +274,12 @@ int lx_seccomp_build(enum sandbox_network net, bool local_binding, struct lx_soc
 	return 0;
 }
 
-int lx_seccomp_apply(enum sandbox_network net, bool local_binding, struct err *e)
+int lx_seccomp_apply(const struct lx_plan *plan, struct err *e)
 {
 	struct lx_sock_filter ins[LX_SECCOMP_MAX];
 	struct lx_sock_fprog prog;
 
-	if (lx_seccomp_build(net, local_binding, ins, &prog, e) < 0)
+	if (lx_seccomp_build(plan, ins, &prog, e) < 0)
 		return -1;
 	if (lx_seccomp_set_filter(&prog) < 0)
 		return err_sys(e, errno, "seccomp: cannot install the filter");

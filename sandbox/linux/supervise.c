@@ -5,8 +5,11 @@
 #include "sandbox/linux/linux_sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
@@ -18,6 +21,9 @@
 
 /* Bytes moved per read in the relay; a pty's buffers are a few KiB. */
 #define RELAY_CHUNK 16384
+/* Rounds of killing the command's leftovers (each takes the orphans of the last one);
+ * a bound, so that a launcher can end even if something keeps them coming. */
+#define LEFTOVER_ROUNDS 1000
 
 void lx_forwarded_signals(sigset_t *set)
 {
@@ -164,6 +170,49 @@ static void relay_flush_input(struct relay *r)
 	}
 }
 
+/* No pid namespace: what the command left running goes down with the run. Its process
+ * group is not enough (setsid leaves it), but the launcher is a subreaper, so every
+ * orphan of the command is a child of ours: kill the children /proc lists, reap them
+ * (their own orphans come to us in turn), and again until none is left. A child is
+ * not reaped before it is killed, so its pid cannot have been reused. (The launcher's
+ * children are all the sandbox's: sandbox_run forks it for the purpose, and `codex
+ * sandbox` forks nothing else before it becomes the launcher.) */
+static void kill_leftovers(pid_t group)
+{
+	char path[64];
+
+	(void)kill(-group, SIGKILL);
+	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+	for (int round = 0; round < LEFTOVER_ROUNDS; round++) {
+		char list[4096], *p, *end;
+		bool any = false;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, list, sizeof list - 1);
+
+		if (fd >= 0)
+			close(fd);
+		list[n > 0 ? n : 0] = '\0';
+		/* "pid pid ... ": a full buffer may end in part of a pid, which must not be
+		 * taken for another; the rest waits for the next round. */
+		if (n == (ssize_t)sizeof list - 1 && (p = strrchr(list, ' ')))
+			p[1] = '\0';
+		for (p = list; *p; p = end) {
+			long pid = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0)
+				any = true;
+		}
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!any && n <= 0)
+			break; /* no child left (or no /proc: the group kill is all we can do) */
+		usleep(1000); /* let the killed die and their orphans come to us */
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
 int lx_supervise(pid_t child, int master, bool kill_group)
 {
 	struct relay r;
@@ -238,11 +287,7 @@ int lx_supervise(pid_t child, int master, bool kill_group)
 	relay_stop(&r);
 	if (sfd >= 0)
 		close(sfd);
-	if (kill_group) {
-		/* No pid namespace: take the command's leftovers down with it. */
-		(void)kill(-child, SIGKILL);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
-	}
+	if (kill_group)
+		kill_leftovers(child);
 	return exit_code(status);
 }

@@ -33,6 +33,10 @@
  * writable root (one rule per sibling, see sandbox/linux/landlock.c): a workspace
  * root with more top-level entries than this is refused rather than half-covered. */
 #define LIMIT_SANDBOX_DIR_ENTRIES 8192
+/* The caller's /proc/self/mountinfo, read to find the kernel's file systems mounted in
+ * writable roots (sandbox/linux/kmounts.c): a line is ~150 bytes, so 16 MiB is some
+ * 100 thousand mounts, far beyond a busy container host; more is refused. */
+#define LIMIT_SANDBOX_MOUNTINFO_BYTES (16u * 1024 * 1024)
 
 /* CA roots read from files or directories: Debian's whole bundle is ~220 KiB; 16 MiB
  * allows any real trust store while bounding a hostile SSL_CERT_DIR. */

@@ -332,6 +332,30 @@ test_sigterm_reaches_the_command() { forward_signal TERM; }
 test_sighup_reaches_the_command() { forward_signal HUP; }
 test_sigquit_reaches_the_command() { forward_signal QUIT; }
 
+# ^C without a terminal of the command's own goes to the caller's whole process group:
+# the command must see each one once (many programs take a second ^C as "stop now").
+test_a_group_interrupt_reaches_the_command_once() {
+	setup root
+	setsid -w env --default-signal=INT -u TMPDIR "$CODEX" sandbox -- "$PY" -c '
+import signal, time
+n = 0
+def count(sig, frame):
+    global n
+    n += 1
+signal.signal(signal.SIGINT, count)
+print("ready", flush=True)
+end = time.time() + 1.5
+while time.time() < end:
+    time.sleep(0.01)
+print("interrupts=%d" % n)' > "$T/log" 2>&1 &
+	pid=$!
+	for i in $(seq 100); do grep -q ready "$T/log" && break; sleep 0.05; done
+	pgid=$(ps -o pgid= -p "$(pgrep -o -f '^codex-linux-sandbox .*interrupts')" | tr -d ' ')
+	for i in 1 2 3 4 5; do kill -INT -- -"$pgid"; sleep 0.1; done
+	wait $pid
+	expect_contains "$(cat "$T/log")" "interrupts=5"
+}
+
 no_orphans() {
 	setup "$1"
 	mark=$((RANDOM % 900 + 100)).$$

@@ -2,8 +2,8 @@
 # widest sandboxed policy), each run as root and as an unprivileged user. Every case
 # first shows that the attack works without the sandbox (where the attacker has the
 # privilege to do it at all), so a broken test cannot pass silently, then that it
-# fails inside. The last group repeats the core attacks without user namespaces
-# (Landlock + seccomp only).
+# fails inside. The last groups repeat the core attacks without user namespaces
+# (Landlock + seccomp only) and without Landlock (the mount view + seccomp only).
 #
 # The suite runs in a private mount namespace with the test directories on a tmpfs of
 # its own: some attacks need file-system features (file handles, for open_by_handle_at)
@@ -236,6 +236,51 @@ c_gitdir_target() {
 test_write_gitdir_file_target_root() { c_gitdir_target root; }
 test_write_gitdir_file_target_user() { c_gitdir_target user; }
 
+# A protected path below the top of its root (a .git file pointing deeper): its mount
+# point can be neither removed nor renamed, but a directory above it could be, taking
+# the mount along, and a new repository made where the .git file points. Its
+# core.fsmonitor then runs outside at the user's next `git status`.
+c_gitdir_deep() {
+	setup "$1"
+	mkdir store
+	mv .git store/repo.git
+	echo "gitdir: store/repo.git" > .git
+	[ "$1" = root ] || chown -R $NOBODY store .git
+	attack "$1" all 'mv store store.old && mkdir store && cp -r store.old/repo.git store/ &&
+		git config core.fsmonitor "echo pwned >&2; false"' \
+		'grep -qs fsmonitor "$T/ws/store/repo.git/config"'
+}
+test_deep_gitdir_target_moved_aside_root() { c_gitdir_deep root; }
+test_deep_gitdir_target_moved_aside_user() { c_gitdir_deep user; }
+
+# A linked worktree as the workspace: its .git file points into the main repository's
+# .git/worktrees/, and the config and hooks it runs with are the main repository's
+# (the `commondir`). With the main repository in a writable root (here one added with
+# --add-dir, as /tmp would be), both must stay read-only, and nothing on the way to them
+# may be moved aside.
+c_worktree() {
+	setup "$1"
+	mkdir "$T/scratch"
+	git init -q "$T/scratch/main"
+	git -C "$T/scratch/main" -c user.name=t -c user.email=t@t commit -q --allow-empty -m init
+	git -C "$T/scratch/main" worktree add -q "$T/wt" 2>/dev/null
+	[ "$1" = root ] || chown -R $NOBODY "$T/scratch" "$T/wt"
+	cd "$T/wt"
+	local script='c=$(git rev-parse --git-common-dir) m=$(dirname "$(git rev-parse --git-common-dir)")
+		printf "#!/bin/sh\necho pwned\n" > "$c/hooks/pre-commit"; git config alias.x "!sh"
+		mv "$m" "$m.moved" && mkdir -p "$c/worktrees" && cp -r "$m.moved/.git/worktrees/wt" "$c/worktrees/" &&
+		cp "$m.moved/.git/HEAD" "$c/" && mkdir "$c/objects" "$c/refs" &&
+		echo "[core] fsmonitor = \"echo pwned\"" > "$c/config"'
+	local check='[ -e "$T/scratch/main/.git/hooks/pre-commit" ] || [ -e "$T/scratch/main.moved" ] ||
+		grep -qs "alias" "$T/scratch/main/.git/config"'
+	sb "$1" --full-auto --add-dir "$T/scratch" -- sh -c "$script" > "$T/sbout" 2>&1 < /dev/null || true
+	if eval "$check"; then fail "the attack worked inside the sandbox: $(head -c 600 "$T/sbout")"; fi
+	as "$1" sh -c "$script" > "$T/ctlout" 2>&1 < /dev/null || true
+	eval "$check" || fail "control: the attack did not work without the sandbox: $(cat "$T/ctlout")"
+}
+test_worktree_common_dir_root() { c_worktree root; }
+test_worktree_common_dir_user() { c_worktree user; }
+
 c_codex_create() {
 	setup "$1"
 	attack "$1" all 'mkdir -p .codex && echo "notify = [\"sh\"]" > .codex/config.toml' \
@@ -357,6 +402,51 @@ c_sysfs() {
 test_write_sysfs_root() { c_sysfs root; }
 test_write_sysfs_user() { c_sysfs user; }
 
+# A device node outside /dev (a chroot's, a container root file system's): the read-only
+# view does not stop a device (a disk's node opens for reading, and for writing without
+# Landlock). Only the sandbox's own /dev may have working nodes. A node of /dev/zero's
+# numbers stands in for a disk; the user case owns it.
+c_device_node() {
+	setup "$1"
+	mknod "$T/outside/dev-node" c $((0x$(stat -c %t /dev/zero))) $((0x$(stat -c %T /dev/zero)))
+	[ "$1" = root ] || chown $NOBODY "$T/outside/dev-node"
+	attack "$1" all 'head -c 4 "$1/dev-node" | od -An -c | grep -q "\\\\0" && echo ESCAPED
+		echo x > "$1/dev-node" && echo ESCAPED' 'in_sandbox_or_control'
+	sb "$1" --full-auto -- sh -c 'head -c 4 /dev/zero | od -An -c; echo ok > /dev/null' > "$T/sbout" 2>&1
+	expect_contains "$(cat "$T/sbout")" '\0' "the sandbox's own /dev/zero"
+}
+test_device_node_outside_dev_root() { c_device_node root; }
+test_device_node_outside_dev_user() { c_device_node user; }
+test_no_landlock_device_node_outside_dev_root() { no_landlock c_device_node root; }
+
+# A writable root that holds mounts of the kernel's interfaces (a chroot with /proc and
+# /sys mounted, as package build tools make them): through them root inside reached the
+# host's sysctls (kernel.core_pattern: a program run as root outside at the next crash)
+# and sysfs. They stay read-only. The mounts live in a mount namespace of the case's own,
+# so nothing can leave them behind; writing a sysctl its own value back changes nothing
+# (domainname belongs to the UTS namespace the sandbox shares with the caller).
+KMOUNT_SCRIPT='v=$(cat chroot/proc/sys/kernel/domainname) &&
+	printf "%s\n" "$v" > chroot/proc/sys/kernel/domainname && echo ESCAPED
+	f=$(find chroot/sys/kernel -maxdepth 1 -type f -perm -200 | head -1)
+	[ -n "$f" ] && python3 -c "import os, sys; os.close(os.open(sys.argv[1], os.O_WRONLY))" "$f" &&
+		echo ESCAPED'
+c_kernel_mounts() {
+	setup "$1"
+	mkdir -p chroot/proc chroot/sys
+	local as_user=
+	[ "$1" = root ] || as_user="setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups -- env HOME=$T/home"
+	unshare -m --propagation private sh -c 'mount -t proc proc chroot/proc && mount -t sysfs sysfs chroot/sys &&
+		{ $1 env -u TMPDIR $5 "$2" sandbox --full-auto -- sh -c "$3" > "$4/sbout" 2>&1 < /dev/null
+		  $1 sh -c "$3" > "$4/ctlout" 2>&1 < /dev/null; true; }' \
+		sh "$as_user" "$CODEX" "$KMOUNT_SCRIPT" "$T" "${SB_PREFIX:-}"
+	escaped "$T/sbout" && fail "wrote through a kernel mount in a writable root: $(cat "$T/sbout")"
+	[ "$1" = user ] || escaped "$T/ctlout" || fail "control: the kernel mounts were not writable: $(cat "$T/ctlout")"
+}
+test_kernel_mounts_in_a_writable_root_root() { c_kernel_mounts root; }
+test_kernel_mounts_in_a_writable_root_user() { c_kernel_mounts user; }
+test_no_userns_kernel_mounts_in_a_writable_root_root() { no_userns c_kernel_mounts root; }
+test_no_landlock_kernel_mounts_in_a_writable_root_root() { no_landlock c_kernel_mounts root; }
+
 test_setuid_binary_gains_nothing_user() {
 	setup user
 	cp /usr/bin/id "$T/suid-id"
@@ -364,6 +454,32 @@ test_setuid_binary_gains_nothing_user() {
 	expect_eq "$(as user "$T/suid-id" -u)" 0 "control: the setuid copy works outside"
 	expect_eq "$(sb user -- "$T/suid-id" -u)" $NOBODY "euid inside"
 }
+
+# A set-user-ID file made inside is one outside: nosuid is the sandbox's view, the
+# host's mounts honour the bit. Made by root, a copy of a shell is a root shell for
+# every local user; made by anyone, a way into their account. chmod, fchmod,
+# open(O_CREAT) and mknod with the bits; the control also shows that the copy gives
+# nobody root's euid.
+c_setid() {
+	setup "$1"
+	# Not at the top of the workspace: without user namespaces nothing new may appear there.
+	attack "$1" all "cd src; cp /bin/dash sh-copy; chmod 4755 sh-copy; chmod g+s sh-copy
+		$PY -c 'import os; os.close(os.open(\"created\", os.O_CREAT | os.O_WRONLY, 0o6755))'
+		$PY -c 'import os; os.mknod(\"node\", 0o102755)'
+		cp /bin/dash sh-fchmod; $PY -c 'import os; os.chmod(os.open(\"sh-fchmod\", os.O_RDONLY), 0o4755)'" \
+		'[ -u src/sh-copy ] || [ -g src/sh-copy ] || [ -u src/created ] || [ -g src/created ] ||
+		 [ -g src/node ] || [ -u src/sh-fchmod ]'
+	[ "$1" = root ] || return 0
+	expect_eq "$(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups src/sh-copy -p -c 'id -u')" 0 \
+		"control: euid of nobody running the set-user-ID copy"
+}
+test_setid_file_root() { c_setid root; }
+test_setid_file_user() { c_setid user; }
+test_no_userns_setid_file_root() { no_userns c_setid root; }
+test_no_userns_deep_gitdir_target_root() { no_userns c_gitdir_deep root; }
+test_no_userns_worktree_common_dir_user() { no_userns c_worktree user; }
+test_no_landlock_deep_gitdir_target_user() { no_landlock c_gitdir_deep user; }
+test_no_landlock_worktree_common_dir_root() { no_landlock c_worktree root; }
 
 # ---- other processes ----
 
@@ -410,6 +526,83 @@ c_signal() {
 }
 test_signal_outside_process_root() { c_signal root; }
 test_signal_outside_process_user() { c_signal user; }
+
+# Limits are set on a process by pid (prlimit), with the same rule as a signal (same
+# user) but no Landlock scope: a file-descriptor limit of 0 starves the victim (a CPU
+# limit of 0 kills it). Without a pid namespace the victim can be named.
+c_prlimit() {
+	setup "$1"
+	outside_process "$1" sh -c 'while : < /dev/null; do sleep 0.05; done'
+	sb "$1" --full-auto -- prlimit --pid "$VICTIM" --nofile=0:0 > "$T/sbout" 2>&1 || true
+	sleep 0.3
+	kill -0 "$VICTIM" || fail "a process outside was starved from inside: $(cat "$T/sbout")"
+	as "$1" prlimit --pid "$VICTIM" --nofile=0:0
+	for i in $(seq 100); do kill -0 "$VICTIM" 2>/dev/null || break; sleep 0.02; done
+	! kill -0 "$VICTIM" 2>/dev/null || fail "control: prlimit did not starve the victim"
+}
+test_prlimit_outside_process_root() { c_prlimit root; }
+test_prlimit_outside_process_user() { c_prlimit user; }
+test_no_userns_prlimit_root() { no_userns c_prlimit root; }
+test_no_userns_prlimit_user() { no_userns c_prlimit user; }
+
+# System V shared memory and POSIX message queues belong to the IPC namespace: without
+# one of its own the command would write into a segment a process outside works with
+# (or remove its queue).
+SHM_PY='import ctypes, os, sys
+l = ctypes.CDLL(None, use_errno=True)
+l.shmat.restype = ctypes.c_void_p
+key = int(sys.argv[2])
+if sys.argv[1] == "hold":
+    i = l.shmget(key, 4096, 0o1600)
+    p = l.shmat(i, None, 0)
+    ctypes.memmove(p, b"intact", 6)
+    l.mq_open(b"/codex-escape-%d" % key, os.O_CREAT | os.O_RDWR, 0o600, None)
+    open(sys.argv[3], "w").write("ready")
+    for _ in range(500):
+        if ctypes.string_at(p, 5) == b"PWNED": print("PWNED"); break
+        os.system("sleep 0.01")
+    l.shmctl(i, 0, None)  # IPC_RMID
+    l.mq_unlink(b"/codex-escape-%d" % key)
+else:
+    i = l.shmget(key, 0, 0)
+    p = l.shmat(i, None, 0) if i >= 0 else None
+    if p not in (None, 2**64 - 1): ctypes.memmove(p, b"PWNED", 5); print("ESCAPED")
+    if l.mq_unlink(b"/codex-escape-%d" % key) == 0: print("ESCAPED")'
+c_sysv_ipc() {
+	setup "$1"
+	local key=$((0x5eed0000 + $$ % 65536))
+	[ "$1" = root ] || chown $NOBODY "$T/outside"
+	outside_process "$1" "$PY" -c "$SHM_PY" hold $key "$T/outside/ready"
+	wait_file "$T/outside/ready"
+	sb "$1" --full-auto -- "$PY" -c "$SHM_PY" attack $key > "$T/sbout" 2>&1 || true
+	escaped "$T/sbout" && fail "reached the IPC objects of a process outside: $(cat "$T/sbout")"
+	as "$1" "$PY" -c "$SHM_PY" attack $key > "$T/ctlout" 2>&1
+	escaped "$T/ctlout" || fail "control: the IPC objects were not reached: $(cat "$T/ctlout")"
+	wait "$VICTIM" || true
+}
+test_sysv_ipc_of_outside_process_root() { c_sysv_ipc root; }
+test_sysv_ipc_of_outside_process_user() { c_sysv_ipc user; }
+test_no_userns_sysv_ipc_root() { no_userns c_sysv_ipc root; }
+test_no_userns_sysv_ipc_user() { no_userns c_sysv_ipc user; }
+
+# Nothing of the command outlives the run, not even what left its process group and
+# session (setsid) and double-forked: it would go on writing into the workspace after
+# the caller looked at the result. With user namespaces the pid namespace ends with the
+# command; without, the launcher must find such processes.
+c_leftover() {
+	setup "$1"
+	local script='setsid sh -c "sleep 1; echo late > src/late" > /dev/null 2>&1 < /dev/null &
+		sleep 0.2'
+	sb "$1" --full-auto -- sh -c "$script" > "$T/sbout" 2>&1 < /dev/null || true
+	sleep 1.5
+	[ ! -e src/late ] || fail "a process of the command outlived the sandbox"
+	as "$1" sh -c "$script"
+	sleep 1.5
+	[ -e src/late ] || fail "control: the detached process did not outlive its parent"
+}
+test_nothing_outlives_the_run_root() { c_leftover root; }
+test_no_userns_nothing_outlives_the_run_root() { no_userns c_leftover root; }
+test_no_userns_nothing_outlives_the_run_user() { no_userns c_leftover user; }
 
 c_io_uring() {
 	setup "$1"
@@ -514,5 +707,57 @@ test_no_userns_unix_socket_user() { no_userns c_unix user unix-stream "$T/outsid
 test_no_userns_abstract_socket_root() { no_userns c_unix root abstract "codex-escape-$$-n" unix-connect "@codex-escape-$$-n"; }
 test_no_userns_chroot_root() { no_userns c_chroot root; }
 test_no_userns_setns_root() { no_userns c_setns root; }
+
+# ---- user namespaces without Landlock (a kernel without it): the mount view alone ----
+
+no_landlock() { SB_PREFIX="$DENY landlock --"; "$@"; }
+
+# Init (pid 1 of the sandbox) is a fork of the launcher, which opened the .codex
+# placeholder and got the caller's stdio before the mount view existed: those
+# descriptors point into the host's mounts. Reopened through /proc/1/fd, a directory
+# there is a way out of the view (chmod it, then walk up from it). The control shows the
+# technique on a process outside holding such a descriptor.
+c_init_fds() {
+	setup "$1"
+	local script='for f in /proc/$P/fd/*; do
+		chmod u+rwx "$f"; echo pwned > "$f/../../outside/target"; echo pwned > "$f/../target"
+		echo "[alias] x = !sh" >> "$f/../.git/config"; done 2>/dev/null'
+	sb "$1" --full-auto -- env P=1 sh -c "$script" > "$T/sbout" 2>&1 < /dev/null || true
+	expect_outside_intact
+	grep -q alias "$T/ws/.git/config" && fail "wrote .git/config through init's descriptors"
+	[ ! -e "$T/ws/.codex" ] || fail "the placeholder was left behind: $(ls -ld "$T/ws/.codex")"
+	mkdir -m 0400 "$T/outside/sub"
+	[ "$1" = root ] || chown $NOBODY "$T/outside/sub"
+	outside_process "$1" sh -c 'exec sleep 60 3< sub'
+	for i in $(seq 100); do [ -e /proc/$VICTIM/fd/3 ] && break; sleep 0.02; done
+	as "$1" env P=$VICTIM sh -c "$script" > "$T/ctlout" 2>&1 < /dev/null || true
+	pwned "$T/outside/target" || fail "control: /proc/PID/fd did not lead outside: $(cat "$T/ctlout")"
+}
+test_no_landlock_init_descriptors_root() { no_landlock c_init_fds root; }
+test_no_landlock_init_descriptors_user() { no_landlock c_init_fds user; }
+test_no_landlock_write_outside_root() { no_landlock c_write_outside root; }
+test_no_landlock_write_outside_user() { no_landlock c_write_outside user; }
+test_no_landlock_symlink_root() { no_landlock c_symlink_new root; }
+test_no_landlock_hard_link_user() { no_landlock c_hardlink user; }
+test_no_landlock_rename_root() { no_landlock c_rename_out root; }
+test_no_landlock_proc_pid_cwd_root() { no_landlock c_proc_pid_cwd root; }
+test_no_landlock_proc_pid_cwd_user() { no_landlock c_proc_pid_cwd user; }
+test_no_landlock_git_config_root() { no_landlock c_git_config root; }
+test_no_landlock_git_hook_rename_user() { no_landlock c_git_hook_rename user; }
+test_no_landlock_git_replace_root() { no_landlock c_git_replace root; }
+test_no_landlock_gitdir_target_user() { no_landlock c_gitdir_target user; }
+test_no_landlock_codex_create_root() { no_landlock c_codex_create root; }
+test_no_landlock_codex_symlink_user() { no_landlock c_codex_symlink user; }
+test_no_landlock_agents_root() { no_landlock c_agents root; }
+test_no_landlock_proc_sys_root() { no_landlock c_proc_sys root; }
+test_no_landlock_sysfs_root() { no_landlock c_sysfs root; }
+test_no_landlock_ptrace_user() { no_landlock c_ptrace user; }
+test_no_landlock_proc_mem_root() { no_landlock vm_attack root proc-mem; }
+test_no_landlock_signal_user() { no_landlock c_signal user; }
+test_no_landlock_tcp_root() { no_landlock c_tcp root; }
+test_no_landlock_unix_socket_user() { no_landlock c_unix user unix-stream "$T/outside/daemon.sock" unix-connect "$T/outside/daemon.sock"; }
+test_no_landlock_abstract_socket_root() { no_landlock c_unix root abstract "codex-escape-$$-l" unix-connect "@codex-escape-$$-l"; }
+test_no_landlock_setns_user() { no_landlock c_setns user; }
+test_no_landlock_open_by_handle_root() { no_landlock c_open_by_handle root; }
 
 run_tests

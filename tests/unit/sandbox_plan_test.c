@@ -85,6 +85,47 @@ TEST(plan_userns_mount_order)
 	lx_plan_free(&p);
 }
 
+TEST(plan_pins_come_before_what_they_lead_to)
+{
+	struct sandbox_protected pw[4] = {
+		prot("/w/a/b/repo.git", SANDBOX_PROTECT_EXISTING, 11),
+		prot("/w/.git", SANDBOX_PROTECT_EXISTING, 12),
+		prot("/w/a/b", SANDBOX_PROTECT_PIN, 13),
+		prot("/w/a", SANDBOX_PROTECT_PIN, 14),
+	};
+	struct sandbox_root v[2] = {{(char *)"/w", 1, 10, pw, 4}, {(char *)"/w/a/c", 1, 20, NULL, 0}};
+	struct sandbox_roots r = {v, 2};
+	struct lx_plan p;
+	struct err e;
+	char *text;
+
+	REQUIRE(lx_plan_build(&r, SANDBOX_NET_FULL, true, &p, &e) == 0);
+	text = printed(&p);
+	/* Pins have no copy of their own: they copy the view when their turn comes, after
+	 * the roots (a root below a pin is part of its copy), in depth order with the
+	 * protected paths. */
+	CHECK_CONTAINS(text, "mount clone-rw /w/a/c\n"
+			     "mount clone-ro /w/.git\n"
+			     "mount clone-ro /w/a/b/repo.git\n"
+			     "mount read-only /\n");
+	CHECK_CONTAINS(text, "mount attach /w\n"
+			     "mount attach /w/a/c\n"
+			     "mount attach /w/.git\n"
+			     "mount pin /w/a\n"
+			     "mount pin /w/a/b\n"
+			     "mount attach /w/a/b/repo.git\n"
+			     "landlock read /\n");
+	CHECK_INT(p.mounts[p.n_mounts - 2].ino, 13);
+	free(text);
+	lx_plan_free(&p);
+	/* Without user namespaces the directories on the way get no rule anyway. */
+	REQUIRE(lx_plan_build(&r, SANDBOX_NET_FULL, false, &p, &e) == 0);
+	text = printed(&p);
+	CHECK_CONTAINS(text, "landlock all /w except /w/a/b/repo.git /w/.git\n");
+	free(text);
+	lx_plan_free(&p);
+}
+
 TEST(plan_placeholder_is_mounted_once_made)
 {
 	struct sandbox_protected pw[1] = {prot("/w/.codex", SANDBOX_PROTECT_MISSING, 0)};

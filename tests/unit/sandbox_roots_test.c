@@ -195,6 +195,59 @@ TEST(roots_gitdir_file_target_is_protected)
 	sandbox_policy_free(&p);
 }
 
+TEST(roots_worktree_common_dir_and_pins)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+	const struct sandbox_root *ws;
+	const struct sandbox_protected *pr;
+
+	/* A linked worktree's git directory deep in the workspace, naming the shared
+	 * repository (config, hooks) in its commondir file. */
+	mkdirs("ws/store/main.git/worktrees/wt");
+	test_write_file("ws/store/main.git/worktrees/wt/commondir", "../..\n");
+	test_write_file("ws/.git", "gitdir: store/main.git/worktrees/wt\n");
+	workspace_policy(&p);
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), NULL, &r, &e) == 0);
+	ws = find_root(&r, at("ws"));
+	REQUIRE(ws);
+	CHECK(find_prot(ws, at("ws/store/main.git/worktrees/wt")) != NULL);
+	pr = find_prot(ws, at("ws/store/main.git"));
+	CHECK(pr && pr->kind == SANDBOX_PROTECT_EXISTING);
+	/* The one directory on the way that is not protected already is pinned, with its
+	 * identity; nothing below a protected path and not the root itself. */
+	pr = find_prot(ws, at("ws/store"));
+	CHECK(pr && pr->kind == SANDBOX_PROTECT_PIN && pr->ino != 0);
+	CHECK(find_prot(ws, at("ws/store/main.git/worktrees")) == NULL);
+	CHECK(find_prot(ws, at("ws")) == NULL);
+	CHECK_INT(ws->n_prot, 5); /* .git, .codex, the target, the common dir, the pin */
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
+}
+
+TEST(roots_git_directory_with_commondir)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+	const struct sandbox_root *ws;
+
+	mkdirs("ws/.git");
+	mkdirs("ws/a/b/shared.git");
+	test_write_file("ws/.git/commondir", "../a/b/shared.git");
+	workspace_policy(&p);
+	REQUIRE(sandbox_resolve_roots(&p, at("ws"), NULL, &r, &e) == 0);
+	ws = find_root(&r, at("ws"));
+	REQUIRE(ws);
+	CHECK(find_prot(ws, at("ws/a/b/shared.git")) != NULL);
+	CHECK(find_prot(ws, at("ws/a")) && find_prot(ws, at("ws/a"))->kind == SANDBOX_PROTECT_PIN);
+	CHECK(find_prot(ws, at("ws/a/b")) &&
+	      find_prot(ws, at("ws/a/b"))->kind == SANDBOX_PROTECT_PIN);
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
+}
+
 TEST(roots_bad_gitdir_file_is_only_itself)
 {
 	struct sandbox_policy p;
@@ -256,11 +309,13 @@ TEST(roots_survive_allocation_failures)
 	mkdirs("ws/.git");
 	mkdirs("ws/decoy");
 	REQUIRE(symlink("decoy", at("ws/.agents")) == 0);
-	test_write_file("ws2/.git", "gitdir: ../ws/decoy\n");
+	test_write_file("ws2/.git", "gitdir: ../ws/decoy/deep\n");
+	mkdirs("ws/decoy/deep");
+	test_write_file("ws/decoy/deep/commondir", "..");
 	char ws[PATH_MAX], ws2[PATH_MAX];
 	snprintf(ws, sizeof ws, "%s", at("ws"));
 	snprintf(ws2, sizeof ws2, "%s", at("ws2"));
-	FOR_EACH_ALLOC_FAILURE(300, {
+	FOR_EACH_ALLOC_FAILURE(400, {
 		struct sandbox_policy p;
 		struct sandbox_roots r;
 		struct err e;

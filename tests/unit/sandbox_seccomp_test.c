@@ -4,9 +4,14 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -26,8 +31,25 @@ enum probe {
 	P_PAIR_STREAM, P_PAIR_DGRAM, P_PAIR_SEND, P_CONNECT, P_BIND, P_LISTEN, P_PIPE,
 	P_PTRACE, P_VM_READ, P_IO_URING, P_UNSHARE_USER, P_UNSHARE_FILES, P_CLONE_USER,
 	P_CLONE3, P_TIOCSTI_HIGH, P_MOUNT, P_CHROOT, P_X32, P_I386, P_INET_SCTP, P_INET_BIND,
-	P_INET_LISTEN, P_INET_UDP, P_COUNT
+	P_INET_LISTEN, P_INET_UDP, P_CHMOD_SUID, P_FCHMOD_SGID, P_FCHMODAT2_SUID, P_OPEN_SUID,
+	P_OPENAT_TMPFILE_SGID, P_MKNOD_SUID, P_OPENAT2, P_CHMOD_PLAIN, P_OPEN_PLAIN_HIGH_MODE,
+	P_PRLIMIT_PARENT, P_PRLIMIT_SELF, P_SHMGET, P_MQ_UNLINK, P_OPEN_TREE_ATTR, P_COUNT
 };
+
+/* A directory for the probes that make files (set by probe_filter). */
+static const char *probe_dir;
+
+static int probe_file(const char *name, char *path, size_t size)
+{
+	int fd;
+
+	snprintf(path, size, "%s/%s", probe_dir, name);
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
 
 static int result(long r)
 {
@@ -47,6 +69,7 @@ static int run_probe(enum probe p)
 	} addr = {AF_UNIX, "/nonexistent/socket"};
 	int sv[2], fd, r;
 	char c = 'x', uring_params[256]; /* struct io_uring_params is 120 bytes */
+	char path[4096];
 	struct iovec local = {&c, 1}, remote = {&c, 1};
 
 	switch (p) {
@@ -139,20 +162,91 @@ static int run_probe(enum probe p)
 		return fd < 0 ? 1000 : result(listen(fd, 1));
 	case P_INET_UDP:
 		return result(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+	case P_CHMOD_SUID:
+		if (probe_file("chmod", path, sizeof path) < 0)
+			return 1000;
+		return result(chmod(path, 04755));
+	case P_FCHMOD_SGID:
+		if (probe_file("fchmod", path, sizeof path) < 0 ||
+		    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return 1000;
+		return result(fchmod(fd, 02755));
+	case P_FCHMODAT2_SUID:
+		if (probe_file("fchmodat2", path, sizeof path) < 0)
+			return 1000;
+		/* ENOSYS before Linux 6.6: anything but EPERM is "not refused". */
+		return result(syscall(452, AT_FDCWD, path, 04755, 0));
+	case P_OPEN_SUID:
+		snprintf(path, sizeof path, "%s/open-suid", probe_dir);
+		return result(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 04755));
+	case P_OPENAT_TMPFILE_SGID:
+		/* EOPNOTSUPP where the file system has no O_TMPFILE: not EPERM either. */
+		return result(openat(AT_FDCWD, probe_dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 02755));
+	case P_MKNOD_SUID:
+		snprintf(path, sizeof path, "%s/mknod-suid", probe_dir);
+		return result(mknod(path, S_IFREG | 04755, 0));
+	case P_OPENAT2: {
+		uint64_t how[3] = {O_RDONLY | O_CLOEXEC, 0, 0}; /* struct open_how */
+		return result(syscall(SYS_openat2, AT_FDCWD, probe_dir, how, sizeof how));
+	}
+	case P_CHMOD_PLAIN:
+		if (probe_file("plain", path, sizeof path) < 0)
+			return 1000;
+		return result(chmod(path, 0755) == 0 ? chmod(path, 01777) : -1);
+	case P_OPEN_PLAIN_HIGH_MODE:
+		/* Without O_CREAT the mode means nothing (some callers pass anything). */
+		return result(open(probe_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 06777));
+	case P_PRLIMIT_PARENT: {
+		struct rlimit rl;
+		return result(prlimit(getppid(), RLIMIT_NOFILE, NULL, &rl));
+	}
+	case P_PRLIMIT_SELF: {
+		struct rlimit rl;
+		return result(getrlimit(RLIMIT_NOFILE, &rl) == 0 ? setrlimit(RLIMIT_NOFILE, &rl)
+								 : -1);
+	}
+	case P_SHMGET:
+		r = shmget(IPC_PRIVATE, 4096, 0600);
+		if (r >= 0)
+			shmctl(r, IPC_RMID, NULL);
+		return result(r);
+	case P_MQ_UNLINK:
+		/* ENOENT when it reaches the kernel. */
+		return result(syscall(SYS_mq_unlink, "codex-seccomp-probe-none"));
+	case P_OPEN_TREE_ATTR:
+		/* ENOSYS before Linux 6.15, EPERM without CAP_SYS_ADMIN: here a plain
+		 * open (no clone) that works wherever the call exists. */
+		r = (int)syscall(467, AT_FDCWD, "/", O_CLOEXEC, NULL, 0);
+		if (r >= 0)
+			close(r);
+		return result(r);
 	case P_COUNT:
 		break;
 	}
 	return -1;
 }
 
-/* Runs every probe in a child, with the filter for net installed or (filter false)
- * with no_new_privs only. */
-static void probe_filter(int res[P_COUNT], enum sandbox_network net, bool local_binding,
-			 bool filter)
+/* A plan with what the filter reads. */
+static struct lx_plan plan_for(enum sandbox_network net, bool local_binding, bool full_disk)
+{
+	struct lx_plan p;
+
+	memset(&p, 0, sizeof p);
+	p.userns = true;
+	p.net = net;
+	p.allow_local_binding = local_binding;
+	p.full_disk = full_disk;
+	return p;
+}
+
+/* Runs every probe in a child, with the filter for the plan installed or (filter
+ * false) with no_new_privs only. */
+static void probe_plan(int res[P_COUNT], const struct lx_plan *plan, bool filter)
 {
 	int fds[2];
 	pid_t pid;
 
+	probe_dir = test_tmpdir();
 	REQUIRE(pipe2(fds, O_CLOEXEC) == 0);
 	pid = fork();
 	REQUIRE(pid >= 0);
@@ -160,7 +254,7 @@ static void probe_filter(int res[P_COUNT], enum sandbox_network net, bool local_
 		struct err e;
 		int out[P_COUNT];
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-		    (filter && lx_seccomp_apply(net, local_binding, &e) < 0))
+		    (filter && lx_seccomp_apply(plan, &e) < 0))
 			_exit(1);
 		for (int i = 0; i < P_COUNT; i++)
 			out[i] = run_probe((enum probe)i);
@@ -172,6 +266,14 @@ static void probe_filter(int res[P_COUNT], enum sandbox_network net, bool local_
 	CHECK(read(fds[0], res, sizeof(int) * P_COUNT) == (ssize_t)(sizeof(int) * P_COUNT));
 	close(fds[0]);
 	waitpid(pid, NULL, 0);
+}
+
+static void probe_filter(int res[P_COUNT], enum sandbox_network net, bool local_binding,
+			 bool filter)
+{
+	struct lx_plan plan = plan_for(net, local_binding, false);
+
+	probe_plan(res, &plan, filter);
 }
 
 static void probe_all(int res[P_COUNT], enum sandbox_network net, bool filter)
@@ -217,10 +319,52 @@ TEST(seccomp_always_denied)
 		CHECK_INT(r[P_CLONE3], ENOSYS);
 		CHECK_INT(r[P_TIOCSTI_HIGH], EPERM);
 		CHECK_INT(r[P_MOUNT], EPERM);
+		CHECK_INT(r[P_OPEN_TREE_ATTR], EPERM);
 		CHECK_INT(r[P_CHROOT], EPERM);
 		CHECK_INT(r[P_X32], EPERM);
 		CHECK_INT(r[P_I386], EPERM);
 	}
+}
+
+TEST(seccomp_without_userns_nothing_of_the_host_namespaces)
+{
+	int r[P_COUNT];
+	struct lx_plan shared = plan_for(SANDBOX_NET_OFF, false, false);
+
+	shared.userns = false;
+	probe_plan(r, &shared, true);
+	CHECK_INT(r[P_PRLIMIT_PARENT], EPERM);
+	CHECK_INT(r[P_SHMGET], EPERM);
+	CHECK_INT(r[P_MQ_UNLINK], EPERM);
+	CHECK_INT(r[P_PRLIMIT_SELF], 0);
+	/* With namespaces of its own, the command may. */
+	probe_all(r, SANDBOX_NET_OFF, true);
+	CHECK_INT(r[P_PRLIMIT_PARENT], 0);
+	CHECK_INT(r[P_SHMGET], 0);
+	CHECK_INT(r[P_MQ_UNLINK], ENOENT);
+}
+
+TEST(seccomp_no_setid_bits)
+{
+	int r[P_COUNT];
+	struct lx_plan full = plan_for(SANDBOX_NET_OFF, false, true);
+
+	probe_all(r, SANDBOX_NET_OFF, true);
+	CHECK_INT(r[P_CHMOD_SUID], EPERM);
+	CHECK_INT(r[P_FCHMOD_SGID], EPERM);
+	CHECK_INT(r[P_FCHMODAT2_SUID], EPERM);
+	CHECK_INT(r[P_OPEN_SUID], EPERM);
+	CHECK_INT(r[P_OPENAT_TMPFILE_SGID], EPERM);
+	CHECK_INT(r[P_MKNOD_SUID], EPERM);
+	CHECK_INT(r[P_OPENAT2], ENOSYS);
+	/* What keeps working: other modes, the sticky bit, a mode without O_CREAT. */
+	CHECK_INT(r[P_CHMOD_PLAIN], 0);
+	CHECK_INT(r[P_OPEN_PLAIN_HIGH_MODE], 0);
+	/* danger-full-access leaves files alone. */
+	probe_plan(r, &full, true);
+	CHECK_INT(r[P_CHMOD_SUID], 0);
+	CHECK_INT(r[P_OPEN_SUID], 0);
+	CHECK_INT(r[P_OPENAT2], 0);
 }
 
 TEST(seccomp_network_full)
@@ -280,6 +424,17 @@ TEST(seccomp_probes_succeed_without_filter)
 	}
 	CHECK(r[P_CLONE3] != ENOSYS);
 	CHECK(r[P_TIOCSTI_HIGH] != EPERM);
+	CHECK_INT(r[P_CHMOD_SUID], 0);
+	CHECK_INT(r[P_FCHMOD_SGID], 0);
+	CHECK(r[P_FCHMODAT2_SUID] != EPERM);
+	CHECK_INT(r[P_OPEN_SUID], 0);
+	CHECK(r[P_OPENAT_TMPFILE_SGID] != EPERM);
+	CHECK_INT(r[P_MKNOD_SUID], 0);
+	CHECK_INT(r[P_OPENAT2], 0);
+	CHECK_INT(r[P_PRLIMIT_PARENT], 0);
+	CHECK_INT(r[P_SHMGET], 0);
+	CHECK(r[P_MQ_UNLINK] != EPERM);
+	CHECK(r[P_OPEN_TREE_ATTR] != EPERM);
 	CHECK(r[P_I386] != EPERM);
 	if (geteuid() == 0) {
 		CHECK_INT(r[P_CHROOT], 0);
@@ -293,9 +448,12 @@ TEST(seccomp_filter_fits)
 	struct lx_sock_fprog prog;
 	struct err e;
 
-	/* Every network mode, without and with local binding. */
-	for (int n = 0; n < 6; n++) {
-		REQUIRE(lx_seccomp_build((enum sandbox_network)(n % 3), n >= 3, ins, &prog, &e) == 0);
+	/* Every network mode, without and with local binding, with a restricted and an
+	 * unrestricted filesystem, with and without user namespaces. */
+	for (int n = 0; n < 24; n++) {
+		struct lx_plan plan = plan_for((enum sandbox_network)(n % 3), n % 6 >= 3, n % 12 >= 6);
+		plan.userns = n < 12;
+		REQUIRE(lx_seccomp_build(&plan, ins, &prog, &e) == 0);
 		CHECK(prog.len > 40 && prog.len < LX_SECCOMP_MAX);
 		/* Every jump stays inside the program. */
 		for (unsigned i = 0; i < prog.len; i++)
