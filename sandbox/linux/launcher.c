@@ -502,13 +502,18 @@ static int prepare(struct launch *l)
 	}
 	if (why) {
 		fprintf(stderr, "codex: warning: user namespaces are not available (%s); "
-				"sandboxing with Landlock and seccomp only\n", strerror(why));
+				"sandboxing with Landlock and seccomp only%s\n", strerror(why),
+			!full_disk && geteuid() == 0
+				? " (as root: file modes, owners, times and extended attributes "
+				  "cannot be changed)"
+				: "");
 	} else if (lx_write_id_maps(uid, gid, &e) < 0 || placeholders_prepare(l, &e) < 0) {
 		return report(l, LX_FAIL_SETUP, 0, e.msg);
 	}
 	if (lx_plan_build(full_disk ? NULL : &l->roots, net, why == 0, &l->plan, &e) < 0)
 		return report(l, LX_FAIL_SETUP, 0, e.msg);
 	l->plan.allow_local_binding = l->proxy.allow_local_binding;
+	l->plan.host_root = why != 0 && !full_disk && geteuid() == 0;
 	if (l->print_plan) {
 		lx_plan_print(&l->plan, stdout);
 		fflush(stdout);

@@ -89,6 +89,11 @@ struct lx_plan {
 	 * set by the launcher once they exist), unless allow_local_binding lets it bind
 	 * and connect anywhere on its own loopback. */
 	bool allow_local_binding;
+	/* Without a user namespace the command may be the host's root (capabilities
+	 * dropped): it still owns root's files everywhere, and Landlock has no right for
+	 * metadata, so chmod 666 /etc/shadow would pass. seccomp then refuses every change
+	 * of mode, owner, times and extended attributes (in the workspace too). */
+	bool host_root;
 	unsigned proxy_ports[2];
 	size_t n_proxy_ports;
 	struct lx_mount *mounts;

@@ -181,6 +181,24 @@ static void setid_denied(struct prog *p)
 	deny(p, SYS_openat2, RET_ENOSYS);
 }
 
+#ifndef SYS_setxattrat
+#define SYS_setxattrat 463
+#endif
+#ifndef SYS_removexattrat
+#define SYS_removexattrat 466
+#endif
+
+/* lx_plan.host_root: every change of a file's metadata (the writes Landlock does not
+ * see). The fd-based ones too: root can open any of its files for reading. */
+static const long metadata_denied[] = {
+#if defined(SYS_chmod)
+	SYS_chmod, SYS_chown, SYS_lchown, SYS_utime, SYS_utimes, SYS_futimesat,
+#endif
+	SYS_fchmod, SYS_fchmodat, SYS_fchmodat2, SYS_fchown, SYS_fchownat, SYS_utimensat,
+	SYS_setxattr, SYS_lsetxattr, SYS_fsetxattr, SYS_setxattrat,
+	SYS_removexattr, SYS_lremovexattr, SYS_fremovexattr, SYS_removexattrat,
+};
+
 /* Without user namespaces the command shares the host's pid and IPC namespaces, and
  * Landlock scopes signals but not these:
  * - prlimit64 on another process (same user suffices): a file-descriptor limit of 0
@@ -248,6 +266,9 @@ int lx_seccomp_build(const struct lx_plan *plan, struct lx_sock_filter *ins,
 		setid_denied(&p);
 	if (!plan->userns)
 		host_ns_denied(&p);
+	for (size_t i = 0; plan->host_root && i < sizeof metadata_denied / sizeof metadata_denied[0];
+	     i++)
+		deny(&p, metadata_denied[i], RET_EPERM);
 	switch (plan->net) {
 	case SANDBOX_NET_FULL:
 		break;

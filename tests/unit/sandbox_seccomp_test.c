@@ -449,10 +449,12 @@ TEST(seccomp_filter_fits)
 	struct err e;
 
 	/* Every network mode, without and with local binding, with a restricted and an
-	 * unrestricted filesystem, with and without user namespaces. */
-	for (int n = 0; n < 24; n++) {
+	 * unrestricted filesystem, with and without user namespaces (and then as the
+	 * host's root or not). */
+	for (int n = 0; n < 36; n++) {
 		struct lx_plan plan = plan_for((enum sandbox_network)(n % 3), n % 6 >= 3, n % 12 >= 6);
 		plan.userns = n < 12;
+		plan.host_root = n >= 24;
 		REQUIRE(lx_seccomp_build(&plan, ins, &prog, &e) == 0);
 		CHECK(prog.len > 40 && prog.len < LX_SECCOMP_MAX);
 		/* Every jump stays inside the program. */
