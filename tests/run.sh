@@ -46,6 +46,7 @@ asan_dir=$logdir/sanitizers
 if [ -n "${CODEX_CHECK:-}" ]; then
 	rm -rf "$asan_dir"
 	mkdir -p "$asan_dir"
+	chmod 1777 "$asan_dir" # tests also run the binary as an unprivileged user
 	export ASAN_OPTIONS="log_path=$asan_dir/asan:detect_leaks=1:halt_on_error=1"
 	export UBSAN_OPTIONS="log_path=$asan_dir/ubsan:print_stacktrace=1:halt_on_error=1"
 fi

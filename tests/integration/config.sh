@@ -135,6 +135,23 @@ test_bad_overrides_profiles_and_home() {
 	expect_status 2 "$CODEX" debug nothing
 }
 
+# An unreadable config.toml is one clear line and exit 1, for every command that reads it.
+# (As an unprivileged user: root reads a mode-000 file.)
+test_unreadable_config_file() {
+	home 'model = "x"'
+	chmod 000 "$T/home/config.toml"
+	chmod 755 "$T" "$T/home"
+	for cmd in "debug config" "sandbox -- true" "proxy --http 127.0.0.1:0"; do
+		expect_status 1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+			env CODEX_HOME="$T/home" "$CODEX" $cmd
+		expect_eq "$(cat "$T/err")" "codex: error: cannot open $T/home/config.toml: Permission denied" "$cmd"
+	done
+	# The control: readable, the same commands get past the config.
+	chmod 644 "$T/home/config.toml"
+	expect_status 0 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env CODEX_HOME="$T/home" "$CODEX" debug config
+}
+
 test_secrets_are_redacted() {
 	home <<'EOF'
 model_provider = "corp"
