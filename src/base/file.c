@@ -36,11 +36,16 @@ int file_read_all(const char *path, struct buf *out, struct err *e)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err_sys(e, errno, "cannot open %s", path);
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		rc = err_sys(e, errno, "cannot read %s", path);
+		close(fd);
+		return rc;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		return err_set(e, "cannot read %s: Is a directory", path);
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > out->max) {
+	if (S_ISREG(st.st_mode) && (size_t)st.st_size > out->max) {
 		close(fd);
 		return err_set(e, "%s is too large (limit %zu bytes)", path, out->max);
 	}
