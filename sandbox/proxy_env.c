@@ -9,12 +9,14 @@
 #include <string.h>
 #include <strings.h>
 
-/* The HTTP proxy URL (http://127.0.0.1:PORT). */
+/* The HTTP proxy URL (http://127.0.0.1:PORT). npm reads only the config keys it knows
+ * (proxy, https-proxy, noproxy): upstream's npm_config_http_proxy makes npm warn
+ * "Unknown env config "http-proxy"" on every run, so it is only removed (below). */
 static const char *const http_keys[] = {
 	"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy",
 	"YARN_HTTP_PROXY", "YARN_HTTPS_PROXY",
-	"npm_config_http_proxy", "npm_config_https_proxy", "npm_config_proxy",
-	"NPM_CONFIG_HTTP_PROXY", "NPM_CONFIG_HTTPS_PROXY", "NPM_CONFIG_PROXY",
+	"npm_config_https_proxy", "npm_config_proxy",
+	"NPM_CONFIG_HTTPS_PROXY", "NPM_CONFIG_PROXY",
 	"BUNDLE_HTTP_PROXY", "BUNDLE_HTTPS_PROXY", "PIP_PROXY",
 	"DOCKER_HTTP_PROXY", "DOCKER_HTTPS_PROXY",
 	"WS_PROXY", "WSS_PROXY", "ws_proxy", "wss_proxy",
@@ -29,8 +31,10 @@ static const char *const no_proxy_keys[] = {"NO_PROXY", "no_proxy", "npm_config_
 					    "NPM_CONFIG_NOPROXY", "BUNDLE_NO_PROXY", NULL};
 #define DEFAULT_NO_PROXY "localhost,127.0.0.1,::1,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
 
-/* Removed, never set: upstream lists it among its managed keys but gives it no value. */
-static const char *const strip_keys[] = {"YARN_NO_PROXY", NULL};
+/* Removed, never set: YARN_NO_PROXY, which upstream lists among its managed keys but
+ * gives no value; npm_config_http_proxy, which npm does not know (above), but which the
+ * caller's environment must not carry in either (other tools read it). */
+static const char *const strip_keys[] = {"YARN_NO_PROXY", "npm_config_http_proxy", NULL};
 static const char *const flag_keys[] = {"ELECTRON_GET_USE_PROXY", "NODE_USE_ENV_PROXY",
 					"CODEX_NETWORK_PROXY_ACTIVE",
 					"CODEX_NETWORK_ALLOW_LOCAL_BINDING", NULL};

@@ -12,6 +12,8 @@
 
 #include "base/buf.h"
 #include "base/file.h"
+#include "base/limits.h"
+#include "base/vec.h"
 
 const char *const sandbox_protected_names[] = {".git", ".agents", ".codex", NULL};
 
@@ -29,6 +31,7 @@ void sandbox_roots_free(struct sandbox_roots *r)
 	free(r->v);
 	r->v = NULL;
 	r->n = 0;
+	strv_free(&r->warnings);
 }
 
 /* Adds the canonical form of path as a root unless it is missing (skipped, as
@@ -53,10 +56,10 @@ static int add_root(struct sandbox_roots *r, const char *path, struct err *e)
 			free(canon);
 			return 0;
 		}
-	v = realloc(r->v, (r->n + 1) * sizeof *v);
+	v = vec_grow(r->v, &r->cap, r->n, sizeof *v, LIMIT_SANDBOX_ROOTS);
 	if (!v) {
 		free(canon);
-		return err_set(e, "out of memory");
+		return vec_fail(e, "writable roots", LIMIT_SANDBOX_ROOTS);
 	}
 	r->v = v;
 	memset(&v[r->n], 0, sizeof v[r->n]);
@@ -87,10 +90,12 @@ static int add_protected(struct sandbox_root *root, char *path, enum sandbox_pro
 		free(path);
 		return 0;
 	}
-	v = realloc(root->prot, (root->n_prot + 1) * sizeof *v);
+	v = vec_grow(root->prot, &root->cap_prot, root->n_prot, sizeof *v,
+		     LIMIT_SANDBOX_PROTECTED_PER_ROOT);
 	if (!v) {
 		free(path);
-		return err_set(e, "out of memory");
+		return vec_fail(e, "protected paths in one writable root",
+				LIMIT_SANDBOX_PROTECTED_PER_ROOT);
 	}
 	root->prot = v;
 	v[root->n_prot].path = path;
@@ -104,20 +109,30 @@ static int add_protected(struct sandbox_root *root, char *path, enum sandbox_pro
 /* The directory a git pointer file names, canonical, in *out: a `.git` file holds
  * "gitdir: <path>" (relative to the workspace root), a git directory's `commondir` file
  * "<path>" (relative to the git directory; prefix ""). NULL when the file does not hold
- * a valid pointer to an existing path (upstream only logs that case). -1 only when
- * memory runs out: a target we could not compute must not go unprotected. */
-static int pointer_target(const char *base, const char *file, const char *prefix, char **out,
-			  struct err *e)
+ * a valid pointer to an existing path (upstream only logs that case). The file lies in
+ * a writable root, where a command may have planted anything: it is read only if it
+ * is a regular file of sane size (file_read_regular: no symlink followed, no FIFO or
+ * device opened); anything else is ignored with a warning in r. -1 only when memory
+ * runs out: a target we could not compute must not go unprotected. */
+static int pointer_target(struct sandbox_roots *r, const char *base, const char *file,
+			  const char *prefix, char **out, struct err *e)
 {
 	struct buf b;
-	struct err ignored;
+	struct err why;
 	char *line, *nl, *joined = NULL;
 	int rc = 0;
 
 	*out = NULL;
 	buf_init(&b, GITDIR_FILE_MAX);
-	if (file_read_all(file, &b, &ignored) < 0 || !b.data)
-		goto out; /* missing, unreadable or too long: not a pointer file */
+	if (file_read_regular(file, &b, &why) < 0) {
+		/* Missing is the usual case (most git directories have no commondir). */
+		if (why.errnum != ENOENT && why.errnum != ENOTDIR &&
+		    strv_pushf(&r->warnings, "ignoring %s: %s", file, why.msg) < 0)
+			rc = err_set(e, "out of memory");
+		goto out;
+	}
+	if (!b.data)
+		goto out; /* empty */
 	line = b.data;
 	if (strncmp(line, prefix, strlen(prefix)) != 0)
 		goto out;
@@ -144,8 +159,11 @@ out:
  * They are attached to the deepest root containing them once every root is known. */
 struct extra {
 	char **v;
-	size_t n;
+	size_t n, cap;
 };
+
+/* Each lands in some root's protected list, which has its own ceiling. */
+#define EXTRA_MAX ((size_t)LIMIT_SANDBOX_ROOTS * LIMIT_SANDBOX_PROTECTED_PER_ROOT)
 
 static int extra_add(struct extra *x, char *path, struct err *e)
 {
@@ -153,10 +171,10 @@ static int extra_add(struct extra *x, char *path, struct err *e)
 
 	if (!path)
 		return 0;
-	v = realloc(x->v, (x->n + 1) * sizeof *v);
+	v = vec_grow(x->v, &x->cap, x->n, sizeof *v, EXTRA_MAX);
 	if (!v) {
 		free(path);
-		return err_set(e, "out of memory");
+		return vec_fail(e, "gitdir and symlink targets to protect", EXTRA_MAX);
 	}
 	x->v = v;
 	x->v[x->n++] = path;
@@ -166,20 +184,21 @@ static int extra_add(struct extra *x, char *path, struct err *e)
 /* A linked worktree's git directory keeps HEAD and its index; config, hooks and objects
  * are in the repository it names in `commondir`. That one is what a hook or a
  * core.fsmonitor written into would run from, so it is protected as well. */
-static int add_commondir(struct extra *x, const char *gitdir, struct err *e)
+static int add_commondir(struct sandbox_roots *r, struct extra *x, const char *gitdir,
+			 struct err *e)
 {
 	char *file = path_join(gitdir, "commondir"), *target;
 	int rc;
 
 	if (!file)
 		return err_set(e, "out of memory");
-	rc = pointer_target(gitdir, file, "", &target, e);
+	rc = pointer_target(r, gitdir, file, "", &target, e);
 	free(file);
 	return rc < 0 ? -1 : extra_add(x, target, e);
 }
 
-static int scan_root(struct sandbox_root *root, int is_cwd_root, struct extra *x,
-		     struct err *e)
+static int scan_root(struct sandbox_roots *r, struct sandbox_root *root, int is_cwd_root,
+		     struct extra *x, struct err *e)
 {
 	struct stat st;
 
@@ -205,7 +224,7 @@ static int scan_root(struct sandbox_root *root, int is_cwd_root, struct extra *x
 			char *target = realpath(path, NULL); /* NULL: dangling, nothing to add */
 			int rc = !target && errno == ENOMEM ? err_set(e, "out of memory") : 0;
 			if (rc == 0 && target && strcmp(name, ".git") == 0)
-				rc = add_commondir(x, target, e);
+				rc = add_commondir(r, x, target, e);
 			if (rc < 0)
 				free(target);
 			if (rc < 0 || extra_add(x, target, e) < 0) {
@@ -220,10 +239,10 @@ static int scan_root(struct sandbox_root *root, int is_cwd_root, struct extra *x
 			/* A file points to the git directory; a directory is one. */
 			char *target = NULL;
 			int rc = S_ISREG(st.st_mode)
-					 ? pointer_target(root->path, path, "gitdir:", &target, e)
+					 ? pointer_target(r, root->path, path, "gitdir:", &target, e)
 					 : 0;
 			if (rc == 0 && (target || S_ISDIR(st.st_mode)))
-				rc = add_commondir(x, target ? target : path, e);
+				rc = add_commondir(r, x, target ? target : path, e);
 			if (rc < 0)
 				free(target);
 			if (rc < 0 || extra_add(x, target, e) < 0) {
@@ -253,19 +272,6 @@ static int attach_extra(struct sandbox_roots *r, const char *target, struct err 
 	return add_protected(best, strdup(target), SANDBOX_PROTECT_EXISTING, &st, e);
 }
 
-int sandbox_roots_protect(struct sandbox_roots *r, const char *path, struct err *e)
-{
-	struct sandbox_root *best = NULL;
-	struct stat st;
-
-	for (size_t i = 0; i < r->n; i++)
-		if (path_is_under(path, r->v[i].path) &&
-		    (!best || strlen(r->v[i].path) > strlen(best->path)))
-			best = &r->v[i];
-	if (!best || lstat(path, &st) < 0)
-		return 0;
-	return add_protected(best, strdup(path), SANDBOX_PROTECT_EXISTING, &st, e);
-}
 
 /* Whether path needs no pin: it is a root (a mount point already), or a protected
  * path or below one (read-only: nothing in it can be renamed). */
@@ -282,54 +288,106 @@ static bool pin_needless(const struct sandbox_roots *r, const char *path)
 	return false;
 }
 
-/* A protected path deeper than the top of its root (a gitdir target, a commondir) is
- * kept from being replaced only if the directories leading to it are too: renaming one
- * of them would take the protected mount along and free its path for a directory of
- * the command's, which the pointer file then names. Each directory strictly between
- * the root and a protected path becomes a PIN: a mount point of its own in the view,
- * which can be neither renamed nor removed and stays writable. */
+/* The deepest root containing path, or NULL. */
+static struct sandbox_root *deepest_root(struct sandbox_roots *r, const char *path)
+{
+	struct sandbox_root *best = NULL;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (path_is_under(path, r->v[i].path) &&
+		    (!best || strlen(r->v[i].path) > strlen(best->path)))
+			best = &r->v[i];
+	return best;
+}
+
+/* Pins every directory strictly between the outermost root containing `what` and
+ * `what` itself (see pin_ancestors). */
+static int pin_way_to(struct sandbox_roots *r, const char *what, struct err *e)
+{
+	const char *top = NULL;
+	char *p = strdup(what);
+	int rc = 0;
+
+	if (!p)
+		return err_set(e, "out of memory");
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].path, what) != 0 && path_is_under(what, r->v[i].path) &&
+		    (!top || strlen(r->v[i].path) < strlen(top)))
+			top = r->v[i].path;
+	for (size_t k = top ? strlen(top) + 1 : strlen(p); p[k] && rc == 0; k++) {
+		struct sandbox_root *owner;
+		struct stat st;
+		char *dir;
+
+		if (p[k] != '/')
+			continue;
+		if (!(dir = strndup(p, k))) {
+			rc = err_set(e, "out of memory");
+			break;
+		}
+		owner = deepest_root(r, dir);
+		if (!owner || pin_needless(r, dir) || has_protected(owner, dir) ||
+		    lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			free(dir);
+			continue;
+		}
+		rc = add_protected(owner, dir, SANDBOX_PROTECT_PIN, &st, e);
+	}
+	free(p);
+	return rc;
+}
+
+/* What a root protects is found by path: a protected path (a .git, a gitdir target, a
+ * commondir, a kernel mount) and a root nested in another (the workspace below /tmp, with
+ * its missing .codex). Renaming, swapping or removing any directory on the way from the
+ * outermost root above it would take that along (the mounts move with their directory)
+ * and free its path for a directory of the command's, on the real disk, where the
+ * pointer files or the next run find it. So each directory strictly between the
+ * outermost root containing such a path and the path itself becomes a PIN: a mount point
+ * of its own in the view, which can be neither renamed nor removed and stays writable.
+ * (Roots are mount points already, protected paths read-only.) */
 static int pin_ancestors(struct sandbox_roots *r, struct err *e)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		struct sandbox_root *root = &r->v[i];
-		size_t n = root->n_prot, len = strlen(root->path);
+		if (pin_way_to(r, r->v[i].path, e) < 0)
+			return -1;
+		/* Pins are appended while we go: the count read each time covers them,
+		 * and a pin's own way is pinned already. */
+		for (size_t j = 0; j < r->v[i].n_prot; j++) {
+			char *what;
+			int rc;
 
-		for (size_t j = 0; j < n; j++) {
+			if (r->v[i].prot[j].kind == SANDBOX_PROTECT_PIN)
+				continue;
 			/* A copy: adding pins moves the array. */
-			char *p = strdup(root->prot[j].path);
-
-			if (!p)
+			if (!(what = strdup(r->v[i].prot[j].path)))
 				return err_set(e, "out of memory");
-			for (size_t k = len + 1; p[k]; k++) {
-				struct stat st;
-				char *dir;
-
-				if (p[k] != '/')
-					continue;
-				if (!(dir = strndup(p, k))) {
-					free(p);
-					return err_set(e, "out of memory");
-				}
-				if (pin_needless(r, dir) || has_protected(root, dir) ||
-				    lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-					free(dir);
-					continue;
-				}
-				if (add_protected(root, dir, SANDBOX_PROTECT_PIN, &st, e) < 0) {
-					free(p);
-					return -1;
-				}
-			}
-			free(p);
+			rc = pin_way_to(r, what, e);
+			free(what);
+			if (rc < 0)
+				return -1;
 		}
 	}
 	return 0;
 }
 
+
+int sandbox_roots_protect(struct sandbox_roots *r, const char *path, struct err *e)
+{
+	struct sandbox_root *best = deepest_root(r, path);
+	struct stat st;
+
+	if (!best || lstat(path, &st) < 0)
+		return 0;
+	if (add_protected(best, strdup(path), SANDBOX_PROTECT_EXISTING, &st, e) < 0)
+		return -1;
+	return pin_way_to(r, path, e);
+}
+
 int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const char *tmpdir,
 			  struct sandbox_roots *out, struct err *e)
 {
-	struct extra x = {NULL, 0};
+	struct extra x = {NULL, 0, 0};
 	struct stat st;
 	char *canon_cwd = NULL;
 	int rc = -1;
@@ -365,7 +423,7 @@ int sandbox_resolve_roots(const struct sandbox_policy *p, const char *cwd, const
 	for (size_t i = 0; i < out->n; i++) {
 		if (stat(out->v[i].path, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
-		if (scan_root(&out->v[i], strcmp(out->v[i].path, canon_cwd) == 0, &x, e) < 0)
+		if (scan_root(out, &out->v[i], strcmp(out->v[i].path, canon_cwd) == 0, &x, e) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < x.n; i++)

@@ -18,6 +18,7 @@
 #include "base/err.h"
 #include "base/strv.h"
 #include "config/config.h"
+#include "proxy/proxy.h"
 
 /* ---- Policy model ---------------------------------------------------------------- */
 
@@ -85,12 +86,15 @@ struct sandbox_root {
 	dev_t dev;
 	ino_t ino;
 	struct sandbox_protected *prot;
-	size_t n_prot;
+	size_t n_prot, cap_prot;
 };
 
 struct sandbox_roots {
 	struct sandbox_root *v;
-	size_t n;
+	size_t n, cap;
+	struct strv warnings;  /* what the resolution ignored, one line each (e.g. a
+				  `commondir` that is not a regular file), for the caller
+				  to show */
 };
 
 /* The protected names inside every writable root, in the order they are checked. */
@@ -158,6 +162,23 @@ int sandbox_proxy_ready(int channel, const struct err *failure);
  * launcher that is gone does not need it. */
 void sandbox_proxy_send_summary(int channel, const char *summary);
 
+/* The proxy of one run, forked by the caller (sandbox/proxy_child.c): its policy. */
+struct sandbox_net {
+	struct proxy_config cfg;      /* policy and upstream proxy (owned) */
+	bool socks;                   /* a SOCKS5 listener too */
+	const char *audit_path;       /* JSON audit lines appended here, or NULL (borrowed) */
+};
+void sandbox_net_free(struct sandbox_net *n);
+/* Forks the proxy (outside the sandbox, with the caller's network) and returns in
+ * *channel the launcher's end of the channel to it (O_CLOEXEC; sandbox_exec,
+ * sandbox_run and sandbox_spawn pass it on through struct sandbox_proxy) and in *pid
+ * the proxy's process, which exits once the launcher is done with it (the caller
+ * reaps it, unless it becomes the launcher itself) and dies with the calling thread
+ * (PR_SET_PDEATHSIG). With print_plan no proxy starts (*pid = 0): the launcher only
+ * prints its plan. */
+int sandbox_net_start(const struct sandbox_net *n, bool print_plan, int *channel, pid_t *pid,
+		      struct err *e);
+
 /* Where the command finds the proxy: ports on 127.0.0.1 of its own namespace. */
 struct sandbox_proxy_ports {
 	unsigned http;            /* HTTP proxy (absolute-form and CONNECT), 1..65535 */
@@ -190,7 +211,15 @@ struct sandbox_command {
 				  is the proxy, whatever the policy says (any policy, also
 				  danger-full-access, gets its own network namespace) */
 	bool print_plan;       /* debugging: print the launcher's plan instead of running */
+	long max_processes;    /* processes and threads of the run at most: 0 gives
+				  SANDBOX_MAX_PROCESSES_DEFAULT, a negative value no cap */
 };
+
+/* The default process cap of a run (config: sandbox_max_processes): far above what real
+ * builds reach, far below the host's pid space. The smallest cap the launcher takes is
+ * SANDBOX_MAX_PROCESSES_MIN: the sandbox's own processes count too. */
+#define SANDBOX_MAX_PROCESSES_DEFAULT 2048
+#define SANDBOX_MAX_PROCESSES_MIN 16
 
 /* What happened to a command started with sandbox_run. */
 enum sandbox_outcome {
@@ -216,6 +245,28 @@ struct sandbox_result {
  * a thread that outlives the command: the launcher dies with the thread that forked
  * it (PR_SET_PDEATHSIG), taking the sandboxed tree with it. */
 int sandbox_run(const struct sandbox_command *c, struct sandbox_result *r, struct err *e);
+
+/* Starts the command under the policy without waiting for it, for callers that run an
+ * event loop (the agent). The launcher gets stdio[0..2] as its stdin, stdout and
+ * stderr (borrowed: the caller closes its copies when it likes; a terminal among them
+ * gets a pty of its own inside, relayed by the launcher, as with sandbox_run). It runs
+ * in a new session, so the caller's terminal signals never reach it; a terminal given
+ * as stdin becomes its controlling terminal. kill(-child.pid, sig) reaches the
+ * launcher, which forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to the command and ends
+ * the whole sandboxed tree when the command is gone; SIGKILL on the launcher takes the
+ * tree down too (its pid namespace, or the parent-death signal without one). The
+ * launcher dies with the calling thread (PR_SET_PDEATHSIG). The caller reaps
+ * child.pid itself (waitpid, or a pidfd on its loop) and then calls
+ * sandbox_child_result. */
+struct sandbox_child {
+	pid_t pid;             /* the launcher (a process group and session leader) */
+	int status_fd;         /* its status record, read by sandbox_child_result (owned) */
+};
+int sandbox_spawn(const struct sandbox_command *c, const int stdio[3], struct sandbox_child *out,
+		  struct err *e);
+/* Once child->pid was reaped with wait status `status`: what happened, as sandbox_run
+ * reports it (the status record wins over the status). Closes child->status_fd. */
+void sandbox_child_result(struct sandbox_child *child, int status, struct sandbox_result *r);
 
 /* Replaces the calling process with the launcher (or, for danger-full-access, with the
  * command itself). Returns -1 only when that exec failed. The launcher then reports

@@ -4,9 +4,15 @@
 set -eu
 need=
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
-for p in curl git openssl python3 iproute2 procps util-linux ca-certificates file xz-utils; do
+# tinyproxy stands in for a corporate proxy (the proxy suite's upstream chaining tests).
+# nodejs and npm install a real MCP server from the npm registry (the mcp suite).
+# tmux is the terminal the interactive agent's suite (tui.sh) drives.
+for p in curl git openssl python3 iproute2 procps util-linux ca-certificates file xz-utils \
+	zsh fish tinyproxy tmux; do
 	have "$p" || need="$need $p"
 done
+# A node and npm of another origin (nvm, nodesource) do as well as Debian's.
+{ command -v node && command -v npm; } >/dev/null 2>&1 || need="$need nodejs npm"
 [ -z "$need" ] && exit 0
 echo "tests: installing$need"
 if [ "$(id -u)" = 0 ]; then

@@ -3,8 +3,12 @@
 #   vendor/build-deps.sh x86_64-linux-musl   (musl-gcc; what ./codex links)
 #   vendor/build-deps.sh x86_64-linux-gnu    (gcc; the sanitizer build of `make check`)
 #   vendor/build-deps.sh x86_64-w64-mingw32  (mingw-w64; the Windows build)
-# Output: build/<target>/deps/{include,lib}. Cached: when the lock file and this script are
+# Output: build/<target>/deps/{include,lib}, and deps/revisions: the Debian revision each
+# dependency was built from. Cached: when the lock file, this script and the patches are
 # unchanged since the last build, nothing is rebuilt.
+#
+# vendor/patches/<package>-*.patch are our fixes to a package's source (patch -p1 in its
+# tree), applied in name order before it is built; each says why at its top.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +27,7 @@ x86_64-w64-mingw32) cc=x86_64-w64-mingw32-gcc; ar=x86_64-w64-mingw32-ar; host=x8
 esac
 command -v "$cc" >/dev/null 2>&1 || die "$cc is missing (run ./build.sh, which installs it)"
 
-key=$(cat "$here/deps.lock" "$0" | sha256sum | cut -d' ' -f1)
+key=$(cat "$here/deps.lock" "$0" "$here"/patches/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)
 if [ -f "$out/.built" ] && [ "$(cat "$out/.built")" = "$key" ]; then
 	touch "$out/.built" # up to date: tell make so, or it would rebuild everything after
 	exit 0
@@ -35,6 +39,14 @@ jobs=$(nproc 2>/dev/null || echo 2)
 cflags="-Os -ffunction-sections -fdata-sections"
 rm -rf "$out" "$work"
 mkdir -p "$out/include" "$out/lib" "$work"
+
+# apply_patches PACKAGE DIR: our patches for PACKAGE, in DIR.
+apply_patches() {
+	for p in "$here/patches/$1"-*.patch; do
+		[ -f "$p" ] || continue
+		patch -s -p1 -d "$2" < "$p" || die "patch $(basename "$p") does not apply"
+	done
+}
 
 echo "building BearSSL for $target"
 cp -r "$src/bearssl" "$work/bearssl"
@@ -60,6 +72,7 @@ cp "$src/cjson/cJSON.h" "$out/include/"
 
 echo "building libcurl (HTTP/HTTPS, BearSSL) for $target"
 cp -r "$src/curl" "$work/curl"
+apply_patches curl "$work/curl"
 extra=
 case "$target" in
 *mingw32) extra="--with-schannel=no --disable-unix-sockets" ;;
@@ -88,5 +101,9 @@ esac
 ) || die "libcurl build failed"
 
 rm -rf "$work"
+# Which Debian revision each came from: the lock's, or a newer one of the same upstream
+# version when the archive no longer has the locked one (see vendor/fetch.sh).
+"$here/fetch.sh" --print-revisions > "$out/revisions"
 echo "$key" > "$out/.built"
-echo "dependencies built in build/$target/deps"
+echo "dependencies built in build/$target/deps from:"
+sed 's/^/  /' "$out/revisions"

@@ -192,6 +192,10 @@ int lx_landlock_apply(const struct lx_plan *p, int abi, struct err *e)
 		if (ok < 0)
 			goto out;
 	}
+	if (p->own_tty_fd >= 0 && attr.handled_access_fs &&
+	    add_fd_rule(ruleset, p->own_tty_fd, LX_FS_DEVICE & attr.handled_access_fs,
+			"the command's pty", e) < 0)
+		goto out;
 	if (attr.handled_access_net && add_port_rules(ruleset, p, e) < 0)
 		goto out;
 	if (lx_landlock_restrict_self(ruleset) < 0) {

@@ -37,10 +37,16 @@ int lx_capset_zero(void);
 int lx_close_range_cloexec(unsigned first);
 /* fork(), the child being pid 1 of a new pid namespace. Unlike unshare(CLONE_NEWPID)
  * this leaves the caller's own children in its pid namespace, so it can still fork
- * after init is gone (the sanitizers' leak checker does). The child must keep to
- * system calls and async-signal-safe libc (libc's thread data is the parent's copy)
- * until it forks or execs. */
+ * after init is gone (the sanitizers' leak checker does). The clone is raw, so libc's
+ * record of the current thread is the parent's copy (its tid): until it forks or execs,
+ * the child must not use what depends on it (raise, abort, pthread_*, anything that
+ * takes a lock by thread id). malloc and stdio are fine there because the launcher is
+ * single-threaded (a fresh exec that starts no thread), so no lock can be held across
+ * the clone; init uses both (mounts.c, warnings on stderr). */
 pid_t lx_fork_new_pid_ns(void);
+/* The first of open_tree, move_mount, mount_setattr (Linux 5.12) that the kernel lacks,
+ * or NULL when it has all three: the mount view needs them. */
+const char *lx_mount_api_missing(void);
 
 /* ---- plan.c: the policy as data (pure) ---- */
 
@@ -96,10 +102,14 @@ struct lx_plan {
 	bool host_root;
 	unsigned proxy_ports[2];
 	size_t n_proxy_ports;
+	/* Without user namespaces: the command's own pty (its slave), which Landlock grants
+	 * by descriptor (no terminal is readable by path); -1 for none. */
+	int own_tty_fd;
+	unsigned max_processes;  /* the process cap (0: none), for the printed plan */
 	struct lx_mount *mounts;
-	size_t n_mounts;
+	size_t n_mounts, cap_mounts;
 	struct lx_rule *rules;
-	size_t n_rules;
+	size_t n_rules, cap_rules;
 };
 
 #define LX_FS_READ (LL_FS_EXECUTE | LL_FS_READ_FILE | LL_FS_READ_DIR)
@@ -111,24 +121,51 @@ struct lx_plan {
 /* Builds the plan for a sandboxed policy from its resolved roots; roots NULL means
  * danger-full-access, which is sandboxed only for its network (the proxy). A MISSING
  * protected path is covered in the mount view only when the launcher created a
- * placeholder for it (its dev/ino are then set). lx_plan_free also after an error. */
+ * placeholder for it (its dev/ino are then set). A root protected as a whole
+ * (lx_root_protected_whole) gets neither mount nor rule. Without user namespaces,
+ * nothing below the `hidden` paths (lx_terminal_mounts) may be read or written but
+ * the harmless device nodes and the command's own pty (own_tty_fd, set later by the
+ * launcher). lx_plan_free also after an error. */
 int lx_plan_build(const struct sandbox_roots *roots, enum sandbox_network net, bool userns,
-		  struct lx_plan *out, struct err *e);
+		  const struct strv *hidden, struct lx_plan *out, struct err *e);
 void lx_plan_free(struct lx_plan *p);
 /* One line per operation, for --print-plan and the tests. */
 void lx_plan_print(const struct lx_plan *p, FILE *f);
 const char *lx_mount_kind_str(enum lx_mount_kind k);
 
-/* ---- kmounts.c: the kernel's interfaces mounted in writable roots stay read-only ---- */
-/* The mount points of kernel-interface file systems (proc, sysfs, cgroup, ...) in a
- * /proc/self/mountinfo text, unescaped, each once, appended to out. */
-int lx_kernel_mounts_parse(const char *text, size_t size, struct strv *out, struct err *e);
-/* Protects each such mount inside a root (sandbox_roots_protect), and a root inside
- * one as a whole. */
-int lx_protect_kernel_mounts(struct sandbox_roots *roots, const char *mountinfo, size_t size,
-			     struct err *e);
+/* ---- kmounts.c: the host's mounts; the kernel's interfaces in roots stay read-only ---- */
+enum lx_fs_kind {
+	LX_FS_STORAGE,   /* files: ext4, tmpfs, overlay, fuse ... */
+	LX_FS_KERNEL,    /* an interface to the kernel: proc, sysfs, cgroup, mqueue ... */
+	LX_FS_TERMINAL   /* devpts, devtmpfs: terminals (and other devices); a kernel one too */
+};
+
+struct lx_mounts {
+	struct strv points;      /* mount points, unescaped, in mountinfo order */
+	enum lx_fs_kind *kinds;  /* kinds[i] is points.v[i]'s */
+	size_t cap_kinds;
+};
+
+/* Every mount point of a /proc/self/mountinfo text with its kind. Lines that do not
+ * parse, and relative mount points, are skipped. lx_mounts_free also after an error. */
+int lx_mounts_parse(const char *text, size_t size, struct lx_mounts *out, struct err *e);
 /* The same with the caller's own /proc/self/mountinfo. */
-int lx_protect_kernel_mounts_now(struct sandbox_roots *roots, struct err *e);
+int lx_mounts_read(struct lx_mounts *out, struct err *e);
+void lx_mounts_free(struct lx_mounts *m);
+/* The kind of the file system path lies on (the longest mount point above it). */
+enum lx_fs_kind lx_mounts_fs_of(const struct lx_mounts *m, const char *path);
+/* Protects (sandbox_roots_protect) each root that lies on a kernel file system, as a
+ * whole, and each topmost kernel mount inside a root. own_proc_dev: the sandbox has
+ * its own /proc and /dev (the mount view), so what the host mounts there is no concern
+ * inside a root (a root on them still is). */
+int lx_protect_kernel_mounts(struct sandbox_roots *roots, const struct lx_mounts *m,
+			     bool own_proc_dev, struct err *e);
+/* What a command without the mount view must not read: /dev (the plan grants its
+ * harmless nodes back) and every devpts or devtmpfs mount elsewhere (a chroot's). */
+int lx_terminal_mounts(const struct lx_mounts *m, struct strv *out, struct err *e);
+/* Whether a root is protected as a whole (it lies on a kernel file system): it is then
+ * no writable root at all. */
+bool lx_root_protected_whole(const struct sandbox_root *r);
 
 /* ---- mounts.c: applies the mount operations (init, in its new mount namespace) ---- */
 int lx_mounts_apply(const struct lx_plan *p, struct err *e);
@@ -186,8 +223,16 @@ void lx_status_to_result(const struct lx_status *st, const char *cmd, struct san
 /* A new pty from ptmx_path (master non-blocking); the slave gets the termios and
  * window size of tty_fd when that is a terminal. */
 int lx_pty_open(const char *ptmx_path, int tty_fd, int *master, int *slave, struct err *e);
-int lx_send_fd(int sock, int fd);
-int lx_recv_fd(int sock);
+
+/* ---- fdpass.c: descriptors over a unix socket (SCM_RIGHTS) ---- */
+#define LX_FDS_MAX 4
+/* One message of len > 0 bytes carrying n <= LX_FDS_MAX descriptors (the caller keeps
+ * its copies). 0, or -1 with errno. */
+int lx_fds_send(int sock, const void *data, size_t len, const int *fds, size_t n);
+/* One message: up to len bytes into data, its descriptors (O_CLOEXEC) into fds, *n of
+ * them. Descriptors beyond max, or with a truncated message, are closed. Returns the
+ * message length, 0 at end of file, -1 with errno (EMSGSIZE: truncated). */
+ssize_t lx_fds_recv(int sock, void *data, size_t len, int *fds, size_t max, size_t *n);
 
 /* ---- proxy_channel.c: the launcher's end of the channel (sandbox/sandbox.h) ---- */
 int lx_channel_send_listeners(int channel, int http, int socks, struct err *e);
@@ -210,6 +255,65 @@ struct lx_proxy {
 int lx_proxy_start(struct lx_proxy *p, struct err *e);
 /* After the command is gone: stops the proxy, prints its summary line, closes. */
 void lx_proxy_finish(struct lx_proxy *p);
+
+/* ---- nproc.c: the process cap of a run ---- */
+/* The largest cap: the kernel's own limit on pids (PID_MAX_LIMIT on 64-bit). */
+#define LX_MAX_PROCESSES_LIMIT 4194304
+struct lx_cap {
+	char *cgroup;            /* root: the run's pids cgroup (owned path), or NULL */
+	char *home;              /* the launcher's own cgroup, to go back to */
+};
+enum lx_cap_stage {
+	LX_CAP_BEFORE_UNSHARE,   /* root: the pids cgroup (needs the host's root) */
+	LX_CAP_AFTER_UNSHARE     /* other users: RLIMIT_NPROC, counted in the new user
+				    namespace when userns */
+};
+/* Caps the launcher and everything it forks from now on at max processes (0: no cap);
+ * called at both stages. Where root cannot get a pids cgroup it warns and goes on. */
+int lx_cap_processes(struct lx_cap *c, unsigned max, bool userns, enum lx_cap_stage stage,
+		     struct err *e);
+/* After the run: the launcher leaves its cgroup and removes it. */
+void lx_cap_release(struct lx_cap *c);
+
+/* ---- ttyfilter.c: what the relay lets through to the caller's terminal ---- */
+/* The longest escape sequence held before it can be judged (a longer CSI or DCS head
+ * is dropped, a longer OSC head too; strings are streamed once judged). */
+#define LX_TTYF_HOLD 256
+/* Room lx_ttyfilter_feed needs for n input bytes, and lx_ttyfilter_restore. */
+#define LX_TTYF_OUT(n) (2 * (n) + LX_TTYF_HOLD + 16)
+#define LX_TTYF_RESTORE_MAX 512
+
+/* The caller embeds it; no allocation, no I/O. Fields are private to ttyfilter.c. */
+struct lx_ttyfilter {
+	int state;
+	unsigned char hold[LX_TTYF_HOLD];
+	size_t n_hold;
+	bool utf8;               /* the terminal decodes UTF-8 (C1 only as U+0080..9F) */
+	bool c2;                 /* a 0xC2 is pending (a UTF-8 C1 control may follow) */
+	unsigned utf8_left;      /* continuation bytes still due */
+	bool str_esc;            /* an ESC inside a string: ST or the end of it */
+	unsigned long osc;       /* the OSC being passed */
+	unsigned long dropped;   /* sequences (and stray bytes) dropped so far */
+	/* what the command changed */
+	uint32_t dec_changed, ansi_changed;
+	unsigned kitty_pushes;
+	bool kitty_set, other_keys, keypad, shifted, sgr_dirty, cursor_style, region;
+	unsigned charset_changed;
+	bool title_pushed;
+};
+
+/* A fresh filter; utf8 when the caller's terminal decodes UTF-8 (see lx_tty_utf8). */
+void lx_ttyfilter_init(struct lx_ttyfilter *f, bool utf8);
+/* Filters n bytes of the command's output (any split of the stream) into out, which has
+ * room for LX_TTYF_OUT(n) bytes; returns how many were written. */
+size_t lx_ttyfilter_feed(struct lx_ttyfilter *f, const unsigned char *in, size_t n,
+			 unsigned char *out);
+/* At the end of the run: what ends a string still open and undoes every mode the
+ * command changed, into out (LX_TTYF_RESTORE_MAX bytes); the filter is fresh again. */
+size_t lx_ttyfilter_restore(struct lx_ttyfilter *f, unsigned char *out);
+/* Whether the caller's terminal decodes UTF-8, from the locale variables: yes unless
+ * LC_ALL, LC_CTYPE or LANG (the first set) names another character set. */
+bool lx_tty_utf8(void);
 
 /* ---- supervise.c ---- */
 /* The signals the launcher and init forward to the command. */

@@ -36,12 +36,12 @@ static int clone_tree(const char *path, bool follow, dev_t dev, ino_t ino, uint6
 		      struct err *e)
 {
 	struct lx_mount_attr a = {set, 0, 0, 0};
-	unsigned flags = LX_OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC;
+	unsigned flags = LX_OPEN_TREE_CLONE | AT_RECURSIVE;
 	int fd;
 
 	if (!follow)
 		flags |= AT_SYMLINK_NOFOLLOW;
-	fd = lx_open_tree(AT_FDCWD, path, flags);
+	fd = lx_open_tree(AT_FDCWD, path, flags | O_CLOEXEC);
 	if (fd < 0)
 		return err_sys(e, errno, "cannot copy the mount at %s", path);
 	if ((dev || ino) && !same_identity(fd, dev, ino)) {

@@ -28,6 +28,8 @@
 #include <string.h>
 
 #include "base/file.h"
+#include "base/limits.h"
+#include "base/vec.h"
 
 
 const char *lx_mount_kind_str(enum lx_mount_kind k)
@@ -71,10 +73,11 @@ void lx_plan_free(struct lx_plan *p)
 static int add_mount(struct lx_plan *p, enum lx_mount_kind kind, const char *path, dev_t dev,
 		     ino_t ino, size_t source, struct err *e)
 {
-	struct lx_mount *v = realloc(p->mounts, (p->n_mounts + 1) * sizeof *v);
+	struct lx_mount *v = vec_grow(p->mounts, &p->cap_mounts, p->n_mounts, sizeof *v,
+				      LIMIT_SANDBOX_PLAN_STEPS);
 
 	if (!v)
-		return err_set(e, "out of memory");
+		return vec_fail(e, "mounts in the sandbox plan", LIMIT_SANDBOX_PLAN_STEPS);
 	p->mounts = v;
 	v += p->n_mounts;
 	memset(v, 0, sizeof *v);
@@ -91,10 +94,11 @@ static int add_mount(struct lx_plan *p, enum lx_mount_kind kind, const char *pat
 static struct lx_rule *add_rule(struct lx_plan *p, enum lx_rule_kind kind, const char *path,
 				uint64_t access, bool optional, struct err *e)
 {
-	struct lx_rule *v = realloc(p->rules, (p->n_rules + 1) * sizeof *v);
+	struct lx_rule *v = vec_grow(p->rules, &p->cap_rules, p->n_rules, sizeof *v,
+				     LIMIT_SANDBOX_PLAN_STEPS);
 
 	if (!v) {
-		err_set(e, "out of memory");
+		vec_fail(e, "Landlock rules in the sandbox plan", LIMIT_SANDBOX_PLAN_STEPS);
 		return NULL;
 	}
 	p->rules = v;
@@ -173,7 +177,7 @@ static int plan_mounts(const struct sandbox_roots *roots, struct lx_plan *p, str
 {
 	const struct sandbox_root **rs = NULL;
 	struct prot_ref *ps = NULL;
-	size_t n_ps = 0, first_clone;
+	size_t n_ps = 0, n_rs = 0, first_clone;
 	int rc = -1;
 
 	rs = malloc((roots->n + 1) * sizeof *rs);
@@ -186,7 +190,10 @@ static int plan_mounts(const struct sandbox_roots *roots, struct lx_plan *p, str
 	}
 	n_ps = 0;
 	for (size_t i = 0; i < roots->n; i++) {
-		rs[i] = &roots->v[i];
+		/* A root on a kernel file system is no root: the view has it read-only. */
+		if (lx_root_protected_whole(&roots->v[i]))
+			continue;
+		rs[n_rs++] = &roots->v[i];
 		for (size_t j = 0; j < roots->v[i].n_prot; j++)
 			if (prot_mounted(&roots->v[i].prot[j])) {
 				ps[n_ps].prot = &roots->v[i].prot[j];
@@ -194,13 +201,13 @@ static int plan_mounts(const struct sandbox_roots *roots, struct lx_plan *p, str
 				n_ps++;
 			}
 	}
-	qsort(rs, roots->n, sizeof *rs, by_depth_root);
+	qsort(rs, n_rs, sizeof *rs, by_depth_root);
 	qsort(ps, n_ps, sizeof *ps, by_depth_prot);
 
 	if (add_mount(p, LX_MOUNT_PRIVATE, "/", 0, 0, 0, e) < 0)
 		goto out;
 	first_clone = p->n_mounts;
-	for (size_t i = 0; i < roots->n; i++)
+	for (size_t i = 0; i < n_rs; i++)
 		if (add_mount(p, LX_MOUNT_CLONE_RW, rs[i]->path, rs[i]->dev, rs[i]->ino, 0, e) < 0)
 			goto out;
 	for (size_t i = 0; i < n_ps; i++) {
@@ -214,11 +221,11 @@ static int plan_mounts(const struct sandbox_roots *roots, struct lx_plan *p, str
 	    add_mount(p, LX_MOUNT_PROC, "/proc", 0, 0, 0, e) < 0 ||
 	    add_mount(p, LX_MOUNT_DEV, "/dev", 0, 0, 0, e) < 0)
 		goto out;
-	for (size_t i = 0; i < roots->n; i++)
+	for (size_t i = 0; i < n_rs; i++)
 		if (add_mount(p, LX_MOUNT_ATTACH, NULL, 0, 0, first_clone + i, e) < 0)
 			goto out;
 	/* By depth, pins among them: a pin comes before what it leads to. */
-	for (size_t i = 0, clone = first_clone + roots->n; i < n_ps; i++) {
+	for (size_t i = 0, clone = first_clone + n_rs; i < n_ps; i++) {
 		const struct sandbox_protected *pr = ps[i].prot;
 		int r = prot_cloned(pr)
 				? add_mount(p, LX_MOUNT_ATTACH, NULL, 0, 0, clone++, e)
@@ -233,27 +240,51 @@ out:
 	return rc;
 }
 
-static int plan_rules(const struct sandbox_roots *roots, struct lx_plan *p, struct err *e)
+/* Adds each path of list that lies below (or at) root to rule's exceptions. */
+static int except_below(struct lx_rule *rule, const char *root, const struct strv *list,
+			struct err *e)
 {
-	/* Without the private /dev, only the harmless device nodes are writable. */
-	static const char *const devices[] = {"/dev/null", "/dev/zero", "/dev/full",
-					      "/dev/random", "/dev/urandom", "/dev/tty", NULL};
+	for (size_t i = 0; list && i < list->n; i++)
+		if (path_is_under(list->v[i], root) && strv_find(&rule->except, list->v[i]) < 0 &&
+		    strv_push(&rule->except, list->v[i]) < 0)
+			return err_set(e, "out of memory");
+	return 0;
+}
 
-	if (!add_rule(p, LX_RULE_BENEATH, "/", LX_FS_READ, false, e))
-		return -1;
+static int plan_rules(const struct sandbox_roots *roots, const struct strv *hidden,
+		      struct lx_plan *p, struct err *e)
+{
+	/* Without the private /dev, only the harmless device nodes are usable, and new
+	 * ptys (the command's own terminal is granted by descriptor, lx_plan.own_tty_fd). */
+	static const char *const devices[] = {"/dev/null", "/dev/zero", "/dev/full",
+					      "/dev/random", "/dev/urandom", "/dev/tty",
+					      "/dev/ptmx", "/dev/pts/ptmx", NULL};
+	struct lx_rule *rule;
+
 	if (p->userns) {
-		if (!add_rule(p, LX_RULE_BENEATH, "/dev", LX_FS_ALL, false, e))
+		if (!add_rule(p, LX_RULE_BENEATH, "/", LX_FS_READ, false, e) ||
+		    !add_rule(p, LX_RULE_BENEATH, "/dev", LX_FS_ALL, false, e))
 			return -1;
 	} else {
+		/* Everything may be listed and read, but not the terminals: the caller's is
+		 * among them (/dev/pts/N), readable by path with read on all of /. */
+		if (!add_rule(p, LX_RULE_BENEATH, "/", LL_FS_READ_DIR, false, e) ||
+		    !(rule = add_rule(p, LX_RULE_BENEATH, "/", LL_FS_EXECUTE | LL_FS_READ_FILE,
+				      false, e)) ||
+		    except_below(rule, "/", hidden, e) < 0)
+			return -1;
+		if (rule->except.n)
+			rule->kind = LX_RULE_BENEATH_EXCEPT;
 		for (size_t i = 0; devices[i]; i++)
 			if (!add_rule(p, LX_RULE_BENEATH, devices[i], LX_FS_DEVICE, true, e))
 				return -1;
 	}
 	for (size_t i = 0; i < roots->n; i++) {
 		const struct sandbox_root *r = &roots->v[i];
-		struct lx_rule *rule = add_rule(p, LX_RULE_BENEATH, r->path, LX_FS_ALL, false, e);
 
-		if (!rule)
+		if (lx_root_protected_whole(r))
+			continue; /* on a kernel file system: no writable root */
+		if (!(rule = add_rule(p, LX_RULE_BENEATH, r->path, LX_FS_ALL, false, e)))
 			return -1;
 		if (p->userns)
 			continue;
@@ -270,6 +301,8 @@ static int plan_rules(const struct sandbox_roots *roots, struct lx_plan *p, stru
 				    strv_push(&rule->except, pp) < 0)
 					return err_set(e, "out of memory");
 			}
+		if (except_below(rule, r->path, hidden, e) < 0)
+			return -1;
 		if (rule->except.n)
 			rule->kind = LX_RULE_BENEATH_EXCEPT;
 	}
@@ -289,16 +322,17 @@ static int plan_full_disk(struct lx_plan *p, struct err *e)
 }
 
 int lx_plan_build(const struct sandbox_roots *roots, enum sandbox_network net, bool userns,
-		  struct lx_plan *out, struct err *e)
+		  const struct strv *hidden, struct lx_plan *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
 	out->userns = userns;
 	out->net = net;
+	out->own_tty_fd = -1;
 	if (!roots)
 		return plan_full_disk(out, e);
 	if (userns && plan_mounts(roots, out, e) < 0)
 		return -1;
-	return plan_rules(roots, out, e);
+	return plan_rules(roots, userns ? NULL : hidden, out, e);
 }
 
 static const char *access_str(uint64_t a)
@@ -307,6 +341,10 @@ static const char *access_str(uint64_t a)
 		return "all";
 	if (a == LX_FS_READ)
 		return "read";
+	if (a == LL_FS_READ_DIR)
+		return "list";
+	if (a == (LL_FS_EXECUTE | LL_FS_READ_FILE))
+		return "read-files";
 	if (a == LX_FS_DEVICE)
 		return "device";
 	return "custom";
@@ -333,6 +371,8 @@ void lx_plan_print(const struct lx_plan *p, FILE *f)
 		}
 		fprintf(f, "\n");
 	}
+	if (!p->userns && !p->full_disk)
+		fprintf(f, "landlock device the command's own pty\n");
 	if (p->full_disk)
 		fprintf(f, "landlock filesystem unrestricted\n");
 	switch (p->net) {
@@ -354,6 +394,10 @@ void lx_plan_print(const struct lx_plan *p, FILE *f)
 		break;
 	}
 	fprintf(f, "landlock scope signal abstract-unix-socket\n");
+	if (p->max_processes)
+		fprintf(f, "processes at most %u\n", p->max_processes);
+	else
+		fprintf(f, "processes not capped\n");
 	fprintf(f, "seccomp network %s%s\n", sandbox_network_str(p->net),
 		p->net == SANDBOX_NET_PROXY && p->allow_local_binding ? " (local binding)" : "");
 }

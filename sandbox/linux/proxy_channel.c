@@ -52,22 +52,13 @@ static int wait_readable(int fd, int ms)
 	}
 }
 
-/* One record; its length, 0 at end of file, -1 on error (EMSGSIZE: too long). */
-static ssize_t recv_record(int fd, void *buf, size_t len, struct msghdr *m)
+/* One record without descriptors: its length, 0 at end of file, -1 on error (EMSGSIZE:
+ * too long). */
+static ssize_t recv_record(int fd, void *buf, size_t len)
 {
-	struct iovec iov = {buf, len};
-	ssize_t n;
+	size_t none;
 
-	m->msg_iov = &iov;
-	m->msg_iovlen = 1;
-	do
-		n = recvmsg(fd, m, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n > 0 && (m->msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	return n;
+	return lx_fds_recv(fd, buf, len, NULL, 0, &none);
 }
 
 /* ---- the launcher's end ---- */
@@ -75,46 +66,21 @@ static ssize_t recv_record(int fd, void *buf, size_t len, struct msghdr *m)
 int lx_channel_send_listeners(int channel, int http, int socks, struct err *e)
 {
 	struct chan_listeners msg = {CHANNEL_MAGIC, socks >= 0 ? 2 : 1};
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-	} control;
-	struct iovec iov = {&msg, sizeof msg};
-	struct msghdr m;
-	struct cmsghdr *c;
 	int fds[2] = {http, socks};
-	ssize_t n;
 
-	memset(&m, 0, sizeof m);
-	memset(&control, 0, sizeof control);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = control.buf;
-	m.msg_controllen = CMSG_SPACE(msg.count * sizeof(int));
-	c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(msg.count * sizeof(int));
-	memcpy(CMSG_DATA(c), fds, msg.count * sizeof(int));
-	do
-		n = sendmsg(channel, &m, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof msg)
-		return err_sys(e, n < 0 ? errno : EIO,
-			       "cannot hand the listening sockets to the network proxy");
+	if (lx_fds_send(channel, &msg, sizeof msg, fds, msg.count) < 0)
+		return err_sys(e, errno, "cannot hand the listening sockets to the network proxy");
 	return 0;
 }
 
 int lx_channel_wait_ready(int channel, int ms, struct err *e)
 {
 	struct chan_ready r;
-	struct msghdr m;
 	ssize_t n;
 
-	memset(&m, 0, sizeof m);
 	if (wait_readable(channel, ms) < 0)
 		return err_sys(e, errno, "the network proxy did not answer");
-	n = recv_record(channel, &r, sizeof r, &m);
+	n = recv_record(channel, &r, sizeof r);
 	if (n == 0)
 		return err_set(e, "the network proxy stopped before it was ready");
 	if (n < 0)
@@ -130,15 +96,13 @@ int lx_channel_wait_ready(int channel, int ms, struct err *e)
 
 int lx_channel_finish(int channel, int ms, char *summary, size_t size)
 {
-	struct msghdr m;
 	ssize_t n;
 
 	summary[0] = '\0';
 	/* End of file for the proxy: it stops, then answers with the summary and closes. */
 	if (shutdown(channel, SHUT_WR) < 0 || wait_readable(channel, ms) < 0)
 		return -1;
-	memset(&m, 0, sizeof m);
-	n = recv_record(channel, summary, size - 1, &m);
+	n = recv_record(channel, summary, size - 1);
 	if (n < 0)
 		return -1;
 	summary[n] = '\0'; /* the record ends with its own NUL */
@@ -150,26 +114,12 @@ int lx_channel_finish(int channel, int ms, char *summary, size_t size)
 int sandbox_proxy_take_listeners(int channel, int *http, int *socks, struct err *e)
 {
 	struct chan_listeners msg;
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-	} control;
-	struct msghdr m;
-	struct cmsghdr *c;
 	int fds[2] = {-1, -1};
 	size_t nfds = 0;
 	ssize_t n;
 
 	*http = *socks = -1;
-	memset(&m, 0, sizeof m);
-	m.msg_control = control.buf;
-	m.msg_controllen = sizeof control.buf;
-	n = recv_record(channel, &msg, sizeof msg, &m);
-	for (c = n > 0 ? CMSG_FIRSTHDR(&m) : NULL; c; c = CMSG_NXTHDR(&m, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			memcpy(fds, CMSG_DATA(c), nfds * sizeof(int));
-		}
+	n = lx_fds_recv(channel, &msg, sizeof msg, fds, 2, &nfds);
 	if (n == 0)
 		return err_set(e, "the sandbox launcher went away before sending its sockets");
 	if (n < 0)

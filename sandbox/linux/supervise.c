@@ -87,6 +87,8 @@ struct relay {
 	bool in_eof, master_eof;
 	struct termios saved;
 	bool raw;
+	struct lx_ttyfilter filter; /* what of the output reaches the caller's terminal */
+	unsigned char shown[LX_TTYF_OUT(RELAY_CHUNK)];
 };
 
 static void relay_start(struct relay *r, int master)
@@ -100,6 +102,7 @@ static void relay_start(struct relay *r, int master)
 		return;
 	r->in = isatty(0) ? 0 : -1;
 	r->out = isatty(1) ? 1 : isatty(2) ? 2 : -1;
+	lx_ttyfilter_init(&r->filter, lx_tty_utf8());
 	if (r->in >= 0 && tcgetattr(0, &r->saved) == 0) {
 		/* Raw: every key, ^C and ^Z included, goes to the command's own pty, whose
 		 * line discipline turns it into a signal for the command's foreground job. */
@@ -111,8 +114,15 @@ static void relay_start(struct relay *r, int master)
 
 static void relay_stop(struct relay *r)
 {
+	unsigned char restore[LX_TTYF_RESTORE_MAX];
+	size_t n = lx_ttyfilter_restore(&r->filter, restore);
+
+	/* The modes the command left on (mouse reporting, the alternate screen ...) are
+	 * the caller's problem otherwise. Best effort on the way out. */
+	if (r->out >= 0 && n)
+		(void)fd_write_all(r->out, restore, n);
 	if (r->raw)
-		(void)tcsetattr(0, TCSADRAIN, &r->saved); /* best effort on the way out */
+		(void)tcsetattr(0, TCSADRAIN, &r->saved);
 }
 
 static void relay_winsize(struct relay *r)
@@ -132,8 +142,10 @@ static void relay_output(struct relay *r)
 	for (;;) {
 		ssize_t n = read(r->master, chunk, sizeof chunk);
 		if (n > 0) {
+			size_t m = lx_ttyfilter_feed(&r->filter, (unsigned char *)chunk, (size_t)n,
+						     r->shown);
 			/* A caller that stopped reading loses the output, not the command. */
-			if (r->out >= 0 && fd_write_all(r->out, chunk, (size_t)n) < 0)
+			if (r->out >= 0 && m && fd_write_all(r->out, r->shown, m) < 0)
 				r->out = -1;
 			continue;
 		}

@@ -179,13 +179,18 @@ int ca_roots_find(struct ca_roots *out, struct err *e)
 	memset(out, 0, sizeof *out);
 	buf_init(&out->pem_owned, LIMIT_CA_BUNDLE_BYTES);
 
-	env = getenv("SSL_CERT_FILE");
-	if (env && *env) {
+	/* Upstream's own variable first (its HTTP clients read CODEX_CA_CERTIFICATE, else
+	 * SSL_CERT_FILE), so a proxy's CA can be given to codex alone. */
+	static const char *const file_vars[] = {"CODEX_CA_CERTIFICATE", "SSL_CERT_FILE"};
+	for (size_t i = 0; i < 2; i++) {
+		env = getenv(file_vars[i]);
+		if (!env || !*env)
+			continue;
 		if (!readable_file(env))
-			return err_sys(e, errno ? errno : EACCES,
-				       "SSL_CERT_FILE=%s cannot be read", env);
+			return err_sys(e, errno ? errno : EACCES, "%s=%s cannot be read",
+				       file_vars[i], env);
 		out->file = env;
-		snprintf(out->source, sizeof out->source, "SSL_CERT_FILE=%s", env);
+		snprintf(out->source, sizeof out->source, "%s=%s", file_vars[i], env);
 		return 0;
 	}
 	env = getenv("SSL_CERT_DIR");

@@ -20,6 +20,7 @@ int err_set(struct err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	err_vset(e, fmt, ap);
 	va_end(ap);
+	e->errnum = 0;
 	return -1;
 }
 
@@ -35,6 +36,7 @@ int err_sys(struct err *e, int errnum, const char *fmt, ...)
 	va_end(ap);
 	len = strlen(e->msg);
 	snprintf(e->msg + len, sizeof e->msg - len, ": %s", strerror(errnum));
+	e->errnum = errnum;
 	return -1;
 }
 
@@ -57,8 +59,10 @@ int err_prefix(struct err *e, const char *fmt, ...)
 
 void err_clear(struct err *e)
 {
-	if (e)
+	if (e) {
 		e->msg[0] = '\0';
+		e->errnum = 0;
+	}
 }
 
 void err_print(const char *prog, const struct err *e)

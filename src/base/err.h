@@ -7,26 +7,39 @@
 
 #define ERR_MSG_MAX 512
 
+/* msg is the one-line message; errnum the errno behind it (err_sys), 0 when there is
+ * none (err_set), so that a caller reports the cause and not whatever errno holds by
+ * then. The members sit in an anonymous struct, errnum first, so that both `{0}` and
+ * `{{0}}` zero an err without a warning. */
 struct err {
-	char msg[ERR_MSG_MAX];
+	struct {
+		int errnum;
+		char msg[ERR_MSG_MAX];
+	};
 };
 
+/* ERR_PRINTF_STYLE: printf; the Windows build's posix.h makes it gnu_printf, the C99
+ * printf it links (mingw-w64's, not the older one %zu is unknown to). */
+#ifndef ERR_PRINTF_STYLE
+#define ERR_PRINTF_STYLE printf
+#endif
 #if defined(__GNUC__)
-#define ERR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define ERR_PRINTF(a, b) __attribute__((format(ERR_PRINTF_STYLE, a, b)))
 #define WARN_UNUSED __attribute__((warn_unused_result))
 #else
 #define ERR_PRINTF(a, b)
 #define WARN_UNUSED
 #endif
 
-/* Sets the message (truncated to ERR_MSG_MAX-1). A NULL err is allowed and ignored.
- * Always returns -1 so that `return err_set(e, ...)` reads naturally. */
+/* Sets the message (truncated to ERR_MSG_MAX-1) and errnum 0. A NULL err is allowed and
+ * ignored. Always returns -1 so that `return err_set(e, ...)` reads naturally. */
 int err_set(struct err *e, const char *fmt, ...) ERR_PRINTF(2, 3);
 
-/* Like err_set, then appends ": <strerror(errnum)>". */
+/* Like err_set, then appends ": <strerror(errnum)>" and keeps errnum. */
 int err_sys(struct err *e, int errnum, const char *fmt, ...) ERR_PRINTF(3, 4);
 
-/* Prepends "<prefix>: " to an existing message (for adding context on the way up). */
+/* Prepends "<prefix>: " to an existing message (for adding context on the way up);
+ * errnum stays. */
 int err_prefix(struct err *e, const char *fmt, ...) ERR_PRINTF(2, 3);
 
 void err_clear(struct err *e);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/ca.h"
+#include "base/http_internal.h"
 #include "base/limits.h"
 
 /* Process-wide: libcurl's global state and the CA roots, found once. */
@@ -24,7 +25,7 @@ static void http_global_init(void)
 	roots_ok = ca_roots_find(&roots, &roots_err) == 0;
 }
 
-static int http_ready(struct err *e)
+int http_ready(struct err *e)
 {
 	pthread_once(&http_once, http_global_init);
 	if (global_rc != CURLE_OK)
@@ -40,7 +41,7 @@ const char *http_ca_source(void)
 	return roots_ok ? roots.source : roots_err.msg;
 }
 
-static long monotonic_ms(void)
+long http_monotonic_ms(void)
 {
 	struct timespec ts;
 
@@ -48,27 +49,12 @@ static long monotonic_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* One transfer's state, shared by the easy and multi paths. */
-struct http_transfer {
-	CURL *easy;
-	struct curl_slist *headers;
-	const struct http_request *req;
-	struct http_response *resp;
-	char errbuf[CURL_ERROR_SIZE];
-	char abort_reason[200];      /* set when one of our callbacks stopped the transfer */
-	size_t header_bytes;
-	long last_activity_ms;
-	int done, ok;
-	struct err err;
-	struct http_transfer *next;
-};
-
 static size_t on_curl_header(char *data, size_t size, size_t n, void *userp)
 {
 	struct http_transfer *t = userp;
 	size_t len = size * n, l = len;
 
-	t->last_activity_ms = monotonic_ms();
+	t->last_activity_ms = http_monotonic_ms();
 	while (l > 0 && (data[l - 1] == '\n' || data[l - 1] == '\r'))
 		l--;
 	if (l >= 5 && strncmp(data, "HTTP/", 5) == 0) {
@@ -101,7 +87,7 @@ static size_t on_curl_data(char *data, size_t size, size_t n, void *userp)
 	struct http_transfer *t = userp;
 	size_t len = size * n;
 
-	t->last_activity_ms = monotonic_ms();
+	t->last_activity_ms = http_monotonic_ms();
 	if (t->req->on_data) {
 		if (t->req->on_data(t->req->ctx, data, len) < 0) {
 			snprintf(t->abort_reason, sizeof t->abort_reason, "stopped by the caller");
@@ -123,7 +109,7 @@ static int on_curl_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow,
 	struct http_transfer *t = userp;
 	long idle = t->req->idle_timeout_ms;
 
-	if (idle > 0 && monotonic_ms() - t->last_activity_ms > idle) {
+	if (idle > 0 && http_monotonic_ms() - t->last_activity_ms > idle) {
 		snprintf(t->abort_reason, sizeof t->abort_reason,
 			 "no data received for %ld ms (idle timeout)", idle);
 		return 1;
@@ -155,8 +141,8 @@ static void url_authority(const char *url, char *out, size_t outlen)
 			return err_set(e, "cannot set %s", #opt);     \
 	} while (0)
 
-static int transfer_setup(struct http_transfer *t, const struct http_request *req,
-			  struct http_response *resp, struct err *e)
+int http_xfer_setup(struct http_transfer *t, const struct http_request *req,
+		    struct http_response *resp, struct err *e)
 {
 	const char *method = req->method ? req->method : (req->body ? "POST" : "GET");
 
@@ -204,21 +190,28 @@ static int transfer_setup(struct http_transfer *t, const struct http_request *re
 		SETOPT(CURLOPT_CAINFO_BLOB, &blob);
 		SETOPT(CURLOPT_PROXY_CAINFO_BLOB, &blob);
 	}
-	if (req->headers) {
-		for (size_t i = 0; i < req->headers->n; i++) {
-			struct curl_slist *l = curl_slist_append(t->headers, req->headers->v[i]);
-			if (!l)
-				return err_set(e, "out of memory");
-			t->headers = l;
-		}
-		SETOPT(CURLOPT_HTTPHEADER, t->headers);
+	for (size_t i = 0; req->headers && i < req->headers->n; i++) {
+		struct curl_slist *l = curl_slist_append(t->headers, req->headers->v[i]);
+		if (!l)
+			return err_set(e, "out of memory");
+		t->headers = l;
 	}
-	t->last_activity_ms = monotonic_ms();
+	/* No "Expect: 100-continue" for large bodies: it costs a round trip (or a second of
+	 * waiting on servers that never answer it) and no server we talk to needs it. */
+	if (req->body) {
+		struct curl_slist *l = curl_slist_append(t->headers, "Expect:");
+		if (!l)
+			return err_set(e, "out of memory");
+		t->headers = l;
+	}
+	if (t->headers)
+		SETOPT(CURLOPT_HTTPHEADER, t->headers);
+	t->last_activity_ms = http_monotonic_ms();
 	return 0;
 }
 
 /* Turns a libcurl result into a message a user can act on. */
-static int transfer_error(struct http_transfer *t, CURLcode rc, struct err *e)
+int http_xfer_error(struct http_transfer *t, CURLcode rc, struct err *e)
 {
 	char host[256];
 	const char *detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
@@ -252,7 +245,7 @@ static int transfer_error(struct http_transfer *t, CURLcode rc, struct err *e)
 	return err_set(e, "request to %s failed: %s", host, detail);
 }
 
-static void transfer_finish(struct http_transfer *t, CURLcode rc)
+void http_xfer_finish(struct http_transfer *t, CURLcode rc)
 {
 	long status = 0;
 
@@ -261,10 +254,10 @@ static void transfer_finish(struct http_transfer *t, CURLcode rc)
 	t->done = 1;
 	t->ok = rc == CURLE_OK;
 	if (!t->ok)
-		transfer_error(t, rc, &t->err);
+		http_xfer_error(t, rc, &t->err);
 }
 
-static void transfer_cleanup(struct http_transfer *t)
+void http_xfer_cleanup(struct http_transfer *t)
 {
 	if (t->easy)
 		curl_easy_cleanup(t->easy);
@@ -283,16 +276,16 @@ int http_perform(const struct http_request *req, struct http_response *resp, str
 	buf_init(&resp->body, 1);
 	if (http_ready(e) < 0)
 		return -1;
-	if (transfer_setup(&t, req, resp, e) < 0)
+	if (http_xfer_setup(&t, req, resp, e) < 0)
 		goto out;
-	transfer_finish(&t, curl_easy_perform(t.easy));
+	http_xfer_finish(&t, curl_easy_perform(t.easy));
 	if (!t.ok) {
 		*e = t.err;
 		goto out;
 	}
 	rc = 0;
 out:
-	transfer_cleanup(&t);
+	http_xfer_cleanup(&t);
 	return rc;
 }
 
@@ -302,12 +295,12 @@ void http_response_free(struct http_response *resp)
 	buf_free(&resp->body);
 }
 
-const char *http_response_header(const struct http_response *resp, const char *name)
+const char *http_headers_get(const struct strv *headers, const char *name)
 {
 	size_t nl = strlen(name);
 
-	for (size_t i = 0; i < resp->headers.n; i++) {
-		const char *h = resp->headers.v[i];
+	for (size_t i = 0; headers && i < headers->n; i++) {
+		const char *h = headers->v[i];
 		if (strncasecmp(h, name, nl) == 0 && h[nl] == ':') {
 			h += nl + 1;
 			while (*h == ' ' || *h == '\t')
@@ -316,6 +309,11 @@ const char *http_response_header(const struct http_response *resp, const char *n
 		}
 	}
 	return NULL;
+}
+
+const char *http_response_header(const struct http_response *resp, const char *name)
+{
+	return http_headers_get(&resp->headers, name);
 }
 
 struct http_multi {
@@ -352,7 +350,7 @@ struct http_transfer *http_multi_add(struct http_multi *m, const struct http_req
 		err_set(e, "out of memory");
 		return NULL;
 	}
-	if (transfer_setup(t, req, resp, e) < 0)
+	if (http_xfer_setup(t, req, resp, e) < 0)
 		goto fail;
 	if (curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t) != CURLE_OK ||
 	    curl_multi_add_handle(m->multi, t->easy) != CURLM_OK) {
@@ -363,7 +361,7 @@ struct http_transfer *http_multi_add(struct http_multi *m, const struct http_req
 	m->transfers = t;
 	return t;
 fail:
-	transfer_cleanup(t);
+	http_xfer_cleanup(t);
 	http_response_free(resp);
 	free(t);
 	return NULL;
@@ -389,7 +387,7 @@ int http_multi_poll(struct http_multi *m, int timeout_ms, int *running, struct e
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
 		if (t)
-			transfer_finish(t, msg->data.result);
+			http_xfer_finish(t, msg->data.result);
 	}
 	return 0;
 }
@@ -423,7 +421,7 @@ void http_multi_free(struct http_multi *m)
 	for (t = m->transfers; t; t = next) {
 		next = t->next;
 		curl_multi_remove_handle(m->multi, t->easy);
-		transfer_cleanup(t);
+		http_xfer_cleanup(t);
 		free(t);
 	}
 	curl_multi_cleanup(m->multi);

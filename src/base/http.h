@@ -3,7 +3,8 @@
  *
  * One request: fill a struct http_request, call http_perform(). Several at once: an
  * http_multi, to which requests are added and which is driven by http_multi_poll()
- * (or run to completion with http_multi_run()). Bodies are either streamed to
+ * (or run to completion with http_multi_run()). On the shared event loop (base/loop.h):
+ * an http_client, whose calls never block the loop. Bodies are either streamed to
  * on_data (e.g. SSE) or collected, up to a cap, in the response. */
 #ifndef CODEX_BASE_HTTP_H
 #define CODEX_BASE_HTTP_H
@@ -12,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/loop.h"
 #include "base/strv.h"
 
 struct http_request {
@@ -56,6 +58,8 @@ void http_response_free(struct http_response *resp);
 /* Value of the first header named name (case-insensitive), borrowed from resp; NULL
  * when absent. */
 const char *http_response_header(const struct http_response *resp, const char *name);
+/* The same on a list of "name: value" lines (NULL allowed). */
+const char *http_headers_get(const struct strv *headers, const char *name);
 
 /* Where the TLS roots come from (for diagnostics), e.g. "/etc/ssl/certs/...". */
 const char *http_ca_source(void);
@@ -79,5 +83,49 @@ int http_transfer_done(const struct http_transfer *t, int *ok, struct err *te);
 int http_multi_run(struct http_multi *m, struct err *e);
 /* Frees the multi and every transfer (unfinished ones are aborted). */
 void http_multi_free(struct http_multi *m);
+
+/* Transfers on the shared event loop, through libcurl's multi socket interface: its
+ * sockets are loop watches, its timeouts a loop timer, and nothing blocks. Every
+ * callback of struct http_call_ops runs from the loop, never from inside libcurl, so it
+ * may start or cancel any call, its own included. Connections are kept alive and reused
+ * between the calls of one client. */
+struct http_client;
+struct http_call;
+
+struct http_call_ops {
+	/* The response head is complete: status and its "name: value" header lines
+	 * (borrowed for the call). Once, before any on_data; may be NULL. */
+	void (*on_head)(void *ctx, long status, const struct strv *headers);
+	/* Body bytes in arrival order, split anywhere. NULL: the body is collected into
+	 * the response handed to on_done (up to req->max_body). */
+	void (*on_data)(void *ctx, const char *data, size_t len);
+	/* The call is over. resp->status is 0 when no response arrived; e is NULL on
+	 * success, else why it failed (connection, TLS, timeout, idle timeout, body cap).
+	 * Exactly once unless the call was cancelled; the call is freed when it returns
+	 * (resp with it). */
+	void (*on_done)(void *ctx, const struct http_response *resp, const struct err *e);
+};
+
+/* A client on loop l (which must outlive it). */
+int http_client_new(struct loop *l, struct http_client **out, struct err *e);
+/* Cancels every call (no callbacks) and closes the kept connections; not from inside
+ * one of its callbacks. */
+void http_client_free(struct http_client *c);
+/* Starts req. req and everything it points to (url, headers, body) are borrowed until
+ * on_done returns or the call is cancelled; its on_header, on_data and ctx are not used.
+ * req->idle_timeout_ms counts from the start, so it also bounds a server that accepts
+ * and never answers. Returns NULL with e filled when the call cannot start. */
+struct http_call *http_call_start(struct http_client *c, const struct http_request *req,
+				  const struct http_call_ops *ops, void *ctx, struct err *e);
+/* Stops the call now; no callback of it follows. Safe at any time, from any callback
+ * (its own included); a no-op from inside its own on_done. */
+void http_call_cancel(struct http_call *call);
+/* Like http_call_cancel for the caller (no callback follows, the call is the client's
+ * to free), but the transfer may run on for up to drain_ms to read the rest of the
+ * response, so that its connection stays open for the next call (a response the caller
+ * has all it needs of often still has its last bytes in flight). */
+void http_call_detach(struct http_call *call, long drain_ms);
+/* How many calls the client has in flight, detached ones included. */
+size_t http_client_calls(const struct http_client *c);
 
 #endif

@@ -5,20 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/limits.h"
+#include "base/vec.h"
+
 int strv_take(struct strv *sv, char *s)
 {
+	char **v;
+
 	if (!s)
 		return -1;
-	if (sv->n + 2 > sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 8;
-		char **v = realloc(sv->v, cap * sizeof *v);
-		if (!v) {
-			free(s);
-			return -1;
-		}
-		sv->v = v;
-		sv->cap = cap;
+	/* Room for s and the NULL after it. */
+	v = vec_grow(sv->v, &sv->cap, sv->n + 1, sizeof *v, LIMIT_STRV_ITEMS + 1);
+	if (!v) {
+		free(s);
+		return -1;
 	}
+	sv->v = v;
 	sv->v[sv->n++] = s;
 	sv->v[sv->n] = NULL;
 	return 0;

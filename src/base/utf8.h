@@ -9,6 +9,9 @@
  * when the bytes are not well-formed UTF-8. */
 int utf8_char_len(const unsigned char *s, size_t avail);
 
+/* How many bytes at the start of s[0..n) are ASCII (below 0x80). */
+size_t utf8_ascii_prefix(const char *s, size_t n);
+
 /* 1 when s[0..n) is well-formed UTF-8, else 0. */
 int utf8_valid(const char *s, size_t n);
 

@@ -27,3 +27,8 @@ int cli_apply_patch_main(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	return patch_main(argc, argv);
 }
+
+const struct cli_flag cli_apply_patch_flags[] = {
+	{"--help", "-h", CLI_VALUE_NONE, NULL, "Print help"},
+	{NULL, NULL, CLI_VALUE_NONE, NULL, NULL},
+};

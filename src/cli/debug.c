@@ -176,3 +176,19 @@ int cli_debug_main(struct cli_ctx *ctx, int argc, char **argv)
 	return cli_usage_error(ctx->prog, "unrecognized debug command '%s' (try: debug config)",
 			       argv[i]);
 }
+
+static const char *const sandbox_choices[] = {"read-only", "workspace-write",
+					      "danger-full-access", NULL};
+static const char *const approval_choices[] = {"untrusted", "on-failure", "on-request",
+					       "never", NULL};
+const struct cli_flag cli_debug_flags[] = {
+	{"--config", "-c", CLI_VALUE_TEXT, NULL, "Override a config value (key=value)"},
+	{"--profile", "-p", CLI_VALUE_TEXT, NULL, "Use [profiles.<name>]"},
+	{"--model", "-m", CLI_VALUE_TEXT, NULL, "As for exec: the model"},
+	{"--sandbox", "-s", CLI_VALUE_CHOICE, sandbox_choices, "As for exec: the sandbox mode"},
+	{"--ask-for-approval", "-a", CLI_VALUE_CHOICE, approval_choices,
+	 "As for exec: the approval policy"},
+	{"--help", "-h", CLI_VALUE_NONE, NULL, "Print help"},
+	{NULL, NULL, CLI_VALUE_NONE, NULL, NULL},
+};
+const char *const cli_debug_subcommands[] = {"config", NULL};

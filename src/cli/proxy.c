@@ -16,67 +16,22 @@
 #include "config/config.h"
 #include "proxy/proxy.h"
 
-/* What [network] in config.toml says (the March 2026 flat form), copied out of the
- * loaded config so a reload can replace it whole. */
-struct proxy_cli_network {
-	char *proxy_url, *socks_url, *admin_url;
-	bool enable_socks5, enable_socks5_udp, limited, allow_local_binding;
-	bool dangerously_allow_non_loopback_proxy;
-	struct strv allowed_domains, denied_domains;
-};
-
-static void proxy_cli_network_free(struct proxy_cli_network *n)
-{
-	free(n->proxy_url);
-	free(n->socks_url);
-	free(n->admin_url);
-	strv_free(&n->allowed_domains);
-	strv_free(&n->denied_domains);
-	memset(n, 0, sizeof *n);
-}
-
-static int copy_strv(struct strv *dst, const struct strv *src)
-{
-	for (size_t k = 0; k < src->n; k++)
-		if (strv_push(dst, src->v[k]) < 0)
-			return -1;
-	return 0;
-}
-
 /* The admin API's default address: upstream always ran it; here it runs only when asked
  * for (--admin, or an admin_url other than this default in the config). */
 #define DEFAULT_ADMIN_URL "http://127.0.0.1:8080"
 
-/* Loads config.toml (+ -c, -p) and copies [network] out. */
-static int proxy_cli_load_network(struct cli_ctx *ctx, struct proxy_cli_network *out,
-				  struct err *e)
-{
-	struct config_load_opts lo = {NULL, &ctx->overrides, ctx->profile};
-	struct config *cfg = NULL;
-	const struct config_network *n;
+/* The listeners [network] names, copied out of the loaded config. */
+struct proxy_cli_listeners {
+	char *proxy_url, *socks_url, *admin_url;
+	bool enable_socks5, dangerously_allow_non_loopback_proxy;
+};
 
-	memset(out, 0, sizeof *out);
-	if (config_load(&lo, &cfg, e) < 0)
-		return -1;
-	n = &cfg->network;
-	bool admin = n->admin_url && strcmp(n->admin_url, DEFAULT_ADMIN_URL) != 0;
-	out->proxy_url = strdup(n->proxy_url ? n->proxy_url : "http://127.0.0.1:3128");
-	out->socks_url = strdup(n->socks_url ? n->socks_url : "http://127.0.0.1:8081");
-	out->admin_url = admin ? strdup(n->admin_url) : NULL;
-	out->enable_socks5 = n->enable_socks5;
-	out->enable_socks5_udp = n->enable_socks5_udp;
-	out->limited = n->mode == NETWORK_MODE_LIMITED;
-	out->allow_local_binding = n->allow_local_binding;
-	out->dangerously_allow_non_loopback_proxy = n->dangerously_allow_non_loopback_proxy;
-	if (!out->proxy_url || !out->socks_url || (admin && !out->admin_url) ||
-	    copy_strv(&out->allowed_domains, &n->allowed_domains) < 0 ||
-	    copy_strv(&out->denied_domains, &n->denied_domains) < 0) {
-		config_free(cfg);
-		proxy_cli_network_free(out);
-		return err_set(e, "out of memory");
-	}
-	config_free(cfg);
-	return 0;
+static void listeners_free(struct proxy_cli_listeners *l)
+{
+	free(l->proxy_url);
+	free(l->socks_url);
+	free(l->admin_url);
+	memset(l, 0, sizeof *l);
 }
 
 struct proxy_cli {
@@ -85,9 +40,9 @@ struct proxy_cli {
 	bool no_socks, no_socks_udp, allow_local, dangerous, verbose;
 	struct strv allow, deny;       /* from flags; added to the config's lists */
 	unsigned long max_conns, header_ms, idle_ms, connect_ms, dns_ms, drain_ms;
-	/* The policy in force: the config's lists plus the flags', rebuilt on reload. */
-	struct proxy_cli_network net;
-	struct strv eff_allow, eff_deny;
+	struct proxy_config_extra extra; /* the flags' part of the policy */
+	struct proxy_cli_listeners listeners;
+	struct proxy_config cfg;       /* the policy in force, rebuilt on reload */
 };
 
 static void usage(const char *prog)
@@ -127,28 +82,40 @@ static void usage(const char *prog)
 	       "config, address in use), 2 for usage errors.\n");
 }
 
-/* The policy from config + flags into pc->eff_* and the spec. */
-static int build_spec(struct proxy_cli *pc, struct proxy_policy_spec *spec, struct err *e)
+/* Loads config.toml (+ -c, -p): the policy (with the flags on top) into pc->cfg, and
+ * the listener settings when `listeners` is not NULL. */
+static int load(struct proxy_cli *pc, struct proxy_cli_listeners *listeners, struct err *e)
 {
-	strv_free(&pc->eff_allow);
-	strv_free(&pc->eff_deny);
-	if (copy_strv(&pc->eff_allow, &pc->net.allowed_domains) < 0 ||
-	    copy_strv(&pc->eff_allow, &pc->allow) < 0 ||
-	    copy_strv(&pc->eff_deny, &pc->net.denied_domains) < 0 ||
-	    copy_strv(&pc->eff_deny, &pc->deny) < 0)
-		return err_set(e, "out of memory");
-	memset(spec, 0, sizeof *spec);
-	spec->allowed_domains = &pc->eff_allow;
-	spec->denied_domains = &pc->eff_deny;
-	spec->mode = pc->net.limited ? PROXY_MODE_LIMITED : PROXY_MODE_FULL;
-	if (pc->mode) {
-		if (strcmp(pc->mode, "limited") == 0)
-			spec->mode = PROXY_MODE_LIMITED;
-		else if (strcmp(pc->mode, "full") == 0)
-			spec->mode = PROXY_MODE_FULL;
+	struct config_load_opts lo = {NULL, &pc->ctx->overrides, pc->ctx->profile};
+	struct config *cfg = NULL;
+	struct proxy_config next;
+
+	if (config_load(&lo, &cfg, e) < 0)
+		return -1;
+	const struct config_network *n = &cfg->network;
+	if (proxy_config_from_network(&next, n, &pc->extra, e) < 0) {
+		config_free(cfg);
+		return -1;
 	}
-	spec->allow_local_binding = pc->net.allow_local_binding || pc->allow_local;
-	spec->enable_socks5_udp = pc->net.enable_socks5_udp && !pc->no_socks_udp;
+	if (listeners) {
+		bool admin = n->admin_url && strcmp(n->admin_url, DEFAULT_ADMIN_URL) != 0;
+		listeners->proxy_url = strdup(n->proxy_url ? n->proxy_url : "http://127.0.0.1:3128");
+		listeners->socks_url = strdup(n->socks_url ? n->socks_url : "http://127.0.0.1:8081");
+		listeners->admin_url = admin ? strdup(n->admin_url) : NULL;
+		listeners->enable_socks5 = n->enable_socks5;
+		listeners->dangerously_allow_non_loopback_proxy = n->dangerously_allow_non_loopback_proxy;
+		if (!listeners->proxy_url || !listeners->socks_url || (admin && !listeners->admin_url)) {
+			config_free(cfg);
+			proxy_config_free(&next);
+			return err_set(e, "out of memory");
+		}
+	}
+	config_free(cfg);
+	proxy_config_free(&pc->cfg);
+	pc->cfg = next;
+	/* The spec points at the lists it was built with: follow them to their new home. */
+	pc->cfg.policy.allowed_domains = &pc->cfg.allow;
+	pc->cfg.policy.denied_domains = &pc->cfg.deny;
 	return 0;
 }
 
@@ -156,13 +123,11 @@ static int build_spec(struct proxy_cli *pc, struct proxy_policy_spec *spec, stru
 static int reload(void *arg, struct proxy_policy_spec *spec, struct err *e)
 {
 	struct proxy_cli *pc = arg;
-	struct proxy_cli_network net;
 
-	if (proxy_cli_load_network(pc->ctx, &net, e) < 0)
+	if (load(pc, NULL, e) < 0)
 		return -1;
-	proxy_cli_network_free(&pc->net);
-	pc->net = net;
-	return build_spec(pc, spec, e);
+	*spec = pc->cfg.policy;
+	return 0;
 }
 
 static int parse_ulong(const char *prog, const char *flag, const char *v, unsigned long *out)
@@ -272,8 +237,23 @@ static int parse_args(struct proxy_cli *pc, int argc, char **argv)
 		if (!done)
 			return cli_usage_error(prog, "unexpected argument '%s'", a), -1;
 	}
-	if (pc->mode && strcmp(pc->mode, "full") != 0 && strcmp(pc->mode, "limited") != 0)
-		return cli_usage_error(prog, "--mode must be full or limited, got '%s'", pc->mode), -1;
+	if (pc->mode) {
+		if (network_mode_parse(pc->mode, &pc->extra.mode) < 0)
+			return cli_usage_error(prog, "--mode must be full or limited, got '%s'", pc->mode),
+			       -1;
+		pc->extra.have_mode = true;
+	}
+	const char *addrs[] = {pc->http, pc->socks, pc->admin};
+	const char *names[] = {"--http", "--socks", "--admin"};
+	for (size_t k = 0; k < 3; k++) {
+		struct err e;
+		if (addrs[k] && proxy_check_listen_addr(addrs[k], &e) < 0)
+			return cli_usage_error(prog, "%s: %s", names[k], e.msg), -1;
+	}
+	pc->extra.allow = &pc->allow;
+	pc->extra.deny = &pc->deny;
+	pc->extra.allow_local_binding = pc->allow_local;
+	pc->extra.no_socks5_udp = pc->no_socks_udp;
 	return 0;
 }
 
@@ -288,19 +268,20 @@ static int run(struct proxy_cli *pc)
 
 	err_clear(&e);
 	buf_init(&ready, 4096);
-	if (proxy_cli_load_network(pc->ctx, &pc->net, &e) < 0)
+	if (load(pc, &pc->listeners, &e) < 0)
 		goto out;
 	proxy_options_init(&o);
-	if (build_spec(pc, &o.policy, &e) < 0)
-		goto out;
-	o.http_addr = explicit ? pc->http : pc->net.proxy_url;
-	o.socks_addr = explicit ? pc->socks : (pc->net.enable_socks5 ? pc->net.socks_url : NULL);
+	o.policy = pc->cfg.policy;
+	o.upstream = pc->cfg.upstream;
+	o.http_addr = explicit ? pc->http : pc->listeners.proxy_url;
+	o.socks_addr = explicit ? pc->socks
+				: (pc->listeners.enable_socks5 ? pc->listeners.socks_url : NULL);
 	if (pc->no_socks)
 		o.socks_addr = NULL;
 	o.unix_path = pc->unix_path;
-	o.admin_addr = pc->admin ? pc->admin : pc->net.admin_url;
+	o.admin_addr = pc->admin ? pc->admin : pc->listeners.admin_url;
 	o.dangerously_allow_non_loopback_proxy =
-		pc->dangerous || pc->net.dangerously_allow_non_loopback_proxy;
+		pc->dangerous || pc->listeners.dangerously_allow_non_loopback_proxy;
 	o.reload = reload;
 	o.reload_arg = pc;
 	o.handle_signals = true;
@@ -361,18 +342,44 @@ int cli_proxy_main(struct cli_ctx *ctx, int argc, char **argv)
 out:
 	strv_free(&pc.allow);
 	strv_free(&pc.deny);
-	strv_free(&pc.eff_allow);
-	strv_free(&pc.eff_deny);
-	proxy_cli_network_free(&pc.net);
+	proxy_config_free(&pc.cfg);
+	listeners_free(&pc.listeners);
 	return rc;
 }
 
 /* argv[0] role: `codex-network-proxy [OPTIONS]`. */
 int cli_network_proxy_role(int argc, char **argv)
 {
-	struct cli_ctx ctx = {"codex-network-proxy", STRV_INIT, NULL};
+	struct cli_ctx ctx = {"codex-network-proxy", STRV_INIT, NULL, NULL};
 	int rc = cli_proxy_main(&ctx, argc, argv);
 
 	strv_free(&ctx.overrides);
 	return rc;
 }
+
+static const char *const proxy_mode_choices[] = {"full", "limited", NULL};
+const struct cli_flag cli_proxy_flags[] = {
+	{"--http", NULL, CLI_VALUE_TEXT, NULL, "HTTP proxy address (HOST:PORT)"},
+	{"--socks", NULL, CLI_VALUE_TEXT, NULL, "SOCKS5 proxy address"},
+	{"--unix", NULL, CLI_VALUE_FILE, NULL, "HTTP proxy on a unix socket"},
+	{"--no-socks", NULL, CLI_VALUE_NONE, NULL, "No SOCKS5 listener"},
+	{"--admin", NULL, CLI_VALUE_TEXT, NULL, "Admin API address"},
+	{"--dangerously-allow-non-loopback-proxy", NULL, CLI_VALUE_NONE, NULL,
+	 "Bind non-loopback addresses as given"},
+	{"--allow", NULL, CLI_VALUE_TEXT, NULL, "Allow a domain pattern"},
+	{"--deny", NULL, CLI_VALUE_TEXT, NULL, "Deny a domain pattern"},
+	{"--mode", NULL, CLI_VALUE_CHOICE, proxy_mode_choices, "full or limited"},
+	{"--allow-local-binding", NULL, CLI_VALUE_NONE, NULL, "Permit local destinations"},
+	{"--no-socks-udp", NULL, CLI_VALUE_NONE, NULL, "Refuse SOCKS5 UDP ASSOCIATE"},
+	{"--audit", NULL, CLI_VALUE_FILE, NULL, "Append one JSON line per decision to FILE"},
+	{"--max-connections", NULL, CLI_VALUE_TEXT, NULL, "Client connections at once"},
+	{"--header-timeout-ms", NULL, CLI_VALUE_TEXT, NULL, "Time to send a request head"},
+	{"--idle-timeout-ms", NULL, CLI_VALUE_TEXT, NULL, "Idle timeout"},
+	{"--connect-timeout-ms", NULL, CLI_VALUE_TEXT, NULL, "Upstream connect timeout"},
+	{"--dns-timeout-ms", NULL, CLI_VALUE_TEXT, NULL, "Name resolution timeout"},
+	{"--drain-timeout-ms", NULL, CLI_VALUE_TEXT, NULL, "Drain time on SIGTERM"},
+	{"--verbose", "-v", CLI_VALUE_NONE, NULL, "Log decisions to stderr"},
+	{"--config", "-c", CLI_VALUE_TEXT, NULL, "Override a config value (key=value)"},
+	{"--help", "-h", CLI_VALUE_NONE, NULL, "Print help"},
+	{NULL, NULL, CLI_VALUE_NONE, NULL, NULL},
+};

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -24,11 +25,8 @@
 #include "sandbox/sandbox.h"
 
 struct sandbox_flags {
-	bool full_auto;
-	bool have_mode;
-	enum sandbox_mode mode;
+	struct cli_sandbox_options common;
 	struct strv add_dirs;
-	const char *cd;
 	bool print_plan;
 	char **command;
 	/* Network proxy flags; any of them turns the proxy on. */
@@ -44,7 +42,8 @@ static void sandbox_usage(const char *prog)
 {
 	printf("Usage: %s sandbox [linux] [OPTIONS] [--] COMMAND [ARGS...]\n\n", prog);
 	printf("Run COMMAND under the sandbox and exit with its status. Default policy:\n"
-	       "read-only (read anything, write nothing, no network).\n\n");
+	       "read-only (read anything, write nothing, no network).\n"
+	       "The Windows sandbox's plan, on any system: codex sandbox windows --help.\n\n");
 	printf("Options:\n");
 	printf("      --full-auto               Workspace-write: write the working directory,\n"
 	       "                                /tmp and $TMPDIR; network off unless\n"
@@ -123,8 +122,7 @@ static int parse_flags(struct cli_ctx *ctx, int argc, char **argv, struct sandbo
 	/* The platform word is optional; on Linux only Linux's is accepted. */
 	if (i < argc && (strcmp(argv[i], "linux") == 0 || strcmp(argv[i], "landlock") == 0))
 		i++;
-	else if (i < argc && (strcmp(argv[i], "macos") == 0 || strcmp(argv[i], "seatbelt") == 0 ||
-			      strcmp(argv[i], "windows") == 0))
+	else if (i < argc && (strcmp(argv[i], "macos") == 0 || strcmp(argv[i], "seatbelt") == 0))
 		return cli_usage_error(ctx->prog, "'sandbox %s' is not available on Linux",
 				       argv[i]);
 	for (; i < argc; i++) {
@@ -138,29 +136,13 @@ static int parse_flags(struct cli_ctx *ctx, int argc, char **argv, struct sandbo
 			sandbox_usage(ctx->prog);
 			return EXIT_OK;
 		}
-		if (strcmp(a, "--full-auto") == 0) {
-			f->full_auto = true;
-			continue;
-		}
 		if (strcmp(a, "--print-plan") == 0) {
 			f->print_plan = true;
 			continue;
 		}
-		r = cli_take_config_option(ctx, argc, argv, &i);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0) {
-			i--; /* it advanced past the option; the loop advances again */
-			continue;
-		}
-		if ((r = cli_option_value(argc, argv, &i, "-s", "--sandbox", &v)) != 0) {
+		if ((r = cli_take_sandbox_option(ctx, argc, argv, &i, &f->common)) != 0) {
 			if (r < 0)
-				return cli_usage_error(ctx->prog, "%s needs a policy", a);
-			if (sandbox_mode_parse(v, &f->mode) < 0)
-				return cli_usage_error(ctx->prog,
-						       "invalid sandbox policy '%s' (read-only, "
-						       "workspace-write, danger-full-access)", v);
-			f->have_mode = true;
+				return -r;
 			continue;
 		}
 		if ((r = cli_option_value(argc, argv, &i, "--add-dir", "--add-dir", &v)) != 0) {
@@ -168,12 +150,6 @@ static int parse_flags(struct cli_ctx *ctx, int argc, char **argv, struct sandbo
 				return cli_usage_error(ctx->prog, "--add-dir needs a directory");
 			if (strv_push(&f->add_dirs, v) < 0)
 				return cli_usage_error(ctx->prog, "out of memory");
-			continue;
-		}
-		if ((r = cli_option_value(argc, argv, &i, "-C", "--cd", &v)) != 0) {
-			if (r < 0)
-				return cli_usage_error(ctx->prog, "%s needs a directory", a);
-			f->cd = v;
 			continue;
 		}
 		if ((r = parse_net_flag(ctx, argc, argv, &i, f)) != 0) {
@@ -187,75 +163,55 @@ static int parse_flags(struct cli_ctx *ctx, int argc, char **argv, struct sandbo
 		break;
 	}
 	f->command = argv + i;
-	if (f->full_auto && f->have_mode)
-		return cli_usage_error(ctx->prog, "--full-auto cannot be combined with --sandbox");
+	if ((r = cli_sandbox_options_check(ctx, &f->common)) != 0)
+		return r;
 	if (!f->command[0] && !f->print_plan)
 		return cli_usage_error(ctx->prog, "no command given (codex sandbox -- COMMAND)");
 	return -1;
 }
 
-/* Builds the policy from the flags and the configuration; relative roots (config or
- * --add-dir) are relative to the workspace. */
-static int build_policy(const struct sandbox_flags *f, const struct config *cfg, const char *cwd,
-			struct sandbox_policy *p, struct err *e)
+/* --add-dir names a directory that exists (relative to the workspace): a typo would
+ * otherwise leave the command without the root it was meant to have. -1 to go on, or
+ * the exit code. */
+static int check_add_dirs(struct cli_ctx *ctx, const struct sandbox_flags *f, const char *cwd)
 {
-	const struct config_sandbox_workspace_write *w = &cfg->sandbox_workspace_write;
-	enum sandbox_mode mode = f->full_auto   ? SANDBOX_MODE_WORKSPACE_WRITE
-				 : f->have_mode ? f->mode
-						: cfg->sandbox_mode;
+	for (size_t i = 0; i < f->add_dirs.n; i++) {
+		char *path = path_join(cwd, f->add_dirs.v[i]);
+		struct stat st;
+		int why = !path ? ENOMEM : stat(path, &st) < 0 ? errno
+					 : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 
-	sandbox_policy_init(p, mode);
-	if (mode != SANDBOX_MODE_WORKSPACE_WRITE) {
-		if (f->add_dirs.n)
-			fprintf(stderr, "codex: warning: --add-dir is ignored with the %s policy\n",
-				sandbox_mode_str(mode));
-		return 0;
+		free(path);
+		if (why)
+			return cli_usage_error(ctx->prog, "--add-dir %s: %s", f->add_dirs.v[i],
+					       strerror(why));
 	}
-	p->network_access = w->network_access;
-	p->exclude_tmpdir_env_var = w->exclude_tmpdir_env_var;
-	p->exclude_slash_tmp = w->exclude_slash_tmp;
-	for (size_t i = 0; i < w->writable_roots.n; i++)
-		if (strv_take(&p->writable_roots, path_join(cwd, w->writable_roots.v[i])) < 0)
-			return err_set(e, "out of memory");
-	for (size_t i = 0; i < f->add_dirs.n; i++)
-		if (strv_take(&p->writable_roots, path_join(cwd, f->add_dirs.v[i])) < 0)
-			return err_set(e, "out of memory");
-	return 0;
+	return -1;
 }
 
-static int copy_list(struct strv *dst, const struct strv *a, const struct strv *b)
-{
-	for (size_t k = 0; k < a->n; k++)
-		if (strv_push(dst, a->v[k]) < 0)
-			return -1;
-	for (size_t k = 0; k < b->n; k++)
-		if (strv_push(dst, b->v[k]) < 0)
-			return -1;
-	return 0;
-}
 
 /* The proxy's settings from [network] and the flags; 0 when the proxy is off. */
 static int build_net(const struct sandbox_flags *f, const struct config *cfg,
-		     struct cli_sandbox_net *n, struct err *e)
+		     struct sandbox_net *n, struct err *e)
 {
 	const struct config_network *c = &cfg->network;
 
 	if (!c->enabled && !f->net_flag)
 		return 0;
-	n->mode = f->have_net_mode ? f->net_mode : c->mode;
-	n->allow_local_binding = f->allow_local_binding || c->allow_local_binding;
+	struct proxy_config_extra x = {&f->allow_domains, &f->deny_domains, f->have_net_mode,
+				       f->net_mode, f->allow_local_binding, false};
+
 	n->socks = c->enable_socks5;
 	n->audit_path = f->audit;
-	if (copy_list(&n->allowed, &c->allowed_domains, &f->allow_domains) < 0 ||
-	    copy_list(&n->denied, &c->denied_domains, &f->deny_domains) < 0)
-		return err_set(e, "out of memory");
+	if (proxy_config_from_network(&n->cfg, c, &x, e) < 0)
+		return -1;
 	return 1;
 }
 
 int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct sandbox_flags f;
-	struct cli_sandbox_net net;
+	struct sandbox_net net;
 	struct sandbox_proxy proxy;
 	int on;
 	struct config_load_opts opts;
@@ -266,6 +222,8 @@ int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 	char *cwd = NULL;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "windows") == 0)
+		return cli_sandbox_windows_main(ctx, argc, argv); /* its plan, printable here */
 	memset(&f, 0, sizeof f);
 	memset(&net, 0, sizeof net);
 	proxy.channel = -1;
@@ -275,8 +233,8 @@ int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 	rc = EXIT_FAILURE_GENERIC;
-	if (f.cd && chdir(f.cd) < 0) {
-		err_sys(&e, errno, "cannot change to %s", f.cd);
+	if (f.common.cd && chdir(f.common.cd) < 0) {
+		err_sys(&e, errno, "cannot change to %s", f.common.cd);
 		goto fail;
 	}
 	cwd = getcwd(NULL, 0);
@@ -284,26 +242,37 @@ int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv)
 		err_sys(&e, errno, "cannot determine the working directory");
 		goto fail;
 	}
+	if ((rc = check_add_dirs(ctx, &f, cwd)) >= 0)
+		goto out;
+	rc = EXIT_FAILURE_GENERIC;
 	/* After the flags: -c and -p may follow the subcommand. config_load names the
 	 * file or -c override that is wrong (line and column). */
 	opts.codex_home = NULL;
 	opts.overrides = &ctx->overrides;
 	opts.profile = ctx->profile;
-	if (config_load(&opts, &cfg, &e) < 0 || build_policy(&f, cfg, cwd, &policy, &e) < 0 ||
+	if (config_load(&opts, &cfg, &e) < 0 ||
+	    cli_sandbox_build_policy(&f.common, &f.add_dirs, cfg, cwd, &policy, &e) < 0 ||
 	    (on = build_net(&f, cfg, &net, &e)) < 0)
 		goto fail;
+	if (cfg->sandbox_max_processes > 0 &&
+	    cfg->sandbox_max_processes < SANDBOX_MAX_PROCESSES_MIN) {
+		err_set(&e, "sandbox_max_processes must be 0 (no cap) or at least %d, got %lld",
+			SANDBOX_MAX_PROCESSES_MIN, (long long)cfg->sandbox_max_processes);
+		goto fail;
+	}
 	memset(&cmd, 0, sizeof cmd);
 	cmd.policy = &policy;
 	cmd.cwd = cwd;
 	cmd.argv = f.command;
 	cmd.print_plan = f.print_plan;
+	cmd.max_processes = cfg->sandbox_max_processes ? (long)cfg->sandbox_max_processes : -1;
 	rc = EXIT_SANDBOX_SETUP; /* fail closed: no proxy, no command */
 	if (on) {
 		pid_t pid; /* our child: after the exec, the launcher's */
-		if (cli_sandbox_net_start(&net, f.print_plan, &proxy.channel, &pid, &e) < 0)
+		if (sandbox_net_start(&net, f.print_plan, &proxy.channel, &pid, &e) < 0)
 			goto fail;
 		proxy.socks = net.socks;
-		proxy.allow_local_binding = net.allow_local_binding;
+		proxy.allow_local_binding = net.cfg.policy.allow_local_binding;
 		cmd.proxy = &proxy;
 	}
 	sandbox_exec(&cmd, &e); /* returns only on failure */
@@ -316,8 +285,29 @@ out:
 	strv_free(&f.add_dirs);
 	strv_free(&f.allow_domains);
 	strv_free(&f.deny_domains);
-	cli_sandbox_net_free(&net);
+	sandbox_net_free(&net);
 	if (proxy.channel >= 0)
 		close(proxy.channel); /* the proxy sees end of file and stops */
 	return rc;
 }
+
+static const char *const sandbox_mode_choices[] = {"read-only", "workspace-write",
+						   "danger-full-access", NULL};
+static const char *const network_mode_choices[] = {"full", "limited", NULL};
+const struct cli_flag cli_sandbox_flags[] = {
+	{"--full-auto", NULL, CLI_VALUE_NONE, NULL, "Workspace-write: write the working directory"},
+	{"--sandbox", "-s", CLI_VALUE_CHOICE, sandbox_mode_choices, "The sandbox policy"},
+	{"--add-dir", NULL, CLI_VALUE_DIR, NULL, "Another writable directory"},
+	{"--cd", "-C", CLI_VALUE_DIR, NULL, "Run in DIR (the workspace)"},
+	{"--config", "-c", CLI_VALUE_TEXT, NULL, "Override a config value (key=value)"},
+	{"--profile", "-p", CLI_VALUE_TEXT, NULL, "Use [profiles.<name>]"},
+	{"--allow-domain", NULL, CLI_VALUE_TEXT, NULL, "Allow a domain pattern (proxy on)"},
+	{"--deny-domain", NULL, CLI_VALUE_TEXT, NULL, "Deny a domain pattern (proxy on)"},
+	{"--network-mode", NULL, CLI_VALUE_CHOICE, network_mode_choices,
+	 "full, or limited (GET/HEAD/OPTIONS only)"},
+	{"--allow-local-binding", NULL, CLI_VALUE_NONE, NULL, "The command may use its loopback"},
+	{"--audit", NULL, CLI_VALUE_FILE, NULL, "Append the proxy's audit lines to FILE"},
+	{"--help", "-h", CLI_VALUE_NONE, NULL, "Print help"},
+	{NULL, NULL, CLI_VALUE_NONE, NULL, NULL},
+};
+const char *const cli_sandbox_subcommands[] = {"linux", "windows", NULL};

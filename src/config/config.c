@@ -14,29 +14,12 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/limits.h"
+#include "base/vec.h"
 
 /* The model codex 0.118 (the release of the March 2026 era) asks for by default. */
 #define DEFAULT_MODEL "gpt-5.3-codex"
 
 /* ---- small helpers ----------------------------------------------------------------- */
-
-int config_array_grow(void **array, size_t n, size_t size)
-{
-	size_t cap = 4;
-	void *p;
-
-	while (cap < n)
-		cap *= 2;
-	if (n < cap && *array)
-		return 0;
-	if (n == cap)
-		cap *= 2;
-	p = realloc(*array, cap * size);
-	if (!p)
-		return -1;
-	*array = p;
-	return 0;
-}
 
 int config_set_str(char **slot, const char *s)
 {
@@ -161,19 +144,24 @@ void config_where(const struct config_source *src, const struct toml_value *v, c
 	snprintf(out, cap, "%s:%u:%u", src->path, (unsigned)v->line, (unsigned)v->col);
 }
 
-char *config_origin(const struct config_source *src, const struct toml_value *v)
+char *config_origin_at(const struct config_source *src, uint32_t tag, uint32_t line)
 {
 	char *s = NULL;
 	int n;
 
-	if (v->tag >= CONFIG_TAG_OVERRIDE)
+	if (tag >= CONFIG_TAG_OVERRIDE)
 		return strdup("-c");
-	if (v->tag == CONFIG_TAG_PROFILE)
+	if (tag == CONFIG_TAG_PROFILE)
 		n = asprintf(&s, "profile %s (%s:%u)", src->profile ? src->profile : "?", src->path,
-			     (unsigned)v->line);
+			     (unsigned)line);
 	else
-		n = asprintf(&s, "%s:%u", src->path, (unsigned)v->line);
+		n = asprintf(&s, "%s:%u", src->path, (unsigned)line);
 	return n < 0 ? NULL : s;
+}
+
+char *config_origin(const struct config_source *src, const struct toml_value *v)
+{
+	return config_origin_at(src, v->tag, v->line);
 }
 
 /* ---- defaults and freeing ---------------------------------------------------------- */
@@ -218,6 +206,7 @@ void config_mcp_server_free(struct config_mcp_server *s)
 	config_map_free(&s->env_http_headers);
 	strv_free(&s->enabled_tools);
 	strv_free(&s->disabled_tools);
+	config_map_free(&s->tool_approval);
 }
 
 /* The built-in "openai" provider: its URL follows OPENAI_BASE_URL when set (tests
@@ -239,25 +228,61 @@ static int builtin_openai(struct config_model_provider *p)
 	return 0;
 }
 
+/* The built-in local ("oss") providers, as upstream 0.118: Ollama on port 11434 and LM
+ * Studio on 1234, both on the Responses wire, at http://localhost:PORT/v1 where
+ * CODEX_OSS_PORT replaces the port and CODEX_OSS_BASE_URL the whole URL. */
+static int builtin_oss(struct config_model_provider *p, const char *id, unsigned port)
+{
+	const char *base = getenv("CODEX_OSS_BASE_URL");
+	const char *port_env = getenv("CODEX_OSS_PORT");
+	char url[64];
+
+	if (config_provider_init(p, id) < 0 || config_set_str(&p->name, "gpt-oss") < 0)
+		return -1;
+	if (port_env && *port_env) {
+		char *end;
+		unsigned long v = strtoul(port_env, &end, 10);
+		/* Not a port number: ignored, as upstream does. */
+		if (*end == '\0' && v > 0 && v <= 65535)
+			port = (unsigned)v;
+	}
+	snprintf(url, sizeof url, "http://localhost:%u/v1", port);
+	return config_set_str(&p->base_url, base && *base ? base : url);
+}
+
+/* The ids model_providers may not redefine (see config_schema.c). */
+const char *const config_builtin_provider_ids[] = {"openai", "ollama", "lmstudio", NULL};
+
 int config_set_defaults(struct config *cfg)
 {
 	struct config_network *net = &cfg->network;
+	struct config_model_provider *p;
 
 	cfg->approval_policy = APPROVAL_ON_REQUEST;
 	cfg->sandbox_mode = SANDBOX_MODE_READ_ONLY;
 	cfg->project_doc_max_bytes = 32768;
+	cfg->sandbox_max_processes = CONFIG_SANDBOX_MAX_PROCESSES;
 	cfg->windows_sandbox_private_desktop = true;
 	net->enable_socks5 = true;
 	net->enable_socks5_udp = true;
 	net->allow_upstream_proxy = true;
 	net->mode = NETWORK_MODE_FULL;
-	if (config_array_grow((void **)&cfg->providers, 0, sizeof *cfg->providers) < 0)
+	/* Room for the three built-in providers. */
+	p = vec_grow(cfg->providers, &cfg->cap_providers, 2, sizeof *p, LIMIT_TOML_ENTRIES);
+	if (!p)
 		return -1;
+	cfg->providers = p; /* room for 4: the three built-ins fit */
+	/* Counted before each is filled, so that config_free releases a half-built one. */
 	cfg->n_providers = 1;
-	if (builtin_openai(&cfg->providers[0]) < 0 ||
+	if (builtin_openai(&cfg->providers[0]) < 0)
+		return -1;
+	cfg->n_providers = 2;
+	if (builtin_oss(&cfg->providers[1], "ollama", 11434) < 0)
+		return -1;
+	cfg->n_providers = 3;
+	if (builtin_oss(&cfg->providers[2], "lmstudio", 1234) < 0 ||
 	    config_set_str(&cfg->model, DEFAULT_MODEL) < 0 ||
 	    config_set_str(&cfg->model_provider, "openai") < 0 ||
-	    config_set_str(&cfg->model_reasoning_summary, "auto") < 0 ||
 	    config_set_str(&cfg->shell_environment_policy.inherit, "all") < 0 ||
 	    config_set_str(&net->proxy_url, "http://127.0.0.1:3128") < 0 ||
 	    config_set_str(&net->socks_url, "http://127.0.0.1:8081") < 0 ||
@@ -272,19 +297,16 @@ static void provenance_free(struct config_provenance *p)
 	if (!p)
 		return;
 	toml_free(p->origins);
-	strv_free(&p->ignored_keys);
-	strv_free(&p->ignored_origins);
-	strv_free(&p->ignored_reasons);
+	for (size_t i = 0; i < p->n_ignored; i++)
+		free(p->ignored[i].key);
+	free(p->ignored);
 	free(p);
 }
 
-void config_free(struct config *cfg)
+void config_free_fields(struct config *cfg)
 {
-	struct config_network *net;
+	struct config_network *net = &cfg->network;
 
-	if (!cfg)
-		return;
-	net = &cfg->network;
 	free(cfg->codex_home);
 	free(cfg->config_path);
 	free(cfg->profile);
@@ -295,6 +317,8 @@ void config_free(struct config *cfg)
 	free(cfg->providers);
 	free(cfg->model_reasoning_effort);
 	free(cfg->model_reasoning_summary);
+	free(cfg->model_verbosity);
+	free(cfg->oss_provider);
 	strv_free(&cfg->sandbox_workspace_write.writable_roots);
 	free(cfg->shell_environment_policy.inherit);
 	strv_free(&cfg->shell_environment_policy.exclude);
@@ -309,11 +333,21 @@ void config_free(struct config *cfg)
 	free(cfg->windows_sandbox);
 	free(cfg->history.persistence);
 	strv_free(&cfg->notify);
+	strv_free(&cfg->project_doc_fallback_filenames);
+	free(cfg->forced_login_method);
+	free(cfg->forced_chatgpt_workspace_id);
 	for (size_t i = 0; i < cfg->n_mcp_servers; i++)
 		config_mcp_server_free(&cfg->mcp_servers[i]);
 	free(cfg->mcp_servers);
 	config_map_free(&cfg->features);
 	provenance_free(cfg->provenance);
+}
+
+void config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	config_free_fields(cfg);
 	free(cfg);
 }
 

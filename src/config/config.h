@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/strv.h"
 
@@ -106,16 +107,24 @@ struct config_mcp_server {
 	struct config_map http_headers;
 	struct config_map env_http_headers;
 	bool enabled;                   /* default true */
-	double startup_timeout_sec;     /* default 10 */
-	double tool_timeout_sec;        /* default 60 */
-	struct strv enabled_tools;      /* empty: no allowlist */
+	double startup_timeout_sec;     /* default 30 */
+	double tool_timeout_sec;        /* default 120 */
+	struct strv enabled_tools;      /* an allowlist when enabled_tools_set */
+	bool enabled_tools_set;         /* written, even as [] (which allows nothing) */
 	struct strv disabled_tools;
+	bool required;                  /* the session fails when this server does not start */
+	struct config_map tool_approval; /* [tools.<tool>] approval_mode: "auto" | "prompt" |
+					  * "approve" */
 };
 
 struct config_history {
 	char *persistence;      /* "save-all" (default) | "none" */
 	int64_t max_bytes;      /* 0 = unlimited */
 };
+
+#define CONFIG_SANDBOX_MAX_PROCESSES 2048
+/* Above it the kernel has no more pids to give (PID_MAX_LIMIT). */
+#define CONFIG_SANDBOX_MAX_PROCESSES_LIMIT 4194304
 
 struct config_provenance;
 
@@ -126,13 +135,20 @@ struct config {
 
 	char *model;
 	char *model_provider;   /* default "openai" */
-	struct config_model_provider *providers; /* built-in "openai" first, then config */
-	size_t n_providers;
+	/* The built-in "openai", "ollama" and "lmstudio" first (in that order), then those
+	 * of model_providers, which may not reuse a built-in id. */
+	struct config_model_provider *providers;
+	size_t n_providers, cap_providers;
 	char *model_reasoning_effort;  /* NULL = model default */
-	char *model_reasoning_summary; /* default "auto" */
+	char *model_reasoning_summary; /* NULL = model default; else auto|concise|detailed|none */
+	char *model_verbosity;         /* NULL = model default; else low|medium|high */
+	char *oss_provider;            /* "ollama" | "lmstudio": what --oss selects; or NULL */
 	enum approval_policy approval_policy; /* default on-request */
 	enum sandbox_mode sandbox_mode;       /* default read-only */
 	struct config_sandbox_workspace_write sandbox_workspace_write;
+	/* Processes and threads of one sandboxed run at most (a fork bomb stays inside);
+	 * default CONFIG_SANDBOX_MAX_PROCESSES, 0 = no cap; not upstream's. */
+	int64_t sandbox_max_processes;
 	struct config_shell_environment_policy shell_environment_policy;
 	struct config_network network;
 	char *windows_sandbox;  /* [windows] sandbox = "elevated" | "unelevated"; or NULL */
@@ -140,8 +156,11 @@ struct config {
 	struct config_history history;
 	struct strv notify;     /* argv; empty = none */
 	int64_t project_doc_max_bytes; /* default 32768 */
+	struct strv project_doc_fallback_filenames; /* tried after AGENTS.md, in order */
+	char *forced_login_method;     /* "chatgpt" | "api", or NULL */
+	char *forced_chatgpt_workspace_id; /* ChatGPT sign-in limited to this account, or NULL */
 	struct config_mcp_server *mcp_servers;
-	size_t n_mcp_servers;
+	size_t n_mcp_servers, cap_mcp_servers;
 	struct config_map features;    /* feature name -> "true"/"false" */
 
 	/* Where each value came from and which keys were ignored: read only through
@@ -180,6 +199,22 @@ bool config_feature_enabled(const struct config *cfg, const char *name);
  * "-c", "flag"), secrets redacted, then the ignored keys. Malloc'ed (caller frees), or
  * NULL when memory runs out. */
 char *config_to_json(const struct config *cfg);
+
+/* Byte-preserving edits of a TOML document (config_edit.c), for `codex mcp add/remove`:
+ * everything but the edited table's sections is copied as it was, comments and layout
+ * included. table is a dotted path of bare keys ("mcp_servers.docs"); its sections are
+ * [table] and every [table.sub...]. The text must parse (else -1 and e says where). The
+ * result is appended to out. */
+/* Removes the sections (and a blank line the removal would leave doubled); *found says
+ * whether there were any. */
+int config_edit_remove_table(const char *text, size_t len, const char *table, struct buf *out,
+			     bool *found, struct err *e);
+/* Writes block (complete TOML sections, ending with a newline) where the table's first
+ * section was, dropping the others; or at the end, after a blank line, when it had none. */
+int config_edit_put_table(const char *text, size_t len, const char *table, const char *block,
+			  struct buf *out, struct err *e);
+/* Appends s as a TOML basic string ("..." with escapes); -1 when out is full. */
+int config_edit_quote(struct buf *out, const char *s);
 
 const char *sandbox_mode_str(enum sandbox_mode m);
 const char *approval_policy_str(enum approval_policy p);

@@ -14,14 +14,21 @@
 #define CONFIG_TAG_PROFILE 1u  /* merged from [profiles.<selected>] of config.toml */
 #define CONFIG_TAG_OVERRIDE 2u /* 2 + i: from the i-th -c override */
 
+/* A key this build does not read, for `codex debug config`. One allocation per key
+ * (a config may hold tens of thousands): the origin text is made only when shown. */
+struct config_ignored {
+	char *key;          /* the dotted path, owned */
+	const char *reason; /* a string literal */
+	uint32_t tag, line; /* where it was written, as the tree node's */
+};
+
 /* Where values came from, for `codex debug config` (config_to_json). */
 struct config_provenance {
 	struct toml_value *origins;  /* a table (hashed: large configs stay linear): key path
 				      * ("sandbox_workspace_write.network_access") -> string
 				      * with the origin text; absent = built-in default */
-	struct strv ignored_keys;    /* keys this build does not read, with */
-	struct strv ignored_origins; /* where they were written and */
-	struct strv ignored_reasons; /* why they are ignored */
+	struct config_ignored *ignored; /* in the order met */
+	size_t n_ignored, cap_ignored;
 	bool file_exists;
 };
 
@@ -48,12 +55,18 @@ void config_where(const struct config_source *src, const struct toml_value *v, c
 
 /* The origin text shown by `codex debug config` for v; malloc'ed, or NULL. */
 char *config_origin(const struct config_source *src, const struct toml_value *v);
+/* The same from a node's tag and line. */
+char *config_origin_at(const struct config_source *src, uint32_t tag, uint32_t line);
 
 /* The built-in defaults (allocating strings and the built-in provider). */
 int config_set_defaults(struct config *cfg);
+/* Frees what cfg holds, not cfg itself (config_free does both). */
+void config_free_fields(struct config *cfg);
 
 /* A provider's defaults for a [model_providers.<id>] table. */
 int config_provider_init(struct config_model_provider *p, const char *id);
+/* "openai", "ollama", "lmstudio": created by config_set_defaults, never redefined. */
+extern const char *const config_builtin_provider_ids[];
 void config_provider_free(struct config_model_provider *p);
 void config_mcp_server_free(struct config_mcp_server *s);
 
@@ -67,10 +80,6 @@ int config_map_set(struct config_map *m, const char *key, const char *value);
  * table), which keeps building a large map linear. */
 int config_map_add(struct config_map *m, const char *key, const char *value);
 void config_map_free(struct config_map *m);
-
-/* Makes room for element n of an array of n elements of that size (providers, MCP
- * servers), doubling: the capacity follows from n, so no field holds it. */
-int config_array_grow(void **array, size_t n, size_t size);
 
 /* Replaces *slot with a copy of s (NULL allowed). */
 int config_set_str(char **slot, const char *s);

@@ -37,6 +37,15 @@ static void add(struct out *o, cJSON *obj, const char *name, cJSON *item)
 	}
 }
 
+/* add() for a name that is a string literal: not copied. */
+static void add_literal(struct out *o, cJSON *obj, const char *name, cJSON *item)
+{
+	if (!item || !cJSON_AddItemToObjectCS(obj, name, item)) {
+		cJSON_Delete(item);
+		o->failed = true;
+	}
+}
+
 static cJSON *str_or_null(const char *s)
 {
 	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
@@ -249,6 +258,8 @@ static void put_settings(struct out *o, cJSON *settings)
 	    str_or_null(c->model_reasoning_effort));
 	put(o, settings, "model_reasoning_summary", "model_reasoning_summary",
 	    str_or_null(c->model_reasoning_summary));
+	put(o, settings, "model_verbosity", "model_verbosity", str_or_null(c->model_verbosity));
+	put(o, settings, "oss_provider", "oss_provider", str_or_null(c->oss_provider));
 	put(o, settings, "approval_policy", "approval_policy",
 	    cJSON_CreateString(approval_policy_str(c->approval_policy)));
 	put(o, settings, "sandbox_mode", "sandbox_mode",
@@ -288,6 +299,14 @@ static void put_settings(struct out *o, cJSON *settings)
 	put(o, settings, "notify", "notify", strv_value(&c->notify));
 	put(o, settings, "project_doc_max_bytes", "project_doc_max_bytes",
 	    cJSON_CreateNumber((double)c->project_doc_max_bytes));
+	put(o, settings, "sandbox_max_processes", "sandbox_max_processes",
+	    cJSON_CreateNumber((double)c->sandbox_max_processes));
+	put(o, settings, "project_doc_fallback_filenames", "project_doc_fallback_filenames",
+	    strv_value(&c->project_doc_fallback_filenames));
+	put(o, settings, "forced_login_method", "forced_login_method",
+	    str_or_null(c->forced_login_method));
+	put(o, settings, "forced_chatgpt_workspace_id", "forced_chatgpt_workspace_id",
+	    str_or_null(c->forced_chatgpt_workspace_id));
 	s = section(o, settings, "mcp_servers");
 	for (size_t i = 0; s && i < c->n_mcp_servers; i++)
 		put_mcp_server(o, s, &c->mcp_servers[i]);
@@ -300,19 +319,27 @@ static void put_settings(struct out *o, cJSON *settings)
 static void put_ignored(struct out *o, cJSON *root)
 {
 	const struct config_provenance *p = o->cfg->provenance;
+	const char *file = o->cfg->config_path ? o->cfg->config_path : "config.toml";
+	struct config_source src = {file, o->cfg->profile, NULL};
 	cJSON *a = cJSON_CreateArray();
 
 	add(o, root, "ignored_keys", a);
-	for (size_t i = 0; !o->failed && i < p->ignored_keys.n; i++) {
+	for (size_t i = 0; !o->failed && i < p->n_ignored; i++) {
+		const struct config_ignored *ig = &p->ignored[i];
 		cJSON *entry = cJSON_CreateObject();
+		char *origin;
 		if (!entry || !cJSON_AddItemToArray(a, entry)) {
 			cJSON_Delete(entry);
 			o->failed = true;
 			break;
 		}
-		add(o, entry, "key", cJSON_CreateString(p->ignored_keys.v[i]));
-		add(o, entry, "origin", cJSON_CreateString(p->ignored_origins.v[i]));
-		add(o, entry, "reason", cJSON_CreateString(p->ignored_reasons.v[i]));
+		/* There may be tens of thousands: the names are literals and the key and
+		 * reason outlive the tree, so only the origin is copied. */
+		origin = config_origin_at(&src, ig->tag, ig->line);
+		add_literal(o, entry, "key", cJSON_CreateStringReference(ig->key));
+		add_literal(o, entry, "origin", origin ? cJSON_CreateString(origin) : NULL);
+		add_literal(o, entry, "reason", cJSON_CreateStringReference(ig->reason));
+		free(origin);
 	}
 }
 

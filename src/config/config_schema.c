@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/limits.h"
+#include "base/vec.h"
 
 /* FK_ENUM fields are C enums written through an int. */
 _Static_assert(sizeof(enum sandbox_mode) == sizeof(int), "enum size");
@@ -116,19 +118,34 @@ static int record(struct loader *ld, const char *path, const struct toml_value *
 	return rc < 0 ? nomem(ld) : 0;
 }
 
+/* Takes path (freed here when not kept). reason must be a string literal. */
+static int ignore_key_take(struct loader *ld, char *path, const struct toml_value *v,
+			   const char *reason)
+{
+	struct config_provenance *p = ld->prov;
+	struct config_ignored *ig;
+
+	if (!path)
+		return nomem(ld);
+	/* Keys merged in from the selected profile are listed by the profile's own pass. */
+	if (!ld->checking_profile && v->tag == CONFIG_TAG_PROFILE) {
+		free(path);
+		return 0;
+	}
+	ig = vec_grow(p->ignored, &p->cap_ignored, p->n_ignored, sizeof *ig, LIMIT_TOML_ENTRIES);
+	if (!ig) {
+		free(path);
+		return nomem(ld);
+	}
+	p->ignored = ig;
+	p->ignored[p->n_ignored++] = (struct config_ignored){path, reason, v->tag, v->line};
+	return 0;
+}
+
 static int ignore_key(struct loader *ld, const char *path, const struct toml_value *v,
 		      const char *reason)
 {
-	/* Keys merged in from the selected profile are listed by the profile's own pass. */
-	if (!ld->checking_profile && v->tag == CONFIG_TAG_PROFILE)
-		return 0;
-	/* On failure the lists may differ in length, but the load fails and they are
-	 * only ever freed. */
-	if (strv_push(&ld->prov->ignored_keys, path) < 0 ||
-	    strv_take(&ld->prov->ignored_origins, config_origin(ld->src, v)) < 0 ||
-	    strv_push(&ld->prov->ignored_reasons, reason) < 0)
-		return nomem(ld);
-	return 0;
+	return ignore_key_take(ld, strdup(path), v, reason);
 }
 
 /* ---- typed readers --------------------------------------------------------------- */
@@ -349,8 +366,12 @@ static int extract_table(struct loader *ld, const struct field *fields,
 		path = config_key_path(prefix, ent->key, ent->key_len);
 		if (!path)
 			return nomem(ld);
-		rc = f ? extract_field(ld, f, path, ent->value, base)
-		       : ignore_key(ld, path, ent->value, "unknown key");
+		if (!f) {
+			if (ignore_key_take(ld, path, ent->value, "unknown key") < 0)
+				return -1;
+			continue;
+		}
+		rc = extract_field(ld, f, path, ent->value, base);
 		free(path);
 		if (rc < 0)
 			return -1;
@@ -385,8 +406,12 @@ static const char *const effort_choices[] = {"none", "minimal", "low", "medium",
 static const char *const summary_choices[] = {"auto", "concise", "detailed", "none", NULL};
 static const char *const inherit_choices[] = {"all", "core", "none", NULL};
 static const char *const wire_api_choices[] = {"responses", "chat", NULL};
+static const char *const verbosity_choices[] = {"low", "medium", "high", NULL};
+/* As upstream 0.118 (its legacy "ollama-chat" is gone there too). */
+static const char *const oss_provider_choices[] = {"lmstudio", "ollama", NULL};
 static const char *const persistence_choices[] = {"save-all", "none", NULL};
 static const char *const windows_sandbox_choices[] = {"elevated", "unelevated", NULL};
+static const char *const login_method_choices[] = {"chatgpt", "api", NULL};
 static const char *const permission_choices[] = {"allow", "deny", "none", NULL};
 
 static int domains_special(struct loader *ld, const char *path, const struct toml_value *v,
@@ -424,6 +449,13 @@ static const struct field provider_fields[] = {
 };
 #undef P
 
+static int mcp_timeout_ms_special(struct loader *ld, const char *path,
+				  const struct toml_value *v, void *base);
+static int mcp_tools_special(struct loader *ld, const char *path, const struct toml_value *v,
+			     void *base);
+static int mcp_inline_secret_special(struct loader *ld, const char *path,
+				     const struct toml_value *v, void *base);
+
 #define M struct config_mcp_server
 static const struct field mcp_fields[] = {
 	STR(M, "command", command),
@@ -440,6 +472,10 @@ static const struct field mcp_fields[] = {
 	SECONDS(M, "tool_timeout_sec", tool_timeout_sec),
 	STRV(M, "enabled_tools", enabled_tools),
 	STRV(M, "disabled_tools", disabled_tools),
+	BOOL(M, "required", required),
+	SPECIAL("startup_timeout_ms", mcp_timeout_ms_special),
+	SPECIAL("tools", mcp_tools_special),
+	SPECIAL("bearer_token", mcp_inline_secret_special),
 	END,
 };
 #undef M
@@ -509,15 +545,21 @@ static const struct field root_fields[] = {
 	SPECIAL("model_providers", providers_special),
 	CHOICE(C, "model_reasoning_effort", model_reasoning_effort, effort_choices),
 	CHOICE(C, "model_reasoning_summary", model_reasoning_summary, summary_choices),
+	CHOICE(C, "model_verbosity", model_verbosity, verbosity_choices),
+	CHOICE(C, "oss_provider", oss_provider, oss_provider_choices),
 	ENUM(C, "approval_policy", approval_policy, approval_choices),
 	ENUM(C, "sandbox_mode", sandbox_mode, sandbox_choices),
 	TABLE(C, "sandbox_workspace_write", sandbox_workspace_write, workspace_write_fields),
+	INT(C, "sandbox_max_processes", sandbox_max_processes, CONFIG_SANDBOX_MAX_PROCESSES_LIMIT),
 	TABLE(C, "shell_environment_policy", shell_environment_policy, shell_env_fields),
 	TABLE(C, "network", network, network_fields),
 	{"windows", FK_TABLE, 0, NULL, 0, windows_fields, NULL},
 	TABLE(C, "history", history, history_fields),
 	STRV(C, "notify", notify),
 	INT(C, "project_doc_max_bytes", project_doc_max_bytes, 0),
+	STRV(C, "project_doc_fallback_filenames", project_doc_fallback_filenames),
+	CHOICE(C, "forced_login_method", forced_login_method, login_method_choices),
+	STR(C, "forced_chatgpt_workspace_id", forced_chatgpt_workspace_id),
 	SPECIAL("profile", profile_special),
 	SPECIAL("profiles", profiles_special),
 	SPECIAL("mcp_servers", mcp_servers_special),
@@ -620,14 +662,27 @@ static int provider_entry(struct loader *ld, const char *path, const char *id,
 	struct config *cfg = ld->cfg;
 	struct config_model_provider *p;
 
-	/* As upstream: the built-in provider keeps its settings. */
-	if (strcmp(id, "openai") == 0)
-		return ignore_key(ld, path, v, "the built-in provider 'openai' cannot be redefined");
+	/* As upstream 0.118: a built-in id in model_providers is an error, not a silent
+	 * override (the user's settings would otherwise be dropped without a word). */
+	for (const char *const *b = config_builtin_provider_ids; *b; b++) {
+		char where[384];
+		if (strcmp(id, *b) != 0)
+			continue;
+		config_where(ld->src, v, where, sizeof where);
+		return err_set(ld->e,
+			       "%s: %s: '%s' is a built-in provider and cannot be redefined; "
+			       "give yours another id (for example '%s-custom') and select it "
+			       "with model_provider",
+			       where, path, id, id);
+	}
 	if (v->type != TOML_TABLE)
 		return type_error(ld, path, v, "a table");
-	if (config_array_grow((void **)&cfg->providers, cfg->n_providers, sizeof *p) < 0)
+	p = vec_grow(cfg->providers, &cfg->cap_providers, cfg->n_providers, sizeof *p,
+		     LIMIT_TOML_ENTRIES);
+	if (!p)
 		return nomem(ld);
-	p = &cfg->providers[cfg->n_providers];
+	cfg->providers = p;
+	p += cfg->n_providers;
 	if (config_provider_init(p, id) < 0) {
 		config_provider_free(p);
 		return nomem(ld);
@@ -642,33 +697,120 @@ static int providers_special(struct loader *ld, const char *path, const struct t
 	return each_entry(ld, path, v, "a table of providers", provider_entry, NULL);
 }
 
+/* startup_timeout_ms: the integer alternative to startup_timeout_sec. */
+static int mcp_timeout_ms_special(struct loader *ld, const char *path,
+				  const struct toml_value *v, void *base)
+{
+	struct config_mcp_server *s = base;
+	int64_t ms = 0;
+
+	if (want_int(ld, path, v, 0, &ms) < 0)
+		return -1;
+	s->startup_timeout_sec = (double)ms / 1000.0;
+	return record(ld, path, v);
+}
+
+static const char *const approval_mode_choices[] = {"auto", "prompt", "approve", NULL};
+
+/* [mcp_servers.<n>.tools.<tool>] approval_mode = "auto" | "prompt" | "approve". */
+static int mcp_tool_entry(struct loader *ld, const char *path, const char *key,
+			  const struct toml_value *v, void *arg)
+{
+	struct config_mcp_server *s = arg;
+	const struct toml_value *mode;
+	char *mpath;
+	int i;
+
+	if (v->type != TOML_TABLE)
+		return type_error(ld, path, v, "a table");
+	mode = toml_table_get(v, "approval_mode");
+	if (!mode)
+		return 0;
+	mpath = config_key_path(path, "approval_mode", strlen("approval_mode"));
+	if (!mpath)
+		return nomem(ld);
+	i = want_choice(ld, mpath, mode, approval_mode_choices);
+	if (i >= 0 && config_map_add(&s->tool_approval, key, approval_mode_choices[i]) < 0)
+		i = nomem(ld);
+	if (i >= 0)
+		i = record(ld, mpath, mode);
+	free(mpath);
+	return i < 0 ? -1 : 0;
+}
+
+static int mcp_tools_special(struct loader *ld, const char *path, const struct toml_value *v,
+			     void *base)
+{
+	return each_entry(ld, path, v, "a table of tools", mcp_tool_entry, base);
+}
+
+static int mcp_inline_secret_special(struct loader *ld, const char *path,
+				     const struct toml_value *v, void *base)
+{
+	char where[384];
+
+	(void)base;
+	(void)path;
+	config_where(ld->src, v, where, sizeof where);
+	return err_set(ld->e, "%s: bearer_token is not supported for streamable_http (use "
+			      "bearer_token_env_var)", where);
+}
+
+static bool mcp_name_ok(const char *name)
+{
+	if (!*name)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
+
 static int mcp_server_entry(struct loader *ld, const char *path, const char *name,
 			    const struct toml_value *v, void *arg)
 {
 	struct config *cfg = ld->cfg;
 	struct config_mcp_server *s;
 	char where[384];
+	/* Keys of the other transport are errors, as upstream's are. */
+	static const char *const http_only[] = {"url", "bearer_token_env_var", "http_headers",
+						"env_http_headers", NULL};
+	static const char *const stdio_only[] = {"args", "env", "env_vars", "cwd", NULL};
 
 	if (v->type != TOML_TABLE)
 		return type_error(ld, path, v, "a table");
-	if (config_array_grow((void **)&cfg->mcp_servers, cfg->n_mcp_servers, sizeof *s) < 0)
+	s = vec_grow(cfg->mcp_servers, &cfg->cap_mcp_servers, cfg->n_mcp_servers, sizeof *s,
+		     LIMIT_TOML_ENTRIES);
+	if (!s)
 		return nomem(ld);
-	s = &cfg->mcp_servers[cfg->n_mcp_servers];
+	cfg->mcp_servers = s;
+	s += cfg->n_mcp_servers;
 	memset(s, 0, sizeof *s);
 	s->enabled = true;
-	s->startup_timeout_sec = 10;
-	s->tool_timeout_sec = 60;
+	s->startup_timeout_sec = 30; /* upstream 0.118 */
+	s->tool_timeout_sec = 120;
 	cfg->n_mcp_servers++;
 	if (config_set_str(&s->name, name) < 0)
 		return nomem(ld);
+	config_where(ld->src, v, where, sizeof where);
+	if (!mcp_name_ok(name))
+		return err_set(ld->e, "%s: Invalid MCP server name '%s': must match pattern "
+				      "^[a-zA-Z0-9_-]+$", where, name);
 	if (extract_table(ld, mcp_fields, v, s, path) < 0)
 		return -1;
-	if (!s->command && !s->url) {
-		config_where(ld->src, v, where, sizeof where);
+	s->enabled_tools_set = toml_table_get(v, "enabled_tools") != NULL;
+	if (!s->command && !s->url)
 		return err_set(ld->e, "%s: invalid value for %s: a server needs `command` (stdio) "
 				      "or `url` (streamable HTTP)",
 			       where, path);
-	}
+	for (size_t i = 0; s->command && http_only[i]; i++)
+		if (toml_table_get(v, http_only[i]))
+			return err_set(ld->e, "%s: %s is not supported for stdio", where, http_only[i]);
+	for (size_t i = 0; !s->command && stdio_only[i]; i++)
+		if (toml_table_get(v, stdio_only[i]))
+			return err_set(ld->e, "%s: %s is not supported for streamable_http", where,
+				       stdio_only[i]);
 	return 0;
 }
 
@@ -723,20 +865,18 @@ static int run_pass(struct loader *ld, const struct toml_value *root, const char
 static int profile_entry(struct loader *ld, const char *path, const char *name,
 			 const struct toml_value *v, void *arg)
 {
-	struct loader sub = {ld->src, NULL, ld->prov, ld->e, true, STRV_INIT, STRV_INIT,
+	/* The pass only checks: it needs no defaults, and no allocation made and freed per
+	 * profile. With musl's allocator such a pair can map and unmap a group of pages
+	 * each time (40,000 profiles cost 80,000 system calls and 1.8 s). */
+	struct config scratch = {0};
+	struct loader sub = {ld->src, &scratch, ld->prov, ld->e, true, STRV_INIT, STRV_INIT,
 			     STRV_INIT};
-	int rc = -1;
+	int rc;
 
 	if (v->type != TOML_TABLE)
 		return type_error(ld, path, v, "a table");
-	sub.cfg = calloc(1, sizeof *sub.cfg);
-	if (!sub.cfg || config_set_defaults(sub.cfg) < 0) {
-		nomem(ld);
-		goto out;
-	}
 	rc = run_pass(&sub, v, path);
-out:
-	config_free(sub.cfg);
+	config_free_fields(&scratch);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/utf8.h"
+#include "base/vec.h"
 #include "config/toml_internal.h"
 #include "config/toml_parser.h"
 
@@ -27,26 +28,23 @@ struct key_seg {
 	struct pos pos;
 };
 
-/* Most keys have a part or two: those fit in local, saving an allocation a line. */
 struct key {
-	struct key_seg *seg; /* local, or malloc'ed when longer */
+	struct key_seg *seg; /* owned */
 	size_t n, cap;
-	struct key_seg local[4];
 };
 
 static void key_init(struct key *k)
 {
-	k->seg = k->local;
+	k->seg = NULL;
 	k->n = 0;
-	k->cap = sizeof k->local / sizeof k->local[0];
+	k->cap = 0;
 }
 
 static void key_free(struct key *k)
 {
 	for (size_t i = 0; i < k->n; i++)
 		free(k->seg[i].s);
-	if (k->seg != k->local)
-		free(k->seg);
+	free(k->seg);
 	key_init(k);
 }
 
@@ -198,21 +196,15 @@ static int check_text(struct parser *ps)
 
 static int key_push(struct parser *ps, struct key *k, const char *s, size_t len, struct pos p)
 {
+	struct key_seg *seg;
 	char *copy;
 
 	if (k->n >= LIMIT_TOML_DEPTH)
 		return toml_fail_at(ps, p, "key has more than %d dotted parts", LIMIT_TOML_DEPTH);
-	if (k->n == k->cap) {
-		size_t cap = k->cap * 2;
-		struct key_seg *seg = malloc(cap * sizeof *seg);
-		if (!seg)
-			return toml_fail_nomem(ps);
-		memcpy(seg, k->seg, k->n * sizeof *seg);
-		if (k->seg != k->local)
-			free(k->seg);
-		k->seg = seg;
-		k->cap = cap;
-	}
+	seg = vec_grow(k->seg, &k->cap, k->n, sizeof *seg, LIMIT_TOML_DEPTH);
+	if (!seg)
+		return toml_fail_nomem(ps);
+	k->seg = seg;
 	copy = toml_memdup(s, len);
 	if (!copy)
 		return toml_fail_nomem(ps);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ascii.h"
 #include "config/toml_internal.h"
 #include "config/toml_parser.h"
 
@@ -16,17 +17,6 @@ static int sbuf_add(struct parser *ps, const void *p, size_t n)
 	if (buf_append(&ps->sbuf, p, n) < 0)
 		return toml_fail_nomem(ps);
 	return 0;
-}
-
-static int hex_value(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int add_codepoint(struct parser *ps, uint32_t cp)
@@ -80,7 +70,7 @@ static int parse_escape(struct parser *ps)
 		digits = c == 'u' ? 4 : 8;
 		ps->off++;
 		for (int i = 0; i < digits; i++) {
-			int h = hex_value(peek(ps));
+			int h = ascii_hex_value(peek(ps));
 			if (h < 0)
 				return toml_fail_at(ps, at, "invalid escape: \\%c needs %d hex digits",
 					       c, digits);
@@ -397,10 +387,10 @@ static bool scan_digits(const char *t, size_t n, size_t *i, int base)
 	bool prev_digit = false;
 
 	for (; j < n; j++) {
-		int d = hex_value((unsigned char)t[j]);
+		int d = ascii_hex_value((unsigned char)t[j]);
 		if (t[j] == '_') {
-			if (!prev_digit || j + 1 >= n || hex_value((unsigned char)t[j + 1]) < 0 ||
-			    hex_value((unsigned char)t[j + 1]) >= base)
+			if (!prev_digit || j + 1 >= n || ascii_hex_value((unsigned char)t[j + 1]) < 0 ||
+			    ascii_hex_value((unsigned char)t[j + 1]) >= base)
 				return false;
 			prev_digit = false;
 			continue;
@@ -426,7 +416,7 @@ static int parse_integer_digits(struct parser *ps, struct pos start, const char 
 		int d;
 		if (t[i] == '_')
 			continue;
-		d = hex_value((unsigned char)t[i]);
+		d = ascii_hex_value((unsigned char)t[i]);
 		if (v > (limit - (uint64_t)d) / (uint64_t)base)
 			return toml_fail_at(ps, start, "integer out of range (64-bit signed)");
 		v = v * (uint64_t)base + (uint64_t)d;

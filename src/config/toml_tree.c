@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/limits.h"
+#include "base/vec.h"
+
 /* Tables up to this many entries are searched linearly; larger ones get an index. */
 #define TABLE_INDEX_MIN 12
 
@@ -147,14 +150,10 @@ int toml_table_append(struct toml_value *t, char *key, size_t key_len, struct to
 
 	if (!key || !v)
 		goto fail;
-	if (n == t->u.table.cap) {
-		size_t cap = n ? n * 2 : 4;
-		ents = realloc(t->u.table.entries, cap * sizeof *ents);
-		if (!ents)
-			goto fail;
-		t->u.table.entries = ents;
-		t->u.table.cap = cap;
-	}
+	ents = vec_grow(t->u.table.entries, &t->u.table.cap, n, sizeof *ents, LIMIT_TOML_ENTRIES);
+	if (!ents)
+		goto fail;
+	t->u.table.entries = ents;
 	if (n + 1 >= TABLE_INDEX_MIN &&
 	    (!t->u.table.index || (n + 1) * 2 > t->u.table.index_cap) &&
 	    index_rebuild(t, n + 1) < 0)
@@ -194,20 +193,17 @@ int toml_table_set(struct toml_value *t, const char *key, struct toml_value *v)
 int toml_array_append(struct toml_value *a, struct toml_value *v)
 {
 	size_t n = a->u.array.n;
+	struct toml_value **items;
 
 	if (!v)
 		return -1;
-	if (n == a->u.array.cap) {
-		size_t cap = n ? n * 2 : 4;
-		struct toml_value **items = realloc(a->u.array.items, cap * sizeof *items);
-		if (!items) {
-			toml_free(v);
-			return -1;
-		}
-		a->u.array.items = items;
-		a->u.array.cap = cap;
+	items = vec_grow(a->u.array.items, &a->u.array.cap, n, sizeof *items, LIMIT_TOML_ENTRIES);
+	if (!items) {
+		toml_free(v);
+		return -1;
 	}
-	a->u.array.items[n] = v;
+	a->u.array.items = items;
+	items[n] = v;
 	a->u.array.n = n + 1;
 	return 0;
 }

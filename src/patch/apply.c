@@ -7,6 +7,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,10 +32,13 @@ static int rpath_ok(const struct rpath *p)
 }
 
 /* cwd joined with path, "." and empty segments dropped, ".." popping one segment but
- * never above "/": upstream's lexical normalisation (the file system is not asked). */
+ * never above "/": upstream's lexical normalisation (the file system is not asked).
+ * cwd's volume ("C:" on Windows, nothing on POSIX) starts the result and is never
+ * popped. */
 static int resolve(const char *cwd, struct patch_str path, struct rpath *out)
 {
-	size_t cwd_len = strlen(cwd), cap = cwd_len + path.len + 2, len = 0;
+	size_t root = path_root_len(cwd);
+	size_t cwd_len = strlen(cwd), cap = cwd_len + path.len + 2, len = root;
 	char *s = malloc(cap + 1);
 	const char *parts[2] = {cwd, path.s};
 	size_t lens[2] = {cwd_len, path.len};
@@ -41,8 +46,9 @@ static int resolve(const char *cwd, struct patch_str path, struct rpath *out)
 
 	if (!s)
 		return -1;
+	memcpy(s, cwd, root);
 	for (int k = first; k < 2; k++) {
-		size_t i = 0;
+		size_t i = k == 0 ? root : 0;
 		while (i < lens[k]) {
 			size_t j = i;
 			while (j < lens[k] && parts[k][j] != '/')
@@ -50,9 +56,9 @@ static int resolve(const char *cwd, struct patch_str path, struct rpath *out)
 			if (j - i == 0 || (j - i == 1 && parts[k][i] == '.')) {
 				/* nothing */
 			} else if (j - i == 2 && parts[k][i] == '.' && parts[k][i + 1] == '.') {
-				while (len > 0 && s[len - 1] != '/')
+				while (len > root && s[len - 1] != '/')
 					len--;
-				if (len > 0)
+				if (len > root)
 					len--;
 			} else {
 				s[len++] = '/';
@@ -62,7 +68,7 @@ static int resolve(const char *cwd, struct patch_str path, struct rpath *out)
 			i = j + 1;
 		}
 	}
-	if (len == 0)
+	if (len == root)
 		s[len++] = '/';
 	s[len] = '\0';
 	out->s = s;
@@ -104,12 +110,30 @@ static int io_error(struct patch_error *pe, const char *before, const struct rpa
 	return -1;
 }
 
+/* Bytes read at a time: each piece is checked for UTF-8 right after it arrives, while
+ * it is still in the cache, instead of in a second pass over the whole file. */
+#define READ_PIECE (256u * 1024)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+/* Asks the kernel to map every page of a large buffer in one call, instead of one
+ * fault each as the read fills it (older kernels refuse; then the faults happen). */
+static void prefault(char *buf, size_t len)
+{
+	uintptr_t a = ((uintptr_t)buf + 4095) & ~(uintptr_t)4095;
+	uintptr_t b = ((uintptr_t)buf + len) & ~(uintptr_t)4095;
+
+	if (len >= 4 * READ_PIECE && b > a)
+		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+}
+
 /* Reads a whole file as UTF-8 text into a malloc'ed buffer (NUL-terminated). Returns 0,
  * or an errno value (EILSEQ: not UTF-8, EFBIG: over LIMIT_FILE_READ_BYTES). */
 static int read_text(const struct rpath *p, char **data, size_t *len)
 {
 	struct stat st;
-	size_t cap, n = 0;
+	size_t cap, n = 0, valid = 0;
 	char *buf = NULL;
 	int fd, err = 0;
 
@@ -134,8 +158,10 @@ static int read_text(const struct rpath *p, char **data, size_t *len)
 		err = ENOMEM;
 		goto out;
 	}
+	prefault(buf, cap);
 	for (;;) {
 		ssize_t r;
+		size_t cut;
 		if (n + 1 >= cap) {
 			char *nb;
 			if (cap > LIMIT_FILE_READ_BYTES) {
@@ -150,7 +176,7 @@ static int read_text(const struct rpath *p, char **data, size_t *len)
 			buf = nb;
 			cap *= 2;
 		}
-		r = read(fd, buf + n, cap - n - 1);
+		r = read(fd, buf + n, cap - n - 1 < READ_PIECE ? cap - n - 1 : READ_PIECE);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -160,12 +186,23 @@ static int read_text(const struct rpath *p, char **data, size_t *len)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		/* Check up to the last character that is surely complete. */
+		cut = n;
+		while (cut > valid && cut > n - 4 && ((unsigned char)buf[cut - 1] & 0xC0) == 0x80)
+			cut--;
+		if (cut > valid && (unsigned char)buf[cut - 1] >= 0xC0)
+			cut--; /* a lead byte whose sequence may go on */
+		if (!utf8_valid(buf + valid, cut - valid)) {
+			err = EILSEQ;
+			goto out;
+		}
+		valid = cut;
 	}
 	if (n > LIMIT_FILE_READ_BYTES) {
 		err = EFBIG;
 		goto out;
 	}
-	if (!utf8_valid(buf, n)) {
+	if (!utf8_valid(buf + valid, n - valid)) {
 		err = EILSEQ;
 		goto out;
 	}
@@ -214,8 +251,8 @@ static char *write_target(const char *path)
 	return NULL;
 }
 
-/* Writes data to p atomically, creating missing parent directories first. */
-static int write_file(const struct rpath *p, const char *data, size_t len,
+/* Writes the pieces iov to p atomically, creating missing parent directories first. */
+static int write_file(const struct rpath *p, const struct iovec *iov, size_t n_iov,
 		      struct patch_error *pe, char **written)
 {
 	struct err e;
@@ -244,7 +281,7 @@ static int write_file(const struct rpath *p, const char *data, size_t len,
 		path_error(pe, PATCH_ERR_IO, "Failed to write file ", p, "");
 		goto out;
 	}
-	if (file_write_atomic(target, data, len, 0666, &e) < 0) {
+	if (file_write_atomic_v(target, iov, n_iov, 0666, &e) < 0) {
 		path_error(pe, PATCH_ERR_IO, "Failed to write file ", p, "");
 		goto out;
 	}
@@ -267,16 +304,19 @@ static int delete_file(const struct rpath *p, struct patch_error *pe)
 	return 0;
 }
 
-/* The new contents of an Update hunk's file, read from disk now. */
+/* The new contents of an Update hunk's file, read from disk now, as pieces that point
+ * into *old (keep it while they are used; both are freed on failure). */
 static int updated_contents(const struct patch_hunk *h, const struct rpath *p,
 			    const struct patch_options *o, char **old, size_t *old_len,
-			    char **new_, size_t *new_len, struct patch_error *pe)
+			    struct pupdate_out *new_, struct patch_error *pe)
 {
 	int err = read_text(p, old, old_len);
 
+	memset(new_, 0, sizeof *new_);
 	if (err)
 		return io_error(pe, "Failed to read file to update ", p, err);
-	if (pupdate_contents(h, p->s, *old, *old_len, o->eol, new_, new_len, pe) < 0) {
+	if (pupdate_pieces(h, p->s, *old, *old_len, o->eol, new_, pe) < 0) {
+		pupdate_out_free(new_);
 		free(*old);
 		*old = NULL;
 		return -1;
@@ -288,22 +328,23 @@ static int apply_update(const struct patch_hunk *h, const char *cwd, const struc
 			const struct patch_options *o, struct patch_error *pe)
 {
 	struct rpath dest = {NULL, 0};
-	char *old = NULL, *new_ = NULL, *written = NULL;
-	size_t old_len, new_len;
+	struct pupdate_out new_;
+	char *old = NULL, *written = NULL;
+	size_t old_len;
 	struct stat a, b;
 	int rc = -1;
 
-	if (updated_contents(h, p, o, &old, &old_len, &new_, &new_len, pe) < 0)
+	if (updated_contents(h, p, o, &old, &old_len, &new_, pe) < 0)
 		return -1;
 	if (!h->move_path.s) {
-		rc = write_file(p, new_, new_len, pe, NULL);
+		rc = write_file(p, new_.v, new_.n, pe, NULL);
 		goto out;
 	}
 	if (resolve(cwd, h->move_path, &dest) < 0) {
 		perr_nomem(pe);
 		goto out;
 	}
-	if (write_file(&dest, new_, new_len, pe, &written) < 0)
+	if (write_file(&dest, new_.v, new_.n, pe, &written) < 0)
 		goto out;
 	/* A move onto the file itself (same path, or a symlink to it) must not end by
 	 * removing what was just written. */
@@ -318,8 +359,8 @@ static int apply_update(const struct patch_hunk *h, const char *cwd, const struc
 	}
 	rc = 0;
 out:
+	pupdate_out_free(&new_);
 	free(old);
-	free(new_);
 	free(written);
 	free(dest.s);
 	return rc;
@@ -327,7 +368,7 @@ out:
 
 static int check_cwd(const char *cwd, struct patch_error *pe)
 {
-	if (!cwd || cwd[0] != '/')
+	if (!cwd || !path_is_absolute(cwd))
 		return perr_set(pe, PATCH_ERR_IO, 0, "the working directory must be absolute");
 	return 0;
 }
@@ -349,9 +390,11 @@ int patch_apply(const struct patch *p, const char *cwd, const struct patch_optio
 		if (resolve(cwd, h->path, &path) < 0)
 			return perr_nomem(pe);
 		switch (h->kind) {
-		case PATCH_HUNK_ADD:
-			rc = write_file(&path, h->contents.s, h->contents.len, pe, NULL);
+		case PATCH_HUNK_ADD: {
+			struct iovec all = {(void *)h->contents.s, h->contents.len};
+			rc = write_file(&path, &all, 1, pe, NULL);
 			break;
+		}
 		case PATCH_HUNK_DELETE:
 			rc = delete_file(&path, pe);
 			break;
@@ -403,11 +446,16 @@ static int verify_update(const struct patch_hunk *h, const char *cwd, struct rpa
 			 struct patch_error *pe)
 {
 	struct rpath dest = {NULL, 0};
+	struct pupdate_out new_;
 	struct buf diff;
 
-	if (updated_contents(h, p, o, &c->old_content, &c->old_len, &c->new_content,
-			     &c->new_len, pe) < 0)
+	if (updated_contents(h, p, o, &c->old_content, &c->old_len, &new_, pe) < 0)
 		return -1;
+	c->new_content = pupdate_join(&new_);
+	c->new_len = new_.len;
+	pupdate_out_free(&new_);
+	if (!c->new_content)
+		return perr_nomem(pe);
 	if (h->move_path.s) {
 		if (resolve(cwd, h->move_path, &dest) < 0)
 			return perr_nomem(pe);

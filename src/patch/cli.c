@@ -1,9 +1,11 @@
 /* The apply_patch roles: the same texts and exit codes as upstream's binary
  * (reference §3, §5): 0 applied, 1 failed, 2 usage. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -63,11 +65,34 @@ static int run(const char *text, size_t len)
 	return rc;
 }
 
-/* Reads stdin to the end into in; -1 with errno set (EFBIG: over in->max). */
+/* Reads stdin to the end into in; -1 with errno set (EFBIG: over in->max). A regular
+ * file is read straight into a buffer of its size. */
 static int read_stdin(struct buf *in)
 {
 	char chunk[65536];
+	struct stat st;
 
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < in->max && !in->data) {
+		in->data = malloc((size_t)st.st_size + 1);
+		if (!in->data) {
+			errno = ENOMEM;
+			return -1;
+		}
+		in->cap = (size_t)st.st_size + 1;
+		in->data[0] = '\0';
+		while (in->len + 1 < in->cap) {
+			ssize_t n = read(STDIN_FILENO, in->data + in->len, in->cap - in->len - 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -1;
+			if (n == 0)
+				return 0;
+			in->len += (size_t)n;
+			in->data[in->len] = '\0';
+		}
+	}
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/vec.h"
 #include "patch/internal.h"
 
 /* Above this many steps of snake search the rest of a region is shown as one
@@ -83,6 +84,7 @@ static void add_op(struct differ *d, enum op_kind kind, size_t os, size_t ol, si
 		   size_t nl)
 {
 	struct op *last = d->n_ops ? &d->ops[d->n_ops - 1] : NULL;
+	struct op *p;
 
 	if (ol == 0 && nl == 0)
 		return;
@@ -93,16 +95,14 @@ static void add_op(struct differ *d, enum op_kind kind, size_t os, size_t ol, si
 		last->new_len += nl;
 		return;
 	}
-	if (d->n_ops == d->cap_ops) {
-		size_t cap = d->cap_ops ? d->cap_ops * 2 : 32;
-		struct op *p = realloc(d->ops, cap * sizeof *p);
-		if (!p) {
-			d->failed = 1;
-			return;
-		}
-		d->ops = p;
-		d->cap_ops = cap;
+	/* Ops alternate in kind and each covers a line at least, so they never outnumber
+	 * the lines of both texts. */
+	p = vec_grow(d->ops, &d->cap_ops, d->n_ops, sizeof *p, d->a->n + d->b->n);
+	if (!p) {
+		d->failed = 1;
+		return;
 	}
+	d->ops = p;
 	d->ops[d->n_ops++] = (struct op){kind, os, ol, ns, nl};
 }
 
@@ -267,8 +267,8 @@ out:
 	return rc;
 }
 
-int pdiff_unified(const char *old, size_t old_len, const char *new_, size_t new_len,
-		  struct buf *out)
+static int unified(const char *old, size_t old_len, const char *new_, size_t new_len,
+		   size_t radius, struct buf *out)
 {
 	struct seq a = {NULL, 0}, b = {NULL, 0};
 	struct differ d = {0};
@@ -288,7 +288,7 @@ int pdiff_unified(const char *old, size_t old_len, const char *new_, size_t new_
 	conquer(&d, 0, a.n, 0, b.n);
 	if (d.failed)
 		goto out;
-	rc = put_hunks(out, &d, 1);
+	rc = put_hunks(out, &d, radius);
 out:
 	free(a.t);
 	free(b.t);
@@ -296,4 +296,16 @@ out:
 	free(d.vb);
 	free(d.ops);
 	return rc;
+}
+
+int pdiff_unified(const char *old, size_t old_len, const char *new_, size_t new_len,
+		  struct buf *out)
+{
+	return unified(old, old_len, new_, new_len, 1, out);
+}
+
+int patch_unified_diff(const char *old, size_t old_len, const char *new_, size_t new_len,
+		       size_t context, struct buf *out)
+{
+	return unified(old, old_len, new_, new_len, context, out);
 }

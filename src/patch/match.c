@@ -1,5 +1,7 @@
-/* seek_sequence without the quadratic scan. Upstream tries every start position from
- * the cursor, for each of four passes, so each search costs the rest of the file.
+/* seek_sequence on a line table, without the quadratic scan: what seek.c falls back to
+ * when scanning has cost a few readings of the file (only inputs built to defeat the
+ * scan and its filters get here). Upstream tries every start position from the
+ * cursor, for each of four passes, so each search can cost the rest of the file.
  *
  * We hash every file line once per pass (only for the passes a search reaches) and keep
  * "window indexes": the hashes of every run of `plen` consecutive lines, sorted with

@@ -3,11 +3,11 @@
  *      leniency), and join the surviving lines with \n;
  *   2. a line-by-line state machine over that text, which builds the hunks.
  * The parser does no I/O and reads only through bounds-checked slices. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/vec.h"
 #include "patch/internal.h"
 
 #define BEGIN_PATCH "*** Begin Patch"
@@ -83,24 +83,8 @@ struct parser {
 	struct patch_error *pe;
 };
 
-/* Makes room for one more element after the n used of arr's *cap: returns the array
- * (perhaps moved), or NULL when memory runs out (arr is then unchanged). */
-static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return arr;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / elem)
-		return NULL;
-	p = realloc(arr, ncap * elem);
-	if (p)
-		*cap = ncap;
-	return p;
-}
-
+/* The pools below never outgrow the patch's lines (each element is one line at
+ * least), which patch_parse caps at LIMIT_PATCH_LINES before building them. */
 static int hunk_error(struct parser *ps, size_t line, const char *const msg[2],
 		      struct patch_str s)
 {
@@ -157,7 +141,8 @@ static int close_update(struct parser *ps, struct patch_str header)
 
 static int new_hunk(struct parser *ps, enum patch_hunk_kind kind, struct patch_str path)
 {
-	struct bhunk *h = grow(ps->hunks, &ps->cap_hunks, ps->n_hunks, sizeof *h);
+	struct bhunk *h = vec_grow(ps->hunks, &ps->cap_hunks, ps->n_hunks, sizeof *h,
+				   LIMIT_PATCH_LINES);
 
 	if (!h)
 		return perr_nomem(ps->pe);
@@ -186,6 +171,8 @@ static int take_header(struct parser *ps, struct patch_str s)
 		{UPDATE_FILE, PATCH_HUNK_UPDATE, ST_UPDATE},
 	};
 
+	if (s.len < 3 || s.s[0] != '*')
+		return 0; /* every header starts "***": most lines are not one */
 	if (ptext_eq(s, END_PATCH)) {
 		if (close_update(ps, s) < 0)
 			return -1;
@@ -206,7 +193,8 @@ static int take_header(struct parser *ps, struct patch_str s)
 
 static int new_chunk(struct parser *ps, struct patch_str context)
 {
-	struct bchunk *c = grow(ps->chunks, &ps->cap_chunks, ps->n_chunks, sizeof *c);
+	struct bchunk *c = vec_grow(ps->chunks, &ps->cap_chunks, ps->n_chunks, sizeof *c,
+				    LIMIT_PATCH_LINES);
 
 	if (!c)
 		return perr_nomem(ps->pe);
@@ -233,7 +221,8 @@ static int add_update_line(struct parser *ps, struct patch_str s, int old, int n
 		c = last_chunk(ps);
 	}
 	if (old && new_) {
-		size_t(*pairs)[2] = grow(st->pairs, &ps->cap_pairs, ps->n_pairs, sizeof *pairs);
+		size_t(*pairs)[2] = vec_grow(st->pairs, &ps->cap_pairs, ps->n_pairs,
+					     sizeof *pairs, LIMIT_PATCH_LINES);
 		if (!pairs)
 			return perr_nomem(ps->pe);
 		st->pairs = pairs;
@@ -243,7 +232,8 @@ static int add_update_line(struct parser *ps, struct patch_str s, int old, int n
 		c->n_pairs++;
 	}
 	if (old) {
-		struct patch_str *l = grow(st->old_lines, &ps->cap_old, ps->n_old, sizeof *l);
+		struct patch_str *l = vec_grow(st->old_lines, &ps->cap_old, ps->n_old,
+					       sizeof *l, LIMIT_PATCH_LINES);
 		if (!l)
 			return perr_nomem(ps->pe);
 		st->old_lines = l;
@@ -251,7 +241,8 @@ static int add_update_line(struct parser *ps, struct patch_str s, int old, int n
 		c->n_old++;
 	}
 	if (new_) {
-		struct patch_str *l = grow(st->new_lines, &ps->cap_new, ps->n_new, sizeof *l);
+		struct patch_str *l = vec_grow(st->new_lines, &ps->cap_new, ps->n_new,
+					       sizeof *l, LIMIT_PATCH_LINES);
 		if (!l)
 			return perr_nomem(ps->pe);
 		st->new_lines = l;
@@ -381,7 +372,7 @@ static struct patch_str next_line(struct patch_str text, size_t *pos)
 {
 	const char *start = text.s + *pos;
 	size_t rest = text.len - *pos;
-	const char *nl = memchr(start, '\n', rest);
+	const char *nl = pbytes_eol(start, start + rest, 0); /* patch lines are short */
 	struct patch_str l = {start, nl ? (size_t)(nl - start) : rest};
 
 	*pos += l.len + (nl ? 1 : 0);
@@ -525,7 +516,7 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 	if (text.len > 0) {
 		const char *s = text.s, *end = text.s + text.len;
 		n = 1;
-		while ((s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+		while ((s = pbytes_eol(s, end, 0)) != NULL) {
 			s++;
 			if (++n > LIMIT_PATCH_LINES)
 				return perr_set(pe, PATCH_ERR_LIMIT, 0,
@@ -542,6 +533,16 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 		perr_nomem(pe);
 		goto out;
 	}
+	/* A patch line adds at most one old line, one new line and one context pair: room
+	 * for n of each up front, so the tables never move while they fill. */
+	ps.st->old_lines = malloc((n ? n : 1) * sizeof *ps.st->old_lines);
+	ps.st->new_lines = malloc((n ? n : 1) * sizeof *ps.st->new_lines);
+	ps.st->pairs = malloc((n ? n : 1) * sizeof *ps.st->pairs);
+	if (!ps.st->old_lines || !ps.st->new_lines || !ps.st->pairs) {
+		perr_nomem(pe);
+		goto out;
+	}
+	ps.cap_old = ps.cap_new = ps.cap_pairs = n ? n : 1;
 	/* The surviving lines joined with \n: the text the state machine reads. */
 	for (size_t i = 0; i < n; i++) {
 		line = next_line(text, &pos);
@@ -559,7 +560,7 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 	pos = 0;
 	for (size_t i = 0; i + 1 < n - 2 * skip; i++) {
 		const char *start = p->text.s + pos;
-		const char *nl = memchr(start, '\n', tlen - pos);
+		const char *nl = pbytes_eol(start, start + (tlen - pos), 0);
 		line = (struct patch_str){start, (size_t)(nl - start)};
 		pos += line.len + 1;
 		if (line.len > 0 && line.s[line.len - 1] == '\r')

@@ -176,6 +176,11 @@ int patch_apply(const struct patch *p, const char *cwd, const struct patch_optio
  * "D <path>\n" for every Delete, each group in patch order, paths as written. */
 int patch_summary(const struct patch *p, struct buf *out);
 
+/* Appends the hunks of the unified diff old -> new with `context` lines of context and
+ * no file headers (git uses 3), for the agent's turn diff. */
+int patch_unified_diff(const char *old, size_t old_len, const char *new_, size_t new_len,
+		       size_t context, struct buf *out);
+
 /* How a command the model asked to run relates to apply_patch (reference §5). */
 enum patch_argv_kind {
 	PATCH_ARGV_NOT_APPLY_PATCH, /* some other command: run it as such */

@@ -42,6 +42,11 @@ size_t ptext_ws_prefix(const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
+	while (i < n && s[i] < 0x80) { /* the usual case, without decoding */
+		if (!pbytes_ws(s[i]))
+			return i;
+		i++;
+	}
 	while (i < n) {
 		unsigned cp;
 		size_t l = decode(s + i, n - i, &cp);
@@ -62,7 +67,7 @@ size_t ptext_ws_suffix(const char *str, size_t n)
 		unsigned cp;
 
 		if (s[start] < 0x80) {
-			if (!is_ws(s[start]))
+			if (!pbytes_ws(s[start]))
 				break;
 			end = start;
 			continue;
@@ -92,17 +97,6 @@ struct patch_str ptext_trim(struct patch_str t)
 	return ptext_trim_end(t);
 }
 
-int ptext_eq(struct patch_str a, const char *b)
-{
-	size_t n = strlen(b);
-	return a.len == n && memcmp(a.s, b, n) == 0;
-}
-
-int ptext_starts(struct patch_str a, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return a.len >= n && memcmp(a.s, prefix, n) == 0;
-}
 
 const char *pmatch_pass_str(enum pmatch_pass p)
 {
@@ -137,7 +131,7 @@ static unsigned normalize_char(unsigned c)
 	return c;
 }
 
-static struct patch_str pass_view(enum pmatch_pass pass, struct patch_str s)
+struct patch_str ptext_pass_view(enum pmatch_pass pass, struct patch_str s)
 {
 	switch (pass) {
 	case PMATCH_EXACT:
@@ -175,43 +169,100 @@ static int normalized_eq(struct patch_str a, struct patch_str b)
 	return i == a.len && j == b.len;
 }
 
-int ptext_line_eq(enum pmatch_pass pass, struct patch_str a, struct patch_str b)
+int ptext_view_eq(enum pmatch_pass pass, struct patch_str a, struct patch_str b)
 {
-	a = pass_view(pass, a);
-	b = pass_view(pass, b);
 	if (pass == PMATCH_NORMALIZED)
 		return normalized_eq(a, b);
-	return a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0);
+	return a.len == b.len && pbytes_eq(a.s, b.s, a.len);
 }
 
-#define FNV_OFFSET 0xcbf29ce484222325ull
-#define FNV_PRIME 0x100000001b3ull
+int ptext_line_eq(enum pmatch_pass pass, struct patch_str a, struct patch_str b)
+{
+	return ptext_view_eq(pass, ptext_pass_view(pass, a), ptext_pass_view(pass, b));
+}
+
+/* The streaming form of phash_bytes (internal.h): the same byte sequence gives the
+ * same value however it is fed, so the normalized pass can hash mapped characters as
+ * it goes. */
+struct phash {
+	uint64_t h, acc;
+	unsigned fill; /* bytes waiting in acc */
+	size_t len;
+};
+
+static void ph_push(struct phash *ph, const unsigned char *p, size_t n)
+{
+	ph->len += n;
+	while (n > 0 && ph->fill > 0) {
+		ph->acc |= (uint64_t)*p++ << (8 * ph->fill);
+		n--;
+		if (++ph->fill == 8) {
+			ph->h = phash_mix(ph->h, ph->acc);
+			ph->acc = 0;
+			ph->fill = 0;
+		}
+	}
+	for (; n >= 8; p += 8, n -= 8)
+		ph->h = phash_mix(ph->h, pbytes_load((const char *)p));
+	for (; n > 0; n--)
+		ph->acc |= (uint64_t)*p++ << (8 * ph->fill++);
+}
 
 uint64_t ptext_line_hash(enum pmatch_pass pass, struct patch_str s)
 {
-	const unsigned char *p;
-	uint64_t h = FNV_OFFSET;
-	size_t i = 0;
+	s = ptext_pass_view(pass, s);
+	if (pass != PMATCH_NORMALIZED || utf8_ascii_prefix(s.s, s.len) == s.len)
+		return phash_bytes(s.s, s.len); /* ASCII maps to itself */
+	return ptext_normalized_hash(s);
+}
 
-	s = pass_view(pass, s);
-	p = (const unsigned char *)s.s;
-	if (pass != PMATCH_NORMALIZED) {
-		for (; i < s.len; i++)
-			h = (h ^ p[i]) * FNV_PRIME;
-		return h;
+uint64_t ptext_normalized_hash(struct patch_str s)
+{
+	struct phash ph = {PHASH_SEED, 0, 0, 0};
+	const unsigned char *p = (const unsigned char *)s.s;
+	char mapped[256];
+	size_t i = 0, o = 0;
+
+	if (s.len <= sizeof mapped) {
+		/* Short lines: map into a copy and hash that, in one go. */
+		while (i < s.len) {
+			unsigned cp, m;
+			size_t l;
+			if (p[i] < 0x80) {
+				mapped[o++] = (char)p[i++];
+				continue;
+			}
+			l = decode(p + i, s.len - i, &cp);
+			m = normalize_char(cp);
+			if (m != cp)
+				mapped[o++] = (char)m;
+			else {
+				memcpy(mapped + o, p + i, l);
+				o += l;
+			}
+			i += l;
+		}
+		return phash_bytes(mapped, o);
 	}
 	/* Hash the UTF-8 of the mapped text: mapped characters become one ASCII byte,
 	 * the others keep their own bytes. */
 	while (i < s.len) {
+		size_t ascii = utf8_ascii_prefix(s.s + i, s.len - i), l;
 		unsigned cp, m;
-		size_t l = decode(p + i, s.len - i, &cp);
+		unsigned char b;
+
+		ph_push(&ph, p + i, ascii);
+		i += ascii;
+		if (i == s.len)
+			break;
+		l = decode(p + i, s.len - i, &cp);
 		m = normalize_char(cp);
+		b = (unsigned char)m;
 		if (m != cp)
-			h = (h ^ m) * FNV_PRIME;
+			ph_push(&ph, &b, 1);
 		else
-			for (size_t k = 0; k < l; k++)
-				h = (h ^ p[i + k]) * FNV_PRIME;
+			ph_push(&ph, p + i, l);
 		i += l;
 	}
-	return h;
+	return phash_end(phash_mix(ph.h, ph.acc), ph.len);
 }

@@ -1,24 +1,19 @@
-/* The new contents of an updated file (reference §2.2–2.5): split the file into lines
- * the way the mode says, find every chunk in one forward pass (the matcher's index
- * keeps each search proportional to the candidates, not to the file), then rebuild
- * the file once. */
+/* The new contents of an updated file (reference §2.2–2.5): find every chunk in one
+ * forward pass over the file's bytes (seek.c), then describe the result as pieces:
+ * the unchanged stretches of the old bytes, as they are, and the new lines. Nothing
+ * proportional to the file is allocated: no line table, no copy; writing the pieces
+ * out is the only time the bytes are copied. Positions are byte offsets of line
+ * starts, which order the same way as line numbers. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/vec.h"
 #include "patch/internal.h"
 
-/* The file as lines. In legacy mode a line is a \n-separated element (a CR stays in
- * it); in preserve mode each line has its own ending of eol_len bytes after it. */
-struct tfile {
-	struct patch_str *lines;
-	unsigned char *eol_len;         /* preserve mode */
-	size_t n;
-	struct patch_str preferred_eol; /* preserve mode: the first ending, else \n */
-};
-
 struct repl {
-	size_t start, old_len;          /* the file lines replaced */
+	size_t start, end;              /* the old bytes replaced: whole lines */
+	size_t old_len;                 /* how many lines that is */
 	const struct patch_chunk *chunk;
 	size_t n_new;                   /* how many of chunk->new_lines go in */
 	size_t seq;                     /* patch order, for a stable sort */
@@ -27,109 +22,25 @@ struct repl {
 struct update {
 	const struct patch_hunk *h;
 	const char *abs;
-	enum patch_eol_mode mode;
-	struct tfile f;
+	struct pfile f;
 	struct repl *r;
-	size_t n_r;
+	size_t n_r, cap_r;
+	struct pupdate_out *out;
 	struct patch_error *pe;
 };
 
-static int too_many_lines(struct update *u)
-{
-	return perr_set(u->pe, PATCH_ERR_LIMIT, 0,
-			"Failed to read file to update %s: more than %u lines", u->abs,
-			LIMIT_PATCH_FILE_LINES);
-}
+static const char LF_EOL[] = "\n";
 
-/* Legacy split: on \n, dropping one trailing empty element. */
-static int split_lf(struct update *u, const char *data, size_t len)
-{
-	size_t n = 0, at = 0;
-	const char *s = data, *end = data + len;
-
-	while ((s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
-		s++;
-		n++;
-	}
-	if (len > 0 && data[len - 1] != '\n')
-		n++;
-	if (n > LIMIT_PATCH_FILE_LINES)
-		return too_many_lines(u);
-	u->f.lines = malloc((n ? n : 1) * sizeof *u->f.lines);
-	if (!u->f.lines)
-		return perr_nomem(u->pe);
-	for (s = data; at < n; at++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t l = nl ? (size_t)(nl - s) : (size_t)(end - s);
-		u->f.lines[at] = (struct patch_str){s, l};
-		if (nl)
-			s = nl + 1;
-	}
-	u->f.n = n;
-	return 0;
-}
-
-/* Length of the line ending at s (end of data at end): 2 for \r\n, 1 for \r or \n. */
-static size_t eol_at(const char *s, const char *end)
-{
-	if (*s == '\r' && s + 1 < end && s[1] == '\n')
-		return 2;
-	return 1;
-}
-
-/* Preserve split: \r\n, a lone \r and \n all end a line; the ending is kept aside. */
-static int split_preserve(struct update *u, const char *data, size_t len)
-{
-	const char *s, *end = data + len, *line = data;
-	size_t n = 0, at = 0;
-
-	u->f.preferred_eol = (struct patch_str){"\n", 1};
-	for (s = data; s < end; s++) {
-		if (*s != '\r' && *s != '\n')
-			continue;
-		if (n == 0)
-			u->f.preferred_eol = (struct patch_str){s, eol_at(s, end)};
-		s += eol_at(s, end) - 1;
-		n++;
-	}
-	if (len > 0 && data[len - 1] != '\r' && data[len - 1] != '\n')
-		n++;
-	if (n > LIMIT_PATCH_FILE_LINES)
-		return too_many_lines(u);
-	u->f.lines = malloc((n ? n : 1) * sizeof *u->f.lines);
-	u->f.eol_len = malloc(n ? n : 1);
-	if (!u->f.lines || !u->f.eol_len)
-		return perr_nomem(u->pe);
-	for (s = data; s < end; s++) {
-		size_t e;
-		if (*s != '\r' && *s != '\n')
-			continue;
-		e = eol_at(s, end);
-		u->f.lines[at] = (struct patch_str){line, (size_t)(s - line)};
-		u->f.eol_len[at++] = (unsigned char)e;
-		s += e - 1;
-		line = s + 1;
-	}
-	if (at < n) {
-		u->f.lines[at] = (struct patch_str){line, (size_t)(end - line)};
-		u->f.eol_len[at] = 0;
-	}
-	u->f.n = n;
-	return 0;
-}
-
-static int add_repl(struct update *u, size_t *cap, size_t start, size_t old_len,
+static int add_repl(struct update *u, size_t start, size_t end, size_t old_len,
 		    const struct patch_chunk *c, size_t n_new)
 {
-	if (u->n_r == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct repl *r = realloc(u->r, ncap * sizeof *r);
-		if (!r)
-			return perr_nomem(u->pe);
-		u->r = r;
-		*cap = ncap;
-	}
-	u->r[u->n_r] = (struct repl){start, old_len, c, n_new, u->n_r};
+	/* One replacement per chunk, and a chunk is a patch line at least. */
+	struct repl *r = vec_grow(u->r, &u->cap_r, u->n_r, sizeof *r, LIMIT_PATCH_LINES);
+
+	if (!r)
+		return perr_nomem(u->pe);
+	u->r = r;
+	u->r[u->n_r] = (struct repl){start, end, old_len, c, n_new, u->n_r};
 	u->n_r++;
 	return 0;
 }
@@ -148,58 +59,81 @@ static int not_found(struct update *u, const struct patch_chunk *c)
 	return perr_take(u->pe, PATCH_ERR_NOT_FOUND, &b);
 }
 
-/* compute_replacements (§2.3): chunks in patch order, the cursor only moves forward. */
-static int find_chunks(struct update *u, struct pmatcher *m)
+static int context_not_found(struct update *u, const struct patch_chunk *c)
 {
-	size_t cursor = 0, cap = 0, at;
+	struct buf b;
+
+	buf_init(&b, (size_t)-1 / 2);
+	if (buf_puts(&b, "Failed to find context '") < 0 ||
+	    buf_append(&b, c->context.s, c->context.len) < 0 ||
+	    buf_printf(&b, "' in %s", u->abs) < 0)
+		return perr_nomem(u->pe);
+	return perr_take(u->pe, PATCH_ERR_NOT_FOUND, &b);
+}
+
+/* Where a pure addition goes: the end of the file, but in legacy mode before a
+ * trailing empty line (§2.3). */
+static size_t addition_point(const struct update *u)
+{
+	const char *d = u->f.data;
+	size_t len = u->f.len;
+
+	if (u->f.mode == PATCH_EOL_NORMALIZE_LF && len > 0 && d[len - 1] == '\n' &&
+	    (len == 1 || d[len - 2] == '\n'))
+		return len - 1;
+	return len;
+}
+
+/* compute_replacements (§2.3): chunks in patch order, the cursor only moves forward. */
+static int find_chunks(struct update *u, struct pseek *s)
+{
+	size_t cursor = 0, at, end;
 	int r;
 
+	for (size_t ci = 0; ci < u->h->n_chunks; ci++) {
+		const struct patch_chunk *c = &u->h->chunks[ci];
+		/* The patterns searched: the context line, the old lines, and the old lines
+		 * without a trailing empty line (the retry). */
+		if ((c->context.s && pseek_want(s, &c->context, 1) < 0) ||
+		    pseek_want(s, c->old_lines, c->n_old) < 0 ||
+		    (c->n_old > 0 && c->old_lines[c->n_old - 1].len == 0 &&
+		     pseek_want(s, c->old_lines, c->n_old - 1) < 0))
+			return perr_nomem(u->pe);
+	}
 	for (size_t ci = 0; ci < u->h->n_chunks; ci++) {
 		const struct patch_chunk *c = &u->h->chunks[ci];
 		size_t plen = c->n_old, n_new = c->n_new;
 
 		if (c->context.s) {
-			r = pmatch_seek(m, &c->context, 1, cursor, 0, u->mode, &at);
+			r = pseek_find(s, &c->context, 1, cursor, 0, &at, &end);
 			if (r < 0)
 				return perr_nomem(u->pe);
-			if (r == 0) {
-				struct buf b;
-				buf_init(&b, (size_t)-1 / 2);
-				if (buf_puts(&b, "Failed to find context '") < 0 ||
-				    buf_append(&b, c->context.s, c->context.len) < 0 ||
-				    buf_printf(&b, "' in %s", u->abs) < 0)
-					return perr_nomem(u->pe);
-				return perr_take(u->pe, PATCH_ERR_NOT_FOUND, &b);
-			}
-			cursor = at + 1;
+			if (r == 0)
+				return context_not_found(u, c);
+			cursor = end;
 		}
 		if (plen == 0) {
-			/* A pure addition goes at the end of the file, whatever the context
-			 * said; legacy mode keeps it before a trailing empty line. */
-			size_t ins = u->f.n;
-			if (u->mode == PATCH_EOL_NORMALIZE_LF && ins > 0 &&
-			    u->f.lines[ins - 1].len == 0)
-				ins--;
-			if (add_repl(u, &cap, ins, 0, c, n_new) < 0)
+			/* A pure addition goes at the end, whatever the context said. */
+			size_t ins = addition_point(u);
+			if (add_repl(u, ins, ins, 0, c, n_new) < 0)
 				return -1;
 			continue;
 		}
-		r = pmatch_seek(m, c->old_lines, plen, cursor, c->end_of_file, u->mode, &at);
+		r = pseek_find(s, c->old_lines, plen, cursor, c->end_of_file, &at, &end);
 		if (r == 0 && c->old_lines[plen - 1].len == 0) {
 			/* Retry without a trailing empty context line. */
 			plen--;
 			if (n_new > 0 && c->new_lines[n_new - 1].len == 0)
 				n_new--;
-			r = pmatch_seek(m, c->old_lines, plen, cursor, c->end_of_file, u->mode,
-					&at);
+			r = pseek_find(s, c->old_lines, plen, cursor, c->end_of_file, &at, &end);
 		}
 		if (r < 0)
 			return perr_nomem(u->pe);
 		if (r == 0)
 			return not_found(u, c);
-		if (add_repl(u, &cap, at, plen, c, n_new) < 0)
+		if (add_repl(u, at, end, plen, c, n_new) < 0)
 			return -1;
-		cursor = at + plen;
+		cursor = end;
 	}
 	return 0;
 }
@@ -213,168 +147,282 @@ static int repl_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Writes (or, with out == NULL, only counts) the rebuilt file. */
-struct emitter {
-	char *out;
-	size_t len;
-	size_t count;     /* lines emitted */
-	int last_empty;   /* legacy mode: the last line emitted was empty */
-};
+/* ---- pieces ---- */
 
-static void put(struct emitter *e, struct patch_str s)
+/* Pieces of one rebuilt file: at most three a patch line (a run of new lines, a context
+ * line kept, the old stretch before them), or two a line of a spliced file. */
+#define MAX_PIECES (2 * ((size_t)LIMIT_PATCH_LINES + LIMIT_PATCH_FILE_LINES) + 4)
+
+static int piece(struct update *u, const char *p, size_t n)
 {
-	if (e->out && s.len)
-		memcpy(e->out + e->len, s.s, s.len);
-	e->len += s.len;
+	struct pupdate_out *o = u->out;
+	struct iovec *v;
+
+	if (n == 0)
+		return 0;
+	if (n > LIMIT_FILE_READ_BYTES - o->len)
+		return perr_set(u->pe, PATCH_ERR_LIMIT, 0,
+				"new contents of %s would be larger than the %u-byte limit",
+				u->abs, LIMIT_FILE_READ_BYTES);
+	o->len += n;
+	if (o->n > 0 && (const char *)o->v[o->n - 1].iov_base + o->v[o->n - 1].iov_len == p) {
+		o->v[o->n - 1].iov_len += n;
+		return 0;
+	}
+	v = vec_grow(o->v, &o->cap, o->n, sizeof *v, MAX_PIECES);
+	if (!v)
+		return perr_nomem(u->pe);
+	o->v = v;
+	o->v[o->n++] = (struct iovec){(void *)p, n};
+	return 0;
 }
 
-/* Emits a line and its ending: legacy mode always \n (fixed up at the end), preserve
- * mode the line's own ending or, without one, the preferred one. */
-static void emit(struct emitter *e, const struct update *u, struct patch_str text,
-		 struct patch_str eol)
+/* The ending a line without one gets: \n in legacy mode, else the preferred one. */
+static struct patch_str new_eol(const struct update *u)
 {
-	put(e, text);
-	if (u->mode == PATCH_EOL_NORMALIZE_LF || eol.len == 0)
-		eol = u->mode == PATCH_EOL_NORMALIZE_LF ? (struct patch_str){"\n", 1}
-							: u->f.preferred_eol;
-	put(e, eol);
-	e->count++;
-	e->last_empty = text.len == 0;
+	return u->f.mode == PATCH_EOL_NORMALIZE_LF ? (struct patch_str){LF_EOL, 1}
+						   : u->f.preferred_eol;
 }
 
-static void emit_file_line(struct emitter *e, const struct update *u, size_t i)
+/* Old bytes [a, b), whole lines; the last line of the file gets an ending. */
+static int emit_old(struct update *u, size_t a, size_t b)
 {
-	struct patch_str eol = {NULL, 0};
+	struct patch_str eol = new_eol(u);
 
-	if (u->mode == PATCH_EOL_PRESERVE)
-		eol = (struct patch_str){u->f.lines[i].s + u->f.lines[i].len, u->f.eol_len[i]};
-	emit(e, u, u->f.lines[i], eol);
+	if (piece(u, u->f.data + a, b - a) < 0)
+		return -1;
+	if (b == u->f.len && a < b && pfile_ends_unterminated(&u->f))
+		return piece(u, eol.s, eol.len);
+	return 0;
 }
 
-static void emit_new_lines(struct emitter *e, const struct update *u,
-			   const struct patch_str *lines, size_t from, size_t to)
+/* Patch lines [from, to), each with the new ending, copied into side so that runs of
+ * them make one piece. */
+static int emit_new(struct update *u, const struct patch_str *lines, size_t from, size_t to)
 {
-	for (size_t k = from; k < to; k++)
-		emit(e, u, lines[k], (struct patch_str){NULL, 0});
+	struct pupdate_out *o = u->out;
+	struct patch_str eol = new_eol(u);
+
+	for (size_t k = from; k < to; k++) {
+		char *at = o->side + o->side_len;
+		if (lines[k].len)
+			memcpy(at, lines[k].s, lines[k].len);
+		memcpy(at + lines[k].len, eol.s, eol.len);
+		o->side_len += lines[k].len + eol.len;
+		if (piece(u, at, lines[k].len + eol.len) < 0)
+			return -1;
+	}
+	return 0;
 }
 
-/* Legacy ending: the lines joined with \n, plus a final \n unless the last line is
- * empty (so a trailing blank line is lost, as upstream). */
-static void finish_lf(struct emitter *e, const struct update *u)
+/* Room in side for every new line of the hunk with the longest ending. */
+static int alloc_side(struct update *u)
 {
-	if (u->mode == PATCH_EOL_NORMALIZE_LF && e->count > 0 && e->last_empty)
-		e->len--;
+	size_t need = 1;
+
+	for (size_t ci = 0; ci < u->h->n_chunks; ci++) {
+		const struct patch_chunk *c = &u->h->chunks[ci];
+		for (size_t k = 0; k < c->n_new; k++)
+			need += c->new_lines[k].len + 2;
+	}
+	u->out->side = malloc(need);
+	if (!u->out->side)
+		return perr_nomem(u->pe);
+	u->out->side_cap = need;
+	return 0;
+}
+
+/* Preserve mode: only the stretches between context lines are replaced; context lines
+ * keep the file's bytes, endings included. */
+static int emit_preserving(struct update *u, const struct repl *r)
+{
+	const struct patch_chunk *c = r->chunk;
+	size_t pn = 0, li = 0, lo = r->start;
+
+	for (size_t k = 0; k < c->n_context; k++) {
+		size_t oi = c->context_pairs[k][0], ni = c->context_pairs[k][1];
+		struct pline l;
+		if (oi >= r->old_len || ni >= r->n_new)
+			break;
+		if (emit_new(u, c->new_lines, pn, ni) < 0)
+			return -1;
+		for (; li < oi; li++) {
+			pfile_line(&u->f, lo, &l);
+			lo = l.next;
+		}
+		pfile_line(&u->f, lo, &l);
+		if (emit_old(u, l.start, l.next) < 0)
+			return -1;
+		pn = ni + 1;
+	}
+	return emit_new(u, c->new_lines, pn, r->n_new);
 }
 
 /* The replacements do not overlap: one forward pass. */
-static void rebuild_forward(struct emitter *e, const struct update *u)
+static int rebuild_forward(struct update *u)
 {
 	size_t pos = 0;
 
 	for (size_t j = 0; j < u->n_r; j++) {
 		const struct repl *r = &u->r[j];
-		const struct patch_chunk *c = r->chunk;
+		int rc;
 
-		for (; pos < r->start; pos++)
-			emit_file_line(e, u, pos);
-		if (u->mode == PATCH_EOL_NORMALIZE_LF) {
-			emit_new_lines(e, u, c->new_lines, 0, r->n_new);
-		} else {
-			/* Only the stretches between context lines are replaced; context
-			 * lines keep the file's bytes. */
-			size_t pn = 0;
-			for (size_t k = 0; k < c->n_context; k++) {
-				size_t oi = c->context_pairs[k][0], ni = c->context_pairs[k][1];
-				if (oi >= r->old_len || ni >= r->n_new)
-					break;
-				emit_new_lines(e, u, c->new_lines, pn, ni);
-				emit_file_line(e, u, r->start + oi);
-				pn = ni + 1;
-			}
-			emit_new_lines(e, u, c->new_lines, pn, r->n_new);
-		}
-		pos = r->start + r->old_len;
+		if (emit_old(u, pos, r->start) < 0)
+			return -1;
+		if (u->f.mode == PATCH_EOL_NORMALIZE_LF)
+			rc = emit_new(u, r->chunk->new_lines, 0, r->n_new);
+		else
+			rc = emit_preserving(u, r);
+		if (rc < 0)
+			return -1;
+		pos = r->end;
 	}
-	for (; pos < u->f.n; pos++)
-		emit_file_line(e, u, pos);
-	finish_lf(e, u);
+	return emit_old(u, pos, u->f.len);
 }
 
 /* Overlapping replacements happen only in legacy mode (End of File chunks that match
  * before the cursor, additions kept before a trailing empty line). Upstream then
  * splices from the last replacement to the first, each removing up to old_len lines
- * at its start; we do the same on a line array so the bytes come out the same. */
-static int rebuild_spliced(const struct update *u, struct patch_str **linesp, size_t *np)
+ * at its start; we do the same on a line table so the bytes come out the same. */
+static int rebuild_spliced(struct update *u)
 {
-	size_t cap = u->f.n, n = u->f.n;
-	struct patch_str *l;
+	struct patch_str *file = NULL, *l = NULL;
+	size_t n_file, n, cap;
+	int rc = -1;
 
+	rc = pfile_split(&u->f, LIMIT_PATCH_FILE_LINES, &file, &n_file);
+	if (rc != 0)
+		return rc < 0 ? perr_nomem(u->pe)
+			      : perr_set(u->pe, PATCH_ERR_LIMIT, 0,
+					 "Failed to read file to update %s: more than %u lines",
+					 u->abs, LIMIT_PATCH_FILE_LINES);
+	rc = -1;
+	cap = n = n_file;
 	for (size_t j = 0; j < u->n_r; j++)
 		cap += u->r[j].n_new;
 	l = malloc((cap ? cap : 1) * sizeof *l);
-	if (!l)
-		return -1;
-	memcpy(l, u->f.lines, n * sizeof *l);
+	if (!l) {
+		perr_nomem(u->pe);
+		goto out;
+	}
+	if (n)
+		memcpy(l, file, n * sizeof *l);
 	for (size_t j = u->n_r; j-- > 0;) {
 		const struct repl *r = &u->r[j];
-		size_t del = r->start < n ? n - r->start : 0;
+		size_t lo = 0, hi = n_file, start, del;
+		while (lo < hi) { /* the line index of r->start, in the original file */
+			size_t mid = lo + (hi - lo) / 2;
+			if ((size_t)(file[mid].s - u->f.data) < r->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		start = lo;
+		del = start < n ? n - start : 0;
 		if (del > r->old_len)
 			del = r->old_len;
-		memmove(l + r->start + r->n_new, l + r->start + del,
-			(n - r->start - del) * sizeof *l);
+		memmove(l + start + r->n_new, l + start + del, (n - start - del) * sizeof *l);
 		if (r->n_new)
-			memcpy(l + r->start, r->chunk->new_lines, r->n_new * sizeof *l);
+			memcpy(l + start, r->chunk->new_lines, r->n_new * sizeof *l);
 		n = n - del + r->n_new;
 	}
-	*linesp = l;
-	*np = n;
-	return 0;
+	for (size_t k = 0; k < n; k++) {
+		/* A file line followed by its \n goes out as one stretch of the old bytes. */
+		int in_file = l[k].s >= u->f.data && l[k].s < u->f.data + u->f.len;
+		if (in_file && l[k].s + l[k].len < u->f.data + u->f.len) {
+			if (piece(u, l[k].s, l[k].len + 1) < 0)
+				goto out;
+		} else if (piece(u, l[k].s, l[k].len) < 0 || piece(u, LF_EOL, 1) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(l);
+	free(file);
+	return rc;
 }
 
 static int overlapping(const struct update *u)
 {
 	for (size_t j = 0; j + 1 < u->n_r; j++)
-		if (u->r[j + 1].start < u->r[j].start + u->r[j].old_len)
+		if (u->r[j + 1].start < u->r[j].end)
 			return 1;
 	return 0;
 }
 
-static int rebuild(struct update *u, char **out, size_t *out_len)
+/* The last n (<= 2) bytes of the pieces into b; returns how many there are. */
+static size_t tail(const struct pupdate_out *o, char *b, size_t n)
 {
-	struct patch_str *spliced = NULL;
-	size_t n_spliced = 0;
-	int rc = -1;
+	size_t got = 0;
 
-	qsort(u->r, u->n_r, sizeof *u->r, repl_cmp);
-	if (overlapping(u) && rebuild_spliced(u, &spliced, &n_spliced) < 0)
-		return perr_nomem(u->pe);
-	for (int pass = 0; pass < 2; pass++) {
-		struct emitter e = {pass ? *out : NULL, 0, 0, 0};
-		if (spliced) {
-			emit_new_lines(&e, u, spliced, 0, n_spliced);
-			finish_lf(&e, u);
-		} else
-			rebuild_forward(&e, u);
-		if (pass == 1) {
-			(*out)[e.len] = '\0';
-			*out_len = e.len;
-			break;
-		}
-		if (e.len > LIMIT_FILE_READ_BYTES) {
-			perr_set(u->pe, PATCH_ERR_LIMIT, 0,
-				 "new contents of %s would be larger than the %u-byte limit",
-				 u->abs, LIMIT_FILE_READ_BYTES);
-			goto out;
-		}
-		*out = malloc(e.len + 1);
-		if (!*out) {
-			perr_nomem(u->pe);
-			goto out;
-		}
+	for (size_t i = o->n; i-- > 0 && got < n;)
+		for (size_t k = o->v[i].iov_len; k-- > 0 && got < n;)
+			b[n - 1 - got++] = ((const char *)o->v[i].iov_base)[k];
+	memmove(b, b + n - got, got);
+	return got;
+}
+
+/* Legacy ending: the lines joined with \n, plus a final \n unless the last line is
+ * empty (so a trailing blank line is lost, as upstream). Every line went out with a
+ * \n, so the last one is empty when the output is "\n" or ends in "\n\n". */
+static void finish_lf(struct update *u)
+{
+	struct pupdate_out *o = u->out;
+	char b[2];
+	size_t got = tail(o, b, 2);
+
+	if ((got == 1 && b[0] == '\n') || (got == 2 && b[0] == '\n' && b[1] == '\n')) {
+		o->v[o->n - 1].iov_len--;
+		o->len--;
+		if (o->v[o->n - 1].iov_len == 0)
+			o->n--;
 	}
-	rc = 0;
-out:
-	free(spliced);
+}
+
+void pupdate_out_free(struct pupdate_out *out)
+{
+	free(out->v);
+	free(out->side);
+	memset(out, 0, sizeof *out);
+}
+
+char *pupdate_join(const struct pupdate_out *out)
+{
+	char *s = malloc(out->len + 1);
+	size_t at = 0;
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < out->n; i++) {
+		memcpy(s + at, out->v[i].iov_base, out->v[i].iov_len);
+		at += out->v[i].iov_len;
+	}
+	s[at] = '\0';
+	return s;
+}
+
+int pupdate_pieces(const struct patch_hunk *h, const char *abs, const char *old,
+		   size_t old_len, enum patch_eol_mode mode, struct pupdate_out *out,
+		   struct patch_error *pe)
+{
+	struct update u = {h, abs, {0}, NULL, 0, 0, out, pe};
+	struct pseek s;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	pfile_init(&u.f, old, old_len, mode);
+	pseek_init(&s, &u.f);
+	rc = find_chunks(&u, &s);
+	pseek_free(&s);
+	if (rc == 0)
+		rc = alloc_side(&u);
+	if (rc == 0) {
+		qsort(u.r, u.n_r, sizeof *u.r, repl_cmp);
+		rc = overlapping(&u) ? rebuild_spliced(&u) : rebuild_forward(&u);
+	}
+	if (rc == 0 && mode == PATCH_EOL_NORMALIZE_LF)
+		finish_lf(&u);
+	free(u.r);
 	return rc;
 }
 
@@ -382,22 +430,18 @@ int pupdate_contents(const struct patch_hunk *h, const char *abs, const char *ol
 		     size_t old_len, enum patch_eol_mode mode, char **out, size_t *out_len,
 		     struct patch_error *pe)
 {
-	struct update u = {h, abs, mode, {0}, NULL, 0, pe};
-	struct pmatcher m;
-	int rc;
+	struct pupdate_out o;
+	int rc = pupdate_pieces(h, abs, old, old_len, mode, &o, pe);
 
 	*out = NULL;
 	*out_len = 0;
-	rc = mode == PATCH_EOL_PRESERVE ? split_preserve(&u, old, old_len)
-					: split_lf(&u, old, old_len);
-	pmatch_init(&m, u.f.lines, u.f.n);
-	if (rc == 0)
-		rc = find_chunks(&u, &m);
-	pmatch_free(&m);
-	if (rc == 0)
-		rc = rebuild(&u, out, out_len);
-	free(u.f.lines);
-	free(u.f.eol_len);
-	free(u.r);
+	if (rc == 0) {
+		*out = pupdate_join(&o);
+		if (!*out)
+			rc = perr_nomem(pe);
+		else
+			*out_len = o.len;
+	}
+	pupdate_out_free(&o);
 	return rc;
 }

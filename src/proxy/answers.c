@@ -106,9 +106,12 @@ int answer_text(struct buf *out, unsigned status, const char *body)
 	return answer_body(out, status, "text/plain", body, strlen(body), false);
 }
 
-int answer_blocked(struct buf *out, enum proxy_reason r, const char *protocol, const char *host,
-		   unsigned port, bool json)
+int answer_blocked(struct buf *out, enum proxy_reason r, bool unresolved, const char *protocol,
+		   const char *host, unsigned port, bool json)
 {
+	const char *message = unresolved ? ANSWER_UNRESOLVED_MESSAGE : answer_human_message(r);
+	const char *error = unresolved ? ANSWER_UNRESOLVED_ERROR : answer_proxy_error(r);
+
 	struct buf body, line;
 	int rc = -1;
 
@@ -118,7 +121,7 @@ int answer_blocked(struct buf *out, enum proxy_reason r, const char *protocol, c
 		goto out;
 	if (json) {
 		/* message = the decision line, a newline, the human message. */
-		if (buf_puts(&line, "\n") < 0 || buf_puts(&line, answer_human_message(r)) < 0 ||
+		if (buf_puts(&line, "\n") < 0 || buf_puts(&line, message) < 0 ||
 		    buf_puts(&body, "{\"status\":\"blocked\",\"host\":") < 0 ||
 		    json_put_string(&body, host) < 0 ||
 		    buf_printf(&body,
@@ -128,13 +131,13 @@ int answer_blocked(struct buf *out, enum proxy_reason r, const char *protocol, c
 		    json_put_string(&body, line.data) < 0 || buf_putc(&body, '}') < 0)
 			goto out;
 	} else if (buf_append(&body, line.data, line.len) < 0 || buf_putc(&body, '\n') < 0 ||
-		   buf_puts(&body, answer_human_message(r)) < 0) {
+		   buf_puts(&body, message) < 0) {
 		goto out;
 	}
 	if (buf_printf(out,
 		       "HTTP/1.1 403 Forbidden\r\ncontent-type: %s\r\nx-proxy-error: %s\r\n"
 		       "content-length: %zu\r\nconnection: close\r\n\r\n",
-		       json ? "application/json" : "text/plain", answer_proxy_error(r), body.len) < 0 ||
+		       json ? "application/json" : "text/plain", error, body.len) < 0 ||
 	    buf_append(out, body.data, body.len) < 0)
 		goto out;
 	rc = 0;

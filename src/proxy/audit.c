@@ -79,7 +79,7 @@ static const char *blocked_protocol(const char *protocol)
 	return protocol;
 }
 
-void audit_record(struct audit *a, const struct proxy_record *r, enum proxy_mode mode)
+void audit_record(struct audit *a, const struct proxy_record *r, enum network_mode mode)
 {
 	if (a->fd >= 0) {
 		struct buf line;
@@ -141,7 +141,7 @@ int audit_blocked_json(struct audit *a, bool drain, struct buf *out)
 		    buf_printf(out,
 			       ",\"mode\":\"%s\",\"protocol\":\"%s\",\"decision\":\"deny\","
 			       "\"source\":\"%s\",\"port\":%u,\"timestamp\":%" PRId64 "}",
-			       proxy_mode_str(b->mode), b->protocol, source, b->port, b->time_s) < 0)
+			       network_mode_str(b->mode), b->protocol, source, b->port, b->time_s) < 0)
 			return -1;
 	}
 	if (buf_puts(out, "]}") < 0)

@@ -18,7 +18,7 @@ struct audit {
 
 void audit_init(struct audit *a, int fd, proxy_record_fn *cb, void *cb_arg);
 /* Writes the line, calls the observer and, for policy blocks, fills the ring. */
-void audit_record(struct audit *a, const struct proxy_record *r, enum proxy_mode mode);
+void audit_record(struct audit *a, const struct proxy_record *r, enum network_mode mode);
 /* The audit line for r (no newline):
  * {"time":"2026-03-01T12:00:00.000Z","protocol":"http","client":"127.0.0.1:5555",
  *  "host":"a.test","port":80,"method":"GET","decision":"deny","reason":"not_allowed",

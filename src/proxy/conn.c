@@ -10,32 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "proxy/answers.h"
 
-const char *conn_kind_str(enum conn_kind k)
-{
-	switch (k) {
-	case CONN_HTTP: return "http";
-	case CONN_SOCKS: return "socks5";
-	case CONN_ADMIN: return "admin";
-	}
-	return "?";
-}
-
 const char *conn_state_str(enum conn_state s)
 {
 	switch (s) {
-	case CS_HEAD: return "head";
-	case CS_SOCKS_GREETING: return "socks-greeting";
-	case CS_SOCKS_REQUEST: return "socks-request";
+	case CS_PROTOCOL: return "protocol";
 	case CS_RESOLVING: return "resolving";
 	case CS_CONNECTING: return "connecting";
-	case CS_FORWARD: return "forward";
+	case CS_UPSTREAM_CONNECT: return "upstream-connect";
 	case CS_TUNNEL: return "tunnel";
-	case CS_UDP: return "udp";
 	case CS_ANSWER: return "answer";
 	case CS_CLOSED: return "closed";
 	}
@@ -142,6 +130,24 @@ int flow_read(struct flow *f, int fd)
 
 int flow_write(struct flow *f, int fd)
 {
+	/* A rewritten head and the body bytes behind it leave in one call. */
+	if (f->prefix_off < f->prefix.len && f->ready > 0) {
+		struct iovec iov[2] = {{f->prefix.data + f->prefix_off, f->prefix.len - f->prefix_off},
+				       {f->data + f->start, f->ready}};
+		struct msghdr m = {.msg_iov = iov, .msg_iovlen = 2};
+		ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL);
+		if (n < 0 && errno != EINTR)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		if (n > 0) {
+			size_t head = f->prefix.len - f->prefix_off;
+			size_t used = (size_t)n < head ? (size_t)n : head;
+			f->prefix_off += used;
+			if ((size_t)n > head) {
+				f->bytes += (uint64_t)((size_t)n - head);
+				flow_consume(f, (uint32_t)((size_t)n - head));
+			}
+		}
+	}
 	while (f->prefix_off < f->prefix.len) {
 		ssize_t n = send(fd, f->prefix.data + f->prefix_off, f->prefix.len - f->prefix_off,
 				 MSG_NOSIGNAL);
@@ -169,25 +175,18 @@ int flow_write(struct flow *f, int fd)
 	return 0;
 }
 
+
 static void on_io(struct loop *l, int fd, void *arg, unsigned events);
 static void on_timer(struct loop *l, struct loop_timer *t);
 
-static void dial_failed(struct conn *c, enum proxy_reason r)
-{
-	if (c->kind == CONN_SOCKS)
-		socks5_on_dial_failed(c, r);
-	else
-		http_on_dial_failed(c, r);
-}
-
-struct conn *conn_new(struct proxy *px, enum conn_kind kind, int cfd, const char *client)
+struct conn *conn_new(struct proxy *px, const struct conn_ops *ops, int cfd, const char *client)
 {
 	struct conn *c = calloc(1, sizeof *c);
 
 	if (!c)
 		return NULL;
 	c->px = px;
-	c->kind = kind;
+	c->ops = ops;
 	c->cfd = cfd;
 	c->ufd = -1;
 	flow_init(&c->c2u);
@@ -218,19 +217,44 @@ void conn_set_state(struct conn *c, enum conn_state s)
 	c->state = s;
 }
 
+/* Anything still buffered from or for the old upstream is void. */
+static void forget_upstream(struct conn *c)
+{
+	c->ufd = -1;
+	c->via_upstream = false;
+	c->upstream_reusable = false;
+	c->u2c.start = c->u2c.end = c->u2c.ready = 0;
+	c->u2c.eof = c->u2c.shut = false;
+	c->c2u.shut = false;
+}
+
 void conn_close_upstream(struct conn *c)
 {
 	if (c->ufd >= 0) {
 		loop_unwatch(c->px->loop, c->ufd);
 		close(c->ufd);
-		c->ufd = -1;
 	}
-	c->upstream_reusable = false;
-	c->up_host[0] = '\0';
-	/* Anything still buffered from or for the old upstream is void. */
-	c->u2c.start = c->u2c.end = c->u2c.ready = 0;
-	c->u2c.eof = c->u2c.shut = false;
-	c->c2u.shut = false;
+	forget_upstream(c);
+}
+
+void conn_release_upstream(struct conn *c, bool reusable)
+{
+	struct pool_key k;
+
+	if (c->ufd < 0)
+		return;
+	if (!reusable || flow_len(&c->u2c) > 0 || c->u2c.eof || c->c2u.in_pipe || c->px->stopping) {
+		conn_close_upstream(c);
+		return;
+	}
+	memset(&k, 0, sizeof k);
+	snprintf(k.host, sizeof k.host, "%s", c->host);
+	k.port = c->port;
+	k.via_upstream = c->via_upstream;
+	k.local_ok = c->verdict.local_ok;
+	/* The fd stays registered with the loop: the pool takes the watch over. */
+	pool_put(&c->px->pool, &k, &c->peer, c->ufd);
+	forget_upstream(c);
 }
 
 void conn_close(struct conn *c)
@@ -243,8 +267,8 @@ void conn_close(struct conn *c)
 		resolver_cancel(px->resolver, c->job);
 		c->job = NULL;
 	}
-	if (c->udp)
-		udp_assoc_free(c);
+	if (c->ops->on_close)
+		c->ops->on_close(c);
 	conn_close_upstream(c);
 	loop_unwatch(px->loop, c->cfd);
 	close(c->cfd);
@@ -279,11 +303,12 @@ void conn_touch(struct conn *c)
 	c->last_active = loop_now(c->px->loop);
 }
 
-void conn_timeout(struct conn *c, unsigned ms)
+static void arm(struct conn *c, unsigned ms, bool sliding)
 {
 	struct loop *l = c->px->loop;
 
 	c->idle_ms = ms;
+	c->sliding = sliding;
 	if (!ms) {
 		loop_timer_disarm(l, &c->timer);
 		return;
@@ -294,14 +319,28 @@ void conn_timeout(struct conn *c, unsigned ms)
 		conn_close(c);
 }
 
-/* The timer guards the state's deadline; in data-moving states the deadline slides with
- * activity (checked lazily here rather than re-arming on every read). */
+void conn_timeout(struct conn *c, unsigned ms)
+{
+	arm(c, ms, false);
+}
+
+void conn_timeout_sliding(struct conn *c, unsigned ms)
+{
+	arm(c, ms, true);
+}
+
+static void dial_failed(struct conn *c, enum proxy_reason r)
+{
+	c->ops->on_dial_failed(c, r);
+}
+
+/* The timer guards the state's deadline; a sliding deadline moves with activity (checked
+ * lazily here rather than re-arming on every read). */
 static void on_timer(struct loop *l, struct loop_timer *t)
 {
 	struct conn *c = (struct conn *)((char *)t - offsetof(struct conn, timer));
-	bool sliding = c->state == CS_TUNNEL || c->state == CS_FORWARD || c->state == CS_UDP;
 
-	if (sliding && c->last_active + c->idle_ms > loop_now(l)) {
+	if (c->sliding && c->last_active + c->idle_ms > loop_now(l)) {
 		if (loop_timer_arm(l, &c->timer, c->last_active + c->idle_ms, on_timer) < 0)
 			conn_close(c);
 		return;
@@ -309,32 +348,35 @@ static void on_timer(struct loop *l, struct loop_timer *t)
 	switch (c->state) {
 	case CS_RESOLVING:
 		/* Fail closed: an unresolvable name counts as a local/private block. */
-		proxy_log(c->px, "DNS lookup for %s timed out", c->host);
+		proxy_log(c->px, "DNS lookup for %s timed out", c->resolving_upstream ? "the upstream proxy" : c->host);
 		if (c->job) {
 			resolver_cancel(c->px->resolver, c->job);
 			c->job = NULL;
 		}
-		c->unresolved = true;
-		dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
+		if (c->resolving_upstream) {
+			c->last_errno = ETIMEDOUT;
+			dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
+		} else {
+			c->unresolved = true;
+			dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
+		}
 		conn_progress(c);
 		return;
 	case CS_CONNECTING:
+	case CS_UPSTREAM_CONNECT:
 		c->last_errno = ETIMEDOUT;
+		conn_close_upstream(c);
 		dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
 		conn_progress(c);
 		return;
-	case CS_HEAD:
-	case CS_SOCKS_GREETING:
-	case CS_SOCKS_REQUEST:
-	case CS_FORWARD:
+	case CS_PROTOCOL:
 	case CS_TUNNEL:
-	case CS_UDP:
 	case CS_ANSWER:
 	case CS_CLOSED:
 		break;
 	}
-	if (c->state == CS_FORWARD || c->state == CS_TUNNEL)
-		conn_record(c, PROXY_REASON_ALLOW);
+	/* An allowed exchange under way is recorded as it ends (a no-op otherwise). */
+	conn_record(c, PROXY_REASON_ALLOW);
 	conn_close(c);
 }
 
@@ -359,6 +401,7 @@ void conn_record(struct conn *c, enum proxy_reason r)
 	if (c->recorded || !c->protocol)
 		return;
 	c->recorded = true;
+	rec.listener_id = c->listener_id;
 	rec.start_ms = c->start_wall_ms;
 	rec.protocol = c->protocol;
 	rec.client = c->client;
@@ -380,7 +423,7 @@ void conn_answer(struct conn *c, const char *data, size_t len)
 {
 	/* HTTP: whatever was queued before (a half-sent response) is abandoned. SOCKS5:
 	 * the method selection may still be queued, and must go out before the reply. */
-	if (c->kind != CONN_SOCKS) {
+	if (!c->ops->answer_keeps_queue) {
 		buf_reset(&c->u2c.prefix);
 		c->u2c.prefix_off = 0;
 	}
@@ -410,6 +453,38 @@ void conn_answer_text(struct conn *c, unsigned status, const char *type, const c
 
 /* ---- dialing ---- */
 
+static void set_port(struct sockaddr_storage *ss, unsigned port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+}
+
+static const struct upstream_hop *hop(const struct conn *c)
+{
+	return upstream_for(&c->px->upstream, c->host, c->tunnel);
+}
+
+/* Our CONNECT to the upstream proxy: the checked target, and the caller's credentials. */
+static int queue_upstream_connect(struct conn *c)
+{
+	const struct upstream_hop *h = hop(c);
+	struct buf *out = &c->c2u.prefix;
+	bool v6 = strchr(c->host, ':') != NULL;
+
+	buf_reset(out);
+	c->c2u.prefix_off = 0;
+	if (buf_printf(out, v6 ? "CONNECT [%s]:%u HTTP/1.1\r\nHost: [%s]:%u\r\n"
+			       : "CONNECT %s:%u HTTP/1.1\r\nHost: %s:%u\r\n",
+		       c->host, c->port, c->host, c->port) < 0 ||
+	    (h->authorization && buf_printf(out, "Proxy-Authorization: %s\r\n", h->authorization) < 0) ||
+	    buf_puts(out, "\r\n") < 0)
+		return -1;
+	http_parser_init(&c->hp, HTTP_KIND_RESPONSE);
+	return 0;
+}
+
 static void connected(struct conn *c)
 {
 	int one = 1;
@@ -417,16 +492,21 @@ static void connected(struct conn *c)
 	/* Latency matters more than packet count for interactive tunnels; failure only
 	 * costs some latency, so it is not an error. */
 	(void)setsockopt(c->ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	snprintf(c->up_host, sizeof c->up_host, "%s", c->host);
-	c->up_port = c->port;
-	conn_timeout(c, c->px->idle_timeout_ms);
-	if (c->kind == CONN_SOCKS)
-		socks5_on_connected(c);
-	else
-		http_on_connected(c);
+	c->peer = c->addrs[c->next_addr - 1];
+	if (c->via_upstream && c->tunnel) {
+		if (queue_upstream_connect(c) < 0) {
+			conn_close(c);
+			return;
+		}
+		conn_set_state(c, CS_UPSTREAM_CONNECT);
+		conn_timeout(c, c->px->connect_timeout_ms);
+		return;
+	}
+	conn_timeout_sliding(c, c->px->idle_timeout_ms);
+	c->ops->on_connected(c);
 }
 
-/* Tries the remaining checked addresses in order. */
+/* Tries the remaining addresses in order. */
 static void connect_next(struct conn *c)
 {
 	while (c->next_addr < c->naddrs) {
@@ -453,36 +533,80 @@ static void connect_next(struct conn *c)
 		c->last_errno = errno;
 		close(fd);
 	}
+	if (c->via_upstream)
+		proxy_log(c->px, "upstream proxy %s unreachable", hop(c) ? hop(c)->shown : "?");
+	c->via_upstream = false;
 	dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
 }
 
-static void set_port(struct sockaddr_storage *ss, unsigned port)
+static void on_resolved(void *arg, const struct resolve_result *res);
+
+/* Resolves a name (or takes a literal) for the current stage of the dial. */
+static void resolve(struct conn *c, const char *host, unsigned port)
 {
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
-	else
-		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+	c->job = resolver_submit(c->px->resolver, host, port, on_resolved, c);
+	if (!c->job) {
+		c->last_errno = ENOMEM;
+		dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
+		return;
+	}
+	conn_set_state(c, CS_RESOLVING);
+	conn_timeout(c, c->px->dns_timeout_ms);
+}
+
+/* The target passed: connect to it, or to the upstream proxy for it. The upstream
+ * proxy's own address is the caller's configuration and not judged by the policy. */
+static void target_checked(struct conn *c)
+{
+	const struct upstream_hop *h = hop(c);
+	struct sockaddr_storage lit;
+
+	if (!h) {
+		connect_next(c);
+		return;
+	}
+	c->via_upstream = true;
+	proxy_log(c->px, "%s route selected (host=%s, port=%u, route=upstream_proxy, proxy=%s)",
+		  c->tunnel ? "CONNECT" : "HTTP", c->host, c->port, h->shown);
+	if (policy_parse_ip_literal(h->host, &lit) == 0) {
+		set_port(&lit, h->port);
+		c->addrs[0] = lit;
+		c->naddrs = 1;
+		c->next_addr = 0;
+		connect_next(c);
+		return;
+	}
+	c->resolving_upstream = true;
+	resolve(c, h->host, h->port);
 }
 
 static void on_resolved(void *arg, const struct resolve_result *res)
 {
 	struct conn *c = arg;
+	bool upstream = c->resolving_upstream;
 
 	c->job = NULL;
+	c->resolving_upstream = false;
 	if (c->state != CS_RESOLVING)
 		return;
 	if (res->error) {
-		proxy_log(c->px, "DNS lookup for %s failed: %s", c->host,
-			  resolve_error_str(res->error));
-		c->unresolved = true;
-		dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
+		proxy_log(c->px, "DNS lookup for %s failed: %s",
+			  upstream ? "the upstream proxy" : c->host, resolve_error_str(res->error));
+		if (upstream) {
+			c->via_upstream = false;
+			c->last_errno = EHOSTUNREACH;
+			dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
+		} else {
+			c->unresolved = true;
+			dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
+		}
 		conn_progress(c);
 		return;
 	}
 	/* Every address must pass: a name that also resolves to a private address is
 	 * refused as a whole (upstream's rule), and the connect only ever goes to one of
 	 * these checked addresses, never to a second lookup. */
-	for (int k = 0; k < res->naddrs; k++) {
+	for (int k = 0; k < res->naddrs && !upstream; k++) {
 		if (!policy_addr_permitted(&c->verdict, (const struct sockaddr *)&res->addrs[k])) {
 			dial_failed(c, PROXY_REASON_NOT_ALLOWED_LOCAL);
 			conn_progress(c);
@@ -492,14 +616,49 @@ static void on_resolved(void *arg, const struct resolve_result *res)
 	memcpy(c->addrs, res->addrs, sizeof res->addrs[0] * (size_t)res->naddrs);
 	c->naddrs = res->naddrs;
 	c->next_addr = 0;
-	connect_next(c);
+	if (upstream)
+		connect_next(c);
+	else
+		target_checked(c);
 	conn_progress(c);
+}
+
+/* An idle connection from the pool: the same host, port, route and policy answer, and
+ * an address the current verdict accepts. */
+static bool take_pooled(struct conn *c)
+{
+	struct pool_key k;
+	int fd;
+
+	memset(&k, 0, sizeof k);
+	snprintf(k.host, sizeof k.host, "%s", c->host);
+	k.port = c->port;
+	k.via_upstream = hop(c) != NULL;
+	k.local_ok = c->verdict.local_ok;
+	fd = pool_take(&c->px->pool, &k, &c->verdict, &c->peer);
+	if (fd < 0)
+		return false;
+	if (loop_watch(c->px->loop, fd, LOOP_READ, on_io, c, NULL) < 0) {
+		loop_unwatch(c->px->loop, fd);
+		close(fd);
+		return false;
+	}
+	c->ufd = fd;
+	c->via_upstream = k.via_upstream;
+	conn_timeout_sliding(c, c->px->idle_timeout_ms);
+	c->ops->on_connected(c);
+	return true;
 }
 
 void conn_dial(struct conn *c)
 {
 	c->naddrs = 0;
 	c->next_addr = 0;
+	c->via_upstream = false;
+	c->resolving_upstream = false;
+	c->last_errno = 0;
+	if (!c->tunnel && take_pooled(c))
+		return;
 	if (c->verdict.is_literal) {
 		c->addrs[0] = c->verdict.addr;
 		set_port(&c->addrs[0], c->port);
@@ -508,17 +667,10 @@ void conn_dial(struct conn *c)
 			return;
 		}
 		c->naddrs = 1;
-		connect_next(c);
+		target_checked(c);
 		return;
 	}
-	c->job = resolver_submit(c->px->resolver, c->host, c->port, on_resolved, c);
-	if (!c->job) {
-		c->last_errno = ENOMEM;
-		dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
-		return;
-	}
-	conn_set_state(c, CS_RESOLVING);
-	conn_timeout(c, c->px->dns_timeout_ms);
+	resolve(c, c->host, c->port);
 }
 
 static void connecting_ready(struct conn *c)
@@ -537,6 +689,53 @@ static void connecting_ready(struct conn *c)
 	close(c->ufd);
 	c->ufd = -1;
 	connect_next(c);
+}
+
+/* Via an upstream proxy: our CONNECT goes out; its answer decides. Bytes the client
+ * sent early stay buffered until the tunnel stands. */
+static void upstream_connect_progress(struct conn *c)
+{
+	struct flow *f = &c->u2c;
+	int n;
+
+	c->c2u.ready = 0;
+	if (flow_write(&c->c2u, c->ufd) < 0)
+		goto broken;
+	n = flow_read(f, c->ufd);
+	if (n < 0)
+		goto broken;
+	if (flow_len(f) == 0) {
+		if (f->eof)
+			goto broken;
+		return;
+	}
+	switch (http_parser_feed(&c->hp, f->data + f->start, flow_len(f))) {
+	case HTTP_NEED_MORE:
+		if (f->eof)
+			goto broken;
+		return;
+	case HTTP_ERROR:
+		goto broken;
+	case HTTP_DONE:
+		break;
+	}
+	c->upstream_status = c->hp.head.status;
+	if (c->upstream_status < 200 || c->upstream_status > 299) {
+		proxy_log(c->px, "upstream proxy %s refused CONNECT %s:%u (status %u)",
+			  hop(c) ? hop(c)->shown : "?", c->host, c->port, c->upstream_status);
+		goto refused;
+	}
+	flow_consume(f, c->hp.pos);
+	conn_timeout_sliding(c, c->px->idle_timeout_ms);
+	c->ops->on_connected(c);
+	return;
+broken:
+	proxy_log(c->px, "upstream proxy %s failed for CONNECT %s:%u", hop(c) ? hop(c)->shown : "?",
+		  c->host, c->port);
+refused:
+	c->last_errno = ECONNREFUSED;
+	conn_close_upstream(c);
+	dial_failed(c, PROXY_REASON_UPSTREAM_FAILURE);
 }
 
 /* ---- tunnels ---- */
@@ -642,26 +841,17 @@ void conn_update_interest(struct conn *c)
 	struct loop *l = c->px->loop;
 	unsigned cm = 0, um = 0;
 
-	if (c->state == CS_CLOSED)
-		return;
 	switch (c->state) {
-	case CS_HEAD:
-	case CS_SOCKS_GREETING:
-	case CS_SOCKS_REQUEST:
-		if (!c->c2u.eof && flow_room(&c->c2u))
-			cm |= LOOP_READ;
-		if (c->ufd >= 0)
-			um |= LOOP_READ; /* an idle kept-alive upstream: notice it closing */
+	case CS_PROTOCOL:
+		c->ops->interest(c, &cm, &um);
 		break;
 	case CS_RESOLVING:
 		break;
 	case CS_CONNECTING:
 		um |= LOOP_WRITE;
 		break;
-	case CS_FORWARD:
-		if (!c->req_done && !c->c2u.eof && flow_room(&c->c2u))
-			cm |= LOOP_READ;
-		if (!c->resp_done && !c->u2c.eof && flow_room(&c->u2c))
+	case CS_UPSTREAM_CONNECT:
+		if (!c->u2c.eof && flow_room(&c->u2c))
 			um |= LOOP_READ;
 		break;
 	case CS_TUNNEL:
@@ -669,33 +859,34 @@ void conn_update_interest(struct conn *c)
 			cm |= LOOP_READ;
 		if (tunnel_wants_read(&c->u2c))
 			um |= LOOP_READ;
-		break;
-	case CS_UDP:
-		cm |= LOOP_READ;
+		if (flow_len(&c->u2c))
+			cm |= LOOP_WRITE;
+		if (flow_len(&c->c2u))
+			um |= LOOP_WRITE;
 		break;
 	case CS_ANSWER:
 		if (c->lingering)
 			cm |= LOOP_READ;
 		break;
 	case CS_CLOSED:
-		break;
+		return;
 	}
-	if (flow_pending(&c->u2c) || (c->state == CS_TUNNEL && flow_len(&c->u2c)))
+	if (flow_pending(&c->u2c))
 		cm |= LOOP_WRITE;
-	if (c->ufd >= 0 && (flow_pending(&c->c2u) || (c->state == CS_TUNNEL && flow_len(&c->c2u))))
+	if (c->ufd >= 0 && c->state != CS_UPSTREAM_CONNECT && flow_pending(&c->c2u))
+		um |= LOOP_WRITE;
+	if (c->state == CS_UPSTREAM_CONNECT && c->c2u.prefix_off < c->c2u.prefix.len)
 		um |= LOOP_WRITE;
 	if (loop_watch(l, c->cfd, cm, on_io, c, NULL) < 0 ||
 	    (c->ufd >= 0 && loop_watch(l, c->ufd, um, on_io, c, NULL) < 0))
 		conn_close(c);
 }
 
-/* Writes the answer, then closes gracefully: FIN first, then the rest of what the
- * client sends (a request body we refused) is read and dropped for a moment. Closing
- * with unread data would send a reset, which can destroy the answer before the client
- * has read it. */
+/* Writes the answer, then closes gracefully: FIN first, then whatever the client still
+ * sends (a request body we refused) is read and dropped, within the bounds above. */
 static void answer_progress(struct conn *c)
 {
-	char sink[4096];
+	char sink[16384];
 
 	if (!c->lingering) {
 		if (flow_write(&c->u2c, c->cfd) < 0) {
@@ -706,17 +897,21 @@ static void answer_progress(struct conn *c)
 			return;
 		shutdown(c->cfd, SHUT_WR);
 		c->lingering = true;
-		conn_timeout(c, CONN_LINGER_MS);
+		c->lingered = flow_len(&c->c2u);
+		conn_timeout_sliding(c, CONN_LINGER_MS);
 	}
-	for (int k = 0; k < CONN_LINGER_BYTES / (int)sizeof sink; k++) {
+	for (int k = 0; k < 64; k++) {
 		ssize_t n = read(c->cfd, sink, sizeof sink);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0)
 			break;
+		conn_touch(c);
 		c->lingered += (size_t)n;
-		if (c->lingered >= CONN_LINGER_BYTES)
+		if (c->lingered >= CONN_DRAIN_BYTES)
 			break;
+		if (k == 63)
+			return; /* more to drop: the loop comes back, others get a turn */
 	}
 	conn_close(c);
 }
@@ -726,20 +921,13 @@ void conn_progress(struct conn *c)
 	/* Each pass may change state (head parsed -> dialing -> ...); a few passes settle it. */
 	for (int pass = 0; pass < 8 && c->state != CS_CLOSED; pass++) {
 		enum conn_state before = c->state;
+		unsigned step = c->step;
 		switch (c->state) {
-		case CS_HEAD:
-			if (c->kind == CONN_ADMIN)
-				admin_progress(c);
-			else
-				http_progress(c);
+		case CS_PROTOCOL:
+			c->ops->progress(c);
 			break;
-		case CS_FORWARD:
-			http_progress(c);
-			break;
-		case CS_SOCKS_GREETING:
-		case CS_SOCKS_REQUEST:
-		case CS_UDP:
-			socks5_progress(c);
+		case CS_UPSTREAM_CONNECT:
+			upstream_connect_progress(c);
 			break;
 		case CS_TUNNEL:
 			conn_tunnel(c);
@@ -752,7 +940,7 @@ void conn_progress(struct conn *c)
 		case CS_CLOSED:
 			break;
 		}
-		if (c->state == before)
+		if (c->state == before && c->step == step)
 			break;
 	}
 	conn_update_interest(c);
@@ -763,17 +951,12 @@ static void on_io(struct loop *l, int fd, void *arg, unsigned events)
 	struct conn *c = arg;
 
 	(void)l;
+	(void)events;
 	if (c->state == CS_CLOSED)
 		return;
 	if (fd == c->ufd && c->state == CS_CONNECTING) {
 		connecting_ready(c);
 		conn_progress(c);
-		return;
-	}
-	if (fd == c->ufd && (c->state == CS_HEAD) && (events & (LOOP_READ | LOOP_HUP))) {
-		/* The kept-alive upstream spoke or hung up between requests: drop it. */
-		conn_close_upstream(c);
-		conn_update_interest(c);
 		return;
 	}
 	conn_progress(c);

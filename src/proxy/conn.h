@@ -1,6 +1,13 @@
-/* Private to src/proxy: the proxy object and its connections, shared by proxy.c (listeners,
- * lifecycle), conn.c (buffers, dialing, tunnels), http_conn.c, socks5_conn.c, udp.c and
- * admin.c (the protocol state machines).
+/* Private to src/proxy: the proxy object and the connection core, shared by proxy.c
+ * (listeners, lifecycle), conn.c (buffers, dialing, tunnels, answers) and the kinds of
+ * connection: http_conn.c, socks5_conn.c (with udp.c) and admin.c.
+ *
+ * The core knows no protocol. Each kind of connection is a table of operations
+ * (struct conn_ops) the core calls: start on accept, progress while the connection is in
+ * the kind's own steps (CS_PROTOCOL), interest to say which fds it wants to read or write
+ * then, on_connected/on_dial_failed when a dial ends, on_close to free what it holds. The
+ * kinds call into the core (conn_*); the core reaches them only through the table, so the
+ * calls go one way: proxy.c -> kinds -> conn.c -> policy/resolve/audit/log.
  *
  * A connection has a client side (cfd) and, once dialed, an upstream side (ufd). Bytes
  * move in two flows, c2u and u2c; each flow has a bounded buffer (allocated on first
@@ -20,12 +27,14 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "base/loop.h"
 #include "proxy/audit.h"
 #include "proxy/http_parse.h"
-#include "proxy/loop.h"
 #include "proxy/policy.h"
+#include "proxy/pool.h"
 #include "proxy/proxy.h"
 #include "proxy/resolve.h"
+#include "proxy/upstream.h"
 
 /* Per-flow buffer: one request head must fit (LIMIT_PROXY_HEAD_BYTES). */
 #define CONN_BUF_SIZE LIMIT_PROXY_HEAD_BYTES
@@ -33,24 +42,21 @@
  * size on Linux). */
 #define CONN_PIPE_BYTES (64u * 1024)
 
-/* After an answer that ends a connection, unread client bytes are drained for at most
- * this long and this much (see answer_progress in conn.c). */
-#define CONN_LINGER_MS 1000
-#define CONN_LINGER_BYTES (256 * 1024)
-
-enum conn_kind { CONN_HTTP, CONN_SOCKS, CONN_ADMIN };
-const char *conn_kind_str(enum conn_kind k);
+/* After an answer that ends a connection the client may still be sending (a refused
+ * upload): its bytes are read and dropped until it stops, for up to CONN_DRAIN_BYTES in
+ * all and as long as some arrive every CONN_LINGER_MS. Closing with unread bytes would
+ * send a reset, which can destroy the answer before the client has read it. The byte
+ * bound covers any upload a tool sends in one go; past it the proxy closes anyway. */
+#define CONN_LINGER_MS 3000
+#define CONN_DRAIN_BYTES (64u * 1024 * 1024)
 
 enum conn_state {
-	CS_HEAD,            /* HTTP/admin: reading a request head */
-	CS_SOCKS_GREETING,
-	CS_SOCKS_REQUEST,
-	CS_RESOLVING,       /* waiting for the resolver */
-	CS_CONNECTING,      /* non-blocking connect in progress */
-	CS_FORWARD,         /* HTTP: request and response moving */
-	CS_TUNNEL,          /* CONNECT or SOCKS5: bytes both ways */
-	CS_UDP,             /* SOCKS5 UDP ASSOCIATE: the TCP side only keeps it alive */
-	CS_ANSWER,          /* writing a final answer, then closing */
+	CS_PROTOCOL,         /* the kind's own steps (ops->progress, ops->interest) */
+	CS_RESOLVING,        /* waiting for the resolver */
+	CS_CONNECTING,       /* non-blocking connect in progress */
+	CS_UPSTREAM_CONNECT, /* via an upstream proxy: our CONNECT sent, its answer awaited */
+	CS_TUNNEL,           /* CONNECT or SOCKS5: bytes both ways */
+	CS_ANSWER,           /* writing a final answer, then closing */
 	CS_CLOSED
 };
 const char *conn_state_str(enum conn_state s);
@@ -69,20 +75,44 @@ struct flow {
 	uint64_t bytes;      /* payload bytes delivered to the destination */
 };
 
+struct conn;
+
+/* A kind of connection (see the top of this file). */
+struct conn_ops {
+	const char *name;            /* "http", "socks5", "admin" */
+	const char *audit_protocol;  /* for a refusal at the connection cap */
+	bool counted;                /* counts against max_connections */
+	bool speaks_http;            /* the refusal at the cap is an HTTP 503 */
+	bool answer_keeps_queue;     /* conn_answer sends what is queued first (SOCKS5) */
+	void (*start)(struct conn *c);
+	void (*progress)(struct conn *c);
+	void (*interest)(const struct conn *c, unsigned *client, unsigned *upstream);
+	void (*on_connected)(struct conn *c);
+	void (*on_dial_failed)(struct conn *c, enum proxy_reason r);
+	void (*on_close)(struct conn *c);         /* or NULL */
+	bool (*is_idle)(const struct conn *c);    /* may close at once on shutdown */
+};
+
+extern const struct conn_ops http_conn_ops, socks5_conn_ops, admin_conn_ops;
+
 struct udp_assoc;
+struct listener;
 
 struct conn {
 	struct proxy *px;
+	const struct conn_ops *ops;
 	struct conn *prev, *next;    /* px->conns */
 	struct conn *dead_next;      /* px->dead, once closed */
-	enum conn_kind kind;
+	int listener_id;             /* the listener it came through */
 	enum conn_state state;
+	unsigned step;               /* the kind's own step within CS_PROTOCOL */
 	int cfd, ufd;
 	struct flow c2u, u2c;
 	struct loop_timer timer;
 	uint64_t deadline;           /* when the current state's timeout expires */
 	uint64_t idle_ms;            /* the timeout that `deadline` was computed from */
 	uint64_t last_active;
+	bool sliding;                /* the timeout restarts with every byte moved */
 	bool counted;                /* counts against max_connections */
 	bool lingering;              /* CS_ANSWER: answer sent, draining the client */
 	size_t lingered;
@@ -100,9 +130,14 @@ struct conn {
 	struct resolve_job *job;
 	struct sockaddr_storage addrs[RESOLVE_MAX_ADDRS];
 	int naddrs, next_addr;
+	struct sockaddr_storage peer;     /* the checked address ufd is connected to */
 	int last_errno;
 	bool recorded;               /* the audit record for this request was written */
 	bool unresolved;             /* blocked because the name did not resolve (fail closed) */
+	bool tunnel;                 /* the dial is for a tunnel (CONNECT, SOCKS5) */
+	bool via_upstream;           /* ufd leads to the upstream proxy, not the target */
+	bool resolving_upstream;     /* CS_RESOLVING: the upstream proxy's own name */
+	unsigned upstream_status;    /* the upstream proxy's answer to our CONNECT */
 
 	/* HTTP */
 	struct http_parser hp;       /* the request head, then the response head */
@@ -113,10 +148,8 @@ struct conn {
 	bool head_request;
 	bool req_done, resp_head_done, resp_done;
 	bool close_after;            /* close the client once this response is out */
-	bool upstream_reusable;      /* ufd may carry the next request to the same host:port */
+	bool upstream_reusable;      /* ufd may go back to the pool after this response */
 	bool sent_to_client;         /* response bytes already reached the client */
-	char up_host[PROXY_HOST_MAX];/* what ufd is connected to (for reuse) */
-	unsigned up_port;
 
 	/* SOCKS5 */
 	struct udp_assoc *udp;
@@ -124,8 +157,9 @@ struct conn {
 
 struct listener {
 	struct proxy *px;
+	int id;                      /* > 0; what proxy_add_listener returned */
 	int fd;
-	enum conn_kind kind;
+	const struct conn_ops *ops;
 	bool is_unix;
 	struct sockaddr_storage addr; /* the bound address (TCP) */
 	struct loop_timer resume;     /* accept paused after EMFILE */
@@ -133,10 +167,16 @@ struct listener {
 
 struct proxy {
 	struct loop *loop;
+	bool own_loop;                /* created by proxy_new (else the caller's) */
 	struct resolver *resolver;
 	struct policy *policy;
 	struct audit audit;
-	struct listener http, socks, unix_l, admin;
+	struct pool pool;
+	struct upstream upstream;     /* the corporate proxy to chain through, if any */
+	struct listener **listeners;  /* every listener, in the order added */
+	size_t nlisteners;
+	int next_listener_id;
+	struct listener *http, *socks, *unix_l, *admin; /* the named ones (or NULL) */
 	char *unix_path;              /* owned; unlinked at free */
 	struct conn *conns;
 	struct conn *dead;
@@ -154,20 +194,26 @@ struct proxy {
 	uint64_t drain_deadline;
 };
 
-/* proxy.c */
+/* log.c */
 void proxy_log(struct proxy *px, const char *fmt, ...) ERR_PRINTF(2, 3);
+/* Warnings reach stderr even when the info log is off. */
+void proxy_warn(struct proxy *px, const char *fmt, ...) ERR_PRINTF(2, 3);
+
+/* reload.c: replaces the policy (proxy_set_policy) or asks the reload callback for one. */
 int proxy_reload_now(struct proxy *px, struct err *e);
 
 /* conn.c: lifecycle and I/O */
-struct conn *conn_new(struct proxy *px, enum conn_kind kind, int cfd, const char *client);
+struct conn *conn_new(struct proxy *px, const struct conn_ops *ops, int cfd, const char *client);
 void conn_set_state(struct conn *c, enum conn_state s);
 void conn_close(struct conn *c);
 void conn_free_dead(struct proxy *px);
 /* Runs the state machine until nothing moves, then sets the fds' interest. */
 void conn_progress(struct conn *c);
 void conn_update_interest(struct conn *c);
-/* Arms the state timeout (ms from now); 0 disarms. */
+/* Arms the state timeout (ms from now; 0 disarms). A sliding one restarts with every
+ * byte moved (conn_touch). */
 void conn_timeout(struct conn *c, unsigned ms);
+void conn_timeout_sliding(struct conn *c, unsigned ms);
 void conn_touch(struct conn *c);
 /* Frees empty flow buffers (idle keep-alive, splicing tunnel). */
 void conn_release_idle_buffers(struct conn *c);
@@ -192,23 +238,19 @@ void conn_record(struct conn *c, enum proxy_reason r);
 /* Starts a new request's accounting (time, byte counters). */
 void conn_begin_request(struct conn *c, const char *protocol);
 
-/* Resolves c->host (unless the verdict holds a literal), checks every address against
- * the verdict, connects. Ends in the protocol's on_connected or on_dial_failed. */
+/* Dials c->host:c->port under c->verdict: takes an idle pooled connection the verdict
+ * accepts (unless tunnel), or resolves the name (unless the verdict holds a literal),
+ * checks every address against the verdict and connects to a checked one; through the
+ * upstream proxy when one is configured for this host. Ends in ops->on_connected or
+ * ops->on_dial_failed. */
 void conn_dial(struct conn *c);
+/* Closes ufd, or gives it back to the pool when `reusable` and it is idle. */
+void conn_release_upstream(struct conn *c, bool reusable);
 void conn_close_upstream(struct conn *c);
-/* Moves bytes both ways for an established tunnel; false when the tunnel ended. */
+/* Moves bytes both ways for an established tunnel; closes the connection at its end. */
 void conn_tunnel(struct conn *c);
 
-/* Protocol hooks (http_conn.c, socks5_conn.c). */
-void http_progress(struct conn *c);
-void http_on_connected(struct conn *c);
-void http_on_dial_failed(struct conn *c, enum proxy_reason r);
-void socks5_progress(struct conn *c);
-void socks5_on_connected(struct conn *c);
-void socks5_on_dial_failed(struct conn *c, enum proxy_reason r);
-void admin_progress(struct conn *c);
-
-/* udp.c */
+/* udp.c (SOCKS5 UDP ASSOCIATE) */
 int udp_assoc_new(struct conn *c, struct sockaddr_storage *bound, struct err *e);
 void udp_assoc_free(struct conn *c);
 

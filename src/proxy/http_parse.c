@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "base/ascii.h"
+
 static bool is_tchar(unsigned char c)
 {
 	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
@@ -309,16 +311,6 @@ void http_chunked_init(struct http_chunked *c)
 	ch_state(c, CH_SIZE);
 }
 
-static int hexval(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = (unsigned char)lower(ch);
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 size_t http_chunked_feed(struct http_chunked *c, const char *in, size_t len)
 {
 	size_t i = 0;
@@ -329,7 +321,7 @@ size_t http_chunked_feed(struct http_chunked *c, const char *in, size_t len)
 
 		switch (c->state) {
 		case CH_SIZE:
-			hv = hexval(ch);
+			hv = ascii_hex_value(ch);
 			if (hv >= 0) {
 				if (++c->digits > LIMIT_PROXY_CHUNK_HEX) {
 					ch_state(c, CH_FAILED);

@@ -30,7 +30,7 @@ struct pattern_list {
 };
 
 struct policy {
-	enum proxy_mode mode;
+	enum network_mode mode;
 	bool allow_local_binding;
 	bool socks5_udp;
 	struct pattern_list allow;
@@ -305,7 +305,7 @@ void policy_free(struct policy *p)
 	free(p);
 }
 
-enum proxy_mode policy_mode(const struct policy *p)
+enum network_mode policy_mode(const struct policy *p)
 {
 	return p->mode;
 }
@@ -488,9 +488,9 @@ void policy_check_host(const struct policy *p, const char *host, struct policy_v
 bool policy_method_allowed(const struct policy *p, const char *method)
 {
 	switch (p->mode) {
-	case PROXY_MODE_FULL:
+	case NETWORK_MODE_FULL:
 		return true;
-	case PROXY_MODE_LIMITED:
+	case NETWORK_MODE_LIMITED:
 		return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
 		       strcmp(method, "OPTIONS") == 0;
 	}

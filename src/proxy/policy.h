@@ -19,7 +19,7 @@ struct policy;
  * a global wildcard in the denylist, an empty pattern, character classes, bad chars. */
 int policy_new(const struct proxy_policy_spec *spec, struct policy **out, struct err *e);
 void policy_free(struct policy *p);
-enum proxy_mode policy_mode(const struct policy *p);
+enum network_mode policy_mode(const struct policy *p);
 bool policy_socks5_udp(const struct policy *p);
 
 /* Normalises a host the way upstream does: trims, lowercases, strips [brackets], a

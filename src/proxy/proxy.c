@@ -29,62 +29,6 @@
 #define ACCEPT_PAUSE_MS 100 /* after EMFILE: let connections close before trying again */
 #define RESOLVER_THREADS 4
 
-const char *proxy_reason_str(enum proxy_reason r)
-{
-	switch (r) {
-	case PROXY_REASON_ALLOW: return "allow";
-	case PROXY_REASON_DENIED: return "denied";
-	case PROXY_REASON_NOT_ALLOWED: return "not_allowed";
-	case PROXY_REASON_NOT_ALLOWED_LOCAL: return "not_allowed_local";
-	case PROXY_REASON_METHOD_NOT_ALLOWED: return "method_not_allowed";
-	case PROXY_REASON_UPSTREAM_FAILURE: return "upstream_failure";
-	case PROXY_REASON_BAD_REQUEST: return "bad_request";
-	case PROXY_REASON_OVERLOADED: return "overloaded";
-	}
-	return "?";
-}
-
-const char *proxy_reason_human(enum proxy_reason r)
-{
-	switch (r) {
-	case PROXY_REASON_ALLOW: return "allowed";
-	case PROXY_REASON_DENIED: return "denied";
-	case PROXY_REASON_NOT_ALLOWED: return "not allowed";
-	case PROXY_REASON_NOT_ALLOWED_LOCAL: return "private address";
-	case PROXY_REASON_METHOD_NOT_ALLOWED: return "method not allowed";
-	case PROXY_REASON_UPSTREAM_FAILURE: return "upstream failure";
-	case PROXY_REASON_BAD_REQUEST: return "bad request";
-	case PROXY_REASON_OVERLOADED: return "overloaded";
-	}
-	return "?";
-}
-
-bool proxy_reason_is_block(enum proxy_reason r)
-{
-	switch (r) {
-	case PROXY_REASON_DENIED:
-	case PROXY_REASON_NOT_ALLOWED:
-	case PROXY_REASON_NOT_ALLOWED_LOCAL:
-	case PROXY_REASON_METHOD_NOT_ALLOWED:
-		return true;
-	case PROXY_REASON_ALLOW:
-	case PROXY_REASON_UPSTREAM_FAILURE:
-	case PROXY_REASON_BAD_REQUEST:
-	case PROXY_REASON_OVERLOADED:
-		return false;
-	}
-	return false;
-}
-
-const char *proxy_mode_str(enum proxy_mode m)
-{
-	switch (m) {
-	case PROXY_MODE_FULL: return "full";
-	case PROXY_MODE_LIMITED: return "limited";
-	}
-	return "?";
-}
-
 void proxy_options_init(struct proxy_options *o)
 {
 	memset(o, 0, sizeof *o);
@@ -98,41 +42,6 @@ void proxy_options_init(struct proxy_options *o)
 	o->connect_timeout_ms = 10000;
 	o->dns_timeout_ms = 2000;
 	o->drain_timeout_ms = 2000;
-}
-
-static void vlog(int fd, const char *fmt, va_list ap)
-{
-	char line[1024];
-	int n = snprintf(line, sizeof line, "codex-network-proxy: ");
-
-	n += vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
-	if (n > (int)sizeof line - 2)
-		n = (int)sizeof line - 2;
-	line[n++] = '\n';
-	/* Logging is best effort: a full or closed log must not stop the proxy. */
-	(void)fd_write_all(fd, line, (size_t)n);
-}
-
-void proxy_log(struct proxy *px, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (px->log_fd < 0)
-		return;
-	va_start(ap, fmt);
-	vlog(px->log_fd, fmt, ap);
-	va_end(ap);
-}
-
-/* Warnings reach stderr even when the info log is off. */
-static void proxy_warn(struct proxy *px, const char *fmt, ...) ERR_PRINTF(2, 3);
-static void proxy_warn(struct proxy *px, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(px->log_fd >= 0 ? px->log_fd : 2, fmt, ap);
-	va_end(ap);
 }
 
 static void format_addr(const struct sockaddr_storage *ss, char *out, size_t n)
@@ -229,68 +138,71 @@ static int parse_listen_addr(struct proxy *px, const char *name, const char *spe
 
 static void on_accept(struct loop *l, int fd, void *arg, unsigned events);
 
-static int bind_tcp(struct listener *ls, struct err *e)
+static int bind_tcp(struct sockaddr_storage *addr, int *out, struct err *e)
 {
-	int one = 1;
-	socklen_t len = ls->addr.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						       : sizeof(struct sockaddr_in);
+	int one = 1, fd;
+	socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						    : sizeof(struct sockaddr_in);
 	char shown[80];
 
-	format_addr(&ls->addr, shown, sizeof shown);
-	ls->fd = socket(ls->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (ls->fd < 0)
+	*out = -1;
+	format_addr(addr, shown, sizeof shown);
+	fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		return err_sys(e, errno, "socket");
+	*out = fd;
 	/* Restarting the proxy must not wait for TIME_WAIT; failure only risks that. */
-	(void)setsockopt(ls->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(ls->fd, (struct sockaddr *)&ls->addr, len) < 0)
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)addr, len) < 0)
 		return err_sys(e, errno, "cannot listen on %s", shown);
-	if (listen(ls->fd, LISTEN_BACKLOG) < 0)
+	if (listen(fd, LISTEN_BACKLOG) < 0)
 		return err_sys(e, errno, "listen on %s", shown);
-	len = sizeof ls->addr;
-	if (getsockname(ls->fd, (struct sockaddr *)&ls->addr, &len) < 0)
-		return err_sys(e, errno, "getsockname");
 	return 0;
 }
 
-/* A TCP socket someone else bound and put in the listening state. Taken over at once
- * (proxy_free closes it, whatever happens next). */
-static int adopt_tcp(struct listener *ls, int fd, const char *name, struct err *e)
+/* A stream socket someone else bound and put in the listening state: TCP (is_unix
+ * false) or, when unix_ok, a unix socket. */
+static int check_listening(int fd, const char *name, bool unix_ok, struct sockaddr_storage *addr,
+			   bool *is_unix, struct err *e)
 {
 	int listening = 0, type = 0, fl;
 	socklen_t len = sizeof listening;
 
-	ls->fd = fd;
 	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 ||
 	    (len = sizeof type, getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len)) < 0)
 		return err_sys(e, errno, "%s: descriptor %d is not a socket", name, fd);
-	len = sizeof ls->addr;
-	if (getsockname(fd, (struct sockaddr *)&ls->addr, &len) < 0)
+	len = sizeof *addr;
+	if (getsockname(fd, (struct sockaddr *)addr, &len) < 0)
 		return err_sys(e, errno, "%s: getsockname", name);
+	*is_unix = addr->ss_family == AF_UNIX;
 	if (!listening || type != SOCK_STREAM ||
-	    (ls->addr.ss_family != AF_INET && ls->addr.ss_family != AF_INET6))
-		return err_set(e, "%s: descriptor %d is not a listening TCP socket", name, fd);
+	    (addr->ss_family != AF_INET && addr->ss_family != AF_INET6 && !(unix_ok && *is_unix)))
+		return err_set(e, "%s: descriptor %d is not a listening %s socket", name, fd,
+			       unix_ok ? "stream" : "TCP");
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		return err_sys(e, errno, "%s: cannot make descriptor %d non-blocking", name, fd);
 	return 0;
 }
 
-static int bind_unix(struct listener *ls, const char *path, struct err *e)
+static int bind_unix(const char *path, int *out, struct err *e)
 {
 	struct sockaddr_un sun = {0};
+	int fd;
 
+	*out = -1;
 	if (strlen(path) >= sizeof sun.sun_path)
 		return err_set(e, "unix socket path too long: %s", path);
 	sun.sun_family = AF_UNIX;
 	memcpy(sun.sun_path, path, strlen(path));
-	ls->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (ls->fd < 0)
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		return err_sys(e, errno, "unix socket");
-	if (bind(ls->fd, (struct sockaddr *)&sun, sizeof sun) < 0)
+	*out = fd;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) < 0)
 		return err_sys(e, errno, "cannot listen on unix socket %s", path);
-	ls->is_unix = true;
 	/* Only the owner may talk to the proxy; the directory should be private too. */
-	if (chmod(path, 0600) < 0 || listen(ls->fd, LISTEN_BACKLOG) < 0) {
+	if (chmod(path, 0600) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
 		int saved = errno;
 		unlink(path);
 		return err_sys(e, saved, "unix socket %s", path);
@@ -298,16 +210,53 @@ static int bind_unix(struct listener *ls, const char *path, struct err *e)
 	return 0;
 }
 
-static void listener_close(struct proxy *px, struct listener *ls)
+static void listener_free(struct proxy *px, struct listener *ls)
 {
-	if (ls->fd < 0)
-		return;
-	if (px->loop) { /* an adopted socket may be here before the loop is */
+	if (ls->fd >= 0) {
 		loop_unwatch(px->loop, ls->fd);
-		loop_timer_disarm(px->loop, &ls->resume);
+		close(ls->fd);
 	}
-	close(ls->fd);
-	ls->fd = -1;
+	loop_timer_disarm(px->loop, &ls->resume);
+	if (px->http == ls)
+		px->http = NULL;
+	if (px->socks == ls)
+		px->socks = NULL;
+	if (px->admin == ls)
+		px->admin = NULL;
+	if (px->unix_l == ls)
+		px->unix_l = NULL;
+	free(ls);
+}
+
+/* Serves fd (taken over: closed on failure) with ops; the new listener, or NULL. */
+static struct listener *listener_add(struct proxy *px, int fd, const struct conn_ops *ops,
+				     const struct sockaddr_storage *addr, bool is_unix,
+				     struct err *e)
+{
+	struct listener *ls = calloc(1, sizeof *ls), **grown;
+
+	grown = ls ? realloc(px->listeners, (px->nlisteners + 1) * sizeof *grown) : NULL;
+	if (!grown) {
+		free(ls);
+		close(fd);
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	px->listeners = grown;
+	ls->px = px;
+	ls->fd = fd;
+	ls->ops = ops;
+	ls->is_unix = is_unix;
+	if (addr)
+		ls->addr = *addr;
+	ls->id = ++px->next_listener_id;
+	if (loop_watch(px->loop, fd, LOOP_READ, on_accept, ls, e) < 0) {
+		close(fd);
+		free(ls);
+		return NULL;
+	}
+	px->listeners[px->nlisteners++] = ls;
+	return ls;
 }
 
 static void on_resume(struct loop *l, struct loop_timer *t)
@@ -322,8 +271,9 @@ static void on_resume(struct loop *l, struct loop_timer *t)
 static void refuse_overloaded(struct proxy *px, struct listener *ls, int fd, const char *client)
 {
 	struct proxy_record rec = {0};
+	struct timespec ts;
 
-	if (ls->kind == CONN_HTTP || ls->kind == CONN_ADMIN) {
+	if (ls->ops->speaks_http) {
 		struct buf b;
 		buf_init(&b, 1024);
 		if (answer_text(&b, 503, "too many connections") == 0)
@@ -331,10 +281,10 @@ static void refuse_overloaded(struct proxy *px, struct listener *ls, int fd, con
 		buf_free(&b);
 	}
 	close(fd);
-	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
+	rec.listener_id = ls->id;
 	rec.start_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	rec.protocol = ls->kind == CONN_SOCKS ? "socks5_tcp" : "http";
+	rec.protocol = ls->ops->audit_protocol;
 	rec.client = client;
 	rec.host = "";
 	rec.method = "";
@@ -374,60 +324,116 @@ static void on_accept(struct loop *l, int lfd, void *arg, unsigned events)
 			format_addr(&peer, client, sizeof client);
 			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		}
-		if (ls->kind != CONN_ADMIN && px->nconns >= px->max_connections) {
+		if (ls->ops->counted && px->nconns >= px->max_connections) {
 			refuse_overloaded(px, ls, fd, client);
 			continue;
 		}
-		c = conn_new(px, ls->kind, fd, client);
+		c = conn_new(px, ls->ops, fd, client);
 		if (!c) {
 			close(fd);
 			continue;
 		}
-		if (ls->kind != CONN_ADMIN) {
+		c->listener_id = ls->id;
+		if (ls->ops->counted) {
 			c->counted = true;
 			px->nconns++;
 		}
-		if (ls->kind == CONN_SOCKS) {
-			conn_set_state(c, CS_SOCKS_GREETING);
-		} else {
-			http_parser_init(&c->hp, HTTP_KIND_REQUEST);
-			conn_set_state(c, CS_HEAD);
-		}
+		ls->ops->start(c);
 		conn_timeout(c, px->header_timeout_ms);
 	}
 }
 
-static int start_listener(struct proxy *px, struct listener *ls, enum conn_kind kind,
-			  struct err *e)
+int proxy_add_listener(struct proxy *px, int fd, enum proxy_listener_kind kind, struct err *e)
 {
-	ls->px = px;
-	ls->kind = kind;
-	return loop_watch(px->loop, ls->fd, LOOP_READ, on_accept, ls, e);
+	const struct conn_ops *ops = kind == PROXY_LISTENER_SOCKS5 ? &socks5_conn_ops : &http_conn_ops;
+	struct sockaddr_storage addr;
+	struct listener *ls;
+	bool is_unix;
+
+	if (check_listening(fd, ops == &http_conn_ops ? "HTTP proxy" : "SOCKS5 proxy",
+			    ops == &http_conn_ops, &addr, &is_unix, e) < 0) {
+		close(fd);
+		return -1;
+	}
+	ls = listener_add(px, fd, ops, &addr, is_unix, e);
+	return ls ? ls->id : -1;
+}
+
+int proxy_remove_listener(struct proxy *px, int id)
+{
+	struct conn *c, *next;
+
+	for (size_t k = 0; k < px->nlisteners; k++) {
+		struct listener *ls = px->listeners[k];
+		if (ls->id != id)
+			continue;
+		memmove(&px->listeners[k], &px->listeners[k + 1],
+			(px->nlisteners - k - 1) * sizeof px->listeners[0]);
+		px->nlisteners--;
+		listener_free(px, ls);
+		for (c = px->conns; c; c = next) {
+			next = c->next;
+			if (c->listener_id == id) {
+				conn_record(c, PROXY_REASON_ALLOW);
+				conn_close(c);
+			}
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/* A listener named in the options: an address to bind, or a descriptor to adopt. */
+static int named_listener(struct proxy *px, struct listener **slot, const char *name,
+			  const char *spec, unsigned default_port, int fd, bool allow_non_loopback,
+			  const struct conn_ops *ops, struct err *e)
+{
+	struct sockaddr_storage addr;
+	bool is_unix = false;
+
+	if (fd >= 0) {
+		if (check_listening(fd, name, false, &addr, &is_unix, e) < 0) {
+			close(fd);
+			return -1;
+		}
+	} else {
+		if (parse_listen_addr(px, name, spec, default_port, allow_non_loopback, &addr, e) < 0)
+			return -1;
+		if (bind_tcp(&addr, &fd, e) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		socklen_t len = sizeof addr;
+		if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0) {
+			close(fd);
+			return err_sys(e, errno, "getsockname");
+		}
+	}
+	*slot = listener_add(px, fd, ops, &addr, false, e);
+	return *slot ? 0 : -1;
 }
 
 static void on_wake(struct loop *l, int fd, void *arg, unsigned events);
 
+static void warn_line(void *arg, const char *line)
+{
+	proxy_warn(arg, "%s", line);
+}
+
 int proxy_new(const struct proxy_options *o, struct proxy **out, struct err *e)
 {
 	struct proxy *px = calloc(1, sizeof *px);
+	int http_fd = o->http_fd, socks_fd = o->socks_fd;
 
 	if (!px) {
-		if (o->http_fd >= 0)
-			close(o->http_fd);
-		if (o->socks_fd >= 0)
-			close(o->socks_fd);
+		if (http_fd >= 0)
+			close(http_fd);
+		if (socks_fd >= 0)
+			close(socks_fd);
 		return err_set(e, "out of memory");
 	}
-	px->http.fd = px->socks.fd = px->unix_l.fd = px->admin.fd = -1;
 	px->sigfd = px->wakefd = px->stop_fd = -1;
-	/* Taken over first, so that every failure below closes them. */
-	if (o->http_fd >= 0 && adopt_tcp(&px->http, o->http_fd, "HTTP proxy", e) < 0) {
-		if (o->socks_fd >= 0)
-			close(o->socks_fd);
-		goto fail;
-	}
-	if (o->socks_fd >= 0 && adopt_tcp(&px->socks, o->socks_fd, "SOCKS5 proxy", e) < 0)
-		goto fail;
 	px->log_fd = o->log_fd;
 	px->max_connections = o->max_connections ? o->max_connections : 1;
 	px->header_timeout_ms = o->header_timeout_ms;
@@ -439,44 +445,71 @@ int proxy_new(const struct proxy_options *o, struct proxy **out, struct err *e)
 	px->reload_arg = o->reload_arg;
 	px->handle_signals = o->handle_signals;
 	audit_init(&px->audit, o->audit_fd, o->on_record, o->on_record_arg);
-	if (!o->http_addr && !o->socks_addr && !o->unix_path && px->http.fd < 0 &&
-	    px->socks.fd < 0) {
-		err_set(e, "no listener: give an HTTP address, a SOCKS5 address or a unix socket");
-		goto fail;
-	}
-	if ((o->http_addr && px->http.fd >= 0) || (o->socks_addr && px->socks.fd >= 0)) {
+	if ((o->http_addr && http_fd >= 0) || (o->socks_addr && socks_fd >= 0)) {
 		err_set(e, "a listener is given both as an address and as a descriptor");
-		goto fail;
+		goto fail_fds;
 	}
-	if (policy_new(&o->policy, &px->policy, e) < 0 || loop_new(&px->loop, e) < 0)
-		goto fail;
-	if ((px->http.fd >= 0 && start_listener(px, &px->http, CONN_HTTP, e) < 0) ||
-	    (px->socks.fd >= 0 && start_listener(px, &px->socks, CONN_SOCKS, e) < 0))
+	if (!o->loop && !o->http_addr && !o->socks_addr && !o->unix_path && http_fd < 0 &&
+	    socks_fd < 0) {
+		err_set(e, "no listener: give an HTTP address, a SOCKS5 address or a unix socket");
+		goto fail_fds;
+	}
+	if (o->loop) {
+		px->loop = o->loop;
+	} else {
+		if (loop_new(&px->loop, e) < 0)
+			goto fail_fds;
+		px->own_loop = true;
+	}
+	pool_init(&px->pool, px->loop, POOL_MAX,
+		  o->idle_timeout_ms && o->idle_timeout_ms < POOL_IDLE_MS ? o->idle_timeout_ms
+									  : POOL_IDLE_MS);
+	/* Taken over first, so that every failure below closes them. */
+	if (http_fd >= 0) {
+		int fd = http_fd;
+		http_fd = -1;
+		if (named_listener(px, &px->http, "HTTP proxy", NULL, 0, fd, false, &http_conn_ops,
+				   e) < 0)
+			goto fail_socks_fd;
+	}
+	if (socks_fd >= 0) {
+		int fd = socks_fd;
+		socks_fd = -1;
+		if (named_listener(px, &px->socks, "SOCKS5 proxy", NULL, 0, fd, false, &socks5_conn_ops,
+				   e) < 0)
+			goto fail;
+	}
+	if (policy_new(&o->policy, &px->policy, e) < 0 ||
+	    upstream_init(&px->upstream, &o->upstream, warn_line, px, e) < 0)
 		goto fail;
 	if (o->http_addr &&
-	    (parse_listen_addr(px, "HTTP proxy", o->http_addr, 3128,
-			       o->dangerously_allow_non_loopback_proxy, &px->http.addr, e) < 0 ||
-	     bind_tcp(&px->http, e) < 0 || start_listener(px, &px->http, CONN_HTTP, e) < 0))
+	    named_listener(px, &px->http, "HTTP proxy", o->http_addr, 3128, -1,
+			   o->dangerously_allow_non_loopback_proxy, &http_conn_ops, e) < 0)
 		goto fail;
 	if (o->socks_addr &&
-	    (parse_listen_addr(px, "SOCKS5 proxy", o->socks_addr, 8081,
-			       o->dangerously_allow_non_loopback_proxy, &px->socks.addr, e) < 0 ||
-	     bind_tcp(&px->socks, e) < 0 || start_listener(px, &px->socks, CONN_SOCKS, e) < 0))
+	    named_listener(px, &px->socks, "SOCKS5 proxy", o->socks_addr, 8081, -1,
+			   o->dangerously_allow_non_loopback_proxy, &socks5_conn_ops, e) < 0)
 		goto fail;
 	if (o->admin_addr &&
-	    (parse_listen_addr(px, "admin API", o->admin_addr, 8080, false, &px->admin.addr, e) < 0 ||
-	     bind_tcp(&px->admin, e) < 0 || start_listener(px, &px->admin, CONN_ADMIN, e) < 0))
+	    named_listener(px, &px->admin, "admin API", o->admin_addr, 8080, -1, false,
+			   &admin_conn_ops, e) < 0)
 		goto fail;
 	if (o->unix_path) {
-		if (bind_unix(&px->unix_l, o->unix_path, e) < 0)
+		int fd;
+		if (bind_unix(o->unix_path, &fd, e) < 0) {
+			if (fd >= 0)
+				close(fd);
 			goto fail;
+		}
 		px->unix_path = strdup(o->unix_path);
 		if (!px->unix_path) {
+			close(fd);
 			unlink(o->unix_path);
 			err_set(e, "out of memory");
 			goto fail;
 		}
-		if (start_listener(px, &px->unix_l, CONN_HTTP, e) < 0)
+		px->unix_l = listener_add(px, fd, &http_conn_ops, NULL, true, e);
+		if (!px->unix_l)
 			goto fail;
 	}
 	px->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -487,8 +520,18 @@ int proxy_new(const struct proxy_options *o, struct proxy **out, struct err *e)
 	if (loop_watch(px->loop, px->wakefd, LOOP_READ, on_wake, px, e) < 0 ||
 	    resolver_new(px->loop, RESOLVER_THREADS, &px->resolver, e) < 0)
 		goto fail;
+	if (px->upstream.tunnel.set || px->upstream.plain.set)
+		proxy_log(px, "upstream proxy: %s for tunnels, %s for plain HTTP",
+			  px->upstream.tunnel.set ? px->upstream.tunnel.shown : "none",
+			  px->upstream.plain.set ? px->upstream.plain.shown : "none");
 	*out = px;
 	return 0;
+fail_fds:
+	if (http_fd >= 0)
+		close(http_fd);
+fail_socks_fd:
+	if (socks_fd >= 0)
+		close(socks_fd);
 fail:
 	proxy_free(px);
 	return -1;
@@ -496,10 +539,10 @@ fail:
 
 static void close_listeners(struct proxy *px)
 {
-	listener_close(px, &px->http);
-	listener_close(px, &px->socks);
-	listener_close(px, &px->admin);
-	listener_close(px, &px->unix_l);
+	while (px->nlisteners)
+		listener_free(px, px->listeners[--px->nlisteners]);
+	free(px->listeners);
+	px->listeners = NULL;
 	if (px->unix_path) {
 		unlink(px->unix_path);
 		free(px->unix_path);
@@ -513,51 +556,21 @@ void proxy_free(struct proxy *px)
 		return;
 	while (px->conns)
 		conn_close(px->conns);
-	if (px->loop)
+	if (px->loop) {
 		conn_free_dead(px);
-	close_listeners(px);
+		close_listeners(px);
+		pool_free(&px->pool);
+	}
 	resolver_free(px->resolver);
 	if (px->wakefd >= 0) {
 		loop_unwatch(px->loop, px->wakefd);
 		close(px->wakefd);
 	}
 	policy_free(px->policy);
-	loop_free(px->loop);
+	upstream_free(&px->upstream);
+	if (px->own_loop)
+		loop_free(px->loop);
 	free(px);
-}
-
-static int swap_policy(struct proxy *px, const struct proxy_policy_spec *spec, struct err *e)
-{
-	struct policy *p;
-
-	if (policy_new(spec, &p, e) < 0)
-		return -1;
-	policy_free(px->policy);
-	px->policy = p;
-	/* Upstream connections kept alive were checked under the old policy. */
-	for (struct conn *c = px->conns; c; c = c->next)
-		c->upstream_reusable = false;
-	return 0;
-}
-
-int proxy_set_policy(struct proxy *px, const struct proxy_policy_spec *spec, struct err *e)
-{
-	return swap_policy(px, spec, e);
-}
-
-int proxy_reload_now(struct proxy *px, struct err *e)
-{
-	struct proxy_policy_spec spec;
-
-	if (!px->reload)
-		return err_set(e, "no configuration to reload from");
-	memset(&spec, 0, sizeof spec);
-	if (px->reload(px->reload_arg, &spec, e) < 0 || swap_policy(px, &spec, e) < 0) {
-		proxy_log(px, "failed to reload config: %s; keeping previous config", e->msg);
-		return -1;
-	}
-	proxy_log(px, "reloaded config (mode=%s)", proxy_mode_str(spec.mode));
-	return 0;
 }
 
 void proxy_stop(struct proxy *px)
@@ -615,9 +628,10 @@ static void begin_shutdown(struct proxy *px)
 	px->stopping = true;
 	px->drain_deadline = loop_now(px->loop) + px->drain_timeout_ms;
 	close_listeners(px);
+	pool_flush(&px->pool);
 	for (c = px->conns; c; c = next) {
 		next = c->next;
-		if ((c->state == CS_HEAD && flow_len(&c->c2u) == 0) || c->state == CS_SOCKS_GREETING)
+		if (c->ops->is_idle(c))
 			conn_close(c);
 	}
 	proxy_log(px, "shutting down; %u connections draining", px->nconns);
@@ -686,12 +700,12 @@ out:
 
 unsigned proxy_port(const struct proxy *px, const char *listener)
 {
-	const struct listener *ls = strcmp(listener, "http") == 0    ? &px->http
-				    : strcmp(listener, "socks") == 0 ? &px->socks
-				    : strcmp(listener, "admin") == 0 ? &px->admin
+	const struct listener *ls = strcmp(listener, "http") == 0    ? px->http
+				    : strcmp(listener, "socks") == 0 ? px->socks
+				    : strcmp(listener, "admin") == 0 ? px->admin
 								     : NULL;
 
-	if (!ls || ls->fd < 0)
+	if (!ls)
 		return 0;
 	if (ls->addr.ss_family == AF_INET6)
 		return ntohs(((const struct sockaddr_in6 *)&ls->addr)->sin6_port);
@@ -700,7 +714,7 @@ unsigned proxy_port(const struct proxy *px, const char *listener)
 
 int proxy_ready_json(const struct proxy *px, struct buf *out)
 {
-	const struct listener *tcp[] = {&px->http, &px->socks, &px->admin};
+	const struct listener *tcp[] = {px->http, px->socks, px->admin};
 	const char *names[] = {"http", "socks", "admin"};
 	bool first = true;
 
@@ -708,7 +722,7 @@ int proxy_ready_json(const struct proxy *px, struct buf *out)
 		return -1;
 	for (size_t k = 0; k < 3; k++) {
 		char shown[80];
-		if (tcp[k]->fd < 0)
+		if (!tcp[k])
 			continue;
 		format_addr(&tcp[k]->addr, shown, sizeof shown);
 		if (buf_printf(out, "%s\"%s\":\"%s\"", first ? "" : ",", names[k], shown) < 0)

@@ -14,11 +14,21 @@
  *	proxy_blocked_summary(px, &text);    // "blocked 2 requests: a.com:443 (not allowed), ..."
  *	proxy_free(px);
  *
+ * Embedded on the caller's loop (the agent: one proxy, listeners per sandboxed command):
+ *
+ *	o.loop = my_loop;                    // the proxy registers its fds and timers there
+ *	proxy_new(&o, &px, &e);              // no listener needed yet
+ *	id = proxy_add_listener(px, fd, PROXY_LISTENER_HTTP, &e);  // a command's socket
+ *	...                                  // the caller runs its loop; on_record gets
+ *	                                     // every decision with the listener's id
+ *	proxy_remove_listener(px, id);       // the command ended: its connections close
+ *	proxy_free(px);                      // before the caller frees its loop
+ *
  * Ownership: proxy_options only borrows its strings for the duration of proxy_new (the
- * proxy copies what it keeps); it takes over http_fd and socks_fd. Policy decisions
- * classify the *resolved* socket address the proxy will connect to, never the host text.
- * Everything runs on the thread that called proxy_run, except name resolution (a small
- * internal thread pool). */
+ * proxy copies what it keeps); it takes over http_fd, socks_fd and every fd given to
+ * proxy_add_listener. Policy decisions classify the *resolved* socket address the proxy
+ * will connect to, never the host text. Everything runs on the loop's thread, except
+ * name resolution (a small internal thread pool). */
 #ifndef CODEX_PROXY_PROXY_H
 #define CODEX_PROXY_PROXY_H
 
@@ -29,6 +39,9 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/strv.h"
+#include "config/config.h"
+
+struct loop;
 
 /* Why a request was allowed or blocked. Stable: never renumbered (the values appear in
  * audit lines as strings, see proxy_reason_str). */
@@ -51,15 +64,12 @@ const char *proxy_reason_human(enum proxy_reason r);
  * not_allowed_local, method_not_allowed). */
 bool proxy_reason_is_block(enum proxy_reason r);
 
-enum proxy_mode {
-	PROXY_MODE_FULL = 0,   /* every method, CONNECT, SOCKS5 */
-	PROXY_MODE_LIMITED     /* plain HTTP GET/HEAD/OPTIONS only; CONNECT and SOCKS5 refused */
-};
-const char *proxy_mode_str(enum proxy_mode m);
+/* The mode is config's enum network_mode: NETWORK_MODE_FULL allows every method, CONNECT
+ * and SOCKS5; NETWORK_MODE_LIMITED plain HTTP GET/HEAD/OPTIONS only. */
 
 /* The policy part of the options: everything SIGHUP / POST /reload may change. */
 struct proxy_policy_spec {
-	enum proxy_mode mode;
+	enum network_mode mode;
 	const struct strv *allowed_domains; /* patterns: exact, *.x, **.x, * ; may be NULL */
 	const struct strv *denied_domains;  /* patterns: exact, *.x, **.x (no *) ; may be NULL */
 	bool allow_local_binding;           /* permit loopback/private/link-local... targets */
@@ -87,8 +97,15 @@ struct proxy_record {
 	int64_t duration_ms;
 	bool unresolved;           /* NOT_ALLOWED_LOCAL because the name did not resolve: the
 				    * proxy fails closed, and upstream reports it so */
+	int listener_id;           /* the listener the client came through (0: unknown) */
 };
 typedef void proxy_record_fn(void *arg, const struct proxy_record *rec);
+
+/* HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY as the caller's environment has them
+ * (upper case first, then lower case), or NULL. Borrowed. */
+struct proxy_upstream_env {
+	const char *http_proxy, *https_proxy, *all_proxy, *no_proxy;
+};
 
 struct proxy_options {
 	/* Listeners: "HOST:PORT" (also "http://HOST:PORT", "[::1]:PORT"; port 0 = ephemeral),
@@ -103,7 +120,13 @@ struct proxy_options {
 	int http_fd;
 	int socks_fd;
 	const char *admin_addr;    /* admin HTTP API (loopback only, always), or NULL */
-	bool dangerously_allow_non_loopback_proxy; /* else non-loopback binds are refused */
+	bool dangerously_allow_non_loopback_proxy; /* else non-loopback binds are clamped to
+						    * 127.0.0.1 (with a warning) */
+	struct loop *loop;         /* run on this loop (borrowed) instead of an own one */
+
+	/* The caller's own proxy to chain allowed traffic through (allow_upstream_proxy):
+	 * the environment's values, or all NULL to go direct. See proxy_config_from_network. */
+	struct proxy_upstream_env upstream;
 
 	struct proxy_policy_spec policy;
 	proxy_reload_fn *reload;   /* NULL: SIGHUP and /reload answer "reload failed" */
@@ -136,6 +159,39 @@ struct proxy;
 int proxy_new(const struct proxy_options *o, struct proxy **out, struct err *e);
 void proxy_free(struct proxy *px);
 
+/* Listeners added while the proxy runs: fd is a bound, listening TCP or unix stream
+ * socket, taken over in every case (closed on failure). Returns the listener's id (> 0,
+ * also in every proxy_record of its clients) or -1. */
+enum proxy_listener_kind { PROXY_LISTENER_HTTP, PROXY_LISTENER_SOCKS5 };
+int proxy_add_listener(struct proxy *px, int fd, enum proxy_listener_kind kind, struct err *e);
+/* Closes the listener and every connection that came through it (their requests are
+ * recorded as they end). -1 when no listener has that id. */
+int proxy_remove_listener(struct proxy *px, int id);
+
+/* The one mapping from config.toml's [network] (plus command-line additions) to the
+ * proxy's policy and upstream settings, shared by `codex proxy` and `codex sandbox`. */
+struct proxy_config_extra {
+	const struct strv *allow, *deny;  /* patterns added to the config's lists, or NULL */
+	bool have_mode;                   /* mode overrides the config's */
+	enum network_mode mode;
+	bool allow_local_binding;         /* ORed with the config's */
+	bool no_socks5_udp;
+};
+struct proxy_config {
+	struct strv allow, deny;          /* owned: the spec points at these (a copy of the
+					   * struct must point it at its own) */
+	struct proxy_policy_spec policy;
+	struct proxy_upstream_env upstream; /* from the environment when allow_upstream_proxy */
+};
+int proxy_config_from_network(struct proxy_config *pc, const struct config_network *n,
+			      const struct proxy_config_extra *extra, struct err *e);
+void proxy_config_free(struct proxy_config *pc);
+/* Checks a listener address as given on a command line: "HOST:PORT" where HOST is an IP
+ * literal, "localhost" or empty, "[v6]:PORT", ":PORT" or "PORT" (an optional http://
+ * in front). -1 with the reason in e otherwise (the config's looser form is upstream's:
+ * any other name means 127.0.0.1). */
+int proxy_check_listen_addr(const char *spec, struct err *e);
+
 /* Appends the ready line (no newline) with the actual listening addresses:
  * {"http":"127.0.0.1:PORT","socks":"127.0.0.1:PORT","unix":"/path","admin":"127.0.0.1:PORT"}
  * (keys present only for enabled listeners). */
@@ -165,7 +221,7 @@ struct proxy_blocked {
 	char method[16];
 	char client[64];
 	enum proxy_reason reason;
-	enum proxy_mode mode;
+	enum network_mode mode;
 	bool unresolved;            /* see proxy_record.unresolved */
 };
 

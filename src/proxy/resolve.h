@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 
 #include "base/err.h"
-#include "proxy/loop.h"
+#include "base/loop.h"
 
 #define RESOLVE_MAX_ADDRS 8 /* addresses kept per name: enough to fall back across families */
 

@@ -11,6 +11,12 @@
 
 #include "proxy/socks5_parse.h"
 
+enum socks5_step {
+	SOCKS5_GREETING,  /* the method negotiation */
+	SOCKS5_REQUEST,   /* the request after it */
+	SOCKS5_UDP        /* a UDP association: the TCP side only keeps it alive */
+};
+
 static void reply(struct conn *c, enum socks5_rep rep, const struct sockaddr *bound, bool close)
 {
 	uint8_t out[32];
@@ -63,7 +69,7 @@ static void on_request(struct conn *c, const struct socks5_target *t)
 		struct sockaddr_storage bound;
 		struct err e;
 		/* The middle era blocks all SOCKS5 in limited mode. */
-		if (policy_mode(c->px->policy) == PROXY_MODE_LIMITED) {
+		if (policy_mode(c->px->policy) == NETWORK_MODE_LIMITED) {
 			refuse(c, SOCKS5_REP_NOT_ALLOWED, PROXY_REASON_METHOD_NOT_ALLOWED);
 			return;
 		}
@@ -79,8 +85,8 @@ static void on_request(struct conn *c, const struct socks5_target *t)
 		/* Datagrams are judged one by one; the association itself is not a decision. */
 		c->protocol = NULL;
 		reply(c, SOCKS5_REP_SUCCEEDED, (struct sockaddr *)&bound, false);
-		conn_set_state(c, CS_UDP);
-		conn_timeout(c, c->px->idle_timeout_ms);
+		c->step = SOCKS5_UDP;
+		conn_timeout_sliding(c, c->px->idle_timeout_ms);
 		return;
 	}
 	default:
@@ -96,10 +102,11 @@ static void on_request(struct conn *c, const struct socks5_target *t)
 		refuse(c, SOCKS5_REP_NOT_ALLOWED, c->verdict.reason);
 		return;
 	}
-	if (policy_mode(c->px->policy) == PROXY_MODE_LIMITED) {
+	if (policy_mode(c->px->policy) == NETWORK_MODE_LIMITED) {
 		refuse(c, SOCKS5_REP_NOT_ALLOWED, PROXY_REASON_METHOD_NOT_ALLOWED);
 		return;
 	}
+	c->tunnel = true;
 	conn_dial(c);
 }
 
@@ -116,7 +123,7 @@ static void handshake(struct conn *c)
 		conn_touch(c);
 	const uint8_t *in = (const uint8_t *)c->c2u.data + c->c2u.start;
 	size_t len = flow_len(&c->c2u);
-	if (c->state == CS_SOCKS_GREETING) {
+	if (c->step == SOCKS5_GREETING) {
 		bool no_auth = false;
 		used = socks5_parse_greeting(in, len, &no_auth, &why);
 		if (used < 0) {
@@ -136,7 +143,7 @@ static void handshake(struct conn *c)
 			conn_close(c);
 			return;
 		}
-		conn_set_state(c, CS_SOCKS_REQUEST);
+		c->step = SOCKS5_REQUEST;
 		return;
 	}
 	struct socks5_target t;
@@ -171,31 +178,19 @@ static void udp_control(struct conn *c)
 		conn_close(c);
 }
 
-void socks5_progress(struct conn *c)
+static void socks5_progress(struct conn *c)
 {
-	switch (c->state) {
-	case CS_SOCKS_GREETING:
-	case CS_SOCKS_REQUEST:
-		handshake(c);
-		/* The method selection goes out while the request is awaited. */
-		if (c->state == CS_SOCKS_REQUEST && flow_write(&c->u2c, c->cfd) < 0)
-			conn_close(c);
-		return;
-	case CS_UDP:
+	if (c->step == SOCKS5_UDP) {
 		udp_control(c);
 		return;
-	case CS_HEAD:
-	case CS_RESOLVING:
-	case CS_CONNECTING:
-	case CS_FORWARD:
-	case CS_TUNNEL:
-	case CS_ANSWER:
-	case CS_CLOSED:
-		return;
 	}
+	handshake(c);
+	/* The method selection goes out while the request is awaited. */
+	if (c->state == CS_PROTOCOL && c->step == SOCKS5_REQUEST && flow_write(&c->u2c, c->cfd) < 0)
+		conn_close(c);
 }
 
-void socks5_on_connected(struct conn *c)
+static void socks5_on_connected(struct conn *c)
 {
 	struct sockaddr_storage bound;
 	socklen_t len = sizeof bound;
@@ -207,7 +202,7 @@ void socks5_on_connected(struct conn *c)
 	conn_set_state(c, CS_TUNNEL);
 }
 
-void socks5_on_dial_failed(struct conn *c, enum proxy_reason r)
+static void socks5_on_dial_failed(struct conn *c, enum proxy_reason r)
 {
 	if (proxy_reason_is_block(r)) {
 		refuse(c, SOCKS5_REP_NOT_ALLOWED, r);
@@ -217,3 +212,41 @@ void socks5_on_dial_failed(struct conn *c, enum proxy_reason r)
 		  strerror(c->last_errno ? c->last_errno : EHOSTUNREACH));
 	refuse(c, rep_for_errno(c->last_errno), PROXY_REASON_UPSTREAM_FAILURE);
 }
+
+static void socks5_start(struct conn *c)
+{
+	c->step = SOCKS5_GREETING;
+	conn_set_state(c, CS_PROTOCOL);
+}
+
+static void socks5_interest(const struct conn *c, unsigned *cm, unsigned *um)
+{
+	(void)um;
+	if (c->step == SOCKS5_UDP || (!c->c2u.eof && flow_room(&c->c2u)))
+		*cm |= LOOP_READ;
+}
+
+static void socks5_on_close(struct conn *c)
+{
+	if (c->udp)
+		udp_assoc_free(c);
+}
+
+static bool socks5_is_idle(const struct conn *c)
+{
+	return c->state == CS_PROTOCOL && c->step == SOCKS5_GREETING;
+}
+
+const struct conn_ops socks5_conn_ops = {
+	.name = "socks5",
+	.audit_protocol = "socks5_tcp",
+	.counted = true,
+	.answer_keeps_queue = true,
+	.start = socks5_start,
+	.progress = socks5_progress,
+	.interest = socks5_interest,
+	.on_connected = socks5_on_connected,
+	.on_dial_failed = socks5_on_dial_failed,
+	.on_close = socks5_on_close,
+	.is_idle = socks5_is_idle,
+};

@@ -162,7 +162,7 @@ static void datagram(struct udp_assoc *a, const uint8_t *d, size_t len)
 
 	if (hl < 0 || policy_normalize_host(t.host, strlen(t.host), host) < 0 || t.port == 0)
 		return;
-	if (policy_mode(pol) == PROXY_MODE_LIMITED || !policy_socks5_udp(pol)) {
+	if (policy_mode(pol) == NETWORK_MODE_LIMITED || !policy_socks5_udp(pol)) {
 		record(a, host, t.port, PROXY_REASON_METHOD_NOT_ALLOWED);
 		return;
 	}

@@ -11,6 +11,7 @@
 #   RUNS=200 tests/bench/sandbox.sh
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
 CODEX=${CODEX_BIN:-$top/codex}
 RUNS=${RUNS:-100}
 UP_DIR=$top/build/bench/upstream
@@ -60,5 +61,12 @@ for c in "${cmds[@]}"; do
 	awk -v a="${med[codex]}" -v b="${med[$c]}" -v ka="${peak[codex]}" -v kb="${peak[$c]}" -v n="$c" \
 		'BEGIN { printf "codex / %-8s wall time x%.2f (%s), peak memory x%.2f\n", n, a / b,
 			 a <= b ? "faster" : "slower", ka / kb }'
+done
+for c in "${cmds[@]}"; do
+	[ "$c" = codex ] && continue
+	against=$c
+	[ "$c" = upstream ] && against=upstream-0.118
+	bench_line sandbox true wall_ms lower "${med[codex]:--}" "$against" "${med[$c]:--}"
+	bench_line sandbox true peak_kib lower "${peak[codex]:--}" "$against" "${peak[$c]:--}"
 done
 awk -v k="${peak[codex]}" 'BEGIN { printf "targets: no slower than bwrap; under 2 MiB peak (codex: %.2f MiB)\n", k / 1024 }'

@@ -12,6 +12,7 @@
 #   RUNS=200 tests/bench/sandbox_proxy.sh
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/bench/lib.sh"
 CODEX=${CODEX_BIN:-$top/codex}
 RUNS=${RUNS:-100}
 SRT_DIR=$top/build/bench/srt
@@ -73,4 +74,9 @@ done
 [ -n "${med[srt]:-}" ] && [ -n "${med[codex-proxy]:-}" ] &&
 	awk -v a="${med[codex-proxy]}" -v b="${med[srt]}" -v ka="${peak[codex-proxy]}" -v kb="${peak[srt]}" \
 		'BEGIN { printf "codex-proxy vs srt: %.1fx faster, %.1fx less peak memory\n", b / a, kb / ka }'
+for c in codex srt; do
+	[[ " ${cmds[*]} " == *" $c "* ]] || continue
+	bench_line sandbox_proxy true wall_ms lower "${med[codex-proxy]:--}" "$c" "${med[$c]:--}"
+	bench_line sandbox_proxy true peak_kib lower "${peak[codex-proxy]:--}" "$c" "${peak[$c]:--}"
+done
 echo "targets: at least 10x faster than srt; the proxy adding under 5 ms"

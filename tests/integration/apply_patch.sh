@@ -46,8 +46,10 @@ test_applypatch_alias() {
 test_other_names_are_the_cli() {
 	roles
 	ln -sf "$CODEX" "$T/bin/apply-patch"
-	expect_status 2 "$T/bin/apply-patch" "$PATCH_ADD"
-	expect_contains "$(cat "$T/err")" "unrecognized subcommand"
+	# A word that is no subcommand is the interactive agent's prompt, as upstream's
+	# `codex PROMPT`; without a terminal it stops there.
+	TERM=xterm expect_status 1 "$T/bin/apply-patch" "$PATCH_ADD" < /dev/null
+	expect_contains "$(cat "$T/err")" "stdin is not a terminal"
 	[ ! -e file.txt ] || fail "the CLI applied a patch"
 }
 

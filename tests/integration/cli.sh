@@ -27,9 +27,12 @@ test_renamed_copy_behaves_as_codex() {
 	expect_contains "$("$T/other-name" --help)" "Usage: codex"
 }
 
-test_unknown_subcommand_is_a_usage_error() {
-	expect_status 2 "$CODEX" no-such-command
-	expect_contains "$(cat "$T/err")" "codex: error: unrecognized subcommand 'no-such-command'"
+# A word that names no subcommand is the interactive agent's prompt (as upstream), and
+# the interactive agent needs a terminal.
+test_unknown_word_is_a_prompt_that_needs_a_terminal() {
+	# An ordinary terminal type: under TERM=dumb the TUI refuses for that reason first.
+	TERM=xterm expect_status 1 "$CODEX" no-such-command < /dev/null
+	expect_eq "$(cat "$T/err")" "Error: stdin is not a terminal" stderr
 	expect_eq "$(cat "$T/out")" "" "stdout"
 }
 
@@ -40,9 +43,33 @@ test_unknown_flag_is_a_usage_error() {
 	expect_contains "$(cat "$T/err")" "-c needs a value"
 }
 
-test_no_arguments_prints_help_and_fails() {
-	expect_status 2 "$CODEX"
-	expect_contains "$(cat "$T/out")" "Usage: codex"
+# A valued option at the end of the line is a usage error (exit 2, one message), never
+# an unset value used: each agent option of exec and of the interactive UI.
+test_missing_option_value_is_a_usage_error() {
+	local opt
+	for opt in -m --model -s --sandbox -C --cd -i --image --add-dir --local-provider -o \
+		--output-last-message --output-schema --color; do
+		expect_status 2 "$CODEX" exec "$opt" < /dev/null
+		expect_eq "$(cat "$T/err")" "codex: error: $opt needs a value
+Try 'codex --help' for more information." "exec $opt"
+	done
+	for opt in -m -s -a --ask-for-approval -C -i --add-dir; do
+		expect_status 2 "$CODEX" "$opt" < /dev/null
+		expect_eq "$(cat "$T/err")" "codex: error: $opt needs a value
+Try 'codex --help' for more information." "codex $opt"
+	done
+	expect_status 2 "$CODEX" --local-provider x < /dev/null
+	expect_contains "$(cat "$T/err")" "unexpected argument '--local-provider'"
+	expect_status 2 "$CODEX" exec -a never x < /dev/null
+	expect_contains "$(cat "$T/err")" "unexpected argument '-a'"
+}
+
+test_no_arguments_without_a_terminal_fails() {
+	TERM=xterm expect_status 1 "$CODEX" < /dev/null
+	expect_eq "$(cat "$T/err")" "Error: stdin is not a terminal" stderr
+	# Under TERM=dumb it says why it will not start instead (as upstream).
+	TERM=dumb expect_status 1 "$CODEX" < /dev/null
+	expect_contains "$(cat "$T/err")" 'TERM is set to "dumb"' "dumb terminal"
 }
 
 run_tests

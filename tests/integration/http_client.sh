@@ -144,12 +144,69 @@ test_unix_socket() {
 
 test_multi_runs_transfers_concurrently() {
 	start_http_server
-	start=$(date +%s%N)
-	out=$("$GET" "http://127.0.0.1:$SERVER_ADDR/sleep?ms=800" "http://127.0.0.1:$SERVER_ADDR/sleep?ms=800" \
-		"http://127.0.0.1:$SERVER_ADDR/hello")
-	elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+	# Both barrier requests wait at the server until both are in: run one after the
+	# other, they would get 504s (no timing involved).
+	out=$("$GET" "http://127.0.0.1:$SERVER_ADDR/barrier?name=m&n=2" \
+		"http://127.0.0.1:$SERVER_ADDR/barrier?name=m&n=2" "http://127.0.0.1:$SERVER_ADDR/hello")
 	expect_eq "$(grep -c '^status 200' <<<"$out")" 3
-	[ "$elapsed" -lt 1500 ] || fail "two 800 ms requests took ${elapsed} ms: not concurrent"
+	expect_eq "$(grep -c 'passed' <<<"$out")" 2
+}
+
+# The same client on the event loop (http_client / http_call, --loop).
+test_loop_calls_run_concurrently() {
+	start_http_server
+	# Each request waits at the server until both are in: a client that ran them one
+	# after the other would get 504s.
+	out=$("$GET" --loop "http://127.0.0.1:$SERVER_ADDR/barrier?name=a&n=2" \
+		"http://127.0.0.1:$SERVER_ADDR/barrier?name=a&n=2")
+	expect_eq "$(grep -c '^passed' <<<"$out")" 2
+	expect_contains "$out" "[0: done] status 200"
+	expect_contains "$out" "[1: done] status 200"
+}
+
+test_loop_streams_and_collects() {
+	start_http_server
+	out=$("$GET" --loop --stream "http://127.0.0.1:$SERVER_ADDR/stream")
+	expect_eq "$(grep -c '^\[0: chunk' <<<"$out")" 3 "chunks delivered separately"
+	expect_eq "$(head -n 1 <<<"$out")" "[0: head 200]" "head before data"
+	expect_contains "$out" "$(printf '[0: chunk 5 bytes]\nthree')"
+	out=$("$GET" --loop --print-header X-Test "http://127.0.0.1:$SERVER_ADDR/hello")
+	expect_eq "$out" "$(printf '[0: done] status 200\nheader X-Test: yes\nhello')"
+	out=$("$GET" --loop -d 'payload=1' "http://127.0.0.1:$SERVER_ADDR/echo")
+	expect_contains "$out" "POST payload=1"
+	expect_status 1 "$GET" --loop --max-body 1000 "http://127.0.0.1:$SERVER_ADDR/big?n=5000"
+	expect_contains "$(cat "$T/err")" "response body exceeds 1000 bytes"
+}
+
+test_loop_cancel_from_inside_a_callback() {
+	start_http_server
+	out=$("$GET" --loop --stream --cancel-after 2 "http://127.0.0.1:$SERVER_ADDR/stream" \
+		"http://127.0.0.1:$SERVER_ADDR/hello")
+	expect_eq "$(grep -c '^\[0: chunk' <<<"$out")" 2 "nothing after the cancel"
+	expect_contains "$out" "[0: cancelled]"
+	expect_not_contains "$out" "[0: done]"
+	expect_contains "$out" "$(printf '[1: chunk 5 bytes]\nhello')"
+	expect_contains "$out" "[1: done] status 200"
+}
+
+test_loop_idle_timeout_and_errors() {
+	start_http_server
+	expect_status 1 "$GET" --loop --stream --idle-ms 1500 "http://127.0.0.1:$SERVER_ADDR/stall"
+	expect_contains "$(cat "$T/out")" "$(printf '[0: head 200]\n[0: chunk 5 bytes]\nstart')"
+	expect_contains "$(cat "$T/err")" "no data received for 1500 ms (idle timeout)"
+	port=$(free_port)
+	expect_status 1 "$GET" --loop "http://127.0.0.1:$port/"
+	expect_contains "$(cat "$T/err")" "cannot connect to 127.0.0.1:$port"
+}
+
+test_loop_https_with_test_ca() {
+	make_ca "$T/ca"
+	make_ca "$T/other"
+	start_http_server --cert "$T/ca/server.pem" --key "$T/ca/server.key"
+	out=$(SSL_CERT_FILE=$T/ca/ca.pem "$GET" --loop --stream "https://localhost:$SERVER_ADDR/stream")
+	expect_eq "$(grep -c '^\[0: chunk' <<<"$out")" 3
+	expect_status 1 env SSL_CERT_FILE="$T/other/ca.pem" "$GET" --loop "https://localhost:$SERVER_ADDR/hello"
+	expect_contains "$(cat "$T/err")" "TLS error: the certificate of localhost:$SERVER_ADDR could not be verified"
 }
 
 run_tests

@@ -5,7 +5,7 @@ set -u
 CODEX_TOP=${CODEX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 CODEX=${CODEX_BIN:-$CODEX_TOP/codex}
 TOOLS=${TOOLS_DIR:-$CODEX_TOP/build/tests}
-CONFORMANCE=$CODEX_TOP/../shared/conformance
+CONFORMANCE=${CONFORMANCE:-$CODEX_TOP/../shared/conformance}
 
 fail() { echo "FAIL: $*" >&2; return 1; }
 
@@ -138,6 +138,40 @@ start_http_server() {
 	done
 	[ -f "$pf" ] || fail "test server did not start"
 	SERVER_ADDR=$(cat "$pf")
+}
+
+# start_mock SCRIPT [mock_responses.py options]: starts tests/servers/mock_responses.py (the
+# scripted Responses / Chat Completions mock; its docstring describes SCRIPT) in the
+# background, killed when the test ends. Sets MOCK_PORT and MOCK_LOG (its request log).
+start_mock() {
+	local script=$1 pf i pid
+	shift
+	pf=$(mktemp -u "$T/mock-port.XXXXXX")
+	MOCK_LOG=$(mktemp -u "$T/mock-log.XXXXXX")
+	start_bg python3 "$CODEX_TOP/tests/servers/mock_responses.py" --script "$script" \
+		--log "$MOCK_LOG" --port-file "$pf" "$@" > /dev/null
+	pid=${bg_pids[${#bg_pids[@]}-1]}
+	for i in $(seq 1 200); do
+		[ -f "$pf" ] && break
+		kill -0 "$pid" 2>/dev/null || fail "mock_responses exited (bad script?)"
+		sleep 0.05
+	done
+	[ -f "$pf" ] || fail "mock_responses did not start"
+	MOCK_PORT=$(cat "$pf")
+}
+
+# mock_get N [PATH]: request N of the mock's log (-1 = the last), or one value in it
+# (dotted PATH: body.input.0.role, headers.authorization); strings print raw, the rest
+# as JSON. mock_count: how many requests it got.
+mock_get() { python3 "$CODEX_TOP/tests/servers/mock_script.py" get "$MOCK_LOG" "$@"; }
+# mock_end N: how request N's stream ended ({"end_of", "ended", "client_gone"}).
+mock_end() { python3 "$CODEX_TOP/tests/servers/mock_script.py" ends "$MOCK_LOG" "$@"; }
+mock_count() {
+	if [ -f "$MOCK_LOG" ]; then
+		python3 "$CODEX_TOP/tests/servers/mock_script.py" count "$MOCK_LOG"
+	else
+		echo 0
+	fi
 }
 
 # private_etc DIR: in this process's (private) mount namespace, /etc/hosts and

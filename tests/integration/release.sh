@@ -9,7 +9,8 @@ test_release_archive_runs_on_an_empty_machine() {
 	tar xzf "$T/dist/codex-x86_64-unknown-linux-musl.tar.gz" -C "$T/root"
 	# SHA256SUMS covers the archive and the binary inside it.
 	cp "$T/root/codex-x86_64-unknown-linux-musl" "$T/dist/"
-	(cd "$T/dist" && sha256sum -c --quiet SHA256SUMS)
+	# (the Windows zip's lines, there after make windows, are checked in windows.sh)
+	(cd "$T/dist" && grep -v windows SHA256SUMS | sha256sum -c --quiet)
 	rm "$T/dist/codex-x86_64-unknown-linux-musl"
 	mv "$T/root/codex-x86_64-unknown-linux-musl" "$T/root/codex"
 	# A root file system holding only the binary: no libc, no shell, no tools.

@@ -99,6 +99,44 @@ test_codex_placeholder_is_shared_and_removed() {
 	[ -d .codex ] || fail "the user's own .codex was removed"
 }
 
+# A placeholder of another user's in a shared root (root's run in /tmp, mode 0400): an
+# unprivileged run with that root cannot join it, and must still start.
+test_another_users_placeholder_in_a_shared_root() {
+	setup user
+	mkdir -m 1777 "$T/shared"
+	mkdir -m 0400 "$T/shared/.codex"
+	expect_status 0 sb user --full-auto --add-dir "$T/shared" -- sh -c 'mkdir "$0/.codex/x" || echo refused' "$T/shared"
+	expect_contains "$(cat "$T/out" "$T/err")" refused
+	[ -d "$T/shared/.codex" ] || fail "another user's placeholder was removed"
+}
+
+# Many runs in one workspace at once, with every mix of policies (the agent runs tool
+# calls in parallel): all of them start, and .codex stays uncreatable for each, while
+# runs make, share and remove the placeholder that keeps it missing.
+concurrent_runs() {
+	setup "$1"
+	local script='mkdir .codex/x 2>/dev/null && echo PWNED; mkdir .codex 2>/dev/null && echo PWNED
+		touch .codex/config.toml 2>/dev/null && echo PWNED; true'
+	for loop in 1 2 3 4 5 6 7 8; do
+		(for i in $(seq 12); do
+			case $(( (i + loop) % 5 )) in
+			0) sb "$1" --full-auto -- sh -c "$script" ;;
+			1) sb "$1" -- true ;;
+			2) SB_PREFIX="$DENY userns --" sb "$1" --full-auto -- sh -c "$script" ;;
+			3) sb "$1" --full-auto -c sandbox_workspace_write.network_access=true -- sh -c "$script" ;;
+			4) sb "$1" -s danger-full-access -- true ;;
+			esac > "$T/run-$loop-$i" 2>&1 || echo "FAILED $(cat "$T/run-$loop-$i")"
+		done > "$T/loop-$loop") &
+	done
+	wait
+	cat "$T"/loop-* > "$T/all"
+	expect_eq "$(cat "$T/all")" "" "failed runs"
+	expect_eq "$(cat "$T"/run-* | grep -c PWNED)" 0 "runs that wrote .codex"
+	[ ! -e .codex ] || fail "left behind: $(ls -ld .codex)"
+}
+test_concurrent_runs_in_one_workspace_root() { concurrent_runs root; }
+test_concurrent_runs_in_one_workspace_user() { concurrent_runs user; }
+
 add_dir() {
 	setup "$1"
 	mkdir -p "$T/extra" "$T/rel"
@@ -403,13 +441,73 @@ test_print_plan() {
 	expect_contains "$out" "seccomp network off"
 }
 
+# ---- the process cap ----
+
+test_process_cap_default_and_config() {
+	setup root
+	expect_contains "$(sb root --full-auto --print-plan -- true)" "processes at most 2048"
+	expect_contains "$(sb root --full-auto -c sandbox_max_processes=100 --print-plan -- true)" \
+		"processes at most 100"
+	expect_contains "$(sb root --full-auto -c sandbox_max_processes=0 --print-plan -- true)" \
+		"processes not capped"
+	echo 'sandbox_max_processes = 4096' > "$CODEX_HOME/config.toml"
+	expect_contains "$(sb root --print-plan -- true)" "processes at most 4096"
+	expect_contains "$("$CODEX" debug config)" '"sandbox_max_processes"'
+	expect_status 1 sb root -c sandbox_max_processes=5 -- true
+	expect_contains "$(cat "$T/err")" "sandbox_max_processes must be 0 (no cap) or at least 16, got 5"
+	expect_status 1 sb root -c sandbox_max_processes=-1 -- true
+	expect_status 1 sb root -c sandbox_max_processes=lots -- true
+}
+
+# Forks beyond the cap fail inside, as root (a pids cgroup) and as another user
+# (RLIMIT_NPROC, per user namespace), with and without user namespaces; outside, the
+# same forks all work.
+fork_cap() {
+	setup "$1"
+	out=$(sb "$1" --full-auto -c sandbox_max_processes=48 -- "$ATTACK" fork-count 200 2>&1 || true)
+	expect_contains "$out" "forked "
+	local n=${out#*forked }
+	n=${n%% *}
+	[ "$n" -lt 48 ] && [ "$n" -ge 30 ] || fail "forks inside a cap of 48: $out"
+	out=$(as "$1" "$ATTACK" fork-count 200 2>&1) || fail "control: $out"
+	# A cgroup is named after its launcher's pid: one whose launcher still runs belongs
+	# to another run in progress on this host, not to this one.
+	local cg
+	for cg in /sys/fs/cgroup/*/codex-sandbox.* /sys/fs/cgroup/codex-sandbox.*; do
+		[ -d "$cg" ] || continue
+		kill -0 "${cg##*.}" 2>/dev/null || fail "a cgroup was left behind: $cg"
+	done
+}
+test_fork_cap_root() { fork_cap root; }
+test_fork_cap_user() { fork_cap user; }
+test_no_userns_fork_cap_root() { SB_PREFIX="$DENY userns --" fork_cap root; }
+test_no_userns_fork_cap_user() { SB_PREFIX="$DENY userns --" fork_cap user; }
+
+# A fork bomb inside: the host keeps working while it runs (a process outside can fork
+# what it wants), and nothing of it is left once the command ends.
+fork_bomb() {
+	setup "$1"
+	local tok=bomb$RANDOM$RANDOM
+	start_bg sb "$1" --full-auto -c sandbox_max_processes=64 -- bash -c \
+		"$tok() { $tok | $tok & }; $tok; touch src/bombed; sleep 2; echo done-$tok"
+	wait_file "$T/ws/src/bombed" -e
+	out=$(as "$1" "$ATTACK" fork-count 100 2>&1) || fail "the host could not fork during the bomb: $out"
+	for i in $(seq 300); do pgrep -f "done-$tok" > /dev/null || break; sleep 0.1; done
+	for i in $(seq 100); do pgrep -f "$tok" > /dev/null || break; sleep 0.1; done
+	! pgrep -f "$tok" > /dev/null || fail "the bomb outlived the run: $(pgrep -f "$tok" | wc -l) left"
+}
+test_fork_bomb_root() { fork_bomb root; }
+test_fork_bomb_user() { fork_bomb user; }
+test_no_userns_fork_bomb_root() { SB_PREFIX="$DENY userns --" fork_bomb root; }
+test_no_userns_fork_bomb_user() { SB_PREFIX="$DENY userns --" fork_bomb user; }
+
 # ---- without user namespaces ----
 
 no_userns() {
 	setup "$1"
 	echo old > existing
 	[ "$1" = root ] || chown $NOBODY existing
-	out=$(as "$1" env -u TMPDIR "$DENY" userns -- "$CODEX" sandbox --full-auto -- sh -c '
+	out=$(as "$1" env -u TMPDIR "$DENY" ${2:-userns} -- "$CODEX" sandbox --full-auto -- sh -c '
 		echo new >> existing && echo edit-ok
 		echo x > src/new.c && echo subdir-ok
 		echo x > .git/config || echo git-refused
@@ -423,12 +521,24 @@ no_userns() {
 	done
 	expect_eq "$(grep -c warning "$T/stderr")" 1 "warnings on stderr"
 	expect_contains "$(cat "$T/stderr")" \
-		"codex: warning: user namespaces are not available (Operation not permitted); sandboxing with Landlock and seccomp only"
+		"codex: warning: ${3:-user namespaces are not available (Operation not permitted)}; sandboxing with Landlock and seccomp only"
 	expect_outside_intact
 	[ ! -e .codex ] || fail ".codex was created"
 }
 test_without_userns_landlock_and_seccomp_hold_root() { no_userns root; }
 test_without_userns_landlock_and_seccomp_hold_user() { no_userns user; }
+# A kernel older than 5.12 (simulated: open_tree, move_mount, mount_setattr answer
+# ENOSYS): no mount view, the same fallback, saying what is missing.
+MOUNTAPI_WARNING="the kernel lacks open_tree (Linux 5.12 or later)"
+test_without_the_mount_api_landlock_and_seccomp_hold_root() { no_userns root mountapi "$MOUNTAPI_WARNING"; }
+test_without_the_mount_api_landlock_and_seccomp_hold_user() { no_userns user mountapi "$MOUNTAPI_WARNING"; }
+test_without_the_mount_api_or_landlock_it_refuses() {
+	setup root
+	expect_status 125 env -u TMPDIR "$DENY" mountapi landlock -- "$CODEX" sandbox --full-auto -- \
+		sh -c "echo ran > $T/outside/target"
+	expect_eq "$(cat "$T/err")" "codex: error: cannot sandbox the command: the kernel lacks open_tree (Linux 5.12 or later) and neither is Landlock; refusing to run it unsandboxed (use --sandbox danger-full-access to do that)"
+	expect_outside_intact
+}
 
 test_without_userns_or_landlock_it_refuses() {
 	setup root

@@ -281,6 +281,80 @@ c_worktree() {
 test_worktree_common_dir_root() { c_worktree root; }
 test_worktree_common_dir_user() { c_worktree user; }
 
+# The workspace below another writable root (/tmp, $TMPDIR, an --add-dir; here
+# $T/shared, added) with ordinary directories in between: renaming, swapping or removing
+# one of those would carry the workspace (and its read-only .git) away and free its path
+# for a fresh .git with a hook, or a .codex, on the real disk, where the next git or
+# codex run outside the sandbox finds them. Every directory between a writable root and
+# what it protects is pinned. $1 in the scripts is $T/shared.
+HOOK='printf "#!/bin/sh\necho pwned\n"'
+c_ancestor() {
+	local who=$1 layout=$2 script=$3 check=$4 extra=()
+	setup "$who"
+	mkdir -p "$T/shared/$(dirname "$layout")"
+	mv "$T/ws" "$T/shared/$layout"
+	if [ -n "${5:-}" ]; then
+		mkdir -p "$T/shared/$5"
+		git -C "$T/shared/$5" init -q
+		extra=(--add-dir "$T/shared/$5")
+	fi
+	[ "$who" = root ] || chown -R $NOBODY "$T/shared"
+	cd "$T/shared/$layout"
+	sb "$who" --full-auto --add-dir "$T/shared" "${extra[@]}" -- sh -c "$script" sh "$T/shared" \
+		> "$T/sbout" 2>&1 < /dev/null || true
+	if eval "$check"; then fail "the attack worked inside the sandbox: $(head -c 600 "$T/sbout")"; fi
+	as "$who" sh -c "$script" sh "$T/shared" > "$T/ctlout" 2>&1 < /dev/null || true
+	eval "$check" || fail "control: the attack did not work without the sandbox: $(head -c 600 "$T/ctlout")"
+}
+ANCESTOR_HOOKED='grep -qs pwned "$T/shared/a/ws/.git/hooks/post-checkout"'
+c_rename_parent() {
+	c_ancestor "$1" a/ws "cd \"\$1\" && mv a a.moved && mkdir -p a/ws/.git/hooks &&
+		$HOOK > a/ws/.git/hooks/post-checkout" "$ANCESTOR_HOOKED"
+}
+test_rename_workspace_parent_root() { c_rename_parent root; }
+test_rename_workspace_parent_user() { c_rename_parent user; }
+test_no_userns_rename_workspace_parent_root() { no_userns c_rename_parent root; }
+test_no_userns_rename_workspace_parent_user() { no_userns c_rename_parent user; }
+test_no_landlock_rename_workspace_parent_user() { no_landlock c_rename_parent user; }
+c_rename_grandparent() {
+	c_ancestor "$1" g/p/ws "cd \"\$1\" && mv g g.moved && mkdir -p g/p/ws/.codex &&
+		echo 'notify = [\"sh\"]' > g/p/ws/.codex/config.toml" \
+		'[ -e "$T/shared/g/p/ws/.codex/config.toml" ]'
+}
+test_rename_workspace_grandparent_codex_root() { c_rename_grandparent root; }
+test_rename_workspace_grandparent_codex_user() { c_rename_grandparent user; }
+test_no_userns_rename_workspace_grandparent_codex_root() { no_userns c_rename_grandparent root; }
+c_exchange_parent() {
+	c_ancestor "$1" a/ws "cd \"\$1\" && mkdir -p decoy/ws/.git/hooks &&
+		$HOOK > decoy/ws/.git/hooks/post-checkout && \"$ATTACK\" rename-exchange a decoy" \
+		"$ANCESTOR_HOOKED"
+}
+test_exchange_workspace_parent_root() { c_exchange_parent root; }
+test_exchange_workspace_parent_user() { c_exchange_parent user; }
+test_no_userns_exchange_workspace_parent_user() { no_userns c_exchange_parent user; }
+c_remove_parent() {
+	c_ancestor "$1" a/ws "cd \"\$1\" && { rm -rf a; rmdir a/ws/.git a/ws a; true; } 2>/dev/null &&
+		mkdir -p a/ws/.git/hooks && $HOOK > a/ws/.git/hooks/post-checkout" "$ANCESTOR_HOOKED"
+}
+test_remove_workspace_parent_root() { c_remove_parent root; }
+test_remove_workspace_parent_user() { c_remove_parent user; }
+# A second added root, with a repository of its own, nested in the shared one.
+c_rename_added_root_parent() {
+	c_ancestor "$1" a/ws "cd \"\$1\" && mv x x.moved && mkdir -p x/lib/.git/hooks &&
+		$HOOK > x/lib/.git/hooks/post-checkout" 'grep -qs pwned "$T/shared/x/lib/.git/hooks/post-checkout"' x/lib
+}
+test_rename_nested_added_root_parent_root() { c_rename_added_root_parent root; }
+test_rename_nested_added_root_parent_user() { c_rename_added_root_parent user; }
+test_no_userns_rename_nested_added_root_parent_root() { no_userns c_rename_added_root_parent root; }
+# The workspace itself, below the shared root: swapped with a decoy next to it.
+c_swap_nested_workspace() {
+	c_ancestor "$1" a/ws "cd \"\$1/a\" && mkdir -p decoy/.git/hooks && $HOOK > decoy/.git/hooks/post-checkout &&
+		{ \"$ATTACK\" rename-exchange ws decoy || { mv ws ws.moved && mv decoy ws; }; }" "$ANCESTOR_HOOKED"
+}
+test_swap_nested_workspace_root() { c_swap_nested_workspace root; }
+test_swap_nested_workspace_user() { c_swap_nested_workspace user; }
+test_no_userns_swap_nested_workspace_user() { no_userns c_swap_nested_workspace user; }
+
 c_codex_create() {
 	setup "$1"
 	attack "$1" all 'mkdir -p .codex && echo "notify = [\"sh\"]" > .codex/config.toml' \
@@ -308,6 +382,56 @@ c_agents() {
 }
 test_write_agents_dir_root() { c_agents root; }
 test_write_agents_dir_user() { c_agents user; }
+
+# ---- what the sandbox's setup reads ----
+
+# Setup reads pointer files (a .git file's "gitdir:", a git directory's commondir) in
+# every writable root, where an earlier command may have planted anything in place of
+# one. $T/shared stands for /tmp (a writable root of every run, every user's): the first
+# run plants, the second must start at once, read nothing it should not, say what it
+# ignored, and keep the caller's stdin for the command.
+c_planted_pointer() {
+	setup "$1"
+	mkdir "$T/shared"
+	chmod 1777 "$T/shared"
+	sb "$1" --full-auto --add-dir "$T/shared" -- sh -c "$2" sh "$T/shared" > "$T/plant" 2>&1 ||
+		fail "planting failed: $(cat "$T/plant")"
+	[ -e "$T/shared/.git" ] || [ -L "$T/shared/.git" ] || fail "nothing was planted"
+	echo for-the-command > "$T/stdin"
+	local rc=0
+	timeout 20 env -u TMPDIR ${SB_PREFIX:-} "$CODEX" sandbox --full-auto --add-dir "$T/shared" -- \
+		sh -c 'read line; echo "got:$line"' < "$T/stdin" > "$T/sbout" 2>&1 || rc=$?
+	[ "$rc" != 124 ] || fail "setup hung on the planted file"
+	expect_eq "$rc" 0 "exit status ($(cat "$T/sbout"))"
+	expect_contains "$(cat "$T/sbout")" "got:for-the-command"
+	[ -z "${3:-}" ] || expect_contains "$(cat "$T/sbout")" "codex: warning: ignoring $T/shared/$3"
+}
+test_planted_commondir_fifo_root() { c_planted_pointer root 'mkdir "$1/.git" && mkfifo "$1/.git/commondir"' .git/commondir; }
+test_planted_commondir_fifo_user() { c_planted_pointer user 'mkdir "$1/.git" && mkfifo "$1/.git/commondir"' .git/commondir; }
+test_planted_commondir_stdin_link_root() { c_planted_pointer root 'mkdir "$1/.git" && ln -s /proc/self/fd/0 "$1/.git/commondir"' .git/commondir; }
+test_planted_commondir_stdin_link_user() { c_planted_pointer user 'mkdir "$1/.git" && ln -s /dev/stdin "$1/.git/commondir"' .git/commondir; }
+test_planted_commondir_tty_link_root() { c_planted_pointer root 'mkdir "$1/.git" && ln -s /dev/tty "$1/.git/commondir"' .git/commondir; }
+test_planted_gitdir_file_fifo_user() { c_planted_pointer user 'mkdir -p "$1/d/g" && mkfifo "$1/d/g/commondir" && echo "gitdir: d/g" > "$1/.git"' d/g/commondir; }
+test_planted_gitdir_file_link_root() { c_planted_pointer root 'ln -s /proc/self/fd/0 "$1/pointer" && ln -s pointer "$1/.git"'; }
+test_planted_huge_commondir_root() { c_planted_pointer root 'mkdir "$1/.git" && truncate -s 1G "$1/.git/commondir"' .git/commondir; }
+test_planted_git_fifo_user() { c_planted_pointer user 'mkfifo "$1/.git"'; }
+test_no_userns_planted_commondir_fifo_user() { no_userns c_planted_pointer user 'mkdir "$1/.git" && mkfifo "$1/.git/commondir"' .git/commondir; }
+test_no_userns_planted_commondir_stdin_link_root() { no_userns c_planted_pointer root 'mkdir "$1/.git" && ln -s /proc/self/fd/0 "$1/.git/commondir"' .git/commondir; }
+
+# The proxy's audit file, named on the command line, may be a symlink a command planted
+# in the workspace: it is refused, and nothing is written where the link points.
+c_audit_symlink() {
+	setup "$1"
+	sb "$1" --full-auto -- ln -s "$T/outside/target" audit.log > "$T/plant" 2>&1 || fail "$(cat "$T/plant")"
+	expect_status 125 sb "$1" --full-auto --allow-domain example.com --audit audit.log -- true
+	expect_contains "$(cat "$T/err")" "audit.log is a symbolic link"
+	expect_outside_intact
+	sb "$1" --full-auto -- mkfifo audit.fifo > "$T/plant" 2>&1 || fail "$(cat "$T/plant")"
+	expect_status 125 timeout 20 env -u TMPDIR "$CODEX" sandbox --full-auto --allow-domain x --audit audit.fifo -- true
+	expect_contains "$(cat "$T/err")" "audit.fifo is not a regular file"
+}
+test_audit_file_symlink_root() { c_audit_symlink root; }
+test_audit_file_symlink_user() { c_audit_symlink user; }
 
 # ---- mounts, namespaces, chroot ----
 
@@ -447,6 +571,55 @@ test_kernel_mounts_in_a_writable_root_user() { c_kernel_mounts user; }
 test_no_userns_kernel_mounts_in_a_writable_root_root() { no_userns c_kernel_mounts root; }
 test_no_landlock_kernel_mounts_in_a_writable_root_root() { no_landlock c_kernel_mounts root; }
 
+# A writable root that is, or contains, the host's kernel file systems, however it is
+# given: the command writes a sysctl its own value back (domainname belongs to the UTS
+# namespace the sandbox shares with the caller: nothing changes), makes a cgroup, and
+# writes a sysfs attribute (a directory in /sys/fs/cgroup only where that is cgroup2
+# itself, not the tmpfs holding v1 hierarchies). None of it may work, and the run itself
+# must.
+KROOT_SCRIPT='v=$(cat /proc/sys/kernel/domainname) &&
+	printf "%s\n" "$v" > /proc/sys/kernel/domainname && echo ESCAPED-sysctl
+	mkdir /sys/fs/cgroup/pids/codex-escape-$$ 2>/dev/null && rmdir /sys/fs/cgroup/pids/codex-escape-$$ && echo ESCAPED-cgroup
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && mkdir /sys/fs/cgroup/codex-escape-$$ 2>/dev/null &&
+		rmdir /sys/fs/cgroup/codex-escape-$$ && echo ESCAPED-cgroup2
+	f=$(find /sys/kernel -maxdepth 1 -type f -perm -200 | head -1)
+	[ -n "$f" ] && python3 -c "import os, sys; os.close(os.open(sys.argv[1], os.O_WRONLY))" "$f" && echo ESCAPED-sysfs
+	echo ran'
+c_kernel_root() {
+	local who=$1
+	shift
+	setup "$who"
+	printf '[sandbox_workspace_write]\nwritable_roots = ["/proc", "/sys"]\n' > "$T/kroot-config.toml"
+	[ "$1" != --config-file ] || { cp "$T/kroot-config.toml" "$CODEX_HOME/config.toml"; shift; }
+	sb "$who" --full-auto "$@" -- sh -c "$KROOT_SCRIPT" > "$T/sbout" 2>&1 < /dev/null || true
+	escaped "$T/sbout" && fail "wrote the kernel's files through a writable root: $(cat "$T/sbout")"
+	expect_contains "$(cat "$T/sbout")" ran "the command ran"
+	[ "$who" = root ] || return 0
+	sh -c "$KROOT_SCRIPT" > "$T/ctlout" 2>&1 < /dev/null || true
+	grep -q ESCAPED-sysctl "$T/ctlout" || fail "control: the sysctl was not writable: $(cat "$T/ctlout")"
+}
+test_kernel_fs_as_root_slash_root() { c_kernel_root root -C /; }
+test_no_userns_kernel_fs_as_root_slash_root() { no_userns c_kernel_root root -C /; }
+test_kernel_fs_as_root_proc_root() { c_kernel_root root --add-dir /proc; }
+test_no_userns_kernel_fs_as_root_proc_root() { no_userns c_kernel_root root --add-dir /proc; }
+test_kernel_fs_as_root_proc_sys_kernel_root() { c_kernel_root root -C /proc/sys/kernel; }
+test_no_userns_kernel_fs_as_root_proc_sys_kernel_root() { no_userns c_kernel_root root -C /proc/sys/kernel; }
+test_kernel_fs_as_root_sys_root() { c_kernel_root root --add-dir /sys; }
+test_no_userns_kernel_fs_as_root_sys_root() { no_userns c_kernel_root root --add-dir /sys; }
+test_kernel_fs_as_root_cgroup_root() { c_kernel_root root --add-dir /sys/fs/cgroup; }
+test_no_userns_kernel_fs_as_root_cgroup_root() { no_userns c_kernel_root root --add-dir /sys/fs/cgroup; }
+test_kernel_fs_as_root_dev_root() { c_kernel_root root --add-dir /dev; }
+test_no_userns_kernel_fs_as_root_dev_root() { no_userns c_kernel_root root --add-dir /dev; }
+test_kernel_fs_as_root_config_c_root() { c_kernel_root root -c 'sandbox_workspace_write.writable_roots=["/proc","/sys"]'; }
+test_no_userns_kernel_fs_as_root_config_c_root() { no_userns c_kernel_root root -c 'sandbox_workspace_write.writable_roots=["/proc","/sys"]'; }
+test_kernel_fs_as_root_config_file_root() { c_kernel_root root --config-file; }
+test_no_userns_kernel_fs_as_root_config_file_root() { no_userns c_kernel_root root --config-file; }
+test_no_landlock_kernel_fs_as_root_slash_root() { no_landlock c_kernel_root root -C /; }
+test_no_landlock_kernel_fs_as_root_proc_root() { no_landlock c_kernel_root root --add-dir /proc; }
+test_no_landlock_kernel_fs_as_root_proc_sys_kernel_root() { no_landlock c_kernel_root root -C /proc/sys/kernel; }
+test_kernel_fs_as_root_slash_user() { c_kernel_root user -C /; }
+test_no_userns_kernel_fs_as_root_proc_user() { no_userns c_kernel_root user --add-dir /proc; }
+
 test_setuid_binary_gains_nothing_user() {
 	setup user
 	cp /usr/bin/id "$T/suid-id"
@@ -496,6 +669,92 @@ test_no_userns_deep_gitdir_target_root() { no_userns c_gitdir_deep root; }
 test_no_userns_worktree_common_dir_user() { no_userns c_worktree user; }
 test_no_landlock_deep_gitdir_target_user() { no_landlock c_gitdir_deep user; }
 test_no_landlock_worktree_common_dir_root() { no_landlock c_worktree root; }
+
+# ---- the caller's terminal ----
+
+# A terminal of the caller's (a pty this helper holds, owned by WHO, with keystrokes
+# waiting on it): the command's stdio points elsewhere, yet it knows the path. Reading
+# it would take what the user types into their shell.
+PTY_HOLD='import os, sys, time
+m, s = os.openpty()
+name = os.ttyname(s)
+os.chown(name, int(sys.argv[1]), -1)
+os.write(m, b"secret-keystrokes\n")
+open(sys.argv[2], "w").write(name)
+time.sleep(60)'
+hold_pty() {
+	local uid=0
+	[ "$1" = root ] || uid=$NOBODY
+	start_bg "$PY" -c "$PTY_HOLD" $uid "$T/pty-name"
+	wait_file "$T/pty-name"
+	TTY=$(cat "$T/pty-name")
+}
+# Reads the terminal $1 for at most 2 s: ESCAPED when anything came.
+READ_TTY='exec 3< "$1" && timeout --foreground 2 head -c 6 <&3 | grep -q . && echo ESCAPED'
+c_callers_pty() {
+	setup "$1"
+	hold_pty "$1"
+	attack "$1" all "$(printf '%s' "$READ_TTY" | sed "s|\\\$1|$TTY|")" 'in_sandbox_or_control'
+}
+test_callers_pty_by_path_root() { c_callers_pty root; }
+test_callers_pty_by_path_user() { c_callers_pty user; }
+test_no_userns_callers_pty_by_path_root() { no_userns c_callers_pty root; }
+test_no_userns_callers_pty_by_path_user() { no_userns c_callers_pty user; }
+test_no_landlock_callers_pty_by_path_user() { no_landlock c_callers_pty user; }
+
+# The same terminal as the caller's controlling terminal (the sandbox started from a
+# shell on it, its stdio redirected): /dev/tty must not lead to it.
+CTTY_RUN='import fcntl, os, sys, termios
+s = os.open(sys.argv[1], os.O_RDWR)
+os.setsid()
+fcntl.ioctl(s, termios.TIOCSCTTY, 0)
+os.close(s)
+os.execvp(sys.argv[2], sys.argv[2:])'
+c_callers_ctty() {
+	setup "$1"
+	hold_pty "$1"
+	as "$1" env -u TMPDIR ${SB_PREFIX:-} "$PY" -c "$CTTY_RUN" "$TTY" "$CODEX" sandbox --full-auto -- \
+		sh -c "$(printf '%s' "$READ_TTY" | sed 's|\$1|/dev/tty|')" < /dev/null > "$T/sbout" 2>&1 || true
+	escaped "$T/sbout" && fail "read the caller's terminal through /dev/tty: $(cat "$T/sbout")"
+	as "$1" "$PY" -c "$CTTY_RUN" "$TTY" sh -c "$(printf '%s' "$READ_TTY" | sed 's|\$1|/dev/tty|')" \
+		< /dev/null > "$T/ctlout" 2>&1 || true
+	escaped "$T/ctlout" || fail "control: /dev/tty did not lead to the terminal: $(cat "$T/ctlout")"
+}
+test_callers_controlling_terminal_root() { c_callers_ctty root; }
+test_callers_controlling_terminal_user() { c_callers_ctty user; }
+test_no_userns_callers_controlling_terminal_root() { no_userns c_callers_ctty root; }
+test_no_userns_callers_controlling_terminal_user() { no_userns c_callers_ctty user; }
+
+# Through a devpts bound into a writable root (a build chroot's dev/pts), in this suite's
+# private mount namespace.
+c_callers_pty_in_chroot() {
+	setup "$1"
+	hold_pty "$1"
+	mkdir -p chroot/dev/pts
+	mount --bind /dev/pts chroot/dev/pts
+	local in_chroot=$T/ws/chroot/dev/pts/${TTY#/dev/pts/}
+	attack "$1" all "$(printf '%s' "$READ_TTY" | sed "s|\\\$1|$in_chroot|")" 'in_sandbox_or_control'
+	umount chroot/dev/pts
+}
+test_callers_pty_through_a_chroot_root() { c_callers_pty_in_chroot root; }
+test_callers_pty_through_a_chroot_user() { c_callers_pty_in_chroot user; }
+test_no_userns_callers_pty_through_a_chroot_root() { no_userns c_callers_pty_in_chroot root; }
+test_no_userns_callers_pty_through_a_chroot_user() { no_userns c_callers_pty_in_chroot user; }
+
+# Through the launcher, which holds the caller's terminal while it relays the command's
+# own: /proc/PPID/fd/0 (without user namespaces the launcher is the command's parent).
+c_callers_pty_via_launcher() {
+	setup "$1"
+	hold_pty "$1"
+	as "$1" env -u TMPDIR ${SB_PREFIX:-} "$CODEX" sandbox --full-auto -- \
+		sh -c 'for f in /proc/$PPID/fd/0 /proc/1/fd/0; do exec 3< $f && timeout 2 head -c 6 <&3 | grep -q . && echo ESCAPED; done' \
+		< "$TTY" > "$T/sbout" 2>&1 || true
+	escaped "$T/sbout" && fail "read the caller's terminal through the launcher: $(cat "$T/sbout")"
+	return 0
+}
+test_callers_pty_via_the_launcher_root() { c_callers_pty_via_launcher root; }
+test_no_userns_callers_pty_via_the_launcher_root() { no_userns c_callers_pty_via_launcher root; }
+test_no_userns_callers_pty_via_the_launcher_user() { no_userns c_callers_pty_via_launcher user; }
 
 # ---- other processes ----
 
@@ -723,6 +982,19 @@ test_no_userns_unix_socket_user() { no_userns c_unix user unix-stream "$T/outsid
 test_no_userns_abstract_socket_root() { no_userns c_unix root abstract "codex-escape-$$-n" unix-connect "@codex-escape-$$-n"; }
 test_no_userns_chroot_root() { no_userns c_chroot root; }
 test_no_userns_setns_root() { no_userns c_setns root; }
+
+# ---- a kernel without the new mount API (before 5.12): Landlock and seccomp ----
+
+no_mountapi() { SB_PREFIX="$DENY mountapi --"; "$@"; }
+test_no_mountapi_write_outside_root() { no_mountapi c_write_outside root; }
+test_no_mountapi_write_outside_user() { no_mountapi c_write_outside user; }
+test_no_mountapi_git_hook_rename_root() { no_mountapi c_git_hook_rename root; }
+test_no_mountapi_codex_create_user() { no_mountapi c_codex_create user; }
+test_no_mountapi_proc_sys_root() { no_mountapi c_proc_sys root; }
+test_no_mountapi_ptrace_user() { no_mountapi c_ptrace user; }
+test_no_mountapi_tcp_root() { no_mountapi c_tcp root; }
+test_no_mountapi_rename_workspace_parent_user() { no_mountapi c_rename_parent user; }
+test_no_mountapi_callers_pty_by_path_user() { no_mountapi c_callers_pty user; }
 
 # ---- user namespaces without Landlock (a kernel without it): the mount view alone ----
 

@@ -17,12 +17,27 @@ fi
 . "$(dirname "$0")/sandbox.inc"
 PX=$CODEX_TOP/tests/integration/proxy
 PUB=11.0.0.1
+# Other processes of the machine (other suites) come and go in /tmp: the suite gets a
+# /tmp of its own (its mount namespace is private), so that "nothing left behind" sees
+# only what its own runs leave. A checkout below /tmp is bound back to its place (through
+# a directory that is only ever rmdir'ed, never emptied: it holds the checkout).
+KEEP=
+if under_tmp "$CODEX_TOP"; then
+	KEEP=$(mktemp -d /var/tmp/codex-sbproxy-keep.XXXXXX)
+	mount --rbind "$CODEX_TOP" "$KEEP"
+fi
+mount -t tmpfs -o mode=1777 codex-sbproxy-tmp /tmp
+if [ -n "$KEEP" ]; then
+	mkdir -p "$CODEX_TOP"
+	mount --rbind "$KEEP" "$CODEX_TOP"
+	umount -l "$KEEP" && rmdir "$KEEP"
+fi
 
 ip link set lo up
 ip addr add $PUB/32 dev lo
 NS_DIR=$(mktemp -d "$SBX_BASE/codex-sbproxy-ns-XXXXXX")
 chmod 755 "$NS_DIR"
-trap 'umount /etc "$NS_DIR/ovl" 2>/dev/null; rm -rf "$NS_DIR"' EXIT
+trap 'umount /etc "$NS_DIR/ovl" 2>/dev/null; rm -rf "$NS_DIR"; sbx_cleanup' EXIT
 cat > "$NS_DIR/hosts" <<EOF
 127.0.0.1 localhost local.test
 ::1 localhost
@@ -123,9 +138,20 @@ for host in ('$PUB', '127.0.0.1'):
 	expect_eq "$control" "$(printf '%s connected\n127.0.0.1 connected' $PUB)" "control outside the sandbox"
 	curl -sS --noproxy '*' "http://allowed.test:$HPORT/hello" > /dev/null || fail "control: direct curl"
 	: > "$T/origin.log"
-	out=$(psb "$1" --allow-domain allowed.test -- sh -c "
-		curl -sS --noproxy '*' http://allowed.test:$HPORT/hello 2>&1; echo curl=\$?
-		$PY -c \"\$0\" $HPORT $LPORT" "$probe")
+	# The proxy's ports in the sandbox are ephemeral too. Should one equal a server's
+	# port, Landlock rightly grants connecting to it (the connection then fails on
+	# routing, ENETUNREACH): that run proves nothing about the grant, and a new run
+	# draws new ports.
+	for _ in 1 2 3; do
+		out=$(psb "$1" --allow-domain allowed.test -- sh -c "
+			echo proxy-ports \${HTTP_PROXY##*:} \${ALL_PROXY##*:}
+			curl -sS --noproxy '*' http://allowed.test:$HPORT/hello 2>&1; echo curl=\$?
+			$PY -c \"\$0\" $HPORT $LPORT" "$probe")
+		case " $(sed -n 's/^proxy-ports //p' <<< "$out") " in
+		*" $HPORT "* | *" $LPORT "*) ;;
+		*) break ;;
+		esac
+	done
 	expect_contains "$out" "Failed to connect to allowed.test port $HPORT"
 	expect_contains "$out" "curl=7"
 	# EACCES: Landlock grants connecting to the proxy's ports only.
@@ -238,6 +264,19 @@ test_socks5_through_all_proxy_root() { socks root; }
 test_socks5_through_all_proxy_user() { socks user; }
 
 # ---- the environment ----
+
+# npm reads the proxy keys it knows from the environment and warns about any other
+# (npm_config_http_proxy: 'Unknown env config "http-proxy"'): it gets only its own.
+test_npm_takes_the_proxy_without_a_warning() {
+	command -v npm > /dev/null || { echo "# skipped: npm is not installed"; return 0; }
+	setup root
+	out=$(npm_config_http_proxy=http://corp:1 psb root --full-auto --allow-domain allowed.test -- \
+		env HOME="$T/ws" sh -c 'npm config get proxy; npm config get https-proxy; npm config get noproxy' 2>&1)
+	expect_not_contains "$out$(cat "$T/err")" "Unknown env config"
+	expect_not_contains "$out" corp
+	[[ "$(printf '%s\n' "$out" | head -1)" =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || fail "npm's proxy: $out"
+	[[ "$(printf '%s\n' "$out" | sed -n 2p)" =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || fail "npm's https-proxy: $out"
+}
 
 test_environment_points_at_the_proxy_only() {
 	setup root
@@ -526,7 +565,11 @@ fails_closed_without_bridge() {
 	setup "$1"
 	# No user namespace: no network namespace, so no way to confine the network.
 	SB_PREFIX="$DENY userns --" expect_status 125 sb "$1" --full-auto --allow-domain allowed.test -- touch ran
-	expect_contains "$(cat "$T/err")" "cannot enforce the network proxy: a network namespace is needed"
+	expect_contains "$(cat "$T/err")" "cannot enforce the network proxy: it needs a network namespace of the command's own, and user namespaces are not available"
+	# A kernel older than 5.12 (no open_tree & co.): no mount view, so no sandbox with
+	# namespaces; the proxy refuses the same way, naming what is missing.
+	SB_PREFIX="$DENY mountapi --" expect_status 125 sb "$1" --full-auto --allow-domain allowed.test -- touch ran
+	expect_contains "$(cat "$T/err")" "cannot enforce the network proxy: it needs a network namespace of the command's own, and the kernel lacks open_tree (Linux 5.12 or later)"
 	# The listening sockets cannot be made.
 	SB_PREFIX="$DENY listen --" expect_status 125 sb "$1" --full-auto --allow-domain allowed.test -- touch ran
 	expect_contains "$(cat "$T/err")" "cannot listen on 127.0.0.1 in the sandbox's network"

@@ -156,4 +156,43 @@ test_stdout_pipe_with_terminal_input() {
 	expect_contains "$(cat "$T/tty")" "EXIT 0"
 }
 
+# What the command writes to its terminal reaches the caller's through a filter: no
+# request whose answer is not the command's business (the clipboard, the title, the
+# screen's contents, a multiplexer's passthrough), and the modes it leaves on (the
+# alternate screen, mouse reporting, a hidden cursor, keypad mode, bracketed paste)
+# are turned off at the end, even when it is killed. The control writes the same
+# outside the sandbox, where all of it arrives.
+HOSTILE='printf "\033]52;c;?\007\033[21t\033[13t\033]1337;File=x:AA\007\033Ptmux;\033\033]52;c;?\007\033\134\033_Gt=f;L2V0Yw==\033\134\033[1;1;1;1;24;80*y\033[?1049h\033[?1000h\033[?1006h\033[?25l\033=\033[?2004h\033]0;evil\007visible\n"'
+# check_raw FILE: the hostile sequences are missing, the restores present, in order.
+CHECK_RAW='import sys
+raw = open(sys.argv[1], "rb").read()
+bad = [b"]52;c;?", b"[21t", b"[13t", b"1337;", b"tmux;", b"\x1b_G", b"*y"]
+found = [b.decode() for b in bad if b in raw]
+if found: sys.exit("reached the terminal: %r" % found)
+if b"visible" not in raw: sys.exit("the text did not arrive: %r" % raw)
+tail = raw[raw.index(b"visible"):]
+for want in [b"\x1b[?1049l", b"\x1b[?25h", b"\x1b[?1000l", b"\x1b[?1006l", b"\x1b[?2004l", b"\x1b>", b"\x1b[23;0t"]:
+    if want not in tail: sys.exit("not restored: %r in %r" % (want, tail))'
+relay_filter() {
+	setup root
+	on_tty -- env -u TMPDIR ${SB_PREFIX:-} "$CODEX" sandbox -- sh -c "$HOSTILE; $1" <<-EOF
+		expect visible
+		wait
+		save $T/raw
+	EOF
+	"$PY" -c "$CHECK_RAW" "$T/raw" || fail "the relay passed it: $(od -c "$T/raw" | head -20)"
+}
+test_relay_filters_and_restores() { relay_filter 'exit 0'; }
+test_relay_restores_when_the_command_is_killed() { relay_filter 'kill -9 $$'; }
+test_no_userns_relay_filters_and_restores() { SB_PREFIX="$DENY userns --" relay_filter 'exit 0'; }
+test_relay_filter_control() {
+	setup root
+	on_tty -- sh -c "$HOSTILE" <<-EOF
+		expect visible
+		wait
+		save $T/raw
+	EOF
+	grep -q ']52;c;?' "$T/raw" || fail "control: the clipboard request did not arrive"
+}
+
 run_tests

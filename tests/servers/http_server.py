@@ -11,6 +11,9 @@ Writes the bound port (or the socket path) to F once it accepts connections. Rou
   GET  /sleep?ms=N       sleeps N ms, then 200 "slept"
   GET  /big?n=N          200, N bytes of 'x'
   GET  /stall            200 with Content-Length 100, sends 5 bytes, then stalls
+  GET  /barrier?name=B&n=N  answers "passed" once N requests wait at barrier B (so a
+                         client that cannot run N requests at once gets, after 10 s,
+                         504 "barrier timed out")
   GET  http://host/...   (absolute form, i.e. used as a forward proxy) 200 "proxied <url>"
 """
 import argparse
@@ -19,9 +22,21 @@ import socket
 import socketserver
 import ssl
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, parse_qs
+
+
+BARRIERS = {}
+BARRIERS_LOCK = threading.Lock()
+
+
+def barrier(name, n):
+    with BARRIERS_LOCK:
+        if name not in BARRIERS:
+            BARRIERS[name] = threading.Barrier(n, timeout=10)
+        return BARRIERS[name]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -68,6 +83,12 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(0.2)
             self.wfile.write(b"0\r\n\r\n")
             return
+        if u.path == "/barrier":
+            try:
+                barrier(q.get("name", ["b"])[0], int(q.get("n", ["2"])[0])).wait()
+            except threading.BrokenBarrierError:
+                return self.send_text(504, "barrier timed out")
+            return self.send_text(200, "passed")
         if u.path == "/sleep":
             time.sleep(int(q.get("ms", ["1000"])[0]) / 1000.0)
             return self.send_text(200, "slept")

@@ -12,6 +12,7 @@ Script lines:
   sleep SECONDS
   wait             wait for the command to exit and print "EXIT <status>"
   stty             print the terminal's settings ("STTY <stty -g>") as seen from here
+  save FILE        write every byte the terminal received so far to FILE
 Exit status 0 when every expect matched, 1 otherwise (the output is printed).
 """
 import fcntl
@@ -47,11 +48,12 @@ set_size(rows, cols)
 proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
                         preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
 buf = b""
+received = b""
 ok = True
 
 
 def pump(timeout):
-    global buf
+    global buf, received
     r, _, _ = select.select([master], [], [], timeout)
     if r:
         try:
@@ -59,6 +61,7 @@ def pump(timeout):
         except OSError:
             return False
         buf += data
+        received += data
         return bool(data)
     return True
 
@@ -103,6 +106,12 @@ for line in sys.stdin:
             ok = False
             break
         print("EXIT %d" % proc.returncode)
+    elif op == "save":
+        # What is still on its way: until the terminal stays quiet for 0.2 s.
+        while select.select([master], [], [], 0.2)[0] and pump(0):
+            pass
+        with open(arg, "wb") as f:
+            f.write(received)
     elif op == "stty":
         print("STTY " + subprocess.run(["stty", "-g"], stdin=slave, capture_output=True,
                                        text=True).stdout.strip())

@@ -1,12 +1,14 @@
 /* Runs a command many times and measures it, for tests/bench/:
  *
- *   bench-spawn RUNS COMMAND [ARGS...]
+ *   bench-spawn [-w WARMUP] [-p PREPARE] [-i STDIN] [-C DIR] RUNS COMMAND [ARGS...]
  *
  * prints "<median ms> <p90 ms> <peak KiB>": wall time of each run (fork to reaped) and
  * the largest maximum resident set (wait4's ru_maxrss covers the whole process tree,
  * and counts the memory of the process that forked it too: being this small static
- * program, it adds almost nothing). Five warm-up runs go first. stdout and stderr of
- * the command go to /dev/null; a run that fails stops everything (exit 1). */
+ * program, it adds almost nothing). WARMUP runs (default 5) go first. PREPARE, a
+ * /bin/sh command, runs before every run, untimed (a fresh copy of the files a run
+ * changes); the command reads STDIN (default /dev/null) and runs in DIR. stdout and
+ * stderr of the command go to /dev/null; a run that fails stops everything (exit 1). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,23 +35,56 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	int runs = argc > 2 ? atoi(argv[1]) : 0;
+	const char *prepare = NULL, *in = "/dev/null", *dir = NULL;
+	int warmup = WARMUP, runs, opt;
 	double *ms;
 	long peak = 0;
 
-	if (runs < 1) {
-		fprintf(stderr, "usage: bench-spawn RUNS COMMAND [ARGS...]\n");
+	while ((opt = getopt(argc, argv, "+w:p:i:C:")) != -1) {
+		switch (opt) {
+		case 'w':
+			warmup = atoi(optarg);
+			break;
+		case 'p':
+			prepare = optarg;
+			break;
+		case 'i':
+			in = optarg;
+			break;
+		case 'C':
+			dir = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	runs = argc > 2 ? atoi(argv[1]) : 0;
+	if (runs < 1 || warmup < 0) {
+		fprintf(stderr, "usage: bench-spawn [-w WARMUP] [-p PREPARE] [-i STDIN] [-C DIR] "
+				"RUNS COMMAND [ARGS...]\n");
 		return 2;
 	}
 	ms = calloc((size_t)runs, sizeof *ms);
-	for (int i = -WARMUP; i < runs; i++) {
+	for (int i = -warmup; i < runs; i++) {
 		struct rusage ru;
-		double t0 = now_ms();
+		double t0;
 		int status;
-		pid_t pid = fork();
+		pid_t pid;
 
+		if (prepare && system(prepare) != 0) {
+			fprintf(stderr, "bench-spawn: %s failed\n", prepare);
+			return 1;
+		}
+		t0 = now_ms();
+		pid = fork();
 		if (pid == 0) {
 			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+			int input = open(in, O_RDONLY | O_CLOEXEC);
+			if (null < 0 || input < 0 || (dir && chdir(dir) < 0))
+				_exit(126);
+			dup2(input, 0);
 			dup2(null, 1);
 			dup2(null, 2);
 			execvp(argv[2], argv + 2);

@@ -13,15 +13,121 @@
  *                        each piece as "[chunk N bytes]" lines followed by the data
  *     --ca-source        print where the CA roots come from, then exit
  *     --print-header N   print the value of response header N
+ *     --loop             use an http_client on the event loop (base/loop.h) instead:
+ *                        all URLs at once; with --stream each call prints its pieces
+ *                        as "[N: chunk L bytes]" lines followed by the data
+ *     --cancel-after K   (with --loop --stream) the first call cancels itself from
+ *                        inside its K-th data callback, and prints "[0: cancelled]"
  *
  * With one URL it uses http_perform; with several, an http_multi. Prints
  * "status <code>" then the body for each URL; on failure "error: <message>" on
  * stderr and exit 1. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/http.h"
+#include "base/loop.h"
+
+/* ---- --loop: calls on the event loop ---- */
+struct loop_call {
+	int index;
+	int chunks;
+	int cancel_after;             /* 0 = never */
+	struct http_call *call;
+	const char *want_header;
+	int *running, *rc;
+};
+
+static void loop_on_head(void *ctx, long status, const struct strv *headers)
+{
+	struct loop_call *lc = ctx;
+
+	printf("[%d: head %ld]\n", lc->index, status);
+	(void)headers;
+}
+
+static void loop_on_data(void *ctx, const char *data, size_t len)
+{
+	struct loop_call *lc = ctx;
+
+	printf("[%d: chunk %zu bytes]\n", lc->index, len);
+	fwrite(data, 1, len, stdout);
+	printf("\n");
+	fflush(stdout);
+	if (lc->cancel_after && ++lc->chunks == lc->cancel_after) {
+		http_call_cancel(lc->call);
+		/* Twice is harmless. */
+		http_call_cancel(lc->call);
+		printf("[%d: cancelled]\n", lc->index);
+		(*lc->running)--;
+	}
+}
+
+static void loop_on_done(void *ctx, const struct http_response *resp, const struct err *e)
+{
+	struct loop_call *lc = ctx;
+
+	if (e) {
+		fprintf(stderr, "error: %s\n", e->msg);
+		*lc->rc = 1;
+	} else {
+		printf("[%d: done] status %ld\n", lc->index, resp->status);
+		if (lc->want_header) {
+			const char *v = http_response_header(resp, lc->want_header);
+			printf("header %s: %s\n", lc->want_header, v ? v : "(none)");
+		}
+		if (resp->body.data)
+			fwrite(resp->body.data, 1, resp->body.len, stdout);
+		printf("\n");
+	}
+	fflush(stdout);
+	/* Cancelling from inside on_done is a no-op. */
+	http_call_cancel(lc->call);
+	(*lc->running)--;
+}
+
+static int run_on_loop(const struct http_request *base, char **urls, int n, bool stream,
+		       int cancel_after, const char *want_header)
+{
+	static const struct http_call_ops stream_ops = {loop_on_head, loop_on_data, loop_on_done};
+	static const struct http_call_ops collect_ops = {NULL, NULL, loop_on_done};
+	struct http_request *reqs = calloc((size_t)n, sizeof *reqs);
+	struct loop_call *lcs = calloc((size_t)n, sizeof *lcs);
+	struct http_client *hc = NULL;
+	struct loop *l = NULL;
+	int running = 0, rc = 0;
+	struct err e;
+
+	if (!reqs || !lcs || loop_new(&l, &e) < 0 || http_client_new(l, &hc, &e) < 0) {
+		fprintf(stderr, "error: %s\n", reqs && lcs ? e.msg : "out of memory");
+		return 1;
+	}
+	for (int k = 0; k < n; k++) {
+		reqs[k] = *base;
+		reqs[k].url = urls[k];
+		lcs[k] = (struct loop_call){k, 0, k == 0 ? cancel_after : 0, NULL, want_header,
+					    &running, &rc};
+		lcs[k].call = http_call_start(hc, &reqs[k], stream ? &stream_ops : &collect_ops,
+					      &lcs[k], &e);
+		if (!lcs[k].call) {
+			fprintf(stderr, "error: %s\n", e.msg);
+			return 1;
+		}
+		running++;
+	}
+	while (running > 0)
+		if (loop_run_once(l, -1, &e) < 0) {
+			fprintf(stderr, "error: %s\n", e.msg);
+			return 1;
+		}
+	http_client_free(hc);
+	loop_free(l);
+	free(reqs);
+	free(lcs);
+	return rc;
+}
 
 static int print_chunk(void *ctx, const void *data, size_t len)
 {
@@ -50,7 +156,8 @@ int main(int argc, char **argv)
 	struct strv headers = STRV_INIT;
 	const char *want_header = NULL;
 	struct err e;
-	int i, first_url, rc = 0;
+	int i, first_url, rc = 0, cancel_after = 0;
+	bool on_loop = false;
 
 	memset(&base, 0, sizeof base);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -62,6 +169,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(a, "--stream") == 0) {
 			base.on_data = print_chunk;
+			continue;
+		}
+		if (strcmp(a, "--loop") == 0) {
+			on_loop = true;
 			continue;
 		}
 		if (!v) {
@@ -89,6 +200,8 @@ int main(int argc, char **argv)
 			base.max_body = (size_t)atol(v);
 		else if (strcmp(a, "--print-header") == 0)
 			want_header = v;
+		else if (strcmp(a, "--cancel-after") == 0)
+			cancel_after = atoi(v);
 		else {
 			fprintf(stderr, "http-get: unknown option %s\n", a);
 			return 2;
@@ -100,6 +213,12 @@ int main(int argc, char **argv)
 	}
 	base.headers = headers.n ? &headers : NULL;
 	first_url = i;
+	if (on_loop) {
+		rc = run_on_loop(&base, argv + first_url, argc - first_url, base.on_data != NULL,
+				 cancel_after, want_header);
+		strv_free(&headers);
+		return rc;
+	}
 
 	if (argc - first_url == 1) {
 		struct http_response resp;

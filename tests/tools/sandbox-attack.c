@@ -23,7 +23,11 @@
  *   openat-fd FD NAME           create NAME relative to descriptor FD
  *   bpf                         bpf(BPF_MAP_CREATE)
  *   setns PATH                  setns to the namespace file PATH
- *   tiocsti FD TEXT             push TEXT into the terminal on FD with TIOCSTI */
+ *   tiocsti FD TEXT             push TEXT into the terminal on FD with TIOCSTI
+ *   rename-exchange A B         swap A and B atomically (renameat2 RENAME_EXCHANGE)
+ *   fork-count N                fork up to N children that wait; print how many forks
+ *                               worked ("forked K of N"), then kill and reap them; exit 0
+ *                               when all N worked */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -280,6 +284,35 @@ int main(int argc, char **argv)
 		for (const char *c = argv[3]; *c; c++)
 			if (ioctl(fd, TIOCSTI, c) < 0)
 				return refused("TIOCSTI");
+		return 0;
+	}
+	if (strcmp(cmd, "fork-count") == 0 && argc == 3) {
+		long want = atol(argv[2]), got = 0;
+		pid_t *kids = calloc((size_t)(want > 0 ? want : 1), sizeof *kids);
+		if (!kids)
+			return 2;
+		for (; got < want; got++) {
+			pid_t pid = fork();
+			if (pid < 0)
+				break;
+			if (pid == 0) {
+				pause();
+				_exit(0);
+			}
+			kids[got] = pid;
+		}
+		printf("forked %ld of %ld\n", got, want);
+		fflush(stdout);
+		for (long i = 0; i < got; i++)
+			kill(kids[i], SIGKILL);
+		for (long i = 0; i < got; i++)
+			waitpid(kids[i], NULL, 0);
+		free(kids);
+		return got == want ? 0 : refused("fork");
+	}
+	if (strcmp(cmd, "rename-exchange") == 0 && argc == 4) {
+		if (syscall(SYS_renameat2, AT_FDCWD, argv[2], AT_FDCWD, argv[3], 2 /* EXCHANGE */) < 0)
+			return refused("renameat2");
 		return 0;
 	}
 	fprintf(stderr, "usage: sandbox-attack SUBCOMMAND ARGS (see the source)\n");

@@ -6,6 +6,8 @@
  * userns    unshare/clone with CLONE_NEWUSER fail with EPERM (as in a container whose
  *           seccomp profile forbids them); clone3 says ENOSYS so libc uses clone
  * landlock  the landlock_* calls fail with ENOSYS (a kernel without Landlock)
+ * mountapi  open_tree, move_mount and mount_setattr fail with ENOSYS (a kernel older
+ *           than 5.12)
  * listen    listen() fails with EPERM (no socket can be made to listen) */
 #include <errno.h>
 #include <sched.h>
@@ -47,6 +49,14 @@ int main(int argc, char **argv)
 		RET(LX_SECCOMP_RET_ERRNO | ENOSYS),
 		RET(LX_SECCOMP_RET_ALLOW),
 	};
+	struct lx_sock_filter mountapi[] = {
+		LD(NR),
+		JEQ(SYS_open_tree, 2, 0),
+		JEQ(SYS_move_mount, 1, 0),
+		JEQ(SYS_mount_setattr, 0, 1),
+		RET(LX_SECCOMP_RET_ERRNO | ENOSYS),
+		RET(LX_SECCOMP_RET_ALLOW),
+	};
 	struct lx_sock_filter listen[] = {
 		LD(NR),
 		JEQ(SYS_listen, 0, 1),
@@ -59,6 +69,7 @@ int main(int argc, char **argv)
 	} features[] = {
 		{"userns", {sizeof userns / sizeof userns[0], userns}},
 		{"landlock", {sizeof landlock / sizeof landlock[0], landlock}},
+		{"mountapi", {sizeof mountapi / sizeof mountapi[0], mountapi}},
 		{"listen", {sizeof listen / sizeof listen[0], listen}},
 	};
 
@@ -83,6 +94,7 @@ int main(int argc, char **argv)
 	perror("sandbox-deny: exec");
 	return 127;
 usage:
-	fprintf(stderr, "usage: sandbox-deny userns|landlock|listen... -- COMMAND [ARGS...]\n");
+	fprintf(stderr, "usage: sandbox-deny userns|landlock|mountapi|listen... -- COMMAND "
+			"[ARGS...]\n");
 	return 2;
 }

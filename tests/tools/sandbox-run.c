@@ -12,7 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "sandbox/sandbox.h"
 
 int main(int argc, char **argv)
@@ -21,7 +20,7 @@ int main(int argc, char **argv)
 	struct sandbox_command c;
 	struct sandbox_result r;
 	struct sandbox_proxy proxy = {-1, true, false};
-	struct cli_sandbox_net net;
+	struct sandbox_net net;
 	struct err e;
 	pid_t pid = 0;
 	int i = 1, rc = 1;
@@ -33,9 +32,11 @@ int main(int argc, char **argv)
 	memset(&net, 0, sizeof net);
 	net.socks = true;
 	for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0 && argv[i][2]; i += 2)
-		if (strv_push(strcmp(argv[i], "--deny-domain") == 0 ? &net.denied : &net.allowed,
+		if (strv_push(strcmp(argv[i], "--deny-domain") == 0 ? &net.cfg.deny : &net.cfg.allow,
 			      argv[i + 1]) < 0)
 			return 1;
+	net.cfg.policy.allowed_domains = &net.cfg.allow;
+	net.cfg.policy.denied_domains = &net.cfg.deny;
 	if (argc - i < 4 || strcmp(argv[i + 2], "--") != 0) {
 		fprintf(stderr, "usage: sandbox-run [--allow-domain D] [--deny-domain D] "
 				"POLICY_JSON CWD -- COMMAND [ARGS...]\n");
@@ -50,7 +51,7 @@ int main(int argc, char **argv)
 	c.cwd = argv[i + 1];
 	c.argv = argv + i + 3;
 	if (i > 1) {
-		if (cli_sandbox_net_start(&net, false, &proxy.channel, &pid, &e) < 0)
+		if (sandbox_net_start(&net, false, &proxy.channel, &pid, &e) < 0)
 			goto out;
 		c.proxy = &proxy;
 	}
@@ -68,7 +69,7 @@ out:
 		close(proxy.channel);
 	if (pid > 0 && waitpid(pid, NULL, 0) != pid)
 		rc = 1;
-	cli_sandbox_net_free(&net);
+	sandbox_net_free(&net);
 	sandbox_policy_free(&p);
 	return rc;
 }

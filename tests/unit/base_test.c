@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include "base/buf.h"
 #include "base/file.h"
@@ -124,6 +125,29 @@ TEST(file_write_atomic_keeps_mode)
 	free(got);
 	REQUIRE(stat(path, &st) == 0);
 	CHECK_INT(st.st_mode & 07777, 0751);
+}
+
+TEST(file_write_atomic_v_writes_every_piece_in_order)
+{
+	/* More pieces than one writev takes (IOV_MAX), some of them empty. */
+	enum { PIECES = 3000 };
+	const char *path = test_write_file("pieces.txt", "old\n");
+	static struct iovec v[PIECES];
+	static char want[PIECES * 8];
+	size_t len = 0;
+	struct err e;
+	char *got;
+
+	for (int i = 0; i < PIECES; i++) {
+		int n = i % 7 == 0 ? 0 : snprintf(want + len, 8, "%d|", i);
+		v[i] = (struct iovec){want + len, (size_t)n};
+		len += (size_t)n;
+	}
+	want[len] = '\0';
+	REQUIRE(file_write_atomic_v(path, v, PIECES, 0644, &e) == 0);
+	got = test_read_file(path);
+	CHECK_STR(got, want);
+	free(got);
 }
 
 TEST(file_write_atomic_failure_leaves_original)

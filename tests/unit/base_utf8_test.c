@@ -42,3 +42,26 @@ TEST(utf8_rejects_malformed)
 	CHECK_INT(utf8_char_len((const unsigned char *)"\xe2\x82\xac", 3), 3);
 	CHECK_INT(utf8_char_len((const unsigned char *)"A", 1), 1);
 }
+
+TEST(utf8_word_at_a_time_sees_every_position)
+{
+	/* The ASCII fast path reads eight bytes at a time: a bad or multi-byte sequence
+	 * must be seen at every offset within and across those words. */
+	char s[40];
+
+	for (size_t at = 0; at + 3 <= sizeof s; at++) {
+		memset(s, 'a', sizeof s);
+		memcpy(s + at, "\xe2\x82\xac", 3); /* U+20AC */
+		CHECK(utf8_valid(s, sizeof s));
+		CHECK_INT(utf8_ascii_prefix(s, sizeof s), at);
+		s[at + 2] = 'z'; /* truncated */
+		CHECK(!utf8_valid(s, sizeof s));
+		memset(s, 'a', sizeof s);
+		s[at] = (char)0x80; /* lone continuation byte */
+		CHECK(!utf8_valid(s, sizeof s));
+		CHECK(!utf8_valid(s, at + 1));
+		CHECK(utf8_valid(s, at));
+	}
+	CHECK_INT(utf8_ascii_prefix("", 0), 0);
+	CHECK_INT(utf8_ascii_prefix("abcdefghijk", 11), 11);
+}

@@ -8,6 +8,8 @@
 
 #include <cJSON.h>
 
+#include "base/buf.h"
+#include "base/limits.h"
 #include "base/strv.h"
 #include "config/config.h"
 #include "test.h"
@@ -116,7 +118,8 @@ TEST(defaults_without_a_config_file)
 	CHECK_INT(cfg->approval_policy, APPROVAL_ON_REQUEST);
 	CHECK_INT(cfg->sandbox_mode, SANDBOX_MODE_READ_ONLY);
 	CHECK(cfg->model_reasoning_effort == NULL);
-	CHECK_STR(cfg->model_reasoning_summary, "auto");
+	CHECK(cfg->model_reasoning_summary == NULL);
+	CHECK(cfg->model_verbosity == NULL && cfg->oss_provider == NULL);
 	CHECK_STR(cfg->shell_environment_policy.inherit, "all");
 	CHECK(!cfg->network.enabled);
 	CHECK_STR(cfg->network.proxy_url, "http://127.0.0.1:3128");
@@ -177,7 +180,7 @@ TEST(every_documented_key_is_read)
 	CHECK_INT(p->request_max_retries, 100); /* capped as upstream */
 	CHECK_INT(p->stream_max_retries, 2);
 	CHECK_INT(p->stream_idle_timeout_ms, 7);
-	CHECK_INT(cfg->n_providers, 2);
+	CHECK_INT(cfg->n_providers, 4);
 	CHECK_STR(cfg->model_reasoning_effort, "high");
 	CHECK_STR(cfg->model_reasoning_summary, "detailed");
 	CHECK_INT(cfg->approval_policy, APPROVAL_UNTRUSTED);
@@ -216,7 +219,7 @@ TEST(every_documented_key_is_read)
 	CHECK_STR(config_map_get(&cfg->mcp_servers[0].env, "T"), "1");
 	CHECK(cfg->mcp_servers[0].enabled);
 	CHECK(cfg->mcp_servers[0].startup_timeout_sec == 2.5);
-	CHECK(cfg->mcp_servers[0].tool_timeout_sec == 60);
+	CHECK(cfg->mcp_servers[0].tool_timeout_sec == 120);
 	CHECK_STR(cfg->mcp_servers[1].url, "https://mcp");
 	CHECK(!cfg->mcp_servers[1].enabled);
 	CHECK(config_feature_enabled(cfg, "unified_exec"));
@@ -325,9 +328,9 @@ TEST(c_values_are_toml_or_literal_strings)
 	CHECK_STR(p->id, "my.llm");
 	CHECK_STR(p->base_url, "http://h/v1");
 	CHECK_STR(cfg->windows_sandbox, "unelevated");
-	REQUIRE(cfg->n_providers == 3);
-	CHECK_STR(cfg->providers[2].id, "k=v");
-	CHECK_STR(cfg->providers[2].name, "eq");
+	REQUIRE(cfg->n_providers == 5);
+	CHECK_STR(cfg->providers[4].id, "k=v");
+	CHECK_STR(cfg->providers[4].name, "eq");
 	CHECK_ORIGIN(cfg, "-c", "model_providers", "my.llm", "base_url");
 	config_free(cfg);
 }
@@ -417,7 +420,6 @@ TEST(features_table_form)
 TEST(unknown_keys_are_ignored_and_listed)
 {
 	struct config *cfg = load_ok("future_key = 1\n[network]\nfuture = true\n"
-				     "[model_providers.openai]\nbase_url = \"http://evil\"\n"
 				     "[profiles.p]\nalso_future = 2\n",
 				     NULL, "p");
 	char *json = config_to_json(cfg);
@@ -426,12 +428,71 @@ TEST(unknown_keys_are_ignored_and_listed)
 	CHECK_CONTAINS(json, "\"key\":\t\"future_key\"");
 	CHECK_CONTAINS(json, "\"key\":\t\"network.future\"");
 	CHECK_CONTAINS(json, "\"key\":\t\"profiles.p.also_future\"");
-	CHECK_CONTAINS(json, "the built-in provider 'openai' cannot be redefined");
-	/* The built-in provider kept its settings. */
-	CHECK(config_provider(cfg)->base_url == NULL || strcmp(config_provider(cfg)->base_url,
-							       "http://evil") != 0);
 	free(json);
 	config_free(cfg);
+}
+
+TEST(builtin_providers_cannot_be_redefined)
+{
+	static const char *const ids[] = {"openai", "ollama", "lmstudio"};
+	char toml[200], want[200];
+
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(toml, sizeof toml, "model = \"m\"\n[model_providers.%s]\n"
+			 "base_url = \"http://evil\"\n", ids[i]);
+		snprintf(want, sizeof want, "config.toml:2:18: model_providers.%s: '%s' is a "
+			 "built-in provider and cannot be redefined", ids[i], ids[i]);
+		load_fails(toml, NULL, NULL, want);
+	}
+	/* Through -c too, and inside a profile. */
+	load_fails(NULL, (const char *const[]){"model_providers.ollama.base_url=\"x\"", NULL},
+		   NULL, "model_providers.ollama: 'ollama' is a built-in provider");
+	load_fails("[profiles.p.model_providers.openai]\nname = \"x\"\n", NULL, "p",
+		   "'openai' is a built-in provider and cannot be redefined");
+	/* Another id is fine. */
+	config_free(load_ok("[model_providers.openai-custom]\nbase_url = \"http://x\"\n", NULL,
+			    NULL));
+}
+
+TEST(builtin_oss_providers)
+{
+	struct config *cfg;
+
+	unsetenv("CODEX_OSS_BASE_URL");
+	unsetenv("CODEX_OSS_PORT");
+	cfg = load_ok("model_provider = \"ollama\"\noss_provider = \"lmstudio\"\n", NULL, NULL);
+	REQUIRE(cfg->n_providers >= 3);
+	CHECK_STR(cfg->providers[0].id, "openai");
+	CHECK_STR(cfg->providers[1].id, "ollama");
+	CHECK_STR(cfg->providers[1].base_url, "http://localhost:11434/v1");
+	CHECK_STR(cfg->providers[1].wire_api, "responses");
+	CHECK(!cfg->providers[1].requires_openai_auth);
+	CHECK_STR(cfg->providers[2].id, "lmstudio");
+	CHECK_STR(cfg->providers[2].base_url, "http://localhost:1234/v1");
+	CHECK_STR(config_provider(cfg)->id, "ollama");
+	CHECK_STR(cfg->oss_provider, "lmstudio");
+	config_free(cfg);
+
+	setenv("CODEX_OSS_PORT", "4321", 1);
+	cfg = load_ok(NULL, NULL, NULL);
+	CHECK_STR(cfg->providers[1].base_url, "http://localhost:4321/v1");
+	CHECK_STR(cfg->providers[2].base_url, "http://localhost:4321/v1");
+	config_free(cfg);
+	setenv("CODEX_OSS_PORT", "not-a-port", 1);
+	cfg = load_ok(NULL, NULL, NULL);
+	CHECK_STR(cfg->providers[1].base_url, "http://localhost:11434/v1");
+	config_free(cfg);
+	setenv("CODEX_OSS_BASE_URL", "http://gpu-box:8080/v1", 1);
+	cfg = load_ok(NULL, NULL, NULL);
+	CHECK_STR(cfg->providers[1].base_url, "http://gpu-box:8080/v1");
+	CHECK_STR(cfg->providers[2].base_url, "http://gpu-box:8080/v1");
+	config_free(cfg);
+	unsetenv("CODEX_OSS_BASE_URL");
+	unsetenv("CODEX_OSS_PORT");
+
+	load_fails("oss_provider = \"ollama-chat\"\n", NULL, NULL,
+		   "invalid value for oss_provider");
+	load_fails("model_verbosity = \"loud\"\n", NULL, NULL, "invalid value for model_verbosity");
 }
 
 TEST(syntax_error_names_file_line_and_column)
@@ -469,7 +530,7 @@ TEST(type_errors_name_key_allowed_values_and_position)
 		   "mcp_servers.s: a server needs `command` (stdio) or `url`");
 	load_fails("model_provider = \"nope\"\n", NULL, NULL,
 		   "config.toml:1:18: invalid value for model_provider: no provider 'nope' "
-		   "(defined: openai)");
+		   "(defined: openai, ollama, lmstudio)");
 	load_fails("[features]\nx = \"on\"\n", NULL, NULL,
 		   "invalid value for features.x: expected true or false");
 	load_fails("profile = 1\n", NULL, NULL,
@@ -605,12 +666,12 @@ TEST(many_providers_and_servers)
 	for (size_t i = 0; i < lines.n; i++)
 		strcat(text, lines.v[i]);
 	cfg = load_ok(text, NULL, NULL);
-	REQUIRE(cfg->n_providers == 301);
+	REQUIRE(cfg->n_providers == 303);
 	REQUIRE(cfg->n_mcp_servers == 300);
 	CHECK_STR(cfg->providers[0].id, "openai");
-	CHECK_STR(cfg->providers[300].id, "p299");
-	CHECK_STR(cfg->providers[300].base_url, "http://h299");
-	CHECK_STR(cfg->providers[129].base_url, "http://h128");
+	CHECK_STR(cfg->providers[302].id, "p299");
+	CHECK_STR(cfg->providers[302].base_url, "http://h299");
+	CHECK_STR(cfg->providers[131].base_url, "http://h128");
 	CHECK_STR(cfg->mcp_servers[255].command, "c255");
 	config_free(cfg);
 	free(text);
@@ -628,4 +689,65 @@ TEST(domain_lists_lose_duplicates)
 	CHECK_STR(cfg->network.allowed_domains.v[1], "b");
 	CHECK_INT(cfg->network.denied_domains.n, 1);
 	config_free(cfg);
+}
+
+/* "k000000 = 1\n" ... filling exactly size bytes (the last key padded with spaces). */
+static char *config_of_size(size_t size)
+{
+	char *text = malloc(size + 1);
+	size_t at = 0;
+
+	if (!text)
+		return NULL;
+	for (unsigned i = 0; at + 24 <= size; i++)
+		at += (size_t)snprintf(text + at, 24, "k%07u = 1\n", i);
+	memset(text + at, ' ', size - at - 1);
+	text[size - 1] = '\n';
+	text[size] = '\0';
+	return text;
+}
+
+/* The file's size is capped, with one clear line; at the cap it still loads. */
+TEST(config_file_size_is_capped)
+{
+	char want[64];
+	char *text = config_of_size(LIMIT_CONFIG_FILE_BYTES);
+	struct config *cfg;
+
+	REQUIRE(text != NULL);
+	cfg = load_ok(text, NULL, NULL); /* fails the case when it does not load */
+	config_free(cfg);
+	free(text);
+	text = config_of_size(LIMIT_CONFIG_FILE_BYTES + 1);
+	REQUIRE(text != NULL);
+	snprintf(want, sizeof want, "config.toml is too large (limit %u bytes)",
+		 LIMIT_CONFIG_FILE_BYTES);
+	load_fails(text, NULL, NULL, want);
+	free(text);
+}
+
+/* Every profile is still checked, the last of thousands included, and what a profile
+ * does not read is listed with its line. */
+TEST(thousands_of_profiles_are_each_checked)
+{
+	struct buf b;
+	struct config *cfg;
+	char *json;
+	int n = 5000;
+
+	buf_init(&b, LIMIT_CONFIG_FILE_BYTES);
+	for (int i = 0; i < n; i++)
+		REQUIRE(buf_printf(&b, "[profiles.p%d]\nmodel = \"m%d\"\n", i, i) == 0);
+	REQUIRE(buf_puts(&b, "[profiles.last]\nfuture = 1\n") == 0);
+	cfg = load_ok(b.data, NULL, NULL);
+	json = config_to_json(cfg);
+	REQUIRE(json != NULL);
+	CHECK_CONTAINS(json, "\"key\":\t\"profiles.last.future\"");
+	CHECK_CONTAINS(json, "config.toml:10002\"");
+	free(json);
+	config_free(cfg);
+	REQUIRE(buf_puts(&b, "[profiles.bad]\napproval_policy = 3\n") == 0);
+	load_fails(b.data, NULL, NULL, "config.toml:10004:19: invalid value for "
+					  "profiles.bad.approval_policy");
+	buf_free(&b);
 }

@@ -247,7 +247,7 @@ static int apply_unprivileged(const char *text, const char *want)
 			_exit(3);
 		_exit(apply(text) < 0 && strcmp(last_error, want) == 0 ? 0 : 1);
 	}
-	REQUIRE(waitpid(pid, &status, 0) == pid);
+	REQUIRE(test_wait_child(pid, 60, &status) == 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 4;
 }
 

@@ -44,7 +44,7 @@ TEST(answers_blocked_connect_text_form)
 		"Codex blocked this request: method not allowed in limited mode.";
 
 	buf_init(&b, 16384);
-	REQUIRE(answer_blocked(&b, PROXY_REASON_METHOD_NOT_ALLOWED, "https_connect", "a.test", 443,
+	REQUIRE(answer_blocked(&b, PROXY_REASON_METHOD_NOT_ALLOWED, false, "https_connect", "a.test", 443,
 			       false) == 0);
 	CHECK_STR(b.data, want);
 	CHECK_INT(strlen(strstr(want, "\r\n\r\n") + 4), 219);
@@ -56,7 +56,7 @@ TEST(answers_blocked_json_form)
 	struct buf b;
 
 	buf_init(&b, 16384);
-	REQUIRE(answer_blocked(&b, PROXY_REASON_DENIED, "http", "d.test", 8080, true) == 0);
+	REQUIRE(answer_blocked(&b, PROXY_REASON_DENIED, false, "http", "d.test", 8080, true) == 0);
 	CHECK_CONTAINS(b.data, "content-type: application/json\r\nx-proxy-error: blocked-by-denylist\r\n");
 	CHECK_CONTAINS(b.data, "\r\n\r\n{\"status\":\"blocked\",\"host\":\"d.test\",\"reason\":\"denied\","
 			       "\"decision\":\"deny\",\"source\":\"baseline_policy\",\"protocol\":\"http\","
@@ -69,8 +69,8 @@ static void rec_unresolved(struct audit *a, const char *host, unsigned port,
 			   enum proxy_reason r, const char *protocol, bool unresolved)
 {
 	struct proxy_record x = {1735689600123, protocol, "127.0.0.1:5555", host, port, "GET", r,
-				 10, 20, 3, unresolved};
-	audit_record(a, &x, PROXY_MODE_FULL);
+				 10, 20, 3, unresolved, 0};
+	audit_record(a, &x, NETWORK_MODE_FULL);
 }
 
 static void rec(struct audit *a, const char *host, unsigned port, enum proxy_reason r,

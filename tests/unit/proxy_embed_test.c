@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/loop.h"
 #include "proxy/proxy.h"
 #include "test.h"
 
@@ -88,7 +89,7 @@ TEST(proxy_embedded_unix_listener_stop_fd_and_summary)
 	if (pid == 0)
 		_exit(client(path, stop[1]));
 	CHECK(proxy_run(px, stop[0], &e) == 0);
-	REQUIRE(waitpid(pid, &status, 0) == pid);
+	REQUIRE(test_wait_child(pid, 60, &status) == 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK_INT(nrecords, 3);
 	buf_reset(&b);
@@ -179,7 +180,7 @@ TEST(proxy_adopts_listening_sockets)
 	if (pid == 0)
 		_exit(tcp_client(hport, stop[1]));
 	CHECK(proxy_run(px, stop[0], &e) == 0);
-	REQUIRE(waitpid(pid, &status, 0) == pid);
+	REQUIRE(test_wait_child(pid, 60, &status) == 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	buf_reset(&b);
 	REQUIRE(proxy_blocked_summary(px, &b) == 0);
@@ -222,4 +223,85 @@ TEST(proxy_adoption_refusals_close_the_descriptors)
 	CHECK(proxy_new(&o, &px, &e) < 0);
 	CHECK_CONTAINS(e.msg, "both as an address and as a descriptor");
 	CHECK(fcntl(o.http_fd, F_GETFD) < 0);
+}
+
+/* The agent's use: one proxy on the caller's loop, a listener per sandboxed command added
+ * and removed at run time, and every decision reported with the listener's id. */
+static int last_listener;
+static unsigned records_seen;
+
+static void on_record_id(void *arg, const struct proxy_record *r)
+{
+	(void)arg;
+	last_listener = r->listener_id;
+	records_seen++;
+}
+
+/* Sends req on a new connection to port; returns the fd (the answer is read later). */
+static int send_request(unsigned port, const char *req)
+{
+	struct sockaddr_in sin = {0};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0 ||
+	    write(fd, req, strlen(req)) != (ssize_t)strlen(req))
+		return -1;
+	return fd;
+}
+
+TEST(proxy_embedded_on_the_callers_loop_with_listeners_added_at_run_time)
+{
+	struct proxy_options o;
+	struct proxy *px = NULL;
+	struct loop *l = NULL;
+	struct err e;
+	unsigned p1 = 0, p2 = 0;
+	char resp[4096];
+	int id1, id2, fd, held;
+	ssize_t n;
+
+	REQUIRE(loop_new(&l, &e) == 0);
+	proxy_options_init(&o);
+	o.loop = l;
+	o.on_record = on_record_id;
+	if (proxy_new(&o, &px, &e) < 0)
+		test_fail(__FILE__, __LINE__, "proxy_new without listeners: %s", e.msg);
+	REQUIRE(px);
+	id1 = proxy_add_listener(px, tcp_listener(&p1), PROXY_LISTENER_HTTP, &e);
+	id2 = proxy_add_listener(px, tcp_listener(&p2), PROXY_LISTENER_HTTP, &e);
+	CHECK(id1 > 0 && id2 > 0 && id1 != id2);
+	/* A blocked request on the second listener: answered, recorded with its id. */
+	fd = send_request(p2, "GET http://pypi.org/ HTTP/1.1\r\nHost: pypi.org\r\n\r\n");
+	REQUIRE(fd >= 0);
+	for (int k = 0; k < 200 && records_seen == 0; k++)
+		REQUIRE(loop_run_once(l, 50, &e) == 0);
+	CHECK_INT(records_seen, 1);
+	CHECK_INT(last_listener, id2);
+	n = read(fd, resp, sizeof resp - 1);
+	REQUIRE(n > 0);
+	resp[n] = '\0';
+	CHECK(strstr(resp, "x-proxy-error: blocked-by-allowlist\r\n") != NULL);
+	close(fd);
+	/* A client of the first listener mid-head; removing the listener closes it. */
+	held = send_request(p1, "GET http://pypi.org/ HTTP/1.1\r\n");
+	REQUIRE(held >= 0);
+	for (int k = 0; k < 20; k++)
+		REQUIRE(loop_run_once(l, 10, &e) == 0);
+	CHECK_INT(proxy_remove_listener(px, id1), 0);
+	CHECK_INT(proxy_remove_listener(px, id1), -1);
+	n = read(held, resp, sizeof resp); /* EOF: the proxy closed it */
+	CHECK_INT(n, 0);
+	close(held);
+	CHECK(send_request(p1, "x") < 0); /* nothing listens there any more */
+	/* A descriptor that is not a listening socket is refused (and closed). */
+	int pfd[2];
+	REQUIRE(pipe2(pfd, O_CLOEXEC) == 0);
+	CHECK_INT(proxy_add_listener(px, pfd[0], PROXY_LISTENER_SOCKS5, &e), -1);
+	CHECK(fcntl(pfd[0], F_GETFD) < 0);
+	close(pfd[1]);
+	proxy_free(px);
+	loop_free(l);
 }

@@ -10,7 +10,7 @@
 static struct policy *make(const char *const *allow, const char *const *deny, bool local)
 {
 	struct strv a = STRV_INIT, d = STRV_INIT;
-	struct proxy_policy_spec spec = {PROXY_MODE_FULL, &a, &d, local, false};
+	struct proxy_policy_spec spec = {NETWORK_MODE_FULL, &a, &d, local, false};
 	struct policy *p = NULL;
 	struct err e;
 
@@ -204,7 +204,7 @@ TEST(policy_address_classes)
 static void compile_under_failing_alloc(void)
 {
 	struct strv aa = STRV_INIT;
-	struct proxy_policy_spec s2 = {PROXY_MODE_FULL, &aa, NULL, false, false};
+	struct proxy_policy_spec s2 = {NETWORK_MODE_FULL, &aa, NULL, false, false};
 	struct policy *pp = NULL;
 	struct err e;
 
@@ -217,7 +217,7 @@ static void compile_under_failing_alloc(void)
 TEST(policy_pattern_errors)
 {
 	struct strv d = STRV_INIT, a = STRV_INIT;
-	struct proxy_policy_spec spec = {PROXY_MODE_FULL, &a, &d, false, false};
+	struct proxy_policy_spec spec = {NETWORK_MODE_FULL, &a, &d, false, false};
 	struct policy *p = NULL;
 	struct err e;
 
@@ -246,7 +246,7 @@ TEST(policy_pattern_errors)
 
 TEST(policy_limited_methods)
 {
-	struct proxy_policy_spec spec = {PROXY_MODE_LIMITED, NULL, NULL, false, false};
+	struct proxy_policy_spec spec = {NETWORK_MODE_LIMITED, NULL, NULL, false, false};
 	struct policy *p = NULL;
 	struct err e;
 

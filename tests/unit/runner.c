@@ -2,7 +2,10 @@
  * and prints one line per case: "ok - file:name" or "not ok - file:name" followed by
  * "#"-prefixed diagnostics. Exit status 1 when any case failed. */
 #include <ftw.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,12 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sandbox/sandbox.h"
 #include "test.h"
 
 static struct test_case *cases;
 /* Static: setjmp/longjmp must not clobber them. */
 static int failed, ran;
 static int case_failed;
+static int capturing, captured;
 static jmp_buf case_abort;
 static char tmpdir[4096];
 static char scratch[8][4096];
@@ -31,12 +36,33 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (capturing) {
+		captured++;
+		return;
+	}
 	case_failed = 1;
 	printf("#   %s:%d: ", file, line);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+}
+
+int test_case_failed(void)
+{
+	return case_failed;
+}
+
+void test_capture_begin(void)
+{
+	capturing = 1;
+	captured = 0;
+}
+
+int test_capture_end(void)
+{
+	capturing = 0;
+	return captured;
 }
 
 void test_abort(void)
@@ -123,6 +149,40 @@ char *test_read_file(const char *path)
 	return data;
 }
 
+int test_wait_child(pid_t pid, int seconds, int *status)
+{
+	struct timespec start, now, tick = {0, 10 * 1000 * 1000};
+	int st;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		pid_t got = waitpid(pid, &st, WNOHANG | WUNTRACED | __WALL);
+		if (got == pid && !WIFSTOPPED(st)) {
+			*status = st;
+			return 0;
+		}
+		if (got == pid) {
+			test_fail(__FILE__, __LINE__, "child %d stopped by signal %d (%s)", (int)pid,
+				  WSTOPSIG(st), strsignal(WSTOPSIG(st)));
+			break;
+		}
+		if (got < 0) {
+			test_fail(__FILE__, __LINE__, "cannot wait for child %d", (int)pid);
+			return -1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= seconds) {
+			test_fail(__FILE__, __LINE__, "child %d still running after %d s", (int)pid,
+				  seconds);
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
+	kill(pid, SIGKILL); /* ends a stopped or traced child too */
+	waitpid(pid, &st, __WALL);
+	return -1;
+}
+
 static const char *short_file(const char *file)
 {
 	const char *s = strrchr(file, '/');
@@ -136,6 +196,10 @@ int main(int argc, char **argv)
 	static struct test_case *tc;
 	char label[512];
 
+	/* Cases that start sandboxed commands re-execute this binary as the launcher. */
+	if (argc > 0 && strcmp(short_file(argv[0]), "codex-linux-sandbox") == 0)
+		return sandbox_launcher_main(argc, argv);
+
 	/* Registration order is reversed; restore the source order. */
 	for (tc = cases; tc; tc = next) {
 		next = tc->next;
@@ -148,6 +212,7 @@ int main(int argc, char **argv)
 		if (filter && !strstr(label, filter))
 			continue;
 		case_failed = 0;
+		capturing = 0;
 		if (setjmp(case_abort) == 0)
 			tc->fn();
 		failalloc_disarm();

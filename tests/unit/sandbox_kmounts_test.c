@@ -25,18 +25,28 @@ static const char sample[] =
 
 TEST(kmounts_parse_types_escapes_and_junk)
 {
-	struct strv km = STRV_INIT;
+	struct lx_mounts m;
 	struct err e;
 
-	REQUIRE(lx_kernel_mounts_parse(sample, sizeof sample - 1, &km, &e) == 0);
-	REQUIRE(km.n == 6);
-	CHECK_STR(km.v[0], "/proc");
-	CHECK_STR(km.v[1], "/sys");
-	CHECK_STR(km.v[2], "/sys/fs/cgroup");
-	CHECK_STR(km.v[3], "/srv/build dir/proc");
-	CHECK_STR(km.v[4], "/srv/no-optional");
-	CHECK_STR(km.v[5], "/srv/a\\b");
-	strv_free(&km);
+	REQUIRE(lx_mounts_parse(sample, sizeof sample - 1, &m, &e) == 0);
+	REQUIRE(m.points.n == 10);
+	CHECK_STR(m.points.v[0], "/");
+	CHECK_INT(m.kinds[0], LX_FS_STORAGE);
+	CHECK_STR(m.points.v[1], "/proc");
+	CHECK_INT(m.kinds[1], LX_FS_KERNEL);
+	CHECK_STR(m.points.v[3], "/sys/fs/cgroup");
+	CHECK_INT(m.kinds[3], LX_FS_KERNEL);
+	CHECK_STR(m.points.v[5], "/srv/build dir/proc");
+	CHECK_STR(m.points.v[7], "/srv/a\\b");
+	CHECK_INT(m.kinds[7], LX_FS_TERMINAL);
+	CHECK_STR(m.points.v[9], "/srv/fuse");
+	CHECK_INT(m.kinds[9], LX_FS_STORAGE);
+	/* The file system a path lies on: the longest mount point above it. */
+	CHECK_INT(lx_mounts_fs_of(&m, "/proc/sys/kernel"), LX_FS_KERNEL);
+	CHECK_INT(lx_mounts_fs_of(&m, "/tmp/x"), LX_FS_STORAGE);
+	CHECK_INT(lx_mounts_fs_of(&m, "/srv/a\\b/pts"), LX_FS_TERMINAL);
+	CHECK_INT(lx_mounts_fs_of(&m, "/srv/build dir"), LX_FS_STORAGE);
+	lx_mounts_free(&m);
 }
 
 TEST(kmounts_parse_every_prefix)
@@ -44,16 +54,39 @@ TEST(kmounts_parse_every_prefix)
 	/* Any cut of the text parses (maybe to fewer mounts) without reading past it. */
 	for (size_t n = 0; n < sizeof sample; n++) {
 		char *copy = malloc(n ? n : 1);
-		struct strv km = STRV_INIT;
+		struct lx_mounts m;
 		struct err e;
 
 		REQUIRE(copy);
 		memcpy(copy, sample, n);
-		CHECK(lx_kernel_mounts_parse(copy, n, &km, &e) == 0);
-		CHECK(km.n <= 6);
-		strv_free(&km);
+		CHECK(lx_mounts_parse(copy, n, &m, &e) == 0);
+		CHECK(m.points.n <= 10);
+		lx_mounts_free(&m);
 		free(copy);
 	}
+}
+
+TEST(kmounts_terminals_hidden_without_the_mount_view)
+{
+	static const char text[] =
+		"1 0 0:1 / / rw - ext4 /dev/vda rw\n"
+		"2 1 0:2 / /dev rw - tmpfs tmpfs rw\n"
+		"3 2 0:3 / /dev/pts rw - devpts devpts rw\n"
+		"4 1 0:3 / /srv/chroot/dev/pts rw - devpts devpts rw\n"
+		"5 1 0:4 / /srv/chroot2/dev rw - devtmpfs udev rw\n"
+		"6 1 0:3 / /srv/chroot/dev/pts rw - devpts devpts rw\n";
+	struct lx_mounts m;
+	struct strv hidden = STRV_INIT;
+	struct err e;
+
+	REQUIRE(lx_mounts_parse(text, sizeof text - 1, &m, &e) == 0);
+	REQUIRE(lx_terminal_mounts(&m, &hidden, &e) == 0);
+	REQUIRE(hidden.n == 3);
+	CHECK_STR(hidden.v[0], "/dev");
+	CHECK_STR(hidden.v[1], "/srv/chroot/dev/pts");
+	CHECK_STR(hidden.v[2], "/srv/chroot2/dev");
+	strv_free(&hidden);
+	lx_mounts_free(&m);
 }
 
 static char *at(const char *base, const char *rel)
@@ -79,7 +112,8 @@ TEST(kmounts_protect_inside_roots_only)
 	char *sys = at(base, "ws/chroot/sys"), *cg = at(base, "ws/chroot/sys/cg");
 	char *other = at(base, "other/proc"), *kroot = at(base, "k"), *inside = at(base, "k/inside");
 	char *mi = NULL;
-	struct sandbox_roots roots = {calloc(2, sizeof(struct sandbox_root)), 2};
+	struct sandbox_roots roots = {calloc(2, sizeof(struct sandbox_root)), 2, 2, STRV_INIT};
+	struct lx_mounts mounts;
 	struct err e;
 	size_t len = 0;
 	FILE *f;
@@ -100,10 +134,14 @@ TEST(kmounts_protect_inside_roots_only)
 	fprintf(f, "6 0 0:6 / %s/tmp rw - tmpfs tmpfs rw\n", ws);
 	fprintf(f, "7 0 0:7 / /proc rw - proc proc rw\n");
 	fclose(f);
-	REQUIRE(lx_protect_kernel_mounts(&roots, mi, len, &e) == 0);
-	/* The proc and sys mounts in the workspace; not the cgroup below sys (read-only
-	 * with it), not what is outside every root, not /proc (the sandbox's own). */
-	CHECK_INT(roots.v[0].n_prot, 2);
+	REQUIRE(lx_mounts_parse(mi, len, &mounts, &e) == 0);
+	REQUIRE(lx_protect_kernel_mounts(&roots, &mounts, true, &e) == 0);
+	lx_mounts_free(&mounts);
+	/* The proc and sys mounts in the workspace, and a pin on the directory leading to
+	 * them; not the cgroup below sys (read-only with it), not what is outside every
+	 * root, not /proc (the sandbox's own). */
+	CHECK_INT(roots.v[0].n_prot, 3);
+	CHECK(find(&roots.v[0], chroot) && find(&roots.v[0], chroot)->kind == SANDBOX_PROTECT_PIN);
 	CHECK(find(&roots.v[0], proc) && find(&roots.v[0], proc)->kind == SANDBOX_PROTECT_EXISTING);
 	CHECK(find(&roots.v[0], sys) && find(&roots.v[0], sys)->ino != 0);
 	/* A root inside a kernel mount is read-only as a whole. */
@@ -120,11 +158,42 @@ TEST(kmounts_protect_inside_roots_only)
 TEST(kmounts_parse_survives_allocation_failures)
 {
 	FOR_EACH_ALLOC_FAILURE(100, {
-		struct strv km = STRV_INIT;
+		struct lx_mounts m;
 		struct err e;
 
-		if (lx_kernel_mounts_parse(sample, sizeof sample - 1, &km, &e) == 0)
-			CHECK_INT(km.n, 6);
-		strv_free(&km);
+		if (lx_mounts_parse(sample, sizeof sample - 1, &m, &e) == 0)
+			CHECK_INT(m.points.n, 10);
+		lx_mounts_free(&m);
 	});
+}
+
+/* /proc and /dev are the sandbox's own with the mount view; without it (no user
+ * namespaces) a root that holds them (-C /) must keep the host's read-only. */
+TEST(kmounts_proc_and_dev_count_without_the_mount_view)
+{
+	static const char text[] = "1 0 0:1 / /proc rw - proc proc rw\n"
+				   "2 0 0:2 / /dev/pts rw - devpts devpts rw\n"
+				   "3 0 0:3 / /dev/shm rw - tmpfs tmpfs rw\n";
+	struct lx_mounts m;
+	struct err e;
+
+	REQUIRE(lx_mounts_parse(text, sizeof text - 1, &m, &e) == 0);
+	for (int view = 0; view <= 1; view++) {
+		struct sandbox_roots roots = {calloc(1, sizeof(struct sandbox_root)), 1, 1, STRV_INIT};
+		REQUIRE(roots.v);
+		roots.v[0].path = strdup("/");
+		REQUIRE(lx_protect_kernel_mounts(&roots, &m, view, &e) == 0);
+		if (view) {
+			CHECK_INT(roots.v[0].n_prot, 0);
+		} else {
+			CHECK_INT(roots.v[0].n_prot, 3); /* and a pin on /dev */
+			CHECK(find(&roots.v[0], "/proc") != NULL);
+			CHECK(find(&roots.v[0], "/dev/pts") != NULL);
+			CHECK(find(&roots.v[0], "/dev") &&
+			      find(&roots.v[0], "/dev")->kind == SANDBOX_PROTECT_PIN);
+		}
+		CHECK(!lx_root_protected_whole(&roots.v[0]));
+		sandbox_roots_free(&roots);
+	}
+	lx_mounts_free(&m);
 }

@@ -57,7 +57,7 @@ TEST(proxy_channel_whole_run)
 	CHECK(lx_channel_wait_ready(ch[1], 5000, &e) == 0);
 	CHECK(lx_channel_finish(ch[1], 5000, summary, sizeof summary) == 1);
 	CHECK_STR(summary, "blocked 1 request: pypi.org:443 (not allowed)");
-	REQUIRE(waitpid(pid, &status, 0) == pid);
+	REQUIRE(test_wait_child(pid, 60, &status) == 0);
 	CHECK_INT(WEXITSTATUS(status), 0);
 	close(ch[1]);
 	close(a[0]);

@@ -1,12 +1,17 @@
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sandbox/sandbox.h"
 #include "test.h"
+
+/* Longer than the longest pointer file roots.c reads (4096 bytes). */
+#define GITDIR_TEST_BIG 5000
 
 static char paths[16][PATH_MAX];
 static int next_path;
@@ -328,4 +333,122 @@ TEST(roots_survive_allocation_failures)
 		sandbox_roots_free(&r);
 		sandbox_policy_free(&p);
 	});
+}
+
+/* Pointer files lie in writable roots, where a command may plant anything in place of
+ * one: a FIFO (which would hang every later run), a symlink to a terminal or to stdin
+ * (which would swallow typed input), an endless or huge file. Each is ignored with a
+ * warning, without blocking; the rest of the resolution goes on. Bounded: a hang fails
+ * the case instead of the suite. */
+static void resolve_in_child(const char *cwd, int *warnings, int *n_prot)
+{
+	int fds[2], out[2] = {-1, -1}, status;
+	pid_t pid;
+
+	REQUIRE(pipe(fds) == 0);
+	pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		struct sandbox_policy p;
+		struct sandbox_roots r;
+		struct err e;
+		workspace_policy(&p);
+		if (sandbox_resolve_roots(&p, cwd, NULL, &r, &e) == 0 && r.n == 1) {
+			out[0] = (int)r.warnings.n;
+			out[1] = (int)r.v[0].n_prot;
+		}
+		(void)!write(fds[1], out, sizeof out);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (test_wait_child(pid, 10, &status) == 0)
+		CHECK(read(fds[0], out, sizeof out) == (ssize_t)sizeof out);
+	close(fds[0]);
+	*warnings = out[0];
+	*n_prot = out[1];
+}
+
+TEST(roots_hostile_pointer_files_are_ignored_without_blocking)
+{
+	char path[PATH_MAX], big[GITDIR_TEST_BIG];
+	int warnings, n_prot;
+
+	/* A git directory whose commondir is a FIFO. */
+	mkdirs("fifo/.git");
+	snprintf(path, sizeof path, "%s", at("fifo/.git/commondir"));
+	REQUIRE(mkfifo(path, 0600) == 0);
+	resolve_in_child(at("fifo"), &warnings, &n_prot);
+	CHECK_INT(warnings, 1);
+	CHECK_INT(n_prot, 2); /* .git and the missing .codex */
+
+	/* A symlink to a valid-looking pointer, and one to a terminal. */
+	mkdirs("link/.git");
+	mkdirs("link/shared.git");
+	test_write_file("link/pointer", "../shared.git\n");
+	snprintf(path, sizeof path, "%s", at("link/.git/commondir"));
+	REQUIRE(symlink("../pointer", path) == 0);
+	resolve_in_child(at("link"), &warnings, &n_prot);
+	CHECK_INT(warnings, 1);
+	CHECK_INT(n_prot, 2);
+	mkdirs("tty");
+	snprintf(path, sizeof path, "%s", at("tty/.git"));
+	REQUIRE(symlink("/dev/tty", path) == 0);
+	resolve_in_child(at("tty"), &warnings, &n_prot);
+	CHECK_INT(warnings, 0); /* a symlinked .git is protected as the link itself */
+	CHECK_INT(n_prot, 2);
+
+	/* A .git file longer than any pointer. */
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	memcpy(big, "gitdir: ", 8);
+	mkdirs("big");
+	test_write_file("big/.git", big);
+	resolve_in_child(at("big"), &warnings, &n_prot);
+	CHECK_INT(warnings, 1);
+	CHECK_INT(n_prot, 2);
+
+	/* A .git file that is a directory's commondir pointing at a FIFO's place: the
+	 * .git FILE case goes through the same reader. */
+	mkdirs("gfifo");
+	snprintf(path, sizeof path, "%s", at("gfifo/.git"));
+	REQUIRE(mkfifo(path, 0600) == 0);
+	resolve_in_child(at("gfifo"), &warnings, &n_prot);
+	CHECK_INT(warnings, 0); /* not a file: protected as it is, never read */
+	CHECK_INT(n_prot, 2);
+}
+
+/* The workspace below another root, with directories in between: each of them is pinned
+ * (in the outer root), as is the way to another nested root; nothing on the way to a
+ * root that is the outer root's direct child, and no root itself. */
+TEST(roots_pin_the_way_to_nested_roots)
+{
+	struct sandbox_policy p;
+	struct sandbox_roots r;
+	struct err e;
+	const struct sandbox_root *shared, *ws;
+	const struct sandbox_protected *pr;
+
+	mkdirs("shared/a/b/ws/.git");
+	mkdirs("shared/x/lib");
+	mkdirs("shared/direct");
+	workspace_policy(&p);
+	REQUIRE(strv_push(&p.writable_roots, at("shared")) == 0);
+	REQUIRE(strv_push(&p.writable_roots, at("shared/x/lib")) == 0);
+	REQUIRE(strv_push(&p.writable_roots, at("shared/direct")) == 0);
+	REQUIRE(sandbox_resolve_roots(&p, at("shared/a/b/ws"), NULL, &r, &e) == 0);
+	shared = find_root(&r, at("shared"));
+	ws = find_root(&r, at("shared/a/b/ws"));
+	REQUIRE(shared && ws);
+	pr = find_prot(shared, at("shared/a"));
+	CHECK(pr && pr->kind == SANDBOX_PROTECT_PIN && pr->ino != 0);
+	pr = find_prot(shared, at("shared/a/b"));
+	CHECK(pr && pr->kind == SANDBOX_PROTECT_PIN);
+	pr = find_prot(shared, at("shared/x"));
+	CHECK(pr && pr->kind == SANDBOX_PROTECT_PIN);
+	CHECK_INT(shared->n_prot, 3);
+	CHECK(find_prot(shared, at("shared/direct")) == NULL);
+	CHECK(find_prot(shared, at("shared/a/b/ws")) == NULL);
+	CHECK_INT(ws->n_prot, 2); /* .git and the missing .codex: nothing between */
+	sandbox_roots_free(&r);
+	sandbox_policy_free(&p);
 }

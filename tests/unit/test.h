@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <sys/types.h>
 
 struct test_case {
 	const char *file;
@@ -22,6 +23,12 @@ void test_register(struct test_case *tc);
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void test_abort(void) __attribute__((noreturn));
+/* 1 once the running case has a failure (random tests stop at their first). */
+int test_case_failed(void);
+/* For tests of the harness itself: from test_capture_begin() to test_capture_end(),
+ * a failure is counted (and returned by test_capture_end) instead of failing the case. */
+void test_capture_begin(void);
+int test_capture_end(void);
 
 #define TEST(name)                                                                  \
 	static void test_fn_##name(void);                                           \
@@ -84,6 +91,12 @@ const char *test_write_file(const char *rel, const char *content);
  * the caller frees it. */
 char *test_read_file(const char *path);
 
+/* Waits for child pid at most `seconds`: 0 with *status once it exited or was killed.
+ * A child that stops (a signal while traced, SIGSTOP) or outlives the bound is killed
+ * and reaped, the case fails with what happened, and -1 is returned: no test waits on
+ * a child without a bound. */
+int test_wait_child(pid_t pid, int seconds, int *status);
+
 /* The failing allocator (failalloc.c). failalloc_arm(n): the n-th allocation from now
  * fails (n >= 1), and every later one succeeds. failalloc_disarm() stops it.
  * failalloc_fired() tells whether the armed failure happened. */
@@ -91,19 +104,28 @@ void failalloc_arm(long n);
 void failalloc_disarm(void);
 int failalloc_fired(void);
 
-/* Runs `body` with the 1st, 2nd, ... allocation failing until a run completes with no
- * failure injected (or max runs). The body must free what it allocated on every path;
- * LSan (make check) and the checks in the body prove it. */
-#define FOR_EACH_ALLOC_FAILURE(max, body)                                   \
-	do {                                                                \
-		for (long nth_ = 1; nth_ <= (max); nth_++) {                \
-			failalloc_arm(nth_);                                \
-			body;                                               \
-			int fired_ = failalloc_fired();                     \
-			failalloc_disarm();                                 \
-			if (!fired_)                                        \
-				break;                                      \
-		}                                                           \
+/* Runs the body with the 1st, 2nd, ... allocation failing until a run completes with
+ * no failure injected. That clean run must come within max runs: a body that still
+ * allocates at run max fails the case (a path never run to its end is a path never
+ * tested), so max is set from what the body allocates, with room to spare. The body
+ * must free what it allocated on every path; LSan (make check) and the checks in the
+ * body prove it. The body is the last argument and may contain commas. */
+#define FOR_EACH_ALLOC_FAILURE(max, ...)                                            \
+	do {                                                                        \
+		long max_ = (max), nth_;                                            \
+		for (nth_ = 1; nth_ <= max_; nth_++) {                              \
+			failalloc_arm(nth_);                                        \
+			__VA_ARGS__;                                                \
+			int fired_ = failalloc_fired();                             \
+			failalloc_disarm();                                         \
+			if (!fired_)                                                \
+				break;                                              \
+		}                                                                   \
+		if (nth_ > max_)                                                    \
+			test_fail(__FILE__, __LINE__,                               \
+				  "FOR_EACH_ALLOC_FAILURE: no clean run within %ld "  \
+				  "runs; the body needs more allocations",            \
+				  max_);                                            \
 	} while (0)
 
 #endif

@@ -3,8 +3,12 @@
 
   client.py raw HOST:PORT|unix:PATH     send stdin as is, print the whole response
   client.py socks HOST:PORT ATYP HOST PORT [CMD]   SOCKS5 request; prints the REP code
-  client.py udp HOST:PORT DEST_IP DEST_PORT PAYLOAD   SOCKS5 UDP ASSOCIATE round trip;
-                                        prints the reply payload or "timeout"
+  client.py udp HOST:PORT DEST DEST_PORT PAYLOAD [domain]   SOCKS5 UDP ASSOCIATE round
+                                        trip (DEST an IPv4 address, or a name with
+                                        "domain"); prints the reply payload or "timeout"
+  client.py upload HOST:PORT URL BYTES  send a request head announcing BYTES of body, read
+                                        the whole answer, then send the body; prints the
+                                        status, then "sent N, eof" or where it broke
   client.py slowloris HOST:PORT DELAY   dribble a head one byte per DELAY seconds; prints
                                         how long until the proxy closed the connection
   client.py hold HOST:PORT N SECONDS    open N idle connections, print "open N" and hold them
@@ -94,7 +98,12 @@ def main():
             return
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         u.settimeout(2)
-        hdr = b"\x00\x00\x00\x01" + socket.inet_aton(sys.argv[3]) + struct.pack(">H", int(sys.argv[4]))
+        if len(sys.argv) > 6 and sys.argv[6] == "domain":
+            name = sys.argv[3].encode()
+            addr = b"\x03" + bytes([len(name)]) + name
+        else:
+            addr = b"\x01" + socket.inet_aton(sys.argv[3])
+        hdr = b"\x00\x00\x00" + addr + struct.pack(">H", int(sys.argv[4]))
         u.sendto(hdr + sys.argv[5].encode(), bound)
         try:
             d, _ = u.recvfrom(65536)
@@ -134,13 +143,15 @@ def main():
         sys.stderr.flush()
         total = int(float(sys.argv[4]) * 1024 * 1024)
         block = bytes(range(256)) * 256
+        stream = memoryview((block * (total // len(block) + 1))[:total])
         sent = got = 0
         s.setblocking(False)
         received = bytearray()
         while got < total:
             if sent < total:
                 try:
-                    sent += s.send(block[: min(len(block), total - sent)])
+                    # A partial send resumes where it stopped (unix sockets send less).
+                    sent += s.send(stream[sent : sent + 65536])
                 except BlockingIOError:
                     pass
             try:
@@ -153,6 +164,8 @@ def main():
                 time.sleep(0.001)
         expect = (block * (total // len(block) + 1))[:total]
         print("ok %d" % got if bytes(received) == expect else "mismatch %d" % got)
+    elif mode == "upload":
+        upload(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif mode == "stall":
         stall(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif mode == "vanish":
@@ -169,6 +182,39 @@ def main():
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         s.close()
         print("read", got)
+
+
+def upload(spec, url, total):
+    s = connect(spec)
+    s.sendall(b"POST %s HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % (url.encode(), total))
+    head = read_head(s)
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    body = b""
+    while len(body) < length:
+        d = s.recv(length - len(body))
+        if not d:
+            break
+        body += d
+    print(head.split(b"\r\n")[0].decode())
+    sent = 0
+    block = b"u" * 65536
+    try:
+        while sent < total:
+            sent += s.send(block[: min(len(block), total - sent)])
+        s.shutdown(socket.SHUT_WR)
+        s.settimeout(10)
+        rest = b""
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            rest += d
+        print("sent %d, %s" % (sent, "eof" if rest == b"" else "more data %r" % rest[:80]))
+    except OSError as e:
+        print("broke after %d: %s" % (sent, e.__class__.__name__))
 
 
 def stall(spec, what, total):

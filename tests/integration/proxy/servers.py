@@ -9,6 +9,10 @@ writes its port to PORT_FILE once listening.
                                              then appends "gone" to PORT_FILE.gone
   servers.py echo PORT_FILE                  TCP echo
   servers.py udpecho PORT_FILE               UDP echo
+  servers.py tagged PORT_FILE                HTTP/1.1 keep-alive origin whose answers say
+                                             which connection and path they belong to
+                                             ("conn=N path=P"); /extra also sends a second,
+                                             unasked-for answer right behind the first
 
 Environment: SERVER_HOST (default 127.0.0.1) and SERVER_PORT (default 0: ephemeral)
 choose the address to listen on.
@@ -209,6 +213,28 @@ def echo(c):
     c.close()
 
 
+def tagged(c, number):
+    buf = b""
+    try:
+        while True:
+            while b"\r\n\r\n" not in buf:
+                d = c.recv(65536)
+                if not d:
+                    return
+                buf += d
+            head, _, buf = buf.partition(b"\r\n\r\n")
+            path = head.split(b" ")[1].decode()
+            body = ("conn=%d path=%s\n" % (number, path)).encode()
+            out = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+            if path == "/extra":
+                out += b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nsmuggled!\n"
+            c.sendall(out)
+    except OSError:
+        pass
+    finally:
+        c.close()
+
+
 def main():
     global LOG
     mode, port_file = sys.argv[1], sys.argv[2]
@@ -229,6 +255,15 @@ def main():
         tcp_server(port_file, lambda c: stream(c, port_file))
     elif mode == "echo":
         tcp_server(port_file, echo)
+    elif mode == "tagged":
+        count = [0]
+
+        def handle(c):
+            with LOCK:
+                count[0] += 1
+                n = count[0]
+            tagged(c, n)
+        tcp_server(port_file, handle)
     elif mode == "udpecho":
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.bind((HOST, PORT))

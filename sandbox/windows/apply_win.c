@@ -1,0 +1,513 @@
+/* Applying a plan on Windows (reference codex-windows-sandbox.md §2-§4):
+ *   none        danger-full-access without a proxy: the command runs as it is;
+ *   unelevated  restricted token of the real user, capability-SID write grants on the
+ *               writable roots; the network is off only by environment (advisory);
+ *   elevated    the setup helper (UAC) when the plan says setup is needed, then the
+ *               runner as CodexSandboxOffline/Online (CreateProcessWithLogonW) with the
+ *               command's environment, which runs the command restricted; with the
+ *               proxy on, `codex.exe proxy` runs beside it on the ports the
+ *               environment names.
+ * The roles are this executable under other names: copies in <codex_home>/.sandbox-bin. */
+#include "sandbox/windows/win.h"
+
+#include <shellapi.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "base/file.h"
+#include "base/json.h"
+#include "config/config.h"
+
+#define WRITE_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE | \
+		    FILE_DELETE_CHILD)
+
+static int run_plain(const wchar_t *line, struct err *e)
+{
+	STARTUPINFOW si = {.cb = sizeof si};
+	PROCESS_INFORMATION pi;
+	wchar_t *copy = _wcsdup(line);
+	DWORD code = 1;
+
+	if (!copy)
+		return err_set(e, "out of memory");
+	if (!CreateProcessW(NULL, copy, NULL, NULL, TRUE, CREATE_UNICODE_ENVIRONMENT, NULL, NULL,
+			    &si, &pi)) {
+		free(copy);
+		return win_fail(e, "command", "CreateProcessW", GetLastError());
+	}
+	free(copy);
+	WaitForSingleObject(pi.hProcess, INFINITE);
+	GetExitCodeProcess(pi.hProcess, &code);
+	CloseHandle(pi.hThread);
+	CloseHandle(pi.hProcess);
+	return (int)(code & 0xff);
+}
+
+/* The capability SID of this CODEX_HOME (<codex_home>/cap_sid, {"workspace": SID}),
+ * created once with random sub-authorities; caller frees. */
+static char *capability_sid(const char *codex_home, struct err *e)
+{
+	char *path = path_join(codex_home, "cap_sid"), *sid = NULL;
+	struct buf b;
+	cJSON *o = NULL;
+	const char *s;
+
+	buf_init(&b, 4096);
+	if (!path) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	if (file_read_regular(path, &b, e) == 0 && (o = json_parse(b.data, b.len, "cap_sid", e)) &&
+	    (s = json_get_str(o, "workspace")) && strncmp(s, "S-1-5-21-", 9) == 0) {
+		sid = strdup(s);
+		goto out;
+	}
+	{
+		uint32_t r[4];
+		char text[96], json[160];
+		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+			err_sys(e, errno, "capability SID");
+			goto out;
+		}
+		snprintf(text, sizeof text, "S-1-5-21-%u-%u-%u-%u", r[0], r[1], r[2], r[3]);
+		snprintf(json, sizeof json, "{\"workspace\":\"%s\"}", text);
+		if (file_write_atomic(path, json, strlen(json), 0600, e) < 0)
+			goto out;
+		sid = strdup(text);
+	}
+out:
+	if (!sid && !e->msg[0])
+		err_set(e, "out of memory");
+	cJSON_Delete(o);
+	buf_free(&b);
+	free(path);
+	return sid;
+}
+
+/* <codex_home>/.sandbox-bin/<role>.exe: a copy of this executable under the role's
+ * name (the role is chosen by the file name). Caller frees the wide path. */
+static wchar_t *materialise(const char *codex_home, const char *role, struct err *e)
+{
+	wchar_t self[MAX_PATH], *dst = NULL;
+	char *dir = path_join(codex_home, ".sandbox-bin"), name[64], *path = NULL;
+	DWORD n = GetModuleFileNameW(NULL, self, MAX_PATH);
+
+	snprintf(name, sizeof name, "%s.exe", role);
+	if (n == 0 || n >= MAX_PATH) {
+		win_fail(e, role, "GetModuleFileNameW", GetLastError());
+		goto out;
+	}
+	if (!dir || !(path = path_join(dir, name)) || !(dst = win_wide(path))) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	if (file_mkdir_parents(path, e) < 0)
+		goto out;
+	if (!CopyFileW(self, dst, FALSE)) {
+		win_fail(e, path, "CopyFileW", GetLastError());
+		free(dst);
+		dst = NULL;
+	}
+out:
+	free(path);
+	free(dir);
+	return dst;
+}
+
+/* Runs the setup helper elevated (UAC) and waits; its setup_error.json explains a
+ * failure. */
+static int run_setup_helper(const char *codex_home, const struct win_setup_request *r,
+			    struct err *e)
+{
+	wchar_t *exe = materialise(codex_home, "codex-windows-sandbox-setup", e), *warg = NULL;
+	char *arg = win_setup_request_encode(r), *errpath = NULL;
+	SHELLEXECUTEINFOW sei;
+	DWORD code = 1;
+	int rc = -1;
+
+	if (!exe)
+		goto out;
+	if (!arg || !(warg = win_wide(arg))) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	memset(&sei, 0, sizeof sei);
+	sei.cbSize = sizeof sei;
+	sei.fMask = SEE_MASK_NOCLOSEPROCESS;
+	sei.lpVerb = L"runas";
+	sei.lpFile = exe;
+	sei.lpParameters = warg;
+	sei.nShow = SW_HIDE;
+	if (!ShellExecuteExW(&sei)) {
+		DWORD w = GetLastError();
+		if (w == ERROR_CANCELLED)
+			err_set(e, "Windows sandbox setup was canceled at the elevation prompt");
+		else
+			win_fail(e, "Windows sandbox setup", "ShellExecuteExW", w);
+		goto out;
+	}
+	WaitForSingleObject(sei.hProcess, INFINITE);
+	GetExitCodeProcess(sei.hProcess, &code);
+	CloseHandle(sei.hProcess);
+	if (code != 0) {
+		struct buf b;
+		cJSON *o = NULL;
+		buf_init(&b, 65536);
+		errpath = path_join(codex_home, ".sandbox/setup_error.json");
+		if (errpath && file_read_regular(errpath, &b, e) == 0 &&
+		    (o = json_parse(b.data, b.len, "setup_error.json", e)))
+			err_set(e, "Windows sandbox setup failed (%s): %s",
+				json_get_str(o, "code") ? json_get_str(o, "code") : "?",
+				json_get_str(o, "message") ? json_get_str(o, "message") : "?");
+		else
+			err_set(e, "Windows sandbox setup failed with status %lu",
+				(unsigned long)code);
+		cJSON_Delete(o);
+		buf_free(&b);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(errpath);
+	free(arg);
+	free(warg);
+	free(exe);
+	return rc;
+}
+
+/* Waits for the proxy's ready line on its stdout (the pipe's read end r): the
+ * listeners are up. End of file first means it could not start (it said why on
+ * stderr, which it shares with us). */
+static int wait_proxy_ready(HANDLE r, struct err *e)
+{
+	char c;
+	DWORD got;
+
+	for (;;) {
+		if (!ReadFile(r, &c, 1, &got, NULL) || got == 0)
+			return err_set(e, "the network proxy did not start (see its message above); "
+					  "the command did not run");
+		if (c == '\n')
+			return 0;
+	}
+}
+
+/* `codex.exe proxy` beside the command, on the ports the plan opened (HTTP_PROXY's and
+ * ALL_PROXY's), with the run's policy flags; returns once it listens (fail closed: a
+ * proxy that cannot start means no command). */
+static int start_proxy(const struct win_plan_input *in, HANDLE *proc, struct err *e)
+{
+	char http[32] = "", socks[32] = "";
+	const char *args[64];
+	size_t n = 0;
+	wchar_t *line, self[MAX_PATH];
+	STARTUPINFOW si = {.cb = sizeof si};
+	PROCESS_INFORMATION pi;
+	SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
+	HANDLE r, w;
+	unsigned hp = 0, sp = 0;
+
+	for (size_t i = 0; in->env && in->env[i]; i++) {
+		if (strncmp(in->env[i], "HTTP_PROXY=", 11) == 0)
+			hp = win_loopback_proxy_port(in->env[i] + 11);
+		if (strncmp(in->env[i], "ALL_PROXY=", 10) == 0)
+			sp = win_loopback_proxy_port(in->env[i] + 10);
+	}
+	if (!hp)
+		return err_set(e, "proxied run without HTTP_PROXY on loopback");
+	snprintf(http, sizeof http, "127.0.0.1:%u", hp);
+	args[n++] = "codex";
+	args[n++] = "proxy";
+	args[n++] = "--http";
+	args[n++] = http;
+	if (sp && sp != hp) {
+		snprintf(socks, sizeof socks, "127.0.0.1:%u", sp);
+		args[n++] = "--socks";
+		args[n++] = socks;
+	} else {
+		args[n++] = "--no-socks";
+	}
+	for (size_t i = 0; in->proxy_args && in->proxy_args[i] && n < 63; i++)
+		args[n++] = in->proxy_args[i];
+	args[n] = NULL;
+	if (!GetModuleFileNameW(NULL, self, MAX_PATH))
+		return win_fail(e, "proxy", "GetModuleFileNameW", GetLastError());
+	if (!(line = win_command_line((char *const *)args)))
+		return err_set(e, "out of memory");
+	if (!CreatePipe(&r, &w, &inherit, 0)) {
+		free(line);
+		return win_fail(e, "proxy", "CreatePipe", GetLastError());
+	}
+	(void)SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0);
+	si.dwFlags = STARTF_USESTDHANDLES;
+	si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+	si.hStdOutput = w;
+	si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+	if (!CreateProcessW(self, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+		DWORD code = GetLastError();
+		free(line);
+		CloseHandle(r);
+		CloseHandle(w);
+		return win_fail(e, "proxy", "CreateProcessW", code);
+	}
+	free(line);
+	CloseHandle(w); /* only the proxy holds the write end now: its exit is our EOF */
+	CloseHandle(pi.hThread);
+	if (wait_proxy_ready(r, e) < 0) {
+		TerminateProcess(pi.hProcess, 1);
+		CloseHandle(pi.hProcess);
+		CloseHandle(r);
+		return -1;
+	}
+	CloseHandle(r);
+	*proc = pi.hProcess;
+	return 0;
+}
+
+/* The profile's top-level entries the sandbox accounts may read: all but upstream's
+ * list of secrets' homes (compared without regard to case). */
+static const char *const profile_secrets[] = {".ssh", ".gnupg", ".aws", ".azure", ".kube",
+					      ".docker", ".config", ".npm", ".pki",
+					      ".terraform.d", NULL};
+
+static bool is_secret_home(const char *name)
+{
+	for (size_t i = 0; profile_secrets[i]; i++)
+		if (_stricmp(name, profile_secrets[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Read roots: the working directory, codex.exe's directory, and the user's profile
+ * entries (the profile itself when it cannot be listed). */
+static int gather_read_roots(const char *cwd, struct strv *out, struct err *e)
+{
+	const char *profile = getenv("USERPROFILE");
+	wchar_t self[MAX_PATH], *pattern = NULL;
+	WIN32_FIND_DATAW fd;
+	HANDLE h = INVALID_HANDLE_VALUE;
+	char *dir = NULL, *pat = NULL;
+	int rc = -1;
+
+	if (strv_push(out, cwd) < 0)
+		goto oom;
+	if (GetModuleFileNameW(NULL, self, MAX_PATH) > 0 && (dir = win_utf8(self))) {
+		char *slash = strrchr(dir, '\\');
+		if (slash)
+			*slash = '\0';
+		if (strv_push(out, dir) < 0)
+			goto oom;
+	}
+	if (!profile || !*profile) {
+		rc = 0;
+		goto out;
+	}
+	if (!(pat = path_join(profile, "*")) || !(pattern = win_wide(pat)))
+		goto oom;
+	h = FindFirstFileW(pattern, &fd);
+	if (h == INVALID_HANDLE_VALUE) {
+		rc = strv_push(out, profile) < 0 ? err_set(e, "out of memory") : 0;
+		goto out;
+	}
+	do {
+		char *name = win_utf8(fd.cFileName), *full;
+		if (!name)
+			goto oom;
+		if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0 && !is_secret_home(name)) {
+			full = path_join(profile, name);
+			if (!full || strv_take(out, full) < 0) {
+				free(name);
+				goto oom;
+			}
+		}
+		free(name);
+	} while (FindNextFileW(h, &fd));
+	rc = 0;
+	goto out;
+oom:
+	err_set(e, "out of memory");
+out:
+	if (h != INVALID_HANDLE_VALUE)
+		FindClose(h);
+	free(pattern);
+	free(pat);
+	free(dir);
+	return rc;
+}
+
+static int run_elevated(const struct win_plan_input *in, const struct win_plan *p,
+			const char *codex_home, const char *cwd, const char *cap, struct err *e)
+{
+	const char *user = p->identity == WIN_IDENTITY_OFFLINE ? WIN_OFFLINE_USER : WIN_ONLINE_USER;
+	struct win_setup_request r;
+	char *password = NULL, capflag[128], cwdflag[1100];
+	wchar_t *runner = NULL, *line = NULL, *wuser = NULL, *wpass = NULL, *wcwd = NULL;
+	wchar_t *envblock = NULL;
+	const char **argv = NULL;
+	size_t n = 0;
+	STARTUPINFOW si = {.cb = sizeof si};
+	PROCESS_INFORMATION pi = {0};
+	HANDLE proxy = NULL;
+	DWORD code = 1;
+	int rc = -1;
+
+	memset(&r, 0, sizeof r);
+	if (p->setup_needed) {
+		fprintf(stderr, "codex: Windows sandbox setup needed: %s\n", p->setup_reason);
+		r.codex_home = strdup(codex_home);
+		r.cwd = strdup(cwd);
+		r.cap_sid = strdup(cap);
+		r.real_user = strdup(getenv("USERNAME") ? getenv("USERNAME") : "Administrators");
+		r.net = p->net;
+		if (!r.codex_home || !r.cwd || !r.cap_sid || !r.real_user ||
+		    (in->policy->type == SANDBOX_MODE_WORKSPACE_WRITE &&
+		     strv_push(&r.write_roots, cwd) < 0)) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < in->policy->writable_roots.n; i++)
+			if (strv_push(&r.write_roots, in->policy->writable_roots.v[i]) < 0) {
+				err_set(e, "out of memory");
+				goto out;
+			}
+		if (gather_read_roots(cwd, &r.read_roots, e) < 0 ||
+		    run_setup_helper(codex_home, &r, e) < 0)
+			goto out;
+	}
+	if (!(password = win_load_password(codex_home, user, e)))
+		goto out;
+	if (!(runner = materialise(codex_home, "codex-command-runner", e)))
+		goto out;
+	while (in->command[n])
+		n++;
+	if (!(argv = calloc(n + 5, sizeof *argv))) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	snprintf(capflag, sizeof capflag, "--cap-sid=%s", cap);
+	snprintf(cwdflag, sizeof cwdflag, "--cwd=%s", cwd);
+	argv[0] = "codex-command-runner";
+	argv[1] = capflag;
+	argv[2] = cwdflag;
+	argv[3] = "--";
+	for (size_t i = 0; i < n; i++)
+		argv[4 + i] = in->command[i];
+	if (!(line = win_command_line((char *const *)argv)) || !(wuser = win_wide(user)) ||
+	    !(wpass = win_wide(password)) || !(wcwd = win_wide(cwd)) ||
+	    !(envblock = win_env_block(in->env))) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	if (in->proxy_enforced && start_proxy(in, &proxy, e) < 0)
+		goto out;
+	si.dwFlags = STARTF_USESTDHANDLES;
+	si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+	si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+	si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+	SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+	/* The command's environment (with the proxy's variables on a proxied run), not the
+	 * account's own: upstream sends it in its spawn request. */
+	if (!CreateProcessWithLogonW(wuser, L".", wpass, LOGON_WITH_PROFILE, runner, line,
+				     CREATE_UNICODE_ENVIRONMENT, envblock, wcwd, &si, &pi)) {
+		win_fail(e, user, "CreateProcessWithLogonW", GetLastError());
+		goto out;
+	}
+	WaitForSingleObject(pi.hProcess, INFINITE);
+	if (!GetExitCodeProcess(pi.hProcess, &code)) {
+		win_fail(e, "runner", "GetExitCodeProcess", GetLastError());
+		goto out;
+	}
+	rc = (int)(code & 0xff);
+out:
+	if (pi.hThread)
+		CloseHandle(pi.hThread);
+	if (pi.hProcess)
+		CloseHandle(pi.hProcess);
+	if (proxy) {
+		TerminateProcess(proxy, 0);
+		CloseHandle(proxy);
+	}
+	if (wpass)
+		SecureZeroMemory(wpass, wcslen(wpass) * sizeof *wpass);
+	if (password)
+		SecureZeroMemory(password, strlen(password));
+	free(wpass);
+	free(password);
+	free(wuser);
+	free(wcwd);
+	free(envblock);
+	free(line);
+	free(runner);
+	free(argv);
+	win_setup_request_free(&r);
+	return rc;
+}
+
+/* The unelevated backend: capability-SID grants on the writable roots (as the real
+ * user, who owns them), then the command under the restricted token. */
+static int run_unelevated(const struct win_plan_input *in, const char *cwd, const char *cap,
+			  const wchar_t *line, struct err *e)
+{
+	wchar_t *wcwd;
+	int rc;
+
+	if (in->policy->type == SANDBOX_MODE_WORKSPACE_WRITE) {
+		if (win_acl_grant(cwd, cap, WRITE_MASK, false, e) < 0)
+			return -1;
+		for (size_t i = 0; i < in->policy->writable_roots.n; i++)
+			if (win_acl_grant(in->policy->writable_roots.v[i], cap, WRITE_MASK, false, e) < 0)
+				return -1;
+	}
+	if (!in->policy->network_access) {
+		/* Advisory only, as upstream: without the elevated backend nothing enforces
+		 * it. Existing values are kept. */
+		static const char *const keys[] = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+						   "GIT_HTTP_PROXY", "GIT_HTTPS_PROXY"};
+		for (size_t i = 0; i < 5; i++)
+			if (!getenv(keys[i]))
+				SetEnvironmentVariableA(keys[i], "http://127.0.0.1:9");
+		SetEnvironmentVariableA("SBX_NONET_ACTIVE", "1");
+	}
+	if (!(wcwd = win_wide(cwd)))
+		return err_set(e, "out of memory");
+	rc = win_run_restricted(line, wcwd, cap, e);
+	free(wcwd);
+	return rc;
+}
+
+int win_sandbox_apply(const struct win_plan_input *in, const struct win_plan *p,
+		      struct err *e)
+{
+	char *cwd = getcwd(NULL, 0), *cap = NULL;
+	wchar_t *line = win_command_line(in->command);
+	const char *home = in->codex_home;
+	int rc = -1;
+
+	if (!cwd || !line) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	if (p->backend_forced)
+		fprintf(stderr, "codex: the proxy is enforced only by the elevated Windows sandbox: "
+				"using it instead of the configured unelevated one\n");
+	switch (p->backend) {
+	case WIN_BACKEND_NONE:
+		rc = run_plain(line, e);
+		goto out;
+	case WIN_BACKEND_UNELEVATED:
+	case WIN_BACKEND_ELEVATED:
+		break;
+	}
+	if (!(cap = capability_sid(home, e)))
+		goto out;
+	rc = p->backend == WIN_BACKEND_ELEVATED ? run_elevated(in, p, home, cwd, cap, e)
+						: run_unelevated(in, cwd, cap, line, e);
+out:
+	free(cap);
+	free(line);
+	free(cwd);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/* The runner, `codex-command-runner --cap-sid=SID [--cwd=DIR] -- COMMAND...`: started by
+ * codex.exe as the sandbox account (CreateProcessWithLogonW), it runs COMMAND under a
+ * write-restricted token made from its own token, in a kill-on-close job, with the
+ * stdio it was given, and exits with the command's status (reference
+ * codex-windows-sandbox.md §4; upstream relays stdio through named pipes instead). */
+#include "sandbox/windows/win.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int win_runner_main(int argc, char **argv)
+{
+	const char *cap = NULL, *cwd = NULL;
+	wchar_t *line = NULL, *wcwd = NULL;
+	struct err e;
+	int i, rc = EXIT_SANDBOX_SETUP;
+
+	err_clear(&e);
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--cap-sid=", 10) == 0)
+			cap = argv[i] + 10;
+		else if (strncmp(argv[i], "--cwd=", 6) == 0)
+			cwd = argv[i] + 6;
+		else {
+			err_set(&e, "unexpected argument '%s'", argv[i]);
+			goto fail;
+		}
+	}
+	if (!cap || i + 1 >= argc) {
+		err_set(&e, "usage: codex-command-runner --cap-sid=SID [--cwd=DIR] -- COMMAND...");
+		goto fail;
+	}
+	if (!(line = win_command_line(argv + i + 1)) || (cwd && !(wcwd = win_wide(cwd)))) {
+		err_set(&e, "out of memory");
+		goto fail;
+	}
+	rc = win_run_restricted(line, wcwd, cap, &e);
+	if (rc >= 0)
+		goto out;
+	rc = EXIT_SANDBOX_SETUP;
+fail:
+	err_print("codex-command-runner", &e);
+out:
+	free(line);
+	free(wcwd);
+	return rc;
+}

@@ -1,0 +1,80 @@
+/* Private to the *_win.c files of sandbox/windows: the Win32 side of applying a plan.
+ * Every failure becomes one line naming the API and the error in words, through
+ * win_fail / win_fail_hr. Nothing here is built into the Linux binary. */
+#ifndef CODEX_SANDBOX_WINDOWS_WIN_H
+#define CODEX_SANDBOX_WINDOWS_WIN_H
+
+#include <windows.h>
+
+#include <stdbool.h>
+
+#include "base/err.h"
+#include "base/strv.h"
+#include "sandbox/windows/windows_sandbox.h"
+
+/* "<what>: <api> failed: <the system's message> (error N)"; returns -1. */
+int win_fail(struct err *e, const char *what, const char *api, DWORD code);
+/* The same for an HRESULT: "... (HRESULT 0x80070005)". */
+int win_fail_hr(struct err *e, const char *what, const char *api, HRESULT hr);
+
+/* UTF-8 <-> UTF-16; the caller frees; NULL when memory runs out or s is invalid. */
+wchar_t *win_wide(const char *s);
+char *win_utf8(const wchar_t *s);
+
+/* A password of WIN_PASSWORD_LEN characters from upstream's alphabet, drawn from
+ * BCryptGenRandom with rejection sampling (no modulo bias). */
+#define WIN_PASSWORD_LEN 24
+int win_random_password(char out[WIN_PASSWORD_LEN + 1], struct err *e);
+
+/* The string SID of an account ("S-1-5-21-..."), caller frees. */
+char *win_account_sid(const char *name, struct err *e);
+
+/* ---- setup (setup_win.c, users_win.c, acl_win.c, firewall_win.c) ------------------ */
+
+/* The setup helper's input (base64 of this JSON is its one argument):
+ * {"version":5,"codex_home":"C:/...","cwd":"C:/...","write_roots":[...],
+ *  "proxy_ports":[3128],"allow_local_binding":false,"real_user":"name",
+ *  "cap_sid":"S-1-5-21-...","read_roots":[...]}. Decoding checks the version and the ports as the marker
+ * parser does. */
+struct win_setup_request {
+	char *codex_home, *cwd, *real_user;
+	char *cap_sid;                /* the capability SID the write roots are granted to */
+	struct strv write_roots;
+	struct strv read_roots;       /* granted read+execute to the group, best effort */
+	struct win_net_settings net;
+};
+void win_setup_request_free(struct win_setup_request *r);
+char *win_setup_request_encode(const struct win_setup_request *r);
+int win_setup_request_decode(const char *arg, struct win_setup_request *r, struct err *e);
+
+/* The group and both accounts, with fresh passwords, DPAPI-protected into
+ * <codex_home>/.sandbox-secrets/sandbox_users.json; hidden from the logon screen. */
+int win_provision_users(const char *codex_home, struct err *e);
+/* The password of one account, read back and DPAPI-decrypted (caller frees). */
+char *win_load_password(const char *codex_home, const char *user, struct err *e);
+
+/* Grants (or denies, with deny) mask to the account or SID `who` on path, inherited by
+ * files and subdirectories, keeping the DACL's other entries. */
+int win_acl_grant(const char *path, const char *who, DWORD mask, bool deny, struct err *e);
+
+/* Applies the firewall operations of win_fw_plan for the offline account's SID, after
+ * checking that local rules take effect (Group Policy may override them). */
+int win_firewall_apply(const struct win_net_settings *s, const char *offline_sid,
+		       struct err *e);
+
+/* ---- running (token_win.c) -------------------------------------------------------- */
+
+/* Runs the command line under a write-restricted token made from the current process's
+ * token (restricting SIDs: the capability SID, the logon SID and Everyone), in a job
+ * object that kills the whole tree when closed; stdio is inherited. Returns the exit
+ * code, or -1 with e filled when it could not start. */
+int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *cap_sid,
+		       struct err *e);
+
+/* An environment block for CreateProcess* from "K=V" entries (caller frees). */
+wchar_t *win_env_block(char *const *env);
+
+/* The command line for CreateProcess from argv, quoted by the C runtime's rules. */
+wchar_t *win_command_line(char *const *argv);
+
+#endif

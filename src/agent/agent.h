@@ -1,0 +1,215 @@
+/* The agent: one conversation ("thread") with a model, its turns, and the tools it
+ * runs under the sandbox and the approval policy (DESIGN.md §8). This is the module's
+ * only public header; `codex exec`, the TUI and `codex mcp-server` are front ends of it.
+ *
+ * Everything happens on the caller's event loop (base/loop.h), on the caller's thread:
+ * the model stream, the commands' ptys and pipes, their timers. Nothing blocks; the
+ * front end runs the loop until it has seen what it waits for (task_complete,
+ * turn_aborted, shutdown_complete).
+ *
+ * A front end talks to the agent in two directions only:
+ *
+ *   ops in     agent_submit_turn, agent_interrupt, agent_decide (the answer to an
+ *              approval request), agent_override, agent_shutdown
+ *   events out the subscribers' callbacks: one struct agent_event per upstream EventMsg
+ *
+ * The core knows nothing of terminals or JSON output. Approvals are events too: the
+ * agent emits exec_approval_request / apply_patch_approval_request (with a call_id)
+ * and waits, on the loop, until some front end calls agent_decide for that call_id
+ * (exec answers "denied" at once; a TUI asks the user and answers later; an MCP server
+ * forwards the question to its client). A second front end therefore needs nothing
+ * but agent_subscribe and agent_decide: it never reaches into the core.
+ *
+ * Events: kind is the upstream EventMsg type; msg is the event exactly as upstream
+ * serialises it ({"type":"exec_command_begin","call_id":...}, reference
+ * codex-agent-exec.md Appendix A), borrowed for the duration of the callback. The
+ * rollout recorder writes the persisted subset of them, and an MCP server sends them
+ * as codex/event notifications, with agent_event_json. */
+#ifndef CODEX_AGENT_AGENT_H
+#define CODEX_AGENT_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "base/err.h"
+#include "base/loop.h"
+#include "base/strv.h"
+#include "config/config.h"
+
+enum agent_event_kind {
+	AGENT_EV_SESSION_CONFIGURED,   /* session_id, model, reasoning_effort, rollout_path,
+					  history_log_id, history_entry_count,
+					  initial_messages (resume) */
+	AGENT_EV_TASK_STARTED,         /* model_context_window */
+	AGENT_EV_USER_MESSAGE,         /* message, images */
+	AGENT_EV_AGENT_MESSAGE_DELTA,  /* delta */
+	AGENT_EV_AGENT_MESSAGE,        /* message */
+	AGENT_EV_AGENT_REASONING_DELTA, /* delta */
+	AGENT_EV_AGENT_REASONING,      /* text */
+	AGENT_EV_AGENT_REASONING_SECTION_BREAK,
+	AGENT_EV_EXEC_COMMAND_BEGIN,   /* call_id, command[], cwd, parsed_cmd[] */
+	AGENT_EV_EXEC_COMMAND_OUTPUT_DELTA, /* call_id, stream, chunk (base64) */
+	AGENT_EV_EXEC_COMMAND_END,     /* call_id, stdout, stderr, aggregated_output,
+					  exit_code, duration, formatted_output */
+	AGENT_EV_PATCH_APPLY_BEGIN,    /* call_id, auto_approved, changes */
+	AGENT_EV_PATCH_APPLY_END,      /* call_id, stdout, stderr, success */
+	AGENT_EV_TURN_DIFF,            /* unified_diff */
+	AGENT_EV_PLAN_UPDATE,          /* explanation, plan[] */
+	AGENT_EV_TOKEN_COUNT,          /* info{total_token_usage, last_token_usage,
+					  model_context_window}, rate_limits */
+	AGENT_EV_EXEC_APPROVAL_REQUEST, /* call_id, command[], cwd, reason */
+	AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST, /* call_id, changes, reason, grant_root */
+	AGENT_EV_WEB_SEARCH_BEGIN,     /* call_id */
+	AGENT_EV_WEB_SEARCH_END,       /* call_id, query */
+	AGENT_EV_VIEW_IMAGE_TOOL_CALL, /* call_id, path */
+	AGENT_EV_STREAM_ERROR,         /* message: a retry is coming */
+	AGENT_EV_ERROR,                /* message: the turn ends */
+	AGENT_EV_WARNING,              /* message */
+	AGENT_EV_BACKGROUND_EVENT,     /* message */
+	AGENT_EV_TURN_ABORTED,         /* reason: "interrupted" */
+	AGENT_EV_TASK_COMPLETE,        /* last_agent_message (or null) */
+	AGENT_EV_SHUTDOWN_COMPLETE,
+	AGENT_EV_MCP_STARTUP_UPDATE,   /* server, status {state: starting | ready | failed
+					  | cancelled, error (failed)} */
+	AGENT_EV_MCP_STARTUP_COMPLETE, /* ready[], failed[{server, error}], cancelled[] */
+	AGENT_EV_MCP_TOOL_CALL_BEGIN,  /* call_id, invocation{server, tool, arguments} */
+	AGENT_EV_MCP_TOOL_CALL_END,    /* call_id, invocation, duration,
+					  result {"Ok": CallToolResult} | {"Err": text} */
+	AGENT_EV_ELICITATION_REQUEST   /* server_name, id (the call_id to agent_decide),
+					  message: an MCP tool call needs approval */
+};
+
+/* The upstream "type" string of a kind ("exec_command_begin", ...). */
+const char *agent_event_type(enum agent_event_kind k);
+
+struct agent_event {
+	enum agent_event_kind kind;
+	const char *id;          /* the submission (turn) id the event belongs to */
+	const cJSON *msg;        /* upstream's EventMsg object; borrowed for the callback */
+};
+
+/* The Event JSON ({"id":...,"msg":{...}}), one line, no newline. Caller frees; NULL
+ * when memory runs out. */
+char *agent_event_json(const struct agent_event *ev);
+
+/* A subscriber. on_event may call any agent_* op (they take effect on the loop, in
+ * order), but must not free the agent. */
+struct agent_subscriber {
+	void (*on_event)(void *arg, const struct agent_event *ev);
+	void *arg;
+};
+
+/* How the agent runs commands; settled from config and flags by the front end. */
+struct agent_options {
+	struct loop *loop;             /* borrowed for the agent's life */
+	const struct config *cfg;      /* borrowed for the agent's life */
+	const char *cwd;               /* absolute; the turn cwd */
+	const char *originator;        /* "codex_exec" (request headers, session_meta) */
+	const char *session_source;    /* "exec", "cli", "mcp" (session_meta.source) */
+	bool oss;                      /* --oss: the local provider (oss_provider / ollama) */
+	bool codex_api_key_env;        /* CODEX_API_KEY beats every other credential (exec) */
+	struct strv add_dirs;          /* --add-dir: extra writable roots (borrowed) */
+	bool ephemeral;                /* write no rollout and no history.jsonl */
+	const char *resume_path;       /* a rollout to continue, or NULL for a new thread */
+	const char *output_schema_json; /* --output-schema file content, or NULL */
+	const char *self_exe;          /* this binary (/proc/self/exe by default) */
+	const char *base_instructions; /* instead of the built-in prompt, or NULL */
+	const char *developer_instructions; /* a developer message after the permissions
+					     * one (new threads), or NULL */
+};
+
+struct agent;
+
+/* Creates the session: resolves the provider and credentials, reads AGENTS.md and the
+ * resumed rollout, opens the rollout. Emits session_configured to the subscriber (and
+ * nothing else) before returning. Errors are one line for the user. */
+int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
+	      struct agent **out, struct err *e);
+/* Kills whatever still runs (no events), flushes the rollout, frees everything. */
+void agent_free(struct agent *a);
+
+/* More subscribers (at most AGENT_MAX_SUBSCRIBERS); each gets every later event. */
+#define AGENT_MAX_SUBSCRIBERS 8
+int agent_subscribe(struct agent *a, const struct agent_subscriber *sub, struct err *e);
+
+/* The thread id (a uuid), for resume and the front ends' headers. Borrowed. */
+const char *agent_thread_id(const struct agent *a);
+/* The rollout path, or NULL when ephemeral. Borrowed. */
+const char *agent_rollout_path(const struct agent *a);
+
+/* The rollout of a session to resume: by id, or (id NULL) the newest one started in
+ * cwd (upstream's `resume --last`). 0 and *path (malloc'ed), or -1 with e saying why
+ * (none found, or the sessions could not be read). */
+int agent_find_session(const struct config *cfg, const char *id, const char *cwd, char **path,
+		       struct err *e);
+
+/* Past sessions for a resume picker, newest first: those started in cwd (cwd NULL: all),
+ * at most max. Free with agent_sessions_free. */
+struct agent_session {
+	char *path;
+	char *id;
+	char *timestamp;          /* RFC 3339 start time */
+	char *cwd;
+	char *first_user_message;
+};
+int agent_list_sessions(const struct config *cfg, const char *cwd, size_t max,
+			struct agent_session **out, size_t *n, struct err *e);
+void agent_sessions_free(struct agent_session *s, size_t n);
+
+/* What the session runs with, for a front end's header. Strings borrowed from the
+ * agent (valid until the next agent_override or agent_free). */
+struct agent_info {
+	const char *model;
+	const char *provider;          /* the provider's id */
+	const char *reasoning_effort;  /* or NULL */
+	const char *reasoning_summary; /* or NULL */
+	enum approval_policy approval;
+	enum sandbox_mode sandbox;
+	const char *cwd;
+};
+void agent_info(const struct agent *a, struct agent_info *out);
+
+/* Starts a turn with the user's text and images (paths of local image files, may be
+ * empty). Fails when a turn is already running. The turn's events follow: task_started
+ * first, then task_complete (or error + task_complete, or turn_aborted) last. */
+struct agent_user_input {
+	const char *text;
+	const struct strv *images;
+};
+int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct err *e);
+
+/* Interrupts the running turn: the model stream is cancelled, running commands are
+ * killed with everything they started, every tool call gets an output ("aborted") so
+ * that the history stays valid, and turn_aborted follows. Nothing when idle. */
+void agent_interrupt(struct agent *a);
+
+enum agent_decision {
+	AGENT_APPROVED,
+	AGENT_APPROVED_FOR_SESSION,    /* and the same command / files again without asking */
+	AGENT_DENIED,                  /* the model is told; the turn goes on */
+	AGENT_ABORT                    /* the turn stops (as agent_interrupt) */
+};
+/* Answers the approval request with this call_id. -1 when none is pending. */
+int agent_decide(struct agent *a, const char *call_id, enum agent_decision d, struct err *e);
+
+/* Changes the next turns' context (NULL / negative = unchanged). */
+struct agent_overrides {
+	const char *cwd;
+	int approval_policy;           /* enum approval_policy, or -1 */
+	int sandbox_mode;              /* enum sandbox_mode, or -1 */
+	const char *model;
+	const char *reasoning_effort;
+};
+int agent_override(struct agent *a, const struct agent_overrides *o, struct err *e);
+
+/* Ends the session: interrupts a running turn, kills every command, flushes the
+ * rollout; shutdown_complete follows. */
+void agent_shutdown(struct agent *a);
+
+/* True while a turn runs (between task_started and its last event). */
+bool agent_busy(const struct agent *a);
+
+#endif

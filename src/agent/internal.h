@@ -1,0 +1,323 @@
+/* Private to src/agent/: the session, the turn and the tool-call records every file of
+ * the agent shares. The public side is agent.h.
+ *
+ *   session.c     agent_new/free, ops, subscribers
+ *   credentials.c which credential the model requests carry; ChatGPT refresh
+ *   events.c      EventMsg objects and their delivery
+ *   turn.c        the turn loop: model request -> items -> tool calls -> again
+ *   approval.c    whether a command or a patch may run, asks, or is refused
+ *   output.c      what the model reads of a command's output (format, truncation)
+ *   proc.c        a sandboxed command on the loop
+ *   instructions.c the base prompt
+ *   tools/        one file per tool, spec.c declares them all */
+#ifndef CODEX_AGENT_INTERNAL_H
+#define CODEX_AGENT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "agent/agent.h"
+#include "base/buf.h"
+#include "base/limits.h"
+#include "base/uuid.h"
+#include "model/model.h"
+#include "sandbox/sandbox.h"
+
+/* Model requests in one turn before the agent gives up on a model that never stops
+ * calling tools: real tasks take tens; this bounds a loop's cost. */
+#define AGENT_MAX_REQUESTS_PER_TURN 400
+/* Tool calls in one model response that are run; more are answered with an error. */
+#define AGENT_MAX_CALLS_PER_RESPONSE 64
+/* A tool's arguments (function) or input (custom) longer than this are refused: the
+ * largest legitimate ones are patches, capped by LIMIT_PATCH_BYTES anyway. */
+#define AGENT_MAX_TOOL_ARGS_BYTES (64u * 1024 * 1024)
+
+struct tool_call;
+struct uexec;
+struct rollout_writer;
+
+struct turn {
+	struct agent *a;
+	char id[24];                    /* the submission id events carry */
+	struct model_stream *stream;    /* NULL between requests */
+	cJSON *response;                /* items of the current response, in order */
+	struct tool_call **calls;       /* the response's tool calls, in order */
+	size_t n_calls, n_pending;
+	cJSON *extra_input;             /* items to add after the outputs (view_image) */
+	char *last_agent_message;
+	struct model_usage usage;       /* summed over the turn's requests */
+	struct model_usage last_usage;
+	int requests;
+	char uuid[UUID_STR_LEN + 1];     /* the turn_id of x-codex-turn-metadata */
+	char *metadata;                 /* that header's JSON, built at the turn's start */
+	cJSON *rate_limits;             /* this response's rate-limit snapshot, or NULL */
+	struct turn_diff *diff;         /* files the turn's patches touched, or NULL */
+	bool failed, aborting, finished;
+	bool waiting_mcp;               /* the first request waits for MCP startup */
+	struct loop_timer next;         /* starts the next request from a fresh stack */
+};
+
+/* A tool call being run. The tool calls tool_call_finish exactly once (possibly from
+ * inside its start function); `cancel`, when set, is called on interrupt and must
+ * finish the call (with "aborted") before it returns. */
+enum tool_call_kind { TOOL_FUNCTION, TOOL_CUSTOM, TOOL_LOCAL_SHELL };
+struct tool_call {
+	struct turn *turn;
+	enum tool_call_kind kind;
+	char *call_id;
+	char *name;
+	cJSON *args;                    /* function arguments (an object) or NULL */
+	char *input;                    /* custom tool input, or NULL */
+	const cJSON *item;              /* the call item (borrowed from turn->response) */
+	char *output;                   /* set by tool_call_finish */
+	cJSON *output_items;            /* instead of output: a content-item array (MCP
+					 * results with images); owned */
+	bool done;
+	void (*cancel)(struct tool_call *c);
+	/* Waiting for agent_decide (an approval request is out), else NULL. */
+	void (*on_decision)(struct tool_call *c, enum agent_decision d);
+	void *state;                    /* the tool's own */
+	/* Frees state when the turn is freed with the call still running (the session
+	 * ends mid-call), or NULL. */
+	void (*free_state)(struct tool_call *c);
+};
+
+struct agent {
+	struct loop *loop;
+	const struct config *cfg;
+	char *cwd;
+	char *originator, *source, *self_exe;
+	char thread_id[UUID_STR_LEN + 1];
+	char *model, *effort, *summary;
+	enum approval_policy approval;
+	struct sandbox_policy policy;
+	const struct model_family *family;
+	struct model_provider provider;
+	bool have_provider;
+	struct model_client *client;
+	char *bearer, *account_id;
+	struct auth_chatgpt *chatgpt;   /* ChatGPT sign-in: its tokens and refresh; or NULL */
+	cJSON *history;                 /* the conversation: ResponseItems */
+	cJSON *tools;                   /* tool specs sent with every request */
+	cJSON *output_schema;
+	char *instructions;
+	struct agent_subscriber subs[AGENT_MAX_SUBSCRIBERS];
+	size_t n_subs;
+	struct turn *turn;
+	struct uexec *uexec;
+	struct shell_snapshot *snapshot; /* the login shell's set-up, or NULL */
+	struct strv approved_commands;  /* "approved for session": one argv per entry */
+	unsigned next_turn;
+	bool shut_down;
+	struct sandbox_net net;         /* [network] enabled: each command's proxy */
+	bool net_on;
+	struct mcp_manager *mcp;        /* [mcp_servers], or NULL when none is enabled */
+	cJSON *mcp_ready, *mcp_failed;  /* startup results, for mcp_startup_complete */
+	struct strv mcp_approved;       /* "server/tool" approved for the session */
+	struct buf mcp_required_failed; /* "name: error; ..." of required servers that failed */
+	struct rollout_writer *rollout; /* NULL when ephemeral */
+	char *rollout_path;
+	bool ephemeral;
+	bool record_failed, record_warned;
+	char record_error[ERR_MSG_MAX];
+};
+
+/* ---- credentials.c ---- */
+struct auth_chatgpt;
+/* The provider's credential into a->bearer / a->account_id (src/auth's order), with
+ * forced_login_method and forced_chatgpt_workspace_id enforced (a mismatch logs out, as
+ * upstream), and for ChatGPT credentials: the ChatGPT base URL when the provider has
+ * none, and a refresh when the token has expired. */
+int credentials_resolve(struct agent *a, const struct agent_options *o, struct err *e);
+/* Before each model request: an expired ChatGPT token is refreshed (a failure keeps
+ * the old token; the request's 401 then says what went wrong). */
+void credentials_before_request(struct agent *a);
+/* The model client's 401 hook (arg = the agent). */
+const char *credentials_on_unauthorized(void *arg, struct err *e);
+void credentials_free(struct agent *a);
+
+/* ---- record.c: rollout file and history.jsonl ---- */
+int record_open(struct agent *a, const struct agent_options *o, struct err *e);
+/* Resuming: the history and thread id come from the rollout at path. */
+int record_resume(struct agent *a, const char *path, struct err *e);
+void record_close(struct agent *a);
+/* Appends an item to the conversation (taken) and records it. */
+void history_add(struct agent *a, cJSON *item);
+void record_event(struct agent *a, const cJSON *msg);
+void record_turn_context(struct agent *a);
+/* Syncs the rollout (a turn ended); reports a failed write once. */
+void record_turn_end(struct agent *a);
+void record_prompt(struct agent *a, const char *text);
+
+/* ---- events.c ---- */
+/* Delivers {"type":<kind>, ...msg} to every subscriber and deletes msg (msg may be
+ * NULL: an event with only its type). */
+void agent_emit(struct agent *a, enum agent_event_kind k, cJSON *msg);
+/* Shorthands for events whose payload is one string field. */
+void agent_emit_text(struct agent *a, enum agent_event_kind k, const char *field,
+		     const char *text);
+
+/* ---- turn.c ---- */
+int turn_start(struct agent *a, cJSON *user_item, struct err *e);
+void turn_interrupt(struct turn *t);
+void turn_free(struct turn *t);
+/* MCP startup is over: a turn waiting for it sends its first request. */
+void turn_mcp_started(struct turn *t);
+/* Called by a tool when its call is done; takes output (malloc'ed; NULL = out of
+ * memory, reported as such). */
+void tool_call_finish(struct tool_call *c, char *output);
+/* The same with a copy of a constant or formatted string. */
+void tool_call_finishf(struct tool_call *c, const char *fmt, ...) ERR_PRINTF(2, 3);
+
+/* ---- shell_snapshot.c ---- */
+struct shell_snapshot;
+/* Starts capturing the login shell's environment in the session's cwd, on the loop
+ * (a->snapshot); nothing when features.shell_snapshot = false or it cannot start. */
+void shell_snapshot_start(struct agent *a);
+void shell_snapshot_free(struct shell_snapshot *s);
+/* For a command argv = [.../bash, "-lc", script, ...] run in the snapshot's cwd once the
+ * snapshot is ready: applies it to env and returns true; the caller then runs it with
+ * "-c" instead of "-lc" (what the model and the events see stays "-lc"). */
+bool shell_snapshot_apply(const struct agent *a, char *const *argv, const char *cwd,
+			  struct strv *env);
+/* While the snapshot is still being captured, a command it would apply to is held:
+ * returns true and calls resume(c, arg) once the capture ends (at most its time
+ * limit), so every such command sees the same set-up; drop(arg) instead when the agent
+ * goes away first. An interrupt answers the held call "aborted". False: start now. */
+bool shell_snapshot_hold(struct tool_call *c, char *const *argv, const char *cwd,
+			 void (*resume)(struct tool_call *c, void *arg), void (*drop)(void *arg),
+			 void *arg);
+
+/* The capture's output (profile chatter, the marker, then `env -0`) against base, the
+ * environment the login shell was given: NAME=value entries it added or changed into
+ * set, names it removed into unset, both filtered by the policy. -1 when the marker is
+ * missing or memory runs out (exposed for the fuzz target). */
+int shell_snapshot_parse(const char *data, size_t len, const struct strv *base,
+			 const struct config_shell_environment_policy *p, struct strv *set,
+			 struct strv *unset);
+
+/* ---- git_info.c ---- */
+/* Parsers of git's output (exposed for the fuzz target): `git remote -v` into
+ * {"name": "fetch url"} (NULL when none), and `git status --porcelain=v2 --branch` into
+ * HEAD's sha (malloc'ed, or left NULL) and whether anything changed. */
+cJSON *git_remotes_json(const char *text);
+void git_status_fields(const char *text, char **sha, bool *changes);
+/* The x-codex-turn-metadata JSON for a turn (session, turn id, the repository's
+ * remotes, HEAD and whether it has changes, the sandbox). Caller frees; NULL when
+ * memory runs out. Runs git (bounded in time): call once per turn. */
+char *turn_metadata_json(const struct agent *a, const char *turn_id);
+/* The directory holding .git (a directory, or a file for worktrees), from dir up;
+ * malloc'ed, or NULL outside any repository. */
+char *git_repo_root(const char *dir);
+
+/* ---- turn_diff.c ---- */
+struct turn_diff;
+/* Remembers path's content before the turn's first patch on it (no-op afterwards). */
+void turn_diff_track(struct turn *t, const char *path);
+/* Emits turn_diff (every tracked file, then against now) when something changed. */
+void turn_diff_emit(struct turn *t);
+void turn_diff_free(struct turn_diff *d);
+
+/* ---- approval.c ---- */
+enum approval_verdict {
+	VERDICT_RUN_SANDBOXED,
+	VERDICT_RUN_UNSANDBOXED,
+	VERDICT_ASK,
+	VERDICT_REJECT
+};
+/* For a command: escalated = the model asked for require_escalated. On REJECT,
+ * *why is upstream's message for the model (static). */
+enum approval_verdict approval_for_command(const struct agent *a, char *const *argv,
+					   bool escalated, const char **why);
+/* After a sandbox denial: whether to ask to run it again without the sandbox. */
+bool approval_retry_unsandboxed(const struct agent *a);
+/* After a sandboxed command failed the way a sandbox denial looks (approval_looks_denied)
+ * under a policy that allows it (approval_retry_unsandboxed: on-failure, untrusted), the
+ * user is asked, as upstream, whether to run it again without the sandbox: an
+ * exec_approval_request with reason APPROVAL_RETRY_REASON. on_decision gets the answer
+ * (a front end that cannot ask, like exec, answers denied: the model then reads the
+ * denial). */
+#define APPROVAL_RETRY_REASON "command failed; retry without sandbox?"
+void approval_ask_retry(struct tool_call *c, char *const *argv, const char *cwd,
+			void (*on_decision)(struct tool_call *c, enum agent_decision d));
+/* For a patch touching these absolute paths. */
+enum approval_verdict approval_for_patch(const struct agent *a, const struct strv *paths,
+					 const char **why);
+/* Sends an approval request for the call and waits: on_decision runs when a front end
+ * answers (agent_decide), or with AGENT_ABORT on interrupt. msg is the request's
+ * payload (call_id and type are added); taken. */
+void approval_ask(struct tool_call *c, enum agent_event_kind kind, cJSON *msg,
+		  void (*on_decision)(struct tool_call *c, enum agent_decision d));
+/* Records an "approved for session" command. */
+void approval_remember(struct agent *a, char *const *argv);
+/* The heuristic upstream uses to call a failed sandboxed command a denial. */
+bool approval_looks_denied(int exit_code, const char *output, size_t len);
+
+/* ---- output.c ---- */
+/* Tokens as upstream counts them for budgets: ceil(bytes / 4). */
+int64_t output_tokens(size_t bytes);
+/* Appends text, cut to max_tokens as upstream does when it is longer: "Total output
+ * lines: N\n\n", the first and last max_tokens*2 bytes (on UTF-8 boundaries) and
+ * "…K tokens truncated…" between them. */
+int output_truncate(struct buf *out, const char *text, size_t len, int64_t max_tokens);
+/* The legacy shell / apply_patch form: "Exit code: N\nWall time: S seconds\nOutput:\n".
+ * duration in ms, printed with one decimal. */
+int output_exec_text(struct buf *out, int exit_code, uint64_t duration_ms, const char *text,
+		     size_t len, int64_t max_tokens);
+/* A command line as upstream shows it: words joined by spaces, quoted for a POSIX
+ * shell where needed ('...' with '\'' for quotes). Caller frees. */
+char *output_shell_join(char *const *argv);
+
+/* ---- instructions.c ---- */
+extern const char agent_base_instructions[];
+
+/* ---- tools/ ---- */
+/* The tool specs for this agent's model family and features (a cJSON array). */
+cJSON *tools_spec(const struct agent *a);
+/* Runs a call: looks the tool up, checks the arguments, starts it. Always ends in
+ * tool_call_finish (maybe later, from the loop). */
+void tools_dispatch(struct tool_call *c);
+
+/* Unified exec (tools/unified_exec.c): the sessions outlive turns. */
+int uexec_new(struct agent *a, struct uexec **out, struct err *e);
+void uexec_free(struct uexec *u);
+void uexec_exec_command(struct tool_call *c);
+void uexec_write_stdin(struct tool_call *c);
+/* Kills every running session (interrupt kills only those of the running turn's
+ * calls; shutdown all). */
+void uexec_kill_all(struct uexec *u);
+void tool_shell(struct tool_call *c);
+/* Applies a patch (the apply_patch tool, or a command that was apply_patch) with paths
+ * relative to cwd, under the sandbox. */
+void tool_apply_patch_in(struct tool_call *c, const char *patch_text, size_t len,
+			 const char *cwd);
+void tool_update_plan(struct tool_call *c);
+void tool_view_image(struct tool_call *c);
+void tool_request_user_input(struct tool_call *c);
+/* MCP tools (tools/mcp.c): starting the servers with the session, and a call to one of
+ * their tools (a name the manager knows). */
+int mcp_session_start(struct agent *a, struct err *e);
+bool mcp_session_started(const struct agent *a);
+/* Required servers that failed ("name: error; ..."), or NULL: turns then fail. */
+const char *mcp_session_fatal(const struct agent *a);
+void mcp_session_free(struct agent *a);
+bool tool_is_mcp(const struct agent *a, const char *name);
+void tool_mcp(struct tool_call *c);
+/* The resource tools (tools/mcp_resource.c): their specs, and a call to one. */
+bool mcp_resource_specs_add(cJSON *tools);
+bool tool_is_mcp_resource(const struct agent *a, const char *name);
+void tool_mcp_resource(struct tool_call *c);
+
+/* Commands (tools/command.c): the environment for a command (shell_environment_policy)
+ * and the sandbox policy to run it under. */
+int command_env(const struct agent *a, struct strv *env, struct err *e);
+/* With [network] enabled: starts the proxy of one command and points spec at it
+ * (proxy->channel is the caller's to close once proc_start returned). Nothing when
+ * the network proxy is off or the command runs unsandboxed by approval. */
+struct proc_spec;
+int command_net(struct agent *a, struct proc_spec *spec, struct sandbox_proxy *proxy,
+		struct err *e);
+/* Closes what command_net left to the caller. */
+void command_net_done(struct sandbox_proxy *proxy);
+
+#endif

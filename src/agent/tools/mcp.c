@@ -1,0 +1,399 @@
+/* MCP tools (codex-mcp.md §3, §5, §6): the session's servers start with it, their
+ * tools join the model's once every server is ready or failed, and a call goes
+ * through the approval rules, then tools/call, and its result becomes the
+ * function_call_output. A server that fails costs its own tools only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/internal.h"
+#include "agent/tools/tools.h"
+#include "base/file.h"
+#include "base/json.h"
+#include "mcp/mcp.h"
+
+/* ---- the session's servers ---- */
+
+static void on_status(void *arg, const char *server, enum mcp_status st, const char *error)
+{
+	struct agent *a = arg;
+	cJSON *m = cJSON_CreateObject(), *status, *f;
+
+	if (!m || !cJSON_AddStringToObject(m, "server", server) ||
+	    !(status = cJSON_AddObjectToObject(m, "status")) ||
+	    !cJSON_AddStringToObject(status, "state", mcp_status_str(st)) ||
+	    (st == MCP_FAILED && !cJSON_AddStringToObject(status, "error", error ? error : ""))) {
+		cJSON_Delete(m);
+		return;
+	}
+	for (size_t i = 0; st == MCP_FAILED && i < a->cfg->n_mcp_servers; i++) {
+		const struct config_mcp_server *c = &a->cfg->mcp_servers[i];
+		if (c->required && strcmp(c->name, server) == 0 &&
+		    buf_printf(&a->mcp_required_failed, "%s%s: %s",
+			       a->mcp_required_failed.len ? "; " : "", server, error ? error : "") < 0)
+			break;
+	}
+	if (st == MCP_READY && a->mcp_ready)
+		cJSON_AddItemToArray(a->mcp_ready, cJSON_CreateString(server));
+	if (st == MCP_FAILED && a->mcp_failed && (f = cJSON_CreateObject())) {
+		if (!cJSON_AddStringToObject(f, "server", server) ||
+		    !cJSON_AddStringToObject(f, "error", error ? error : "") ||
+		    !cJSON_AddItemToArray(a->mcp_failed, f))
+			cJSON_Delete(f);
+	}
+	agent_emit(a, AGENT_EV_MCP_STARTUP_UPDATE, m);
+}
+
+static void on_started(void *arg)
+{
+	struct agent *a = arg;
+	cJSON *specs = mcp_manager_tool_specs(a->mcp), *t, *m;
+
+	/* The resource tools and then the MCP tools come after the built-in ones, the
+	 * latter sorted by name. */
+	if (!mcp_resource_specs_add(a->tools))
+		agent_emit_text(a, AGENT_EV_WARNING, "message", "out of memory: no MCP resource tools");
+	while (specs && (t = cJSON_DetachItemFromArray(specs, 0)))
+		if (!cJSON_AddItemToArray(a->tools, t))
+			cJSON_Delete(t);
+	cJSON_Delete(specs);
+	m = cJSON_CreateObject();
+	if (m) {
+		cJSON_AddItemToObject(m, "ready", a->mcp_ready ? a->mcp_ready : cJSON_CreateArray());
+		cJSON_AddItemToObject(m, "failed", a->mcp_failed ? a->mcp_failed : cJSON_CreateArray());
+		cJSON_AddItemToObject(m, "cancelled", cJSON_CreateArray());
+		a->mcp_ready = a->mcp_failed = NULL;
+		agent_emit(a, AGENT_EV_MCP_STARTUP_COMPLETE, m);
+	}
+	if (a->turn)
+		turn_mcp_started(a->turn);
+}
+
+int mcp_session_start(struct agent *a, struct err *e)
+{
+	struct mcp_manager_opts o;
+	char *log_dir = NULL, *log_path = NULL;
+	int rc;
+
+	if (a->cfg->n_mcp_servers == 0)
+		return 0;
+	memset(&o, 0, sizeof o);
+	o.loop = a->loop;
+	o.servers = a->cfg->mcp_servers;
+	o.n_servers = a->cfg->n_mcp_servers;
+	/* Servers' stderr goes here, never to the terminal. */
+	log_dir = path_join(a->cfg->codex_home, "log");
+	log_path = log_dir ? path_join(log_dir, "codex-mcp.log") : NULL;
+	o.log_path = log_path;
+	o.client_version = CODEX_VERSION;
+	o.on_status = on_status;
+	o.on_started = on_started;
+	o.arg = a;
+	buf_init(&a->mcp_required_failed, 64u * 1024);
+	a->mcp_ready = cJSON_CreateArray();
+	a->mcp_failed = cJSON_CreateArray();
+	rc = mcp_manager_new(&o, &a->mcp, e);
+	free(log_dir);
+	free(log_path);
+	if (rc == 0 && mcp_manager_servers(a->mcp) == 0) {
+		/* Every server is disabled: nothing to wait for. */
+		mcp_manager_free(a->mcp);
+		a->mcp = NULL;
+	}
+	return rc;
+}
+
+bool mcp_session_started(const struct agent *a)
+{
+	return !a->mcp || mcp_manager_started(a->mcp);
+}
+
+const char *mcp_session_fatal(const struct agent *a)
+{
+	return a->mcp_required_failed.len ? a->mcp_required_failed.data : NULL;
+}
+
+void mcp_session_free(struct agent *a)
+{
+	mcp_manager_free(a->mcp);
+	a->mcp = NULL;
+	cJSON_Delete(a->mcp_ready);
+	cJSON_Delete(a->mcp_failed);
+	a->mcp_ready = a->mcp_failed = NULL;
+	strv_free(&a->mcp_approved);
+	buf_free(&a->mcp_required_failed);
+}
+
+bool tool_is_mcp(const struct agent *a, const char *name)
+{
+	return a->mcp && strncmp(name, "mcp__", 5) == 0 && mcp_manager_find(a->mcp, name) != NULL;
+}
+
+/* ---- one call ---- */
+
+struct mcp_state {
+	const struct mcp_tool *tool;
+	struct mcp_call *call;
+	uint64_t started_ms;
+	cJSON *args;                    /* the call's arguments, or NULL */
+};
+
+static cJSON *invocation(const struct mcp_state *st)
+{
+	cJSON *inv = cJSON_CreateObject();
+
+	if (inv && cJSON_AddStringToObject(inv, "server", st->tool->server) &&
+	    cJSON_AddStringToObject(inv, "tool", st->tool->name) &&
+	    (st->args ? cJSON_AddItemToObject(inv, "arguments", cJSON_Duplicate(st->args, 1))
+		      : cJSON_AddNullToObject(inv, "arguments") != NULL))
+		return inv;
+	cJSON_Delete(inv);
+	return NULL;
+}
+
+static void emit_begin(struct tool_call *c, struct mcp_state *st)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	if (m && cJSON_AddStringToObject(m, "call_id", c->call_id) &&
+	    cJSON_AddItemToObject(m, "invocation", invocation(st)))
+		agent_emit(c->turn->a, AGENT_EV_MCP_TOOL_CALL_BEGIN, m);
+	else
+		cJSON_Delete(m);
+}
+
+static void emit_end(struct tool_call *c, struct mcp_state *st, const cJSON *result,
+		     const char *error)
+{
+	uint64_t ms = loop_clock_ms() - st->started_ms;
+	cJSON *m = cJSON_CreateObject(), *d, *r;
+
+	if (m && cJSON_AddStringToObject(m, "call_id", c->call_id) &&
+	    cJSON_AddItemToObject(m, "invocation", invocation(st)) &&
+	    (d = cJSON_AddObjectToObject(m, "duration")) &&
+	    cJSON_AddNumberToObject(d, "secs", (double)(ms / 1000)) &&
+	    cJSON_AddNumberToObject(d, "nanos", (double)((ms % 1000) * 1000000)) &&
+	    (r = cJSON_AddObjectToObject(m, "result")) &&
+	    (result ? cJSON_AddItemToObject(r, "Ok", cJSON_Duplicate(result, 1))
+		    : cJSON_AddStringToObject(r, "Err", error ? error : "") != NULL))
+		agent_emit(c->turn->a, AGENT_EV_MCP_TOOL_CALL_END, m);
+	else
+		cJSON_Delete(m);
+}
+
+static void state_free(struct mcp_state *st)
+{
+	if (!st)
+		return;
+	mcp_call_cancel(st->call);
+	cJSON_Delete(st->args);
+	free(st);
+}
+
+static void free_state(struct tool_call *c)
+{
+	state_free(c->state);
+	c->state = NULL;
+}
+
+/* Ends the call with one text block (refusals, errors). */
+static void finish_text(struct tool_call *c, const char *text)
+{
+	cJSON *o = mcp_error_output(text);
+	char *s = o && cJSON_IsString(o) ? strdup(o->valuestring) : NULL;
+
+	cJSON_Delete(o);
+	state_free(c->state);
+	c->state = NULL;
+	tool_call_finish(c, s);
+}
+
+static void on_result(void *arg, const cJSON *result, const char *error)
+{
+	struct tool_call *c = arg;
+	struct mcp_state *st = c->state;
+	cJSON *out;
+	char msg[ERR_MSG_MAX + 64];
+
+	st->call = NULL;
+	emit_end(c, st, result, error);
+	if (!result) {
+		snprintf(msg, sizeof msg, "tool call error: %s", error ? error : "no result");
+		finish_text(c, msg);
+		return;
+	}
+	out = mcp_result_output(result, true);
+	state_free(st);
+	c->state = NULL;
+	if (out && cJSON_IsString(out)) {
+		tool_call_finish(c, strdup(out->valuestring));
+		cJSON_Delete(out);
+		return;
+	}
+	/* Content items (images): kept as an array; the text form is for the record. */
+	c->output_items = out;
+	tool_call_finish(c, out ? json_print(out, false) : NULL);
+}
+
+static void cancel_call(struct tool_call *c)
+{
+	struct mcp_state *st = c->state;
+
+	if (st && st->call)
+		emit_end(c, st, NULL, "aborted");
+	finish_text(c, "aborted");
+}
+
+static void run(struct tool_call *c)
+{
+	struct mcp_state *st = c->state;
+	struct err e;
+	char msg[ERR_MSG_MAX + 64];
+
+	err_clear(&e);
+	emit_begin(c, st);
+	st->started_ms = loop_clock_ms();
+	st->call = mcp_manager_call(c->turn->a->mcp, st->tool, st->args, NULL, on_result, c, &e);
+	if (!st->call) {
+		emit_end(c, st, NULL, e.msg);
+		snprintf(msg, sizeof msg, "tool call error: %s", e.msg);
+		finish_text(c, msg);
+		return;
+	}
+	c->cancel = cancel_call;
+}
+
+/* [mcp_servers.<s>.tools.<t>] approval_mode, or "auto". */
+static const char *approval_mode(const struct agent *a, const struct mcp_tool *t)
+{
+	for (size_t i = 0; i < a->cfg->n_mcp_servers; i++) {
+		const struct config_mcp_server *c = &a->cfg->mcp_servers[i];
+		const char *m = strcmp(c->name, t->server) == 0
+					? config_map_get(&c->tool_approval, t->name) : NULL;
+		if (m)
+			return m;
+	}
+	return "auto";
+}
+
+/* Whether the call needs the user's yes (codex-mcp.md §6 step 2). */
+static bool needs_approval(const struct agent *a, const struct mcp_tool *t)
+{
+	const char *mode = approval_mode(a, t);
+
+	if (a->approval == APPROVAL_NEVER && a->policy.type == SANDBOX_MODE_DANGER_FULL_ACCESS)
+		return false;
+	if (strcmp(mode, "prompt") == 0)
+		return true;
+	if (strcmp(mode, "approve") == 0)
+		return false;
+	if (t->destructive_set && t->destructive)
+		return true;
+	if (t->read_only_set && t->read_only)
+		return false;
+	return !(t->destructive_set && !t->destructive && t->open_world_set && !t->open_world);
+}
+
+static void on_decision(struct tool_call *c, enum agent_decision d)
+{
+	struct mcp_state *st = c->state;
+	struct agent *a = c->turn->a;
+
+	switch (d) {
+	case AGENT_APPROVED_FOR_SESSION:
+		if (strv_pushf(&a->mcp_approved, "%s/%s", st->tool->server, st->tool->name) < 0) {
+			/* Not remembered: the next call asks again. */
+		}
+		run(c);
+		return;
+	case AGENT_APPROVED:
+		run(c);
+		return;
+	case AGENT_DENIED:
+		finish_text(c, "user rejected MCP tool call");
+		return;
+	case AGENT_ABORT:
+		finish_text(c, "user cancelled MCP tool call");
+		return;
+	}
+}
+
+static void cancel_question(struct tool_call *c)
+{
+	c->on_decision = NULL;
+	finish_text(c, "user cancelled MCP tool call");
+}
+
+static bool approved_before(struct agent *a, const struct mcp_tool *t)
+{
+	char key[512];
+
+	snprintf(key, sizeof key, "%s/%s", t->server, t->name);
+	return strv_find(&a->mcp_approved, key) >= 0;
+}
+
+static void ask(struct tool_call *c, struct mcp_state *st)
+{
+	struct agent *a = c->turn->a;
+	cJSON *m = cJSON_CreateObject();
+	char msg[1024];
+
+	snprintf(msg, sizeof msg, "Allow the %s MCP server to run tool \"%s\"?", st->tool->server,
+		 st->tool->name);
+	if (!m || !cJSON_AddStringToObject(m, "server_name", st->tool->server) ||
+	    !cJSON_AddStringToObject(m, "id", c->call_id) ||
+	    !cJSON_AddStringToObject(m, "message", msg)) {
+		cJSON_Delete(m);
+		finish_text(c, "user cancelled MCP tool call");
+		return;
+	}
+	c->on_decision = on_decision;
+	c->cancel = cancel_question;
+	agent_emit(a, AGENT_EV_ELICITATION_REQUEST, m);
+}
+
+void tool_mcp(struct tool_call *c)
+{
+	struct agent *a = c->turn->a;
+	const cJSON *raw = cJSON_GetObjectItemCaseSensitive(c->item, "arguments");
+	const char *text = cJSON_IsString(raw) ? raw->valuestring : "";
+	struct mcp_state *st = calloc(1, sizeof *st);
+	struct err e;
+	char msg[ERR_MSG_MAX + 16];
+	size_t n = strlen(text), i;
+
+	if (!st) {
+		tool_call_finish(c, NULL);
+		return;
+	}
+	c->state = st;
+	c->free_state = free_state;
+	st->tool = mcp_manager_find(a->mcp, c->name);
+	/* Empty or blank arguments: none; otherwise a JSON object. */
+	for (i = 0; i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r');
+	     i++)
+		;
+	if (i < n) {
+		err_clear(&e);
+		st->args = n > AGENT_MAX_TOOL_ARGS_BYTES ? NULL : json_parse(text, n, "arguments", &e);
+		if (!st->args || !cJSON_IsObject(st->args)) {
+			snprintf(msg, sizeof msg, "err: %s",
+				 st->args ? "the arguments must be a JSON object"
+					  : n > AGENT_MAX_TOOL_ARGS_BYTES ? "the arguments are too long"
+									  : e.msg);
+			finish_text(c, msg);
+			return;
+		}
+	}
+	if (!needs_approval(a, st->tool) || approved_before(a, st->tool)) {
+		run(c);
+		return;
+	}
+	/* Nobody can be asked under `never` (codex exec): the call is cancelled, as
+	 * upstream's exec ends it. */
+	if (a->approval == APPROVAL_NEVER) {
+		finish_text(c, "user cancelled MCP tool call");
+		return;
+	}
+	ask(c, st);
+}

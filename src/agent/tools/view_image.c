@@ -1,0 +1,61 @@
+/* view_image (the image goes into the next request as a user message) and
+ * request_user_input (which nothing can answer outside Plan mode). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/internal.h"
+#include "agent/media.h"
+#include "agent/tools/tools.h"
+#include "base/file.h"
+
+void tool_view_image(struct tool_call *c)
+{
+	struct agent *a = c->turn->a;
+	const char *rel = args_str(c->args, "path");
+	char *path, *url = NULL;
+	cJSON *item = NULL, *content, *part, *m;
+	struct err e;
+
+	if (!rel) {
+		tool_call_finish(c, strdup("failed to parse function arguments: missing field "
+					   "`path`"));
+		return;
+	}
+	path = path_join(a->cwd, rel);
+	if (!path || !(url = media_image_data_url(path, &e))) {
+		tool_call_finishf(c, "unable to attach image: %s", path ? e.msg : "out of memory");
+		free(path);
+		return;
+	}
+	if (!c->turn->extra_input)
+		c->turn->extra_input = cJSON_CreateArray();
+	item = cJSON_CreateObject();
+	if (!c->turn->extra_input || !item || !cJSON_AddStringToObject(item, "type", "message") ||
+	    !cJSON_AddStringToObject(item, "role", "user") ||
+	    !(content = cJSON_AddArrayToObject(item, "content")) ||
+	    !(part = cJSON_CreateObject()) || !cJSON_AddItemToArray(content, part) ||
+	    !cJSON_AddStringToObject(part, "type", "input_image") ||
+	    !cJSON_AddStringToObject(part, "image_url", url) ||
+	    !cJSON_AddItemToArray(c->turn->extra_input, item)) {
+		cJSON_Delete(item);
+		free(url);
+		free(path);
+		tool_call_finish(c, NULL);
+		return;
+	}
+	free(url);
+	m = cJSON_CreateObject();
+	if (m && cJSON_AddStringToObject(m, "call_id", c->call_id) &&
+	    cJSON_AddStringToObject(m, "path", path))
+		agent_emit(a, AGENT_EV_VIEW_IMAGE_TOOL_CALL, m);
+	else
+		cJSON_Delete(m);
+	tool_call_finishf(c, "attached local image path: %s", path);
+	free(path);
+}
+
+void tool_request_user_input(struct tool_call *c)
+{
+	/* Upstream's answer outside Plan mode; a front end that can ask would say so. */
+	tool_call_finish(c, strdup("request_user_input is unavailable in Default mode"));
+}

@@ -1,0 +1,2 @@
+/* Windows build: all of it is in Winsock (see sys/socket.h). */
+#include <sys/socket.h>

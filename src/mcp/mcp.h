@@ -1,0 +1,195 @@
+/* MCP (Model Context Protocol, version 2025-06-18) on the shared event loop: JSON-RPC
+ * 2.0 messages, the client that speaks to the servers of [mcp_servers] over stdio or
+ * streamable HTTP, and the helpers that turn their tools into what the model sees
+ * (reference codex-mcp.md). `codex mcp-server` (src/cli/mcp_server.c) uses the message
+ * half of this header to be a server itself.
+ *
+ * The client is built for failure: a server that crashes, hangs or talks nonsense
+ * costs its own tools, never the session. Every request has a timer; a server that
+ * goes away fails its pending requests with a message; nothing here blocks the loop.
+ *
+ * Ownership: *_new results are freed with the matching *_free; cJSON results of
+ * functions named *_json / *_spec / *_output are the caller's (cJSON_Delete); pointers
+ * returned as const are borrowed from the manager until mcp_manager_free. */
+#ifndef CODEX_MCP_MCP_H
+#define CODEX_MCP_MCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/loop.h"
+#include "config/config.h"
+
+#define MCP_PROTOCOL_VERSION "2025-06-18"
+
+/* One JSON-RPC message (a line on stdio, a body or an SSE event over HTTP): real ones
+ * are tool lists and results of some KiB, images of a few MiB; 32 MiB bounds a server
+ * that never sends a newline. */
+#define MCP_MAX_MESSAGE_BYTES (32u * 1024 * 1024)
+/* Tools kept from one server: real servers offer tens; more are dropped (logged). */
+#define MCP_MAX_TOOLS_PER_SERVER 1024
+/* Requests waiting for an answer from one server: the agent has at most a response's
+ * tool calls (64) in flight; the cap stops a runaway caller. */
+#define MCP_MAX_PENDING 256
+/* A line of a server's stderr kept for the log; longer lines are cut. */
+#define MCP_MAX_STDERR_LINE 8192
+/* Servers in one session (each is a child process or an HTTP endpoint). */
+#define MCP_MAX_SERVERS 128
+/* The model's limit on a function name. */
+#define MCP_MAX_TOOL_NAME 64
+
+/* ---- JSON-RPC messages (jsonrpc.c) ---- */
+
+enum mcp_msg_kind {
+	MCP_MSG_REQUEST,       /* method and id */
+	MCP_MSG_NOTIFICATION,  /* method, no id */
+	MCP_MSG_RESULT,        /* id and result */
+	MCP_MSG_ERROR          /* id (may be null) and error {code, message} */
+};
+
+/* A decoded message. root is owned; the other pointers borrow from it. */
+struct mcp_msg {
+	enum mcp_msg_kind kind;
+	cJSON *root;
+	const char *method;     /* requests and notifications */
+	const cJSON *id;        /* a number or a string; NULL for notifications */
+	const cJSON *params;    /* may be NULL */
+	const cJSON *result;
+	int64_t error_code;
+	const char *error_message;
+};
+
+/* Decodes one message (at most MCP_MAX_MESSAGE_BYTES, exactly one JSON object with
+ * "jsonrpc":"2.0"). -1 with e saying what is wrong (the message is then empty). A
+ * batch (a JSON array) is refused: MCP 2025-06-18 removed batching. */
+int mcp_msg_decode(const char *text, size_t len, struct mcp_msg *out, struct err *e);
+void mcp_msg_free(struct mcp_msg *m);
+
+/* Builders: compact one-line JSON, no newline; malloc'ed, NULL when memory runs out.
+ * params / result / id are copied, never taken. */
+char *mcp_request_text(int64_t id, const char *method, const cJSON *params);
+char *mcp_notification_text(const char *method, const cJSON *params);
+char *mcp_result_text(const cJSON *id, const cJSON *result);
+char *mcp_error_text(const cJSON *id, int64_t code, const char *message);
+
+/* Splits a byte stream into newline-ended lines (a CR before the LF is dropped, empty
+ * lines skipped). mcp_lines_push calls fn for each complete line; a line longer than
+ * max fails the stream (sticky: -1 from then on, the error says so). */
+struct mcp_lines {
+	struct buf partial;
+	size_t max;
+	bool failed;
+};
+void mcp_lines_init(struct mcp_lines *l, size_t max);
+void mcp_lines_free(struct mcp_lines *l);
+int mcp_lines_push(struct mcp_lines *l, const char *data, size_t len,
+		   void (*fn)(void *arg, const char *line, size_t len), void *arg,
+		   struct err *e);
+
+/* ---- what the model sees (names.c, schema.c, result.c) ---- */
+
+/* mcp__<server>__<tool> with every byte outside [A-Za-z0-9_] made '_', and when that is
+ * longer than MCP_MAX_TOOL_NAME, its first 24 bytes and the SHA-1 (hex) of the name
+ * before sanitizing. Caller frees; NULL when memory runs out. */
+char *mcp_qualified_name(const char *server, const char *tool);
+/* Server names: ^[a-zA-Z0-9_-]+$. */
+bool mcp_server_name_valid(const char *name);
+
+/* A tool's inputSchema reduced to the subset the model is given (codex-mcp.md §5.2).
+ * NULL only when memory runs out. */
+cJSON *mcp_schema_reduce(const cJSON *input_schema);
+
+/* A tools/call result as the function_call_output's "output": a string (structured
+ * content, or the content array's JSON) or an array of input_text / input_image items
+ * when images are among the content (codex-mcp.md §6.1). NULL when memory runs out. */
+cJSON *mcp_result_output(const cJSON *result, bool model_takes_images);
+/* The output of a call that failed or was refused: the content-array form with one text
+ * block. */
+cJSON *mcp_error_output(const char *text);
+
+/* ---- OAuth (oauth.c): discovery only ---- */
+
+/* 1 when the server at url publishes OAuth authorization-server metadata (with both an
+ * authorization and a token endpoint), 0 when not, -1 when memory runs out. Blocking,
+ * each well-known URL bounded by timeout_ms; no proxy. */
+int mcp_oauth_discover(const char *url, long timeout_ms);
+
+/* ---- the client: every configured server (client.c, manager.c, stdio.c, http.c) ---- */
+
+enum mcp_status { MCP_STARTING, MCP_READY, MCP_FAILED, MCP_CANCELLED };
+const char *mcp_status_str(enum mcp_status s);
+
+/* A tool as the agent needs it. Everything is borrowed from the manager. */
+struct mcp_tool {
+	const char *qualified;       /* the name the model calls */
+	const char *server;
+	const char *name;            /* the server's name for it */
+	const char *description;
+	/* annotations: *_set says the server gave the hint */
+	bool read_only_set, read_only;
+	bool destructive_set, destructive;
+	bool open_world_set, open_world;
+	double timeout_sec;          /* the server's tool_timeout_sec */
+	const cJSON *spec;           /* the Responses function tool */
+};
+
+struct mcp_manager_opts {
+	struct loop *loop;                       /* borrowed for the manager's life */
+	const struct config_mcp_server *servers; /* borrowed for the manager's life */
+	size_t n_servers;
+	const char *log_path;   /* where servers' stderr and protocol notes go; NULL: nowhere */
+	const char *client_version;
+	/* A server changed state (starting first, then ready or failed with why). */
+	void (*on_status)(void *arg, const char *server, enum mcp_status st, const char *error);
+	/* Every enabled server is ready or failed: tools can be listed. Once. */
+	void (*on_started)(void *arg);
+	void *arg;
+};
+
+struct mcp_manager;
+
+/* Starts every enabled server (from the loop: no callback runs before this returns).
+ * -1 only for what is wrong before any server starts (memory, too many servers). */
+int mcp_manager_new(const struct mcp_manager_opts *o, struct mcp_manager **out,
+		    struct err *e);
+/* Cancels every pending call (no callbacks), ends every server (its process group is
+ * terminated, then killed). */
+void mcp_manager_free(struct mcp_manager *m);
+
+bool mcp_manager_started(const struct mcp_manager *m);
+/* The tools of the ready servers, sorted by qualified name, as Responses function
+ * specs (a new array). */
+cJSON *mcp_manager_tool_specs(const struct mcp_manager *m);
+/* The tool the model calls by this name, or NULL. */
+const struct mcp_tool *mcp_manager_find(const struct mcp_manager *m, const char *qualified);
+/* How many servers are configured and enabled (for "no MCP tools at all"). */
+size_t mcp_manager_servers(const struct mcp_manager *m);
+
+/* tools/call on the tool's server with args (an object or NULL) and meta (the _meta
+ * object or NULL), bounded by the server's tool_timeout_sec. fn gets the result, or
+ * error set ("request timed out", "MCP server ... exited", the server's error), exactly
+ * once, from the loop, unless cancelled. */
+typedef void mcp_call_fn(void *arg, const cJSON *result, const char *error);
+struct mcp_call;
+struct mcp_call *mcp_manager_call(struct mcp_manager *m, const struct mcp_tool *tool,
+				  const cJSON *args, const cJSON *meta, mcp_call_fn *fn,
+				  void *arg, struct err *e);
+/* No callback follows; safe from inside any callback but the call's own. */
+void mcp_call_cancel(struct mcp_call *c);
+
+/* Any other request (resources/list, resources/read, ...) to the server named server,
+ * with params copied (or NULL), bounded by its tool_timeout_sec; as mcp_manager_call. */
+struct mcp_call *mcp_manager_request(struct mcp_manager *m, const char *server,
+				     const char *method, const cJSON *params, mcp_call_fn *fn,
+				     void *arg, struct err *e);
+/* Whether server is configured, enabled and ready. */
+bool mcp_manager_server_ready(const struct mcp_manager *m, const char *server);
+/* The i-th ready server in name order (i from 0), or NULL past the last; borrowed. */
+const char *mcp_manager_ready_server(const struct mcp_manager *m, size_t i);
+
+#endif

@@ -1,0 +1,594 @@
+/* Keys: the overlay's, the modal's, then the composer's (reference codex-tui.md §5). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/internal.h"
+
+static void set_hint(struct app *a, const char *h)
+{
+	free(a->hint);
+	a->hint = h ? strdup(h) : NULL;
+}
+
+static void overlay_close(struct app *a)
+{
+	a->overlay = OVERLAY_NONE;
+	tui_rows_free(&a->overlay_rows);
+	term_leave_alt(&a->term);
+	if (!a->alt_allowed) {
+		/* drawn inline: clear what it covered */
+		(void)!term_puts(&a->term, "\x1b[H\x1b[2J");
+		a->live_drawn = false;
+	}
+}
+
+static void overlay_key(struct app *a, const struct key *k)
+{
+	size_t page = a->term.rows > 3 ? (size_t)a->term.rows - 2 : 1;
+
+	if (a->overlay == OVERLAY_PICKER) {
+		switch (k->kind) {
+		case KEY_UP:
+			if (a->picker_sel > 0)
+				a->picker_sel--;
+			break;
+		case KEY_DOWN:
+			a->picker_sel++;
+			if ((size_t)a->picker_sel >= a->n_sessions)
+				a->picker_sel = a->n_sessions ? (int)a->n_sessions - 1 : 0;
+			break;
+		case KEY_ENTER:
+			a->picker_result = a->n_sessions ? 1 : 2;
+			break;
+		case KEY_ESC:
+			a->picker_result = 2;
+			break;
+		case KEY_CTRL:
+			if (k->cp == 'c' || k->cp == 'd')
+				a->picker_result = 3;
+			break;
+		case KEY_BACKSPACE:
+			if (a->picker_query.len)
+				a->picker_query.data[--a->picker_query.len] = '\0';
+			a->picker_sel = 0;
+			break;
+		case KEY_CHAR: {
+			char u[4];
+			int n = tui_utf8_encode(k->cp, u);
+			(void)!buf_append(&a->picker_query, u, (size_t)n);
+			a->picker_sel = 0;
+			break;
+		}
+		default:
+			break;
+		}
+		app_dirty(a);
+		return;
+	}
+	switch (k->kind) {
+	case KEY_UP:
+		if (a->overlay_top)
+			a->overlay_top--;
+		break;
+	case KEY_DOWN:
+		a->overlay_top++;
+		break;
+	case KEY_PGUP:
+		a->overlay_top = a->overlay_top > page ? a->overlay_top - page : 0;
+		break;
+	case KEY_PGDN:
+		a->overlay_top += page;
+		break;
+	case KEY_HOME:
+		a->overlay_top = 0;
+		break;
+	case KEY_END:
+		a->overlay_top = a->overlay_rows.n;
+		break;
+	case KEY_CHAR:
+		if (k->cp == 'q')
+			overlay_close(a);
+		else if (k->cp == 'k' && a->overlay_top)
+			a->overlay_top--;
+		else if (k->cp == 'j')
+			a->overlay_top++;
+		else if (k->cp == ' ')
+			a->overlay_top += page;
+		break;
+	case KEY_ESC:
+		overlay_close(a);
+		break;
+	case KEY_CTRL:
+		if (k->cp == 'c' || k->cp == 't')
+			overlay_close(a);
+		break;
+	default:
+		break;
+	}
+	app_dirty(a);
+}
+
+void input_open_pager(struct app *a, const char *title, struct tui_rows *rows)
+{
+	tui_rows_free(&a->overlay_rows);
+	a->overlay_rows = *rows;
+	memset(rows, 0, sizeof *rows);
+	free(a->overlay_title);
+	a->overlay_title = strdup(title);
+	a->overlay_top = 0;
+	a->overlay = OVERLAY_PAGER;
+	if (a->alt_allowed) {
+		term_enter_alt(&a->term);
+	} else {
+		(void)!term_puts(&a->term, "\x1b[H\x1b[2J");
+	}
+	app_dirty(a);
+}
+
+static void open_transcript(struct app *a)
+{
+	struct tui_rows rows = {0};
+	int w = a->term.cols;
+
+	for (size_t i = 0; i < a->transcript.n; i++)
+		if (tui_wrap(a->transcript.v[i], strlen(a->transcript.v[i]), w, 2, &rows) < 0)
+			break;
+	for (size_t i = 0; i < a->pending.n; i++)
+		if (tui_wrap(a->pending.v[i], strlen(a->pending.v[i]), w, 2, &rows) < 0)
+			break;
+	input_open_pager(a, "T R A N S C R I P T", &rows);
+	a->overlay_top = rows.n; /* start at the end, as upstream */
+	a->overlay_top = a->overlay_rows.n;
+}
+
+static void decide(struct app *a, enum agent_decision d)
+{
+	struct approval ap;
+	const char *id;
+	struct err e;
+	struct tui_rows cell = {0};
+	char line[512];
+
+	if (!a->n_approvals)
+		return;
+	ap = a->approvals[0];
+	memmove(a->approvals, a->approvals + 1, (a->n_approvals - 1) * sizeof *a->approvals);
+	a->n_approvals--;
+	if (!a->n_approvals)
+		a->modal = MODAL_NONE;
+	a->modal_sel = 0;
+	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ap.msg, "call_id"));
+	if (ap.kind == AGENT_EV_EXEC_APPROVAL_REQUEST) {
+		char *cmd = cell_command_text(cJSON_GetObjectItemCaseSensitive(ap.msg, "command"));
+		char *cut = cmd && strlen(cmd) > 60 ? cmd : NULL;
+		if (cut)
+			memcpy(cut + 57, "...", 4);
+		switch (d) {
+		case AGENT_APPROVED:
+			snprintf(line, sizeof line, ST_GREEN "\xE2\x9C\x94 " ST_RESET "You approved codex to run "
+				 ST_BOLD "%s" ST_RESET " this time", cmd ? cmd : "");
+			break;
+		case AGENT_APPROVED_FOR_SESSION:
+			snprintf(line, sizeof line, ST_GREEN "\xE2\x9C\x94 " ST_RESET "You approved codex to run "
+				 ST_BOLD "%s" ST_RESET " every time this session", cmd ? cmd : "");
+			break;
+		case AGENT_DENIED:
+			snprintf(line, sizeof line, ST_RED "\xE2\x9C\x97 " ST_RESET "You did not approve codex to run "
+				 ST_BOLD "%s" ST_RESET, cmd ? cmd : "");
+			break;
+		case AGENT_ABORT:
+			snprintf(line, sizeof line, ST_RED "\xE2\x9C\x97 " ST_RESET "You canceled the request to run "
+				 ST_BOLD "%s" ST_RESET, cmd ? cmd : "");
+			break;
+		}
+		free(cmd);
+	} else {
+		snprintf(line, sizeof line, "%s", d == AGENT_APPROVED || d == AGENT_APPROVED_FOR_SESSION
+			 ? ST_GREEN "\xE2\x9C\x94 " ST_RESET "You approved codex to apply these edits"
+			 : ST_RED "\xE2\x9C\x97 " ST_RESET "You canceled the request to apply these edits");
+	}
+	(void)!tui_rows_push(&cell, line, strlen(line));
+	app_commit(a, &cell);
+	tui_rows_free(&cell);
+	if (id && a->agent && agent_decide(a->agent, id, d, &e) < 0) {
+		struct tui_rows c2 = {0};
+		if (cell_error(e.msg, &c2) == 0)
+			app_commit(a, &c2);
+		tui_rows_free(&c2);
+	}
+	cJSON_Delete(ap.msg);
+	app_dirty(a);
+}
+
+static void approval_key(struct app *a, const struct key *k)
+{
+	bool patch = a->approvals[0].kind == AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST;
+	static const enum agent_decision exec_d[] = {AGENT_APPROVED, AGENT_APPROVED_FOR_SESSION,
+						     AGENT_DENIED, AGENT_ABORT};
+	static const enum agent_decision patch_d[] = {AGENT_APPROVED, AGENT_APPROVED_FOR_SESSION,
+						      AGENT_ABORT};
+	const enum agent_decision *ds = patch ? patch_d : exec_d;
+	int n = patch ? 3 : 4;
+
+	switch (k->kind) {
+	case KEY_UP:
+		a->modal_sel = (a->modal_sel + n - 1) % n;
+		break;
+	case KEY_DOWN:
+		a->modal_sel = (a->modal_sel + 1) % n;
+		break;
+	case KEY_ENTER:
+		decide(a, ds[a->modal_sel]);
+		break;
+	case KEY_ESC:
+		decide(a, AGENT_ABORT);
+		break;
+	case KEY_CTRL:
+		if (k->cp == 'c')
+			decide(a, AGENT_ABORT);
+		break;
+	case KEY_CHAR:
+		if (k->cp == 'y')
+			decide(a, AGENT_APPROVED);
+		else if (k->cp == 'a')
+			decide(a, AGENT_APPROVED_FOR_SESSION);
+		else if (k->cp == 'd' && !patch)
+			decide(a, AGENT_DENIED);
+		else if (k->cp == 'n')
+			decide(a, AGENT_ABORT);
+		else if (k->cp >= '1' && k->cp < (uint32_t)('1' + n))
+			decide(a, ds[k->cp - '1']);
+		break;
+	default:
+		break;
+	}
+	app_dirty(a);
+}
+
+static void select_key(struct app *a, const struct key *k)
+{
+	int n = (int)a->select_items.n;
+
+	switch (k->kind) {
+	case KEY_UP:
+		a->modal_sel = n ? (a->modal_sel + n - 1) % n : 0;
+		break;
+	case KEY_DOWN:
+		a->modal_sel = n ? (a->modal_sel + 1) % n : 0;
+		break;
+	case KEY_ENTER:
+		select_choose(a, a->modal_sel);
+		break;
+	case KEY_ESC:
+		a->modal = MODAL_NONE;
+		break;
+	case KEY_CTRL:
+		if (k->cp == 'c')
+			a->modal = MODAL_NONE;
+		break;
+	case KEY_CHAR:
+		if (k->cp >= '1' && k->cp <= '9' && (int)(k->cp - '1') < n)
+			select_choose(a, (int)(k->cp - '1'));
+		break;
+	default:
+		break;
+	}
+	app_dirty(a);
+}
+
+static void history_recall(struct app *a, int dir)
+{
+	long pos = a->hist_pos;
+
+	if (!a->hist.n)
+		return;
+	if (dir < 0)
+		pos = pos < 0 ? (long)a->hist.n - 1 : pos > 0 ? pos - 1 : 0;
+	else if (pos >= 0)
+		pos = pos + 1 < (long)a->hist.n ? pos + 1 : -1;
+	else
+		return;
+	a->hist_pos = pos;
+	if (composer_set(&a->comp, pos < 0 ? "" : a->hist.v[pos]) < 0)
+		composer_clear(&a->comp);
+}
+
+static bool recalling(const struct app *a)
+{
+	return composer_empty(&a->comp) ||
+	       (a->hist_pos >= 0 && strcmp(composer_text(&a->comp), a->hist.v[a->hist_pos]) == 0);
+}
+
+static void submit(struct app *a, bool queue)
+{
+	char *text, *display;
+
+	if (composer_empty(&a->comp))
+		return;
+	display = strdup(composer_text(&a->comp));
+	text = composer_expanded(&a->comp);
+	if (!display || !text) {
+		free(display);
+		free(text);
+		return;
+	}
+	composer_clear(&a->comp);
+	if (display[0] == '/' && slash_run(a, display)) {
+		free(display);
+		free(text);
+		return;
+	}
+	if (a->busy) {
+		/* The core takes no input mid-turn: the message goes after the turn. */
+		(void)queue;
+		if (a->n_queued < TUI_MAX_QUEUED) {
+			a->queued[a->n_queued++] = text;
+			text = NULL;
+		}
+		composer_clear(&a->comp);
+	} else {
+		composer_clear(&a->comp);
+		app_submit(a, display, text);
+	}
+	free(display);
+	free(text);
+}
+
+/* Keys of the `@` file popup: Up/Down select, Tab/Enter put the path in place of the
+ * token (quoted when it holds whitespace), Esc leaves the text as typed. */
+static bool at_popup_key(struct app *a, const struct key *k)
+{
+	size_t at, alen, nf;
+	const char *f[8];
+	char q[256];
+
+	if (k->kind != KEY_UP && k->kind != KEY_DOWN && k->kind != KEY_TAB && k->kind != KEY_ENTER)
+		return false;
+	if (!files_at_token(&a->comp, &at, &alen))
+		return false;
+	snprintf(q, sizeof q, "%.*s", (int)(alen - 1), composer_text(&a->comp) + at + 1);
+	files_list(a);
+	nf = files_match(a, q, f, 8);
+	if (!nf)
+		return false;
+	if (k->kind == KEY_UP) {
+		a->at_sel = a->at_sel > 0 ? a->at_sel - 1 : (int)nf - 1;
+	} else if (k->kind == KEY_DOWN) {
+		a->at_sel = (a->at_sel + 1) % (int)nf;
+	} else {
+		const char *path = f[a->at_sel < (int)nf ? a->at_sel : 0];
+		bool quote = strpbrk(path, " \t") && !strchr(path, '"');
+		char *ins = malloc(strlen(path) + 4);
+		if (!ins)
+			return true;
+		snprintf(ins, strlen(path) + 4, quote ? "\"%s\" " : "%s ", path);
+		/* the token (with its '@') goes; the path takes its place */
+		memmove(a->comp.text.data + at, a->comp.text.data + at + alen,
+			a->comp.text.len - at - alen + 1);
+		a->comp.text.len -= alen;
+		a->comp.cur = at;
+		(void)!composer_insert(&a->comp, ins, strlen(ins));
+		free(ins);
+		a->at_sel = 0;
+	}
+	return true;
+}
+
+void input_key(void *arg, const struct key *k)
+{
+	struct app *a = arg;
+	bool was_hint = a->hint != NULL;
+
+	if (k->kind == KEY_FOCUS_IN || k->kind == KEY_FOCUS_OUT) {
+		a->focused = k->kind == KEY_FOCUS_IN;
+		return;
+	}
+	if (a->overlay != OVERLAY_NONE) {
+		overlay_key(a, k);
+		return;
+	}
+	if (a->modal == MODAL_APPROVAL && a->n_approvals) {
+		approval_key(a, k);
+		return;
+	}
+	if (a->modal == MODAL_SELECT) {
+		select_key(a, k);
+		return;
+	}
+	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
+		set_hint(a, NULL);
+	if (at_popup_key(a, k)) {
+		app_dirty(a);
+		return;
+	}
+	switch (k->kind) {
+	case KEY_ENTER:
+	case KEY_TAB: {
+		const struct slash_cmd *m[8];
+		size_t nm = slash_matches(composer_text(&a->comp), m, 8);
+		if (nm && a->popup_sel < (int)nm) {
+			char cmd[64];
+			snprintf(cmd, sizeof cmd, "/%s", m[a->popup_sel]->name);
+			if (k->kind == KEY_TAB) {
+				snprintf(cmd, sizeof cmd, "/%s ", m[a->popup_sel]->name);
+				(void)!composer_set(&a->comp, cmd);
+				break;
+			}
+			(void)!composer_set(&a->comp, cmd);
+		}
+		submit(a, k->kind == KEY_TAB);
+		a->popup_sel = 0;
+		break;
+	}
+	case KEY_NEWLINE:
+		(void)!composer_insert(&a->comp, "\n", 1);
+		break;
+	case KEY_PASTE: {
+		size_t n;
+		const char *p = keys_paste(&a->keys, &n);
+		(void)!composer_paste(&a->comp, p, n);
+		break;
+	}
+	case KEY_CHAR: {
+		char u[4];
+		int n;
+		if (k->cp == '?' && composer_empty(&a->comp)) {
+			/* `?` on an empty composer toggles the key hints, as upstream */
+			a->shortcuts = !a->shortcuts;
+			break;
+		}
+		n = tui_utf8_encode(k->cp, u);
+		(void)!composer_insert(&a->comp, u, (size_t)n);
+		a->popup_sel = 0;
+		a->shortcuts = false;
+		break;
+	}
+	case KEY_BACKSPACE:
+		if (k->mods & KEYMOD_ALT)
+			composer_kill_word_back(&a->comp);
+		else
+			composer_backspace(&a->comp);
+		break;
+	case KEY_DELETE:
+		composer_delete(&a->comp);
+		break;
+	case KEY_LEFT:
+		composer_left(&a->comp);
+		break;
+	case KEY_RIGHT:
+		composer_right(&a->comp);
+		break;
+	case KEY_HOME:
+		composer_home(&a->comp);
+		break;
+	case KEY_END:
+		composer_end(&a->comp);
+		break;
+	case KEY_UP: {
+		const struct slash_cmd *m[8];
+		size_t nm = slash_matches(composer_text(&a->comp), m, 8);
+		if (nm) {
+			a->popup_sel = a->popup_sel > 0 ? a->popup_sel - 1 : (int)nm - 1;
+		} else if (recalling(a)) {
+			history_recall(a, -1);
+		} else {
+			composer_up(&a->comp);
+		}
+		break;
+	}
+	case KEY_DOWN: {
+		const struct slash_cmd *m[8];
+		size_t nm = slash_matches(composer_text(&a->comp), m, 8);
+		if (nm) {
+			a->popup_sel = (a->popup_sel + 1) % (int)nm;
+		} else if (a->hist_pos >= 0 && recalling(a)) {
+			history_recall(a, 1);
+		} else {
+			composer_down(&a->comp);
+		}
+		break;
+	}
+	case KEY_ESC:
+		if (a->busy && a->agent) {
+			agent_interrupt(a->agent);
+		} else if (slash_matches(composer_text(&a->comp), NULL, 0)) {
+			composer_clear(&a->comp);
+		}
+		break;
+	case KEY_CTRL:
+		switch (k->cp) {
+		case 'c':
+			if (!composer_empty(&a->comp)) {
+				/* The draft is kept in the history: Up brings it back. */
+				(void)!tui_rows_push(&a->hist, composer_text(&a->comp), a->comp.text.len);
+				composer_clear(&a->comp);
+				a->hist_pos = -1;
+				set_hint(a, "ctrl + c again to quit");
+			} else if (a->busy && a->agent) {
+				agent_interrupt(a->agent);
+			} else {
+				a->quit = true;
+			}
+			(void)was_hint;
+			break;
+		case 'd':
+			if (composer_empty(&a->comp))
+				a->quit = true;
+			else
+				composer_delete(&a->comp);
+			break;
+		case 't':
+			open_transcript(a);
+			break;
+		case 'z': {
+			struct err e;
+			/* The live area goes first: the shell gets a clean line. */
+			if (a->live_drawn) {
+				if (a->live_cursor_row > 0)
+					(void)!buf_printf(&a->term.out, "\x1b[%dA", a->live_cursor_row);
+				(void)!term_puts(&a->term, "\r\x1b[J");
+			}
+			if (term_suspend(&a->term, &e) < 0)
+				a->quit = true;
+			a->live_drawn = false;
+			break;
+		}
+		case 'a':
+			composer_home(&a->comp);
+			break;
+		case 'e':
+			composer_end(&a->comp);
+			break;
+		case 'b':
+			composer_left(&a->comp);
+			break;
+		case 'f':
+			composer_right(&a->comp);
+			break;
+		case 'u':
+			composer_kill_to_start(&a->comp);
+			break;
+		case 'k':
+			composer_kill_to_end(&a->comp);
+			break;
+		case 'w':
+			composer_kill_word_back(&a->comp);
+			break;
+		case 'y':
+			composer_yank(&a->comp);
+			break;
+		case 'p':
+			if (recalling(a))
+				history_recall(a, -1);
+			else
+				composer_up(&a->comp);
+			break;
+		case 'n':
+			if (a->hist_pos >= 0 && recalling(a))
+				history_recall(a, 1);
+			else
+				composer_down(&a->comp);
+			break;
+		case 'l':
+			if (a->busy) {
+				struct tui_rows c = {0};
+				if (cell_error("Ctrl+L is disabled while a task is in progress.", &c) == 0)
+					app_commit(a, &c);
+				tui_rows_free(&c);
+			} else {
+				(void)!term_puts(&a->term, "\x1b[H\x1b[2J\x1b[3J");
+				a->live_drawn = false;
+				a->any_cell = false;
+				app_header_card(a);
+			}
+			break;
+		default:
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	app_dirty(a);
+}

@@ -1,0 +1,201 @@
+/* Private to src/tui/: the application state shared by the event handler (app.c), the
+ * drawing (draw.c), the keys (input.c), the slash commands (slash.c) and the start-up
+ * screens (start.c). */
+#ifndef CODEX_TUI_INTERNAL_H
+#define CODEX_TUI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "agent/agent.h"
+#include "base/loop.h"
+#include "tui/cells.h"
+#include "tui/composer.h"
+#include "tui/keys.h"
+#include "tui/term.h"
+#include "tui/text.h"
+#include "tui/tui.h"
+
+/* Frames are drawn at most this often while output streams in. */
+#define TUI_FRAME_MS 16
+/* A lone ESC is a key when nothing follows it within this time. */
+#define TUI_ESC_WAIT_MS 30
+#define TUI_MAX_RUNNING 64
+#define TUI_MAX_APPROVALS 64
+#define TUI_MAX_QUEUED 32
+/* Prompt history recalled with Up: the newest entries of history.jsonl. */
+#define TUI_HISTORY_MAX_ENTRIES 2000
+#define TUI_HISTORY_MAX_BYTES (8u << 20)
+/* The transcript (Ctrl+T) keeps this many lines at most (the oldest go first). */
+#define TUI_TRANSCRIPT_MAX_LINES 200000
+
+enum modal {
+	MODAL_NONE,
+	MODAL_APPROVAL,       /* the first of approvals[] */
+	MODAL_SELECT          /* a list: /model, /approvals */
+};
+
+enum overlay {
+	OVERLAY_NONE,
+	OVERLAY_PAGER,        /* transcript or /diff: rows in overlay_rows */
+	OVERLAY_PICKER        /* the resume picker */
+};
+
+enum select_kind { SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS };
+
+struct running_cmd {
+	char *call_id;
+	char *cmd;
+};
+
+struct approval {
+	enum agent_event_kind kind;
+	cJSON *msg;           /* owned copy */
+};
+
+struct session_row {
+	char *path;
+	char *id;
+	char *when;           /* "2026-12-05 06:44" */
+	char *cwd;
+	char *preview;
+	long long mtime;
+};
+
+struct app {
+	struct loop *loop;
+	struct term term;
+	struct keys keys;
+	enum tui_color_level color;
+	const struct tui_options *o;
+	struct config *cfg;
+	bool alt_allowed;
+
+	struct agent *agent;
+	char *thread_id;
+	char *model;
+	char *effort;
+	enum approval_policy approval;
+	enum sandbox_mode sandbox;
+
+	/* History: lines committed but not yet written, and all of them for Ctrl+T. */
+	struct tui_rows pending;
+	struct tui_rows transcript;
+	bool any_cell;
+
+	/* The answer streaming in. */
+	struct buf stream;
+	struct md_state md;
+	bool streamed;
+
+	struct running_cmd running[TUI_MAX_RUNNING];
+	size_t n_running;
+	cJSON *patch_changes;          /* of the patch being applied */
+
+	bool busy;
+	uint64_t turn_started_ms;
+	char *status_header;
+	char *queued[TUI_MAX_QUEUED];
+	size_t n_queued;
+
+	struct composer comp;
+	const char *placeholder;
+	struct tui_rows hist;          /* prompt history, oldest first */
+	long hist_pos;                 /* index being shown, -1 = editing */
+	char *hint;                    /* transient footer text */
+	bool shortcuts;                /* the `?` overlay of key hints is shown */
+	struct tui_rows files;         /* the cwd's files for the `@` popup (relative paths) */
+	bool files_listed;
+	int at_sel;                    /* `@` popup selection */
+	int popup_sel;                 /* slash popup selection */
+
+	enum modal modal;
+	struct approval approvals[TUI_MAX_APPROVALS];
+	size_t n_approvals;
+	int modal_sel;
+	enum select_kind select_kind;
+	char *picked_model;            /* /model's first step, for the effort step */
+	struct tui_rows select_items;
+
+	enum overlay overlay;
+	struct tui_rows overlay_rows;
+	char *overlay_title;
+	size_t overlay_top;
+	struct session_row *sessions;
+	size_t n_sessions;
+	int picker_sel;
+	struct buf picker_query;
+	int picker_result;             /* 0 running, 1 resume, 2 new, 3 quit */
+
+	int live_cursor_row;           /* rows from the live area's top to the cursor */
+	bool live_drawn;
+	bool dirty;
+	bool resized;
+	struct loop_timer frame_timer, esc_timer, tick_timer;
+	int sigfd;
+
+	int64_t total_tokens, input_tokens, cached_tokens, output_tokens, reasoning_tokens;
+	int64_t last_tokens, context_window;
+	bool focused;
+	bool notifications;            /* [tui] notifications (true, or a list of types) */
+	struct strv notification_types;
+	bool quit;
+	int exit_code;
+};
+
+/* app.c */
+void app_commit(struct app *a, const struct tui_rows *cell);
+void app_commit_line(struct app *a, const char *styled);
+void app_dirty(struct app *a);
+int app_start_agent(struct app *a, const char *resume_path, struct err *e);
+void app_stop_agent(struct app *a);
+void app_submit(struct app *a, const char *display, const char *text);
+void app_header_card(struct app *a);
+void app_notify(struct app *a, const char *kind, const char *message);
+
+/* draw.c */
+void draw_frame(struct app *a);
+void draw_reset_live(struct app *a);
+
+/* input.c */
+void input_key(void *arg, const struct key *k);
+/* Opens rows (taken) in the full-screen pager. */
+void input_open_pager(struct app *a, const char *title, struct tui_rows *rows);
+
+/* slash.c */
+struct slash_cmd {
+	const char *name;
+	const char *desc;
+	bool hidden;
+	bool idle_only;
+};
+extern const struct slash_cmd slash_cmds[];
+/* Commands matching the composer's "/prefix" (max 8), for the popup. */
+size_t slash_matches(const char *text, const struct slash_cmd **out, size_t max);
+/* Runs "/name args"; true when the text was a command. */
+bool slash_run(struct app *a, const char *text);
+void select_choose(struct app *a, int idx);
+
+/* files.c */
+void files_list(struct app *a);
+/* The best matches of q (at most max, at most 8), borrowed from a->files. */
+size_t files_match(struct app *a, const char *q, const char **out, size_t max);
+/* The `@token` ending at the cursor: its start (the '@') and length. */
+bool files_at_token(const struct composer *c, size_t *start, size_t *len);
+
+/* start.c */
+/* The trust screen when the project has no trust_level: 0 go on, 1 quit. */
+int start_trust(struct app *a, struct err *e);
+/* Lists past sessions (newest first) for the picker. */
+int start_list_sessions(struct app *a, struct err *e);
+void start_free_sessions(struct app *a);
+/* Renders a resumed rollout's conversation into the history. */
+void start_render_rollout(struct app *a, const char *path);
+/* Loads history.jsonl's texts into a->hist. */
+void start_load_history(struct app *a);
+/* The project's root for trust: the enclosing git repository's, else cwd. Malloc'ed. */
+char *start_project_root(const char *cwd);
+
+#endif

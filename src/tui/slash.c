@@ -1,0 +1,429 @@
+/* Slash commands (reference codex-tui.md §9): the popup's list, and what each does. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tui/internal.h"
+
+/* What /diff reads from git at most. */
+#define DIFF_MAX_BYTES (32u << 20)
+
+/* In popup order; hidden ones are dispatched but not listed. */
+const struct slash_cmd slash_cmds[] = {
+	{"model", "choose what model and reasoning effort to use", false, true},
+	{"permissions", "choose what Codex is allowed to do", false, true},
+	{"review", "review my current changes and find issues", false, true},
+	{"new", "start a new chat during a conversation", false, true},
+	{"init", "create an AGENTS.md file with instructions for Codex", false, true},
+	{"compact", "summarize conversation to prevent hitting the context limit", false, true},
+	{"diff", "show git diff (including untracked files)", false, false},
+	{"mention", "mention a file", false, false},
+	{"status", "show current session configuration and token usage", false, false},
+	{"mcp", "list configured MCP tools", false, false},
+	{"logout", "log out of Codex", false, true},
+	{"exit", "exit Codex", false, false},
+	{"quit", "exit Codex", true, false},
+	{"approvals", "choose what Codex is allowed to do", true, true},
+	{NULL, NULL, false, false},
+};
+
+static const char init_prompt[] =
+	"Generate a file named AGENTS.md that serves as a contributor guide for this "
+	"repository.\nYour goal is to produce a clear, concise, and well-structured document "
+	"with descriptive headings and actionable explanations for each section.\nFollow the "
+	"outline below, but adapt as needed; add sections if relevant, and omit those that do "
+	"not apply to this project.\n\nDocument Requirements\n\n- Title the document "
+	"\"Repository Guidelines\".\n- Use Markdown headings (#, ##, etc.) for structure.\n- "
+	"Keep the document concise. 200-400 words is optimal.\n- Keep explanations short, "
+	"direct, and specific to this repository.\n- Provide examples where helpful (commands, "
+	"directory paths, naming patterns).\n- Maintain a professional, instructional tone.\n";
+
+static const char review_prompt[] =
+	"Review the current code changes (staged, unstaged, and untracked files) and provide "
+	"prioritized findings.";
+
+size_t slash_matches(const char *text, const struct slash_cmd **out, size_t max)
+{
+	size_t n = 0, len;
+
+	if (text[0] != '/' || strchr(text, ' ') || strchr(text, '\n'))
+		return 0;
+	text++;
+	len = strlen(text);
+	/* exact match first, then prefixes; hidden aliases only when typed out */
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct slash_cmd *c = slash_cmds; c->name; c++) {
+			bool exact = strcmp(c->name, text) == 0;
+			if (pass == 0 ? !exact : (exact || strncmp(c->name, text, len) != 0 || c->hidden))
+				continue;
+			if (out && n < max)
+				out[n] = c;
+			n++;
+			if (out && n >= max)
+				return n;
+		}
+	return out ? (n < max ? n : max) : n;
+}
+
+static void info(struct app *a, const char *msg)
+{
+	struct tui_rows c = {0};
+
+	if (cell_info(msg, &c) == 0)
+		app_commit(a, &c);
+	tui_rows_free(&c);
+}
+
+static void error(struct app *a, const char *msg)
+{
+	struct tui_rows c = {0};
+
+	if (cell_error(msg, &c) == 0)
+		app_commit(a, &c);
+	tui_rows_free(&c);
+}
+
+/* Runs argv in cwd, stdout into out (capped), stderr and stdin to /dev/null. The exit
+ * status, or -1 when it could not run. */
+static int run_capture(const char *const *argv, const char *cwd, struct buf *out)
+{
+	int p[2], status;
+	pid_t pid;
+	char chunk[65536];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (devnull < 0)
+			_exit(127);
+		/* codex-lint: no-cloexec: git's stdin */
+		if (dup2(devnull, 0) < 0)
+			_exit(127);
+		/* codex-lint: no-cloexec: git's stdout, the pipe we read */
+		if (dup2(p[1], 1) < 0)
+			_exit(127);
+		/* codex-lint: no-cloexec: git's stderr */
+		if (dup2(devnull, 2) < 0 || chdir(cwd) < 0)
+			_exit(127);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	for (;;) {
+		ssize_t n = read(p[0], chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out->len + (size_t)n < out->max && buf_append(out, chunk, (size_t)n) < 0)
+			break;
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void cmd_diff(struct app *a)
+{
+	const char *inside[] = {"git", "rev-parse", "--is-inside-work-tree", NULL};
+	const char *diff[] = {"git", "--no-pager", "diff", "--no-color", "--no-ext-diff", NULL};
+	const char *untracked[] = {"git", "ls-files", "--others", "--exclude-standard", "-z", NULL};
+	struct buf out, files;
+	struct tui_rows rows = {0};
+
+	buf_init(&out, DIFF_MAX_BYTES);
+	buf_init(&files, DIFF_MAX_BYTES);
+	if (run_capture(inside, a->o->cwd, &out) != 0) {
+		info(a, "`/diff` \xE2\x80\x94 _not inside a git repository_");
+		goto out;
+	}
+	buf_reset(&out);
+	(void)run_capture(diff, a->o->cwd, &out);
+	(void)run_capture(untracked, a->o->cwd, &files);
+	for (size_t off = 0; files.data && off < files.len;) {
+		const char *f = files.data + off;
+		const char *one[] = {"git", "--no-pager", "diff", "--no-color", "--no-index", "--",
+				     "/dev/null", f, NULL};
+		(void)run_capture(one, a->o->cwd, &out);
+		off += strlen(f) + 1;
+	}
+	if (!out.len) {
+		info(a, "No changes detected.");
+		goto out;
+	}
+	if (cell_diff_text(out.data, &rows) == 0) {
+		struct tui_rows wrapped = {0};
+		for (size_t i = 0; i < rows.n; i++)
+			if (tui_wrap(rows.v[i], strlen(rows.v[i]), a->term.cols, 0, &wrapped) < 0)
+				break;
+		input_open_pager(a, "D I F F", &wrapped);
+		tui_rows_free(&wrapped);
+	}
+out:
+	tui_rows_free(&rows);
+	buf_free(&out);
+	buf_free(&files);
+}
+
+static void cmd_status(struct app *a)
+{
+	struct tui_rows c = {0};
+	char line[2048];
+	char agents[4096];
+	bool have_agents;
+
+	snprintf(agents, sizeof agents, "%s/AGENTS.md", a->o->cwd);
+	have_agents = access(agents, R_OK) == 0;
+#define ROW(...)                                                   \
+	do {                                                       \
+		snprintf(line, sizeof line, __VA_ARGS__);          \
+		(void)!tui_rows_push(&c, line, strlen(line));      \
+	} while (0)
+	ROW(ST_BOLD ">_ OpenAI Codex" ST_RESET ST_DIM " (v%s)", CODEX_VERSION);
+	ROW("%s", "");
+	if (a->effort)
+		ROW("  " ST_DIM "Model:" ST_RESET "            %s (reasoning %s)", a->model ? a->model : "",
+		    a->effort);
+	else
+		ROW("  " ST_DIM "Model:" ST_RESET "            %s", a->model ? a->model : "");
+	ROW("  " ST_DIM "Directory:" ST_RESET "        %s", a->o->cwd);
+	ROW("  " ST_DIM "Approval:" ST_RESET "         %s", approval_policy_str(a->approval));
+	ROW("  " ST_DIM "Sandbox:" ST_RESET "          %s", sandbox_mode_str(a->sandbox));
+	ROW("  " ST_DIM "Agents.md:" ST_RESET "        %s", have_agents ? "AGENTS.md" : "<none>");
+	ROW("  " ST_DIM "Session:" ST_RESET "          %s", a->thread_id ? a->thread_id : "");
+	ROW("%s", "");
+	ROW("  " ST_DIM "Token usage:" ST_RESET "      %lld total (%lld input + %lld output)",
+	    (long long)a->total_tokens, (long long)a->input_tokens, (long long)a->output_tokens);
+	if (a->context_window)
+		ROW("  " ST_DIM "Context window:" ST_RESET "   %lld tokens", (long long)a->context_window);
+#undef ROW
+	app_commit(a, &c);
+	tui_rows_free(&c);
+}
+
+static const char *const model_choices[] = {"gpt-5.3-codex", "gpt-5.4", "gpt-5.2-codex",
+					    "gpt-5.1-codex-max", "gpt-5.1-codex-mini", NULL};
+
+static void open_select(struct app *a, enum select_kind kind)
+{
+	tui_rows_clear(&a->select_items);
+	a->select_kind = kind;
+	a->modal = MODAL_SELECT;
+	a->modal_sel = 0;
+	if (kind == SELECT_MODEL) {
+		for (int i = 0; model_choices[i]; i++) {
+			char line[256];
+			bool cur = a->model && strcmp(a->model, model_choices[i]) == 0;
+			snprintf(line, sizeof line, "%s%s", model_choices[i], cur ? " (current)" : "");
+			if (cur)
+				a->modal_sel = i;
+			(void)!tui_rows_push(&a->select_items, line, strlen(line));
+		}
+		if (a->model && a->modal_sel == 0 && strcmp(a->model, model_choices[0]) != 0) {
+			char line[256];
+			snprintf(line, sizeof line, "%s (current)", a->model);
+			(void)!tui_rows_push(&a->select_items, line, strlen(line));
+			a->modal_sel = (int)a->select_items.n - 1;
+		}
+	} else {
+		static const char *const presets[] = {
+			"Read Only \xE2\x80\x94 Codex can read files and answer questions; asks before "
+			"editing or running commands with side effects",
+			"Default \xE2\x80\x94 Codex can read and edit files in this folder and run "
+			"commands; asks before going further",
+			"Full Access \xE2\x80\x94 Codex can edit files and run commands anywhere, with "
+			"network access, without asking"};
+		for (int i = 0; i < 3; i++)
+			(void)!tui_rows_push(&a->select_items, presets[i], strlen(presets[i]));
+		a->modal_sel = a->sandbox == SANDBOX_MODE_DANGER_FULL_ACCESS ? 2
+			       : a->sandbox == SANDBOX_MODE_WORKSPACE_WRITE ? 1 : 0;
+	}
+}
+
+void select_choose(struct app *a, int idx)
+{
+	struct agent_overrides ov = {NULL, -1, -1, NULL, NULL};
+	struct err e;
+	char msg[512];
+
+	a->modal = MODAL_NONE;
+	if (idx < 0 || (size_t)idx >= a->select_items.n || !a->agent)
+		return;
+	if (a->select_kind == SELECT_MODEL) {
+		/* Step two: the reasoning level for the chosen model. */
+		static const char *const levels[] = {"Low", "Medium (default)", "High", "Extra high"};
+		char *paren;
+		free(a->picked_model);
+		a->picked_model = strdup(a->select_items.v[idx]);
+		if (!a->picked_model)
+			return;
+		paren = strstr(a->picked_model, " (current)");
+		if (paren)
+			*paren = '\0';
+		tui_rows_clear(&a->select_items);
+		for (int i = 0; i < 4; i++)
+			(void)!tui_rows_push(&a->select_items, levels[i], strlen(levels[i]));
+		a->select_kind = SELECT_EFFORT;
+		a->modal = MODAL_SELECT;
+		a->modal_sel = 1;
+		return;
+	}
+	if (a->select_kind == SELECT_EFFORT) {
+		static const char *const efforts[] = {"low", "medium", "high", "xhigh"};
+		char *name = a->picked_model, *effort = strdup(efforts[idx]);
+		a->picked_model = NULL;
+		ov.model = name;
+		ov.reasoning_effort = effort;
+		if (!name || !effort) {
+			free(name);
+			free(effort);
+			return;
+		}
+		if (agent_override(a->agent, &ov, &e) < 0) {
+			error(a, e.msg);
+			free(name);
+			free(effort);
+			return;
+		}
+		free(a->model);
+		free(a->effort);
+		a->model = name;
+		a->effort = effort;
+		snprintf(msg, sizeof msg, "Model changed to %s %s", a->model, a->effort);
+		info(a, msg);
+		return;
+	}
+	{
+		static const int sandbox[] = {SANDBOX_MODE_READ_ONLY, SANDBOX_MODE_WORKSPACE_WRITE,
+					      SANDBOX_MODE_DANGER_FULL_ACCESS};
+		static const int approval[] = {APPROVAL_ON_REQUEST, APPROVAL_ON_REQUEST, APPROVAL_NEVER};
+		static const char *const names[] = {"Read Only", "Default", "Full Access"};
+		ov.sandbox_mode = sandbox[idx];
+		ov.approval_policy = approval[idx];
+		if (agent_override(a->agent, &ov, &e) < 0) {
+			error(a, e.msg);
+			return;
+		}
+		a->sandbox = (enum sandbox_mode)sandbox[idx];
+		a->approval = (enum approval_policy)approval[idx];
+		snprintf(msg, sizeof msg, "Permissions updated to %s", names[idx]);
+		info(a, msg);
+	}
+}
+
+static void cmd_mcp(struct app *a)
+{
+	struct tui_rows c = {0};
+	char line[2048];
+
+	if (!a->cfg->n_mcp_servers) {
+		info(a, "No MCP servers configured.\n  See the docs to configure them: "
+			"https://github.com/openai/codex/blob/main/docs/config.md#mcp_servers");
+		return;
+	}
+	snprintf(line, sizeof line, ST_BOLD "\xF0\x9F\x94\x8C  MCP Tools");
+	(void)!tui_rows_push(&c, line, strlen(line));
+	for (size_t i = 0; i < a->cfg->n_mcp_servers; i++) {
+		const struct config_mcp_server *s = &a->cfg->mcp_servers[i];
+		char *name = cell_inert(s->name, false), *what = cell_inert(s->url ? s->url : s->command, false);
+		snprintf(line, sizeof line, "  \xE2\x80\xA2 " ST_BOLD "%s" ST_RESET "%s", name ? name : "",
+			 s->enabled ? "" : ST_DIM " (disabled)");
+		(void)!tui_rows_push(&c, line, strlen(line));
+		snprintf(line, sizeof line, "    \xE2\x80\xA2 %s: %s", s->url ? "URL" : "Command", what ? what : "");
+		(void)!tui_rows_push(&c, line, strlen(line));
+		free(name);
+		free(what);
+	}
+	app_commit(a, &c);
+	tui_rows_free(&c);
+}
+
+static void cmd_logout(struct app *a)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/auth.json", a->cfg->codex_home);
+	if (unlink(path) < 0 && errno != ENOENT)
+		error(a, "cannot remove auth.json");
+	a->quit = true;
+}
+
+bool slash_run(struct app *a, const char *text)
+{
+	char name[64];
+	size_t n = strcspn(text + 1, " \n");
+	const struct slash_cmd *c;
+
+	if (n == 0 || n >= sizeof name)
+		return false;
+	memcpy(name, text + 1, n);
+	name[n] = '\0';
+	for (c = slash_cmds; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			break;
+	if (!c->name)
+		return false;
+	if (c->idle_only && a->busy) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "'/%s' is disabled while a task is in progress.", name);
+		error(a, msg);
+		return true;
+	}
+	if (strcmp(name, "quit") == 0 || strcmp(name, "exit") == 0) {
+		a->quit = true;
+	} else if (strcmp(name, "new") == 0) {
+		struct err e;
+		app_stop_agent(a);
+		a->total_tokens = a->input_tokens = a->output_tokens = a->cached_tokens = 0;
+		if (app_start_agent(a, NULL, &e) < 0) {
+			error(a, e.msg);
+			a->quit = true;
+			a->exit_code = 1;
+		} else {
+			app_header_card(a);
+		}
+	} else if (strcmp(name, "model") == 0) {
+		open_select(a, SELECT_MODEL);
+	} else if (strcmp(name, "approvals") == 0 || strcmp(name, "permissions") == 0) {
+		open_select(a, SELECT_APPROVALS);
+	} else if (strcmp(name, "diff") == 0) {
+		cmd_diff(a);
+	} else if (strcmp(name, "status") == 0) {
+		cmd_status(a);
+	} else if (strcmp(name, "mention") == 0) {
+		(void)!composer_set(&a->comp, "@");
+		return true;
+	} else if (strcmp(name, "init") == 0) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/AGENTS.md", a->o->cwd);
+		if (access(path, F_OK) == 0)
+			info(a, "AGENTS.md already exists here. Skipping /init to avoid overwriting it.");
+		else
+			app_submit(a, "/init", init_prompt);
+	} else if (strcmp(name, "review") == 0) {
+		const char *args = text + 1 + n;
+		while (*args == ' ')
+			args++;
+		app_submit(a, text, *args ? args : review_prompt);
+	} else if (strcmp(name, "compact") == 0) {
+		error(a, "/compact is not available in this build yet.");
+	} else if (strcmp(name, "mcp") == 0) {
+		cmd_mcp(a);
+	} else if (strcmp(name, "logout") == 0) {
+		cmd_logout(a);
+	}
+	app_dirty(a);
+	return true;
+}

@@ -1,0 +1,32 @@
+# Sourced by tests/bench/*.sh: the one machine-readable line every benchmark prints for
+# each figure it compares, which tests/bench/run.sh gathers into its summary table.
+# The format is documented at the top of run.sh.
+
+# bench_line SUITE CASE METRIC BETTER OURS AGAINST THEIRS
+#   BETTER is "lower" or "higher"; OURS and THEIRS are plain numbers, or "-" when the
+#   figure could not be had (the alternative is not installed, a run failed).
+bench_line() {
+	if [ $# -ne 7 ]; then
+		echo "bench_line: 7 fields expected, got $#: $*" >&2
+		return 1
+	fi
+	case $4 in lower | higher) ;; *)
+		echo "bench_line: BETTER must be lower or higher, not '$4'" >&2
+		return 1
+		;;
+	esac
+	for f in "$@"; do
+		case $f in *[[:space:]]* | '')
+			echo "bench_line: empty field or whitespace in '$f'" >&2
+			return 1
+			;;
+		esac
+	done
+	for f in "$5" "$7"; do
+		[ "$f" = - ] || [[ $f =~ ^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]] || {
+			echo "bench_line: '$f' is not a number" >&2
+			return 1
+		}
+	done
+	echo "BENCH $*"
+}

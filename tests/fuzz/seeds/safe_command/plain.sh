@@ -1,0 +1,1 @@
+ls -la && git status | head -5; echo 'a b' "c"

@@ -1,0 +1,707 @@
+# The interactive agent end to end: the real ./codex in a real terminal (tmux) against
+# the scripted model (tests/servers/mock_responses.py), driven with send-keys and read
+# back with capture-pane. Every wait is a bounded poll of the screen or of a file; a key
+# that depends on a state is sent only once that state is on screen (and a state that
+# must end first has gone from it).
+. "$(dirname "$0")/lib.sh"
+
+# Each test gets its own tmux server (socket), killed with the test's other processes.
+cleanup_bg() {
+	local p
+	if [ -n "${TS:-}" ]; then
+		tmux -L "$TS" kill-server 2>/dev/null
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TS" # the server leaves its socket file
+	fi
+	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	bg_pids=()
+}
+
+if ! command -v tmux > /dev/null; then
+	echo "ok - tui: skipped (tmux is missing; tests/install-deps.sh installs it)"
+	exit 0
+fi
+
+# Polls are bounded by this many seconds: generous, since the machine may be loaded.
+WAIT=${TUI_WAIT:-40}
+
+answer='{"sse":[{"created":"r"},{"message":"All done."},{"completed":{"input_tokens":10,"cached_input_tokens":2,"output_tokens":5,"total_tokens":15}}]}'
+fc() { # fc CALL_ID NAME ARGS-JSON: a reply with one function call
+	printf '{"sse":[{"created":"r"},{"function_call":{"call_id":"%s","name":"%s","arguments":%s}},{"completed":"r"}]}' "$1" "$2" "$3"
+}
+
+# ws: a git work tree in $T/ws, CODEX_HOME in $T/home that trusts it.
+ws() {
+	mkdir -p "$T/ws" "$T/home"
+	git -C "$T/ws" init -q
+	printf '[projects."%s"]\ntrust_level = "trusted"\n' "$T/ws" > "$T/home/config.toml"
+}
+
+mock() {
+	printf '%s\n' "$1" > "$T/script.json"
+	start_mock "$T/script.json"
+}
+
+tm() { tmux -f /dev/null -L "$TS" "$@"; }
+
+# tui_start [-x COLS] [-y ROWS] [-e VAR=VALUE]... [-r] [codex args...]: runs codex in a
+# fresh tmux server; the pane stays after codex exits (what codex printed after the UI
+# stays on screen). $T/rc gets its exit status, $T/stty.before/after `stty -a` around
+# it, $T/stderr its stderr.
+# -r: `codex resume` instead of `codex`; -j: job control in the pane's shell; -t: stderr
+# on the terminal too.
+tui_start() {
+	local cols=100 rows=30 envs=() sub=() jobs= errtty=
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		-t) errtty=1; shift ;;
+		-j) jobs=1; shift ;;
+		-x) cols=$2; shift 2 ;;
+		-y) rows=$2; shift 2 ;;
+		-e) envs+=("$2"); shift 2 ;;
+		-r) sub=(resume); shift ;;
+		*) break ;;
+		esac
+	done
+	TS=codex-tui-$BASHPID-$RANDOM
+	{
+		echo "cd '$T/ws' || exit 1"
+		echo "export TERM=xterm-256color CODEX_HOME='$T/home' MOCK_KEY=sk-test HOME='$T/home'"
+		echo "unset NO_COLOR COLORTERM"
+		for e in ${envs[@]+"${envs[@]}"}; do printf 'export %q\n' "$e"; done
+		[ -n "$jobs" ] && echo "set -m"
+		echo "stty -a > '$T/stty.before'"
+		printf '%q ' "$CODEX" ${sub[@]+"${sub[@]}"} -c model_provider=mock \
+			-c model_providers.mock.name=mock \
+			-c "model_providers.mock.base_url=http://127.0.0.1:${MOCK_PORT:-1}/v1" \
+			-c model_providers.mock.env_key=MOCK_KEY "$@"
+		if [ -n "$errtty" ]; then echo; else echo "2> '$T/stderr'"; fi
+		if [ -n "$jobs" ]; then
+			# job control: a stopped codex (148) waits here until the test resumes it
+			echo "st=\$?"
+			echo "while [ \$st = 148 ]; do touch '$T/stopped'; read -r _ < '$T/resume'; rm -f '$T/stopped'; fg; st=\$?; done"
+			echo "(exit \$st)"
+		fi
+		echo "echo \$? > '$T/rc.tmp'"
+		echo "stty -a > '$T/stty.after'"
+		echo "mv '$T/rc.tmp' '$T/rc'"
+		echo "exec sleep 600"
+	} > "$T/run.sh"
+	tm new-session -d -s main -x "$cols" -y "$rows" "bash '$T/run.sh'"
+}
+
+screen() { tm capture-pane -p -t main; }
+keys() { tm send-keys -t main "$@"; }
+
+# wait_for TEXT: until TEXT is on screen.
+wait_for() {
+	local i
+	for i in $(seq 1 $((WAIT * 10))); do
+		case "$(screen)" in *"$1"*) return 0 ;; esac
+		[ -f "$T/rc" ] && break
+		sleep 0.1
+	done
+	case "$(screen)" in *"$1"*) return 0 ;; esac
+	echo "--- screen:"; screen; echo "--- stderr:"; cat "$T/stderr" 2>/dev/null
+	fail "[$1] never appeared on screen"
+}
+
+# wait_gone TEXT: until TEXT has left the screen.
+wait_gone() {
+	local i
+	for i in $(seq 1 $((WAIT * 10))); do
+		case "$(screen)" in *"$1"*) ;; *) return 0 ;; esac
+		sleep 0.1
+	done
+	echo "--- screen:"; screen
+	fail "[$1] never left the screen"
+}
+
+# wait_exit: until codex has exited; then its status is in $RC.
+wait_exit() {
+	local i
+	for i in $(seq 1 $((WAIT * 10))); do
+		[ -f "$T/rc" ] && { RC=$(cat "$T/rc"); return 0; }
+		sleep 0.1
+	done
+	echo "--- screen:"; screen
+	fail "codex never exited"
+}
+
+# The idle composer is on screen (a turn is not running).
+wait_idle() {
+	wait_for "context left"
+	wait_gone "esc to interrupt"
+}
+
+quit_and_check_terminal() {
+	wait_idle
+	keys C-c
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+	expect_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "stty -a before and after"
+}
+
+test_streamed_markdown_answer_renders() {
+	ws
+	mock '[{"sse":[{"created":"r"},{"message":"x","deltas":["# Title\n\nHello **wor","ld** and `code`.\n- item one\n* item two\n\n```\nfn main() {}\n```\nDone."]},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}]'
+	tui_start "say hi"
+	wait_for "Done."
+	s=$(screen)
+	expect_contains "$s" "› say hi"
+	expect_contains "$s" "• # Title"
+	expect_contains "$s" "Hello world and code."
+	expect_contains "$s" "- item one"
+	expect_contains "$s" "- item two"
+	expect_contains "$s" "fn main() {}"
+	expect_not_contains "$s" '```'
+	expect_not_contains "$s" '**'
+	expect_contains "$s" ">_ OpenAI Codex"
+	expect_eq "$(mock_get 0 headers.originator)" codex-tui
+	# colours: the heading bold, inline code cyan
+	expect_contains "$(tm capture-pane -p -e -t main)" $'\e[36mcode'
+	quit_and_check_terminal
+	expect_contains "$(screen)" "Token usage: total=15 input=10 output=5"
+	expect_contains "$(screen)" "To continue this session, run codex resume "
+}
+
+test_exec_approval_accepted() {
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"touch made.txt; seq 1 30"}'),$answer]"
+	tui_start -a untrusted -s danger-full-access "run it"
+	wait_for "Would you like to run the following command?"
+	expect_contains "$(screen)" '$ touch made.txt; seq 1 30'
+	expect_contains "$(screen)" "1. Yes, proceed (y)"
+	expect_contains "$(screen)" "No, and tell Codex what to do differently (esc)"
+	[ ! -e "$T/ws/made.txt" ] || fail "ran before it was approved"
+	keys y
+	wait_for "All done."
+	[ -e "$T/ws/made.txt" ] || fail "the approved command did not run"
+	s=$(screen)
+	expect_contains "$s" "You approved codex to run touch made.txt; seq 1 30 this time"
+	expect_contains "$s" "• Ran touch made.txt; seq 1 30"
+	expect_contains "$s" "… +20 lines"
+	quit_and_check_terminal
+}
+
+test_exec_approval_denied() {
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"touch made.txt"}'),$answer]"
+	tui_start -a untrusted -s danger-full-access "run it"
+	wait_for "Would you like to run the following command?"
+	keys d
+	wait_for "All done."
+	[ ! -e "$T/ws/made.txt" ] || fail "a denied command ran"
+	expect_contains "$(screen)" "You did not approve codex to run touch made.txt"
+	expect_eq "$(mock_count)" 2 "requests (the turn went on)"
+	quit_and_check_terminal
+}
+
+test_exec_approval_esc_aborts_the_turn() {
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"touch made.txt"}'),$answer]"
+	tui_start -a untrusted -s danger-full-access "run it"
+	wait_for "Would you like to run the following command?"
+	keys Escape
+	wait_for "Conversation interrupted"
+	[ ! -e "$T/ws/made.txt" ] || fail "an aborted command ran"
+	expect_contains "$(screen)" "You canceled the request to run touch made.txt"
+	expect_eq "$(mock_count)" 1 "requests"
+	quit_and_check_terminal
+}
+
+test_patch_approval_shows_the_diff() {
+	ws
+	printf 'one\ntwo\n' > "$T/ws/f.txt"
+	patch='*** Begin Patch\n*** Update File: f.txt\n@@\n one\n-two\n+deux\n*** End Patch\n'
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"custom_tool_call\":{\"call_id\":\"p1\",\"name\":\"apply_patch\",\"input\":\"$patch\"}},{\"completed\":\"r\"}]},$answer]"
+	tui_start -a untrusted -s danger-full-access "edit"
+	wait_for "Would you like to make the following edits?"
+	s=$(screen)
+	expect_contains "$s" "f.txt (+1 -1)"
+	expect_contains "$s" "-two"
+	expect_contains "$s" "+deux"
+	# the diff in colour: the removed line red, the added one green
+	expect_contains "$(tm capture-pane -p -e -t main)" $'\e[31m'
+	expect_eq "$(cat "$T/ws/f.txt")" "$(printf 'one\ntwo')" "f.txt before approval"
+	keys y
+	wait_for "All done."
+	expect_eq "$(cat "$T/ws/f.txt")" "$(printf 'one\ndeux')" "f.txt after approval"
+	expect_contains "$(screen)" "• Edited f.txt (+1 -1)"
+	quit_and_check_terminal
+}
+
+test_plan_update_cell() {
+	ws
+	mock "[$(fc u1 update_plan '{"explanation":"Two steps","plan":[{"step":"read the code","status":"completed"},{"step":"fix the bug","status":"in_progress"},{"step":"test it","status":"pending"}]}'),$answer]"
+	tui_start "plan it"
+	wait_for "All done."
+	s=$(screen)
+	expect_contains "$s" "• Updated Plan"
+	expect_contains "$s" "└ Two steps"
+	expect_contains "$s" "✔ read the code"
+	expect_contains "$s" "□ fix the bug"
+	expect_contains "$s" "□ test it"
+	quit_and_check_terminal
+}
+
+test_esc_interrupts_a_running_command() {
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"sleep 60","yield_time_ms":60000}'),$answer]"
+	tui_start -a never -s danger-full-access "wait"
+	wait_for "Running sleep 60"
+	wait_for "esc to interrupt"
+	keys Escape
+	wait_for "Conversation interrupted"
+	wait_gone "esc to interrupt"
+	wait_gone "Running sleep 60"
+	quit_and_check_terminal
+}
+
+test_ctrl_c_interrupts_a_turn_then_quits_idle() {
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"sleep 60","yield_time_ms":60000}'),$answer]"
+	tui_start -a never -s danger-full-access "wait"
+	wait_for "Running sleep 60"
+	keys C-c
+	wait_for "Conversation interrupted"
+	wait_gone "esc to interrupt"
+	[ ! -f "$T/rc" ] || fail "Ctrl+C during a turn quit"
+	# a draft: the first Ctrl+C clears it, the next one quits
+	keys "draft text"
+	wait_for "draft text"
+	keys C-c
+	wait_for "ctrl + c again to quit"
+	wait_gone "draft text"
+	[ ! -f "$T/rc" ] || fail "Ctrl+C with a draft quit"
+	keys C-c
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+	expect_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "stty -a before and after"
+}
+
+test_sigterm_restores_the_terminal() {
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	pkill -TERM -f "^$CODEX -c model_provider=mock" -P "$(tm display -p -t main '#{pane_pid}')" ||
+		kill -TERM "$(pgrep -P "$(tm display -p -t main '#{pane_pid}')" -f codex)"
+	wait_exit
+	expect_eq "$RC" 143 "exit status"
+	expect_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "stty -a before and after"
+}
+
+# Ctrl+Z stops codex as a shell job (the test's shell has job control on); `fg` brings
+# it back, raw mode and all.
+test_ctrl_z_suspends_and_continues() {
+	ws
+	mock "[$answer]"
+	mkfifo "$T/resume"
+	tui_start -j
+	wait_idle
+	keys C-z
+	for i in $(seq 1 $((WAIT * 10))); do [ -e "$T/stopped" ] && break; sleep 0.1; done
+	[ -e "$T/stopped" ] || fail "codex did not stop on Ctrl+Z"
+	wait_gone "context left"
+	[ ! -f "$T/rc" ] || fail "Ctrl+Z ended codex"
+	echo go > "$T/resume"
+	wait_for "context left"
+	keys "back again"
+	wait_for "back again"
+	keys C-u
+	wait_gone "back again"
+	quit_and_check_terminal
+}
+
+# A crash (here SIGSEGV and SIGABRT from outside) still gives the terminal back: the
+# handler restores it, then the signal kills the process as it would have.
+crash_restores_the_terminal() {
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	pid=$(pgrep -f "127.0.0.1:$MOCK_PORT/v1" | head -1)
+	[ -n "$pid" ] || fail "no codex process"
+	kill -"$1" "$pid"
+	wait_exit
+	expect_eq "$RC" "$2" "exit status"
+	expect_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "stty -a before and after"
+}
+test_segv_restores_the_terminal() { crash_restores_the_terminal SEGV 139; }
+test_abort_restores_the_terminal() { crash_restores_the_terminal ABRT 134; }
+
+test_resize_mid_stream() {
+	ws
+	lines=$(python3 -c 'import json; print(json.dumps(["line %d of the answer with some words in it\n" % i for i in range(200)] + ["THE END"]))')
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"message\":\"x\",\"deltas\":$lines},{\"completed\":\"r\"}],\"event_delay_ms\":25}]"
+	tui_start -x 100 -y 30 "stream"
+	wait_for "line 20 of the answer"
+	tm resize-window -t main -x 50 -y 12
+	[ ! -f "$T/rc" ] || fail "codex exited"
+	tm resize-window -t main -x 120 -y 40
+	wait_for "THE END"
+	wait_idle
+	s=$(screen)
+	expect_contains "$s" "context left"
+	tm resize-window -t main -x 30 -y 8
+	keys "abc"
+	wait_for "abc"
+	keys C-u
+	wait_gone "abc"
+	tm resize-window -t main -x 100 -y 30
+	quit_and_check_terminal
+}
+
+test_ten_thousand_line_paste_is_a_placeholder() {
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	seq 1 10000 | sed 's/^/pasted line /' > "$T/paste.txt"
+	chars=$(python3 -c 'import sys; print(len(open(sys.argv[1]).read()))' "$T/paste.txt")
+	tm load-buffer "$T/paste.txt"
+	tm paste-buffer -p -t main
+	wait_for "[Pasted Content $chars chars]"
+	keys Enter
+	wait_for "All done."
+	text=$(mock_get 0 body.input.2.content.0.text)
+	expect_eq "$(printf '%s\n' "$text" | wc -l)" 10000 "lines the model got"
+	expect_contains "$text" "pasted line 9999"
+	quit_and_check_terminal
+}
+
+test_multiline_composer_and_history() {
+	ws
+	printf '{"session_id":"x","ts":1,"text":"an old prompt"}\n' > "$T/home/history.jsonl"
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	keys Up
+	wait_for "› an old prompt"
+	keys C-u
+	wait_gone "an old prompt"
+	keys "first" C-j "second"
+	wait_for "second"
+	keys Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 body.input.2.content.0.text)" "$(printf 'first\nsecond')" "prompt"
+	quit_and_check_terminal
+}
+
+test_slash_new_model_status_approvals() {
+	ws
+	mock "[$answer,$answer]"
+	tui_start -s read-only -a on-request
+	wait_idle
+	keys "/st"
+	wait_for "show current session configuration"
+	keys Enter
+	wait_for "Session:"
+	expect_contains "$(screen)" "Sandbox:          read-only"
+	keys "/model" Enter
+	wait_for "Select Model and Effort"
+	keys 2
+	wait_for "Select Reasoning Level for gpt-5.4"
+	keys Down Enter
+	wait_for "Model changed to gpt-5.4 high"
+	keys "/approvals" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_for "Permissions updated to Default"
+	expect_contains "$(screen)" "workspace-write"
+	keys "hello" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 body.model)" gpt-5.4 "model of the next turn"
+	expect_eq "$(mock_get 0 body.reasoning.effort)" high "effort of the next turn"
+	first=$(mock_get 0 headers.session_id)
+	keys "/new" Enter
+	wait_for "/model to change"
+	keys "again" Enter
+	wait_idle
+	wait_for "› again"
+	second=$(mock_get 1 headers.session_id)
+	[ "$first" != "$second" ] || fail "/new kept the session ($first)"
+	quit_and_check_terminal
+}
+
+test_slash_init_mention_mcp_and_disabled_while_busy() {
+	ws
+	echo "# rules" > "$T/ws/AGENTS.md"
+	mock "[$(fc c1 exec_command '{"cmd":"sleep 60","yield_time_ms":60000}'),$answer]"
+	tui_start -a never -s danger-full-access
+	wait_idle
+	keys "/init" Enter
+	wait_for "AGENTS.md already exists here. Skipping /init to avoid overwriting it."
+	keys "/mcp" Enter
+	wait_for "No MCP servers configured."
+	keys "/mention" Enter
+	wait_for "› @"
+	keys C-u
+	keys "wait" Enter
+	wait_for "Running sleep 60"
+	keys "/new" Enter
+	wait_for "'/new' is disabled while a task is in progress."
+	keys Escape
+	wait_for "Conversation interrupted"
+	quit_and_check_terminal
+}
+
+test_slash_diff_shows_changes_in_a_pager() {
+	ws
+	printf 'one\n' > "$T/ws/tracked.txt"
+	git -C "$T/ws" add tracked.txt
+	git -C "$T/ws" -c user.email=a@b -c user.name=t commit -qm init
+	printf 'one\nmore\n' > "$T/ws/tracked.txt"
+	printf 'fresh\n' > "$T/ws/untracked.txt"
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	keys "/diff" Enter
+	wait_for "D I F F"
+	s=$(screen)
+	expect_contains "$s" "+more"
+	expect_contains "$s" "+fresh"
+	expect_contains "$s" "untracked.txt"
+	keys q
+	wait_gone "D I F F"
+	wait_for "context left"
+	quit_and_check_terminal
+}
+
+test_resume_last_shows_the_old_conversation() {
+	ws
+	mock '[{"sse":[{"created":"r"},{"message":"The first answer."},{"completed":{"total_tokens":3,"input_tokens":2,"output_tokens":1}}]}]'
+	tui_start "the first question"
+	wait_for "The first answer."
+	quit_and_check_terminal
+	id=$(screen | sed -n 's/.*codex resume \([0-9a-f-]*\).*/\1/p')
+	[ -n "$id" ] || fail "no resume hint in [$(screen)]"
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r --last
+	wait_for "The first answer."
+	expect_contains "$(screen)" "› the first question"
+	quit_and_check_terminal
+	rm -f "$T/rc"
+	tm kill-server
+	tui_start -r "$id"
+	wait_for "The first answer."
+	quit_and_check_terminal
+}
+
+test_resume_picker_lists_sessions() {
+	ws
+	mock '[{"sse":[{"created":"r"},{"message":"Picked answer."},{"completed":{"total_tokens":3}}]}]'
+	tui_start "a question to pick"
+	wait_for "Picked answer."
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r
+	wait_for "Resume a previous session"
+	wait_for "a question to pick"
+	# typing searches; a query that matches nothing says so
+	keys zzz
+	wait_for "No results for your search"
+	keys BSpace BSpace BSpace
+	wait_for "a question to pick"
+	keys Enter
+	wait_for "Picked answer."
+	quit_and_check_terminal
+	# --all: every directory, with a CWD column; Esc starts a new session
+	tm kill-server
+	rm -f "$T/rc"
+	mkdir -p "$T/ws/sub"
+	tui_start -r --all
+	wait_for "CWD"
+	expect_contains "$(screen)" "a question to pick"
+	keys Escape
+	wait_for "context left"
+	expect_not_contains "$(screen)" "Picked answer."
+	quit_and_check_terminal
+}
+
+test_resume_unknown_id_is_fatal() {
+	ws
+	mock "[$answer]"
+	tui_start -r 00000000-0000-0000-0000-000000000000
+	wait_exit
+	expect_eq "$RC" 1 "exit status"
+	expect_contains "$(cat "$T/stderr")" "No saved session found with ID 00000000-0000-0000-0000-000000000000"
+}
+
+test_no_color_writes_no_colour() {
+	ws
+	mock '[{"sse":[{"created":"r"},{"message":"Some `code` and **bold**."},{"completed":"r"}]}]'
+	tui_start -e NO_COLOR=1 "hi"
+	wait_for "Some code and bold."
+	raw=$(tm capture-pane -p -e -t main)
+	case "$raw" in *$'\e['*) fail "escape sequences under NO_COLOR: $(printf '%s' "$raw" | cat -v | head -5)" ;; esac
+	quit_and_check_terminal
+}
+
+test_tiny_and_huge_terminals() {
+	ws
+	mock "[$answer,$answer]"
+	tui_start -x 20 -y 5 "small one"
+	wait_for "All done."
+	keys "typing in a tiny terminal"
+	wait_for "terminal"
+	keys C-u
+	wait_gone "terminal"
+	keys C-c
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+	expect_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "stty -a before and after"
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -x 400 -y 120 "large one"
+	wait_for "All done."
+	expect_contains "$(screen)" "› large one"
+	quit_and_check_terminal
+}
+
+test_model_and_command_output_are_inert() {
+	ws
+	evil='Title\u001b]0;PWNED\u0007 clip\u001b]52;c;aGFja2Vk\u0007 clear\u001b[2J\u001b[H move\u001b[10;10H bell\u0007 c1\u009b31m end'
+	mock "[$(fc c1 exec_command '{"cmd":"printf '"'"'out\\033]0;PWNED2\\007\\033[2Jafter\\n'"'"'"}'),{\"sse\":[{\"created\":\"r\"},{\"message\":\"$evil\"},{\"completed\":\"r\"}]}]"
+	tui_start -a never -s danger-full-access "go"
+	wait_for "c1"
+	wait_idle
+	s=$(screen)
+	expect_contains "$s" "Title clip clear move bell c1"
+	expect_contains "$s" ">_ OpenAI Codex" "header (the screen was not cleared)"
+	expect_contains "$s" "outafter"
+	title=$(tm display -p -t main '#{pane_title}')
+	expect_not_contains "$title" PWNED "pane title"
+	raw=$(tm capture-pane -p -e -t main)
+	expect_not_contains "$raw" "52;" "captured screen"
+	quit_and_check_terminal
+}
+
+test_trust_screen_writes_config() {
+	mkdir -p "$T/ws" "$T/home"
+	git -C "$T/ws" init -q
+	mock "[$answer]"
+	tui_start
+	wait_for "Do you trust the contents of this directory?"
+	expect_contains "$(screen)" "1. Yes, continue"
+	keys 1
+	wait_for "context left"
+	expect_contains "$(cat "$T/home/config.toml")" "[projects.\"$T/ws\"]"
+	expect_contains "$(cat "$T/home/config.toml")" 'trust_level = "trusted"'
+	expect_contains "$(screen)" "workspace-write"
+	quit_and_check_terminal
+	# trusted now: no question the second time; "No, quit" in a fresh home quits
+	tm kill-server
+	rm -f "$T/rc"
+	mkdir -p "$T/home2"
+	tui_start -e "CODEX_HOME=$T/home2"
+	wait_for "Do you trust the contents of this directory?"
+	keys 2
+	wait_exit
+	expect_eq "$RC" 0 "exit status after No, quit"
+	[ ! -e "$T/home2/config.toml" ] || fail "No, quit wrote the config"
+}
+
+test_notify_program_gets_the_turn() {
+	ws
+	printf 'notify = ["sh", "-c", "printf %%s \\"$1\\" > %s/notify.json", "sh"]\n' "$T" > "$T/home/c.toml"
+	cat "$T/home/config.toml" >> "$T/home/c.toml"
+	mv "$T/home/c.toml" "$T/home/config.toml"
+	mock "[$answer]"
+	tui_start "ping"
+	wait_for "All done."
+	wait_file "$T/notify.json"
+	n=$(cat "$T/notify.json")
+	expect_contains "$n" '"type":"agent-turn-complete"'
+	expect_contains "$n" '"last-assistant-message":"All done."'
+	expect_contains "$n" '"client":"codex-tui"'
+	quit_and_check_terminal
+}
+
+test_question_mark_toggles_shortcuts() {
+	ws
+	mock "[$answer]"
+	tui_start -x 160
+	wait_idle
+	expect_contains "$(screen)" "? for shortcuts"
+	keys "?"
+	wait_for "ctrl + j for newline"
+	keys "?"
+	wait_gone "ctrl + j for newline"
+	keys "a?"
+	wait_for "› a?"
+	keys C-u
+	wait_gone "› a?"
+	quit_and_check_terminal
+}
+
+test_at_file_search_popup() {
+	ws
+	mkdir -p "$T/ws/src/deep"
+	echo x > "$T/ws/src/deep/parser_main.c"
+	echo x > "$T/ws/README.md"
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	keys "look at @parmai"
+	wait_for "src/deep/parser_main.c"
+	keys Tab
+	wait_for "› look at src/deep/parser_main.c"
+	keys "please" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 body.input.2.content.0.text)" "look at src/deep/parser_main.c please" "prompt"
+	quit_and_check_terminal
+}
+
+test_ctrl_t_transcript_overlay() {
+	ws
+	mock '[{"sse":[{"created":"r"},{"message":"An answer for the transcript."},{"completed":"r"}]}]'
+	tui_start "show me"
+	wait_for "An answer for the transcript."
+	wait_idle
+	keys C-t
+	wait_for "T R A N S C R I P T"
+	s=$(screen)
+	expect_contains "$s" "An answer for the transcript."
+	expect_contains "$s" "q to quit"
+	# the overlay is on the alternate screen: the composer is not drawn under it
+	expect_not_contains "$s" "context left"
+	keys q
+	wait_gone "T R A N S C R I P T"
+	wait_for "context left"
+	expect_contains "$(screen)" "An answer for the transcript."
+	quit_and_check_terminal
+}
+
+test_without_a_terminal() {
+	expect_status 1 env TERM=xterm "$CODEX" "hello" < /dev/null
+	expect_eq "$(cat "$T/err")" "Error: stdin is not a terminal"
+	expect_status 1 env TERM=dumb "$CODEX" "hello" < /dev/null
+	expect_contains "$(cat "$T/err")" 'ERROR: TERM is set to "dumb". Refusing to start the interactive TUI because no terminal is available'
+}
+
+# TERM=dumb in a terminal: a warning and a question; no (the default) ends it, yes goes on.
+test_dumb_terminal_asks_first() {
+	ws
+	mock "[$answer]"
+	tui_start -t -e TERM=dumb
+	wait_for "Continue anyway? [y/N]:"
+	expect_contains "$(screen)" "Codex's interactive TUI may not work in this terminal."
+	keys n Enter
+	wait_exit
+	expect_eq "$RC" 1 "exit status after no"
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -t -e TERM=dumb
+	wait_for "Continue anyway? [y/N]:"
+	keys y Enter
+	wait_for "context left"
+	raw=$(tm capture-pane -p -e -t main)
+	case "$raw" in *$'\e['*) fail "colour escapes under TERM=dumb" ;; esac
+	quit_and_check_terminal
+}
+
+run_tests

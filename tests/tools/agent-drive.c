@@ -1,0 +1,184 @@
+/* A second front end of the agent core for the approval tests: what a TUI does, minus the
+ * screen. It runs one turn against the provider the config selects, prints every event
+ * the core emits as one JSON line on stdout ({"id":...,"msg":{"type":...}}, as
+ * agent_event_json), and answers each approval request (exec_approval_request,
+ * apply_patch_approval_request) with the next decision of --decide, on the loop, as a
+ * user would. `codex exec` cannot be used for this: it forces approval_policy = never,
+ * as upstream's exec does.
+ *
+ *   agent-drive [-c KEY=VALUE]... [--decide LIST] [--codex PATH] PROMPT
+ *     -c KEY=VALUE   a config override (repeatable), e.g. -c approval_policy="on-failure"
+ *     --decide LIST  comma-separated answers, in order: approved, approved_for_session,
+ *                    denied, abort (default and once the list is used up: denied)
+ *     --codex PATH   the codex binary the agent runs to apply patches in the sandbox
+ *                    (its apply_patch entry; this program has none)
+ *
+ * Runs in the current directory; CODEX_HOME as usual. Exit: 0 the turn completed,
+ * 1 it failed or was aborted, 2 bad arguments or setup. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+#include "base/loop.h"
+#include "base/strv.h"
+#include "config/config.h"
+#include "sandbox/sandbox.h"
+
+struct drive {
+	struct agent *agent;
+	struct strv decisions;
+	size_t next;
+	bool done, failed;
+};
+
+static enum agent_decision parse_decision(const char *s, bool *ok)
+{
+	*ok = true;
+	if (strcmp(s, "approved") == 0)
+		return AGENT_APPROVED;
+	if (strcmp(s, "approved_for_session") == 0)
+		return AGENT_APPROVED_FOR_SESSION;
+	if (strcmp(s, "abort") == 0)
+		return AGENT_ABORT;
+	*ok = strcmp(s, "denied") == 0;
+	return AGENT_DENIED;
+}
+
+static void on_event(void *arg, const struct agent_event *ev)
+{
+	struct drive *d = arg;
+	char *line = agent_event_json(ev);
+
+	if (line) {
+		printf("%s\n", line);
+		fflush(stdout);
+		free(line);
+	}
+	switch (ev->kind) {
+	case AGENT_EV_EXEC_APPROVAL_REQUEST:
+	case AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST: {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(ev->msg, "call_id");
+		bool ok;
+		enum agent_decision dec = AGENT_DENIED;
+		struct err e;
+		if (d->next < d->decisions.n)
+			dec = parse_decision(d->decisions.v[d->next++], &ok);
+		err_clear(&e);
+		if (!cJSON_IsString(id) || agent_decide(d->agent, id->valuestring, dec, &e) < 0) {
+			fprintf(stderr, "agent-drive: cannot answer: %s\n", e.msg);
+			d->failed = true;
+		}
+		break;
+	}
+	case AGENT_EV_ERROR:
+		d->failed = true;
+		break;
+	case AGENT_EV_TURN_ABORTED:
+		d->failed = true;
+		d->done = true;
+		break;
+	case AGENT_EV_TASK_COMPLETE:
+		d->done = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static int split_decisions(const char *list, struct strv *out)
+{
+	char *copy = strdup(list), *save = NULL;
+
+	if (!copy)
+		return -1;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		bool ok;
+		parse_decision(t, &ok);
+		if (!ok || strv_push(out, t) < 0) {
+			fprintf(stderr, "agent-drive: bad decision '%s'\n", t);
+			free(copy);
+			return -1;
+		}
+	}
+	free(copy);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct strv overrides = STRV_INIT;
+	struct drive d;
+	struct config_load_opts lo = {0};
+	struct config *cfg = NULL;
+	struct loop *loop = NULL;
+	struct agent_options ao = {0};
+	struct agent_subscriber sub;
+	struct err e;
+	const char *prompt = NULL, *self_exe = NULL;
+	char cwd[4096];
+	int rc = 2;
+
+	/* The sandbox re-executes this binary as its launcher (argv[0]
+	 * "codex-linux-sandbox"), as it does codex. */
+	if (argc > 0 && strcmp(argv[0], "codex-linux-sandbox") == 0)
+		return sandbox_launcher_main(argc, argv);
+	memset(&d, 0, sizeof d);
+	err_clear(&e);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			if (strv_push(&overrides, argv[++i]) < 0)
+				goto out;
+		} else if (strcmp(argv[i], "--decide") == 0 && i + 1 < argc) {
+			if (split_decisions(argv[++i], &d.decisions) < 0)
+				goto out;
+		} else if (strcmp(argv[i], "--codex") == 0 && i + 1 < argc) {
+			self_exe = argv[++i];
+		} else if (argv[i][0] != '-' && !prompt) {
+			prompt = argv[i];
+		} else {
+			fprintf(stderr, "usage: agent-drive [-c KEY=VALUE]... [--decide LIST] [--codex PATH] PROMPT\n");
+			goto out;
+		}
+	}
+	if (!prompt || !getcwd(cwd, sizeof cwd)) {
+		fprintf(stderr, "usage: agent-drive [-c KEY=VALUE]... [--decide LIST] [--codex PATH] PROMPT\n");
+		goto out;
+	}
+	lo.overrides = &overrides;
+	if (config_load(&lo, &cfg, &e) < 0 || loop_new(&loop, &e) < 0)
+		goto fail;
+	ao.loop = loop;
+	ao.cfg = cfg;
+	ao.cwd = cwd;
+	ao.originator = "codex_exec";
+	ao.session_source = "exec";
+	ao.ephemeral = true;
+	ao.self_exe = self_exe;
+	sub.on_event = on_event;
+	sub.arg = &d;
+	if (agent_new(&ao, &sub, &d.agent, &e) < 0)
+		goto fail;
+	{
+		struct strv none = STRV_INIT;
+		struct agent_user_input in = {prompt, &none};
+		if (agent_submit_turn(d.agent, &in, &e) < 0)
+			goto fail;
+	}
+	while (!d.done)
+		if (loop_run_once(loop, -1, &e) < 0)
+			goto fail;
+	rc = d.failed ? 1 : 0;
+	goto out;
+fail:
+	fprintf(stderr, "agent-drive: %s\n", e.msg);
+	rc = 2;
+out:
+	agent_free(d.agent);
+	loop_free(loop);
+	config_free(cfg);
+	strv_free(&overrides);
+	strv_free(&d.decisions);
+	return rc;
+}

@@ -1,0 +1,231 @@
+/* tui: the sanitiser, widths and wrapping, the key decoder, the composer, Markdown. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "tui/cells.h"
+#include "tui/composer.h"
+#include "tui/keys.h"
+#include "tui/text.h"
+
+static char *inert(const char *s, bool nl)
+{
+	struct buf b;
+
+	buf_init(&b, 1u << 20);
+	if (tui_sanitize(&b, s, strlen(s), nl) < 0)
+		return NULL;
+	return buf_take(&b);
+}
+
+TEST(tui_sanitize_drops_escape_sequences)
+{
+	char *s = inert("a\x1b]0;title\x07" "b\x1b]52;c;aGk=\x1b\\c\x1b[2J\x1b[10;10Hd\x1b(Be", true);
+	CHECK_STR(s, "abcde");
+	free(s);
+	s = inert("x\xc2\x9b" "31my\xc2\x9d" "0;t\x07z", true); /* C1 CSI and OSC as UTF-8 */
+	CHECK_STR(s, "xyz");
+	free(s);
+	s = inert("bell\x07 del\x7f nul", true);
+	CHECK_STR(s, "bell del nul");
+	free(s);
+	s = inert("cut\x1b]0;never ended", true);
+	CHECK_STR(s, "cut");
+	free(s);
+	s = inert("rtl\xe2\x80\xae" "x", true);
+	CHECK_STR(s, "rtlx");
+	free(s);
+}
+
+TEST(tui_sanitize_keeps_text_and_newlines)
+{
+	char *s = inert("a\r\nb\rc\td\n\xe4\xb8\xad", true);
+	CHECK_STR(s, "a\nbc    d\n\xe4\xb8\xad");
+	free(s);
+	s = inert("a\nb", false);
+	CHECK_STR(s, "a b");
+	free(s);
+	s = inert("bad\xff\xfe", true);
+	CHECK_STR(s, "bad\xef\xbf\xbd\xef\xbf\xbd");
+	free(s);
+	s = inert("mark\x01" "b", true); /* our style mark cannot be smuggled in */
+	CHECK_STR(s, "markb");
+	free(s);
+}
+
+TEST(tui_widths)
+{
+	CHECK_INT(tui_cp_width('a'), 1);
+	CHECK_INT(tui_cp_width(0x4E2D), 2);   /* 中 */
+	CHECK_INT(tui_cp_width(0x1F600), 2);  /* emoji */
+	CHECK_INT(tui_cp_width(0x0301), 0);   /* combining acute */
+	CHECK_INT(tui_text_width(ST_BOLD "ab" ST_RESET "\xe4\xb8\xad", 9), 4);
+}
+
+TEST(tui_wrap_breaks_at_spaces_and_keeps_styles)
+{
+	struct tui_rows r = {0};
+	const char *s = ST_RED "hello world again";
+
+	REQUIRE(tui_wrap(s, strlen(s), 11, 2, &r) == 0);
+	REQUIRE(r.n == 2);
+	CHECK_STR(r.v[0], ST_RED "hello world");
+	CHECK_STR(r.v[1], "  " ST_RED "again");
+	tui_rows_free(&r);
+	/* a word longer than the width is cut; wide characters never straddle the edge */
+	REQUIRE(tui_wrap("\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad", 9, 5, 0, &r) == 0);
+	REQUIRE(r.n == 2);
+	CHECK_INT(tui_text_width(r.v[0], strlen(r.v[0])), 4);
+	tui_rows_free(&r);
+}
+
+TEST(tui_wrap_runs_of_spaces_past_the_edge)
+{
+	/* a space overflowing the row after a break (the 20-column session card) */
+	struct tui_rows r = {0};
+	char line[128];
+
+	memset(line, ' ', sizeof line);
+	memcpy(line, "abc", 3);
+	line[100] = 'x';
+	REQUIRE(tui_wrap(line, 101, 20, 2, &r) == 0);
+	REQUIRE(r.n >= 2);
+	for (size_t i = 0; i < r.n; i++)
+		CHECK(tui_text_width(r.v[i], strlen(r.v[i])) <= 20);
+	CHECK(strchr(r.v[r.n - 1], 'x') != NULL);
+	tui_rows_free(&r);
+}
+
+TEST(tui_emit_row_per_colour_level)
+{
+	struct buf b;
+	const char *row = ST_ADD_BG "x";
+
+	buf_init(&b, 1024);
+	REQUIRE(tui_emit_row(&b, row, strlen(row), TUI_COLOR_TRUE) == 0);
+	CHECK_STR(b.data, "\x1b[48;2;33;58;43mx\x1b[0m");
+	buf_reset(&b);
+	REQUIRE(tui_emit_row(&b, row, strlen(row), TUI_COLOR_256) == 0);
+	CHECK_STR(b.data, "\x1b[48;5;22mx\x1b[0m");
+	buf_reset(&b);
+	REQUIRE(tui_emit_row(&b, row, strlen(row), TUI_COLOR_NONE) == 0);
+	CHECK_STR(b.data, "x");
+	buf_free(&b);
+}
+
+struct keylog {
+	struct key k[64];
+	int n;
+};
+
+static void on_key(void *arg, const struct key *k)
+{
+	struct keylog *l = arg;
+
+	if (l->n < 64)
+		l->k[l->n++] = *k;
+}
+
+TEST(tui_keys_decode_sequences_split_anywhere)
+{
+	const char in[] = "a\x1b[A\x1b[13;2u\r\n\x1b[3~\xe4\xb8\xad\x1b[200~p\r\nq\x1b[201~\x03";
+	for (size_t step = 1; step <= sizeof in - 1; step++) {
+		struct keys k;
+		struct keylog l = {{{0}}, 0};
+		keys_init(&k);
+		for (size_t off = 0; off < sizeof in - 1; off += step)
+			keys_feed(&k, in + off, off + step < sizeof in - 1 ? step : sizeof in - 1 - off,
+				  on_key, &l);
+		REQUIRE(l.n == 9);
+		CHECK(l.k[0].kind == KEY_CHAR && l.k[0].cp == 'a');
+		CHECK(l.k[1].kind == KEY_UP);
+		CHECK(l.k[2].kind == KEY_NEWLINE);   /* Shift+Enter (kitty) */
+		CHECK(l.k[3].kind == KEY_ENTER);
+		CHECK(l.k[4].kind == KEY_NEWLINE);   /* Ctrl+J */
+		CHECK(l.k[5].kind == KEY_DELETE);
+		CHECK(l.k[6].kind == KEY_CHAR && l.k[6].cp == 0x4E2D);
+		CHECK(l.k[7].kind == KEY_PASTE);
+		CHECK(l.k[8].kind == KEY_CTRL && l.k[8].cp == 'c');
+		keys_free(&k);
+	}
+}
+
+TEST(tui_keys_lone_esc_waits_for_the_flush)
+{
+	struct keys k;
+	struct keylog l = {{{0}}, 0};
+
+	keys_init(&k);
+	keys_feed(&k, "\x1b", 1, on_key, &l);
+	CHECK_INT(l.n, 0);
+	CHECK(keys_pending_esc(&k));
+	keys_flush_esc(&k, on_key, &l);
+	REQUIRE(l.n == 1);
+	CHECK(l.k[0].kind == KEY_ESC);
+	keys_free(&k);
+}
+
+TEST(tui_composer_paste_placeholder_and_expansion)
+{
+	struct composer c;
+	char *big = malloc(3001), *exp;
+
+	REQUIRE(big);
+	memset(big, 'x', 3000);
+	big[3000] = '\0';
+	composer_init(&c);
+	REQUIRE(composer_insert(&c, "see ", 4) == 0);
+	REQUIRE(composer_paste(&c, big, 3000) == 0);
+	CHECK_STR(composer_text(&c), "see [Pasted Content 3000 chars]");
+	exp = composer_expanded(&c);
+	REQUIRE(exp);
+	CHECK_INT(strlen(exp), 3004);
+	free(exp);
+	REQUIRE(composer_paste(&c, big, 3000) == 0);
+	CHECK(strstr(composer_text(&c), "[Pasted Content 3000 chars] #2") != NULL);
+	composer_backspace(&c); /* the placeholder goes as one */
+	CHECK_STR(composer_text(&c), "see [Pasted Content 3000 chars]");
+	composer_free(&c);
+	free(big);
+}
+
+TEST(tui_composer_editing)
+{
+	struct composer c;
+	struct tui_rows r = {0};
+	int row, col;
+
+	composer_init(&c);
+	REQUIRE(composer_insert(&c, "one\ntwo", 7) == 0);
+	CHECK(composer_up(&c));
+	CHECK_INT(c.cur, 3);
+	composer_kill_to_start(&c);
+	CHECK_STR(composer_text(&c), "\ntwo");
+	composer_yank(&c);
+	CHECK_STR(composer_text(&c), "one\ntwo");
+	REQUIRE(composer_rows(&c, 20, "", &r, &row, &col) == 0);
+	CHECK_INT(r.n, 2);
+	CHECK_INT(row, 0);
+	CHECK_INT(col, 5);
+	tui_rows_free(&r);
+	composer_free(&c);
+}
+
+TEST(tui_markdown_lines)
+{
+	struct tui_rows r = {0};
+
+	REQUIRE(md_message("# Head\nsome **bold** and `code`\n```\nx = 1\n```\n* item", &r) == 0);
+	REQUIRE(r.n == 4);
+	CHECK(strstr(r.v[0], "# Head") != NULL);
+	CHECK(strncmp(r.v[0], "\xe2\x80\xa2 ", 4) == 0);
+	CHECK(strstr(r.v[1], "**") == NULL);
+	CHECK(strstr(r.v[1], ST_CYAN "code") != NULL);
+	CHECK(strstr(r.v[2], "x = 1") != NULL);
+	CHECK(strstr(r.v[3], "- item") != NULL);
+	tui_rows_free(&r);
+	/* model text cannot reach the terminal raw */
+	REQUIRE(md_message("evil\x1b]0;t\x07 done", &r) == 0);
+	CHECK(strchr(r.v[0], 0x1b) == NULL);
+	tui_rows_free(&r);
+}
