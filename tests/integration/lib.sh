@@ -57,14 +57,24 @@ wait_for_port() {
 }
 
 # wait_file PATH [TEST]: until PATH passes `test TEST` (default -s: exists and is not
-# empty), for 5 s at most.
+# empty). The bound (30 s) only ends a broken run: a loaded machine is slow, not wrong.
 wait_file() {
 	local i
-	for i in $(seq 1 200); do
+	for i in $(seq 1 1200); do
 		test "${2:--s}" "$1" && return 0
 		sleep 0.025
 	done
 	fail "$1 never appeared"
+}
+
+# wait_log PATH TEXT: until PATH holds a line containing TEXT (30 s at most).
+wait_log() {
+	local i
+	for i in $(seq 1 1200); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.025
+	done
+	fail "$1 never showed [$2]: $(tail -n 5 "$1" 2>/dev/null)"
 }
 
 # Background processes a test starts are killed when it ends.
