@@ -43,12 +43,13 @@ cx() {
 	return $rc
 }
 
-# py EXPR-SCRIPT: python with R = the model requests (lines with a body only: the log
-# also has end_of lines) and M = the MCP mock's messages.
+# py EXPR-SCRIPT: python with R = the model requests (the log also has end_of lines,
+# and any other request the mock saw answered 404) and M = the MCP mock's messages.
 py() {
 	python3 - "${MOCK_LOG:-/dev/null}" "${MLOG:-/dev/null}" "$@" <<EOF
 import json, sys
-R = [r for r in map(json.loads, open(sys.argv[1])) if "body" in r]
+R = [r for r in map(json.loads, open(sys.argv[1]))
+     if "body" in r and r["path"].endswith(("/responses", "/chat/completions"))]
 try:
     M = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
 except FileNotFoundError:
