@@ -84,11 +84,28 @@ start_bg() {
 	bg_pids+=($!)
 }
 cleanup_bg() {
-	local p
+	local p i left
 	# A process that already ended is fine: the trap must not fail the test for it.
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	# Bounded: what still runs after 10 s (a server stuck on a client) gets SIGKILL.
+	for i in $(seq 1 400); do
+		left=
+		for p in "${bg_pids[@]}"; do
+			running "$p" && left=1 && break
+		done
+		[ -z "$left" ] && break
+		sleep 0.025
+	done
+	for p in "${bg_pids[@]}"; do running "$p" && kill -KILL "$p" 2>/dev/null; done
 	wait 2>/dev/null || true
 	bg_pids=()
+}
+
+# running PID: the process exists and is not a zombie waiting for us.
+running() {
+	local state
+	state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != Z ]
 }
 
 run_tests() {

@@ -188,8 +188,8 @@ class State:
             return record["seq"], idx
 
     def write(self, record):
-        if self.log:
-            with self.log_lock:
+        with self.log_lock:
+            if self.log:
                 self.log.write(json.dumps(record) + "\n")
                 self.log.flush()
 
@@ -457,11 +457,13 @@ def main():
     print(port, flush=True)
     while not state.stopping.wait(1.0):
         pass
-    srv.shutdown()
-    srv.server_close()
-    if state.log:
-        state.log.close()
-    return 0
+    # Out at once: a connection thread stuck on its client must not keep a stopped mock
+    # (and the test waiting for it) alive. The log is closed between two records.
+    with state.log_lock:
+        if state.log:
+            state.log.close()
+            state.log = None
+    os._exit(0)
 
 
 if __name__ == "__main__":
