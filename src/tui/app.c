@@ -524,6 +524,11 @@ static void on_event(void *arg, const struct agent_event *ev)
 		commit_rows(a, cell_info, line);
 		break;
 	}
+	case AGENT_EV_CONTEXT_COMPACTED:
+		/* The context is the summary now: the token display starts over. */
+		a->last_tokens = 0;
+		commit_rows(a, cell_info, "Context compacted");
+		break;
 	case AGENT_EV_TURN_ABORTED:
 		if (a->streamed)
 			end_stream(a);

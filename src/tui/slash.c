@@ -418,7 +418,10 @@ bool slash_run(struct app *a, const char *text)
 			args++;
 		app_submit(a, text, *args ? args : review_prompt);
 	} else if (strcmp(name, "compact") == 0) {
-		error(a, "/compact is not available in this build yet.");
+		struct err e;
+		/* The core's compact op: a summary turn, then context_compacted. */
+		if (agent_compact(a->agent, &e) < 0)
+			error(a, e.msg);
 	} else if (strcmp(name, "mcp") == 0) {
 		cmd_mcp(a);
 	} else if (strcmp(name, "logout") == 0) {

@@ -447,6 +447,41 @@ test_slash_init_mention_mcp_and_disabled_while_busy() {
 	quit_and_check_terminal
 }
 
+# /compact: the core's compact op sends the history with a request for a summary (no
+# tools), the summary replaces the history, and the next turn carries only the initial
+# context, the user messages and that summary (not the old answers).
+test_slash_compact_replaces_the_history() {
+	ws
+	summary='{"sse":[{"created":"r"},{"message":"SUMMARY-OF-IT: the user said hello twice."},{"completed":{"input_tokens":90,"output_tokens":9,"total_tokens":99}}]}'
+	first='{"sse":[{"created":"r"},{"message":"FIRST-ANSWER"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	mock "[$first,$summary,$answer]"
+	tui_start "hello one"
+	wait_for "FIRST-ANSWER"
+	wait_idle
+	keys "/compact" Enter
+	wait_for "Context compacted"
+	expect_contains "$(screen)" "Long threads and multiple compactions can cause the model to be less accurate"
+	expect_not_contains "$(screen)" "SUMMARY-OF-IT"
+	wait_idle
+	# the compact request: the whole history, then our summarization request, no tools
+	req=$(mock_get 1)
+	expect_contains "$req" "FIRST-ANSWER"
+	expect_contains "$req" "handoff summary"
+	expect_eq "$(mock_get 1 body.tools)" "[]" "tools of the compact request"
+	expect_eq "$(mock_get 1 headers.x-openai-subagent)" compact
+	keys "hello two" Enter
+	wait_for "All done."
+	next=$(mock_get 2 body.input)
+	expect_contains "$next" "SUMMARY-OF-IT: the user said hello twice."
+	expect_contains "$next" "hello one"
+	expect_contains "$next" "hello two"
+	expect_not_contains "$next" "FIRST-ANSWER"
+	expect_not_contains "$next" "handoff summary"
+	# the rollout has the compacted line: a resume gets the same history
+	expect_contains "$(cat "$T"/home/sessions/*/*/*/rollout-*.jsonl)" '"type":"compacted"'
+	quit_and_check_terminal
+}
+
 test_slash_diff_shows_changes_in_a_pager() {
 	ws
 	printf 'one\n' > "$T/ws/tracked.txt"
