@@ -37,7 +37,8 @@ void app_dirty(struct app *a)
 
 void app_commit_line(struct app *a, const char *styled)
 {
-	(void)!tui_rows_push(&a->pending, styled, strlen(styled));
+	if (tui_rows_push(&a->pending, styled, strlen(styled)) == 0)
+		a->lines_total++;
 	app_dirty(a);
 }
 
@@ -615,8 +616,10 @@ void app_submit(struct app *a, const char *display, const char *text)
 		return;
 	}
 	first = false;
-	if (cell_user(display, &cell) == 0)
+	if (cell_user(display, &cell) == 0) {
 		app_commit(a, &cell);
+		backtrack_note_user(a, display, cell.n);
+	}
 	tui_rows_free(&cell);
 	(void)!tui_rows_push(&a->hist, text, strlen(text));
 	a->hist_pos = -1;
@@ -750,6 +753,8 @@ static void app_free(struct app *a)
 	free(a->hint);
 	free(a->overlay_title);
 	strv_free(&a->notification_types);
+	backtrack_forget(a);
+	free(a->users);
 }
 
 /* Runs the loop until `done` says so (or the user quits). */

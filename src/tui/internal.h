@@ -55,6 +55,13 @@ struct approval {
 	cJSON *msg;           /* owned copy */
 };
 
+/* A user message in the history, for backtrack: its text and where its lines are
+ * among all lines committed (backtrack.c). */
+struct user_cell {
+	char *text;
+	size_t line, n;
+};
+
 struct session_row {
 	char *path;
 	char *id;
@@ -84,6 +91,12 @@ struct app {
 	struct tui_rows pending;
 	struct tui_rows transcript;
 	bool any_cell;
+	size_t lines_total;            /* lines ever committed (pending ones included) */
+	struct user_cell *users;       /* the user messages, oldest first */
+	size_t n_users, cap_users;
+	bool esc_armed;                /* Esc once on an idle empty composer */
+	bool backtrack;                /* the pager is the backtrack view */
+	int bt_sel;                    /* its selected user message */
 
 	/* The answer streaming in. */
 	struct buf stream;
@@ -163,6 +176,18 @@ void draw_reset_live(struct app *a);
 void input_key(void *arg, const struct key *k);
 /* Opens rows (taken) in the full-screen pager. */
 void input_open_pager(struct app *a, const char *title, struct tui_rows *rows);
+
+void input_close_overlay(struct app *a);
+
+/* backtrack.c */
+/* The user cell just committed (its n_lines are the last committed lines). */
+void backtrack_note_user(struct app *a, const char *text, size_t n_lines);
+void backtrack_forget(struct app *a);
+/* Esc on an idle, empty composer: the hint first, then the backtrack view. */
+void backtrack_esc(struct app *a);
+void backtrack_key(struct app *a, const struct key *k);
+/* A resumed thread_rolled_back: its last n user cells and what follows them go. */
+void backtrack_drop_turns(struct app *a, size_t n);
 
 /* slash.c */
 struct slash_cmd {

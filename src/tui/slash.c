@@ -386,6 +386,7 @@ bool slash_run(struct app *a, const char *text)
 	} else if (strcmp(name, "new") == 0) {
 		struct err e;
 		app_stop_agent(a);
+		backtrack_forget(a);
 		a->total_tokens = a->input_tokens = a->output_tokens = a->cached_tokens = 0;
 		if (app_start_agent(a, NULL, &e) < 0) {
 			error(a, e.msg);

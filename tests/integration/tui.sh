@@ -482,6 +482,68 @@ test_slash_compact_replaces_the_history() {
 	quit_and_check_terminal
 }
 
+# highlighted TEXT: the screen line holding TEXT is in reverse video (SGR 7).
+highlighted() {
+	tm capture-pane -p -e -t main | grep -F -- "$1" | grep -qE $'\e\\[([0-9;]*;)?7m'
+}
+
+# Esc Esc on an idle, empty composer: the hint, then the transcript with the latest user
+# message highlighted; Esc goes to the earlier one, Enter forks there: the later turns
+# leave the screen and the model's history, the composer holds the message to edit.
+test_esc_esc_edits_a_previous_message() {
+	ws
+	a1='{"sse":[{"created":"r"},{"message":"ANSWER-ONE"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	a2='{"sse":[{"created":"r"},{"message":"ANSWER-TWO"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	mock "[$a1,$a2,$answer]"
+	tui_start "first question"
+	wait_for "ANSWER-ONE"
+	wait_idle
+	keys "second question" Enter
+	wait_for "ANSWER-TWO"
+	wait_idle
+	keys Escape
+	wait_for "esc again to edit previous message"
+	keys Escape
+	wait_for "enter to edit message"
+	expect_contains "$(screen)" "T R A N S C R I P T"
+	highlighted "› second question" || fail "the latest message is not highlighted"
+	highlighted "› first question" && fail "an earlier message is highlighted"
+	keys Escape
+	for i in $(seq 1 $((WAIT * 10))); do
+		highlighted "› first question" && break
+		sleep 0.1
+	done
+	highlighted "› first question" || fail "Esc did not select the earlier message"
+	highlighted "› second question" && fail "two messages highlighted"
+	keys Enter
+	wait_gone "enter to edit message"
+	wait_for "› first question"
+	s=$(screen)
+	expect_not_contains "$s" "ANSWER-ONE"
+	expect_not_contains "$s" "second question"
+	expect_contains "$s" ">_ OpenAI Codex"
+	# the composer holds the message: edit it and send
+	keys " again" Enter
+	wait_for "All done."
+	expect_contains "$(screen)" "› first question again"
+	input=$(mock_get 2 body.input)
+	expect_contains "$input" "first question again"
+	expect_not_contains "$input" "ANSWER-ONE"
+	expect_not_contains "$input" "second question"
+	expect_not_contains "$input" "ANSWER-TWO"
+	expect_contains "$(cat "$T"/home/sessions/*/*/*/rollout-*.jsonl)" '"type":"thread_rolled_back","num_turns":2'
+	quit_and_check_terminal
+	# a resume shows the forked conversation, not what was dropped
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r --last
+	wait_for "› first question again"
+	s=$(screen)
+	expect_not_contains "$s" "second question"
+	expect_not_contains "$s" "ANSWER-ONE"
+	quit_and_check_terminal
+}
+
 test_slash_diff_shows_changes_in_a_pager() {
 	ws
 	printf 'one\n' > "$T/ws/tracked.txt"
