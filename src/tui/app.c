@@ -603,6 +603,12 @@ void app_stop_agent(struct app *a)
 
 void app_submit(struct app *a, const char *display, const char *text)
 {
+	app_submit_images(a, display, text, NULL);
+}
+
+void app_submit_images(struct app *a, const char *display, const char *text,
+		       const struct strv *images)
+{
 	struct agent_user_input in;
 	struct strv none = STRV_INIT;
 	struct err e;
@@ -610,11 +616,20 @@ void app_submit(struct app *a, const char *display, const char *text)
 	static bool first = true;
 
 	in.text = text;
-	in.images = first ? &a->o->images : &none;
+	/* -i images go with the first turn, before any attached in the composer */
+	for (size_t i = 0; first && i < a->o->images.n; i++)
+		if (strv_push(&none, a->o->images.v[i]) < 0)
+			break;
+	for (size_t i = 0; images && i < images->n; i++)
+		if (strv_push(&none, images->v[i]) < 0)
+			break;
+	in.images = &none;
 	if (agent_submit_turn(a->agent, &in, &e) < 0) {
+		strv_free(&none);
 		commit_rows(a, cell_error, e.msg);
 		return;
 	}
+	strv_free(&none);
 	first = false;
 	if (cell_user(display, &cell) == 0) {
 		app_commit(a, &cell);

@@ -308,20 +308,23 @@ static bool recalling(const struct app *a)
 static void submit(struct app *a, bool queue)
 {
 	char *text, *display;
+	struct strv images = STRV_INIT;
 
 	if (composer_empty(&a->comp))
 		return;
 	display = strdup(composer_text(&a->comp));
 	text = composer_expanded(&a->comp);
-	if (!display || !text) {
+	if (!display || !text || composer_images(&a->comp, &images) < 0) {
 		free(display);
 		free(text);
+		strv_free(&images);
 		return;
 	}
 	composer_clear(&a->comp);
 	if (display[0] == '/' && slash_run(a, display)) {
 		free(display);
 		free(text);
+		strv_free(&images);
 		return;
 	}
 	if (a->busy) {
@@ -334,10 +337,11 @@ static void submit(struct app *a, bool queue)
 		composer_clear(&a->comp);
 	} else {
 		composer_clear(&a->comp);
-		app_submit(a, display, text);
+		app_submit_images(a, display, text, &images);
 	}
 	free(display);
 	free(text);
+	strv_free(&images);
 }
 
 /* Keys of the `@` file popup: Up/Down select, Tab/Enter put the path in place of the
@@ -434,7 +438,13 @@ void input_key(void *arg, const struct key *k)
 	case KEY_PASTE: {
 		size_t n;
 		const char *p = keys_paste(&a->keys, &n);
-		(void)!composer_paste(&a->comp, p, n);
+		/* the path of an image (a file dragged onto the terminal): attached */
+		char *img = composer_image_path(p, n, a->o->cwd);
+		if (img)
+			(void)!composer_attach_image(&a->comp, img);
+		else
+			(void)!composer_paste(&a->comp, p, n);
+		free(img);
 		break;
 	}
 	case KEY_CHAR: {

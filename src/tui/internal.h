@@ -165,6 +165,10 @@ void app_dirty(struct app *a);
 int app_start_agent(struct app *a, const char *resume_path, struct err *e);
 void app_stop_agent(struct app *a);
 void app_submit(struct app *a, const char *display, const char *text);
+/* The same with images attached in the composer (paths; NULL = none). The first turn
+ * carries the -i images instead. */
+void app_submit_images(struct app *a, const char *display, const char *text,
+		       const struct strv *images);
 void app_header_card(struct app *a);
 void app_notify(struct app *a, const char *kind, const char *message);
 

@@ -544,6 +544,39 @@ test_esc_esc_edits_a_previous_message() {
 	quit_and_check_terminal
 }
 
+# Images: -i attaches to the first prompt; a pasted path of an image file (quoted, as a
+# terminal's drag and drop gives it) becomes an [Image #N] placeholder, and the turn
+# carries the image as an input_image data: URL. A pasted path of a file that is not an
+# image stays text.
+test_images_from_flag_and_pasted_path() {
+	ws
+	python3 -c 'import base64,sys; open(sys.argv[1],"wb").write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="))' "$T/ws/dot one.png"
+	cp "$T/ws/dot one.png" "$T/ws/flag.png"
+	echo "not an image" > "$T/ws/notes.png"
+	b64=$(base64 -w0 "$T/ws/flag.png")
+	mock "[$answer,$answer]"
+	tui_start -i "$T/ws/flag.png" "with the flag"
+	wait_for "All done."
+	wait_idle
+	expect_contains "$(mock_get 0 body.input)" "\"image_url\":\"data:image/png;base64,$b64\""
+	printf "'%s'" "$T/ws/dot one.png" > "$T/paste.txt"
+	tm load-buffer "$T/paste.txt"
+	tm paste-buffer -p -t main
+	wait_for "› [Image #1]"
+	printf '%s' "$T/ws/notes.png" > "$T/paste.txt"
+	tm load-buffer "$T/paste.txt"
+	tm paste-buffer -p -t main
+	wait_for "notes.png"
+	keys " what is it" Enter
+	wait_for "› [Image #1] $T/ws/notes.png what is it"
+	wait_idle
+	last=$(mock_get 1 body.input)
+	expect_contains "$last" "\"image_url\":\"data:image/png;base64,$b64\""
+	expect_contains "$last" "[Image #1] $T/ws/notes.png what is it"
+	expect_eq "$(printf '%s' "$last" | grep -o 'data:image/png' | wc -l)" 2 "images in the history (the -i one and the pasted one)"
+	quit_and_check_terminal
+}
+
 test_slash_diff_shows_changes_in_a_pager() {
 	ws
 	printf 'one\n' > "$T/ws/tracked.txt"
