@@ -846,7 +846,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	    loop_watch(a->loop, a->sigfd, LOOP_READ, on_signal, a, e) < 0)
 		goto out_term;
 	start_load_history(a);
-	if (start_trust(a, e) != 0) {
+	if (start_login(a, e) != 0 || start_trust(a, e) != 0) {
 		rc = a->exit_code;
 		goto out_term;
 	}

@@ -91,7 +91,7 @@ static void build_rows(struct app *a)
 			char *p = plain(l), *row = p ? malloc(strlen(p) + 4) : NULL;
 			if (row) {
 				memcpy(row, ST_REVERSE, 2);
-				strcpy(row + 2, p);
+				memcpy(row + 2, p, strlen(p) + 1);
 				(void)!tui_wrap(row, strlen(row), w, 2, &rows);
 			}
 			free(row);

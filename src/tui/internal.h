@@ -1,6 +1,6 @@
 /* Private to src/tui/: the application state shared by the event handler (app.c), the
- * drawing (draw.c), the keys (input.c), the slash commands (slash.c) and the start-up
- * screens (start.c). */
+ * drawing (draw.c), the keys (input.c), the slash commands (slash.c), the start-up
+ * screens (start.c, login.c) and the backtrack view (backtrack.c). */
 #ifndef CODEX_TUI_INTERNAL_H
 #define CODEX_TUI_INTERNAL_H
 
@@ -215,6 +215,9 @@ size_t files_match(struct app *a, const char *q, const char **out, size_t max);
 bool files_at_token(const struct composer *c, size_t *start, size_t *len);
 
 /* start.c */
+/* login.c: the login screen when the provider needs OpenAI credentials and there are
+ * none: 0 go on (signed in), 1 quit. */
+int start_login(struct app *a, struct err *e);
 /* The trust screen when the project has no trust_level: 0 go on, 1 quit. */
 int start_trust(struct app *a, struct err *e);
 /* Lists past sessions (newest first) for the picker. */

@@ -49,11 +49,16 @@ tm() { tmux -f /dev/null -L "$TS" "$@"; }
 # stays on screen). $T/rc gets its exit status, $T/stty.before/after `stty -a` around
 # it, $T/stderr its stderr.
 # -r: `codex resume` instead of `codex`; -j: job control in the pane's shell; -t: stderr
-# on the terminal too.
+# on the terminal too; -O: the built-in openai provider (OpenAI credentials: none unless
+# the test makes some) pointed at the mock with OPENAI_BASE_URL.
 tui_start() {
-	local cols=100 rows=30 envs=() sub=() jobs= errtty=
+	local cols=100 rows=30 envs=() sub=() jobs= errtty= prov=()
+	prov=(-c model_provider=mock -c model_providers.mock.name=mock
+		-c "model_providers.mock.base_url=http://127.0.0.1:${MOCK_PORT:-1}/v1"
+		-c model_providers.mock.env_key=MOCK_KEY)
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		-O) prov=(); envs+=("OPENAI_BASE_URL=http://127.0.0.1:${MOCK_PORT:-1}/v1"); shift ;;
 		-t) errtty=1; shift ;;
 		-j) jobs=1; shift ;;
 		-x) cols=$2; shift 2 ;;
@@ -67,14 +72,11 @@ tui_start() {
 	{
 		echo "cd '$T/ws' || exit 1"
 		echo "export TERM=xterm-256color CODEX_HOME='$T/home' MOCK_KEY=sk-test HOME='$T/home'"
-		echo "unset NO_COLOR COLORTERM"
+		echo "unset NO_COLOR COLORTERM OPENAI_API_KEY CODEX_API_KEY BROWSER DISPLAY WAYLAND_DISPLAY"
 		for e in ${envs[@]+"${envs[@]}"}; do printf 'export %q\n' "$e"; done
 		[ -n "$jobs" ] && echo "set -m"
 		echo "stty -a > '$T/stty.before'"
-		printf '%q ' "$CODEX" ${sub[@]+"${sub[@]}"} -c model_provider=mock \
-			-c model_providers.mock.name=mock \
-			-c "model_providers.mock.base_url=http://127.0.0.1:${MOCK_PORT:-1}/v1" \
-			-c model_providers.mock.env_key=MOCK_KEY "$@"
+		printf '%q ' "$CODEX" ${sub[@]+"${sub[@]}"} ${prov[@]+"${prov[@]}"} "$@"
 		if [ -n "$errtty" ]; then echo; else echo "2> '$T/stderr'"; fi
 		if [ -n "$jobs" ]; then
 			# job control: a stopped codex (148) waits here until the test resumes it
@@ -574,6 +576,128 @@ test_images_from_flag_and_pasted_path() {
 	expect_contains "$last" "\"image_url\":\"data:image/png;base64,$b64\""
 	expect_contains "$last" "[Image #1] $T/ws/notes.png what is it"
 	expect_eq "$(printf '%s' "$last" | grep -o 'data:image/png' | wc -l)" 2 "images in the history (the -i one and the pasted one)"
+	quit_and_check_terminal
+}
+
+# ---- the login screen (no credentials: the built-in openai provider, no key, no
+# auth.json), against our mock issuer as in login_chatgpt.sh ----
+
+start_issuer() {
+	local pf=$T/issuer.port i
+	start_bg python3 "$CODEX_TOP/tests/servers/mock_issuer.py" --port-file "$pf" \
+		--log "$T/issuer.log" "$@"
+	for i in $(seq 1 200); do
+		[ -f "$pf" ] && break
+		sleep 0.05
+	done
+	[ -f "$pf" ] || fail "mock issuer did not start"
+	ISSUER=http://127.0.0.1:$(cat "$pf")
+}
+
+json_field() { # json_field FILE PATH
+	python3 -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v[k]
+print(v if isinstance(v,str) else json.dumps(v))' "$1" "$2"
+}
+
+test_login_screen_api_key() {
+	ws
+	mock "[$answer]"
+	tui_start -O
+	wait_for "Sign in with ChatGPT to use Codex as part of your paid plan"
+	s=$(screen)
+	expect_contains "$s" "Welcome to Codex, OpenAI's command-line coding agent"
+	expect_contains "$s" "> 1. Sign in with ChatGPT"
+	expect_contains "$s" "2. Sign in with Device Code"
+	expect_contains "$s" "3. Provide your own API key"
+	expect_contains "$s" "Press Enter to continue"
+	keys Down Down Enter
+	wait_for "It will be stored locally in auth.json."
+	keys "sk-typed-12345"
+	wait_for "› **************"
+	expect_not_contains "$(screen)" "sk-typed"
+	keys Enter
+	wait_for "✓ API key configured"
+	[ -f "$T/home/auth.json" ] || fail "no auth.json"
+	expect_eq "$(stat -c %a "$T/home/auth.json")" 600 "auth.json mode"
+	expect_eq "$(json_field "$T/home/auth.json" OPENAI_API_KEY)" sk-typed-12345
+	expect_eq "$(json_field "$T/home/auth.json" auth_mode)" apikey
+	keys Enter
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 headers.authorization)" "Bearer sk-typed-12345"
+	quit_and_check_terminal
+}
+
+# Sign in with ChatGPT: the browser flow (the browser played by curl through $BROWSER)
+# against the mock issuer; auth.json gets the tokens and the chat's requests carry them.
+test_login_screen_chatgpt_browser_flow() {
+	ws
+	mock "[$answer]"
+	start_issuer
+	printf '#!/bin/sh\necho "$1" > "%s/browser.url"\nexec curl -sS -L --max-time 30 -o "%s/page" "$1" 2> "%s/browser.err"\n' \
+		"$T" "$T" "$T" > "$T/browser"
+	chmod +x "$T/browser"
+	port=$(free_port)
+	tui_start -O -e "BROWSER=$T/browser" -e "no_proxy=*" --experimental_issuer "$ISSUER" \
+		--experimental_port "$port"
+	wait_for "Sign in with ChatGPT to use Codex"
+	keys Enter
+	wait_for "✓ Signed in with your ChatGPT account"
+	expect_contains "$(cat "$T/page")" "Signed in to Codex"
+	expect_contains "$(cat "$T/browser.url")" "$ISSUER/oauth/authorize?"
+	expect_contains "$(cat "$T/browser.url")" "redirect_uri=http%3A%2F%2Flocalhost%3A$port%2Fauth%2Fcallback"
+	expect_eq "$(json_field "$T/home/auth.json" auth_mode)" chatgpt
+	expect_eq "$(stat -c %a "$T/home/auth.json")" 600 "auth.json mode"
+	access=$(json_field "$T/home/auth.json" tokens.access_token)
+	keys Enter
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 headers.authorization)" "Bearer $access"
+	expect_eq "$(mock_get 0 headers.chatgpt-account-id)" "$(json_field "$T/home/auth.json" tokens.account_id)"
+	quit_and_check_terminal
+}
+
+# Device code: the code is shown; Esc cancels it (back to the menu), Ctrl+C quits with
+# nothing written.
+test_login_screen_device_code_cancel_and_quit() {
+	ws
+	start_issuer --device-pending 100000
+	tui_start -O -e "no_proxy=*" --experimental_issuer "$ISSUER"
+	wait_for "Sign in with ChatGPT to use Codex"
+	keys 2
+	wait_for "Enter this one-time code"
+	expect_contains "$(screen)" "$ISSUER/codex/device"
+	keys Escape
+	wait_for "Press Enter to continue"
+	expect_not_contains "$(screen)" "Enter this one-time code"
+	keys C-c
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+	[ ! -e "$T/home/auth.json" ] || fail "auth.json written"
+	expect_eq "$(cat "$T/stty.before")" "$(cat "$T/stty.after")" "terminal settings"
+}
+
+# forced_login_method = "api" leaves only the API key; a key in the environment skips
+# the screen.
+test_login_screen_forced_method_and_skipped_with_a_key() {
+	ws
+	{ printf 'forced_login_method = "api"\n'; cat "$T/home/config.toml"; } > "$T/config.new"
+	mv "$T/config.new" "$T/home/config.toml"
+	tui_start -O
+	wait_for "1. Provide your own API key"
+	expect_not_contains "$(screen)" "Sign in with Device Code"
+	keys C-c
+	wait_exit
+	tm kill-server
+	rm -f "$T/rc"
+	mock "[$answer]"
+	tui_start -O -e OPENAI_API_KEY=sk-env
+	wait_idle
+	expect_not_contains "$(screen)" "Provide your own API key"
 	quit_and_check_terminal
 }
 
