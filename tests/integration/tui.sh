@@ -819,7 +819,7 @@ test_tiny_and_huge_terminals() {
 test_model_and_command_output_are_inert() {
 	ws
 	evil='Title\u001b]0;PWNED\u0007 clip\u001b]52;c;aGFja2Vk\u0007 clear\u001b[2J\u001b[H move\u001b[10;10H bell\u0007 c1\u009b31m end'
-	mock "[$(fc c1 exec_command '{"cmd":"printf '"'"'out\\033]0;PWNED2\\007\\033[2Jafter\\n'"'"'"}'),{\"sse\":[{\"created\":\"r\"},{\"message\":\"$evil\"},{\"completed\":\"r\"}]}]"
+	mock "[$(fc c1 exec_command '{"cmd":"printf '"'"'out\\033]0;PWNED2\\007\\033[2Jafter\\377\\376\\300\\257bytes\\n'"'"'"}'),{\"sse\":[{\"created\":\"r\"},{\"message\":\"$evil\"},{\"completed\":\"r\"}]}]"
 	tui_start -a never -s danger-full-access "go"
 	wait_for "c1"
 	wait_idle
@@ -827,6 +827,9 @@ test_model_and_command_output_are_inert() {
 	expect_contains "$s" "Title clip clear move bell c1"
 	expect_contains "$s" ">_ OpenAI Codex" "header (the screen was not cleared)"
 	expect_contains "$s" "outafter"
+	# invalid UTF-8 (stray bytes, an overlong "/") is shown as replacement characters
+	expect_contains "$s" "bytes"
+	expect_not_contains "$s" "after/bytes" "an overlong encoding decoded"
 	title=$(tm display -p -t main '#{pane_title}')
 	expect_not_contains "$title" PWNED "pane title"
 	raw=$(tm capture-pane -p -e -t main)
