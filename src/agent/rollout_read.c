@@ -249,8 +249,11 @@ static int apply_line(struct rollout_session *out, cJSON *root)
 			return 0;
 		if (strcmp(ev, "thread_rolled_back") == 0) {
 			const cJSON *n = cJSON_GetObjectItemCaseSensitive(payload, "num_turns");
+			/* more turns than there are drops them all; never cast a huge double */
 			if (cJSON_IsNumber(n) && n->valuedouble >= 1)
-				rollout_drop_turns(out->history, out->events, (size_t)n->valuedouble);
+				rollout_drop_turns(out->history, out->events,
+						   n->valuedouble >= 1e9 ? (size_t)1e9
+									 : (size_t)n->valuedouble);
 		}
 		cJSON_AddItemToArray(out->events, cJSON_DetachItemViaPointer(root, payload));
 		return 1;

@@ -161,8 +161,10 @@ static void drop_lines_from(struct app *a, size_t idx)
 
 void backtrack_drop_turns(struct app *a, size_t n)
 {
-	if (n == 0 || n > a->n_users)
+	if (n == 0 || !a->n_users)
 		return;
+	if (n > a->n_users)
+		n = a->n_users; /* as the reader does: all of them go */
 	drop_lines_from(a, a->n_users - n);
 }
 

@@ -349,7 +349,8 @@ void start_render_rollout(struct app *a, const char *path)
 			/* a backtrack of that session: what it dropped is not shown */
 			const cJSON *nt = cJSON_GetObjectItemCaseSensitive(payload, "num_turns");
 			if (cJSON_IsNumber(nt) && nt->valuedouble >= 1)
-				backtrack_drop_turns(a, (size_t)nt->valuedouble);
+				backtrack_drop_turns(a, nt->valuedouble >= 1e9 ? (size_t)1e9
+									      : (size_t)nt->valuedouble);
 		} else if (type && pt && msg && strcmp(type, "event_msg") == 0) {
 			if (strcmp(pt, "user_message") == 0 && cell_user(msg, &cell) == 0) {
 				app_commit(a, &cell);
