@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -490,12 +491,26 @@ int start_login(struct app *a, struct err *e)
 		u.opts[u.n_opts++] = 2;
 	draw(&u);
 	while (!u.quit && !u.go_on && !a->quit) {
-		struct pollfd p[2] = {{a->term.in_fd, POLLIN, 0}, {u.fd, POLLIN, 0}};
-		int n = poll(p, u.fd >= 0 ? 2 : 1, -1);
+		/* keys, the UI's signals (resize; a termination signal ends it as in the
+		 * chat), and the sign-in child's report */
+		struct pollfd p[3] = {{a->term.in_fd, POLLIN, 0}, {a->sigfd, POLLIN, 0},
+				      {u.fd, POLLIN, 0}};
+		int n = poll(p, u.fd >= 0 ? 3 : 2, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			break;
+		if (p[1].revents) {
+			struct signalfd_siginfo si;
+			while (read(a->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+				if (si.ssi_signo == SIGWINCH) {
+					term_size(&a->term);
+				} else {
+					a->quit = true;
+					a->exit_code = 128 + (int)si.ssi_signo;
+				}
+			}
+		}
 		if (p[0].revents) {
 			char chunk[4096];
 			ssize_t r = read(a->term.in_fd, chunk, sizeof chunk);
@@ -507,7 +522,7 @@ int start_login(struct app *a, struct err *e)
 					keys_flush_esc(&a->keys, login_key, &u);
 			}
 		}
-		if (u.fd >= 0 && p[1].revents)
+		if (u.fd >= 0 && p[2].revents)
 			read_report(&u);
 		draw(&u);
 	}
@@ -518,7 +533,8 @@ int start_login(struct app *a, struct err *e)
 	(void)!term_puts(&a->term, "\r\x1b[J");
 	(void)term_flush(&a->term, e);
 	if (!u.go_on) {
-		a->exit_code = 0;
+		if (!a->quit)
+			a->exit_code = 0;
 		rc = 1;
 	}
 	buf_free(&u.report);

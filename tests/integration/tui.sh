@@ -681,8 +681,8 @@ test_login_screen_device_code_cancel_and_quit() {
 	expect_eq "$(cat "$T/stty.before")" "$(cat "$T/stty.after")" "terminal settings"
 }
 
-# forced_login_method = "api" leaves only the API key; a key in the environment skips
-# the screen.
+# forced_login_method = "api" leaves only the API key (SIGTERM there restores the
+# terminal); a key in the environment skips the screen.
 test_login_screen_forced_method_and_skipped_with_a_key() {
 	ws
 	{ printf 'forced_login_method = "api"\n'; cat "$T/home/config.toml"; } > "$T/config.new"
@@ -690,8 +690,11 @@ test_login_screen_forced_method_and_skipped_with_a_key() {
 	tui_start -O
 	wait_for "1. Provide your own API key"
 	expect_not_contains "$(screen)" "Sign in with Device Code"
-	keys C-c
+	# a termination signal on this screen ends it too, the terminal restored
+	kill -TERM "$(pgrep -P "$(tm display -p -t main '#{pane_pid}')" -f codex)"
 	wait_exit
+	expect_eq "$RC" 143 "exit status after SIGTERM"
+	expect_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "stty -a before and after"
 	tm kill-server
 	rm -f "$T/rc"
 	mock "[$answer]"
