@@ -78,8 +78,10 @@ enum agent_event_kind {
 	AGENT_EV_MCP_TOOL_CALL_BEGIN,  /* call_id, invocation{server, tool, arguments} */
 	AGENT_EV_MCP_TOOL_CALL_END,    /* call_id, invocation, duration,
 					  result {"Ok": CallToolResult} | {"Err": text} */
-	AGENT_EV_ELICITATION_REQUEST   /* server_name, id (the call_id to agent_decide),
+	AGENT_EV_ELICITATION_REQUEST,  /* server_name, id (the call_id to agent_decide),
 					  message: an MCP tool call needs approval */
+	AGENT_EV_CONTEXT_COMPACTED,    /* (no fields): the history is now the summary */
+	AGENT_EV_THREAD_ROLLED_BACK    /* num_turns: the last turns left the history */
 };
 
 /* The upstream "type" string of a kind ("exec_command_begin", ...). */
@@ -180,6 +182,22 @@ struct agent_user_input {
 	const struct strv *images;
 };
 int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct err *e);
+
+/* Compacts the conversation (upstream's `compact` op; the TUI's /compact): a turn
+ * whose one model request carries the history and a request to summarize it, with no
+ * tools (x-openai-subagent: compact). The answer is not shown as a message: it becomes
+ * the history's summary. The history is then replaced by its initial context, the most
+ * recent user messages and the summary (rollout: a `compacted` line with that
+ * replacement_history), as upstream. Events: task_started, warning (upstream's note on
+ * long threads), context_compacted, token_count, task_complete; or error / turn_aborted
+ * with the history untouched. Fails when a turn is running. */
+int agent_compact(struct agent *a, struct err *e);
+
+/* Drops the last n user turns from the history (upstream's thread rollback; the TUI's
+ * Esc-Esc backtrack forks the conversation this way): each turn from its user message
+ * on. Emits and records thread_rolled_back{num_turns}, which a resume applies again.
+ * Fails when a turn is running, n is 0 or the history has fewer turns. */
+int agent_rollback(struct agent *a, unsigned n, struct err *e);
 
 /* Interrupts the running turn: the model stream is cancelled, running commands are
  * killed with everything they started, every tool call gets an output ("aborted") so

@@ -73,6 +73,10 @@ const char *agent_event_type(enum agent_event_kind k)
 		return "task_complete";
 	case AGENT_EV_SHUTDOWN_COMPLETE:
 		return "shutdown_complete";
+	case AGENT_EV_CONTEXT_COMPACTED:
+		return "context_compacted";
+	case AGENT_EV_THREAD_ROLLED_BACK:
+		return "thread_rolled_back";
 	}
 	return "unknown";
 }

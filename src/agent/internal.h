@@ -5,6 +5,8 @@
  *   credentials.c which credential the model requests carry; ChatGPT refresh
  *   events.c      EventMsg objects and their delivery
  *   turn.c        the turn loop: model request -> items -> tool calls -> again
+ *   compact.c     /compact: the summary turn and the history it leaves
+ *   rollback.c    dropping the last turns (backtrack)
  *   approval.c    whether a command or a patch may run, asks, or is refused
  *   output.c      what the model reads of a command's output (format, truncation)
  *   proc.c        a sandboxed command on the loop
@@ -54,6 +56,8 @@ struct turn {
 	struct turn_diff *diff;         /* files the turn's patches touched, or NULL */
 	bool failed, aborting, finished;
 	bool waiting_mcp;               /* the first request waits for MCP startup */
+	bool compact;                   /* a compaction (compact.c), not a user turn */
+	cJSON *compact_input;           /* its request's input, built once */
 	struct loop_timer next;         /* starts the next request from a fresh stack */
 };
 
@@ -159,6 +163,8 @@ void agent_emit_text(struct agent *a, enum agent_event_kind k, const char *field
 
 /* ---- turn.c ---- */
 int turn_start(struct agent *a, cJSON *user_item, struct err *e);
+/* A compaction turn (agent_compact): no user item. */
+int turn_start_compact(struct agent *a, struct err *e);
 void turn_interrupt(struct turn *t);
 void turn_free(struct turn *t);
 /* MCP startup is over: a turn waiting for it sends its first request. */
@@ -168,6 +174,14 @@ void turn_mcp_started(struct turn *t);
 void tool_call_finish(struct tool_call *c, char *output);
 /* The same with a copy of a constant or formatted string. */
 void tool_call_finishf(struct tool_call *c, const char *fmt, ...) ERR_PRINTF(2, 3);
+
+/* ---- compact.c ---- */
+/* The compaction request's input: the history and the summarization request. */
+cJSON *compact_request_input(const struct agent *a);
+/* The compaction's answer has come (the turn's last_agent_message): replaces the
+ * history, records it, emits warning and context_compacted. -1 with msg set when
+ * there is no summary or memory ran out (the history is untouched). */
+int compact_apply(struct turn *t, char *msg, size_t msg_size);
 
 /* ---- shell_snapshot.c ---- */
 struct shell_snapshot;

@@ -84,6 +84,21 @@ int rollout_record_turn_context(struct rollout_writer *w, const cJSON *turn_cont
 int rollout_record_compacted(struct rollout_writer *w, const char *message,
 			     const cJSON *replacement_history, struct err *e);
 
+/* The history a compaction leaves of old: its initial context (the developer and
+ * environment messages it starts with), the most recent user messages (about 20 K
+ * tokens of them, the oldest cut to fit) and summary as a user message. Caller frees;
+ * NULL when memory runs out. Used by readers of a `compacted` line without
+ * replacement_history, and by the agent's own compaction. */
+cJSON *rollout_compacted_history(const cJSON *old, const char *summary);
+
+/* User turns in a history: its user messages that are not injected context. */
+size_t rollout_user_turns(const cJSON *history);
+
+/* Upstream's thread rollback (event thread_rolled_back{num_turns}): drops the last n
+ * user turns from history (each from its user message on) and, when events is not
+ * NULL, the persisted events from the n-th last user_message on. */
+void rollout_drop_turns(cJSON *history, cJSON *events, size_t n);
+
 /* Makes everything recorded so far durable (fsync of the file, and of its directory
  * after creation). Nothing to do before the file exists. */
 int rollout_flush(struct rollout_writer *w, struct err *e);

@@ -109,8 +109,7 @@ static size_t utf8_cut(const char *s, size_t max)
 	return max;
 }
 
-/* The history a `compacted` line without replacement_history leaves. */
-static cJSON *rebuild_compacted(const cJSON *old, const char *summary)
+cJSON *rollout_compacted_history(const cJSON *old, const char *summary)
 {
 	cJSON *out = cJSON_CreateArray(), *item, *m;
 	const cJSON *it;
@@ -163,6 +162,66 @@ fail:
 	return NULL;
 }
 
+size_t rollout_user_turns(const cJSON *history)
+{
+	const cJSON *it;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(it, history)
+		n += is_role(it, "user") && !is_context_message(it);
+	return n;
+}
+
+/* Deletes array's items from index at on. */
+static void truncate_array(cJSON *array, int at)
+{
+	while (cJSON_GetArraySize(array) > at)
+		cJSON_DeleteItemFromArray(array, cJSON_GetArraySize(array) - 1);
+}
+
+void rollout_drop_turns(cJSON *history, cJSON *events, size_t n)
+{
+	int i, cut = -1;
+	size_t seen = 0;
+
+	if (n == 0)
+		return;
+	/* History: from the n-th user message counted from the end (the initial context
+	 * before the first one always stays). */
+	for (i = cJSON_GetArraySize(history) - 1; i >= 0; i--) {
+		const cJSON *it = cJSON_GetArrayItem(history, i);
+		if (is_role(it, "user") && !is_context_message(it) && ++seen == n) {
+			cut = i;
+			break;
+		}
+	}
+	if (cut < 0) { /* fewer turns than that: all of them go */
+		cut = cJSON_GetArraySize(history);
+		for (i = 0; i < cJSON_GetArraySize(history); i++) {
+			const cJSON *it = cJSON_GetArrayItem(history, i);
+			if (is_role(it, "user") && !is_context_message(it)) {
+				cut = i;
+				break;
+			}
+		}
+	}
+	truncate_array(history, cut);
+	if (!events)
+		return;
+	/* Events shown on resume: from the n-th user_message event from the end. */
+	seen = 0;
+	cut = -1;
+	for (i = cJSON_GetArraySize(events) - 1; i >= 0; i--) {
+		const char *ty = json_get_str(cJSON_GetArrayItem(events, i), "type");
+		if (ty && strcmp(ty, "user_message") == 0 && ++seen == n) {
+			cut = i;
+			break;
+		}
+	}
+	if (cut >= 0)
+		truncate_array(events, cut);
+}
+
 /* Applies one parsed line to out; takes the payload from root. Returns 1 when the
  * line was used, 0 when it is not a rollout line, -1 when memory runs out. */
 static int apply_line(struct rollout_session *out, cJSON *root)
@@ -185,8 +244,17 @@ static int apply_line(struct rollout_session *out, cJSON *root)
 		return 1;
 	}
 	if (strcmp(type, "event_msg") == 0) {
-		if (!json_get_str(payload, "type"))
+		const char *ev = json_get_str(payload, "type");
+		if (!ev)
 			return 0;
+		if (strcmp(ev, "thread_rolled_back") == 0) {
+			const cJSON *n = cJSON_GetObjectItemCaseSensitive(payload, "num_turns");
+			/* more turns than there are drops them all; never cast a huge double */
+			if (cJSON_IsNumber(n) && n->valuedouble >= 1)
+				rollout_drop_turns(out->history, out->events,
+						   n->valuedouble >= 1e9 ? (size_t)1e9
+									 : (size_t)n->valuedouble);
+		}
 		cJSON_AddItemToArray(out->events, cJSON_DetachItemViaPointer(root, payload));
 		return 1;
 	}
@@ -203,7 +271,7 @@ static int apply_line(struct rollout_session *out, cJSON *root)
 		} else {
 			if (!msg)
 				return 0;
-			h = rebuild_compacted(out->history, msg);
+			h = rollout_compacted_history(out->history, msg);
 			if (!h)
 				return -1;
 		}

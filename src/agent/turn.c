@@ -109,6 +109,7 @@ void turn_free(struct turn *t)
 	free(t->calls);
 	cJSON_Delete(t->response);
 	cJSON_Delete(t->extra_input);
+	cJSON_Delete(t->compact_input);
 	free(t->last_agent_message);
 	free(t->metadata);
 	cJSON_Delete(t->rate_limits);
@@ -278,9 +279,13 @@ static void run_calls(struct turn *t)
 static void on_text_delta(void *arg, const char *d, size_t n)
 {
 	struct turn *t = arg;
-	cJSON *m = cJSON_CreateObject();
-	char *s = strndup(d, n);
+	cJSON *m;
+	char *s;
 
+	if (t->compact)
+		return; /* the summary is not shown as an answer */
+	m = cJSON_CreateObject();
+	s = strndup(d, n);
 	if (m && s && cJSON_AddStringToObject(m, "delta", s))
 		agent_emit(t->a, AGENT_EV_AGENT_MESSAGE_DELTA, m);
 	else
@@ -291,10 +296,14 @@ static void on_text_delta(void *arg, const char *d, size_t n)
 static void on_reasoning_delta(void *arg, int idx, const char *d, size_t n)
 {
 	struct turn *t = arg;
-	cJSON *m = cJSON_CreateObject();
-	char *s = strndup(d, n);
+	cJSON *m;
+	char *s;
 
 	(void)idx;
+	if (t->compact)
+		return;
+	m = cJSON_CreateObject();
+	s = strndup(d, n);
 	if (m && s && cJSON_AddStringToObject(m, "delta", s))
 		agent_emit(t->a, AGENT_EV_AGENT_REASONING_DELTA, m);
 	else
@@ -335,10 +344,11 @@ static void on_item_done(void *arg, const cJSON *item)
 		text = message_text(item);
 		if (!text)
 			return;
-		agent_emit_text(t->a, AGENT_EV_AGENT_MESSAGE, "message", text);
+		if (!t->compact)
+			agent_emit_text(t->a, AGENT_EV_AGENT_MESSAGE, "message", text);
 		free(t->last_agent_message);
 		t->last_agent_message = text;
-	} else if (strcmp(ty, "reasoning") == 0) {
+	} else if (strcmp(ty, "reasoning") == 0 && !t->compact) {
 		text = reasoning_text(item);
 		if (text && *text)
 			agent_emit_text(t->a, AGENT_EV_AGENT_REASONING, "text", text);
@@ -460,6 +470,19 @@ static void on_completed(void *arg, const char *response_id, const struct model_
 	t->usage.output_tokens += u->output_tokens;
 	t->usage.reasoning_output_tokens += u->reasoning_output_tokens;
 	t->usage.total_tokens += u->total_tokens;
+	if (t->compact) {
+		char msg[256];
+		/* The summary replaces the history; the response itself is not kept. */
+		if (compact_apply(t, msg, sizeof msg) < 0) {
+			fail(t, msg);
+			return;
+		}
+		/* What is in context now is the summary, not the request that made it. */
+		memset(&t->last_usage, 0, sizeof t->last_usage);
+		emit_token_count(t, true);
+		finish(t);
+		return;
+	}
 	cJSON_ArrayForEach(item, t->response) {
 		cJSON *copy = cJSON_Duplicate(item, 1);
 		if (copy)
@@ -546,11 +569,20 @@ static void request_next(struct turn *t)
 	p.instructions = a->instructions;
 	p.input = a->history;
 	p.tools = a->tools;
+	if (t->compact) {
+		if (!t->compact_input && !(t->compact_input = compact_request_input(a))) {
+			fail(t, "out of memory");
+			return;
+		}
+		p.input = t->compact_input;
+		p.tools = NULL; /* a summary, no tool calls */
+		p.subagent = "compact";
+	}
 	p.parallel_tool_calls = a->family->supports_parallel_tool_calls;
 	p.reasoning_effort = a->effort;
 	p.reasoning_summary = a->summary;
 	p.verbosity = a->family->supports_verbosity ? "low" : NULL;
-	p.output_schema = a->output_schema;
+	p.output_schema = t->compact ? NULL : a->output_schema;
 	p.turn_metadata = t->metadata;
 	err_clear(&e);
 	credentials_before_request(a);
@@ -570,7 +602,8 @@ void turn_mcp_started(struct turn *t)
 
 /* ---- start and interrupt ---- */
 
-int turn_start(struct agent *a, cJSON *user_item, struct err *e)
+/* user_item NULL: a compaction. */
+static int start(struct agent *a, cJSON *user_item, struct err *e)
 {
 	struct turn *t;
 	cJSON *m;
@@ -589,7 +622,9 @@ int turn_start(struct agent *a, cJSON *user_item, struct err *e)
 		free(t);
 		return -1;
 	}
-	history_add(a, user_item);
+	if (user_item)
+		history_add(a, user_item);
+	t->compact = !user_item;
 	t->a = a;
 	snprintf(t->id, sizeof t->id, "%u", a->next_turn++);
 	a->turn = t;
@@ -606,6 +641,18 @@ int turn_start(struct agent *a, cJSON *user_item, struct err *e)
 		return err_set(e, "out of memory");
 	}
 	return 0;
+}
+
+int turn_start(struct agent *a, cJSON *user_item, struct err *e)
+{
+	if (!user_item)
+		return err_set(e, "out of memory");
+	return start(a, user_item, e);
+}
+
+int turn_start_compact(struct agent *a, struct err *e)
+{
+	return start(a, NULL, e);
 }
 
 void turn_interrupt(struct turn *t)

@@ -46,6 +46,8 @@ struct tui_flags {
 	const char *prompt;
 	bool no_alt, resume, last, all;
 	const char *resume_id;
+	const char *issuer;           /* hidden: the login screen's test issuer */
+	int port;                     /* hidden: its callback port */
 };
 
 static void usage(bool resume)
@@ -100,7 +102,19 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, struct tui_flags *f
 			return -r;
 		if (r > 0)
 			continue;
-		if (strcmp(a, "--no-alt-screen") == 0) {
+		if ((strcmp(a, "--experimental_issuer") == 0 ||
+		     strcmp(a, "--experimental_port") == 0) && i + 1 < argc) {
+			/* hidden, as in `codex login`: the login screen against a test issuer */
+			if (a[15] == 'i') {
+				f->issuer = argv[++i];
+			} else {
+				char *end;
+				long p = strtol(argv[++i], &end, 10);
+				if (*end || p < 1 || p > 65535)
+					return cli_usage_error(ctx->prog, "invalid port '%s'", argv[i]);
+				f->port = (int)p;
+			}
+		} else if (strcmp(a, "--no-alt-screen") == 0) {
 			f->no_alt = true;
 		} else if (strcmp(a, "--search") == 0) {
 			if (strv_push(&ctx->overrides, "web_search=\"live\"") < 0)
@@ -250,6 +264,8 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, bool resume)
 	o.resume_path = resume_path;
 	o.resume_picker = resume && !f.last && !f.resume_id;
 	o.resume_all = f.all;
+	o.login_issuer = f.issuer;
+	o.login_port = f.port;
 	rc = tui_run(&o, &e);
 	if (rc == 1 && e.msg[0]) {
 		fprintf(stderr, "ERROR: %s\n", e.msg);

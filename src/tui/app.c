@@ -37,7 +37,8 @@ void app_dirty(struct app *a)
 
 void app_commit_line(struct app *a, const char *styled)
 {
-	(void)!tui_rows_push(&a->pending, styled, strlen(styled));
+	if (tui_rows_push(&a->pending, styled, strlen(styled)) == 0)
+		a->lines_total++;
 	app_dirty(a);
 }
 
@@ -524,6 +525,11 @@ static void on_event(void *arg, const struct agent_event *ev)
 		commit_rows(a, cell_info, line);
 		break;
 	}
+	case AGENT_EV_CONTEXT_COMPACTED:
+		/* The context is the summary now: the token display starts over. */
+		a->last_tokens = 0;
+		commit_rows(a, cell_info, "Context compacted");
+		break;
 	case AGENT_EV_TURN_ABORTED:
 		if (a->streamed)
 			end_stream(a);
@@ -597,6 +603,12 @@ void app_stop_agent(struct app *a)
 
 void app_submit(struct app *a, const char *display, const char *text)
 {
+	app_submit_images(a, display, text, NULL);
+}
+
+void app_submit_images(struct app *a, const char *display, const char *text,
+		       const struct strv *images)
+{
 	struct agent_user_input in;
 	struct strv none = STRV_INIT;
 	struct err e;
@@ -604,14 +616,25 @@ void app_submit(struct app *a, const char *display, const char *text)
 	static bool first = true;
 
 	in.text = text;
-	in.images = first ? &a->o->images : &none;
+	/* -i images go with the first turn, before any attached in the composer */
+	for (size_t i = 0; first && i < a->o->images.n; i++)
+		if (strv_push(&none, a->o->images.v[i]) < 0)
+			break;
+	for (size_t i = 0; images && i < images->n; i++)
+		if (strv_push(&none, images->v[i]) < 0)
+			break;
+	in.images = &none;
 	if (agent_submit_turn(a->agent, &in, &e) < 0) {
+		strv_free(&none);
 		commit_rows(a, cell_error, e.msg);
 		return;
 	}
+	strv_free(&none);
 	first = false;
-	if (cell_user(display, &cell) == 0)
+	if (cell_user(display, &cell) == 0) {
 		app_commit(a, &cell);
+		backtrack_note_user(a, display, cell.n);
+	}
 	tui_rows_free(&cell);
 	(void)!tui_rows_push(&a->hist, text, strlen(text));
 	a->hist_pos = -1;
@@ -745,6 +768,8 @@ static void app_free(struct app *a)
 	free(a->hint);
 	free(a->overlay_title);
 	strv_free(&a->notification_types);
+	backtrack_forget(a);
+	free(a->users);
 }
 
 /* Runs the loop until `done` says so (or the user quits). */
@@ -821,7 +846,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	    loop_watch(a->loop, a->sigfd, LOOP_READ, on_signal, a, e) < 0)
 		goto out_term;
 	start_load_history(a);
-	if (start_trust(a, e) != 0) {
+	if (start_login(a, e) != 0 || start_trust(a, e) != 0) {
 		rc = a->exit_code;
 		goto out_term;
 	}

@@ -1,9 +1,12 @@
 /* The composer (see composer.h). */
 #include "tui/composer.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void composer_init(struct composer *c)
 {
@@ -295,7 +298,8 @@ char *composer_expanded(const struct composer *c)
 		for (size_t i = 0; i < c->n_pastes && !hit; i++) {
 			size_t l = strlen(c->pastes[i].label);
 			if (strncmp(p, c->pastes[i].label, l) == 0) {
-				if (buf_puts(&b, c->pastes[i].text) < 0)
+				if (buf_puts(&b, c->pastes[i].image ? c->pastes[i].label
+								    : c->pastes[i].text) < 0)
 					return NULL;
 				p += l;
 				hit = true;
@@ -384,4 +388,113 @@ int composer_rows(const struct composer *c, int width, const char *placeholder,
 fail:
 	buf_free(&row);
 	return -1;
+}
+
+/* ---- images ---- */
+
+/* PNG, JPEG, GIF or WebP by the first bytes (what the model API takes). */
+static bool image_magic(const char *path)
+{
+	unsigned char h[12];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
+	n = read(fd, h, sizeof h);
+	close(fd);
+	if (n < 4)
+		return false;
+	return (n >= 8 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0) ||
+	       (h[0] == 0xFF && h[1] == 0xD8 && h[2] == 0xFF) || memcmp(h, "GIF8", 4) == 0 ||
+	       (n == 12 && memcmp(h, "RIFF", 4) == 0 && memcmp(h + 8, "WEBP", 4) == 0);
+}
+
+char *composer_image_path(const char *s, size_t n, const char *cwd)
+{
+	char *p, *full;
+	size_t k = 0;
+	size_t chars = count_chars(s, n);
+
+	if (chars < 2 || chars > COMPOSER_PASTE_INLINE_MAX)
+		return NULL;
+	while (n && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
+		n--;
+	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0])
+		s++, n -= 2;
+	if (n > 7 && strncmp(s, "file://", 7) == 0)
+		s += 7, n -= 7;
+	if (!n || memchr(s, '\n', n))
+		return NULL;
+	p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	/* a shell-escaped path from a terminal's drag and drop: "\ " is a space */
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n)
+			i++;
+		p[k++] = s[i];
+	}
+	p[k] = '\0';
+	if (p[0] != '/') {
+		size_t len = strlen(cwd) + k + 2;
+		full = malloc(len);
+		if (full)
+			snprintf(full, len, "%s/%s", cwd, p);
+		free(p);
+		p = full;
+	}
+	if (p && !image_magic(p)) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+int composer_attach_image(struct composer *c, const char *path)
+{
+	char label[48];
+	size_t n = 1;
+	struct composer_paste *p;
+
+	if (c->n_pastes == COMPOSER_MAX_PASTES)
+		return -1;
+	for (size_t i = 0; i < c->n_pastes; i++)
+		n += c->pastes[i].image;
+	snprintf(label, sizeof label, "[Image #%zu]", n);
+	p = &c->pastes[c->n_pastes];
+	p->label = strdup(label);
+	p->text = strdup(path);
+	p->image = true;
+	if (!p->label || !p->text) {
+		free(p->label);
+		free(p->text);
+		return -1;
+	}
+	c->n_pastes++;
+	if (composer_insert(c, label, strlen(label)) < 0)
+		return -1;
+	return composer_insert(c, " ", 1);
+}
+
+int composer_images(const struct composer *c, struct strv *out)
+{
+	const char *t = composer_text(c);
+
+	for (const char *q = t; *q; q++) {
+		for (size_t i = 0; i < c->n_pastes; i++) {
+			size_t l = strlen(c->pastes[i].label);
+			if (c->pastes[i].image && strncmp(q, c->pastes[i].label, l) == 0 &&
+			    strv_push(out, c->pastes[i].text) < 0)
+				return -1;
+		}
+	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "base/strv.h"
 #include "tui/text.h"
 
 /* A paste longer than this (in characters) becomes a placeholder, as upstream. */
@@ -16,8 +17,10 @@
 #define COMPOSER_MAX_PASTES 256
 
 struct composer_paste {
-	char *label;   /* "[Pasted Content 12000 chars]" (" #2" for a repeat length) */
-	char *text;
+	char *label;   /* "[Pasted Content 12000 chars]" (" #2" for a repeat length), or
+			  "[Image #N]" */
+	char *text;    /* what was pasted, or the image's path */
+	bool image;    /* an attached image: the label stays in the text sent */
 };
 
 struct composer {
@@ -56,6 +59,16 @@ bool composer_down(struct composer *c);
 
 /* The text with placeholders replaced by what was pasted. Malloc'ed. */
 char *composer_expanded(const struct composer *c);
+
+/* A paste of 2..1000 characters that is the path of one readable image file (quotes,
+ * a file:// prefix and backslash escapes removed, as upstream): the malloc'ed path,
+ * else NULL. Relative paths are taken from cwd. */
+char *composer_image_path(const char *s, size_t n, const char *cwd);
+/* Attaches the image at path: "[Image #N] " at the cursor, atomic like a paste. */
+int composer_attach_image(struct composer *c, const char *path) WARN_UNUSED;
+/* The paths of the attached images whose placeholders are still in the text, in the
+ * order they appear. */
+int composer_images(const struct composer *c, struct strv *out) WARN_UNUSED;
 
 /* Rows for width columns ("› " then the text, hard-wrapped by character), and the
  * cursor's row and column among them. A placeholder hint when empty. */

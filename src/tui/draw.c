@@ -366,8 +366,13 @@ static void draw_overlay(struct app *a)
 		for (int i = 0; i < body; i++)
 			add_row(&rows, top + (size_t)i < total ? a->overlay_rows.v[top + (size_t)i] : "");
 		pct = total <= (size_t)body ? 100 : (int)((top + (size_t)body) * 100 / total);
-		snprintf(line, sizeof line, ST_DIM "\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80 %d%% \xE2\x94\x80  "
-			 "\xE2\x86\x91/\xE2\x86\x93 to scroll   pgup/pgdn to page   q to quit", pct);
+		if (a->backtrack)
+			snprintf(line, sizeof line, ST_DIM "\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80 %d%% \xE2\x94\x80  "
+				 "q to quit   esc/\xE2\x86\x90 to edit prev   \xE2\x86\x92 to edit next   "
+				 "enter to edit message", pct);
+		else
+			snprintf(line, sizeof line, ST_DIM "\xE2\x94\x80\xE2\x94\x80\xE2\x94\x80 %d%% \xE2\x94\x80  "
+				 "\xE2\x86\x91/\xE2\x86\x93 to scroll   pgup/pgdn to page   q to quit", pct);
 		add_row(&rows, line);
 	}
 	for (size_t i = 0; i < rows.n && (int)i < h; i++) {

@@ -11,9 +11,10 @@ static void set_hint(struct app *a, const char *h)
 	a->hint = h ? strdup(h) : NULL;
 }
 
-static void overlay_close(struct app *a)
+void input_close_overlay(struct app *a)
 {
 	a->overlay = OVERLAY_NONE;
+	a->backtrack = false;
 	tui_rows_free(&a->overlay_rows);
 	term_leave_alt(&a->term);
 	if (!a->alt_allowed) {
@@ -27,6 +28,10 @@ static void overlay_key(struct app *a, const struct key *k)
 {
 	size_t page = a->term.rows > 3 ? (size_t)a->term.rows - 2 : 1;
 
+	if (a->backtrack) {
+		backtrack_key(a, k);
+		return;
+	}
 	if (a->overlay == OVERLAY_PICKER) {
 		switch (k->kind) {
 		case KEY_UP:
@@ -88,7 +93,7 @@ static void overlay_key(struct app *a, const struct key *k)
 		break;
 	case KEY_CHAR:
 		if (k->cp == 'q')
-			overlay_close(a);
+			input_close_overlay(a);
 		else if (k->cp == 'k' && a->overlay_top)
 			a->overlay_top--;
 		else if (k->cp == 'j')
@@ -97,11 +102,11 @@ static void overlay_key(struct app *a, const struct key *k)
 			a->overlay_top += page;
 		break;
 	case KEY_ESC:
-		overlay_close(a);
+		input_close_overlay(a);
 		break;
 	case KEY_CTRL:
 		if (k->cp == 'c' || k->cp == 't')
-			overlay_close(a);
+			input_close_overlay(a);
 		break;
 	default:
 		break;
@@ -303,20 +308,23 @@ static bool recalling(const struct app *a)
 static void submit(struct app *a, bool queue)
 {
 	char *text, *display;
+	struct strv images = STRV_INIT;
 
 	if (composer_empty(&a->comp))
 		return;
 	display = strdup(composer_text(&a->comp));
 	text = composer_expanded(&a->comp);
-	if (!display || !text) {
+	if (!display || !text || composer_images(&a->comp, &images) < 0) {
 		free(display);
 		free(text);
+		strv_free(&images);
 		return;
 	}
 	composer_clear(&a->comp);
 	if (display[0] == '/' && slash_run(a, display)) {
 		free(display);
 		free(text);
+		strv_free(&images);
 		return;
 	}
 	if (a->busy) {
@@ -329,10 +337,11 @@ static void submit(struct app *a, bool queue)
 		composer_clear(&a->comp);
 	} else {
 		composer_clear(&a->comp);
-		app_submit(a, display, text);
+		app_submit_images(a, display, text, &images);
 	}
 	free(display);
 	free(text);
+	strv_free(&images);
 }
 
 /* Keys of the `@` file popup: Up/Down select, Tab/Enter put the path in place of the
@@ -398,6 +407,8 @@ void input_key(void *arg, const struct key *k)
 	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
+	if (k->kind != KEY_ESC)
+		a->esc_armed = false;
 	if (at_popup_key(a, k)) {
 		app_dirty(a);
 		return;
@@ -427,7 +438,13 @@ void input_key(void *arg, const struct key *k)
 	case KEY_PASTE: {
 		size_t n;
 		const char *p = keys_paste(&a->keys, &n);
-		(void)!composer_paste(&a->comp, p, n);
+		/* the path of an image (a file dragged onto the terminal): attached */
+		char *img = composer_image_path(p, n, a->o->cwd);
+		if (img)
+			(void)!composer_attach_image(&a->comp, img);
+		else
+			(void)!composer_paste(&a->comp, p, n);
+		free(img);
 		break;
 	}
 	case KEY_CHAR: {
@@ -494,6 +511,8 @@ void input_key(void *arg, const struct key *k)
 			agent_interrupt(a->agent);
 		} else if (slash_matches(composer_text(&a->comp), NULL, 0)) {
 			composer_clear(&a->comp);
+		} else if (composer_empty(&a->comp)) {
+			backtrack_esc(a);
 		}
 		break;
 	case KEY_CTRL:

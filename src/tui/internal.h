@@ -1,6 +1,6 @@
 /* Private to src/tui/: the application state shared by the event handler (app.c), the
- * drawing (draw.c), the keys (input.c), the slash commands (slash.c) and the start-up
- * screens (start.c). */
+ * drawing (draw.c), the keys (input.c), the slash commands (slash.c), the start-up
+ * screens (start.c, login.c) and the backtrack view (backtrack.c). */
 #ifndef CODEX_TUI_INTERNAL_H
 #define CODEX_TUI_INTERNAL_H
 
@@ -55,6 +55,13 @@ struct approval {
 	cJSON *msg;           /* owned copy */
 };
 
+/* A user message in the history, for backtrack: its text and where its lines are
+ * among all lines committed (backtrack.c). */
+struct user_cell {
+	char *text;
+	size_t line, n;
+};
+
 struct session_row {
 	char *path;
 	char *id;
@@ -84,6 +91,12 @@ struct app {
 	struct tui_rows pending;
 	struct tui_rows transcript;
 	bool any_cell;
+	size_t lines_total;            /* lines ever committed (pending ones included) */
+	struct user_cell *users;       /* the user messages, oldest first */
+	size_t n_users, cap_users;
+	bool esc_armed;                /* Esc once on an idle empty composer */
+	bool backtrack;                /* the pager is the backtrack view */
+	int bt_sel;                    /* its selected user message */
 
 	/* The answer streaming in. */
 	struct buf stream;
@@ -152,6 +165,10 @@ void app_dirty(struct app *a);
 int app_start_agent(struct app *a, const char *resume_path, struct err *e);
 void app_stop_agent(struct app *a);
 void app_submit(struct app *a, const char *display, const char *text);
+/* The same with images attached in the composer (paths; NULL = none). The first turn
+ * carries the -i images instead. */
+void app_submit_images(struct app *a, const char *display, const char *text,
+		       const struct strv *images);
 void app_header_card(struct app *a);
 void app_notify(struct app *a, const char *kind, const char *message);
 
@@ -163,6 +180,18 @@ void draw_reset_live(struct app *a);
 void input_key(void *arg, const struct key *k);
 /* Opens rows (taken) in the full-screen pager. */
 void input_open_pager(struct app *a, const char *title, struct tui_rows *rows);
+
+void input_close_overlay(struct app *a);
+
+/* backtrack.c */
+/* The user cell just committed (its n_lines are the last committed lines). */
+void backtrack_note_user(struct app *a, const char *text, size_t n_lines);
+void backtrack_forget(struct app *a);
+/* Esc on an idle, empty composer: the hint first, then the backtrack view. */
+void backtrack_esc(struct app *a);
+void backtrack_key(struct app *a, const struct key *k);
+/* A resumed thread_rolled_back: its last n user cells and what follows them go. */
+void backtrack_drop_turns(struct app *a, size_t n);
 
 /* slash.c */
 struct slash_cmd {
@@ -186,6 +215,9 @@ size_t files_match(struct app *a, const char *q, const char **out, size_t max);
 bool files_at_token(const struct composer *c, size_t *start, size_t *len);
 
 /* start.c */
+/* login.c: the login screen when the provider needs OpenAI credentials and there are
+ * none: 0 go on (signed in), 1 quit. */
+int start_login(struct app *a, struct err *e);
 /* The trust screen when the project has no trust_level: 0 go on, 1 quit. */
 int start_trust(struct app *a, struct err *e);
 /* Lists past sessions (newest first) for the picker. */

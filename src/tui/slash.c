@@ -386,6 +386,7 @@ bool slash_run(struct app *a, const char *text)
 	} else if (strcmp(name, "new") == 0) {
 		struct err e;
 		app_stop_agent(a);
+		backtrack_forget(a);
 		a->total_tokens = a->input_tokens = a->output_tokens = a->cached_tokens = 0;
 		if (app_start_agent(a, NULL, &e) < 0) {
 			error(a, e.msg);
@@ -418,7 +419,10 @@ bool slash_run(struct app *a, const char *text)
 			args++;
 		app_submit(a, text, *args ? args : review_prompt);
 	} else if (strcmp(name, "compact") == 0) {
-		error(a, "/compact is not available in this build yet.");
+		struct err e;
+		/* The core's compact op: a summary turn, then context_compacted. */
+		if (agent_compact(a->agent, &e) < 0)
+			error(a, e.msg);
 	} else if (strcmp(name, "mcp") == 0) {
 		cmd_mcp(a);
 	} else if (strcmp(name, "logout") == 0) {

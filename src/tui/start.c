@@ -344,10 +344,18 @@ void start_render_rollout(struct app *a, const char *path)
 		const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(payload, "message"));
 		struct tui_rows cell = {0};
 
-		if (type && pt && msg && strcmp(type, "event_msg") == 0) {
-			if (strcmp(pt, "user_message") == 0 && cell_user(msg, &cell) == 0)
+		if (type && pt && strcmp(type, "event_msg") == 0 &&
+		    strcmp(pt, "thread_rolled_back") == 0) {
+			/* a backtrack of that session: what it dropped is not shown */
+			const cJSON *nt = cJSON_GetObjectItemCaseSensitive(payload, "num_turns");
+			if (cJSON_IsNumber(nt) && nt->valuedouble >= 1)
+				backtrack_drop_turns(a, nt->valuedouble >= 1e9 ? (size_t)1e9
+									      : (size_t)nt->valuedouble);
+		} else if (type && pt && msg && strcmp(type, "event_msg") == 0) {
+			if (strcmp(pt, "user_message") == 0 && cell_user(msg, &cell) == 0) {
 				app_commit(a, &cell);
-			else if (strcmp(pt, "agent_message") == 0 && md_message(msg, &cell) == 0)
+				backtrack_note_user(a, msg, cell.n);
+			} else if (strcmp(pt, "agent_message") == 0 && md_message(msg, &cell) == 0)
 				app_commit(a, &cell);
 		}
 		tui_rows_free(&cell);

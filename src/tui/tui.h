@@ -32,6 +32,10 @@ struct tui_options {
 	const char *resume_path;
 	bool resume_picker;
 	bool resume_all;             /* picker: sessions of every directory */
+	/* The login screen's sign-in: a test issuer and callback port (hidden flags
+	 * --experimental_issuer / --experimental_port, as `codex login`), or NULL / 0. */
+	const char *login_issuer;
+	int login_port;
 };
 
 /* Runs the UI until the user quits. Checks that stdin and stdout are terminals first

@@ -5,12 +5,15 @@
  *   would act on, and nothing that could pass for our own style marks;
  * - sanitising the output again changes nothing;
  * - wrapping the output to any width gives rows no wider than that width;
- * - the key decoder gives the same keys fed whole or in chunks of any size. */
+ * - the key decoder gives the same keys fed whole or in chunks of any size;
+ * - a paste into the composer (text, placeholder, or an image path: none exists under
+ *   the directory used) expands back to exactly what was pasted. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/utf8.h"
+#include "tui/composer.h"
 #include "tui/keys.h"
 #include "tui/text.h"
 
@@ -90,5 +93,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	keys_free(&k);
 	if (whole.n != chunked.n || memcmp(whole.log, chunked.log, whole.n) != 0)
 		abort();
+	{
+		struct composer c;
+		char *img = composer_image_path((const char *)data + 1, size - 1,
+						"/nonexistent-fuzz-dir");
+		char *exp;
+		if (img && img[0] != '/')
+			abort();
+		free(img);
+		composer_init(&c);
+		if (!memchr(data + 1, '\0', size - 1) && composer_paste(&c, (const char *)data + 1, size - 1) == 0) {
+			exp = composer_expanded(&c);
+			if (!exp || strlen(exp) != size - 1 || memcmp(exp, data + 1, size - 1) != 0)
+				abort();
+			free(exp);
+		}
+		composer_free(&c);
+	}
 	return 0;
 }

@@ -312,6 +312,27 @@ PY
 
 # ---- front end ----
 
+# -i/--image: each file goes with the prompt as an input_image data: URL, after the text;
+# a file that is not an image ends it with one clear error line and exit 1, before any
+# request.
+test_image_flag_attaches_data_urls() {
+	setup root
+	mock "[$answer]"
+	python3 -c 'import base64,sys; open(sys.argv[1],"wb").write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="))' "$T/a.png"
+	printf '\xff\xd8\xff\xe0rest-of-a-jpeg' > "$T/b.jpg"
+	cx root -i "$T/a.png" --image "$T/b.jpg" "look"
+	expect_eq "$(mock_get 0 body.input.2.content.0.text)" "look"
+	expect_eq "$(mock_get 0 body.input.2.content.1.type)" input_image
+	expect_eq "$(mock_get 0 body.input.2.content.1.image_url)" "data:image/png;base64,$(base64 -w0 "$T/a.png")"
+	expect_eq "$(mock_get 0 body.input.2.content.2.image_url)" "data:image/jpeg;base64,$(base64 -w0 "$T/b.jpg")"
+	echo "plain text" > "$T/c.png"
+	rc=0
+	cx root -i "$T/c.png" "look" || rc=$?
+	expect_eq "$rc" 1 "exit status for a file that is not an image"
+	expect_contains "$(tail -n 1 "$T/err")" "c.png is not a PNG, JPEG, GIF or WebP image"
+	expect_eq "$(mock_count)" 1 "requests"
+}
+
 test_prompt_from_stdin_and_both() {
 	setup root
 	mock "[$answer,$answer,$answer]"

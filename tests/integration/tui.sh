@@ -49,11 +49,16 @@ tm() { tmux -f /dev/null -L "$TS" "$@"; }
 # stays on screen). $T/rc gets its exit status, $T/stty.before/after `stty -a` around
 # it, $T/stderr its stderr.
 # -r: `codex resume` instead of `codex`; -j: job control in the pane's shell; -t: stderr
-# on the terminal too.
+# on the terminal too; -O: the built-in openai provider (OpenAI credentials: none unless
+# the test makes some) pointed at the mock with OPENAI_BASE_URL.
 tui_start() {
-	local cols=100 rows=30 envs=() sub=() jobs= errtty=
+	local cols=100 rows=30 envs=() sub=() jobs= errtty= prov=()
+	prov=(-c model_provider=mock -c model_providers.mock.name=mock
+		-c "model_providers.mock.base_url=http://127.0.0.1:${MOCK_PORT:-1}/v1"
+		-c model_providers.mock.env_key=MOCK_KEY)
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		-O) prov=(); envs+=("OPENAI_BASE_URL=http://127.0.0.1:${MOCK_PORT:-1}/v1"); shift ;;
 		-t) errtty=1; shift ;;
 		-j) jobs=1; shift ;;
 		-x) cols=$2; shift 2 ;;
@@ -67,14 +72,11 @@ tui_start() {
 	{
 		echo "cd '$T/ws' || exit 1"
 		echo "export TERM=xterm-256color CODEX_HOME='$T/home' MOCK_KEY=sk-test HOME='$T/home'"
-		echo "unset NO_COLOR COLORTERM"
+		echo "unset NO_COLOR COLORTERM OPENAI_API_KEY CODEX_API_KEY BROWSER DISPLAY WAYLAND_DISPLAY"
 		for e in ${envs[@]+"${envs[@]}"}; do printf 'export %q\n' "$e"; done
 		[ -n "$jobs" ] && echo "set -m"
 		echo "stty -a > '$T/stty.before'"
-		printf '%q ' "$CODEX" ${sub[@]+"${sub[@]}"} -c model_provider=mock \
-			-c model_providers.mock.name=mock \
-			-c "model_providers.mock.base_url=http://127.0.0.1:${MOCK_PORT:-1}/v1" \
-			-c model_providers.mock.env_key=MOCK_KEY "$@"
+		printf '%q ' "$CODEX" ${sub[@]+"${sub[@]}"} ${prov[@]+"${prov[@]}"} "$@"
 		if [ -n "$errtty" ]; then echo; else echo "2> '$T/stderr'"; fi
 		if [ -n "$jobs" ]; then
 			# job control: a stopped codex (148) waits here until the test resumes it
@@ -447,6 +449,261 @@ test_slash_init_mention_mcp_and_disabled_while_busy() {
 	quit_and_check_terminal
 }
 
+# /compact: the core's compact op sends the history with a request for a summary (no
+# tools), the summary replaces the history, and the next turn carries only the initial
+# context, the user messages and that summary (not the old answers).
+test_slash_compact_replaces_the_history() {
+	ws
+	summary='{"sse":[{"created":"r"},{"message":"SUMMARY-OF-IT: the user said hello twice."},{"completed":{"input_tokens":90,"output_tokens":9,"total_tokens":99}}]}'
+	first='{"sse":[{"created":"r"},{"message":"FIRST-ANSWER"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	mock "[$first,$summary,$answer]"
+	tui_start "hello one"
+	wait_for "FIRST-ANSWER"
+	wait_idle
+	keys "/compact" Enter
+	wait_for "Context compacted"
+	expect_contains "$(screen)" "Long threads and multiple compactions can cause the model to be less accurate"
+	expect_not_contains "$(screen)" "SUMMARY-OF-IT"
+	wait_idle
+	# the compact request: the whole history, then our summarization request, no tools
+	req=$(mock_get 1)
+	expect_contains "$req" "FIRST-ANSWER"
+	expect_contains "$req" "handoff summary"
+	expect_eq "$(mock_get 1 body.tools)" "[]" "tools of the compact request"
+	expect_eq "$(mock_get 1 headers.x-openai-subagent)" compact
+	keys "hello two" Enter
+	wait_for "All done."
+	next=$(mock_get 2 body.input)
+	expect_contains "$next" "SUMMARY-OF-IT: the user said hello twice."
+	expect_contains "$next" "hello one"
+	expect_contains "$next" "hello two"
+	expect_not_contains "$next" "FIRST-ANSWER"
+	expect_not_contains "$next" "handoff summary"
+	# the rollout has the compacted line: a resume gets the same history
+	expect_contains "$(cat "$T"/home/sessions/*/*/*/rollout-*.jsonl)" '"type":"compacted"'
+	quit_and_check_terminal
+}
+
+# highlighted TEXT: the screen line holding TEXT is in reverse video (SGR 7).
+highlighted() {
+	tm capture-pane -p -e -t main | grep -F -- "$1" | grep -qE $'\e\\[([0-9;]*;)?7m'
+}
+
+# Esc Esc on an idle, empty composer: the hint, then the transcript with the latest user
+# message highlighted; Esc goes to the earlier one, Enter forks there: the later turns
+# leave the screen and the model's history, the composer holds the message to edit.
+test_esc_esc_edits_a_previous_message() {
+	ws
+	a1='{"sse":[{"created":"r"},{"message":"ANSWER-ONE"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	a2='{"sse":[{"created":"r"},{"message":"ANSWER-TWO"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	mock "[$a1,$a2,$answer]"
+	tui_start "first question"
+	wait_for "ANSWER-ONE"
+	wait_idle
+	keys "second question" Enter
+	wait_for "ANSWER-TWO"
+	wait_idle
+	keys Escape
+	wait_for "esc again to edit previous message"
+	keys Escape
+	wait_for "enter to edit message"
+	expect_contains "$(screen)" "T R A N S C R I P T"
+	highlighted "› second question" || fail "the latest message is not highlighted"
+	highlighted "› first question" && fail "an earlier message is highlighted"
+	keys Escape
+	for i in $(seq 1 $((WAIT * 10))); do
+		highlighted "› first question" && break
+		sleep 0.1
+	done
+	highlighted "› first question" || fail "Esc did not select the earlier message"
+	highlighted "› second question" && fail "two messages highlighted"
+	keys Enter
+	wait_gone "enter to edit message"
+	wait_for "› first question"
+	s=$(screen)
+	expect_not_contains "$s" "ANSWER-ONE"
+	expect_not_contains "$s" "second question"
+	expect_contains "$s" ">_ OpenAI Codex"
+	# the composer holds the message: edit it and send
+	keys " again" Enter
+	wait_for "All done."
+	expect_contains "$(screen)" "› first question again"
+	input=$(mock_get 2 body.input)
+	expect_contains "$input" "first question again"
+	expect_not_contains "$input" "ANSWER-ONE"
+	expect_not_contains "$input" "second question"
+	expect_not_contains "$input" "ANSWER-TWO"
+	expect_contains "$(cat "$T"/home/sessions/*/*/*/rollout-*.jsonl)" '"type":"thread_rolled_back","num_turns":2'
+	quit_and_check_terminal
+	# a resume shows the forked conversation, not what was dropped
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r --last
+	wait_for "› first question again"
+	s=$(screen)
+	expect_not_contains "$s" "second question"
+	expect_not_contains "$s" "ANSWER-ONE"
+	quit_and_check_terminal
+}
+
+# Images: -i attaches to the first prompt; a pasted path of an image file (quoted, as a
+# terminal's drag and drop gives it) becomes an [Image #N] placeholder, and the turn
+# carries the image as an input_image data: URL. A pasted path of a file that is not an
+# image stays text.
+test_images_from_flag_and_pasted_path() {
+	ws
+	python3 -c 'import base64,sys; open(sys.argv[1],"wb").write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="))' "$T/ws/dot one.png"
+	cp "$T/ws/dot one.png" "$T/ws/flag.png"
+	echo "not an image" > "$T/ws/notes.png"
+	b64=$(base64 -w0 "$T/ws/flag.png")
+	mock "[$answer,$answer]"
+	tui_start -i "$T/ws/flag.png" "with the flag"
+	wait_for "All done."
+	wait_idle
+	expect_contains "$(mock_get 0 body.input)" "\"image_url\":\"data:image/png;base64,$b64\""
+	printf "'%s'" "$T/ws/dot one.png" > "$T/paste.txt"
+	tm load-buffer "$T/paste.txt"
+	tm paste-buffer -p -t main
+	wait_for "› [Image #1]"
+	printf '%s' "$T/ws/notes.png" > "$T/paste.txt"
+	tm load-buffer "$T/paste.txt"
+	tm paste-buffer -p -t main
+	wait_for "notes.png"
+	keys " what is it" Enter
+	wait_for "› [Image #1] $T/ws/notes.png what is it"
+	wait_idle
+	last=$(mock_get 1 body.input)
+	expect_contains "$last" "\"image_url\":\"data:image/png;base64,$b64\""
+	expect_contains "$last" "[Image #1] $T/ws/notes.png what is it"
+	expect_eq "$(printf '%s' "$last" | grep -o 'data:image/png' | wc -l)" 2 "images in the history (the -i one and the pasted one)"
+	quit_and_check_terminal
+}
+
+# ---- the login screen (no credentials: the built-in openai provider, no key, no
+# auth.json), against our mock issuer as in login_chatgpt.sh ----
+
+start_issuer() {
+	local pf=$T/issuer.port i
+	start_bg python3 "$CODEX_TOP/tests/servers/mock_issuer.py" --port-file "$pf" \
+		--log "$T/issuer.log" "$@"
+	for i in $(seq 1 200); do
+		[ -f "$pf" ] && break
+		sleep 0.05
+	done
+	[ -f "$pf" ] || fail "mock issuer did not start"
+	ISSUER=http://127.0.0.1:$(cat "$pf")
+}
+
+json_field() { # json_field FILE PATH
+	python3 -c 'import json,sys
+v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v[k]
+print(v if isinstance(v,str) else json.dumps(v))' "$1" "$2"
+}
+
+test_login_screen_api_key() {
+	ws
+	mock "[$answer]"
+	tui_start -O
+	wait_for "Sign in with ChatGPT to use Codex as part of your paid plan"
+	s=$(screen)
+	expect_contains "$s" "Welcome to Codex, OpenAI's command-line coding agent"
+	expect_contains "$s" "> 1. Sign in with ChatGPT"
+	expect_contains "$s" "2. Sign in with Device Code"
+	expect_contains "$s" "3. Provide your own API key"
+	expect_contains "$s" "Press Enter to continue"
+	keys Down Down Enter
+	wait_for "It will be stored locally in auth.json."
+	keys "sk-typed-12345"
+	wait_for "› **************"
+	expect_not_contains "$(screen)" "sk-typed"
+	keys Enter
+	wait_for "✓ API key configured"
+	[ -f "$T/home/auth.json" ] || fail "no auth.json"
+	expect_eq "$(stat -c %a "$T/home/auth.json")" 600 "auth.json mode"
+	expect_eq "$(json_field "$T/home/auth.json" OPENAI_API_KEY)" sk-typed-12345
+	expect_eq "$(json_field "$T/home/auth.json" auth_mode)" apikey
+	keys Enter
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 headers.authorization)" "Bearer sk-typed-12345"
+	quit_and_check_terminal
+}
+
+# Sign in with ChatGPT: the browser flow (the browser played by curl through $BROWSER)
+# against the mock issuer; auth.json gets the tokens and the chat's requests carry them.
+test_login_screen_chatgpt_browser_flow() {
+	ws
+	mock "[$answer]"
+	start_issuer
+	printf '#!/bin/sh\necho "$1" > "%s/browser.url"\nexec curl -sS -L --max-time 30 -o "%s/page" "$1" 2> "%s/browser.err"\n' \
+		"$T" "$T" "$T" > "$T/browser"
+	chmod +x "$T/browser"
+	port=$(free_port)
+	tui_start -O -e "BROWSER=$T/browser" -e "no_proxy=*" --experimental_issuer "$ISSUER" \
+		--experimental_port "$port"
+	wait_for "Sign in with ChatGPT to use Codex"
+	keys Enter
+	wait_for "✓ Signed in with your ChatGPT account"
+	expect_contains "$(cat "$T/page")" "Signed in to Codex"
+	expect_contains "$(cat "$T/browser.url")" "$ISSUER/oauth/authorize?"
+	expect_contains "$(cat "$T/browser.url")" "redirect_uri=http%3A%2F%2Flocalhost%3A$port%2Fauth%2Fcallback"
+	expect_eq "$(json_field "$T/home/auth.json" auth_mode)" chatgpt
+	expect_eq "$(stat -c %a "$T/home/auth.json")" 600 "auth.json mode"
+	access=$(json_field "$T/home/auth.json" tokens.access_token)
+	keys Enter
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 headers.authorization)" "Bearer $access"
+	expect_eq "$(mock_get 0 headers.chatgpt-account-id)" "$(json_field "$T/home/auth.json" tokens.account_id)"
+	quit_and_check_terminal
+}
+
+# Device code: the code is shown; Esc cancels it (back to the menu), Ctrl+C quits with
+# nothing written.
+test_login_screen_device_code_cancel_and_quit() {
+	ws
+	start_issuer --device-pending 100000
+	tui_start -O -e "no_proxy=*" --experimental_issuer "$ISSUER"
+	wait_for "Sign in with ChatGPT to use Codex"
+	keys 2
+	wait_for "Enter this one-time code"
+	expect_contains "$(screen)" "$ISSUER/codex/device"
+	keys Escape
+	wait_for "Press Enter to continue"
+	expect_not_contains "$(screen)" "Enter this one-time code"
+	keys C-c
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+	[ ! -e "$T/home/auth.json" ] || fail "auth.json written"
+	expect_eq "$(cat "$T/stty.before")" "$(cat "$T/stty.after")" "terminal settings"
+}
+
+# forced_login_method = "api" leaves only the API key (SIGTERM there restores the
+# terminal); a key in the environment skips the screen.
+test_login_screen_forced_method_and_skipped_with_a_key() {
+	ws
+	{ printf 'forced_login_method = "api"\n'; cat "$T/home/config.toml"; } > "$T/config.new"
+	mv "$T/config.new" "$T/home/config.toml"
+	tui_start -O
+	wait_for "1. Provide your own API key"
+	expect_not_contains "$(screen)" "Sign in with Device Code"
+	# a termination signal on this screen ends it too, the terminal restored
+	kill -TERM "$(pgrep -P "$(tm display -p -t main '#{pane_pid}')" -f codex)"
+	wait_exit
+	expect_eq "$RC" 143 "exit status after SIGTERM"
+	expect_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "stty -a before and after"
+	tm kill-server
+	rm -f "$T/rc"
+	mock "[$answer]"
+	tui_start -O -e OPENAI_API_KEY=sk-env
+	wait_idle
+	expect_not_contains "$(screen)" "Provide your own API key"
+	quit_and_check_terminal
+}
+
 test_slash_diff_shows_changes_in_a_pager() {
 	ws
 	printf 'one\n' > "$T/ws/tracked.txt"
@@ -565,7 +822,7 @@ test_tiny_and_huge_terminals() {
 test_model_and_command_output_are_inert() {
 	ws
 	evil='Title\u001b]0;PWNED\u0007 clip\u001b]52;c;aGFja2Vk\u0007 clear\u001b[2J\u001b[H move\u001b[10;10H bell\u0007 c1\u009b31m end'
-	mock "[$(fc c1 exec_command '{"cmd":"printf '"'"'out\\033]0;PWNED2\\007\\033[2Jafter\\n'"'"'"}'),{\"sse\":[{\"created\":\"r\"},{\"message\":\"$evil\"},{\"completed\":\"r\"}]}]"
+	mock "[$(fc c1 exec_command '{"cmd":"printf '"'"'out\\033]0;PWNED2\\007\\033[2Jafter\\377\\376\\300\\257bytes\\n'"'"'"}'),{\"sse\":[{\"created\":\"r\"},{\"message\":\"$evil\"},{\"completed\":\"r\"}]}]"
 	tui_start -a never -s danger-full-access "go"
 	wait_for "c1"
 	wait_idle
@@ -573,6 +830,9 @@ test_model_and_command_output_are_inert() {
 	expect_contains "$s" "Title clip clear move bell c1"
 	expect_contains "$s" ">_ OpenAI Codex" "header (the screen was not cleared)"
 	expect_contains "$s" "outafter"
+	# invalid UTF-8 (stray bytes, an overlong "/") is shown as replacement characters
+	expect_contains "$s" "bytes"
+	expect_not_contains "$s" "after/bytes" "an overlong encoding decoded"
 	title=$(tm display -p -t main '#{pane_title}')
 	expect_not_contains "$title" PWNED "pane title"
 	raw=$(tm capture-pane -p -e -t main)

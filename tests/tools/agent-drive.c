@@ -6,12 +6,16 @@
  * user would. `codex exec` cannot be used for this: it forces approval_policy = never,
  * as upstream's exec does.
  *
- *   agent-drive [-c KEY=VALUE]... [--decide LIST] [--codex PATH] PROMPT
+ *   agent-drive [-c KEY=VALUE]... [--decide LIST] [--codex PATH] PROMPT [--compact]
+ *               [--then PROMPT]...
  *     -c KEY=VALUE   a config override (repeatable), e.g. -c approval_policy="on-failure"
  *     --decide LIST  comma-separated answers, in order: approved, approved_for_session,
  *                    denied, abort (default and once the list is used up: denied)
  *     --codex PATH   the codex binary the agent runs to apply patches in the sandbox
  *                    (its apply_patch entry; this program has none)
+ *     --compact      once the turns before it are over: the compact op (agent_compact)
+ *     --then PROMPT  once the turns before it are over: another turn
+ *                    (--compact and --then run in the order given)
  *
  * Runs in the current directory; CODEX_HOME as usual. Exit: 0 the turn completed,
  * 1 it failed or was aborted, 2 bad arguments or setup. */
@@ -31,6 +35,7 @@ struct drive {
 	struct strv decisions;
 	size_t next;
 	bool done, failed;
+	struct strv steps;       /* "" = compact, else a prompt */
 };
 
 static enum agent_decision parse_decision(const char *s, bool *ok)
@@ -127,7 +132,13 @@ int main(int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	err_clear(&e);
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--compact") == 0) {
+			if (strv_push(&d.steps, "") < 0)
+				goto out;
+		} else if (strcmp(argv[i], "--then") == 0 && i + 1 < argc) {
+			if (strv_push(&d.steps, argv[++i]) < 0 || !*argv[i])
+				goto out;
+		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			if (strv_push(&overrides, argv[++i]) < 0)
 				goto out;
 		} else if (strcmp(argv[i], "--decide") == 0 && i + 1 < argc) {
@@ -166,9 +177,23 @@ int main(int argc, char **argv)
 		if (agent_submit_turn(d.agent, &in, &e) < 0)
 			goto fail;
 	}
-	while (!d.done)
-		if (loop_run_once(loop, -1, &e) < 0)
-			goto fail;
+	for (size_t step = 0;; step++) {
+		while (!d.done)
+			if (loop_run_once(loop, -1, &e) < 0)
+				goto fail;
+		if (step >= d.steps.n)
+			break;
+		d.done = false;
+		if (!*d.steps.v[step]) {
+			if (agent_compact(d.agent, &e) < 0)
+				goto fail;
+		} else {
+			struct strv none = STRV_INIT;
+			struct agent_user_input in = {d.steps.v[step], &none};
+			if (agent_submit_turn(d.agent, &in, &e) < 0)
+				goto fail;
+		}
+	}
 	rc = d.failed ? 1 : 0;
 	goto out;
 fail:
@@ -180,5 +205,6 @@ out:
 	config_free(cfg);
 	strv_free(&overrides);
 	strv_free(&d.decisions);
+	strv_free(&d.steps);
 	return rc;
 }

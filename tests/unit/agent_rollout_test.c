@@ -246,6 +246,39 @@ TEST(rollout_compacted_replaces_history)
 	free(text);
 }
 
+/* Backtrack: thread_rolled_back{num_turns} drops that many user turns (each from its user
+ * message on) from the history and from the events shown on resume; the initial context
+ * stays, and a count beyond the turns drops them all. */
+TEST(rollout_thread_rolled_back_drops_turns)
+{
+	struct rollout_session s;
+	struct err e;
+	char *text;
+	static const char *ev =
+		"{\"timestamp\":\"t\",\"type\":\"event_msg\",\"payload\":{\"type\":\"user_message\","
+		"\"message\":\"%s\"}}\n";
+	char ev1[256], ev2[256];
+
+	snprintf(ev1, sizeof ev1, ev, "first ask");
+	snprintf(ev2, sizeof ev2, ev, "second ask");
+	if (asprintf(&text, "%s%s%s{\"timestamp\":\"t\",\"type\":\"event_msg\",\"payload\":{\"type\":"
+			    "\"thread_rolled_back\",\"num_turns\":1}}\n", HEAD, ev1, ev2) < 0)
+		test_abort();
+	REQUIRE(rollout_parse(text, strlen(text), &s, &e) == 0);
+	/* developer, environment, "first ask", its function_call */
+	CHECK_INT(cJSON_GetArraySize(s.history), 4);
+	CHECK_INT(rollout_user_turns(s.history), 1);
+	/* events: the first user_message, then the rollback itself */
+	CHECK_INT(cJSON_GetArraySize(s.events), 2);
+	CHECK_STR(json_get_str(cJSON_GetArrayItem(s.events, 0), "message"), "first ask");
+	CHECK_STR(json_get_str(cJSON_GetArrayItem(s.events, 1), "type"), "thread_rolled_back");
+	rollout_drop_turns(s.history, NULL, 5);
+	CHECK_INT(cJSON_GetArraySize(s.history), 2);
+	CHECK_INT(rollout_user_turns(s.history), 0);
+	rollout_session_free(&s);
+	free(text);
+}
+
 TEST(rollout_compaction_keeps_recent_user_messages_within_budget)
 {
 	struct buf b;

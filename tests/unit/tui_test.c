@@ -1,4 +1,5 @@
 /* tui: the sanitiser, widths and wrapping, the key decoder, the composer, Markdown. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,63 @@ TEST(tui_composer_paste_placeholder_and_expansion)
 	CHECK_STR(composer_text(&c), "see [Pasted Content 3000 chars]");
 	composer_free(&c);
 	free(big);
+}
+
+/* A pasted path of an image file (plain, quoted, file://, backslash-escaped, relative to
+ * cwd) is recognised by the file's first bytes; other files, directories, several lines
+ * and long text are not. Attached images become atomic [Image #N] placeholders that stay
+ * in the text sent and list their paths in text order. */
+TEST(tui_composer_image_paths)
+{
+	char dir[] = "/tmp/codex-unit-img-XXXXXX", path[128], in[600];
+	struct composer c;
+	struct strv imgs = STRV_INIT;
+	char *p, *exp;
+	FILE *f;
+
+	REQUIRE(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/my pic.png", dir);
+	REQUIRE((f = fopen(path, "wb")) != NULL);
+	fwrite("\x89PNG\r\n\x1a\n0000", 1, 12, f);
+	fclose(f);
+	snprintf(in, sizeof in, "'%s'\n", path);
+	p = composer_image_path(in, strlen(in), "/");
+	CHECK_STR(p ? p : "", path);
+	free(p);
+	snprintf(in, sizeof in, "file://%s", path);
+	p = composer_image_path(in, strlen(in), "/");
+	CHECK_STR(p ? p : "", path);
+	free(p);
+	p = composer_image_path("my\\ pic.png", 11, dir);
+	CHECK(p && strstr(p, "/my pic.png"));
+	free(p);
+	CHECK(composer_image_path(dir, strlen(dir), "/") == NULL);
+	snprintf(in, sizeof in, "%s\n%s", path, path);
+	CHECK(composer_image_path(in, strlen(in), "/") == NULL);
+	snprintf(path, sizeof path, "%s/text.png", dir);
+	REQUIRE((f = fopen(path, "wb")) != NULL);
+	fputs("not an image", f);
+	fclose(f);
+	CHECK(composer_image_path(path, strlen(path), "/") == NULL);
+
+	composer_init(&c);
+	REQUIRE(composer_attach_image(&c, "/x/a.png") == 0);
+	REQUIRE(composer_insert(&c, "and", 3) == 0);
+	REQUIRE(composer_attach_image(&c, "/x/b.png") == 0);
+	CHECK_STR(composer_text(&c), "[Image #1] and[Image #2] ");
+	exp = composer_expanded(&c);
+	CHECK_STR(exp ? exp : "", "[Image #1] and[Image #2] ");
+	free(exp);
+	composer_backspace(&c); /* the space */
+	composer_backspace(&c); /* the whole placeholder */
+	CHECK_STR(composer_text(&c), "[Image #1] and");
+	REQUIRE(composer_images(&c, &imgs) == 0);
+	CHECK_INT(imgs.n, 1);
+	CHECK_STR(imgs.v[0], "/x/a.png");
+	strv_free(&imgs);
+	composer_free(&c);
+	snprintf(path, sizeof path, "rm -rf '%s'", dir);
+	CHECK(system(path) == 0);
 }
 
 TEST(tui_composer_editing)
