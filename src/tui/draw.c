@@ -162,7 +162,8 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 		}
 		free(cmd);
 	}
-	add_row(rows, "");
+	if (!host) /* a network approval has no body: the blank after the title serves */
+		add_row(rows, "");
 	for (int i = 0; i < nopts; i++) {
 		snprintf(line, sizeof line, "%s%d. %s", i == a->modal_sel ? ST_CYAN "\xE2\x80\xBA " : "  ",
 			 i + 1, opts[i]);
