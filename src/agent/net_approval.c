@@ -71,6 +71,10 @@ struct net_gate {
 	size_t len;
 	struct buf notes;              /* what the model reads about denied requests */
 	struct net_gate *next;         /* a->net_gates */
+	/* A question's event reaches the front ends from inside on_gate; one that
+	 * interrupts the turn there ends the command, whose net_gate_free must then leave
+	 * the freeing to on_gate. */
+	bool in_callback, doomed;
 };
 
 struct net_question {
@@ -268,12 +272,25 @@ static void on_question(struct net_gate *g, const struct proxy_ask_line *l)
 	agent_emit(a, AGENT_EV_EXEC_APPROVAL_REQUEST, m);
 }
 
+static void gate_release(struct net_gate *g);
+
+static void read_gate(struct net_gate *g, int fd);
+
 static void on_gate(struct loop *l, int fd, void *arg, unsigned events)
 {
 	struct net_gate *g = arg;
 
 	(void)l;
 	(void)events;
+	g->in_callback = true;
+	read_gate(g, fd);
+	g->in_callback = false;
+	if (g->doomed)
+		gate_release(g);
+}
+
+static void read_gate(struct net_gate *g, int fd)
+{
 	while (g->fd >= 0) {
 		ssize_t n = read(fd, g->in + g->len, sizeof g->in - g->len);
 		char *nl;
@@ -341,11 +358,17 @@ const char *net_gate_notes(const struct net_gate *g)
 	return g && g->notes.len ? g->notes.data : "";
 }
 
+static void gate_release(struct net_gate *g)
+{
+	buf_free(&g->notes);
+	free(g);
+}
+
 void net_gate_free(struct net_gate *g)
 {
 	struct agent *a;
 
-	if (!g)
+	if (!g || g->doomed)
 		return;
 	a = g->a;
 	gate_close_fd(g);
@@ -360,8 +383,11 @@ void net_gate_free(struct net_gate *g)
 			*p = g->next;
 			break;
 		}
-	buf_free(&g->notes);
-	free(g);
+	if (g->in_callback) {
+		g->doomed = true; /* on_gate frees it once it is out of its loop */
+		return;
+	}
+	gate_release(g);
 }
 
 int net_approval_decide(struct agent *a, const char *call_id, enum agent_decision d)
