@@ -76,7 +76,7 @@ struct rig {
 	struct proxy *px;
 	int decider;                 /* our end of the ask socket */
 	int origin;                  /* listening */
-	unsigned origin_port, proxy_port;
+	unsigned origin_port, proxy_port, socks_port;
 	char asks[16][128];          /* the questions, in order */
 	int nasks;
 	int origin_hits;
@@ -223,6 +223,7 @@ static void rig_start(struct rig *r, unsigned ask_timeout_ms)
 	proxy_options_init(&o);
 	o.loop = r->loop;
 	o.http_fd = listener(&r->proxy_port);
+	o.socks_fd = listener(&r->socks_port);
 	o.ask_fd = sv[1];
 	o.ask_timeout_ms = ask_timeout_ms;
 	o.log_fd = getenv("ASK_DEBUG") ? 2 : -1;
@@ -272,8 +273,63 @@ static int client(unsigned port, const char *const *conns, size_t n, int out)
 	return 0;
 }
 
-/* Runs the client over conns and the loop until it is done (at most 30 s); releases
- * held questions once `release_after` have arrived. */
+static int connect_to(unsigned port)
+{
+	struct sockaddr_in sin = {0};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0)
+		return -1;
+	return fd;
+}
+
+static int read_n(int fd, unsigned char *p, size_t n)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t k = read(fd, p + got, n - got);
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+	}
+	return 0;
+}
+
+/* Child: a SOCKS5 CONNECT to 127.0.0.1:target, step by step; prints "socks:REP " and,
+ * when it succeeded, the status of a GET sent through the tunnel. */
+static int socks_client(unsigned proxy, unsigned target, int out)
+{
+	unsigned char greet[] = {5, 1, 0}, req[10] = {5, 1, 0, 1, 127, 0, 0, 1, 0, 0}, rep[10];
+	static const char get[] = "GET /s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	char line[256], resp[4096];
+	size_t got = 0;
+	ssize_t k;
+	int fd = connect_to(proxy), n;
+
+	req[8] = (unsigned char)(target >> 8);
+	req[9] = (unsigned char)target;
+	if (fd < 0 || write(fd, greet, 3) != 3 || read_n(fd, rep, 2) < 0 ||
+	    write(fd, req, sizeof req) != (ssize_t)sizeof req || read_n(fd, rep, 10) < 0)
+		return 1;
+	n = snprintf(line, sizeof line, "socks:%u ", rep[1]);
+	if (rep[1] == 0) {
+		if (write(fd, get, sizeof get - 1) != (ssize_t)(sizeof get - 1))
+			return 1;
+		while ((k = read(fd, resp + got, sizeof resp - 1 - got)) > 0)
+			got += (size_t)k;
+		resp[got] = '\0';
+		n += snprintf(line + n, sizeof line - (size_t)n, "%.3s ",
+			      strncmp(resp, "HTTP/1.1 ", 9) == 0 ? resp + 9 : "---");
+	}
+	n += snprintf(line + n, sizeof line - (size_t)n, "|");
+	close(fd);
+	return write(out, line, (size_t)n) == n ? 0 : 1;
+}
+
+/* Runs the client over conns (or, conns NULL, the SOCKS5 client) and the loop until it
+ * is done (at most 30 s); releases held questions once `release_after` have arrived. */
 static void run(struct rig *r, const char *const *conns, size_t n, int release_after)
 {
 	int p[2], status = 0;
@@ -288,6 +344,8 @@ static void run(struct rig *r, const char *const *conns, size_t n, int release_a
 		if (r->decider >= 0)
 			close(r->decider);
 		close(p[0]);
+		if (!conns)
+			_exit(socks_client(r->socks_port, r->origin_port, p[1]));
 		_exit(client(r->proxy_port, conns, n, p[1]));
 	}
 	close(p[1]);
@@ -455,6 +513,28 @@ TEST(proxy_ask_timeout_garbage_and_eof_deny)
 			CHECK_INT(r.nasks, before);
 		}
 		CHECK_INT(r.origin_hits, 0);
+		rig_free(&r);
+	}
+}
+
+/* SOCKS5 CONNECT: held and asked about as "socks5-tcp"; allowed, the tunnel reaches the
+ * origin; refused, the reply is "not allowed by ruleset" (2) and nothing reaches it. */
+TEST(proxy_ask_socks5_connect)
+{
+	enum answer modes[] = {ANS_ALLOW, ANS_DENY};
+	static const char *const want[] = {"socks:0 200 |", "socks:2 |"};
+
+	for (size_t m = 0; m < 2; m++) {
+		struct rig r;
+		char q[128];
+		rig_start(&r, 60000);
+		r.answer_for[0] = modes[m];
+		run(&r, NULL, 0, 0);
+		CHECK_STR(r.out, want[m]);
+		CHECK_INT(r.nasks, 1);
+		snprintf(q, sizeof q, "ask socks5-tcp 127.0.0.1 %u", r.origin_port);
+		CHECK_STR(r.asks[0], q);
+		CHECK_INT(r.origin_hits, m == 0 ? 1 : 0);
 		rig_free(&r);
 	}
 }
