@@ -283,7 +283,7 @@ PY
 # the network approval modal, answered with KEY.
 net_approval() {
 	ws
-	printf '%s\n' "[$(fc c1 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-tui"}'),$answer]" > "$T/script.json"
+	printf '%s\n' "[$(fc c1 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-tui"}'),${NET_MORE:-}$answer]" > "$T/script.json"
 	net_ns || return 1
 	tui_start -a on-request -s workspace-write -c network.enabled=true \
 		-c 'network.allowed_domains=["allowed.test"]' "fetch it"
@@ -314,6 +314,19 @@ test_network_approval_denied_blocks_the_request() {
 	expect_contains "$out" 'Network access to "blocked.test" was blocked: domain is not on the allowlist for the current sandbox mode.'
 	expect_contains "$out" "Codex blocked this request"
 	expect_eq "$(mock_count)" 2 "model requests (the turn went on)"
+	quit_and_check_terminal
+}
+
+# "For this conversation": the next command's request to the same host, protocol and
+# port goes through without a modal (a second modal would stop the turn before "All
+# done.", which net_approval waits for).
+test_network_approval_for_the_conversation() {
+	NET_MORE="$(fc c2 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-again"}'),"
+	net_approval a || return 0
+	expect_contains "$(screen)" "You approved network access to blocked.test for this conversation"
+	expect_eq "$(grep -c 'GET /hello-tui' "$T/origin.log")" 1 "the first request at the origin"
+	expect_eq "$(grep -c 'GET /hello-again' "$T/origin.log")" 1 "the second, unasked"
+	expect_contains "$(tui_call_output c2)" "hello from upstream"
 	quit_and_check_terminal
 }
 
