@@ -44,8 +44,9 @@ static void ignore_terminal_signals(void)
 		signal(sigs[k], SIG_IGN);
 }
 
-/* Puts fd (if >= 0) at `at`: from a copy above every target first, so that no fd
- * lands on another one still to be moved. */
+/* The child's fds go to 3, 4 and 5 in two steps: park moves each (if >= 0) above
+ * every target first, so that place, which then puts it at its number, never lands on
+ * one still to be moved. */
 static int park(int fd)
 {
 	int high;
