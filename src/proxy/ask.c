@@ -270,12 +270,3 @@ bool conn_ask(struct conn *c)
 	conn_timeout(c, px->ask_timeout_ms);
 	return true;
 }
-
-void conn_ask_timed_out(struct conn *c)
-{
-	proxy_log(c->px, "no answer about %s:%u in time: denied", c->host, c->port);
-	conn_set_state(c, CS_PROTOCOL);
-	c->ask_allowed = false;
-	c->ops->on_answer(c, false);
-	conn_progress(c);
-}

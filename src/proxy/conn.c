@@ -348,7 +348,12 @@ static void on_timer(struct loop *l, struct loop_timer *t)
 	}
 	switch (c->state) {
 	case CS_ASKING:
-		conn_ask_timed_out(c);
+		/* The decider did not answer in time: refused, as without one. */
+		proxy_log(c->px, "no answer about %s:%u in time: denied", c->host, c->port);
+		conn_set_state(c, CS_PROTOCOL);
+		c->ask_allowed = false;
+		c->ops->on_answer(c, false);
+		conn_progress(c);
 		return;
 	case CS_RESOLVING:
 		/* Fail closed: an unresolvable name counts as a local/private block. */

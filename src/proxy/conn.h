@@ -265,10 +265,10 @@ void conn_tunnel(struct conn *c);
  * is called by a kind at an allowlist miss: true when the request is now held
  * (CS_ASKING) until ops->on_answer, false when it is to be refused as usual (no
  * decider, or a protocol that is never asked about, or the question could not be
- * sent). proxy_ask_detach denies every held request and closes the decider. */
+ * sent; conn.c refuses it when ask_timeout_ms passes). proxy_ask_detach denies every
+ * held request and closes the decider. */
 int proxy_ask_attach(struct proxy *px, int fd, struct err *e);
 bool conn_ask(struct conn *c);
-void conn_ask_timed_out(struct conn *c);
 void proxy_ask_detach(struct proxy *px);
 
 /* udp.c (SOCKS5 UDP ASSOCIATE) */
