@@ -44,8 +44,37 @@ static void ignore_terminal_signals(void)
 		signal(sigs[k], SIG_IGN);
 }
 
+/* The child's fds go to 3, 4 and 5 in two steps: park moves each (if >= 0) above
+ * every target first, so that place, which then puts it at its number, never lands on
+ * one still to be moved. */
+static int park(int fd)
+{
+	int high;
+
+	if (fd < 0)
+		return -1;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 16);
+	if (high < 0)
+		_exit(EXIT_SANDBOX_SETUP);
+	close(fd);
+	return high;
+}
+
+static int place(int fd, int at)
+{
+	if (fd < 0)
+		return -1;
+	/* The proxy child execs nothing, so these copies leak nowhere.
+	 * codex-lint: no-cloexec: fds 3, 4 and 5 are where the child keeps them */
+	if (dup2(fd, at) < 0)
+		_exit(EXIT_SANDBOX_SETUP);
+	close(fd);
+	return at;
+}
+
 /* The child's whole life. */
-__attribute__((noreturn)) static void run_proxy(const struct sandbox_net *n, int channel, int audit_fd, pid_t parent)
+__attribute__((noreturn)) static void run_proxy(const struct sandbox_net *n, int channel, int audit_fd,
+						int ask_fd, pid_t parent)
 {
 	struct proxy_options o;
 	struct proxy *px = NULL;
@@ -55,19 +84,20 @@ __attribute__((noreturn)) static void run_proxy(const struct sandbox_net *n, int
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
 		_exit(EXIT_SANDBOX_SETUP);
-	/* Nothing of the caller's but the channel and the audit file: a parent with other
-	 * commands running must not have their pipes held open here. */
-	/* The proxy child execs nothing, so these copies leak nowhere.
-	 * codex-lint: no-cloexec: fds 3 and 4 are where the child keeps them */
-	if (channel != 3 && (dup2(channel, 3) < 0 || (close(channel), 0)))
-		_exit(EXIT_SANDBOX_SETUP);
-	channel = 3;
-	/* codex-lint: no-cloexec: as above */
-	if (audit_fd >= 0 && audit_fd != 4 && (dup2(audit_fd, 4) < 0 || (close(audit_fd), 0)))
-		_exit(EXIT_SANDBOX_SETUP);
-	if (audit_fd >= 0)
-		audit_fd = 4;
-	(void)syscall(SYS_close_range, audit_fd >= 0 ? 5u : 4u, ~0u, 0u); /* best effort */
+	/* Nothing of the caller's but the channel, the audit file and the decider's socket:
+	 * a parent with other commands running must not have their pipes held open here.
+	 * They go to fds 3, 4 and 5, and everything else is closed. */
+	channel = park(channel);
+	audit_fd = park(audit_fd);
+	ask_fd = park(ask_fd);
+	channel = place(channel, 3);
+	audit_fd = place(audit_fd, 4);
+	ask_fd = place(ask_fd, 5);
+	if (audit_fd < 0)
+		close(4);
+	if (ask_fd < 0)
+		close(5);
+	(void)syscall(SYS_close_range, 6u, ~0u, 0u); /* best effort */
 	/* Same user as the caller, but nothing of it needs reading by anyone. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	ignore_terminal_signals();
@@ -86,6 +116,7 @@ __attribute__((noreturn)) static void run_proxy(const struct sandbox_net *n, int
 	/* The command has no UDP socket to use an association with. */
 	o.policy.enable_socks5_udp = false;
 	o.audit_fd = audit_fd;
+	o.ask_fd = ask_fd;
 	o.drain_timeout_ms = DRAIN_MS;
 	if (proxy_new(&o, &px, &e) < 0) {
 		(void)sandbox_proxy_ready(channel, &e); /* the launcher reports it */
@@ -103,8 +134,8 @@ __attribute__((noreturn)) static void run_proxy(const struct sandbox_net *n, int
 	_exit(EXIT_OK);
 }
 
-int sandbox_net_start(const struct sandbox_net *n, bool print_plan, int *channel,
-			  pid_t *proxy_pid, struct err *e)
+static int start(const struct sandbox_net *n, bool print_plan, int ask_fd, int *channel,
+		 pid_t *proxy_pid, struct err *e)
 {
 	int fds[2], audit_fd = -1;
 	pid_t pid, self = getpid();
@@ -138,7 +169,7 @@ int sandbox_net_start(const struct sandbox_net *n, bool print_plan, int *channel
 	}
 	if (pid == 0) {
 		close(fds[1]);
-		run_proxy(n, fds[0], audit_fd, self);
+		run_proxy(n, fds[0], audit_fd, ask_fd, self);
 	}
 	close(fds[0]);
 	if (audit_fd >= 0)
@@ -150,4 +181,16 @@ fail:
 	close(fds[0]);
 	close(fds[1]);
 	return -1;
+}
+
+int sandbox_net_start(const struct sandbox_net *n, bool print_plan, int *channel,
+		      pid_t *proxy_pid, struct err *e)
+{
+	return start(n, print_plan, -1, channel, proxy_pid, e);
+}
+
+int sandbox_net_start_asking(const struct sandbox_net *n, int ask_fd, int *channel,
+			     pid_t *proxy_pid, struct err *e)
+{
+	return start(n, false, ask_fd, channel, proxy_pid, e);
 }

@@ -178,6 +178,11 @@ void sandbox_net_free(struct sandbox_net *n);
  * prints its plan. */
 int sandbox_net_start(const struct sandbox_net *n, bool print_plan, int *channel, pid_t *pid,
 		      struct err *e);
+/* The same with a decider for allowlist misses: the proxy holds such a request and asks
+ * over ask_fd (proxy.h, "Asking a decider"). ask_fd is a stream socket the child takes
+ * a copy of; the caller keeps (and closes) its own. */
+int sandbox_net_start_asking(const struct sandbox_net *n, int ask_fd, int *channel, pid_t *pid,
+			     struct err *e);
 
 /* Where the command finds the proxy: ports on 127.0.0.1 of its own namespace. */
 struct sandbox_proxy_ports {

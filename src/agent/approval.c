@@ -201,6 +201,9 @@ int agent_decide(struct agent *a, const char *call_id, enum agent_decision d, st
 {
 	struct turn *t = a->turn;
 
+	if (strncmp(call_id, "network#", 8) == 0 && net_approval_decide(a, call_id, d) == 0)
+		return 0;
+
 	for (size_t i = 0; t && i < t->n_calls; i++) {
 		struct tool_call *c = t->calls[i];
 		void (*k)(struct tool_call *, enum agent_decision) = c->on_decision;

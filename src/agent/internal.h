@@ -37,6 +37,22 @@
 struct tool_call;
 struct uexec;
 struct rollout_writer;
+struct net_gate;
+struct net_question;
+
+/* ---- net_approval.c: the session's network decisions ----
+ * Keyed by upstream's approval id "network#PROTO#HOST#PORT" (host in lower case): a
+ * decision is for that host, protocol and port only. */
+struct net_cache {
+	struct strv allowed, denied;
+};
+enum net_cached { NET_UNKNOWN, NET_ALLOWED, NET_DENIED };
+/* -1 when it does not fit in cap. */
+int net_key(const char *protocol, const char *host, unsigned port, char *out, size_t cap);
+enum net_cached net_cache_get(const struct net_cache *c, const char *key);
+/* Records a decision (a later one for the same key replaces the earlier). */
+int net_cache_put(struct net_cache *c, const char *key, bool allow);
+void net_cache_free(struct net_cache *c);
 
 struct turn {
 	struct agent *a;
@@ -115,6 +131,9 @@ struct agent {
 	bool shut_down;
 	struct sandbox_net net;         /* [network] enabled: each command's proxy */
 	bool net_on;
+	struct net_cache net_cache;     /* network approvals "for this session" and refusals */
+	struct net_question *net_questions; /* network approval requests out (net_approval.c) */
+	struct net_gate *net_gates;     /* the running commands' proxies that may ask */
 	struct mcp_manager *mcp;        /* [mcp_servers], or NULL when none is enabled */
 	cJSON *mcp_ready, *mcp_failed;  /* startup results, for mcp_startup_complete */
 	struct strv mcp_approved;       /* "server/tool" approved for the session */
@@ -326,12 +345,36 @@ void tool_mcp_resource(struct tool_call *c);
  * and the sandbox policy to run it under. */
 int command_env(const struct agent *a, struct strv *env, struct err *e);
 /* With [network] enabled: starts the proxy of one command and points spec at it
- * (proxy->channel is the caller's to close once proc_start returned). Nothing when
- * the network proxy is off or the command runs unsandboxed by approval. */
+ * (proxy->channel is the caller's to close once proc_start returned), with a gate
+ * (*gate, or NULL) through which it asks about blocked hosts; the caller frees the gate
+ * with the command's record. Nothing when the network proxy is off or the command runs
+ * unsandboxed by approval. */
 struct proc_spec;
 int command_net(struct agent *a, struct proc_spec *spec, struct sandbox_proxy *proxy,
-		struct err *e);
+		struct net_gate **gate, struct err *e);
 /* Closes what command_net left to the caller. */
 void command_net_done(struct sandbox_proxy *proxy);
+
+/* ---- net_approval.c: asking about blocked hosts ----
+ * A gate is one command's line to its proxy (proxy.h, "Asking a decider"): the proxy
+ * holds a request for a host off the allowlist and asks; the gate answers from the
+ * session's decisions, or emits an exec_approval_request (id network#PROTO#HOST#PORT,
+ * shared by every command asking about the same key) and answers once a front end
+ * decided. No gate (NULL, *proxy_end -1) when the session may not prompt (approval
+ * "never", or a sandbox other than read-only / workspace-write): the proxy then refuses
+ * as before. *proxy_end is the caller's to pass to the proxy and close. */
+struct net_gate *net_gate_open(struct agent *a, int *proxy_end);
+/* What the model reads about this command's refused requests: upstream's lines
+ * ("Network access to \"HOST\" was blocked: ...\n"), or "". Borrowed. */
+const char *net_gate_notes(const struct net_gate *g);
+/* The command is over (its record freed): the gate goes. */
+void net_gate_free(struct net_gate *g);
+/* agent_decide for a network approval id: 0, or -1 when none with that id is out.
+ * Approved: allowed once; for the session: remembered too; denied or abort: refused
+ * and remembered (the turn goes on). */
+int net_approval_decide(struct agent *a, const char *call_id, enum agent_decision d);
+/* The turn ended: every question still out is refused (nobody will answer it). */
+void net_approval_turn_end(struct agent *a);
+void net_approval_free(struct agent *a);
 
 #endif

@@ -267,6 +267,7 @@ void agent_free(struct agent *a)
 	}
 	mcp_session_free(a);
 	uexec_free(a->uexec);
+	net_approval_free(a); /* after every command that held a gate */
 	shell_snapshot_free(a->snapshot);
 	record_close(a);
 	model_client_free(a->client);

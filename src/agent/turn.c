@@ -101,6 +101,7 @@ void turn_free(struct turn *t)
 {
 	if (!t)
 		return;
+	net_approval_turn_end(t->a);
 	if (t->stream)
 		model_stream_cancel(t->stream);
 	loop_timer_disarm(t->a->loop, &t->next);

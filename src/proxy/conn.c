@@ -20,6 +20,7 @@ const char *conn_state_str(enum conn_state s)
 {
 	switch (s) {
 	case CS_PROTOCOL: return "protocol";
+	case CS_ASKING: return "asking";
 	case CS_RESOLVING: return "resolving";
 	case CS_CONNECTING: return "connecting";
 	case CS_UPSTREAM_CONNECT: return "upstream-connect";
@@ -346,6 +347,14 @@ static void on_timer(struct loop *l, struct loop_timer *t)
 		return;
 	}
 	switch (c->state) {
+	case CS_ASKING:
+		/* The decider did not answer in time: refused, as without one. */
+		proxy_log(c->px, "no answer about %s:%u in time: denied", c->host, c->port);
+		conn_set_state(c, CS_PROTOCOL);
+		c->ask_allowed = false;
+		c->ops->on_answer(c, false);
+		conn_progress(c);
+		return;
 	case CS_RESOLVING:
 		/* Fail closed: an unresolvable name counts as a local/private block. */
 		proxy_log(c->px, "DNS lookup for %s timed out", c->resolving_upstream ? "the upstream proxy" : c->host);
@@ -392,6 +401,7 @@ void conn_begin_request(struct conn *c, const char *protocol)
 	c->bytes_down0 = c->u2c.bytes;
 	c->recorded = false;
 	c->unresolved = false;
+	c->ask_allowed = false; /* a decider's allow is for the request it was asked about */
 }
 
 void conn_record(struct conn *c, enum proxy_reason r)
@@ -845,6 +855,13 @@ void conn_update_interest(struct conn *c)
 	case CS_PROTOCOL:
 		c->ops->interest(c, &cm, &um);
 		break;
+	case CS_ASKING:
+		/* Nothing moves while the decider is asked (the client's hang-up is still
+		 * reported: LOOP_HUP needs no interest). */
+		if (loop_watch(l, c->cfd, 0, on_io, c, NULL) < 0 ||
+		    (c->ufd >= 0 && loop_watch(l, c->ufd, 0, on_io, c, NULL) < 0))
+			conn_close(c);
+		return;
 	case CS_RESOLVING:
 		break;
 	case CS_CONNECTING:
@@ -935,6 +952,7 @@ void conn_progress(struct conn *c)
 		case CS_ANSWER:
 			answer_progress(c);
 			break;
+		case CS_ASKING:
 		case CS_RESOLVING:
 		case CS_CONNECTING:
 		case CS_CLOSED:
@@ -954,6 +972,14 @@ static void on_io(struct loop *l, int fd, void *arg, unsigned events)
 	(void)events;
 	if (c->state == CS_CLOSED)
 		return;
+	if (c->state == CS_ASKING) {
+		/* Only a hang-up or an error arrives here: the client gave up waiting. */
+		if (fd == c->cfd && (events & LOOP_HUP)) {
+			conn_record(c, PROXY_REASON_NOT_ALLOWED);
+			conn_close(c);
+		}
+		return;
+	}
 	if (fd == c->ufd && c->state == CS_CONNECTING) {
 		connecting_ready(c);
 		conn_progress(c);

@@ -52,6 +52,7 @@
 
 enum conn_state {
 	CS_PROTOCOL,         /* the kind's own steps (ops->progress, ops->interest) */
+	CS_ASKING,           /* an allowlist miss held for the decider (ask.c) */
 	CS_RESOLVING,        /* waiting for the resolver */
 	CS_CONNECTING,       /* non-blocking connect in progress */
 	CS_UPSTREAM_CONNECT, /* via an upstream proxy: our CONNECT sent, its answer awaited */
@@ -89,6 +90,9 @@ struct conn_ops {
 	void (*interest)(const struct conn *c, unsigned *client, unsigned *upstream);
 	void (*on_connected)(struct conn *c);
 	void (*on_dial_failed)(struct conn *c, enum proxy_reason r);
+	/* The decider's answer for a request held in CS_ASKING (or the ask timed out:
+	 * denied). Allowed: go on where the request was held. Or NULL: never held. */
+	void (*on_answer)(struct conn *c, bool allowed);
 	void (*on_close)(struct conn *c);         /* or NULL */
 	bool (*is_idle)(const struct conn *c);    /* may close at once on shutdown */
 };
@@ -134,6 +138,8 @@ struct conn {
 	int last_errno;
 	bool recorded;               /* the audit record for this request was written */
 	bool unresolved;             /* blocked because the name did not resolve (fail closed) */
+	bool ask_allowed;            /* the decider allowed this request's allowlist miss
+				      * (reset with every request) */
 	bool tunnel;                 /* the dial is for a tunnel (CONNECT, SOCKS5) */
 	bool via_upstream;           /* ufd leads to the upstream proxy, not the target */
 	bool resolving_upstream;     /* CS_RESOLVING: the upstream proxy's own name */
@@ -192,6 +198,11 @@ struct proxy {
 	volatile sig_atomic_t stop_requested;
 	bool stopping;
 	uint64_t drain_deadline;
+	/* The decider (ask.c): -1 when none or gone. */
+	int ask_fd;
+	unsigned ask_timeout_ms;
+	char ask_in[PROXY_ASK_LINE_MAX];
+	size_t ask_len;
 };
 
 /* log.c */
@@ -249,6 +260,16 @@ void conn_release_upstream(struct conn *c, bool reusable);
 void conn_close_upstream(struct conn *c);
 /* Moves bytes both ways for an established tunnel; closes the connection at its end. */
 void conn_tunnel(struct conn *c);
+
+/* ask.c: the decider. proxy_ask_attach starts watching ask_fd (taken over); conn_ask
+ * is called by a kind at an allowlist miss: true when the request is now held
+ * (CS_ASKING) until ops->on_answer, false when it is to be refused as usual (no
+ * decider, or a protocol that is never asked about, or the question could not be
+ * sent; conn.c refuses it when ask_timeout_ms passes). proxy_ask_detach denies every
+ * held request and closes the decider. */
+int proxy_ask_attach(struct proxy *px, int fd, struct err *e);
+bool conn_ask(struct conn *c);
+void proxy_ask_detach(struct proxy *px);
 
 /* udp.c (SOCKS5 UDP ASSOCIATE) */
 int udp_assoc_new(struct conn *c, struct sockaddr_storage *bound, struct err *e);

@@ -38,11 +38,18 @@ static void answer_block(struct conn *c, enum proxy_reason r)
 	buf_free(&b);
 }
 
-/* Host policy, then the mode's method guard (upstream's order). */
+/* Host policy, then the mode's method guard (upstream's order). An allowlist miss
+ * whose method the mode allows is held for the decider when there is one (false: the
+ * request waits in CS_ASKING, http_on_answer goes on). */
 static bool allowed(struct conn *c)
 {
 	policy_check_host(c->px->policy, c->host, &c->verdict);
+	if (c->verdict.reason == PROXY_REASON_NOT_ALLOWED && c->ask_allowed)
+		c->verdict.reason = PROXY_REASON_ALLOW; /* the decider said yes to this one */
 	if (c->verdict.reason != PROXY_REASON_ALLOW) {
+		if (c->verdict.reason == PROXY_REASON_NOT_ALLOWED &&
+		    policy_method_allowed(c->px->policy, c->method) && conn_ask(c))
+			return false;
 		answer_block(c, c->verdict.reason);
 		return false;
 	}
@@ -55,11 +62,11 @@ static bool allowed(struct conn *c)
 
 static void start_connect(struct conn *c)
 {
+	if (!allowed(c))
+		return;
 	/* Everything after the head is already tunnel data (a client may send its TLS
 	 * hello without waiting for our 200). */
 	flow_consume(&c->c2u, c->hp.pos);
-	if (!allowed(c))
-		return;
 	c->tunnel = true;
 	conn_dial(c);
 }
@@ -108,6 +115,33 @@ static void start_plain(struct conn *c, const char *base, const struct http_head
 	http_parser_init(&c->hp, HTTP_KIND_RESPONSE);
 	c->tunnel = false;
 	conn_dial(c);
+}
+
+/* The parsed head, from the checks on: on_head, and again (the same bytes, still
+ * buffered) when the decider allowed a held request. */
+static void route_head(struct conn *c)
+{
+	const char *base = c->c2u.data + c->c2u.start;
+	struct http_request r;
+	const char *why = NULL;
+
+	if (http_request_read(base, &c->hp.head, &r, &why) < 0) {
+		conn_close(c); /* it parsed before: cannot happen */
+		return;
+	}
+	if (c->is_connect)
+		start_connect(c);
+	else
+		start_plain(c, base, &c->hp.head, &r);
+}
+
+static void http_on_answer(struct conn *c, bool allow)
+{
+	if (!allow) {
+		answer_block(c, PROXY_REASON_NOT_ALLOWED);
+		return;
+	}
+	route_head(c);
 }
 
 static void on_head(struct conn *c)
@@ -439,5 +473,6 @@ const struct conn_ops http_conn_ops = {
 	.interest = http_interest,
 	.on_connected = http_on_connected,
 	.on_dial_failed = http_on_dial_failed,
+	.on_answer = http_on_answer,
 	.is_idle = http_is_idle,
 };

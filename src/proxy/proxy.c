@@ -42,6 +42,8 @@ void proxy_options_init(struct proxy_options *o)
 	o->connect_timeout_ms = 10000;
 	o->dns_timeout_ms = 2000;
 	o->drain_timeout_ms = 2000;
+	o->ask_fd = -1;
+	o->ask_timeout_ms = 600000;
 }
 
 static void format_addr(const struct sockaddr_storage *ss, char *out, size_t n)
@@ -431,9 +433,14 @@ int proxy_new(const struct proxy_options *o, struct proxy **out, struct err *e)
 			close(http_fd);
 		if (socks_fd >= 0)
 			close(socks_fd);
+		if (o->ask_fd >= 0)
+			close(o->ask_fd);
 		return err_set(e, "out of memory");
 	}
 	px->sigfd = px->wakefd = px->stop_fd = -1;
+	/* Taken over in every case: held here until it is attached below. */
+	px->ask_fd = o->ask_fd;
+	px->ask_timeout_ms = o->ask_timeout_ms;
 	px->log_fd = o->log_fd;
 	px->max_connections = o->max_connections ? o->max_connections : 1;
 	px->header_timeout_ms = o->header_timeout_ms;
@@ -520,6 +527,12 @@ int proxy_new(const struct proxy_options *o, struct proxy **out, struct err *e)
 	if (loop_watch(px->loop, px->wakefd, LOOP_READ, on_wake, px, e) < 0 ||
 	    resolver_new(px->loop, RESOLVER_THREADS, &px->resolver, e) < 0)
 		goto fail;
+	if (px->ask_fd >= 0) {
+		int fd = px->ask_fd;
+		px->ask_fd = -1;
+		if (proxy_ask_attach(px, fd, e) < 0)
+			goto fail;
+	}
 	if (px->upstream.tunnel.set || px->upstream.plain.set)
 		proxy_log(px, "upstream proxy: %s for tunnels, %s for plain HTTP",
 			  px->upstream.tunnel.set ? px->upstream.tunnel.shown : "none",
@@ -554,6 +567,11 @@ void proxy_free(struct proxy *px)
 {
 	if (!px)
 		return;
+	if (px->ask_fd >= 0 && px->loop)
+		proxy_ask_detach(px);
+	else if (px->ask_fd >= 0)
+		close(px->ask_fd);
+	px->ask_fd = -1;
 	while (px->conns)
 		conn_close(px->conns);
 	if (px->loop) {
@@ -627,6 +645,8 @@ static void begin_shutdown(struct proxy *px)
 
 	px->stopping = true;
 	px->drain_deadline = loop_now(px->loop) + px->drain_timeout_ms;
+	/* Held requests are answered now (denied): nobody will be asked any more. */
+	proxy_ask_detach(px);
 	close_listeners(px);
 	pool_flush(&px->pool);
 	for (c = px->conns; c; c = next) {

@@ -132,6 +132,11 @@ struct proxy_options {
 	proxy_reload_fn *reload;   /* NULL: SIGHUP and /reload answer "reload failed" */
 	void *reload_arg;
 
+	/* A decider for allowlist misses (see "Asking a decider" below), or -1: misses
+	 * are refused at once. Taken over in every case. */
+	int ask_fd;
+	unsigned ask_timeout_ms;   /* a held request waits this long for the answer */
+
 	int audit_fd;              /* JSON lines, one per decision; -1 = none. Borrowed. */
 	proxy_record_fn *on_record; /* or NULL */
 	void *on_record_arg;
@@ -149,7 +154,7 @@ struct proxy_options {
 
 /* Defaults: no listeners (http_fd = socks_fd = -1), full mode, empty lists (everything
  * blocked), no UDP, 4096 connections, header 10 s, idle 300 s, connect 10 s, DNS 2 s (as
- * upstream), drain 2 s, audit_fd = log_fd = -1. */
+ * upstream), drain 2 s, audit_fd = log_fd = ask_fd = -1, ask 10 min. */
 void proxy_options_init(struct proxy_options *o);
 
 struct proxy;
@@ -234,5 +239,45 @@ size_t proxy_blocked_snapshot(const struct proxy *px, struct proxy_blocked *out,
  * name that did not resolve says "(could not resolve)" rather than "(private address)".
  * Identical host:port/reason pairs are listed once; at most 5 are named. */
 int proxy_blocked_summary(const struct proxy *px, struct buf *out) WARN_UNUSED;
+
+/* ---- Asking a decider ------------------------------------------------------------
+ *
+ * With ask_fd (a stream socket whose other end is the decider: the agent, which asks
+ * its user), a request whose host is not on the allowlist -- and only that: a denylist
+ * match, a local/private address and a method the mode forbids are refused as before --
+ * is held rather than refused. The proxy writes one line
+ *
+ *	ask PROTO HOST PORT\n
+ *
+ * and waits, without blocking anything else, for "allow PROTO HOST PORT\n" or
+ * "deny PROTO HOST PORT\n". PROTO is upstream's label (http, https for CONNECT,
+ * socks5-tcp), HOST the normalised host: a decision is for that (host, protocol, port)
+ * and nothing else. Requests for a key already asked about wait for the same answer (one
+ * question). The answer applies to the requests held when it arrives; a later request
+ * asks again (the decider keeps any "for the session" memory). No answer within
+ * ask_timeout_ms, a malformed line, or end of file on ask_fd: denied (and after the
+ * last two the proxy asks nothing more). Allowed requests still pass every other check
+ * (the resolved address must be public unless local binding is allowed); every
+ * request, held or not, is audited as it ends. */
+enum proxy_ask_verb { PROXY_ASK_ASK, PROXY_ASK_ALLOW, PROXY_ASK_DENY };
+#define PROXY_ASK_LINE_MAX 512      /* one line, newline included */
+#define PROXY_ASK_PROTO_MAX 16
+struct proxy_ask_line {
+	enum proxy_ask_verb verb;
+	char protocol[PROXY_ASK_PROTO_MAX]; /* "http", "https", "socks5-tcp" */
+	char host[PROXY_HOST_MAX];          /* normalised (lower case, no brackets) */
+	unsigned port;                      /* 1..65535 */
+};
+/* Parses one line (without its newline). -1 for anything but the three verbs, a known
+ * protocol, a host that is already in normal form and a port in range, separated by
+ * single spaces. */
+int proxy_ask_parse(const char *line, size_t len, struct proxy_ask_line *out);
+/* Appends the line, newline included. -1 when l is not something proxy_ask_parse
+ * accepts (or memory runs out). */
+int proxy_ask_format(const struct proxy_ask_line *l, struct buf *out) WARN_UNUSED;
+/* The protocol label of an audit protocol ("http" -> "http", "https_connect" ->
+ * "https", "socks5_tcp" -> "socks5-tcp"), or NULL when such requests are never asked
+ * about (UDP datagrams). */
+const char *proxy_ask_protocol(const char *audit_protocol);
 
 #endif

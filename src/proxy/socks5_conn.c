@@ -99,6 +99,10 @@ static void on_request(struct conn *c, const struct socks5_target *t)
 	}
 	policy_check_host(c->px->policy, c->host, &c->verdict);
 	if (c->verdict.reason != PROXY_REASON_ALLOW) {
+		/* An allowlist miss the mode would let through waits for the decider. */
+		if (c->verdict.reason == PROXY_REASON_NOT_ALLOWED &&
+		    policy_mode(c->px->policy) != NETWORK_MODE_LIMITED && conn_ask(c))
+			return;
 		refuse(c, SOCKS5_REP_NOT_ALLOWED, c->verdict.reason);
 		return;
 	}
@@ -106,6 +110,18 @@ static void on_request(struct conn *c, const struct socks5_target *t)
 		refuse(c, SOCKS5_REP_NOT_ALLOWED, PROXY_REASON_METHOD_NOT_ALLOWED);
 		return;
 	}
+	c->tunnel = true;
+	conn_dial(c);
+}
+
+/* The decider's answer about a held CONNECT: the checks before it were passed. */
+static void socks5_on_answer(struct conn *c, bool allow)
+{
+	if (!allow) {
+		refuse(c, SOCKS5_REP_NOT_ALLOWED, PROXY_REASON_NOT_ALLOWED);
+		return;
+	}
+	c->verdict.reason = PROXY_REASON_ALLOW;
 	c->tunnel = true;
 	conn_dial(c);
 }
@@ -247,6 +263,7 @@ const struct conn_ops socks5_conn_ops = {
 	.interest = socks5_interest,
 	.on_connected = socks5_on_connected,
 	.on_dial_failed = socks5_on_dial_failed,
+	.on_answer = socks5_on_answer,
 	.on_close = socks5_on_close,
 	.is_idle = socks5_is_idle,
 };

@@ -80,11 +80,22 @@ static void footer(struct app *a, struct tui_rows *rows, int width)
 	}
 }
 
+const char *approval_network_host(const struct approval *ap)
+{
+	const cJSON *ctx;
+
+	if (ap->kind != AGENT_EV_EXEC_APPROVAL_REQUEST)
+		return NULL;
+	ctx = cJSON_GetObjectItemCaseSensitive(ap->msg, "network_approval_context");
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx, "host"));
+}
+
 static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 {
 	const struct approval *ap = &a->approvals[0];
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(ap->msg, "reason");
 	bool patch = ap->kind == AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST;
+	const char *host = approval_network_host(ap);
 	static const char *const exec_opts[] = {
 		"Yes, proceed (y)",
 		"Yes, and don't ask again for this command in this session (a)",
@@ -93,13 +104,26 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 	static const char *const patch_opts[] = {
 		"Yes, proceed (y)", "Yes, and don't ask again for these files (a)",
 		"No, and tell Codex what to do differently (esc)"};
-	const char *const *opts = patch ? patch_opts : exec_opts;
-	int nopts = patch ? 3 : 4;
+	static const char *const net_opts[] = {
+		"Yes, just this once (y)", "Yes, and allow this host for this conversation (a)",
+		"No, and tell Codex what to do differently (esc)"};
+	const char *const *opts = host ? net_opts : patch ? patch_opts : exec_opts;
+	int nopts = host || patch ? 3 : 4;
 	char line[4096];
 
 	add_row(rows, "");
-	add_row(rows, patch ? "  " ST_BOLD "Would you like to make the following edits?"
-			    : "  " ST_BOLD "Would you like to run the following command?");
+	if (host) {
+		/* The host passed the proxy's normalisation: letters, digits and -_.:% only;
+		 * made inert all the same, as everything a command or model produced. */
+		char *h = cell_inert(host, false);
+		snprintf(line, sizeof line, "  " ST_BOLD "Do you want to approve network access to \"%s\"?",
+			 h ? h : "");
+		free(h);
+		add_wrapped(rows, line, width, 2);
+	} else {
+		add_row(rows, patch ? "  " ST_BOLD "Would you like to make the following edits?"
+				    : "  " ST_BOLD "Would you like to run the following command?");
+	}
 	add_row(rows, "");
 	if (cJSON_IsString(reason) && *reason->valuestring) {
 		char *r = cell_inert(reason->valuestring, false);
@@ -124,7 +148,7 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 			}
 		}
 		tui_rows_free(&cell);
-	} else {
+	} else if (!host) {
 		char *cmd = cell_command_text(cJSON_GetObjectItemCaseSensitive(ap->msg, "command"));
 		if (cmd) {
 			struct tui_rows cr = {0};
@@ -138,7 +162,8 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 		}
 		free(cmd);
 	}
-	add_row(rows, "");
+	if (!host) /* a network approval has no body: the blank after the title serves */
+		add_row(rows, "");
 	for (int i = 0; i < nopts; i++) {
 		snprintf(line, sizeof line, "%s%d. %s", i == a->modal_sel ? ST_CYAN "\xE2\x80\xBA " : "  ",
 			 i + 1, opts[i]);

@@ -164,7 +164,25 @@ static void decide(struct app *a, enum agent_decision d)
 		a->modal = MODAL_NONE;
 	a->modal_sel = 0;
 	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ap.msg, "call_id"));
-	if (ap.kind == AGENT_EV_EXEC_APPROVAL_REQUEST) {
+	if (approval_network_host(&ap)) {
+		char *h = cell_inert(approval_network_host(&ap), false);
+		switch (d) {
+		case AGENT_APPROVED:
+			snprintf(line, sizeof line, ST_GREEN "\xE2\x9C\x94 " ST_RESET "You approved network access to "
+				 ST_BOLD "%s" ST_RESET " this time", h ? h : "");
+			break;
+		case AGENT_APPROVED_FOR_SESSION:
+			snprintf(line, sizeof line, ST_GREEN "\xE2\x9C\x94 " ST_RESET "You approved network access to "
+				 ST_BOLD "%s" ST_RESET " for this conversation", h ? h : "");
+			break;
+		case AGENT_DENIED:
+		case AGENT_ABORT:
+			snprintf(line, sizeof line, ST_RED "\xE2\x9C\x97 " ST_RESET "You did not approve network access to "
+				 ST_BOLD "%s" ST_RESET, h ? h : "");
+			break;
+		}
+		free(h);
+	} else if (ap.kind == AGENT_EV_EXEC_APPROVAL_REQUEST) {
 		char *cmd = cell_command_text(cJSON_GetObjectItemCaseSensitive(ap.msg, "command"));
 		char *cut = cmd && strlen(cmd) > 60 ? cmd : NULL;
 		if (cut)
@@ -208,7 +226,10 @@ static void decide(struct app *a, enum agent_decision d)
 
 static void approval_key(struct app *a, const struct key *k)
 {
-	bool patch = a->approvals[0].kind == AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST;
+	/* A network approval has the patch's three choices: once, for the conversation,
+	 * no (the request is refused; the turn goes on). */
+	bool patch = a->approvals[0].kind == AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST ||
+		     approval_network_host(&a->approvals[0]);
 	static const enum agent_decision exec_d[] = {AGENT_APPROVED, AGENT_APPROVED_FOR_SESSION,
 						     AGENT_DENIED, AGENT_ABORT};
 	static const enum agent_decision patch_d[] = {AGENT_APPROVED, AGENT_APPROVED_FOR_SESSION,

@@ -174,6 +174,9 @@ void app_notify(struct app *a, const char *kind, const char *message);
 
 /* draw.c */
 void draw_frame(struct app *a);
+/* The host of a network approval (an exec approval request with a
+ * network_approval_context: the proxy blocked a request to it), or NULL. Borrowed. */
+const char *approval_network_host(const struct approval *ap);
 void draw_reset_live(struct app *a);
 
 /* input.c */

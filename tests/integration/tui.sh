@@ -42,7 +42,16 @@ mock() {
 	start_mock "$T/script.json"
 }
 
-tm() { tmux -f /dev/null -L "$TS" "$@"; }
+# TM_NS: a process whose network and mount namespaces the tmux server (and so codex)
+# starts in (the network approval tests), or empty.
+TM_NS=
+tm() {
+	if [ -n "$TM_NS" ]; then
+		nsenter -t "$TM_NS" -n -m -- tmux -f /dev/null -L "$TS" "$@"
+	else
+		tmux -f /dev/null -L "$TS" "$@"
+	fi
+}
 
 # tui_start [-x COLS] [-y ROWS] [-e VAR=VALUE]... [-r] [codex args...]: runs codex in a
 # fresh tmux server; the pane stays after codex exits (what codex printed after the UI
@@ -209,6 +218,117 @@ test_exec_approval_esc_aborts_the_turn() {
 	[ ! -e "$T/ws/made.txt" ] || fail "an aborted command ran"
 	expect_contains "$(screen)" "You canceled the request to run touch made.txt"
 	expect_eq "$(mock_count)" 1 "requests"
+	quit_and_check_terminal
+}
+
+# net_ns: a network + mount namespace for the network approval tests, held by a shell
+# (its pid in TM_NS, so that tmux and codex start in it): loopback with 127.0.0.1 (the
+# model mock, MOCK_PORT/MOCK_LOG) and 11.0.0.1, an address the proxy counts as public,
+# where the origin listens on port 8080 (its log: $T/origin.log); /etc/hosts there maps
+# blocked.test to it. No packet leaves the namespace. Returns 1 (the test skips) where
+# namespaces or the sandbox are not available.
+net_ns() {
+	local i
+	if ! unshare --mount --net --propagation private true 2> /dev/null; then
+		echo "SKIP: cannot create network and mount namespaces here"
+		return 1
+	fi
+	if ! "$CODEX" sandbox linux --full-auto -- /bin/true 2> /dev/null; then
+		echo "SKIP: the sandbox cannot run here (user namespaces or Landlock missing)"
+		return 1
+	fi
+	mkdir -p "$T/ns"
+	printf '127.0.0.1 localhost\n11.0.0.1 blocked.test allowed.test\n' > "$T/ns/hosts"
+	printf 'nameserver 11.0.0.1\noptions timeout:1 attempts:1\n' > "$T/ns/resolv.conf"
+	MOCK_LOG=$T/mock.log
+	{
+		echo "set -e"
+		echo ". '$CODEX_TOP/tests/integration/lib.sh' > /dev/null"
+		echo "ip link set lo up"
+		echo "ip addr add 11.0.0.1/32 dev lo"
+		echo "private_etc '$T/ns'"
+		echo "pids="
+		echo "trap 'kill \$pids 2> /dev/null' EXIT"
+		echo "python3 '$CODEX_TOP/tests/servers/mock_responses.py' --script '$T/script.json' --log '$MOCK_LOG' --port-file '$T/ns/mock.port' > /dev/null & pids=\"\$pids \$!\""
+		echo "SERVER_HOST=11.0.0.1 SERVER_PORT=8080 python3 '$CODEX_TOP/tests/integration/proxy/servers.py' http '$T/ns/origin.port' '$T/origin.log' & pids=\"\$pids \$!\""
+		echo "touch '$T/ns/ready'"
+		echo "wait"
+	} > "$T/ns/hold.sh"
+	start_bg unshare --mount --net --propagation private bash "$T/ns/hold.sh"
+	TM_NS=${bg_pids[${#bg_pids[@]}-1]}
+	for i in $(seq 1 200); do
+		[ -s "$T/ns/mock.port" ] && [ -s "$T/ns/origin.port" ] && break
+		kill -0 "$TM_NS" 2> /dev/null || fail "the namespace's set-up failed"
+		sleep 0.05
+	done
+	[ -s "$T/ns/mock.port" ] && [ -s "$T/ns/origin.port" ] || fail "the namespace's servers did not start"
+	MOCK_PORT=$(cat "$T/ns/mock.port")
+	touch "$T/origin.log"
+}
+
+# The output the agent sent back for call_id in the model's last request.
+tui_call_output() {
+	python3 - "$MOCK_LOG" "$1" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+for item in reqs[-1]["body"]["input"]:
+    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
+        print(item["output"])
+        break
+else:
+    sys.exit("no output for " + sys.argv[2])
+PY
+}
+
+# net_approval KEY: the model runs curl against blocked.test (not on the allowlist) in
+# the workspace-write sandbox with the network proxy on; its blocked request becomes
+# the network approval modal, answered with KEY.
+net_approval() {
+	ws
+	printf '%s\n' "[$(fc c1 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-tui"}'),${NET_MORE:-}$answer]" > "$T/script.json"
+	net_ns || return 1
+	tui_start -a on-request -s workspace-write -c network.enabled=true \
+		-c 'network.allowed_domains=["allowed.test"]' "fetch it"
+	wait_for 'Do you want to approve network access to "blocked.test"?'
+	s=$(screen)
+	expect_contains "$s" "Reason: blocked.test is not in the allowed_domains"
+	expect_contains "$s" "1. Yes, just this once (y)"
+	expect_contains "$s" "2. Yes, and allow this host for this conversation (a)"
+	expect_contains "$s" "3. No, and tell Codex what to do differently (esc)"
+	expect_eq "$(grep -c hello-tui "$T/origin.log")" 0 "requests at the origin before the answer"
+	keys "$1"
+	wait_for "All done."
+}
+
+test_network_approval_once_lets_the_request_through() {
+	net_approval y || return 0
+	expect_contains "$(screen)" "You approved network access to blocked.test this time"
+	expect_eq "$(grep -c 'GET /hello-tui' "$T/origin.log")" 1 "requests at the origin"
+	expect_contains "$(tui_call_output c1)" "hello from upstream"
+	quit_and_check_terminal
+}
+
+test_network_approval_denied_blocks_the_request() {
+	net_approval n || return 0
+	expect_contains "$(screen)" "You did not approve network access to blocked.test"
+	expect_eq "$(grep -c hello-tui "$T/origin.log")" 0 "requests at the origin"
+	out=$(tui_call_output c1)
+	expect_contains "$out" 'Network access to "blocked.test" was blocked: domain is not on the allowlist for the current sandbox mode.'
+	expect_contains "$out" "Codex blocked this request"
+	expect_eq "$(mock_count)" 2 "model requests (the turn went on)"
+	quit_and_check_terminal
+}
+
+# "For this conversation": the next command's request to the same host, protocol and
+# port goes through without a modal (a second modal would stop the turn before "All
+# done.", which net_approval waits for).
+test_network_approval_for_the_conversation() {
+	NET_MORE="$(fc c2 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-again"}'),"
+	net_approval a || return 0
+	expect_contains "$(screen)" "You approved network access to blocked.test for this conversation"
+	expect_eq "$(grep -c 'GET /hello-tui' "$T/origin.log")" 1 "the first request at the origin"
+	expect_eq "$(grep -c 'GET /hello-again' "$T/origin.log")" 1 "the second, unasked"
+	expect_contains "$(tui_call_output c2)" "hello from upstream"
 	quit_and_check_terminal
 }
 

@@ -83,15 +83,25 @@ const char *sandbox_denied_note(const struct agent *a)
 }
 
 int command_net(struct agent *a, struct proc_spec *spec, struct sandbox_proxy *proxy,
-		struct err *e)
+		struct net_gate **gate, struct err *e)
 {
 	pid_t pid;
+	int ask = -1, rc;
 
 	proxy->channel = -1;
+	*gate = NULL;
 	if (!a->net_on || spec->policy != &a->policy)
 		return 0;
-	if (sandbox_net_start(&a->net, false, &proxy->channel, &pid, e) < 0)
+	*gate = net_gate_open(a, &ask);
+	rc = *gate ? sandbox_net_start_asking(&a->net, ask, &proxy->channel, &pid, e)
+		   : sandbox_net_start(&a->net, false, &proxy->channel, &pid, e);
+	if (ask >= 0)
+		close(ask); /* the proxy has its copy */
+	if (rc < 0) {
+		net_gate_free(*gate);
+		*gate = NULL;
 		return -1;
+	}
 	proxy->socks = a->net.socks;
 	proxy->allow_local_binding = a->net.cfg.policy.allow_local_binding;
 	spec->proxy = proxy;

@@ -26,6 +26,7 @@ struct shell_run {
 	char *cwd;
 	struct strv argv;
 	char *denial;              /* the answer of a denied run, while asking to retry */
+	struct net_gate *gate;     /* its proxy's questions about blocked hosts, or NULL */
 };
 
 static void run_free(struct shell_run *r)
@@ -35,6 +36,7 @@ static void run_free(struct shell_run *r)
 	if (r->c)
 		loop_timer_disarm(r->c->turn->a->loop, &r->timer);
 	proc_free(r->proc);
+	net_gate_free(r->gate);
 	buf_free(&r->out);
 	free(r->cwd);
 	strv_free(&r->argv);
@@ -117,6 +119,11 @@ static void on_exited(void *arg, const struct sandbox_result *res)
 	(void)!buf_append(&body, r->out.data ? r->out.data : "", r->out.len);
 	if (res->outcome != SANDBOX_RAN)
 		(void)!buf_printf(&body, "%s\n", res->detail.msg);
+	/* Requests its proxy refused after asking: upstream's words for the model. */
+	if (*net_gate_notes(r->gate))
+		(void)!buf_printf(&body, "%s%s",
+				  body.len && body.data[body.len - 1] != '\n' ? "\n" : "",
+				  net_gate_notes(r->gate));
 	if (m && cJSON_AddStringToObject(m, "call_id", c->call_id) &&
 	    cJSON_AddStringToObject(m, "turn_id", c->turn->id) &&
 	    cJSON_AddStringToObject(m, "stdout", body.data ? body.data : "") &&
@@ -227,7 +234,8 @@ static void start(struct shell_run *r, bool sandboxed)
 		spec.argv = spawn_argv;
 	}
 	if (!env.v || (spec.envp = env.v, 0) ||
-	    command_net(a, &spec, &proxy, &e) < 0 ||
+	    (net_gate_free(r->gate), r->gate = NULL, false) ||
+	    command_net(a, &spec, &proxy, &r->gate, &e) < 0 ||
 	    proc_start(a->loop, &spec, &ev, &r->proc, &e) < 0 ||
 	    loop_timer_arm(a->loop, &r->timer, loop_now(a->loop) + (uint64_t)r->timeout_ms,
 			   on_timeout) < 0) {

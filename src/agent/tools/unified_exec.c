@@ -107,6 +107,7 @@ struct session {
 	/* The request, kept when a denial may be retried without the sandbox
 	 * (approval_retry_unsandboxed). */
 	struct exec_req *retry;
+	struct net_gate *gate;     /* its proxy's questions about blocked hosts, or NULL */
 };
 
 static void req_free(struct exec_req *r);
@@ -137,6 +138,7 @@ static void session_free(struct session *s)
 		return;
 	loop_timer_disarm(s->u->a->loop, &s->yield);
 	proc_free(s->proc);
+	net_gate_free(s->gate);
 	free(s->call_id);
 	free(s->turn_id);
 	free(s->display);
@@ -369,6 +371,15 @@ static void on_exited(void *arg, const struct sandbox_result *r)
 
 	s->exited = true;
 	s->result = *r;
+	/* Requests its proxy refused after asking: upstream's words for the model, after
+	 * the output. */
+	if (*net_gate_notes(s->gate)) {
+		const char *notes = net_gate_notes(s->gate);
+		ht_append(&s->pending, "\n", 1);
+		ht_append(&s->pending, notes, strlen(notes));
+		ht_append(&s->all, "\n", 1);
+		ht_append(&s->all, notes, strlen(notes));
+	}
 	buf_init(&text, UEXEC_KEEP_BYTES + 1);
 	formatted = ht_text(&s->all, &text) == 0 ? buf_take(&text) : NULL;
 	buf_free(&text);
@@ -533,7 +544,7 @@ static void start(struct tool_call *c, struct exec_req *r, bool sandboxed)
 	ev.output = on_output;
 	ev.exited = on_exited;
 	emit_begin(s, r->argv, r->cwd);
-	if (command_net(a, &spec, &proxy, &e) < 0 ||
+	if (command_net(a, &spec, &proxy, &s->gate, &e) < 0 ||
 	    proc_start(a->loop, &spec, &ev, &s->proc, &e) < 0) {
 		s->exited = true;
 		s->result.outcome = SANDBOX_SETUP_FAILED;
