@@ -258,13 +258,6 @@ int auth_pct_append(struct buf *out, const char *s) WARN_UNUSED;
 /* Appends "&name=value" (no '&' when out is empty), value percent-encoded. */
 int auth_form_append(struct buf *out, const char *name, const char *value) WARN_UNUSED;
 
-/* The login HTTP calls (POST, no proxy override, bounded by AUTH_HTTP_TIMEOUT_MS):
- * status and body (up to AUTH_HTTP_BODY_MAX) into *status / body_out. -1 with e when no
- * response arrived. */
-int auth_http_post(const char *url, const char *content_type, const char *body,
-		   const char *const *extra_headers, long *status, struct buf *body_out,
-		   struct err *e);
-
 struct auth_login_opts {
 	const char *codex_home;
 	const char *issuer;             /* NULL: AUTH_ISSUER_DEFAULT */

@@ -6,6 +6,12 @@
 #include "auth/auth.h"
 #include "base/buf.h"
 
+/* The login HTTP calls (POST, no proxy override, bounded): status and body (up to
+ * AUTH_HTTP_BODY_MAX) into *status / body. -1 with e when no response arrived. */
+int auth_http_post(const char *url, const char *content_type, const char *body,
+		   const char *const *extra_headers, long *status, struct buf *body_out,
+		   struct err *e);
+
 /* What the token endpoint answered, owned; free with auth_token_set_free. */
 struct auth_token_set {
 	char *id_token, *access_token, *refresh_token;
