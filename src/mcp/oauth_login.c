@@ -5,9 +5,10 @@
  * redirect; the code is exchanged and the tokens stored (oauth_store.c).
  *
  * The callback listener: a request to the callback path with code and our state ends
- * the wait (200); one with another state is refused (400 "State mismatch") and the wait
- * goes on, so that a stray or forged request cannot end or hijack the login; a provider
- * error ends it (400 with the error); anything else gets 400 "Invalid OAuth callback". */
+ * the wait (200); one with another state (or none) is refused (400 "State mismatch") and
+ * the wait goes on, so that a stray or forged request can neither end nor hijack the
+ * login; a provider error with our state ends it (400 with the error); anything else gets
+ * 400 "Invalid OAuth callback". */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -236,6 +237,16 @@ static void on_request(void *arg, struct auth_cb_conn *c, const struct auth_call
 		auth_cb_text(c, 400, "Bad Request", "Invalid OAuth callback");
 		return;
 	}
+	if ((!r->code || !*r->code) && !r->error) {
+		auth_cb_text(c, 400, "Bad Request", "Invalid OAuth callback");
+		return;
+	}
+	if (!r->state || !same_state(r->state, f->state)) {
+		/* Not the browser we sent (a code or an error alike): refuse it and keep
+		 * waiting for the real one. */
+		auth_cb_text(c, 400, "Bad Request", "State mismatch");
+		return;
+	}
 	if (r->error) {
 		buf_init(&b, 64 * 1024);
 		if (buf_printf(&b, "OAuth error: %s%s%s", r->error,
@@ -248,15 +259,6 @@ static void on_request(void *arg, struct auth_cb_conn *c, const struct auth_call
 		f->error = strdup(r->error);
 		f->error_text = buf_take(&b);
 		f->done = true;
-		return;
-	}
-	if (!r->code || !*r->code || !r->state) {
-		auth_cb_text(c, 400, "Bad Request", "Invalid OAuth callback");
-		return;
-	}
-	if (!same_state(r->state, f->state)) {
-		/* Not the browser we sent: refuse it and keep waiting for the real one. */
-		auth_cb_text(c, 400, "Bad Request", "State mismatch");
 		return;
 	}
 	auth_cb_text(c, 200, "OK", "Authentication complete. You may close this window.");

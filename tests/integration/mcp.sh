@@ -535,6 +535,9 @@ test_mcp_oauth_callback_refuses_a_wrong_state() {
 	# a callback with another state: refused, nothing stored, the login still waits
 	expect_eq "$(curl -sS --max-time 20 -o "$T/resp" -w '%{http_code}' "$cb?code=stolen&state=wrong")" 400
 	expect_eq "$(cat "$T/resp")" "State mismatch"
+	# a forged provider error cannot end the login either
+	expect_eq "$(curl -sS --max-time 20 -o "$T/resp" -w '%{http_code}' "$cb?error=access_denied")" 400
+	expect_eq "$(cat "$T/resp")" "State mismatch"
 	expect_eq "$(curl -sS --max-time 20 -o "$T/resp" -w '%{http_code}' "${cb%/callback}/other?code=x&state=y")" 400
 	expect_eq "$(cat "$T/resp")" "Invalid OAuth callback"
 	expect_eq "$(curl -sS --max-time 20 -o "$T/resp" -w '%{http_code}' "$cb")" 400
