@@ -125,3 +125,44 @@ TEST(mcp_oauth_store_save_load_delete)
 	CHECK(mcp_oauth_store_load(home, "a", t.server_url, &got, &e) < 0);
 	strv_free(&t.scopes);
 }
+
+/* Every allocation of the parsers and the key may fail: an error, never a crash or a
+ * leak (the sanitizer build checks the leaks). */
+TEST(mcp_oauth_parsers_under_failing_allocations)
+{
+	const char *md = "{\"authorization_endpoint\":\"http://a/x\",\"token_endpoint\":\"http://a/t\","
+			 "\"registration_endpoint\":\"http://a/r\",\"scopes_supported\":[\"a\",\"b\"]}";
+	const char *tok = "{\"access_token\":\"a\",\"refresh_token\":\"r\",\"expires_in\":5,"
+			  "\"scope\":\"x y\"}";
+	const char *store = "{\"k\":{\"server_name\":\"web\",\"server_url\":\"u\",\"client_id\":\"c\","
+			    "\"access_token\":\"t\",\"expires_at\":5,\"refresh_token\":\"r\","
+			    "\"scopes\":[\"s\"]}}";
+	bool completed = false;
+
+	FOR_EACH_ALLOC_FAILURE(5000, {
+		struct mcp_oauth_metadata m;
+		struct mcp_oauth_tokens t, s;
+		struct err e;
+		int found = 0, a, b, c;
+		char *k;
+		memset(&m, 0, sizeof m);
+		memset(&t, 0, sizeof t);
+		memset(&s, 0, sizeof s);
+		a = mcp_oauth_metadata_parse(md, strlen(md), &m, &e);
+		b = mcp_oauth_token_parse(tok, strlen(tok), 0, &t, &e);
+		c = mcp_oauth_store_parse(store, strlen(store), "k", &s, &found, &e);
+		k = mcp_oauth_store_key("web", "http://127.0.0.1:9/mcp");
+		if (a == 0 && b == 0 && c == 0 && found && k && !failalloc_fired()) {
+			CHECK_INT(m.scopes.n, 2);
+			CHECK_INT(t.scopes.n, 2);
+			CHECK_STR(s.refresh_token, "r");
+			CHECK_STR(k, "web|e49b00bf48cb4d25");
+			completed = true;
+		}
+		mcp_oauth_metadata_free(&m);
+		mcp_oauth_tokens_free(&t);
+		mcp_oauth_tokens_free(&s);
+		free(k);
+	});
+	CHECK(completed);
+}
