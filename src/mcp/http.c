@@ -24,6 +24,7 @@ struct http_post {
 	double timeout_sec;
 	bool session_sent;          /* it carried an Mcp-Session-Id */
 	bool auth_retried;          /* a re-send after a 401 and a token refresh */
+	char *bearer_sent;          /* the token this POST carried, or NULL */
 	void (*after)(struct mcp_server *s); /* called once the POST is over, or NULL */
 	char *body;
 	struct strv headers;
@@ -39,6 +40,7 @@ struct http_post {
 static void post_free(struct http_post *p)
 {
 	free(p->body);
+	free(p->bearer_sent);
 	strv_free(&p->headers);
 	buf_free(&p->line);
 	buf_free(&p->event);
@@ -105,7 +107,7 @@ int http_transport_start(struct mcp_server *s, struct err *e)
 		if (env_token(cfg, cfg->bearer_token_env_var, &s->bearer, e) < 0)
 			return -1;
 	} else if (!has_auth_header(cfg) && s->m->o.codex_home) {
-		int r = mcp_oauth_bearer(s->m->o.codex_home, cfg->name, cfg->url, false, &s->bearer, e);
+		int r = mcp_oauth_bearer(s->m->o.codex_home, cfg->name, cfg->url, NULL, &s->bearer, e);
 		if (r < 0)
 			return -1;
 		s->oauth = r > 0;
@@ -313,14 +315,15 @@ static void on_done(void *ctx, const struct http_response *resp, const struct er
 		server_reinit(s, p->id, body);
 		post_free(p);
 		return;
-	} else if (p->status == 401 && s->oauth && !p->auth_retried && s->transport_up &&
+	} else if (p->status == 401 && s->oauth && p->bearer_sent && !p->auth_retried &&
+		   s->transport_up &&
 		   (p->id < 0 || server_id_pending(s, p->id))) {
 		/* The stored token was refused: refresh it and send this once more. */
 		char *tok = NULL;
 		struct err re;
 		err_clear(&re);
-		if (mcp_oauth_bearer(s->m->o.codex_home, s->cfg->name, s->cfg->url, true, &tok,
-				     &re) == 1) {
+		if (mcp_oauth_bearer(s->m->o.codex_home, s->cfg->name, s->cfg->url, p->bearer_sent,
+				     &tok, &re) == 1) {
 			free(s->bearer);
 			s->bearer = tok;
 			mgr_log(s->m, "MCP server `%s`: 401; OAuth token refreshed, retrying",
@@ -378,6 +381,7 @@ static int post_start(struct mcp_server *s, const char *text, int64_t id, double
 	    strv_push(&p->headers, "Content-Type: application/json") < 0 ||
 	    strv_push(&p->headers, "Accept: text/event-stream, application/json") < 0 ||
 	    (s->bearer && strv_pushf(&p->headers, "Authorization: Bearer %s", s->bearer) < 0) ||
+	    (s->bearer && !(p->bearer_sent = strdup(s->bearer))) ||
 	    (s->session_id && strv_pushf(&p->headers, "Mcp-Session-Id: %s", s->session_id) < 0))
 		goto oom;
 	p->session_sent = s->session_id != NULL;

@@ -193,10 +193,12 @@ int mcp_oauth_store_usable(const char *store, struct err *e);
 
 /* The bearer for a server from stored credentials: 1 with *out (malloc'ed), 0 when
  * nothing is stored, -1 with e. Refreshed first (and the refresh stored) when it expires
- * within MCP_OAUTH_REFRESH_SKEW_MS or when force (a 401); a server without metadata or a
- * token without a refresh token gets the stored token as it is. Blocking, bounded. */
-int mcp_oauth_bearer(const char *codex_home, const char *server, const char *url, bool force,
-		     char **out, struct err *e);
+ * within MCP_OAUTH_REFRESH_SKEW_MS, or after a 401 for the token refused (not NULL)
+ * unless the store already holds another one (another request or process refreshed
+ * it); a server without metadata or a token without a refresh token gets the stored
+ * token as it is. Blocking, bounded. */
+int mcp_oauth_bearer(const char *codex_home, const char *server, const char *url,
+		     const char *refused, char **out, struct err *e);
 
 struct mcp_oauth_login_opts {
 	const char *codex_home;

@@ -194,8 +194,8 @@ static int refresh(struct mcp_oauth_tokens *t, struct err *e)
 	return r;
 }
 
-int mcp_oauth_bearer(const char *codex_home, const char *server, const char *url, bool force,
-		     char **out, struct err *e)
+int mcp_oauth_bearer(const char *codex_home, const char *server, const char *url,
+		     const char *refused, char **out, struct err *e)
 {
 	struct mcp_oauth_tokens t;
 	struct err re;
@@ -205,8 +205,9 @@ int mcp_oauth_bearer(const char *codex_home, const char *server, const char *url
 	r = mcp_oauth_store_load(codex_home, server, url, &t, e);
 	if (r <= 0)
 		return r;
-	if (force || (t.expires_at > 0 &&
-		      mcp_oauth_now_ms() + MCP_OAUTH_REFRESH_SKEW_MS >= t.expires_at)) {
+	if (refused ? strcmp(refused, t.access_token) == 0
+		    : t.expires_at > 0 &&
+			      mcp_oauth_now_ms() + MCP_OAUTH_REFRESH_SKEW_MS >= t.expires_at) {
 		r = refresh(&t, &re);
 		if (r < 0) {
 			err_set(e, "failed to refresh the OAuth tokens of MCP server '%s': %s. Run "
