@@ -630,6 +630,25 @@ test_mcp_oauth_scopes_flag_config_and_rejected_discovered_scopes() {
 		"None https://res.example/"
 }
 
+test_mcp_oauth_callback_port_and_url_settings() {
+	oauth_setup
+	local port
+	port=$(free_port)
+	# mcp_oauth_callback_port: the listener's fixed port; mcp_oauth_callback_url: the
+	# redirect URI advertised (its path is the callback path)
+	{ printf 'mcp_oauth_callback_port = %s\nmcp_oauth_callback_url = "http://localhost:%s/cb/here"\n' "$port" "$port"
+	  cat "$CODEX_HOME/config.toml"; } > "$T/c" && mv "$T/c" "$CODEX_HOME/config.toml"
+	mlogin 0
+	expect_eq "$(py 'print(next(m["msg"]["params"]["redirect_uris"][0] for m in M if m["msg"].get("method") == "<POST /register>"))')" \
+		"http://localhost:$port/cb/here"
+	expect_eq "$(tail -n1 "$T/out")" "Successfully logged in to MCP server 'web'."
+	# a keyring store is refused by this build (no keyring client), plainly
+	{ printf 'mcp_oauth_credentials_store = "keyring"\n'; cat "$CODEX_HOME/config.toml"; } > "$T/c" &&
+		mv "$T/c" "$CODEX_HOME/config.toml"
+	mlogin 1
+	expect_contains "$(cat "$T/err")" 'mcp_oauth_credentials_store = "keyring" is not supported by this build'
+}
+
 test_mcp_oauth_without_registration_or_oauth_says_so() {
 	oauth_setup --no-registration
 	mlogin 1
