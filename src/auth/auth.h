@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 /* Real files are under 10 KiB (three JWTs); 1 MiB bounds a hostile one. */
@@ -224,6 +225,38 @@ char *auth_token_error_detail(const char *body, size_t len);
 /* §7: the words for a refresh that failed with 401, from the body's error.code / error /
  * code: expired, reused, invalidated, or the generic message. Static strings. */
 const char *auth_refresh_failure_message(const char *body, size_t len);
+
+/* ---- the one-shot local callback server (callback_server.c) ------------------------
+ * Shared by the ChatGPT sign-in and MCP OAuth (src/mcp/oauth_login.c): it accepts
+ * connections, parses each request head (auth_callback_parse) and hands it to the
+ * caller's handler, which answers with auth_cb_reply / auth_cb_text. */
+struct auth_cb_server;
+struct auth_cb_conn;
+typedef void auth_cb_handler(void *arg, struct auth_cb_conn *c,
+			     const struct auth_callback_request *r);
+/* Listens on addr (host order: INADDR_LOOPBACK, INADDR_ANY) and port (0: the kernel
+ * picks one). -1 with *errnum (EADDRINUSE for a busy port) and e. */
+int auth_cb_listen(uint32_t addr, int port, struct auth_cb_server **out, int *errnum,
+		   struct err *e);
+int auth_cb_port(const struct auth_cb_server *s);
+/* Serves until *done (set by the handler) or deadline (auth_now_ms): 0 done, 1 timed
+ * out, -1 with e when polling fails. */
+int auth_cb_serve(struct auth_cb_server *s, int64_t deadline, auth_cb_handler *h, void *arg,
+		  const bool *done, struct err *e);
+/* Answers and closes the connection (extra_header: one "Name: value" line, or NULL). */
+void auth_cb_reply(struct auth_cb_conn *c, int status, const char *reason, const char *ctype,
+		   const char *extra_header, const char *body);
+void auth_cb_text(struct auth_cb_conn *c, int status, const char *reason, const char *text);
+void auth_cb_free(struct auth_cb_server *s);
+/* CLOCK_MONOTONIC in ms; poll for events on fd until deadline (0 ready, -1 not). */
+int64_t auth_now_ms(void);
+int auth_wait_fd(int fd, short events, int64_t deadline);
+
+/* Appends s percent-encoded (RFC 3986 unreserved characters kept, everything else
+ * %XX, so spaces become %20) to out. */
+int auth_pct_append(struct buf *out, const char *s) WARN_UNUSED;
+/* Appends "&name=value" (no '&' when out is empty), value percent-encoded. */
+int auth_form_append(struct buf *out, const char *name, const char *value) WARN_UNUSED;
 
 struct auth_login_opts {
 	const char *codex_home;

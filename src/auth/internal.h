@@ -6,12 +6,6 @@
 #include "auth/auth.h"
 #include "base/buf.h"
 
-/* Appends s percent-encoded (RFC 3986 unreserved characters kept, everything else
- * %XX, so spaces become %20) to out. */
-int auth_pct_append(struct buf *out, const char *s) WARN_UNUSED;
-/* Appends "&name=value" (no '&' when out is empty), value percent-encoded. */
-int auth_form_append(struct buf *out, const char *name, const char *value) WARN_UNUSED;
-
 /* The login HTTP calls (POST, no proxy override, bounded): status and body (up to
  * AUTH_HTTP_BODY_MAX) into *status / body. -1 with e when no response arrived. */
 int auth_http_post(const char *url, const char *content_type, const char *body,

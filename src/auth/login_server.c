@@ -1,10 +1,7 @@
 /* The browser sign-in (codex-login.md §2): a one-shot HTTP server on 127.0.0.1:<port>
- * that receives the issuer's redirect, exchanges the code, saves auth.json and sends the
- * browser to /success. A small poll loop serves up to AUTH_CALLBACK_MAX_CONNS
- * connections at once (browsers open speculative ones that never send anything), each
- * answered once and closed ("Connection: close": a kept-alive socket would stall a later
- * login). Every wait is bounded: connections by AUTH_CALLBACK_IDLE_MS, the whole login by
- * its timeout. */
+ * (callback_server.c) that receives the issuer's redirect, exchanges the code, saves
+ * auth.json and sends the browser to /success. Every wait is bounded: connections by
+ * AUTH_CALLBACK_IDLE_MS, the whole login by its timeout. */
 #include "auth/internal.h"
 
 #include <arpa/inet.h>
@@ -24,36 +21,18 @@
 #define BIND_ATTEMPTS 10
 #define BIND_RETRY_MS 200
 #define CANCEL_TIMEOUT_MS 2000
-/* A reply that cannot be written within this long is dropped. */
-#define WRITE_TIMEOUT_MS 5000
-
-struct conn {
-	int fd;                        /* -1: free slot */
-	int64_t deadline;
-	size_t len;
-	char head[AUTH_CALLBACK_HEAD_MAX];
-};
-
 struct server {
 	const struct auth_login_opts *o;
 	const char *issuer, *client_id;
-	int lfd, port;
+	struct auth_cb_server *cb;
+	int port;
 	char redirect_uri[64];
 	struct auth_pkce pkce;
 	char state[48];
-	struct conn *conns;            /* AUTH_CALLBACK_MAX_CONNS of them */
 	bool finished;
 	int result;                    /* 0 success, -1 failure (err) */
 	struct err err;
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void sleep_ms(long ms)
 {
@@ -65,30 +44,13 @@ static void sleep_ms(long ms)
 
 /* ---- binding ---------------------------------------------------------------------- */
 
-static int wait_fd(int fd, short events, int64_t deadline)
-{
-	struct pollfd p = {fd, events, 0};
-
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		int r;
-		if (left <= 0)
-			return -1;
-		r = poll(&p, 1, (int)left);
-		if (r > 0)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -1;
-	}
-}
-
 /* Asks a previous login server on the port to stop (§2.4). Errors are ignored: the
  * retries that follow tell whether the port came free. */
 static void send_cancel(int port)
 {
 	struct sockaddr_in a = {0};
 	char req[128], sink[512];
-	int64_t deadline = now_ms() + CANCEL_TIMEOUT_MS;
+	int64_t deadline = auth_now_ms() + CANCEL_TIMEOUT_MS;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int n;
 
@@ -99,14 +61,14 @@ static void send_cancel(int port)
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0 && errno != EINPROGRESS)
 		goto out;
-	if (wait_fd(fd, POLLOUT, deadline) < 0)
+	if (auth_wait_fd(fd, POLLOUT, deadline) < 0)
 		goto out;
 	n = snprintf(req, sizeof req,
 		     "GET /cancel HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n", port);
 	if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n)
 		goto out;
 	/* Read the answer so that the old server finishes its reply before it exits. */
-	while (wait_fd(fd, POLLIN, deadline) == 0) {
+	while (auth_wait_fd(fd, POLLIN, deadline) == 0) {
 		ssize_t r = recv(fd, sink, sizeof sink, 0);
 		if (r <= 0 && !(r < 0 && (errno == EINTR || errno == EAGAIN)))
 			break;
@@ -115,37 +77,12 @@ out:
 	close(fd);
 }
 
-static int try_bind(int port, int *fd_out, int *err_out)
-{
-	struct sockaddr_in a = {0};
-	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	if (fd < 0) {
-		*err_out = errno;
-		return -1;
-	}
-	/* Lets a new login bind while a previous one's connections sit in TIME_WAIT; a
-	 * listening socket still makes the bind fail. */
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 16) < 0) {
-		*err_out = errno;
-		close(fd);
-		return -1;
-	}
-	*fd_out = fd;
-	return 0;
-}
-
 static int bind_port(struct server *s, struct err *e)
 {
 	int errnum = 0;
 
 	for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-		if (try_bind(s->port, &s->lfd, &errnum) == 0)
+		if (auth_cb_listen(INADDR_LOOPBACK, s->port, &s->cb, &errnum, e) == 0)
 			return 0;
 		if (errnum != EADDRINUSE)
 			return err_sys(e, errnum, "cannot listen on 127.0.0.1:%d", s->port);
@@ -158,56 +95,8 @@ static int bind_port(struct server *s, struct err *e)
 
 /* ---- replies ---------------------------------------------------------------------- */
 
-static void close_conn(struct conn *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-	c->len = 0;
-}
-
-/* Writes the whole reply, bounded by WRITE_TIMEOUT_MS, then closes the connection. */
-static void send_reply(struct conn *c, int status, const char *reason, const char *ctype,
-		       const char *extra_header, const char *body)
-{
-	size_t body_len = strlen(body);
-	size_t extra_len = extra_header ? strlen(extra_header) : 0;
-	struct buf out;
-	int64_t deadline = now_ms() + WRITE_TIMEOUT_MS;
-	size_t off = 0;
-
-	/* The head is at most ~200 bytes of our own plus the extra header (a Location that
-	 * carries an id_token can be kilobytes long). */
-	buf_init(&out, 512 + extra_len + body_len);
-	if (buf_printf(&out, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-			     "Connection: close\r\n%s%s\r\n",
-		       status, reason, ctype, body_len, extra_header ? extra_header : "",
-		       extra_header ? "\r\n" : "") < 0 ||
-	    buf_append(&out, body, body_len) < 0)
-		goto out;
-	while (off < out.len) {
-		ssize_t n = send(c->fd, out.data + off, out.len - off, MSG_NOSIGNAL);
-		if (n > 0) {
-			off += (size_t)n;
-		} else if (n < 0 && errno == EINTR) {
-			continue;
-		} else if (n < 0 && errno == EAGAIN) {
-			if (wait_fd(c->fd, POLLOUT, deadline) < 0)
-				break;
-		} else {
-			break;
-		}
-	}
-	shutdown(c->fd, SHUT_WR);
-out:
-	buf_free(&out);
-	close_conn(c);
-}
-
-static void send_text(struct conn *c, int status, const char *reason, const char *text)
-{
-	send_reply(c, status, reason, "text/plain; charset=utf-8", NULL, text);
-}
+#define send_reply auth_cb_reply
+#define send_text auth_cb_text
 
 static int html_escape(struct buf *b, const char *s)
 {
@@ -228,7 +117,7 @@ static int html_escape(struct buf *b, const char *s)
 }
 
 /* The error page (§2.5), then the login fails with message. */
-static void fail_with_page(struct server *s, struct conn *c, const char *code,
+static void fail_with_page(struct server *s, struct auth_cb_conn *c, const char *code,
 			   const char *message, const char *description, bool entitlement)
 {
 	const char *title = entitlement ? "You do not have access to Codex"
@@ -321,7 +210,7 @@ out:
 	return rc;
 }
 
-static void handle_callback(struct server *s, struct conn *c, const struct auth_callback_request *r)
+static void handle_callback(struct server *s, struct auth_cb_conn *c, const struct auth_callback_request *r)
 {
 	struct auth_token_set t = {0};
 	struct err e = {{0}};
@@ -386,8 +275,10 @@ out:
 	auth_token_set_free(&t);
 }
 
-static void handle_request(struct server *s, struct conn *c, const struct auth_callback_request *r)
+static void handle_request(void *arg, struct auth_cb_conn *c, const struct auth_callback_request *r)
 {
+	struct server *s = arg;
+
 	if (strcmp(r->path, "/auth/callback") == 0) {
 		handle_callback(s, c, r);
 	} else if (strcmp(r->path, "/success") == 0) {
@@ -405,109 +296,21 @@ static void handle_request(struct server *s, struct conn *c, const struct auth_c
 	}
 }
 
-/* ---- the loop ---------------------------------------------------------------------- */
-
-static void on_readable(struct server *s, struct conn *c)
-{
-	struct auth_callback_request r;
-	enum auth_callback_status st;
-	ssize_t n;
-
-	n = recv(c->fd, c->head + c->len, sizeof c->head - c->len, 0);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		close_conn(c);
-		return;
-	}
-	c->len += (size_t)n;
-	st = auth_callback_parse(c->head, c->len, &r);
-	switch (st) {
-	case AUTH_CALLBACK_NEED_MORE:
-		return;
-	case AUTH_CALLBACK_BAD:
-		send_text(c, 400, "Bad Request", "Bad Request");
-		return;
-	case AUTH_CALLBACK_DONE:
-		handle_request(s, c, &r);
-		auth_callback_request_free(&r);
-		return;
-	}
-}
-
-static void on_accept(struct server *s)
-{
-	int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-	if (fd < 0)
-		return; /* EAGAIN, or a connection that went away: nothing to serve */
-	for (size_t i = 0; i < AUTH_CALLBACK_MAX_CONNS; i++) {
-		if (s->conns[i].fd < 0) {
-			s->conns[i].fd = fd;
-			s->conns[i].len = 0;
-			s->conns[i].deadline = now_ms() + AUTH_CALLBACK_IDLE_MS;
-			return;
-		}
-	}
-	close(fd); /* every slot busy: the browser retries */
-}
-
-static int serve(struct server *s, int64_t deadline)
-{
-	struct pollfd p[AUTH_CALLBACK_MAX_CONNS + 1];
-	size_t idx[AUTH_CALLBACK_MAX_CONNS + 1];
-
-	while (!s->finished) {
-		int64_t now = now_ms(), wake = deadline;
-		size_t n = 1;
-		int r;
-
-		if (now >= deadline)
-			return err_set(&s->err, "Login timed out after %ld seconds",
-				       (long)((s->o->timeout_ms ? s->o->timeout_ms
-								: AUTH_LOGIN_TIMEOUT_MS) / 1000));
-		p[0] = (struct pollfd){s->lfd, POLLIN, 0};
-		for (size_t i = 0; i < AUTH_CALLBACK_MAX_CONNS; i++) {
-			struct conn *c = &s->conns[i];
-			if (c->fd < 0)
-				continue;
-			if (c->deadline <= now) {
-				close_conn(c);
-				continue;
-			}
-			if (c->deadline < wake)
-				wake = c->deadline;
-			p[n] = (struct pollfd){c->fd, POLLIN, 0};
-			idx[n++] = i;
-		}
-		r = poll(p, n, (int)(wake - now));
-		if (r < 0 && errno != EINTR)
-			return err_sys(&s->err, errno, "poll");
-		for (size_t i = 1; r > 0 && i < n && !s->finished; i++)
-			if (p[i].revents)
-				on_readable(s, &s->conns[idx[i]]);
-		if (r > 0 && !s->finished && p[0].revents)
-			on_accept(s);
-	}
-	return s->result;
-}
-
 int auth_login_browser(const struct auth_login_opts *o, struct err *e)
 {
 	struct server s;
 	const char *orig = getenv("CODEX_INTERNAL_ORIGINATOR_OVERRIDE");
 	char *url = NULL, *issuer = NULL;
 	size_t n;
+	long timeout;
 	int rc = -1;
 
 	memset(&s, 0, sizeof s);
 	s.o = o;
-	s.lfd = -1;
 	s.port = o->port > 0 ? o->port : AUTH_LOGIN_PORT_DEFAULT;
 	s.client_id = o->client_id && *o->client_id ? o->client_id : AUTH_CLIENT_ID_DEFAULT;
 	issuer = strdup(o->issuer && *o->issuer ? o->issuer : AUTH_ISSUER_DEFAULT);
-	s.conns = malloc(sizeof *s.conns * AUTH_CALLBACK_MAX_CONNS);
-	if (!issuer || !s.conns) {
+	if (!issuer) {
 		err_set(e, "out of memory");
 		goto out;
 	}
@@ -515,8 +318,6 @@ int auth_login_browser(const struct auth_login_opts *o, struct err *e)
 	while (n > 0 && issuer[n - 1] == '/')
 		issuer[--n] = '\0';
 	s.issuer = issuer;
-	for (size_t i = 0; i < AUTH_CALLBACK_MAX_CONNS; i++)
-		s.conns[i].fd = -1;
 	if (auth_pkce_new(&s.pkce, e) < 0 || auth_random_state(s.state, e) < 0)
 		goto out;
 	if (bind_port(&s, e) < 0)
@@ -534,16 +335,15 @@ int auth_login_browser(const struct auth_login_opts *o, struct err *e)
 		o->on_url(o->arg, url, s.port);
 	if (o->open_browser)
 		(void)auth_open_browser(url); /* the URL is printed: a failure is harmless */
-	rc = serve(&s, now_ms() + (o->timeout_ms > 0 ? o->timeout_ms : AUTH_LOGIN_TIMEOUT_MS));
-	if (rc < 0)
+	timeout = o->timeout_ms > 0 ? o->timeout_ms : AUTH_LOGIN_TIMEOUT_MS;
+	rc = auth_cb_serve(s.cb, auth_now_ms() + timeout, handle_request, &s, &s.finished, e);
+	if (rc > 0)
+		rc = err_set(e, "Login timed out after %ld seconds", timeout / 1000);
+	else if (rc == 0 && (rc = s.result) < 0)
 		*e = s.err;
 out:
-	for (size_t i = 0; s.conns && i < AUTH_CALLBACK_MAX_CONNS; i++)
-		close_conn(&s.conns[i]);
-	if (s.lfd >= 0)
-		close(s.lfd);
+	auth_cb_free(s.cb);
 	memset(&s.pkce, 0, sizeof s.pkce);
-	free(s.conns);
 	free(issuer);
 	free(url);
 	return rc;

@@ -45,7 +45,7 @@ static void usage(const char *prog)
 	       "  add NAME --url URL [--bearer-token-env-var VAR]\n"
 	       "                                    Add (or replace) a streamable HTTP server\n"
 	       "  remove NAME                       Remove a server\n"
-	       "  login NAME [--scopes A,B]         OAuth login (not in this build)\n"
+	       "  login NAME [--scopes A,B]         OAuth login to a streamable HTTP server\n"
 	       "  logout NAME                       Remove stored OAuth credentials\n\n"
 	       "Options: -c key=value, -p PROFILE, --enable/--disable FEATURE, -h\n", prog);
 }
@@ -150,19 +150,35 @@ static bool has_auth_header(const struct config_mcp_server *s)
 	return false;
 }
 
-/* Upstream's auth status: 0 unsupported, 1 not logged in, 2 bearer token. (Stored OAuth
- * tokens do not exist in this build.) */
-static int auth_status(const struct config_mcp_server *s)
+/* Whether (server, url) has stored OAuth credentials; a file that cannot be read counts
+ * as none (list and get still answer; login and logout say what is wrong). */
+static bool has_stored_tokens(const struct config *cfg, const struct config_mcp_server *s)
+{
+	struct mcp_oauth_tokens t;
+	struct err e;
+	int r;
+
+	memset(&t, 0, sizeof t);
+	r = mcp_oauth_store_load(cfg->codex_home, s->name, s->url, &t, &e);
+	mcp_oauth_tokens_free(&t);
+	return r == 1;
+}
+
+/* Upstream's auth status (codex-mcp.md §8): 0 unsupported, 1 not logged in, 2 bearer
+ * token, 3 OAuth (stored tokens). */
+static int auth_status(const struct config *cfg, const struct config_mcp_server *s)
 {
 	if (s->command)
 		return 0;
 	if (s->bearer_token_env_var || has_auth_header(s))
 		return 2;
+	if (has_stored_tokens(cfg, s))
+		return 3;
 	return s->enabled && mcp_oauth_discover(s->url, DISCOVERY_TIMEOUT_MS) == 1 ? 1 : 0;
 }
 
-static const char *const auth_text[] = {"Unsupported", "Not logged in", "Bearer token"};
-static const char *const auth_json[] = {"unsupported", "not_logged_in", "bearer_token"};
+static const char *const auth_text[] = {"Unsupported", "Not logged in", "Bearer token", "OAuth"};
+static const char *const auth_json[] = {"unsupported", "not_logged_in", "bearer_token", "o_auth"};
 
 /* "K=*****, L=*****" (sorted) then the env_vars names; "-" when none. */
 static char *masked_map(const struct config_map *m, const struct strv *extra, bool mask_values)
@@ -236,7 +252,8 @@ static cJSON *timeout_json(double v, double dflt)
 	return v == dflt ? cJSON_CreateNull() : cJSON_CreateNumber(v);
 }
 
-static cJSON *server_json(const struct config_mcp_server *s, bool with_auth, bool with_tools)
+static cJSON *server_json(const struct config *cfg, const struct config_mcp_server *s,
+			  bool with_auth, bool with_tools)
 {
 	cJSON *o = cJSON_CreateObject(), *t;
 
@@ -269,7 +286,7 @@ static cJSON *server_json(const struct config_mcp_server *s, bool with_auth, boo
 	cJSON_AddItemToObject(o, "startup_timeout_sec", timeout_json(s->startup_timeout_sec, 30));
 	cJSON_AddItemToObject(o, "tool_timeout_sec", timeout_json(s->tool_timeout_sec, 120));
 	if (with_auth)
-		cJSON_AddStringToObject(o, "auth_status", auth_json[auth_status(s)]);
+		cJSON_AddStringToObject(o, "auth_status", auth_json[auth_status(cfg, s)]);
 	if (with_tools) {
 		cJSON_AddItemToObject(o, "enabled_tools", strv_json(&s->enabled_tools, true));
 		cJSON_AddItemToObject(o, "disabled_tools", strv_json(&s->disabled_tools, true));
@@ -328,7 +345,7 @@ static int cmd_list(const struct config *cfg, bool json)
 	if (json) {
 		arr = cJSON_CreateArray();
 		for (size_t i = 0; arr && i < n; i++)
-			cJSON_AddItemToArray(arr, server_json(v[i], true, false));
+			cJSON_AddItemToArray(arr, server_json(cfg, v[i], true, false));
 		print_json(arr);
 		goto out;
 	}
@@ -355,14 +372,14 @@ static int cmd_list(const struct config *cfg, bool json)
 			r[3] = masked_map(&s->env, &s->env_vars, true);
 			r[4] = strdup(s->cwd ? s->cwd : "-");
 			r[5] = strdup(status);
-			r[6] = strdup(auth_text[auth_status(s)]);
+			r[6] = strdup(auth_text[auth_status(cfg, s)]);
 		} else {
 			char **r = http_rows[++nh];
 			r[0] = strdup(s->name);
 			r[1] = strdup(s->url);
 			r[2] = strdup(s->bearer_token_env_var ? s->bearer_token_env_var : "-");
 			r[3] = strdup(status);
-			r[4] = strdup(auth_text[auth_status(s)]);
+			r[4] = strdup(auth_text[auth_status(cfg, s)]);
 		}
 	}
 	for (size_t r = 0; r <= n; r++)
@@ -417,7 +434,7 @@ static int cmd_get(const struct config *cfg, const char *name, bool json)
 	if (!s)
 		return fail("No MCP server named '%s' found.", name);
 	if (json) {
-		print_json(server_json(s, false, true));
+		print_json(server_json(cfg, s, false, true));
 		return EXIT_OK;
 	}
 	if (!s->enabled) {
@@ -546,6 +563,9 @@ done:
 	return rc;
 }
 
+static int run_login(const struct config *cfg, const struct config_mcp_server *s,
+		     const char *scopes_arg);
+
 static int cmd_add(const struct config *cfg, const struct args *a, int argc, char **argv)
 {
 	char table[256], *block;
@@ -574,9 +594,25 @@ static int cmd_add(const struct config *cfg, const struct args *a, int argc, cha
 	if (rc < 0)
 		return EXIT_FAILURE_GENERIC;
 	printf("Added global MCP server '%s'.\n", a->name);
-	if (a->url && !a->bearer_var && mcp_oauth_discover(a->url, DISCOVERY_TIMEOUT_MS) == 1)
-		printf("Detected OAuth support, but OAuth login is not in this build: set "
-		       "bearer_token_env_var for this server instead.\n");
+	if (a->url && !a->bearer_var) {
+		/* As upstream: a server that supports OAuth is logged in to right away. */
+		int r = mcp_oauth_discover(a->url, DISCOVERY_TIMEOUT_MS);
+		struct config_mcp_server s;
+		if (r < 0) {
+			printf("MCP server may or may not require login. Run `codex mcp login %s` "
+			       "to login.\n", a->name);
+		} else if (r > 0) {
+			memset(&s, 0, sizeof s);
+			s.name = (char *)a->name;
+			s.url = (char *)a->url;
+			s.enabled = true;
+			printf("Detected OAuth support. Starting OAuth flow\xe2\x80\xa6\n");
+			fflush(stdout);
+			if (run_login(cfg, &s, NULL) != EXIT_OK)
+				return EXIT_FAILURE_GENERIC;
+			printf("Successfully logged in.\n");
+		}
+	}
 	return EXIT_OK;
 }
 
@@ -599,7 +635,57 @@ static int cmd_remove(const struct config *cfg, const char *name)
 
 /* ---- login and logout ---- */
 
-static int cmd_login(const struct config *cfg, const char *name)
+/* --scopes A,B: comma-separated, blanks trimmed, empty items dropped. */
+static int split_scopes(const char *arg, struct strv *out)
+{
+	for (const char *p = arg; *p;) {
+		size_t n = strcspn(p, ",");
+		const char *a = p, *b = p + n;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a && strv_pushf(out, "%.*s", (int)(b - a), a) < 0)
+			return -1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* The flow itself (also after `add` of a server that supports OAuth). */
+static int run_login(const struct config *cfg, const struct config_mcp_server *s,
+		     const char *scopes_arg)
+{
+	struct mcp_oauth_login_opts o;
+	struct strv scopes = STRV_INIT;
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (mcp_oauth_store_usable(cfg->mcp_oauth_credentials_store, &e) < 0)
+		return fail("%s", e.msg);
+	if (scopes_arg && split_scopes(scopes_arg, &scopes) < 0) {
+		strv_free(&scopes);
+		return fail("out of memory");
+	}
+	memset(&o, 0, sizeof o);
+	o.codex_home = cfg->codex_home;
+	o.server = s;
+	o.scopes = scopes_arg ? &scopes : NULL;
+	o.callback_port = (int)cfg->mcp_oauth_callback_port;
+	o.callback_url = cfg->mcp_oauth_callback_url;
+	o.open_browser = true;
+	o.out = stdout;
+	rc = mcp_oauth_login(&o, &e);
+	strv_free(&scopes);
+	if (rc < 0)
+		return fail("%s", e.msg);
+	return EXIT_OK;
+}
+
+static int cmd_login(const struct config *cfg, const char *name, const char *scopes_arg)
 {
 	const struct config_mcp_server *s = find(cfg, name);
 
@@ -607,23 +693,32 @@ static int cmd_login(const struct config *cfg, const char *name)
 		return fail("No MCP server named '%s' found.", name);
 	if (s->command)
 		return fail("OAuth login is only supported for streamable HTTP servers.");
-	return fail("OAuth login for MCP servers is not implemented in this build. Missing: "
-		    "dynamic client registration, the PKCE authorization-code flow with a "
-		    "local callback listener, the token exchange and refresh, and credential "
-		    "storage ($CODEX_HOME/.credentials.json). Set bearer_token_env_var for "
-		    "'%s' instead.", name);
+	if (run_login(cfg, s, scopes_arg) != EXIT_OK)
+		return EXIT_FAILURE_GENERIC;
+	printf("Successfully logged in to MCP server '%s'.\n", name);
+	return EXIT_OK;
 }
 
 static int cmd_logout(const struct config *cfg, const char *name)
 {
 	const struct config_mcp_server *s = find(cfg, name);
+	struct err e;
+	int r;
 
 	if (!s)
 		return fail("No MCP server named '%s' found.", name);
 	if (s->command)
 		return fail("OAuth logout is only supported for streamable_http transports.");
-	/* This build never stores OAuth credentials. */
-	printf("No OAuth credentials stored for '%s'.\n", name);
+	err_clear(&e);
+	if (mcp_oauth_store_usable(cfg->mcp_oauth_credentials_store, &e) < 0)
+		return fail("failed to delete OAuth credentials: %s", e.msg);
+	r = mcp_oauth_store_delete(cfg->codex_home, s->name, s->url, &e);
+	if (r < 0)
+		return fail("failed to delete OAuth credentials: %s", e.msg);
+	if (r > 0)
+		printf("Removed OAuth credentials for '%s'.\n", name);
+	else
+		printf("No OAuth credentials stored for '%s'.\n", name);
 	return EXIT_OK;
 }
 
@@ -666,7 +761,7 @@ int cli_mcp_main(struct cli_ctx *ctx, int argc, char **argv)
 		rc = strcmp(a.cmd, "get") == 0      ? cmd_get(cfg, a.name, a.json)
 		     : strcmp(a.cmd, "add") == 0    ? cmd_add(cfg, &a, argc, argv)
 		     : strcmp(a.cmd, "remove") == 0 ? cmd_remove(cfg, a.name)
-		     : strcmp(a.cmd, "login") == 0  ? cmd_login(cfg, a.name)
+		     : strcmp(a.cmd, "login") == 0  ? cmd_login(cfg, a.name, a.scopes)
 						    : cmd_logout(cfg, a.name);
 	} else {
 		rc = cli_usage_error(ctx->prog, "unrecognized subcommand '%s'", a.cmd);

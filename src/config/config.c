@@ -207,6 +207,8 @@ void config_mcp_server_free(struct config_mcp_server *s)
 	strv_free(&s->enabled_tools);
 	strv_free(&s->disabled_tools);
 	config_map_free(&s->tool_approval);
+	strv_free(&s->scopes);
+	free(s->oauth_resource);
 }
 
 /* The built-in "openai" provider: its URL follows OPENAI_BASE_URL when set (tests
@@ -318,6 +320,8 @@ void config_free_fields(struct config *cfg)
 	free(cfg->model_reasoning_effort);
 	free(cfg->model_reasoning_summary);
 	free(cfg->model_verbosity);
+	free(cfg->mcp_oauth_credentials_store);
+	free(cfg->mcp_oauth_callback_url);
 	free(cfg->oss_provider);
 	strv_free(&cfg->sandbox_workspace_write.writable_roots);
 	free(cfg->shell_environment_policy.inherit);

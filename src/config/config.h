@@ -115,6 +115,9 @@ struct config_mcp_server {
 	bool required;                  /* the session fails when this server does not start */
 	struct config_map tool_approval; /* [tools.<tool>] approval_mode: "auto" | "prompt" |
 					  * "approve" */
+	struct strv scopes;             /* OAuth scopes for `codex mcp login` when scopes_set */
+	bool scopes_set;                /* written, even as [] (which asks for none) */
+	char *oauth_resource;           /* RFC 8707 resource for the authorize URL, or NULL */
 };
 
 struct config_history {
@@ -142,6 +145,12 @@ struct config {
 	char *model_reasoning_effort;  /* NULL = model default */
 	char *model_reasoning_summary; /* NULL = model default; else auto|concise|detailed|none */
 	char *model_verbosity;         /* NULL = model default; else low|medium|high */
+	/* MCP OAuth (codex mcp login): where tokens go (NULL = "auto"; else auto|file|
+	 * keyring), the callback listener's fixed port (0 = ephemeral) and the redirect URI
+	 * to advertise instead of the local one (or NULL). */
+	char *mcp_oauth_credentials_store;
+	int64_t mcp_oauth_callback_port;
+	char *mcp_oauth_callback_url;
 	char *oss_provider;            /* "ollama" | "lmstudio": what --oss selects; or NULL */
 	enum approval_policy approval_policy; /* default on-request */
 	enum sandbox_mode sandbox_mode;       /* default read-only */

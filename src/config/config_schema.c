@@ -410,6 +410,7 @@ static const char *const verbosity_choices[] = {"low", "medium", "high", NULL};
 /* As upstream 0.118 (its legacy "ollama-chat" is gone there too). */
 static const char *const oss_provider_choices[] = {"lmstudio", "ollama", NULL};
 static const char *const persistence_choices[] = {"save-all", "none", NULL};
+static const char *const credentials_store_choices[] = {"auto", "file", "keyring", NULL};
 static const char *const windows_sandbox_choices[] = {"elevated", "unelevated", NULL};
 static const char *const login_method_choices[] = {"chatgpt", "api", NULL};
 static const char *const permission_choices[] = {"allow", "deny", "none", NULL};
@@ -473,6 +474,8 @@ static const struct field mcp_fields[] = {
 	STRV(M, "enabled_tools", enabled_tools),
 	STRV(M, "disabled_tools", disabled_tools),
 	BOOL(M, "required", required),
+	STRV(M, "scopes", scopes),
+	STR(M, "oauth_resource", oauth_resource),
 	SPECIAL("startup_timeout_ms", mcp_timeout_ms_special),
 	SPECIAL("tools", mcp_tools_special),
 	SPECIAL("bearer_token", mcp_inline_secret_special),
@@ -546,6 +549,11 @@ static const struct field root_fields[] = {
 	CHOICE(C, "model_reasoning_effort", model_reasoning_effort, effort_choices),
 	CHOICE(C, "model_reasoning_summary", model_reasoning_summary, summary_choices),
 	CHOICE(C, "model_verbosity", model_verbosity, verbosity_choices),
+	CHOICE(C, "mcp_oauth_credentials_store", mcp_oauth_credentials_store,
+	       credentials_store_choices),
+	/* A TCP port: 1-65535 (0, the default, lets the kernel pick). */
+	INT(C, "mcp_oauth_callback_port", mcp_oauth_callback_port, 65535),
+	STR(C, "mcp_oauth_callback_url", mcp_oauth_callback_url),
 	CHOICE(C, "oss_provider", oss_provider, oss_provider_choices),
 	ENUM(C, "approval_policy", approval_policy, approval_choices),
 	ENUM(C, "sandbox_mode", sandbox_mode, sandbox_choices),
@@ -775,7 +783,8 @@ static int mcp_server_entry(struct loader *ld, const char *path, const char *nam
 	char where[384];
 	/* Keys of the other transport are errors, as upstream's are. */
 	static const char *const http_only[] = {"url", "bearer_token_env_var", "http_headers",
-						"env_http_headers", NULL};
+						"env_http_headers", "scopes", "oauth_resource",
+						NULL};
 	static const char *const stdio_only[] = {"args", "env", "env_vars", "cwd", NULL};
 
 	if (v->type != TOML_TABLE)
@@ -800,6 +809,7 @@ static int mcp_server_entry(struct loader *ld, const char *path, const char *nam
 	if (extract_table(ld, mcp_fields, v, s, path) < 0)
 		return -1;
 	s->enabled_tools_set = toml_table_get(v, "enabled_tools") != NULL;
+	s->scopes_set = toml_table_get(v, "scopes") != NULL;
 	if (!s->command && !s->url)
 		return err_set(ld->e, "%s: invalid value for %s: a server needs `command` (stdio) "
 				      "or `url` (streamable HTTP)",

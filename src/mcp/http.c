@@ -21,7 +21,10 @@ struct http_post {
 	struct http_post *next;
 	struct http_call *call;
 	int64_t id;                 /* the request's id, or -1 */
+	double timeout_sec;
 	bool session_sent;          /* it carried an Mcp-Session-Id */
+	bool auth_retried;          /* a re-send after a 401 and a token refresh */
+	char *bearer_sent;          /* the token this POST carried, or NULL */
 	void (*after)(struct mcp_server *s); /* called once the POST is over, or NULL */
 	char *body;
 	struct strv headers;
@@ -37,6 +40,7 @@ struct http_post {
 static void post_free(struct http_post *p)
 {
 	free(p->body);
+	free(p->bearer_sent);
 	strv_free(&p->headers);
 	buf_free(&p->line);
 	buf_free(&p->event);
@@ -82,12 +86,32 @@ static bool header_ok(const char *name, const char *value)
 	return true;
 }
 
+static bool has_auth_header(const struct config_mcp_server *cfg)
+{
+	for (size_t i = 0; i < cfg->http_headers.keys.n; i++)
+		if (strcasecmp(cfg->http_headers.keys.v[i], "authorization") == 0)
+			return true;
+	for (size_t i = 0; i < cfg->env_http_headers.keys.n; i++)
+		if (strcasecmp(cfg->env_http_headers.keys.v[i], "authorization") == 0)
+			return true;
+	return false;
+}
+
 int http_transport_start(struct mcp_server *s, struct err *e)
 {
 	const struct config_mcp_server *cfg = s->cfg;
 
-	if (cfg->bearer_token_env_var && env_token(cfg, cfg->bearer_token_env_var, &s->bearer, e) < 0)
-		return -1;
+	/* Token source order (codex-mcp.md §3.2): the env variable, a configured
+	 * Authorization header, then stored OAuth credentials (refreshed when due). */
+	if (cfg->bearer_token_env_var) {
+		if (env_token(cfg, cfg->bearer_token_env_var, &s->bearer, e) < 0)
+			return -1;
+	} else if (!has_auth_header(cfg) && s->m->o.codex_home) {
+		int r = mcp_oauth_bearer(s->m->o.codex_home, cfg->name, cfg->url, NULL, &s->bearer, e);
+		if (r < 0)
+			return -1;
+		s->oauth = r > 0;
+	}
 	for (size_t i = 0; i < cfg->http_headers.keys.n; i++) {
 		const char *k = cfg->http_headers.keys.v[i], *v = cfg->http_headers.values.v[i];
 		if (!header_ok(k, v)) {
@@ -176,6 +200,9 @@ void http_transport_release(struct mcp_server *s)
 }
 
 /* ---- one POST ---- */
+
+static int post_start(struct mcp_server *s, const char *text, int64_t id, double timeout_sec,
+		      void (*after)(struct mcp_server *s), bool auth_retried, struct err *e);
 
 static void deliver(struct http_post *p, const char *text, size_t len)
 {
@@ -288,6 +315,29 @@ static void on_done(void *ctx, const struct http_response *resp, const struct er
 		server_reinit(s, p->id, body);
 		post_free(p);
 		return;
+	} else if (p->status == 401 && s->oauth && p->bearer_sent && !p->auth_retried &&
+		   s->transport_up &&
+		   (p->id < 0 || server_id_pending(s, p->id))) {
+		/* The stored token was refused: refresh it and send this once more. */
+		char *tok = NULL;
+		struct err re;
+		err_clear(&re);
+		if (mcp_oauth_bearer(s->m->o.codex_home, s->cfg->name, s->cfg->url, p->bearer_sent,
+				     &tok, &re) == 1) {
+			free(s->bearer);
+			s->bearer = tok;
+			mgr_log(s->m, "MCP server `%s`: 401; OAuth token refreshed, retrying",
+				s->cfg->name);
+			if (post_start(s, p->body, p->id, p->timeout_sec, p->after, true, &re) == 0) {
+				post_free(p);
+				return;
+			}
+		}
+		if (re.msg[0])
+			snprintf(why, sizeof why, "%s", re.msg);
+		else
+			snprintf(why, sizeof why, "Auth required: the `%s` MCP server is not logged "
+				 "in. Run `codex mcp login %s`.", s->cfg->name, s->cfg->name);
 	} else if (p->status == 401) {
 		snprintf(why, sizeof why, "Auth required: the `%s` MCP server is not logged in. "
 					  "Run `codex mcp login %s`.", s->cfg->name, s->cfg->name);
@@ -311,8 +361,8 @@ static void on_done(void *ctx, const struct http_response *resp, const struct er
 	post_free(p);
 }
 
-int http_transport_send(struct mcp_server *s, const char *text, int64_t id, double timeout_sec,
-			void (*after)(struct mcp_server *s), struct err *e)
+static int post_start(struct mcp_server *s, const char *text, int64_t id, double timeout_sec,
+		      void (*after)(struct mcp_server *s), bool auth_retried, struct err *e)
 {
 	static const struct http_call_ops ops = {on_head, on_data, on_done};
 	struct http_post *p = calloc(1, sizeof *p);
@@ -321,6 +371,8 @@ int http_transport_send(struct mcp_server *s, const char *text, int64_t id, doub
 		return err_set(e, "out of memory");
 	p->s = s;
 	p->id = id;
+	p->timeout_sec = timeout_sec;
+	p->auth_retried = auth_retried;
 	p->after = after;
 	buf_init(&p->line, MCP_MAX_MESSAGE_BYTES + 16);
 	buf_init(&p->event, MCP_MAX_MESSAGE_BYTES);
@@ -329,6 +381,7 @@ int http_transport_send(struct mcp_server *s, const char *text, int64_t id, doub
 	    strv_push(&p->headers, "Content-Type: application/json") < 0 ||
 	    strv_push(&p->headers, "Accept: text/event-stream, application/json") < 0 ||
 	    (s->bearer && strv_pushf(&p->headers, "Authorization: Bearer %s", s->bearer) < 0) ||
+	    (s->bearer && !(p->bearer_sent = strdup(s->bearer))) ||
 	    (s->session_id && strv_pushf(&p->headers, "Mcp-Session-Id: %s", s->session_id) < 0))
 		goto oom;
 	p->session_sent = s->session_id != NULL;
@@ -357,4 +410,10 @@ int http_transport_send(struct mcp_server *s, const char *text, int64_t id, doub
 oom:
 	post_free(p);
 	return err_set(e, "out of memory");
+}
+
+int http_transport_send(struct mcp_server *s, const char *text, int64_t id, double timeout_sec,
+			void (*after)(struct mcp_server *s), struct err *e)
+{
+	return post_start(s, text, id, timeout_sec, after, false, e);
 }

@@ -5,6 +5,7 @@
  *   stdio.c     the child process transport (one JSON message a line)
  *   http.c      the streamable HTTP transport (POST, JSON or SSE answers)
  *   manager.c   every server of the session, the tools the model sees
+ *   oauth*.c    OAuth: discovery, tokens, the credentials file, `codex mcp login`
  *   jsonrpc.c names.c schema.c result.c: pure helpers */
 #ifndef CODEX_MCP_INTERNAL_H
 #define CODEX_MCP_INTERNAL_H
@@ -59,6 +60,7 @@ struct mcp_server {
 	struct http_client *hc;
 	char *session_id;
 	char *bearer;
+	bool oauth;                      /* bearer is a stored OAuth token (refreshable) */
 	struct strv headers;             /* configured "Name: value" lines */
 	struct http_post *posts;
 	struct loop_timer http_stop;     /* frees the client from the loop */
@@ -110,6 +112,15 @@ int http_transport_send(struct mcp_server *s, const char *text, int64_t id, doub
  * from inside one of its callbacks). */
 void http_transport_stop(struct mcp_server *s);
 void http_transport_release(struct mcp_server *s);
+
+/* ---- oauth_token.c (shared with oauth_login.c) ---- */
+/* POST body to url (no proxy, bounded by timeout_ms): status and body (up to
+ * MCP_OAUTH_BODY_MAX) into *status / out. -1 with e when no answer arrived. */
+int oauth_post(const char *url, const char *content_type, const char *body, long timeout_ms,
+	       long *status, struct buf *out, struct err *e);
+/* A token request (form) at token_endpoint; a 2xx answer is parsed into t. */
+int oauth_token_request(const char *token_endpoint, const char *form, long timeout_ms,
+			struct mcp_oauth_tokens *t, struct err *e);
 
 /* ---- manager.c ---- */
 /* One line in the log (nothing when there is none). */

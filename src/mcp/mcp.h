@@ -17,12 +17,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cJSON.h>
 
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/loop.h"
+#include "base/strv.h"
 #include "config/config.h"
 
 #define MCP_PROTOCOL_VERSION "2025-06-18"
@@ -112,12 +114,104 @@ cJSON *mcp_result_output(const cJSON *result, bool model_takes_images);
  * block. */
 cJSON *mcp_error_output(const char *text);
 
-/* ---- OAuth (oauth.c): discovery only ---- */
+/* ---- OAuth for streamable HTTP servers (codex-mcp.md §8) ----
+ *   oauth.c        discovery: the authorization server's metadata
+ *   oauth_token.c  token endpoint answers, refresh, the bearer a server is sent
+ *   oauth_store.c  stored credentials: $CODEX_HOME/.credentials.json
+ *   oauth_login.c  `codex mcp login`: registration, PKCE, the callback, the exchange */
 
-/* 1 when the server at url publishes OAuth authorization-server metadata (with both an
- * authorization and a token endpoint), 0 when not, -1 when memory runs out. Blocking,
- * each well-known URL bounded by timeout_ms; no proxy. */
+/* Metadata documents, token and registration answers: real ones are a few KiB. */
+#define MCP_OAUTH_BODY_MAX (1u << 20)
+/* The credentials file: an entry is a few KiB; 4 MiB bounds a hostile file. */
+#define MCP_OAUTH_STORE_MAX_BYTES (4u << 20)
+/* Scopes kept from metadata or a token answer; longer lists are cut. */
+#define MCP_OAUTH_MAX_SCOPES 256
+/* A token, client id or endpoint URL: real ones are under 4 KiB. */
+#define MCP_OAUTH_MAX_VALUE 65536
+/* Upstream refreshes this long before the access token expires. */
+#define MCP_OAUTH_REFRESH_SKEW_MS 30000
+/* Upstream's discovery timeout, per well-known URL. */
+#define MCP_OAUTH_DISCOVERY_TIMEOUT_MS 5000
+/* Upstream waits this long for the browser's callback. */
+#define MCP_OAUTH_CALLBACK_TIMEOUT_MS (300L * 1000)
+
+struct mcp_oauth_metadata {
+	char *authorization_endpoint, *token_endpoint;
+	char *registration_endpoint;    /* or NULL: no dynamic client registration */
+	struct strv scopes;             /* scopes_supported, trimmed, deduplicated */
+};
+/* A metadata document: 0 when it has both an authorization and a token endpoint (http
+ * or https URLs), -1 with e otherwise. out starts zeroed. */
+int mcp_oauth_metadata_parse(const char *text, size_t len, struct mcp_oauth_metadata *out,
+			     struct err *e);
+void mcp_oauth_metadata_free(struct mcp_oauth_metadata *m);
+/* Tries upstream's well-known URLs for url in order (GET, MCP-Protocol-Version
+ * 2024-11-05, no proxy, each bounded by timeout_ms): 1 with *out filled, 0 when none
+ * answers usable metadata, -1 when memory runs out. */
+int mcp_oauth_discover_metadata(const char *url, long timeout_ms, struct mcp_oauth_metadata *out);
+/* 1 when the server publishes metadata, 0 when not, -1 when memory runs out. */
 int mcp_oauth_discover(const char *url, long timeout_ms);
+
+/* Stored credentials of one server (the file entry's fields). Owned. */
+struct mcp_oauth_tokens {
+	char *server_name, *server_url, *client_id;
+	char *access_token;
+	char *refresh_token;            /* or NULL */
+	int64_t expires_at;             /* ms since the epoch, or 0 when unknown */
+	struct strv scopes;
+};
+void mcp_oauth_tokens_free(struct mcp_oauth_tokens *t);
+/* A token endpoint answer into t's access_token, refresh_token (kept when the answer has
+ * none), expires_at (now_ms + expires_in) and scopes (from "scope" when given). The
+ * access token must be usable in a header (visible ASCII). -1 with e, t untouched. */
+int mcp_oauth_token_parse(const char *text, size_t len, int64_t now_ms,
+			  struct mcp_oauth_tokens *t, struct err *e);
+/* Wall-clock ms since the epoch. */
+int64_t mcp_oauth_now_ms(void);
+
+/* The account string upstream files entries under: "<server>|<first 16 hex of the
+ * SHA-256 of {"type":"http","url":<url>,"headers":{}}>". Malloc'ed, or NULL. */
+char *mcp_oauth_store_key(const char *server, const char *url);
+/* The credentials file's text: 0 when it is a JSON object (of entries); an entry
+ * under key (may be NULL) is decoded into *found_out when found_out is not NULL (1 found,
+ * 0 not). -1 with e when the file is not upstream's format. */
+int mcp_oauth_store_parse(const char *text, size_t len, const char *key,
+			  struct mcp_oauth_tokens *t, int *found_out, struct err *e);
+/* $CODEX_HOME/.credentials.json: 1 with *t for (server, url), 0 none, -1 with e. */
+int mcp_oauth_store_load(const char *codex_home, const char *server, const char *url,
+			 struct mcp_oauth_tokens *t, struct err *e);
+/* Adds or replaces t's entry (atomically, 0600; the other entries kept). */
+int mcp_oauth_store_save(const char *codex_home, const struct mcp_oauth_tokens *t,
+			 struct err *e);
+/* 1 removed, 0 there was none, -1 with e; the file goes when it becomes empty. */
+int mcp_oauth_store_delete(const char *codex_home, const char *server, const char *url,
+			   struct err *e);
+/* Whether the store (config mcp_oauth_credentials_store: NULL, "auto", "file",
+ * "keyring") can be used by this build: -1 with e for "keyring" (there is no keyring
+ * client in this build; auto means the file, as upstream without a keyring). */
+int mcp_oauth_store_usable(const char *store, struct err *e);
+
+/* The bearer for a server from stored credentials: 1 with *out (malloc'ed), 0 when
+ * nothing is stored, -1 with e. Refreshed first (and the refresh stored) when it expires
+ * within MCP_OAUTH_REFRESH_SKEW_MS, or after a 401 for the token refused (not NULL)
+ * unless the store already holds another one (another request or process refreshed
+ * it); a server without metadata or a token without a refresh token gets the stored
+ * token as it is. Blocking, bounded. */
+int mcp_oauth_bearer(const char *codex_home, const char *server, const char *url,
+		     const char *refused, char **out, struct err *e);
+
+struct mcp_oauth_login_opts {
+	const char *codex_home;
+	const struct config_mcp_server *server;  /* an HTTP server */
+	const struct strv *scopes;      /* --scopes, or NULL: configured, else discovered */
+	int callback_port;              /* 0: ephemeral */
+	const char *callback_url;       /* redirect URI to advertise, or NULL */
+	bool open_browser;
+	long timeout_ms;                /* 0: MCP_OAUTH_CALLBACK_TIMEOUT_MS */
+	FILE *out;                      /* where upstream's lines go (stdout) */
+};
+/* The whole login; the credentials are stored on success. -1 with e. */
+int mcp_oauth_login(const struct mcp_oauth_login_opts *o, struct err *e);
 
 /* ---- the client: every configured server (client.c, manager.c, stdio.c, http.c) ---- */
 
@@ -144,6 +238,9 @@ struct mcp_manager_opts {
 	size_t n_servers;
 	const char *log_path;   /* where servers' stderr and protocol notes go; NULL: nowhere */
 	const char *client_version;
+	/* Where stored OAuth credentials are read (and refreshed ones written), or NULL:
+	 * HTTP servers then get only their configured tokens. */
+	const char *codex_home;
 	/* A server changed state (starting first, then ready or failed with why). */
 	void (*on_status)(void *arg, const char *server, enum mcp_status st, const char *error);
 	/* Every enabled server is ready or failed: tools can be listed. Once. */

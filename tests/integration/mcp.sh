@@ -423,29 +423,264 @@ test_mcp_add_refuses_bad_input_and_keeps_the_file() {
 	expect_eq "$(cat "$CODEX_HOME/config.toml")" 'a = ['
 }
 
-test_mcp_login_logout_say_what_they_do() {
+test_mcp_login_logout_refuse_stdio_servers() {
 	setup
-	printf '[mcp_servers.s]\ncommand = "x"\n[mcp_servers.h]\nurl = "http://127.0.0.1:9/mcp"\n' > "$CODEX_HOME/config.toml"
+	printf '[mcp_servers.s]\ncommand = "x"\n' > "$CODEX_HOME/config.toml"
 	expect_status 1 "$CODEX" mcp login s
 	expect_eq "$(cat "$T/err")" "Error: OAuth login is only supported for streamable HTTP servers."
-	expect_status 1 "$CODEX" mcp login h
-	expect_contains "$(cat "$T/err")" "OAuth login for MCP servers is not implemented in this build"
-	expect_status 0 "$CODEX" mcp logout h
-	expect_eq "$(cat "$T/out")" "No OAuth credentials stored for 'h'."
 	expect_status 1 "$CODEX" mcp logout s
+	expect_eq "$(cat "$T/err")" "Error: OAuth logout is only supported for streamable_http transports."
+	expect_status 1 "$CODEX" mcp login nope
+	expect_eq "$(cat "$T/err")" "Error: No MCP server named 'nope' found."
 }
 
-test_mcp_list_detects_oauth_metadata() {
+# ---- OAuth (codex mcp login / logout, stored tokens used by exec) ----
+# The mock MCP server is also the authorization server (--oauth); the browser is played by
+# curl through $BROWSER, which codex runs with the authorize URL.
+
+make_browser() {
+	cat > "$T/browser" <<EOF
+#!/bin/sh
+echo "\$1" >> "$T/browser.urls"
+exec curl -sS -L --max-time 30 -o "$T/page" -w '%{http_code}' "\$1" > "$T/browser.status" 2> "$T/browser.err"
+EOF
+	chmod +x "$T/browser"
+}
+
+# oauth_setup [mock_mcp.py args...]: the mock as an OAuth-protected server `web`.
+oauth_setup() {
 	setup
-	http_server --oauth
-	expect_status 0 "$CODEX" mcp add web --url "$MCP_URL"
-	expect_contains "$(cat "$T/out")" "Detected OAuth support"
+	http_server --oauth --oauth-required "$@"
+	printf '[mcp_servers.web]\nurl = "%s"\n' "$MCP_URL" >> "$CODEX_HOME/config.toml"
+	make_browser
+}
+
+# mlogin EXPECTED-STATUS [args...]: `codex mcp login web` with the curl browser.
+mlogin() {
+	local want=$1
+	shift
+	BROWSER=$T/browser expect_status "$want" timeout 60 env -u DISPLAY -u WAYLAND_DISPLAY \
+		"$CODEX" mcp login web "$@"
+}
+
+# creds EXPR: python with C = the credentials file, K = upstream's key for `web`.
+creds() {
+	python3 - "$CODEX_HOME/.credentials.json" "$MCP_URL" <<EOF
+import hashlib, json, sys
+C = json.load(open(sys.argv[1]))
+K = "web|" + hashlib.sha256(json.dumps({"type": "http", "url": sys.argv[2], "headers": {}},
+                                       separators=(",", ":")).encode()).hexdigest()[:16]
+$1
+EOF
+}
+
+# oauth_calls: the authorization server's log, one "<VERB /path> grant" a line.
+oauth_calls() {
+	py 'print("\n".join(m["msg"]["method"] + (" " + m["msg"]["params"]["grant_type"] if m["msg"]["method"] == "<POST /token>" else "") for m in M if m["msg"].get("method", "").startswith("<") and "well-known" not in m["msg"]["method"] and m["msg"]["method"] != "<DELETE>"))'
+}
+
+test_mcp_oauth_login_end_to_end_and_exec_uses_the_token() {
+	oauth_setup
 	expect_status 0 "$CODEX" mcp list
 	expect_contains "$(cat "$T/out")" "enabled  Not logged in"
+	mlogin 0
+	# upstream's lines, the URL codex printed is the one the browser got
+	expect_eq "$(head -n1 "$T/out")" 'Authorize `web` by opening this URL in your browser:'
+	expect_eq "$(sed -n 2p "$T/out")" "$(cat "$T/browser.urls")"
+	expect_eq "$(tail -n1 "$T/out")" "Successfully logged in to MCP server 'web'."
+	expect_eq "$(cat "$T/browser.status")" 200
+	expect_eq "$(cat "$T/page")" "Authentication complete. You may close this window."
+	expect_eq "$(oauth_calls | tr '\n' ' ')" "<POST /register> <GET /authorize> <POST /token> authorization_code "
+	# registration: a public client named Codex for the loopback redirect
+	expect_eq "$(py 'r = next(m["msg"]["params"] for m in M if m["msg"].get("method") == "<POST /register>"); print(r["client_name"], r["token_endpoint_auth_method"], r["redirect_uris"][0].startswith("http://127.0.0.1:"), r["redirect_uris"][0].endswith("/callback"))')" \
+		"Codex none True True"
+	# authorize: S256 PKCE, the discovered scopes (trimmed, deduplicated)
+	expect_eq "$(py 'a = next(m["msg"]["params"] for m in M if m["msg"].get("method") == "<GET /authorize>"); print(a["code_challenge_method"], a["scope"], len(a["state"]) >= 32)')" \
+		"S256 read write True"
+	# the file: upstream's path and entry, 0600, nothing else beside it
+	local f=$CODEX_HOME/.credentials.json
+	expect_eq "$(stat -c %a "$f")" 600 mode
+	expect_eq "$(ls -A "$CODEX_HOME" | tr '\n' ' ')" ".credentials.json config.toml "
+	expect_eq "$(creds 'print(list(C) == [K], list(C[K]))')" \
+		"True ['server_name', 'server_url', 'client_id', 'access_token', 'expires_at', 'refresh_token', 'scopes']"
+	expect_eq "$(creds 'e = C[K]; print(e["server_name"], e["server_url"] == sys.argv[2], e["client_id"], e["access_token"], e["refresh_token"], e["scopes"])')" \
+		"web True client-1 at-3 rt-3 ['read', 'write']"
+	expect_eq "$(creds 'import time; print(3500 < C[K]["expires_at"] / 1000 - time.time() <= 3600)')" True
+	expect_status 0 "$CODEX" mcp list
+	expect_contains "$(cat "$T/out")" "enabled  OAuth"
 	expect_status 0 "$CODEX" mcp list --json
-	expect_contains "$(cat "$T/out")" '"auth_status": "not_logged_in"'
+	expect_contains "$(cat "$T/out")" '"auth_status": "o_auth"'
+	# codex exec calls a tool of the protected server with the stored bearer
+	: > "$MLOG"
+	mock "[$(fc c1 mcp__web__add '{"a":2,"b":5}'),$answer]"
+	cx || fail "exec failed: $(cat "$T/err")"
+	expect_eq "$(py 'print(output("c1"))')" '{"sum":7}'
+	expect_eq "$(py 'print(" ".join(methods()))')" "initialize notifications/initialized tools/list tools/call <DELETE>"
+	expect_eq "$(py 'print(M[3]["headers"]["authorization"])')" "Bearer at-3"
+}
+
+test_mcp_oauth_callback_refuses_a_wrong_state() {
+	oauth_setup
+	local url cb i pid
+	BROWSER=/nonexistent start_bg env -u DISPLAY -u WAYLAND_DISPLAY timeout 60 \
+		"$CODEX" mcp login web > "$T/login.out" 2> "$T/login.err"
+	pid=${bg_pids[-1]}
+	for i in $(seq 1 400); do
+		grep -q '(Browser launch failed' "$T/login.out" 2> /dev/null && break
+		sleep 0.05
+	done
+	url=$(grep -m1 '/authorize?' "$T/login.out") || fail "no URL: $(cat "$T/login.out" "$T/login.err")"
+	cb=$(python3 -c 'import sys, urllib.parse as u; print(u.parse_qs(u.urlsplit(sys.argv[1]).query)["redirect_uri"][0])' "$url")
+	# no browser: upstream's hint
+	expect_contains "$(cat "$T/login.out")" "(Browser launch failed; please copy the URL above manually.)"
+	# a callback with another state: refused, nothing stored, the login still waits
+	expect_eq "$(curl -sS --max-time 20 -o "$T/resp" -w '%{http_code}' "$cb?code=stolen&state=wrong")" 400
+	expect_eq "$(cat "$T/resp")" "State mismatch"
+	# a forged provider error cannot end the login either
+	expect_eq "$(curl -sS --max-time 20 -o "$T/resp" -w '%{http_code}' "$cb?error=access_denied")" 400
+	expect_eq "$(cat "$T/resp")" "State mismatch"
+	expect_eq "$(curl -sS --max-time 20 -o "$T/resp" -w '%{http_code}' "${cb%/callback}/other?code=x&state=y")" 400
+	expect_eq "$(cat "$T/resp")" "Invalid OAuth callback"
+	expect_eq "$(curl -sS --max-time 20 -o "$T/resp" -w '%{http_code}' "$cb")" 400
+	[ ! -e "$CODEX_HOME/.credentials.json" ] || fail "stored after a refused state"
+	# the real browser round trip completes it
+	expect_eq "$(curl -sS -L --max-time 30 -o "$T/page" -w '%{http_code}' "$url")" 200
+	wait "$pid" || fail "login exited with $?: $(cat "$T/login.err")"
+	expect_eq "$(tail -n1 "$T/login.out")" "Successfully logged in to MCP server 'web'."
+	# the stolen code never reached the token endpoint
+	expect_not_contains "$(cat "$MLOG")" "stolen"
+	expect_eq "$(creds 'print(C[K]["access_token"])')" at-3
+}
+
+test_mcp_oauth_expired_token_is_refreshed_before_use() {
+	# Tokens that expire at once: the next session refreshes before its first POST.
+	oauth_setup --token-ttl 0
+	mlogin 0
+	: > "$MLOG"
+	mock "[$(fc c1 mcp__web__echo '{"text":"fresh"}'),$answer]"
+	cx || fail "exec failed: $(cat "$T/err")"
+	expect_eq "$(py 'print(output("c1"))')" '[{"type":"text","text":"echo: fresh"}]'
+	expect_eq "$(oauth_calls | tr '\n' ' ')" "<POST /token> refresh_token "
+	expect_eq "$(py 'print(next(m["msg"]["params"]["refresh_token"] for m in M if m["msg"].get("method") == "<POST /token>"))')" rt-3
+	expect_eq "$(py 'print(next(m["headers"]["authorization"] for m in M if m["msg"].get("method") == "tools/call"))')" "Bearer at-4"
+	# the refreshed tokens are stored (0600 still)
+	expect_eq "$(creds 'print(C[K]["access_token"], C[K]["refresh_token"], C[K]["client_id"])')" "at-4 rt-4 client-1"
+	expect_eq "$(stat -c %a "$CODEX_HOME/.credentials.json")" 600 mode
+}
+
+test_mcp_oauth_401_refreshes_once_and_retries() {
+	oauth_setup
+	mlogin 0
+	# the server no longer takes the stored token (but it is not expired locally)
+	creds 'C[K]["access_token"] = "revoked"; json.dump(C, open(sys.argv[1], "w"))'
+	: > "$MLOG"
+	mock "[$(fc c1 mcp__web__echo '{"text":"again"}'),$answer]"
+	cx || fail "exec failed: $(cat "$T/err")"
+	expect_eq "$(py 'print(output("c1"))')" '[{"type":"text","text":"echo: again"}]'
+	expect_eq "$(py 'print(" ".join(m["headers"]["authorization"] for m in M if m["msg"].get("method") == "initialize"))')" \
+		"Bearer revoked Bearer at-4"
+	expect_eq "$(oauth_calls | tr '\n' ' ')" "<POST /token> refresh_token "
+	expect_eq "$(creds 'print(C[K]["access_token"])')" at-4
+	# a refresh that fails: one clear line, that server's tools only are lost, nothing
+	# overwritten
+	creds 'C[K]["access_token"] = "revoked"; C[K]["refresh_token"] = "rt-bogus"; json.dump(C, open(sys.argv[1], "w"))'
+	cp "$CODEX_HOME/.credentials.json" "$T/before.json"
+	mock "[$answer]"
+	cx || fail "exec failed: $(cat "$T/err")"
+	expect_eq "$(cat "$T/out")" "All done."
+	expect_contains "$(cat "$T/err")" "failed to refresh the OAuth tokens of MCP server 'web': token endpoint returned status 400: invalid refresh token. Run \`codex mcp login web\`."
+	cmp -s "$CODEX_HOME/.credentials.json" "$T/before.json" || fail "credentials overwritten"
+}
+
+test_mcp_oauth_logout_removes_the_credentials() {
+	oauth_setup
+	mlogin 0
+	# another server's entry stays when web's goes
+	creds 'C["other|0000000000000000"] = dict(C[K], server_name="other"); json.dump(C, open(sys.argv[1], "w"))'
+	expect_status 0 "$CODEX" mcp logout web
+	expect_eq "$(cat "$T/out")" "Removed OAuth credentials for 'web'."
+	expect_eq "$(creds 'print(list(C))')" "['other|0000000000000000']"
+	expect_eq "$(stat -c %a "$CODEX_HOME/.credentials.json")" 600 mode
+	expect_status 0 "$CODEX" mcp logout web
+	expect_eq "$(cat "$T/out")" "No OAuth credentials stored for 'web'."
+	expect_status 0 "$CODEX" mcp list
+	expect_contains "$(cat "$T/out")" "enabled  Not logged in"
+	# the last entry gone: the file goes
+	mlogin 0
+	creds 'del C["other|0000000000000000"]; json.dump(C, open(sys.argv[1], "w"))'
+	expect_status 0 "$CODEX" mcp logout web
+	[ ! -e "$CODEX_HOME/.credentials.json" ] || fail "empty credentials file left behind"
+}
+
+test_mcp_oauth_scopes_flag_config_and_rejected_discovered_scopes() {
+	oauth_setup --reject-scopes
+	# discovered scopes refused by the provider: upstream's retry without scopes
+	mlogin 0
+	expect_contains "$(cat "$T/out")" "OAuth provider rejected discovered scopes. Retrying without scopes…"
+	expect_eq "$(py 'print([m["msg"]["params"].get("scope") for m in M if m["msg"].get("method") == "<GET /authorize>"])')" \
+		"['read write', None]"
+	expect_eq "$(tail -n1 "$T/out")" "Successfully logged in to MCP server 'web'."
+	# --scopes given and refused: no retry, the provider's error
+	mlogin 1 --scopes ' a, b ,'
+	expect_eq "$(py 'print([m["msg"]["params"].get("scope") for m in M if m["msg"].get("method") == "<GET /authorize>"][-1])')" "a b"
+	expect_eq "$(cat "$T/err")" "Error: OAuth error: invalid_scope: unknown scope"
+	# an explicit empty list in config.toml asks for no scopes
+	printf 'scopes = []\noauth_resource = "https://res.example/"\n' >> "$CODEX_HOME/config.toml"
+	mlogin 0
+	expect_eq "$(py 'a = [m["msg"]["params"] for m in M if m["msg"].get("method") == "<GET /authorize>"][-1]; print(a.get("scope"), a["resource"])')" \
+		"None https://res.example/"
+}
+
+test_mcp_oauth_callback_port_and_url_settings() {
+	oauth_setup
+	local port
+	port=$(free_port)
+	# mcp_oauth_callback_port: the listener's fixed port; mcp_oauth_callback_url: the
+	# redirect URI advertised (its path is the callback path)
+	{ printf 'mcp_oauth_callback_port = %s\nmcp_oauth_callback_url = "http://localhost:%s/cb/here"\n' "$port" "$port"
+	  cat "$CODEX_HOME/config.toml"; } > "$T/c" && mv "$T/c" "$CODEX_HOME/config.toml"
+	mlogin 0
+	expect_eq "$(py 'print(next(m["msg"]["params"]["redirect_uris"][0] for m in M if m["msg"].get("method") == "<POST /register>"))')" \
+		"http://localhost:$port/cb/here"
+	expect_eq "$(tail -n1 "$T/out")" "Successfully logged in to MCP server 'web'."
+	# a keyring store is refused by this build (no keyring client), plainly
+	{ printf 'mcp_oauth_credentials_store = "keyring"\n'; cat "$CODEX_HOME/config.toml"; } > "$T/c" &&
+		mv "$T/c" "$CODEX_HOME/config.toml"
+	mlogin 1
+	expect_contains "$(cat "$T/err")" 'mcp_oauth_credentials_store = "keyring" is not supported by this build'
+}
+
+test_mcp_oauth_without_registration_or_oauth_says_so() {
+	oauth_setup --no-registration
+	mlogin 1
+	expect_eq "$(cat "$T/err")" "Error: the authorization server of MCP server 'web' does not support dynamic client registration"
+	[ ! -e "$CODEX_HOME/.credentials.json" ] || fail "stored without a login"
+	# a server without OAuth metadata: upstream's status and login error
+	cleanup_bg
+	setup
+	http_server
+	printf '[mcp_servers.plain]\nurl = "%s"\n' "$MCP_URL" > "$CODEX_HOME/config.toml"
+	expect_status 0 "$CODEX" mcp list
+	expect_contains "$(cat "$T/out")" "enabled  Unsupported"
+	expect_status 1 "$CODEX" mcp login plain
+	expect_eq "$(cat "$T/err")" "Error: No authorization support detected"
+	expect_status 0 "$CODEX" mcp logout plain
+	expect_eq "$(cat "$T/out")" "No OAuth credentials stored for 'plain'."
+}
+
+test_mcp_add_of_an_oauth_server_logs_in() {
+	setup
+	http_server --oauth
+	make_browser
+	BROWSER=$T/browser expect_status 0 timeout 60 env -u DISPLAY -u WAYLAND_DISPLAY \
+		"$CODEX" mcp add web --url "$MCP_URL"
+	expect_eq "$(head -n2 "$T/out")" "Added global MCP server 'web'.
+Detected OAuth support. Starting OAuth flow…"
+	expect_eq "$(tail -n1 "$T/out")" "Successfully logged in."
 	expect_eq "$(py 'print(M[0]["msg"]["method"], M[0]["headers"]["mcp-protocol-version"])')" \
 		"<GET /.well-known/oauth-authorization-server/mcp> 2024-11-05"
+	expect_status 0 "$CODEX" mcp list
+	expect_contains "$(cat "$T/out")" "enabled  OAuth"
 }
 
 test_mcp_added_server_is_used_by_exec() {

@@ -13,7 +13,20 @@ with application/json, or with text/event-stream (one event) with --sse; notific
 and responses get 202 (a DELETE, which ends the session, is logged as the message
 {"method": "<DELETE>"}). initialize assigns an Mcp-Session-Id that later POSTs must send
 (else 400). --oauth: GET /.well-known/oauth-authorization-server[/...] answers OAuth
-metadata (logged as {"method": "<GET path>"}). --expire-after N: the session expires
+metadata (logged as {"method": "<GET path>"}), and the same origin is an authorization
+server (every request logged as {"method": "<VERB /path>", "params": {...}}):
+    POST /register      RFC 7591 registration (JSON): a new client_id for its redirect_uris
+                        (absent from the metadata with --no-registration)
+    GET  /authorize     checks response_type=code, the client, its redirect_uri and an S256
+                        code_challenge, then redirects (302) to redirect_uri with a code and
+                        the state given (--reject-scopes: error=invalid_scope while a scope
+                        is asked for)
+    POST /token         authorization_code (checks code, client, redirect_uri and the PKCE
+                        verifier against the challenge) or refresh_token; answers
+                        access_token at-N, refresh_token rt-N, expires_in --token-ttl
+                        (default 3600); a code or refresh token works once
+--oauth-required: POSTs to /mcp need `Authorization: Bearer <the newest access token>`
+(else 401 with WWW-Authenticate). --expire-after N: the session expires
 once the N-th tools/call is answered (later POSTs with its id get 404). --require-bearer TOKEN: POSTs without `Authorization: Bearer TOKEN` get 401.
 
 The log (--log): one JSON object a line, in arrival order:
@@ -43,6 +56,9 @@ replaces them with the JSON list in FILE, each answered like echo):
     read-only.tool  -> text "dotted"                              readOnlyHint
 """
 import argparse
+import base64
+import hashlib
+import urllib.parse
 import json
 import os
 import sys
@@ -222,9 +238,15 @@ def run_stdio(args):
         sys.stdout.flush()
 
 
+def s256(verifier):
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+
+
 def run_http(args):
     srv = Server(args, "http")
     state = {"session": None, "gen": 0, "expired": set(), "calls": 0}
+    # the authorization server: clients (id -> redirect_uris), codes, refresh tokens
+    auth = {"n": 0, "clients": {}, "codes": {}, "refresh": {}, "access": None}
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -242,16 +264,96 @@ def run_http(args):
             self.end_headers()
             self.wfile.write(body)
 
+        def origin(self):
+            return "http://127.0.0.1:%d" % self.server.server_address[1]
+
         def do_GET(self):
             # OAuth discovery: metadata at the origin's well-known path with --oauth.
             if args.oauth and self.path.startswith("/.well-known/oauth-authorization-server"):
-                body = json.dumps({"issuer": "http://127.0.0.1",
-                                   "authorization_endpoint": "http://127.0.0.1/authorize",
-                                   "token_endpoint": "http://127.0.0.1/token"}).encode()
+                md = {"issuer": self.origin(),
+                      "authorization_endpoint": self.origin() + "/authorize",
+                      "token_endpoint": self.origin() + "/token",
+                      "scopes_supported": ["read", " write ", "read"]}
+                if not args.no_registration:
+                    md["registration_endpoint"] = self.origin() + "/register"
                 srv.record({"method": "<GET %s>" % self.path},
                            {k.lower(): v for k, v in self.headers.items()})
-                return self.reply(200, body, "application/json")
+                return self.reply(200, json.dumps(md).encode(), "application/json")
+            if args.oauth and self.path.startswith("/authorize"):
+                return self.authorize()
             self.reply(405 if self.path.startswith("/mcp") else 404)
+
+        def authorize(self):
+            q = {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).items()}
+            srv.record({"method": "<GET /authorize>", "params": q})
+            client = auth["clients"].get(q.get("client_id"))
+            if (q.get("response_type") != "code" or client is None
+                    or q.get("redirect_uri") not in client
+                    or q.get("code_challenge_method") != "S256" or not q.get("code_challenge")):
+                return self.reply(400, b"bad authorize request", "text/plain")
+            sep = "&" if "?" in q["redirect_uri"] else "?"
+            if args.reject_scopes and q.get("scope"):
+                loc = q["redirect_uri"] + sep + urllib.parse.urlencode(
+                    {"error": "invalid_scope", "error_description": "unknown scope",
+                     "state": q.get("state", "")})
+                return self.reply(302, b"", None, {"Location": loc})
+            with srv.lock:
+                auth["n"] += 1
+                code = "code-%d" % auth["n"]
+                auth["codes"][code] = q
+            loc = q["redirect_uri"] + sep + urllib.parse.urlencode({"code": code, "state": q.get("state", "")})
+            self.reply(302, b"", None, {"Location": loc})
+
+        def issue(self, client_id, scope):
+            auth["n"] += 1
+            at, rt = "at-%d" % auth["n"], "rt-%d" % auth["n"]
+            auth["access"] = at
+            auth["refresh"][rt] = client_id
+            ans = {"access_token": at, "token_type": "Bearer", "refresh_token": rt,
+                   "expires_in": args.token_ttl}
+            if scope:
+                ans["scope"] = scope
+            return ans
+
+        def oauth_post(self, raw):
+            path = self.path.split("?")[0]
+            if path == "/register" and not args.no_registration:
+                req = json.loads(raw)
+                srv.record({"method": "<POST /register>", "params": req})
+                with srv.lock:
+                    auth["n"] += 1
+                    cid = "client-%d" % auth["n"]
+                    auth["clients"][cid] = req.get("redirect_uris", [])
+                return self.reply(201, json.dumps({"client_id": cid, "client_name": req.get("client_name")}).encode(),
+                                  "application/json")
+            if path == "/token":
+                f = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
+                srv.record({"method": "<POST /token>", "params": f})
+                err = None
+                with srv.lock:
+                    if f.get("grant_type") == "authorization_code":
+                        q = auth["codes"].pop(f.get("code"), None)
+                        if q is None:
+                            err = "unknown or used code"
+                        elif f.get("client_id") != q["client_id"] or f.get("redirect_uri") != q["redirect_uri"]:
+                            err = "client or redirect_uri mismatch"
+                        elif s256(f.get("code_verifier", "")) != q["code_challenge"]:
+                            err = "PKCE verification failed"
+                        else:
+                            ans = self.issue(q["client_id"], q.get("scope"))
+                    elif f.get("grant_type") == "refresh_token":
+                        cid = auth["refresh"].pop(f.get("refresh_token"), None)
+                        if cid is None or cid != f.get("client_id"):
+                            err = "invalid refresh token"
+                        else:
+                            ans = self.issue(cid, None)
+                    else:
+                        err = "unsupported grant"
+                if err:
+                    return self.reply(400, json.dumps({"error": "invalid_grant", "error_description": err}).encode(),
+                                      "application/json")
+                return self.reply(200, json.dumps(ans).encode(), "application/json")
+            return self.reply(404)
 
         def do_DELETE(self):
             headers = {k.lower(): v for k, v in self.headers.items()}
@@ -262,11 +364,16 @@ def run_http(args):
             n = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(n)
             headers = {k.lower(): v for k, v in self.headers.items()}
+            if args.oauth and not self.path.startswith("/mcp"):
+                return self.oauth_post(raw)
             try:
                 msg = json.loads(raw)
             except ValueError:
                 return self.reply(400, b"bad json", "text/plain")
             srv.record(msg, headers)
+            if args.oauth_required and headers.get("authorization") != "Bearer %s" % auth["access"]:
+                return self.reply(401, b"unauthorized", "text/plain",
+                                  {"WWW-Authenticate": 'Bearer resource_metadata="%s"' % self.origin()})
             if args.require_bearer and headers.get("authorization") != "Bearer " + args.require_bearer:
                 return self.reply(401, b"unauthorized", "text/plain",
                                   {"WWW-Authenticate": "Bearer"})
@@ -325,6 +432,10 @@ def main():
     ap.add_argument("--require-bearer")
     ap.add_argument("--oauth", action="store_true")
     ap.add_argument("--expire-after", type=int, default=0)
+    ap.add_argument("--oauth-required", action="store_true")
+    ap.add_argument("--no-registration", action="store_true")
+    ap.add_argument("--reject-scopes", action="store_true")
+    ap.add_argument("--token-ttl", type=int, default=3600)
     args = ap.parse_args()
     if args.http:
         run_http(args)

@@ -86,6 +86,7 @@ int mcp_session_start(struct agent *a, struct err *e)
 	log_path = log_dir ? path_join(log_dir, "codex-mcp.log") : NULL;
 	o.log_path = log_path;
 	o.client_version = CODEX_VERSION;
+	o.codex_home = a->cfg->codex_home;
 	o.on_status = on_status;
 	o.on_started = on_started;
 	o.arg = a;
