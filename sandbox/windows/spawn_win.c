@@ -34,7 +34,7 @@ static int command_env(const struct sandbox_command *c, bool restricted, struct 
 	for (size_t i = 0; src && src[i]; i++)
 		if (strv_push(env, src[i]) < 0)
 			return -1;
-	if (sandbox_policy_network(c->policy) == SANDBOX_NETWORK_FULL || !restricted)
+	if (sandbox_policy_network(c->policy) == SANDBOX_NET_FULL || !restricted)
 		return 0;
 	for (size_t i = 0; nonet_keys[i]; i++) {
 		if (env_has(env, nonet_keys[i]))

@@ -13,6 +13,7 @@
  * proc_abandon end the job at once. There is no pty: a tty command gets pipes. */
 #include "agent/proc.h"
 
+#include <winsock2.h>
 #include <windows.h>
 
 #include <errno.h>
