@@ -1,9 +1,6 @@
 /* Path roots on POSIX systems: "/" and nothing before it (see base/file.h). */
 #include "base/file.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 size_t path_root_len(const char *path)
 {
 	return 0;
@@ -12,9 +9,4 @@ size_t path_root_len(const char *path)
 int path_is_absolute(const char *path)
 {
 	return path[0] == '/';
-}
-
-char *path_self_exe(void)
-{
-	return strdup("/proc/self/exe");
 }

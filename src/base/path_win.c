@@ -1,9 +1,6 @@
 /* Path roots on Windows (see base/file.h): a drive ("C:") or a UNC share
  * ("//server/share"), with '/' or '\\' as separators. */
-#include <windows.h>
-
 #include <ctype.h>
-#include <stdlib.h>
 
 #include "base/file.h"
 
@@ -37,21 +34,4 @@ int path_is_absolute(const char *path)
 	size_t n = path_root_len(path);
 
 	return n > 0 && (n > 2 || is_sep(path[2]));
-}
-
-/* UTF-8, with the system's '\\' separators (it goes to CreateProcessW as it is). */
-char *path_self_exe(void)
-{
-	wchar_t w[MAX_PATH];
-	DWORD n = GetModuleFileNameW(NULL, w, MAX_PATH);
-	int len;
-	char *out;
-
-	if (n == 0 || n >= MAX_PATH)
-		return _strdup("codex.exe"); /* found through PATH, as a last resort */
-	len = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
-	if (len <= 0 || !(out = malloc((size_t)len)))
-		return NULL;
-	WideCharToMultiByte(CP_UTF8, 0, w, -1, out, len, NULL, NULL);
-	return out;
 }
