@@ -118,7 +118,7 @@ static int start_relay(enum relay_kind kind, HANDLE h, int *loop_end, struct err
 		CloseHandle(h);
 		return err_set(e, "out of memory");
 	}
-	if (socketpair(AF_INET, SOCK_STREAM, 0, sv) < 0) {
+	if (socketpair(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		err_sys(e, errno, "cannot relay the command's output");
 		CloseHandle(h);
 		free(r);
