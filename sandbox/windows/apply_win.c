@@ -12,6 +12,7 @@
 
 #include <shellapi.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,6 +465,8 @@ static int run_unelevated(const struct win_plan_input *in, const char *cwd, cons
 	if (!(wcwd = win_wide(cwd)))
 		return err_set(e, "out of memory");
 	rc = win_run_restricted(line, wcwd, cap, e);
+	if (rc < 0 && e->errnum == ENOENT)
+		err_prefix(e, "%s", in->command[0]);
 	free(wcwd);
 	return rc;
 }

@@ -226,6 +226,17 @@ test_exec_read_only_goes_through_the_runner() {
 	grep -q '"workspace":"S-1-5-21-' "$T/home/cap_sid" || fail "no capability SID"
 }
 
+# A missing command through the runner is the model's typo, not a sandbox denial.
+test_exec_read_only_missing_command_is_127() {
+	local rc=0
+	wx "[$(fc c1 exec_command '"{\"cmd\":\"x\",\"shell\":\"no-such-shell.exe\"}"'),$answer]" \
+		-s read-only "run it" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
+	expect_contains "$(call_output c1)" "Process exited with code 127"
+	expect_contains "$(call_output c1)" "no-such-shell.exe: command not found"
+	expect_not_contains "$(call_output c1)" "the sandbox denied"
+}
+
 # [network] enabled: the agent's commands cannot be confined to the proxy on Windows
 # yet, so each is refused with one line instead of running unfiltered.
 test_exec_network_proxy_is_refused_per_command() {
