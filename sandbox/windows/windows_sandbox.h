@@ -220,18 +220,18 @@ struct win_started {
 	void *process;  /* HANDLE of the process started */
 	void *job;      /* HANDLE of its job object */
 };
-/* Windows only, for CreateProcess* (win32_win.c): an environment block from "K=V"
- * entries, and a command line from argv quoted by the C runtime's rules (caller frees;
- * NULL when memory runs out). */
-wchar_t *win_env_block(char *const *env);
-wchar_t *win_command_line(char *const *argv);
-
 /* Returns 0 when it started; 1 with *r filled when the command did not run (not found:
  * EXIT_NOT_FOUND, cannot execute, sandbox setup failed), -1 with e filled when nothing
  * could even be tried (out of memory). */
 int win_sandbox_spawn(const struct sandbox_command *c, const char *codex_home,
 		      void *const stdio[3], struct win_started *out, struct sandbox_result *r,
 		      struct err *e);
+
+/* Windows only, for CreateProcess* (win32_win.c): an environment block from "K=V"
+ * entries, and a command line from argv quoted by the C runtime's rules (caller frees;
+ * NULL when memory runs out). */
+wchar_t *win_env_block(char *const *env);
+wchar_t *win_command_line(char *const *argv);
 
 /* The roles codex.exe takes under other names (src/main.c), from <codex_home>/.sandbox-bin:
  *   codex-windows-sandbox-setup <base64 JSON>   the elevated setup (setup_win.c)
