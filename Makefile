@@ -188,12 +188,21 @@ WCFLAGS := $(BASEFLAGS) -Os -ffunction-sections -fdata-sections -I$(WDEPS)/inclu
 	-D__USE_MINGW_ANSI_STDIO=1 -D_WIN32_WINNT=0x0A00 -DCOBJMACROS -DCURL_STATICLIB
 WLIBS := -L$(WDEPS)/lib -lcurl -lbearssl -lcjson -lpthread -lws2_32 -lcrypt32 -lbcrypt -ladvapi32 \
 	-lnetapi32 -lole32 -loleaut32 -luuid -luserenv -lshell32
-# The portable part: what needs nothing beyond the C library and the shim.
-WIN_PORTABLE := src/main.c $(filter-out src/base/loop_epoll.c src/base/http_loop.c \
-	%_posix.c,$(wildcard src/base/*.c)) $(wildcard src/proxy/*.c) src/cli/proxy.c $(wildcard src/config/*.c) \
+# The portable part: what needs nothing beyond the C library and the shim. The agent,
+# the model client and `codex exec` come whole; their platform parts are *_win.c files
+# (src/agent/proc_win.c: commands with pipes in a job object; user_shell_win.c:
+# PowerShell or cmd; git_run_win.c; sandbox/windows/spawn_win.c; sandbox/proxy_child_win.c
+# refuses the per-command proxy). MCP's stdio transport (fork/exec) is not ported:
+# src/mcp/stdio_win.c says so for each stdio server.
+WIN_PORTABLE := src/main.c $(filter-out src/base/loop_epoll.c %_posix.c,$(wildcard src/base/*.c)) \
+	$(wildcard src/proxy/*.c) src/cli/proxy.c $(wildcard src/config/*.c) \
 	$(wildcard src/patch/*.c) src/cli/cli.c src/cli/apply_patch.c src/cli/completion.c \
 	src/cli/debug.c src/cli/sandbox_windows.c src/cli/sandbox_options.c sandbox/policy.c \
-	sandbox/proxy_env.c \
+	sandbox/proxy_env.c sandbox/roots.c \
+	$(filter-out %_posix.c,$(wildcard src/agent/*.c src/agent/tools/*.c)) \
+	$(wildcard src/model/*.c src/exec/*.c) src/cli/exec.c src/cli/agent_options.c \
+	$(filter-out src/auth/browser.c src/auth/login_server.c,$(wildcard src/auth/*.c)) \
+	$(filter-out src/mcp/stdio.c,$(wildcard src/mcp/*.c)) \
 	$(filter-out %_posix.c,$(wildcard sandbox/windows/*.c))
 WIN_SRCS := $(sort $(WIN_PORTABLE) $(shell find src sandbox -name '*_win.c'))
 WOBJS := $(WIN_SRCS:%.c=$(W)/obj/%.o) $(W)/obj/ca_embedded.o $(W)/obj/codex_rc.o

@@ -12,6 +12,7 @@
 
 #include <shellapi.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,6 @@
 #include "base/file.h"
 #include "base/json.h"
 #include "config/config.h"
-
-#define WRITE_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE | \
-		    FILE_DELETE_CHILD)
 
 static int run_plain(const wchar_t *line, struct err *e)
 {
@@ -46,9 +44,7 @@ static int run_plain(const wchar_t *line, struct err *e)
 	return (int)(code & 0xff);
 }
 
-/* The capability SID of this CODEX_HOME (<codex_home>/cap_sid, {"workspace": SID}),
- * created once with random sub-authorities; caller frees. */
-static char *capability_sid(const char *codex_home, struct err *e)
+char *win_capability_sid(const char *codex_home, struct err *e)
 {
 	char *path = path_join(codex_home, "cap_sid"), *sid = NULL;
 	struct buf b;
@@ -454,13 +450,8 @@ static int run_unelevated(const struct win_plan_input *in, const char *cwd, cons
 	wchar_t *wcwd;
 	int rc;
 
-	if (in->policy->type == SANDBOX_MODE_WORKSPACE_WRITE) {
-		if (win_acl_grant(cwd, cap, WRITE_MASK, false, e) < 0)
-			return -1;
-		for (size_t i = 0; i < in->policy->writable_roots.n; i++)
-			if (win_acl_grant(in->policy->writable_roots.v[i], cap, WRITE_MASK, false, e) < 0)
-				return -1;
-	}
+	if (win_grant_writable_roots(in->policy, cwd, cap, e) < 0)
+		return -1;
 	if (!in->policy->network_access) {
 		/* Advisory only, as upstream: without the elevated backend nothing enforces
 		 * it. Existing values are kept. */
@@ -474,8 +465,23 @@ static int run_unelevated(const struct win_plan_input *in, const char *cwd, cons
 	if (!(wcwd = win_wide(cwd)))
 		return err_set(e, "out of memory");
 	rc = win_run_restricted(line, wcwd, cap, e);
+	if (rc < 0 && e->errnum == ENOENT)
+		err_prefix(e, "%s", in->command[0]);
 	free(wcwd);
 	return rc;
+}
+
+int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd, const char *cap,
+			     struct err *e)
+{
+	if (p->type != SANDBOX_MODE_WORKSPACE_WRITE)
+		return 0;
+	if (win_acl_grant(cwd, cap, WIN_WRITE_MASK, false, e) < 0)
+		return -1;
+	for (size_t i = 0; i < p->writable_roots.n; i++)
+		if (win_acl_grant(p->writable_roots.v[i], cap, WIN_WRITE_MASK, false, e) < 0)
+			return -1;
+	return 0;
 }
 
 int win_sandbox_apply(const struct win_plan_input *in, const struct win_plan *p,
@@ -501,7 +507,7 @@ int win_sandbox_apply(const struct win_plan_input *in, const struct win_plan *p,
 	case WIN_BACKEND_ELEVATED:
 		break;
 	}
-	if (!(cap = capability_sid(home, e)))
+	if (!(cap = win_capability_sid(home, e)))
 		goto out;
 	rc = p->backend == WIN_BACKEND_ELEVATED ? run_elevated(in, p, home, cwd, cap, e)
 						: run_unelevated(in, cwd, cap, line, e);

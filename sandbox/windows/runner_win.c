@@ -5,6 +5,7 @@
  * codex-windows-sandbox.md §4; upstream relays stdio through named pipes instead). */
 #include "sandbox/windows/win.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,12 @@ int win_runner_main(int argc, char **argv)
 	rc = win_run_restricted(line, wcwd, cap, &e);
 	if (rc >= 0)
 		goto out;
+	if (e.errnum == ENOENT) {
+		/* As a shell says it, and with its status: the model's typo, not a denial. */
+		fprintf(stderr, "%s: command not found\n", argv[i + 1]);
+		rc = EXIT_NOT_FOUND;
+		goto out;
+	}
 	rc = EXIT_SANDBOX_SETUP;
 fail:
 	err_print("codex-command-runner", &e);

@@ -7,6 +7,7 @@
 #include <aclapi.h>
 #include <sddl.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,7 +159,14 @@ int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *c
 	/* Suspended until it is in the job: nothing it starts can escape the job. */
 	if (!CreateProcessAsUserW(token, NULL, line, NULL, NULL, TRUE,
 				  CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT, NULL, cwd, &si, &pi)) {
-		win_fail(e, "sandboxed command", "CreateProcessAsUserW", GetLastError());
+		DWORD w = GetLastError();
+		if (w == ERROR_FILE_NOT_FOUND || w == ERROR_PATH_NOT_FOUND) {
+			/* Not the sandbox's doing: reported as the shell would (runner: 127). */
+			err_set(e, "command not found");
+			e->errnum = ENOENT;
+		} else {
+			win_fail(e, "sandboxed command", "CreateProcessAsUserW", w);
+		}
 		goto out;
 	}
 	if (!AssignProcessToJobObject(job, pi.hProcess)) {

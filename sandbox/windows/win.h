@@ -62,6 +62,21 @@ int win_acl_grant(const char *path, const char *who, DWORD mask, bool deny, stru
 int win_firewall_apply(const struct win_net_settings *s, const char *offline_sid,
 		       struct err *e);
 
+/* ---- the unelevated backend (apply_win.c) ----------------------------------------- */
+
+/* What a restricted command may do to its writable roots. */
+#define WIN_WRITE_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE | \
+			FILE_DELETE_CHILD)
+
+/* The capability SID of this CODEX_HOME (<codex_home>/cap_sid, {"workspace": SID}),
+ * created once with random sub-authorities; caller frees. */
+char *win_capability_sid(const char *codex_home, struct err *e);
+
+/* For workspace-write: grants cap write access to cwd and the policy's writable roots
+ * (as the real user, who owns them). Nothing for other policies. */
+int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd, const char *cap,
+			     struct err *e);
+
 /* ---- running (token_win.c) -------------------------------------------------------- */
 
 /* Runs the command line under a write-restricted token made from the current process's
@@ -71,10 +86,6 @@ int win_firewall_apply(const struct win_net_settings *s, const char *offline_sid
 int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *cap_sid,
 		       struct err *e);
 
-/* An environment block for CreateProcess* from "K=V" entries (caller frees). */
-wchar_t *win_env_block(char *const *env);
-
-/* The command line for CreateProcess from argv, quoted by the C runtime's rules. */
-wchar_t *win_command_line(char *const *argv);
+/* win_env_block and win_command_line: in windows_sandbox.h (src/agent uses them too). */
 
 #endif

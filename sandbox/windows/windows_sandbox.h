@@ -206,6 +206,33 @@ char *win_plan_json(const struct win_plan_input *in, const struct win_plan *p);
 int win_sandbox_apply(const struct win_plan_input *in, const struct win_plan *p,
 		      struct err *e);
 
+/* ---- The agent's commands (spawn_win.c, Windows only) ------------------------------
+ *
+ * What src/agent/proc_win.c starts for one command, without waiting for it, with the
+ * given stdio (HANDLEs, inheritable; the caller closes its copies). danger-full-access
+ * runs the command itself; read-only and workspace-write run it through this executable
+ * as codex-command-runner (the unelevated backend: a write-restricted token with the
+ * capability SID of codex_home, granted write access to the writable roots first, in a
+ * kill-on-close job; the network is off only by environment, as upstream's unelevated
+ * backend). Either way the started process is put in a new kill-on-close job object
+ * (*job), so that ending the job ends the command and everything it started. */
+struct win_started {
+	void *process;  /* HANDLE of the process started */
+	void *job;      /* HANDLE of its job object */
+};
+/* Returns 0 when it started; 1 with *r filled when the command did not run (not found:
+ * EXIT_NOT_FOUND, cannot execute, sandbox setup failed), -1 with e filled when nothing
+ * could even be tried (out of memory). */
+int win_sandbox_spawn(const struct sandbox_command *c, const char *codex_home,
+		      void *const stdio[3], struct win_started *out, struct sandbox_result *r,
+		      struct err *e);
+
+/* Windows only, for CreateProcess* (win32_win.c): an environment block from "K=V"
+ * entries, and a command line from argv quoted by the C runtime's rules (caller frees;
+ * NULL when memory runs out). */
+wchar_t *win_env_block(char *const *env);
+wchar_t *win_command_line(char *const *argv);
+
 /* The roles codex.exe takes under other names (src/main.c), from <codex_home>/.sandbox-bin:
  *   codex-windows-sandbox-setup <base64 JSON>   the elevated setup (setup_win.c)
  *   codex-command-runner --cap-sid=SID [--cwd=DIR] -- COMMAND...

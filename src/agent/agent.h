@@ -117,7 +117,7 @@ struct agent_options {
 	bool ephemeral;                /* write no rollout and no history.jsonl */
 	const char *resume_path;       /* a rollout to continue, or NULL for a new thread */
 	const char *output_schema_json; /* --output-schema file content, or NULL */
-	const char *self_exe;          /* this binary (/proc/self/exe by default) */
+	const char *self_exe;          /* this binary (path_self_exe() by default) */
 	const char *base_instructions; /* instead of the built-in prompt, or NULL */
 	const char *developer_instructions; /* a developer message after the permissions
 					     * one (new threads), or NULL */

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent/context_internal.h"
+#include "agent/user_shell.h"
 #include "base/buf.h"
 #include "sandbox/sandbox.h"
 
@@ -115,15 +115,7 @@ char *context_timezone(void)
 
 char *context_shell_name(void)
 {
-	const char *sh = getenv("SHELL"), *base;
-	struct passwd *pw;
-
-	if (!sh || !*sh) {
-		pw = getpwuid(getuid());
-		sh = pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "bash";
-	}
-	base = strrchr(sh, '/');
-	return strdup(base ? base + 1 : sh);
+	return user_shell_name();
 }
 
 /* ---- the permissions message ------------------------------------------------------- */

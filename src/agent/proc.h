@@ -1,6 +1,9 @@
 /* Private to src/agent/: one command under the sandbox, on the loop. Its output arrives
  * in chunks as it is produced; its end once the process is reaped and its output is
- * drained. Nothing blocks, nothing uses a thread. */
+ * drained. proc_posix.c (sandbox_spawn, a pidfd, non-blocking pipes or a pty: nothing
+ * blocks, nothing uses a thread) and proc_win.c (win_sandbox_spawn, a job object, pipes
+ * relayed to loopback sockets by threads: Windows cannot poll a pipe; no pty, tty
+ * commands get pipes too) implement it. */
 #ifndef CODEX_AGENT_PROC_H
 #define CODEX_AGENT_PROC_H
 
@@ -34,6 +37,8 @@ struct proc_spec {
 					  proc_start), or 0 */
 	bool tty;                      /* a pty for stdin/stdout/stderr, else pipes */
 	bool keep_stdin;               /* stdin stays open for proc_write; else /dev/null */
+	const char *codex_home;        /* Windows: where the restricted sandbox keeps its
+					  capability SID (unused elsewhere) */
 };
 
 struct proc;

@@ -188,7 +188,7 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 	a->cwd = strdup(o->cwd);
 	a->originator = strdup(o->originator ? o->originator : "codex_exec");
 	a->source = strdup(o->session_source ? o->session_source : "exec");
-	a->self_exe = strdup(o->self_exe ? o->self_exe : "/proc/self/exe");
+	a->self_exe = o->self_exe ? strdup(o->self_exe) : path_self_exe();
 	/* Upstream's defaults: gpt-5.3-codex, and gpt-oss:20b for a local provider. */
 	a->model = strdup(o->cfg->model ? o->cfg->model : o->oss ? "gpt-oss:20b" : "gpt-5.3-codex");
 	a->history = cJSON_CreateArray();

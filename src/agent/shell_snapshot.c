@@ -224,6 +224,7 @@ void shell_snapshot_start(struct agent *a)
 	/* As upstream, the user's profile runs outside the sandbox (it only reads). */
 	spec.policy = command_policy(a, false, &none);
 	spec.cwd = s->cwd;
+	spec.codex_home = a->cfg->codex_home;
 	spec.argv = argv;
 	spec.envp = s->base.v;
 	ev.arg = s;

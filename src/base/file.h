@@ -61,6 +61,10 @@ int file_exists(const char *path);
  * Windows (the Windows build's getcwd gives '/' separators). */
 size_t path_root_len(const char *path);
 int path_is_absolute(const char *path);
+/* This executable, as a path a child process can be started from (caller frees; NULL
+ * when memory runs out): "/proc/self/exe" on Linux, the module's file name on Windows
+ * (self_exe_posix.c, self_exe_win.c). */
+char *path_self_exe(void);
 
 /* Joins a and b with one '/', or returns b when it is absolute. Caller frees; NULL on
  * allocation failure. */

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 
 #undef mkdir
 #undef rename
@@ -78,6 +80,29 @@ int posix_win_rename(const char *from, const char *to)
 	return -1;
 }
 
+static bool is_directory_handle(HANDLE h)
+{
+	BY_HANDLE_FILE_INFORMATION fi;
+
+	return GetFileInformationByHandle(h, &fi) &&
+	       (fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+/* path in UTF-16 (the manifest makes the ANSI code page UTF-8, but CreateFileW is
+ * explicit); NULL with errno set. */
+static wchar_t *wide_path(const char *path)
+{
+	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
+	wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
+
+	if (!w || MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n) <= 0) {
+		free(w);
+		errno = n > 0 ? ENOMEM : EINVAL;
+		return NULL;
+	}
+	return w;
+}
+
 int posix_win_open(const char *path, int flags, ...)
 {
 	int mode = 0;
@@ -87,6 +112,28 @@ int posix_win_open(const char *path, int flags, ...)
 		va_start(ap, flags);
 		mode = va_arg(ap, int);
 		va_end(ap);
+	}
+	if (flags & O_DIRECTORY) {
+		wchar_t *w = wide_path(path);
+		HANDLE h;
+		int fd;
+		if (!w)
+			return -1;
+		h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+				NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+		free(w);
+		if (h == INVALID_HANDLE_VALUE) {
+			errno = errno_from_win32(GetLastError());
+			return -1;
+		}
+		if (!(GetFileType(h) == FILE_TYPE_DISK && is_directory_handle(h))) {
+			CloseHandle(h);
+			errno = ENOTDIR;
+			return -1;
+		}
+		if ((fd = _open_osfhandle((intptr_t)h, _O_RDONLY | _O_NOINHERIT)) < 0)
+			CloseHandle(h);
+		return fd;
 	}
 	/* Windows keeps only the owner's write bit (read-only or not). */
 	return _open(path, (flags & ~O_NONBLOCK) | _O_BINARY | _O_NOINHERIT,
@@ -200,6 +247,10 @@ int posix_win_fchmod(int fd, int mode)
 
 int posix_win_fsync(int fd)
 {
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+
+	if (h != INVALID_HANDLE_VALUE && is_directory_handle(h))
+		return 0; /* see O_DIRECTORY in posix.h */
 	return _commit(fd);
 }
 
@@ -335,4 +386,97 @@ char *strcasestr(const char *haystack, const char *needle)
 		if (_strnicmp(haystack, needle, n) == 0)
 			return (char *)haystack;
 	return n ? NULL : (char *)haystack;
+}
+
+/* Locks the whole file (all 64 bits of range) through the descriptor's handle. */
+int flock(int fd, int op)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	OVERLAPPED ov;
+	DWORD flags = (op & LOCK_EX ? LOCKFILE_EXCLUSIVE_LOCK : 0) |
+		      (op & LOCK_NB ? LOCKFILE_FAIL_IMMEDIATELY : 0);
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return -1;
+	}
+	memset(&ov, 0, sizeof ov);
+	if (op & LOCK_UN) {
+		if (UnlockFileEx(h, 0, MAXDWORD, MAXDWORD, &ov))
+			return 0;
+	} else if (LockFileEx(h, flags, 0, MAXDWORD, MAXDWORD, &ov)) {
+		return 0;
+	}
+	errno = GetLastError() == ERROR_LOCK_VIOLATION || GetLastError() == ERROR_IO_PENDING
+			? EWOULDBLOCK
+			: errno_from_win32(GetLastError());
+	return -1;
+}
+
+/* A read at off that leaves the descriptor's position alone, as POSIX pread does. */
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	OVERLAPPED ov;
+	DWORD got = 0;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return -1;
+	}
+	memset(&ov, 0, sizeof ov);
+	ov.Offset = (DWORD)((unsigned long long)off & 0xffffffffu);
+	ov.OffsetHigh = (DWORD)((unsigned long long)off >> 32);
+	if (!ReadFile(h, buf, n > MAXDWORD ? MAXDWORD : (DWORD)n, &got, &ov)) {
+		if (GetLastError() == ERROR_HANDLE_EOF)
+			return 0;
+		errno = errno_from_win32(GetLastError());
+		return -1;
+	}
+	return (ssize_t)got;
+}
+
+/* The real version (RtlGetVersion: GetVersionEx lies to programs without a manifest
+ * entry for the running Windows). */
+int uname(struct utsname *u)
+{
+	typedef LONG(WINAPI * get_version_fn)(OSVERSIONINFOW *);
+	OSVERSIONINFOW v;
+	HMODULE nt = GetModuleHandleW(L"ntdll.dll");
+	get_version_fn get = nt ? (get_version_fn)(void (*)(void))GetProcAddress(nt, "RtlGetVersion")
+				: NULL;
+	DWORD len = sizeof u->nodename;
+
+	memset(u, 0, sizeof *u);
+	memset(&v, 0, sizeof v);
+	v.dwOSVersionInfoSize = sizeof v;
+	snprintf(u->sysname, sizeof u->sysname, "Windows");
+	if (!GetComputerNameA(u->nodename, &len))
+		u->nodename[0] = '\0';
+	if (get && get(&v) == 0)
+		snprintf(u->release, sizeof u->release, "%lu.%lu.%lu",
+			 (unsigned long)v.dwMajorVersion, (unsigned long)v.dwMinorVersion,
+			 (unsigned long)v.dwBuildNumber);
+	snprintf(u->machine, sizeof u->machine, "x86_64");
+	return 0;
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	OVERLAPPED ov;
+	DWORD put = 0;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return -1;
+	}
+	memset(&ov, 0, sizeof ov);
+	ov.Offset = (DWORD)((unsigned long long)off & 0xffffffffu);
+	ov.OffsetHigh = (DWORD)((unsigned long long)off >> 32);
+	if (!WriteFile(h, buf, n > MAXDWORD ? MAXDWORD : (DWORD)n, &put, &ov)) {
+		errno = errno_from_win32(GetLastError());
+		return -1;
+	}
+	return (ssize_t)put;
 }

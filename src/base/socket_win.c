@@ -336,6 +336,58 @@ int posix_win_shutdown(int fd, int how)
 	return shutdown((SOCKET)fd, how) == 0 ? 0 : fail();
 }
 
+/* The listener lives only until its one connection is accepted, and the accepted peer
+ * must be our own connecting socket (its address compared with getsockname), so no other
+ * local process can slip in between listen and accept. */
+int socketpair(int domain, int type, int protocol, int fds[2])
+{
+	struct sockaddr_in a, mine, peer;
+	socklen_t len = sizeof a, ml = sizeof mine, pl = sizeof peer;
+	int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC), l = -1, c = -1, s = -1, saved;
+
+	if ((domain != AF_UNIX && domain != AF_INET) ||
+	    (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != SOCK_STREAM) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((l = posix_win_socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    posix_win_bind(l, (struct sockaddr *)&a, sizeof a) < 0 || posix_win_listen(l, 1) < 0 ||
+	    posix_win_getsockname(l, (struct sockaddr *)&a, &len) < 0 ||
+	    (c = posix_win_socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    posix_win_connect(c, (struct sockaddr *)&a, len) < 0 ||
+	    posix_win_getsockname(c, (struct sockaddr *)&mine, &ml) < 0)
+		goto fail;
+	for (;;) {
+		pl = sizeof peer;
+		if ((s = posix_win_accept4(l, (struct sockaddr *)&peer, &pl, 0)) < 0)
+			goto fail;
+		if (peer.sin_port == mine.sin_port && peer.sin_addr.s_addr == mine.sin_addr.s_addr)
+			break;
+		posix_win_close(s); /* someone else's connection */
+		s = -1;
+	}
+	posix_win_close(l);
+	l = -1;
+	if ((flags & SOCK_NONBLOCK) && (set_nonblock(s, true) < 0 || set_nonblock(c, true) < 0))
+		goto fail;
+	fds[0] = s;
+	fds[1] = c;
+	return 0;
+fail:
+	saved = errno ? errno : EIO;
+	if (l >= 0)
+		posix_win_close(l);
+	if (c >= 0)
+		posix_win_close(c);
+	if (s >= 0)
+		posix_win_close(s);
+	errno = saved;
+	return -1;
+}
+
 int posix_win_close(int fd)
 {
 	if (reg_get(fd) & IS_SOCKET) {

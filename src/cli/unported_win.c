@@ -13,11 +13,6 @@ static int not_yet(const char *what)
 	return EXIT_FAILURE_GENERIC;
 }
 
-int cli_exec_main(struct cli_ctx *ctx, int argc, char **argv)
-{
-	return not_yet("`codex exec`");
-}
-
 int cli_login_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	return not_yet("`codex login`");
@@ -53,13 +48,11 @@ int sandbox_launcher_main(int argc, char **argv)
 	return not_yet("the Linux sandbox launcher");
 }
 
-const struct cli_flag cli_exec_flags[] = {{NULL, NULL, CLI_VALUE_NONE, NULL, NULL}};
 const struct cli_flag cli_login_flags[] = {{NULL, NULL, CLI_VALUE_NONE, NULL, NULL}};
 const struct cli_flag cli_logout_flags[] = {{NULL, NULL, CLI_VALUE_NONE, NULL, NULL}};
 const struct cli_flag cli_tui_flags[] = {{NULL, NULL, CLI_VALUE_NONE, NULL, NULL}};
 const struct cli_flag cli_mcp_flags[] = {{NULL, NULL, CLI_VALUE_NONE, NULL, NULL}};
 const struct cli_flag cli_mcp_server_flags[] = {{NULL, NULL, CLI_VALUE_NONE, NULL, NULL}};
-const char *const cli_exec_subcommands[] = {NULL};
 const char *const cli_mcp_subcommands[] = {NULL};
 const char *const cli_login_subcommands[] = {NULL};
 

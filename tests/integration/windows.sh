@@ -4,7 +4,12 @@
 #   - `codex.exe --version`, the apply_patch conformance scenarios (copied to
 #     apply_patch.exe, so the argv[0] role is exercised too), and
 #     `codex.exe sandbox windows --plan` printing the same bytes as ./codex for the same
-#     inputs.
+#     inputs;
+#   - `codex.exe exec` against the scripted model mock (tests/servers/mock_responses.py
+#     on 127.0.0.1): commands run with pipes in a job object and their output reaches
+#     the next request, --json, apply_patch through the agent (codex.exe re-invoked),
+#     read-only through the restricted-token runner (which Wine runs but does not
+#     enforce: only that the command runs and its status comes back is checked).
 # Wine has no firewall COM, logon users, DPAPI across elevation or restricted-token
 # enforcement, so applying the sandbox is not tested here (reference
 # codex-windows-sandbox.md §12). Skips, with the reason, without Wine or codex.exe.
@@ -90,8 +95,158 @@ test_default_codex_home_is_in_the_profile() {
 }
 
 test_unported_command_says_so() {
-	expect_status 1 wine_run exec hello
+	expect_status 1 wine_run login status
 	expect_contains "$(cat "$T/err")" "is not available in the Windows build yet"
+}
+
+# ---- codex exec -----------------------------------------------------------------------
+
+answer='{"sse":[{"created":"r"},{"message":"All done."},{"completed":{"input_tokens":10,"cached_input_tokens":2,"output_tokens":5,"total_tokens":15}}]}'
+# fc CALL_ID NAME ARGS-JSON-STRING: a reply with one function call.
+fc() {
+	printf '{"sse":[{"created":"r"},{"function_call":{"call_id":"%s","name":"%s","arguments":%s}},{"completed":"r"}]}' "$1" "$2" "$3"
+}
+
+# wx SCRIPT-JSON [exec args...]: codex.exe exec under Wine in $T/ws against a fresh mock
+# scripted with SCRIPT-JSON; stdout in $T/out, stderr in $T/err; returns its status.
+wx() {
+	local rc=0
+	printf '%s\n' "$1" > "$T/script.json"
+	shift
+	start_mock "$T/script.json"
+	mkdir -p "$T/ws" "$T/home"
+	(cd "$T/ws" && CODEX_HOME=$T/home MOCK_KEY=sk-test timeout 120 wine "$EXE" exec \
+		--skip-git-repo-check -c model_provider=mock -c model_providers.mock.name=mock \
+		-c "model_providers.mock.base_url=http://127.0.0.1:$MOCK_PORT/v1" \
+		-c model_providers.mock.env_key=MOCK_KEY "$@" < /dev/null > "$T/out" 2> "$T/err") || rc=$?
+	return $rc
+}
+
+# The output the agent sent back for call_id in the last request the mock got.
+call_output() {
+	python3 - "$MOCK_LOG" "$1" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+for item in reqs[-1]["body"]["input"]:
+    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
+        print(item["output"])
+        break
+else:
+    sys.exit("no output for " + sys.argv[2])
+PY
+}
+
+# A command the model runs (cmd.exe, named by the call) goes through CreateProcessW with
+# pipes relayed to the loop; its stdout, stderr and exit code reach the next request.
+test_exec_command_output_reaches_the_model() {
+	local rc=0
+	wx "[$(fc c1 exec_command '"{\"cmd\":\"echo hello-from-cmd& echo err-line 1>&2& exit /b 3\",\"shell\":\"cmd.exe\"}"'),$answer]" \
+		-s danger-full-access "run it" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
+	expect_eq "$(cat "$T/out")" "All done." stdout
+	expect_eq "$(mock_count)" 2 "requests"
+	local out
+	out=$(call_output c1 | tr -d '\r')
+	expect_contains "$out" "Command: cmd.exe /c 'echo hello-from-cmd& echo err-line 1>&2& exit /b 3'"
+	expect_contains "$out" "Process exited with code 3"
+	expect_contains "$out" "hello-from-cmd"
+	expect_contains "$out" "err-line"
+	expect_contains "$(cat "$T/err")" "exited 3 in"
+	expect_eq "$(mock_get 0 headers.authorization)" "Bearer sk-test"
+	expect_contains "$(mock_get 0 body.input.1.content.0.text)" "<environment_context>"
+}
+
+# A command still running when the yield ends gets a session; the run ends anyway (the
+# job object takes it down when codex.exe is done), well before the command would.
+test_exec_running_command_is_ended_with_the_run() {
+	local rc=0 start=$SECONDS
+	wx "[$(fc c1 exec_command '"{\"cmd\":\"echo started& ping -n 60 127.0.0.1 >NUL& echo never\",\"shell\":\"cmd.exe\",\"yield_time_ms\":1000}"'),$answer]" \
+		-s danger-full-access "run it" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
+	expect_contains "$(call_output c1)" "Process running with session ID"
+	expect_contains "$(call_output c1)" "started"
+	[ $((SECONDS - start)) -lt 50 ] || fail "the run waited for the command"
+}
+
+# --json, and apply_patch through the agent: codex.exe applies the patch by running
+# itself (GetModuleFileNameW) with the patch on a stdin pipe.
+test_exec_json_and_apply_patch_creates_a_file() {
+	local rc=0 patch bad
+	mkdir -p "$T/ws"
+	printf 'one\ntwo\n' > "$T/ws/f.txt"
+	patch='*** Begin Patch\n*** Update File: f.txt\n@@\n one\n-two\n+deux\n*** Add File: sub/new.txt\n+hi from the agent\n*** End Patch\n'
+	bad='*** Begin Patch\n*** Update File: missing.txt\n@@\n-a\n+b\n*** End Patch\n'
+	wx "[{\"sse\":[{\"created\":\"r\"},{\"custom_tool_call\":{\"call_id\":\"p1\",\"name\":\"apply_patch\",\"input\":\"$patch\"}},{\"completed\":\"r\"}]},{\"sse\":[{\"created\":\"r\"},{\"custom_tool_call\":{\"call_id\":\"p2\",\"name\":\"apply_patch\",\"input\":\"$bad\"}},{\"completed\":\"r\"}]},$answer]" \
+		-s danger-full-access --json "edit" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
+	expect_eq "$(od -An -c "$T/ws/sub/new.txt" | tr -d ' \n')" "hifromtheagent\\n" new.txt
+	expect_eq "$(cat "$T/ws/f.txt")" "$(printf 'one\ndeux')" f.txt
+	expect_contains "$(call_output p1)" "Success. Updated the following files:"
+	expect_contains "$(call_output p2)" "apply_patch verification failed"
+	# Every stdout line is one JSON event, ending with the turn's.
+	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" ||
+		fail "not JSONL: $(head -c 500 "$T/out")"
+	expect_contains "$(head -1 "$T/out")" '{"type":"thread.started","thread_id":"'
+	expect_contains "$(cat "$T/out")" '"type":"file_change"'
+	expect_contains "$(cat "$T/out")" '"kind":"add"'
+	expect_contains "$(tail -1 "$T/out")" '{"type":"turn.completed","usage":{"input_tokens":10'
+}
+
+# Without a shell named, scripts go to PowerShell, as upstream on Windows (Wine ships a
+# powershell.exe stub, so only the command line is checked, not what it prints).
+test_exec_default_shell_is_powershell() {
+	local rc=0
+	wx "[$(fc c1 exec_command '"{\"cmd\":\"Write-Output hi\"}"'),$answer]" -s danger-full-access \
+		--json "run it" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
+	expect_contains "$(call_output c1)" "powershell.exe' -Command 'Write-Output hi'"
+	expect_contains "$(mock_get 0 body.input.1.content.0.text)" "<shell>powershell</shell>"
+}
+
+# A command that does not exist: 127 and "command not found" for the model.
+test_exec_missing_command_is_127() {
+	local rc=0
+	wx "[$(fc c1 exec_command '"{\"cmd\":\"x\",\"shell\":\"no-such-shell.exe\"}"'),$answer]" \
+		-s danger-full-access "run it" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
+	expect_contains "$(call_output c1)" "Process exited with code 127"
+	expect_contains "$(call_output c1)" "no-such-shell.exe: command not found"
+}
+
+# read-only: the command runs through codex-command-runner under a write-restricted
+# token. Wine does not enforce restricted tokens, so this proves the path (runner,
+# capability SID, status and output relayed), not the restriction.
+test_exec_read_only_goes_through_the_runner() {
+	local rc=0
+	wx "[$(fc c1 exec_command '"{\"cmd\":\"echo restricted-run& exit /b 4\",\"shell\":\"cmd.exe\"}"'),$answer]" \
+		-s read-only "run it" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
+	expect_contains "$(call_output c1)" "Process exited with code 4"
+	expect_contains "$(call_output c1)" "restricted-run"
+	grep -q '"workspace":"S-1-5-21-' "$T/home/cap_sid" || fail "no capability SID"
+}
+
+# A missing command through the runner is the model's typo, not a sandbox denial.
+test_exec_read_only_missing_command_is_127() {
+	local rc=0
+	wx "[$(fc c1 exec_command '"{\"cmd\":\"x\",\"shell\":\"no-such-shell.exe\"}"'),$answer]" \
+		-s read-only "run it" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
+	expect_contains "$(call_output c1)" "Process exited with code 127"
+	expect_contains "$(call_output c1)" "no-such-shell.exe: command not found"
+	expect_not_contains "$(call_output c1)" "the sandbox denied"
+}
+
+# [network] enabled: the agent's commands cannot be confined to the proxy on Windows
+# yet, so each is refused with one line instead of running unfiltered.
+test_exec_network_proxy_is_refused_per_command() {
+	local rc=0
+	wx "[$(fc c1 exec_command '"{\"cmd\":\"echo should-not-run\",\"shell\":\"cmd.exe\"}"'),$answer]" \
+		-s workspace-write -c network.enabled=true -c 'network.allowed_domains=["example.com"]' \
+		"run it" || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
+	expect_contains "$(call_output c1)" "needs the elevated Windows sandbox"
+	expect_not_contains "$(call_output c1)" "should-not-run"
 }
 
 test_apply_patch_subcommand_writes_file() {

@@ -233,6 +233,7 @@ static void run(struct patch_run *r, bool sandboxed, bool auto_approved)
 	memset(&spec, 0, sizeof spec);
 	spec.policy = command_policy(a, sandboxed, &none);
 	spec.cwd = r->cwd;
+	spec.codex_home = a->cfg->codex_home;
 	spec.argv = argv;
 	spec.keep_stdin = true;
 	if (command_env(a, &env, &e) < 0 || (spec.envp = env.v, 0) ||

@@ -8,6 +8,7 @@
 #include "agent/internal.h"
 #include "agent/proc.h"
 #include "agent/tools/tools.h"
+#include "agent/user_shell.h"
 
 #define SHELL_TIMEOUT_DEFAULT_MS 10000
 #define SHELL_TIMEOUT_MAX_MS (24 * 3600 * 1000)
@@ -224,6 +225,7 @@ static void start(struct shell_run *r, bool sandboxed)
 	memset(&spec, 0, sizeof spec);
 	spec.policy = command_policy(a, sandboxed, &none);
 	spec.cwd = r->cwd;
+	spec.codex_home = a->cfg->codex_home;
 	spec.argv = r->argv.v;
 	if (command_env(a, &env, &e) == 0 && r->argv.n >= 3 &&
 	    (spawn_argv = calloc(r->argv.n + 1, sizeof *spawn_argv)) &&
@@ -306,9 +308,17 @@ void tool_shell(struct tool_call *c)
 	}
 	if (cJSON_IsString(cmd) && strcmp(c->name, "shell_command") == 0) {
 		/* shell_command: a script for the user's shell. */
-		if (strv_push(&r->argv, "/bin/bash") < 0 || strv_push(&r->argv, "-lc") < 0 ||
-		    strv_push(&r->argv, cmd->valuestring) < 0)
+		char *sh = user_shell_default(), *argv[USER_SHELL_ARGV_MAX];
+		int n = sh ? user_shell_argv(sh, true, cmd->valuestring, argv) : -1;
+		free(sh);
+		if (n < 0)
 			goto oom;
+		for (int i = 0; i < n; i++)
+			if (strv_take(&r->argv, argv[i]) < 0) {
+				while (++i < n)
+					free(argv[i]);
+				goto oom;
+			}
 	} else {
 		cJSON_ArrayForEach(w, cmd) {
 			if (!cJSON_IsString(w)) {

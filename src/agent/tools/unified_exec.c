@@ -13,6 +13,7 @@
 #include "base/base64.h"
 #include "agent/proc.h"
 #include "agent/tools/tools.h"
+#include "agent/user_shell.h"
 #include "base/file.h"
 #include "patch/patch.h"
 
@@ -435,7 +436,8 @@ static void wait_for(struct session *s, struct tool_call *c, bool is_exec, int64
 /* ---- exec_command ---- */
 
 struct exec_req {
-	char *argv[4];
+	char *argv[USER_SHELL_ARGV_MAX];
+	int argc;
 	char *cwd;
 	int64_t yield_ms, max_tokens;
 	bool tty, escalated;
@@ -444,7 +446,7 @@ struct exec_req {
 
 static void req_free(struct exec_req *r)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < USER_SHELL_ARGV_MAX; i++)
 		free(r->argv[i]);
 	free(r->cwd);
 	free(r->justification);
@@ -528,6 +530,7 @@ static void start(struct tool_call *c, struct exec_req *r, bool sandboxed)
 	memset(&spec, 0, sizeof spec);
 	spec.policy = command_policy(a, sandboxed, &none);
 	spec.cwd = r->cwd;
+	spec.codex_home = a->cfg->codex_home;
 	spec.argv = r->argv;
 	if (shell_snapshot_apply(a, r->argv, r->cwd, &env)) {
 		/* The login shell's set-up comes from the snapshot (what the model and the
@@ -686,9 +689,14 @@ void uexec_exec_command(struct tool_call *c)
 		tool_call_finish(c, NULL);
 		return;
 	}
-	r->argv[0] = strdup(shell && *shell ? shell : "/bin/bash");
-	r->argv[1] = strdup(args_bool(c->args, "login", true) ? "-lc" : "-c");
-	r->argv[2] = strdup(cmd);
+	{
+		char *dflt = shell && *shell ? NULL : user_shell_default();
+		r->argc = (shell && *shell) || dflt
+				  ? user_shell_argv(shell && *shell ? shell : dflt,
+						    args_bool(c->args, "login", true), cmd, r->argv)
+				  : -1;
+		free(dflt);
+	}
 	r->cwd = command_workdir(a, args_str(c->args, "workdir"));
 	r->tty = args_bool(c->args, "tty", false);
 	r->yield_ms = args_int(c->args, "yield_time_ms", EXEC_YIELD_DEFAULT_MS, YIELD_MIN_MS,
@@ -698,12 +706,12 @@ void uexec_exec_command(struct tool_call *c)
 	r->escalated = perm && strcmp(perm, "require_escalated") == 0;
 	if (args_str(c->args, "justification"))
 		r->justification = strdup(args_str(c->args, "justification"));
-	if (!r->argv[0] || !r->argv[1] || !r->argv[2] || !r->cwd) {
+	if (r->argc < 0 || !r->cwd) {
 		req_free(r);
 		tool_call_finish(c, NULL);
 		return;
 	}
-	if (intercept_apply_patch_argv(c, 3, r->argv, r->cwd)) {
+	if (intercept_apply_patch_argv(c, r->argc, r->argv, r->cwd)) {
 		req_free(r);
 		return;
 	}

@@ -38,7 +38,10 @@
  * flag uses (0x4000 would be _O_TEXT). */
 #define O_NONBLOCK 0x100000
 #define O_NOCTTY 0
-#define O_DIRECTORY 0
+/* A directory opened for fsync (rollout.c): a handle with backup semantics, whose
+ * fsync is a no-op (NTFS journals names; Windows cannot flush a directory). A bit no
+ * _O_* flag uses. */
+#define O_DIRECTORY 0x200000
 
 #ifndef S_ISLNK
 #define S_ISLNK(m) 0
@@ -80,6 +83,15 @@ char *strndup(const char *s, size_t n);
 void *memrchr(const void *s, int c, size_t n);
 char *strcasestr(const char *haystack, const char *needle);
 #define timegm(tm) _mkgmtime(tm)
+/* Advisory whole-file locks (LockFileEx on the descriptor's handle) and positioned
+ * reads, for the history file. */
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+int flock(int fd, int op);
+ssize_t pread(int fd, void *buf, size_t n, off_t off);
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off);
 /* Wiping secrets: SecureZeroMemory's portable name. */
 void explicit_bzero(void *p, size_t n);
 #define SPLICE_F_MOVE 1

@@ -37,6 +37,13 @@ static inline int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 	return 0;
 }
 
+/* Likewise for the process: ^C reaches the loop through the signalfd stand-in
+ * (socket_win.c's console handler), never as a signal to block. */
+static inline int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return pthread_sigmask(how, set, old);
+}
+
 struct sigaction {
 	void (*sa_handler)(int);
 	sigset_t sa_mask;

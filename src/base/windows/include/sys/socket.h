@@ -51,6 +51,10 @@ int posix_win_setsockopt(int fd, int level, int name, const void *v, socklen_t l
 int posix_win_getsockname(int fd, struct sockaddr *addr, socklen_t *len);
 int posix_win_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
 int posix_win_shutdown(int fd, int how);
+/* A connected pair of stream sockets (TCP over 127.0.0.1: Windows has no socketpair);
+ * domain must be AF_UNIX or AF_INET, type SOCK_STREAM (| SOCK_NONBLOCK | SOCK_CLOEXEC,
+ * applied to both). */
+int socketpair(int domain, int type, int protocol, int fds[2]);
 
 /* codex-lint: no-cloexec mappings, not calls: every socket is made non-inheritable */
 #define socket(d, t, p) posix_win_socket(d, t, p)
