@@ -152,7 +152,9 @@ static int read_text(const struct rpath *p, char **data, size_t *len)
 		err = EFBIG;
 		goto out;
 	}
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 4096;
+	/* Room for the file, its NUL and one byte more: the read that finds the end then
+	 * needs no bigger buffer (growing it would move the whole file). */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 4096;
 	buf = malloc(cap);
 	if (!buf) {
 		err = ENOMEM;
