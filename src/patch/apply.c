@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/bigbuf.h"
 #include "base/file.h"
 #include "base/limits.h"
 #include "patch/internal.h"
@@ -113,20 +113,6 @@ static int io_error(struct patch_error *pe, const char *before, const struct rpa
 /* Bytes read at a time: each piece is checked for UTF-8 right after it arrives, while
  * it is still in the cache, instead of in a second pass over the whole file. */
 #define READ_PIECE (256u * 1024)
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
-#endif
-
-/* Asks the kernel to map every page of a large buffer in one call, instead of one
- * fault each as the read fills it (older kernels refuse; then the faults happen). */
-static void prefault(char *buf, size_t len)
-{
-	uintptr_t a = ((uintptr_t)buf + 4095) & ~(uintptr_t)4095;
-	uintptr_t b = ((uintptr_t)buf + len) & ~(uintptr_t)4095;
-
-	if (len >= 4 * READ_PIECE && b > a)
-		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
-}
 
 /* Reads a whole file as UTF-8 text into a malloc'ed buffer (NUL-terminated). Returns 0,
  * or an errno value (EILSEQ: not UTF-8, EFBIG: over LIMIT_FILE_READ_BYTES). */
@@ -152,13 +138,14 @@ static int read_text(const struct rpath *p, char **data, size_t *len)
 		err = EFBIG;
 		goto out;
 	}
-	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 4096;
-	buf = malloc(cap);
+	/* Room for the file, its NUL and one byte more: the read that finds the end then
+	 * needs no bigger buffer (growing it would move the whole file). */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 4096;
+	buf = bigbuf_alloc(cap);
 	if (!buf) {
 		err = ENOMEM;
 		goto out;
 	}
-	prefault(buf, cap);
 	for (;;) {
 		ssize_t r;
 		size_t cut;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/bigbuf.h"
 #include "base/err.h"
 #include "base/limits.h"
 #include "patch/internal.h"
@@ -74,7 +75,7 @@ static int read_stdin(struct buf *in)
 
 	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    (uintmax_t)st.st_size < in->max && !in->data) {
-		in->data = malloc((size_t)st.st_size + 1);
+		in->data = bigbuf_alloc((size_t)st.st_size + 1);
 		if (!in->data) {
 			errno = ENOMEM;
 			return -1;

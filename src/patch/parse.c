@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bigbuf.h"
 #include "base/limits.h"
 #include "base/vec.h"
 #include "patch/internal.h"
@@ -529,7 +530,7 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 	ps.st = calloc(1, sizeof *ps.st);
 	if (p)
 		p->storage = ps.st;
-	if (!p || !ps.st || !(ps.st->text = malloc(text.len + 1))) {
+	if (!p || !ps.st || !(ps.st->text = bigbuf_alloc(text.len + 1))) {
 		perr_nomem(pe);
 		goto out;
 	}

@@ -31,17 +31,33 @@ const char *conn_state_str(enum conn_state s)
 	return "?";
 }
 
-static void flow_init(struct flow *f)
+static void flow_init(struct flow *f, struct flow_spares *spares)
 {
 	memset(f, 0, sizeof *f);
+	f->spares = spares;
 	buf_init(&f->prefix, 2 * CONN_BUF_SIZE);
 	f->pipe_r = f->pipe_w = -1;
 }
 
+/* f's buffer goes back to the spares (or to malloc when they are full). */
+static void flow_give_back(struct flow *f)
+{
+	if (f->data && f->spares && f->spares->n < FLOW_SPARES_MAX)
+		f->spares->v[f->spares->n++] = f->data;
+	else
+		free(f->data);
+	f->data = NULL;
+}
+
+void flow_spares_free(struct flow_spares *s)
+{
+	while (s->n > 0)
+		free(s->v[--s->n]);
+}
+
 static void flow_release(struct flow *f)
 {
-	free(f->data);
-	f->data = NULL;
+	flow_give_back(f);
 	buf_free(&f->prefix);
 	if (f->pipe_r >= 0)
 		close(f->pipe_r);
@@ -55,8 +71,7 @@ static void flow_release(struct flow *f)
 static void flow_trim(struct flow *f)
 {
 	if (f->data && flow_len(f) == 0) {
-		free(f->data);
-		f->data = NULL;
+		flow_give_back(f);
 		f->start = f->end = f->ready = 0;
 	}
 	if (f->prefix_off >= f->prefix.len && f->prefix.data) {
@@ -74,7 +89,8 @@ void conn_release_idle_buffers(struct conn *c)
 int flow_alloc(struct flow *f)
 {
 	if (!f->data)
-		f->data = malloc(CONN_BUF_SIZE);
+		f->data = f->spares && f->spares->n > 0 ? f->spares->v[--f->spares->n]
+							: malloc(CONN_BUF_SIZE);
 	return f->data ? 0 : -1;
 }
 
@@ -109,18 +125,26 @@ int flow_read(struct flow *f, int fd)
 		errno = ENOMEM;
 		return -1;
 	}
-	if (f->eof || flow_room(f) == 0)
+	if (f->eof || f->drained || flow_room(f) == 0)
 		return 0;
 	if (f->end == CONN_BUF_SIZE) {
 		memmove(f->data, f->data + f->start, flow_len(f));
 		f->end -= f->start;
 		f->start = 0;
 	}
+	size_t want = CONN_BUF_SIZE - f->end;
 	do
-		n = read(fd, f->data + f->end, CONN_BUF_SIZE - f->end);
+		n = read(fd, f->data + f->end, want);
 	while (n < 0 && errno == EINTR);
+	/* A stream socket that gave less than asked for had no more at that moment. */
+	if (n > 0 && (size_t)n < want)
+		f->drained = true;
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		f->drained = true;
+		return 0;
+	}
 	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		return -1;
 	if (n == 0) {
 		f->eof = true;
 		return 0;
@@ -182,16 +206,21 @@ static void on_timer(struct loop *l, struct loop_timer *t);
 
 struct conn *conn_new(struct proxy *px, const struct conn_ops *ops, int cfd, const char *client)
 {
-	struct conn *c = calloc(1, sizeof *c);
+	struct conn *c = px->spare_conns;
 
-	if (!c)
+	if (c) {
+		px->spare_conns = c->dead_next;
+		px->n_spare_conns--;
+		memset(c, 0, sizeof *c);
+	} else if (!(c = calloc(1, sizeof *c))) {
 		return NULL;
+	}
 	c->px = px;
 	c->ops = ops;
 	c->cfd = cfd;
 	c->ufd = -1;
-	flow_init(&c->c2u);
-	flow_init(&c->u2c);
+	flow_init(&c->c2u, &px->spares);
+	flow_init(&c->u2c, &px->spares);
 	snprintf(c->client, sizeof c->client, "%s", client);
 	c->last_active = loop_now(px->loop);
 	c->next = px->conns;
@@ -225,7 +254,7 @@ static void forget_upstream(struct conn *c)
 	c->via_upstream = false;
 	c->upstream_reusable = false;
 	c->u2c.start = c->u2c.end = c->u2c.ready = 0;
-	c->u2c.eof = c->u2c.shut = false;
+	c->u2c.eof = c->u2c.shut = c->u2c.drained = false;
 	c->c2u.shut = false;
 }
 
@@ -295,8 +324,24 @@ void conn_free_dead(struct proxy *px)
 		px->dead = c->dead_next;
 		flow_release(&c->c2u);
 		flow_release(&c->u2c);
+		if (px->n_spare_conns < CONN_SPARES_MAX) {
+			c->dead_next = px->spare_conns;
+			px->spare_conns = c;
+			px->n_spare_conns++;
+		} else {
+			free(c);
+		}
+	}
+}
+
+void conn_spares_free(struct proxy *px)
+{
+	while (px->spare_conns) {
+		struct conn *c = px->spare_conns;
+		px->spare_conns = c->dead_next;
 		free(c);
 	}
+	px->n_spare_conns = 0;
 }
 
 void conn_touch(struct conn *c)
@@ -655,6 +700,7 @@ static bool take_pooled(struct conn *c)
 	}
 	c->ufd = fd;
 	c->via_upstream = k.via_upstream;
+	c->u2c.drained = true; /* pool_take just saw it idle; the request is not sent yet */
 	conn_timeout_sliding(c, c->px->idle_timeout_ms);
 	c->ops->on_connected(c);
 	return true;
@@ -980,6 +1026,11 @@ static void on_io(struct loop *l, int fd, void *arg, unsigned events)
 		}
 		return;
 	}
+	/* Whatever the loop reports (data, EOF, an error), the next read will tell. */
+	if (fd == c->cfd)
+		c->c2u.drained = false;
+	else if (fd == c->ufd)
+		c->u2c.drained = false;
 	if (fd == c->ufd && c->state == CS_CONNECTING) {
 		connecting_ready(c);
 		conn_progress(c);

@@ -62,7 +62,20 @@ enum conn_state {
 };
 const char *conn_state_str(enum conn_state s);
 
+/* Flow buffers given back, kept for the next flow that needs one: a keep-alive client
+ * gives its buffers back between requests (an idle connection holds none), and taking
+ * them from malloc again each request cost a page-table round trip each time (the
+ * allocator hands such blocks back to the kernel on free). Loop thread only. */
+#define FLOW_SPARES_MAX 64
+#define CONN_SPARES_MAX 64
+
+struct flow_spares {
+	char *v[FLOW_SPARES_MAX];
+	unsigned n;
+};
+
 struct flow {
+	struct flow_spares *spares; /* the proxy's, where data comes from and goes back to */
 	char *data;          /* CONN_BUF_SIZE bytes, allocated on first read */
 	uint32_t start, end; /* buffered bytes are data[start..end) */
 	uint32_t ready;      /* of those, the first `ready` may be sent */
@@ -72,6 +85,10 @@ struct flow {
 	uint32_t in_pipe;
 	bool nosplice;       /* splice failed once: copy through the buffer */
 	bool eof;            /* the source said EOF */
+	bool drained;        /* the source's last read found nothing, and the loop has not
+	                      * reported it readable since: reading again would only cost
+	                      * a system call (the loop is level-triggered, so no byte is
+	                      * missed: a readable source is reported on every wait) */
 	bool shut;           /* we shut the destination's write side */
 	uint64_t bytes;      /* payload bytes delivered to the destination */
 };
@@ -178,6 +195,11 @@ struct proxy {
 	struct policy *policy;
 	struct audit audit;
 	struct pool pool;
+	struct flow_spares spares;    /* flow buffers kept for reuse */
+	struct conn *spare_conns;     /* freed connections kept for reuse (via dead_next): a
+	                               * connection a request costs a page of its own from
+	                               * the allocator, mapped and unmapped each time */
+	unsigned n_spare_conns;
 	struct upstream upstream;     /* the corporate proxy to chain through, if any */
 	struct listener **listeners;  /* every listener, in the order added */
 	size_t nlisteners;
@@ -228,6 +250,9 @@ void conn_timeout_sliding(struct conn *c, unsigned ms);
 void conn_touch(struct conn *c);
 /* Frees empty flow buffers (idle keep-alive, splicing tunnel). */
 void conn_release_idle_buffers(struct conn *c);
+/* Frees the kept flow buffers and connections (the proxy's end). */
+void flow_spares_free(struct flow_spares *s);
+void conn_spares_free(struct proxy *px);
 
 int flow_alloc(struct flow *f);
 uint32_t flow_len(const struct flow *f);

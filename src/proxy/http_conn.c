@@ -335,6 +335,10 @@ static void finish_request(struct conn *c)
 {
 	conn_record(c, PROXY_REASON_ALLOW);
 	if (c->close_after || !c->req_done || c->c2u.eof || c->px->stopping) {
+		/* The client's connection ends, the origin's may serve the next client: only
+		 * when it carried the whole request (conn_release_upstream checks the rest). */
+		if (c->req_done)
+			conn_release_upstream(c, c->upstream_reusable);
 		shutdown(c->cfd, SHUT_WR);
 		conn_close(c);
 		return;

@@ -579,6 +579,8 @@ void proxy_free(struct proxy *px)
 		close_listeners(px);
 		pool_free(&px->pool);
 	}
+	flow_spares_free(&px->spares);
+	conn_spares_free(px);
 	resolver_free(px->resolver);
 	if (px->wakefd >= 0) {
 		loop_unwatch(px->loop, px->wakefd);

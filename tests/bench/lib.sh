@@ -30,3 +30,25 @@ bench_line() {
 	done
 	echo "BENCH $*"
 }
+
+# bench_need PACKAGE...: installs the Debian packages a benchmark drives that are missing
+# (as root or with sudo, like tests/install-deps.sh); returns 1, with a note, when they
+# cannot be had, so that the benchmark skips what needs them.
+bench_need() {
+	local need= p sudo=
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q 'ok installed' || need="$need $p"
+	done
+	[ -z "$need" ] && return 0
+	command -v apt-get > /dev/null || { echo "bench: missing$need (no apt-get)" >&2; return 1; }
+	if [ "$(id -u)" != 0 ]; then
+		sudo -n true 2> /dev/null || { echo "bench: missing$need (not root, no sudo)" >&2; return 1; }
+		sudo=sudo
+	fi
+	echo "bench: installing$need" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get install -y -qq --no-install-recommends $need > /dev/null 2>&1 || {
+		$sudo apt-get update -qq > /dev/null 2>&1
+		$sudo apt-get install -y -qq --no-install-recommends $need > /dev/null 2>&1
+	} || { echo "bench: could not install$need" >&2; return 1; }
+}

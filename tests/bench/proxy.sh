@@ -13,6 +13,12 @@
 # Never pass/fail: prints the figures and the ratios (codex / tinyproxy).
 set -eu
 if [ -z "${PROXY_BENCH_NS:-}" ]; then
+	# tinyproxy, nginx and ab are Debian packages: installed when missing, before the
+	# network namespace (which reaches no registry) is entered.
+	. "$(dirname "$0")/lib.sh"
+	command -v tinyproxy > /dev/null || bench_need tinyproxy || true
+	{ command -v ab > /dev/null && { command -v nginx > /dev/null || [ -x /usr/sbin/nginx ]; }; } ||
+		bench_need apache2-utils nginx-light || true
 	exec unshare --mount --net --propagation private env PROXY_BENCH_NS=1 bash "$0" "$@"
 fi
 top=$(cd "$(dirname "$0")/../.." && pwd)

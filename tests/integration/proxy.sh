@@ -764,6 +764,42 @@ test_pooled_connection_not_reused_after_policy_change() {
 	expect_eq "$CODE" 200 "another host, allowed now"
 }
 
+# The same with a reload that keeps the host allowed but no longer accepts its address
+# (allow_local_binding turned off, the host resolving to loopback): the idle connection
+# to that very address is in the pool, and must not carry the request.
+test_pooled_connection_not_reused_when_its_address_is_refused() {
+	start_server tagged
+	codex_home
+	printf '[network]\nallowed_domains = ["allowed.test"]\nallow_local_binding = true\n' > "$CODEX_HOME/config.toml"
+	start_proxy -v
+	curl_check "http://allowed.test:$PORT/a"
+	expect_eq "$BODY" "conn=1 path=/a" "first request"
+	curl_check "http://allowed.test:$PORT/b"
+	expect_eq "$BODY" "conn=1 path=/b" "the pooled connection serves the next one"
+	printf '[network]\nallowed_domains = ["allowed.test"]\nallow_local_binding = false\n' > "$CODEX_HOME/config.toml"
+	kill -HUP "$PROXY_PID"
+	for i in $(seq 1 200); do grep -q "reloaded config" "$T/proxy.err" && break; sleep 0.025; done
+	curl_check "http://allowed.test:$PORT/c"
+	expect_eq "$CODE" 403 "after the reload"
+	expect_eq "$XERR" blocked-by-allowlist "refused for its local address"
+	expect_not_contains "$BODY" "conn=" "the origin never answered"
+	expect_contains "$(cat "$T/audit.log")" '"reason":"not_allowed_local"'
+}
+
+# A client that closes after its answer (HTTP/1.0 without keep-alive) leaves the origin
+# connection to the pool: the next client's request goes over it.
+test_origin_connection_outlives_a_closing_client() {
+	start_server tagged
+	start_proxy --allow allowed.test --allow-local-binding
+	for p in /a /b /c; do
+		resp=$(printf 'GET http://allowed.test:%s%s HTTP/1.0\r\n\r\n' "$PORT" "$p" | raw "$HP")
+		expect_contains "$resp" "conn=1 path=$p" "HTTP/1.0 client for $p"
+		expect_contains "$resp" "connection: close" "the client's connection ends"
+	done
+	resp=$(printf 'GET http://allowed.test:%s/d HTTP/1.1\r\nHost: allowed.test:%s\r\nConnection: close\r\n\r\n' "$PORT" "$PORT" | raw "$HP")
+	expect_contains "$resp" "conn=1 path=/d" "HTTP/1.1 client with Connection: close"
+}
+
 # tiny_start CONF_LINES...: tinyproxy on a free loopback port as the corporate proxy;
 # sets TPORT, logs to $T/tiny.log.
 tiny_start() {
