@@ -201,8 +201,8 @@ WIN_PORTABLE := src/main.c $(filter-out src/base/loop_epoll.c %_posix.c,$(wildca
 	sandbox/proxy_env.c sandbox/roots.c \
 	$(filter-out %_posix.c,$(wildcard src/agent/*.c src/agent/tools/*.c)) \
 	$(wildcard src/model/*.c src/exec/*.c) src/cli/exec.c src/cli/agent_options.c \
-	$(filter-out src/auth/browser.c src/auth/login_server.c,$(wildcard src/auth/*.c)) \
-	$(filter-out src/mcp/stdio.c,$(wildcard src/mcp/*.c)) \
+	$(filter-out src/auth/browser.c src/auth/login_server.c src/auth/callback_server.c,$(wildcard src/auth/*.c)) \
+	$(filter-out src/mcp/stdio.c src/mcp/oauth_login.c,$(wildcard src/mcp/*.c)) \
 	$(filter-out %_posix.c,$(wildcard sandbox/windows/*.c))
 WIN_SRCS := $(sort $(WIN_PORTABLE) $(shell find src sandbox -name '*_win.c'))
 WOBJS := $(WIN_SRCS:%.c=$(W)/obj/%.o) $(W)/obj/ca_embedded.o $(W)/obj/codex_rc.o

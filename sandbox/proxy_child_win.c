@@ -25,3 +25,11 @@ int sandbox_net_start(const struct sandbox_net *n, bool print_plan, int *channel
 			  "sandbox, which the agent's commands cannot use yet; the command did "
 			  "not run");
 }
+
+/* With a decider for network approvals: refused the same way (no proxy to ask from). */
+int sandbox_net_start_asking(const struct sandbox_net *n, int ask_fd, int *channel, pid_t *pid,
+			     struct err *e)
+{
+	(void)ask_fd;
+	return sandbox_net_start(n, false, channel, pid, e);
+}
