@@ -480,3 +480,17 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 	}
 	return (ssize_t)put;
 }
+
+#undef fopen
+FILE *posix_win_fopen(const char *path, const char *mode)
+{
+	char m[16];
+	size_t n = 0;
+
+	for (const char *c = mode; *c && n < sizeof m - 1; c++)
+		if (*c != 'e')
+			m[n++] = *c;
+	m[n] = '\0';
+	/* codex-lint: no-cloexec Windows does not inherit C library files unless asked */
+	return fopen(path, m);
+}

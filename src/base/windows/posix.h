@@ -127,6 +127,11 @@ ssize_t splice(int in, long long *in_off, int out, long long *out_off, size_t n,
 #define fchmod(fd, m) posix_win_fchmod(fd, m)
 #define fsync(fd) posix_win_fsync(fd)
 #define getuid() posix_win_getuid()
+/* fopen's "e" (close-on-exec) is glibc's: Windows' C library may reject a mode letter it
+ * does not know (an invalid-parameter abort), and its files are not inherited anyway. */
+FILE *posix_win_fopen(const char *path, const char *mode);
+/* codex-lint: no-cloexec a mapping, not a call: the "e" is dropped, files are not inherited */
+#define fopen(p, m) posix_win_fopen(p, m)
 /* With '/' separators ("C:/work/x"), as the portable modules join paths. */
 #define getcwd(b, n) posix_win_getcwd(b, n)
 #define geteuid() posix_win_getuid()
