@@ -46,20 +46,6 @@ cx() {
 	return $rc
 }
 
-# The output the agent sent back for call_id in the last request.
-call_output() {
-	python3 - "$MOCK_LOG" "$1" <<'PY'
-import json, sys
-reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
-for item in reqs[-1]["body"]["input"]:
-    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
-        print(item["output"])
-        break
-else:
-    sys.exit("no output for " + sys.argv[2])
-PY
-}
-
 # The approval requests of the run: one line each, "TYPE|command or paths|reason".
 requests() {
 	python3 - "$T/events" <<'PY'
@@ -94,10 +80,10 @@ test_untrusted_asks_for_unsafe_commands() {
 	mock "[$(fc c1 exec_command '{"cmd":"cat src/main.c"}'),$(fc c2 exec_command '{"cmd":"touch denied-file"}'),$(fc c3 exec_command '{"cmd":"touch approved-file"}'),$answer]"
 	drive untrusted denied,approved
 	expect_eq "$(requests)" "$(printf 'exec|/bin/bash -lc touch denied-file|None\nexec|/bin/bash -lc touch approved-file|None')" requests
-	expect_contains "$(call_output c1)" "code"
-	expect_eq "$(call_output c2)" "exec command rejected by user"
+	expect_contains "$(mock_call_output c1)" "code"
+	expect_eq "$(mock_call_output c2)" "exec command rejected by user"
 	[ ! -e denied-file ] || fail "a denied command ran"
-	expect_contains "$(call_output c3)" "Process exited with code 0"
+	expect_contains "$(mock_call_output c3)" "Process exited with code 0"
 	[ -e approved-file ] || fail "the approved command did not run"
 }
 
@@ -110,7 +96,7 @@ test_on_failure_denied_retry_keeps_the_denial() {
 	drive on-failure denied
 	expect_eq "$(requests)" "exec|/bin/bash -lc echo changed > $T/outside/target|command failed; retry without sandbox?" requests
 	[ -e inside-file ] || fail "a command inside the workspace did not run"
-	out=$(call_output c1)
+	out=$(mock_call_output c1)
 	expect_contains "$out" "codex: the sandbox denied this command an operation"
 	expect_contains "$out" "Process exited with code 1"
 	expect_outside_intact
@@ -122,7 +108,7 @@ test_on_failure_approved_retry_runs_unsandboxed() {
 	mock "[$(outside_write c1),$answer]"
 	drive on-failure approved
 	expect_eq "$(requests)" "exec|/bin/bash -lc echo changed > $T/outside/target|command failed; retry without sandbox?" requests
-	expect_contains "$(call_output c1)" "Process exited with code 0"
+	expect_contains "$(mock_call_output c1)" "Process exited with code 0"
 	expect_eq "$(cat "$T/outside/target")" changed "$T/outside/target"
 	# The command ran twice: begin/end each time, under one call id.
 	expect_eq "$(grep -c '"type":"exec_command_end"' "$T/events")" 2 "exec_command_end events"
@@ -134,7 +120,7 @@ test_on_failure_legacy_shell_tool_retry() {
 	mock "[$(fc c1 shell "{\"command\":[\"/bin/sh\",\"-c\",\"echo changed > $T/outside/target\"]}"),$answer]"
 	drive on-failure approved
 	expect_eq "$(requests)" "exec|/bin/sh -c echo changed > $T/outside/target|command failed; retry without sandbox?" requests
-	expect_contains "$(call_output c1)" "Exit code: 0"
+	expect_contains "$(mock_call_output c1)" "Exit code: 0"
 	expect_eq "$(cat "$T/outside/target")" changed "$T/outside/target"
 }
 
@@ -148,8 +134,8 @@ test_on_request_escalation_asks() {
 	drive on-request denied,approved
 	expect_eq "$(requests | cut -d'|' -f1,3)" "$(printf 'exec|needs it\nexec|needs it')" "requests (the justification is the reason)"
 	[ -e inside-file ] || fail "a plain command asked or did not run"
-	expect_eq "$(call_output c1)" "exec command rejected by user"
-	expect_contains "$(call_output c2)" "Process exited with code 0"
+	expect_eq "$(mock_call_output c1)" "exec command rejected by user"
+	expect_contains "$(mock_call_output c2)" "Process exited with code 0"
 	expect_eq "$(cat "$T/outside/target")" changed "$T/outside/target"
 }
 
@@ -159,7 +145,7 @@ test_on_request_sandbox_denial_goes_to_the_model() {
 	mock "[$(outside_write c1),$answer]"
 	drive on-request approved
 	expect_eq "$(requests)" "" "approval requests"
-	expect_contains "$(call_output c1)" "codex: the sandbox denied this command an operation"
+	expect_contains "$(mock_call_output c1)" "codex: the sandbox denied this command an operation"
 	expect_outside_intact
 }
 
@@ -170,9 +156,9 @@ test_never_refuses_escalation_and_never_asks() {
 	mock "[$(fc c1 exec_command '{"cmd":"touch esc","sandbox_permissions":"require_escalated","justification":"x"}'),$(outside_write c2),$answer]"
 	drive never approved
 	expect_eq "$(requests)" "" "approval requests"
-	expect_eq "$(call_output c1)" "approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
+	expect_eq "$(mock_call_output c1)" "approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
 	[ ! -e esc ] || fail "the escalated command ran"
-	expect_contains "$(call_output c2)" "codex: the sandbox denied this command an operation"
+	expect_contains "$(mock_call_output c2)" "codex: the sandbox denied this command an operation"
 	expect_outside_intact
 }
 
@@ -184,8 +170,8 @@ test_exec_forces_never_whatever_the_config() {
 	skip_without_sandbox || return 0
 	mock "[$(fc c1 exec_command '{"cmd":"touch esc","sandbox_permissions":"require_escalated","justification":"x"}'),$(outside_write c2),$answer]"
 	cx --full-auto -c 'approval_policy="on-failure"' "go"
-	expect_eq "$(call_output c1)" "approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
-	expect_contains "$(call_output c2)" "codex: the sandbox denied this command an operation"
+	expect_eq "$(mock_call_output c1)" "approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
+	expect_contains "$(mock_call_output c2)" "codex: the sandbox denied this command an operation"
 	expect_contains "$(cat "$T/err")" "approval: never"
 	expect_outside_intact
 	[ ! -e esc ] || fail "the escalated command ran"
@@ -204,7 +190,7 @@ test_patch_outside_the_roots_refused_under_never() {
 	drive never approved
 	expect_eq "$(requests)" "" "approval requests"
 	expect_eq "$(cat new.txt)" hi new.txt
-	expect_eq "$(call_output p1)" "writing outside of the project; rejected by user approval settings"
+	expect_eq "$(mock_call_output p1)" "writing outside of the project; rejected by user approval settings"
 	expect_outside_intact
 }
 
@@ -213,7 +199,7 @@ test_patch_outside_the_roots_refused_in_exec() {
 	skip_without_sandbox || return 0
 	mock "[$(patch_call p1 "$(patch_outside)"),$answer]"
 	cx --full-auto "patch"
-	expect_eq "$(call_output p1)" "writing outside of the project; rejected by user approval settings"
+	expect_eq "$(mock_call_output p1)" "writing outside of the project; rejected by user approval settings"
 	expect_outside_intact
 }
 
@@ -224,8 +210,8 @@ test_patch_outside_the_roots_asks_under_on_request() {
 	drive on-request denied,approved
 	expect_eq "$(requests)" "$(printf 'patch|%s|None\npatch|%s|None' "$T/outside/target" "$T/outside/target")" requests
 	expect_eq "$(cat new.txt)" hi new.txt
-	expect_eq "$(call_output p1)" "patch rejected by user"
-	expect_contains "$(call_output p2)" "Success. Updated the following files:"
+	expect_eq "$(mock_call_output p1)" "patch rejected by user"
+	expect_contains "$(mock_call_output p2)" "Success. Updated the following files:"
 	expect_eq "$(cat "$T/outside/target")" patched "$T/outside/target"
 }
 
@@ -235,8 +221,8 @@ test_patch_outside_the_roots_retried_under_on_failure() {
 	mock "[$(patch_call p1 "$(patch_outside)"),$(patch_call p2 "$(patch_outside)"),$answer]"
 	drive on-failure denied,approved
 	expect_eq "$(requests)" "$(printf 'patch|%s|command failed; retry without sandbox?\npatch|%s|command failed; retry without sandbox?' "$T/outside/target" "$T/outside/target")" requests
-	expect_contains "$(call_output p1)" "codex: the sandbox denied this command an operation"
-	expect_contains "$(call_output p2)" "Success. Updated the following files:"
+	expect_contains "$(mock_call_output p1)" "codex: the sandbox denied this command an operation"
+	expect_contains "$(mock_call_output p2)" "Success. Updated the following files:"
 	expect_eq "$(cat "$T/outside/target")" patched "$T/outside/target"
 }
 

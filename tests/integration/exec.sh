@@ -36,20 +36,6 @@ cx() {
 	return $rc
 }
 
-# The output the agent sent back for call_id in the last request.
-call_output() {
-	python3 - "$MOCK_LOG" "$1" <<'PY'
-import json, sys
-reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]  # request lines only
-for item in reqs[-1]["body"]["input"]:
-    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
-        print(item["output"])
-        break
-else:
-    sys.exit("no output for " + sys.argv[2])
-PY
-}
-
 answer='{"sse":[{"created":"r"},{"message":"All done."},{"completed":{"input_tokens":10,"cached_input_tokens":2,"output_tokens":5,"total_tokens":15}}]}'
 
 fc() { # fc CALL_ID NAME ARGS-JSON: a reply with one function call
@@ -77,7 +63,7 @@ test_exec_command_then_answer() {
 	setup root
 	mock "[$(fc c1 exec_command '{"cmd":"echo hello; echo err >&2; exit 3"}'),$answer]"
 	cx root "run it"
-	out=$(call_output c1)
+	out=$(mock_call_output c1)
 	expect_contains "$out" "Command: /bin/bash -lc 'echo hello; echo err >&2; exit 3'"
 	expect_contains "$out" "Process exited with code 3"
 	expect_contains "$out" "hello"
@@ -89,8 +75,8 @@ test_write_stdin_continues_a_running_command() {
 	setup root
 	mock "[$(fc c1 exec_command '{"cmd":"read x; echo got:$x","tty":true,"yield_time_ms":250}'),$(fc c2 write_stdin '{"session_id":1000,"chars":"hi\n","yield_time_ms":30000}'),$answer]"
 	cx root "talk to it"
-	expect_contains "$(call_output c1)" "Process running with session ID 1000"
-	out=$(call_output c2)
+	expect_contains "$(mock_call_output c1)" "Process running with session ID 1000"
+	out=$(mock_call_output c2)
 	expect_contains "$out" "got:hi"
 	expect_contains "$out" "Process exited with code 0"
 }
@@ -105,8 +91,8 @@ apply_patch_edits() {
 	cx "$1" --full-auto --json "edit"
 	expect_eq "$(cat f.txt)" "$(printf 'one\ndeux')" f.txt
 	expect_eq "$(cat new.txt)" hi new.txt
-	expect_contains "$(call_output p1)" "Success. Updated the following files:"
-	expect_contains "$(call_output p2)" "apply_patch verification failed"
+	expect_contains "$(mock_call_output p1)" "Success. Updated the following files:"
+	expect_contains "$(mock_call_output p2)" "apply_patch verification failed"
 	expect_contains "$(cat "$T/out")" '"type":"file_change"'
 }
 test_apply_patch_edits_and_a_failing_patch_root() { apply_patch_edits root; }
@@ -116,7 +102,7 @@ test_update_plan_becomes_todo_list() {
 	setup root
 	mock "[$(fc u1 update_plan '{"plan":[{"step":"a","status":"completed"},{"step":"b","status":"pending"}]}'),$answer]"
 	cx root --json "plan"
-	expect_eq "$(call_output u1)" "Plan updated"
+	expect_eq "$(mock_call_output u1)" "Plan updated"
 	expect_contains "$(cat "$T/out")" '{"type":"item.started","item":{"id":"item_0","type":"todo_list","items":[{"text":"a","completed":true},{"text":"b","completed":false}]}}'
 	expect_contains "$(cat "$T/out")" '{"type":"item.completed","item":{"id":"item_0","type":"todo_list"'
 }
@@ -125,7 +111,7 @@ sandbox_denial() {
 	setup "$1"
 	mock "[$(fc d1 exec_command "{\"cmd\":\"echo before; echo x > $T/outside/target\"}"),$answer]"
 	cx "$1" "write outside"
-	out=$(call_output d1)
+	out=$(mock_call_output d1)
 	expect_contains "$out" "Process exited with code 1"
 	expect_contains "$out" "before"
 	expect_contains "$out" "codex: the sandbox denied this command an operation"
@@ -139,7 +125,7 @@ test_escalation_refused_under_never() {
 	setup root
 	mock "[$(fc e1 exec_command '{"cmd":"touch escalated","sandbox_permissions":"require_escalated","justification":"why"}'),$answer]"
 	cx root --full-auto "escalate"
-	expect_eq "$(call_output e1)" "approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
+	expect_eq "$(mock_call_output e1)" "approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
 	[ ! -e escalated ] || fail "the command ran"
 }
 
@@ -147,7 +133,7 @@ blocked_domain() {
 	setup "$1"
 	mock "[$(fc n1 exec_command '{"cmd":"curl -sS -o /dev/null http://blocked.test/ ; echo rc=$?"}'),$answer]"
 	cx "$1" --full-auto -c network.enabled=true -c 'network.allowed_domains=["allowed.test"]' "fetch"
-	out=$(call_output n1)
+	out=$(mock_call_output n1)
 	expect_contains "$out" "blocked.test"
 	expect_contains "$out" "not allowed"
 }
@@ -282,15 +268,15 @@ test_non_json_arguments_and_unknown_tool() {
 	setup root
 	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"b1\",\"name\":\"exec_command\",\"arguments\":\"{not json\"}},{\"function_call\":{\"call_id\":\"b2\",\"name\":\"no_such_tool\",\"arguments\":{}}},{\"completed\":\"r\"}]},$answer]"
 	cx root "bad"
-	expect_contains "$(call_output b1)" "failed to parse function arguments"
-	expect_eq "$(call_output b2)" "unsupported call: no_such_tool"
+	expect_contains "$(mock_call_output b1)" "failed to parse function arguments"
+	expect_eq "$(mock_call_output b2)" "unsupported call: no_such_tool"
 }
 
 test_huge_tool_output_is_truncated() {
 	setup root
 	mock "[$(fc h1 exec_command '{"cmd":"head -c 100000000 /dev/zero | tr \"\\\\0\" a"}'),$answer]"
 	cx root "flood"
-	out=$(call_output h1)
+	out=$(mock_call_output h1)
 	expect_contains "$out" "tokens truncated"
 	[ "${#out}" -lt 100000 ] || fail "the model got ${#out} bytes"
 }
@@ -417,14 +403,14 @@ test_shell_snapshot_replaces_the_login_shell() {
 	args() { python3 -c 'import json,sys; d={"cmd":sys.argv[1]}; d.update(json.loads(sys.argv[2])); print(json.dumps(json.dumps(d)))' "$probe" "$1"; }
 	mock "[$(fc s1 exec_command "$(args '{}')"),$(fc s2 exec_command "$(args '{"login":false}')"),$(fc s3 exec_command "$(args '{"workdir":"/"}')"),$answer]"
 	cx root --full-auto "env"
-	expect_contains "$(call_output s1)" "$(printf 'plain\nyes unset /opt/from-profile')"
-	expect_contains "$(call_output s1)" "Command: /bin/bash -lc"
-	expect_not_contains "$(call_output s1)" chatter
-	expect_contains "$(call_output s2)" "$(printf 'plain\nunset unset')"
-	expect_contains "$(call_output s3)" "$(printf 'chatter\nlogin\nyes secret /opt/from-profile')"
+	expect_contains "$(mock_call_output s1)" "$(printf 'plain\nyes unset /opt/from-profile')"
+	expect_contains "$(mock_call_output s1)" "Command: /bin/bash -lc"
+	expect_not_contains "$(mock_call_output s1)" chatter
+	expect_contains "$(mock_call_output s2)" "$(printf 'plain\nunset unset')"
+	expect_contains "$(mock_call_output s3)" "$(printf 'chatter\nlogin\nyes secret /opt/from-profile')"
 	mock "[$(fc s1 exec_command "$(args '{}')"),$answer]"
 	cx root --full-auto -c features.shell_snapshot=false "env"
-	expect_contains "$(call_output s1)" "$(printf 'chatter\nlogin\nyes secret')"
+	expect_contains "$(mock_call_output s1)" "$(printf 'chatter\nlogin\nyes secret')"
 }
 
 # The model over HTTPS, trusting a test CA through SSL_CERT_FILE, a command run between
@@ -437,7 +423,7 @@ test_https_with_a_test_ca() {
 	BASE=https://localhost:$MOCK_PORT/v1
 	SSL_CERT_FILE=$T/ca/ca.pem cx root --full-auto "tls"
 	expect_eq "$(cat "$T/out")" "All done." stdout
-	expect_contains "$(call_output c1)" over-tls
+	expect_contains "$(mock_call_output c1)" over-tls
 	make_ca "$T/other"
 	rc=0
 	SSL_CERT_FILE=$T/other/ca.pem cx root -c model_providers.mock.request_max_retries=0 \

@@ -191,6 +191,20 @@ start_mock() {
 # (dotted PATH: body.input.0.role, headers.authorization); strings print raw, the rest
 # as JSON. mock_count: how many requests it got.
 mock_get() { python3 "$CODEX_TOP/tests/servers/mock_script.py" get "$MOCK_LOG" "$@"; }
+# mock_call_output CALL_ID: the output the agent sent back for CALL_ID in the last
+# request the mock got.
+mock_call_output() {
+	python3 - "$MOCK_LOG" "$1" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+for item in reqs[-1]["body"]["input"]:
+    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
+        print(item["output"])
+        break
+else:
+    sys.exit("no output for " + sys.argv[2])
+PY
+}
 # mock_end N: how request N's stream ended ({"end_of", "ended", "client_gone"}).
 mock_end() { python3 "$CODEX_TOP/tests/servers/mock_script.py" ends "$MOCK_LOG" "$@"; }
 mock_count() {

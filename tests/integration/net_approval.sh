@@ -93,20 +93,6 @@ for line in open(sys.argv[1]):
 PY
 }
 
-# The output the agent sent back for call_id in the last request.
-call_output() {
-	python3 - "$MOCK_LOG" "$1" <<'PY'
-import json, sys
-reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
-for item in reqs[-1]["body"]["input"]:
-    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
-        print(item["output"])
-        break
-else:
-    sys.exit("no output for " + sys.argv[2])
-PY
-}
-
 seen() { grep -c "GET /hello-$1 " "$T/origin.log" || true; }
 
 BLOCKED_MSG='Network access to "blocked.test" was blocked: domain is not on the allowlist for the current sandbox mode.'
@@ -124,7 +110,7 @@ test_approved_once_then_denied() {
 	expect_eq "$(requests)" "$(printf '%s\n%s' "$want" "$want")" "two questions, one per request"
 	expect_eq "$(seen one)" 1 "the approved request reached the origin"
 	expect_eq "$(seen two)" 0 "the refused request never reached it"
-	out=$(call_output c1)
+	out=$(mock_call_output c1)
 	expect_contains "$out" "hello from upstream"
 	expect_contains "$out" "Codex blocked this request"
 	expect_contains "$out" "$BLOCKED_MSG"
@@ -142,7 +128,7 @@ test_approved_for_the_session() {
 	expect_eq "$(seen one)" 1 one
 	expect_eq "$(seen two)" 1 two
 	expect_eq "$(seen three)" 1 "three (the next command)"
-	expect_contains "$(call_output c2)" "403"
+	expect_contains "$(mock_call_output c2)" "403"
 }
 
 # Refused: the origin never sees it; the refusal holds for the session (the next
@@ -155,8 +141,8 @@ test_denied_is_remembered() {
 	drive on-request denied,approved
 	expect_eq "$(requests | wc -l)" 1 "questions"
 	expect_eq "$(seen one)$(seen two)" 00 "requests that reached the origin"
-	expect_contains "$(call_output c1)" "$BLOCKED_MSG"
-	expect_contains "$(call_output c2)" "$BLOCKED_MSG"
+	expect_contains "$(mock_call_output c1)" "$BLOCKED_MSG"
+	expect_contains "$(mock_call_output c2)" "$BLOCKED_MSG"
 }
 
 # "No, and tell Codex what to do differently" refuses the request; the turn goes on.
@@ -167,7 +153,7 @@ test_abort_refuses_and_the_turn_goes_on() {
 	mock "[$(cmd c1 "curl -sS http://blocked.test:$HPORT/hello-one"),$answer]"
 	drive on-request abort || fail "the turn did not complete: $(cat "$T/err")"
 	expect_eq "$(seen one)" 0 "requests that reached the origin"
-	expect_contains "$(call_output c1)" "$BLOCKED_MSG"
+	expect_contains "$(mock_call_output c1)" "$BLOCKED_MSG"
 	expect_eq "$(mock_count)" 2 "model requests (the turn went on)"
 }
 
@@ -180,8 +166,8 @@ test_never_asks_nothing() {
 	drive never approved
 	expect_eq "$(requests)" "" "questions"
 	expect_eq "$(seen one)" 0 "requests that reached the origin"
-	expect_contains "$(call_output c1)" "Codex blocked this request"
-	expect_not_contains "$(call_output c1)" "Network access to"
+	expect_contains "$(mock_call_output c1)" "Codex blocked this request"
+	expect_not_contains "$(mock_call_output c1)" "Network access to"
 }
 
 # The allowlist and the denylist still decide first: no question for either.

@@ -266,20 +266,6 @@ net_ns() {
 	touch "$T/origin.log"
 }
 
-# The output the agent sent back for call_id in the model's last request.
-tui_call_output() {
-	python3 - "$MOCK_LOG" "$1" <<'PY'
-import json, sys
-reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
-for item in reqs[-1]["body"]["input"]:
-    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
-        print(item["output"])
-        break
-else:
-    sys.exit("no output for " + sys.argv[2])
-PY
-}
-
 # net_approval KEY: the model runs curl against blocked.test (not on the allowlist) in
 # the workspace-write sandbox with the network proxy on; its blocked request becomes
 # the network approval modal, answered with KEY.
@@ -304,7 +290,7 @@ test_network_approval_once_lets_the_request_through() {
 	net_approval y || return 0
 	expect_contains "$(screen)" "You approved network access to blocked.test this time"
 	expect_eq "$(grep -c 'GET /hello-tui' "$T/origin.log")" 1 "requests at the origin"
-	expect_contains "$(tui_call_output c1)" "hello from upstream"
+	expect_contains "$(mock_call_output c1)" "hello from upstream"
 	quit_and_check_terminal
 }
 
@@ -312,7 +298,7 @@ test_network_approval_denied_blocks_the_request() {
 	net_approval n || return 0
 	expect_contains "$(screen)" "You did not approve network access to blocked.test"
 	expect_eq "$(grep -c hello-tui "$T/origin.log")" 0 "requests at the origin"
-	out=$(tui_call_output c1)
+	out=$(mock_call_output c1)
 	expect_contains "$out" 'Network access to "blocked.test" was blocked: domain is not on the allowlist for the current sandbox mode.'
 	expect_contains "$out" "Codex blocked this request"
 	expect_eq "$(mock_count)" 2 "model requests (the turn went on)"
@@ -328,7 +314,7 @@ test_network_approval_for_the_conversation() {
 	expect_contains "$(screen)" "You approved network access to blocked.test for this conversation"
 	expect_eq "$(grep -c 'GET /hello-tui' "$T/origin.log")" 1 "the first request at the origin"
 	expect_eq "$(grep -c 'GET /hello-again' "$T/origin.log")" 1 "the second, unasked"
-	expect_contains "$(tui_call_output c2)" "hello from upstream"
+	expect_contains "$(mock_call_output c2)" "hello from upstream"
 	quit_and_check_terminal
 }
 

@@ -122,20 +122,6 @@ wx() {
 	return $rc
 }
 
-# The output the agent sent back for call_id in the last request the mock got.
-call_output() {
-	python3 - "$MOCK_LOG" "$1" <<'PY'
-import json, sys
-reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
-for item in reqs[-1]["body"]["input"]:
-    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
-        print(item["output"])
-        break
-else:
-    sys.exit("no output for " + sys.argv[2])
-PY
-}
-
 # A command the model runs (cmd.exe, named by the call) goes through CreateProcessW with
 # pipes relayed to the loop; its stdout, stderr and exit code reach the next request.
 test_exec_command_output_reaches_the_model() {
@@ -146,7 +132,7 @@ test_exec_command_output_reaches_the_model() {
 	expect_eq "$(cat "$T/out")" "All done." stdout
 	expect_eq "$(mock_count)" 2 "requests"
 	local out
-	out=$(call_output c1 | tr -d '\r')
+	out=$(mock_call_output c1 | tr -d '\r')
 	expect_contains "$out" "Command: cmd.exe /c 'echo hello-from-cmd& echo err-line 1>&2& exit /b 3'"
 	expect_contains "$out" "Process exited with code 3"
 	expect_contains "$out" "hello-from-cmd"
@@ -163,8 +149,8 @@ test_exec_running_command_is_ended_with_the_run() {
 	wx "[$(fc c1 exec_command '"{\"cmd\":\"echo started& ping -n 60 127.0.0.1 >NUL& echo never\",\"shell\":\"cmd.exe\",\"yield_time_ms\":1000}"'),$answer]" \
 		-s danger-full-access "run it" || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
-	expect_contains "$(call_output c1)" "Process running with session ID"
-	expect_contains "$(call_output c1)" "started"
+	expect_contains "$(mock_call_output c1)" "Process running with session ID"
+	expect_contains "$(mock_call_output c1)" "started"
 	[ $((SECONDS - start)) -lt 50 ] || fail "the run waited for the command"
 }
 
@@ -181,8 +167,8 @@ test_exec_json_and_apply_patch_creates_a_file() {
 	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
 	expect_eq "$(od -An -c "$T/ws/sub/new.txt" | tr -d ' \n')" "hifromtheagent\\n" new.txt
 	expect_eq "$(cat "$T/ws/f.txt")" "$(printf 'one\ndeux')" f.txt
-	expect_contains "$(call_output p1)" "Success. Updated the following files:"
-	expect_contains "$(call_output p2)" "apply_patch verification failed"
+	expect_contains "$(mock_call_output p1)" "Success. Updated the following files:"
+	expect_contains "$(mock_call_output p2)" "apply_patch verification failed"
 	# Every stdout line is one JSON event, ending with the turn's.
 	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" ||
 		fail "not JSONL: $(head -c 500 "$T/out")"
@@ -199,7 +185,7 @@ test_exec_default_shell_is_powershell() {
 	wx "[$(fc c1 exec_command '"{\"cmd\":\"Write-Output hi\"}"'),$answer]" -s danger-full-access \
 		--json "run it" || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
-	expect_contains "$(call_output c1)" "powershell.exe' -Command 'Write-Output hi'"
+	expect_contains "$(mock_call_output c1)" "powershell.exe' -Command 'Write-Output hi'"
 	expect_contains "$(mock_get 0 body.input.1.content.0.text)" "<shell>powershell</shell>"
 }
 
@@ -209,8 +195,8 @@ test_exec_missing_command_is_127() {
 	wx "[$(fc c1 exec_command '"{\"cmd\":\"x\",\"shell\":\"no-such-shell.exe\"}"'),$answer]" \
 		-s danger-full-access "run it" || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
-	expect_contains "$(call_output c1)" "Process exited with code 127"
-	expect_contains "$(call_output c1)" "no-such-shell.exe: command not found"
+	expect_contains "$(mock_call_output c1)" "Process exited with code 127"
+	expect_contains "$(mock_call_output c1)" "no-such-shell.exe: command not found"
 }
 
 # read-only: the command runs through codex-command-runner under a write-restricted
@@ -221,8 +207,8 @@ test_exec_read_only_goes_through_the_runner() {
 	wx "[$(fc c1 exec_command '"{\"cmd\":\"echo restricted-run& exit /b 4\",\"shell\":\"cmd.exe\"}"'),$answer]" \
 		-s read-only "run it" || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
-	expect_contains "$(call_output c1)" "Process exited with code 4"
-	expect_contains "$(call_output c1)" "restricted-run"
+	expect_contains "$(mock_call_output c1)" "Process exited with code 4"
+	expect_contains "$(mock_call_output c1)" "restricted-run"
 	grep -q '"workspace":"S-1-5-21-' "$T/home/cap_sid" || fail "no capability SID"
 }
 
@@ -232,9 +218,9 @@ test_exec_read_only_missing_command_is_127() {
 	wx "[$(fc c1 exec_command '"{\"cmd\":\"x\",\"shell\":\"no-such-shell.exe\"}"'),$answer]" \
 		-s read-only "run it" || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
-	expect_contains "$(call_output c1)" "Process exited with code 127"
-	expect_contains "$(call_output c1)" "no-such-shell.exe: command not found"
-	expect_not_contains "$(call_output c1)" "the sandbox denied"
+	expect_contains "$(mock_call_output c1)" "Process exited with code 127"
+	expect_contains "$(mock_call_output c1)" "no-such-shell.exe: command not found"
+	expect_not_contains "$(mock_call_output c1)" "the sandbox denied"
 }
 
 # [network] enabled: the agent's commands cannot be confined to the proxy on Windows
@@ -245,8 +231,8 @@ test_exec_network_proxy_is_refused_per_command() {
 		-s workspace-write -c network.enabled=true -c 'network.allowed_domains=["example.com"]' \
 		"run it" || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$T/err"; fail "codex.exe exec exited $rc"; }
-	expect_contains "$(call_output c1)" "needs the elevated Windows sandbox"
-	expect_not_contains "$(call_output c1)" "should-not-run"
+	expect_contains "$(mock_call_output c1)" "needs the elevated Windows sandbox"
+	expect_not_contains "$(mock_call_output c1)" "should-not-run"
 }
 
 test_apply_patch_subcommand_writes_file() {
