@@ -459,6 +459,7 @@ static void on_event(void *arg, const struct agent_event *ev)
 	}
 	case AGENT_EV_EXEC_APPROVAL_REQUEST:
 	case AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST:
+	case AGENT_EV_ELICITATION_REQUEST: /* an MCP tool call to approve */
 		if (a->streamed)
 			end_stream(a);
 		if (a->n_approvals < TUI_MAX_APPROVALS) {
@@ -478,6 +479,9 @@ static void on_event(void *arg, const struct agent_event *ev)
 			char note[160];
 			if (cmd)
 				snprintf(note, sizeof note, "Approval requested: %.30s", cmd);
+			else if (ev->kind == AGENT_EV_ELICITATION_REQUEST)
+				snprintf(note, sizeof note, "Approval requested by %.60s",
+					 str(m, "server_name") ? str(m, "server_name") : "an MCP server");
 			else
 				snprintf(note, sizeof note, "Codex wants to edit files");
 			app_notify(a, "approval-requested", note);
@@ -503,19 +507,6 @@ static void on_event(void *arg, const struct agent_event *ev)
 		const char *msg = str(m, "message");
 		if (msg)
 			commit_rows(a, cell_warning, msg);
-		break;
-	}
-	case AGENT_EV_ELICITATION_REQUEST: {
-		/* No modal for MCP tool approvals yet: decline at once, saying so, rather
-		 * than leave the turn waiting on an answer nobody is asked for. */
-		const char *id = str(m, "id"), *server = str(m, "server_name");
-		char line[512];
-		struct err e = {{0}};
-		snprintf(line, sizeof line, "An MCP tool of '%s' needs approval, which this "
-			 "terminal UI cannot ask for yet: declined", server ? server : "?");
-		commit_rows(a, cell_warning, line);
-		if (id && a->agent)
-			(void)agent_decide(a->agent, id, AGENT_DENIED, &e);
 		break;
 	}
 	case AGENT_EV_WEB_SEARCH_END: {

@@ -90,6 +90,32 @@ const char *approval_network_host(const struct approval *ap)
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ctx, "host"));
 }
 
+/* An MCP tool call to approve (upstream's form view for tool-call elicitations): the
+ * question, then Allow / Allow for this session / Cancel, each with what it does. */
+static void elicitation_rows(struct app *a, struct tui_rows *rows, int width)
+{
+	static const char *const opts[] = {
+		"Allow                   Run the tool and continue.",
+		"Allow for this session  Run the tool and remember this choice for this session.",
+		"Cancel                  Cancel this tool call"};
+	const char *msg = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(a->approvals[0].msg, "message"));
+	char *m = cell_inert(msg ? msg : "", false);
+	char line[2048];
+
+	add_row(rows, "");
+	add_row(rows, "  Field 1/1");
+	snprintf(line, sizeof line, "  " ST_BOLD "%s", m ? m : "");
+	free(m);
+	add_wrapped(rows, line, width, 2);
+	for (int i = 0; i < 3; i++) {
+		snprintf(line, sizeof line, "%s%d. %s", i == a->modal_sel ? ST_CYAN "\xE2\x80\xBA " : "  ",
+			 i + 1, opts[i]);
+		add_wrapped(rows, line, width, 5);
+	}
+	add_row(rows, "  " ST_DIM "enter to submit | esc to cancel");
+}
+
 static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 {
 	const struct approval *ap = &a->approvals[0];
@@ -111,6 +137,10 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 	int nopts = host || patch ? 3 : 4;
 	char line[4096];
 
+	if (ap->kind == AGENT_EV_ELICITATION_REQUEST) {
+		elicitation_rows(a, rows, width);
+		return;
+	}
 	add_row(rows, "");
 	if (host) {
 		/* The host passed the proxy's normalisation: letters, digits and -_.:% only;

@@ -163,8 +163,20 @@ static void decide(struct app *a, enum agent_decision d)
 	if (!a->n_approvals)
 		a->modal = MODAL_NONE;
 	a->modal_sel = 0;
-	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ap.msg, "call_id"));
-	if (approval_network_host(&ap)) {
+	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		ap.msg, ap.kind == AGENT_EV_ELICITATION_REQUEST ? "id" : "call_id"));
+	if (ap.kind == AGENT_EV_ELICITATION_REQUEST) {
+		const char *srv = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(ap.msg, "server_name"));
+		char *sv = cell_inert(srv ? srv : "", false);
+		snprintf(line, sizeof line, "%s" ST_BOLD "%s" ST_RESET "%s",
+			 d == AGENT_APPROVED || d == AGENT_APPROVED_FOR_SESSION
+				 ? ST_GREEN "\xE2\x9C\x94 " ST_RESET "You allowed the MCP server "
+				 : ST_RED "\xE2\x9C\x97 " ST_RESET "You canceled the tool call of the MCP server ",
+			 sv ? sv : "", d == AGENT_APPROVED_FOR_SESSION ? " to run this tool for this session"
+				       : d == AGENT_APPROVED ? " to run this tool this time" : "");
+		free(sv);
+	} else if (approval_network_host(&ap)) {
 		char *h = cell_inert(approval_network_host(&ap), false);
 		switch (d) {
 		case AGENT_APPROVED:
@@ -226,9 +238,10 @@ static void decide(struct app *a, enum agent_decision d)
 
 static void approval_key(struct app *a, const struct key *k)
 {
-	/* A network approval has the patch's three choices: once, for the conversation,
-	 * no (the request is refused; the turn goes on). */
+	/* A network approval and an MCP tool call have the patch's three choices: once,
+	 * for the session, no (refused or cancelled; the turn goes on). */
 	bool patch = a->approvals[0].kind == AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST ||
+		     a->approvals[0].kind == AGENT_EV_ELICITATION_REQUEST ||
 		     approval_network_host(&a->approvals[0]);
 	static const enum agent_decision exec_d[] = {AGENT_APPROVED, AGENT_APPROVED_FOR_SESSION,
 						     AGENT_DENIED, AGENT_ABORT};

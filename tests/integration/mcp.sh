@@ -36,7 +36,7 @@ mock() {
 # $T/err; bounded so that a hang fails the test instead of the suite.
 cx() {
 	local rc=0
-	(cd "$T/ws" && timeout 120 env MOCK_KEY=sk-test "$CODEX" exec --skip-git-repo-check \
+	(cd "$T/ws" && timeout 120 env HOME="$T/home" MOCK_KEY=sk-test "$CODEX" exec --skip-git-repo-check \
 		-c model_provider=mock -c model_providers.mock.name=mock \
 		-c "model_providers.mock.base_url=$BASE" -c model_providers.mock.env_key=MOCK_KEY \
 		"$@" go < /dev/null > "$T/out" 2> "$T/err") || rc=$?
@@ -693,6 +693,15 @@ test_mcp_added_server_is_used_by_exec() {
 
 # ---- codex mcp-server ----
 
+# serve_client: $T/client.py (the scripted MCP client, tests/servers/mcp_client.py)
+# against `codex mcp-server`; HOME is the test's own, so that the session's login shell
+# (the shell snapshot) reads no profile of the machine's.
+serve_client() {
+	(cd "$T" && HOME="$T/home" MOCK_KEY=sk-test timeout 120 python3 \
+		"$CODEX_TOP/tests/servers/mcp_client.py" "$T/client.py" -- "$CODEX" mcp-server \
+		> "$T/out" 2> "$T/err") || fail "client: $(tail -5 "$T/err")"
+}
+
 test_mcp_server_answers_a_scripted_client_and_runs_turns() {
 	setup
 	mkdir -p "$T/proj"
@@ -745,7 +754,7 @@ assert request("tasks/list")["error"]["code"] == -32601
 assert close() == 0
 print("client ok")
 PY
-	(cd "$T" && MOCK_KEY=sk-test timeout 120 python3 "$CODEX_TOP/tests/servers/mcp_client.py" "$T/client.py" -- "$CODEX" mcp-server > "$T/out" 2> "$T/err") || fail "client: $(tail -5 "$T/err")"
+	serve_client
 	expect_eq "$(cat "$T/out")" "client ok"
 	[ -e "$T/proj/escalated.txt" ] || fail "the approved command did not run"
 	expect_eq "$(mock_count)" 3
@@ -798,7 +807,7 @@ assert "mcp_tool_call_begin" in types and "turn_aborted" in types, types
 assert close() == 0
 print("client ok")
 PY
-	(cd "$T" && MOCK_KEY=sk-test timeout 120 python3 "$CODEX_TOP/tests/servers/mcp_client.py" "$T/client.py" -- "$CODEX" mcp-server > "$T/out" 2> "$T/err") || fail "client: $(tail -5 "$T/err")"
+	serve_client
 	expect_eq "$(cat "$T/out")" "client ok"
 }
 
@@ -823,7 +832,7 @@ else:
 assert close() == 0
 print("client ok")
 PY
-	(cd "$T" && MOCK_KEY=sk-test timeout 120 python3 "$CODEX_TOP/tests/servers/mcp_client.py" "$T/client.py" -- "$CODEX" mcp-server > "$T/out" 2> "$T/err") || fail "client: $(tail -5 "$T/err")"
+	serve_client
 	expect_eq "$(cat "$T/out")" "client ok"
 	! pgrep -f -- "--log $MLOG" > /dev/null || fail "the session's MCP server outlived codex mcp-server"
 }

@@ -318,6 +318,45 @@ test_network_approval_for_the_conversation() {
 	quit_and_check_terminal
 }
 
+# An MCP tool without annotations asks before it runs (reference codex-mcp.md §6): the
+# form view with Allow / Allow for this session / Cancel; the answer reaches the server
+# (or not) and the turn goes on.
+mcp_approval() {
+	ws
+	printf '[mcp_servers.srv]\ncommand = "python3"\nargs = ["%s", "--log", "%s"]\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" "$T/mcp.log" >> "$T/home/config.toml"
+	mock "[$(fc c1 mcp__srv__danger '{}'),$answer]"
+	tui_start -a on-request -s danger-full-access "use the tool"
+	wait_for 'Allow the srv MCP server to run tool "danger"?'
+	s=$(screen)
+	expect_contains "$s" "1. Allow                   Run the tool and continue."
+	expect_contains "$s" "2. Allow for this session  Run the tool and remember this choice for this session."
+	expect_contains "$s" "3. Cancel                  Cancel this tool call"
+	expect_contains "$s" "enter to submit | esc to cancel"
+	expect_not_contains "$(cat "$T/mcp.log")" '"tools/call"'
+}
+
+test_mcp_tool_approval_allowed() {
+	mcp_approval
+	keys y
+	wait_for "All done."
+	expect_contains "$(screen)" "You allowed the MCP server srv to run this tool this time"
+	expect_contains "$(cat "$T/mcp.log")" '"tools/call"'
+	expect_contains "$(mock_call_output c1)" "ran"
+	quit_and_check_terminal
+}
+
+# Esc cancels the call and, as Esc on every approval, interrupts the turn.
+test_mcp_tool_approval_cancelled() {
+	mcp_approval
+	keys Escape
+	wait_for "Conversation interrupted"
+	expect_contains "$(screen)" "You canceled the tool call of the MCP server srv"
+	expect_not_contains "$(cat "$T/mcp.log")" '"tools/call"'
+	expect_eq "$(mock_count)" 1 "requests"
+	quit_and_check_terminal
+}
+
 test_patch_approval_shows_the_diff() {
 	ws
 	printf 'one\ntwo\n' > "$T/ws/f.txt"
