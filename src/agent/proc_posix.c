@@ -13,7 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "base/buf.h"
+#include "agent/proc_io.h"
 
 /* After the command is reaped, output still in flight (a background job holding the
  * pipe) is awaited this long, then the end is reported anyway. */
@@ -21,19 +21,13 @@
 /* The window size a pty starts with: wide enough that tools do not wrap. */
 #define PTY_COLS 200
 #define PTY_ROWS 50
-#define READ_CHUNK 65536
 
 struct proc {
+	struct proc_io io;
 	struct loop *loop;
-	struct proc_events ev;
 	struct sandbox_child child;
 	pid_t proxy_pid;           /* 0: none */
 	int pidfd;                 /* -1: polled by the drain timer instead (no pidfd_open) */
-	int out[2];                /* stdout, stderr (a pty: out[0] only); -1 when closed */
-	int in;                    /* stdin we write, or -1 */
-	bool in_is_out;            /* the pty master serves both */
-	bool close_in_when_empty;
-	struct buf inq;
 	bool reaped, reported, killing;
 	int status;
 	struct loop_timer drain;   /* drain after reap; also the pidfd-less poll */
@@ -41,16 +35,6 @@ struct proc {
 };
 
 #define PROC_OF(t, field) ((struct proc *)((char *)(t) - offsetof(struct proc, field)))
-
-static void close_fd(struct proc *p, int *fd)
-{
-	if (*fd < 0)
-		return;
-	loop_unwatch(p->loop, *fd);
-	if (!(p->in_is_out && fd == &p->in))
-		close(*fd);
-	*fd = -1;
-}
 
 /* The proxy stops once the launcher closed its channel, which it did before it
  * exited: it is gone or about to be. */
@@ -70,98 +54,22 @@ static void maybe_report(struct proc *p)
 {
 	struct sandbox_result r;
 
-	if (p->reported || !p->reaped || p->out[0] >= 0 || p->out[1] >= 0)
+	if (p->reported || !p->reaped || proc_io_output_open(&p->io))
 		return;
 	p->reported = true;
 	loop_timer_disarm(p->loop, &p->drain);
 	loop_timer_disarm(p->loop, &p->kill_timer);
-	if (p->in >= 0 && !p->in_is_out)
-		close_fd(p, &p->in);
-	p->in = -1;
+	if (!p->io.in_is_out)
+		proc_io_close(&p->io, &p->io.in);
+	p->io.in = -1;
 	reap_proxy(p);
 	sandbox_child_result(&p->child, p->status, &r);
-	p->ev.exited(p->ev.arg, &r);
+	p->io.ev.exited(p->io.ev.arg, &r);
 }
 
-/* Reads what is there; closes the stream at end of file (EIO on a pty whose slave
- * side is gone is the same thing). */
-static void drain_fd(struct proc *p, int idx)
+static void settled(struct proc_io *io)
 {
-	char chunk[READ_CHUNK];
-
-	while (p->out[idx] >= 0) {
-		ssize_t n = read(p->out[idx], chunk, sizeof chunk);
-		if (n > 0) {
-			p->ev.output(p->ev.arg, idx == 0 ? PROC_STDOUT : PROC_STDERR, chunk, (size_t)n);
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (p->in_is_out && idx == 0)
-			p->in = -1; /* the master goes with it */
-		close_fd(p, &p->out[idx]);
-	}
-}
-
-static void on_output(struct loop *l, int fd, void *arg, unsigned events)
-{
-	struct proc *p = arg;
-	int idx = fd == p->out[0] ? 0 : 1;
-
-	(void)l;
-	if (events & (LOOP_READ | LOOP_HUP))
-		drain_fd(p, idx);
-	if ((events & LOOP_WRITE) && p->in_is_out && p->in == fd) {
-		/* The pty master: also our stdin. */
-		ssize_t n = write(fd, p->inq.data, p->inq.len);
-		if (n > 0)
-			buf_consume(&p->inq, (size_t)n);
-		if (p->inq.len == 0 && p->out[0] >= 0)
-			(void)loop_watch(p->loop, fd, LOOP_READ, on_output, p, NULL);
-	}
-	maybe_report(p);
-}
-
-static void flush_stdin(struct proc *p);
-
-static void on_stdin(struct loop *l, int fd, void *arg, unsigned events)
-{
-	(void)l;
-	(void)fd;
-	(void)events;
-	flush_stdin(arg);
-}
-
-static void flush_stdin(struct proc *p)
-{
-	while (p->in >= 0 && p->inq.len) {
-		ssize_t n = write(p->in, p->inq.data, p->inq.len);
-		if (n > 0) {
-			buf_consume(&p->inq, (size_t)n);
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			unsigned mask = LOOP_WRITE | (p->in_is_out ? LOOP_READ : 0);
-			if (loop_watch(p->loop, p->in, mask, p->in_is_out ? on_output : on_stdin, p,
-				       NULL) < 0)
-				buf_reset(&p->inq); /* cannot wait: what it does not read is lost */
-			return;
-		}
-		buf_reset(&p->inq); /* EPIPE: the command closed its stdin */
-		break;
-	}
-	if (p->in >= 0 && !p->in_is_out) {
-		if (p->inq.len == 0 && p->close_in_when_empty)
-			close_fd(p, &p->in);
-		else if (p->inq.len == 0)
-			(void)loop_watch(p->loop, p->in, 0, on_stdin, p, NULL);
-	}
-	if (p->in >= 0 && p->in_is_out && p->inq.len == 0 && p->out[0] >= 0)
-		(void)loop_watch(p->loop, p->in, LOOP_READ, on_output, p, NULL);
+	maybe_report(PROC_OF(io, io));
 }
 
 static void on_drain(struct loop *l, struct loop_timer *t);
@@ -186,14 +94,11 @@ static void reap(struct proc *p)
 		p->pidfd = -1;
 	}
 	for (int i = 0; i < 2; i++)
-		drain_fd(p, i);
-	if (p->out[0] >= 0 || p->out[1] >= 0) {
-		if (loop_timer_arm(p->loop, &p->drain, loop_now(p->loop) + DRAIN_MS,
-				   on_drain) < 0) {
-			for (int i = 0; i < 2; i++)
-				close_fd(p, &p->out[i]);
-		}
-	}
+		proc_io_drain(&p->io, i);
+	if (proc_io_output_open(&p->io) &&
+	    loop_timer_arm(p->loop, &p->drain, loop_now(p->loop) + DRAIN_MS, on_drain) < 0)
+		for (int i = 0; i < 2; i++)
+			proc_io_close(&p->io, &p->io.out[i]);
 	maybe_report(p);
 }
 
@@ -219,8 +124,8 @@ static void on_drain(struct loop *l, struct loop_timer *t)
 		return;
 	}
 	for (int i = 0; i < 2; i++) {
-		drain_fd(p, i);
-		close_fd(p, &p->out[i]);
+		proc_io_drain(&p->io, i);
+		proc_io_close(&p->io, &p->io.out[i]);
 	}
 	maybe_report(p);
 }
@@ -275,17 +180,16 @@ int proc_start(struct loop *l, const struct proc_spec *s, const struct proc_even
 		return err_set(e, "out of memory");
 	}
 	p->loop = l;
-	p->ev = *ev;
-	p->pidfd = p->in = p->out[0] = p->out[1] = -1;
+	proc_io_init(&p->io, l, ev, settled);
+	p->pidfd = -1;
 	p->child.pid = -1;
 	p->child.status_fd = -1;
 	p->proxy_pid = s->proxy_pid;
-	buf_init(&p->inq, PROC_STDIN_MAX);
 	if (s->tty) {
 		if (open_pty(&mine[0], &stdio[0], e) < 0)
 			goto out;
 		stdio[1] = stdio[2] = stdio[0];
-		p->in_is_out = true;
+		p->io.in_is_out = true;
 	} else {
 		if (s->keep_stdin) {
 			if (pipe2(pipes, O_CLOEXEC) < 0)
@@ -311,20 +215,19 @@ int proc_start(struct loop *l, const struct proc_spec *s, const struct proc_even
 	if (sandbox_spawn(&cmd, stdio, &p->child, e) < 0)
 		goto out;
 	if (s->tty) {
-		p->out[0] = p->in = mine[0];
-		if (!s->keep_stdin)
-			p->close_in_when_empty = false;
+		p->io.out[0] = p->io.in = mine[0];
 	} else {
-		p->in = mine[0];
-		p->out[0] = mine[1];
-		p->out[1] = mine[2];
+		p->io.in = mine[0];
+		p->io.out[0] = mine[1];
+		p->io.out[1] = mine[2];
 	}
 	mine[0] = mine[1] = mine[2] = -1;
 	for (int i = 0; i < 2; i++)
-		if (p->out[i] >= 0 && (nonblock(p->out[i]) < 0 ||
-				       loop_watch(l, p->out[i], LOOP_READ, on_output, p, e) < 0))
+		if (p->io.out[i] >= 0 && nonblock(p->io.out[i]) < 0)
 			goto kill;
-	if (p->in >= 0 && !p->in_is_out && nonblock(p->in) < 0)
+	if (proc_io_watch_output(&p->io, e) < 0)
+		goto kill;
+	if (p->io.in >= 0 && !p->io.in_is_out && nonblock(p->io.in) < 0)
 		goto kill;
 	p->pidfd = (int)syscall(SYS_pidfd_open, p->child.pid, 0);
 	if (p->pidfd >= 0) {
@@ -360,24 +263,18 @@ out:
 
 int proc_write(struct proc *p, const char *data, size_t len, struct err *e)
 {
-	if (p->in < 0 || p->close_in_when_empty)
-		return err_set(e, "stdin is closed");
-	if (buf_append(&p->inq, data, len) < 0)
-		return err_set(e, "too much input queued for the command");
-	flush_stdin(p);
-	return 0;
+	return proc_io_write(&p->io, data, len, e);
 }
 
 void proc_close_stdin(struct proc *p)
 {
-	if (p->in_is_out) {
+	if (p->io.in_is_out) {
 		/* A terminal has no end of input but ^D at the start of a line. */
 		static const char eot = 4;
 		(void)proc_write(p, &eot, 1, NULL);
 		return;
 	}
-	p->close_in_when_empty = true;
-	flush_stdin(p);
+	proc_io_close_stdin_when_empty(&p->io);
 }
 
 void proc_kill(struct proc *p)
@@ -425,14 +322,9 @@ void proc_free(struct proc *p)
 		loop_unwatch(p->loop, p->pidfd);
 		close(p->pidfd);
 	}
-	if (p->in_is_out)
-		p->in = -1;
-	close_fd(p, &p->in);
-	close_fd(p, &p->out[0]);
-	close_fd(p, &p->out[1]);
+	proc_io_free(&p->io);
 	if (p->child.status_fd >= 0)
 		close(p->child.status_fd);
 	reap_proxy(p);
-	buf_free(&p->inq);
 	free(p);
 }

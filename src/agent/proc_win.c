@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "base/buf.h"
+#include "agent/proc_io.h"
 #include "sandbox/windows/windows_sandbox.h"
 
 /* After the command ended, output still in flight is awaited this long (the job is
@@ -43,14 +43,10 @@ struct relay {
 };
 
 struct proc {
+	struct proc_io io;         /* the loop's ends of the relays */
 	struct loop *loop;
-	struct proc_events ev;
 	HANDLE process, job;
-	int out[2];                /* stdout, stderr (loop's ends); -1 when closed */
-	int in;                    /* stdin (loop's end), or -1 */
 	int exit_fd;               /* end of file when the process ended; -1 after */
-	bool close_in_when_empty;
-	struct buf inq;
 	bool reaped, reported, not_started;
 	DWORD code;
 	struct sandbox_result failure; /* not_started: why */
@@ -147,15 +143,6 @@ fail:
 	return -1;
 }
 
-static void close_fd(struct proc *p, int *fd)
-{
-	if (*fd < 0)
-		return;
-	loop_unwatch(p->loop, *fd);
-	close(*fd);
-	*fd = -1;
-}
-
 static void end_job(struct proc *p)
 {
 	if (p->job) {
@@ -169,33 +156,22 @@ static void maybe_report(struct proc *p)
 {
 	struct sandbox_result r;
 
-	if (p->reported || !p->reaped || p->out[0] >= 0 || p->out[1] >= 0)
+	if (p->reported || !p->reaped || proc_io_output_open(&p->io))
 		return;
 	p->reported = true;
 	loop_timer_disarm(p->loop, &p->drain);
-	close_fd(p, &p->in);
+	proc_io_close(&p->io, &p->io.in);
 	memset(&r, 0, sizeof r);
 	r.outcome = SANDBOX_RAN;
 	/* Windows exit codes are 32 bits (NTSTATUS values for crashes); the result keeps
 	 * the low byte, as a POSIX status would. */
 	r.exit_code = (int)(p->code & 0xff);
-	p->ev.exited(p->ev.arg, &r);
+	p->io.ev.exited(p->io.ev.arg, &r);
 }
 
-static void drain_fd(struct proc *p, int idx)
+static void settled(struct proc_io *io)
 {
-	char chunk[RELAY_CHUNK];
-
-	while (p->out[idx] >= 0) {
-		ssize_t n = read(p->out[idx], chunk, sizeof chunk);
-		if (n > 0) {
-			p->ev.output(p->ev.arg, idx == 0 ? PROC_STDOUT : PROC_STDERR, chunk, (size_t)n);
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-			return;
-		close_fd(p, &p->out[idx]);
-	}
+	maybe_report(PROC_OF(io, io));
 }
 
 static void on_drain(struct loop *l, struct loop_timer *t);
@@ -209,23 +185,13 @@ static void reap(struct proc *p)
 		p->code = KILLED_STATUS;
 	/* The command is gone: what it left running goes with it, as on Linux. */
 	end_job(p);
-	close_fd(p, &p->exit_fd);
+	proc_io_close(&p->io, &p->exit_fd);
 	for (int i = 0; i < 2; i++)
-		drain_fd(p, i);
-	if ((p->out[0] >= 0 || p->out[1] >= 0) &&
+		proc_io_drain(&p->io, i);
+	if (proc_io_output_open(&p->io) &&
 	    loop_timer_arm(p->loop, &p->drain, loop_now(p->loop) + DRAIN_MS, on_drain) < 0)
 		for (int i = 0; i < 2; i++)
-			close_fd(p, &p->out[i]);
-	maybe_report(p);
-}
-
-static void on_output(struct loop *l, int fd, void *arg, unsigned events)
-{
-	struct proc *p = arg;
-
-	(void)l;
-	(void)events;
-	drain_fd(p, fd == p->out[0] ? 0 : 1);
+			proc_io_close(&p->io, &p->io.out[i]);
 	maybe_report(p);
 }
 
@@ -250,48 +216,14 @@ static void on_drain(struct loop *l, struct loop_timer *t)
 	if (p->not_started) {
 		p->reported = true;
 		r = p->failure;
-		p->ev.exited(p->ev.arg, &r);
+		p->io.ev.exited(p->io.ev.arg, &r);
 		return;
 	}
 	for (int i = 0; i < 2; i++) {
-		drain_fd(p, i);
-		close_fd(p, &p->out[i]);
+		proc_io_drain(&p->io, i);
+		proc_io_close(&p->io, &p->io.out[i]);
 	}
 	maybe_report(p);
-}
-
-static void flush_stdin(struct proc *p);
-
-static void on_stdin(struct loop *l, int fd, void *arg, unsigned events)
-{
-	(void)l;
-	(void)fd;
-	(void)events;
-	flush_stdin(arg);
-}
-
-static void flush_stdin(struct proc *p)
-{
-	while (p->in >= 0 && p->inq.len) {
-		ssize_t n = write(p->in, p->inq.data, p->inq.len);
-		if (n > 0) {
-			buf_consume(&p->inq, (size_t)n);
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (loop_watch(p->loop, p->in, LOOP_WRITE, on_stdin, p, NULL) < 0)
-				buf_reset(&p->inq);
-			return;
-		}
-		buf_reset(&p->inq); /* the relay is gone: the command closed its stdin */
-		break;
-	}
-	if (p->in >= 0 && p->inq.len == 0) {
-		if (p->close_in_when_empty)
-			close_fd(p, &p->in);
-		else
-			(void)loop_watch(p->loop, p->in, 0, on_stdin, p, NULL);
-	}
 }
 
 /* An anonymous pipe: *child inheritable, *mine not. */
@@ -335,9 +267,8 @@ int proc_start(struct loop *l, const struct proc_spec *s, const struct proc_even
 	if (!p)
 		return err_set(e, "out of memory");
 	p->loop = l;
-	p->ev = *ev;
-	p->in = p->out[0] = p->out[1] = p->exit_fd = -1;
-	buf_init(&p->inq, PROC_STDIN_MAX);
+	proc_io_init(&p->io, l, ev, settled);
+	p->exit_fd = -1;
 	if (s->keep_stdin ? new_pipe(&child[0], &mine[0], true, e) < 0
 			  : !(child[0] = null_device(e)))
 		goto out;
@@ -380,19 +311,18 @@ int proc_start(struct loop *l, const struct proc_spec *s, const struct proc_even
 	/* Each relay takes its handle over, also when it fails. */
 	rc = start_relay(RELAY_WAIT, waiter, &p->exit_fd, e);
 	for (int i = 1; rc == 0 && i <= 2; i++) {
-		rc = start_relay(RELAY_FROM_PIPE, mine[i], &p->out[i - 1], e);
+		rc = start_relay(RELAY_FROM_PIPE, mine[i], &p->io.out[i - 1], e);
 		mine[i] = NULL;
 	}
 	if (rc == 0 && mine[0]) {
-		rc = start_relay(RELAY_TO_PIPE, mine[0], &p->in, e);
+		rc = start_relay(RELAY_TO_PIPE, mine[0], &p->io.in, e);
 		mine[0] = NULL;
 	}
 	if (rc < 0)
 		goto out;
 	rc = -1;
-	for (int i = 0; i < 2; i++)
-		if (loop_watch(l, p->out[i], LOOP_READ, on_output, p, e) < 0)
-			goto out;
+	if (proc_io_watch_output(&p->io, e) < 0)
+		goto out;
 	if (loop_watch(l, p->exit_fd, LOOP_READ, on_exit_fd, p, e) < 0)
 		goto out;
 	rc = 0;
@@ -412,18 +342,12 @@ out:
 
 int proc_write(struct proc *p, const char *data, size_t len, struct err *e)
 {
-	if (p->in < 0 || p->close_in_when_empty)
-		return err_set(e, "stdin is closed");
-	if (buf_append(&p->inq, data, len) < 0)
-		return err_set(e, "too much input queued for the command");
-	flush_stdin(p);
-	return 0;
+	return proc_io_write(&p->io, data, len, e);
 }
 
 void proc_close_stdin(struct proc *p)
 {
-	p->close_in_when_empty = true;
-	flush_stdin(p);
+	proc_io_close_stdin_when_empty(&p->io);
 }
 
 void proc_kill(struct proc *p)
@@ -449,12 +373,9 @@ void proc_free(struct proc *p)
 		return;
 	end_job(p);
 	loop_timer_disarm(p->loop, &p->drain);
-	close_fd(p, &p->in);
-	close_fd(p, &p->out[0]);
-	close_fd(p, &p->out[1]);
-	close_fd(p, &p->exit_fd);
+	proc_io_free(&p->io);
+	proc_io_close(&p->io, &p->exit_fd);
 	if (p->process)
 		CloseHandle(p->process);
-	buf_free(&p->inq);
 	free(p);
 }
