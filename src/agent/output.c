@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agent/internal.h"
+#include "base/shell_quote.h"
 
 int64_t output_tokens(size_t bytes)
 {
@@ -57,17 +58,6 @@ int output_exec_text(struct buf *out, int exit_code, uint64_t duration_ms, const
 	return output_truncate(out, text, len, max_tokens);
 }
 
-static bool needs_quotes(const char *w)
-{
-	if (!*w)
-		return true;
-	for (const char *p = w; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			    "@%+=:,./-_", *p))
-			return true;
-	return false;
-}
-
 char *output_shell_join(char *const *argv)
 {
 	struct buf b;
@@ -75,23 +65,8 @@ char *output_shell_join(char *const *argv)
 	buf_init(&b, 16u << 20);
 	for (size_t i = 0; argv && argv[i]; i++) {
 		const char *w = argv[i];
-		if (i && buf_putc(&b, ' ') < 0)
-			goto fail;
-		if (!needs_quotes(w)) {
-			if (buf_puts(&b, w) < 0)
-				goto fail;
-			continue;
-		}
-		if (buf_putc(&b, '\'') < 0)
-			goto fail;
-		for (const char *p = w; *p; p++)
-			if ((*p == '\'' ? buf_puts(&b, "'\\''") : buf_putc(&b, *p)) < 0)
-				goto fail;
-		if (buf_putc(&b, '\'') < 0)
-			goto fail;
+		if ((i && buf_putc(&b, ' ') < 0) || shell_quote_append(&b, w) < 0)
+			return NULL; /* the buffer freed itself */
 	}
 	return buf_take(&b);
-fail:
-	buf_free(&b);
-	return NULL;
 }

@@ -3,23 +3,13 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/shell_quote.h"
 #include "exec/internal.h"
 
 const char *exec_str(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static bool plain(const char *w)
-{
-	if (!*w)
-		return false;
-	for (const char *p = w; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-			    "@%+=:,./-_", *p))
-			return false;
-	return true;
 }
 
 char *exec_command_line(const cJSON *msg)
@@ -30,25 +20,10 @@ char *exec_command_line(const cJSON *msg)
 	buf_init(&b, 16u << 20);
 	cJSON_ArrayForEach(w, cmd) {
 		const char *s = cJSON_IsString(w) ? w->valuestring : "";
-		if (b.len && buf_putc(&b, ' ') < 0)
-			goto fail;
-		if (plain(s)) {
-			if (buf_puts(&b, s) < 0)
-				goto fail;
-			continue;
-		}
-		if (buf_putc(&b, '\'') < 0)
-			goto fail;
-		for (const char *p = s; *p; p++)
-			if ((*p == '\'' ? buf_puts(&b, "'\\''") : buf_putc(&b, *p)) < 0)
-				goto fail;
-		if (buf_putc(&b, '\'') < 0)
-			goto fail;
+		if ((b.len && buf_putc(&b, ' ') < 0) || shell_quote_append(&b, s) < 0)
+			return NULL; /* the buffer freed itself */
 	}
 	return buf_take(&b);
-fail:
-	buf_free(&b);
-	return NULL;
 }
 
 struct exec_front *exec_front_new(bool json, bool color, FILE *out, FILE *err)
