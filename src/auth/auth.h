@@ -217,6 +217,9 @@ struct auth_callback_request {
 enum auth_callback_status auth_callback_parse(const char *data, size_t len,
 					      struct auth_callback_request *out);
 void auth_callback_request_free(struct auth_callback_request *r);
+/* Whether the callback's state is the one this login sent, compared in constant time
+ * (the state is the CSRF guard: how much of it matched must not leak). */
+bool auth_callback_state_matches(const char *got, const char *want);
 
 /* The detail of a token endpoint error body (§3.1): error_description, else
  * error.message, else the error string (or error.code), else the raw body. Malloc'ed. */

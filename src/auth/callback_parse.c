@@ -7,6 +7,18 @@
 
 #include "base/ascii.h"
 
+bool auth_callback_state_matches(const char *got, const char *want)
+{
+	size_t n = strlen(want);
+	unsigned char diff = 0;
+
+	if (strlen(got) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(got[i] ^ want[i]);
+	return diff == 0;
+}
+
 void auth_callback_request_free(struct auth_callback_request *r)
 {
 	if (!r)

@@ -164,18 +164,6 @@ static const char success_page[] =
 
 /* ---- the callback ------------------------------------------------------------------ */
 
-static bool same_state(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-	unsigned char diff = 0;
-
-	if (strlen(a) != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)(a[i] ^ b[i]);
-	return diff == 0;
-}
-
 /* The 302 to /success with upstream's parameters (§2.5). */
 static int success_location(const struct server *s, const struct auth_token_set *t,
 			    struct buf *loc)
@@ -217,7 +205,7 @@ static void handle_callback(struct server *s, struct auth_cb_conn *c, const stru
 	struct buf loc;
 	char *api_key = NULL, msg[ERR_MSG_MAX + 64];
 
-	if (!r->state || !same_state(r->state, s->state)) {
+	if (!r->state || !auth_callback_state_matches(r->state, s->state)) {
 		/* Someone else's request (or a stale tab): refuse it, keep waiting. */
 		send_text(c, 400, "Bad Request", "State mismatch");
 		return;

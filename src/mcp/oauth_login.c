@@ -216,18 +216,6 @@ out:
 
 /* ---- the callback ---- */
 
-static bool same_state(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-	unsigned char diff = 0;
-
-	if (strlen(a) != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)(a[i] ^ b[i]);
-	return diff == 0;
-}
-
 static void on_request(void *arg, struct auth_cb_conn *c, const struct auth_callback_request *r)
 {
 	struct flow *f = arg;
@@ -241,7 +229,7 @@ static void on_request(void *arg, struct auth_cb_conn *c, const struct auth_call
 		auth_cb_text(c, 400, "Bad Request", "Invalid OAuth callback");
 		return;
 	}
-	if (!r->state || !same_state(r->state, f->state)) {
+	if (!r->state || !auth_callback_state_matches(r->state, f->state)) {
 		/* Not the browser we sent (a code or an error alike): refuse it and keep
 		 * waiting for the real one. */
 		auth_cb_text(c, 400, "Bad Request", "State mismatch");

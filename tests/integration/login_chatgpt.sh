@@ -459,9 +459,9 @@ test_failed_refresh_is_clear_and_keeps_auth_json() {
 test_refresh_uses_tokens_another_process_stored() {
 	setup_home
 	start_issuer
-	# The 401 is held back 8 s: time for this test to play another codex that refreshed
+	# The 401 is held back until this test has played another codex that refreshed
 	# meanwhile and stored new tokens (same account) in auth.json.
-	printf '[{"status":401,"body":{"error":{"message":"token expired"}},"delay_ms":8000},%s]\n' "$answer" > "$T/script.json"
+	printf '[{"status":401,"body":{"error":{"message":"token expired"}},"until_file":"%s"},%s]\n' "$T/go" "$answer" > "$T/script.json"
 	start_mock "$T/script.json"
 	write_chatgpt_auth 4102444800
 	local other i
@@ -479,6 +479,7 @@ EOF2
 	done
 	[ "$(mock_count)" -ge 1 ] || fail "no request reached the mock"
 	mv "$T/other.json" "$CODEX_HOME/auth.json"
+	: > "$T/go"
 	wait "${bg_pids[-1]}" || fail "exec failed: $(cat "$T/err")"
 	expect_eq "$(mock_get 0 headers.authorization)" "Bearer $OLD_ACCESS"
 	# The stored token was used as is: no refresh token spent.

@@ -52,6 +52,8 @@ of three kinds.
     "status": CODE         of a stream reply (default 200)
     "headers": {...}       extra response headers (e.g. x-codex-primary-used-percent)
     "delay_ms": N          wait this long before answering
+    "until_file": PATH     answer only once PATH exists (a test's go-ahead: it acts
+                           while the request is known to be held), at most 60 s
     "event_delay_ms": N    pause between events, so they arrive in separate reads
     "cut_after": N         send N events, then part of the next one (or a partial line
                            when there is none), then close the socket: the stream is cut
@@ -270,6 +272,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(500, {"error": {"message": msg,
                                                   "type": "mock_script_overrun"}})
         kind, reply, pieces = state.script[idx]
+        if not self.await_file(reply.get("until_file")):
+            return
         if not self.pause(reply.get("delay_ms", 0)):
             return
         if kind == "status":
@@ -282,6 +286,14 @@ class Handler(BaseHTTPRequestHandler):
         self.send_stream(seq, reply, pieces)
 
     do_POST = do_GET = do_PUT = do_DELETE = do_PATCH = handle_any
+
+    def await_file(self, path, limit_s=60.0):
+        """Waits until path exists (bounded); False when the server is stopping."""
+        deadline = time.monotonic() + limit_s
+        while path and not os.path.exists(path) and time.monotonic() < deadline:
+            if self.server.state.stopping.wait(0.02):
+                return False
+        return not self.server.state.stopping.is_set()
 
     def pause(self, ms):
         """Sleeps ms (bounded by shutdown); False when the server is stopping."""
