@@ -45,7 +45,8 @@ test_ctrl_c_reaches_the_command() {
 	# In an interactive shell ^C ends the foreground job, not the shell.
 	on_tty -- env -u TMPDIR PS1='SBX> ' "$CODEX" sandbox -- bash --norc --noprofile -i <<-'EOF'
 		expect SBX> 
-		send sleep 30\r
+		send echo RE""ADY; sleep 30\r
+		expect READY
 		sleep 0.3
 		send \x03
 		expect SBX> 
@@ -61,7 +62,8 @@ test_job_control() {
 	setup root
 	on_tty -- env -u TMPDIR PS1='SBX> ' "$CODEX" sandbox -- bash --norc --noprofile -i <<-'EOF'
 		expect SBX> 
-		send sleep 30\r
+		send echo RE""ADY; sleep 30\r
+		expect READY
 		sleep 0.3
 		send \x1a
 		expect Stopped

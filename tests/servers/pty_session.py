@@ -66,6 +66,10 @@ def pump(timeout):
     return True
 
 
+# How long expect and wait give the command: generous, since only a failing test
+# waits it out, and a loaded machine starts a sandbox slowly.
+EXPECT_S = 20
+
 for line in sys.stdin:
     line = line.rstrip("\n")
     if not line:
@@ -77,7 +81,7 @@ for line in sys.stdin:
         except OSError:
             pass  # the command is gone; "wait" tells how it ended
     elif op == "expect":
-        deadline = time.time() + 5
+        deadline = time.time() + EXPECT_S
         m = None
         while time.time() < deadline:
             m = re.search(arg.encode(), buf)
@@ -97,7 +101,7 @@ for line in sys.stdin:
     elif op == "sleep":
         time.sleep(float(arg))
     elif op == "wait":
-        deadline = time.time() + 5
+        deadline = time.time() + EXPECT_S
         while proc.poll() is None and time.time() < deadline:
             pump(0.05)
         if proc.poll() is None:
