@@ -223,6 +223,13 @@ bool files_at_token(const struct composer *c, size_t *start, size_t *len);
 int start_login(struct app *a, struct err *e);
 /* The trust screen when the project has no trust_level: 0 go on, 1 quit. */
 int start_trust(struct app *a, struct err *e);
+/* One wait of a start-up screen (trust, login), which runs before the chat's loop:
+ * keys go to on_key, a resize updates the size (the caller redraws), a termination
+ * signal sets a->quit and the exit code 128+signo, as in the chat. extra_fd (or -1) is
+ * the screen's own descriptor. 1 when extra_fd is readable, 0 after keys or signals,
+ * -1 when the terminal is gone or polling fails. */
+int start_screen_wait(struct app *a, int extra_fd,
+		      void (*on_key)(void *arg, const struct key *k), void *arg);
 /* Lists past sessions (newest first) for the picker. */
 int start_list_sessions(struct app *a, struct err *e);
 void start_free_sessions(struct app *a);

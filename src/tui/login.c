@@ -491,38 +491,10 @@ int start_login(struct app *a, struct err *e)
 		u.opts[u.n_opts++] = 2;
 	draw(&u);
 	while (!u.quit && !u.go_on && !a->quit) {
-		/* keys, the UI's signals (resize; a termination signal ends it as in the
-		 * chat), and the sign-in child's report */
-		struct pollfd p[3] = {{a->term.in_fd, POLLIN, 0}, {a->sigfd, POLLIN, 0},
-				      {u.fd, POLLIN, 0}};
-		int n = poll(p, u.fd >= 0 ? 3 : 2, -1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
+		int r = start_screen_wait(a, u.fd, login_key, &u);
+		if (r < 0)
 			break;
-		if (p[1].revents) {
-			struct signalfd_siginfo si;
-			while (read(a->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
-				if (si.ssi_signo == SIGWINCH) {
-					term_size(&a->term);
-				} else {
-					a->quit = true;
-					a->exit_code = 128 + (int)si.ssi_signo;
-				}
-			}
-		}
-		if (p[0].revents) {
-			char chunk[4096];
-			ssize_t r = read(a->term.in_fd, chunk, sizeof chunk);
-			if (r <= 0 && !(r < 0 && (errno == EINTR || errno == EAGAIN)))
-				break;
-			if (r > 0) {
-				keys_feed(&a->keys, chunk, (size_t)r, login_key, &u);
-				if (keys_pending_esc(&a->keys))
-					keys_flush_esc(&a->keys, login_key, &u);
-			}
-		}
-		if (u.fd >= 0 && p[2].revents)
+		if (r > 0)
 			read_report(&u);
 		draw(&u);
 	}

@@ -2,9 +2,12 @@
  * and a resumed conversation's history (reference codex-tui.md §10-11). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -215,6 +218,40 @@ static void trust_key(void *arg, const struct key *k)
 	}
 }
 
+int start_screen_wait(struct app *a, int extra_fd,
+		      void (*on_key)(void *arg, const struct key *k), void *arg)
+{
+	struct pollfd p[3] = {{a->term.in_fd, POLLIN, 0}, {a->sigfd, POLLIN, 0},
+			      {extra_fd, POLLIN, 0}};
+	int n = poll(p, extra_fd >= 0 ? 3 : 2, -1);
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -1;
+	if (p[1].revents) {
+		struct signalfd_siginfo si;
+		while (read(a->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+			if (si.ssi_signo == SIGWINCH) {
+				term_size(&a->term);
+			} else {
+				a->quit = true;
+				a->exit_code = 128 + (int)si.ssi_signo;
+			}
+		}
+	}
+	if (p[0].revents) {
+		char chunk[4096];
+		ssize_t r = read(a->term.in_fd, chunk, sizeof chunk);
+		if (r <= 0 && !(r < 0 && (errno == EINTR || errno == EAGAIN)))
+			return -1;
+		if (r > 0) {
+			keys_feed(&a->keys, chunk, (size_t)r, on_key, arg);
+			if (keys_pending_esc(&a->keys))
+				keys_flush_esc(&a->keys, on_key, arg);
+		}
+	}
+	return extra_fd >= 0 && p[2].revents ? 1 : 0;
+}
+
 int start_trust(struct app *a, struct err *e)
 {
 	struct toml_value *root = read_config_toml(a);
@@ -238,15 +275,8 @@ int start_trust(struct app *a, struct err *e)
 	}
 	trust_draw(&t, proot);
 	while (!t.answer && !a->quit) {
-		char chunk[4096];
-		ssize_t n = read(a->term.in_fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		if (start_screen_wait(a, -1, trust_key, &t) < 0)
 			break;
-		keys_feed(&a->keys, chunk, (size_t)n, trust_key, &t);
-		if (keys_pending_esc(&a->keys))
-			keys_flush_esc(&a->keys, trust_key, &t);
 		trust_draw(&t, proot);
 	}
 	/* The screen goes; the chat starts where it was. */
