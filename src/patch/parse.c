@@ -35,20 +35,16 @@ static const char *const MSG_EXPECTED_AT[2] = {
 static const char *const MSG_EMPTY_UPDATE[2] = {"Update file hunk for path '", "' is empty"};
 #define MSG_NO_LINES "Update hunk does not contain any lines"
 
-/* Build-time forms: indexes into pools that may move while they grow; patch_parse
- * turns them into the pointers of patch.h at the end. */
+/* Build-time form of a hunk: its chunks are an index range into a pool that may move
+ * while it grows; patch_parse turns it into the pointers of patch.h at the end. The
+ * chunks themselves are built in their final form: the line tables they point into
+ * are sized for the whole patch up front and never move. */
 struct bhunk {
 	enum patch_hunk_kind kind;
 	struct patch_str path, move_path;
 	size_t contents_off, contents_len;
 	size_t first_chunk, n_chunks;
 	size_t line;
-};
-
-struct bchunk {
-	struct patch_str context;
-	size_t old_first, n_old, new_first, n_new, pair_first, n_pairs;
-	int end_of_file;
 };
 
 /* Everything a struct patch owns; p->storage points here. */
@@ -77,9 +73,11 @@ struct parser {
 	struct patch_str environment_id;
 	struct bhunk *hunks;
 	size_t n_hunks, cap_hunks;
-	struct bchunk *chunks;
+	/* st->old_lines, new_lines and pairs: cap entries each, room for one a patch line,
+	 * so that they never move while they fill (chunks point into them). */
+	size_t cap;
+	size_t n_old, n_new, n_pairs;
 	size_t n_chunks, cap_chunks;
-	size_t n_old, cap_old, n_new, cap_new, n_pairs, cap_pairs;
 	struct buf contents;
 	struct patch_error *pe;
 };
@@ -109,13 +107,13 @@ static struct patch_str tail(struct patch_str s, size_t from)
 	return s;
 }
 
-static struct bchunk *last_chunk(struct parser *ps)
+static struct patch_chunk *last_chunk(struct parser *ps)
 {
 	struct bhunk *h = &ps->hunks[ps->n_hunks - 1];
-	return h->n_chunks ? &ps->chunks[h->first_chunk + h->n_chunks - 1] : NULL;
+	return h->n_chunks ? &ps->st->chunks[h->first_chunk + h->n_chunks - 1] : NULL;
 }
 
-static int chunk_is_empty(const struct bchunk *c)
+static int chunk_is_empty(const struct patch_chunk *c)
 {
 	return c->n_old == 0 && c->n_new == 0;
 }
@@ -124,7 +122,7 @@ static int chunk_is_empty(const struct bchunk *c)
 static int close_update(struct parser *ps, struct patch_str header)
 {
 	struct bhunk *h;
-	struct bchunk *c;
+	struct patch_chunk *c;
 
 	if (ps->state != ST_UPDATE)
 		return 0;
@@ -194,59 +192,48 @@ static int take_header(struct parser *ps, struct patch_str s)
 
 static int new_chunk(struct parser *ps, struct patch_str context)
 {
-	struct bchunk *c = vec_grow(ps->chunks, &ps->cap_chunks, ps->n_chunks, sizeof *c,
-				    LIMIT_PATCH_LINES);
+	struct storage *st = ps->st;
+	struct patch_chunk *c = vec_grow(st->chunks, &ps->cap_chunks, ps->n_chunks, sizeof *c,
+					 LIMIT_PATCH_LINES);
 
 	if (!c)
 		return perr_nomem(ps->pe);
-	ps->chunks = c;
-	c = &ps->chunks[ps->n_chunks++];
-	memset(c, 0, sizeof *c);
-	c->context = context;
-	c->old_first = ps->n_old;
-	c->new_first = ps->n_new;
-	c->pair_first = ps->n_pairs;
+	st->chunks = c;
+	c = &st->chunks[ps->n_chunks++];
+	*c = (struct patch_chunk){context,
+				  st->old_lines + ps->n_old, 0,
+				  st->new_lines + ps->n_new, 0,
+				  (const size_t(*)[2])(st->pairs + ps->n_pairs), 0,
+				  0};
 	ps->hunks[ps->n_hunks - 1].n_chunks++;
 	return 0;
 }
 
-/* Adds an update line: to old_lines, new_lines or both (a context line). */
+/* Adds an update line: to old_lines, new_lines or both (a context line). Each table
+ * has room for a line per patch line, so a line always fits. */
 static int add_update_line(struct parser *ps, struct patch_str s, int old, int new_)
 {
 	struct storage *st = ps->st;
-	struct bchunk *c = last_chunk(ps);
+	struct patch_chunk *c = last_chunk(ps);
 
 	if (!c) {
 		if (new_chunk(ps, (struct patch_str){NULL, 0}) < 0)
 			return -1;
 		c = last_chunk(ps);
 	}
+	if (ps->n_old >= ps->cap || ps->n_new >= ps->cap || ps->n_pairs >= ps->cap)
+		return perr_nomem(ps->pe); /* cannot happen: see above */
 	if (old && new_) {
-		size_t(*pairs)[2] = vec_grow(st->pairs, &ps->cap_pairs, ps->n_pairs,
-					     sizeof *pairs, LIMIT_PATCH_LINES);
-		if (!pairs)
-			return perr_nomem(ps->pe);
-		st->pairs = pairs;
 		st->pairs[ps->n_pairs][0] = c->n_old;
 		st->pairs[ps->n_pairs][1] = c->n_new;
 		ps->n_pairs++;
-		c->n_pairs++;
+		c->n_context++;
 	}
 	if (old) {
-		struct patch_str *l = vec_grow(st->old_lines, &ps->cap_old, ps->n_old,
-					       sizeof *l, LIMIT_PATCH_LINES);
-		if (!l)
-			return perr_nomem(ps->pe);
-		st->old_lines = l;
 		st->old_lines[ps->n_old++] = s;
 		c->n_old++;
 	}
 	if (new_) {
-		struct patch_str *l = vec_grow(st->new_lines, &ps->cap_new, ps->n_new,
-					       sizeof *l, LIMIT_PATCH_LINES);
-		if (!l)
-			return perr_nomem(ps->pe);
-		st->new_lines = l;
 		st->new_lines[ps->n_new++] = s;
 		c->n_new++;
 	}
@@ -262,11 +249,18 @@ static int is_context_marker(struct patch_str u)
  * only, so an indented "*** Update File:" is a context line, as upstream. */
 static int update_line(struct parser *ps, struct patch_str raw)
 {
-	struct patch_str u = ptext_trim_end(raw);
+	struct patch_str u;
 	struct bhunk *h;
-	struct bchunk *c;
-	int r = take_header(ps, u);
+	struct patch_chunk *c = last_chunk(ps);
+	int r;
 
+	/* Most lines: a line that starts with ' ', '-' or '+' is no header, marker or
+	 * Move to, trimmed or not, so only End of File's rule below can refuse it. */
+	if (raw.len > 0 && (raw.s[0] == ' ' || raw.s[0] == '-' || raw.s[0] == '+') &&
+	    !(c && c->end_of_file))
+		return add_update_line(ps, tail(raw, 1), raw.s[0] != '+', raw.s[0] != '-');
+	u = ptext_trim_end(raw);
+	r = take_header(ps, u);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	h = &ps->hunks[ps->n_hunks - 1];
@@ -324,9 +318,12 @@ static int environment_line(struct parser *ps, struct patch_str trimmed)
 
 static int process_line(struct parser *ps, struct patch_str raw)
 {
-	struct patch_str trimmed = ptext_trim(raw);
+	struct patch_str trimmed;
 	int r = 0;
 
+	if (ps->state == ST_UPDATE)
+		return update_line(ps, raw); /* trims only what it needs */
+	trimmed = ptext_trim(raw);
 	switch (ps->state) {
 	case ST_NOT_STARTED:
 		if (!ptext_eq(trimmed, BEGIN_PATCH))
@@ -352,7 +349,7 @@ static int process_line(struct parser *ps, struct patch_str raw)
 		r = take_header(ps, trimmed);
 		break;
 	case ST_UPDATE:
-		return update_line(ps, raw);
+		break; /* above */
 	case ST_ENDED:
 		if (trimmed.len != 0)
 			return patch_error_plain(ps, MSG_LAST_LINE);
@@ -399,8 +396,15 @@ static int ends_with(struct patch_str s, const char *suffix)
 	return s.len >= n && memcmp(s.s + s.len - n, suffix, n) == 0;
 }
 
+/* The line of text starting at pos, as next_line sees it. */
+static struct patch_str line_from(struct patch_str text, size_t pos)
+{
+	return next_line(text, &pos);
+}
+
 /* Checks the envelope of the n lines of text; the patch is lines [*skip, n - *skip)
- * (*skip is 1 when a heredoc wrapper was dropped). */
+ * (*skip is 1 when a heredoc wrapper was dropped). Only the first two and the last two
+ * lines matter: they are found from either end, not by reading every line. */
 static int envelope(struct parser *ps, struct patch_str text, size_t n, size_t *skip)
 {
 	struct patch_str first = {text.s, 0}, second = {text.s, 0}, last = {text.s, 0};
@@ -409,15 +413,21 @@ static int envelope(struct parser *ps, struct patch_str text, size_t n, size_t *
 	size_t pos = 0;
 
 	*skip = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct patch_str l = next_line(text, &pos);
-		if (i == 0)
-			first = l;
-		if (i == 1)
-			second = l;
-		if (i + 2 == n)
-			before_last = l;
-		last = l;
+	if (n > 0) {
+		first = last = next_line(text, &pos);
+		if (n > 1) {
+			/* The last line starts after the last \n, the one before it after the
+			 * \n before that (or at the start). */
+			size_t at = text.len;
+			second = next_line(text, &pos);
+			while (text.s[at - 1] != '\n')
+				at--;
+			last = line_from(text, at);
+			at--;
+			while (at > 0 && text.s[at - 1] != '\n')
+				at--;
+			before_last = line_from(text, at);
+		}
 	}
 	msg = check_boundaries(n, first, last);
 	if (!msg)
@@ -438,7 +448,6 @@ static int envelope(struct parser *ps, struct patch_str text, size_t n, size_t *
 static void parser_free(struct parser *ps)
 {
 	free(ps->hunks);
-	free(ps->chunks);
 	buf_free(&ps->contents);
 }
 
@@ -463,21 +472,8 @@ static int finish(struct parser *ps, struct patch *p)
 
 	st->contents = buf_take(&ps->contents);
 	st->hunks = calloc(ps->n_hunks ? ps->n_hunks : 1, sizeof *st->hunks);
-	st->chunks = calloc(ps->n_chunks ? ps->n_chunks : 1, sizeof *st->chunks);
-	if (!st->contents || !st->hunks || !st->chunks)
+	if (!st->contents || !st->hunks)
 		return perr_nomem(ps->pe);
-	for (size_t i = 0; i < ps->n_chunks; i++) {
-		const struct bchunk *b = &ps->chunks[i];
-		struct patch_chunk *c = &st->chunks[i];
-		c->context = b->context;
-		c->old_lines = st->old_lines ? st->old_lines + b->old_first : NULL;
-		c->n_old = b->n_old;
-		c->new_lines = st->new_lines ? st->new_lines + b->new_first : NULL;
-		c->n_new = b->n_new;
-		c->context_pairs = st->pairs ? (const size_t(*)[2])(st->pairs + b->pair_first) : NULL;
-		c->n_context = b->n_pairs;
-		c->end_of_file = b->end_of_file;
-	}
 	for (size_t i = 0; i < ps->n_hunks; i++) {
 		const struct bhunk *b = &ps->hunks[i];
 		struct patch_hunk *h = &st->hunks[i];
@@ -497,7 +493,10 @@ static int finish(struct parser *ps, struct patch *p)
 	return 0;
 }
 
-int patch_parse(const char *input, size_t len, struct patch **out, struct patch_error *pe)
+/* patch_parse and patch_parse_borrowed: with borrow, text the state machine can read as
+ * it is is not copied. */
+static int parse(const char *input, size_t len, int borrow, struct patch **out,
+		 struct patch_error *pe)
 {
 	struct parser ps = {0};
 	struct patch_str text, line;
@@ -530,7 +529,7 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 	ps.st = calloc(1, sizeof *ps.st);
 	if (p)
 		p->storage = ps.st;
-	if (!p || !ps.st || !(ps.st->text = bigbuf_alloc(text.len + 1))) {
+	if (!p || !ps.st) {
 		perr_nomem(pe);
 		goto out;
 	}
@@ -543,9 +542,17 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 		perr_nomem(pe);
 		goto out;
 	}
-	ps.cap_old = ps.cap_new = ps.cap_pairs = n ? n : 1;
+	ps.cap = n ? n : 1;
+	if (borrow && skip == 0 && !memchr(text.s, '\r', text.len)) {
+		/* Lines split on \n and joined again with \n: the text as it is. */
+		p->text = text;
+		tlen = text.len;
+	} else if (!(ps.st->text = bigbuf_alloc(text.len + 1))) {
+		perr_nomem(pe);
+		goto out;
+	}
 	/* The surviving lines joined with \n: the text the state machine reads. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; ps.st->text && i < n; i++) {
 		line = next_line(text, &pos);
 		if (i < skip || i >= n - skip)
 			continue;
@@ -554,8 +561,10 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 		memcpy(ps.st->text + tlen, line.s, line.len);
 		tlen += line.len;
 	}
-	ps.st->text[tlen] = '\0';
-	p->text = (struct patch_str){ps.st->text, tlen};
+	if (ps.st->text) {
+		ps.st->text[tlen] = '\0';
+		p->text = (struct patch_str){ps.st->text, tlen};
+	}
 	/* Every line but the last loses one more trailing \r on the way in (upstream feeds
 	 * them through its streaming parser); the last one is End Patch after trimming. */
 	pos = 0;
@@ -585,6 +594,17 @@ out:
 	else if (rc < 0)
 		storage_free(ps.st);
 	return rc;
+}
+
+int patch_parse(const char *text, size_t len, struct patch **out, struct patch_error *pe)
+{
+	return parse(text, len, 0, out, pe);
+}
+
+int patch_parse_borrowed(const char *text, size_t len, struct patch **out,
+			 struct patch_error *pe)
+{
+	return parse(text, len, 1, out, pe);
 }
 
 void patch_free(struct patch *p)

@@ -149,6 +149,59 @@ int pseek_want(struct pseek *s, const struct patch_str *lines, size_t n)
 	return 0;
 }
 
+void pseek_want_chunks(struct pseek *s, const struct patch_chunk *chunks, size_t n)
+{
+	s->chunks = chunks;
+	s->n_chunks = n;
+}
+
+/* The wanted patterns one by one: those announced, then each chunk's (up to three). */
+struct want_iter {
+	size_t i, chunk, part;
+};
+
+static int next_want(const struct pseek *s, struct want_iter *it, struct pseek_pattern *w)
+{
+	if (it->i < s->n_want) {
+		*w = s->want[it->i++];
+		return 1;
+	}
+	for (; it->chunk < s->n_chunks; it->chunk++, it->part = 0) {
+		const struct patch_chunk *c = &s->chunks[it->chunk];
+		while (it->part < 3) {
+			switch (it->part++) {
+			case 0:
+				*w = (struct pseek_pattern){&c->context, 1};
+				if (c->context.s)
+					return 1;
+				break;
+			case 1:
+				*w = (struct pseek_pattern){c->old_lines, c->n_old};
+				if (c->n_old > 0)
+					return 1;
+				break;
+			default:
+				*w = (struct pseek_pattern){c->old_lines, c->n_old - 1};
+				if (c->n_old > 1 && c->old_lines[c->n_old - 1].len == 0)
+					return 1;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static size_t count_want(const struct pseek *s)
+{
+	struct want_iter it = {0, 0, 0};
+	struct pseek_pattern w;
+	size_t n = 0;
+
+	while (next_want(s, &it, &w))
+		n++;
+	return n;
+}
+
 /* The hash of a run of line hashes (a polynomial in ROLL_BASE), the same for a file
  * window and for a pattern. */
 static uint64_t pattern_hash(enum pmatch_pass pass, const struct patch_str *lines, size_t n)
@@ -181,15 +234,17 @@ static int filter_covers(const struct pfilter *fl, size_t plen)
 static void choose_lengths(const struct pseek *s, struct pfilter *fl)
 {
 	size_t count[FILTER_LENGTHS * 4] = {0}, len[FILTER_LENGTHS * 4], n = 0;
+	struct want_iter it = {0, 0, 0};
+	struct pseek_pattern w;
 
-	for (size_t k = 0; k < s->n_want; k++) {
+	while (next_want(s, &it, &w)) {
 		size_t j = 0;
-		while (j < n && len[j] != s->want[k].n)
+		while (j < n && len[j] != w.n)
 			j++;
 		if (j == n) {
 			if (n == sizeof len / sizeof len[0])
 				continue; /* a hunk with this many lengths: the rest go unfiltered */
-			len[n++] = s->want[k].n;
+			len[n++] = w.n;
 		}
 		count[j]++;
 	}
@@ -273,25 +328,26 @@ static void free_filter(struct pfilter *fl)
 static int build_filters(struct pseek *s)
 {
 	struct roller r[PMATCH_PASSES];
-	size_t size = 16, ring = 1;
+	size_t size = 16, ring = 1, n_want = count_want(s);
 	int rc = -1;
 
 	memset(r, 0, sizeof r);
-	while (size < 2 * s->n_want)
+	while (size < 2 * n_want)
 		size *= 2;
 	for (int p = 0; p < PMATCH_PASSES; p++) {
 		struct pfilter *fl = s->filter[p] = calloc(1, sizeof *fl);
+		struct want_iter it = {0, 0, 0};
+		struct pseek_pattern w;
 		if (!fl || !(fl->slot = calloc(size, sizeof *fl->slot)))
 			goto out;
 		fl->mask = size - 1;
 		choose_lengths(s, fl);
-		for (size_t k = 0; k < s->n_want; k++) {
-			const struct pseek_pattern *w = &s->want[k];
+		while (next_want(s, &it, &w)) {
 			uint64_t h;
-			if (!filter_covers(fl, w->n))
+			if (!filter_covers(fl, w.n))
 				continue;
-			h = pattern_hash((enum pmatch_pass)p, w->lines, w->n);
-			*filter_slot(fl, h, w->n) = (struct pfilter_slot){h, w->n, NOT_SEEN};
+			h = pattern_hash((enum pmatch_pass)p, w.lines, w.n);
+			*filter_slot(fl, h, w.n) = (struct pfilter_slot){h, w.n, NOT_SEEN};
 		}
 	}
 	for (size_t j = 0; j < s->filter[0]->n_plens; j++)
@@ -569,7 +625,7 @@ int pseek_find(struct pseek *s, const struct patch_str *pattern, size_t plen, si
 			p--; /* no index for a file this long: this pass again, unbudgeted */
 			continue;
 		}
-		if (!s->filter[pass] && s->n_want > 0 && build_filters(s) < 0)
+		if (!s->filter[pass] && (s->n_want > 0 || s->n_chunks > 0) && build_filters(s) < 0)
 			return -1;
 	}
 	return 0;
