@@ -52,6 +52,7 @@ struct storage {
 	char *text;                 /* the normalised patch text */
 	struct patch_hunk *hunks;
 	struct patch_chunk *chunks;
+	char *tables;               /* old_lines, pairs and new_lines, in one block */
 	struct patch_str *old_lines, *new_lines;
 	size_t (*pairs)[2];
 	char *contents;             /* every Add File's bytes, back to back */
@@ -73,10 +74,9 @@ struct parser {
 	struct patch_str environment_id;
 	struct bhunk *hunks;
 	size_t n_hunks, cap_hunks;
-	/* st->old_lines, new_lines and pairs: cap entries each, room for one a patch line,
-	 * so that they never move while they fill (chunks point into them). */
-	size_t cap;
-	size_t n_old, n_new, n_pairs;
+	/* st->old_lines, new_lines and pairs: room for every line the patch can add, so
+	 * that they never move while they fill (chunks point into them). */
+	size_t n_old, cap_old, n_new, cap_new, n_pairs, cap_pairs;
 	size_t n_chunks, cap_chunks;
 	struct buf contents;
 	struct patch_error *pe;
@@ -209,8 +209,8 @@ static int new_chunk(struct parser *ps, struct patch_str context)
 	return 0;
 }
 
-/* Adds an update line: to old_lines, new_lines or both (a context line). Each table
- * has room for a line per patch line, so a line always fits. */
+/* Adds an update line: to old_lines, new_lines or both (a context line). The tables
+ * were sized for every line of the patch that can add one, so a line always fits. */
 static int add_update_line(struct parser *ps, struct patch_str s, int old, int new_)
 {
 	struct storage *st = ps->st;
@@ -221,8 +221,9 @@ static int add_update_line(struct parser *ps, struct patch_str s, int old, int n
 			return -1;
 		c = last_chunk(ps);
 	}
-	if (ps->n_old >= ps->cap || ps->n_new >= ps->cap || ps->n_pairs >= ps->cap)
-		return perr_nomem(ps->pe); /* cannot happen: see above */
+	if ((old && ps->n_old >= ps->cap_old) || (new_ && ps->n_new >= ps->cap_new) ||
+	    (old && new_ && ps->n_pairs >= ps->cap_pairs))
+		return perr_nomem(ps->pe); /* cannot happen: see count_line */
 	if (old && new_) {
 		st->pairs[ps->n_pairs][0] = c->n_old;
 		st->pairs[ps->n_pairs][1] = c->n_new;
@@ -458,9 +459,7 @@ static void storage_free(struct storage *st)
 	free(st->text);
 	free(st->hunks);
 	free(st->chunks);
-	free(st->old_lines);
-	free(st->new_lines);
-	free(st->pairs);
+	free(st->tables);
 	free(st->contents);
 	free(st);
 }
@@ -493,6 +492,66 @@ static int finish(struct parser *ps, struct patch *p)
 	return 0;
 }
 
+/* What a patch's lines can add to the tables, from their first bytes (the only lines
+ * that add old or new lines start with ' ', '-', '+', or are empty; chunks start at
+ * "@@" lines, or after a header). Bounds, not counts: an Add hunk's '+' lines count as
+ * new lines, and a header indented in an Add hunk can start one more chunk. */
+struct bounds {
+	size_t both, old, new_, chunks, headers;
+};
+
+static void count_line(struct bounds *b, char first)
+{
+	switch (first) {
+	case ' ':
+	case '\n':
+	case '\r':
+		b->both++;
+		break;
+	case '-':
+		b->old++;
+		break;
+	case '+':
+		b->new_++;
+		break;
+	case '@':
+		b->chunks++;
+		break;
+	case '*':
+		b->headers++;
+		break;
+	}
+}
+
+/* The line tables, sized by the bounds, in one allocation that never moves (chunks
+ * point into it); the chunks sized for the likely count (they can still grow). Where
+ * they are large, huge pages that are mapped as they fill. */
+static int alloc_tables(struct parser *ps, const struct bounds *b)
+{
+	struct storage *st = ps->st;
+	size_t n_old = b->both + b->old + 1, n_new = b->both + b->new_ + 1;
+	size_t n_pairs = b->both + 1;
+	char *t = bigbuf_lazy(n_old * sizeof *st->old_lines + n_pairs * sizeof *st->pairs +
+			      n_new * sizeof *st->new_lines);
+
+	ps->cap_chunks = b->chunks + b->headers + 1;
+	st->chunks = bigbuf_lazy(ps->cap_chunks * sizeof *st->chunks);
+	if (!t || !st->chunks) {
+		free(t);
+		return perr_nomem(ps->pe);
+	}
+	/* Filled together, front to back: the table most likely to be too large (new
+	 * lines, counting an Add hunk's) last, where its untouched end costs nothing. */
+	st->tables = t;
+	st->old_lines = (struct patch_str *)(void *)t;
+	st->pairs = (size_t(*)[2])(void *)(st->old_lines + n_old);
+	st->new_lines = (struct patch_str *)(void *)(st->pairs + n_pairs);
+	ps->cap_old = n_old;
+	ps->cap_new = n_new;
+	ps->cap_pairs = n_pairs;
+	return 0;
+}
+
 /* patch_parse and patch_parse_borrowed: with borrow, text the state machine can read as
  * it is is not copied. */
 static int parse(const char *input, size_t len, int borrow, struct patch **out,
@@ -501,6 +560,7 @@ static int parse(const char *input, size_t len, int borrow, struct patch **out,
 	struct parser ps = {0};
 	struct patch_str text, line;
 	struct patch *p = NULL;
+	struct bounds b = {0, 0, 0, 0, 0};
 	size_t n = 0, skip, pos = 0, tlen = 0;
 	int rc = -1;
 
@@ -516,11 +576,13 @@ static int parse(const char *input, size_t len, int borrow, struct patch **out,
 	if (text.len > 0) {
 		const char *s = text.s, *end = text.s + text.len;
 		n = 1;
+		count_line(&b, s[0]);
 		while ((s = pbytes_eol(s, end, 0)) != NULL) {
 			s++;
 			if (++n > LIMIT_PATCH_LINES)
 				return perr_set(pe, PATCH_ERR_LIMIT, 0,
 						"patch has more than %u lines", LIMIT_PATCH_LINES);
+			count_line(&b, s[0]); /* the text is trimmed: a line follows a \n */
 		}
 	}
 	if (envelope(&ps, text, n, &skip) < 0)
@@ -533,16 +595,8 @@ static int parse(const char *input, size_t len, int borrow, struct patch **out,
 		perr_nomem(pe);
 		goto out;
 	}
-	/* A patch line adds at most one old line, one new line and one context pair: room
-	 * for n of each up front, so the tables never move while they fill. */
-	ps.st->old_lines = malloc((n ? n : 1) * sizeof *ps.st->old_lines);
-	ps.st->new_lines = malloc((n ? n : 1) * sizeof *ps.st->new_lines);
-	ps.st->pairs = malloc((n ? n : 1) * sizeof *ps.st->pairs);
-	if (!ps.st->old_lines || !ps.st->new_lines || !ps.st->pairs) {
-		perr_nomem(pe);
+	if (alloc_tables(&ps, &b) < 0)
 		goto out;
-	}
-	ps.cap = n ? n : 1;
 	if (borrow && skip == 0 && !memchr(text.s, '\r', text.len)) {
 		/* Lines split on \n and joined again with \n: the text as it is. */
 		p->text = text;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bigbuf.h"
 #include "base/limits.h"
 #include "base/vec.h"
 #include "patch/internal.h"
@@ -25,8 +26,9 @@ struct update {
 	const struct patch_hunk *h;
 	const char *abs;
 	struct pfile f;
-	struct repl *r;
-	size_t n_r, cap_r;
+	struct repl *r;                 /* one a chunk at most, in block */
+	size_t n_r;
+	void *block;                    /* the pieces' first room, then r */
 	struct pupdate_out *out;
 	struct patch_error *pe;
 };
@@ -36,12 +38,9 @@ static const char LF_EOL[] = "\n";
 static int add_repl(struct update *u, size_t start, size_t end, size_t old_len,
 		    const struct patch_chunk *c, size_t n_new)
 {
-	/* One replacement per chunk, and a chunk is a patch line at least. */
-	struct repl *r = vec_grow(u->r, &u->cap_r, u->n_r, sizeof *r, LIMIT_PATCH_LINES);
-
-	if (!r)
-		return perr_nomem(u->pe);
-	u->r = r;
+	/* One replacement a chunk: r has room for them all. */
+	if (u->n_r >= u->h->n_chunks)
+		return perr_nomem(u->pe); /* cannot happen */
 	/* Both counts are at most a chunk's lines, under LIMIT_PATCH_LINES. */
 	u->r[u->n_r] = (struct repl){start, end, c, (uint32_t)old_len, (uint32_t)n_new};
 	u->n_r++;
@@ -173,6 +172,16 @@ static int piece(struct update *u, const char *p, size_t n)
 	if (o->n > 0 && (const char *)o->v[o->n - 1].iov_base + o->v[o->n - 1].iov_len == p) {
 		o->v[o->n - 1].iov_len += n;
 		return 0;
+	}
+	if (o->n == o->cap && o->v == u->block) {
+		/* Past the room counted in the block (only the spliced rebuild gets there):
+		 * on in an array of their own, since the block also holds the replacements. */
+		v = malloc(o->cap * 2 * sizeof *v);
+		if (!v)
+			return perr_nomem(u->pe);
+		memcpy(v, o->v, o->n * sizeof *v);
+		o->v = v;
+		o->cap *= 2;
 	}
 	v = vec_grow(o->v, &o->cap, o->n, sizeof *v, MAX_PIECES);
 	if (!v)
@@ -422,16 +431,38 @@ char *pupdate_join(const struct pupdate_out *out)
 	return s;
 }
 
+/* One block for the pieces and the replacements: room for a replacement a chunk and
+ * for the pieces a forward rebuild can make (an old stretch and one piece a new line
+ * and a context line kept, a chunk; the last stretch and its ending). Large ones get
+ * huge pages as they fill (base/bigbuf.h). */
+static int alloc_block(struct update *u)
+{
+	size_t n_pieces = 4, bytes;
+
+	for (size_t ci = 0; ci < u->h->n_chunks; ci++)
+		n_pieces += 1 + u->h->chunks[ci].n_new + u->h->chunks[ci].n_context;
+	bytes = n_pieces * sizeof *u->out->v + u->h->n_chunks * sizeof *u->r;
+	u->block = bigbuf_lazy(bytes);
+	if (!u->block)
+		return perr_nomem(u->pe);
+	u->out->v = u->block;
+	u->out->cap = n_pieces;
+	u->r = (struct repl *)(void *)(u->out->v + n_pieces);
+	return 0;
+}
+
 int pupdate_pieces(const struct patch_hunk *h, const char *abs, const char *old,
 		   size_t old_len, enum patch_eol_mode mode, struct pupdate_out *out,
 		   struct patch_error *pe)
 {
-	struct update u = {h, abs, {0}, NULL, 0, 0, out, pe};
+	struct update u = {h, abs, {0}, NULL, 0, NULL, out, pe};
 	struct pseek s;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	pfile_init(&u.f, old, old_len, mode);
+	if (alloc_block(&u) < 0)
+		return -1;
 	pseek_init(&s, &u.f);
 	rc = find_chunks(&u, &s);
 	pseek_free(&s);
@@ -443,7 +474,8 @@ int pupdate_pieces(const struct patch_hunk *h, const char *abs, const char *old,
 	}
 	if (rc == 0 && mode == PATCH_EOL_NORMALIZE_LF)
 		finish_lf(&u);
-	free(u.r);
+	if (out->v != u.block)
+		free(u.block); /* else out owns it */
 	return rc;
 }
 
