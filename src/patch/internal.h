@@ -129,6 +129,16 @@ PHOT uint64_t phash_bytes(const char *p, size_t n)
 	return phash_end(phash_mix(h, acc), len);
 }
 
+/* phash_bytes of p[0..n) where the bytes up to end may be read: a short line is then
+ * loaded as one word (the same value, sooner). */
+PHOT uint64_t phash_bytes_in(const char *p, size_t n, const char *end)
+{
+	if (n < 8 && end - p >= 8)
+		return phash_end(phash_mix(PHASH_SEED, n ? pbytes_load(p) & (~0ull >> (64 - 8 * n)) : 0),
+				 n);
+	return phash_bytes(p, n);
+}
+
 /* ---- text.c: UTF-8 and Unicode whitespace, the way Rust's str methods see them ---- */
 
 /* Bytes of leading / trailing White_Space characters (char::is_whitespace). s must be

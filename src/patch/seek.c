@@ -298,7 +298,7 @@ HOT void fill_filter(struct pfilter *fl, const struct pfile *f, struct roller *r
 		size_t te, next = line_at(f, off, &te);
 		struct patch_str v = view_of(pass, f->data + off, te - off);
 		uint64_t h = pass != PMATCH_NORMALIZED || utf8_ascii_prefix(v.s, v.len) == v.len
-				     ? phash_bytes(v.s, v.len) /* ASCII normalizes to itself */
+				     ? phash_bytes_in(v.s, v.len, f->data + f->len) /* ASCII: itself */
 				     : ptext_normalized_hash(v);
 
 		roll_line(fl, r, i, off, h);
@@ -313,25 +313,20 @@ static void free_filter(struct pfilter *fl)
 	free(fl);
 }
 
-/* The filter of a pass: for every wanted pattern, the last window of the file equal to
- * it under the pass (by hash), found in one reading. Built the first time the pass
- * fails over the rest of the file (often only the exact pass ever does: one reading,
- * not four); 0, or -1 out of memory. */
-static int build_filter(struct pseek *s, enum pmatch_pass pass)
+/* A pass's filter, empty: its slots hold the wanted patterns' hashes under the pass. */
+static int new_filter(struct pseek *s, enum pmatch_pass pass, size_t n_want,
+		      struct roller *r)
 {
-	struct roller r;
 	struct pfilter *fl;
 	struct want_iter it = {0, 0, 0};
 	struct pseek_pattern w;
-	size_t size = 16, ring = 1, n_want = count_want(s);
-	int rc = -1;
+	size_t size = 16, ring = 1;
 
-	memset(&r, 0, sizeof r);
 	while (size < 2 * n_want)
 		size *= 2;
 	fl = s->filter[pass] = calloc(1, sizeof *fl);
 	if (!fl || !(fl->slot = calloc(size, sizeof *fl->slot)))
-		goto out;
+		return -1;
 	fl->mask = size - 1;
 	choose_lengths(s, fl);
 	while (next_want(s, &it, &w)) {
@@ -344,15 +339,30 @@ static int build_filter(struct pseek *s, enum pmatch_pass pass)
 	for (size_t j = 0; j < fl->n_plens; j++) {
 		while (ring < fl->plens[j] + 1)
 			ring *= 2;
-		r.top[j] = 1;
+		r->top[j] = 1;
 		for (size_t k = 0; k < fl->plens[j]; k++)
-			r.top[j] *= ROLL_BASE; /* a line's weight when it leaves */
+			r->top[j] *= ROLL_BASE; /* a line's weight when it leaves */
 	}
-	r.mask = ring - 1;
-	r.ring_h = malloc(ring * sizeof *r.ring_h);
-	r.ring_o = malloc(ring * sizeof *r.ring_o);
-	if (!r.ring_h || !r.ring_o)
+	r->mask = ring - 1;
+	r->ring_h = malloc(ring * sizeof *r->ring_h);
+	r->ring_o = malloc(ring * sizeof *r->ring_o);
+	return r->ring_h && r->ring_o ? 0 : -1;
+}
+
+/* The filter of a pass: for every wanted pattern, the last window of the file equal to
+ * it under the pass (by hash), found in one reading. Built the first time the pass
+ * fails over the rest of the file (often only the exact pass ever does: one reading,
+ * not four); 0, or -1 out of memory. */
+static int build_filter(struct pseek *s, enum pmatch_pass pass)
+{
+	struct roller r;
+	struct pfilter *fl;
+	int rc = -1;
+
+	memset(&r, 0, sizeof r);
+	if (new_filter(s, pass, count_want(s), &r) < 0)
 		goto out;
+	fl = s->filter[pass];
 	/* One loop a pass, each with its pass fixed. */
 	switch (pass) {
 	case PMATCH_EXACT:
@@ -391,7 +401,7 @@ static int filter_rejects(const struct pfilter *fl, enum pmatch_pass pass,
 	return !sl->plen || sl->last == NOT_SEEN || sl->last < start;
 }
 
-static void charge(struct pseek *s, size_t bytes)
+HOT void charge(struct pseek *s, size_t bytes)
 {
 	s->budget = s->budget > bytes ? s->budget - bytes : 0;
 }
@@ -429,20 +439,28 @@ HOT int rest_eq(struct pseek *s, enum pmatch_pass pass, const struct patch_str *
 		const struct pviews *pv, size_t plen, size_t off, size_t *end)
 {
 	const struct pfile *f = s->f;
+	size_t spent = 0;
+	int r = 1;
 
 	for (size_t k = 1; k < plen; k++) {
 		size_t te, next;
-		if (off >= f->len)
-			return -1;
+		if (off >= f->len) {
+			r = -1;
+			break;
+		}
 		next = line_at(f, off, &te);
-		charge(s, next - off + 1);
+		spent += next - off + 1;
 		if (!view_eq(pass, view_of(pass, f->data + off, te - off),
-			     pattern_view(pass, pattern, pv, k)))
-			return 0;
+			     pattern_view(pass, pattern, pv, k))) {
+			r = 0;
+			break;
+		}
 		off = next;
 	}
-	*end = off;
-	return 1;
+	charge(s, spent);
+	if (r > 0)
+		*end = off;
+	return r;
 }
 
 enum { SCAN_NONE, SCAN_FOUND, SCAN_OVER_BUDGET };
@@ -487,17 +505,25 @@ HOT int scan_pass(struct pseek *s, enum pmatch_pass pass, const struct patch_str
 	return r;
 }
 
-/* The exact pass where lines end at \n only (legacy mode, or a file without CR): the
- * first line's bytes are looked for sixteen positions at a time, by their first and
- * last byte, and only the positions where both agree are compared and checked to be a
- * whole line. This reads text faster than splitting it into lines would. */
-static int scan_exact_lf(struct pseek *s, const struct patch_str *pattern, size_t plen,
-			 size_t start, size_t *at, size_t *end)
+/* The exact and trim_end passes where lines end at \n only (legacy mode, or a file
+ * without CR): the first line's view is looked for sixteen positions at a time, by its
+ * first and last byte, and only the positions where both agree are compared and checked
+ * to be a whole line (for trim_end: one that only whitespace follows). This reads text
+ * faster than splitting it into lines would. */
+HOT int scan_lf(struct pseek *s, enum pmatch_pass pass, const struct patch_str *pattern,
+		size_t plen, size_t start, size_t *at, size_t *end)
 {
-	const char *d = s->f->data, *p0 = pattern[0].s;
-	size_t n0 = pattern[0].len, len = s->f->len, i = start;
+	const char *d = s->f->data;
+	struct pviews pv;
+	struct patch_str first;
+	const char *p0;
+	size_t n0, len = s->f->len, i = start;
 	int r = SCAN_NONE;
 
+	views_init(&pv, pass, pattern, plen);
+	first = pattern_view(pass, pattern, &pv, 0);
+	p0 = first.s;
+	n0 = first.len;
 	if (s->budget == 0)
 		return SCAN_OVER_BUDGET;
 	while (i + n0 <= len) {
@@ -519,9 +545,18 @@ static int scan_exact_lf(struct pseek *s, const struct patch_str *pattern, size_
 		for (; m; m &= m - 1) {
 			size_t c = i + (size_t)__builtin_ctz(m), e = c + n0;
 			if (e > len || d[c] != p0[0] || (c > start && d[c - 1] != '\n') ||
-			    (e < len && d[e] != '\n') || !pbytes_eq(d + c, p0, n0))
+			    !pbytes_eq(d + c, p0, n0))
 				continue;
-			r = rest_eq(s, PMATCH_EXACT, pattern, NULL, plen, e < len ? e + 1 : len, end);
+			if (pass == PMATCH_TRIM_END && e < len && d[e] != '\n') {
+				/* The line goes on: a match when only whitespace follows. */
+				const char *eol = pbytes_eol(d + e, d + len, 0);
+				size_t le = eol ? (size_t)(eol - d) : len;
+				if (view_of(PMATCH_TRIM_END, d + c, le - c).len != n0)
+					continue;
+				e = le;
+			} else if (e < len && d[e] != '\n')
+				continue;
+			r = rest_eq(s, pass, pattern, &pv, plen, e < len ? e + 1 : len, end);
 			if (r > 0) {
 				*at = c;
 				i = c;
@@ -547,9 +582,11 @@ static int scan(struct pseek *s, enum pmatch_pass pass, const struct patch_str *
 	switch (pass) {
 	case PMATCH_EXACT:
 		if (!s->f->split_cr && pattern[0].len > 0)
-			return scan_exact_lf(s, pattern, plen, start, at, end);
+			return scan_lf(s, PMATCH_EXACT, pattern, plen, start, at, end);
 		return scan_pass(s, PMATCH_EXACT, pattern, plen, start, at, end);
 	case PMATCH_TRIM_END:
+		if (!s->f->split_cr && ptext_pass_view(PMATCH_TRIM_END, pattern[0]).len > 0)
+			return scan_lf(s, PMATCH_TRIM_END, pattern, plen, start, at, end);
 		return scan_pass(s, PMATCH_TRIM_END, pattern, plen, start, at, end);
 	case PMATCH_TRIM:
 		return scan_pass(s, PMATCH_TRIM, pattern, plen, start, at, end);
