@@ -31,7 +31,7 @@ void *bigbuf_alloc(size_t n)
 		/* Whole huge pages; the tail too when rounding it up wastes little, else the
 		 * tail keeps small pages (resident memory stays about n). */
 		up = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-		huge = up - n <= n / 16 ? up : n & ~(HUGE_PAGE - 1);
+		huge = up - n <= n / 8 ? up : n & ~(HUGE_PAGE - 1);
 		p = huge ? aligned_alloc(HUGE_PAGE, huge == up ? up : n) : NULL;
 		if (p) {
 			(void)madvise(p, huge, MADV_HUGEPAGE);
@@ -42,5 +42,19 @@ void *bigbuf_alloc(size_t n)
 	p = malloc(n);
 	if (p && n >= BIGBUF_POPULATE_MIN)
 		populate(p, n);
+	return p;
+}
+
+void *bigbuf_lazy(size_t n)
+{
+	size_t up;
+	char *p;
+
+	if (n < BIGBUF_LAZY_MIN || n > SIZE_MAX - HUGE_PAGE)
+		return malloc(n);
+	up = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	p = aligned_alloc(HUGE_PAGE, up);
+	if (p)
+		(void)madvise(p, up, MADV_HUGEPAGE);
 	return p;
 }

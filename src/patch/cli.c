@@ -30,7 +30,8 @@ static int fail(const char *text)
 	return EXIT_FAILURE_GENERIC;
 }
 
-/* Parses and applies text in the current directory; prints the summary or the error. */
+/* Parses and applies text in the current directory; prints the summary or the error.
+ * text outlives the patch. */
 static int run(const char *text, size_t len)
 {
 	struct patch_options opts = {patch_eol_mode_from_env()};
@@ -46,7 +47,7 @@ static int run(const char *text, size_t len)
 		return EXIT_FAILURE_GENERIC;
 	}
 	buf_init(&out, (size_t)-1 / 2);
-	if (patch_parse(text, len, &p, &pe) == 0 && patch_apply(p, cwd, &opts, NULL, &pe) == 0) {
+	if (patch_parse_borrowed(text, len, &p, &pe) == 0 && patch_apply(p, cwd, &opts, NULL, &pe) == 0) {
 		rc = EXIT_OK;
 		if (patch_summary(p, &out) < 0)
 			rc = fail("Error: out of memory\n");

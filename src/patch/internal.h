@@ -129,6 +129,16 @@ PHOT uint64_t phash_bytes(const char *p, size_t n)
 	return phash_end(phash_mix(h, acc), len);
 }
 
+/* phash_bytes of p[0..n) where the bytes up to end may be read: a short line is then
+ * loaded as one word (the same value, sooner). */
+PHOT uint64_t phash_bytes_in(const char *p, size_t n, const char *end)
+{
+	if (n < 8 && end - p >= 8)
+		return phash_end(phash_mix(PHASH_SEED, n ? pbytes_load(p) & (~0ull >> (64 - 8 * n)) : 0),
+				 n);
+	return phash_bytes(p, n);
+}
+
 /* ---- text.c: UTF-8 and Unicode whitespace, the way Rust's str methods see them ---- */
 
 /* Bytes of leading / trailing White_Space characters (char::is_whitespace). s must be
@@ -255,8 +265,10 @@ struct pseek_pattern {
 struct pseek {
 	const struct pfile *f;
 	size_t budget;                          /* bytes of scanning left */
-	struct pseek_pattern *want;             /* the hunk's patterns, for filters */
+	struct pseek_pattern *want;             /* patterns announced one by one */
 	size_t n_want, cap_want;
+	const struct patch_chunk *chunks;       /* and those of a hunk's chunks */
+	size_t n_chunks;
 	struct pfilter *filter[PMATCH_PASSES];  /* built when a pass first fails */
 	struct patch_str *lines;                /* the index, once the budget is spent */
 	size_t n;
@@ -269,6 +281,10 @@ void pseek_free(struct pseek *s);
 /* A pattern that will be searched for (filters cover only these; lines is borrowed
  * until pseek_free); -1 out of memory. */
 int pseek_want(struct pseek *s, const struct patch_str *lines, size_t n);
+/* The same for every pattern the chunks' search will use (the context line, the old
+ * lines, and the old lines without a trailing empty one), without copying them: the
+ * chunks are borrowed until pseek_free. */
+void pseek_want_chunks(struct pseek *s, const struct patch_chunk *chunks, size_t n);
 /* seek_sequence (§2.4) from the line starting at offset start: 1 with *at the offset of
  * the first matching line and *end the offset after the match's last line, 0 when
  * there is no match, -1 out of memory. */

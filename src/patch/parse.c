@@ -35,8 +35,10 @@ static const char *const MSG_EXPECTED_AT[2] = {
 static const char *const MSG_EMPTY_UPDATE[2] = {"Update file hunk for path '", "' is empty"};
 #define MSG_NO_LINES "Update hunk does not contain any lines"
 
-/* Build-time forms: indexes into pools that may move while they grow; patch_parse
- * turns them into the pointers of patch.h at the end. */
+/* Build-time form of a hunk: its chunks are an index range into a pool that may move
+ * while it grows; patch_parse turns it into the pointers of patch.h at the end. The
+ * chunks themselves are built in their final form: the line tables they point into
+ * are sized for the whole patch up front and never move. */
 struct bhunk {
 	enum patch_hunk_kind kind;
 	struct patch_str path, move_path;
@@ -45,17 +47,12 @@ struct bhunk {
 	size_t line;
 };
 
-struct bchunk {
-	struct patch_str context;
-	size_t old_first, n_old, new_first, n_new, pair_first, n_pairs;
-	int end_of_file;
-};
-
 /* Everything a struct patch owns; p->storage points here. */
 struct storage {
 	char *text;                 /* the normalised patch text */
 	struct patch_hunk *hunks;
 	struct patch_chunk *chunks;
+	char *tables;               /* old_lines, pairs and new_lines, in one block */
 	struct patch_str *old_lines, *new_lines;
 	size_t (*pairs)[2];
 	char *contents;             /* every Add File's bytes, back to back */
@@ -77,9 +74,10 @@ struct parser {
 	struct patch_str environment_id;
 	struct bhunk *hunks;
 	size_t n_hunks, cap_hunks;
-	struct bchunk *chunks;
-	size_t n_chunks, cap_chunks;
+	/* st->old_lines, new_lines and pairs: room for every line the patch can add, so
+	 * that they never move while they fill (chunks point into them). */
 	size_t n_old, cap_old, n_new, cap_new, n_pairs, cap_pairs;
+	size_t n_chunks, cap_chunks;
 	struct buf contents;
 	struct patch_error *pe;
 };
@@ -109,13 +107,13 @@ static struct patch_str tail(struct patch_str s, size_t from)
 	return s;
 }
 
-static struct bchunk *last_chunk(struct parser *ps)
+static struct patch_chunk *last_chunk(struct parser *ps)
 {
 	struct bhunk *h = &ps->hunks[ps->n_hunks - 1];
-	return h->n_chunks ? &ps->chunks[h->first_chunk + h->n_chunks - 1] : NULL;
+	return h->n_chunks ? &ps->st->chunks[h->first_chunk + h->n_chunks - 1] : NULL;
 }
 
-static int chunk_is_empty(const struct bchunk *c)
+static int chunk_is_empty(const struct patch_chunk *c)
 {
 	return c->n_old == 0 && c->n_new == 0;
 }
@@ -124,7 +122,7 @@ static int chunk_is_empty(const struct bchunk *c)
 static int close_update(struct parser *ps, struct patch_str header)
 {
 	struct bhunk *h;
-	struct bchunk *c;
+	struct patch_chunk *c;
 
 	if (ps->state != ST_UPDATE)
 		return 0;
@@ -194,59 +192,49 @@ static int take_header(struct parser *ps, struct patch_str s)
 
 static int new_chunk(struct parser *ps, struct patch_str context)
 {
-	struct bchunk *c = vec_grow(ps->chunks, &ps->cap_chunks, ps->n_chunks, sizeof *c,
-				    LIMIT_PATCH_LINES);
+	struct storage *st = ps->st;
+	struct patch_chunk *c = vec_grow(st->chunks, &ps->cap_chunks, ps->n_chunks, sizeof *c,
+					 LIMIT_PATCH_LINES);
 
 	if (!c)
 		return perr_nomem(ps->pe);
-	ps->chunks = c;
-	c = &ps->chunks[ps->n_chunks++];
-	memset(c, 0, sizeof *c);
-	c->context = context;
-	c->old_first = ps->n_old;
-	c->new_first = ps->n_new;
-	c->pair_first = ps->n_pairs;
+	st->chunks = c;
+	c = &st->chunks[ps->n_chunks++];
+	*c = (struct patch_chunk){context,
+				  st->old_lines + ps->n_old, 0,
+				  st->new_lines + ps->n_new, 0,
+				  (const size_t(*)[2])(st->pairs + ps->n_pairs), 0,
+				  0};
 	ps->hunks[ps->n_hunks - 1].n_chunks++;
 	return 0;
 }
 
-/* Adds an update line: to old_lines, new_lines or both (a context line). */
+/* Adds an update line: to old_lines, new_lines or both (a context line). The tables
+ * were sized for every line of the patch that can add one, so a line always fits. */
 static int add_update_line(struct parser *ps, struct patch_str s, int old, int new_)
 {
 	struct storage *st = ps->st;
-	struct bchunk *c = last_chunk(ps);
+	struct patch_chunk *c = last_chunk(ps);
 
 	if (!c) {
 		if (new_chunk(ps, (struct patch_str){NULL, 0}) < 0)
 			return -1;
 		c = last_chunk(ps);
 	}
+	if ((old && ps->n_old >= ps->cap_old) || (new_ && ps->n_new >= ps->cap_new) ||
+	    (old && new_ && ps->n_pairs >= ps->cap_pairs))
+		return perr_nomem(ps->pe); /* cannot happen: see count_line */
 	if (old && new_) {
-		size_t(*pairs)[2] = vec_grow(st->pairs, &ps->cap_pairs, ps->n_pairs,
-					     sizeof *pairs, LIMIT_PATCH_LINES);
-		if (!pairs)
-			return perr_nomem(ps->pe);
-		st->pairs = pairs;
 		st->pairs[ps->n_pairs][0] = c->n_old;
 		st->pairs[ps->n_pairs][1] = c->n_new;
 		ps->n_pairs++;
-		c->n_pairs++;
+		c->n_context++;
 	}
 	if (old) {
-		struct patch_str *l = vec_grow(st->old_lines, &ps->cap_old, ps->n_old,
-					       sizeof *l, LIMIT_PATCH_LINES);
-		if (!l)
-			return perr_nomem(ps->pe);
-		st->old_lines = l;
 		st->old_lines[ps->n_old++] = s;
 		c->n_old++;
 	}
 	if (new_) {
-		struct patch_str *l = vec_grow(st->new_lines, &ps->cap_new, ps->n_new,
-					       sizeof *l, LIMIT_PATCH_LINES);
-		if (!l)
-			return perr_nomem(ps->pe);
-		st->new_lines = l;
 		st->new_lines[ps->n_new++] = s;
 		c->n_new++;
 	}
@@ -262,11 +250,18 @@ static int is_context_marker(struct patch_str u)
  * only, so an indented "*** Update File:" is a context line, as upstream. */
 static int update_line(struct parser *ps, struct patch_str raw)
 {
-	struct patch_str u = ptext_trim_end(raw);
+	struct patch_str u;
 	struct bhunk *h;
-	struct bchunk *c;
-	int r = take_header(ps, u);
+	struct patch_chunk *c = last_chunk(ps);
+	int r;
 
+	/* Most lines: a line that starts with ' ', '-' or '+' is no header, marker or
+	 * Move to, trimmed or not, so only End of File's rule below can refuse it. */
+	if (raw.len > 0 && (raw.s[0] == ' ' || raw.s[0] == '-' || raw.s[0] == '+') &&
+	    !(c && c->end_of_file))
+		return add_update_line(ps, tail(raw, 1), raw.s[0] != '+', raw.s[0] != '-');
+	u = ptext_trim_end(raw);
+	r = take_header(ps, u);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	h = &ps->hunks[ps->n_hunks - 1];
@@ -324,9 +319,12 @@ static int environment_line(struct parser *ps, struct patch_str trimmed)
 
 static int process_line(struct parser *ps, struct patch_str raw)
 {
-	struct patch_str trimmed = ptext_trim(raw);
+	struct patch_str trimmed;
 	int r = 0;
 
+	if (ps->state == ST_UPDATE)
+		return update_line(ps, raw); /* trims only what it needs */
+	trimmed = ptext_trim(raw);
 	switch (ps->state) {
 	case ST_NOT_STARTED:
 		if (!ptext_eq(trimmed, BEGIN_PATCH))
@@ -352,7 +350,7 @@ static int process_line(struct parser *ps, struct patch_str raw)
 		r = take_header(ps, trimmed);
 		break;
 	case ST_UPDATE:
-		return update_line(ps, raw);
+		break; /* above */
 	case ST_ENDED:
 		if (trimmed.len != 0)
 			return patch_error_plain(ps, MSG_LAST_LINE);
@@ -399,8 +397,15 @@ static int ends_with(struct patch_str s, const char *suffix)
 	return s.len >= n && memcmp(s.s + s.len - n, suffix, n) == 0;
 }
 
+/* The line of text starting at pos, as next_line sees it. */
+static struct patch_str line_from(struct patch_str text, size_t pos)
+{
+	return next_line(text, &pos);
+}
+
 /* Checks the envelope of the n lines of text; the patch is lines [*skip, n - *skip)
- * (*skip is 1 when a heredoc wrapper was dropped). */
+ * (*skip is 1 when a heredoc wrapper was dropped). Only the first two and the last two
+ * lines matter: they are found from either end, not by reading every line. */
 static int envelope(struct parser *ps, struct patch_str text, size_t n, size_t *skip)
 {
 	struct patch_str first = {text.s, 0}, second = {text.s, 0}, last = {text.s, 0};
@@ -409,15 +414,21 @@ static int envelope(struct parser *ps, struct patch_str text, size_t n, size_t *
 	size_t pos = 0;
 
 	*skip = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct patch_str l = next_line(text, &pos);
-		if (i == 0)
-			first = l;
-		if (i == 1)
-			second = l;
-		if (i + 2 == n)
-			before_last = l;
-		last = l;
+	if (n > 0) {
+		first = last = next_line(text, &pos);
+		if (n > 1) {
+			/* The last line starts after the last \n, the one before it after the
+			 * \n before that (or at the start). */
+			size_t at = text.len;
+			second = next_line(text, &pos);
+			while (text.s[at - 1] != '\n')
+				at--;
+			last = line_from(text, at);
+			at--;
+			while (at > 0 && text.s[at - 1] != '\n')
+				at--;
+			before_last = line_from(text, at);
+		}
 	}
 	msg = check_boundaries(n, first, last);
 	if (!msg)
@@ -438,7 +449,6 @@ static int envelope(struct parser *ps, struct patch_str text, size_t n, size_t *
 static void parser_free(struct parser *ps)
 {
 	free(ps->hunks);
-	free(ps->chunks);
 	buf_free(&ps->contents);
 }
 
@@ -449,9 +459,7 @@ static void storage_free(struct storage *st)
 	free(st->text);
 	free(st->hunks);
 	free(st->chunks);
-	free(st->old_lines);
-	free(st->new_lines);
-	free(st->pairs);
+	free(st->tables);
 	free(st->contents);
 	free(st);
 }
@@ -463,21 +471,8 @@ static int finish(struct parser *ps, struct patch *p)
 
 	st->contents = buf_take(&ps->contents);
 	st->hunks = calloc(ps->n_hunks ? ps->n_hunks : 1, sizeof *st->hunks);
-	st->chunks = calloc(ps->n_chunks ? ps->n_chunks : 1, sizeof *st->chunks);
-	if (!st->contents || !st->hunks || !st->chunks)
+	if (!st->contents || !st->hunks)
 		return perr_nomem(ps->pe);
-	for (size_t i = 0; i < ps->n_chunks; i++) {
-		const struct bchunk *b = &ps->chunks[i];
-		struct patch_chunk *c = &st->chunks[i];
-		c->context = b->context;
-		c->old_lines = st->old_lines ? st->old_lines + b->old_first : NULL;
-		c->n_old = b->n_old;
-		c->new_lines = st->new_lines ? st->new_lines + b->new_first : NULL;
-		c->n_new = b->n_new;
-		c->context_pairs = st->pairs ? (const size_t(*)[2])(st->pairs + b->pair_first) : NULL;
-		c->n_context = b->n_pairs;
-		c->end_of_file = b->end_of_file;
-	}
 	for (size_t i = 0; i < ps->n_hunks; i++) {
 		const struct bhunk *b = &ps->hunks[i];
 		struct patch_hunk *h = &st->hunks[i];
@@ -497,11 +492,75 @@ static int finish(struct parser *ps, struct patch *p)
 	return 0;
 }
 
-int patch_parse(const char *input, size_t len, struct patch **out, struct patch_error *pe)
+/* What a patch's lines can add to the tables, from their first bytes (the only lines
+ * that add old or new lines start with ' ', '-', '+', or are empty; chunks start at
+ * "@@" lines, or after a header). Bounds, not counts: an Add hunk's '+' lines count as
+ * new lines, and a header indented in an Add hunk can start one more chunk. */
+struct bounds {
+	size_t both, old, new_, chunks, headers;
+};
+
+static void count_line(struct bounds *b, char first)
+{
+	switch (first) {
+	case ' ':
+	case '\n':
+	case '\r':
+		b->both++;
+		break;
+	case '-':
+		b->old++;
+		break;
+	case '+':
+		b->new_++;
+		break;
+	case '@':
+		b->chunks++;
+		break;
+	case '*':
+		b->headers++;
+		break;
+	}
+}
+
+/* The line tables, sized by the bounds, in one allocation that never moves (chunks
+ * point into it); the chunks sized for the likely count (they can still grow). Where
+ * they are large, huge pages that are mapped as they fill. */
+static int alloc_tables(struct parser *ps, const struct bounds *b)
+{
+	struct storage *st = ps->st;
+	size_t n_old = b->both + b->old + 1, n_new = b->both + b->new_ + 1;
+	size_t n_pairs = b->both + 1;
+	char *t = bigbuf_lazy(n_old * sizeof *st->old_lines + n_pairs * sizeof *st->pairs +
+			      n_new * sizeof *st->new_lines);
+
+	ps->cap_chunks = b->chunks + b->headers + 1;
+	st->chunks = bigbuf_lazy(ps->cap_chunks * sizeof *st->chunks);
+	if (!t || !st->chunks) {
+		free(t);
+		return perr_nomem(ps->pe);
+	}
+	/* Filled together, front to back: the table most likely to be too large (new
+	 * lines, counting an Add hunk's) last, where its untouched end costs nothing. */
+	st->tables = t;
+	st->old_lines = (struct patch_str *)(void *)t;
+	st->pairs = (size_t(*)[2])(void *)(st->old_lines + n_old);
+	st->new_lines = (struct patch_str *)(void *)(st->pairs + n_pairs);
+	ps->cap_old = n_old;
+	ps->cap_new = n_new;
+	ps->cap_pairs = n_pairs;
+	return 0;
+}
+
+/* patch_parse and patch_parse_borrowed: with borrow, text the state machine can read as
+ * it is is not copied. */
+static int parse(const char *input, size_t len, int borrow, struct patch **out,
+		 struct patch_error *pe)
 {
 	struct parser ps = {0};
 	struct patch_str text, line;
 	struct patch *p = NULL;
+	struct bounds b = {0, 0, 0, 0, 0};
 	size_t n = 0, skip, pos = 0, tlen = 0;
 	int rc = -1;
 
@@ -517,11 +576,13 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 	if (text.len > 0) {
 		const char *s = text.s, *end = text.s + text.len;
 		n = 1;
+		count_line(&b, s[0]);
 		while ((s = pbytes_eol(s, end, 0)) != NULL) {
 			s++;
 			if (++n > LIMIT_PATCH_LINES)
 				return perr_set(pe, PATCH_ERR_LIMIT, 0,
 						"patch has more than %u lines", LIMIT_PATCH_LINES);
+			count_line(&b, s[0]); /* the text is trimmed: a line follows a \n */
 		}
 	}
 	if (envelope(&ps, text, n, &skip) < 0)
@@ -530,22 +591,22 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 	ps.st = calloc(1, sizeof *ps.st);
 	if (p)
 		p->storage = ps.st;
-	if (!p || !ps.st || !(ps.st->text = bigbuf_alloc(text.len + 1))) {
+	if (!p || !ps.st) {
 		perr_nomem(pe);
 		goto out;
 	}
-	/* A patch line adds at most one old line, one new line and one context pair: room
-	 * for n of each up front, so the tables never move while they fill. */
-	ps.st->old_lines = malloc((n ? n : 1) * sizeof *ps.st->old_lines);
-	ps.st->new_lines = malloc((n ? n : 1) * sizeof *ps.st->new_lines);
-	ps.st->pairs = malloc((n ? n : 1) * sizeof *ps.st->pairs);
-	if (!ps.st->old_lines || !ps.st->new_lines || !ps.st->pairs) {
+	if (alloc_tables(&ps, &b) < 0)
+		goto out;
+	if (borrow && skip == 0 && !memchr(text.s, '\r', text.len)) {
+		/* Lines split on \n and joined again with \n: the text as it is. */
+		p->text = text;
+		tlen = text.len;
+	} else if (!(ps.st->text = bigbuf_alloc(text.len + 1))) {
 		perr_nomem(pe);
 		goto out;
 	}
-	ps.cap_old = ps.cap_new = ps.cap_pairs = n ? n : 1;
 	/* The surviving lines joined with \n: the text the state machine reads. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; ps.st->text && i < n; i++) {
 		line = next_line(text, &pos);
 		if (i < skip || i >= n - skip)
 			continue;
@@ -554,8 +615,10 @@ int patch_parse(const char *input, size_t len, struct patch **out, struct patch_
 		memcpy(ps.st->text + tlen, line.s, line.len);
 		tlen += line.len;
 	}
-	ps.st->text[tlen] = '\0';
-	p->text = (struct patch_str){ps.st->text, tlen};
+	if (ps.st->text) {
+		ps.st->text[tlen] = '\0';
+		p->text = (struct patch_str){ps.st->text, tlen};
+	}
 	/* Every line but the last loses one more trailing \r on the way in (upstream feeds
 	 * them through its streaming parser); the last one is End Patch after trimming. */
 	pos = 0;
@@ -585,6 +648,17 @@ out:
 	else if (rc < 0)
 		storage_free(ps.st);
 	return rc;
+}
+
+int patch_parse(const char *text, size_t len, struct patch **out, struct patch_error *pe)
+{
+	return parse(text, len, 0, out, pe);
+}
+
+int patch_parse_borrowed(const char *text, size_t len, struct patch **out,
+			 struct patch_error *pe)
+{
+	return parse(text, len, 1, out, pe);
 }
 
 void patch_free(struct patch *p)

@@ -52,7 +52,9 @@ const char *patch_hunk_kind_str(enum patch_hunk_kind k);
 
 /* One "@@" section of an Update hunk. A context line is in both old_lines and
  * new_lines; context[i] = {old index, new index} records which pairs came from
- * context lines (PATCH_EOL_PRESERVE keeps their bytes from the file). */
+ * context lines (PATCH_EOL_PRESERVE keeps their bytes from the file). The lines point
+ * into the patch's text, where each is followed by at least one more byte (its line
+ * ending there: \n, or a \r the parser kept); the updater reads that byte. */
 struct patch_chunk {
 	struct patch_str context;        /* text after "@@ ", or s == NULL for a bare "@@" */
 	const struct patch_str *old_lines;
@@ -121,6 +123,11 @@ int patch_error_text(const struct patch_error *pe, enum patch_error_style style,
  * text is copied: the caller's buffer can go at once. Caps: LIMIT_PATCH_BYTES,
  * LIMIT_PATCH_LINES. */
 int patch_parse(const char *text, size_t len, struct patch **out, struct patch_error *pe);
+/* The same, but the patch may point into text instead of a copy of it: text must stay
+ * as it is until patch_free. For a caller that holds the text anyway (the CLI), this
+ * saves copying a patch of any size. */
+int patch_parse_borrowed(const char *text, size_t len, struct patch **out,
+			 struct patch_error *pe);
 void patch_free(struct patch *p);
 
 struct patch_options {

@@ -149,6 +149,59 @@ int pseek_want(struct pseek *s, const struct patch_str *lines, size_t n)
 	return 0;
 }
 
+void pseek_want_chunks(struct pseek *s, const struct patch_chunk *chunks, size_t n)
+{
+	s->chunks = chunks;
+	s->n_chunks = n;
+}
+
+/* The wanted patterns one by one: those announced, then each chunk's (up to three). */
+struct want_iter {
+	size_t i, chunk, part;
+};
+
+static int next_want(const struct pseek *s, struct want_iter *it, struct pseek_pattern *w)
+{
+	if (it->i < s->n_want) {
+		*w = s->want[it->i++];
+		return 1;
+	}
+	for (; it->chunk < s->n_chunks; it->chunk++, it->part = 0) {
+		const struct patch_chunk *c = &s->chunks[it->chunk];
+		while (it->part < 3) {
+			switch (it->part++) {
+			case 0:
+				*w = (struct pseek_pattern){&c->context, 1};
+				if (c->context.s)
+					return 1;
+				break;
+			case 1:
+				*w = (struct pseek_pattern){c->old_lines, c->n_old};
+				if (c->n_old > 0)
+					return 1;
+				break;
+			default:
+				*w = (struct pseek_pattern){c->old_lines, c->n_old - 1};
+				if (c->n_old > 1 && c->old_lines[c->n_old - 1].len == 0)
+					return 1;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static size_t count_want(const struct pseek *s)
+{
+	struct want_iter it = {0, 0, 0};
+	struct pseek_pattern w;
+	size_t n = 0;
+
+	while (next_want(s, &it, &w))
+		n++;
+	return n;
+}
+
 /* The hash of a run of line hashes (a polynomial in ROLL_BASE), the same for a file
  * window and for a pattern. */
 static uint64_t pattern_hash(enum pmatch_pass pass, const struct patch_str *lines, size_t n)
@@ -181,15 +234,17 @@ static int filter_covers(const struct pfilter *fl, size_t plen)
 static void choose_lengths(const struct pseek *s, struct pfilter *fl)
 {
 	size_t count[FILTER_LENGTHS * 4] = {0}, len[FILTER_LENGTHS * 4], n = 0;
+	struct want_iter it = {0, 0, 0};
+	struct pseek_pattern w;
 
-	for (size_t k = 0; k < s->n_want; k++) {
+	while (next_want(s, &it, &w)) {
 		size_t j = 0;
-		while (j < n && len[j] != s->want[k].n)
+		while (j < n && len[j] != w.n)
 			j++;
 		if (j == n) {
 			if (n == sizeof len / sizeof len[0])
 				continue; /* a hunk with this many lengths: the rest go unfiltered */
-			len[n++] = s->want[k].n;
+			len[n++] = w.n;
 		}
 		count[j]++;
 	}
@@ -233,29 +288,20 @@ HOT void roll_line(struct pfilter *fl, struct roller *r, size_t i, size_t off, u
 	}
 }
 
-/* Reads the file once for all four passes: a line's views are nested (trim_end of the
- * line, then its start trimmed too), so a view that trims nothing reuses the hash of
- * the one before, and an ASCII line normalizes to itself. */
-static void fill_filters(struct pfilter **fl, const struct pfile *f, struct roller *r)
+/* Reads the file once for one pass: its view of every line, hashed and rolled. */
+HOT void fill_filter(struct pfilter *fl, const struct pfile *f, struct roller *r,
+		     enum pmatch_pass pass)
 {
 	size_t i = 0;
 
 	for (size_t off = 0; off < f->len; i++) {
 		size_t te, next = line_at(f, off, &te);
-		struct patch_str v0 = {f->data + off, te - off};
-		struct patch_str v1 = view_of(PMATCH_TRIM_END, v0.s, v0.len);
-		struct patch_str v2 = view_of(PMATCH_TRIM, v1.s, v1.len);
-		uint64_t h0 = phash_bytes(v0.s, v0.len);
-		uint64_t h1 = v1.len == v0.len ? h0 : phash_bytes(v1.s, v1.len);
-		uint64_t h2 = v2.len == v1.len ? h1 : phash_bytes(v2.s, v2.len);
-		uint64_t h3 = utf8_ascii_prefix(v2.s, v2.len) == v2.len
-				      ? h2
-				      : ptext_normalized_hash(v2);
+		struct patch_str v = view_of(pass, f->data + off, te - off);
+		uint64_t h = pass != PMATCH_NORMALIZED || utf8_ascii_prefix(v.s, v.len) == v.len
+				     ? phash_bytes_in(v.s, v.len, f->data + f->len) /* ASCII: itself */
+				     : ptext_normalized_hash(v);
 
-		roll_line(fl[PMATCH_EXACT], &r[PMATCH_EXACT], i, off, h0);
-		roll_line(fl[PMATCH_TRIM_END], &r[PMATCH_TRIM_END], i, off, h1);
-		roll_line(fl[PMATCH_TRIM], &r[PMATCH_TRIM], i, off, h2);
-		roll_line(fl[PMATCH_NORMALIZED], &r[PMATCH_NORMALIZED], i, off, h3);
+		roll_line(fl, r, i, off, h);
 		off = next;
 	}
 }
@@ -267,58 +313,78 @@ static void free_filter(struct pfilter *fl)
 	free(fl);
 }
 
-/* The filters of the four passes: for every wanted pattern, the last window of the
- * file equal to it under the pass (by hash), found in one reading. Built the first
- * time a pass fails over the rest of the file; 0, or -1 out of memory. */
-static int build_filters(struct pseek *s)
+/* A pass's filter, empty: its slots hold the wanted patterns' hashes under the pass. */
+static int new_filter(struct pseek *s, enum pmatch_pass pass, size_t n_want,
+		      struct roller *r)
 {
-	struct roller r[PMATCH_PASSES];
+	struct pfilter *fl;
+	struct want_iter it = {0, 0, 0};
+	struct pseek_pattern w;
 	size_t size = 16, ring = 1;
+
+	while (size < 2 * n_want)
+		size *= 2;
+	fl = s->filter[pass] = calloc(1, sizeof *fl);
+	if (!fl || !(fl->slot = calloc(size, sizeof *fl->slot)))
+		return -1;
+	fl->mask = size - 1;
+	choose_lengths(s, fl);
+	while (next_want(s, &it, &w)) {
+		uint64_t h;
+		if (!filter_covers(fl, w.n))
+			continue;
+		h = pattern_hash(pass, w.lines, w.n);
+		*filter_slot(fl, h, w.n) = (struct pfilter_slot){h, w.n, NOT_SEEN};
+	}
+	for (size_t j = 0; j < fl->n_plens; j++) {
+		while (ring < fl->plens[j] + 1)
+			ring *= 2;
+		r->top[j] = 1;
+		for (size_t k = 0; k < fl->plens[j]; k++)
+			r->top[j] *= ROLL_BASE; /* a line's weight when it leaves */
+	}
+	r->mask = ring - 1;
+	r->ring_h = malloc(ring * sizeof *r->ring_h);
+	r->ring_o = malloc(ring * sizeof *r->ring_o);
+	return r->ring_h && r->ring_o ? 0 : -1;
+}
+
+/* The filter of a pass: for every wanted pattern, the last window of the file equal to
+ * it under the pass (by hash), found in one reading. Built the first time the pass
+ * fails over the rest of the file (often only the exact pass ever does: one reading,
+ * not four); 0, or -1 out of memory. */
+static int build_filter(struct pseek *s, enum pmatch_pass pass)
+{
+	struct roller r;
+	struct pfilter *fl;
 	int rc = -1;
 
-	memset(r, 0, sizeof r);
-	while (size < 2 * s->n_want)
-		size *= 2;
-	for (int p = 0; p < PMATCH_PASSES; p++) {
-		struct pfilter *fl = s->filter[p] = calloc(1, sizeof *fl);
-		if (!fl || !(fl->slot = calloc(size, sizeof *fl->slot)))
-			goto out;
-		fl->mask = size - 1;
-		choose_lengths(s, fl);
-		for (size_t k = 0; k < s->n_want; k++) {
-			const struct pseek_pattern *w = &s->want[k];
-			uint64_t h;
-			if (!filter_covers(fl, w->n))
-				continue;
-			h = pattern_hash((enum pmatch_pass)p, w->lines, w->n);
-			*filter_slot(fl, h, w->n) = (struct pfilter_slot){h, w->n, NOT_SEEN};
-		}
+	memset(&r, 0, sizeof r);
+	if (new_filter(s, pass, count_want(s), &r) < 0)
+		goto out;
+	fl = s->filter[pass];
+	/* One loop a pass, each with its pass fixed. */
+	switch (pass) {
+	case PMATCH_EXACT:
+		fill_filter(fl, s->f, &r, PMATCH_EXACT);
+		break;
+	case PMATCH_TRIM_END:
+		fill_filter(fl, s->f, &r, PMATCH_TRIM_END);
+		break;
+	case PMATCH_TRIM:
+		fill_filter(fl, s->f, &r, PMATCH_TRIM);
+		break;
+	default:
+		fill_filter(fl, s->f, &r, PMATCH_NORMALIZED);
+		break;
 	}
-	for (size_t j = 0; j < s->filter[0]->n_plens; j++)
-		while (ring < s->filter[0]->plens[j] + 1)
-			ring *= 2;
-	for (int p = 0; p < PMATCH_PASSES; p++) {
-		r[p].mask = ring - 1;
-		for (size_t j = 0; j < s->filter[p]->n_plens; j++) {
-			r[p].top[j] = 1;
-			for (size_t k = 0; k < s->filter[p]->plens[j]; k++)
-				r[p].top[j] *= ROLL_BASE; /* a line's weight when it leaves */
-		}
-		r[p].ring_h = malloc(ring * sizeof *r[p].ring_h);
-		r[p].ring_o = malloc(ring * sizeof *r[p].ring_o);
-		if (!r[p].ring_h || !r[p].ring_o)
-			goto out;
-	}
-	fill_filters(s->filter, s->f, r);
 	rc = 0;
 out:
-	for (int p = 0; p < PMATCH_PASSES; p++) {
-		free(r[p].ring_h);
-		free(r[p].ring_o);
-		if (rc < 0) {
-			free_filter(s->filter[p]);
-			s->filter[p] = NULL;
-		}
+	free(r.ring_h);
+	free(r.ring_o);
+	if (rc < 0) {
+		free_filter(s->filter[pass]);
+		s->filter[pass] = NULL;
 	}
 	return rc;
 }
@@ -335,31 +401,66 @@ static int filter_rejects(const struct pfilter *fl, enum pmatch_pass pass,
 	return !sl->plen || sl->last == NOT_SEEN || sl->last < start;
 }
 
-static void charge(struct pseek *s, size_t bytes)
+HOT void charge(struct pseek *s, size_t bytes)
 {
 	s->budget = s->budget > bytes ? s->budget - bytes : 0;
 }
 
+/* Pattern lines whose views a search computes once, not at every candidate. */
+#define VIEWS_KEPT 32
+
+/* The views of a pattern's first lines under a pass (the exact pass needs none). */
+struct pviews {
+	struct patch_str v[VIEWS_KEPT];
+};
+
+static void views_init(struct pviews *pv, enum pmatch_pass pass,
+		       const struct patch_str *pattern, size_t plen)
+{
+	if (pass == PMATCH_EXACT)
+		return;
+	for (size_t k = 0; k < plen && k < VIEWS_KEPT; k++)
+		pv->v[k] = ptext_pass_view(pass, pattern[k]);
+}
+
+HOT struct patch_str pattern_view(enum pmatch_pass pass, const struct patch_str *pattern,
+				  const struct pviews *pv, size_t k)
+{
+	if (pass == PMATCH_EXACT)
+		return pattern[k];
+	if (pv && k < VIEWS_KEPT)
+		return pv->v[k];
+	return ptext_pass_view(pass, pattern[k]);
+}
+
 /* Pattern lines 1.. against the file lines from off on: 1 when they match (*end set),
- * 0 when not, -1 when the file ends first. */
-static int rest_eq(struct pseek *s, enum pmatch_pass pass, const struct patch_str *pattern,
-		   size_t plen, size_t off, size_t *end)
+ * 0 when not, -1 when the file ends first. pv: the pattern's views, or NULL. */
+HOT int rest_eq(struct pseek *s, enum pmatch_pass pass, const struct patch_str *pattern,
+		const struct pviews *pv, size_t plen, size_t off, size_t *end)
 {
 	const struct pfile *f = s->f;
+	size_t spent = 0;
+	int r = 1;
 
 	for (size_t k = 1; k < plen; k++) {
 		size_t te, next;
-		if (off >= f->len)
-			return -1;
+		if (off >= f->len) {
+			r = -1;
+			break;
+		}
 		next = line_at(f, off, &te);
-		charge(s, next - off + 1);
+		spent += next - off + 1;
 		if (!view_eq(pass, view_of(pass, f->data + off, te - off),
-			     ptext_pass_view(pass, pattern[k])))
-			return 0;
+			     pattern_view(pass, pattern, pv, k))) {
+			r = 0;
+			break;
+		}
 		off = next;
 	}
-	*end = off;
-	return 1;
+	charge(s, spent);
+	if (r > 0)
+		*end = off;
+	return r;
 }
 
 enum { SCAN_NONE, SCAN_FOUND, SCAN_OVER_BUDGET };
@@ -369,9 +470,13 @@ HOT int scan_pass(struct pseek *s, enum pmatch_pass pass, const struct patch_str
 		  size_t plen, size_t start, size_t *at, size_t *end)
 {
 	const struct pfile *f = s->f;
-	struct patch_str first = ptext_pass_view(pass, pattern[0]);
+	struct pviews pv;
+	struct patch_str first;
 	size_t off = start, spent = 0;
 	int r = SCAN_NONE;
+
+	views_init(&pv, pass, pattern, plen);
+	first = pattern_view(pass, pattern, &pv, 0);
 
 	while (off < f->len) {
 		size_t te, next = line_at(f, off, &te);
@@ -382,7 +487,7 @@ HOT int scan_pass(struct pseek *s, enum pmatch_pass pass, const struct patch_str
 			break;
 		}
 		if (view_eq(pass, view_of(pass, f->data + off, te - off), first)) {
-			r = rest_eq(s, pass, pattern, plen, next, end);
+			r = rest_eq(s, pass, pattern, &pv, plen, next, end);
 			if (r > 0) {
 				*at = off;
 				r = SCAN_FOUND;
@@ -400,17 +505,25 @@ HOT int scan_pass(struct pseek *s, enum pmatch_pass pass, const struct patch_str
 	return r;
 }
 
-/* The exact pass where lines end at \n only (legacy mode, or a file without CR): the
- * first line's bytes are looked for sixteen positions at a time, by their first and
- * last byte, and only the positions where both agree are compared and checked to be a
- * whole line. This reads text faster than splitting it into lines would. */
-static int scan_exact_lf(struct pseek *s, const struct patch_str *pattern, size_t plen,
-			 size_t start, size_t *at, size_t *end)
+/* The exact and trim_end passes where lines end at \n only (legacy mode, or a file
+ * without CR): the first line's view is looked for sixteen positions at a time, by its
+ * first and last byte, and only the positions where both agree are compared and checked
+ * to be a whole line (for trim_end: one that only whitespace follows). This reads text
+ * faster than splitting it into lines would. */
+HOT int scan_lf(struct pseek *s, enum pmatch_pass pass, const struct patch_str *pattern,
+		size_t plen, size_t start, size_t *at, size_t *end)
 {
-	const char *d = s->f->data, *p0 = pattern[0].s;
-	size_t n0 = pattern[0].len, len = s->f->len, i = start;
+	const char *d = s->f->data;
+	struct pviews pv;
+	struct patch_str first;
+	const char *p0;
+	size_t n0, len = s->f->len, i = start;
 	int r = SCAN_NONE;
 
+	views_init(&pv, pass, pattern, plen);
+	first = pattern_view(pass, pattern, &pv, 0);
+	p0 = first.s;
+	n0 = first.len;
 	if (s->budget == 0)
 		return SCAN_OVER_BUDGET;
 	while (i + n0 <= len) {
@@ -432,9 +545,18 @@ static int scan_exact_lf(struct pseek *s, const struct patch_str *pattern, size_
 		for (; m; m &= m - 1) {
 			size_t c = i + (size_t)__builtin_ctz(m), e = c + n0;
 			if (e > len || d[c] != p0[0] || (c > start && d[c - 1] != '\n') ||
-			    (e < len && d[e] != '\n') || !pbytes_eq(d + c, p0, n0))
+			    !pbytes_eq(d + c, p0, n0))
 				continue;
-			r = rest_eq(s, PMATCH_EXACT, pattern, plen, e < len ? e + 1 : len, end);
+			if (pass == PMATCH_TRIM_END && e < len && d[e] != '\n') {
+				/* The line goes on: a match when only whitespace follows. */
+				const char *eol = pbytes_eol(d + e, d + len, 0);
+				size_t le = eol ? (size_t)(eol - d) : len;
+				if (view_of(PMATCH_TRIM_END, d + c, le - c).len != n0)
+					continue;
+				e = le;
+			} else if (e < len && d[e] != '\n')
+				continue;
+			r = rest_eq(s, pass, pattern, &pv, plen, e < len ? e + 1 : len, end);
 			if (r > 0) {
 				*at = c;
 				i = c;
@@ -460,9 +582,11 @@ static int scan(struct pseek *s, enum pmatch_pass pass, const struct patch_str *
 	switch (pass) {
 	case PMATCH_EXACT:
 		if (!s->f->split_cr && pattern[0].len > 0)
-			return scan_exact_lf(s, pattern, plen, start, at, end);
+			return scan_lf(s, PMATCH_EXACT, pattern, plen, start, at, end);
 		return scan_pass(s, PMATCH_EXACT, pattern, plen, start, at, end);
 	case PMATCH_TRIM_END:
+		if (!s->f->split_cr && ptext_pass_view(PMATCH_TRIM_END, pattern[0]).len > 0)
+			return scan_lf(s, PMATCH_TRIM_END, pattern, plen, start, at, end);
 		return scan_pass(s, PMATCH_TRIM_END, pattern, plen, start, at, end);
 	case PMATCH_TRIM:
 		return scan_pass(s, PMATCH_TRIM, pattern, plen, start, at, end);
@@ -533,7 +657,7 @@ static int seek_eof(struct pseek *s, const struct patch_str *pattern, size_t ple
 		struct patch_str text;
 		size_t next = pfile_text(f, cand, &text);
 		if (ptext_line_eq((enum pmatch_pass)pass, text, pattern[0]) &&
-		    rest_eq(s, (enum pmatch_pass)pass, pattern, plen, next, end) > 0) {
+		    rest_eq(s, (enum pmatch_pass)pass, pattern, NULL, plen, next, end) > 0) {
 			*at = cand;
 			return 1;
 		}
@@ -569,7 +693,8 @@ int pseek_find(struct pseek *s, const struct patch_str *pattern, size_t plen, si
 			p--; /* no index for a file this long: this pass again, unbudgeted */
 			continue;
 		}
-		if (!s->filter[pass] && s->n_want > 0 && build_filters(s) < 0)
+		if (!s->filter[pass] && (s->n_want > 0 || s->n_chunks > 0) &&
+		    build_filter(s, pass) < 0)
 			return -1;
 	}
 	return 0;

@@ -4,27 +4,31 @@
  * proportional to the file is allocated: no line table, no copy; writing the pieces
  * out is the only time the bytes are copied. Positions are byte offsets of line
  * starts, which order the same way as line numbers. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bigbuf.h"
 #include "base/limits.h"
 #include "base/vec.h"
 #include "patch/internal.h"
 
+/* One a chunk (so 32 bytes, not more: a patch can have millions). Chunks lie in patch
+ * order in one array, so the chunk pointers also give the patch order. */
 struct repl {
 	size_t start, end;              /* the old bytes replaced: whole lines */
-	size_t old_len;                 /* how many lines that is */
 	const struct patch_chunk *chunk;
-	size_t n_new;                   /* how many of chunk->new_lines go in */
-	size_t seq;                     /* patch order, for a stable sort */
+	uint32_t old_len;               /* how many lines that is */
+	uint32_t n_new;                 /* how many of chunk->new_lines go in */
 };
 
 struct update {
 	const struct patch_hunk *h;
 	const char *abs;
 	struct pfile f;
-	struct repl *r;
-	size_t n_r, cap_r;
+	struct repl *r;                 /* one a chunk at most, in block */
+	size_t n_r;
+	void *block;                    /* the pieces' first room, then r */
 	struct pupdate_out *out;
 	struct patch_error *pe;
 };
@@ -34,13 +38,11 @@ static const char LF_EOL[] = "\n";
 static int add_repl(struct update *u, size_t start, size_t end, size_t old_len,
 		    const struct patch_chunk *c, size_t n_new)
 {
-	/* One replacement per chunk, and a chunk is a patch line at least. */
-	struct repl *r = vec_grow(u->r, &u->cap_r, u->n_r, sizeof *r, LIMIT_PATCH_LINES);
-
-	if (!r)
-		return perr_nomem(u->pe);
-	u->r = r;
-	u->r[u->n_r] = (struct repl){start, end, old_len, c, n_new, u->n_r};
+	/* One replacement a chunk: r has room for them all. */
+	if (u->n_r >= u->h->n_chunks)
+		return perr_nomem(u->pe); /* cannot happen */
+	/* Both counts are at most a chunk's lines, under LIMIT_PATCH_LINES. */
+	u->r[u->n_r] = (struct repl){start, end, c, (uint32_t)old_len, (uint32_t)n_new};
 	u->n_r++;
 	return 0;
 }
@@ -90,16 +92,7 @@ static int find_chunks(struct update *u, struct pseek *s)
 	size_t cursor = 0, at, end;
 	int r;
 
-	for (size_t ci = 0; ci < u->h->n_chunks; ci++) {
-		const struct patch_chunk *c = &u->h->chunks[ci];
-		/* The patterns searched: the context line, the old lines, and the old lines
-		 * without a trailing empty line (the retry). */
-		if ((c->context.s && pseek_want(s, &c->context, 1) < 0) ||
-		    pseek_want(s, c->old_lines, c->n_old) < 0 ||
-		    (c->n_old > 0 && c->old_lines[c->n_old - 1].len == 0 &&
-		     pseek_want(s, c->old_lines, c->n_old - 1) < 0))
-			return perr_nomem(u->pe);
-	}
+	pseek_want_chunks(s, u->h->chunks, u->h->n_chunks);
 	for (size_t ci = 0; ci < u->h->n_chunks; ci++) {
 		const struct patch_chunk *c = &u->h->chunks[ci];
 		size_t plen = c->n_old, n_new = c->n_new;
@@ -144,7 +137,18 @@ static int repl_cmp(const void *a, const void *b)
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return x->chunk < y->chunk ? -1 : x->chunk > y->chunk;
+}
+
+/* Chunks found in patch order usually come in file order too (the cursor only moves
+ * forward): then there is nothing to sort. */
+static void sort_repls(struct update *u)
+{
+	for (size_t j = 0; j + 1 < u->n_r; j++)
+		if (repl_cmp(&u->r[j], &u->r[j + 1]) > 0) {
+			qsort(u->r, u->n_r, sizeof *u->r, repl_cmp);
+			return;
+		}
 }
 
 /* ---- pieces ---- */
@@ -168,6 +172,16 @@ static int piece(struct update *u, const char *p, size_t n)
 	if (o->n > 0 && (const char *)o->v[o->n - 1].iov_base + o->v[o->n - 1].iov_len == p) {
 		o->v[o->n - 1].iov_len += n;
 		return 0;
+	}
+	if (o->n == o->cap && o->v == u->block) {
+		/* Past the room counted in the block (only the spliced rebuild gets there):
+		 * on in an array of their own, since the block also holds the replacements. */
+		v = malloc(o->cap * 2 * sizeof *v);
+		if (!v)
+			return perr_nomem(u->pe);
+		memcpy(v, o->v, o->n * sizeof *v);
+		o->v = v;
+		o->cap *= 2;
 	}
 	v = vec_grow(o->v, &o->cap, o->n, sizeof *v, MAX_PIECES);
 	if (!v)
@@ -196,8 +210,17 @@ static int emit_old(struct update *u, size_t a, size_t b)
 	return 0;
 }
 
-/* Patch lines [from, to), each with the new ending, copied into side so that runs of
- * them make one piece. */
+/* 1 when a patch line goes out as it is in the patch text: followed there by the new
+ * ending (a patch line is always followed by one more byte of the text, patch.h). */
+static int in_place(const struct update *u, struct patch_str line)
+{
+	struct patch_str eol = new_eol(u);
+
+	return eol.len == 1 && line.s[line.len] == eol.s[0];
+}
+
+/* Patch lines [from, to), each with the new ending: from the patch text where it has
+ * them with that ending, else copied into side (runs of copies make one piece). */
 static int emit_new(struct update *u, const struct patch_str *lines, size_t from, size_t to)
 {
 	struct pupdate_out *o = u->out;
@@ -205,6 +228,11 @@ static int emit_new(struct update *u, const struct patch_str *lines, size_t from
 
 	for (size_t k = from; k < to; k++) {
 		char *at = o->side + o->side_len;
+		if (in_place(u, lines[k])) {
+			if (piece(u, lines[k].s, lines[k].len + 1) < 0)
+				return -1;
+			continue;
+		}
 		if (lines[k].len)
 			memcpy(at, lines[k].s, lines[k].len);
 		memcpy(at + lines[k].len, eol.s, eol.len);
@@ -215,7 +243,8 @@ static int emit_new(struct update *u, const struct patch_str *lines, size_t from
 	return 0;
 }
 
-/* Room in side for every new line of the hunk with the longest ending. */
+/* Room in side for every new line of the hunk that cannot go out in place, with the
+ * longest ending. */
 static int alloc_side(struct update *u)
 {
 	size_t need = 1;
@@ -223,7 +252,8 @@ static int alloc_side(struct update *u)
 	for (size_t ci = 0; ci < u->h->n_chunks; ci++) {
 		const struct patch_chunk *c = &u->h->chunks[ci];
 		for (size_t k = 0; k < c->n_new; k++)
-			need += c->new_lines[k].len + 2;
+			if (!in_place(u, c->new_lines[k]))
+				need += c->new_lines[k].len + 2;
 	}
 	u->out->side = malloc(need);
 	if (!u->out->side)
@@ -401,28 +431,51 @@ char *pupdate_join(const struct pupdate_out *out)
 	return s;
 }
 
+/* One block for the pieces and the replacements: room for a replacement a chunk and
+ * for the pieces a forward rebuild can make (an old stretch and one piece a new line
+ * and a context line kept, a chunk; the last stretch and its ending). Large ones get
+ * huge pages as they fill (base/bigbuf.h). */
+static int alloc_block(struct update *u)
+{
+	size_t n_pieces = 4, bytes;
+
+	for (size_t ci = 0; ci < u->h->n_chunks; ci++)
+		n_pieces += 1 + u->h->chunks[ci].n_new + u->h->chunks[ci].n_context;
+	bytes = n_pieces * sizeof *u->out->v + u->h->n_chunks * sizeof *u->r;
+	u->block = bigbuf_lazy(bytes);
+	if (!u->block)
+		return perr_nomem(u->pe);
+	u->out->v = u->block;
+	u->out->cap = n_pieces;
+	u->r = (struct repl *)(void *)(u->out->v + n_pieces);
+	return 0;
+}
+
 int pupdate_pieces(const struct patch_hunk *h, const char *abs, const char *old,
 		   size_t old_len, enum patch_eol_mode mode, struct pupdate_out *out,
 		   struct patch_error *pe)
 {
-	struct update u = {h, abs, {0}, NULL, 0, 0, out, pe};
+	struct update u = {h, abs, {0}, NULL, 0, NULL, out, pe};
 	struct pseek s;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	pfile_init(&u.f, old, old_len, mode);
+	if (alloc_block(&u) < 0)
+		return -1;
 	pseek_init(&s, &u.f);
 	rc = find_chunks(&u, &s);
 	pseek_free(&s);
 	if (rc == 0)
 		rc = alloc_side(&u);
 	if (rc == 0) {
-		qsort(u.r, u.n_r, sizeof *u.r, repl_cmp);
+		sort_repls(&u);
 		rc = overlapping(&u) ? rebuild_spliced(&u) : rebuild_forward(&u);
 	}
 	if (rc == 0 && mode == PATCH_EOL_NORMALIZE_LF)
 		finish_lf(&u);
-	free(u.r);
+	if (out->v != u.block)
+		free(u.block); /* else out owns it */
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 # upstream must leave byte-identical trees. With CALLGRIND=1 the user-space instruction
 # counts of ours and the floor are added (valgrind; noise-free, but blind to the kernel).
 # Never pass/fail: figures and ratios, and BENCH lines for tests/bench/run.sh.
+# UP_RUNS=0 skips upstream (its column then shows "-").
 #   RUNS=11 UP_RUNS=3 SHAPES="header bare" tests/bench/apply_patch.sh
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -85,7 +86,7 @@ for shape in $SHAPES; do
 	ours_ms=$(awk '{print $1}' "$work/ours.txt" | median)
 	ours_kib=$(awk '{print $3}' "$work/ours.txt" | median)
 	up_ms=- up_kib=- same=""
-	if [ -n "$up_bin" ]; then
+	if [ -n "$up_bin" ] && [ "$UP_RUNS" -gt 0 ]; then
 		read -r up_ms _ up_kib <<< "$(spawn "$in" "$UP_RUNS" 0 "$work/upstream/bin/apply_patch")"
 		if diff -r -q "$work/result-ours" "$work/run" > /dev/null; then
 			same=""
