@@ -150,18 +150,19 @@ static int run_setup_helper(const char *codex_home, const struct win_setup_reque
 	CloseHandle(sei.hProcess);
 	if (code != 0) {
 		struct buf b;
-		cJSON *o = NULL;
-		buf_init(&b, 65536);
+		char line[ERR_MSG_MAX];
+		struct err why;
+		buf_init(&b, WIN_SETUP_ERROR_MAX_BYTES);
 		errpath = path_join(codex_home, ".sandbox/setup_error.json");
-		if (errpath && file_read_regular(errpath, &b, e) == 0 &&
-		    (o = json_parse(b.data, b.len, "setup_error.json", e)))
-			err_set(e, "Windows sandbox setup failed (%s): %s",
-				json_get_str(o, "code") ? json_get_str(o, "code") : "?",
-				json_get_str(o, "message") ? json_get_str(o, "message") : "?");
+		/* One line: the step, the API and its error, what was rolled back, and the
+		 * file with the details. */
+		if (errpath && file_read_regular(errpath, &b, &why) == 0 &&
+		    win_setup_error_line(b.data ? b.data : "", b.len, errpath, line, sizeof line,
+					 &why) == 0)
+			err_set(e, "%s", line);
 		else
-			err_set(e, "Windows sandbox setup failed with status %lu",
-				(unsigned long)code);
-		cJSON_Delete(o);
+			err_set(e, "Windows sandbox setup failed with status %lu (no readable %s)",
+				(unsigned long)code, errpath ? errpath : "setup_error.json");
 		buf_free(&b);
 		goto out;
 	}

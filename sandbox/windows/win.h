@@ -48,19 +48,39 @@ char *win_setup_request_encode(const struct win_setup_request *r);
 int win_setup_request_decode(const char *arg, struct win_setup_request *r, struct err *e);
 
 /* The group and both accounts, with fresh passwords, DPAPI-protected into
- * <codex_home>/.sandbox-secrets/sandbox_users.json; hidden from the logon screen. */
-int win_provision_users(const char *codex_home, struct err *e);
+ * <codex_home>/.sandbox-secrets/sandbox_users.json. Records in j what it created (a
+ * group or account that existed is not), the passwords it changed (with the previous
+ * ones as the secrets file held them) and the secrets file's previous content. */
+int win_provision_users(const char *codex_home, struct win_journal *j, struct err *e);
+/* Hides both accounts from the logon screen (best effort, as upstream: the accounts
+ * work when shown), recording the registry values it added or changed. */
+void win_hide_users(struct win_journal *j);
+/* The undo of a change made by the two above (users_win.c). */
+int win_users_undo(const char *codex_home, const struct win_change *c, struct err *e);
 /* The password of one account, read back and DPAPI-decrypted (caller frees). */
 char *win_load_password(const char *codex_home, const char *user, struct err *e);
 
 /* Grants (or denies, with deny) mask to the account or SID `who` on path, inherited by
  * files and subdirectories, keeping the DACL's other entries. */
 int win_acl_grant(const char *path, const char *who, DWORD mask, bool deny, struct err *e);
+/* The same, recording the DACL before and after in j (NULL: not recorded). */
+int win_acl_grant_j(const char *path, const char *who, DWORD mask, bool deny,
+		    struct win_journal *j, struct err *e);
+/* Puts back the DACL `before` (SDDL) if the current one is still `after` (NULL: in any
+ * case). */
+int win_acl_restore(const char *path, const char *before, const char *after, struct err *e);
 
 /* Applies the firewall operations of win_fw_plan for the offline account's SID, after
  * checking that local rules take effect (Group Policy may override them). */
 int win_firewall_apply(const struct win_net_settings *s, const char *offline_sid,
-		       struct err *e);
+		       struct win_journal *j, struct err *e);
+/* The undo of a firewall change: removes a rule this run added, puts back the saved
+ * properties of one it changed, re-creates one it removed. */
+int win_firewall_undo(const struct win_change *c, struct err *e);
+
+/* The setup helper's steps and undos as an ops table for win_setup_run
+ * (setup_steps_win.c); ctx is the request. */
+void win_setup_ops_for(const struct win_setup_request *r, struct win_setup_ops *out);
 
 /* ---- the unelevated backend (apply_win.c) ----------------------------------------- */
 
