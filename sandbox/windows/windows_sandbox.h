@@ -318,6 +318,63 @@ char *win_fw_state_json(const struct win_fw_state *s);
 int win_fw_state_parse(const char *json, size_t len, struct win_fw_state *out, struct err *e);
 void win_fw_state_free(struct win_fw_state *s);
 
+/* ---- Capability SIDs (cap_sids.c) ---------------------------------------------------
+ * <codex_home>/cap_sid (reference codex-windows-sandbox.md §1): random SIDs that the
+ * restricted token carries as restricting SIDs, so that a command may write only where
+ * an ACE grants one of them write access. {"workspace": SID, "readonly": SID,
+ * "workspace_by_cwd": {cwd key: SID}}: read-only runs carry `readonly`; workspace-write
+ * runs carry `workspace` and the SID of their working directory, which alone is granted
+ * the working directory (and denied its .codex and .agents), so that one workspace's
+ * grants and protections do not carry over to another. An older file holding a bare SID
+ * string is that workspace SID. */
+
+#define WIN_CAP_SID_MAX 64        /* "S-1-5-21-" and four u32s fit in 50 */
+#define WIN_CAP_BY_CWD_MAX 4096   /* working directories remembered */
+#define WIN_CAP_FILE_MAX_BYTES (1 << 20)
+
+struct win_cap_cwd {
+	char *key;                    /* win_cwd_key of the directory */
+	char sid[WIN_CAP_SID_MAX];
+};
+
+struct win_cap_sids {
+	char workspace[WIN_CAP_SID_MAX]; /* "" until created */
+	char readonly[WIN_CAP_SID_MAX];
+	struct win_cap_cwd *by_cwd;
+	size_t n_cwd;
+	bool changed;                 /* something was created or migrated: write it back */
+};
+
+/* Whether s is a capability SID as this file holds them: S-1-5-21- and exactly four
+ * decimal sub-authorities, each 0..4294967295 without leading zeros. */
+bool win_cap_sid_valid(const char *s);
+
+/* The key of a working directory: '/' and '\' alike (as '\'), ASCII letters lower-case
+ * (Windows paths compare without case), no trailing separator except after a drive
+ * ("c:\"). -1 when it does not fit in cap. */
+int win_cwd_key(const char *cwd, char *out, size_t cap);
+
+/* Parses the file's text (len 0: no file yet, all empty). A bare SID string (the older
+ * form, JSON or not) becomes the workspace SID and sets changed. -1 with e filled for
+ * anything else malformed: invalid SIDs, keys that are not keys, more than
+ * WIN_CAP_BY_CWD_MAX entries, len over WIN_CAP_FILE_MAX_BYTES. */
+int win_cap_sids_parse(const char *text, size_t len, struct win_cap_sids *out, struct err *e);
+/* Compact JSON, keys in the order given (caller frees; NULL on no memory). */
+char *win_cap_sids_json(const struct win_cap_sids *s);
+void win_cap_sids_free(struct win_cap_sids *s);
+
+/* Fills in what a run in cwd needs and is missing (workspace, readonly, cwd's own SID),
+ * each from four draws of rand32, and sets changed when it did; cwd_sid gets cwd's SID.
+ * -1 with e filled when the table is full or memory runs out. */
+int win_cap_sids_ensure(struct win_cap_sids *s, const char *cwd,
+			uint32_t (*rand32)(void *rng), void *rng, char cwd_sid[WIN_CAP_SID_MAX],
+			struct err *e);
+
+/* The restricting SIDs of a run's token: read-only: readonly; workspace-write:
+ * workspace and cwd_sid; others: none. Returns how many (at most 2) were put in out. */
+size_t win_cap_sids_for_policy(enum sandbox_mode mode, const struct win_cap_sids *s,
+			       const char *cwd_sid, const char *out[2]);
+
 /* ---- The whole plan ---------------------------------------------------------------- */
 
 struct win_plan_input {
