@@ -72,15 +72,23 @@ static int step_firewall(void *c, struct win_journal *j, struct err *e)
 	return win_firewall_apply(&x->r->net, x->offline_sid, j, e);
 }
 
+/* The group and a capability SID get write access to each write root: cwd's own SID
+ * for the working directory, the workspace SID for the others (as upstream). */
 static int step_write_acls(void *c, struct win_journal *j, struct err *e)
 {
 	const struct win_setup_request *r = ((struct setup_ctx *)c)->r;
+	char cwd_key[1024], key[1024];
+	bool have_key = win_cwd_key(r->cwd, cwd_key, sizeof cwd_key) == 0;
 
-	for (size_t i = 0; i < r->write_roots.n; i++)
-		if (win_acl_grant_j(r->write_roots.v[i], WIN_SANDBOX_GROUP, WIN_WRITE_MASK, false, j,
-				    e) < 0 ||
-		    win_acl_grant_j(r->write_roots.v[i], r->cap_sid, WIN_WRITE_MASK, false, j, e) < 0)
+	for (size_t i = 0; i < r->write_roots.n; i++) {
+		const char *root = r->write_roots.v[i];
+		bool is_cwd = have_key && win_cwd_key(root, key, sizeof key) == 0 &&
+			      strcmp(key, cwd_key) == 0;
+		if (win_acl_grant_j(root, WIN_SANDBOX_GROUP, WIN_WRITE_MASK, false, j, e) < 0 ||
+		    win_acl_grant_j(root, is_cwd ? r->cwd_cap_sid : r->cap_sid, WIN_WRITE_MASK, false,
+				    j, e) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -137,7 +145,8 @@ static int step_protected_paths(void *c, struct win_journal *j, struct err *e)
 		if (!p)
 			return err_set(e, "out of memory");
 		rc = file_exists(p) == 1
-			     ? win_acl_grant_j(p, r->cap_sid, FILE_GENERIC_WRITE | DELETE, true, j, e)
+			     ? win_acl_grant_j(p, r->cwd_cap_sid, FILE_GENERIC_WRITE | DELETE, true, j,
+					       e)
 			     : 0;
 		free(p);
 		if (rc < 0)

@@ -21,6 +21,7 @@ void win_setup_request_free(struct win_setup_request *r)
 	free(r->cwd);
 	free(r->real_user);
 	free(r->cap_sid);
+	free(r->cwd_cap_sid);
 	strv_free(&r->write_roots);
 	strv_free(&r->read_roots);
 	memset(r, 0, sizeof *r);
@@ -35,6 +36,7 @@ char *win_setup_request_encode(const struct win_setup_request *r)
 	    json_add_str(o, "codex_home", r->codex_home) < 0 || json_add_str(o, "cwd", r->cwd) < 0 ||
 	    json_add_str(o, "real_user", r->real_user) < 0 ||
 	    json_add_str(o, "cap_sid", r->cap_sid) < 0 ||
+	    json_add_str(o, "cwd_cap_sid", r->cwd_cap_sid ? r->cwd_cap_sid : r->cap_sid) < 0 ||
 	    !(a = cJSON_AddArrayToObject(o, "write_roots")) ||
 	    !(rd = cJSON_AddArrayToObject(o, "read_roots")) ||
 	    !(p = cJSON_AddArrayToObject(o, "proxy_ports")) ||
@@ -94,7 +96,8 @@ int win_setup_request_decode(const char *arg, struct win_setup_request *r, struc
 	r->cwd = dup_member(o, "cwd");
 	r->real_user = dup_member(o, "real_user");
 	r->cap_sid = dup_member(o, "cap_sid");
-	if (!r->codex_home || !r->cwd || !r->real_user || !r->cap_sid) {
+	r->cwd_cap_sid = dup_member(o, json_get_str(o, "cwd_cap_sid") ? "cwd_cap_sid" : "cap_sid");
+	if (!r->codex_home || !r->cwd || !r->real_user || !r->cap_sid || !r->cwd_cap_sid) {
 		err_set(e, "setup request: codex_home, cwd, real_user or cap_sid missing");
 		goto out;
 	}

@@ -38,7 +38,10 @@ char *win_account_sid(const char *name, struct err *e);
  * parser does. */
 struct win_setup_request {
 	char *codex_home, *cwd, *real_user;
-	char *cap_sid;                /* the capability SID the write roots are granted to */
+	char *cap_sid;                /* the workspace capability SID: write roots */
+	char *cwd_cap_sid;            /* cwd's own capability SID: cwd itself, and denied
+					 cwd's .codex and .agents ("cwd_cap_sid"; cap_sid
+					 when absent) */
 	struct strv write_roots;
 	struct strv read_roots;       /* granted read+execute to the group, best effort */
 	struct win_net_settings net;
@@ -88,23 +91,28 @@ void win_setup_ops_for(const struct win_setup_request *r, struct win_setup_ops *
 #define WIN_WRITE_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE | \
 			FILE_DELETE_CHILD)
 
-/* The capability SID of this CODEX_HOME (<codex_home>/cap_sid, {"workspace": SID}),
- * created once with random sub-authorities; caller frees. */
-char *win_capability_sid(const char *codex_home, struct err *e);
+/* The capability SIDs of this CODEX_HOME (<codex_home>/cap_sid, cap_sids.c) with the
+ * ones a run in cwd needs created (BCryptGenRandom) and the file written back when it
+ * changed; cwd_sid gets cwd's own. The caller frees s with win_cap_sids_free. */
+int win_capability_sids(const char *codex_home, const char *cwd, struct win_cap_sids *s,
+			char cwd_sid[WIN_CAP_SID_MAX], struct err *e);
 
-/* For workspace-write: grants cap write access to cwd and the policy's writable roots
- * (as the real user, who owns them). Nothing for other policies. */
-int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd, const char *cap,
-			     struct err *e);
+/* For workspace-write: grants write access to cwd for cwd_sid and to the policy's
+ * writable roots for the workspace SID, and denies cwd_sid writing cwd's .codex and
+ * .agents where they exist (as the real user, who owns them). Nothing for other
+ * policies. */
+int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd,
+			     const struct win_cap_sids *s, const char *cwd_sid, struct err *e);
 
 /* ---- running (token_win.c) -------------------------------------------------------- */
 
 /* Runs the command line under a write-restricted token made from the current process's
- * token (restricting SIDs: the capability SID, the logon SID and Everyone), in a job
+ * token (restricting SIDs: the capability SIDs, the logon SID and Everyone), in a job
  * object that kills the whole tree when closed; stdio is inherited. Returns the exit
  * code, or -1 with e filled when it could not start. */
-int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *cap_sid,
-		       struct err *e);
+#define WIN_CAPS_MAX 4
+int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *const *caps,
+		       size_t n_caps, struct err *e);
 
 /* win_env_block and win_command_line: in windows_sandbox.h (src/agent uses them too). */
 

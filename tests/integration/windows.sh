@@ -386,6 +386,37 @@ test_apply_unelevated_runs_command() {
 	grep -q '"workspace":"S-1-5-21-' "$T/home/cap_sid" || fail "no capability SID: $(cat "$T/home/cap_sid")"
 }
 
+# Capability SIDs as upstream keeps them: workspace, readonly, and one per working
+# directory under a case- and separator-insensitive key; a second run in the same
+# directory, spelled differently by the caller, reuses them; an older file holding a
+# bare SID keeps it as the workspace SID.
+test_apply_capability_sid_per_working_directory() {
+	mkdir -p "$T/home" "$T/ws/.codex"
+	printf 'S-1-5-21-7-7-7-7\n' > "$T/home/cap_sid"
+	(cd "$T/ws" && CODEX_HOME=$T/home expect_status 0 wine_run sandbox windows --full-auto -- cmd /c exit 0)
+	cp "$T/home/cap_sid" "$T/first"
+	python3 - "$T/home/cap_sid" "$T/ws" << 'PY' || fail "cap_sid: $(cat "$T/home/cap_sid")"
+import json, re, sys
+c = json.load(open(sys.argv[1]))
+sid = re.compile(r"^S-1-5-21-\d+-\d+-\d+-\d+$")
+assert c["workspace"] == "S-1-5-21-7-7-7-7", c
+assert sid.match(c["readonly"]), c
+key = ("z:" + sys.argv[2]).replace("/", "\\").lower()
+assert list(c["workspace_by_cwd"]) == [key], (key, c)
+assert sid.match(c["workspace_by_cwd"][key]), c
+assert len({c["workspace"], c["readonly"], c["workspace_by_cwd"][key]}) == 3, c
+PY
+	mkdir -p "$T/ws/sub"
+	(cd "$T/ws" && CODEX_HOME=$T/home expect_status 0 wine_run sandbox windows --full-auto -- cmd /c exit 0)
+	cmp -s "$T/first" "$T/home/cap_sid" || fail "a second run in the same directory changed cap_sid"
+	(cd "$T/ws/sub" && CODEX_HOME=$T/home expect_status 0 wine_run sandbox windows --full-auto -- cmd /c exit 0)
+	expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["workspace_by_cwd"]))' "$T/home/cap_sid")" 2 "directories"
+	# A damaged file is not replaced (its SIDs hold grants on the user's folders).
+	printf '{"workspace":"S-1-2"}' > "$T/home/cap_sid"
+	(cd "$T/ws" && CODEX_HOME=$T/home expect_status 125 wine_run sandbox windows --full-auto -- cmd /c exit 0)
+	expect_contains "$(cat "$T/err")" "cap_sid (remove it to start over): cap_sid: not an object of capability SIDs"
+}
+
 # The command line codex.exe builds for a child (C runtime quoting rules) gives the child
 # back the same arguments: quotes, backslashes before quotes and at the end, spaces.
 test_apply_quotes_arguments_for_the_child() {
