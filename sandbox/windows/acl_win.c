@@ -1,5 +1,7 @@
 /* ACL grants for the sandbox (reference codex-windows-sandbox.md §3.5): one inherited
- * allow or deny entry for an account or SID, merged into a path's existing DACL. */
+ * allow or deny entry for an account or SID, merged into a path's existing DACL; for
+ * the setup, journalled with the DACL before and after, so that a failed setup can put
+ * it back. */
 #include "sandbox/windows/win.h"
 
 #include <aclapi.h>
@@ -104,9 +106,10 @@ int win_acl_grant_j(const char *path, const char *who, DWORD mask, bool deny,
 	}
 	if (j) {
 		struct win_change *c = &j->v[at];
-		if (!(after = dacl_sddl(wpath, path, e)) || !(after8 = win_utf8(after))) {
-			if (!e->msg[0])
-				err_set(e, "out of memory");
+		if (!(after = dacl_sddl(wpath, path, e)))
+			goto out;
+		if (!(after8 = win_utf8(after))) {
+			err_set(e, "out of memory");
 			goto out;
 		}
 		/* Nothing changed (the entry was there already): nothing to undo. */

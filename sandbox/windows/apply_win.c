@@ -162,10 +162,13 @@ static int run_setup_helper(const char *codex_home, const struct win_setup_reque
 
 	if (!exe)
 		goto out;
-	if (!arg || !(warg = win_wide(arg))) {
+	if (!arg || !(warg = win_wide(arg)) ||
+	    !(errpath = path_join(codex_home, ".sandbox/setup_error.json"))) {
 		err_set(e, "out of memory");
 		goto out;
 	}
+	/* An earlier run's report must not be taken for this one's (as upstream). */
+	(void)remove(errpath);
 	memset(&sei, 0, sizeof sei);
 	sei.cbSize = sizeof sei;
 	sei.fMask = SEE_MASK_NOCLOSEPROCESS;
@@ -189,16 +192,15 @@ static int run_setup_helper(const char *codex_home, const struct win_setup_reque
 		char line[ERR_MSG_MAX];
 		struct err why;
 		buf_init(&b, WIN_SETUP_ERROR_MAX_BYTES);
-		errpath = path_join(codex_home, ".sandbox/setup_error.json");
 		/* One line: the step, the API and its error, what was rolled back, and the
 		 * file with the details. */
-		if (errpath && file_read_regular(errpath, &b, &why) == 0 &&
+		if (file_read_regular(errpath, &b, &why) == 0 &&
 		    win_setup_error_line(b.data ? b.data : "", b.len, errpath, line, sizeof line,
 					 &why) == 0)
 			err_set(e, "%s", line);
 		else
 			err_set(e, "Windows sandbox setup failed with status %lu (no readable %s)",
-				(unsigned long)code, errpath ? errpath : "setup_error.json");
+				(unsigned long)code, errpath);
 		buf_free(&b);
 		goto out;
 	}

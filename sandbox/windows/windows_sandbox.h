@@ -444,7 +444,7 @@ wchar_t *win_command_line(char *const *argv);
 
 /* The roles codex.exe takes under other names (src/main.c), from <codex_home>/.sandbox-bin:
  *   codex-windows-sandbox-setup <base64 JSON>   the elevated setup (setup_win.c)
- *   codex-command-runner --cap-sid=SID [--cwd=DIR] -- COMMAND...
+ *   codex-command-runner --cap-sid=SID... [--cwd=DIR] -- COMMAND...
  *                                               started as the sandbox account: runs
  *                                               COMMAND restricted (runner_win.c)
  * Elsewhere both say that they exist only on Windows and exit 1. */
