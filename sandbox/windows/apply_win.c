@@ -10,13 +10,13 @@
  * The roles are this executable under other names: copies in <codex_home>/.sandbox-bin. */
 #include "sandbox/windows/win.h"
 
+#include <bcrypt.h>
 #include <shellapi.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "base/file.h"
 #include "base/json.h"
@@ -44,43 +44,79 @@ static int run_plain(const wchar_t *line, struct err *e)
 	return (int)(code & 0xff);
 }
 
-char *win_capability_sid(const char *codex_home, struct err *e)
+/* rand32 for win_cap_sids_ensure: BCryptGenRandom; a failure is kept for the caller. */
+static uint32_t system_rand32(void *rng)
 {
-	char *path = path_join(codex_home, "cap_sid"), *sid = NULL;
-	struct buf b;
-	cJSON *o = NULL;
-	const char *s;
+	NTSTATUS *st = rng;
+	uint32_t v = 0;
+	NTSTATUS got = BCryptGenRandom(NULL, (PUCHAR)&v, sizeof v, BCRYPT_USE_SYSTEM_PREFERRED_RNG);
 
-	buf_init(&b, 4096);
+	if (got != 0)
+		*st = got;
+	return v;
+}
+
+int win_capability_sids(const char *codex_home, const char *cwd, struct win_cap_sids *s,
+			char cwd_sid[WIN_CAP_SID_MAX], struct err *e)
+{
+	char *path = path_join(codex_home, "cap_sid"), *json = NULL;
+	struct buf b;
+	struct err why;
+	NTSTATUS st = 0;
+	int rc = -1;
+
+	memset(s, 0, sizeof *s);
+	buf_init(&b, WIN_CAP_FILE_MAX_BYTES);
 	if (!path) {
 		err_set(e, "out of memory");
 		goto out;
 	}
-	if (file_read_regular(path, &b, e) == 0 && (o = json_parse(b.data, b.len, "cap_sid", e)) &&
-	    (s = json_get_str(o, "workspace")) && strncmp(s, "S-1-5-21-", 9) == 0) {
-		sid = strdup(s);
+	err_clear(&why);
+	if (file_read_regular(path, &b, &why) < 0 && why.errnum != ENOENT) {
+		err_set(e, "%s", why.msg);
 		goto out;
 	}
-	{
-		uint32_t r[4];
-		char text[96], json[160];
-		if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
-			err_sys(e, errno, "capability SID");
+	/* A damaged file is not replaced: its SIDs hold grants on the user's folders. */
+	if (win_cap_sids_parse(b.data ? b.data : "", b.len, s, e) < 0) {
+		err_prefix(e, "%s (remove it to start over)", path);
+		goto out;
+	}
+	if (win_cap_sids_ensure(s, cwd, system_rand32, &st, cwd_sid, e) < 0)
+		goto out;
+	if (st != 0) {
+		win_fail(e, "capability SID", "BCryptGenRandom", (DWORD)st);
+		goto out;
+	}
+	if (s->changed) {
+		if (!(json = win_cap_sids_json(s))) {
+			err_set(e, "out of memory");
 			goto out;
 		}
-		snprintf(text, sizeof text, "S-1-5-21-%u-%u-%u-%u", r[0], r[1], r[2], r[3]);
-		snprintf(json, sizeof json, "{\"workspace\":\"%s\"}", text);
 		if (file_write_atomic(path, json, strlen(json), 0600, e) < 0)
 			goto out;
-		sid = strdup(text);
+		s->changed = false;
 	}
+	rc = 0;
 out:
-	if (!sid && !e->msg[0])
-		err_set(e, "out of memory");
-	cJSON_Delete(o);
+	if (rc < 0)
+		win_cap_sids_free(s);
+	free(json);
 	buf_free(&b);
 	free(path);
-	return sid;
+	return rc;
+}
+
+/* The capability SIDs a run's token carries (win_cap_sids_for_policy); a policy that
+ * names none (danger-full-access behind the proxy) still gets a write-restricted token,
+ * with the workspace SID. */
+static size_t run_caps(const struct sandbox_policy *p, const struct win_cap_sids *s,
+		       const char *cwd_sid, const char *out[2])
+{
+	size_t n = win_cap_sids_for_policy(p->type, s, cwd_sid, out);
+
+	if (n == 0)
+		out[n++] = s->workspace;
+	return n;
 }
 
 /* <codex_home>/.sandbox-bin/<role>.exe: a copy of this executable under the role's
@@ -126,10 +162,13 @@ static int run_setup_helper(const char *codex_home, const struct win_setup_reque
 
 	if (!exe)
 		goto out;
-	if (!arg || !(warg = win_wide(arg))) {
+	if (!arg || !(warg = win_wide(arg)) ||
+	    !(errpath = path_join(codex_home, ".sandbox/setup_error.json"))) {
 		err_set(e, "out of memory");
 		goto out;
 	}
+	/* An earlier run's report must not be taken for this one's (as upstream). */
+	(void)remove(errpath);
 	memset(&sei, 0, sizeof sei);
 	sei.cbSize = sizeof sei;
 	sei.fMask = SEE_MASK_NOCLOSEPROCESS;
@@ -150,18 +189,18 @@ static int run_setup_helper(const char *codex_home, const struct win_setup_reque
 	CloseHandle(sei.hProcess);
 	if (code != 0) {
 		struct buf b;
-		cJSON *o = NULL;
-		buf_init(&b, 65536);
-		errpath = path_join(codex_home, ".sandbox/setup_error.json");
-		if (errpath && file_read_regular(errpath, &b, e) == 0 &&
-		    (o = json_parse(b.data, b.len, "setup_error.json", e)))
-			err_set(e, "Windows sandbox setup failed (%s): %s",
-				json_get_str(o, "code") ? json_get_str(o, "code") : "?",
-				json_get_str(o, "message") ? json_get_str(o, "message") : "?");
+		char line[ERR_MSG_MAX];
+		struct err why;
+		buf_init(&b, WIN_SETUP_ERROR_MAX_BYTES);
+		/* One line: the step, the API and its error, what was rolled back, and the
+		 * file with the details. */
+		if (file_read_regular(errpath, &b, &why) == 0 &&
+		    win_setup_error_line(b.data ? b.data : "", b.len, errpath, line, sizeof line,
+					 &why) == 0)
+			err_set(e, "%s", line);
 		else
-			err_set(e, "Windows sandbox setup failed with status %lu",
-				(unsigned long)code);
-		cJSON_Delete(o);
+			err_set(e, "Windows sandbox setup failed with status %lu (no readable %s)",
+				(unsigned long)code, errpath);
 		buf_free(&b);
 		goto out;
 	}
@@ -335,11 +374,14 @@ out:
 }
 
 static int run_elevated(const struct win_plan_input *in, const struct win_plan *p,
-			const char *codex_home, const char *cwd, const char *cap, struct err *e)
+			const char *codex_home, const char *cwd, const struct win_cap_sids *caps,
+			const char *cwd_sid, struct err *e)
 {
 	const char *user = p->identity == WIN_IDENTITY_OFFLINE ? WIN_OFFLINE_USER : WIN_ONLINE_USER;
 	struct win_setup_request r;
-	char *password = NULL, capflag[128], cwdflag[1100];
+	char *password = NULL, capflag[2][128], cwdflag[1100];
+	const char *sids[2];
+	size_t n_sids = run_caps(in->policy, caps, cwd_sid, sids), k = 0;
 	wchar_t *runner = NULL, *line = NULL, *wuser = NULL, *wpass = NULL, *wcwd = NULL;
 	wchar_t *envblock = NULL;
 	const char **argv = NULL;
@@ -355,10 +397,11 @@ static int run_elevated(const struct win_plan_input *in, const struct win_plan *
 		fprintf(stderr, "codex: Windows sandbox setup needed: %s\n", p->setup_reason);
 		r.codex_home = strdup(codex_home);
 		r.cwd = strdup(cwd);
-		r.cap_sid = strdup(cap);
+		r.cap_sid = strdup(caps->workspace);
+		r.cwd_cap_sid = strdup(cwd_sid);
 		r.real_user = strdup(getenv("USERNAME") ? getenv("USERNAME") : "Administrators");
 		r.net = p->net;
-		if (!r.codex_home || !r.cwd || !r.cap_sid || !r.real_user ||
+		if (!r.codex_home || !r.cwd || !r.cap_sid || !r.cwd_cap_sid || !r.real_user ||
 		    (in->policy->type == SANDBOX_MODE_WORKSPACE_WRITE &&
 		     strv_push(&r.write_roots, cwd) < 0)) {
 			err_set(e, "out of memory");
@@ -379,18 +422,20 @@ static int run_elevated(const struct win_plan_input *in, const struct win_plan *
 		goto out;
 	while (in->command[n])
 		n++;
-	if (!(argv = calloc(n + 5, sizeof *argv))) {
+	if (!(argv = calloc(n + 6, sizeof *argv))) {
 		err_set(e, "out of memory");
 		goto out;
 	}
-	snprintf(capflag, sizeof capflag, "--cap-sid=%s", cap);
+	argv[k++] = "codex-command-runner";
+	for (size_t i = 0; i < n_sids; i++) {
+		snprintf(capflag[i], sizeof capflag[i], "--cap-sid=%s", sids[i]);
+		argv[k++] = capflag[i];
+	}
 	snprintf(cwdflag, sizeof cwdflag, "--cwd=%s", cwd);
-	argv[0] = "codex-command-runner";
-	argv[1] = capflag;
-	argv[2] = cwdflag;
-	argv[3] = "--";
+	argv[k++] = cwdflag;
+	argv[k++] = "--";
 	for (size_t i = 0; i < n; i++)
-		argv[4 + i] = in->command[i];
+		argv[k++] = in->command[i];
 	if (!(line = win_command_line((char *const *)argv)) || !(wuser = win_wide(user)) ||
 	    !(wpass = win_wide(password)) || !(wcwd = win_wide(cwd)) ||
 	    !(envblock = win_env_block(in->env))) {
@@ -444,13 +489,16 @@ out:
 
 /* The unelevated backend: capability-SID grants on the writable roots (as the real
  * user, who owns them), then the command under the restricted token. */
-static int run_unelevated(const struct win_plan_input *in, const char *cwd, const char *cap,
-			  const wchar_t *line, struct err *e)
+static int run_unelevated(const struct win_plan_input *in, const char *cwd,
+			  const struct win_cap_sids *caps, const char *cwd_sid, const wchar_t *line,
+			  struct err *e)
 {
+	const char *sids[2];
+	size_t n_sids = run_caps(in->policy, caps, cwd_sid, sids);
 	wchar_t *wcwd;
 	int rc;
 
-	if (win_grant_writable_roots(in->policy, cwd, cap, e) < 0)
+	if (win_grant_writable_roots(in->policy, cwd, caps, cwd_sid, e) < 0)
 		return -1;
 	if (!in->policy->network_access) {
 		/* Advisory only, as upstream: without the elevated backend nothing enforces
@@ -464,34 +512,51 @@ static int run_unelevated(const struct win_plan_input *in, const char *cwd, cons
 	}
 	if (!(wcwd = win_wide(cwd)))
 		return err_set(e, "out of memory");
-	rc = win_run_restricted(line, wcwd, cap, e);
+	rc = win_run_restricted(line, wcwd, sids, n_sids, e);
 	if (rc < 0 && e->errnum == ENOENT)
 		err_prefix(e, "%s", in->command[0]);
 	free(wcwd);
 	return rc;
 }
 
-int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd, const char *cap,
-			     struct err *e)
+int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd,
+			     const struct win_cap_sids *s, const char *cwd_sid, struct err *e)
 {
+	static const char *const protected_names[] = {".codex", ".agents"};
+
 	if (p->type != SANDBOX_MODE_WORKSPACE_WRITE)
 		return 0;
-	if (win_acl_grant(cwd, cap, WIN_WRITE_MASK, false, e) < 0)
+	if (win_acl_grant(cwd, cwd_sid, WIN_WRITE_MASK, false, e) < 0)
 		return -1;
 	for (size_t i = 0; i < p->writable_roots.n; i++)
-		if (win_acl_grant(p->writable_roots.v[i], cap, WIN_WRITE_MASK, false, e) < 0)
+		if (win_acl_grant(p->writable_roots.v[i], s->workspace, WIN_WRITE_MASK, false, e) < 0)
 			return -1;
+	/* Denied to cwd's SID only: another workspace's commands are not affected. */
+	for (size_t i = 0; i < 2; i++) {
+		char *path = path_join(cwd, protected_names[i]);
+		int rc;
+		if (!path)
+			return err_set(e, "out of memory");
+		rc = file_exists(path) == 1
+			     ? win_acl_grant(path, cwd_sid, FILE_GENERIC_WRITE | DELETE, true, e)
+			     : 0;
+		free(path);
+		if (rc < 0)
+			return -1;
+	}
 	return 0;
 }
 
 int win_sandbox_apply(const struct win_plan_input *in, const struct win_plan *p,
 		      struct err *e)
 {
-	char *cwd = getcwd(NULL, 0), *cap = NULL;
+	char *cwd = getcwd(NULL, 0), cwd_sid[WIN_CAP_SID_MAX];
 	wchar_t *line = win_command_line(in->command);
 	const char *home = in->codex_home;
+	struct win_cap_sids caps;
 	int rc = -1;
 
+	memset(&caps, 0, sizeof caps);
 	if (!cwd || !line) {
 		err_set(e, "out of memory");
 		goto out;
@@ -507,12 +572,12 @@ int win_sandbox_apply(const struct win_plan_input *in, const struct win_plan *p,
 	case WIN_BACKEND_ELEVATED:
 		break;
 	}
-	if (!(cap = win_capability_sid(home, e)))
+	if (win_capability_sids(home, cwd, &caps, cwd_sid, e) < 0)
 		goto out;
-	rc = p->backend == WIN_BACKEND_ELEVATED ? run_elevated(in, p, home, cwd, cap, e)
-						: run_unelevated(in, cwd, cap, line, e);
+	rc = p->backend == WIN_BACKEND_ELEVATED ? run_elevated(in, p, home, cwd, &caps, cwd_sid, e)
+						: run_unelevated(in, cwd, &caps, cwd_sid, line, e);
 out:
-	free(cap);
+	win_cap_sids_free(&caps);
 	free(line);
 	free(cwd);
 	return rc;

@@ -1,4 +1,5 @@
-/* The runner, `codex-command-runner --cap-sid=SID [--cwd=DIR] -- COMMAND...`: started by
+/* The runner, `codex-command-runner --cap-sid=SID... [--cwd=DIR] -- COMMAND...` (one
+ * --cap-sid per capability SID the token carries, at most WIN_CAPS_MAX): started by
  * codex.exe as the sandbox account (CreateProcessWithLogonW), it runs COMMAND under a
  * write-restricted token made from its own token, in a kill-on-close job, with the
  * stdio it was given, and exits with the command's status (reference
@@ -12,15 +13,21 @@
 
 int win_runner_main(int argc, char **argv)
 {
-	const char *cap = NULL, *cwd = NULL;
+	const char *caps[WIN_CAPS_MAX], *cwd = NULL;
+	size_t n_caps = 0;
 	wchar_t *line = NULL, *wcwd = NULL;
 	struct err e;
 	int i, rc = EXIT_SANDBOX_SETUP;
 
 	err_clear(&e);
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strncmp(argv[i], "--cap-sid=", 10) == 0)
-			cap = argv[i] + 10;
+		if (strncmp(argv[i], "--cap-sid=", 10) == 0) {
+			if (n_caps == WIN_CAPS_MAX) {
+				err_set(&e, "more than %d --cap-sid", WIN_CAPS_MAX);
+				goto fail;
+			}
+			caps[n_caps++] = argv[i] + 10;
+		}
 		else if (strncmp(argv[i], "--cwd=", 6) == 0)
 			cwd = argv[i] + 6;
 		else {
@@ -28,15 +35,15 @@ int win_runner_main(int argc, char **argv)
 			goto fail;
 		}
 	}
-	if (!cap || i + 1 >= argc) {
-		err_set(&e, "usage: codex-command-runner --cap-sid=SID [--cwd=DIR] -- COMMAND...");
+	if (!n_caps || i + 1 >= argc) {
+		err_set(&e, "usage: codex-command-runner --cap-sid=SID... [--cwd=DIR] -- COMMAND...");
 		goto fail;
 	}
 	if (!(line = win_command_line(argv + i + 1)) || (cwd && !(wcwd = win_wide(cwd)))) {
 		err_set(&e, "out of memory");
 		goto fail;
 	}
-	rc = win_run_restricted(line, wcwd, cap, &e);
+	rc = win_run_restricted(line, wcwd, caps, n_caps, &e);
 	if (rc >= 0)
 		goto out;
 	if (e.errnum == ENOENT) {

@@ -50,31 +50,21 @@ static int command_env(const struct sandbox_command *c, bool restricted, struct 
 	return 0;
 }
 
-/* argv for the runner: codex-command-runner --cap-sid=SID --cwd=DIR -- COMMAND... */
-static int runner_argv(const char *cap, const char *cwd, char *const *argv, struct strv *out)
+/* argv for the runner: codex-command-runner --cap-sid=SID... --cwd=DIR -- COMMAND... */
+static int runner_argv(const char *const *caps, size_t n_caps, const char *cwd,
+		       char *const *argv, struct strv *out)
 {
-	char *capflag = NULL, *cwdflag = NULL;
-	int rc = -1;
-
-	if (asprintf(&capflag, "--cap-sid=%s", cap) < 0) {
-		capflag = NULL;
-		goto out;
-	}
-	if (asprintf(&cwdflag, "--cwd=%s", cwd) < 0) {
-		cwdflag = NULL;
-		goto out;
-	}
-	if (strv_push(out, "codex-command-runner") < 0 || strv_push(out, capflag) < 0 ||
-	    strv_push(out, cwdflag) < 0 || strv_push(out, "--") < 0)
-		goto out;
+	if (strv_push(out, "codex-command-runner") < 0)
+		return -1;
+	for (size_t i = 0; i < n_caps; i++)
+		if (strv_pushf(out, "--cap-sid=%s", caps[i]) < 0)
+			return -1;
+	if (strv_pushf(out, "--cwd=%s", cwd) < 0 || strv_push(out, "--") < 0)
+		return -1;
 	for (size_t i = 0; argv[i]; i++)
 		if (strv_push(out, argv[i]) < 0)
-			goto out;
-	rc = 0;
-out:
-	free(capflag);
-	free(cwdflag);
-	return rc;
+			return -1;
+	return 0;
 }
 
 static void not_run(struct sandbox_result *r, enum sandbox_outcome o, int code)
@@ -144,11 +134,15 @@ int win_sandbox_spawn(const struct sandbox_command *c, const char *codex_home,
 	HANDLE inherit[3], job = NULL;
 	SIZE_T attr_len = 0;
 	DWORD nh = 0;
-	char *cap = NULL;
+	struct win_cap_sids caps;
+	char cwd_sid[WIN_CAP_SID_MAX];
+	const char *sids[2];
+	size_t n_sids = 0;
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
 	memset(out, 0, sizeof *out);
+	memset(&caps, 0, sizeof caps);
 	if (c->proxy) {
 		/* Not reached today: sandbox_net_start refuses first (sandbox/net_win.c). */
 		not_run(r, SANDBOX_SETUP_FAILED, EXIT_SANDBOX_SETUP);
@@ -159,8 +153,8 @@ int win_sandbox_spawn(const struct sandbox_command *c, const char *codex_home,
 	if (restricted) {
 		struct err why;
 		err_clear(&why);
-		if (!codex_home || !(cap = win_capability_sid(codex_home, &why)) ||
-		    win_grant_writable_roots(c->policy, c->cwd, cap, &why) < 0 ||
+		if (!codex_home || win_capability_sids(codex_home, c->cwd, &caps, cwd_sid, &why) < 0 ||
+		    win_grant_writable_roots(c->policy, c->cwd, &caps, cwd_sid, &why) < 0 ||
 		    !self_path(self)) {
 			not_run(r, SANDBOX_SETUP_FAILED, EXIT_SANDBOX_SETUP);
 			err_set(&r->detail, "Windows sandbox: %s",
@@ -168,7 +162,8 @@ int win_sandbox_spawn(const struct sandbox_command *c, const char *codex_home,
 			rc = 1;
 			goto out;
 		}
-		if (runner_argv(cap, c->cwd, c->argv, &argv) < 0)
+		n_sids = win_cap_sids_for_policy(c->policy->type, &caps, cwd_sid, sids);
+		if (runner_argv(sids, n_sids, c->cwd, c->argv, &argv) < 0)
 			goto oom;
 	} else {
 		for (size_t i = 0; c->argv[i]; i++)
@@ -241,7 +236,7 @@ out:
 	}
 	if (job)
 		CloseHandle(job);
-	free(cap);
+	win_cap_sids_free(&caps);
 	free(line);
 	free(block);
 	free(wcwd);

@@ -1,7 +1,7 @@
 /* Running a command under a write-restricted token in a kill-on-close job object
  * (reference codex-windows-sandbox.md §1 "Capability-SID model", §4 runner, §11.3):
- * restricting SIDs are the capability SID, the logon SID and Everyone, so the command
- * may write only where an ACE grants the capability SID write access. */
+ * restricting SIDs are the capability SIDs, the logon SID and Everyone, so the command
+ * may write only where an ACE grants one of the capability SIDs write access. */
 #include "sandbox/windows/win.h"
 
 #include <aclapi.h>
@@ -38,7 +38,7 @@ static PSID logon_sid(HANDLE token)
  * to what it just created (upstream learnt this after the PR). */
 static int set_default_dacl(HANDLE token, SID_AND_ATTRIBUTES *sids, DWORD n, struct err *e)
 {
-	EXPLICIT_ACCESS_W ea[3];
+	EXPLICIT_ACCESS_W ea[WIN_CAPS_MAX + 2];
 	TOKEN_DEFAULT_DACL dd;
 	PACL acl = NULL;
 	DWORD st;
@@ -64,18 +64,18 @@ static int set_default_dacl(HANDLE token, SID_AND_ATTRIBUTES *sids, DWORD n, str
 	return 0;
 }
 
-static int restricted_token(const char *cap_sid, HANDLE *out, struct err *e)
+static int restricted_token(const char *const *caps, size_t n_caps, HANDLE *out,
+			    struct err *e)
 {
 	HANDLE base = NULL;
-	PSID cap = NULL, logon = NULL, everyone = NULL;
-	SID_AND_ATTRIBUTES restrict_sids[3];
+	PSID cap[WIN_CAPS_MAX] = {NULL}, logon = NULL, everyone = NULL;
+	SID_AND_ATTRIBUTES restrict_sids[WIN_CAPS_MAX + 2];
 	DWORD n = 0, everyone_len = SECURITY_MAX_SID_SIZE;
-	wchar_t *wcap = win_wide(cap_sid);
 	int rc = -1;
 
 	*out = NULL;
-	if (!wcap) {
-		err_set(e, "out of memory");
+	if (n_caps == 0 || n_caps > WIN_CAPS_MAX) {
+		err_set(e, "sandbox token: %zu capability SIDs (1 to %d)", n_caps, WIN_CAPS_MAX);
 		goto out;
 	}
 	if (!OpenProcessToken(GetCurrentProcess(),
@@ -85,16 +85,25 @@ static int restricted_token(const char *cap_sid, HANDLE *out, struct err *e)
 		win_fail(e, "sandbox token", "OpenProcessToken", GetLastError());
 		goto out;
 	}
-	if (!ConvertStringSidToSidW(wcap, &cap)) {
-		win_fail(e, cap_sid, "ConvertStringSidToSidW", GetLastError());
-		goto out;
+	for (size_t i = 0; i < n_caps; i++) {
+		wchar_t *w = win_wide(caps[i]);
+		if (!w) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+		if (!ConvertStringSidToSidW(w, &cap[i])) {
+			win_fail(e, caps[i], "ConvertStringSidToSidW", GetLastError());
+			free(w);
+			goto out;
+		}
+		free(w);
+		restrict_sids[n++] = (SID_AND_ATTRIBUTES){cap[i], 0};
 	}
 	if (!(everyone = malloc(everyone_len)) ||
 	    !CreateWellKnownSid(WinWorldSid, NULL, everyone, &everyone_len)) {
 		win_fail(e, "sandbox token", "CreateWellKnownSid", GetLastError());
 		goto out;
 	}
-	restrict_sids[n++] = (SID_AND_ATTRIBUTES){cap, 0};
 	if ((logon = logon_sid(base)))
 		restrict_sids[n++] = (SID_AND_ATTRIBUTES){logon, 0};
 	restrict_sids[n++] = (SID_AND_ATTRIBUTES){everyone, 0};
@@ -110,18 +119,18 @@ static int restricted_token(const char *cap_sid, HANDLE *out, struct err *e)
 	}
 	rc = 0;
 out:
-	if (cap)
-		LocalFree(cap);
+	for (size_t i = 0; i < WIN_CAPS_MAX; i++)
+		if (cap[i])
+			LocalFree(cap[i]);
 	free(logon);
 	free(everyone);
-	free(wcap);
 	if (base)
 		CloseHandle(base);
 	return rc;
 }
 
-int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *cap_sid,
-		       struct err *e)
+int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *const *caps,
+		       size_t n_caps, struct err *e)
 {
 	HANDLE token = NULL, job = NULL;
 	JOBOBJECT_EXTENDED_LIMIT_INFORMATION limit;
@@ -131,7 +140,7 @@ int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *c
 	DWORD code = 0;
 	int rc = -1;
 
-	if (restricted_token(cap_sid, &token, e) < 0)
+	if (restricted_token(caps, n_caps, &token, e) < 0)
 		goto out;
 	if (!(job = CreateJobObjectW(NULL, NULL))) {
 		win_fail(e, "sandbox job", "CreateJobObjectW", GetLastError());

@@ -38,7 +38,10 @@ char *win_account_sid(const char *name, struct err *e);
  * parser does. */
 struct win_setup_request {
 	char *codex_home, *cwd, *real_user;
-	char *cap_sid;                /* the capability SID the write roots are granted to */
+	char *cap_sid;                /* the workspace capability SID: write roots */
+	char *cwd_cap_sid;            /* cwd's own capability SID: cwd itself, and denied
+					 cwd's .codex and .agents ("cwd_cap_sid"; cap_sid
+					 when absent) */
 	struct strv write_roots;
 	struct strv read_roots;       /* granted read+execute to the group, best effort */
 	struct win_net_settings net;
@@ -48,19 +51,39 @@ char *win_setup_request_encode(const struct win_setup_request *r);
 int win_setup_request_decode(const char *arg, struct win_setup_request *r, struct err *e);
 
 /* The group and both accounts, with fresh passwords, DPAPI-protected into
- * <codex_home>/.sandbox-secrets/sandbox_users.json; hidden from the logon screen. */
-int win_provision_users(const char *codex_home, struct err *e);
+ * <codex_home>/.sandbox-secrets/sandbox_users.json. Records in j what it created (a
+ * group or account that existed is not), the passwords it changed (with the previous
+ * ones as the secrets file held them) and the secrets file's previous content. */
+int win_provision_users(const char *codex_home, struct win_journal *j, struct err *e);
+/* Hides both accounts from the logon screen (best effort, as upstream: the accounts
+ * work when shown), recording the registry values it added or changed. */
+void win_hide_users(struct win_journal *j);
+/* The undo of a change made by the two above (users_win.c). */
+int win_users_undo(const char *codex_home, const struct win_change *c, struct err *e);
 /* The password of one account, read back and DPAPI-decrypted (caller frees). */
 char *win_load_password(const char *codex_home, const char *user, struct err *e);
 
 /* Grants (or denies, with deny) mask to the account or SID `who` on path, inherited by
  * files and subdirectories, keeping the DACL's other entries. */
 int win_acl_grant(const char *path, const char *who, DWORD mask, bool deny, struct err *e);
+/* The same, recording the DACL before and after in j (NULL: not recorded). */
+int win_acl_grant_j(const char *path, const char *who, DWORD mask, bool deny,
+		    struct win_journal *j, struct err *e);
+/* Puts back the DACL `before` (SDDL) if the current one is still `after` (NULL: in any
+ * case). */
+int win_acl_restore(const char *path, const char *before, const char *after, struct err *e);
 
 /* Applies the firewall operations of win_fw_plan for the offline account's SID, after
  * checking that local rules take effect (Group Policy may override them). */
 int win_firewall_apply(const struct win_net_settings *s, const char *offline_sid,
-		       struct err *e);
+		       struct win_journal *j, struct err *e);
+/* The undo of a firewall change: removes a rule this run added, puts back the saved
+ * properties of one it changed, re-creates one it removed. */
+int win_firewall_undo(const struct win_change *c, struct err *e);
+
+/* The setup helper's steps and undos as an ops table for win_setup_run
+ * (setup_steps_win.c); ctx is the request. */
+void win_setup_ops_for(const struct win_setup_request *r, struct win_setup_ops *out);
 
 /* ---- the unelevated backend (apply_win.c) ----------------------------------------- */
 
@@ -68,23 +91,28 @@ int win_firewall_apply(const struct win_net_settings *s, const char *offline_sid
 #define WIN_WRITE_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE | FILE_GENERIC_EXECUTE | DELETE | \
 			FILE_DELETE_CHILD)
 
-/* The capability SID of this CODEX_HOME (<codex_home>/cap_sid, {"workspace": SID}),
- * created once with random sub-authorities; caller frees. */
-char *win_capability_sid(const char *codex_home, struct err *e);
+/* The capability SIDs of this CODEX_HOME (<codex_home>/cap_sid, cap_sids.c) with the
+ * ones a run in cwd needs created (BCryptGenRandom) and the file written back when it
+ * changed; cwd_sid gets cwd's own. The caller frees s with win_cap_sids_free. */
+int win_capability_sids(const char *codex_home, const char *cwd, struct win_cap_sids *s,
+			char cwd_sid[WIN_CAP_SID_MAX], struct err *e);
 
-/* For workspace-write: grants cap write access to cwd and the policy's writable roots
- * (as the real user, who owns them). Nothing for other policies. */
-int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd, const char *cap,
-			     struct err *e);
+/* For workspace-write: grants write access to cwd for cwd_sid and to the policy's
+ * writable roots for the workspace SID, and denies cwd_sid writing cwd's .codex and
+ * .agents where they exist (as the real user, who owns them). Nothing for other
+ * policies. */
+int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd,
+			     const struct win_cap_sids *s, const char *cwd_sid, struct err *e);
 
 /* ---- running (token_win.c) -------------------------------------------------------- */
 
 /* Runs the command line under a write-restricted token made from the current process's
- * token (restricting SIDs: the capability SID, the logon SID and Everyone), in a job
+ * token (restricting SIDs: the capability SIDs, the logon SID and Everyone), in a job
  * object that kills the whole tree when closed; stdio is inherited. Returns the exit
  * code, or -1 with e filled when it could not start. */
-int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *cap_sid,
-		       struct err *e);
+#define WIN_CAPS_MAX 4
+int win_run_restricted(const wchar_t *cmdline, const wchar_t *cwd, const char *const *caps,
+		       size_t n_caps, struct err *e);
 
 /* win_env_block and win_command_line: in windows_sandbox.h (src/agent uses them too). */
 

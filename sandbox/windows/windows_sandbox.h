@@ -166,6 +166,215 @@ char *win_marker_json(const struct win_net_settings *s, const char *created_at);
 bool win_setup_needed(const struct win_marker *marker, enum win_identity id,
 		      const struct win_net_settings *desired, char reason[WIN_REASON_MAX]);
 
+/* ---- The setup as steps that roll back (setup_txn.c, setup_error.c) ----------------
+ *
+ * The elevated setup helper runs a fixed list of steps (users, hiding them, firewall,
+ * ACLs, marker). Each step records in a journal every change it actually made, before
+ * or as it makes it: an account it created (not one that existed), a firewall rule it
+ * added, or the properties of one it changed or removed, a DACL as it was before, a
+ * file's previous content. When a step fails, every change of this run is undone in
+ * reverse order (the failing step's own first), and only those: a pre-existing account
+ * or rule is never deleted. The helper then writes setup_error.json, which says what
+ * failed (step, API, error code and its words), what was rolled back and what could
+ * not be; the unelevated caller reports it as one line. The engine is pure C; the
+ * Win32 side plugs in through struct win_setup_ops (setup_steps_win.c), the unit tests
+ * through a fake one. */
+
+enum win_change_kind {
+	WIN_CHANGE_GROUP_CREATED,     /* target: the group */
+	WIN_CHANGE_USER_CREATED,      /* target: the account */
+	WIN_CHANGE_PASSWORD_CHANGED,  /* target: the account; saved: its previous password
+					 as the secrets file held it (DPAPI, base64), or none */
+	WIN_CHANGE_MEMBER_ADDED,      /* target: the account; detail: the group */
+	WIN_CHANGE_REG_VALUE_ADDED,   /* target: the value (an account hidden at logon) */
+	WIN_CHANGE_REG_VALUE_CHANGED, /* the same; saved: the previous DWORD in decimal */
+	WIN_CHANGE_FILE_WRITTEN,      /* target: the path; saved: its previous content, or
+					 none when it did not exist */
+	WIN_CHANGE_FW_RULE_ADDED,     /* target: the rule's name */
+	WIN_CHANGE_FW_RULE_CHANGED,   /* the same; saved: its properties before (fw state) */
+	WIN_CHANGE_FW_RULE_REMOVED,   /* the same; saved: its properties (fw state) */
+	WIN_CHANGE_DACL_CHANGED       /* target: the path; saved: the DACL before (SDDL);
+					 detail: the DACL this run left (SDDL) */
+};
+
+enum win_undo_state {
+	WIN_UNDO_PENDING, /* not attempted (the setup succeeded) */
+	WIN_UNDO_DONE,
+	WIN_UNDO_FAILED   /* undo_error says why */
+};
+
+struct win_change {
+	enum win_change_kind kind;
+	size_t step;                  /* index of the step that made it */
+	char *target, *detail;        /* detail may be NULL */
+	char *saved;                  /* NULL when there is nothing saved */
+	size_t saved_len;
+	enum win_undo_state undo;
+	char *undo_error;             /* one line, when undo is WIN_UNDO_FAILED */
+};
+
+/* At most this many changes per run (a setup makes a few dozen; a runaway step is
+ * refused rather than growing without bound). */
+#define WIN_JOURNAL_MAX 4096
+
+struct win_journal {
+	struct win_change *v;
+	size_t n, cap;
+	size_t step; /* the step now running; the engine sets it */
+};
+
+/* Records a change of the running step (copies the strings; saved may hold any bytes).
+ * -1 with e filled when memory runs out or the journal is full. */
+int win_journal_add(struct win_journal *j, enum win_change_kind kind, const char *target,
+		    const char *detail, const void *saved, size_t saved_len, struct err *e);
+void win_journal_free(struct win_journal *j);
+
+/* What the change did, in words: "created account CodexSandboxOffline" (no newline). */
+void win_change_describe(const struct win_change *c, char *out, size_t cap);
+
+struct win_setup_step {
+	const char *name; /* "users", "firewall", ...: reported, and matched by the test hook */
+	const char *code; /* upstream's error code for a failure here ("helper_...") */
+	int (*apply)(void *ctx, struct win_journal *j, struct err *e);
+};
+
+struct win_setup_ops {
+	const struct win_setup_step *steps;
+	size_t n_steps;
+	/* Undoes one change; -1 with e filled (one line) when it cannot. */
+	int (*undo)(void *ctx, const struct win_change *c, struct err *e);
+	/* The failure a forced test failure looks like (the Win32 error `code` as the API
+	 * named after the hook would report it); NULL for a plain message. */
+	void (*forced_failure)(void *ctx, const char *step, unsigned long code, struct err *e);
+	/* Removes the setup marker, so that the next run sets up again; called when some
+	 * change could not be undone (the marker would describe a state that no longer
+	 * holds). NULL when there is none. */
+	int (*forget_marker)(void *ctx, struct err *e);
+	void *ctx;
+};
+
+/* The test hook: CODEX_WINDOWS_SANDBOX_SETUP_FAIL_AT=STEP[:CODE] makes step STEP fail
+ * after it has applied its changes, as if its last call had failed with Win32 error
+ * CODE (default 1627, ERROR_FUNCTION_FAILED). For tests only (README, "Windows"). */
+#define WIN_SETUP_FAIL_AT_ENV "CODEX_WINDOWS_SANDBOX_SETUP_FAIL_AT"
+
+struct win_setup_result {
+	long failed_step;          /* index of the failed step; -1 when none failed (or the
+				      test hook named no step: then nothing ran) */
+	struct err error;          /* the failure, one line */
+	size_t n_undone, n_not_undone;
+	bool marker_removed;       /* forget_marker ran and succeeded */
+	struct err marker_error;   /* forget_marker failed (msg "" otherwise) */
+};
+
+/* Runs the steps in order; on a failure undoes the journal's changes newest first
+ * (each attempted once, failures recorded and the rest still attempted), then calls
+ * forget_marker when any could not be undone. fail_at is the test hook's value or NULL;
+ * a value naming no step fails before any step runs. Returns 0 when every step
+ * succeeded, else -1 with r (and the journal's undo states) filled. */
+int win_setup_run(const struct win_setup_ops *ops, const char *fail_at, struct win_journal *j,
+		  struct win_setup_result *r);
+
+/* A failure line as win_fail/win_fail_hr make it, taken apart:
+ * "<what>: <API> failed: <words> (error N)" or "... (HRESULT 0x8007000E)". Returns 0
+ * when msg has that form. */
+struct win_api_failure {
+	char api[128];
+	char words[256];
+	unsigned long code;
+	bool hresult;
+};
+int win_api_failure_parse(const char *msg, struct win_api_failure *out);
+
+/* <codex_home>/.sandbox/setup_error.json for a failed run (compact JSON, caller frees):
+ * {"code","message"} as upstream, then "step", "api", "error_code" (a number, or
+ * "0x..." for an HRESULT), "error_words" (those three null when the failure was not a
+ * Win32/COM call), "rolled_back": [what was undone, in the order undone],
+ * "not_rolled_back": [{"change","error"}], "marker_removed". NULL on no memory. */
+char *win_setup_error_json(const struct win_setup_ops *ops, const struct win_journal *j,
+			   const struct win_setup_result *r);
+
+/* The longest setup_error.json the caller reads. */
+#define WIN_SETUP_ERROR_MAX_BYTES (1 << 20)
+
+/* The caller's one line for a setup_error.json found at path: "Windows sandbox setup
+ * failed at step firewall (helper_...): <message>; rolled back N changes[; M could not
+ * be undone: <first>] (details: <path>)". -1 with e filled when json is not such a
+ * file (the caller then reports the helper's exit status). */
+int win_setup_error_line(const char *json, size_t len, const char *path, char *out,
+			 size_t cap, struct err *e);
+
+/* ---- Firewall rule snapshots (fw_state.c) ------------------------------------------
+ * The properties of a rule as the setup manages them, saved before it changes or
+ * removes one so that rollback can put them back. */
+struct win_fw_state {
+	char *description, *remote_addresses, *remote_ports, *local_users; /* may be NULL */
+	long direction, action, protocol, profiles;
+	bool enabled;
+};
+/* Compact JSON (caller frees; NULL on no memory). */
+char *win_fw_state_json(const struct win_fw_state *s);
+/* -1 with e filled for anything else than what win_fw_state_json writes. */
+int win_fw_state_parse(const char *json, size_t len, struct win_fw_state *out, struct err *e);
+void win_fw_state_free(struct win_fw_state *s);
+
+/* ---- Capability SIDs (cap_sids.c) ---------------------------------------------------
+ * <codex_home>/cap_sid (reference codex-windows-sandbox.md §1): random SIDs that the
+ * restricted token carries as restricting SIDs, so that a command may write only where
+ * an ACE grants one of them write access. {"workspace": SID, "readonly": SID,
+ * "workspace_by_cwd": {cwd key: SID}}: read-only runs carry `readonly`; workspace-write
+ * runs carry `workspace` and the SID of their working directory, which alone is granted
+ * the working directory (and denied its .codex and .agents), so that one workspace's
+ * grants and protections do not carry over to another. An older file holding a bare SID
+ * string is that workspace SID. */
+
+#define WIN_CAP_SID_MAX 64        /* "S-1-5-21-" and four u32s fit in 50 */
+#define WIN_CAP_BY_CWD_MAX 4096   /* working directories remembered */
+#define WIN_CAP_FILE_MAX_BYTES (1 << 20)
+
+struct win_cap_cwd {
+	char *key;                    /* win_cwd_key of the directory */
+	char sid[WIN_CAP_SID_MAX];
+};
+
+struct win_cap_sids {
+	char workspace[WIN_CAP_SID_MAX]; /* "" until created */
+	char readonly[WIN_CAP_SID_MAX];
+	struct win_cap_cwd *by_cwd;
+	size_t n_cwd;
+	bool changed;                 /* something was created or migrated: write it back */
+};
+
+/* Whether s is a capability SID as this file holds them: S-1-5-21- and exactly four
+ * decimal sub-authorities, each 0..4294967295 without leading zeros. */
+bool win_cap_sid_valid(const char *s);
+
+/* The key of a working directory: '/' and '\' alike (as '\'), ASCII letters lower-case
+ * (Windows paths compare without case), no trailing separator except after a drive
+ * ("c:\"). -1 when it does not fit in cap. */
+int win_cwd_key(const char *cwd, char *out, size_t cap);
+
+/* Parses the file's text (len 0: no file yet, all empty). A bare SID string (the older
+ * form, JSON or not) becomes the workspace SID and sets changed. -1 with e filled for
+ * anything else malformed: invalid SIDs, keys that are not keys, more than
+ * WIN_CAP_BY_CWD_MAX entries, len over WIN_CAP_FILE_MAX_BYTES. */
+int win_cap_sids_parse(const char *text, size_t len, struct win_cap_sids *out, struct err *e);
+/* Compact JSON, keys in the order given (caller frees; NULL on no memory). */
+char *win_cap_sids_json(const struct win_cap_sids *s);
+void win_cap_sids_free(struct win_cap_sids *s);
+
+/* Fills in what a run in cwd needs and is missing (workspace, readonly, cwd's own SID),
+ * each from four draws of rand32, and sets changed when it did; cwd_sid gets cwd's SID.
+ * -1 with e filled when the table is full or memory runs out. */
+int win_cap_sids_ensure(struct win_cap_sids *s, const char *cwd,
+			uint32_t (*rand32)(void *rng), void *rng, char cwd_sid[WIN_CAP_SID_MAX],
+			struct err *e);
+
+/* The restricting SIDs of a run's token: read-only: readonly; workspace-write:
+ * workspace and cwd_sid; others: none. Returns how many (at most 2) were put in out. */
+size_t win_cap_sids_for_policy(enum sandbox_mode mode, const struct win_cap_sids *s,
+			       const char *cwd_sid, const char *out[2]);
+
 /* ---- The whole plan ---------------------------------------------------------------- */
 
 struct win_plan_input {
@@ -235,7 +444,7 @@ wchar_t *win_command_line(char *const *argv);
 
 /* The roles codex.exe takes under other names (src/main.c), from <codex_home>/.sandbox-bin:
  *   codex-windows-sandbox-setup <base64 JSON>   the elevated setup (setup_win.c)
- *   codex-command-runner --cap-sid=SID [--cwd=DIR] -- COMMAND...
+ *   codex-command-runner --cap-sid=SID... [--cwd=DIR] -- COMMAND...
  *                                               started as the sandbox account: runs
  *                                               COMMAND restricted (runner_win.c)
  * Elsewhere both say that they exist only on Windows and exit 1. */

@@ -36,6 +36,9 @@ wineserver -p 2> /dev/null || true
 trap 'wineserver -k 2> /dev/null || true' EXIT
 timeout 300 wine cmd /c exit 0 > /dev/null 2>&1 || skip_all "wine does not start in $WINEPREFIX"
 
+# winpath PATH: how codex.exe spells a Linux path it was given through CODEX_HOME.
+winpath() { printf 'Z:%s' "$1"; }
+
 # wine_run ARGS...: codex.exe under Wine, bounded in time.
 wine_run() { timeout 120 wine "$EXE" "$@"; }
 
@@ -383,6 +386,37 @@ test_apply_unelevated_runs_command() {
 	grep -q '"workspace":"S-1-5-21-' "$T/home/cap_sid" || fail "no capability SID: $(cat "$T/home/cap_sid")"
 }
 
+# Capability SIDs as upstream keeps them: workspace, readonly, and one per working
+# directory under a case- and separator-insensitive key; a second run in the same
+# directory, spelled differently by the caller, reuses them; an older file holding a
+# bare SID keeps it as the workspace SID.
+test_apply_capability_sid_per_working_directory() {
+	mkdir -p "$T/home" "$T/ws/.codex"
+	printf 'S-1-5-21-7-7-7-7\n' > "$T/home/cap_sid"
+	(cd "$T/ws" && CODEX_HOME=$T/home expect_status 0 wine_run sandbox windows --full-auto -- cmd /c exit 0)
+	cp "$T/home/cap_sid" "$T/first"
+	python3 - "$T/home/cap_sid" "$T/ws" << 'PY' || fail "cap_sid: $(cat "$T/home/cap_sid")"
+import json, re, sys
+c = json.load(open(sys.argv[1]))
+sid = re.compile(r"^S-1-5-21-\d+-\d+-\d+-\d+$")
+assert c["workspace"] == "S-1-5-21-7-7-7-7", c
+assert sid.match(c["readonly"]), c
+key = ("z:" + sys.argv[2]).replace("/", "\\").lower()
+assert list(c["workspace_by_cwd"]) == [key], (key, c)
+assert sid.match(c["workspace_by_cwd"][key]), c
+assert len({c["workspace"], c["readonly"], c["workspace_by_cwd"][key]}) == 3, c
+PY
+	mkdir -p "$T/ws/sub"
+	(cd "$T/ws" && CODEX_HOME=$T/home expect_status 0 wine_run sandbox windows --full-auto -- cmd /c exit 0)
+	cmp -s "$T/first" "$T/home/cap_sid" || fail "a second run in the same directory changed cap_sid"
+	(cd "$T/ws/sub" && CODEX_HOME=$T/home expect_status 0 wine_run sandbox windows --full-auto -- cmd /c exit 0)
+	expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["workspace_by_cwd"]))' "$T/home/cap_sid")" 2 "directories"
+	# A damaged file is not replaced (its SIDs hold grants on the user's folders).
+	printf '{"workspace":"S-1-2"}' > "$T/home/cap_sid"
+	(cd "$T/ws" && CODEX_HOME=$T/home expect_status 125 wine_run sandbox windows --full-auto -- cmd /c exit 0)
+	expect_contains "$(cat "$T/err")" "cap_sid (remove it to start over): cap_sid: not an object of capability SIDs"
+}
+
 # The command line codex.exe builds for a child (C runtime quoting rules) gives the child
 # back the same arguments: quotes, backslashes before quotes and at the end, spaces.
 test_apply_quotes_arguments_for_the_child() {
@@ -398,17 +432,32 @@ test_apply_quotes_arguments_for_the_child() {
 
 # The elevated path end to end as far as Wine goes: the setup helper is materialised in
 # .sandbox-bin, started through ShellExecuteExW("runas"), and its setup_error.json comes
-# back as one error line (Wine has no real accounts, so setup cannot succeed here).
+# back as one error line naming the step, the API and its error, what was rolled back and
+# the file (Wine has no real accounts, so setup stops when it resolves the account's SID).
 test_apply_elevated_reports_setup_failure() {
 	mkdir -p "$T/home"
 	CODEX_HOME=$T/home expect_status 125 wine_run sandbox windows -c 'windows.sandbox="elevated"' \
 		-- cmd /c echo never
 	expect_contains "$(cat "$T/err")" "codex: Windows sandbox setup needed: sandbox setup marker missing or incompatible"
-	expect_contains "$(cat "$T/err")" "codex: error: Windows sandbox setup failed (helper_"
-	expect_contains "$(cat "$T/err")" " failed: "
+	expect_contains "$(cat "$T/err")" "codex: error: Windows sandbox setup failed at step resolve_sids (helper_sid_resolve_failed): CodexSandboxOffline: LookupAccountNameW failed: "
+	expect_contains "$(cat "$T/err")" "(error 1332); rolled back "
+	expect_contains "$(cat "$T/err")" "(details: $(winpath "$T/home")/.sandbox/setup_error.json)"
+	expect_eq "$(grep -c 'codex: error:' "$T/err")" 1 "error lines"
 	expect_not_contains "$(cat "$T/out")" "never"
 	[ -f "$T/home/.sandbox-bin/codex-windows-sandbox-setup.exe" ] || fail "helper not materialised"
 	cmp "$T/home/.sandbox-bin/codex-windows-sandbox-setup.exe" "$EXE"
+}
+
+# The caller reports a forced failure (the test hook reaches the helper through the
+# elevation) as one line, and the helper's changes are gone.
+test_apply_elevated_reports_forced_failure() {
+	mkdir -p "$T/home"
+	CODEX_HOME=$T/home CODEX_WINDOWS_SANDBOX_SETUP_FAIL_AT=users:5 expect_status 125 wine_run \
+		sandbox windows -c 'windows.sandbox="elevated"' -- cmd /c echo never
+	expect_contains "$(cat "$T/err")" "codex: error: Windows sandbox setup failed at step users (helper_user_create_or_update_failed): users: CODEX_WINDOWS_SANDBOX_SETUP_FAIL_AT failed: "
+	expect_contains "$(cat "$T/err")" " (error 5); rolled back "
+	[ ! -e "$T/home/.sandbox-secrets/sandbox_users.json" ] || fail "the secrets file was left"
+	[ ! -e "$T/home/.sandbox/setup_marker.json" ] || fail "a failed setup wrote the marker"
 }
 
 test_runner_win32_error_is_one_line_with_words() {
@@ -429,14 +478,105 @@ test_setup_helper_reports_structured_error() {
 		"$T/home" "$T" | base64 -w0)
 	expect_status 1 timeout 120 wine "$T/codex-windows-sandbox-setup.exe" "$p"
 	expect_contains "$(cat "$T/err")" "setup version mismatch: expected 5, got 4"
-	# A full run gets as far as Wine allows, then leaves setup_error.json for the caller.
-	p=$(printf '{"version":5,"codex_home":"%s","cwd":"%s","real_user":"u","cap_sid":"S-1-5-21-1-2-3-4","write_roots":[],"proxy_ports":[3128],"allow_local_binding":false}' \
-		"$T/home" "$T" | base64 -w0)
-	expect_status 1 timeout 120 wine "$T/codex-windows-sandbox-setup.exe" "$p"
-	[ -f "$T/home/.sandbox/setup_error.json" ] || fail "no setup_error.json"
-	expect_contains "$(cat "$T/home/.sandbox/setup_error.json")" '{"code":"helper_'
-	expect_contains "$(cat "$T/home/.sandbox/setup_error.json")" ' failed: '
-	[ ! -f "$T/home/.sandbox/setup_marker.json" ] || fail "a failed setup wrote the marker"
+	expect_eq "$(cat "$T/home/.sandbox/setup_error.json")" '{"code":"helper_request_args_failed","message":"setup version mismatch: expected 5, got 4","step":null,"api":null,"error_code":null,"error_words":null,"rolled_back":[],"not_rolled_back":[],"marker_removed":false}'
+}
+
+# setup_payload HOME CWD: the helper's argument for a full setup.
+setup_payload() {
+	printf '{"version":5,"codex_home":"%s","cwd":"%s","real_user":"u","cap_sid":"S-1-5-21-1-2-3-4","write_roots":[],"proxy_ports":[3128],"allow_local_binding":false}' \
+		"$1" "$2" | base64 -w0
+}
+
+USERLIST='HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon\SpecialAccounts\UserList'
+# reg_value NAME: the account's value under UserList as `reg query` shows it, or "".
+reg_value() {
+	timeout 120 wine reg query "$USERLIST" /v "$1" 2> /dev/null | tr -d '\r' |
+		sed -n "s/^ *$1 *REG_DWORD *//p"
+}
+reg_clear() {
+	local n
+	for n in CodexSandboxOffline CodexSandboxOnline; do
+		timeout 120 wine reg delete "$USERLIST" /v "$n" /f > /dev/null 2>&1 || true
+	done
+}
+
+# A full setup under Wine: the users step and the hiding run (Wine's account calls are
+# stubs that succeed), resolving the offline account's SID fails; everything the run
+# did is undone, newest first, and setup_error.json says what and why.
+test_setup_failure_rolls_back_what_the_run_did() {
+	cp "$EXE" "$T/codex-windows-sandbox-setup.exe"
+	mkdir -p "$T/home"
+	reg_clear
+	expect_status 1 timeout 120 wine "$T/codex-windows-sandbox-setup.exe" "$(setup_payload "$T/home" "$T")"
+	expect_eq "$(tr -d '\r' < "$T/err" | wc -l)" 1 "lines on stderr"
+	local j=$T/home/.sandbox/setup_error.json
+	[ -f "$j" ] || fail "no setup_error.json"
+	python3 - "$j" "$T/home" << 'PY' || fail "setup_error.json: $(cat "$j")"
+import json, sys
+e = json.load(open(sys.argv[1]))
+home = sys.argv[2]
+assert e["code"] == "helper_sid_resolve_failed", e
+assert e["step"] == "resolve_sids", e
+assert e["api"] == "LookupAccountNameW", e
+assert e["error_code"] == 1332, e
+assert e["error_words"], e
+assert e["message"] == "CodexSandboxOffline: LookupAccountNameW failed: %s (error 1332)" % e["error_words"], e
+# Newest first: the hiding, the secrets file, then the accounts and the group.
+assert e["rolled_back"][:3] == [
+    "hid CodexSandboxOnline from the logon screen (registry value added)",
+    "hid CodexSandboxOffline from the logon screen (registry value added)",
+    "created %s/.sandbox-secrets/sandbox_users.json" % home], e["rolled_back"]
+assert e["rolled_back"][-1] == "created group CodexSandboxUsers", e["rolled_back"]
+assert "created account CodexSandboxOffline" in e["rolled_back"], e
+assert e["not_rolled_back"] == [] and e["marker_removed"] is False, e
+PY
+	[ ! -e "$T/home/.sandbox-secrets/sandbox_users.json" ] || fail "the secrets file was left"
+	[ ! -e "$T/home/.sandbox/setup_marker.json" ] || fail "a failed setup wrote the marker"
+	expect_eq "$(reg_value CodexSandboxOffline)" "" "registry value left"
+	expect_eq "$(reg_value CodexSandboxOnline)" "" "registry value left"
+}
+
+# What existed before the run is put back, not deleted: a secrets file keeps its bytes,
+# a registry value its old data; the failure is forced by the test hook after the
+# hiding step, with a chosen Win32 error.
+test_setup_forced_failure_restores_what_existed() {
+	cp "$EXE" "$T/codex-windows-sandbox-setup.exe"
+	mkdir -p "$T/home/.sandbox-secrets"
+	local old='{"version":5,"offline":{"username":"CodexSandboxOffline","password":"AAAA"}}'
+	printf '%s' "$old" > "$T/home/.sandbox-secrets/sandbox_users.json"
+	reg_clear
+	timeout 120 wine reg add "$USERLIST" /v CodexSandboxOffline /t REG_DWORD /d 5 /f > /dev/null 2>&1 ||
+		fail "reg add failed"
+	CODEX_WINDOWS_SANDBOX_SETUP_FAIL_AT=hide_users:5 expect_status 1 timeout 120 \
+		wine "$T/codex-windows-sandbox-setup.exe" "$(setup_payload "$T/home" "$T")"
+	expect_contains "$(cat "$T/err")" "codex-windows-sandbox-setup: error: hide_users: CODEX_WINDOWS_SANDBOX_SETUP_FAIL_AT failed: "
+	expect_contains "$(cat "$T/err")" " (error 5)"
+	local j=$T/home/.sandbox/setup_error.json
+	python3 - "$j" << 'PY' || fail "setup_error.json: $(cat "$j")"
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert e["code"] == "helper_hide_users_failed" and e["step"] == "hide_users", e
+assert e["api"] == "CODEX_WINDOWS_SANDBOX_SETUP_FAIL_AT" and e["error_code"] == 5, e
+assert e["rolled_back"][:2] == [
+    "hid CodexSandboxOnline from the logon screen (registry value added)",
+    "hid CodexSandboxOffline from the logon screen (registry value changed from 5)"], e
+assert any(r.startswith("replaced ") and r.endswith("sandbox_users.json") for r in e["rolled_back"]), e
+PY
+	expect_eq "$(cat "$T/home/.sandbox-secrets/sandbox_users.json")" "$old" "secrets file"
+	expect_eq "$(reg_value CodexSandboxOffline)" 0x5 "the value that existed"
+	expect_eq "$(reg_value CodexSandboxOnline)" "" "the value this run added"
+	reg_clear
+}
+
+# A hook naming no step is a broken test: nothing runs, and the error says so.
+test_setup_fail_hook_naming_no_step_runs_nothing() {
+	cp "$EXE" "$T/codex-windows-sandbox-setup.exe"
+	mkdir -p "$T/home"
+	CODEX_WINDOWS_SANDBOX_SETUP_FAIL_AT=nope expect_status 1 timeout 120 \
+		wine "$T/codex-windows-sandbox-setup.exe" "$(setup_payload "$T/home" "$T")"
+	expect_contains "$(cat "$T/err")" "CODEX_WINDOWS_SANDBOX_SETUP_FAIL_AT=nope names no setup step"
+	[ ! -e "$T/home/.sandbox-secrets" ] || fail "a step ran"
+	expect_contains "$(cat "$T/home/.sandbox/setup_error.json")" '{"code":"helper_request_args_failed",'
 }
 
 # codex.exe proxy (WSAPoll loop, Winsock shim) answering curl with its policy: an allowed
