@@ -255,6 +255,13 @@ nomem:
 	return err_set(e, "out of memory");
 }
 
+static bool json_str_is(const cJSON *o, const char *key, const char *want)
+{
+	const char *v = json_get_str(o, key);
+
+	return v && strcmp(v, want) == 0;
+}
+
 static bool copied_type(const char *type)
 {
 	static const char *const types[] = {"response_item", "event_msg", "turn_context",
@@ -286,9 +293,12 @@ int rollout_copy_lines(struct rollout_writer *w, const char *src_path, struct er
 		n = i - start;
 		line = n && n <= ROLLOUT_LINE_MAX_BYTES ? json_parse(b.data + start, n, "line", &ignored)
 							 : NULL;
+		/* The name stays with the old thread: a fork starts unnamed. */
 		if (cJSON_IsObject(line) && copied_type(json_get_str(line, "type")) &&
 		    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(line, "payload")) &&
-		    json_get_str(line, "timestamp"))
+		    json_get_str(line, "timestamp") &&
+		    !json_str_is(cJSON_GetObjectItemCaseSensitive(line, "payload"), "type",
+				 "thread_name_updated"))
 			rc = write_line(w, b.data + start, n + 1, e);
 		cJSON_Delete(line);
 		start = i + 1;

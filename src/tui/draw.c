@@ -56,6 +56,9 @@ static void footer(struct app *a, struct tui_rows *rows, int width)
 
 	if (a->hint) {
 		snprintf(left, sizeof left, "  " ST_DIM "%s", a->hint);
+	} else if (a->busy && !composer_empty(&a->comp)) {
+		/* typing during a turn: Enter steers, Tab queues (upstream's transient hint) */
+		snprintf(left, sizeof left, "  " ST_DIM "tab to queue message");
 	} else {
 		snprintf(left, sizeof left, "  " ST_DIM "%s%s%s \xC2\xB7 %s \xC2\xB7 %s \xC2\xB7 %d%% context left \xC2\xB7 %s",
 			 a->model ? a->model : "", a->effort ? " " : "", a->effort ? a->effort : "",
@@ -266,22 +269,14 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 			free(cut);
 		}
 	}
-	if (a->n_queued && a->modal == MODAL_NONE) {
-		add_row(rows, ST_DIM "\xE2\x80\xA2 Queued follow-up messages");
-		for (size_t i = 0; i < a->n_queued; i++) {
-			char *t = cell_inert(a->queued[i], false), *cut;
-			snprintf(line, sizeof line, "  " ST_DIM "\xE2\x86\xB3 %s", t ? t : "");
-			cut = tui_truncate(line, strlen(line), width - 1);
-			if (cut)
-				add_row(rows, cut);
-			free(cut);
-			free(t);
-		}
-	}
+	if (a->modal == MODAL_NONE)
+		pending_rows(a, rows, width);
 	if (a->modal == MODAL_APPROVAL && a->n_approvals) {
 		approval_rows(a, rows, width);
 	} else if (a->modal == MODAL_SELECT) {
 		select_rows(a, rows, width);
+	} else if (a->modal == MODAL_PROMPT) {
+		thread_prompt_rows(a, rows, width, cur_row, cur_col);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];
