@@ -50,10 +50,10 @@ struct rollout_meta {
 	const char *source;            /* "exec", "cli", ... */
 	const char *model_provider;    /* or NULL */
 	const char *base_instructions; /* or NULL */
-	const char *forked_from_id;    /* a fork: the thread it was forked from, or NULL */
 	const char *git_commit_hash;   /* each NULL when unknown; "git":{} then */
 	const char *git_branch;
 	const char *git_repository_url;
+	const char *forked_from_id;    /* a fork: the thread it was forked from, or NULL */
 };
 
 struct rollout_writer;

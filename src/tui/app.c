@@ -807,7 +807,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	struct app *a;
 	sigset_t sigs;
 	int rc = 1;
-	const char *resume = o->resume_path;
+	const char *resume = o->resume_path, *fork = o->fork_path;
 	char *picked = NULL;
 
 	if (!isatty(STDIN_FILENO))
@@ -881,14 +881,19 @@ int tui_run(const struct tui_options *o, struct err *e)
 					break;
 				}
 			}
-			resume = picked;
+			if (o->fork)
+				fork = picked;
+			else
+				resume = picked;
 		}
 	}
-	if (app_start_agent(a, resume, e) < 0)
+	if (app_start_agent_from(a, resume, fork, e) < 0)
 		goto out_term;
 	app_header_card(a);
 	if (resume)
 		start_render_rollout(a, resume);
+	else if (fork && agent_rollout_path(a->agent))
+		start_render_rollout(a, agent_rollout_path(a->agent)); /* the copied conversation */
 	if (o->prompt && *o->prompt)
 		app_submit(a, o->prompt, o->prompt);
 	draw_frame(a);

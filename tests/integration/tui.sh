@@ -57,7 +57,7 @@ tm() {
 # fresh tmux server; the pane stays after codex exits (what codex printed after the UI
 # stays on screen). $T/rc gets its exit status, $T/stty.before/after `stty -a` around
 # it, $T/stderr its stderr.
-# -r: `codex resume` instead of `codex`; -j: job control in the pane's shell; -t: stderr
+# -r: `codex resume` instead of `codex` (-f: `codex fork`); -j: job control in the pane's shell; -t: stderr
 # on the terminal too; -O: the built-in openai provider (OpenAI credentials: none unless
 # the test makes some) pointed at the mock with OPENAI_BASE_URL.
 tui_start() {
@@ -74,6 +74,7 @@ tui_start() {
 		-y) rows=$2; shift 2 ;;
 		-e) envs+=("$2"); shift 2 ;;
 		-r) sub=(resume); shift ;;
+		-f) sub=(fork); shift ;;
 		*) break ;;
 		esac
 	done
@@ -1120,6 +1121,40 @@ test_slash_rename_names_the_thread() {
 	tui_start -r "My Project Work"
 	wait_for "All done."
 	expect_contains "$(screen)" "› the question of the renamed thread"
+	quit_and_check_terminal
+}
+
+# `codex fork --last` and the fork picker: a new session (its own rollout) showing the old
+# conversation; the old rollout is not touched.
+test_codex_fork_last_and_picker() {
+	ws
+	mock '[{"sse":[{"created":"r"},{"message":"The answer to fork."},{"completed":{"total_tokens":3,"input_tokens":2,"output_tokens":1}}]}]'
+	tui_start "the question to fork"
+	wait_for "The answer to fork."
+	quit_and_check_terminal
+	old=$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	old_sum=$(sha256sum < "$old")
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -f --last
+	wait_for "The answer to fork."
+	expect_contains "$(screen)" "› the question to fork"
+	wait_idle
+	expect_eq "$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl | wc -l)" 2 "rollouts after codex fork --last"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -f
+	wait_for "Fork a previous session"
+	expect_contains "$(screen)" "enter to fork"
+	wait_for "the question to fork"
+	keys Enter
+	wait_for "The answer to fork."
+	wait_idle
+	expect_eq "$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl | wc -l)" 3 "rollouts after the fork picker"
+	expect_eq "$(sha256sum < "$old")" "$old_sum" "the original rollout"
+	old_id=$(head -n 1 "$old" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["id"])')
+	expect_eq "$(grep -l "\"forked_from_id\":\"$old_id\"" "$T"/home/sessions/*/*/*/rollout-*.jsonl | wc -l)" 1 "forks of the original"
 	quit_and_check_terminal
 }
 
