@@ -40,6 +40,8 @@ static const struct cli_command commands[] = {
 	 cli_debug_flags, cli_debug_subcommands},
 	{"exec", "e", cli_exec_main, "Run the agent non-interactively (one task; --json for JSONL)",
 	 cli_exec_flags, cli_exec_subcommands},
+	{"fork", NULL, cli_fork_main, "Fork a previous interactive session into a new one (--last, or pick one)",
+	 cli_tui_flags, NULL},
 	{"login", NULL, cli_login_main, "Store an API key (--with-api-key, from stdin); `login status`",
 	 cli_login_flags, cli_login_subcommands},
 	{"logout", NULL, cli_logout_main, "Remove the stored credentials", cli_logout_flags, NULL},

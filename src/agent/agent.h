@@ -9,8 +9,9 @@
  *
  * A front end talks to the agent in two directions only:
  *
- *   ops in     agent_submit_turn, agent_interrupt, agent_decide (the answer to an
- *              approval request), agent_override, agent_shutdown
+ *   ops in     agent_submit_turn, agent_steer (input for the running turn),
+ *              agent_interrupt, agent_decide (the answer to an approval request),
+ *              agent_override, agent_set_thread_name, agent_shutdown
  *   events out the subscribers' callbacks: one struct agent_event per upstream EventMsg
  *
  * The core knows nothing of terminals or JSON output. Approvals are events too: the
@@ -81,7 +82,8 @@ enum agent_event_kind {
 	AGENT_EV_ELICITATION_REQUEST,  /* server_name, id (the call_id to agent_decide),
 					  message: an MCP tool call needs approval */
 	AGENT_EV_CONTEXT_COMPACTED,    /* (no fields): the history is now the summary */
-	AGENT_EV_THREAD_ROLLED_BACK    /* num_turns: the last turns left the history */
+	AGENT_EV_THREAD_ROLLED_BACK,   /* num_turns: the last turns left the history */
+	AGENT_EV_THREAD_NAME_UPDATED   /* thread_id, thread_name */
 };
 
 /* The upstream "type" string of a kind ("exec_command_begin", ...). */
@@ -116,6 +118,9 @@ struct agent_options {
 	struct strv add_dirs;          /* --add-dir: extra writable roots (borrowed) */
 	bool ephemeral;                /* write no rollout and no history.jsonl */
 	const char *resume_path;       /* a rollout to continue, or NULL for a new thread */
+	const char *fork_path;         /* a rollout to fork: a new thread (new id, new
+					* rollout) with its history; the old file is only
+					* read. Not with resume_path. */
 	const char *output_schema_json; /* --output-schema file content, or NULL */
 	const char *self_exe;          /* this binary (path_self_exe() by default) */
 	const char *base_instructions; /* instead of the built-in prompt, or NULL */
@@ -142,9 +147,10 @@ const char *agent_thread_id(const struct agent *a);
 /* The rollout path, or NULL when ephemeral. Borrowed. */
 const char *agent_rollout_path(const struct agent *a);
 
-/* The rollout of a session to resume: by id, or (id NULL) the newest one started in
- * cwd (upstream's `resume --last`). 0 and *path (malloc'ed), or -1 with e saying why
- * (none found, or the sessions could not be read). */
+/* The rollout of a session to resume: by id (a uuid, or a thread name given with
+ * agent_set_thread_name: the newest thread of that name), or (id NULL) the newest one
+ * started in cwd (upstream's `resume --last`). 0 and *path (malloc'ed), or -1 with e
+ * saying why (none found, or the sessions could not be read). */
 int agent_find_session(const struct config *cfg, const char *id, const char *cwd, char **path,
 		       struct err *e);
 
@@ -156,6 +162,7 @@ struct agent_session {
 	char *timestamp;          /* RFC 3339 start time */
 	char *cwd;
 	char *first_user_message;
+	char *thread_name;        /* its name (agent_set_thread_name), or NULL */
 };
 int agent_list_sessions(const struct config *cfg, const char *cwd, size_t max,
 			struct agent_session **out, size_t *n, struct err *e);
@@ -182,6 +189,26 @@ struct agent_user_input {
 	const struct strv *images;
 };
 int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct err *e);
+
+/* Input for the running turn (upstream's steer: Enter while a turn runs). The message
+ * waits until the calls of the model's current response are done, then goes into the
+ * history right after their outputs and before the turn's next model request, with its
+ * user_message event (recorded in the rollout: a resume shows it); a response without
+ * calls gets a follow-up request for it. Fails when no turn runs, during a compaction,
+ * or with too many waiting. A steer the turn never sent (it was interrupted or failed
+ * first) is dropped: a front end that showed it as waiting, and saw no user_message for
+ * it, submits it again as a new turn. */
+int agent_steer(struct agent *a, const struct agent_user_input *in, struct err *e);
+
+/* Names the thread (upstream's /rename, thread/name/set): the name is trimmed, control
+ * characters become spaces, at most AGENT_THREAD_NAME_MAX bytes; empty is refused
+ * ("Thread name cannot be empty."). Appended to $CODEX_HOME/session_index.jsonl
+ * ({"id","thread_name","updated_at"}, the newest line for an id wins, as upstream) and
+ * emitted and recorded as thread_name_updated. Allowed while a turn runs. */
+#define AGENT_THREAD_NAME_MAX 256
+int agent_set_thread_name(struct agent *a, const char *name, struct err *e);
+/* The thread's name, or NULL. Borrowed. */
+const char *agent_thread_name(const struct agent *a);
 
 /* Compacts the conversation (upstream's `compact` op; the TUI's /compact): a turn
  * whose one model request carries the history and a request to summarize it, with no

@@ -77,6 +77,8 @@ const char *agent_event_type(enum agent_event_kind k)
 		return "context_compacted";
 	case AGENT_EV_THREAD_ROLLED_BACK:
 		return "thread_rolled_back";
+	case AGENT_EV_THREAD_NAME_UPDATED:
+		return "thread_name_updated";
 	}
 	return "unknown";
 }

@@ -7,6 +7,9 @@
  *   turn.c        the turn loop: model request -> items -> tool calls -> again
  *   compact.c     /compact: the summary turn and the history it leaves
  *   rollback.c    dropping the last turns (backtrack)
+ *   user_input.c  the user's message: a new turn, or steered into the running one
+ *   fork.c        a new thread from an old one's rollout
+ *   thread_name.c naming the thread (/rename) and the session index
  *   approval.c    whether a command or a patch may run, asks, or is refused
  *   output.c      what the model reads of a command's output (format, truncation)
  *   proc.c        a sandboxed command on the loop
@@ -33,6 +36,9 @@
 /* A tool's arguments (function) or input (custom) longer than this are refused: the
  * largest legitimate ones are patches, capped by LIMIT_PATCH_BYTES anyway. */
 #define AGENT_MAX_TOOL_ARGS_BYTES (64u * 1024 * 1024)
+/* Steered messages waiting for the turn's next model request: a user types them, so a
+ * few at most; the cap only bounds a front end gone wrong. */
+#define AGENT_MAX_PENDING_INPUT 64
 
 struct tool_call;
 struct uexec;
@@ -62,6 +68,8 @@ struct turn {
 	struct tool_call **calls;       /* the response's tool calls, in order */
 	size_t n_calls, n_pending;
 	cJSON *extra_input;             /* items to add after the outputs (view_image) */
+	cJSON *pending_input;           /* steered user messages not yet in the history:
+					 * [{"item": message, "event": user_message}] */
 	char *last_agent_message;
 	struct model_usage usage;       /* summed over the turn's requests */
 	struct model_usage last_usage;
@@ -108,6 +116,9 @@ struct agent {
 	char *cwd;
 	char *originator, *source, *self_exe;
 	char thread_id[UUID_STR_LEN + 1];
+	char *thread_name;              /* set by agent_set_thread_name (or a resumed
+					 * rollout), or NULL */
+	char *forked_from;              /* the thread this one was forked from, or NULL */
 	char *model, *effort, *summary;
 	enum approval_policy approval;
 	struct sandbox_policy policy;
@@ -171,6 +182,22 @@ void record_turn_context(struct agent *a);
 /* Syncs the rollout (a turn ended); reports a failed write once. */
 void record_turn_end(struct agent *a);
 void record_prompt(struct agent *a, const char *text);
+
+/* ---- user_input.c ---- */
+/* The user message item for in (taken by the caller) and its user_message event payload
+ * in *event (the caller's too). NULL with e set (an unreadable image, memory). */
+cJSON *user_input_item(const struct agent_user_input *in, cJSON **event, struct err *e);
+/* Whether steered messages wait for the next model request. */
+bool turn_has_pending_input(const struct turn *t);
+/* Adds them to the history (in the order they came) and emits their user_message
+ * events. Called before a model request, after the previous calls' outputs. */
+void turn_inject_pending_input(struct turn *t);
+
+/* ---- fork.c ---- */
+/* Instead of record_resume + record_open: the history of the rollout at
+ * o->fork_path, a new thread id, and a new rollout that starts with a copy of the old
+ * one's lines (session_meta names the old thread in forked_from_id). */
+int fork_session(struct agent *a, const struct agent_options *o, struct err *e);
 
 /* ---- events.c ---- */
 /* Delivers {"type":<kind>, ...msg} to every subscriber and deletes msg (msg may be

@@ -10,6 +10,7 @@
 #include "agent/history.h"
 #include "agent/internal.h"
 #include "agent/rollout.h"
+#include "agent/session_index.h"
 
 static void note_error(struct agent *a, const struct err *e)
 {
@@ -38,6 +39,7 @@ int record_open(struct agent *a, const struct agent_options *o, struct err *e)
 		m.source = a->source;
 		m.model_provider = a->provider.id;
 		m.base_instructions = a->instructions;
+		m.forked_from_id = a->forked_from;
 		if (rollout_writer_new(a->cfg->codex_home, &m, &w, e) < 0)
 			return -1;
 	}
@@ -133,16 +135,63 @@ void record_prompt(struct agent *a, const char *text)
 		agent_emit_text(a, AGENT_EV_WARNING, "message", e.msg);
 }
 
+/* A session id that is not a uuid may be a thread name (upstream: the uuid wins when
+ * it parses): the id of the newest thread of that name, malloc'ed, or NULL. */
+static char *id_of_name(const struct config *cfg, const char *name)
+{
+	struct session_names n = {STRV_INIT, STRV_INIT};
+	struct err ignored;
+	const char *id;
+	char *r = NULL;
+
+	if (uuid_valid(name) && strlen(name) == UUID_STR_LEN)
+		return NULL;
+	if (session_index_load(cfg->codex_home, &n, &ignored) == 0 &&
+	    (id = session_names_id(&n, name)))
+		r = strdup(id);
+	session_names_free(&n);
+	return r;
+}
+
 int agent_find_session(const struct config *cfg, const char *id, const char *cwd, char **path,
 		       struct err *e)
 {
-	int rc = id ? rollout_find_by_id(cfg->codex_home, id, path, e)
+	char *named = id ? id_of_name(cfg, id) : NULL;
+	int rc = id ? rollout_find_by_id(cfg->codex_home, named ? named : id, path, e)
 		    : rollout_find_last(cfg->codex_home, cwd, path, e);
+
+	free(named);
 
 	if (rc == 0)
 		err_set(e, id ? "no session with id %s" : "no previous session to resume%s",
 			id ? id : "");
 	return rc > 0 ? 0 : -1;
+}
+
+/* A resumed thread keeps its name: the session index's, else the rollout's last
+ * thread_name_updated. */
+static void resume_thread_name(struct agent *a, const cJSON *events)
+{
+	struct session_names n = {STRV_INIT, STRV_INIT};
+	struct err ignored;
+	const char *name = NULL;
+	const cJSON *ev;
+
+	if (session_index_load(a->cfg->codex_home, &n, &ignored) == 0)
+		name = session_names_name(&n, a->thread_id);
+	cJSON_ArrayForEach(ev, events) {
+		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "type"));
+		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "thread_name"));
+		if (!name && type && v && strcmp(type, "thread_name_updated") == 0) {
+			free(a->thread_name);
+			a->thread_name = strdup(v);
+		}
+	}
+	if (name) {
+		free(a->thread_name);
+		a->thread_name = strdup(name);
+	}
+	session_names_free(&n);
 }
 
 int record_resume(struct agent *a, const char *path, struct err *e)
@@ -161,6 +210,7 @@ int record_resume(struct agent *a, const char *path, struct err *e)
 		return err_set(e, "%s: the session file has no valid id", path);
 	}
 	snprintf(a->thread_id, sizeof a->thread_id, "%s", id);
+	resume_thread_name(a, s.events);
 	cJSON_Delete(a->history);
 	a->history = s.history;
 	s.history = NULL;

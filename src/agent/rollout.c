@@ -31,7 +31,7 @@ static const char *const persisted_events[] = {
 	"user_message", "agent_message", "agent_reasoning", "agent_reasoning_raw_content",
 	"token_count", "context_compacted", "entered_review_mode", "exited_review_mode",
 	"thread_rolled_back", "undo_completed", "turn_aborted", "task_started",
-	"task_complete", "turn_started", "turn_complete", NULL,
+	"task_complete", "turn_started", "turn_complete", "thread_name_updated", NULL,
 };
 
 bool rollout_event_persisted(const char *type)
@@ -65,6 +65,8 @@ static cJSON *meta_payload(const struct rollout_meta *m, const struct timespec *
 	    json_add_str(p, "cwd", m->cwd) < 0 || json_add_str(p, "originator", m->originator) < 0 ||
 	    json_add_str(p, "cli_version", m->cli_version) < 0 ||
 	    json_add_str(p, "source", m->source) < 0)
+		goto fail;
+	if (m->forked_from_id && json_add_str(p, "forked_from_id", m->forked_from_id) < 0)
 		goto fail;
 	if (m->model_provider && json_add_str(p, "model_provider", m->model_provider) < 0)
 		goto fail;
@@ -251,6 +253,58 @@ int rollout_record_compacted(struct rollout_writer *w, const char *message,
 nomem:
 	cJSON_Delete(p);
 	return err_set(e, "out of memory");
+}
+
+static bool json_str_is(const cJSON *o, const char *key, const char *want)
+{
+	const char *v = json_get_str(o, key);
+
+	return v && strcmp(v, want) == 0;
+}
+
+static bool copied_type(const char *type)
+{
+	static const char *const types[] = {"response_item", "event_msg", "turn_context",
+					    "compacted", NULL};
+
+	for (const char *const *t = types; type && *t; t++)
+		if (strcmp(type, *t) == 0)
+			return true;
+	return false;
+}
+
+int rollout_copy_lines(struct rollout_writer *w, const char *src_path, struct err *e)
+{
+	struct buf b;
+	size_t start = 0;
+	int rc = 0;
+
+	buf_init(&b, ROLLOUT_FILE_MAX_BYTES);
+	if (file_read_all(src_path, &b, e) < 0) {
+		buf_free(&b);
+		return -1;
+	}
+	for (size_t i = 0; i < b.len && rc == 0; i++) {
+		struct err ignored;
+		cJSON *line;
+		size_t n;
+		if (b.data[i] != '\n')
+			continue;
+		n = i - start;
+		line = n && n <= ROLLOUT_LINE_MAX_BYTES ? json_parse(b.data + start, n, "line", &ignored)
+							 : NULL;
+		/* The name stays with the old thread: a fork starts unnamed. */
+		if (cJSON_IsObject(line) && copied_type(json_get_str(line, "type")) &&
+		    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(line, "payload")) &&
+		    json_get_str(line, "timestamp") &&
+		    !json_str_is(cJSON_GetObjectItemCaseSensitive(line, "payload"), "type",
+				 "thread_name_updated"))
+			rc = write_line(w, b.data + start, n + 1, e);
+		cJSON_Delete(line);
+		start = i + 1;
+	}
+	buf_free(&b);
+	return rc;
 }
 
 int rollout_flush(struct rollout_writer *w, struct err *e)

@@ -53,6 +53,7 @@ struct rollout_meta {
 	const char *git_commit_hash;   /* each NULL when unknown; "git":{} then */
 	const char *git_branch;
 	const char *git_repository_url;
+	const char *forked_from_id;    /* a fork: the thread it was forked from, or NULL */
 };
 
 struct rollout_writer;
@@ -98,6 +99,12 @@ size_t rollout_user_turns(const cJSON *history);
  * user turns from history (each from its user message on) and, when events is not
  * NULL, the persisted events from the n-th last user_message on. */
 void rollout_drop_turns(cJSON *history, cJSON *events, size_t n);
+
+/* A fork's start: appends every rollout line of the file at src_path but its
+ * session_meta, as they are (timestamps included), so that the new session reads back
+ * as the old one did. Lines that are not rollout lines (a torn tail) are left out. The
+ * file is read whole, up to ROLLOUT_FILE_MAX_BYTES. */
+int rollout_copy_lines(struct rollout_writer *w, const char *src_path, struct err *e);
 
 /* Makes everything recorded so far durable (fsync of the file, and of its directory
  * after creation). Nothing to do before the file exists. */

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "agent/internal.h"
-#include "agent/media.h"
 #include "agent/context.h"
 #include "auth/auth.h"
 #include "base/uuid.h"
@@ -223,11 +222,21 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 	a->ephemeral = o->ephemeral;
 	if (credentials_resolve(a, o, e) < 0)
 		goto fail;
-	if (o->resume_path ? record_resume(a, o->resume_path, e) < 0
-			   : uuid_v7(uuid_now_ms(), a->thread_id, e) < 0)
-		goto fail;
-	if (record_open(a, o, e) < 0 || (!o->resume_path && initial_context(a, o->developer_instructions, e) < 0))
-		goto fail;
+	if (o->fork_path) {
+		if (o->resume_path) {
+			err_set(e, "a session is either resumed or forked, not both");
+			goto fail;
+		}
+		if (fork_session(a, o, e) < 0)
+			goto fail;
+	} else {
+		if (o->resume_path ? record_resume(a, o->resume_path, e) < 0
+				   : uuid_v7(uuid_now_ms(), a->thread_id, e) < 0)
+			goto fail;
+		if (record_open(a, o, e) < 0 ||
+		    (!o->resume_path && initial_context(a, o->developer_instructions, e) < 0))
+			goto fail;
+	}
 	a->tools = tools_spec(a);
 	if (!a->tools) {
 		err_set(e, "out of memory");
@@ -291,6 +300,8 @@ void agent_free(struct agent *a)
 	free(a->effort);
 	free(a->summary);
 	free(a->rollout_path);
+	free(a->thread_name);
+	free(a->forked_from);
 	free(a);
 }
 
@@ -340,46 +351,21 @@ static cJSON *text_part(const char *type, const char *key, const char *value)
 
 int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct err *e)
 {
-	cJSON *item = cJSON_CreateObject(), *content, *ev, *images;
+	cJSON *item, *ev;
 
 	if (a->shut_down)
 		return err_set(e, "the session is shut down");
 	if (a->turn)
 		return err_set(e, "a turn is already running");
-	if (!item || !cJSON_AddStringToObject(item, "type", "message") ||
-	    !cJSON_AddStringToObject(item, "role", "user") ||
-	    !(content = cJSON_AddArrayToObject(item, "content")) ||
-	    !cJSON_AddItemToArray(content, text_part("input_text", "text", in->text ? in->text : "")))
-		goto oom;
-	for (size_t i = 0; in->images && i < in->images->n; i++) {
-		char *url = media_image_data_url(in->images->v[i], e);
-		cJSON *part;
-		if (!url)
-			goto fail;
-		part = text_part("input_image", "image_url", url);
-		free(url);
-		if (!part || !cJSON_AddItemToArray(content, part))
-			goto oom;
-	}
-	ev = cJSON_CreateObject();
-	if (ev && cJSON_AddStringToObject(ev, "message", in->text ? in->text : "") &&
-	    (images = cJSON_AddArrayToObject(ev, "images"))) {
-		for (size_t i = 0; in->images && i < in->images->n; i++)
-			cJSON_AddItemToArray(images, cJSON_CreateString(in->images->v[i]));
-	}
+	if (!(item = user_input_item(in, &ev, e)))
+		return -1;
 	record_prompt(a, in->text ? in->text : "");
 	if (turn_start(a, item, e) < 0) {
 		cJSON_Delete(ev);
 		return -1;
 	}
-	if (ev)
-		agent_emit(a, AGENT_EV_USER_MESSAGE, ev);
+	agent_emit(a, AGENT_EV_USER_MESSAGE, ev);
 	return 0;
-oom:
-	err_set(e, "out of memory");
-fail:
-	cJSON_Delete(item);
-	return -1;
 }
 
 void agent_interrupt(struct agent *a)

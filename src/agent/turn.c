@@ -110,6 +110,7 @@ void turn_free(struct turn *t)
 	free(t->calls);
 	cJSON_Delete(t->response);
 	cJSON_Delete(t->extra_input);
+	cJSON_Delete(t->pending_input); /* steers the turn never sent: the front end's */
 	cJSON_Delete(t->compact_input);
 	free(t->last_agent_message);
 	free(t->metadata);
@@ -491,6 +492,13 @@ static void on_completed(void *arg, const char *response_id, const struct model_
 		calls = calls || is_call(item_type(item));
 	}
 	emit_token_count(t, true);
+	if (!calls && turn_has_pending_input(t)) {
+		/* A steer came while the model answered: the turn goes on with it, as
+		 * upstream's (pending input needs a follow-up request). */
+		if (loop_timer_arm(t->a->loop, &t->next, 0, on_next) < 0)
+			fail(t, "out of memory");
+		return;
+	}
 	if (!calls) {
 		turn_diff_emit(t);
 		finish(t);
@@ -562,6 +570,8 @@ static void request_next(struct turn *t)
 	}
 	cJSON_Delete(t->rate_limits);
 	t->rate_limits = NULL;
+	/* Steered messages go in now: after the outputs of the calls they waited for. */
+	turn_inject_pending_input(t);
 	if (!t->metadata)
 		t->metadata = turn_metadata_json(a, t->uuid);
 	record_turn_context(a);

@@ -148,9 +148,11 @@ int cli_mcp_server_main(struct cli_ctx *ctx, int argc, char **argv);  /* mcp_ser
 extern const struct cli_flag cli_mcp_flags[], cli_mcp_server_flags[];
 extern const char *const cli_mcp_subcommands[];
 /* The interactive agent (tui.c): `codex [OPTIONS] [PROMPT]` (argv[0] is a placeholder)
- * and `codex resume`. */
+ * and `codex resume` / `codex fork`. */
 int cli_tui_main(struct cli_ctx *ctx, int argc, char **argv);
 int cli_resume_main(struct cli_ctx *ctx, int argc, char **argv);
+/* `codex fork`: as resume, but the session continues as a new thread (tui.c). */
+int cli_fork_main(struct cli_ctx *ctx, int argc, char **argv);
 
 /* Each command's options and the words that may follow it, for completion. */
 extern const struct cli_flag cli_login_flags[], cli_logout_flags[], cli_debug_flags[],

@@ -1,5 +1,6 @@
 /* codex [OPTIONS] [PROMPT]
  * codex resume [--last | --all | SESSION_ID] [OPTIONS] [PROMPT]
+ * codex fork [--last | --all | SESSION_ID] [OPTIONS] [PROMPT]
  *
  * The interactive agent (src/tui/). Exit status: 0 normal; 1 fatal (no terminal, a bad
  * config, an unknown session id); 2 usage. */
@@ -44,23 +45,31 @@ const struct cli_flag cli_tui_flags[] = {
 struct tui_flags {
 	struct cli_agent_options agent;
 	const char *prompt;
-	bool no_alt, resume, last, all;
+	bool no_alt, resume, fork, last, all;    /* resume: resume or fork */
 	const char *resume_id;
 	const char *issuer;           /* hidden: the login screen's test issuer */
 	int port;                     /* hidden: its callback port */
 };
 
-static void usage(bool resume)
+static void usage(bool resume, bool fork)
 {
-	if (resume)
+	if (fork)
+		printf("Fork a previous interactive session: a new session that starts with its\n"
+		       "conversation (the old one stays as it was).\n\n"
+		       "Usage: codex fork [OPTIONS] [SESSION_ID] [PROMPT]\n\n"
+		       "  SESSION_ID     a session's id (UUID) or name; none: pick one from a list\n"
+		       "      --last     the newest session started in this directory\n"
+		       "      --all      list the sessions of every directory\n\n");
+	else if (resume)
 		printf("Resume a previous interactive session.\n\n"
 		       "Usage: codex resume [OPTIONS] [SESSION_ID] [PROMPT]\n\n"
-		       "  SESSION_ID     a session's id (UUID); none: pick one from a list\n"
+		       "  SESSION_ID     a session's id (UUID) or name; none: pick one from a list\n"
 		       "      --last     the newest session started in this directory\n"
 		       "      --all      list the sessions of every directory\n\n");
 	else
 		printf("The interactive agent.\n\nUsage: codex [OPTIONS] [PROMPT]\n"
-		       "       codex resume [--last | SESSION_ID] [PROMPT]\n\n");
+		       "       codex resume [--last | SESSION_ID] [PROMPT]\n"
+		       "       codex fork [--last | SESSION_ID] [PROMPT]\n\n");
 	printf("Options:\n"
 	       "  -m, --model <MODEL>                 The model\n"
 	       "  -s, --sandbox <MODE>                read-only, workspace-write or danger-full-access\n"
@@ -89,7 +98,7 @@ static int parse(struct cli_ctx *ctx, int argc, char **argv, struct tui_flags *f
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(f->resume);
+			usage(f->resume, f->fork);
 			return 1000;
 		}
 		if (strcmp(a, "--") == 0) {
@@ -184,7 +193,7 @@ static char *normalise_prompt(const char *p)
 	return r;
 }
 
-static int run(struct cli_ctx *ctx, int argc, char **argv, bool resume)
+static int run(struct cli_ctx *ctx, int argc, char **argv, bool resume, bool fork)
 {
 	struct tui_flags f;
 	struct config *cfg = NULL;
@@ -197,6 +206,7 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, bool resume)
 	memset(&o, 0, sizeof o);
 	err_clear(&e);
 	f.resume = resume;
+	f.fork = fork;
 	rc = parse(ctx, argc, argv, &f);
 	if (rc == 1000) {
 		rc = EXIT_OK;
@@ -238,8 +248,9 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, bool resume)
 	if (resume && (f.last || f.resume_id)) {
 		if (agent_find_session(cfg, f.resume_id, f.all ? NULL : cwd, &resume_path, &e) < 0) {
 			if (f.resume_id) {
-				err_set(&e, "No saved session found with ID %s. Run `codex resume` without "
-					    "an ID to choose from existing sessions.", f.resume_id);
+				err_set(&e, "No saved session found with ID %s. Run `codex %s` without "
+					    "an ID to choose from existing sessions.", f.resume_id,
+					fork ? "fork" : "resume");
 				goto fail;
 			}
 			resume_path = NULL; /* --last with nothing to resume: a fresh session */
@@ -261,7 +272,9 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, bool resume)
 	o.flags_set_policy = f.agent.have_sandbox || f.agent.have_approval ||
 			     f.agent.full_auto || f.agent.yolo;
 	o.no_alt_screen = f.no_alt;
-	o.resume_path = resume_path;
+	o.resume_path = fork ? NULL : resume_path;
+	o.fork_path = fork ? resume_path : NULL;
+	o.fork = fork;
 	o.resume_picker = resume && !f.last && !f.resume_id;
 	o.resume_all = f.all;
 	o.login_issuer = f.issuer;
@@ -284,10 +297,15 @@ out:
 
 int cli_tui_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return run(ctx, argc, argv, false);
+	return run(ctx, argc, argv, false, false);
 }
 
 int cli_resume_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return run(ctx, argc, argv, true);
+	return run(ctx, argc, argv, true, false);
+}
+
+int cli_fork_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return run(ctx, argc, argv, true, true);
 }

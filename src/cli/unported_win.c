@@ -33,6 +33,11 @@ int cli_resume_main(struct cli_ctx *ctx, int argc, char **argv)
 	return not_yet("`codex resume`");
 }
 
+int cli_fork_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return not_yet("`codex fork`");
+}
+
 int cli_mcp_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	return not_yet("`codex mcp`");

@@ -296,19 +296,8 @@ static void turn_over(struct app *a)
 	clear_approvals(a);
 	free(a->status_header);
 	a->status_header = NULL;
-	/* Queued follow-ups go as the next turn, all together as upstream. */
-	if (a->n_queued) {
-		struct buf b;
-		buf_init(&b, COMPOSER_MAX_BYTES * 2);
-		for (size_t i = 0; i < a->n_queued; i++) {
-			(void)!buf_printf(&b, "%s%s", i ? "\n" : "", a->queued[i]);
-			free(a->queued[i]);
-		}
-		a->n_queued = 0;
-		if (b.data)
-			app_submit(a, b.data, b.data);
-		buf_free(&b);
-	}
+	/* Steers never sent and queued follow-ups go as the next turn. */
+	pending_turn_over(a);
 }
 
 /* The first **bold** span of a reasoning summary becomes the status header. */
@@ -343,6 +332,18 @@ static void on_event(void *arg, const struct agent_event *ev)
 		if (model) {
 			free(a->model);
 			a->model = strdup(model);
+		}
+		break;
+	}
+	case AGENT_EV_USER_MESSAGE:
+		pending_user_message(a, str(m, "message"));
+		break;
+	case AGENT_EV_THREAD_NAME_UPDATED: {
+		const char *name = str(m, "thread_name");
+		char *dup = name ? strdup(name) : NULL;
+		if (dup) {
+			free(a->thread_name);
+			a->thread_name = dup;
 		}
 		break;
 	}
@@ -549,6 +550,12 @@ static void on_event(void *arg, const struct agent_event *ev)
 
 int app_start_agent(struct app *a, const char *resume_path, struct err *e)
 {
+	return app_start_agent_from(a, resume_path, NULL, e);
+}
+
+int app_start_agent_from(struct app *a, const char *resume_path, const char *fork_path,
+			 struct err *e)
+{
 	struct agent_options ao;
 	struct agent_subscriber sub = {on_event, a};
 	struct agent_info info;
@@ -563,6 +570,7 @@ int app_start_agent(struct app *a, const char *resume_path, struct err *e)
 	ao.oss = a->o->oss;
 	ao.add_dirs = a->o->add_dirs;
 	ao.resume_path = resume_path;
+	ao.fork_path = fork_path;
 	if (agent_new(&ao, &sub, &a->agent, e) < 0)
 		return -1;
 	agent_info(a->agent, &info);
@@ -574,6 +582,8 @@ int app_start_agent(struct app *a, const char *resume_path, struct err *e)
 	a->sandbox = info.sandbox;
 	free(a->thread_id);
 	a->thread_id = strdup(agent_thread_id(a->agent));
+	free(a->thread_name);
+	a->thread_name = agent_thread_name(a->agent) ? strdup(agent_thread_name(a->agent)) : NULL;
 	a->context_window = 0;
 	a->last_tokens = 0;
 	return 0;
@@ -729,9 +739,13 @@ static void print_exit_summary(struct app *a)
 	}
 #undef SEP
 	printf("\n");
-	if (a->thread_id)
-		printf("To continue this session, run %scodex resume %s%s\n", color ? "\x1b[36m" : "",
-		       a->thread_id, color ? "\x1b[0m" : "");
+	if (a->thread_id) {
+		char *cmd = thread_resume_command(a);
+		if (cmd)
+			printf("To continue this session, run %s%s%s\n", color ? "\x1b[36m" : "", cmd,
+			       color ? "\x1b[0m" : "");
+		free(cmd);
+	}
 }
 
 static void app_free(struct app *a)
@@ -748,11 +762,11 @@ static void app_free(struct app *a)
 	buf_free(&a->picker_query);
 	composer_free(&a->comp);
 	keys_free(&a->keys);
-	for (size_t i = 0; i < a->n_queued; i++)
-		free(a->queued[i]);
+	pending_free(a);
 	cJSON_Delete(a->patch_changes);
 	start_free_sessions(a);
 	free(a->thread_id);
+	free(a->thread_name);
 	free(a->model);
 	free(a->effort);
 	free(a->status_header);
@@ -793,7 +807,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	struct app *a;
 	sigset_t sigs;
 	int rc = 1;
-	const char *resume = o->resume_path;
+	const char *resume = o->resume_path, *fork = o->fork_path;
 	char *picked = NULL;
 
 	if (!isatty(STDIN_FILENO))
@@ -867,14 +881,19 @@ int tui_run(const struct tui_options *o, struct err *e)
 					break;
 				}
 			}
-			resume = picked;
+			if (o->fork)
+				fork = picked;
+			else
+				resume = picked;
 		}
 	}
-	if (app_start_agent(a, resume, e) < 0)
+	if (app_start_agent_from(a, resume, fork, e) < 0)
 		goto out_term;
 	app_header_card(a);
 	if (resume)
 		start_render_rollout(a, resume);
+	else if (fork && agent_rollout_path(a->agent))
+		start_render_rollout(a, agent_rollout_path(a->agent)); /* the copied conversation */
 	if (o->prompt && *o->prompt)
 		app_submit(a, o->prompt, o->prompt);
 	draw_frame(a);

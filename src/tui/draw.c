@@ -56,6 +56,9 @@ static void footer(struct app *a, struct tui_rows *rows, int width)
 
 	if (a->hint) {
 		snprintf(left, sizeof left, "  " ST_DIM "%s", a->hint);
+	} else if (a->busy && !composer_empty(&a->comp)) {
+		/* typing during a turn: Enter steers, Tab queues (upstream's transient hint) */
+		snprintf(left, sizeof left, "  " ST_DIM "tab to queue message");
 	} else {
 		snprintf(left, sizeof left, "  " ST_DIM "%s%s%s \xC2\xB7 %s \xC2\xB7 %s \xC2\xB7 %d%% context left \xC2\xB7 %s",
 			 a->model ? a->model : "", a->effort ? " " : "", a->effort ? a->effort : "",
@@ -266,22 +269,14 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 			free(cut);
 		}
 	}
-	if (a->n_queued && a->modal == MODAL_NONE) {
-		add_row(rows, ST_DIM "\xE2\x80\xA2 Queued follow-up messages");
-		for (size_t i = 0; i < a->n_queued; i++) {
-			char *t = cell_inert(a->queued[i], false), *cut;
-			snprintf(line, sizeof line, "  " ST_DIM "\xE2\x86\xB3 %s", t ? t : "");
-			cut = tui_truncate(line, strlen(line), width - 1);
-			if (cut)
-				add_row(rows, cut);
-			free(cut);
-			free(t);
-		}
-	}
+	if (a->modal == MODAL_NONE)
+		pending_rows(a, rows, width);
 	if (a->modal == MODAL_APPROVAL && a->n_approvals) {
 		approval_rows(a, rows, width);
 	} else if (a->modal == MODAL_SELECT) {
 		select_rows(a, rows, width);
+	} else if (a->modal == MODAL_PROMPT) {
+		thread_prompt_rows(a, rows, width, cur_row, cur_col);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];
@@ -366,8 +361,8 @@ static void draw_overlay(struct app *a)
 
 	(void)!term_puts(&a->term, "\x1b[?2026h\x1b[?25l\x1b[H");
 	if (a->overlay == OVERLAY_PICKER) {
-		snprintf(line, sizeof line, ST_BOLD "Resume a previous session" ST_RESET "  " ST_DIM
-			 "Sort: Created at");
+		snprintf(line, sizeof line, ST_BOLD "%s a previous session" ST_RESET "  " ST_DIM
+			 "Sort: Created at", a->o->fork ? "Fork" : "Resume");
 		add_row(&rows, line);
 		snprintf(line, sizeof line, "%s%s", a->picker_query.len ? "Search: " : ST_DIM "Type to search",
 			 a->picker_query.len ? a->picker_query.data : "");
@@ -408,7 +403,8 @@ static void draw_overlay(struct app *a)
 		}
 		while ((int)rows.n < h - 1)
 			add_row(&rows, "");
-		add_row(&rows, ST_DIM "enter to resume     esc to start new     ctrl + c to quit     \xE2\x86\x91/\xE2\x86\x93 to browse");
+		add_row(&rows, a->o->fork ? ST_DIM "enter to fork     esc to start new     ctrl + c to quit     \xE2\x86\x91/\xE2\x86\x93 to browse"
+					  : ST_DIM "enter to resume     esc to start new     ctrl + c to quit     \xE2\x86\x91/\xE2\x86\x93 to browse");
 	} else {
 		size_t total = a->overlay_rows.n, top = a->overlay_top;
 		int pct;

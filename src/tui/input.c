@@ -362,13 +362,8 @@ static void submit(struct app *a, bool queue)
 		return;
 	}
 	if (a->busy) {
-		/* The core takes no input mid-turn: the message goes after the turn. */
-		(void)queue;
-		if (a->n_queued < TUI_MAX_QUEUED) {
-			a->queued[a->n_queued++] = text;
-			text = NULL;
-		}
-		composer_clear(&a->comp);
+		/* Enter steers the running turn, Tab queues for after it (pending.c). */
+		pending_submit(a, text, &images, queue);
 	} else {
 		composer_clear(&a->comp);
 		app_submit_images(a, display, text, &images);
@@ -439,11 +434,15 @@ void input_key(void *arg, const struct key *k)
 		select_key(a, k);
 		return;
 	}
+	if (a->modal == MODAL_PROMPT) {
+		thread_prompt_key(a, k);
+		return;
+	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)
 		a->esc_armed = false;
-	if (at_popup_key(a, k)) {
+	if (at_popup_key(a, k) || pending_key(a, k)) {
 		app_dirty(a);
 		return;
 	}

@@ -34,7 +34,8 @@
 enum modal {
 	MODAL_NONE,
 	MODAL_APPROVAL,       /* the first of approvals[] */
-	MODAL_SELECT          /* a list: /model, /approvals */
+	MODAL_SELECT,         /* a list: /model, /approvals */
+	MODAL_PROMPT          /* /rename's name prompt (thread.c) */
 };
 
 enum overlay {
@@ -110,8 +111,13 @@ struct app {
 	bool busy;
 	uint64_t turn_started_ms;
 	char *status_header;
-	char *queued[TUI_MAX_QUEUED];
+	char *queued[TUI_MAX_QUEUED];  /* Tab: follow-ups for after the turn */
 	size_t n_queued;
+	char *steers[TUI_MAX_QUEUED];  /* Enter: sent into the running turn, not yet seen
+					* in its history (pending.c) */
+	size_t n_steers;
+	char *thread_name;             /* /rename's, or NULL */
+	char prompt[4 * AGENT_THREAD_NAME_MAX + 1]; /* MODAL_PROMPT's text */
 
 	struct composer comp;
 	const char *placeholder;
@@ -147,6 +153,7 @@ struct app {
 	bool dirty;
 	bool resized;
 	struct loop_timer frame_timer, esc_timer, tick_timer;
+	struct loop_timer followup_timer; /* sends the queued follow-ups (pending.c) */
 	int sigfd;
 
 	int64_t total_tokens, input_tokens, cached_tokens, output_tokens, reasoning_tokens;
@@ -163,6 +170,9 @@ void app_commit(struct app *a, const struct tui_rows *cell);
 void app_commit_line(struct app *a, const char *styled);
 void app_dirty(struct app *a);
 int app_start_agent(struct app *a, const char *resume_path, struct err *e);
+/* The same for a fork of the rollout at fork_path (resume_path NULL). */
+int app_start_agent_from(struct app *a, const char *resume_path, const char *fork_path,
+			 struct err *e);
 void app_stop_agent(struct app *a);
 void app_submit(struct app *a, const char *display, const char *text);
 /* The same with images attached in the composer (paths; NULL = none). The first turn
@@ -209,6 +219,31 @@ size_t slash_matches(const char *text, const struct slash_cmd **out, size_t max)
 /* Runs "/name args"; true when the text was a command. */
 bool slash_run(struct app *a, const char *text);
 void select_choose(struct app *a, int idx);
+
+/* pending.c: messages typed while a turn runs (reference codex-tui.md §4, §5.1) */
+/* Enter (queue false) steers the text into the running turn, Tab (queue true) keeps it
+ * for after the turn; a steer the core refuses (a compaction runs) is queued. */
+void pending_submit(struct app *a, const char *text, const struct strv *images, bool queue);
+/* Alt+Up / Shift+Left with queued follow-ups: the last one back into the composer.
+ * True when the key was taken. */
+bool pending_key(struct app *a, const struct key *k);
+/* The preview above the composer. */
+void pending_rows(struct app *a, struct tui_rows *rows, int width);
+/* A user_message event: a steer the turn has now sent is shown as a user cell. */
+void pending_user_message(struct app *a, const char *message);
+/* The turn is over: steers it never sent, then the queued follow-ups, go as the next
+ * turn. */
+void pending_turn_over(struct app *a);
+void pending_free(struct app *a);
+
+/* thread.c: /rename and /fork */
+void thread_rename(struct app *a, const char *args);
+void thread_prompt_key(struct app *a, const struct key *k);
+void thread_prompt_rows(struct app *a, struct tui_rows *rows, int width, int *cur_row,
+			int *cur_col);
+void thread_fork(struct app *a);
+/* "codex resume <name or id>" (shell-quoted), malloc'ed. */
+char *thread_resume_command(const struct app *a);
 
 /* files.c */
 void files_list(struct app *a);

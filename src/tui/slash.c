@@ -17,7 +17,9 @@ const struct slash_cmd slash_cmds[] = {
 	{"model", "choose what model and reasoning effort to use", false, true},
 	{"permissions", "choose what Codex is allowed to do", false, true},
 	{"review", "review my current changes and find issues", false, true},
+	{"rename", "rename the current thread", false, false},
 	{"new", "start a new chat during a conversation", false, true},
+	{"fork", "fork the current chat", false, true},
 	{"init", "create an AGENTS.md file with instructions for Codex", false, true},
 	{"compact", "summarize conversation to prevent hitting the context limit", false, true},
 	{"diff", "show git diff (including untracked files)", false, false},
@@ -203,6 +205,11 @@ static void cmd_status(struct app *a)
 	ROW("  " ST_DIM "Sandbox:" ST_RESET "          %s", sandbox_mode_str(a->sandbox));
 	ROW("  " ST_DIM "Agents.md:" ST_RESET "        %s", have_agents ? "AGENTS.md" : "<none>");
 	ROW("  " ST_DIM "Session:" ST_RESET "          %s", a->thread_id ? a->thread_id : "");
+	if (a->thread_name) {
+		char *nm = cell_inert(a->thread_name, false);
+		ROW("  " ST_DIM "Thread name:" ST_RESET "      %s", nm ? nm : "");
+		free(nm);
+	}
 	ROW("%s", "");
 	ROW("  " ST_DIM "Token usage:" ST_RESET "      %lld total (%lld input + %lld output)",
 	    (long long)a->total_tokens, (long long)a->input_tokens, (long long)a->output_tokens);
@@ -427,6 +434,10 @@ bool slash_run(struct app *a, const char *text)
 		cmd_mcp(a);
 	} else if (strcmp(name, "logout") == 0) {
 		cmd_logout(a);
+	} else if (strcmp(name, "rename") == 0) {
+		thread_rename(a, text + 1 + n);
+	} else if (strcmp(name, "fork") == 0) {
+		thread_fork(a);
 	}
 	app_dirty(a);
 	return true;

@@ -324,7 +324,9 @@ int start_list_sessions(struct app *a, struct err *e)
 		r->id = strdup(s[i].id);
 		r->when = strdup(when);
 		r->cwd = strdup(s[i].cwd);
-		r->preview = cell_inert(s[i].first_user_message, false);
+		/* the Conversation column: the thread's name, else its first message */
+		r->preview = cell_inert(s[i].thread_name ? s[i].thread_name : s[i].first_user_message,
+					false);
 		if (!r->path || !r->id || !r->when || !r->cwd || !r->preview) {
 			free(r->path);
 			free(r->id);

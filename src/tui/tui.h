@@ -31,6 +31,10 @@ struct tui_options {
 	/* Resume: a rollout path, or the picker (resume_picker), or neither (new). */
 	const char *resume_path;
 	bool resume_picker;
+	/* `codex fork`: the rollout to fork into a new thread (fork_path), or with
+	 * resume_picker the picker's choice is forked rather than resumed. */
+	const char *fork_path;
+	bool fork;
 	bool resume_all;             /* picker: sessions of every directory */
 	/* The login screen's sign-in: a test issuer and callback port (hidden flags
 	 * --experimental_issuer / --experimental_port, as `codex login`), or NULL / 0. */

@@ -57,7 +57,7 @@ tm() {
 # fresh tmux server; the pane stays after codex exits (what codex printed after the UI
 # stays on screen). $T/rc gets its exit status, $T/stty.before/after `stty -a` around
 # it, $T/stderr its stderr.
-# -r: `codex resume` instead of `codex`; -j: job control in the pane's shell; -t: stderr
+# -r: `codex resume` instead of `codex` (-f: `codex fork`); -j: job control in the pane's shell; -t: stderr
 # on the terminal too; -O: the built-in openai provider (OpenAI credentials: none unless
 # the test makes some) pointed at the mock with OPENAI_BASE_URL.
 tui_start() {
@@ -74,6 +74,7 @@ tui_start() {
 		-y) rows=$2; shift 2 ;;
 		-e) envs+=("$2"); shift 2 ;;
 		-r) sub=(resume); shift ;;
+		-f) sub=(fork); shift ;;
 		*) break ;;
 		esac
 	done
@@ -921,6 +922,239 @@ test_resume_picker_lists_sessions() {
 	keys Escape
 	wait_for "context left"
 	expect_not_contains "$(screen)" "Picked answer."
+	quit_and_check_terminal
+}
+
+# input_tail N K: the last K input items of request N, one a line: "type" (and for a
+# message its role and text, for an output its call_id).
+input_tail() {
+	mock_get "$1" body.input | python3 -c '
+import json, sys
+items = json.load(sys.stdin)[-int(sys.argv[1]):]
+for it in items:
+    if it.get("type") == "message":
+        text = " ".join(c.get("text", "") for c in it.get("content", []))
+        print("message", it.get("role"), text)
+    else:
+        print(it.get("type"), it.get("call_id", ""))
+' "$2"
+}
+
+# A command that runs until the test creates $T/ws/go (no timing: the test decides).
+blocking_call() {
+	fc c1 exec_command '{"cmd":"while [ ! -e go ]; do sleep 0.05; done; echo released","yield_time_ms":60000}'
+}
+
+# Enter while a command runs steers: the message waits above the composer under upstream's
+# heading, and the next model request carries it right after the command's output; it
+# then shows as a user cell and is in the rollout (a resume shows it).
+test_enter_steers_the_running_turn() {
+	ws
+	mock "[$(blocking_call),$answer]"
+	tui_start -a never -s danger-full-access "start working"
+	wait_for "Running while"
+	keys "look at the tests too" Enter
+	wait_for "Messages to be submitted after next tool call"
+	s=$(screen)
+	expect_contains "$s" "(press esc to interrupt and send immediately)"
+	expect_contains "$s" "↳ look at the tests too"
+	expect_not_contains "$s" "› look at the tests too"
+	expect_eq "$(mock_count)" 1 "requests before the command ended"
+	touch "$T/ws/go"
+	wait_for "All done."
+	wait_gone "Messages to be submitted after next tool call"
+	expect_contains "$(screen)" "› look at the tests too"
+	expect_eq "$(input_tail 1 2)" "function_call_output c1
+message user look at the tests too" "the last input items of the request after the steer"
+	expect_eq "$(mock_count)" 2 "requests (the steer went into the same turn)"
+	rollout=$(cat "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	expect_contains "$rollout" '"type":"user_message","message":"look at the tests too"'
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r --last
+	wait_for "All done."
+	expect_contains "$(screen)" "› look at the tests too"
+	quit_and_check_terminal
+}
+
+# Tab while a turn runs queues the message for after the turn (it is not in the running
+# turn's requests); Shift+Left (Alt+Up outside tmux) brings the last queued one back to
+# the composer; the queued messages go together as the next turn.
+test_tab_queues_a_follow_up_and_shift_left_edits_it() {
+	ws
+	second='{"sse":[{"created":"r"},{"message":"SECOND-TURN-DONE"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	mock "[$(blocking_call),$answer,$second]"
+	tui_start -a never -s danger-full-access "start"
+	wait_for "Running while"
+	keys "first follow-up"
+	wait_for "tab to queue message"
+	keys Tab
+	wait_for "Queued follow-up messages"
+	keys "second follow-up" Tab
+	wait_for "↳ second follow-up"
+	expect_contains "$(screen)" "shift + ← edit last queued message"
+	keys S-Left
+	wait_gone "↳ second follow-up"
+	expect_contains "$(screen)" "› second follow-up"
+	expect_contains "$(screen)" "↳ first follow-up"
+	keys " edited" Tab
+	wait_for "↳ second follow-up edited"
+	touch "$T/ws/go"
+	wait_for "SECOND-TURN-DONE"
+	expect_not_contains "$(mock_get 1 body.input)" "follow-up"
+	last=$(input_tail 2 1)
+	expect_eq "$last" "message user first follow-up
+second follow-up edited" "the next turn's message"
+	quit_and_check_terminal
+}
+
+# Esc with a steer waiting interrupts the turn and sends the steer right after.
+test_esc_with_a_pending_steer_sends_it_at_once() {
+	ws
+	mock "[$(blocking_call),$answer]"
+	tui_start -a never -s danger-full-access "start"
+	wait_for "Running while"
+	keys "stop and do this instead" Enter
+	wait_for "↳ stop and do this instead"
+	keys Escape
+	wait_for "Conversation interrupted"
+	wait_for "All done."
+	expect_contains "$(screen)" "› stop and do this instead"
+	expect_eq "$(input_tail 1 2)" "function_call_output c1
+message user stop and do this instead" "the request after the interrupt"
+	expect_eq "$(mock_call_output c1)" "aborted"
+	quit_and_check_terminal
+}
+
+# /fork: a new session (another rollout, starting with a copy of the old one's lines)
+# showing the conversation so far; what follows goes to the fork only; both resume.
+test_slash_fork_makes_a_new_session() {
+	ws
+	a1='{"sse":[{"created":"r"},{"message":"ORIGINAL-ANSWER"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	a2='{"sse":[{"created":"r"},{"message":"FORK-ANSWER"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	mock "[$a1,$a2]"
+	tui_start "the original question"
+	wait_for "ORIGINAL-ANSWER"
+	wait_idle
+	old=$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	old_sum=$(sha256sum < "$old")
+	keys "/fork" Enter
+	wait_for "Forked from session"
+	wait_idle
+	n=$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl | wc -l)
+	expect_eq "$n" 2 "rollout files after /fork"
+	new=$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl | grep -v -F "$old")
+	expect_eq "$(sha256sum < "$old")" "$old_sum" "the original rollout after /fork"
+	old_id=$(head -n 1 "$old" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["id"])')
+	meta=$(head -n 1 "$new")
+	expect_contains "$meta" "\"forked_from_id\":\"$old_id\""
+	expect_contains "$(cat "$new")" "ORIGINAL-ANSWER"
+	keys "a question in the fork" Enter
+	wait_for "FORK-ANSWER"
+	input=$(mock_get 1 body.input)
+	expect_contains "$input" "the original question"
+	expect_contains "$input" "ORIGINAL-ANSWER"
+	expect_contains "$input" "a question in the fork"
+	new_id=$(head -n 1 "$new" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["id"])')
+	expect_eq "$(mock_get 1 headers.session_id)" "$new_id" "the fork's requests' session id"
+	expect_eq "$(sha256sum < "$old")" "$old_sum" "the original rollout after the fork's turn"
+	expect_not_contains "$(cat "$old")" "a question in the fork"
+	quit_and_check_terminal
+	expect_contains "$(screen)" "codex resume $new_id"
+	# the original resumes as it was
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r "$old_id"
+	wait_for "ORIGINAL-ANSWER"
+	expect_not_contains "$(screen)" "FORK-ANSWER"
+	quit_and_check_terminal
+}
+
+# /rename NAME: the name is in upstream's session index and the rollout; the resume
+# picker shows it in the Conversation column, /status shows it, the exit hint and
+# `codex resume NAME` use it. /rename alone prompts (Esc cancels; empty is refused).
+test_slash_rename_names_the_thread() {
+	ws
+	mock "[$answer]"
+	tui_start "the question of the renamed thread"
+	wait_for "All done."
+	wait_idle
+	keys "/rename" Enter
+	wait_for "Name thread"
+	expect_contains "$(screen)" "Type a name and press Enter"
+	keys Escape
+	wait_gone "Name thread"
+	keys "/rename" Enter
+	wait_for "Name thread"
+	keys Enter
+	wait_for "Thread name cannot be empty."
+	keys "/rename   My Project Work  " Enter
+	wait_for "Thread renamed to My Project Work"
+	expect_contains "$(screen)" "to resume this thread run codex resume 'My Project Work'"
+	id=$(head -n 1 "$T"/home/sessions/*/*/*/rollout-*.jsonl | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["id"])')
+	line=$(cat "$T/home/session_index.jsonl")
+	expect_contains "$line" "{\"id\":\"$id\",\"thread_name\":\"My Project Work\",\"updated_at\":\""
+	expect_contains "$(cat "$T"/home/sessions/*/*/*/rollout-*.jsonl)" '"type":"thread_name_updated","thread_id":"'"$id"'","thread_name":"My Project Work"'
+	# the prompt offers the current name to edit
+	keys "/rename" Enter
+	wait_for "Rename thread"
+	expect_contains "$(screen)" "› My Project Work"
+	keys Escape
+	wait_gone "Rename thread"
+	keys "/status" Enter
+	wait_for "Thread name:"
+	expect_contains "$(screen)" "Thread name:      My Project Work"
+	quit_and_check_terminal
+	expect_contains "$(screen)" "To continue this session, run codex resume 'My Project Work'"
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r
+	wait_for "Resume a previous session"
+	wait_for "My Project Work"
+	expect_not_contains "$(screen)" "the question of the renamed thread"
+	keys Escape
+	wait_for "context left"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r "My Project Work"
+	wait_for "All done."
+	expect_contains "$(screen)" "› the question of the renamed thread"
+	quit_and_check_terminal
+}
+
+# `codex fork --last` and the fork picker: a new session (its own rollout) showing the old
+# conversation; the old rollout is not touched.
+test_codex_fork_last_and_picker() {
+	ws
+	mock '[{"sse":[{"created":"r"},{"message":"The answer to fork."},{"completed":{"total_tokens":3,"input_tokens":2,"output_tokens":1}}]}]'
+	tui_start "the question to fork"
+	wait_for "The answer to fork."
+	quit_and_check_terminal
+	old=$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	old_sum=$(sha256sum < "$old")
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -f --last
+	wait_for "The answer to fork."
+	expect_contains "$(screen)" "› the question to fork"
+	wait_idle
+	expect_eq "$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl | wc -l)" 2 "rollouts after codex fork --last"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -f
+	wait_for "Fork a previous session"
+	expect_contains "$(screen)" "enter to fork"
+	wait_for "the question to fork"
+	keys Enter
+	wait_for "The answer to fork."
+	wait_idle
+	expect_eq "$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl | wc -l)" 3 "rollouts after the fork picker"
+	expect_eq "$(sha256sum < "$old")" "$old_sum" "the original rollout"
+	old_id=$(head -n 1 "$old" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["id"])')
+	expect_eq "$(grep -l "\"forked_from_id\":\"$old_id\"" "$T"/home/sessions/*/*/*/rollout-*.jsonl | wc -l)" 1 "forks of the original"
 	quit_and_check_terminal
 }
 

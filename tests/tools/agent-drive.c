@@ -16,6 +16,13 @@
  *     --compact      once the turns before it are over: the compact op (agent_compact)
  *     --then PROMPT  once the turns before it are over: another turn
  *                    (--compact and --then run in the order given)
+ *     --steer-on TYPE TEXT
+ *                    on the next event of TYPE (e.g. exec_command_begin): agent_steer
+ *                    with TEXT (repeatable; each waits for its own event, in order).
+ *                    A refused steer prints {"steer_error":"..."} on stdout.
+ *     --steer-after TEXT
+ *                    once everything else is over (the agent idle): agent_steer with
+ *                    TEXT, its refusal printed the same way
  *
  * Runs in the current directory; CODEX_HOME as usual. Exit: 0 the turn completed,
  * 1 it failed or was aborted, 2 bad arguments or setup. */
@@ -36,7 +43,29 @@ struct drive {
 	size_t next;
 	bool done, failed;
 	struct strv steps;       /* "" = compact, else a prompt */
+	struct strv steer_on, steer_text; /* --steer-on: event types and texts */
+	size_t next_steer;
 };
+
+static void steer(struct drive *d, const char *text)
+{
+	struct strv none = STRV_INIT;
+	struct agent_user_input in = {text, &none};
+	struct err e;
+
+	err_clear(&e);
+	if (agent_steer(d->agent, &in, &e) < 0) {
+		cJSON *o = cJSON_CreateObject();
+		char *line;
+		cJSON_AddStringToObject(o, "steer_error", e.msg);
+		line = cJSON_PrintUnformatted(o);
+		if (line)
+			printf("%s\n", line);
+		fflush(stdout);
+		cJSON_free(line);
+		cJSON_Delete(o);
+	}
+}
 
 static enum agent_decision parse_decision(const char *s, bool *ok)
 {
@@ -60,6 +89,11 @@ static void on_event(void *arg, const struct agent_event *ev)
 		printf("%s\n", line);
 		fflush(stdout);
 		free(line);
+	}
+	if (d->next_steer < d->steer_on.n &&
+	    strcmp(agent_event_type(ev->kind), d->steer_on.v[d->next_steer]) == 0) {
+		d->next_steer++;
+		steer(d, d->steer_text.v[d->next_steer - 1]);
 	}
 	switch (ev->kind) {
 	case AGENT_EV_EXEC_APPROVAL_REQUEST:
@@ -121,7 +155,7 @@ int main(int argc, char **argv)
 	struct agent_options ao = {0};
 	struct agent_subscriber sub;
 	struct err e;
-	const char *prompt = NULL, *self_exe = NULL;
+	const char *prompt = NULL, *self_exe = NULL, *steer_after = NULL;
 	char cwd[4096];
 	int rc = 2;
 
@@ -138,6 +172,13 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--then") == 0 && i + 1 < argc) {
 			if (strv_push(&d.steps, argv[++i]) < 0 || !*argv[i])
 				goto out;
+		} else if (strcmp(argv[i], "--steer-on") == 0 && i + 2 < argc) {
+			if (strv_push(&d.steer_on, argv[i + 1]) < 0 ||
+			    strv_push(&d.steer_text, argv[i + 2]) < 0)
+				goto out;
+			i += 2;
+		} else if (strcmp(argv[i], "--steer-after") == 0 && i + 1 < argc) {
+			steer_after = argv[++i];
 		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			if (strv_push(&overrides, argv[++i]) < 0)
 				goto out;
@@ -194,6 +235,8 @@ int main(int argc, char **argv)
 				goto fail;
 		}
 	}
+	if (steer_after)
+		steer(&d, steer_after);
 	rc = d.failed ? 1 : 0;
 	goto out;
 fail:
@@ -206,5 +249,7 @@ out:
 	strv_free(&overrides);
 	strv_free(&d.decisions);
 	strv_free(&d.steps);
+	strv_free(&d.steer_on);
+	strv_free(&d.steer_text);
 	return rc;
 }
