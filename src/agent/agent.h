@@ -230,4 +230,14 @@ void agent_shutdown(struct agent *a);
 /* True while a turn runs (between task_started and its last event). */
 bool agent_busy(const struct agent *a);
 
+
+/* The models a front end's /model offers (model.h's catalog: GET {base_url}/models with
+ * the session's credentials, else the built-in list). done runs once, on the loop, never
+ * from inside this call, and owns the catalog passed to it (model_catalog_free); e says why
+ * the built-in list came instead, or is NULL. One fetch at a time. */
+struct model_catalog;
+int agent_fetch_models(struct agent *a, void (*done)(void *arg, struct model_catalog *cat,
+						     const struct err *e),
+		       void *arg, struct err *e);
+
 #endif

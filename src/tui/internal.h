@@ -130,6 +130,10 @@ struct app {
 	int modal_sel;
 	enum select_kind select_kind;
 	char *picked_model;            /* /model's first step, for the effort step */
+	int picked_preset;             /* its index in the catalog */
+	struct model_catalog *catalog; /* /model's list, once fetched (models.c) */
+	bool catalog_fetching;         /* the fetch is in flight */
+	bool model_pending;            /* /model waits for it to open the picker */
 	struct tui_rows select_items;
 
 	enum overlay overlay;
@@ -209,6 +213,11 @@ size_t slash_matches(const char *text, const struct slash_cmd **out, size_t max)
 /* Runs "/name args"; true when the text was a command. */
 bool slash_run(struct app *a, const char *text);
 void select_choose(struct app *a, int idx);
+
+/* models.c: /model's two steps */
+void models_open(struct app *a);
+void models_choose(struct app *a, int idx);
+void models_free(struct app *a);
 
 /* files.c */
 void files_list(struct app *a);

@@ -559,16 +559,72 @@ test_slash_new_model_status_approvals() {
 	expect_contains "$(screen)" "workspace-write"
 	keys "hello" Enter
 	wait_for "All done."
-	expect_eq "$(mock_get 0 body.model)" gpt-5.4 "model of the next turn"
-	expect_eq "$(mock_get 0 body.reasoning.effort)" high "effort of the next turn"
-	first=$(mock_get 0 headers.session_id)
+	# request 0 asked for the catalog (404 here: the built-in list stood in)
+	expect_eq "$(mock_get 0 path)" /v1/models "the catalog request"
+	expect_eq "$(mock_get 1 body.model)" gpt-5.4 "model of the next turn"
+	expect_eq "$(mock_get 1 body.reasoning.effort)" high "effort of the next turn"
+	first=$(mock_get 1 headers.session_id)
 	keys "/new" Enter
 	wait_for "/model to change"
 	keys "again" Enter
 	wait_idle
 	wait_for "› again"
-	second=$(mock_get 1 headers.session_id)
+	second=$(mock_get 2 headers.session_id)
 	[ "$first" != "$second" ] || fail "/new kept the session ($first)"
+	quit_and_check_terminal
+}
+
+# /model lists the provider's catalog (GET /models?client_version=..., with the
+# session's key): listed models in priority order, hidden ones left out, the current one
+# marked; the second step offers that model's efforts with its default marked; the
+# choice shows in the footer and goes out with the next request.
+test_model_picker_lists_the_served_catalog() {
+	ws
+	cat > "$T/models.json" <<'JSON'
+{"models":[
+ {"slug":"gpt-5.9-large","display_name":"gpt-5.9-large","description":"The large mock model.",
+  "default_reasoning_level":"medium","visibility":"list","priority":2,
+  "supported_reasoning_levels":[{"effort":"low","description":"Quick answers"},
+   {"effort":"medium","description":"Balanced"},{"effort":"high","description":"Deep thought"}]},
+ {"slug":"hidden-model","display_name":"hidden-model","visibility":"hide","priority":0,
+  "supported_reasoning_levels":[{"effort":"low"}]},
+ {"slug":"gpt-5.9-small","display_name":"gpt-5.9-small","description":"The small mock model.",
+  "default_reasoning_level":"low","visibility":"list","priority":1,
+  "supported_reasoning_levels":[{"effort":"minimal","description":"Fastest"},{"effort":"low","description":"Fast"}]}
+]}
+JSON
+	printf '%s\n' "[$answer]" > "$T/script.json"
+	start_mock "$T/script.json" --models "$T/models.json"
+	tui_start -m gpt-5.9-small
+	wait_idle
+	keys "/model" Enter
+	wait_for "Select Model and Effort"
+	wait_for "2. gpt-5.9-large  The large mock model."
+	expect_contains "$(screen)" "1. gpt-5.9-small (current)  The small mock model."
+	expect_not_contains "$(screen)" "hidden-model"
+	expect_not_contains "$(screen)" "gpt-5.4"
+	keys 2
+	wait_for "Select Reasoning Level for gpt-5.9-large"
+	expect_contains "$(screen)" "1. Low  Quick answers"
+	expect_contains "$(screen)" "2. Medium (default)  Balanced"
+	keys 3
+	wait_for "Model changed to gpt-5.9-large high"
+	wait_for "gpt-5.9-large high"
+	keys "hello" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 method) $(mock_get 0 path)" "GET /v1/models" "the catalog request"
+	expect_eq "$(mock_get 0 query.client_version)" "$("$CODEX" --version | sed 's/^codex-cli //')" \
+		"client_version"
+	expect_eq "$(mock_get 0 headers.authorization)" "Bearer sk-test" "the catalog request's key"
+	expect_eq "$(mock_get 1 body.model)" gpt-5.9-large "model of the next turn"
+	expect_eq "$(mock_get 1 body.reasoning.effort)" high "effort of the next turn"
+	# a second /model uses the catalog already fetched
+	keys "/model" Enter
+	wait_for "2. gpt-5.9-large (current)"
+	keys Escape
+	wait_gone "Select Model and Effort"
+	expect_eq "$(python3 "$CODEX_TOP/tests/servers/mock_script.py" count "$MOCK_LOG")" 2 \
+		"requests (one catalog fetch)"
 	quit_and_check_terminal
 }
 
