@@ -240,4 +240,13 @@ int agent_fetch_models(struct agent *a, void (*done)(void *arg, struct model_cat
 						     const struct err *e),
 		       void *arg, struct err *e);
 
+
+/* Answers a network approval (call_id "network#...") with one of the amendments its
+ * request proposed (available_decisions): allow (true) or block the host in the future.
+ * The host goes into config.toml's [network] allowed_domains / denied_domains (out of the
+ * other list; the rest of the file unchanged; a failure to write is a warning event) and
+ * into the session's policy at once; the held request is let through or refused. -1 when
+ * no such approval is pending. */
+int agent_decide_network_rule(struct agent *a, const char *call_id, bool allow, struct err *e);
+
 #endif

@@ -130,17 +130,19 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 	static const char *const patch_opts[] = {
 		"Yes, proceed (y)", "Yes, and don't ask again for these files (a)",
 		"No, and tell Codex what to do differently (esc)"};
-	static const char *const net_opts[] = {
-		"Yes, just this once (y)", "Yes, and allow this host for this conversation (a)",
-		"No, and tell Codex what to do differently (esc)"};
+	const char *net_opts[NET_CHOICE_COUNT];
+	enum net_choice nc[NET_CHOICE_COUNT];
+	size_t n_net = host ? net_choices(ap, nc) : 0;
 	const char *const *opts = host ? net_opts : patch ? patch_opts : exec_opts;
-	int nopts = host || patch ? 3 : 4;
+	int nopts = host ? (int)n_net : patch ? 3 : 4;
 	char line[4096];
 
 	if (ap->kind == AGENT_EV_ELICITATION_REQUEST) {
 		elicitation_rows(a, rows, width);
 		return;
 	}
+	for (size_t i = 0; i < n_net; i++)
+		net_opts[i] = net_choice_label(nc[i]);
 	add_row(rows, "");
 	if (host) {
 		/* The host passed the proxy's normalisation: letters, digits and -_.:% only;

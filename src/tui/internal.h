@@ -214,6 +214,17 @@ size_t slash_matches(const char *text, const struct slash_cmd **out, size_t max)
 bool slash_run(struct app *a, const char *text);
 void select_choose(struct app *a, int idx);
 
+/* net_choices.c: a network approval's options, from its available_decisions */
+enum net_choice {
+	NET_CHOICE_ONCE, NET_CHOICE_SESSION, NET_CHOICE_ALLOW_RULE, NET_CHOICE_DENY_RULE,
+	NET_CHOICE_ABORT, NET_CHOICE_COUNT
+};
+size_t net_choices(const struct approval *ap, enum net_choice out[NET_CHOICE_COUNT]);
+bool net_choice_offered(const struct approval *ap, enum net_choice c);
+const char *net_choice_label(enum net_choice c);
+/* Answers the first approval (a network one) with allow / block in the future. */
+void net_rule_choose(struct app *a, bool allow);
+
 /* models.c: /model's two steps */
 void models_open(struct app *a);
 void models_choose(struct app *a, int idx);

@@ -280,10 +280,66 @@ net_approval() {
 	expect_contains "$s" "Reason: blocked.test is not in the allowed_domains"
 	expect_contains "$s" "1. Yes, just this once (y)"
 	expect_contains "$s" "2. Yes, and allow this host for this conversation (a)"
-	expect_contains "$s" "3. No, and tell Codex what to do differently (esc)"
+	expect_contains "$s" "3. Yes, and allow this host in the future (p)"
+	expect_contains "$s" "4. No, and block this host in the future (d)"
+	expect_contains "$s" "5. No, and tell Codex what to do differently (esc)"
 	expect_eq "$(grep -c hello-tui "$T/origin.log")" 0 "requests at the origin before the answer"
 	keys "$1"
 	wait_for "All done."
+}
+
+# net_rule KEY: p or d on the network approval writes the host into config.toml's
+# [network] lists (the rest of the file byte for byte as it was); a second session (a
+# new codex) then gets the same request through (p) or refused (d) without asking: a
+# modal would stop its turn before "All done.".
+net_rule() {
+	local cfg
+	ws
+	cfg="# my settings
+model_reasoning_summary = \"auto\"   # keep this comment
+
+[network]
+enabled = true # on
+allowed_domains = [\"allowed.test\"]
+mode = \"full\"
+
+[projects.\"$T/ws\"]
+trust_level = \"trusted\"
+"
+	printf '%s' "$cfg" > "$T/home/config.toml"
+	printf '%s\n' "[$(fc c1 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-tui"}'),$answer,$(fc c2 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-later"}'),$answer]" > "$T/script.json"
+	net_ns || return 1
+	tui_start -a on-request -s workspace-write "fetch it"
+	wait_for 'Do you want to approve network access to "blocked.test"?'
+	keys "$1"
+	wait_for "All done."
+	quit_and_check_terminal
+	if [ "$1" = p ]; then
+		expect_eq "$(cat "$T/home/config.toml")" "${cfg/'["allowed.test"]'/'["allowed.test", "blocked.test"]'}" "config.toml"
+	else
+		expect_eq "$(cat "$T/home/config.toml")" "${cfg/'mode = "full"'/'mode = "full"
+denied_domains = ["blocked.test"]'}" "config.toml"
+	fi
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -a on-request -s workspace-write "fetch it later"
+	wait_for "All done."
+	expect_not_contains "$(screen)" "Do you want to approve"
+}
+
+test_network_approval_allow_in_the_future() {
+	net_rule p || return 0
+	expect_eq "$(grep -c 'GET /hello-tui' "$T/origin.log")" 1 "the first request at the origin"
+	expect_eq "$(grep -c 'GET /hello-later' "$T/origin.log")" 1 "the next session's, unasked"
+	expect_contains "$(mock_call_output c2)" "hello from upstream"
+	quit_and_check_terminal
+}
+
+test_network_approval_block_in_the_future() {
+	net_rule d || return 0
+	expect_eq "$(grep -c hello- "$T/origin.log")" 0 "requests at the origin"
+	expect_not_contains "$(mock_call_output c2)" "hello from upstream"
+	quit_and_check_terminal
 }
 
 test_network_approval_once_lets_the_request_through() {
