@@ -643,6 +643,9 @@ void input_key(void *arg, const struct key *k)
 		case 't':
 			open_transcript(a);
 			break;
+		case 'v':
+			paste_image(a);
+			break;
 		case 'z': {
 			struct err e;
 			/* The live area goes first: the shell gets a clean line. */
@@ -708,6 +711,10 @@ void input_key(void *arg, const struct key *k)
 		default:
 			break;
 		}
+		break;
+	case KEY_ALT:
+		if (k->cp == 'v' || k->cp == 'V')
+			paste_image(a);
 		break;
 	default:
 		break;

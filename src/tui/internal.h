@@ -225,6 +225,9 @@ const char *net_choice_label(enum net_choice c);
 /* Answers the first approval (a network one) with allow / block in the future. */
 void net_rule_choose(struct app *a, bool allow);
 
+/* paste_image.c: Ctrl+V / Alt+V, an image from the system clipboard attached */
+void paste_image(struct app *a);
+
 /* models.c: /model's two steps */
 void models_open(struct app *a);
 void models_choose(struct app *a, int idx);

@@ -836,6 +836,75 @@ test_images_from_flag_and_pasted_path() {
 	quit_and_check_terminal
 }
 
+# xserver: a private X display (Xvfb picks a free number; no TCP) for the clipboard
+# tests; $XDISP. Returns 1 (the test skips) when Xvfb or xclip is missing.
+xserver() {
+	local i
+	if ! command -v Xvfb > /dev/null || ! command -v xclip > /dev/null; then
+		echo "SKIP: Xvfb or xclip is missing (tests/install-deps.sh installs them)"
+		return 1
+	fi
+	start_bg sh -c 'exec Xvfb -displayfd 3 -nolisten tcp -screen 0 640x480x24 3> "$1" 2> /dev/null' xvfb "$T/xdisplay"
+	for i in $(seq 1 200); do
+		[ -s "$T/xdisplay" ] && break
+		sleep 0.05
+	done
+	[ -s "$T/xdisplay" ] || fail "Xvfb did not start"
+	XDISP=:$(cat "$T/xdisplay")
+}
+
+# Ctrl+V and Alt+V paste the X11 clipboard's PNG (put there by a real xclip) as
+# [Image #N]; the request carries it as an input_image data URL of the same bytes.
+test_ctrl_v_pastes_a_clipboard_image() {
+	local i b64 last
+	ws
+	xserver || return 0
+	python3 -c 'import base64,sys; open(sys.argv[1],"wb").write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg=="))' "$T/clip.png"
+	b64=$(base64 -w0 "$T/clip.png")
+	# xclip in the foreground owns the clipboard until the test ends
+	start_bg env DISPLAY="$XDISP" xclip -quiet -selection clipboard -t image/png -i "$T/clip.png" > /dev/null 2>&1
+	for i in $(seq 1 200); do
+		DISPLAY=$XDISP xclip -selection clipboard -t TARGETS -o 2> /dev/null | grep -q image/png && break
+		sleep 0.05
+	done
+	DISPLAY=$XDISP xclip -selection clipboard -t TARGETS -o | grep -q image/png ||
+		fail "xclip did not take the clipboard"
+	mock "[$answer]"
+	tui_start -e DISPLAY="$XDISP" -e TMPDIR="$T"
+	wait_idle
+	keys C-v
+	wait_for "› [Image #1]"
+	keys M-v
+	wait_for "› [Image #1] [Image #2]"
+	keys "what is it" Enter
+	wait_for "All done."
+	last=$(mock_get 0 body.input)
+	expect_eq "$(printf '%s' "$last" | grep -o "data:image/png;base64,$b64" | wc -l)" 2 \
+		"the clipboard's image, twice"
+	expect_contains "$last" "[Image #1] [Image #2] what is it"
+	quit_and_check_terminal
+}
+
+# Without a clipboard tool's display, and with an empty clipboard, Ctrl+V says why.
+test_ctrl_v_without_an_image_says_why() {
+	ws
+	mock "[]"
+	tui_start
+	wait_idle
+	keys C-v
+	wait_for "Failed to paste image: no clipboard here (neither WAYLAND_DISPLAY nor DISPLAY is set)"
+	quit_and_check_terminal
+	xserver || return 0
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -e DISPLAY="$XDISP" -e TMPDIR="$T"
+	wait_idle
+	keys C-v
+	wait_for "Failed to paste image: no image on the clipboard"
+	expect_not_contains "$(screen)" "[Image #1]"
+	quit_and_check_terminal
+}
+
 # ---- the login screen (no credentials: the built-in openai provider, no key, no
 # auth.json), against our mock issuer as in login_chatgpt.sh ----
 
