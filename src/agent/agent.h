@@ -249,4 +249,12 @@ int agent_fetch_models(struct agent *a, void (*done)(void *arg, struct model_cat
  * no such approval is pending. */
 int agent_decide_network_rule(struct agent *a, const char *call_id, bool allow, struct err *e);
 
+
+/* Answers an MCP tool call's approval (elicitation_request whose _meta.persist offers
+ * "always") with "Always allow": the call runs, and config.toml gets
+ * [mcp_servers.<server>.tools.<tool>] approval_mode = "approve" (edited in place; a
+ * server defined only by -c, or a failure to write, leaves it remembered for the session
+ * alone, the failure as a warning event). -1 when no such approval is pending. */
+int agent_decide_always(struct agent *a, const char *call_id, struct err *e);
+
 #endif

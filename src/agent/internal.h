@@ -336,6 +336,8 @@ const char *mcp_session_fatal(const struct agent *a);
 void mcp_session_free(struct agent *a);
 bool tool_is_mcp(const struct agent *a, const char *name);
 void tool_mcp(struct tool_call *c);
+/* c is an MCP tool call waiting for its approval: its server and tool (borrowed). */
+bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool);
 /* The resource tools (tools/mcp_resource.c): their specs, and a call to one. */
 bool mcp_resource_specs_add(cJSON *tools);
 bool tool_is_mcp_resource(const struct agent *a, const char *name);

@@ -94,10 +94,8 @@ const char *approval_network_host(const struct approval *ap)
  * question, then Allow / Allow for this session / Cancel, each with what it does. */
 static void elicitation_rows(struct app *a, struct tui_rows *rows, int width)
 {
-	static const char *const opts[] = {
-		"Allow                   Run the tool and continue.",
-		"Allow for this session  Run the tool and remember this choice for this session.",
-		"Cancel                  Cancel this tool call"};
+	enum mcp_choice opts[MCP_CHOICE_COUNT];
+	int nopts = (int)mcp_choices(&a->approvals[0], opts);
 	const char *msg = cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(a->approvals[0].msg, "message"));
 	char *m = cell_inert(msg ? msg : "", false);
@@ -108,9 +106,9 @@ static void elicitation_rows(struct app *a, struct tui_rows *rows, int width)
 	snprintf(line, sizeof line, "  " ST_BOLD "%s", m ? m : "");
 	free(m);
 	add_wrapped(rows, line, width, 2);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < nopts; i++) {
 		snprintf(line, sizeof line, "%s%d. %s", i == a->modal_sel ? ST_CYAN "\xE2\x80\xBA " : "  ",
-			 i + 1, opts[i]);
+			 i + 1, mcp_choice_label(opts[i]));
 		add_wrapped(rows, line, width, 5);
 	}
 	add_row(rows, "  " ST_DIM "enter to submit | esc to cancel");

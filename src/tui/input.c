@@ -300,6 +300,64 @@ static bool net_approval_key(struct app *a, const struct key *k)
 	return true;
 }
 
+/* An MCP tool call's form: its options come from the request (mcp_choices.c). */
+static void mcp_choose(struct app *a, enum mcp_choice c)
+{
+	switch (c) {
+	case MCP_CHOICE_ALLOW:
+		decide(a, AGENT_APPROVED);
+		break;
+	case MCP_CHOICE_SESSION:
+		decide(a, AGENT_APPROVED_FOR_SESSION);
+		break;
+	case MCP_CHOICE_ALWAYS:
+		mcp_always_choose(a);
+		break;
+	case MCP_CHOICE_CANCEL:
+	case MCP_CHOICE_COUNT:
+		decide(a, AGENT_ABORT);
+		break;
+	}
+}
+
+static void mcp_approval_key(struct app *a, const struct key *k)
+{
+	enum mcp_choice v[MCP_CHOICE_COUNT];
+	int n = (int)mcp_choices(&a->approvals[0], v);
+
+	switch (k->kind) {
+	case KEY_UP:
+		a->modal_sel = (a->modal_sel + n - 1) % n;
+		break;
+	case KEY_DOWN:
+		a->modal_sel = (a->modal_sel + 1) % n;
+		break;
+	case KEY_ENTER:
+		mcp_choose(a, v[a->modal_sel < n ? a->modal_sel : n - 1]);
+		break;
+	case KEY_ESC:
+		mcp_choose(a, MCP_CHOICE_CANCEL);
+		break;
+	case KEY_CTRL:
+		if (k->cp == 'c')
+			mcp_choose(a, MCP_CHOICE_CANCEL);
+		break;
+	case KEY_CHAR:
+		if (k->cp >= '1' && k->cp < (uint32_t)('1' + n))
+			mcp_choose(a, v[k->cp - '1']);
+		else if (k->cp == 'y')
+			mcp_choose(a, MCP_CHOICE_ALLOW);
+		else if (k->cp == 'a' && n > 2 && v[1] == MCP_CHOICE_SESSION)
+			mcp_choose(a, MCP_CHOICE_SESSION);
+		else if (k->cp == 'n')
+			mcp_choose(a, MCP_CHOICE_CANCEL);
+		break;
+	default:
+		break;
+	}
+	app_dirty(a);
+}
+
 static void approval_key(struct app *a, const struct key *k)
 {
 	/* A network approval and an MCP tool call have the patch's three choices: once,
@@ -316,6 +374,10 @@ static void approval_key(struct app *a, const struct key *k)
 
 	if (approval_network_host(&a->approvals[0])) {
 		net_approval_key(a, k);
+		return;
+	}
+	if (a->approvals[0].kind == AGENT_EV_ELICITATION_REQUEST) {
+		mcp_approval_key(a, k);
 		return;
 	}
 

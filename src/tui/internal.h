@@ -225,6 +225,16 @@ const char *net_choice_label(enum net_choice c);
 /* Answers the first approval (a network one) with allow / block in the future. */
 void net_rule_choose(struct app *a, bool allow);
 
+/* mcp_choices.c: an MCP tool call's approval form, from its _meta.persist */
+enum mcp_choice {
+	MCP_CHOICE_ALLOW, MCP_CHOICE_SESSION, MCP_CHOICE_ALWAYS, MCP_CHOICE_CANCEL,
+	MCP_CHOICE_COUNT
+};
+size_t mcp_choices(const struct approval *ap, enum mcp_choice out[MCP_CHOICE_COUNT]);
+const char *mcp_choice_label(enum mcp_choice c);
+/* Answers the first approval (an MCP tool call) with "Always allow". */
+void mcp_always_choose(struct app *a);
+
 /* paste_image.c: Ctrl+V / Alt+V, an image from the system clipboard attached */
 void paste_image(struct app *a);
 

@@ -387,9 +387,58 @@ mcp_approval() {
 	s=$(screen)
 	expect_contains "$s" "1. Allow                   Run the tool and continue."
 	expect_contains "$s" "2. Allow for this session  Run the tool and remember this choice for this session."
-	expect_contains "$s" "3. Cancel                  Cancel this tool call"
+	expect_contains "$s" "3. Always allow            Run the tool and remember this choice for future tool calls."
+	expect_contains "$s" "4. Cancel                  Cancel this tool call"
 	expect_contains "$s" "enter to submit | esc to cancel"
 	expect_not_contains "$(cat "$T/mcp.log")" '"tools/call"'
+}
+
+# "Always allow": the call runs, config.toml gets [mcp_servers.srv.tools.danger]
+# approval_mode = "approve" (the bytes before it unchanged), and a new session calls the
+# tool without asking (a form would stop its turn before "All done.").
+test_mcp_tool_approval_always_allow() {
+	local before
+	ws
+	printf '# servers\n[mcp_servers.srv]\ncommand = "python3"  # the mock\nargs = ["%s", "--log", "%s"]\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" "$T/mcp.log" >> "$T/home/config.toml"
+	before=$(cat "$T/home/config.toml")
+	mock "[$(fc c1 mcp__srv__danger '{}'),$answer,$(fc c2 mcp__srv__danger '{}'),$answer]"
+	tui_start -a on-request -s danger-full-access "use the tool"
+	wait_for "3. Always allow"
+	keys 3
+	wait_for "All done."
+	expect_contains "$(screen)" "You allowed the MCP server srv to run this tool from now on"
+	expect_contains "$(mock_call_output c1)" "ran"
+	quit_and_check_terminal
+	expect_eq "$(cat "$T/home/config.toml")" "$before
+
+[mcp_servers.srv.tools.danger]
+approval_mode = \"approve\"" "config.toml"
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -a on-request -s danger-full-access "again"
+	wait_for "All done."
+	expect_not_contains "$(screen)" "Allow the srv MCP server"
+	expect_eq "$(grep -c '"tools/call"' "$T/mcp.log")" 2 "tool calls"
+	expect_contains "$(mock_call_output c2)" "ran"
+	quit_and_check_terminal
+}
+
+# approval_mode = "prompt" asks every time: no "for this session", no "always".
+test_mcp_tool_approval_prompt_mode_offers_allow_and_cancel() {
+	ws
+	printf '[mcp_servers.srv]\ncommand = "python3"\nargs = ["%s", "--log", "%s"]\n[mcp_servers.srv.tools.danger]\napproval_mode = "prompt"\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" "$T/mcp.log" >> "$T/home/config.toml"
+	mock "[$(fc c1 mcp__srv__danger '{}'),$answer]"
+	tui_start -a on-request -s danger-full-access "use the tool"
+	wait_for 'Allow the srv MCP server to run tool "danger"?'
+	wait_for "2. Cancel"
+	expect_not_contains "$(screen)" "Always allow"
+	expect_not_contains "$(screen)" "Allow for this session"
+	keys 1
+	wait_for "All done."
+	expect_contains "$(mock_call_output c1)" "ran"
+	quit_and_check_terminal
 }
 
 test_mcp_tool_approval_allowed() {
