@@ -28,6 +28,10 @@ int cedit_header_key(const char *p, size_t n, struct strv *segs, bool *array)
 	size_t i = 0, end = 0;
 	struct err e;
 
+	/* A CRLF file's lines end in CR, which the key parser (checking all it is given)
+	 * would refuse as a bare CR. */
+	while (n > 0 && p[n - 1] == '\r')
+		n--;
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
 	if (i >= n || p[i] != '[')

@@ -40,6 +40,8 @@ static bool assigns(const char *p, size_t n, const char *key)
 	struct err e;
 	bool yes;
 
+	while (n > 0 && p[n - 1] == '\r') /* CRLF: see cedit_header_key */
+		n--;
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
 	if (i == n || p[i] == '#' || p[i] == '[')
@@ -120,7 +122,9 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 			const char *p = text + lines[i].start;
 			size_t m = lines[i].end - lines[i].start, j;
 			bool at_top = lx.mode == 0 && lx.depth == 0;
-			if (lines[i].content)
+			/* A line inside a multi-line value is the value's, even when it looks
+			 * like a comment or is blank. */
+			if (lines[i].content || !at_top)
 				last = i;
 			if (!(at_top && assigns(p, m, key))) {
 				cedit_lex_line(p, m, &lx);
@@ -137,8 +141,10 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 				size_t indent = 0;
 				while (indent < m && (p[indent] == ' ' || p[indent] == '\t'))
 					indent++;
+				/* A CRLF file keeps its line ends. */
+				bool cr = lines[j].end > lines[j].start && text[lines[j].end - 1] == '\r';
 				if (put(out, text, 0, lines[i].start + indent, e) < 0 ||
-				    buf_printf(out, "%s = %s", key, value) < 0 ||
+				    buf_printf(out, "%s = %s%s", key, value, cr ? "\r" : "") < 0 ||
 				    put(out, text, lines[j].end, len, e) < 0) {
 					err_set(e, "out of memory");
 					goto out;
@@ -151,7 +157,9 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 	/* Not there: a line after the section's last content. */
 	{
 		size_t at = lines[last].end;
-		if (put(out, text, 0, at, e) < 0 || buf_printf(out, "\n%s = %s", key, value) < 0 ||
+		bool cr = at > lines[last].start && text[at - 1] == '\r';
+		if (put(out, text, 0, at, e) < 0 ||
+		    buf_printf(out, "\n%s = %s%s", key, value, cr ? "\r" : "") < 0 ||
 		    put(out, text, at, len, e) < 0) {
 			err_set(e, "out of memory");
 			goto out;

@@ -714,7 +714,7 @@ JSON
 	expect_contains "$(screen)" "2. Medium (default)  Balanced"
 	keys 3
 	wait_for "Model changed to gpt-5.9-large high"
-	wait_for "gpt-5.9-large high"
+	wait_for "gpt-5.9-large high · " # the footer
 	keys "hello" Enter
 	wait_for "All done."
 	expect_eq "$(mock_get 0 method) $(mock_get 0 path)" "GET /v1/models" "the catalog request"

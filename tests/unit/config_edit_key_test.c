@@ -71,3 +71,28 @@ TEST(set_key_refuses_tables_it_cannot_edit)
 	CHECK(set("[network\n", "allowed_domains", "[]", &e) == NULL); /* does not parse */
 	CHECK(set("[network]\n", "allowed_domains", "[", &e) == NULL); /* result would not */
 }
+
+TEST(set_key_adds_after_a_multiline_value_not_inside_it)
+{
+	struct err e;
+	char *r = set("[network]\ns = '''a\n# not a comment\n\n'''\n", "allowed_domains", "[\"h\"]", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "[network]\ns = '''a\n# not a comment\n\n'''\nallowed_domains = [\"h\"]\n");
+	free(r);
+}
+
+TEST(set_key_in_a_crlf_file)
+{
+	struct err e;
+	char *r = set("[network]\r\nallowed_domains = [\"a\"]\r\n[b] \r\nx = 1\r\n", "allowed_domains",
+		      "[\"a\", \"h\"]", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "[network]\r\nallowed_domains = [\"a\", \"h\"]\r\n[b] \r\nx = 1\r\n");
+	free(r);
+	r = set("[network]\r\n[b]\r\nx = 1\r\n", "denied_domains", "[]", &e);
+	REQUIRE(r);
+	CHECK_STR(r, "[network]\r\ndenied_domains = []\r\n[b]\r\nx = 1\r\n");
+	free(r);
+}
