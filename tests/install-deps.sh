@@ -6,9 +6,10 @@ need=
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 # tinyproxy stands in for a corporate proxy (the proxy suite's upstream chaining tests).
 # nodejs and npm install a real MCP server from the npm registry (the mcp suite).
-# tmux is the terminal the interactive agent's suite (tui.sh) drives.
+# tmux is the terminal the interactive agent's suite (tui.sh) drives; xvfb and xclip
+# give it an X11 clipboard to paste an image from (Ctrl+V).
 for p in curl git openssl python3 iproute2 procps util-linux ca-certificates file xz-utils \
-	zsh fish tinyproxy tmux; do
+	zsh fish tinyproxy tmux xvfb xclip; do
 	have "$p" || need="$need $p"
 done
 # A node and npm of another origin (nvm, nodesource) do as well as Debian's.

@@ -257,4 +257,31 @@ void agent_shutdown(struct agent *a);
 /* True while a turn runs (between task_started and its last event). */
 bool agent_busy(const struct agent *a);
 
+
+/* The models a front end's /model offers (model.h's catalog: GET {base_url}/models with
+ * the session's credentials, else the built-in list). done runs once, on the loop, never
+ * from inside this call, and owns the catalog passed to it (model_catalog_free); e says why
+ * the built-in list came instead, or is NULL. One fetch at a time. */
+struct model_catalog;
+int agent_fetch_models(struct agent *a, void (*done)(void *arg, struct model_catalog *cat,
+						     const struct err *e),
+		       void *arg, struct err *e);
+
+
+/* Answers a network approval (call_id "network#...") with one of the amendments its
+ * request proposed (available_decisions): allow (true) or block the host in the future.
+ * The host goes into config.toml's [network] allowed_domains / denied_domains (out of the
+ * other list; the rest of the file unchanged; a failure to write is a warning event) and
+ * into the session's policy at once; the held request is let through or refused. -1 when
+ * no such approval is pending. */
+int agent_decide_network_rule(struct agent *a, const char *call_id, bool allow, struct err *e);
+
+
+/* Answers an MCP tool call's approval (elicitation_request whose _meta.persist offers
+ * "always") with "Always allow": the call runs, and config.toml gets
+ * [mcp_servers.<server>.tools.<tool>] approval_mode = "approve" (edited in place; a
+ * server defined only by -c, or a failure to write, leaves it remembered for the session
+ * alone, the failure as a warning event). -1 when no such approval is pending. */
+int agent_decide_always(struct agent *a, const char *call_id, struct err *e);
+
 #endif

@@ -363,6 +363,8 @@ const char *mcp_session_fatal(const struct agent *a);
 void mcp_session_free(struct agent *a);
 bool tool_is_mcp(const struct agent *a, const char *name);
 void tool_mcp(struct tool_call *c);
+/* c is an MCP tool call waiting for its approval: its server and tool (borrowed). */
+bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool);
 /* The resource tools (tools/mcp_resource.c): their specs, and a call to one. */
 bool mcp_resource_specs_add(cJSON *tools);
 bool tool_is_mcp_resource(const struct agent *a, const char *name);
@@ -400,6 +402,17 @@ void net_gate_free(struct net_gate *g);
  * Approved: allowed once; for the session: remembered too; denied or abort: refused
  * and remembered (the turn goes on). */
 int net_approval_decide(struct agent *a, const char *call_id, enum agent_decision d);
+/* The answer "allow / block this host in the future" (agent_decide_network_rule). */
+int net_approval_decide_rule(struct agent *a, const char *call_id, bool allow, struct err *e);
+
+/* ---- net_rules.c: network policy amendments ---- */
+/* Adds host to config_path's [network] allowed_domains (allow) or denied_domains, and
+ * takes it out of the other list; every other byte of the file stays. */
+int net_rule_persist(const char *config_path, const char *host, bool allow, struct err *e);
+/* The same for the session's policy (later commands' proxies). */
+int net_rule_apply(struct agent *a, const char *host, bool allow);
+/* What the session's policy says of exactly this host. */
+enum net_cached net_rule_get(const struct agent *a, const char *host);
 /* The turn ended: every question still out is refused (nobody will answer it). */
 void net_approval_turn_end(struct agent *a);
 void net_approval_free(struct agent *a);

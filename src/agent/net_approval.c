@@ -198,6 +198,43 @@ static int add_waiter(struct net_question *q, struct net_gate *g)
 	return 0;
 }
 
+/* {"host": HOST, "action": "allow"|"deny"}: a network policy amendment. */
+static cJSON *amendment(const char *host, const char *action)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o || !cJSON_AddStringToObject(o, "host", host) ||
+	    !cJSON_AddStringToObject(o, "action", action)) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* What the front ends may answer, as upstream lists them for a network approval: once,
+ * for the session, allow or block the host in the future (the amendments it proposes),
+ * abort. */
+static int add_decisions(cJSON *m, const char *host)
+{
+	cJSON *props = cJSON_AddArrayToObject(m, "proposed_network_policy_amendments");
+	cJSON *ds = cJSON_AddArrayToObject(m, "available_decisions");
+	static const char *const actions[] = {"allow", "deny"};
+
+	if (!props || !ds || !cJSON_AddItemToArray(ds, cJSON_CreateString("approved")) ||
+	    !cJSON_AddItemToArray(ds, cJSON_CreateString("approved_for_session")))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		cJSON *d = cJSON_CreateObject(), *inner;
+		if (!cJSON_AddItemToArray(props, amendment(host, actions[i])) || !d ||
+		    !cJSON_AddItemToArray(ds, d) ||
+		    !(inner = cJSON_AddObjectToObject(d, "network_policy_amendment")) ||
+		    !cJSON_AddItemToObject(inner, "network_policy_amendment",
+					   amendment(host, actions[i])))
+			return -1;
+	}
+	return cJSON_AddItemToArray(ds, cJSON_CreateString("abort")) ? 0 : -1;
+}
+
 static cJSON *request_event(const struct agent *a, const struct net_question *q)
 {
 	cJSON *m = cJSON_CreateObject(), *cmd, *ctx;
@@ -214,7 +251,8 @@ static cJSON *request_event(const struct agent *a, const struct net_question *q)
 	    !cJSON_AddStringToObject(m, "reason", reason) ||
 	    !(ctx = cJSON_AddObjectToObject(m, "network_approval_context")) ||
 	    !cJSON_AddStringToObject(ctx, "host", q->q.host) ||
-	    !cJSON_AddStringToObject(ctx, "protocol", q->q.protocol)) {
+	    !cJSON_AddStringToObject(ctx, "protocol", q->q.protocol) ||
+	    add_decisions(m, q->q.host) < 0) {
 		cJSON_Delete(m);
 		return NULL;
 	}
@@ -236,6 +274,19 @@ static void on_question(struct net_gate *g, const struct proxy_ask_line *l)
 		policy_text(l, why, sizeof why);
 		reply(g, l, false, why);
 		return;
+	}
+	/* A host ruled on for the future ("allow / block this host in the future") is
+	 * answered so at once, whatever its protocol and port. */
+	switch (net_rule_get(a, l->host)) {
+	case NET_ALLOWED:
+		reply(g, l, true, NULL);
+		return;
+	case NET_DENIED:
+		denied_text(l, why, sizeof why);
+		reply(g, l, false, why);
+		return;
+	case NET_UNKNOWN:
+		break;
 	}
 	switch (net_cache_get(&a->net_cache, key)) {
 	case NET_ALLOWED:
@@ -417,6 +468,34 @@ int net_approval_decide(struct agent *a, const char *call_id, enum agent_decisio
 		return 0;
 	}
 	return -1;
+}
+
+int net_approval_decide_rule(struct agent *a, const char *call_id, bool allow, struct err *e)
+{
+	struct net_question *q;
+	char why[PROXY_ASK_LINE_MAX + 128];
+	struct err pe;
+
+	for (q = a->net_questions; q; q = q->next)
+		if (strcmp(q->id, call_id) == 0)
+			break;
+	if (!q)
+		return err_set(e, "no network approval %s is pending", call_id);
+	/* The answer stands even when the config cannot be written (upstream warns). */
+	if (net_rule_persist(a->cfg->config_path, q->q.host, allow, &pe) < 0) {
+		char msg[ERR_MSG_MAX + 64];
+		snprintf(msg, sizeof msg, "Failed to apply network policy amendment: %s", pe.msg);
+		agent_emit_text(a, AGENT_EV_WARNING, "message", msg);
+	}
+	if (net_rule_apply(a, q->q.host, allow) < 0)
+		(void)net_cache_put(&a->net_cache, q->id, allow); /* this host and port, at least */
+	if (allow) {
+		resolve(a, q, true, NULL);
+	} else {
+		denied_text(&q->q, why, sizeof why);
+		resolve(a, q, false, why);
+	}
+	return 0;
 }
 
 void net_approval_turn_end(struct agent *a)

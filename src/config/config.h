@@ -222,6 +222,13 @@ int config_edit_remove_table(const char *text, size_t len, const char *table, st
  * section was, dropping the others; or at the end, after a blank line, when it had none. */
 int config_edit_put_table(const char *text, size_t len, const char *table, const char *block,
 			  struct buf *out, struct err *e);
+/* Sets key = value (value: TOML text, e.g. ["a", "b"]) in the table's own section (a
+ * dotted path, "network"): the key's lines are replaced (indentation kept), or a line is
+ * added after the section's last content, or the section is added at the end. The
+ * result must parse, and the table must not be written as dotted keys or inline (-1,
+ * e says so). */
+int config_edit_set_key(const char *text, size_t len, const char *table, const char *key,
+			const char *value, struct buf *out, struct err *e);
 /* Appends s as a TOML basic string ("..." with escapes); -1 when out is full. */
 int config_edit_quote(struct buf *out, const char *s);
 

@@ -10,16 +10,10 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/config_edit_internal.h"
 #include "config/toml.h"
 
-struct line {
-	size_t start, end;       /* [start, end) without the newline; next line at end + 1 */
-	bool header;
-	bool in_table;           /* the header's key is the table or below it */
-	bool content;            /* not blank and not only a comment */
-};
-
-static bool blank_or_comment(const char *p, size_t n, bool *blank)
+bool cedit_blank_or_comment(const char *p, size_t n, bool *blank)
 {
 	size_t i = 0;
 
@@ -29,12 +23,15 @@ static bool blank_or_comment(const char *p, size_t n, bool *blank)
 	return i == n || p[i] == '#';
 }
 
-/* The key path of a header line, or -1 when the line is not one. */
-static int header_key(const char *p, size_t n, struct strv *segs, bool *array)
+int cedit_header_key(const char *p, size_t n, struct strv *segs, bool *array)
 {
 	size_t i = 0, end = 0;
 	struct err e;
 
+	/* A CRLF file's lines end in CR, which the key parser (checking all it is given)
+	 * would refuse as a bare CR. */
+	while (n > 0 && p[n - 1] == '\r')
+		n--;
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
 	if (i >= n || p[i] != '[')
@@ -59,14 +56,7 @@ static int header_key(const char *p, size_t n, struct strv *segs, bool *array)
 	return i == n || p[i] == '#' ? 0 : -1;
 }
 
-/* Where a line starts: inside a multi-line string or a value's brackets, a line is
- * never a header. */
-struct lex {
-	int mode;        /* 0, or inside a multi-line basic (1) or literal (2) string */
-	int depth;       /* open [ and { of a value */
-};
-
-static void lex_line(const char *p, size_t n, struct lex *st)
+void cedit_lex_line(const char *p, size_t n, struct lex *st)
 {
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
@@ -144,8 +134,7 @@ static int split_path(const char *table, struct strv *out, struct err *e)
 	return 0;
 }
 
-/* Splits text into lines and marks the headers and the lines of table's sections. */
-static int scan(const char *text, size_t len, const char *table, struct line **out,
+int cedit_scan(const char *text, size_t len, const char *table, struct line **out,
 		size_t *n_out, bool *found, struct err *e)
 {
 	struct toml_value *root = toml_parse(text, len, e);
@@ -182,17 +171,17 @@ static int scan(const char *text, size_t len, const char *table, struct line **o
 		l->start = pos;
 		l->end = end;
 		m = end - pos;
-		if (lx.mode == 0 && lx.depth == 0 && header_key(text + pos, m, &segs, &array) == 0 &&
+		if (lx.mode == 0 && lx.depth == 0 && cedit_header_key(text + pos, m, &segs, &array) == 0 &&
 		    names_table(root, &segs)) {
 			l->header = true;
 			inside = !array && under(&segs, &want);
 			*found = *found || inside;
 		} else {
-			lex_line(text + pos, m, &lx);
+			cedit_lex_line(text + pos, m, &lx);
 		}
 		strv_free(&segs);
 		l->in_table = inside;
-		l->content = !blank_or_comment(text + pos, m, &blank);
+		l->content = !cedit_blank_or_comment(text + pos, m, &blank);
 		pos = nl ? end + 1 : len;
 	}
 	*out = lines;
@@ -210,7 +199,7 @@ static bool is_blank(const char *text, const struct line *l)
 {
 	bool blank;
 
-	blank_or_comment(text + l->start, l->end - l->start, &blank);
+	cedit_blank_or_comment(text + l->start, l->end - l->start, &blank);
 	return blank;
 }
 
@@ -234,7 +223,7 @@ static int rewrite(const char *text, size_t len, const char *table, const char *
 	bool replaced = false;
 	int rc = -1;
 
-	if (scan(text, len, table, &lines, &n, found, e) < 0)
+	if (cedit_scan(text, len, table, &lines, &n, found, e) < 0)
 		return -1;
 	while (i < n) {
 		size_t first, last, from, to;

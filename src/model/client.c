@@ -29,6 +29,7 @@ struct model_client {
 	void *refresh_arg;
 	struct model_stream *streams;
 	uint64_t rng;
+	struct catalog_fetch *fetch;  /* the /models fetch in flight (catalog_fetch.c) */
 };
 
 struct model_stream {
@@ -478,6 +479,7 @@ void model_client_free(struct model_client *c)
 		return;
 	while (c->streams)
 		stream_free(c->streams);
+	catalog_fetch_free(c->fetch);
 	http_client_free(c->http);
 	free(c->bearer);
 	free(c->account_id);
@@ -580,4 +582,21 @@ void model_stream_cancel(struct model_stream *s)
 	mark_done(s);
 	if (s->depth == 0)
 		stream_free(s);
+}
+
+/* ---- for catalog_fetch.c ----------------------------------------------------------- */
+
+struct model_client_parts model_client_parts(struct model_client *c)
+{
+	struct model_client_parts p = {c->loop, c->http, c->provider, &c->fetch, c->key_missing};
+
+	return p;
+}
+
+int model_client_headers(const struct model_client *c, struct strv *out, struct err *e)
+{
+	struct model_header_values v = {c->bearer, c->account_id, c->originator,
+					c->session_id, c->user_agent, NULL, NULL};
+
+	return model_request_headers(c->provider, &v, out, e);
 }

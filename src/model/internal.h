@@ -131,4 +131,22 @@ char *model_user_agent_format(const char *originator, const char *version, const
  * none. */
 cJSON *model_rate_limits(const struct strv *headers);
 
+
+/* ---- client.c's parts for catalog_fetch.c ------------------------------------------- */
+
+struct catalog_fetch;
+struct http_client;
+struct model_client_parts {
+	struct loop *loop;
+	struct http_client *http;
+	const struct model_provider *provider;
+	struct catalog_fetch **fetch;  /* the client's slot for its fetch in flight */
+	bool key_missing;
+};
+struct model_client_parts model_client_parts(struct model_client *c);
+/* The headers a request of c carries (no turn metadata). */
+int model_client_headers(const struct model_client *c, struct strv *out, struct err *e);
+/* Cancels a fetch (no callback); NULL is fine. */
+void catalog_fetch_free(struct catalog_fetch *f);
+
 #endif

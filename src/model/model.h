@@ -227,4 +227,56 @@ char *model_request_json(const struct model_client *c, const struct model_prompt
  * TERM_PROGRAM and friends, as upstream. Malloc'ed, or NULL when memory runs out. */
 char *model_user_agent(const char *originator, const char *suffix);
 
+
+/* ---- the model catalog (catalog.c, catalog_fetch.c): what /model offers ----------
+ * Upstream 0.118 lists its models from GET {base_url}/models?client_version=<version>
+ * ({"models":[{slug, display_name, description, default_reasoning_level,
+ * supported_reasoning_levels:[{effort, description}], visibility, priority}, ...]}),
+ * falling back to a list built in. Only models whose visibility is "list" (or unset)
+ * are offered, in priority order. */
+#define MODEL_CATALOG_MAX_MODELS 256
+#define MODEL_CATALOG_MAX_EFFORTS 16
+#define MODEL_CATALOG_MAX_BYTES (4u * 1024 * 1024)
+#define MODEL_CATALOG_TEXT_MAX 1024     /* longer names and descriptions are cut */
+struct model_effort_preset {
+	char *effort;                   /* "low", "medium", "high", "xhigh", ... */
+	char *description;              /* or "" */
+};
+struct model_preset {
+	char *slug;
+	char *display_name;             /* the slug when the server gave none */
+	char *description;              /* or "" */
+	char *default_effort;           /* or NULL */
+	struct model_effort_preset *efforts;
+	size_t n_efforts;
+};
+struct model_catalog {
+	struct model_preset *v;
+	size_t n;
+	bool builtin;                   /* the built-in list (the server gave none) */
+};
+/* Parses a /models body. -1 with e saying why when it is not that shape or lists no
+ * model to offer. */
+int model_catalog_parse(const char *json, size_t len, struct model_catalog *out,
+			struct err *e);
+/* The built-in list. -1 only when memory runs out. */
+int model_catalog_builtin(struct model_catalog *out, struct err *e);
+void model_catalog_free(struct model_catalog *c);
+/* "Low", "Medium", "High", "Extra high", ... for an effort name. */
+const char *model_effort_label(const char *effort);
+/* {base_url}/models?client_version=<version>, then the provider's query_params. */
+char *model_catalog_url(const struct model_provider *p, struct err *e);
+
+/* Fetches the catalog with the client's credentials and headers, on the loop. done is
+ * called exactly once, from the loop (never from inside this call), with the served
+ * catalog, or with the built-in one and why the server's could not be used (e, else
+ * NULL). Providers on the Chat wire have no such endpoint: they get the built-in list
+ * at once. One fetch at a time per client; a second call while one runs fails. The
+ * catalog passed to done is the callee's: done takes it with a struct copy or frees
+ * it with model_catalog_free. */
+typedef void (*model_catalog_done_fn)(void *arg, struct model_catalog *cat,
+				      const struct err *e);
+int model_client_fetch_catalog(struct model_client *c, model_catalog_done_fn done, void *arg,
+			       struct err *e);
+
 #endif

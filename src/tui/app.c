@@ -593,6 +593,7 @@ void app_stop_agent(struct app *a)
 {
 	agent_free(a->agent);
 	a->agent = NULL;
+	a->catalog_fetching = a->model_pending = false; /* its fetch went with it */
 	a->busy = false;
 	clear_running(a);
 	clear_approvals(a);
@@ -756,6 +757,7 @@ static void app_free(struct app *a)
 	tui_rows_free(&a->hist);
 	tui_rows_free(&a->files);
 	free(a->picked_model);
+	models_free(a);
 	tui_rows_free(&a->select_items);
 	tui_rows_free(&a->overlay_rows);
 	buf_free(&a->stream);

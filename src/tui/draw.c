@@ -97,10 +97,8 @@ const char *approval_network_host(const struct approval *ap)
  * question, then Allow / Allow for this session / Cancel, each with what it does. */
 static void elicitation_rows(struct app *a, struct tui_rows *rows, int width)
 {
-	static const char *const opts[] = {
-		"Allow                   Run the tool and continue.",
-		"Allow for this session  Run the tool and remember this choice for this session.",
-		"Cancel                  Cancel this tool call"};
+	enum mcp_choice opts[MCP_CHOICE_COUNT];
+	int nopts = (int)mcp_choices(&a->approvals[0], opts);
 	const char *msg = cJSON_GetStringValue(
 		cJSON_GetObjectItemCaseSensitive(a->approvals[0].msg, "message"));
 	char *m = cell_inert(msg ? msg : "", false);
@@ -111,9 +109,9 @@ static void elicitation_rows(struct app *a, struct tui_rows *rows, int width)
 	snprintf(line, sizeof line, "  " ST_BOLD "%s", m ? m : "");
 	free(m);
 	add_wrapped(rows, line, width, 2);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < nopts; i++) {
 		snprintf(line, sizeof line, "%s%d. %s", i == a->modal_sel ? ST_CYAN "\xE2\x80\xBA " : "  ",
-			 i + 1, opts[i]);
+			 i + 1, mcp_choice_label(opts[i]));
 		add_wrapped(rows, line, width, 5);
 	}
 	add_row(rows, "  " ST_DIM "enter to submit | esc to cancel");
@@ -133,17 +131,19 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 	static const char *const patch_opts[] = {
 		"Yes, proceed (y)", "Yes, and don't ask again for these files (a)",
 		"No, and tell Codex what to do differently (esc)"};
-	static const char *const net_opts[] = {
-		"Yes, just this once (y)", "Yes, and allow this host for this conversation (a)",
-		"No, and tell Codex what to do differently (esc)"};
+	const char *net_opts[NET_CHOICE_COUNT];
+	enum net_choice nc[NET_CHOICE_COUNT];
+	size_t n_net = host ? net_choices(ap, nc) : 0;
 	const char *const *opts = host ? net_opts : patch ? patch_opts : exec_opts;
-	int nopts = host || patch ? 3 : 4;
+	int nopts = host ? (int)n_net : patch ? 3 : 4;
 	char line[4096];
 
 	if (ap->kind == AGENT_EV_ELICITATION_REQUEST) {
 		elicitation_rows(a, rows, width);
 		return;
 	}
+	for (size_t i = 0; i < n_net; i++)
+		net_opts[i] = net_choice_label(nc[i]);
 	add_row(rows, "");
 	if (host) {
 		/* The host passed the proxy's normalisation: letters, digits and -_.:% only;

@@ -236,6 +236,128 @@ static void decide(struct app *a, enum agent_decision d)
 	app_dirty(a);
 }
 
+/* A network approval: its options come from the request (net_choices.c). */
+static void net_choose(struct app *a, enum net_choice c)
+{
+	switch (c) {
+	case NET_CHOICE_ONCE:
+		decide(a, AGENT_APPROVED);
+		break;
+	case NET_CHOICE_SESSION:
+		decide(a, AGENT_APPROVED_FOR_SESSION);
+		break;
+	case NET_CHOICE_ALLOW_RULE:
+	case NET_CHOICE_DENY_RULE:
+		net_rule_choose(a, c == NET_CHOICE_ALLOW_RULE);
+		break;
+	case NET_CHOICE_ABORT:
+	case NET_CHOICE_COUNT:
+		decide(a, AGENT_ABORT);
+		break;
+	}
+}
+
+static bool net_approval_key(struct app *a, const struct key *k)
+{
+	enum net_choice v[NET_CHOICE_COUNT];
+	int n = (int)net_choices(&a->approvals[0], v);
+	static const char keys[] = {[NET_CHOICE_ONCE] = 'y', [NET_CHOICE_SESSION] = 'a',
+				    [NET_CHOICE_ALLOW_RULE] = 'p', [NET_CHOICE_DENY_RULE] = 'd',
+				    [NET_CHOICE_ABORT] = 'n'};
+
+	switch (k->kind) {
+	case KEY_UP:
+		a->modal_sel = (a->modal_sel + n - 1) % n;
+		break;
+	case KEY_DOWN:
+		a->modal_sel = (a->modal_sel + 1) % n;
+		break;
+	case KEY_ENTER:
+		net_choose(a, v[a->modal_sel < n ? a->modal_sel : n - 1]);
+		break;
+	case KEY_ESC:
+		net_choose(a, NET_CHOICE_ABORT);
+		break;
+	case KEY_CTRL:
+		if (k->cp == 'c')
+			net_choose(a, NET_CHOICE_ABORT);
+		break;
+	case KEY_CHAR:
+		if (k->cp >= '1' && k->cp < (uint32_t)('1' + n)) {
+			net_choose(a, v[k->cp - '1']);
+			break;
+		}
+		for (int i = 0; i < n; i++)
+			if (k->cp == (uint32_t)keys[v[i]]) {
+				net_choose(a, v[i]);
+				break;
+			}
+		break;
+	default:
+		break;
+	}
+	app_dirty(a);
+	return true;
+}
+
+/* An MCP tool call's form: its options come from the request (mcp_choices.c). */
+static void mcp_choose(struct app *a, enum mcp_choice c)
+{
+	switch (c) {
+	case MCP_CHOICE_ALLOW:
+		decide(a, AGENT_APPROVED);
+		break;
+	case MCP_CHOICE_SESSION:
+		decide(a, AGENT_APPROVED_FOR_SESSION);
+		break;
+	case MCP_CHOICE_ALWAYS:
+		mcp_always_choose(a);
+		break;
+	case MCP_CHOICE_CANCEL:
+	case MCP_CHOICE_COUNT:
+		decide(a, AGENT_ABORT);
+		break;
+	}
+}
+
+static void mcp_approval_key(struct app *a, const struct key *k)
+{
+	enum mcp_choice v[MCP_CHOICE_COUNT];
+	int n = (int)mcp_choices(&a->approvals[0], v);
+
+	switch (k->kind) {
+	case KEY_UP:
+		a->modal_sel = (a->modal_sel + n - 1) % n;
+		break;
+	case KEY_DOWN:
+		a->modal_sel = (a->modal_sel + 1) % n;
+		break;
+	case KEY_ENTER:
+		mcp_choose(a, v[a->modal_sel < n ? a->modal_sel : n - 1]);
+		break;
+	case KEY_ESC:
+		mcp_choose(a, MCP_CHOICE_CANCEL);
+		break;
+	case KEY_CTRL:
+		if (k->cp == 'c')
+			mcp_choose(a, MCP_CHOICE_CANCEL);
+		break;
+	case KEY_CHAR:
+		if (k->cp >= '1' && k->cp < (uint32_t)('1' + n))
+			mcp_choose(a, v[k->cp - '1']);
+		else if (k->cp == 'y')
+			mcp_choose(a, MCP_CHOICE_ALLOW);
+		else if (k->cp == 'a' && n > 2 && v[1] == MCP_CHOICE_SESSION)
+			mcp_choose(a, MCP_CHOICE_SESSION);
+		else if (k->cp == 'n')
+			mcp_choose(a, MCP_CHOICE_CANCEL);
+		break;
+	default:
+		break;
+	}
+	app_dirty(a);
+}
+
 static void approval_key(struct app *a, const struct key *k)
 {
 	/* A network approval and an MCP tool call have the patch's three choices: once,
@@ -249,6 +371,15 @@ static void approval_key(struct app *a, const struct key *k)
 						      AGENT_ABORT};
 	const enum agent_decision *ds = patch ? patch_d : exec_d;
 	int n = patch ? 3 : 4;
+
+	if (approval_network_host(&a->approvals[0])) {
+		net_approval_key(a, k);
+		return;
+	}
+	if (a->approvals[0].kind == AGENT_EV_ELICITATION_REQUEST) {
+		mcp_approval_key(a, k);
+		return;
+	}
 
 	switch (k->kind) {
 	case KEY_UP:
@@ -573,6 +704,9 @@ void input_key(void *arg, const struct key *k)
 		case 't':
 			open_transcript(a);
 			break;
+		case 'v':
+			paste_image(a);
+			break;
 		case 'z': {
 			struct err e;
 			/* The live area goes first: the shell gets a clean line. */
@@ -638,6 +772,10 @@ void input_key(void *arg, const struct key *k)
 		default:
 			break;
 		}
+		break;
+	case KEY_ALT:
+		if (k->cp == 'v' || k->cp == 'V')
+			paste_image(a);
 		break;
 	default:
 		break;

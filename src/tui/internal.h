@@ -136,6 +136,10 @@ struct app {
 	int modal_sel;
 	enum select_kind select_kind;
 	char *picked_model;            /* /model's first step, for the effort step */
+	int picked_preset;             /* its index in the catalog */
+	struct model_catalog *catalog; /* /model's list, once fetched (models.c) */
+	bool catalog_fetching;         /* the fetch is in flight */
+	bool model_pending;            /* /model waits for it to open the picker */
 	struct tui_rows select_items;
 
 	enum overlay overlay;
@@ -244,6 +248,35 @@ void thread_prompt_rows(struct app *a, struct tui_rows *rows, int width, int *cu
 void thread_fork(struct app *a);
 /* "codex resume <name or id>" (shell-quoted), malloc'ed. */
 char *thread_resume_command(const struct app *a);
+
+/* net_choices.c: a network approval's options, from its available_decisions */
+enum net_choice {
+	NET_CHOICE_ONCE, NET_CHOICE_SESSION, NET_CHOICE_ALLOW_RULE, NET_CHOICE_DENY_RULE,
+	NET_CHOICE_ABORT, NET_CHOICE_COUNT
+};
+size_t net_choices(const struct approval *ap, enum net_choice out[NET_CHOICE_COUNT]);
+bool net_choice_offered(const struct approval *ap, enum net_choice c);
+const char *net_choice_label(enum net_choice c);
+/* Answers the first approval (a network one) with allow / block in the future. */
+void net_rule_choose(struct app *a, bool allow);
+
+/* mcp_choices.c: an MCP tool call's approval form, from its _meta.persist */
+enum mcp_choice {
+	MCP_CHOICE_ALLOW, MCP_CHOICE_SESSION, MCP_CHOICE_ALWAYS, MCP_CHOICE_CANCEL,
+	MCP_CHOICE_COUNT
+};
+size_t mcp_choices(const struct approval *ap, enum mcp_choice out[MCP_CHOICE_COUNT]);
+const char *mcp_choice_label(enum mcp_choice c);
+/* Answers the first approval (an MCP tool call) with "Always allow". */
+void mcp_always_choose(struct app *a);
+
+/* paste_image.c: Ctrl+V / Alt+V, an image from the system clipboard attached */
+void paste_image(struct app *a);
+
+/* models.c: /model's two steps */
+void models_open(struct app *a);
+void models_choose(struct app *a, int idx);
+void models_free(struct app *a);
 
 /* files.c */
 void files_list(struct app *a);

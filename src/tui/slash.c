@@ -220,31 +220,13 @@ static void cmd_status(struct app *a)
 	tui_rows_free(&c);
 }
 
-static const char *const model_choices[] = {"gpt-5.3-codex", "gpt-5.4", "gpt-5.2-codex",
-					    "gpt-5.1-codex-max", "gpt-5.1-codex-mini", NULL};
-
 static void open_select(struct app *a, enum select_kind kind)
 {
 	tui_rows_clear(&a->select_items);
 	a->select_kind = kind;
 	a->modal = MODAL_SELECT;
 	a->modal_sel = 0;
-	if (kind == SELECT_MODEL) {
-		for (int i = 0; model_choices[i]; i++) {
-			char line[256];
-			bool cur = a->model && strcmp(a->model, model_choices[i]) == 0;
-			snprintf(line, sizeof line, "%s%s", model_choices[i], cur ? " (current)" : "");
-			if (cur)
-				a->modal_sel = i;
-			(void)!tui_rows_push(&a->select_items, line, strlen(line));
-		}
-		if (a->model && a->modal_sel == 0 && strcmp(a->model, model_choices[0]) != 0) {
-			char line[256];
-			snprintf(line, sizeof line, "%s (current)", a->model);
-			(void)!tui_rows_push(&a->select_items, line, strlen(line));
-			a->modal_sel = (int)a->select_items.n - 1;
-		}
-	} else {
+	{
 		static const char *const presets[] = {
 			"Read Only \xE2\x80\x94 Codex can read files and answer questions; asks before "
 			"editing or running commands with side effects",
@@ -268,48 +250,8 @@ void select_choose(struct app *a, int idx)
 	a->modal = MODAL_NONE;
 	if (idx < 0 || (size_t)idx >= a->select_items.n || !a->agent)
 		return;
-	if (a->select_kind == SELECT_MODEL) {
-		/* Step two: the reasoning level for the chosen model. */
-		static const char *const levels[] = {"Low", "Medium (default)", "High", "Extra high"};
-		char *paren;
-		free(a->picked_model);
-		a->picked_model = strdup(a->select_items.v[idx]);
-		if (!a->picked_model)
-			return;
-		paren = strstr(a->picked_model, " (current)");
-		if (paren)
-			*paren = '\0';
-		tui_rows_clear(&a->select_items);
-		for (int i = 0; i < 4; i++)
-			(void)!tui_rows_push(&a->select_items, levels[i], strlen(levels[i]));
-		a->select_kind = SELECT_EFFORT;
-		a->modal = MODAL_SELECT;
-		a->modal_sel = 1;
-		return;
-	}
-	if (a->select_kind == SELECT_EFFORT) {
-		static const char *const efforts[] = {"low", "medium", "high", "xhigh"};
-		char *name = a->picked_model, *effort = strdup(efforts[idx]);
-		a->picked_model = NULL;
-		ov.model = name;
-		ov.reasoning_effort = effort;
-		if (!name || !effort) {
-			free(name);
-			free(effort);
-			return;
-		}
-		if (agent_override(a->agent, &ov, &e) < 0) {
-			error(a, e.msg);
-			free(name);
-			free(effort);
-			return;
-		}
-		free(a->model);
-		free(a->effort);
-		a->model = name;
-		a->effort = effort;
-		snprintf(msg, sizeof msg, "Model changed to %s %s", a->model, a->effort);
-		info(a, msg);
+	if (a->select_kind == SELECT_MODEL || a->select_kind == SELECT_EFFORT) {
+		models_choose(a, idx);
 		return;
 	}
 	{
@@ -403,7 +345,7 @@ bool slash_run(struct app *a, const char *text)
 			app_header_card(a);
 		}
 	} else if (strcmp(name, "model") == 0) {
-		open_select(a, SELECT_MODEL);
+		models_open(a);
 	} else if (strcmp(name, "approvals") == 0 || strcmp(name, "permissions") == 0) {
 		open_select(a, SELECT_APPROVALS);
 	} else if (strcmp(name, "diff") == 0) {

@@ -281,10 +281,66 @@ net_approval() {
 	expect_contains "$s" "Reason: blocked.test is not in the allowed_domains"
 	expect_contains "$s" "1. Yes, just this once (y)"
 	expect_contains "$s" "2. Yes, and allow this host for this conversation (a)"
-	expect_contains "$s" "3. No, and tell Codex what to do differently (esc)"
+	expect_contains "$s" "3. Yes, and allow this host in the future (p)"
+	expect_contains "$s" "4. No, and block this host in the future (d)"
+	expect_contains "$s" "5. No, and tell Codex what to do differently (esc)"
 	expect_eq "$(grep -c hello-tui "$T/origin.log")" 0 "requests at the origin before the answer"
 	keys "$1"
 	wait_for "All done."
+}
+
+# net_rule KEY: p or d on the network approval writes the host into config.toml's
+# [network] lists (the rest of the file byte for byte as it was); a second session (a
+# new codex) then gets the same request through (p) or refused (d) without asking: a
+# modal would stop its turn before "All done.".
+net_rule() {
+	local cfg
+	ws
+	cfg="# my settings
+model_reasoning_summary = \"auto\"   # keep this comment
+
+[network]
+enabled = true # on
+allowed_domains = [\"allowed.test\"]
+mode = \"full\"
+
+[projects.\"$T/ws\"]
+trust_level = \"trusted\"
+"
+	printf '%s' "$cfg" > "$T/home/config.toml"
+	printf '%s\n' "[$(fc c1 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-tui"}'),$answer,$(fc c2 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-later"}'),$answer]" > "$T/script.json"
+	net_ns || return 1
+	tui_start -a on-request -s workspace-write "fetch it"
+	wait_for 'Do you want to approve network access to "blocked.test"?'
+	keys "$1"
+	wait_for "All done."
+	quit_and_check_terminal
+	if [ "$1" = p ]; then
+		expect_eq "$(cat "$T/home/config.toml")" "${cfg/'["allowed.test"]'/'["allowed.test", "blocked.test"]'}" "config.toml"
+	else
+		expect_eq "$(cat "$T/home/config.toml")" "${cfg/'mode = "full"'/'mode = "full"
+denied_domains = ["blocked.test"]'}" "config.toml"
+	fi
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -a on-request -s workspace-write "fetch it later"
+	wait_for "All done."
+	expect_not_contains "$(screen)" "Do you want to approve"
+}
+
+test_network_approval_allow_in_the_future() {
+	net_rule p || return 0
+	expect_eq "$(grep -c 'GET /hello-tui' "$T/origin.log")" 1 "the first request at the origin"
+	expect_eq "$(grep -c 'GET /hello-later' "$T/origin.log")" 1 "the next session's, unasked"
+	expect_contains "$(mock_call_output c2)" "hello from upstream"
+	quit_and_check_terminal
+}
+
+test_network_approval_block_in_the_future() {
+	net_rule d || return 0
+	expect_eq "$(grep -c hello- "$T/origin.log")" 0 "requests at the origin"
+	expect_not_contains "$(mock_call_output c2)" "hello from upstream"
+	quit_and_check_terminal
 }
 
 test_network_approval_once_lets_the_request_through() {
@@ -332,9 +388,58 @@ mcp_approval() {
 	s=$(screen)
 	expect_contains "$s" "1. Allow                   Run the tool and continue."
 	expect_contains "$s" "2. Allow for this session  Run the tool and remember this choice for this session."
-	expect_contains "$s" "3. Cancel                  Cancel this tool call"
+	expect_contains "$s" "3. Always allow            Run the tool and remember this choice for future tool calls."
+	expect_contains "$s" "4. Cancel                  Cancel this tool call"
 	expect_contains "$s" "enter to submit | esc to cancel"
 	expect_not_contains "$(cat "$T/mcp.log")" '"tools/call"'
+}
+
+# "Always allow": the call runs, config.toml gets [mcp_servers.srv.tools.danger]
+# approval_mode = "approve" (the bytes before it unchanged), and a new session calls the
+# tool without asking (a form would stop its turn before "All done.").
+test_mcp_tool_approval_always_allow() {
+	local before
+	ws
+	printf '# servers\n[mcp_servers.srv]\ncommand = "python3"  # the mock\nargs = ["%s", "--log", "%s"]\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" "$T/mcp.log" >> "$T/home/config.toml"
+	before=$(cat "$T/home/config.toml")
+	mock "[$(fc c1 mcp__srv__danger '{}'),$answer,$(fc c2 mcp__srv__danger '{}'),$answer]"
+	tui_start -a on-request -s danger-full-access "use the tool"
+	wait_for "3. Always allow"
+	keys 3
+	wait_for "All done."
+	expect_contains "$(screen)" "You allowed the MCP server srv to run this tool from now on"
+	expect_contains "$(mock_call_output c1)" "ran"
+	quit_and_check_terminal
+	expect_eq "$(cat "$T/home/config.toml")" "$before
+
+[mcp_servers.srv.tools.danger]
+approval_mode = \"approve\"" "config.toml"
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -a on-request -s danger-full-access "again"
+	wait_for "All done."
+	expect_not_contains "$(screen)" "Allow the srv MCP server"
+	expect_eq "$(grep -c '"tools/call"' "$T/mcp.log")" 2 "tool calls"
+	expect_contains "$(mock_call_output c2)" "ran"
+	quit_and_check_terminal
+}
+
+# approval_mode = "prompt" asks every time: no "for this session", no "always".
+test_mcp_tool_approval_prompt_mode_offers_allow_and_cancel() {
+	ws
+	printf '[mcp_servers.srv]\ncommand = "python3"\nargs = ["%s", "--log", "%s"]\n[mcp_servers.srv.tools.danger]\napproval_mode = "prompt"\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" "$T/mcp.log" >> "$T/home/config.toml"
+	mock "[$(fc c1 mcp__srv__danger '{}'),$answer]"
+	tui_start -a on-request -s danger-full-access "use the tool"
+	wait_for 'Allow the srv MCP server to run tool "danger"?'
+	wait_for "2. Cancel"
+	expect_not_contains "$(screen)" "Always allow"
+	expect_not_contains "$(screen)" "Allow for this session"
+	keys 1
+	wait_for "All done."
+	expect_contains "$(mock_call_output c1)" "ran"
+	quit_and_check_terminal
 }
 
 test_mcp_tool_approval_allowed() {
@@ -560,16 +665,72 @@ test_slash_new_model_status_approvals() {
 	expect_contains "$(screen)" "workspace-write"
 	keys "hello" Enter
 	wait_for "All done."
-	expect_eq "$(mock_get 0 body.model)" gpt-5.4 "model of the next turn"
-	expect_eq "$(mock_get 0 body.reasoning.effort)" high "effort of the next turn"
-	first=$(mock_get 0 headers.session_id)
+	# request 0 asked for the catalog (404 here: the built-in list stood in)
+	expect_eq "$(mock_get 0 path)" /v1/models "the catalog request"
+	expect_eq "$(mock_get 1 body.model)" gpt-5.4 "model of the next turn"
+	expect_eq "$(mock_get 1 body.reasoning.effort)" high "effort of the next turn"
+	first=$(mock_get 1 headers.session_id)
 	keys "/new" Enter
 	wait_for "/model to change"
 	keys "again" Enter
 	wait_idle
 	wait_for "› again"
-	second=$(mock_get 1 headers.session_id)
+	second=$(mock_get 2 headers.session_id)
 	[ "$first" != "$second" ] || fail "/new kept the session ($first)"
+	quit_and_check_terminal
+}
+
+# /model lists the provider's catalog (GET /models?client_version=..., with the
+# session's key): listed models in priority order, hidden ones left out, the current one
+# marked; the second step offers that model's efforts with its default marked; the
+# choice shows in the footer and goes out with the next request.
+test_model_picker_lists_the_served_catalog() {
+	ws
+	cat > "$T/models.json" <<'JSON'
+{"models":[
+ {"slug":"gpt-5.9-large","display_name":"gpt-5.9-large","description":"The large mock model.",
+  "default_reasoning_level":"medium","visibility":"list","priority":2,
+  "supported_reasoning_levels":[{"effort":"low","description":"Quick answers"},
+   {"effort":"medium","description":"Balanced"},{"effort":"high","description":"Deep thought"}]},
+ {"slug":"hidden-model","display_name":"hidden-model","visibility":"hide","priority":0,
+  "supported_reasoning_levels":[{"effort":"low"}]},
+ {"slug":"gpt-5.9-small","display_name":"gpt-5.9-small","description":"The small mock model.",
+  "default_reasoning_level":"low","visibility":"list","priority":1,
+  "supported_reasoning_levels":[{"effort":"minimal","description":"Fastest"},{"effort":"low","description":"Fast"}]}
+]}
+JSON
+	printf '%s\n' "[$answer]" > "$T/script.json"
+	start_mock "$T/script.json" --models "$T/models.json"
+	tui_start -m gpt-5.9-small
+	wait_idle
+	keys "/model" Enter
+	wait_for "Select Model and Effort"
+	wait_for "2. gpt-5.9-large  The large mock model."
+	expect_contains "$(screen)" "1. gpt-5.9-small (current)  The small mock model."
+	expect_not_contains "$(screen)" "hidden-model"
+	expect_not_contains "$(screen)" "gpt-5.4"
+	keys 2
+	wait_for "Select Reasoning Level for gpt-5.9-large"
+	expect_contains "$(screen)" "1. Low  Quick answers"
+	expect_contains "$(screen)" "2. Medium (default)  Balanced"
+	keys 3
+	wait_for "Model changed to gpt-5.9-large high"
+	wait_for "gpt-5.9-large high · " # the footer
+	keys "hello" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 method) $(mock_get 0 path)" "GET /v1/models" "the catalog request"
+	expect_eq "$(mock_get 0 query.client_version)" "$("$CODEX" --version | sed 's/^codex-cli //')" \
+		"client_version"
+	expect_eq "$(mock_get 0 headers.authorization)" "Bearer sk-test" "the catalog request's key"
+	expect_eq "$(mock_get 1 body.model)" gpt-5.9-large "model of the next turn"
+	expect_eq "$(mock_get 1 body.reasoning.effort)" high "effort of the next turn"
+	# a second /model uses the catalog already fetched
+	keys "/model" Enter
+	wait_for "2. gpt-5.9-large (current)"
+	keys Escape
+	wait_gone "Select Model and Effort"
+	expect_eq "$(python3 "$CODEX_TOP/tests/servers/mock_script.py" count "$MOCK_LOG")" 2 \
+		"requests (one catalog fetch)"
 	quit_and_check_terminal
 }
 
@@ -722,6 +883,75 @@ test_images_from_flag_and_pasted_path() {
 	expect_contains "$last" "\"image_url\":\"data:image/png;base64,$b64\""
 	expect_contains "$last" "[Image #1] $T/ws/notes.png what is it"
 	expect_eq "$(printf '%s' "$last" | grep -o 'data:image/png' | wc -l)" 2 "images in the history (the -i one and the pasted one)"
+	quit_and_check_terminal
+}
+
+# xserver: a private X display (Xvfb picks a free number; no TCP) for the clipboard
+# tests; $XDISP. Returns 1 (the test skips) when Xvfb or xclip is missing.
+xserver() {
+	local i
+	if ! command -v Xvfb > /dev/null || ! command -v xclip > /dev/null; then
+		echo "SKIP: Xvfb or xclip is missing (tests/install-deps.sh installs them)"
+		return 1
+	fi
+	start_bg sh -c 'exec Xvfb -displayfd 3 -nolisten tcp -screen 0 640x480x24 3> "$1" 2> /dev/null' xvfb "$T/xdisplay"
+	for i in $(seq 1 200); do
+		[ -s "$T/xdisplay" ] && break
+		sleep 0.05
+	done
+	[ -s "$T/xdisplay" ] || fail "Xvfb did not start"
+	XDISP=:$(cat "$T/xdisplay")
+}
+
+# Ctrl+V and Alt+V paste the X11 clipboard's PNG (put there by a real xclip) as
+# [Image #N]; the request carries it as an input_image data URL of the same bytes.
+test_ctrl_v_pastes_a_clipboard_image() {
+	local i b64 last
+	ws
+	xserver || return 0
+	python3 -c 'import base64,sys; open(sys.argv[1],"wb").write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg=="))' "$T/clip.png"
+	b64=$(base64 -w0 "$T/clip.png")
+	# xclip in the foreground owns the clipboard until the test ends
+	start_bg env DISPLAY="$XDISP" xclip -quiet -selection clipboard -t image/png -i "$T/clip.png" > /dev/null 2>&1
+	for i in $(seq 1 200); do
+		DISPLAY=$XDISP xclip -selection clipboard -t TARGETS -o 2> /dev/null | grep -q image/png && break
+		sleep 0.05
+	done
+	DISPLAY=$XDISP xclip -selection clipboard -t TARGETS -o | grep -q image/png ||
+		fail "xclip did not take the clipboard"
+	mock "[$answer]"
+	tui_start -e DISPLAY="$XDISP" -e TMPDIR="$T"
+	wait_idle
+	keys C-v
+	wait_for "› [Image #1]"
+	keys M-v
+	wait_for "› [Image #1] [Image #2]"
+	keys "what is it" Enter
+	wait_for "All done."
+	last=$(mock_get 0 body.input)
+	expect_eq "$(printf '%s' "$last" | grep -o "data:image/png;base64,$b64" | wc -l)" 2 \
+		"the clipboard's image, twice"
+	expect_contains "$last" "[Image #1] [Image #2] what is it"
+	quit_and_check_terminal
+}
+
+# Without a clipboard tool's display, and with an empty clipboard, Ctrl+V says why.
+test_ctrl_v_without_an_image_says_why() {
+	ws
+	mock "[]"
+	tui_start
+	wait_idle
+	keys C-v
+	wait_for "Failed to paste image: no clipboard here (neither WAYLAND_DISPLAY nor DISPLAY is set)"
+	quit_and_check_terminal
+	xserver || return 0
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -e DISPLAY="$XDISP" -e TMPDIR="$T"
+	wait_idle
+	keys C-v
+	wait_for "Failed to paste image: no image on the clipboard"
+	expect_not_contains "$(screen)" "[Image #1]"
 	quit_and_check_terminal
 }
 

@@ -3,7 +3,7 @@
 the model every agent and model-client test talks to.
 
     mock_responses.py --script FILE --log FILE [--port N] [--port-file F]
-                      [--cert PEM --key PEM]
+                      [--cert PEM --key PEM] [--models FILE]
 
 Listens on 127.0.0.1 (port 0 = the kernel picks; HTTPS with --cert/--key, e.g. a
 certificate from a test CA the client trusts through SSL_CERT_FILE). When it accepts
@@ -15,7 +15,10 @@ Requests
   Every `POST .../responses` and `POST .../chat/completions` (any prefix, any query) takes
   the next reply of the script, in order. Requests beyond the script get a 500 whose
   error message says so ("mock_responses: request N has no scripted reply ...") and are
-  recorded with "overrun": true. Any other method or path gets a 404 and takes no reply.
+  recorded with "overrun": true. With --models FILE, `GET .../models` (any prefix, any
+  query) is answered 200 with FILE's bytes as application/json and an x-models-etag header
+  (the model catalog, upstream's {"models": [...]}), taking no reply. Any other method or
+  path gets a 404 and takes no reply.
 
 The request log (--log): one JSON object a line, written when the request has been read
 (before the reply), in arrival order:
@@ -262,6 +265,10 @@ class Handler(BaseHTTPRequestHandler):
                   "body_sha256": hashlib.sha256(body).hexdigest(),
                   "_wants_reply": endpoint is not None}
         seq, idx = state.take(record)
+        if endpoint is None and self.command == "GET" and u.path.endswith("/models") \
+                and self.server.models is not None:
+            return self.send_plain(200, self.server.models, {"x-models-etag": "mock-etag"},
+                                   "application/json")
         if endpoint is None:
             return self.send_plain(404, "mock_responses: no route for %s %s"
                                    % (self.command, u.path))
@@ -412,6 +419,7 @@ class Server(ThreadingHTTPServer):
         super().__init__(addr, Handler)
         self.state = state
         self.tls = tls
+        self.models = None  # --models: the catalog GET /models serves
 
     def finish_request(self, request, client_address):
         # The TLS handshake runs here, in the connection's own thread, so a client that
@@ -441,6 +449,7 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--cert")
     ap.add_argument("--key")
+    ap.add_argument("--models")
     a = ap.parse_args()
     try:
         script = load_script(a.script)
@@ -453,6 +462,13 @@ def main():
         tls.load_cert_chain(a.cert, a.key)
     state = State(script, a.log)
     srv = Server(("127.0.0.1", a.port), state, tls)
+    if a.models:
+        try:
+            with open(a.models, "rb") as f:
+                srv.models = f.read()
+        except OSError as e:
+            print("mock_responses: error: cannot read %s: %s" % (a.models, e), file=sys.stderr)
+            return 2
     port = srv.server_address[1]
 
     def stop(signum, frame):

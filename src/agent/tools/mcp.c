@@ -333,6 +333,17 @@ static bool approved_before(struct agent *a, const struct mcp_tool *t)
 	return strv_find(&a->mcp_approved, key) >= 0;
 }
 
+bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool)
+{
+	const struct mcp_state *st = c->state;
+
+	if (c->on_decision != on_decision || !st)
+		return false;
+	*server = st->tool->server;
+	*tool = st->tool->name;
+	return true;
+}
+
 static void ask(struct tool_call *c, struct mcp_state *st)
 {
 	struct agent *a = c->turn->a;
@@ -341,9 +352,19 @@ static void ask(struct tool_call *c, struct mcp_state *st)
 
 	snprintf(msg, sizeof msg, "Allow the %s MCP server to run tool \"%s\"?", st->tool->server,
 		 st->tool->name);
+	cJSON *meta, *persist;
+	/* "Allow for this session" and "Always allow" are offered in approval_mode auto
+	 * only: "prompt" asks every time (upstream). */
+	bool offer = strcmp(approval_mode(a, st->tool), "auto") == 0;
+
 	if (!m || !cJSON_AddStringToObject(m, "server_name", st->tool->server) ||
 	    !cJSON_AddStringToObject(m, "id", c->call_id) ||
-	    !cJSON_AddStringToObject(m, "message", msg)) {
+	    !cJSON_AddStringToObject(m, "message", msg) ||
+	    !(meta = cJSON_AddObjectToObject(m, "_meta")) ||
+	    !cJSON_AddStringToObject(meta, "codex_approval_kind", "mcp_tool_call") ||
+	    (offer && (!(persist = cJSON_AddArrayToObject(meta, "persist")) ||
+		       !cJSON_AddItemToArray(persist, cJSON_CreateString("session")) ||
+		       !cJSON_AddItemToArray(persist, cJSON_CreateString("always"))))) {
 		cJSON_Delete(m);
 		finish_text(c, "user cancelled MCP tool call");
 		return;

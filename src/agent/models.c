@@ -1,0 +1,12 @@
+/* The model catalog for a front end's /model picker (agent.h, agent_fetch_models):
+ * fetched through the session's model client, so with its provider, credentials and
+ * headers. */
+#include "agent/internal.h"
+
+int agent_fetch_models(struct agent *a, void (*done)(void *arg, struct model_catalog *cat,
+						     const struct err *e),
+		       void *arg, struct err *e)
+{
+	credentials_before_request(a);
+	return model_client_fetch_catalog(a->client, done, arg, e);
+}

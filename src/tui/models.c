@@ -1,0 +1,178 @@
+/* /model: upstream's two-step picker. `Select Model and Effort` lists the catalog (the
+ * provider's GET /models, else the built-in list; agent_fetch_models), the current
+ * model marked `(current)`; choosing one opens `Select Reasoning Level for <model>` with
+ * that model's efforts, its default marked `(default)`. The choice goes to the agent
+ * (agent_override) for the next turns and to the footer.
+ *
+ * The catalog is fetched on the first /model (so sessions that never open it make no
+ * request) and kept for the rest of the process; the popup opens when it arrives. The
+ * fetch is bounded (model.h), so a /model always ends with a list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "tui/internal.h"
+
+static void commit_cell(struct app *a, bool err, const char *msg)
+{
+	struct tui_rows c = {0};
+
+	if ((err ? cell_error(msg, &c) : cell_info(msg, &c)) == 0)
+		app_commit(a, &c);
+	tui_rows_free(&c);
+}
+
+/* Names and descriptions come from the server: made inert like all it sends. */
+static void push_row(struct app *a, const char *name, const char *marker, const char *desc)
+{
+	char line[3 * MODEL_CATALOG_TEXT_MAX];
+	char *n = cell_inert(name, false), *d = desc && *desc ? cell_inert(desc, false) : NULL;
+
+	if (d)
+		snprintf(line, sizeof line, "%s%s  " ST_DIM "%s" ST_RESET, n ? n : "", marker, d);
+	else
+		snprintf(line, sizeof line, "%s%s", n ? n : "", marker);
+	free(n);
+	free(d);
+	(void)!tui_rows_push(&a->select_items, line, strlen(line));
+}
+
+static void open_models(struct app *a)
+{
+	const struct model_catalog *cat = a->catalog;
+
+	tui_rows_clear(&a->select_items);
+	a->select_kind = SELECT_MODEL;
+	a->modal = MODAL_SELECT;
+	a->modal_sel = 0;
+	for (size_t i = 0; i < cat->n; i++) {
+		bool cur = a->model && strcmp(a->model, cat->v[i].slug) == 0;
+		push_row(a, cat->v[i].display_name, cur ? " (current)" : "", cat->v[i].description);
+		if (cur)
+			a->modal_sel = (int)i;
+	}
+	app_dirty(a);
+}
+
+static void on_catalog(void *arg, struct model_catalog *cat, const struct err *e)
+{
+	struct app *a = arg;
+
+	(void)e; /* the built-in list stands in, as upstream's fallback */
+	a->catalog_fetching = false;
+	if (!cat->n) {
+		model_catalog_free(cat);
+		a->model_pending = false;
+		commit_cell(a, true, "Could not list the models (out of memory).");
+		app_dirty(a);
+		return;
+	}
+	a->catalog = malloc(sizeof *a->catalog);
+	if (!a->catalog) {
+		model_catalog_free(cat);
+		a->model_pending = false;
+		return;
+	}
+	*a->catalog = *cat;
+	/* Only when nothing else took the bottom pane meanwhile. */
+	if (a->model_pending && a->modal == MODAL_NONE && !a->busy)
+		open_models(a);
+	a->model_pending = false;
+	app_dirty(a);
+}
+
+void models_open(struct app *a)
+{
+	struct err e;
+
+	if (a->catalog) {
+		open_models(a);
+		return;
+	}
+	a->model_pending = true;
+	if (a->catalog_fetching || !a->agent)
+		return;
+	if (agent_fetch_models(a->agent, on_catalog, a, &e) < 0) {
+		a->model_pending = false;
+		commit_cell(a, true, e.msg);
+		return;
+	}
+	a->catalog_fetching = true;
+}
+
+/* The preset named by the first step's row idx. */
+static const struct model_preset *preset_at(const struct app *a, int idx)
+{
+	if (!a->catalog || idx < 0 || (size_t)idx >= a->catalog->n)
+		return NULL;
+	return &a->catalog->v[idx];
+}
+
+void models_choose(struct app *a, int idx)
+{
+	struct agent_overrides ov = {NULL, -1, -1, NULL, NULL};
+	const struct model_preset *p;
+	struct err e;
+	char msg[512];
+
+	if (a->select_kind == SELECT_MODEL) {
+		int sel = 0;
+		if (!(p = preset_at(a, idx)))
+			return;
+		a->picked_preset = idx;
+		free(a->picked_model);
+		a->picked_model = strdup(p->slug);
+		if (!a->picked_model)
+			return;
+		tui_rows_clear(&a->select_items);
+		for (size_t i = 0; i < p->n_efforts; i++) {
+			const char *eff = p->efforts[i].effort;
+			bool def = p->default_effort && strcmp(p->default_effort, eff) == 0;
+			push_row(a, model_effort_label(eff), def ? " (default)" : "",
+				 p->efforts[i].description);
+			if (def)
+				sel = (int)i;
+		}
+		if (!p->n_efforts) {
+			/* A model without reasoning levels: chosen as it is. */
+			ov.model = a->picked_model;
+			goto apply;
+		}
+		a->select_kind = SELECT_EFFORT;
+		a->modal = MODAL_SELECT;
+		a->modal_sel = sel;
+		return;
+	}
+	if (!(p = preset_at(a, a->picked_preset)) || idx < 0 || (size_t)idx >= p->n_efforts)
+		return;
+	ov.model = a->picked_model;
+	ov.reasoning_effort = p->efforts[idx].effort;
+apply:
+	if (agent_override(a->agent, &ov, &e) < 0) {
+		commit_cell(a, true, e.msg);
+		return;
+	}
+	free(a->model);
+	a->model = a->picked_model;
+	a->picked_model = NULL;
+	if (ov.reasoning_effort) {
+		char *eff = strdup(ov.reasoning_effort);
+		if (eff) {
+			free(a->effort);
+			a->effort = eff;
+		}
+	}
+	snprintf(msg, sizeof msg, "Model changed to %s%s%s", a->model, ov.reasoning_effort ? " " : "",
+		 ov.reasoning_effort ? ov.reasoning_effort : "");
+	commit_cell(a, false, msg);
+}
+
+void models_free(struct app *a)
+{
+	if (a->catalog) {
+		model_catalog_free(a->catalog);
+		free(a->catalog);
+		a->catalog = NULL;
+	}
+}

@@ -1,0 +1,98 @@
+/* config_edit_set_key: one key of a table changes, every other byte stays. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "config/config.h"
+#include "test.h"
+
+static char *set(const char *text, const char *key, const char *value, struct err *e)
+{
+	struct buf out;
+
+	buf_init(&out, 1u << 20);
+	if (config_edit_set_key(text, strlen(text), "network", key, value, &out, e) < 0) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_take(&out);
+}
+
+TEST(set_key_replaces_a_multiline_value_in_place)
+{
+	struct err e;
+	char *r = set("# top\n[network]\nenabled = true # c\n  allowed_domains = [\n  \"a\", # x\n  \"b\",\n]\n"
+		      "mode = \"full\"\n\n[other]\nallowed_domains = [\"z\"]\n",
+		      "allowed_domains", "[\"a\", \"c\"]", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "# top\n[network]\nenabled = true # c\n  allowed_domains = [\"a\", \"c\"]\n"
+		     "mode = \"full\"\n\n[other]\nallowed_domains = [\"z\"]\n");
+	free(r);
+}
+
+TEST(set_key_adds_after_the_sections_last_content)
+{
+	struct err e;
+	char *r = set("[network]\nenabled = true\n\n# about projects\n[projects.\"/x\"]\ntrust_level = \"trusted\"\n",
+		      "denied_domains", "[\"d\"]", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "[network]\nenabled = true\ndenied_domains = [\"d\"]\n\n# about projects\n"
+		     "[projects.\"/x\"]\ntrust_level = \"trusted\"\n");
+	free(r);
+	r = set("[network]", "denied_domains", "[]", &e);
+	REQUIRE(r);
+	CHECK_STR(r, "[network]\ndenied_domains = []\n");
+	free(r);
+}
+
+TEST(set_key_adds_the_section_at_the_end)
+{
+	struct err e;
+	char *r = set("model = \"m\"", "allowed_domains", "[\"h\"]", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "model = \"m\"\n\n[network]\nallowed_domains = [\"h\"]\n");
+	free(r);
+	r = set("", "allowed_domains", "[\"h\"]", &e);
+	REQUIRE(r);
+	CHECK_STR(r, "[network]\nallowed_domains = [\"h\"]\n");
+	free(r);
+}
+
+TEST(set_key_refuses_tables_it_cannot_edit)
+{
+	struct err e;
+
+	CHECK(set("network.enabled = true\n", "allowed_domains", "[]", &e) == NULL);
+	CHECK(strstr(e.msg, "cannot be edited in place") != NULL);
+	CHECK(set("network = {enabled = true}\n", "allowed_domains", "[]", &e) == NULL);
+	CHECK(set("[network\n", "allowed_domains", "[]", &e) == NULL); /* does not parse */
+	CHECK(set("[network]\n", "allowed_domains", "[", &e) == NULL); /* result would not */
+}
+
+TEST(set_key_adds_after_a_multiline_value_not_inside_it)
+{
+	struct err e;
+	char *r = set("[network]\ns = '''a\n# not a comment\n\n'''\n", "allowed_domains", "[\"h\"]", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "[network]\ns = '''a\n# not a comment\n\n'''\nallowed_domains = [\"h\"]\n");
+	free(r);
+}
+
+TEST(set_key_in_a_crlf_file)
+{
+	struct err e;
+	char *r = set("[network]\r\nallowed_domains = [\"a\"]\r\n[b] \r\nx = 1\r\n", "allowed_domains",
+		      "[\"a\", \"h\"]", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "[network]\r\nallowed_domains = [\"a\", \"h\"]\r\n[b] \r\nx = 1\r\n");
+	free(r);
+	r = set("[network]\r\n[b]\r\nx = 1\r\n", "denied_domains", "[]", &e);
+	REQUIRE(r);
+	CHECK_STR(r, "[network]\r\ndenied_domains = []\r\n[b]\r\nx = 1\r\n");
+	free(r);
+}

@@ -1,0 +1,120 @@
+/* The /models catalog parser and the built-in list (src/model/catalog.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/internal.h"
+#include "test.h"
+
+static int parse(const char *json, struct model_catalog *c, struct err *e)
+{
+	return model_catalog_parse(json, strlen(json), c, e);
+}
+
+TEST(catalog_listed_models_in_priority_order)
+{
+	struct model_catalog c;
+	struct err e;
+	const char *j =
+		"{\"models\":[{\"slug\":\"b\",\"priority\":5,\"description\":\"B\\u001b[31m\","
+		"\"default_reasoning_level\":\"high\",\"supported_reasoning_levels\":"
+		"[{\"effort\":\"low\",\"description\":\"L\"},{\"effort\":\"high\"},"
+		"{\"effort\":\"NOT AN EFFORT\"}]},"
+		"{\"slug\":\"hidden\",\"priority\":0,\"visibility\":\"hide\"},"
+		"{\"slug\":\"a\",\"display_name\":\"Model A\",\"priority\":1},"
+		"{\"priority\":0},"
+		"{\"slug\":\"c\"}]}";
+
+	REQUIRE(parse(j, &c, &e) == 0);
+	REQUIRE(c.n == 3);
+	CHECK(!c.builtin);
+	CHECK_STR(c.v[0].slug, "a");
+	CHECK_STR(c.v[0].display_name, "Model A");
+	CHECK(c.v[0].n_efforts == 0);
+	CHECK(c.v[0].default_effort == NULL);
+	CHECK_STR(c.v[1].slug, "b");
+	CHECK_STR(c.v[1].display_name, "b");
+	CHECK_STR(c.v[1].description, "B [31m"); /* no control characters */
+	CHECK_STR(c.v[1].default_effort, "high");
+	REQUIRE(c.v[1].n_efforts == 2);
+	CHECK_STR(c.v[1].efforts[0].effort, "low");
+	CHECK_STR(c.v[1].efforts[0].description, "L");
+	CHECK_STR(c.v[1].efforts[1].description, "");
+	CHECK_STR(c.v[2].slug, "c"); /* no priority: last */
+	model_catalog_free(&c);
+}
+
+TEST(catalog_refuses_other_shapes)
+{
+	struct model_catalog c;
+	struct err e;
+
+	CHECK(parse("{\"object\":\"list\",\"data\":[{\"id\":\"gpt-4o\"}]}", &c, &e) < 0);
+	CHECK(strstr(e.msg, "\"models\"") != NULL);
+	CHECK(parse("{\"models\":[{\"slug\":\"x\",\"visibility\":\"none\"}]}", &c, &e) < 0);
+	CHECK_STR(e.msg, "the model list offers no model");
+	CHECK(parse("not json", &c, &e) < 0);
+	CHECK(c.n == 0 && c.v == NULL);
+}
+
+TEST(catalog_bounds_models_and_text)
+{
+	struct buf b;
+	struct model_catalog c;
+	struct err e;
+	char *big = malloc(5000);
+
+	REQUIRE(big);
+	memset(big, 'x', 4999);
+	big[4999] = '\0';
+	buf_init(&b, 64u << 20);
+	REQUIRE(buf_puts(&b, "{\"models\":[") == 0);
+	for (int i = 0; i < MODEL_CATALOG_MAX_MODELS + 50; i++)
+		REQUIRE(buf_printf(&b, "%s{\"slug\":\"m%d\",\"description\":\"%s\"}", i ? "," : "", i,
+				   i == 0 ? big : "") == 0);
+	REQUIRE(buf_puts(&b, "]}") == 0);
+	REQUIRE(model_catalog_parse(b.data, b.len, &c, &e) == 0);
+	CHECK(c.n == MODEL_CATALOG_MAX_MODELS);
+	CHECK(strlen(c.v[0].description) == MODEL_CATALOG_TEXT_MAX);
+	model_catalog_free(&c);
+	buf_free(&b);
+	free(big);
+}
+
+TEST(catalog_builtin_and_labels)
+{
+	struct model_catalog c;
+	struct err e;
+
+	REQUIRE(model_catalog_builtin(&c, &e) == 0);
+	CHECK(c.builtin);
+	REQUIRE(c.n >= 2);
+	CHECK_STR(c.v[0].slug, "gpt-5.3-codex");
+	CHECK(c.v[0].n_efforts == 4);
+	CHECK_STR(c.v[0].default_effort, "medium");
+	model_catalog_free(&c);
+	CHECK_STR(model_effort_label("xhigh"), "Extra high");
+	CHECK_STR(model_effort_label("medium"), "Medium");
+	CHECK_STR(model_effort_label("turbo"), "turbo");
+}
+
+TEST(catalog_url_keeps_query_params)
+{
+	struct model_provider p;
+	struct err e;
+	char *u;
+
+	memset(&p, 0, sizeof p);
+	p.base_url = "http://h/v1";
+	u = model_catalog_url(&p, &e);
+	REQUIRE(u);
+	CHECK_STR(u, "http://h/v1/models?client_version=" CODEX_VERSION);
+	free(u);
+	REQUIRE(strv_push(&p.query_params.keys, "api-version") == 0);
+	REQUIRE(strv_push(&p.query_params.values, "2025 04") == 0);
+	u = model_catalog_url(&p, &e);
+	REQUIRE(u);
+	CHECK_STR(u, "http://h/v1/models?client_version=" CODEX_VERSION "&api-version=2025%2004");
+	free(u);
+	strv_free(&p.query_params.keys);
+	strv_free(&p.query_params.values);
+}
