@@ -35,6 +35,16 @@ void app_dirty(struct app *a)
 		draw_frame(a); /* no timer: draw now rather than never */
 }
 
+void app_erase_live(struct app *a)
+{
+	if (!a->live_drawn)
+		return;
+	if (a->live_cursor_row > 0)
+		(void)!buf_printf(&a->term.out, "\x1b[%dA", a->live_cursor_row);
+	(void)!term_puts(&a->term, "\r\x1b[J");
+	a->live_drawn = false;
+}
+
 void app_commit_line(struct app *a, const char *styled)
 {
 	if (tui_rows_push(&a->pending, styled, strlen(styled)) == 0)
@@ -908,11 +918,7 @@ out_term:
 	/* The live area goes; the history above it stays in the scrollback. */
 	if (a->overlay != OVERLAY_NONE)
 		term_leave_alt(&a->term);
-	if (a->live_drawn) {
-		if (a->live_cursor_row > 0)
-			(void)!buf_printf(&a->term.out, "\x1b[%dA", a->live_cursor_row);
-		(void)!term_puts(&a->term, "\r\x1b[J");
-	}
+	app_erase_live(a);
 	term_close(&a->term);
 	if (rc == 0 || rc >= 128)
 		print_exit_summary(a);

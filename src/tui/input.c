@@ -707,14 +707,12 @@ void input_key(void *arg, const struct key *k)
 		case 'v':
 			paste_image(a);
 			break;
+		case 'g':
+			edit_in_editor(a);
+			break;
 		case 'z': {
 			struct err e;
-			/* The live area goes first: the shell gets a clean line. */
-			if (a->live_drawn) {
-				if (a->live_cursor_row > 0)
-					(void)!buf_printf(&a->term.out, "\x1b[%dA", a->live_cursor_row);
-				(void)!term_puts(&a->term, "\r\x1b[J");
-			}
+			app_erase_live(a); /* the shell gets a clean line */
 			if (term_suspend(&a->term, &e) < 0)
 				a->quit = true;
 			a->live_drawn = false;

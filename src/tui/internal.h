@@ -173,6 +173,9 @@ struct app {
 void app_commit(struct app *a, const struct tui_rows *cell);
 void app_commit_line(struct app *a, const char *styled);
 void app_dirty(struct app *a);
+/* Erases the live area (composer, footer) before the terminal is lent to another
+ * program; the next frame draws it again. */
+void app_erase_live(struct app *a);
 int app_start_agent(struct app *a, const char *resume_path, struct err *e);
 /* The same for a fork of the rollout at fork_path (resume_path NULL). */
 int app_start_agent_from(struct app *a, const char *resume_path, const char *fork_path,
@@ -269,6 +272,9 @@ size_t mcp_choices(const struct approval *ap, enum mcp_choice out[MCP_CHOICE_COU
 const char *mcp_choice_label(enum mcp_choice c);
 /* Answers the first approval (an MCP tool call) with "Always allow". */
 void mcp_always_choose(struct app *a);
+
+/* editor.c: Ctrl+G, the draft edited in $VISUAL / $EDITOR */
+void edit_in_editor(struct app *a);
 
 /* paste_image.c: Ctrl+V / Alt+V, an image from the system clipboard attached */
 void paste_image(struct app *a);

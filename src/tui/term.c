@@ -127,13 +127,15 @@ void term_close(struct term *t)
 	buf_free(&t->out);
 }
 
-int term_suspend(struct term *t, struct err *e)
+int term_hand_over(struct term *t, void (*fn)(void *arg), void *arg, struct err *e)
 {
 	struct termios raw;
 	bool alt = t->alt;
 
-	if (!t->raw)
+	if (!t->raw) {
+		fn(arg);
 		return 0;
+	}
 	if (tcgetattr(t->in_fd, &raw) < 0)
 		return err_sys(e, errno, "cannot read the terminal's settings");
 	if (alt)
@@ -141,9 +143,9 @@ int term_suspend(struct term *t, struct err *e)
 	if (term_puts(t, RESTORE_MODES) < 0 || term_flush(t, e) < 0)
 		return -1;
 	tcsetattr(t->in_fd, TCSADRAIN, &saved_termios);
-	/* The whole group stops, as a shell's job does; this returns after SIGCONT. */
-	kill(0, SIGTSTP);
-	if (tcsetattr(t->in_fd, TCSANOW, &raw) < 0)
+	fn(arg);
+	/* TCSAFLUSH: keys typed for the other program are not ours. */
+	if (tcsetattr(t->in_fd, TCSAFLUSH, &raw) < 0)
 		return err_sys(e, errno, "cannot put the terminal in raw mode again");
 	t->alt = false;
 	if (alt)
@@ -152,6 +154,18 @@ int term_suspend(struct term *t, struct err *e)
 	if (term_puts(t, "\x1b[?2004h\x1b[?1004h") < 0)
 		return err_set(e, "out of memory");
 	return term_flush(t, e);
+}
+
+static void stop_group(void *arg)
+{
+	(void)arg;
+	/* The whole group stops, as a shell's job does; this returns after SIGCONT. */
+	kill(0, SIGTSTP);
+}
+
+int term_suspend(struct term *t, struct err *e)
+{
+	return term_hand_over(t, stop_group, NULL, e);
 }
 
 void term_size(struct term *t)

@@ -32,9 +32,11 @@ int term_open(struct term *t, int in_fd, int out_fd, struct err *e);
 /* Leaves the alternate screen, turns the modes off, shows the cursor, restores the
  * termios exactly as saved. Idempotent. */
 void term_close(struct term *t);
-/* Ctrl+Z: gives the terminal back (as term_close, keeping the state), stops the process
- * group with SIGTSTP, and once continued takes raw mode and the modes again. The caller
- * redraws. */
+/* Gives the terminal back (as term_close, keeping the state), calls fn, then takes raw
+ * mode and the modes again (dropping what was typed meanwhile, which was not for us).
+ * The caller redraws. */
+int term_hand_over(struct term *t, void (*fn)(void *arg), void *arg, struct err *e);
+/* Ctrl+Z: term_hand_over around stopping the process group with SIGTSTP. */
 int term_suspend(struct term *t, struct err *e);
 /* Reads the window size into cols/rows (80x24 when the terminal does not say). */
 void term_size(struct term *t);

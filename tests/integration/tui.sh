@@ -82,7 +82,7 @@ tui_start() {
 	{
 		echo "cd '$T/ws' || exit 1"
 		echo "export TERM=xterm-256color CODEX_HOME='$T/home' MOCK_KEY=sk-test HOME='$T/home'"
-		echo "unset NO_COLOR COLORTERM OPENAI_API_KEY CODEX_API_KEY BROWSER DISPLAY WAYLAND_DISPLAY"
+		echo "unset NO_COLOR COLORTERM OPENAI_API_KEY CODEX_API_KEY BROWSER DISPLAY WAYLAND_DISPLAY VISUAL EDITOR"
 		for e in ${envs[@]+"${envs[@]}"}; do printf 'export %q\n' "$e"; done
 		[ -n "$jobs" ] && echo "set -m"
 		echo "stty -a > '$T/stty.before'"
@@ -144,6 +144,16 @@ wait_exit() {
 wait_idle() {
 	wait_for "context left"
 	wait_gone "esc to interrupt"
+}
+
+# The same with a draft in the composer: the first Ctrl+C clears it.
+quit_and_check_terminal_after_clear() {
+	keys C-c
+	wait_for "ctrl + c again to quit"
+	keys C-c
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+	expect_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "stty -a before and after"
 }
 
 quit_and_check_terminal() {
@@ -565,6 +575,62 @@ test_ctrl_z_suspends_and_continues() {
 	keys C-u
 	wait_gone "back again"
 	quit_and_check_terminal
+}
+
+# Ctrl+G: the draft goes to $VISUAL (given with an argument of its own, as editors
+# often are), which gets the terminal in cooked mode: the editor here reads a line typed
+# into the pane. What it leaves in the file becomes the draft, and is what is sent.
+test_ctrl_g_edits_the_draft_in_the_editor() {
+	ws
+	mock "[$answer]"
+	{
+		echo '#!/bin/bash'
+		echo '[ "$1" = --wait ] || exit 3'
+		echo "cp \"\$2\" '$T/ed.orig'"
+		echo "[ -t 0 ] && echo yes > '$T/ed.tty'"
+		echo 'read -r line'
+		echo 'printf "%s\n" "$line" > "$2"'
+	} > "$T/ed.sh"
+	chmod +x "$T/ed.sh"
+	tui_start -e "VISUAL=$T/ed.sh --wait" -e EDITOR=false
+	wait_idle
+	keys "the first draft"
+	wait_for "› the first draft"
+	keys C-g
+	wait_for "Save and close external editor to continue."
+	keys "typed in the editor" Enter
+	wait_for "› typed in the editor"
+	expect_eq "$(cat "$T/ed.orig")" "the first draft" "what the editor was given"
+	expect_eq "$(cat "$T/ed.tty" 2>/dev/null)" yes "the editor's stdin is the terminal"
+	case "$(screen)" in *"› the first draft"*) fail "the old draft is still there" ;; esac
+	keys Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 body.input.2.content.0.text)" "typed in the editor" "prompt sent"
+	quit_and_check_terminal
+}
+
+# Without $VISUAL and $EDITOR, upstream's error; an editor that fails leaves the draft.
+test_ctrl_g_without_an_editor_or_with_a_failing_one() {
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	keys "keep me"
+	wait_for "› keep me"
+	keys C-g
+	wait_for 'Cannot open external editor: set $VISUAL or $EDITOR before starting Codex.'
+	expect_contains "$(screen)" "› keep me"
+	quit_and_check_terminal_after_clear
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -e EDITOR=false
+	wait_idle
+	keys "keep me too"
+	wait_for "› keep me too"
+	keys C-g
+	wait_for "Failed to open editor: false exited with status 1"
+	expect_contains "$(screen)" "› keep me too"
+	quit_and_check_terminal_after_clear
 }
 
 # A crash (here SIGSEGV and SIGABRT from outside) still gives the terminal back: the
