@@ -102,7 +102,8 @@ static void print_help(const char *prog, const struct cli_command *commands)
 {
 	printf("Codex in C: a coding agent, a sandbox, a network proxy and apply_patch in one "
 	       "binary.\n\n");
-	printf("Usage: %s [OPTIONS] <COMMAND> [ARGS]\n\n", prog);
+	printf("Usage: %s [OPTIONS] [PROMPT]            the interactive agent\n", prog);
+	printf("       %s [OPTIONS] <COMMAND> [ARGS]\n\n", prog);
 	printf("Commands:\n");
 	for (size_t k = 0; commands[k].name; k++) {
 		char name[64];
@@ -121,7 +122,9 @@ static void print_help(const char *prog, const struct cli_command *commands)
 	printf("      --disable <FEATURE>   Turn a feature off (-c features.<FEATURE>=false)\n");
 	printf("  -h, --help                Print this help\n");
 	printf("  -V, --version             Print the version\n");
-	printf("\nRun '%s <COMMAND> --help' for the options of a command.\n", prog);
+	printf("\nRun '%s <COMMAND> --help' for the options of a command, and '%s resume "
+	       "--help'\nfor the interactive agent's (-m, -s, -a, -C, --full-auto, -i, --oss, "
+	       "...).\n", prog, prog);
 }
 
 int cli_main(int argc, char **argv, const struct cli_command *commands)

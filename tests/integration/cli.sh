@@ -9,7 +9,8 @@ test_version() {
 
 test_help_lists_commands_and_options() {
 	out=$("$CODEX" --help)
-	expect_contains "$out" "Usage: codex [OPTIONS] <COMMAND>"
+	expect_contains "$out" "Usage: codex [OPTIONS] [PROMPT]"
+	expect_contains "$out" "       codex [OPTIONS] <COMMAND>"
 	expect_contains "$out" "--config <key=value>"
 	expect_eq "$("$CODEX" -h)" "$out"
 }
