@@ -103,6 +103,12 @@ tui_start() {
 }
 
 screen() { tm capture-pane -p -t main; }
+# snap NAME: with TUI_SNAP_DIR set, the screen as text into TUI_SNAP_DIR/NAME.txt (the
+# text captures of the main screens that go into notes and the README).
+snap() {
+	[ -n "${TUI_SNAP_DIR:-}" ] || return 0
+	mkdir -p "$TUI_SNAP_DIR" && screen > "$TUI_SNAP_DIR/$1.txt"
+}
 keys() { tm send-keys -t main "$@"; }
 
 # wait_for TEXT: until TEXT is on screen.
@@ -169,6 +175,7 @@ test_streamed_markdown_answer_renders() {
 	mock '[{"sse":[{"created":"r"},{"message":"x","deltas":["# Title\n\nHello **wor","ld** and `code`.\n- item one\n* item two\n\n```\nfn main() {}\n```\nDone."]},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}]'
 	tui_start "say hi"
 	wait_for "Done."
+	snap answer
 	s=$(screen)
 	expect_contains "$s" "› say hi"
 	expect_contains "$s" "• # Title"
@@ -192,6 +199,7 @@ test_exec_approval_accepted() {
 	mock "[$(fc c1 exec_command '{"cmd":"touch made.txt; seq 1 30"}'),$answer]"
 	tui_start -a untrusted -s danger-full-access "run it"
 	wait_for "Would you like to run the following command?"
+	snap exec-approval
 	expect_contains "$(screen)" '$ touch made.txt; seq 1 30'
 	expect_contains "$(screen)" "1. Yes, proceed (y)"
 	expect_contains "$(screen)" "No, and tell Codex what to do differently (esc)"
@@ -287,6 +295,7 @@ net_approval() {
 	tui_start -a on-request -s workspace-write -c network.enabled=true \
 		-c 'network.allowed_domains=["allowed.test"]' "fetch it"
 	wait_for 'Do you want to approve network access to "blocked.test"?'
+	snap network-approval
 	s=$(screen)
 	expect_contains "$s" "Reason: blocked.test is not in the allowed_domains"
 	expect_contains "$s" "1. Yes, just this once (y)"
@@ -480,6 +489,7 @@ test_patch_approval_shows_the_diff() {
 	mock "[{\"sse\":[{\"created\":\"r\"},{\"custom_tool_call\":{\"call_id\":\"p1\",\"name\":\"apply_patch\",\"input\":\"$patch\"}},{\"completed\":\"r\"}]},$answer]"
 	tui_start -a untrusted -s danger-full-access "edit"
 	wait_for "Would you like to make the following edits?"
+	snap patch-approval
 	s=$(screen)
 	expect_contains "$s" "f.txt (+1 -1)"
 	expect_contains "$s" "-two"
@@ -717,9 +727,11 @@ test_slash_new_model_status_approvals() {
 	wait_for "show current session configuration"
 	keys Enter
 	wait_for "Session:"
+	snap status
 	expect_contains "$(screen)" "Sandbox:          read-only"
 	keys "/model" Enter
 	wait_for "Select Model and Effort"
+	snap model-picker
 	keys 2
 	wait_for "Select Reasoning Level for gpt-5.4"
 	keys Down Enter
@@ -1199,6 +1211,7 @@ test_resume_picker_lists_sessions() {
 	rm -f "$T/rc"
 	tui_start -r
 	wait_for "Resume a previous session"
+	snap resume-picker
 	wait_for "a question to pick"
 	# typing searches; a query that matches nothing says so
 	keys zzz
@@ -1521,6 +1534,7 @@ test_trust_screen_writes_config() {
 	mock "[$answer]"
 	tui_start
 	wait_for "Do you trust the contents of this directory?"
+	snap trust
 	expect_contains "$(screen)" "1. Yes, continue"
 	keys 1
 	wait_for "context left"
@@ -1564,6 +1578,7 @@ test_question_mark_toggles_shortcuts() {
 	expect_contains "$(screen)" "? for shortcuts"
 	keys "?"
 	wait_for "ctrl + j for newline"
+	snap shortcuts
 	keys "?"
 	wait_gone "ctrl + j for newline"
 	keys "a?"
@@ -1599,6 +1614,7 @@ test_ctrl_t_transcript_overlay() {
 	wait_idle
 	keys C-t
 	wait_for "T R A N S C R I P T"
+	snap transcript
 	s=$(screen)
 	expect_contains "$s" "An answer for the transcript."
 	expect_contains "$s" "q to quit"
