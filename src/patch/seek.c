@@ -288,20 +288,38 @@ HOT void roll_line(struct pfilter *fl, struct roller *r, size_t i, size_t off, u
 	}
 }
 
-/* Reads the file once for one pass: its view of every line, hashed and rolled. */
-HOT void fill_filter(struct pfilter *fl, const struct pfile *f, struct roller *r,
-		     enum pmatch_pass pass)
+/* Reads the file once for the filters given (NULL for the passes not built): each
+ * line's view under each of those passes, hashed and rolled into its filter. The views
+ * nest (trim_end's is the exact one shortened, trim's is trim_end's shortened), so
+ * each is taken from the one before. */
+HOT void fill_filters(struct pfilter *const *fl, const struct pfile *f, struct roller *r)
 {
+	const char *end = f->data + f->len;
 	size_t i = 0;
 
 	for (size_t off = 0; off < f->len; i++) {
 		size_t te, next = line_at(f, off, &te);
-		struct patch_str v = view_of(pass, f->data + off, te - off);
-		uint64_t h = pass != PMATCH_NORMALIZED || utf8_ascii_prefix(v.s, v.len) == v.len
-				     ? phash_bytes_in(v.s, v.len, f->data + f->len) /* ASCII: itself */
-				     : ptext_normalized_hash(v);
+		struct patch_str v = {f->data + off, te - off};
 
-		roll_line(fl, r, i, off, h);
+		if (fl[PMATCH_EXACT])
+			roll_line(fl[PMATCH_EXACT], &r[PMATCH_EXACT], i, off,
+				  phash_bytes_in(v.s, v.len, end));
+		if (!fl[PMATCH_TRIM_END] && !fl[PMATCH_TRIM] && !fl[PMATCH_NORMALIZED])
+			goto next_line;
+		v = view_of(PMATCH_TRIM_END, v.s, v.len);
+		if (fl[PMATCH_TRIM_END])
+			roll_line(fl[PMATCH_TRIM_END], &r[PMATCH_TRIM_END], i, off,
+				  phash_bytes_in(v.s, v.len, end));
+		v = view_of(PMATCH_TRIM, v.s, v.len);
+		if (fl[PMATCH_TRIM])
+			roll_line(fl[PMATCH_TRIM], &r[PMATCH_TRIM], i, off,
+				  phash_bytes_in(v.s, v.len, end));
+		if (fl[PMATCH_NORMALIZED])
+			roll_line(fl[PMATCH_NORMALIZED], &r[PMATCH_NORMALIZED], i, off,
+				  utf8_ascii_prefix(v.s, v.len) == v.len
+					  ? phash_bytes_in(v.s, v.len, end) /* ASCII: itself */
+					  : ptext_normalized_hash(v));
+	next_line:
 		off = next;
 	}
 }
@@ -349,42 +367,42 @@ static int new_filter(struct pseek *s, enum pmatch_pass pass, size_t n_want,
 	return r->ring_h && r->ring_o ? 0 : -1;
 }
 
-/* The filter of a pass: for every wanted pattern, the last window of the file equal to
- * it under the pass (by hash), found in one reading. Built the first time the pass
- * fails over the rest of the file (often only the exact pass ever does: one reading,
- * not four); 0, or -1 out of memory. */
-static int build_filter(struct pseek *s, enum pmatch_pass pass)
+/* The filter of a pass (for every wanted pattern, the last window of the file equal to
+ * it under the pass, by hash), built the first time the pass fails over the rest of the
+ * file. When the exact or the trim_end pass fails, the filters of both whitespace
+ * passes up to trim come along in the same reading: a patch whose chunks miss the
+ * exact text usually has chunks that miss the next pass as well, and each such miss
+ * would otherwise cost a scan to the end of the file and a reading of its own (on the
+ * fuzzy benchmark shape, a quarter of the instructions). The normalized pass, dearer
+ * to hash, waits until it fails itself. 0, or -1 out of memory. */
+static int build_filters(struct pseek *s, enum pmatch_pass first)
 {
-	struct roller r;
-	struct pfilter *fl;
+	struct roller r[PMATCH_PASSES];
+	struct pfilter *built[PMATCH_PASSES] = {NULL};
+	int fresh[PMATCH_PASSES] = {0};
+	size_t n_want = count_want(s);
+	int last = first < PMATCH_TRIM ? PMATCH_TRIM : first;
 	int rc = -1;
 
-	memset(&r, 0, sizeof r);
-	if (new_filter(s, pass, count_want(s), &r) < 0)
-		goto out;
-	fl = s->filter[pass];
-	/* One loop a pass, each with its pass fixed. */
-	switch (pass) {
-	case PMATCH_EXACT:
-		fill_filter(fl, s->f, &r, PMATCH_EXACT);
-		break;
-	case PMATCH_TRIM_END:
-		fill_filter(fl, s->f, &r, PMATCH_TRIM_END);
-		break;
-	case PMATCH_TRIM:
-		fill_filter(fl, s->f, &r, PMATCH_TRIM);
-		break;
-	default:
-		fill_filter(fl, s->f, &r, PMATCH_NORMALIZED);
-		break;
+	memset(r, 0, sizeof r);
+	for (int p = first; p <= last; p++) {
+		if (s->filter[p])
+			continue;
+		fresh[p] = 1; /* new_filter sets s->filter[p], even when it fails */
+		if (new_filter(s, (enum pmatch_pass)p, n_want, &r[p]) < 0)
+			goto out;
+		built[p] = s->filter[p];
 	}
+	fill_filters(built, s->f, r);
 	rc = 0;
 out:
-	free(r.ring_h);
-	free(r.ring_o);
-	if (rc < 0) {
-		free_filter(s->filter[pass]);
-		s->filter[pass] = NULL;
+	for (int p = 0; p < PMATCH_PASSES; p++) {
+		free(r[p].ring_h);
+		free(r[p].ring_o);
+		if (rc < 0 && fresh[p]) {
+			free_filter(s->filter[p]);
+			s->filter[p] = NULL;
+		}
 	}
 	return rc;
 }
@@ -694,7 +712,7 @@ int pseek_find(struct pseek *s, const struct patch_str *pattern, size_t plen, si
 			continue;
 		}
 		if (!s->filter[pass] && (s->n_want > 0 || s->n_chunks > 0) &&
-		    build_filter(s, pass) < 0)
+		    build_filters(s, pass) < 0)
 			return -1;
 	}
 	return 0;
