@@ -530,14 +530,12 @@ static void on_event(void *arg, const struct agent_event *ev)
 	case AGENT_EV_CONTEXT_COMPACTED:
 		/* The context is the summary now: the token display starts over. */
 		a->last_tokens = 0;
-		commit_rows(a, cell_info, "Context compacted");
+		commit_rows(a, cell_info, TUI_COMPACTED);
 		break;
 	case AGENT_EV_TURN_ABORTED:
 		if (a->streamed)
 			end_stream(a);
-		commit_rows(a, cell_error, "Conversation interrupted - tell the model what to do "
-					   "differently. Something went wrong? Hit `/feedback` to "
-					   "report the issue.");
+		commit_rows(a, cell_error, TUI_INTERRUPTED);
 		turn_over(a);
 		break;
 	case AGENT_EV_TASK_COMPLETE: {

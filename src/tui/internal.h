@@ -169,6 +169,12 @@ struct app {
 	int exit_code;
 };
 
+/* Cells shown live and again when a session is resumed (its rollout keeps the events). */
+#define TUI_INTERRUPTED                                                                   \
+	"Conversation interrupted - tell the model what to do differently. Something went " \
+	"wrong? Hit `/feedback` to report the issue."
+#define TUI_COMPACTED "Context compacted"
+
 /* app.c */
 void app_commit(struct app *a, const struct tui_rows *cell);
 void app_commit_line(struct app *a, const char *styled);

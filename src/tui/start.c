@@ -383,6 +383,14 @@ void start_render_rollout(struct app *a, const char *path)
 			if (cJSON_IsNumber(nt) && nt->valuedouble >= 1)
 				backtrack_drop_turns(a, nt->valuedouble >= 1e9 ? (size_t)1e9
 									      : (size_t)nt->valuedouble);
+		} else if (type && pt && strcmp(type, "event_msg") == 0 &&
+			   strcmp(pt, "turn_aborted") == 0) {
+			if (cell_error(TUI_INTERRUPTED, &cell) == 0)
+				app_commit(a, &cell);
+		} else if (type && pt && strcmp(type, "event_msg") == 0 &&
+			   strcmp(pt, "context_compacted") == 0) {
+			if (cell_info(TUI_COMPACTED, &cell) == 0)
+				app_commit(a, &cell);
 		} else if (type && pt && msg && strcmp(type, "event_msg") == 0) {
 			if (strcmp(pt, "user_message") == 0 && cell_user(msg, &cell) == 0) {
 				app_commit(a, &cell);

@@ -529,6 +529,14 @@ test_esc_interrupts_a_running_command() {
 	wait_gone "esc to interrupt"
 	wait_gone "Running sleep 60"
 	quit_and_check_terminal
+	# resumed, the interrupted turn says so again after its prompt
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r --last
+	wait_for "Conversation interrupted"
+	case "$(screen)" in *"› wait"*"Conversation interrupted"*) ;;
+	*) fail "the interruption is not after the prompt: [$(screen)]" ;; esac
+	quit_and_check_terminal
 }
 
 test_ctrl_c_interrupts_a_turn_then_quits_idle() {
@@ -866,6 +874,16 @@ test_slash_compact_replaces_the_history() {
 	expect_not_contains "$next" "handoff summary"
 	# the rollout has the compacted line: a resume gets the same history
 	expect_contains "$(cat "$T"/home/sessions/*/*/*/rollout-*.jsonl)" '"type":"compacted"'
+	quit_and_check_terminal
+	# resumed, the history shows the compaction where it happened
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r --last
+	wait_for "hello two"
+	s=$(screen)
+	expect_contains "$s" "• Context compacted"
+	case "$s" in *"hello one"*"Context compacted"*"hello two"*) ;;
+	*) fail "the compaction is not between the two prompts: [$s]" ;; esac
 	quit_and_check_terminal
 }
 
