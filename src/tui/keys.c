@@ -82,6 +82,11 @@ static unsigned mods_of(int param)
 /* A key code of the kitty protocol or xterm's modifyOtherKeys, with modifiers. */
 static void code_key(int code, unsigned mods, on_key_fn *fn, void *arg)
 {
+	/* The kitty protocol's keypad keys (57399 on), as the keys they type. */
+	static const char keypad[] = "0123456789./*-+\r=";
+
+	if (code >= 57399 && code < 57399 + (int)sizeof keypad - 1)
+		code = (unsigned char)keypad[code - 57399];
 	if (code == 13)
 		emit(fn, arg, mods ? KEY_NEWLINE : KEY_ENTER, 0, mods);
 	else if (code == 27)

@@ -9,10 +9,16 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* What we turned on, turned off again: bracketed paste, focus reports, the alternate
- * screen (harmless when not in it would move the cursor, so it is sent only when used),
- * SGR reset, cursor shown. */
-#define RESTORE_MODES "\x1b[?2004l\x1b[?1004l\x1b[0m\x1b[?25h"
+/* What we turn on: bracketed paste, focus reports, and the kitty keyboard protocol's
+ * "disambiguate" level, pushed on the terminal's stack (as upstream does): terminals
+ * that speak it then report Shift+Enter apart from Enter, and Esc at once, as CSI u
+ * (keys.c reads those); the others ignore the request. Only that level: the next ones
+ * would add key releases. */
+#define ENTER_MODES "\x1b[?2004h\x1b[?1004h\x1b[>1u"
+/* What we turned on, turned off again (the keyboard level popped), the alternate screen
+ * (harmless when not in it would move the cursor, so it is sent only when used), SGR
+ * reset, cursor shown. */
+#define RESTORE_MODES "\x1b[<u\x1b[?2004l\x1b[?1004l\x1b[0m\x1b[?25h"
 #define LEAVE_ALT "\x1b[?1007l\x1b[?1049l"
 
 /* The crash handler reads these: set before the handlers are installed. */
@@ -100,7 +106,7 @@ int term_open(struct term *t, int in_fd, int out_fd, struct err *e)
 	}
 	t->raw = true;
 	term_size(t);
-	if (term_puts(t, "\x1b[?2004h\x1b[?1004h") < 0 || term_flush(t, e) < 0) {
+	if (term_puts(t, ENTER_MODES) < 0 || term_flush(t, e) < 0) {
 		term_close(t);
 		return err_set(e, "cannot write to the terminal");
 	}
@@ -151,7 +157,7 @@ int term_hand_over(struct term *t, void (*fn)(void *arg), void *arg, struct err 
 	if (alt)
 		term_enter_alt(t);
 	term_size(t);
-	if (term_puts(t, "\x1b[?2004h\x1b[?1004h") < 0)
+	if (term_puts(t, ENTER_MODES) < 0)
 		return err_set(e, "out of memory");
 	return term_flush(t, e);
 }

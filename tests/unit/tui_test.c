@@ -1,12 +1,16 @@
 /* tui: the sanitiser, widths and wrapping, the key decoder, the composer, Markdown. */
+#include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "tui/cells.h"
 #include "tui/composer.h"
 #include "tui/keys.h"
+#include "tui/term.h"
 #include "tui/text.h"
 
 static char *inert(const char *s, bool nl)
@@ -149,6 +153,63 @@ TEST(tui_keys_decode_sequences_split_anywhere)
 		CHECK(l.k[8].kind == KEY_CTRL && l.k[8].cp == 'c');
 		keys_free(&k);
 	}
+}
+
+/* What terminals send once the kitty keyboard protocol's disambiguate level is pushed
+ * (term.c): Esc, Ctrl and Alt keys as CSI u, the keypad's Enter by its own number. */
+TEST(tui_keys_decode_the_disambiguated_kitty_keys)
+{
+	const char in[] = "\x1b[27u\x1b[99;5u\x1b[118;3u\x1b[122;5u\x1b[57414u\x1b[13;2u\x1b[57401u";
+	struct keys k;
+	struct keylog l = {{{0}}, 0};
+
+	keys_init(&k);
+	keys_feed(&k, in, sizeof in - 1, on_key, &l);
+	REQUIRE(l.n == 7);
+	CHECK(l.k[0].kind == KEY_ESC);                    /* no lone-Esc wait either */
+	CHECK(l.k[1].kind == KEY_CTRL && l.k[1].cp == 'c');
+	CHECK(l.k[2].kind == KEY_ALT && l.k[2].cp == 'v');
+	CHECK(l.k[3].kind == KEY_CTRL && l.k[3].cp == 'z');
+	CHECK(l.k[4].kind == KEY_ENTER);                  /* keypad Enter */
+	CHECK(l.k[5].kind == KEY_NEWLINE);                /* Shift+Enter */
+	CHECK(l.k[6].kind == KEY_CHAR && l.k[6].cp == '2'); /* keypad 2 */
+	CHECK(!keys_pending_esc(&k));
+	keys_free(&k);
+}
+
+/* term_open pushes the keyboard level and the modes on a real pty; term_close pops and
+ * turns off all of them, and gives the termios back exactly. */
+TEST(tui_term_pushes_and_pops_the_keyboard_level)
+{
+	int m, s;
+	struct term t;
+	struct err e;
+	struct termios before, after;
+	char got[512];
+	ssize_t n;
+
+	memset(&before, 0, sizeof before); /* the kernel fills fewer c_cc than libc has */
+	memset(&after, 0, sizeof after);
+	REQUIRE(openpty(&m, &s, NULL, NULL, NULL) == 0);
+	REQUIRE(tcgetattr(s, &before) == 0);
+	REQUIRE(term_open(&t, s, s, &e) == 0);
+	n = read(m, got, sizeof got - 1);
+	REQUIRE(n > 0);
+	got[n] = 0;
+	CHECK(strstr(got, "\x1b[>1u") != NULL);
+	CHECK(strstr(got, "\x1b[?2004h") != NULL);
+	term_close(&t);
+	n = read(m, got, sizeof got - 1);
+	REQUIRE(n > 0);
+	got[n] = 0;
+	CHECK(strstr(got, "\x1b[<u") != NULL);
+	CHECK(strstr(got, "\x1b[?2004l") != NULL);
+	REQUIRE(tcgetattr(s, &after) == 0);
+	CHECK(before.c_iflag == after.c_iflag && before.c_oflag == after.c_oflag);
+	CHECK(before.c_cflag == after.c_cflag && before.c_lflag == after.c_lflag);
+	CHECK(memcmp(before.c_cc, after.c_cc, sizeof before.c_cc) == 0);
+	close(s);
+	close(m);
 }
 
 TEST(tui_keys_lone_esc_waits_for_the_flush)
