@@ -148,6 +148,8 @@ static void finish(struct user_shell_cmd *u, int code, uint64_t ms, const char *
 	struct buf shown;
 	cJSON *m = event_base(u), *dur;
 
+	/* Out of the list first: a subscriber may interrupt again from the event. */
+	unlink_cmd(u);
 	/* What the front ends show is what the model reads. */
 	buf_init(&shown, LIMIT_HTTP_BODY_BYTES);
 	if (output_truncate(&shown, text, len, USER_SHELL_MAX_OUTPUT_TOKENS) < 0)
@@ -164,7 +166,6 @@ static void finish(struct user_shell_cmd *u, int code, uint64_t ms, const char *
 	else
 		cJSON_Delete(m);
 	buf_free(&shown);
-	unlink_cmd(u);
 	add_record(u, code, ms, text, len);
 	cmd_free(u);
 }
