@@ -11,7 +11,8 @@
  *
  *   ops in     agent_submit_turn, agent_steer (input for the running turn),
  *              agent_interrupt, agent_decide (the answer to an approval request),
- *              agent_override, agent_set_thread_name, agent_shutdown
+ *              agent_override, agent_set_thread_name, agent_run_user_shell,
+ *              agent_shutdown
  *   events out the subscribers' callbacks: one struct agent_event per upstream EventMsg
  *
  * The core knows nothing of terminals or JSON output. Approvals are events too: the
@@ -226,9 +227,22 @@ int agent_compact(struct agent *a, struct err *e);
  * Fails when a turn is running, n is 0 or the history has fewer turns. */
 int agent_rollback(struct agent *a, unsigned n, struct err *e);
 
+/* Runs a command the user typed (the TUI's `!cmd`, upstream's RunUserShellCommand) in
+ * the user's login shell, in the session's cwd, with no sandbox and no approval: the
+ * user asked for it. Allowed idle and while a turn runs; it is not a turn (no
+ * task_started). Events: exec_command_begin at once, exec_command_end when it is over
+ * (both with "source": "user_shell"; aggregated_output cut as the model reads it).
+ * The model gets a <user_shell_command> record of the command, its exit code and its
+ * output: in the history (and the rollout) at once when idle, else before the running
+ * turn's next model request or at its end. A command still running after an hour is
+ * killed. agent_interrupt ends it ("command aborted by user", exit code -1). -1 with e
+ * only when it did not start at all (no events then). */
+int agent_run_user_shell(struct agent *a, const char *command, struct err *e);
+
 /* Interrupts the running turn: the model stream is cancelled, running commands are
  * killed with everything they started, every tool call gets an output ("aborted") so
- * that the history stays valid, and turn_aborted follows. Nothing when idle. */
+ * that the history stays valid, and turn_aborted follows. Commands the user runs (agent_run_user_shell) are killed too,
+ * idle or not. Otherwise nothing when idle. */
 void agent_interrupt(struct agent *a);
 
 enum agent_decision {

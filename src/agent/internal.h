@@ -8,6 +8,7 @@
  *   compact.c     /compact: the summary turn and the history it leaves
  *   rollback.c    dropping the last turns (backtrack)
  *   user_input.c  the user's message: a new turn, or steered into the running one
+ *   user_shell_run.c commands the user runs themselves (`!cmd`) and their records
  *   fork.c        a new thread from an old one's rollout
  *   thread_name.c naming the thread (/rename) and the session index
  *   approval.c    whether a command or a patch may run, asks, or is refused
@@ -136,6 +137,8 @@ struct agent {
 	size_t n_subs;
 	struct turn *turn;
 	struct uexec *uexec;
+	struct user_shell_cmd *user_shells; /* the user's `!cmd`s running (user_shell_run.c) */
+	cJSON *user_shell_records;      /* their records waiting for the history, or NULL */
 	struct shell_snapshot *snapshot; /* the login shell's set-up, or NULL */
 	struct strv approved_commands;  /* "approved for session": one argv per entry */
 	unsigned next_turn;
@@ -192,6 +195,19 @@ bool turn_has_pending_input(const struct turn *t);
 /* Adds them to the history (in the order they came) and emits their user_message
  * events. Called before a model request, after the previous calls' outputs. */
 void turn_inject_pending_input(struct turn *t);
+
+/* ---- user_shell_run.c ---- */
+struct user_shell_cmd;
+/* The finished commands' records into the history (the turn loop calls it where a
+ * record cannot split a response from its calls' outputs: before a model request and
+ * at a turn's end). */
+void user_shell_flush(struct agent *a);
+/* Kills every running one; each ends as upstream's "command aborted by user" (end
+ * event and record). */
+void user_shell_interrupt(struct agent *a);
+bool user_shell_running(const struct agent *a);
+/* Kills them without events and drops waiting records (agent_free). */
+void user_shell_free(struct agent *a);
 
 /* ---- fork.c ---- */
 /* Instead of record_resume + record_open: the history of the rollout at
@@ -324,6 +340,12 @@ int output_truncate(struct buf *out, const char *text, size_t len, int64_t max_t
  * duration in ms, printed with one decimal. */
 int output_exec_text(struct buf *out, int exit_code, uint64_t duration_ms, const char *text,
 		     size_t len, int64_t max_tokens);
+/* What the model reads of a command the user ran (`!cmd`), as upstream frames it: a
+ * <user_shell_command> with the command as typed, exit code, duration (ms, printed in
+ * seconds with four decimals) and the output cut to max_tokens. */
+int output_user_shell_record(struct buf *out, const char *command, int exit_code,
+			     uint64_t duration_ms, const char *text, size_t len,
+			     int64_t max_tokens);
 /* A command line as upstream shows it: words joined by spaces, quoted for a POSIX
  * shell where needed ('...' with '\'' for quotes). Caller frees. */
 char *output_shell_join(char *const *argv);

@@ -70,3 +70,17 @@ char *output_shell_join(char *const *argv)
 	}
 	return buf_take(&b);
 }
+
+int output_user_shell_record(struct buf *out, const char *command, int exit_code,
+			     uint64_t duration_ms, const char *text, size_t len,
+			     int64_t max_tokens)
+{
+	/* Upstream's sections joined by "\n": the output keeps its own final newline,
+	 * so "hi\n" is followed by an empty line before </result>, as upstream sends. */
+	if (buf_printf(out, "<user_shell_command>\n<command>\n%s\n</command>\n<result>\n"
+			    "Exit code: %d\nDuration: %.4f seconds\nOutput:\n",
+		       command, exit_code, (double)duration_ms / 1000.0) < 0 ||
+	    output_truncate(out, text, len, max_tokens) < 0)
+		return -1;
+	return buf_puts(out, "\n</result>\n</user_shell_command>");
+}

@@ -17,10 +17,11 @@
  * token). */
 #define COMPACT_USER_BYTES (20000u * 4)
 
-/* Initial-context messages the harness injects, told apart by how their text starts. */
+/* Messages the harness injects, told apart by how their text starts: not user turns
+ * (rollback, compaction). A command the user ran (`!cmd`) is one, as upstream counts it. */
 static const char *const context_prefixes[] = {
 	"<environment_context>", "# AGENTS.md instructions for ", "<user_instructions>",
-	"<permissions instructions>", "<skills_instructions>", NULL,
+	"<permissions instructions>", "<skills_instructions>", "<user_shell_command>", NULL,
 };
 
 void rollout_session_free(struct rollout_session *s)

@@ -276,6 +276,7 @@ void agent_free(struct agent *a)
 	}
 	mcp_session_free(a);
 	uexec_free(a->uexec);
+	user_shell_free(a);
 	net_approval_free(a); /* after every command that held a gate */
 	shell_snapshot_free(a->snapshot);
 	record_close(a);
@@ -370,6 +371,9 @@ int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct
 
 void agent_interrupt(struct agent *a)
 {
+	/* The user's commands first: their records then reach the history before the
+	 * turn ends (turn_interrupt flushes). */
+	user_shell_interrupt(a);
 	if (a->turn)
 		turn_interrupt(a->turn);
 }
@@ -406,6 +410,7 @@ int agent_override(struct agent *a, const struct agent_overrides *o, struct err 
 
 void agent_shutdown(struct agent *a)
 {
+	user_shell_interrupt(a);
 	if (a->turn)
 		turn_interrupt(a->turn);
 	uexec_kill_all(a->uexec);

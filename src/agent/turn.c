@@ -62,6 +62,8 @@ static void finish(struct turn *t)
 	if (t->finished)
 		return;
 	t->finished = true;
+	/* The user's commands that ended during the turn: after its last items. */
+	user_shell_flush(a);
 	m = cJSON_CreateObject();
 	if (m && (t->last_agent_message
 			  ? !cJSON_AddStringToObject(m, "last_agent_message", t->last_agent_message)
@@ -572,6 +574,7 @@ static void request_next(struct turn *t)
 	t->rate_limits = NULL;
 	/* Steered messages go in now: after the outputs of the calls they waited for. */
 	turn_inject_pending_input(t);
+	user_shell_flush(a);
 	if (!t->metadata)
 		t->metadata = turn_metadata_json(a, t->uuid);
 	record_turn_context(a);
@@ -691,6 +694,7 @@ void turn_interrupt(struct turn *t)
 	}
 	if (t->n_calls)
 		append_outputs(t);
+	user_shell_flush(a);
 	t->finished = true;
 	m = cJSON_CreateObject();
 	if (m && !cJSON_AddStringToObject(m, "reason", "interrupted")) {

@@ -281,13 +281,20 @@ static void remove_running(struct app *a, const char *call_id, char **cmd_out)
 	}
 }
 
+/* The turn's commands; the user's own (`!cmd`) run on until their end event. */
 static void clear_running(struct app *a)
 {
+	size_t kept = 0;
+
 	for (size_t i = 0; i < a->n_running; i++) {
+		if (a->running[i].user_shell) {
+			a->running[kept++] = a->running[i];
+			continue;
+		}
 		free(a->running[i].call_id);
 		free(a->running[i].cmd);
 	}
-	a->n_running = 0;
+	a->n_running = kept;
 }
 
 static void clear_approvals(struct app *a)
@@ -400,6 +407,8 @@ static void on_event(void *arg, const struct agent_event *ev)
 		if (id && cmd && a->n_running < TUI_MAX_RUNNING) {
 			a->running[a->n_running].call_id = strdup(id);
 			a->running[a->n_running].cmd = cmd;
+			a->running[a->n_running].user_shell =
+				str(m, "source") && strcmp(str(m, "source"), "user_shell") == 0;
 			if (a->running[a->n_running].call_id) {
 				a->n_running++;
 				cmd = NULL;

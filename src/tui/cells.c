@@ -302,7 +302,13 @@ int cell_exec_end(const char *cmd, const cJSON *m, bool full, struct tui_rows *o
 	const cJSON *code = cJSON_GetObjectItemCaseSensitive(m, "exit_code");
 	const cJSON *dur = cJSON_GetObjectItemCaseSensitive(m, "duration");
 	const cJSON *agg = cJSON_GetObjectItemCaseSensitive(m, "aggregated_output");
+	const cJSON *source = cJSON_GetObjectItemCaseSensitive(m, "source");
 	int exit_code = cJSON_IsNumber(code) ? (int)code->valuedouble : -1;
+	/* A command the user ran (`!cmd`) says so and shows more of its output: the user
+	 * asked to see it. */
+	bool user = cJSON_IsString(source) && strcmp(source->valuestring, "user_shell") == 0;
+	size_t head = user ? CELL_USER_OUTPUT_ROWS / 2 : CELL_OUTPUT_HEAD;
+	size_t tail = user ? CELL_USER_OUTPUT_ROWS - head - 1 : CELL_OUTPUT_TAIL;
 	double secs = 0;
 	char *text = NULL;
 	size_t nlines = 0, shown = 0;
@@ -318,8 +324,9 @@ int cell_exec_end(const char *cmd, const cJSON *m, bool full, struct tui_rows *o
 		secs = (cJSON_IsNumber(s) ? s->valuedouble : 0) +
 		       (cJSON_IsNumber(ns) ? ns->valuedouble / 1e9 : 0);
 	}
-	if (buf_printf(&b, "%s\xE2\x80\xA2 " ST_RESET ST_BOLD "Ran " ST_RESET "%s",
-		       exit_code == 0 ? ST_GREEN ST_BOLD : ST_RED ST_BOLD, cmd) < 0 ||
+	if (buf_printf(&b, "%s\xE2\x80\xA2 " ST_RESET ST_BOLD "%s " ST_RESET "%s",
+		       exit_code == 0 ? ST_GREEN ST_BOLD : ST_RED ST_BOLD,
+		       user ? "You ran" : "Ran", cmd) < 0 ||
 	    push(out, &b) < 0)
 		goto out;
 	text = cell_inert(cJSON_IsString(agg) ? agg->valuestring : "", true);
@@ -352,13 +359,13 @@ int cell_exec_end(const char *cmd, const cJSON *m, bool full, struct tui_rows *o
 		shown = 1;
 	}
 	for (size_t k = 0; k < nlines; k++) {
-		if (!full && nlines > CELL_OUTPUT_HEAD + CELL_OUTPUT_TAIL && k == CELL_OUTPUT_HEAD) {
+		if (!full && nlines > head + tail && k == head) {
 			char more[64];
-			size_t hidden = nlines - CELL_OUTPUT_HEAD - CELL_OUTPUT_TAIL;
+			size_t hidden = nlines - head - tail;
 			snprintf(more, sizeof more, "\xE2\x80\xA6 +%zu lines", hidden);
 			if (output_line(&b, out, false, more, strlen(more), ST_DIM) < 0)
 				goto out;
-			k = nlines - CELL_OUTPUT_TAIL - 1;
+			k = nlines - tail - 1;
 			continue;
 		}
 		if (output_line(&b, out, shown++ == 0, starts[k], lens[k], ST_DIM) < 0)

@@ -14,6 +14,9 @@
 /* Command output shown in the main view: head and tail lines around "… +N lines". */
 #define CELL_OUTPUT_HEAD 5
 #define CELL_OUTPUT_TAIL 5
+/* A command the user ran (`!cmd`, "source": "user_shell") shows up to this many output
+ * rows, the "… +N lines" row included. */
+#define CELL_USER_OUTPUT_ROWS 50
 /* A diff in a cell or the approval modal shows at most this many lines. */
 #define CELL_DIFF_MAX_LINES 400
 
@@ -41,7 +44,8 @@ int cell_info(const char *msg, struct tui_rows *out) WARN_UNUSED;
 char *cell_command_text(const cJSON *command);
 /* "• Running cmd" while it runs. */
 int cell_exec_running(const char *cmd, struct tui_rows *out) WARN_UNUSED;
-/* The finished command: header, folded output, and status with exit code. */
+/* The finished command: header ("Ran", or "You ran" for the user's own), folded
+ * output, and status with exit code. */
 int cell_exec_end(const char *cmd, const cJSON *end_msg, bool full, struct tui_rows *out)
 	WARN_UNUSED;
 /* A patch's changes ({path: {type, content | unified_diff}}) as "• Edited path (+A -R)"

@@ -486,7 +486,7 @@ static void submit(struct app *a, bool queue)
 		return;
 	}
 	composer_clear(&a->comp);
-	if (display[0] == '/' && slash_run(a, display)) {
+	if ((display[0] == '/' && slash_run(a, display)) || user_shell_submit(a, text)) {
 		free(display);
 		free(text);
 		strv_free(&images);
@@ -582,6 +582,9 @@ void input_key(void *arg, const struct key *k)
 	case KEY_TAB: {
 		const struct slash_cmd *m[8];
 		size_t nm = slash_matches(composer_text(&a->comp), m, 8);
+		/* Tab queues messages for the model; a `!` command is not one. */
+		if (k->kind == KEY_TAB && composer_text(&a->comp)[0] == '!')
+			break;
 		if (nm && a->popup_sel < (int)nm) {
 			char cmd[64];
 			snprintf(cmd, sizeof cmd, "/%s", m[a->popup_sel]->name);
@@ -671,7 +674,7 @@ void input_key(void *arg, const struct key *k)
 		break;
 	}
 	case KEY_ESC:
-		if (a->busy && a->agent) {
+		if ((a->busy || user_shell_running_in(a)) && a->agent) {
 			agent_interrupt(a->agent);
 		} else if (slash_matches(composer_text(&a->comp), NULL, 0)) {
 			composer_clear(&a->comp);
@@ -688,7 +691,7 @@ void input_key(void *arg, const struct key *k)
 				composer_clear(&a->comp);
 				a->hist_pos = -1;
 				set_hint(a, "ctrl + c again to quit");
-			} else if (a->busy && a->agent) {
+			} else if ((a->busy || user_shell_running_in(a)) && a->agent) {
 				agent_interrupt(a->agent);
 			} else {
 				a->quit = true;

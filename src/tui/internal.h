@@ -49,6 +49,7 @@ enum select_kind { SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS };
 struct running_cmd {
 	char *call_id;
 	char *cmd;
+	bool user_shell;               /* the user's `!cmd`: it outlives turns */
 };
 
 struct approval {
@@ -201,6 +202,13 @@ void draw_frame(struct app *a);
  * network_approval_context: the proxy blocked a request to it), or NULL. Borrowed. */
 const char *approval_network_host(const struct approval *ap);
 void draw_reset_live(struct app *a);
+
+/* user_shell.c */
+/* text starting with '!' runs as a local shell command (or shows the hint for a bare
+ * `!`): true when it was such a text. */
+bool user_shell_submit(struct app *a, const char *text);
+/* Whether a `!cmd` of the user is running (Esc and Ctrl+C then interrupt it). */
+bool user_shell_running_in(const struct app *a);
 
 /* input.c */
 void input_key(void *arg, const struct key *k);

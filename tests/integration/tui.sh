@@ -1645,6 +1645,93 @@ test_ctrl_t_transcript_overlay() {
 	quit_and_check_terminal
 }
 
+# `!cmd` runs in the user's shell with no sandbox and no approval (a file outside the
+# workspace gets written under the default workspace-write policy), shows as "You ran",
+# and the next turn's request carries its <user_shell_command> record, also kept in the
+# rollout.
+test_bang_runs_a_local_command_and_tells_the_model() {
+	ws
+	mock "[$answer]"
+	tui_start -a untrusted
+	wait_idle
+	keys "!echo hi && touch '$T/outside'" Enter
+	wait_for "You ran echo hi && touch"
+	wait_for "└ hi"
+	[ -f "$T/outside" ] || fail "the command did not run outside the sandbox"
+	expect_not_contains "$(screen)" "Would you like to run"
+	keys "what did I run" Enter
+	wait_for "All done."
+	input=$(mock_get 0 body.input)
+	expect_contains "$input" '<user_shell_command>\n<command>\necho hi && touch'
+	expect_contains "$input" '</command>\n<result>\nExit code: 0\nDuration: '
+	expect_contains "$input" 'Output:\nhi\n\n</result>\n</user_shell_command>'
+	# the record comes before the message that followed it
+	expect_eq "$(mock_get 0 body.input.-1.content.0.text)" "what did I run" "last input"
+	grep -q 'user_shell_command' "$T"/home/sessions/*/*/*/rollout-*.jsonl ||
+		fail "the record is not in the rollout"
+	quit_and_check_terminal
+}
+
+# A bare `!` explains itself; Tab never submits `!` input; a failing command shows its
+# exit code.
+test_bang_hint_tab_and_exit_code() {
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	keys "!" Enter
+	wait_for "Prefix a command with ! to run it locally"
+	expect_contains "$(screen)" "Example: !ls"
+	keys "!echo tabbed" Tab "x"
+	wait_for "› !echo tabbedx"
+	expect_not_contains "$(screen)" "You ran"
+	keys C-u
+	wait_gone "› !echo tabbedx"
+	keys "!echo oops; exit 3" Enter
+	wait_for "You ran echo oops; exit 3"
+	wait_for "✗ (exit 3)"
+	expect_contains "$(screen)" "└ oops"
+	expect_eq "$(mock_count)" 0 "model requests"
+	quit_and_check_terminal
+}
+
+# During a turn `!cmd` runs at once; its record reaches the model once the turn is over
+# (here: interrupted), with the next turn's request.
+test_bang_during_a_turn() {
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"sleep 60","yield_time_ms":60000}'),$answer]"
+	tui_start -a never -s danger-full-access "wait"
+	wait_for "Running sleep 60"
+	keys "!echo meanwhile" Enter
+	wait_for "You ran echo meanwhile"
+	expect_contains "$(screen)" "esc to interrupt"
+	keys Escape
+	wait_for "Conversation interrupted"
+	wait_idle
+	keys "next" Enter
+	wait_for "All done."
+	expect_contains "$(mock_get 1 body.input)" '<command>\necho meanwhile\n</command>'
+	quit_and_check_terminal
+}
+
+# Esc stops a running `!cmd` as it stops the model's commands, turn or no turn.
+test_bang_esc_stops_a_running_command() {
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	keys "!sleep 60" Enter
+	wait_for "Running sleep 60"
+	keys Escape
+	wait_for "You ran sleep 60"
+	wait_for "command aborted by user"
+	wait_gone "Running sleep 60"
+	keys "after" Enter
+	wait_for "All done."
+	expect_contains "$(mock_get 0 body.input)" 'Exit code: -1'
+	quit_and_check_terminal
+}
+
 test_without_a_terminal() {
 	expect_status 1 env TERM=xterm "$CODEX" "hello" < /dev/null
 	expect_eq "$(cat "$T/err")" "Error: stdin is not a terminal"

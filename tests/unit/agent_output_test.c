@@ -104,3 +104,40 @@ TEST(agent_output_denial_heuristic)
 	CHECK(approval_looks_denied(159, "", 0)); /* SIGSYS */
 	CHECK(approval_looks_denied(2, "Operation not permitted", 23));
 }
+
+/* The record of a `!cmd` the user ran, byte for byte as upstream sends it. */
+TEST(agent_output_user_shell_record_format)
+{
+	struct buf out;
+
+	buf_init(&out, 1024);
+	REQUIRE(output_user_shell_record(&out, "echo hi", 0, 1000, "hi", 2, 10000) == 0);
+	CHECK_STR(out.data, "<user_shell_command>\n<command>\necho hi\n</command>\n<result>\n"
+			    "Exit code: 0\nDuration: 1.0000 seconds\nOutput:\nhi\n</result>\n"
+			    "</user_shell_command>");
+	buf_free(&out);
+	buf_init(&out, 1024);
+	REQUIRE(output_user_shell_record(&out, "false", 42, 120, "", 0, 10000) == 0);
+	CHECK_STR(out.data, "<user_shell_command>\n<command>\nfalse\n</command>\n<result>\n"
+			    "Exit code: 42\nDuration: 0.1200 seconds\nOutput:\n\n</result>\n"
+			    "</user_shell_command>");
+	buf_free(&out);
+}
+
+/* Long output is cut with the shell tool's truncation, inside the frame. */
+TEST(agent_output_user_shell_record_truncates)
+{
+	size_t len;
+	char *text = seq_text(30000, &len);
+	struct buf out;
+	const char *end = "\n</result>\n</user_shell_command>";
+
+	buf_init(&out, 1u << 24);
+	REQUIRE(output_user_shell_record(&out, "seq 1 30000", 0, 5, text, len, 10000) == 0);
+	CHECK(strstr(out.data, "Output:\nTotal output lines: 30000\n\n1\n2\n") != NULL);
+	CHECK(strstr(out.data, "tokens truncated") != NULL);
+	CHECK(out.len < 41000);
+	CHECK_STR(out.data + out.len - strlen(end), end);
+	buf_free(&out);
+	free(text);
+}

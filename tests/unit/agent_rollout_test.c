@@ -471,3 +471,19 @@ TEST(rollout_parse_survives_allocation_failures)
 		}
 	});
 }
+
+/* The record of a command the user ran (`!cmd`) is not a user turn: backtrack and
+ * compaction count only what the user said to the model. */
+TEST(rollout_user_shell_record_is_not_a_user_turn)
+{
+	cJSON *h = cJSON_Parse(
+		"[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+		"\"text\":\"<user_shell_command>\\n<command>\\nls\\n</command>\\n<result>\\n"
+		"</result>\\n</user_shell_command>\"}]},"
+		"{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+		"\"text\":\"ask\"}]}]");
+
+	REQUIRE(h != NULL);
+	CHECK_INT(rollout_user_turns(h), 1);
+	cJSON_Delete(h);
+}

@@ -348,3 +348,52 @@ TEST(tui_markdown_lines)
 	CHECK(strchr(r.v[0], 0x1b) == NULL);
 	tui_rows_free(&r);
 }
+
+/* An exec end event with n output lines ("1\n2\n..."), and optionally a source. */
+static cJSON *exec_end(int n, int code, const char *source)
+{
+	cJSON *m = cJSON_CreateObject();
+	struct buf b;
+
+	buf_init(&b, 1u << 20);
+	for (int i = 1; i <= n; i++)
+		REQUIRE(buf_printf(&b, "%d\n", i) == 0);
+	REQUIRE(m && cJSON_AddStringToObject(m, "aggregated_output", b.data ? b.data : ""));
+	REQUIRE(cJSON_AddNumberToObject(m, "exit_code", code));
+	if (source)
+		REQUIRE(cJSON_AddStringToObject(m, "source", source));
+	buf_free(&b);
+	return m;
+}
+
+/* The model's commands fold to 5 + 5 lines; the user's `!cmd` says "You ran" and shows
+ * up to 50 output rows, the fold row included. */
+TEST(tui_exec_cell_user_shell_shows_fifty_rows)
+{
+	struct tui_rows r = {0};
+	cJSON *m = exec_end(60, 0, NULL);
+
+	REQUIRE(cell_exec_end("seq 60", m, false, &r) == 0);
+	CHECK(strstr(r.v[0], "Ran ") != NULL && strstr(r.v[0], "You ran") == NULL);
+	CHECK_INT((long long)r.n, 1 + 11 + 1);
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+
+	m = exec_end(60, 0, "user_shell");
+	REQUIRE(cell_exec_end("seq 60", m, false, &r) == 0);
+	CHECK(strstr(r.v[0], "You ran " ST_RESET "seq 60") != NULL);
+	CHECK_INT((long long)r.n, 1 + CELL_USER_OUTPUT_ROWS + 1);
+	CHECK(strstr(r.v[25], "25") != NULL);
+	CHECK(strstr(r.v[26], "\xe2\x80\xa6 +11 lines") != NULL);
+	CHECK(strstr(r.v[50], "60") != NULL);
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+
+	/* 50 lines fit whole; a failure shows its exit code */
+	m = exec_end(50, 3, "user_shell");
+	REQUIRE(cell_exec_end("false", m, false, &r) == 0);
+	CHECK_INT((long long)r.n, 1 + 50 + 1);
+	CHECK(strstr(r.v[51], "(exit 3)") != NULL);
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+}
