@@ -369,6 +369,10 @@ static void on_event(void *arg, const struct agent_event *ev)
 	}
 	case AGENT_EV_AGENT_MESSAGE: {
 		const char *msg = str(m, "message");
+		if (msg && *msg) {
+			free(a->last_answer);
+			a->last_answer = strdup(msg);
+		}
 		if (a->streamed) {
 			end_stream(a);
 		} else if (msg) {
@@ -774,6 +778,7 @@ static void app_free(struct app *a)
 	free(a->status_header);
 	free(a->hint);
 	free(a->overlay_title);
+	free(a->last_answer);
 	strv_free(&a->notification_types);
 	backtrack_forget(a);
 	free(a->users);
@@ -872,17 +877,8 @@ int tui_run(const struct tui_options *o, struct err *e)
 			rc = 0;
 			goto out_term;
 		}
-		if (a->picker_result == 1 && a->picker_sel >= 0) {
-			size_t idx = 0;
-			for (size_t i = 0; i < a->n_sessions; i++) {
-				if (a->picker_query.len &&
-				    !strcasestr(a->sessions[i].preview, a->picker_query.data))
-					continue;
-				if ((int)idx++ == a->picker_sel) {
-					picked = strdup(a->sessions[i].path);
-					break;
-				}
-			}
+		if (a->picker_result == 1 && session_picked_path(a)) {
+			picked = strdup(session_picked_path(a));
 			if (o->fork)
 				fork = picked;
 			else

@@ -362,7 +362,7 @@ static void draw_overlay(struct app *a)
 	(void)!term_puts(&a->term, "\x1b[?2026h\x1b[?25l\x1b[H");
 	if (a->overlay == OVERLAY_PICKER) {
 		snprintf(line, sizeof line, ST_BOLD "%s a previous session" ST_RESET "  " ST_DIM
-			 "Sort: Created at", a->o->fork ? "Fork" : "Resume");
+			 "Sort: Created at", a->o->fork && !a->picker_in_app ? "Fork" : "Resume");
 		add_row(&rows, line);
 		snprintf(line, sizeof line, "%s%s", a->picker_query.len ? "Search: " : ST_DIM "Type to search",
 			 a->picker_query.len ? a->picker_query.data : "");
@@ -403,7 +403,7 @@ static void draw_overlay(struct app *a)
 		}
 		while ((int)rows.n < h - 1)
 			add_row(&rows, "");
-		add_row(&rows, a->o->fork ? ST_DIM "enter to fork     esc to start new     ctrl + c to quit     \xE2\x86\x91/\xE2\x86\x93 to browse"
+		add_row(&rows, a->o->fork && !a->picker_in_app ? ST_DIM "enter to fork     esc to start new     ctrl + c to quit     \xE2\x86\x91/\xE2\x86\x93 to browse"
 					  : ST_DIM "enter to resume     esc to start new     ctrl + c to quit     \xE2\x86\x91/\xE2\x86\x93 to browse");
 	} else {
 		size_t total = a->overlay_rows.n, top = a->overlay_top;

@@ -68,6 +68,8 @@ static void overlay_key(struct app *a, const struct key *k)
 		default:
 			break;
 		}
+		if (a->picker_in_app && a->picker_result)
+			session_picker_done(a);
 		app_dirty(a);
 		return;
 	}
@@ -763,9 +765,7 @@ void input_key(void *arg, const struct key *k)
 					app_commit(a, &c);
 				tui_rows_free(&c);
 			} else {
-				(void)!term_puts(&a->term, "\x1b[H\x1b[2J\x1b[3J");
-				a->live_drawn = false;
-				a->any_cell = false;
+				session_clear_screen(a);
 				app_header_card(a);
 			}
 			break;

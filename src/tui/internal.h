@@ -151,6 +151,8 @@ struct app {
 	int picker_sel;
 	struct buf picker_query;
 	int picker_result;             /* 0 running, 1 resume, 2 new, 3 quit */
+	bool picker_in_app;            /* opened by /resume over a running chat */
+	char *last_answer;             /* the latest agent message, for /copy */
 
 	int live_cursor_row;           /* rows from the live area's top to the cursor */
 	bool live_drawn;
@@ -284,6 +286,29 @@ void files_list(struct app *a);
 size_t files_match(struct app *a, const char *q, const char **out, size_t max);
 /* The `@token` ending at the cursor: its start (the '@') and length. */
 bool files_at_token(const struct composer *c, size_t *start, size_t *len);
+
+/* session.c: replacing the chat's session (/new, /clear, /resume) */
+/* Ends the current session and starts a fresh one, or resumes the rollout at
+ * resume_path, its history rendered under a new header card. On failure the app quits
+ * with status 1 (there is no session left to go back to). */
+void session_restart(struct app *a, const char *resume_path);
+/* Clears the screen and its scrollback (Ctrl+L, /clear). */
+void session_clear_screen(struct app *a);
+/* /resume: the resume picker over the chat; its choice replaces the session, Esc and
+ * Ctrl+C go back to the current one. */
+void session_open_picker(struct app *a);
+/* The in-app picker's key handler set picker_result: act on it. */
+void session_picker_done(struct app *a);
+/* The picker's choice (its row among those the query matches): the session's rollout
+ * path, borrowed from a->sessions, or NULL. */
+const char *session_picked_path(const struct app *a);
+
+/* clipboard.c: /copy */
+void clipboard_copy_last(struct app *a);
+
+/* terminals.c: /ps and /stop */
+void terminals_list(struct app *a);
+void terminals_stop(struct app *a);
 
 /* start.c */
 /* login.c: the login screen when the provider needs OpenAI credentials and there are

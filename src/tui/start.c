@@ -387,8 +387,11 @@ void start_render_rollout(struct app *a, const char *path)
 			if (strcmp(pt, "user_message") == 0 && cell_user(msg, &cell) == 0) {
 				app_commit(a, &cell);
 				backtrack_note_user(a, msg, cell.n);
-			} else if (strcmp(pt, "agent_message") == 0 && md_message(msg, &cell) == 0)
+			} else if (strcmp(pt, "agent_message") == 0 && md_message(msg, &cell) == 0) {
 				app_commit(a, &cell);
+				free(a->last_answer);
+				a->last_answer = strdup(msg); /* /copy's, as if just answered */
+			}
 		}
 		tui_rows_free(&cell);
 		cJSON_Delete(line);

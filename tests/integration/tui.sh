@@ -955,6 +955,186 @@ test_ctrl_v_without_an_image_says_why() {
 	quit_and_check_terminal
 }
 
+# /resume opens the resume picker over the chat: the chosen session replaces the
+# current one (its history on screen and in the next request); Esc in the picker goes
+# back to the session in use.
+test_slash_resume_replaces_the_session() {
+	ws
+	mock '[{"sse":[{"created":"r"},{"message":"Picked answer."},{"completed":{"total_tokens":3}}]}'",$answer,$answer,$answer]"
+	tui_start "a question to pick"
+	wait_for "Picked answer."
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start
+	wait_idle
+	keys "a fresh question" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/res"
+	wait_for "resume a saved chat"
+	keys Enter
+	wait_for "Resume a previous session"
+	wait_for "a question to pick"
+	keys "to pick"
+	wait_for "Search: to pick"
+	keys Enter
+	wait_gone "Resume a previous session"
+	wait_for "Picked answer."
+	expect_contains "$(screen)" "› a question to pick"
+	wait_idle
+	keys "go on" Enter
+	wait_idle
+	wait_for "› go on"
+	input=$(mock_get 2 body.input)
+	expect_contains "$input" "a question to pick" "the resumed history goes out"
+	expect_not_contains "$input" "a fresh question" "the replaced session's history"
+	keys "/resume" Enter
+	wait_for "Resume a previous session"
+	keys Escape
+	wait_gone "Resume a previous session"
+	wait_idle
+	keys "still here" Enter
+	wait_idle
+	wait_for "› still here"
+	expect_contains "$(mock_get 3 body.input)" "go on" "Esc kept the session"
+	quit_and_check_terminal
+}
+
+# /clear: the screen (and its scrollback) cleared, and a new chat with a new session.
+test_slash_clear_starts_a_new_chat() {
+	local first second
+	ws
+	mock "[$answer,$answer]"
+	tui_start
+	wait_idle
+	keys "hello" Enter
+	wait_for "All done."
+	wait_idle
+	first=$(mock_get 0 headers.session_id)
+	keys "/clear" Enter
+	wait_gone "› hello"
+	wait_for "/model to change"
+	expect_not_contains "$(tm capture-pane -p -S - -t main)" "All done." "the scrollback"
+	keys "again" Enter
+	wait_idle
+	wait_for "› again"
+	second=$(mock_get 1 headers.session_id)
+	[ "$first" != "$second" ] || fail "/clear kept the session ($first)"
+	expect_not_contains "$(mock_get 1 body.input)" "hello" "the old conversation"
+	quit_and_check_terminal
+}
+
+# The commands upstream refuses during a task say so, and the turn goes on.
+test_new_slash_commands_disabled_while_busy() {
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"sleep 60","yield_time_ms":60000}'),$answer]"
+	tui_start -a never -s danger-full-access
+	wait_idle
+	keys "wait" Enter
+	wait_for "Running sleep 60"
+	keys "/resume" Enter
+	wait_for "'/resume' is disabled while a task is in progress."
+	keys "/clear" Enter
+	wait_for "'/clear' is disabled while a task is in progress."
+	expect_not_contains "$(screen)" "Resume a previous session"
+	keys Escape
+	wait_for "Conversation interrupted"
+	quit_and_check_terminal
+}
+
+copy_answer='{"sse":[{"created":"r"},{"message":"Copy **this** text.\n- and this line"},{"completed":{"total_tokens":3}}]}'
+
+# /copy with an X11 clipboard (a private Xvfb): the latest answer, as the model wrote it,
+# lands in the clipboard (read back with xclip); before any answer it says so.
+test_slash_copy_to_the_x11_clipboard() {
+	local i got
+	ws
+	xserver || return 0
+	mock "[$copy_answer]"
+	tui_start -e DISPLAY="$XDISP"
+	wait_idle
+	keys "/copy" Enter
+	wait_for "No Codex output to copy yet."
+	keys "say it" Enter
+	wait_for "and this line"
+	wait_idle
+	keys "/cop"
+	wait_for "copy the latest Codex output to your clipboard"
+	keys Enter
+	wait_for "Copied latest Codex output to clipboard."
+	for i in $(seq 1 $((WAIT * 10))); do
+		got=$(DISPLAY=$XDISP xclip -o -selection clipboard 2> /dev/null || true)
+		[ "$got" = "$(printf 'Copy **this** text.\n- and this line')" ] && break
+		sleep 0.1
+	done
+	expect_eq "$got" "$(printf 'Copy **this** text.\n- and this line')" "the clipboard"
+	quit_and_check_terminal
+}
+
+# Under SSH /copy goes through the terminal as OSC 52: the text base64-encoded in one
+# sequence, so the model's own escapes (here an OSC 52 of its own and a BEL) stay data.
+test_slash_copy_over_ssh_uses_osc52() {
+	local i want raw text
+	ws
+	text=$(printf 'pwned\a\e]52;c;QUFBQQ==\a rest')
+	mock '[{"sse":[{"created":"r"},{"message":"pwned\u0007\u001b]52;c;QUFBQQ==\u0007 rest"},{"completed":{"total_tokens":3}}]}]'
+	tui_start -e SSH_CONNECTION="10.0.0.1 50000 10.0.0.2 22" -e DISPLAY=:99
+	wait_idle
+	keys "say it" Enter
+	wait_for "rest"
+	wait_idle
+	tm pipe-pane -t main "cat >> '$T/pane.raw'"
+	keys "/copy" Enter
+	wait_for "Copied latest Codex output to clipboard."
+	want=$(printf '\e]52;c;%s\a' "$(printf '%s' "$text" | base64 -w0)")
+	for i in $(seq 1 $((WAIT * 10))); do
+		raw=$(cat "$T/pane.raw" 2> /dev/null || true)
+		case "$raw" in *"$want"*) break ;; esac
+		sleep 0.1
+	done
+	expect_contains "$raw" "$want" "the OSC 52 sequence"
+	expect_eq "$(printf '%s' "$raw" | grep -o ']52;' | wc -l)" 1 "OSC 52 sequences written"
+	quit_and_check_terminal
+}
+
+# /ps lists the exec_command sessions left running after their call answered; /stop
+# ends them (the process goes), /clean is its hidden alias.
+test_slash_ps_and_stop_background_terminals() {
+	local i
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"sleep 301","yield_time_ms":250}'),$answer]"
+	tui_start -a never -s danger-full-access
+	wait_idle
+	keys "/ps" Enter
+	wait_for "No background terminals running."
+	keys "start it" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/ps" Enter
+	wait_for "Background terminals (1)"
+	wait_for "• sleep 301 (session 1000)"
+	pgrep -f "sleep 301" > /dev/null || fail "sleep 301 is not running"
+	keys "/st"
+	wait_for "stop all background terminals"
+	keys C-u "/stop" Enter
+	wait_for "Stopped 1 background terminal."
+	for i in $(seq 1 $((WAIT * 10))); do
+		pgrep -f "sleep 301" > /dev/null || break
+		sleep 0.1
+	done
+	pgrep -f "sleep 301" > /dev/null && fail "sleep 301 still runs after /stop"
+	keys C-l
+	wait_gone "Stopped 1"
+	keys "/clean" Enter
+	wait_for "No background terminals running."
+	keys C-l
+	wait_gone "No background terminals running."
+	keys "/ps" Enter
+	wait_for "No background terminals running."
+	quit_and_check_terminal
+}
+
 # ---- the login screen (no credentials: the built-in openai provider, no key, no
 # auth.json), against our mock issuer as in login_chatgpt.sh ----
 
