@@ -779,6 +779,9 @@ static void app_free(struct app *a)
 	free(a->hint);
 	free(a->overlay_title);
 	free(a->last_answer);
+	free(a->title_shown);
+	strv_free(&a->status_items);
+	strv_free(&a->title_items);
 	strv_free(&a->notification_types);
 	backtrack_forget(a);
 	free(a->users);

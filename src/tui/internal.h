@@ -30,12 +30,15 @@
 #define TUI_HISTORY_MAX_BYTES (8u << 20)
 /* The transcript (Ctrl+T) keeps this many lines at most (the oldest go first). */
 #define TUI_TRANSCRIPT_MAX_LINES 200000
+/* More than either list of known status line / title items. */
+#define STATUSLINE_MAX_ITEMS 32
 
 enum modal {
 	MODAL_NONE,
 	MODAL_APPROVAL,       /* the first of approvals[] */
 	MODAL_SELECT,         /* a list: /model, /approvals */
-	MODAL_PROMPT          /* /rename's name prompt (thread.c) */
+	MODAL_PROMPT,         /* /rename's name prompt (thread.c) */
+	MODAL_ITEMS           /* /statusline, /title: items to toggle (statusline.c) */
 };
 
 enum overlay {
@@ -151,6 +154,11 @@ struct app {
 	int picker_sel;
 	struct buf picker_query;
 	int picker_result;             /* 0 running, 1 resume, 2 new, 3 quit */
+	struct strv status_items;      /* [tui] status_line, in order */
+	struct strv title_items;       /* [tui] terminal_title */
+	char *title_shown;             /* the terminal title last set, or NULL */
+	bool items_title;              /* MODAL_ITEMS edits the title's (else the status line's) */
+	bool picker_on[STATUSLINE_MAX_ITEMS]; /* MODAL_ITEMS: which select_items are chosen */
 	bool picker_in_app;            /* opened by /resume over a running chat */
 	char *last_answer;             /* the latest agent message, for /copy */
 
@@ -190,6 +198,8 @@ void app_notify(struct app *a, const char *kind, const char *message);
 
 /* draw.c */
 void draw_frame(struct app *a);
+/* path with the home directory as "~", malloc'ed. */
+char *tui_home_short(const char *path);
 /* The host of a network approval (an exec approval request with a
  * network_approval_context: the proxy blocked a request to it), or NULL. Borrowed. */
 const char *approval_network_host(const struct approval *ap);
@@ -302,6 +312,21 @@ void session_picker_done(struct app *a);
 /* The picker's choice (its row among those the query matches): the session's rollout
  * path, borrowed from a->sessions, or NULL. */
 const char *session_picked_path(const struct app *a);
+
+/* statusline.c: [tui] status_line and terminal_title, /statusline and /title */
+struct toml_value;
+/* The lists from config.toml's [tui] table (NULL: the defaults). */
+void statusline_load(struct app *a, const struct toml_value *tui);
+/* The footer's status line into out; false when it has no items (the footer then shows
+ * the context left instead). */
+bool statusline_text(struct app *a, char *out, size_t n);
+/* Upstream's context-left percentage (codex-tui.md §4). */
+int statusline_context_left(const struct app *a);
+/* Sets the terminal title (OSC 0) when its text changed. */
+void statusline_title(struct app *a);
+void statusline_open(struct app *a, bool title);
+void statusline_rows(struct app *a, struct tui_rows *rows, int width);
+void statusline_key(struct app *a, const struct key *k);
 
 /* clipboard.c: /copy */
 void clipboard_copy_last(struct app *a);

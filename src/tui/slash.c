@@ -27,6 +27,8 @@ const struct slash_cmd slash_cmds[] = {
 	{"copy", "copy the latest Codex output to your clipboard", false, false},
 	{"mention", "mention a file", false, false},
 	{"status", "show current session configuration and token usage", false, false},
+	{"title", "configure which items appear in the terminal title", false, true},
+	{"statusline", "configure which items appear in the status line", false, true},
 	{"mcp", "list configured MCP tools", false, false},
 	{"logout", "log out of Codex", false, true},
 	{"exit", "exit Codex", false, false},
@@ -345,6 +347,8 @@ bool slash_run(struct app *a, const char *text)
 		session_restart(a, NULL);
 	} else if (strcmp(name, "resume") == 0) {
 		session_open_picker(a);
+	} else if (strcmp(name, "statusline") == 0 || strcmp(name, "title") == 0) {
+		statusline_open(a, name[0] == 't');
 	} else if (strcmp(name, "copy") == 0) {
 		clipboard_copy_last(a);
 	} else if (strcmp(name, "ps") == 0) {

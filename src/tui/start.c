@@ -65,6 +65,7 @@ static void tui_settings(struct app *a, const struct toml_value *root)
 	const struct toml_value *tui = root ? toml_table_get(root, "tui") : NULL, *v;
 
 	a->notifications = true;
+	statusline_load(a, tui);
 	if (!tui || tui->type != TOML_TABLE)
 		return;
 	v = toml_table_get(tui, "notifications");

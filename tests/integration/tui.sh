@@ -142,7 +142,7 @@ wait_exit() {
 
 # The idle composer is on screen (a turn is not running).
 wait_idle() {
-	wait_for "context left"
+	wait_for "% left"
 	wait_gone "esc to interrupt"
 }
 
@@ -556,10 +556,10 @@ test_ctrl_z_suspends_and_continues() {
 	keys C-z
 	for i in $(seq 1 $((WAIT * 10))); do [ -e "$T/stopped" ] && break; sleep 0.1; done
 	[ -e "$T/stopped" ] || fail "codex did not stop on Ctrl+Z"
-	wait_gone "context left"
+	wait_gone "% left"
 	[ ! -f "$T/rc" ] || fail "Ctrl+Z ended codex"
 	echo go > "$T/resume"
-	wait_for "context left"
+	wait_for "% left"
 	keys "back again"
 	wait_for "back again"
 	keys C-u
@@ -596,7 +596,7 @@ test_resize_mid_stream() {
 	wait_for "THE END"
 	wait_idle
 	s=$(screen)
-	expect_contains "$s" "context left"
+	expect_contains "$s" "% left"
 	tm resize-window -t main -x 30 -y 8
 	keys "abc"
 	wait_for "abc"
@@ -662,7 +662,8 @@ test_slash_new_model_status_approvals() {
 	wait_for "Update Model Permissions"
 	keys Down Enter
 	wait_for "Permissions updated to Default"
-	expect_contains "$(screen)" "workspace-write"
+	keys "/status" Enter
+	wait_for "Sandbox:          workspace-write"
 	keys "hello" Enter
 	wait_for "All done."
 	# request 0 asked for the catalog (404 here: the built-in list stood in)
@@ -1135,6 +1136,60 @@ test_slash_ps_and_stop_background_terminals() {
 	quit_and_check_terminal
 }
 
+# pane_title_is TEXT: until the terminal title (OSC 0, as tmux keeps it) is TEXT.
+pane_title_is() {
+	local i
+	for i in $(seq 1 $((WAIT * 10))); do
+		[ "$(tm display -p -t main '#{pane_title}')" = "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "terminal title: expected [$1], got [$(tm display -p -t main '#{pane_title}')]"
+}
+
+# The footer's status line and the terminal title: upstream's defaults, then the
+# [tui] lists (an item without data left out), then /statusline and /title toggling
+# items and writing them to config.toml (the rest of it kept).
+test_status_line_and_terminal_title() {
+	local cfg
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_for "% left · "
+	expect_contains "$(screen)" "% left · $T/ws"
+	pane_title_is "ws"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	printf '\n[tui]\nstatus_line = ["context-used", "total-output-tokens", "five-hour-limit", "bogus"]\nterminal_title = ["app-name", "status", "project"]\n' >> "$T/home/config.toml"
+	tui_start
+	wait_for "0% used · 0 out"
+	expect_not_contains "$(screen)" "0 out ·"
+	pane_title_is "codex | Ready | ws"
+	keys "hi" Enter
+	wait_for "All done."
+	wait_for "· 5 out"
+	keys "/statusline" Enter
+	wait_for "Configure Status Line"
+	expect_contains "$(screen)" "[x] context-used"
+	expect_contains "$(screen)" "[ ] model-name"
+	keys Space Down Down Down Space Enter
+	wait_gone "Configure Status Line"
+	cfg=$(cat "$T/home/config.toml")
+	expect_contains "$cfg" 'status_line = ["total-output-tokens", "five-hour-limit", "model-name"]'
+	expect_contains "$cfg" "trust_level = \"trusted\""
+	expect_contains "$cfg" 'terminal_title = ["app-name", "status", "project"]'
+	expect_not_contains "$(screen)" "% used"
+	keys "/title" Enter
+	wait_for "Configure Terminal Title"
+	keys Space Enter
+	wait_gone "Configure Terminal Title"
+	pane_title_is "Ready | ws"
+	expect_contains "$(cat "$T/home/config.toml")" 'terminal_title = ["status", "project"]'
+	keys C-c # no "% left" in this footer for quit_and_check_terminal to wait for
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+}
+
 # ---- the login screen (no credentials: the built-in openai provider, no key, no
 # auth.json), against our mock issuer as in login_chatgpt.sh ----
 
@@ -1278,7 +1333,7 @@ test_slash_diff_shows_changes_in_a_pager() {
 	expect_contains "$s" "untracked.txt"
 	keys q
 	wait_gone "D I F F"
-	wait_for "context left"
+	wait_for "% left"
 	quit_and_check_terminal
 }
 
@@ -1330,7 +1385,7 @@ test_resume_picker_lists_sessions() {
 	wait_for "CWD"
 	expect_contains "$(screen)" "a question to pick"
 	keys Escape
-	wait_for "context left"
+	wait_for "% left"
 	expect_not_contains "$(screen)" "Picked answer."
 	quit_and_check_terminal
 }
@@ -1524,7 +1579,7 @@ test_slash_rename_names_the_thread() {
 	wait_for "My Project Work"
 	expect_not_contains "$(screen)" "the question of the renamed thread"
 	keys Escape
-	wait_for "context left"
+	wait_for "% left"
 	quit_and_check_terminal
 	tm kill-server
 	rm -f "$T/rc"
@@ -1637,10 +1692,11 @@ test_trust_screen_writes_config() {
 	wait_for "Do you trust the contents of this directory?"
 	expect_contains "$(screen)" "1. Yes, continue"
 	keys 1
-	wait_for "context left"
+	wait_for "% left"
 	expect_contains "$(cat "$T/home/config.toml")" "[projects.\"$T/ws\"]"
 	expect_contains "$(cat "$T/home/config.toml")" 'trust_level = "trusted"'
-	expect_contains "$(screen)" "workspace-write"
+	keys "/status" Enter
+	wait_for "Sandbox:          workspace-write"
 	quit_and_check_terminal
 	# trusted now: no question the second time; "No, quit" in a fresh home quits
 	tm kill-server
@@ -1678,6 +1734,8 @@ test_question_mark_toggles_shortcuts() {
 	expect_contains "$(screen)" "? for shortcuts"
 	keys "?"
 	wait_for "ctrl + j for newline"
+	expect_contains "$(screen)" "ctrl + j for newline                      ctrl + v to paste images"
+	expect_contains "$(screen)" "@ for file paths"
 	keys "?"
 	wait_gone "ctrl + j for newline"
 	keys "a?"
@@ -1717,10 +1775,10 @@ test_ctrl_t_transcript_overlay() {
 	expect_contains "$s" "An answer for the transcript."
 	expect_contains "$s" "q to quit"
 	# the overlay is on the alternate screen: the composer is not drawn under it
-	expect_not_contains "$s" "context left"
+	expect_not_contains "$s" "% left"
 	keys q
 	wait_gone "T R A N S C R I P T"
-	wait_for "context left"
+	wait_for "% left"
 	expect_contains "$(screen)" "An answer for the transcript."
 	quit_and_check_terminal
 }
@@ -1747,7 +1805,7 @@ test_dumb_terminal_asks_first() {
 	tui_start -t -e TERM=dumb
 	wait_for "Continue anyway? [y/N]:"
 	keys y Enter
-	wait_for "context left"
+	wait_for "% left"
 	raw=$(tm capture-pane -p -e -t main)
 	case "$raw" in *$'\e['*) fail "colour escapes under TERM=dumb" ;; esac
 	quit_and_check_terminal
