@@ -780,6 +780,7 @@ static void app_free(struct app *a)
 	free(a->overlay_title);
 	free(a->last_answer);
 	free(a->title_shown);
+	free(a->project_root);
 	strv_free(&a->status_items);
 	strv_free(&a->title_items);
 	strv_free(&a->notification_types);
@@ -912,6 +913,8 @@ out_term:
 			(void)!buf_printf(&a->term.out, "\x1b[%dA", a->live_cursor_row);
 		(void)!term_puts(&a->term, "\r\x1b[J");
 	}
+	if (a->title_shown)
+		(void)!term_puts(&a->term, "\x1b]0;\x07"); /* not ours to keep once we are gone */
 	term_close(&a->term);
 	if (rc == 0 || rc >= 128)
 		print_exit_summary(a);

@@ -157,6 +157,7 @@ struct app {
 	struct strv status_items;      /* [tui] status_line, in order */
 	struct strv title_items;       /* [tui] terminal_title */
 	char *title_shown;             /* the terminal title last set, or NULL */
+	char *project_root;            /* the cwd's, once looked up (statusline.c) */
 	bool items_title;              /* MODAL_ITEMS edits the title's (else the status line's) */
 	bool picker_on[STATUSLINE_MAX_ITEMS]; /* MODAL_ITEMS: which select_items are chosen */
 	bool picker_in_app;            /* opened by /resume over a running chat */

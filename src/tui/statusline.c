@@ -88,11 +88,27 @@ static void compact_count(char *out, size_t n, int64_t v)
 		snprintf(out, n, "%lld", (long long)v);
 }
 
+/* The project root (full) or its last component, malloc'ed. Looked up once: the title
+ * asks on every frame, and the cwd does not change. */
+static char *project_name(struct app *a, bool full)
+{
+	const char *slash;
+
+	if (!a->project_root)
+		a->project_root = start_project_root(a->o->cwd);
+	if (!a->project_root)
+		return NULL;
+	if (full)
+		return strdup(a->project_root);
+	slash = strrchr(a->project_root, '/');
+	return strdup(slash && slash[1] ? slash + 1 : a->project_root);
+}
+
 /* The branch checked out in the project (its .git/HEAD), or NULL; malloc'ed. A
  * detached HEAD or a .git file (worktree) has none to show. */
-static char *git_branch(const struct app *a)
+static char *git_branch(struct app *a)
 {
-	char *root = start_project_root(a->o->cwd), path[4096], *nl, *res = NULL;
+	char *root = project_name(a, true), path[4096], *nl, *res = NULL;
 	struct buf b;
 	struct err e;
 
@@ -110,18 +126,6 @@ static char *git_branch(const struct app *a)
 	}
 	buf_free(&b);
 	return res;
-}
-
-static char *project_name(const struct app *a, bool full)
-{
-	char *root = start_project_root(a->o->cwd), *slash, *r;
-
-	if (!root || full)
-		return root;
-	slash = strrchr(root, '/');
-	r = strdup(slash && slash[1] ? slash + 1 : root);
-	free(root);
-	return r;
 }
 
 /* One item's text into out ("" = no data). */

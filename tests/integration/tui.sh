@@ -1190,6 +1190,22 @@ test_status_line_and_terminal_title() {
 	expect_eq "$RC" 0 "exit status"
 }
 
+# git-branch and project-root in the status line; the thread's name as the title,
+# once it has one (/rename).
+test_status_line_branch_and_thread_title() {
+	ws
+	git -C "$T/ws" checkout -q -b feat/x
+	printf '\n[tui]\nstatus_line = ["git-branch", "project-root"]\nterminal_title = ["thread"]\n' >> "$T/home/config.toml"
+	mock "[]"
+	tui_start
+	wait_for "feat/x · $T/ws"
+	keys "/rename my thread" Enter
+	pane_title_is "my thread"
+	keys C-c
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+}
+
 # ---- the login screen (no credentials: the built-in openai provider, no key, no
 # auth.json), against our mock issuer as in login_chatgpt.sh ----
 
