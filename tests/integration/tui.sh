@@ -1073,14 +1073,15 @@ test_slash_copy_to_the_x11_clipboard() {
 	quit_and_check_terminal
 }
 
-# Under SSH /copy goes through the terminal as OSC 52: the text base64-encoded in one
-# sequence, so the model's own escapes (here an OSC 52 of its own and a BEL) stay data.
-test_slash_copy_over_ssh_uses_osc52() {
+# osc52_copy [-e VAR=VALUE]...: /copy of an answer carrying escapes of its own (an OSC 52
+# and a BEL) must reach the terminal as one OSC 52 sequence with the text base64-encoded,
+# the model's escapes staying data.
+osc52_copy() {
 	local i want raw text
 	ws
 	text=$(printf 'pwned\a\e]52;c;QUFBQQ==\a rest')
 	mock '[{"sse":[{"created":"r"},{"message":"pwned\u0007\u001b]52;c;QUFBQQ==\u0007 rest"},{"completed":{"total_tokens":3}}]}]'
-	tui_start -e SSH_CONNECTION="10.0.0.1 50000 10.0.0.2 22" -e DISPLAY=:99
+	tui_start "$@"
 	wait_idle
 	keys "say it" Enter
 	wait_for "rest"
@@ -1096,6 +1097,34 @@ test_slash_copy_over_ssh_uses_osc52() {
 	done
 	expect_contains "$raw" "$want" "the OSC 52 sequence"
 	expect_eq "$(printf '%s' "$raw" | grep -o ']52;' | wc -l)" 1 "OSC 52 sequences written"
+	quit_and_check_terminal
+}
+
+# Under SSH the clipboard is the one of the terminal the user sits at: OSC 52, even
+# with a display at hand.
+test_slash_copy_over_ssh_uses_osc52() {
+	osc52_copy -e SSH_CONNECTION="10.0.0.1 50000 10.0.0.2 22" -e DISPLAY=:987
+}
+
+# Without a display (no clipboard tool can work) OSC 52 stands in.
+test_slash_copy_without_a_display_uses_osc52() {
+	osc52_copy
+}
+
+# A clipboard tool that fails is an error cell naming it (here xclip without its X
+# server), not a false confirmation.
+test_slash_copy_tool_failure_says_why() {
+	command -v xclip > /dev/null || { echo "SKIP: xclip is missing"; return 0; }
+	ws
+	mock "[$answer]"
+	tui_start -e DISPLAY=:987
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/copy" Enter
+	wait_for "Failed to copy to clipboard: xclip failed"
+	expect_not_contains "$(screen)" "Copied latest Codex output"
 	quit_and_check_terminal
 }
 
