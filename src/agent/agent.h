@@ -271,6 +271,19 @@ void agent_shutdown(struct agent *a);
 /* True while a turn runs (between task_started and its last event). */
 bool agent_busy(const struct agent *a);
 
+/* Background terminals (the TUI's /ps and /stop): exec_command sessions still running
+ * after their call was answered, which write_stdin can reach by id. They outlive turns. */
+#define AGENT_MAX_TERMINALS 64
+struct agent_terminal {
+	int id;                        /* the session_id the model uses */
+	char *const *argv;             /* the command; borrowed until the next agent call */
+};
+/* Fills out with at most max of them, oldest first; their number. */
+size_t agent_terminals(const struct agent *a, struct agent_terminal *out, size_t max);
+/* Stops every background terminal (killed with what it started; a later write_stdin to
+ * it finds no such session), allowed while a turn runs; how many were stopped. */
+size_t agent_stop_terminals(struct agent *a);
+
 
 /* The models a front end's /model offers (model.h's catalog: GET {base_url}/models with
  * the session's credentials, else the built-in list). done runs once, on the loop, never

@@ -386,6 +386,10 @@ static void on_event(void *arg, const struct agent_event *ev)
 	}
 	case AGENT_EV_AGENT_MESSAGE: {
 		const char *msg = str(m, "message");
+		if (msg && *msg) {
+			free(a->last_answer);
+			a->last_answer = strdup(msg);
+		}
 		if (a->streamed) {
 			end_stream(a);
 		} else if (msg) {
@@ -791,6 +795,11 @@ static void app_free(struct app *a)
 	free(a->status_header);
 	free(a->hint);
 	free(a->overlay_title);
+	free(a->last_answer);
+	free(a->title_shown);
+	free(a->project_root);
+	strv_free(&a->status_items);
+	strv_free(&a->title_items);
 	strv_free(&a->notification_types);
 	backtrack_forget(a);
 	free(a->users);
@@ -889,17 +898,8 @@ int tui_run(const struct tui_options *o, struct err *e)
 			rc = 0;
 			goto out_term;
 		}
-		if (a->picker_result == 1 && a->picker_sel >= 0) {
-			size_t idx = 0;
-			for (size_t i = 0; i < a->n_sessions; i++) {
-				if (a->picker_query.len &&
-				    !strcasestr(a->sessions[i].preview, a->picker_query.data))
-					continue;
-				if ((int)idx++ == a->picker_sel) {
-					picked = strdup(a->sessions[i].path);
-					break;
-				}
-			}
+		if (a->picker_result == 1 && session_picked_path(a)) {
+			picked = strdup(session_picked_path(a));
 			if (o->fork)
 				fork = picked;
 			else
@@ -926,6 +926,8 @@ out_term:
 	if (a->overlay != OVERLAY_NONE)
 		term_leave_alt(&a->term);
 	app_erase_live(a);
+	if (a->title_shown)
+		(void)!term_puts(&a->term, "\x1b]0;\x07"); /* not ours to keep once we are gone */
 	term_close(&a->term);
 	if (rc == 0 || rc >= 128)
 		print_exit_summary(a);

@@ -21,7 +21,7 @@ static void add_row(struct tui_rows *out, const char *s)
 	(void)!tui_rows_push(out, s, strlen(s));
 }
 
-static char *home_short(const char *path)
+char *tui_home_short(const char *path)
 {
 	const char *home = getenv("HOME");
 	size_t hl = home ? strlen(home) : 0;
@@ -37,20 +37,9 @@ static char *home_short(const char *path)
 	return strdup(path);
 }
 
-static int context_left(const struct app *a)
-{
-	const int64_t base = 12000;
-	int64_t w = a->context_window, t = a->last_tokens, pct;
-
-	if (w <= base)
-		return w ? 0 : 100;
-	pct = (100 * (w - base - (t > base ? t - base : 0)) + (w - base) / 2) / (w - base);
-	return pct < 0 ? 0 : pct > 100 ? 100 : (int)pct;
-}
-
 static void footer(struct app *a, struct tui_rows *rows, int width)
 {
-	char left[1024], *dir = home_short(a->o->cwd);
+	char left[2048], status[1536];
 	const char *right = a->busy ? "" : "? for shortcuts";
 	size_t lw, rw;
 
@@ -59,17 +48,16 @@ static void footer(struct app *a, struct tui_rows *rows, int width)
 	} else if (a->busy && !composer_empty(&a->comp)) {
 		/* typing during a turn: Enter steers, Tab queues (upstream's transient hint) */
 		snprintf(left, sizeof left, "  " ST_DIM "tab to queue message");
+	} else if (statusline_text(a, status, sizeof status)) {
+		snprintf(left, sizeof left, "  " ST_DIM "%s", status);
 	} else {
-		snprintf(left, sizeof left, "  " ST_DIM "%s%s%s \xC2\xB7 %s \xC2\xB7 %s \xC2\xB7 %d%% context left \xC2\xB7 %s",
-			 a->model ? a->model : "", a->effort ? " " : "", a->effort ? a->effort : "",
-			 sandbox_mode_str(a->sandbox), approval_policy_str(a->approval),
-			 context_left(a), dir ? dir : "");
+		/* no status line: upstream's plain footer */
+		snprintf(left, sizeof left, "  " ST_DIM "%d%% context left", statusline_context_left(a));
 	}
-	free(dir);
 	lw = tui_text_width(left, strlen(left));
 	rw = tui_text_width(right, strlen(right));
 	if (!a->hint && *right && lw + rw + 4 <= (size_t)width) {
-		char row[2048];
+		char row[4096];
 		snprintf(row, sizeof row, "%s%*s" ST_DIM "%s", left, (int)((size_t)width - lw - rw - 1), "",
 			 right);
 		add_row(rows, row);
@@ -277,6 +265,8 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		select_rows(a, rows, width);
 	} else if (a->modal == MODAL_PROMPT) {
 		thread_prompt_rows(a, rows, width, cur_row, cur_col);
+	} else if (a->modal == MODAL_ITEMS) {
+		statusline_rows(a, rows, width);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];
@@ -329,15 +319,18 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		}
 	}
 	if (a->shortcuts && a->modal == MODAL_NONE) {
+		/* upstream's overlay (codex-tui.md §5.1) less shift + tab's collaboration
+		 * modes, which this TUI lacks; same columns */
 		static const char *const pairs[][2] = {
-			{"/ for commands", "ctrl + j for newline"},
-			{"ctrl + t to view transcript", "esc to interrupt"},
-			{"ctrl + c to exit", "ctrl + z to suspend"},
-			{"ctrl + l to clear the screen", "? to hide this"}};
+			{"/ for commands", "! for shell commands"},
+			{"ctrl + j for newline", "tab to queue message"},
+			{"@ for file paths", "ctrl + v to paste images"},
+			{"ctrl + g to edit in external editor", "esc esc to edit previous message"},
+			{"ctrl + c to exit", "ctrl + t to view transcript"}};
 		add_row(rows, "");
 		for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 			char *cut;
-			snprintf(line, sizeof line, "  " ST_DIM "%-36s %s", pairs[i][0], pairs[i][1]);
+			snprintf(line, sizeof line, "  " ST_DIM "%-41s %s", pairs[i][0], pairs[i][1]);
 			cut = tui_truncate(line, strlen(line), width - 1);
 			if (cut)
 				add_row(rows, cut);
@@ -362,7 +355,7 @@ static void draw_overlay(struct app *a)
 	(void)!term_puts(&a->term, "\x1b[?2026h\x1b[?25l\x1b[H");
 	if (a->overlay == OVERLAY_PICKER) {
 		snprintf(line, sizeof line, ST_BOLD "%s a previous session" ST_RESET "  " ST_DIM
-			 "Sort: Created at", a->o->fork ? "Fork" : "Resume");
+			 "Sort: Created at", a->o->fork && !a->picker_in_app ? "Fork" : "Resume");
 		add_row(&rows, line);
 		snprintf(line, sizeof line, "%s%s", a->picker_query.len ? "Search: " : ST_DIM "Type to search",
 			 a->picker_query.len ? a->picker_query.data : "");
@@ -403,7 +396,7 @@ static void draw_overlay(struct app *a)
 		}
 		while ((int)rows.n < h - 1)
 			add_row(&rows, "");
-		add_row(&rows, a->o->fork ? ST_DIM "enter to fork     esc to start new     ctrl + c to quit     \xE2\x86\x91/\xE2\x86\x93 to browse"
+		add_row(&rows, a->o->fork && !a->picker_in_app ? ST_DIM "enter to fork     esc to start new     ctrl + c to quit     \xE2\x86\x91/\xE2\x86\x93 to browse"
 					  : ST_DIM "enter to resume     esc to start new     ctrl + c to quit     \xE2\x86\x91/\xE2\x86\x93 to browse");
 	} else {
 		size_t total = a->overlay_rows.n, top = a->overlay_top;
@@ -453,6 +446,7 @@ void draw_frame(struct app *a)
 	struct err e;
 
 	a->dirty = false;
+	statusline_title(a);
 	if (a->overlay != OVERLAY_NONE) {
 		draw_overlay(a);
 		(void)term_flush(&a->term, &e);

@@ -68,6 +68,8 @@ static void overlay_key(struct app *a, const struct key *k)
 		default:
 			break;
 		}
+		if (a->picker_in_app && a->picker_result)
+			session_picker_done(a);
 		app_dirty(a);
 		return;
 	}
@@ -569,6 +571,10 @@ void input_key(void *arg, const struct key *k)
 		thread_prompt_key(a, k);
 		return;
 	}
+	if (a->modal == MODAL_ITEMS) {
+		statusline_key(a, k);
+		return;
+	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)
@@ -764,9 +770,7 @@ void input_key(void *arg, const struct key *k)
 					app_commit(a, &c);
 				tui_rows_free(&c);
 			} else {
-				(void)!term_puts(&a->term, "\x1b[H\x1b[2J\x1b[3J");
-				a->live_drawn = false;
-				a->any_cell = false;
+				session_clear_screen(a);
 				app_header_card(a);
 			}
 			break;

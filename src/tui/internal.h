@@ -30,12 +30,15 @@
 #define TUI_HISTORY_MAX_BYTES (8u << 20)
 /* The transcript (Ctrl+T) keeps this many lines at most (the oldest go first). */
 #define TUI_TRANSCRIPT_MAX_LINES 200000
+/* More than either list of known status line / title items. */
+#define STATUSLINE_MAX_ITEMS 32
 
 enum modal {
 	MODAL_NONE,
 	MODAL_APPROVAL,       /* the first of approvals[] */
 	MODAL_SELECT,         /* a list: /model, /approvals */
-	MODAL_PROMPT          /* /rename's name prompt (thread.c) */
+	MODAL_PROMPT,         /* /rename's name prompt (thread.c) */
+	MODAL_ITEMS           /* /statusline, /title: items to toggle (statusline.c) */
 };
 
 enum overlay {
@@ -152,6 +155,14 @@ struct app {
 	int picker_sel;
 	struct buf picker_query;
 	int picker_result;             /* 0 running, 1 resume, 2 new, 3 quit */
+	struct strv status_items;      /* [tui] status_line, in order */
+	struct strv title_items;       /* [tui] terminal_title */
+	char *title_shown;             /* the terminal title last set, or NULL */
+	char *project_root;            /* the cwd's, once looked up (statusline.c) */
+	bool items_title;              /* MODAL_ITEMS edits the title's (else the status line's) */
+	bool picker_on[STATUSLINE_MAX_ITEMS]; /* MODAL_ITEMS: which select_items are chosen */
+	bool picker_in_app;            /* opened by /resume over a running chat */
+	char *last_answer;             /* the latest agent message, for /copy */
 
 	int live_cursor_row;           /* rows from the live area's top to the cursor */
 	bool live_drawn;
@@ -198,6 +209,8 @@ void app_notify(struct app *a, const char *kind, const char *message);
 
 /* draw.c */
 void draw_frame(struct app *a);
+/* path with the home directory as "~", malloc'ed. */
+char *tui_home_short(const char *path);
 /* The host of a network approval (an exec approval request with a
  * network_approval_context: the proxy blocked a request to it), or NULL. Borrowed. */
 const char *approval_network_host(const struct approval *ap);
@@ -304,6 +317,44 @@ void files_list(struct app *a);
 size_t files_match(struct app *a, const char *q, const char **out, size_t max);
 /* The `@token` ending at the cursor: its start (the '@') and length. */
 bool files_at_token(const struct composer *c, size_t *start, size_t *len);
+
+/* session.c: replacing the chat's session (/new, /clear, /resume) */
+/* Ends the current session and starts a fresh one, or resumes the rollout at
+ * resume_path, its history rendered under a new header card. On failure the app quits
+ * with status 1 (there is no session left to go back to). */
+void session_restart(struct app *a, const char *resume_path);
+/* Clears the screen and its scrollback (Ctrl+L, /clear). */
+void session_clear_screen(struct app *a);
+/* /resume: the resume picker over the chat; its choice replaces the session, Esc and
+ * Ctrl+C go back to the current one. */
+void session_open_picker(struct app *a);
+/* The in-app picker's key handler set picker_result: act on it. */
+void session_picker_done(struct app *a);
+/* The picker's choice (its row among those the query matches): the session's rollout
+ * path, borrowed from a->sessions, or NULL. */
+const char *session_picked_path(const struct app *a);
+
+/* statusline.c: [tui] status_line and terminal_title, /statusline and /title */
+struct toml_value;
+/* The lists from config.toml's [tui] table (NULL: the defaults). */
+void statusline_load(struct app *a, const struct toml_value *tui);
+/* The footer's status line into out; false when it has no items (the footer then shows
+ * the context left instead). */
+bool statusline_text(struct app *a, char *out, size_t n);
+/* Upstream's context-left percentage (codex-tui.md §4). */
+int statusline_context_left(const struct app *a);
+/* Sets the terminal title (OSC 0) when its text changed. */
+void statusline_title(struct app *a);
+void statusline_open(struct app *a, bool title);
+void statusline_rows(struct app *a, struct tui_rows *rows, int width);
+void statusline_key(struct app *a, const struct key *k);
+
+/* clipboard.c: /copy */
+void clipboard_copy_last(struct app *a);
+
+/* terminals.c: /ps and /stop */
+void terminals_list(struct app *a);
+void terminals_stop(struct app *a);
 
 /* start.c */
 /* login.c: the login screen when the provider needs OpenAI credentials and there are

@@ -19,17 +19,25 @@ const struct slash_cmd slash_cmds[] = {
 	{"review", "review my current changes and find issues", false, true},
 	{"rename", "rename the current thread", false, false},
 	{"new", "start a new chat during a conversation", false, true},
+	{"resume", "resume a saved chat", false, true},
 	{"fork", "fork the current chat", false, true},
 	{"init", "create an AGENTS.md file with instructions for Codex", false, true},
 	{"compact", "summarize conversation to prevent hitting the context limit", false, true},
 	{"diff", "show git diff (including untracked files)", false, false},
+	{"copy", "copy the latest Codex output to your clipboard", false, false},
 	{"mention", "mention a file", false, false},
 	{"status", "show current session configuration and token usage", false, false},
+	{"title", "configure which items appear in the terminal title", false, true},
+	{"statusline", "configure which items appear in the status line", false, true},
 	{"mcp", "list configured MCP tools", false, false},
 	{"logout", "log out of Codex", false, true},
 	{"exit", "exit Codex", false, false},
+	{"ps", "list background terminals", false, false},
+	{"stop", "stop all background terminals", false, false},
+	{"clear", "clear the terminal and start a new chat", false, true},
 	{"quit", "exit Codex", true, false},
 	{"approvals", "choose what Codex is allowed to do", true, true},
+	{"clean", "stop all background terminals", true, false},
 	{NULL, NULL, false, false},
 };
 
@@ -333,17 +341,20 @@ bool slash_run(struct app *a, const char *text)
 	if (strcmp(name, "quit") == 0 || strcmp(name, "exit") == 0) {
 		a->quit = true;
 	} else if (strcmp(name, "new") == 0) {
-		struct err e;
-		app_stop_agent(a);
-		backtrack_forget(a);
-		a->total_tokens = a->input_tokens = a->output_tokens = a->cached_tokens = 0;
-		if (app_start_agent(a, NULL, &e) < 0) {
-			error(a, e.msg);
-			a->quit = true;
-			a->exit_code = 1;
-		} else {
-			app_header_card(a);
-		}
+		session_restart(a, NULL);
+	} else if (strcmp(name, "clear") == 0) {
+		session_clear_screen(a);
+		session_restart(a, NULL);
+	} else if (strcmp(name, "resume") == 0) {
+		session_open_picker(a);
+	} else if (strcmp(name, "statusline") == 0 || strcmp(name, "title") == 0) {
+		statusline_open(a, name[0] == 't');
+	} else if (strcmp(name, "copy") == 0) {
+		clipboard_copy_last(a);
+	} else if (strcmp(name, "ps") == 0) {
+		terminals_list(a);
+	} else if (strcmp(name, "stop") == 0 || strcmp(name, "clean") == 0) {
+		terminals_stop(a);
 	} else if (strcmp(name, "model") == 0) {
 		models_open(a);
 	} else if (strcmp(name, "approvals") == 0 || strcmp(name, "permissions") == 0) {

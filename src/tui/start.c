@@ -65,6 +65,7 @@ static void tui_settings(struct app *a, const struct toml_value *root)
 	const struct toml_value *tui = root ? toml_table_get(root, "tui") : NULL, *v;
 
 	a->notifications = true;
+	statusline_load(a, tui);
 	if (!tui || tui->type != TOML_TABLE)
 		return;
 	v = toml_table_get(tui, "notifications");
@@ -395,8 +396,11 @@ void start_render_rollout(struct app *a, const char *path)
 			if (strcmp(pt, "user_message") == 0 && cell_user(msg, &cell) == 0) {
 				app_commit(a, &cell);
 				backtrack_note_user(a, msg, cell.n);
-			} else if (strcmp(pt, "agent_message") == 0 && md_message(msg, &cell) == 0)
+			} else if (strcmp(pt, "agent_message") == 0 && md_message(msg, &cell) == 0) {
 				app_commit(a, &cell);
+				free(a->last_answer);
+				a->last_answer = strdup(msg); /* /copy's, as if just answered */
+			}
 		}
 		tui_rows_free(&cell);
 		cJSON_Delete(line);

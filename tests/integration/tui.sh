@@ -148,7 +148,7 @@ wait_exit() {
 
 # The idle composer is on screen (a turn is not running).
 wait_idle() {
-	wait_for "context left"
+	wait_for "% left"
 	wait_gone "esc to interrupt"
 }
 
@@ -584,10 +584,10 @@ test_ctrl_z_suspends_and_continues() {
 	keys C-z
 	for i in $(seq 1 $((WAIT * 10))); do [ -e "$T/stopped" ] && break; sleep 0.1; done
 	[ -e "$T/stopped" ] || fail "codex did not stop on Ctrl+Z"
-	wait_gone "context left"
+	wait_gone "% left"
 	[ ! -f "$T/rc" ] || fail "Ctrl+Z ended codex"
 	echo go > "$T/resume"
-	wait_for "context left"
+	wait_for "% left"
 	keys "back again"
 	wait_for "back again"
 	keys C-u
@@ -680,7 +680,7 @@ test_resize_mid_stream() {
 	wait_for "THE END"
 	wait_idle
 	s=$(screen)
-	expect_contains "$s" "context left"
+	expect_contains "$s" "% left"
 	tm resize-window -t main -x 30 -y 8
 	keys "abc"
 	wait_for "abc"
@@ -748,7 +748,8 @@ test_slash_new_model_status_approvals() {
 	wait_for "Update Model Permissions"
 	keys Down Enter
 	wait_for "Permissions updated to Default"
-	expect_contains "$(screen)" "workspace-write"
+	keys "/status" Enter
+	wait_for "Sandbox:          workspace-write"
 	keys "hello" Enter
 	wait_for "All done."
 	# request 0 asked for the catalog (404 here: the built-in list stood in)
@@ -1051,6 +1052,285 @@ test_ctrl_v_without_an_image_says_why() {
 	quit_and_check_terminal
 }
 
+# /resume opens the resume picker over the chat: the chosen session replaces the
+# current one (its history on screen and in the next request); Esc in the picker goes
+# back to the session in use.
+test_slash_resume_replaces_the_session() {
+	ws
+	mock '[{"sse":[{"created":"r"},{"message":"Picked answer."},{"completed":{"total_tokens":3}}]}'",$answer,$answer,$answer]"
+	tui_start "a question to pick"
+	wait_for "Picked answer."
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start
+	wait_idle
+	keys "a fresh question" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/res"
+	wait_for "resume a saved chat"
+	keys Enter
+	wait_for "Resume a previous session"
+	wait_for "a question to pick"
+	keys "to pick"
+	wait_for "Search: to pick"
+	keys Enter
+	wait_gone "Resume a previous session"
+	wait_for "Picked answer."
+	expect_contains "$(screen)" "› a question to pick"
+	wait_idle
+	keys "go on" Enter
+	wait_idle
+	wait_for "› go on"
+	input=$(mock_get 2 body.input)
+	expect_contains "$input" "a question to pick" "the resumed history goes out"
+	expect_not_contains "$input" "a fresh question" "the replaced session's history"
+	keys "/resume" Enter
+	wait_for "Resume a previous session"
+	keys Escape
+	wait_gone "Resume a previous session"
+	wait_idle
+	keys "still here" Enter
+	wait_idle
+	wait_for "› still here"
+	expect_contains "$(mock_get 3 body.input)" "go on" "Esc kept the session"
+	quit_and_check_terminal
+}
+
+# /clear: the screen (and its scrollback) cleared, and a new chat with a new session.
+test_slash_clear_starts_a_new_chat() {
+	local first second
+	ws
+	mock "[$answer,$answer]"
+	tui_start
+	wait_idle
+	keys "hello" Enter
+	wait_for "All done."
+	wait_idle
+	first=$(mock_get 0 headers.session_id)
+	keys "/clear" Enter
+	wait_gone "› hello"
+	wait_for "/model to change"
+	expect_not_contains "$(tm capture-pane -p -S - -t main)" "All done." "the scrollback"
+	keys "again" Enter
+	wait_idle
+	wait_for "› again"
+	second=$(mock_get 1 headers.session_id)
+	[ "$first" != "$second" ] || fail "/clear kept the session ($first)"
+	expect_not_contains "$(mock_get 1 body.input)" "hello" "the old conversation"
+	quit_and_check_terminal
+}
+
+# The commands upstream refuses during a task say so, and the turn goes on.
+test_new_slash_commands_disabled_while_busy() {
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"sleep 60","yield_time_ms":60000}'),$answer]"
+	tui_start -a never -s danger-full-access
+	wait_idle
+	keys "wait" Enter
+	wait_for "Running sleep 60"
+	keys "/resume" Enter
+	wait_for "'/resume' is disabled while a task is in progress."
+	keys "/clear" Enter
+	wait_for "'/clear' is disabled while a task is in progress."
+	expect_not_contains "$(screen)" "Resume a previous session"
+	keys Escape
+	wait_for "Conversation interrupted"
+	quit_and_check_terminal
+}
+
+copy_answer='{"sse":[{"created":"r"},{"message":"Copy **this** text.\n- and this line"},{"completed":{"total_tokens":3}}]}'
+
+# /copy with an X11 clipboard (a private Xvfb): the latest answer, as the model wrote it,
+# lands in the clipboard (read back with xclip); before any answer it says so.
+test_slash_copy_to_the_x11_clipboard() {
+	local i got
+	ws
+	xserver || return 0
+	mock "[$copy_answer]"
+	tui_start -e DISPLAY="$XDISP"
+	wait_idle
+	keys "/copy" Enter
+	wait_for "No Codex output to copy yet."
+	keys "say it" Enter
+	wait_for "and this line"
+	wait_idle
+	keys "/cop"
+	wait_for "copy the latest Codex output to your clipboard"
+	keys Enter
+	wait_for "Copied latest Codex output to clipboard."
+	for i in $(seq 1 $((WAIT * 10))); do
+		got=$(DISPLAY=$XDISP xclip -o -selection clipboard 2> /dev/null || true)
+		[ "$got" = "$(printf 'Copy **this** text.\n- and this line')" ] && break
+		sleep 0.1
+	done
+	expect_eq "$got" "$(printf 'Copy **this** text.\n- and this line')" "the clipboard"
+	quit_and_check_terminal
+}
+
+# osc52_copy [-e VAR=VALUE]...: /copy of an answer carrying escapes of its own (an OSC 52
+# and a BEL) must reach the terminal as one OSC 52 sequence with the text base64-encoded,
+# the model's escapes staying data.
+osc52_copy() {
+	local i want raw text
+	ws
+	text=$(printf 'pwned\a\e]52;c;QUFBQQ==\a rest')
+	mock '[{"sse":[{"created":"r"},{"message":"pwned\u0007\u001b]52;c;QUFBQQ==\u0007 rest"},{"completed":{"total_tokens":3}}]}]'
+	tui_start "$@"
+	wait_idle
+	keys "say it" Enter
+	wait_for "rest"
+	wait_idle
+	tm pipe-pane -t main "cat >> '$T/pane.raw'"
+	keys "/copy" Enter
+	wait_for "Copied latest Codex output to clipboard."
+	want=$(printf '\e]52;c;%s\a' "$(printf '%s' "$text" | base64 -w0)")
+	for i in $(seq 1 $((WAIT * 10))); do
+		raw=$(cat "$T/pane.raw" 2> /dev/null || true)
+		case "$raw" in *"$want"*) break ;; esac
+		sleep 0.1
+	done
+	expect_contains "$raw" "$want" "the OSC 52 sequence"
+	expect_eq "$(printf '%s' "$raw" | grep -o ']52;' | wc -l)" 1 "OSC 52 sequences written"
+	quit_and_check_terminal
+}
+
+# Under SSH the clipboard is the one of the terminal the user sits at: OSC 52, even
+# with a display at hand.
+test_slash_copy_over_ssh_uses_osc52() {
+	osc52_copy -e SSH_CONNECTION="10.0.0.1 50000 10.0.0.2 22" -e DISPLAY=:987
+}
+
+# Without a display (no clipboard tool can work) OSC 52 stands in.
+test_slash_copy_without_a_display_uses_osc52() {
+	osc52_copy
+}
+
+# A clipboard tool that fails is an error cell naming it (here xclip without its X
+# server), not a false confirmation.
+test_slash_copy_tool_failure_says_why() {
+	command -v xclip > /dev/null || { echo "SKIP: xclip is missing"; return 0; }
+	ws
+	mock "[$answer]"
+	tui_start -e DISPLAY=:987
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/copy" Enter
+	wait_for "Failed to copy to clipboard: xclip failed"
+	expect_not_contains "$(screen)" "Copied latest Codex output"
+	quit_and_check_terminal
+}
+
+# /ps lists the exec_command sessions left running after their call answered; /stop
+# ends them (the process goes), /clean is its hidden alias.
+test_slash_ps_and_stop_background_terminals() {
+	local i
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"sleep 301","yield_time_ms":250}'),$answer]"
+	tui_start -a never -s danger-full-access
+	wait_idle
+	keys "/ps" Enter
+	wait_for "No background terminals running."
+	keys "start it" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/ps" Enter
+	wait_for "Background terminals (1)"
+	wait_for "• sleep 301 (session 1000)"
+	pgrep -f "sleep 301" > /dev/null || fail "sleep 301 is not running"
+	keys "/st"
+	wait_for "stop all background terminals"
+	keys C-u "/stop" Enter
+	wait_for "Stopped 1 background terminal."
+	for i in $(seq 1 $((WAIT * 10))); do
+		pgrep -f "sleep 301" > /dev/null || break
+		sleep 0.1
+	done
+	pgrep -f "sleep 301" > /dev/null && fail "sleep 301 still runs after /stop"
+	keys C-l
+	wait_gone "Stopped 1"
+	keys "/clean" Enter
+	wait_for "No background terminals running."
+	keys C-l
+	wait_gone "No background terminals running."
+	keys "/ps" Enter
+	wait_for "No background terminals running."
+	quit_and_check_terminal
+}
+
+# pane_title_is TEXT: until the terminal title (OSC 0, as tmux keeps it) is TEXT.
+pane_title_is() {
+	local i
+	for i in $(seq 1 $((WAIT * 10))); do
+		[ "$(tm display -p -t main '#{pane_title}')" = "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "terminal title: expected [$1], got [$(tm display -p -t main '#{pane_title}')]"
+}
+
+# The footer's status line and the terminal title: upstream's defaults, then the
+# [tui] lists (an item without data left out), then /statusline and /title toggling
+# items and writing them to config.toml (the rest of it kept).
+test_status_line_and_terminal_title() {
+	local cfg
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_for "% left · "
+	expect_contains "$(screen)" "% left · $T/ws"
+	pane_title_is "ws"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	printf '\n[tui]\nstatus_line = ["context-used", "total-output-tokens", "five-hour-limit", "bogus"]\nterminal_title = ["app-name", "status", "project"]\n' >> "$T/home/config.toml"
+	tui_start
+	wait_for "0% used · 0 out"
+	expect_not_contains "$(screen)" "0 out ·"
+	pane_title_is "codex | Ready | ws"
+	keys "hi" Enter
+	wait_for "All done."
+	wait_for "· 5 out"
+	keys "/statusline" Enter
+	wait_for "Configure Status Line"
+	expect_contains "$(screen)" "[x] context-used"
+	expect_contains "$(screen)" "[ ] model-name"
+	keys Space Down Down Down Space Enter
+	wait_gone "Configure Status Line"
+	cfg=$(cat "$T/home/config.toml")
+	expect_contains "$cfg" 'status_line = ["total-output-tokens", "five-hour-limit", "model-name"]'
+	expect_contains "$cfg" "trust_level = \"trusted\""
+	expect_contains "$cfg" 'terminal_title = ["app-name", "status", "project"]'
+	expect_not_contains "$(screen)" "% used"
+	keys "/title" Enter
+	wait_for "Configure Terminal Title"
+	keys Space Enter
+	wait_gone "Configure Terminal Title"
+	pane_title_is "Ready | ws"
+	expect_contains "$(cat "$T/home/config.toml")" 'terminal_title = ["status", "project"]'
+	keys C-c # no "% left" in this footer for quit_and_check_terminal to wait for
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+}
+
+# git-branch and project-root in the status line; the thread's name as the title,
+# once it has one (/rename).
+test_status_line_branch_and_thread_title() {
+	ws
+	git -C "$T/ws" checkout -q -b feat/x
+	printf '\n[tui]\nstatus_line = ["git-branch", "project-root"]\nterminal_title = ["thread"]\n' >> "$T/home/config.toml"
+	mock "[]"
+	tui_start
+	wait_for "feat/x · $T/ws"
+	keys "/rename my thread" Enter
+	pane_title_is "my thread"
+	keys C-c
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+}
+
 # ---- the login screen (no credentials: the built-in openai provider, no key, no
 # auth.json), against our mock issuer as in login_chatgpt.sh ----
 
@@ -1194,7 +1474,7 @@ test_slash_diff_shows_changes_in_a_pager() {
 	expect_contains "$s" "untracked.txt"
 	keys q
 	wait_gone "D I F F"
-	wait_for "context left"
+	wait_for "% left"
 	quit_and_check_terminal
 }
 
@@ -1247,7 +1527,7 @@ test_resume_picker_lists_sessions() {
 	wait_for "CWD"
 	expect_contains "$(screen)" "a question to pick"
 	keys Escape
-	wait_for "context left"
+	wait_for "% left"
 	expect_not_contains "$(screen)" "Picked answer."
 	quit_and_check_terminal
 }
@@ -1441,7 +1721,7 @@ test_slash_rename_names_the_thread() {
 	wait_for "My Project Work"
 	expect_not_contains "$(screen)" "the question of the renamed thread"
 	keys Escape
-	wait_for "context left"
+	wait_for "% left"
 	quit_and_check_terminal
 	tm kill-server
 	rm -f "$T/rc"
@@ -1555,10 +1835,11 @@ test_trust_screen_writes_config() {
 	snap trust
 	expect_contains "$(screen)" "1. Yes, continue"
 	keys 1
-	wait_for "context left"
+	wait_for "% left"
 	expect_contains "$(cat "$T/home/config.toml")" "[projects.\"$T/ws\"]"
 	expect_contains "$(cat "$T/home/config.toml")" 'trust_level = "trusted"'
-	expect_contains "$(screen)" "workspace-write"
+	keys "/status" Enter
+	wait_for "Sandbox:          workspace-write"
 	quit_and_check_terminal
 	# trusted now: no question the second time; "No, quit" in a fresh home quits
 	tm kill-server
@@ -1597,6 +1878,10 @@ test_question_mark_toggles_shortcuts() {
 	keys "?"
 	wait_for "ctrl + j for newline"
 	snap shortcuts
+	expect_contains "$(screen)" "ctrl + j for newline                      tab to queue message"
+	expect_contains "$(screen)" "@ for file paths                          ctrl + v to paste images"
+	expect_contains "$(screen)" "ctrl + g to edit in external editor       esc esc to edit previous message"
+	expect_contains "$(screen)" "! for shell commands"
 	keys "?"
 	wait_gone "ctrl + j for newline"
 	keys "a?"
@@ -1637,10 +1922,10 @@ test_ctrl_t_transcript_overlay() {
 	expect_contains "$s" "An answer for the transcript."
 	expect_contains "$s" "q to quit"
 	# the overlay is on the alternate screen: the composer is not drawn under it
-	expect_not_contains "$s" "context left"
+	expect_not_contains "$s" "% left"
 	keys q
 	wait_gone "T R A N S C R I P T"
-	wait_for "context left"
+	wait_for "% left"
 	expect_contains "$(screen)" "An answer for the transcript."
 	quit_and_check_terminal
 }
@@ -1754,7 +2039,7 @@ test_dumb_terminal_asks_first() {
 	tui_start -t -e TERM=dumb
 	wait_for "Continue anyway? [y/N]:"
 	keys y Enter
-	wait_for "context left"
+	wait_for "% left"
 	raw=$(tm capture-pane -p -e -t main)
 	case "$raw" in *$'\e['*) fail "colour escapes under TERM=dumb" ;; esac
 	quit_and_check_terminal

@@ -92,6 +92,8 @@ struct session {
 	char *call_id;             /* the exec_command call (its events) */
 	char *turn_id;
 	char *display;             /* "/bin/bash -lc '...'" */
+	struct strv argv;          /* the same as given, for agent_terminals */
+	bool stopped;              /* by agent_stop_terminals: no longer addressable */
 	bool sandboxed;
 	uint64_t started_ms;
 	struct headtail pending;   /* printed since the last answer */
@@ -143,6 +145,7 @@ static void session_free(struct session *s)
 	free(s->call_id);
 	free(s->turn_id);
 	free(s->display);
+	strv_free(&s->argv);
 	ht_free(&s->pending);
 	ht_free(&s->all);
 	if (s->retry)
@@ -178,10 +181,46 @@ void uexec_free(struct uexec *u)
 	free(u);
 }
 
+/* A session the model can still reach and that still runs. */
+static bool in_background(const struct session *s)
+{
+	return s->id != 0 && !s->exited && !s->stopped;
+}
+
+size_t agent_terminals(const struct agent *a, struct agent_terminal *out, size_t max)
+{
+	const struct uexec *u = a->uexec;
+	size_t n = 0;
+
+	for (size_t i = 0; u && i < u->n && n < max; i++)
+		if (in_background(u->v[i]) && u->v[i]->argv.v) {
+			out[n].id = u->v[i]->id;
+			out[n].argv = u->v[i]->argv.v;
+			n++;
+		}
+	return n;
+}
+
+size_t agent_stop_terminals(struct agent *a)
+{
+	struct uexec *u = a->uexec;
+	size_t n = 0;
+
+	/* The kill is asynchronous: on_exited frees each one (or answers the write_stdin
+	 * waiting on it first); until then `stopped` hides it from find() and the list. */
+	for (size_t i = 0; u && i < u->n; i++)
+		if (in_background(u->v[i])) {
+			u->v[i]->stopped = true;
+			proc_kill(u->v[i]->proc);
+			n++;
+		}
+	return n;
+}
+
 static struct session *find(struct uexec *u, int id)
 {
 	for (size_t i = 0; i < u->n; i++)
-		if (u->v[i]->id == id)
+		if (u->v[i]->id == id && !u->v[i]->stopped)
 			return u->v[i];
 	return NULL;
 }
@@ -391,7 +430,7 @@ static void on_exited(void *arg, const struct sandbox_result *r)
 		/* Nobody will ask about it again. */
 		forget(s);
 		session_free(s);
-	} else if (s->id == 0) {
+	} else if (s->id == 0 || s->stopped) {
 		forget(s);
 		session_free(s);
 	}
@@ -514,6 +553,12 @@ static void start(struct tool_call *c, struct exec_req *r, bool sandboxed)
 	s->display = output_shell_join(r->argv);
 	ht_init(&s->pending);
 	ht_init(&s->all);
+	for (int i = 0; i < r->argc; i++)
+		if (strv_push(&s->argv, r->argv[i]) < 0) {
+			free(s->display);
+			s->display = NULL; /* fails below */
+			break;
+		}
 	if (!s->call_id || !s->turn_id || !s->display || command_env(a, &env, &e) < 0) {
 		session_free(s);
 		tool_call_finish(c, NULL);
