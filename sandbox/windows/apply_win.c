@@ -493,6 +493,38 @@ out:
 	return password;
 }
 
+static bool has_git(const char *dir, void *ctx)
+{
+	char *p = path_join(dir, ".git");
+	bool yes = p && file_exists(p) == 1;
+
+	free(p);
+	return yes;
+}
+
+/* The command's environment as the sandbox account needs it (win_env_for_logon_user),
+ * as a block for CreateProcessWithLogonW; NULL with e filled. */
+static wchar_t *logon_env_block(char *const *src, const char *cwd, struct err *e)
+{
+	struct strv env = STRV_INIT;
+	char *root = win_git_root(cwd, has_git, NULL);
+	wchar_t *block = NULL;
+
+	for (size_t i = 0; src && src[i]; i++)
+		if (strv_push(&env, src[i]) < 0) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+	if (win_env_for_logon_user(&env, root, e) < 0)
+		goto out;
+	if (!(block = win_env_block(env.v ? env.v : (char *[]){NULL})))
+		err_set(e, "out of memory");
+out:
+	strv_free(&env);
+	free(root);
+	return block;
+}
+
 static int run_elevated(const struct win_plan_input *in, const struct win_plan *p,
 			const char *codex_home, const char *cwd, const struct win_cap_sids *caps,
 			const char *cwd_sid, struct err *e)
@@ -532,11 +564,12 @@ static int run_elevated(const struct win_plan_input *in, const struct win_plan *
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = in->command[i];
 	if (!(line = win_command_line((char *const *)argv)) || !(wuser = win_wide(user)) ||
-	    !(wpass = win_wide(password)) || !(wcwd = win_wide(cwd)) ||
-	    !(envblock = win_env_block(in->env))) {
+	    !(wpass = win_wide(password)) || !(wcwd = win_wide(cwd))) {
 		err_set(e, "out of memory");
 		goto out;
 	}
+	if (!(envblock = logon_env_block(in->env, cwd, e)))
+		goto out;
 	if (in->proxy_enforced && start_proxy(in, &proxy, e) < 0)
 		goto out;
 	si.dwFlags = STARTF_USESTDHANDLES;

@@ -570,6 +570,25 @@ int win_setup_request_decode(const char *arg, struct win_setup_request *r, struc
  * still leave setup_error.json; NULL when there is none. Caller frees. */
 char *win_setup_request_codex_home(const char *arg);
 
+/* ---- The environment of an elevated run (env_fix.c) -------------------------------- */
+
+/* A GIT_CONFIG_COUNT at or above this is refused (git itself has no lower limit; this
+ * is far above any real use). */
+#define WIN_GIT_CONFIG_COUNT_MAX 1000
+
+/* What the command's environment ("K=V", names compared without case) needs when it
+ * runs as a sandbox account (reference §4 step 1): values "/dev/null" become "NUL";
+ * GIT_PAGER and PAGER default to more.com and LESS to "" (nothing answers a pager);
+ * and with git_root, safe.directory=<git_root> is appended through
+ * GIT_CONFIG_COUNT/GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n, because the repository belongs
+ * to the real user. -1 with e filled when memory runs out or GIT_CONFIG_COUNT is not a
+ * count below WIN_GIT_CONFIG_COUNT_MAX. */
+int win_env_for_logon_user(struct strv *env, const char *git_root, struct err *e);
+
+/* The nearest directory from cwd upwards for which has_git says it holds .git (a
+ * directory or a gitfile), or NULL (caller frees). */
+char *win_git_root(const char *cwd, bool (*has_git)(const char *dir, void *ctx), void *ctx);
+
 /* ---- The whole plan ---------------------------------------------------------------- */
 
 struct win_plan_input {

@@ -320,3 +320,45 @@ TEST(win_readiness_decision)
 	win_marker_free(&m);
 	strv_free(&roots);
 }
+
+static bool git_at(const char *dir, void *ctx)
+{
+	return strcmp(dir, (const char *)ctx) == 0;
+}
+
+TEST(win_env_for_logon_user_fixes)
+{
+	struct strv env = STRV_INIT;
+	struct err e;
+	char *root;
+
+	REQUIRE(strv_push(&env, "OUT=/dev/null") == 0 && strv_push(&env, "pager=less") == 0 &&
+		strv_push(&env, "git_config_count=1") == 0);
+	REQUIRE(win_env_for_logon_user(&env, "C:/w", &e) == 0);
+	CHECK_STR(env.v[0], "OUT=NUL");
+	CHECK_STR(env.v[1], "pager=less"); /* kept, whatever its case */
+	CHECK_STR(env.v[2], "GIT_CONFIG_COUNT=2");
+	CHECK(strv_find(&env, "GIT_PAGER=more.com") >= 0);
+	CHECK(strv_find(&env, "LESS=") >= 0);
+	CHECK(strv_find(&env, "GIT_CONFIG_KEY_1=safe.directory") >= 0);
+	CHECK(strv_find(&env, "GIT_CONFIG_VALUE_1=C:/w") >= 0);
+	strv_free(&env);
+	REQUIRE(strv_push(&env, "GIT_CONFIG_COUNT=x") == 0);
+	CHECK(win_env_for_logon_user(&env, "C:/w", &e) < 0);
+	CHECK_CONTAINS(e.msg, "GIT_CONFIG_COUNT=x");
+	strv_free(&env);
+	REQUIRE(win_env_for_logon_user(&env, NULL, &e) == 0);
+	CHECK(strv_find(&env, "GIT_CONFIG_COUNT=1") < 0);
+	strv_free(&env);
+
+	root = win_git_root("/a/b/c", git_at, "/a");
+	CHECK_STR(root ? root : "", "/a");
+	free(root);
+	root = win_git_root("/a/b", git_at, "/");
+	CHECK_STR(root ? root : "", "/");
+	free(root);
+	CHECK(win_git_root("/a/b", git_at, "/x") == NULL);
+	root = win_git_root("C:\\w\\sub", git_at, "C:\\w");
+	CHECK_STR(root ? root : "", "C:\\w");
+	free(root);
+}
