@@ -335,3 +335,19 @@ out:
 	free(bin);
 	return rc;
 }
+
+int win_setup_root_keys(const struct win_grants *g, const char *cwd, struct strv *out,
+			struct err *e)
+{
+	char key[4096];
+
+	if (win_grants_write_keys(g, out, e) < 0)
+		return -1;
+	if (!cwd || !*cwd)
+		return 0;
+	if (win_cwd_key(cwd, key, sizeof key) < 0)
+		return err_set(e, "%s: path too long", cwd);
+	if (strv_find(out, key) < 0 && strv_push(out, key) < 0)
+		return err_set(e, "out of memory");
+	return 0;
+}

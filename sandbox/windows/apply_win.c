@@ -465,7 +465,7 @@ static char *ready_password(const struct win_plan_input *in, const struct win_pl
 	err_clear(&why);
 	password = win_load_password(in->codex_home, user, &why);
 	if (run_grants(in->policy, true, cwd, in->codex_home, in->env, NULL, &g, e) < 0 ||
-	    win_grants_write_keys(&g, &keys, e) < 0)
+	    win_setup_root_keys(&g, cwd, &keys, e) < 0)
 		goto fail;
 	need = win_readiness_for(in->marker, p->identity, &p->net, password != NULL, &keys, reason);
 	switch (need) {

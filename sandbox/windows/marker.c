@@ -202,7 +202,7 @@ enum win_readiness win_readiness_for(const struct win_marker *marker, enum win_i
 	}
 	for (size_t i = 0; want_roots && i < want_roots->n; i++)
 		if (strv_find(&marker->write_roots, want_roots->v[i]) < 0) {
-			snprintf(reason, WIN_REASON_MAX, "write access not yet granted to %.260s",
+			snprintf(reason, WIN_REASON_MAX, "sandbox access not yet granted to %.260s",
 				 want_roots->v[i]);
 			return WIN_READY_REFRESH;
 		}

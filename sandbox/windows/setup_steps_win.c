@@ -192,7 +192,7 @@ static int step_marker(void *c, struct win_journal *j, struct err *e)
 		if (r->refresh_only)
 			net = old.net;
 	}
-	if (win_grants_write_keys(&r->grants, &now_keys, e) < 0 ||
+	if (win_setup_root_keys(&r->grants, r->cwd, &now_keys, e) < 0 ||
 	    win_marker_roots_merge(&roots, &now_keys, e) < 0)
 		goto out;
 	rfc3339_format(&now, 0, when);

@@ -140,7 +140,8 @@ size_t win_fw_plan(const struct win_net_settings *s, struct win_fw_op out[WIN_FW
 /* CODEX_HOME\.sandbox\setup_marker.json as far as the decision needs it. Markers from
  * before proxy support lack proxy_ports and allow_local_binding: [] and false.
  * write_roots holds the keys (win_cwd_key) of the paths the setup (or a refresh) has
- * granted write access to; upstream writes it empty. */
+ * granted write access to, and the working directories of read-only runs
+ * (win_setup_root_keys); upstream writes it empty. */
 struct win_marker {
 	int64_t version;
 	struct win_net_settings net;
@@ -194,7 +195,7 @@ enum win_readiness {
 /* The decision: the full setup when win_setup_needed says so or the accounts'
  * passwords cannot be loaded ("sandbox users missing or incompatible with marker
  * version"); else a refresh when a key of want_roots (win_cwd_key forms) is not among
- * the marker's write_roots ("write access not yet granted to <key>"); else ready.
+ * the marker's write_roots ("sandbox access not yet granted to <key>"); else ready.
  * reason is filled for the first two. */
 enum win_readiness win_readiness_for(const struct win_marker *marker, enum win_identity id,
 				     const struct win_net_settings *desired, bool users_loadable,
@@ -525,6 +526,11 @@ void win_grants_free(struct win_grants *g);
 /* The keys (win_cwd_key) of the paths a write-step grant of g gives write access to,
  * appended to out: what the setup marker records as granted. */
 int win_grants_write_keys(const struct win_grants *g, struct strv *out, struct err *e);
+/* The same plus cwd's key: what the marker's write_roots record and readiness wants.
+ * The working directory of a read-only run is a read root, granted by the setup too,
+ * so that a new one is noticed as well. */
+int win_setup_root_keys(const struct win_grants *g, const char *cwd, struct strv *out,
+			struct err *e);
 
 /* The read roots of the elevated backend (reference §3.1, "Root gathering"): codex.exe's
  * directory, <codex_home>\.sandbox-bin, C:\Windows, C:\Program Files, C:\Program Files

@@ -420,16 +420,18 @@ PY
 # The unelevated backend applies the plan's ACL list, no more and no less: with
 # SBX_DEBUG=1 each grant is printed, and there is one per entry of `--plan`'s "acl"
 # (cwd, %TEMP%, cwd\.codex, cwd\.agents; the last two because they exist here), the
-# %TEMP% grant on the directory the environment names.
+# %TEMP% grant on the directory the environment names (Wine sets its own %TEMP%).
 test_apply_unelevated_grants_what_the_plan_lists() {
-	mkdir -p "$T/home" "$T/ws/.codex" "$T/ws/.agents" "$T/tmp"
-	(cd "$T/ws" && CODEX_HOME=$T/home TEMP=$(winpath "$T/tmp") TMP=$(winpath "$T/tmp") \
-		SBX_DEBUG=1 expect_status 0 wine_run sandbox windows --full-auto -- cmd /c exit 0)
+	mkdir -p "$T/home" "$T/ws/.codex" "$T/ws/.agents"
+	(cd "$T/ws" && CODEX_HOME=$T/home SBX_DEBUG=1 expect_status 0 wine_run sandbox windows \
+		--full-auto -- cmd /c exit 0)
 	local applied planned
 	applied=$(tr -d '\r' < "$T/err" | sed -n 's/^codex: sandbox: DEBUG: acl \([a-z_]*\) .*/\1/p' |
 		tr '\n' ' ')
 	expect_eq "$applied" "cwd temp cwd_codex cwd_agents " "grants applied"
-	expect_contains "$(tr -d '\r' < "$T/err")" "DEBUG: acl temp $(winpath "$T/tmp") allow"
+	local temp
+	temp=$(timeout 120 wine cmd /c echo %TEMP% 2> /dev/null | tr -d '\r')
+	expect_contains "$(tr -d '\r' < "$T/err")" "DEBUG: acl temp $temp allow"
 	(cd "$T/ws" && CODEX_HOME=$T/home expect_status 0 wine_run sandbox windows --full-auto --plan -- x)
 	planned=$(python3 -c 'import json,sys; print(" ".join(a["path"] for a in json.load(open(sys.argv[1]))["acl"]))' "$T/out")
 	expect_eq "$planned" '<cwd> <%TEMP%> <cwd>\.codex <cwd>\.agents' "grants planned"

@@ -309,7 +309,7 @@ TEST(win_readiness_decision)
 	CHECK_STR(reason, "sandbox users missing or incompatible with marker version");
 	CHECK(win_readiness_for(&m, WIN_IDENTITY_OFFLINE, &want, true, &roots, reason) ==
 	      WIN_READY_REFRESH);
-	CHECK_STR(reason, "write access not yet granted to c:\\w");
+	CHECK_STR(reason, "sandbox access not yet granted to c:\\w");
 	/* The online identity ignores firewall drift but not missing grants. */
 	CHECK(win_readiness_for(&m, WIN_IDENTITY_ONLINE, &other, true, &roots, reason) ==
 	      WIN_READY_REFRESH);
@@ -361,4 +361,78 @@ TEST(win_env_for_logon_user_fixes)
 	root = win_git_root("C:\\w\\sub", git_at, "C:\\w");
 	CHECK_STR(root ? root : "", "C:\\w");
 	free(root);
+}
+
+/* Out of memory anywhere: -1 (or NULL), never a partial request, grant list or read
+ * root list. */
+TEST(win_acl_and_request_allocation_failures)
+{
+	struct win_setup_request r;
+	struct sandbox_policy p;
+	struct win_acl_entry v[16];
+	struct strv reads = STRV_INIT;
+	struct win_acl_places pl = {"C:\\w", "C:\\h", {"C:\\t", NULL}, NULL, &reads};
+	char *names[] = {"Documents", ".ssh", NULL};
+	struct win_read_roots_input ri = {"C:\\bin", "C:\\h", "C:\\w", "C:\\u", names, NULL, NULL};
+	struct err e;
+	char *b64;
+	size_t n;
+
+	memset(&r, 0, sizeof r);
+	r.codex_home = "C:\\h";
+	r.cwd = r.real_user = r.cap_sid = "x";
+	REQUIRE(win_grants_add(&r.grants, WIN_ACL_CWD, "C:\\w", &e) == 0);
+	REQUIRE(win_grants_add(&r.grants, WIN_ACL_READ_ROOT, "C:\\u", &e) == 0);
+	b64 = win_setup_request_encode(&r);
+	REQUIRE(b64);
+	win_grants_free(&r.grants);
+	policy_ws(&p);
+	pl.writable_roots = &p.writable_roots;
+	REQUIRE(strv_push(&reads, "C:\\r") == 0);
+	n = win_acl_entries(&p, true, v);
+	FOR_EACH_ALLOC_FAILURE(300, {
+		struct win_setup_request got;
+		if (win_setup_request_decode(b64, &got, &e) == 0) {
+			if (got.grants.n != 2 || strcmp(got.grants.v[1].path, "C:\\u") != 0)
+				test_fail(__FILE__, __LINE__, "a different request decoded");
+			win_setup_request_free(&got);
+		}
+	});
+	FOR_EACH_ALLOC_FAILURE(300, {
+		struct win_grants g = {0};
+		if (win_acl_resolve(v, n, &pl, &g, &e) == 0 && g.n != 10)
+			test_fail(__FILE__, __LINE__, "%zu grants", g.n);
+		win_grants_free(&g);
+	});
+	FOR_EACH_ALLOC_FAILURE(300, {
+		struct strv out = STRV_INIT;
+		if (win_read_roots(&ri, &out, &e) == 0 && out.n != 8)
+			test_fail(__FILE__, __LINE__, "%zu read roots", out.n);
+		strv_free(&out);
+	});
+	free(b64);
+	strv_free(&reads);
+	sandbox_policy_free(&p);
+}
+
+/* What the marker records and readiness wants: the write roots, and the working
+ * directory also when it is only read (read-only runs). */
+TEST(win_setup_root_keys_include_cwd)
+{
+	struct win_grants g = {0};
+	struct strv keys = STRV_INIT;
+	struct err e;
+
+	REQUIRE(win_grants_add(&g, WIN_ACL_TEMP, "C:\\T", &e) == 0);
+	REQUIRE(win_grants_add(&g, WIN_ACL_READ_ROOT, "C:\\Windows", &e) == 0);
+	REQUIRE(win_grants_add(&g, WIN_ACL_CWD, "C:/W/", &e) == 0);
+	REQUIRE(win_setup_root_keys(&g, "c:\\w", &keys, &e) == 0);
+	CHECK_INT(keys.n, 2);
+	CHECK_STR(keys.v[0], "c:\\t");
+	CHECK_STR(keys.v[1], "c:\\w");
+	strv_free(&keys);
+	win_grants_free(&g);
+	REQUIRE(win_setup_root_keys(&g, "C:\\ro", &keys, &e) == 0);
+	CHECK_INT(keys.n, 1);
+	strv_free(&keys);
 }
