@@ -38,24 +38,60 @@ int win_acl_grant(const char *path, const char *who, DWORD mask, bool deny, stru
 	return win_acl_grant_j(path, who, mask, deny, NULL, e);
 }
 
+int win_acl_grant_j(const char *path, const char *who, DWORD mask, bool deny,
+		    struct win_journal *j, struct err *e)
+{
+	struct win_ace ace = {who, mask, deny};
+
+	return win_acl_set_j(path, &ace, 1, false, j, e);
+}
+
+/* One EXPLICIT_ACCESS_W for an account name or a string SID ("S-1-..."); *sid gets
+ * the converted SID to LocalFree, *wname the wide name to free. */
+static int fill_ea(const struct win_ace *a, EXPLICIT_ACCESS_W *ea, PSID *sid, wchar_t **wname,
+		   struct err *e)
+{
+	memset(ea, 0, sizeof *ea);
+	ea->grfAccessPermissions = a->mask;
+	ea->grfAccessMode = a->deny ? DENY_ACCESS : GRANT_ACCESS;
+	ea->grfInheritance = OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE;
+	ea->Trustee.TrusteeType = TRUSTEE_IS_UNKNOWN;
+	if (!(*wname = win_wide(a->who)))
+		return err_set(e, "out of memory");
+	if (wcsncmp(*wname, L"S-1-", 4) == 0) {
+		if (!ConvertStringSidToSidW(*wname, sid))
+			return win_fail(e, a->who, "ConvertStringSidToSidW", GetLastError());
+		ea->Trustee.TrusteeForm = TRUSTEE_IS_SID;
+		ea->Trustee.ptstrName = (LPWSTR)*sid;
+	} else {
+		ea->Trustee.TrusteeForm = TRUSTEE_IS_NAME;
+		ea->Trustee.ptstrName = *wname;
+	}
+	return 0;
+}
+
 /* Records the DACL before the change (write-ahead: a change that fails half-way is
  * still put back) and, once set, the DACL this run left, which rollback compares with
  * the current one so as not to undo someone else's later change. */
-int win_acl_grant_j(const char *path, const char *who, DWORD mask, bool deny,
-		    struct win_journal *j, struct err *e)
+int win_acl_set_j(const char *path, const struct win_ace *aces, size_t n, bool replace,
+		  struct win_journal *j, struct err *e)
 {
 	wchar_t *before = NULL, *after = NULL;
 	char *before8 = NULL, *after8 = NULL;
 	size_t at = j ? j->n : 0;
-	wchar_t *wpath = win_wide(path), *wwho = win_wide(who);
+	wchar_t *wpath = win_wide(path), *wnames[WIN_ACES_MAX] = {0};
 	PSECURITY_DESCRIPTOR sd = NULL;
 	PACL old = NULL, acl = NULL;
-	PSID sid = NULL;
-	EXPLICIT_ACCESS_W ea;
+	PSID sids[WIN_ACES_MAX] = {0};
+	EXPLICIT_ACCESS_W ea[WIN_ACES_MAX];
 	DWORD st;
 	int rc = -1;
 
-	if (!wpath || !wwho) {
+	if (n == 0 || n > WIN_ACES_MAX) {
+		err_set(e, "%s: %zu access entries (1..%d)", path, n, WIN_ACES_MAX);
+		goto out;
+	}
+	if (!wpath) {
 		err_set(e, "out of memory");
 		goto out;
 	}
@@ -76,24 +112,12 @@ int win_acl_grant_j(const char *path, const char *who, DWORD mask, bool deny,
 		win_fail(e, path, "GetNamedSecurityInfoW", st);
 		goto out;
 	}
-	memset(&ea, 0, sizeof ea);
-	ea.grfAccessPermissions = mask;
-	ea.grfAccessMode = deny ? DENY_ACCESS : GRANT_ACCESS;
-	ea.grfInheritance = OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE;
-	/* A string SID ("S-1-...") is a SID; anything else is an account name. */
-	if (wcsncmp(wwho, L"S-1-", 4) == 0) {
-		if (!ConvertStringSidToSidW(wwho, &sid)) {
-			win_fail(e, who, "ConvertStringSidToSidW", GetLastError());
+	for (size_t i = 0; i < n; i++)
+		if (fill_ea(&aces[i], &ea[i], &sids[i], &wnames[i], e) < 0)
 			goto out;
-		}
-		ea.Trustee.TrusteeForm = TRUSTEE_IS_SID;
-		ea.Trustee.ptstrName = (LPWSTR)sid;
-	} else {
-		ea.Trustee.TrusteeForm = TRUSTEE_IS_NAME;
-		ea.Trustee.ptstrName = wwho;
-	}
-	ea.Trustee.TrusteeType = TRUSTEE_IS_UNKNOWN;
-	st = SetEntriesInAclW(1, &ea, old, &acl);
+	/* replace: the explicit entries become exactly these (the inherited ones stay,
+	 * as the DACL is not protected). */
+	st = SetEntriesInAclW((ULONG)n, ea, replace ? NULL : old, &acl);
 	if (st != ERROR_SUCCESS) {
 		win_fail(e, path, "SetEntriesInAclW", st);
 		goto out;
@@ -134,10 +158,12 @@ out:
 		LocalFree(acl);
 	if (sd)
 		LocalFree(sd);
-	if (sid)
-		LocalFree(sid);
+	for (size_t i = 0; i < WIN_ACES_MAX; i++) {
+		if (sids[i])
+			LocalFree(sids[i]);
+		free(wnames[i]);
+	}
 	free(wpath);
-	free(wwho);
 	return rc;
 }
 
@@ -198,5 +224,76 @@ out:
 	free(now8);
 	free(wpath);
 	free(wbefore);
+	return rc;
+}
+
+/* Whether an allow entry that applies to the object itself gives sid every right of
+ * want (generic rights mapped to file rights). Deny entries are not weighed: this
+ * only decides whether a read grant is worth adding (as upstream). */
+static bool acl_allows(PACL dacl, PSID sid, DWORD want)
+{
+	GENERIC_MAPPING map = {FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE,
+			       FILE_ALL_ACCESS};
+	ACL_SIZE_INFORMATION info;
+
+	if (!dacl || !GetAclInformation(dacl, &info, sizeof info, AclSizeInformation))
+		return false;
+	for (DWORD i = 0; i < info.AceCount; i++) {
+		ACCESS_ALLOWED_ACE *ace;
+		DWORD mask;
+		if (!GetAce(dacl, i, (void **)&ace) || ace->Header.AceType != ACCESS_ALLOWED_ACE_TYPE ||
+		    (ace->Header.AceFlags & INHERIT_ONLY_ACE) || !EqualSid(&ace->SidStart, sid))
+			continue;
+		mask = ace->Mask;
+		MapGenericMask(&mask, &map);
+		if ((mask & want) == want)
+			return true;
+	}
+	return false;
+}
+
+int win_acl_readable(const char *path, const char *group, DWORD want, bool *out, struct err *e)
+{
+	static const WELL_KNOWN_SID_TYPE world[] = {WinBuiltinUsersSid, WinAuthenticatedUserSid,
+						    WinWorldSid};
+	wchar_t *wpath = win_wide(path);
+	PSECURITY_DESCRIPTOR sd = NULL;
+	PACL dacl = NULL;
+	BYTE buf[SECURITY_MAX_SID_SIZE];
+	char *gsid = NULL;
+	struct err ignored;
+	PSID g = NULL;
+	DWORD st;
+	int rc = -1;
+
+	*out = false;
+	if (!wpath) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	st = GetNamedSecurityInfoW(wpath, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL,
+				   &dacl, NULL, &sd);
+	if (st != ERROR_SUCCESS) {
+		win_fail(e, path, "GetNamedSecurityInfoW", st);
+		goto out;
+	}
+	for (size_t i = 0; i < 3 && !*out; i++) {
+		DWORD len = sizeof buf;
+		if (CreateWellKnownSid(world[i], NULL, buf, &len))
+			*out = acl_allows(dacl, buf, want);
+	}
+	/* The group's own earlier grant counts too; a group that does not resolve has
+	 * none. */
+	if (!*out && group && (gsid = win_account_sid(group, &ignored)) &&
+	    ConvertStringSidToSidA(gsid, &g))
+		*out = acl_allows(dacl, g, want);
+	rc = 0;
+out:
+	if (g)
+		LocalFree(g);
+	free(gsid);
+	if (sd)
+		LocalFree(sd);
+	free(wpath);
 	return rc;
 }

@@ -172,7 +172,8 @@ static int run_setup_helper(const char *codex_home, const struct win_setup_reque
 	memset(&sei, 0, sizeof sei);
 	sei.cbSize = sizeof sei;
 	sei.fMask = SEE_MASK_NOCLOSEPROCESS;
-	sei.lpVerb = L"runas";
+	/* A refresh runs as ourselves: it must never prompt (reference §3.1). */
+	sei.lpVerb = r->refresh_only ? NULL : L"runas";
 	sei.lpFile = exe;
 	sei.lpParameters = warg;
 	sei.nShow = SW_HIDE;
@@ -302,75 +303,226 @@ static int start_proxy(const struct win_plan_input *in, HANDLE *proc, struct err
 	return 0;
 }
 
-/* The profile's top-level entries the sandbox accounts may read: all but upstream's
- * list of secrets' homes (compared without regard to case). */
-static const char *const profile_secrets[] = {".ssh", ".gnupg", ".aws", ".azure", ".kube",
-					      ".docker", ".config", ".npm", ".pki",
-					      ".terraform.d", NULL};
-
-static bool is_secret_home(const char *name)
+/* The names in the user's profile directory; NULL (and no error) when it cannot be
+ * listed. */
+static int profile_entries(const char *profile, struct strv *out, bool *listed, struct err *e)
 {
-	for (size_t i = 0; profile_secrets[i]; i++)
-		if (_stricmp(name, profile_secrets[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Read roots: the working directory, codex.exe's directory, and the user's profile
- * entries (the profile itself when it cannot be listed). */
-static int gather_read_roots(const char *cwd, struct strv *out, struct err *e)
-{
-	const char *profile = getenv("USERPROFILE");
-	wchar_t self[MAX_PATH], *pattern = NULL;
+	char *pat = path_join(profile, "*");
+	wchar_t *pattern = pat ? win_wide(pat) : NULL;
 	WIN32_FIND_DATAW fd;
-	HANDLE h = INVALID_HANDLE_VALUE;
-	char *dir = NULL, *pat = NULL;
+	HANDLE h;
 	int rc = -1;
 
-	if (strv_push(out, cwd) < 0)
-		goto oom;
+	*listed = false;
+	if (!pattern) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	h = FindFirstFileW(pattern, &fd);
+	if (h == INVALID_HANDLE_VALUE) {
+		rc = 0;
+		goto out;
+	}
+	do {
+		char *name = win_utf8(fd.cFileName);
+		if (!name || strv_take(out, name) < 0) {
+			err_set(e, "out of memory");
+			FindClose(h);
+			goto out;
+		}
+	} while (FindNextFileW(h, &fd));
+	FindClose(h);
+	*listed = true;
+	rc = 0;
+out:
+	free(pattern);
+	free(pat);
+	return rc;
+}
+
+/* The read roots (win_read_roots) of this machine. */
+static int gather_read_roots(const struct win_plan_input *in, const char *cwd,
+			     const struct strv *write_keys, struct strv *out, struct err *e)
+{
+	const char *profile = getenv("USERPROFILE");
+	struct strv names = STRV_INIT;
+	struct win_read_roots_input ri = {0};
+	wchar_t self[MAX_PATH];
+	char *dir = NULL;
+	bool listed = false;
+	int rc = -1;
+
 	if (GetModuleFileNameW(NULL, self, MAX_PATH) > 0 && (dir = win_utf8(self))) {
 		char *slash = strrchr(dir, '\\');
 		if (slash)
 			*slash = '\0';
-		if (strv_push(out, dir) < 0)
-			goto oom;
 	}
-	if (!profile || !*profile) {
-		rc = 0;
+	if (profile && *profile && profile_entries(profile, &names, &listed, e) < 0)
 		goto out;
-	}
-	if (!(pat = path_join(profile, "*")) || !(pattern = win_wide(pat)))
-		goto oom;
-	h = FindFirstFileW(pattern, &fd);
-	if (h == INVALID_HANDLE_VALUE) {
-		rc = strv_push(out, profile) < 0 ? err_set(e, "out of memory") : 0;
-		goto out;
-	}
-	do {
-		char *name = win_utf8(fd.cFileName), *full;
-		if (!name)
-			goto oom;
-		if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0 && !is_secret_home(name)) {
-			full = path_join(profile, name);
-			if (!full || strv_take(out, full) < 0) {
-				free(name);
-				goto oom;
-			}
-		}
-		free(name);
-	} while (FindNextFileW(h, &fd));
-	rc = 0;
-	goto out;
-oom:
-	err_set(e, "out of memory");
+	ri.exe_dir = dir;
+	ri.codex_home = in->codex_home;
+	ri.cwd = cwd;
+	ri.profile = profile;
+	ri.profile_entries = listed ? (names.v ? names.v : (char *[]){NULL}) : NULL;
+	ri.writable_roots = &in->policy->writable_roots;
+	ri.write_keys = write_keys;
+	rc = win_read_roots(&ri, out, e);
 out:
-	if (h != INVALID_HANDLE_VALUE)
-		FindClose(h);
-	free(pattern);
-	free(pat);
+	strv_free(&names);
 	free(dir);
 	return rc;
+}
+
+/* The value of an environment variable in env ("K=V", names without regard to case,
+ * as Windows has them), or in ours when env is NULL. Borrowed. */
+static const char *env_value(char *const *env, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (!env)
+		return getenv(key);
+	for (size_t i = 0; env[i]; i++)
+		if (_strnicmp(env[i], key, n) == 0 && env[i][n] == '=')
+			return env[i] + n + 1;
+	return NULL;
+}
+
+/* The run's ACL grants (win_acl_entries of the plan) resolved to this machine's paths. */
+static int run_grants(const struct sandbox_policy *p, bool elevated, const char *cwd,
+		      const char *codex_home, char *const *env, const struct strv *read_roots,
+		      struct win_grants *out, struct err *e)
+{
+	struct win_acl_entry *v = calloc(p->writable_roots.n + WIN_ACL_FIXED_ENTRIES, sizeof *v);
+	struct win_acl_places pl = {0};
+	int rc;
+
+	if (!v)
+		return err_set(e, "out of memory");
+	pl.cwd = cwd;
+	pl.codex_home = codex_home;
+	pl.temp[0] = env_value(env, "TEMP");
+	pl.temp[1] = env_value(env, "TMP");
+	pl.writable_roots = &p->writable_roots;
+	pl.read_roots = read_roots;
+	rc = win_acl_resolve(v, win_acl_entries(p, elevated, v), &pl, out, e);
+	free(v);
+	return rc;
+}
+
+/* Runs the setup helper: elevated (UAC) for a full setup, as ourselves for a refresh,
+ * which must never prompt (reference §3.1). */
+static int setup(const struct win_plan_input *in, const struct win_plan *p, const char *cwd,
+		 const struct win_cap_sids *caps, const char *cwd_sid, bool refresh,
+		 struct err *e)
+{
+	struct win_setup_request r;
+	struct strv read_roots = STRV_INIT, write_keys = STRV_INIT;
+	const char *user = getenv("USERNAME");
+	int rc = -1;
+
+	memset(&r, 0, sizeof r);
+	r.codex_home = strdup(in->codex_home);
+	r.cwd = strdup(cwd);
+	r.cap_sid = strdup(caps->workspace);
+	r.cwd_cap_sid = strdup(cwd_sid);
+	r.real_user = strdup(user && *user ? user : "Administrators");
+	r.net = p->net;
+	r.refresh_only = refresh;
+	if (!r.codex_home || !r.cwd || !r.cap_sid || !r.cwd_cap_sid || !r.real_user) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	/* The write grants first, to leave their paths out of the read roots. */
+	if (run_grants(in->policy, true, cwd, in->codex_home, in->env, NULL, &r.grants, e) < 0 ||
+	    win_grants_write_keys(&r.grants, &write_keys, e) < 0 ||
+	    gather_read_roots(in, cwd, &write_keys, &read_roots, e) < 0)
+		goto out;
+	win_grants_free(&r.grants);
+	if (run_grants(in->policy, true, cwd, in->codex_home, in->env, &read_roots, &r.grants,
+		       e) < 0)
+		goto out;
+	rc = run_setup_helper(in->codex_home, &r, e);
+out:
+	strv_free(&read_roots);
+	strv_free(&write_keys);
+	win_setup_request_free(&r);
+	return rc;
+}
+
+/* Readiness (reference §3.7, win_readiness_for): the full setup when the marker is
+ * missing or drifted or the passwords cannot be loaded, a refresh when a write root is
+ * not granted yet; then the password of the run's account (caller frees). */
+static char *ready_password(const struct win_plan_input *in, const struct win_plan *p,
+			    const char *cwd, const struct win_cap_sids *caps,
+			    const char *cwd_sid, const char *user, struct err *e)
+{
+	struct win_grants g = {0};
+	struct strv keys = STRV_INIT;
+	char reason[WIN_REASON_MAX], *password = NULL;
+	struct err why;
+	enum win_readiness need;
+
+	err_clear(&why);
+	password = win_load_password(in->codex_home, user, &why);
+	if (run_grants(in->policy, true, cwd, in->codex_home, in->env, NULL, &g, e) < 0 ||
+	    win_setup_root_keys(&g, cwd, &keys, e) < 0)
+		goto fail;
+	need = win_readiness_for(in->marker, p->identity, &p->net, password != NULL, &keys, reason);
+	switch (need) {
+	case WIN_READY:
+		goto out;
+	case WIN_READY_REFRESH:
+	case WIN_READY_SETUP:
+		break;
+	}
+	fprintf(stderr, "codex: Windows sandbox %s needed: %s\n",
+		need == WIN_READY_SETUP ? "setup" : "refresh", reason);
+	if (setup(in, p, cwd, caps, cwd_sid, need == WIN_READY_REFRESH, e) < 0)
+		goto fail;
+	if (!password && !(password = win_load_password(in->codex_home, user, e)))
+		goto fail;
+	goto out;
+fail:
+	if (password)
+		SecureZeroMemory(password, strlen(password));
+	free(password);
+	password = NULL;
+out:
+	win_grants_free(&g);
+	strv_free(&keys);
+	return password;
+}
+
+static bool has_git(const char *dir, void *ctx)
+{
+	char *p = path_join(dir, ".git");
+	bool yes = p && file_exists(p) == 1;
+
+	free(p);
+	return yes;
+}
+
+/* The command's environment as the sandbox account needs it (win_env_for_logon_user),
+ * as a block for CreateProcessWithLogonW; NULL with e filled. */
+static wchar_t *logon_env_block(char *const *src, const char *cwd, struct err *e)
+{
+	struct strv env = STRV_INIT;
+	char *root = win_git_root(cwd, has_git, NULL);
+	wchar_t *block = NULL;
+
+	for (size_t i = 0; src && src[i]; i++)
+		if (strv_push(&env, src[i]) < 0) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+	if (win_env_for_logon_user(&env, root, e) < 0)
+		goto out;
+	if (!(block = win_env_block(env.v ? env.v : (char *[]){NULL})))
+		err_set(e, "out of memory");
+out:
+	strv_free(&env);
+	free(root);
+	return block;
 }
 
 static int run_elevated(const struct win_plan_input *in, const struct win_plan *p,
@@ -378,7 +530,6 @@ static int run_elevated(const struct win_plan_input *in, const struct win_plan *
 			const char *cwd_sid, struct err *e)
 {
 	const char *user = p->identity == WIN_IDENTITY_OFFLINE ? WIN_OFFLINE_USER : WIN_ONLINE_USER;
-	struct win_setup_request r;
 	char *password = NULL, capflag[2][128], cwdflag[1100];
 	const char *sids[2];
 	size_t n_sids = run_caps(in->policy, caps, cwd_sid, sids), k = 0;
@@ -392,31 +543,7 @@ static int run_elevated(const struct win_plan_input *in, const struct win_plan *
 	DWORD code = 1;
 	int rc = -1;
 
-	memset(&r, 0, sizeof r);
-	if (p->setup_needed) {
-		fprintf(stderr, "codex: Windows sandbox setup needed: %s\n", p->setup_reason);
-		r.codex_home = strdup(codex_home);
-		r.cwd = strdup(cwd);
-		r.cap_sid = strdup(caps->workspace);
-		r.cwd_cap_sid = strdup(cwd_sid);
-		r.real_user = strdup(getenv("USERNAME") ? getenv("USERNAME") : "Administrators");
-		r.net = p->net;
-		if (!r.codex_home || !r.cwd || !r.cap_sid || !r.cwd_cap_sid || !r.real_user ||
-		    (in->policy->type == SANDBOX_MODE_WORKSPACE_WRITE &&
-		     strv_push(&r.write_roots, cwd) < 0)) {
-			err_set(e, "out of memory");
-			goto out;
-		}
-		for (size_t i = 0; i < in->policy->writable_roots.n; i++)
-			if (strv_push(&r.write_roots, in->policy->writable_roots.v[i]) < 0) {
-				err_set(e, "out of memory");
-				goto out;
-			}
-		if (gather_read_roots(cwd, &r.read_roots, e) < 0 ||
-		    run_setup_helper(codex_home, &r, e) < 0)
-			goto out;
-	}
-	if (!(password = win_load_password(codex_home, user, e)))
+	if (!(password = ready_password(in, p, cwd, caps, cwd_sid, user, e)))
 		goto out;
 	if (!(runner = materialise(codex_home, "codex-command-runner", e)))
 		goto out;
@@ -437,11 +564,12 @@ static int run_elevated(const struct win_plan_input *in, const struct win_plan *
 	for (size_t i = 0; i < n; i++)
 		argv[k++] = in->command[i];
 	if (!(line = win_command_line((char *const *)argv)) || !(wuser = win_wide(user)) ||
-	    !(wpass = win_wide(password)) || !(wcwd = win_wide(cwd)) ||
-	    !(envblock = win_env_block(in->env))) {
+	    !(wpass = win_wide(password)) || !(wcwd = win_wide(cwd))) {
 		err_set(e, "out of memory");
 		goto out;
 	}
+	if (!(envblock = logon_env_block(in->env, cwd, e)))
+		goto out;
 	if (in->proxy_enforced && start_proxy(in, &proxy, e) < 0)
 		goto out;
 	si.dwFlags = STARTF_USESTDHANDLES;
@@ -483,7 +611,6 @@ out:
 	free(line);
 	free(runner);
 	free(argv);
-	win_setup_request_free(&r);
 	return rc;
 }
 
@@ -498,7 +625,7 @@ static int run_unelevated(const struct win_plan_input *in, const char *cwd,
 	wchar_t *wcwd;
 	int rc;
 
-	if (win_grant_writable_roots(in->policy, cwd, caps, cwd_sid, e) < 0)
+	if (win_grant_writable_roots(in->policy, cwd, in->env, caps, cwd_sid, e) < 0)
 		return -1;
 	if (!in->policy->network_access) {
 		/* Advisory only, as upstream: without the elevated backend nothing enforces
@@ -519,32 +646,24 @@ static int run_unelevated(const struct win_plan_input *in, const char *cwd,
 	return rc;
 }
 
-int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd,
+int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd, char *const *env,
 			     const struct win_cap_sids *s, const char *cwd_sid, struct err *e)
 {
-	static const char *const protected_names[] = {".codex", ".agents"};
+	struct win_grants g = {0};
+	struct win_grant_ids ids = {cwd_sid, s->workspace, NULL};
+	int rc = -1;
 
-	if (p->type != SANDBOX_MODE_WORKSPACE_WRITE)
-		return 0;
-	if (win_acl_grant(cwd, cwd_sid, WIN_WRITE_MASK, false, e) < 0)
-		return -1;
-	for (size_t i = 0; i < p->writable_roots.n; i++)
-		if (win_acl_grant(p->writable_roots.v[i], s->workspace, WIN_WRITE_MASK, false, e) < 0)
-			return -1;
-	/* Denied to cwd's SID only: another workspace's commands are not affected. */
-	for (size_t i = 0; i < 2; i++) {
-		char *path = path_join(cwd, protected_names[i]);
-		int rc;
-		if (!path)
-			return err_set(e, "out of memory");
-		rc = file_exists(path) == 1
-			     ? win_acl_grant(path, cwd_sid, FILE_GENERIC_WRITE | DELETE, true, e)
-			     : 0;
-		free(path);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
+	/* The plan's list for the unelevated backend, applied as the real user, who owns
+	 * these paths; not journalled: the entries persist, as upstream's. */
+	if (run_grants(p, false, cwd, NULL, env, NULL, &g, e) < 0)
+		goto out;
+	for (size_t i = 0; i < g.n; i++)
+		if (win_grant_apply(&g.v[i], &ids, NULL, e) < 0)
+			goto out;
+	rc = 0;
+out:
+	win_grants_free(&g);
+	return rc;
 }
 
 int win_sandbox_apply(const struct win_plan_input *in, const struct win_plan *p,

@@ -32,11 +32,52 @@ static int parse_ports(const cJSON *arr, struct win_net_settings *s, struct err 
 	return 0;
 }
 
+static int parse_roots(const cJSON *arr, struct strv *out, struct err *e)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsArray(arr))
+		return err_set(e, "setup marker: write_roots is not an array");
+	if (cJSON_GetArraySize(arr) > WIN_MARKER_ROOTS_MAX)
+		return err_set(e, "setup marker: more than %d write roots", WIN_MARKER_ROOTS_MAX);
+	cJSON_ArrayForEach(it, arr) {
+		if (!cJSON_IsString(it) || !it->valuestring[0])
+			return err_set(e, "setup marker: a write root is not a non-empty string");
+		if (strv_find(out, it->valuestring) < 0 && strv_push(out, it->valuestring) < 0)
+			return err_set(e, "out of memory");
+	}
+	return 0;
+}
+
+int win_marker_parse_fields(const cJSON *root, struct win_marker *out, struct err *e)
+{
+	const cJSON *ports, *bind, *roots;
+
+	win_marker_free(out);
+	if (!cJSON_IsObject(root))
+		return err_set(e, "setup marker: not a JSON object");
+	if (json_get_int64(root, "version", &out->version) < 0)
+		return err_set(e, "setup marker: version is missing or not an integer");
+	/* Both fields came with proxy support: older markers mean [] and false. */
+	ports = cJSON_GetObjectItemCaseSensitive(root, "proxy_ports");
+	if (ports && !cJSON_IsNull(ports) && parse_ports(ports, &out->net, e) < 0)
+		return -1;
+	bind = cJSON_GetObjectItemCaseSensitive(root, "allow_local_binding");
+	if (bind && !cJSON_IsNull(bind)) {
+		if (!cJSON_IsBool(bind))
+			return err_set(e, "setup marker: allow_local_binding is not true or false");
+		out->net.allow_local_binding = cJSON_IsTrue(bind);
+	}
+	roots = cJSON_GetObjectItemCaseSensitive(root, "write_roots");
+	if (roots && !cJSON_IsNull(roots) && parse_roots(roots, &out->write_roots, e) < 0)
+		return -1;
+	return 0;
+}
+
 int win_marker_parse(const char *json, size_t len, struct win_marker *out, struct err *e)
 {
 	cJSON *root;
-	const cJSON *ports, *bind;
-	int rc = -1;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (len > WIN_MARKER_MAX_BYTES)
@@ -44,37 +85,36 @@ int win_marker_parse(const char *json, size_t len, struct win_marker *out, struc
 	root = json_parse(json, len, "setup marker", e);
 	if (!root)
 		return -1;
-	if (!cJSON_IsObject(root)) {
-		err_set(e, "setup marker: not a JSON object");
-		goto out;
-	}
-	if (json_get_int64(root, "version", &out->version) < 0) {
-		err_set(e, "setup marker: version is missing or not an integer");
-		goto out;
-	}
-	/* Both fields came with proxy support: older markers mean [] and false. */
-	ports = cJSON_GetObjectItemCaseSensitive(root, "proxy_ports");
-	if (ports && !cJSON_IsNull(ports) && parse_ports(ports, &out->net, e) < 0)
-		goto out;
-	bind = cJSON_GetObjectItemCaseSensitive(root, "allow_local_binding");
-	if (bind && !cJSON_IsNull(bind)) {
-		if (!cJSON_IsBool(bind)) {
-			err_set(e, "setup marker: allow_local_binding is not true or false");
-			goto out;
-		}
-		out->net.allow_local_binding = cJSON_IsTrue(bind);
-	}
-	rc = 0;
-out:
+	rc = win_marker_parse_fields(root, out, e);
 	if (rc < 0)
-		memset(out, 0, sizeof *out);
+		win_marker_free(out);
 	cJSON_Delete(root);
 	return rc;
 }
 
-char *win_marker_json(const struct win_net_settings *s, const char *created_at)
+void win_marker_free(struct win_marker *m)
 {
-	cJSON *o = cJSON_CreateObject(), *ports = cJSON_CreateArray();
+	strv_free(&m->write_roots);
+	memset(m, 0, sizeof *m);
+}
+
+int win_marker_roots_merge(struct strv *into, const struct strv *add, struct err *e)
+{
+	for (size_t i = 0; add && i < add->n; i++)
+		if (strv_find(into, add->v[i]) < 0 && strv_push(into, add->v[i]) < 0)
+			return err_set(e, "out of memory");
+	while (into->n > WIN_MARKER_ROOTS_MAX) {
+		free(into->v[0]);
+		memmove(into->v, into->v + 1, into->n * sizeof into->v[0]); /* with the NULL */
+		into->n--;
+	}
+	return 0;
+}
+
+char *win_marker_json(const struct win_net_settings *s, const char *created_at,
+		      const struct strv *write_roots)
+{
+	cJSON *o = cJSON_CreateObject(), *ports = cJSON_CreateArray(), *roots;
 	char *text = NULL;
 
 	if (!o || !ports)
@@ -90,8 +130,12 @@ char *win_marker_json(const struct win_net_settings *s, const char *created_at)
 		goto out;
 	ports = NULL;
 	if (!cJSON_AddBoolToObject(o, "allow_local_binding", s->allow_local_binding) ||
-	    !cJSON_AddArrayToObject(o, "read_roots") || !cJSON_AddArrayToObject(o, "write_roots"))
+	    !cJSON_AddArrayToObject(o, "read_roots") ||
+	    !(roots = cJSON_AddArrayToObject(o, "write_roots")))
 		goto out;
+	for (size_t i = 0; write_roots && i < write_roots->n; i++)
+		if (!cJSON_AddItemToArray(roots, cJSON_CreateString(write_roots->v[i])))
+			goto out;
 	text = json_print(o, false);
 out:
 	cJSON_Delete(ports);
@@ -143,4 +187,24 @@ bool win_setup_needed(const struct win_marker *marker, enum win_identity id,
 		 stored, want, marker->net.allow_local_binding ? "true" : "false",
 		 desired->allow_local_binding ? "true" : "false");
 	return true;
+}
+
+enum win_readiness win_readiness_for(const struct win_marker *marker, enum win_identity id,
+				     const struct win_net_settings *desired, bool users_loadable,
+				     const struct strv *want_roots, char reason[WIN_REASON_MAX])
+{
+	if (win_setup_needed(marker, id, desired, reason))
+		return WIN_READY_SETUP;
+	if (!users_loadable) {
+		snprintf(reason, WIN_REASON_MAX,
+			 "sandbox users missing or incompatible with marker version");
+		return WIN_READY_SETUP;
+	}
+	for (size_t i = 0; want_roots && i < want_roots->n; i++)
+		if (strv_find(&marker->write_roots, want_roots->v[i]) < 0) {
+			snprintf(reason, WIN_REASON_MAX, "sandbox access not yet granted to %.260s",
+				 want_roots->v[i]);
+			return WIN_READY_REFRESH;
+		}
+	return WIN_READY;
 }

@@ -4,6 +4,7 @@
 #include "sandbox/windows/windows_sandbox.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/json.h"
@@ -179,59 +180,100 @@ static int add_users(cJSON *root)
 	return json_add_str(u, "secrets", "<codex_home>\\.sandbox-secrets\\sandbox_users.json");
 }
 
-/* One ACL change. trustees and rights are comma-joined words. */
-static int acl(cJSON *a, const char *path, const char *trustees, const char *kind,
-	       const char *rights, const char *how)
+/* What an entry's path stands for, by role (the same on every OS). */
+static const char *acl_path(const struct win_acl_entry *en, const struct sandbox_policy *pol)
 {
-	cJSON *o = add_obj(a, NULL);
-
-	if (!o || json_add_str(o, "path", path) < 0 || json_add_str(o, "trustees", trustees) < 0 ||
-	    json_add_str(o, "kind", kind) < 0 || json_add_str(o, "rights", rights) < 0 ||
-	    json_add_str(o, "how", how) < 0)
-		return -1;
-	return 0;
+	switch (en->target) {
+	case WIN_ACL_CWD:
+		return "<cwd>";
+	case WIN_ACL_WRITABLE_ROOT:
+		return pol->writable_roots.v[en->root];
+	case WIN_ACL_TEMP:
+		return "<%TEMP%>";
+	case WIN_ACL_CWD_CODEX:
+		return "<cwd>\\.codex";
+	case WIN_ACL_CWD_AGENTS:
+		return "<cwd>\\.agents";
+	case WIN_ACL_READ_ROOT:
+		return "<read roots>: <codex.exe's directory>, <codex_home>\\.sandbox-bin, "
+		       "C:\\Windows, C:\\Program Files, C:\\Program Files (x86), C:\\ProgramData, "
+		       "<%USERPROFILE%>\\* except .ssh .gnupg .aws .azure .kube .docker .config .npm "
+		       ".pki .terraform.d";
+	case WIN_ACL_SANDBOX_BIN:
+		return "<codex_home>\\.sandbox-bin";
+	case WIN_ACL_SANDBOX_DIR:
+		return "<codex_home>\\.sandbox";
+	case WIN_ACL_SECRETS_DIR:
+		return "<codex_home>\\.sandbox-secrets";
+	}
+	return "?";
 }
 
 #define RWXD "read,write,execute,delete,delete_child"
 
+static const char *acl_rights(enum win_acl_rights r)
+{
+	switch (r) {
+	case WIN_RIGHTS_RWXD:
+		return RWXD;
+	case WIN_RIGHTS_RX:
+		return "read,execute";
+	case WIN_RIGHTS_WRITE:
+		return "write";
+	}
+	return "?";
+}
+
+static const char *acl_how(const struct win_acl_entry *en)
+{
+	switch (en->rule.how) {
+	case WIN_HOW_MERGE:
+		return "inherited by files and subdirectories";
+	case WIN_HOW_READ_UNLESS_READABLE:
+		return "unless Users, Authenticated Users or Everyone can read it already";
+	case WIN_HOW_REPLACE:
+		break;
+	}
+	return en->target == WIN_ACL_SANDBOX_BIN
+		       ? "replaces the DACL; SYSTEM, Administrators and the real user keep " RWXD
+		       : "replaces the DACL; the real user keeps read,write,execute";
+}
+
+/* The trustees, comma-joined. */
+static void acl_trustees(unsigned who, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s%s%s%s", who & WIN_WHO_GROUP ? WIN_SANDBOX_GROUP : "",
+		 (who & WIN_WHO_GROUP) && (who & ~(unsigned)WIN_WHO_GROUP) ? "," : "",
+		 who & WIN_WHO_CWD_SID ? "capability SID of <cwd>" : "",
+		 who & WIN_WHO_WORKSPACE_SID ? "workspace capability SID" : "");
+}
+
+/* The ACL changes (win_acl_entries): the list both backends apply. */
 static int add_acl(cJSON *root, const struct win_plan_input *in, const struct win_plan *p)
 {
 	const struct sandbox_policy *pol = in->policy;
-	bool elevated = p->backend == WIN_BACKEND_ELEVATED;
-	bool write = pol->type == SANDBOX_MODE_WORKSPACE_WRITE;
-	const char *inherit = "inherited by files and subdirectories";
+	struct win_acl_entry *v = calloc(pol->writable_roots.n + WIN_ACL_FIXED_ENTRIES, sizeof *v);
 	cJSON *a = cJSON_AddArrayToObject(root, "acl");
-	int rc = 0;
+	size_t n;
+	int rc = -1;
 
-	if (!a)
-		return -1;
-	if (write) {
-		rc |= acl(a, "<cwd>", elevated ? WIN_SANDBOX_GROUP ",capability SID of <cwd>"
-					       : "capability SID of <cwd>", "allow", RWXD, inherit);
-		for (size_t i = 0; i < pol->writable_roots.n; i++)
-			rc |= acl(a, pol->writable_roots.v[i],
-				  elevated ? WIN_SANDBOX_GROUP ",workspace capability SID"
-					   : "workspace capability SID", "allow", RWXD, inherit);
-		if (!pol->exclude_tmpdir_env_var)
-			rc |= acl(a, "<%TEMP%>", elevated ? WIN_SANDBOX_GROUP ",workspace capability SID"
-							  : "workspace capability SID", "allow", RWXD,
-				  inherit);
-		rc |= acl(a, "<cwd>\\.codex", "capability SID of <cwd>", "deny", "write", inherit);
-		rc |= acl(a, "<cwd>\\.agents", "capability SID of <cwd>", "deny", "write", inherit);
+	if (!v || !a)
+		goto out;
+	n = win_acl_entries(pol, p->backend == WIN_BACKEND_ELEVATED, v);
+	for (size_t i = 0; i < n; i++) {
+		char who[128];
+		cJSON *o = add_obj(a, NULL);
+		acl_trustees(v[i].rule.who, who, sizeof who);
+		if (!o || json_add_str(o, "path", acl_path(&v[i], pol)) < 0 ||
+		    json_add_str(o, "trustees", who) < 0 ||
+		    json_add_str(o, "kind", v[i].rule.deny ? "deny" : "allow") < 0 ||
+		    json_add_str(o, "rights", acl_rights(v[i].rule.rights)) < 0 ||
+		    json_add_str(o, "how", acl_how(&v[i])) < 0)
+			goto out;
 	}
-	if (!elevated)
-		return rc;
-	rc |= acl(a, "<read roots>: <codex.exe's directory>, <codex_home>\\.sandbox-bin, "
-		     "C:\\Windows, C:\\Program Files, C:\\Program Files (x86), C:\\ProgramData, "
-		     "<%USERPROFILE%>\\* except .ssh .gnupg .aws .azure .kube .docker .config .npm "
-		     ".pki .terraform.d", WIN_SANDBOX_GROUP, "allow", "read,execute",
-		  "unless Users, Authenticated Users or Everyone can read it already");
-	rc |= acl(a, "<codex_home>\\.sandbox-bin", WIN_SANDBOX_GROUP, "allow", "read,execute",
-		  "replaces the DACL; SYSTEM, Administrators and the real user keep " RWXD);
-	rc |= acl(a, "<codex_home>\\.sandbox", WIN_SANDBOX_GROUP, "allow", RWXD,
-		  "replaces the DACL; the real user keeps read,write,execute");
-	rc |= acl(a, "<codex_home>\\.sandbox-secrets", WIN_SANDBOX_GROUP, "deny", RWXD,
-		  "replaces the DACL; the real user keeps read,write,execute");
+	rc = 0;
+out:
+	free(v);
 	return rc;
 }
 

@@ -12,8 +12,6 @@
 #include "base/file.h"
 #include "base/rfc3339.h"
 
-#define READ_MASK (FILE_GENERIC_READ | FILE_GENERIC_EXECUTE)
-
 /* One run's state: the request, and the offline account's SID once resolved. */
 struct setup_ctx {
 	const struct win_setup_request *r;
@@ -72,87 +70,92 @@ static int step_firewall(void *c, struct win_journal *j, struct err *e)
 	return win_firewall_apply(&x->r->net, x->offline_sid, j, e);
 }
 
+/* Applies the request's grants that belong to step `which` (win_acl_rule decides, for
+ * every target: none is left out or applied twice). */
+static int apply_grants(struct setup_ctx *x, enum win_acl_step which, bool best_effort,
+			struct win_journal *j, struct err *e)
+{
+	const struct win_setup_request *r = x->r;
+	struct win_grant_ids ids = {r->cwd_cap_sid, r->cap_sid, r->real_user};
+
+	for (size_t i = 0; i < r->grants.n; i++) {
+		struct err why;
+		if (r->grants.v[i].rule.step != which)
+			continue;
+		err_clear(&why);
+		if (win_grant_apply(&r->grants.v[i], &ids, j, &why) == 0)
+			continue;
+		if (!best_effort) {
+			*e = why;
+			return -1;
+		}
+		/* A read root that cannot be granted stays unreadable to the command,
+		 * which then fails with access denied rather than the setup failing (as
+		 * upstream's background read-ACL helper). */
+		fprintf(stderr, "codex-windows-sandbox-setup: warning: %s\n", why.msg);
+	}
+	return 0;
+}
+
 /* The group and a capability SID get write access to each write root: cwd's own SID
- * for the working directory, the workspace SID for the others (as upstream). */
+ * for the working directory, the workspace SID for the others and %TEMP%. */
 static int step_write_acls(void *c, struct win_journal *j, struct err *e)
 {
-	const struct win_setup_request *r = ((struct setup_ctx *)c)->r;
-	char cwd_key[1024], key[1024];
-	bool have_key = win_cwd_key(r->cwd, cwd_key, sizeof cwd_key) == 0;
-
-	for (size_t i = 0; i < r->write_roots.n; i++) {
-		const char *root = r->write_roots.v[i];
-		bool is_cwd = have_key && win_cwd_key(root, key, sizeof key) == 0 &&
-			      strcmp(key, cwd_key) == 0;
-		if (win_acl_grant_j(root, WIN_SANDBOX_GROUP, WIN_WRITE_MASK, false, j, e) < 0 ||
-		    win_acl_grant_j(root, is_cwd ? r->cwd_cap_sid : r->cap_sid, WIN_WRITE_MASK, false,
-				    j, e) < 0)
-			return -1;
-	}
-	return 0;
+	return apply_grants(c, WIN_STEP_WRITE_ACLS, false, j, e);
 }
 
-/* Read access for the sandbox accounts, best effort as upstream's background read-ACL
- * helper: a root that cannot be granted stays unreadable to the command, which then
- * fails with access denied rather than the setup failing. What was granted is
- * journalled and rolled back like the rest. */
+/* Read access for the sandbox accounts where they lack it, best effort. What was
+ * granted is journalled and rolled back like the rest. */
 static int step_read_acls(void *c, struct win_journal *j, struct err *e)
 {
-	const struct win_setup_request *r = ((struct setup_ctx *)c)->r;
-
-	for (size_t i = 0; i < r->read_roots.n; i++) {
-		struct err ignored;
-		(void)win_acl_grant_j(r->read_roots.v[i], WIN_SANDBOX_GROUP, READ_MASK, false, j,
-				      &ignored);
-	}
-	return 0;
-}
-
-static int grant_in(const char *codex_home, const char *sub, const char *who, DWORD mask,
-		    bool deny, struct win_journal *j, struct err *e)
-{
-	char *path = path_join(codex_home, sub);
-	int rc;
-
-	if (!path)
-		return err_set(e, "out of memory");
-	rc = file_mkdir_parents(path, e) < 0 || (_mkdir(path) < 0 && errno != EEXIST)
-		     ? err_sys(e, errno, "cannot create %s", path)
-		     : win_acl_grant_j(path, who, mask, deny, j, e);
-	free(path);
-	return rc;
+	return apply_grants(c, WIN_STEP_READ_ACLS, true, j, e);
 }
 
 static int step_lock_dirs(void *c, struct win_journal *j, struct err *e)
 {
-	const char *home = ((struct setup_ctx *)c)->r->codex_home;
-
-	if (grant_in(home, ".sandbox-bin", WIN_SANDBOX_GROUP, READ_MASK, false, j, e) < 0 ||
-	    grant_in(home, ".sandbox", WIN_SANDBOX_GROUP, WIN_WRITE_MASK, false, j, e) < 0 ||
-	    grant_in(home, ".sandbox-secrets", WIN_SANDBOX_GROUP, WIN_WRITE_MASK, true, j, e) < 0)
-		return -1;
-	return 0;
+	return apply_grants(c, WIN_STEP_LOCK_DIRS, false, j, e);
 }
 
 static int step_protected_paths(void *c, struct win_journal *j, struct err *e)
 {
-	const struct win_setup_request *r = ((struct setup_ctx *)c)->r;
-	static const char *const names[] = {".codex", ".agents"};
+	return apply_grants(c, WIN_STEP_PROTECTED_PATHS, false, j, e);
+}
 
-	for (size_t i = 0; i < 2; i++) {
-		char *p = path_join(r->cwd, names[i]);
-		int rc;
-		if (!p)
-			return err_set(e, "out of memory");
-		rc = file_exists(p) == 1
-			     ? win_acl_grant_j(p, r->cwd_cap_sid, FILE_GENERIC_WRITE | DELETE, true, j,
-					       e)
-			     : 0;
-		free(p);
-		if (rc < 0)
-			return -1;
+/* The secrets file of older versions, which kept the DPAPI blobs in .sandbox (now
+ * writable by the sandbox group): deleted once the new one exists (reference §3.2
+ * step 7), its content journalled so that a rollback puts it back. */
+static int step_legacy_files(void *c, struct win_journal *j, struct err *e)
+{
+	const struct win_setup_request *r = ((struct setup_ctx *)c)->r;
+	char *path = path_join(r->codex_home, ".sandbox/sandbox_users.json");
+	struct buf old;
+	struct err why;
+	wchar_t *w = NULL;
+	int rc = -1;
+
+	buf_init(&old, 1 << 20);
+	if (!path || !(w = win_wide(path))) {
+		err_set(e, "out of memory");
+		goto out;
 	}
-	return 0;
+	err_clear(&why);
+	if (file_read_regular(path, &old, &why) < 0) {
+		rc = why.errnum == ENOENT ? 0 : err_set(e, "%s", why.msg);
+		goto out;
+	}
+	if (win_journal_add(j, WIN_CHANGE_FILE_WRITTEN, path, NULL, old.data ? old.data : "",
+			    old.len, e) < 0)
+		goto out;
+	if (!DeleteFileW(w)) {
+		win_fail(e, path, "DeleteFileW", GetLastError());
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&old);
+	free(w);
+	free(path);
+	return rc;
 }
 
 static char *marker_path(const char *codex_home)
@@ -160,16 +163,49 @@ static char *marker_path(const char *codex_home)
 	return path_join(codex_home, ".sandbox/setup_marker.json");
 }
 
+/* The marker, with the write roots granted so far: those of an earlier marker of this
+ * version (their entries persist) and this run's. A refresh keeps the stored network
+ * settings: only a full setup changes the firewall. */
 static int step_marker(void *c, struct win_journal *j, struct err *e)
 {
 	const struct win_setup_request *r = ((struct setup_ctx *)c)->r;
-	char when[RFC3339_MAX], *path = marker_path(r->codex_home), *json;
+	char when[RFC3339_MAX], *path = marker_path(r->codex_home), *json = NULL;
 	struct timespec now = rfc3339_now();
-	int rc;
+	struct win_marker old = {0};
+	struct win_net_settings net = r->net;
+	struct strv roots = STRV_INIT, now_keys = STRV_INIT;
+	struct buf b;
+	struct err ignored;
+	int rc = -1;
 
+	buf_init(&b, WIN_MARKER_MAX_BYTES);
+	if (!path) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	/* An unreadable or older marker has nothing worth keeping. */
+	if (file_read_regular(path, &b, &ignored) == 0 &&
+	    win_marker_parse(b.data ? b.data : "", b.len, &old, &ignored) == 0 &&
+	    old.version == WIN_SETUP_VERSION) {
+		if (win_marker_roots_merge(&roots, &old.write_roots, e) < 0)
+			goto out;
+		if (r->refresh_only)
+			net = old.net;
+	}
+	if (win_setup_root_keys(&r->grants, r->cwd, &now_keys, e) < 0 ||
+	    win_marker_roots_merge(&roots, &now_keys, e) < 0)
+		goto out;
 	rfc3339_format(&now, 0, when);
-	json = win_marker_json(&r->net, when);
-	rc = !path || !json ? err_set(e, "out of memory") : write_file_j(path, json, 0644, j, e);
+	if (!(json = win_marker_json(&net, when, &roots))) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	rc = write_file_j(path, json, 0644, j, e);
+out:
+	win_marker_free(&old);
+	strv_free(&roots);
+	strv_free(&now_keys);
+	buf_free(&b);
 	free(json);
 	free(path);
 	return rc;
@@ -184,6 +220,17 @@ static const struct win_setup_step steps[] = {
 	{"write_acls", "helper_write_acl_failed", step_write_acls},
 	{"read_acls", "helper_read_acl_failed", step_read_acls},
 	{"lock_dirs", "helper_sandbox_lock_failed", step_lock_dirs},
+	{"protected_paths", "helper_protected_path_acl_failed", step_protected_paths},
+	{"legacy_files", "helper_legacy_file_delete_failed", step_legacy_files},
+	{"marker", "helper_setup_marker_write_failed", step_marker},
+};
+
+/* The unelevated refresh (reference §3.1 "Refresh"): no accounts, firewall or locked
+ * directories, which need the elevation; the grants the real user may make on paths
+ * it owns, and the marker's list of them. */
+static const struct win_setup_step refresh_steps[] = {
+	{"write_acls", "helper_write_acl_failed", step_write_acls},
+	{"read_acls", "helper_read_acl_failed", step_read_acls},
 	{"protected_paths", "helper_protected_path_acl_failed", step_protected_paths},
 	{"marker", "helper_setup_marker_write_failed", step_marker},
 };
@@ -256,8 +303,9 @@ void win_setup_ops_for(const struct win_setup_request *r, struct win_setup_ops *
 	free(ctx_store.offline_sid);
 	ctx_store.offline_sid = NULL;
 	ctx_store.r = r;
-	out->steps = steps;
-	out->n_steps = sizeof steps / sizeof steps[0];
+	out->steps = r->refresh_only ? refresh_steps : steps;
+	out->n_steps = r->refresh_only ? sizeof refresh_steps / sizeof refresh_steps[0]
+				       : sizeof steps / sizeof steps[0];
 	out->undo = undo;
 	out->forced_failure = forced_failure;
 	out->forget_marker = forget_marker;

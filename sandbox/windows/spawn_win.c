@@ -154,7 +154,7 @@ int win_sandbox_spawn(const struct sandbox_command *c, const char *codex_home,
 		struct err why;
 		err_clear(&why);
 		if (!codex_home || win_capability_sids(codex_home, c->cwd, &caps, cwd_sid, &why) < 0 ||
-		    win_grant_writable_roots(c->policy, c->cwd, &caps, cwd_sid, &why) < 0 ||
+		    win_grant_writable_roots(c->policy, c->cwd, c->envp, &caps, cwd_sid, &why) < 0 ||
 		    !self_path(self)) {
 			not_run(r, SANDBOX_SETUP_FAILED, EXIT_SANDBOX_SETUP);
 			err_set(&r->detail, "Windows sandbox: %s",

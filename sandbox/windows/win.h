@@ -31,25 +31,6 @@ char *win_account_sid(const char *name, struct err *e);
 
 /* ---- setup (setup_win.c, users_win.c, acl_win.c, firewall_win.c) ------------------ */
 
-/* The setup helper's input (base64 of this JSON is its one argument):
- * {"version":5,"codex_home":"C:/...","cwd":"C:/...","write_roots":[...],
- *  "proxy_ports":[3128],"allow_local_binding":false,"real_user":"name",
- *  "cap_sid":"S-1-5-21-...","read_roots":[...]}. Decoding checks the version and the ports as the marker
- * parser does. */
-struct win_setup_request {
-	char *codex_home, *cwd, *real_user;
-	char *cap_sid;                /* the workspace capability SID: write roots */
-	char *cwd_cap_sid;            /* cwd's own capability SID: cwd itself, and denied
-					 cwd's .codex and .agents ("cwd_cap_sid"; cap_sid
-					 when absent) */
-	struct strv write_roots;
-	struct strv read_roots;       /* granted read+execute to the group, best effort */
-	struct win_net_settings net;
-};
-void win_setup_request_free(struct win_setup_request *r);
-char *win_setup_request_encode(const struct win_setup_request *r);
-int win_setup_request_decode(const char *arg, struct win_setup_request *r, struct err *e);
-
 /* The group and both accounts, with fresh passwords, DPAPI-protected into
  * <codex_home>/.sandbox-secrets/sandbox_users.json. Records in j what it created (a
  * group or account that existed is not), the passwords it changed (with the previous
@@ -62,6 +43,34 @@ void win_hide_users(struct win_journal *j);
 int win_users_undo(const char *codex_home, const struct win_change *c, struct err *e);
 /* The password of one account, read back and DPAPI-decrypted (caller frees). */
 char *win_load_password(const char *codex_home, const char *user, struct err *e);
+
+/* One access entry: an account name or a string SID ("S-1-..."). */
+struct win_ace {
+	const char *who;
+	DWORD mask;
+	bool deny;
+};
+#define WIN_ACES_MAX 8
+/* Sets the entries on path, inherited by files and subdirectories: merged into the
+ * DACL, or (replace) as its only explicit entries; recorded in j (NULL: not) with the
+ * DACL before and after. */
+int win_acl_set_j(const char *path, const struct win_ace *aces, size_t n, bool replace,
+		  struct win_journal *j, struct err *e);
+/* *out: whether Users, Authenticated Users, Everyone or the group (NULL: not looked
+ * at) may already do all of want on path itself. */
+int win_acl_readable(const char *path, const char *group, DWORD want, bool *out,
+		     struct err *e);
+
+/* What the roles of a grant's trustees are on this machine. */
+struct win_grant_ids {
+	const char *cwd_sid, *workspace_sid; /* capability SIDs */
+	const char *real_user;               /* for replaced DACLs; NULL: none */
+};
+/* Applies one resolved grant (windows_sandbox.h, "ACL grants"; grant_win.c), recording
+ * in j (NULL: not). A read-root grant that is not needed is skipped; with SBX_DEBUG=1
+ * every grant applied is printed to stderr as "codex: sandbox: DEBUG: acl ...". */
+int win_grant_apply(const struct win_grant *g, const struct win_grant_ids *ids,
+		    struct win_journal *j, struct err *e);
 
 /* Grants (or denies, with deny) mask to the account or SID `who` on path, inherited by
  * files and subdirectories, keeping the DACL's other entries. */
@@ -97,11 +106,12 @@ void win_setup_ops_for(const struct win_setup_request *r, struct win_setup_ops *
 int win_capability_sids(const char *codex_home, const char *cwd, struct win_cap_sids *s,
 			char cwd_sid[WIN_CAP_SID_MAX], struct err *e);
 
-/* For workspace-write: grants write access to cwd for cwd_sid and to the policy's
- * writable roots for the workspace SID, and denies cwd_sid writing cwd's .codex and
- * .agents where they exist (as the real user, who owns them). Nothing for other
- * policies. */
-int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd,
+/* The unelevated backend's ACL grants (win_acl_entries, not elevated): for
+ * workspace-write, write access to cwd for cwd_sid and to the policy's writable roots
+ * and %TEMP%/%TMP% (from env, "K=V"; NULL: ours) for the workspace SID, and cwd_sid
+ * denied writing cwd's .codex and .agents where they exist (as the real user, who owns
+ * them). Nothing for other policies. */
+int win_grant_writable_roots(const struct sandbox_policy *p, const char *cwd, char *const *env,
 			     const struct win_cap_sids *s, const char *cwd_sid, struct err *e);
 
 /* ---- running (token_win.c) -------------------------------------------------------- */

@@ -27,8 +27,8 @@
 /* At most one port per proxy variable: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, WS_PROXY,
  * WSS_PROXY and their lower-case forms. A marker listing more is refused. */
 #define WIN_PROXY_PORTS_MAX 10
-/* The longest marker file read (a real one is a few hundred bytes). */
-#define WIN_MARKER_MAX_BYTES 65536
+/* The longest marker file read (WIN_MARKER_ROOTS_MAX keys of a few hundred bytes). */
+#define WIN_MARKER_MAX_BYTES (1 << 20)
 
 enum win_identity {
 	WIN_IDENTITY_OFFLINE, /* "offline": CodexSandboxOffline, firewall-confined */
@@ -138,22 +138,41 @@ size_t win_fw_plan(const struct win_net_settings *s, struct win_fw_op out[WIN_FW
 /* ---- Setup marker ----------------------------------------------------------------- */
 
 /* CODEX_HOME\.sandbox\setup_marker.json as far as the decision needs it. Markers from
- * before proxy support lack proxy_ports and allow_local_binding: [] and false. */
+ * before proxy support lack proxy_ports and allow_local_binding: [] and false.
+ * write_roots holds the keys (win_cwd_key) of the paths the setup (or a refresh) has
+ * granted write access to, and the working directories of read-only runs
+ * (win_setup_root_keys); upstream writes it empty. */
 struct win_marker {
 	int64_t version;
 	struct win_net_settings net;
+	struct strv write_roots;
 };
+
+/* At most this many write roots are remembered (the oldest are dropped first: a
+ * dropped one only costs a refresh). */
+#define WIN_MARKER_ROOTS_MAX 1024
 
 /* Parses a marker; -1 with e saying why for anything malformed (not an object, a
  * version that is not an integer, ports that are not 1..65535 integers or more than
- * WIN_PROXY_PORTS_MAX of them, len over WIN_MARKER_MAX_BYTES). Ports come out sorted
- * and deduplicated. */
+ * WIN_PROXY_PORTS_MAX of them, write_roots that are not strings or more than
+ * WIN_MARKER_ROOTS_MAX, len over WIN_MARKER_MAX_BYTES). Ports come out sorted and
+ * deduplicated. The caller frees out with win_marker_free (also after a failure). */
 int win_marker_parse(const char *json, size_t len, struct win_marker *out, struct err *e);
+/* The same on an object already parsed (the setup request shares these fields). */
+struct cJSON;
+int win_marker_parse_fields(const struct cJSON *root, struct win_marker *out, struct err *e);
+void win_marker_free(struct win_marker *m);
 
 /* The marker the setup writes for these settings (compact JSON, caller frees):
  * {"version":5,"offline_username":...,"online_username":...,"created_at":...,
- *  "proxy_ports":[...],"allow_local_binding":...,"read_roots":[],"write_roots":[]}. */
-char *win_marker_json(const struct win_net_settings *s, const char *created_at);
+ *  "proxy_ports":[...],"allow_local_binding":...,"read_roots":[],"write_roots":[...]}.
+ * write_roots may be NULL (none). */
+char *win_marker_json(const struct win_net_settings *s, const char *created_at,
+		      const struct strv *write_roots);
+
+/* Appends the keys of add that into lacks, dropping the oldest beyond
+ * WIN_MARKER_ROOTS_MAX. -1 with e filled when memory runs out. */
+int win_marker_roots_merge(struct strv *into, const struct strv *add, struct err *e);
 
 /* Whether the elevated setup must (re)run before a run of identity id with the desired
  * settings: marker NULL (missing or unreadable) or of another version: "sandbox setup
@@ -165,6 +184,22 @@ char *win_marker_json(const struct win_net_settings *s, const char *created_at);
 #define WIN_REASON_MAX 320
 bool win_setup_needed(const struct win_marker *marker, enum win_identity id,
 		      const struct win_net_settings *desired, char reason[WIN_REASON_MAX]);
+
+/* What an elevated run needs first (reference §3.7): */
+enum win_readiness {
+	WIN_READY,        /* nothing: run the command */
+	WIN_READY_REFRESH, /* the setup helper without elevation (no UAC): grant the write
+			      roots the marker does not list yet */
+	WIN_READY_SETUP   /* the full setup, elevated (UAC) */
+};
+/* The decision: the full setup when win_setup_needed says so or the accounts'
+ * passwords cannot be loaded ("sandbox users missing or incompatible with marker
+ * version"); else a refresh when a key of want_roots (win_cwd_key forms) is not among
+ * the marker's write_roots ("sandbox access not yet granted to <key>"); else ready.
+ * reason is filled for the first two. */
+enum win_readiness win_readiness_for(const struct win_marker *marker, enum win_identity id,
+				     const struct win_net_settings *desired, bool users_loadable,
+				     const struct strv *want_roots, char reason[WIN_REASON_MAX]);
 
 /* ---- The setup as steps that roll back (setup_txn.c, setup_error.c) ----------------
  *
@@ -374,6 +409,191 @@ int win_cap_sids_ensure(struct win_cap_sids *s, const char *cwd,
  * workspace and cwd_sid; others: none. Returns how many (at most 2) were put in out. */
 size_t win_cap_sids_for_policy(enum sandbox_mode mode, const struct win_cap_sids *s,
 			       const char *cwd_sid, const char *out[2]);
+
+/* ---- ACL grants (acl_plan.c) --------------------------------------------------------
+ * The one list of ACL changes a run needs (reference codex-windows-sandbox.md §2 step 5,
+ * §3.2, §3.5). plan.c prints it by role ("<cwd>", "<%TEMP%>", ...); the unelevated
+ * backend (apply_win.c) and the setup helper (setup_steps_win.c) apply the same list
+ * resolved to paths, so that what `--plan` shows and what is applied cannot drift. */
+
+enum win_acl_target {
+	WIN_ACL_CWD,           /* "<cwd>" */
+	WIN_ACL_WRITABLE_ROOT, /* one of the policy's writable roots */
+	WIN_ACL_TEMP,          /* "<%TEMP%>": %TEMP% and %TMP% */
+	WIN_ACL_CWD_CODEX,     /* "<cwd>\.codex", where it exists */
+	WIN_ACL_CWD_AGENTS,    /* "<cwd>\.agents", where it exists */
+	WIN_ACL_READ_ROOT,     /* one of the read roots (elevated) */
+	WIN_ACL_SANDBOX_BIN,   /* "<codex_home>\.sandbox-bin" */
+	WIN_ACL_SANDBOX_DIR,   /* "<codex_home>\.sandbox" */
+	WIN_ACL_SECRETS_DIR    /* "<codex_home>\.sandbox-secrets" */
+};
+#define WIN_ACL_TARGETS 9
+
+/* The name a target has in the setup request ("cwd", "temp", ...), and back (-1 for
+ * none). */
+const char *win_acl_target_name(enum win_acl_target t);
+int win_acl_target_parse(const char *name);
+
+enum win_acl_who {
+	WIN_WHO_CWD_SID = 1,       /* the capability SID of the working directory */
+	WIN_WHO_WORKSPACE_SID = 2, /* the workspace capability SID */
+	WIN_WHO_GROUP = 4          /* CodexSandboxUsers (elevated only) */
+};
+
+enum win_acl_rights {
+	WIN_RIGHTS_RWXD,  /* read, write, execute, delete, delete child */
+	WIN_RIGHTS_RX,    /* read, execute */
+	WIN_RIGHTS_WRITE  /* write and delete (what a deny entry takes away) */
+};
+
+/* How a target is changed: an entry merged into the DACL and inherited by files and
+ * subdirectories; for the sandbox's own directories the explicit DACL is replaced
+ * (SYSTEM, Administrators and the real user keep their access); read roots only where
+ * Users, Authenticated Users, Everyone or the group cannot read already. */
+enum win_acl_how {
+	WIN_HOW_MERGE,
+	WIN_HOW_REPLACE,
+	WIN_HOW_READ_UNLESS_READABLE
+};
+
+/* Which setup helper step applies a target (setup_steps_win.c). */
+enum win_acl_step {
+	WIN_STEP_WRITE_ACLS,      /* cwd, writable roots, %TEMP%: the setup fails on error */
+	WIN_STEP_READ_ACLS,       /* read roots: best effort */
+	WIN_STEP_LOCK_DIRS,       /* the sandbox's own directories (full setup only) */
+	WIN_STEP_PROTECTED_PATHS  /* cwd's .codex and .agents */
+};
+
+struct win_acl_rule {
+	unsigned who;             /* enum win_acl_who bits */
+	enum win_acl_rights rights;
+	bool deny;
+	enum win_acl_how how;
+	bool only_if_exists;      /* skipped when the path does not exist */
+	bool create;              /* the directory is created first */
+	enum win_acl_step step;
+};
+
+/* The rule for a target in the elevated or the unelevated backend. */
+void win_acl_rule(enum win_acl_target t, bool elevated, struct win_acl_rule *out);
+
+/* One entry of the list: a target (root: which writable root) and its rule. */
+struct win_acl_entry {
+	enum win_acl_target target;
+	size_t root;
+	struct win_acl_rule rule;
+};
+
+/* Entries besides one per writable root. */
+#define WIN_ACL_FIXED_ENTRIES 8
+
+/* The ACL changes of a run with policy p in the given backend, in the order they are
+ * applied: out must hold p->writable_roots.n + WIN_ACL_FIXED_ENTRIES. Returns how many. */
+size_t win_acl_entries(const struct sandbox_policy *p, bool elevated, struct win_acl_entry *out);
+
+/* What the roles stand for on this machine. */
+struct win_acl_places {
+	const char *cwd, *codex_home;
+	const char *temp[2];               /* %TEMP% and %TMP%; NULL or "" when unset */
+	const struct strv *writable_roots; /* the policy's */
+	const struct strv *read_roots;     /* NULL: none */
+};
+
+/* One entry resolved to a path. */
+struct win_grant {
+	enum win_acl_target target;
+	char *path;
+	struct win_acl_rule rule;
+};
+
+#define WIN_GRANTS_MAX 8192 /* read roots are one per profile entry: thousands at most */
+
+struct win_grants {
+	struct win_grant *v;
+	size_t n;
+};
+
+/* The entries resolved to paths, in order (a target with no path, such as %TEMP% when
+ * it is unset, gives none; %TMP% equal to %TEMP% gives one). Appends to out; -1 with e
+ * filled when memory runs out or more than WIN_GRANTS_MAX would result. */
+int win_acl_resolve(const struct win_acl_entry *v, size_t n, const struct win_acl_places *pl,
+		    struct win_grants *out, struct err *e);
+/* Appends one grant (path copied) with target t's elevated rule. */
+int win_grants_add(struct win_grants *g, enum win_acl_target t, const char *path,
+		   struct err *e);
+void win_grants_free(struct win_grants *g);
+
+/* The keys (win_cwd_key) of the paths a write-step grant of g gives write access to,
+ * appended to out: what the setup marker records as granted. */
+int win_grants_write_keys(const struct win_grants *g, struct strv *out, struct err *e);
+/* The same plus cwd's key: what the marker's write_roots record and readiness wants.
+ * The working directory of a read-only run is a read root, granted by the setup too,
+ * so that a new one is noticed as well. */
+int win_setup_root_keys(const struct win_grants *g, const char *cwd, struct strv *out,
+			struct err *e);
+
+/* The read roots of the elevated backend (reference §3.1, "Root gathering"): codex.exe's
+ * directory, <codex_home>\.sandbox-bin, C:\Windows, C:\Program Files, C:\Program Files
+ * (x86), C:\ProgramData, every top-level entry of the profile but the homes of secrets
+ * (win_profile_entry_is_secret; the profile itself when it could not be listed), the
+ * working directory and the writable roots; without duplicates and without the paths
+ * granted write access already (write_keys: win_cwd_key forms). */
+struct win_read_roots_input {
+	const char *exe_dir, *codex_home, *cwd;
+	const char *profile;              /* %USERPROFILE%, or NULL */
+	char *const *profile_entries;     /* its entries' names; NULL: could not be listed */
+	const struct strv *writable_roots; /* the policy's, or NULL */
+	const struct strv *write_keys;    /* or NULL */
+};
+bool win_profile_entry_is_secret(const char *name);
+/* Appends to out; -1 with e filled when memory runs out or a path is too long. */
+int win_read_roots(const struct win_read_roots_input *in, struct strv *out, struct err *e);
+
+/* ---- The setup helper's request (setup_request.c) ----------------------------------
+ * Base64 of this JSON is the helper's one argument:
+ * {"version":5,"codex_home":"C:/...","cwd":"C:/...","real_user":"name",
+ *  "cap_sid":"S-1-5-21-...","cwd_cap_sid":"S-1-5-21-...","refresh_only":false,
+ *  "grants":[{"target":"cwd","path":"C:/..."},...],"proxy_ports":[3128],
+ *  "allow_local_binding":false}. A grant's rights follow from its target
+ * (win_acl_rule, elevated). Decoding checks the version and the ports as the marker
+ * parser does, and refuses more than WIN_GRANTS_MAX grants or unknown targets. */
+struct win_setup_request {
+	char *codex_home, *cwd, *real_user;
+	char *cap_sid;                /* the workspace capability SID */
+	char *cwd_cap_sid;            /* cwd's own capability SID (cap_sid when absent) */
+	struct win_grants grants;     /* win_acl_entries resolved by the caller */
+	struct win_net_settings net;
+	bool refresh_only;            /* unelevated refresh: only the ACL grants of write
+					 and read roots, and the marker's roots (§3.1) */
+};
+/* The longest payload decoded (the grants of thousands of read roots fit). */
+#define WIN_SETUP_REQUEST_MAX_BYTES (4 << 20)
+void win_setup_request_free(struct win_setup_request *r);
+/* Caller frees; NULL when memory runs out. */
+char *win_setup_request_encode(const struct win_setup_request *r);
+int win_setup_request_decode(const char *arg, struct win_setup_request *r, struct err *e);
+/* codex_home from a payload that failed to decode as a whole, so that the helper can
+ * still leave setup_error.json; NULL when there is none. Caller frees. */
+char *win_setup_request_codex_home(const char *arg);
+
+/* ---- The environment of an elevated run (env_fix.c) -------------------------------- */
+
+/* A GIT_CONFIG_COUNT at or above this is refused (git itself has no lower limit; this
+ * is far above any real use). */
+#define WIN_GIT_CONFIG_COUNT_MAX 1000
+
+/* What the command's environment ("K=V", names compared without case) needs when it
+ * runs as a sandbox account (reference §4 step 1): values "/dev/null" become "NUL";
+ * GIT_PAGER and PAGER default to more.com and LESS to "" (nothing answers a pager);
+ * and with git_root, safe.directory=<git_root> is appended through
+ * GIT_CONFIG_COUNT/GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n, because the repository belongs
+ * to the real user. -1 with e filled when memory runs out or GIT_CONFIG_COUNT is not a
+ * count below WIN_GIT_CONFIG_COUNT_MAX. */
+int win_env_for_logon_user(struct strv *env, const char *git_root, struct err *e);
+
+/* The nearest directory from cwd upwards for which has_git says it holds .git (a
+ * directory or a gitfile), or NULL (caller frees). */
+char *win_git_root(const char *cwd, bool (*has_git)(const char *dir, void *ctx), void *ctx);
 
 /* ---- The whole plan ---------------------------------------------------------------- */
 

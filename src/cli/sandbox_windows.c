@@ -158,6 +158,7 @@ static void read_marker(const char *codex_home, struct win_marker *m, bool *have
 	struct err e;
 
 	*have = false;
+	memset(m, 0, sizeof *m);
 	buf_init(&b, WIN_MARKER_MAX_BYTES);
 	if (path && file_read_regular(path, &b, &e) == 0 &&
 	    win_marker_parse(b.data ? b.data : "", b.len, m, &e) == 0)
@@ -186,7 +187,7 @@ int cli_sandbox_windows_main(struct cli_ctx *ctx, int argc, char **argv)
 	struct config *cfg = NULL;
 	struct sandbox_policy policy;
 	struct strv env = STRV_INIT;
-	struct win_marker marker;
+	struct win_marker marker = {0};
 	struct win_plan_input in;
 	struct win_plan plan;
 	bool have_marker, proxy;
@@ -244,6 +245,7 @@ int cli_sandbox_windows_main(struct cli_ctx *ctx, int argc, char **argv)
 fail:
 	err_print(ctx->prog, &e);
 out:
+	win_marker_free(&marker);
 	free(json);
 	free(cwd);
 	strv_free(&f.proxy_args);

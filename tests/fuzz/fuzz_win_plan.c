@@ -47,20 +47,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (win_marker_parse((const char *)data, size, &m, &e) == 0) {
 		char *json;
 		check_sorted(&m.net);
-		json = win_marker_json(&m.net, "2026-01-01T00:00:00Z");
+		json = win_marker_json(&m.net, "2026-01-01T00:00:00Z", &m.write_roots);
 		if (json) {
 			if (win_marker_parse(json, strlen(json), &again, &e) < 0 ||
 			    again.net.n_ports != m.net.n_ports ||
 			    again.net.allow_local_binding != m.net.allow_local_binding ||
-			    memcmp(again.net.ports, m.net.ports, m.net.n_ports * sizeof m.net.ports[0]))
+			    memcmp(again.net.ports, m.net.ports, m.net.n_ports * sizeof m.net.ports[0]) ||
+			    again.write_roots.n != m.write_roots.n)
 				abort();
+			win_marker_free(&again);
 			free(json);
 		}
 		m.net.allow_local_binding = false;
 		if (win_fw_plan(&m.net, ops) > WIN_FW_OPS_MAX)
 			abort();
 		(void)win_setup_needed(&m, WIN_IDENTITY_OFFLINE, &s, reason);
+		(void)win_readiness_for(&m, WIN_IDENTITY_OFFLINE, &s, true, &m.write_roots, reason);
 	}
+	win_marker_free(&m);
 	free(text);
 	return 0;
 }

@@ -1,11 +1,13 @@
 /* The Windows sandbox setup's parsers (sandbox/windows): the input as setup_error.json
  * (the caller's one line: terminated, no control characters, within its room), as a
  * failure line (an API name without spaces), as a firewall rule snapshot and as
- * <codex_home>/cap_sid. What parses is written back and must parse to the same. */
+ * <codex_home>/cap_sid, and (base64-encoded) as the helper's request. What parses is
+ * written back and must parse to the same. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base64.h"
 #include "sandbox/windows/windows_sandbox.h"
 
 static uint32_t zero_rand(void *rng)
@@ -60,6 +62,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(json);
 		}
 		win_cap_sids_free(&caps);
+	}
+	{
+		char *b64 = base64_encode(data, size, false), *again;
+		struct win_setup_request r, r2;
+		if (b64 && win_setup_request_decode(b64, &r, &e) == 0) {
+			if (r.grants.n > WIN_GRANTS_MAX)
+				abort();
+			if ((again = win_setup_request_encode(&r))) {
+				if (win_setup_request_decode(again, &r2, &e) < 0 ||
+				    r2.grants.n != r.grants.n || r2.refresh_only != r.refresh_only ||
+				    r2.net.n_ports != r.net.n_ports)
+					abort();
+				win_setup_request_free(&r2);
+				free(again);
+			}
+			win_setup_request_free(&r);
+		}
+		free(b64);
 	}
 	free(text);
 	return 0;

@@ -417,6 +417,39 @@ PY
 	expect_contains "$(cat "$T/err")" "cap_sid (remove it to start over): cap_sid: not an object of capability SIDs"
 }
 
+# The unelevated backend applies the plan's ACL list, no more and no less: with
+# SBX_DEBUG=1 each grant is printed, and there is one per entry of `--plan`'s "acl"
+# (cwd, %TEMP%, cwd\.codex, cwd\.agents; the last two because they exist here), the
+# %TEMP% grant on the directory the environment names (Wine sets its own %TEMP%).
+test_apply_unelevated_grants_what_the_plan_lists() {
+	mkdir -p "$T/home" "$T/ws/.codex" "$T/ws/.agents"
+	(cd "$T/ws" && CODEX_HOME=$T/home SBX_DEBUG=1 expect_status 0 wine_run sandbox windows \
+		--full-auto -- cmd /c exit 0)
+	local applied planned
+	applied=$(tr -d '\r' < "$T/err" | sed -n 's/^codex: sandbox: DEBUG: acl \([a-z_]*\) .*/\1/p' |
+		tr '\n' ' ')
+	expect_eq "$applied" "cwd temp cwd_codex cwd_agents " "grants applied"
+	local temp
+	temp=$(timeout 120 wine cmd /c echo %TEMP% 2> /dev/null | tr -d '\r')
+	expect_contains "$(tr -d '\r' < "$T/err")" "DEBUG: acl temp $temp allow"
+	(cd "$T/ws" && CODEX_HOME=$T/home expect_status 0 wine_run sandbox windows --full-auto --plan -- x)
+	planned=$(python3 -c 'import json,sys; print(" ".join(a["path"] for a in json.load(open(sys.argv[1]))["acl"]))' "$T/out")
+	expect_eq "$planned" '<cwd> <%TEMP%> <cwd>\.codex <cwd>\.agents' "grants planned"
+}
+
+# Readiness before an elevated run: a marker of this version without the accounts'
+# passwords next to it means the full setup again, with upstream's reason.
+test_apply_elevated_reruns_setup_without_users() {
+	mkdir -p "$T/home/.sandbox"
+	printf '{"version":5,"proxy_ports":[],"allow_local_binding":false}' \
+		> "$T/home/.sandbox/setup_marker.json"
+	CODEX_HOME=$T/home expect_status 125 wine_run sandbox windows -c 'windows.sandbox="elevated"' \
+		-- cmd /c echo never
+	expect_contains "$(cat "$T/err")" "codex: Windows sandbox setup needed: sandbox users missing or incompatible with marker version"
+	expect_contains "$(cat "$T/err")" "failed at step resolve_sids"
+	expect_not_contains "$(cat "$T/out")" "never"
+}
+
 # The command line codex.exe builds for a child (C runtime quoting rules) gives the child
 # back the same arguments: quotes, backslashes before quotes and at the end, spaces.
 test_apply_quotes_arguments_for_the_child() {

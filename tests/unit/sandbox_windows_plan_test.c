@@ -346,7 +346,7 @@ TEST(win_marker_round_trip)
 	struct win_net_settings s = {{1081, 8080}, 2, true};
 	struct win_marker m;
 	struct err e;
-	char *json = win_marker_json(&s, "2026-01-01T00:00:00Z");
+	char *json = win_marker_json(&s, "2026-01-01T00:00:00Z", NULL);
 
 	REQUIRE(json);
 	CHECK_STR(json, "{\"version\":5,\"offline_username\":\"CodexSandboxOffline\","
@@ -389,7 +389,7 @@ TEST(win_marker_old_and_bad)
 
 TEST(win_setup_drift)
 {
-	struct win_marker m = {5, {{3128}, 1, false}};
+	struct win_marker m = {5, {{3128}, 1, false}, STRV_INIT};
 	struct win_net_settings same = {{3128}, 1, false};
 	struct win_net_settings moved = {{1081, 8080}, 2, true};
 	struct win_net_settings bind_only = {{3128}, 1, true};
@@ -428,7 +428,7 @@ TEST(win_plan_proxy_run)
 	char *env[] = {"HTTP_PROXY=http://127.0.0.1:3128", "ALL_PROXY=socks5h://127.0.0.1:8081",
 		       "CODEX_NETWORK_ALLOW_LOCAL_BINDING=0", NULL};
 	char *cmd[] = {"cmd", "/c", "dir", NULL};
-	struct win_marker m = {5, {{3128, 8081}, 2, false}};
+	struct win_marker m = {5, {{3128, 8081}, 2, false}, STRV_INIT};
 	struct win_plan_input in = {&p, true, "unelevated", env, &m, cmd, NULL, NULL};
 	struct win_plan plan;
 	char *json;
@@ -481,7 +481,7 @@ TEST(win_plan_online_elevated)
 	struct sandbox_policy p;
 	char *env[] = {"HTTP_PROXY=http://127.0.0.1:3128", NULL};
 	char *cmd[] = {"x", NULL};
-	struct win_marker m = {5, {{3128}, 1, false}};
+	struct win_marker m = {5, {{3128}, 1, false}, STRV_INIT};
 	struct win_plan_input in = {&p, false, "elevated", env, &m, cmd, NULL, NULL};
 	struct win_plan plan;
 
@@ -512,7 +512,7 @@ TEST(win_plan_json_and_marker_allocation_failures)
 	sandbox_policy_init(&p, SANDBOX_MODE_WORKSPACE_WRITE);
 	win_plan_build(&in, &plan);
 	want = win_plan_json(&in, &plan);
-	want_marker = win_marker_json(&s, "2026-01-01T00:00:00Z");
+	want_marker = win_marker_json(&s, "2026-01-01T00:00:00Z", NULL);
 	REQUIRE(want && want_marker);
 	FOR_EACH_ALLOC_FAILURE(2000, {
 		char *got = win_plan_json(&in, &plan);
@@ -521,7 +521,7 @@ TEST(win_plan_json_and_marker_allocation_failures)
 		free(got);
 	});
 	FOR_EACH_ALLOC_FAILURE(200, {
-		char *got = win_marker_json(&s, "2026-01-01T00:00:00Z");
+		char *got = win_marker_json(&s, "2026-01-01T00:00:00Z", NULL);
 		if (got && strcmp(got, want_marker) != 0)
 			test_fail(__FILE__, __LINE__, "a different marker under allocation failure");
 		free(got);
