@@ -35,6 +35,16 @@ void app_dirty(struct app *a)
 		draw_frame(a); /* no timer: draw now rather than never */
 }
 
+void modal_move(struct app *a, const struct key *k, int n)
+{
+	if (n <= 0)
+		a->modal_sel = 0;
+	else if (k->kind == KEY_UP)
+		a->modal_sel = (a->modal_sel + n - 1) % n;
+	else if (k->kind == KEY_DOWN)
+		a->modal_sel = (a->modal_sel + 1) % n;
+}
+
 void app_erase_live(struct app *a)
 {
 	if (!a->live_drawn)

@@ -269,10 +269,8 @@ static bool net_approval_key(struct app *a, const struct key *k)
 
 	switch (k->kind) {
 	case KEY_UP:
-		a->modal_sel = (a->modal_sel + n - 1) % n;
-		break;
 	case KEY_DOWN:
-		a->modal_sel = (a->modal_sel + 1) % n;
+		modal_move(a, k, n);
 		break;
 	case KEY_ENTER:
 		net_choose(a, v[a->modal_sel < n ? a->modal_sel : n - 1]);
@@ -329,10 +327,8 @@ static void mcp_approval_key(struct app *a, const struct key *k)
 
 	switch (k->kind) {
 	case KEY_UP:
-		a->modal_sel = (a->modal_sel + n - 1) % n;
-		break;
 	case KEY_DOWN:
-		a->modal_sel = (a->modal_sel + 1) % n;
+		modal_move(a, k, n);
 		break;
 	case KEY_ENTER:
 		mcp_choose(a, v[a->modal_sel < n ? a->modal_sel : n - 1]);
@@ -385,10 +381,8 @@ static void approval_key(struct app *a, const struct key *k)
 
 	switch (k->kind) {
 	case KEY_UP:
-		a->modal_sel = (a->modal_sel + n - 1) % n;
-		break;
 	case KEY_DOWN:
-		a->modal_sel = (a->modal_sel + 1) % n;
+		modal_move(a, k, n);
 		break;
 	case KEY_ENTER:
 		decide(a, ds[a->modal_sel]);
@@ -424,10 +418,8 @@ static void select_key(struct app *a, const struct key *k)
 
 	switch (k->kind) {
 	case KEY_UP:
-		a->modal_sel = n ? (a->modal_sel + n - 1) % n : 0;
-		break;
 	case KEY_DOWN:
-		a->modal_sel = n ? (a->modal_sel + 1) % n : 0;
+		modal_move(a, k, n);
 		break;
 	case KEY_ENTER:
 		select_choose(a, a->modal_sel);

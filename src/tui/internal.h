@@ -191,6 +191,8 @@ struct app {
 void app_commit(struct app *a, const struct tui_rows *cell);
 void app_commit_line(struct app *a, const char *styled);
 void app_dirty(struct app *a);
+/* Up/Down in a list of n choices (a modal's, a picker's): the selection moves, wrapping. */
+void modal_move(struct app *a, const struct key *k, int n);
 /* Erases the live area (composer, footer) before the terminal is lent to another
  * program; the next frame draws it again. */
 void app_erase_live(struct app *a);

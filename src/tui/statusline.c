@@ -390,10 +390,8 @@ void statusline_key(struct app *a, const struct key *k)
 
 	switch (k->kind) {
 	case KEY_UP:
-		a->modal_sel = n ? (a->modal_sel + n - 1) % n : 0;
-		break;
 	case KEY_DOWN:
-		a->modal_sel = n ? (a->modal_sel + 1) % n : 0;
+		modal_move(a, k, n);
 		break;
 	case KEY_ENTER:
 		save(a);
