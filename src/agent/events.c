@@ -146,3 +146,21 @@ void agent_emit_text(struct agent *a, enum agent_event_kind k, const char *field
 	if (m)
 		agent_emit(a, k, m);
 }
+
+void agent_emit_exec_end(struct agent *a, cJSON *m, const char *output, int exit_code,
+			 uint64_t ms, const char *formatted)
+{
+	cJSON *dur;
+
+	if (m && cJSON_AddStringToObject(m, "stdout", output ? output : "") &&
+	    cJSON_AddStringToObject(m, "stderr", "") &&
+	    cJSON_AddStringToObject(m, "aggregated_output", output ? output : "") &&
+	    cJSON_AddNumberToObject(m, "exit_code", exit_code) &&
+	    (dur = cJSON_AddObjectToObject(m, "duration")) &&
+	    cJSON_AddNumberToObject(dur, "secs", (double)(ms / 1000)) &&
+	    cJSON_AddNumberToObject(dur, "nanos", (double)(ms % 1000 * 1000000)) &&
+	    cJSON_AddStringToObject(m, "formatted_output", formatted ? formatted : ""))
+		agent_emit(a, AGENT_EV_EXEC_COMMAND_END, m);
+	else
+		cJSON_Delete(m);
+}

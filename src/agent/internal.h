@@ -222,6 +222,12 @@ void agent_emit(struct agent *a, enum agent_event_kind k, cJSON *msg);
 /* Shorthands for events whose payload is one string field. */
 void agent_emit_text(struct agent *a, enum agent_event_kind k, const char *field,
 		     const char *text);
+/* exec_command_end: m (holding the ids already, or NULL after an allocation failure)
+ * gets the output fields every front end reads (stdout and aggregated_output both hold
+ * output, stderr is empty, as upstream's), the exit code, the duration and the output as
+ * the model sees it; then it is emitted, or deleted when out of memory. */
+void agent_emit_exec_end(struct agent *a, cJSON *m, const char *output, int exit_code,
+			 uint64_t ms, const char *formatted);
 
 /* ---- turn.c ---- */
 int turn_start(struct agent *a, cJSON *user_item, struct err *e);

@@ -146,7 +146,7 @@ static void finish(struct user_shell_cmd *u, int code, uint64_t ms, const char *
 {
 	struct agent *a = u->a;
 	struct buf shown;
-	cJSON *m = event_base(u), *dur;
+	cJSON *m = event_base(u);
 
 	/* Out of the list first: a subscriber may interrupt again from the event. */
 	unlink_cmd(u);
@@ -154,17 +154,7 @@ static void finish(struct user_shell_cmd *u, int code, uint64_t ms, const char *
 	buf_init(&shown, LIMIT_HTTP_BODY_BYTES);
 	if (output_truncate(&shown, text, len, USER_SHELL_MAX_OUTPUT_TOKENS) < 0)
 		buf_free(&shown);
-	if (m && cJSON_AddStringToObject(m, "stdout", shown.data ? shown.data : "") &&
-	    cJSON_AddStringToObject(m, "stderr", "") &&
-	    cJSON_AddStringToObject(m, "aggregated_output", shown.data ? shown.data : "") &&
-	    cJSON_AddNumberToObject(m, "exit_code", code) &&
-	    (dur = cJSON_AddObjectToObject(m, "duration")) &&
-	    cJSON_AddNumberToObject(dur, "secs", (double)(ms / 1000)) &&
-	    cJSON_AddNumberToObject(dur, "nanos", (double)(ms % 1000 * 1000000)) &&
-	    cJSON_AddStringToObject(m, "formatted_output", shown.data ? shown.data : ""))
-		agent_emit(a, AGENT_EV_EXEC_COMMAND_END, m);
-	else
-		cJSON_Delete(m);
+	agent_emit_exec_end(a, m, shown.data, code, ms, shown.data);
 	buf_free(&shown);
 	add_record(u, code, ms, text, len);
 	cmd_free(u);

@@ -110,7 +110,7 @@ static void on_exited(void *arg, const struct sandbox_result *res)
 	int code = r->timed_out ? 124 : res->exit_code;
 	bool denied;
 	struct buf text, body;
-	cJSON *m = cJSON_CreateObject(), *dur;
+	cJSON *m = cJSON_CreateObject();
 
 	loop_timer_disarm(a->loop, &r->timer);
 	buf_init(&body, SHELL_KEEP_BYTES + 4096);
@@ -125,19 +125,12 @@ static void on_exited(void *arg, const struct sandbox_result *res)
 		(void)!buf_printf(&body, "%s%s",
 				  body.len && body.data[body.len - 1] != '\n' ? "\n" : "",
 				  net_gate_notes(r->gate));
-	if (m && cJSON_AddStringToObject(m, "call_id", c->call_id) &&
-	    cJSON_AddStringToObject(m, "turn_id", c->turn->id) &&
-	    cJSON_AddStringToObject(m, "stdout", body.data ? body.data : "") &&
-	    cJSON_AddStringToObject(m, "stderr", "") &&
-	    cJSON_AddStringToObject(m, "aggregated_output", body.data ? body.data : "") &&
-	    cJSON_AddNumberToObject(m, "exit_code", code) &&
-	    (dur = cJSON_AddObjectToObject(m, "duration")) &&
-	    cJSON_AddNumberToObject(dur, "secs", (double)(ms / 1000)) &&
-	    cJSON_AddNumberToObject(dur, "nanos", (double)(ms % 1000 * 1000000)) &&
-	    cJSON_AddStringToObject(m, "formatted_output", body.data ? body.data : ""))
-		agent_emit(a, AGENT_EV_EXEC_COMMAND_END, m);
-	else
+	if (m && (!cJSON_AddStringToObject(m, "call_id", c->call_id) ||
+		  !cJSON_AddStringToObject(m, "turn_id", c->turn->id))) {
 		cJSON_Delete(m);
+		m = NULL;
+	}
+	agent_emit_exec_end(a, m, body.data, code, ms, body.data);
 	buf_init(&text, LIMIT_HTTP_BODY_BYTES);
 	denied = r->sandboxed && !r->timed_out && res->outcome == SANDBOX_RAN &&
 		 approval_looks_denied(code, body.data ? body.data : "", body.len);

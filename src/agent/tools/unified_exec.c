@@ -286,27 +286,17 @@ static void emit_delta(struct session *s, enum proc_stream st, const char *d, si
 static void emit_end(struct session *s, const char *formatted)
 {
 	struct buf text;
-	cJSON *m = cJSON_CreateObject(), *dur;
+	cJSON *m = cJSON_CreateObject();
 	uint64_t ms = loop_now(s->u->a->loop) - s->started_ms;
 
 	buf_init(&text, UEXEC_KEEP_BYTES + 1);
-	if (ht_text(&s->all, &text) < 0 || !m ||
-	    !cJSON_AddStringToObject(m, "call_id", s->call_id) ||
-	    !cJSON_AddStringToObject(m, "turn_id", s->turn_id) ||
-	    !cJSON_AddStringToObject(m, "stdout", text.data ? text.data : "") ||
-	    !cJSON_AddStringToObject(m, "stderr", "") ||
-	    !cJSON_AddStringToObject(m, "aggregated_output", text.data ? text.data : "") ||
-	    !cJSON_AddNumberToObject(m, "exit_code", s->result.exit_code) ||
-	    !(dur = cJSON_AddObjectToObject(m, "duration")) ||
-	    !cJSON_AddNumberToObject(dur, "secs", (double)(ms / 1000)) ||
-	    !cJSON_AddNumberToObject(dur, "nanos", (double)(ms % 1000 * 1000000)) ||
-	    !cJSON_AddStringToObject(m, "formatted_output", formatted ? formatted : "")) {
+	if (ht_text(&s->all, &text) < 0 || !m || !cJSON_AddStringToObject(m, "call_id", s->call_id) ||
+	    !cJSON_AddStringToObject(m, "turn_id", s->turn_id)) {
 		cJSON_Delete(m);
 		m = NULL;
 	}
+	agent_emit_exec_end(s->u->a, m, text.data, s->result.exit_code, ms, formatted);
 	buf_free(&text);
-	if (m)
-		agent_emit(s->u->a, AGENT_EV_EXEC_COMMAND_END, m);
 }
 
 /* ---- answers ---- */
