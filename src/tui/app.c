@@ -12,11 +12,12 @@
 
 #include "tui/internal.h"
 
+/* Upstream's placeholders (codex-tui.md §4) less "Use /skills to list available skills":
+ * there are no skills here, and a hint must not point at a command that is not. */
 static const char *const placeholders[] = {
 	"Explain this codebase", "Summarize recent commits", "Implement {feature}",
 	"Find and fix a bug in @filename", "Write tests for @filename",
-	"Improve documentation in @filename", "Run /review on my current changes",
-	"Use /skills to list available skills"};
+	"Improve documentation in @filename", "Run /review on my current changes"};
 
 static void frame_due(struct loop *l, struct loop_timer *t)
 {
