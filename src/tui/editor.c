@@ -100,7 +100,7 @@ static char *write_draft(const char *text, struct err *e)
 		err_set(e, "out of memory");
 		return NULL;
 	}
-	fd = mkstemps(path, 3);
+	fd = mkostemps(path, 3, O_CLOEXEC);
 	if (fd < 0) {
 		err_sys(e, errno, "cannot create a temp file in %s", dir);
 		free(path);
