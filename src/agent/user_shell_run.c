@@ -44,7 +44,8 @@ struct user_shell_cmd {
 static void cmd_free(struct user_shell_cmd *u)
 {
 	loop_timer_disarm(u->a->loop, &u->timer);
-	proc_free(u->proc);
+	/* A login shell: SIGTERM, never SIGKILL, so its profile's EXIT traps run (proc.h). */
+	proc_abandon(u->proc);
 	buf_free(&u->out);
 	free(u->command);
 	free(u->cwd);
@@ -296,8 +297,9 @@ void user_shell_interrupt(struct agent *a)
 
 	while (a->user_shells) {
 		struct user_shell_cmd *u = a->user_shells;
-		/* Killed at once with everything it started; upstream's record of it. */
-		proc_free(u->proc);
+		/* Ended at once with everything it started (SIGTERM, as cmd_free says);
+		 * upstream's record of it. */
+		proc_abandon(u->proc);
 		u->proc = NULL;
 		finish(u, -1, 0, aborted, strlen(aborted));
 	}

@@ -239,6 +239,11 @@ static void commit_rows(struct app *a, int (*fn)(const char *, struct tui_rows *
 	tui_rows_free(&cell);
 }
 
+void app_error(struct app *a, const char *msg)
+{
+	commit_rows(a, cell_error, msg);
+}
+
 /* Complete lines of the streamed answer go to the history; the tail stays live. */
 static void stream_commit_lines(struct app *a, bool all)
 {

@@ -26,6 +26,7 @@
 
 struct editor_run {
 	const char *editor, *path;
+	int out_fd;   /* the terminal, for the hint */
 	int status;   /* waitpid's, or -1 when it could not start */
 	int errnum;   /* why it could not start */
 };
@@ -55,7 +56,7 @@ static void run_editor(void *arg)
 		return;
 	}
 	snprintf(script, n, "%s \"$@\"", r->editor);
-	(void)!write(STDOUT_FILENO, EDITOR_HINT "\r\n", sizeof EDITOR_HINT + 1);
+	(void)!write(r->out_fd, EDITOR_HINT "\r\n", sizeof EDITOR_HINT + 1);
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
@@ -77,70 +78,32 @@ static void run_editor(void *arg)
 	free(script);
 }
 
-static void error_cell(struct app *a, const char *msg)
-{
-	struct tui_rows c = {0};
-
-	if (cell_error(msg, &c) == 0)
-		app_commit(a, &c);
-	tui_rows_free(&c);
-}
-
-/* The draft into a new private temp file; its path (malloc'ed) or NULL. */
-static char *write_draft(const char *text, struct err *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	path = path_join(dir, "codex-draft-XXXXXX.md");
-	if (!path) {
-		err_set(e, "out of memory");
-		return NULL;
-	}
-	fd = mkostemps(path, 3, O_CLOEXEC);
-	if (fd < 0) {
-		err_sys(e, errno, "cannot create a temp file in %s", dir);
-		free(path);
-		return NULL;
-	}
-	if (fd_write_all(fd, text, strlen(text)) < 0 || close(fd) < 0) {
-		err_sys(e, errno, "cannot write %s", path);
-		unlink(path);
-		free(path);
-		return NULL;
-	}
-	return path;
-}
 
 void edit_in_editor(struct app *a)
 {
-	struct editor_run r = {.editor = editor_command()};
+	struct editor_run r = {.editor = editor_command(), .out_fd = a->term.out_fd};
 	struct buf out;
 	struct err e;
 	char *draft, *path, msg[ERR_MSG_MAX + 64];
 	int rc;
 
 	if (!r.editor) {
-		error_cell(a, EDITOR_MISSING);
+		app_error(a, EDITOR_MISSING);
 		return;
 	}
 	draft = composer_expanded(&a->comp);
 	if (!draft)
 		err_set(&e, "out of memory");
-	path = draft ? write_draft(draft, &e) : NULL;
+	path = draft ? tui_temp_file("codex-draft-XXXXXX.md", draft, strlen(draft), &e) : NULL;
 	free(draft);
 	if (!path) {
 		snprintf(msg, sizeof msg, "Failed to open editor: %s", e.msg);
-		error_cell(a, msg);
+		app_error(a, msg);
 		return;
 	}
 	r.path = path;
 	app_erase_live(a);
 	rc = term_hand_over(&a->term, run_editor, &r, &e);
-	a->live_drawn = false;
 	if (rc < 0) {
 		unlink(path);
 		free(path);
@@ -164,7 +127,7 @@ void edit_in_editor(struct app *a)
 			snprintf(msg, sizeof msg, "Failed to open editor: out of memory");
 	}
 	if (msg[0])
-		error_cell(a, msg);
+		app_error(a, msg);
 	buf_free(&out);
 	unlink(path);
 	free(path);

@@ -191,6 +191,8 @@ struct app {
 void app_commit(struct app *a, const struct tui_rows *cell);
 void app_commit_line(struct app *a, const char *styled);
 void app_dirty(struct app *a);
+/* An error cell with msg, committed to the history. */
+void app_error(struct app *a, const char *msg);
 /* Up/Down in a list of n choices (a modal's, a picker's): the selection moves, wrapping. */
 void modal_move(struct app *a, const struct key *k, int n);
 /* Erases the live area (composer, footer) before the terminal is lent to another
@@ -301,6 +303,10 @@ size_t mcp_choices(const struct approval *ap, enum mcp_choice out[MCP_CHOICE_COU
 const char *mcp_choice_label(enum mcp_choice c);
 /* Answers the first approval (an MCP tool call) with "Always allow". */
 void mcp_always_choose(struct app *a);
+
+/* temp_file.c: name (e.g. "codex-draft-XXXXXX.md": XXXXXX then the suffix) made unique
+ * in $TMPDIR (else /tmp), 0600, holding data; its path (malloc'ed), or NULL with e. */
+char *tui_temp_file(const char *name, const void *data, size_t n, struct err *e);
 
 /* editor.c: Ctrl+G, the draft edited in $VISUAL / $EDITOR */
 void edit_in_editor(struct app *a);

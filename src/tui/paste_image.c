@@ -150,36 +150,6 @@ static int run_tool(const char *const *argv, struct buf *out, struct err *e)
 	return 0;
 }
 
-/* Writes the PNG to a new temp file; its path (malloc'ed), or NULL with e. */
-static char *save_png(const struct buf *png, struct err *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	if (asprintf(&path, "%s/codex-clipboard-XXXXXX.png", dir) < 0) {
-		err_set(e, "out of memory");
-		return NULL;
-	}
-	fd = mkostemps(path, 4, O_CLOEXEC);
-	if (fd < 0) {
-		err_sys(e, errno, "cannot create a temp file in %s", dir);
-		free(path);
-		return NULL;
-	}
-	if (fd_write_all(fd, png->data, png->len) < 0) {
-		err_sys(e, errno, "cannot write %s", path);
-		close(fd);
-		unlink(path);
-		free(path);
-		return NULL;
-	}
-	close(fd);
-	return path;
-}
-
 void paste_image(struct app *a)
 {
 	static const char *const wayland[] = {"wl-paste", "--no-newline", "--type", "image/png", NULL};
@@ -206,7 +176,7 @@ void paste_image(struct app *a)
 		buf_free(&png);
 		return;
 	}
-	path = save_png(&png, &e);
+	path = tui_temp_file("codex-clipboard-XXXXXX.png", png.data, png.len, &e);
 	buf_free(&png);
 	if (!path) {
 		fail_cell(a, e.msg);

@@ -21,21 +21,13 @@
 
 #include "tui/internal.h"
 
-static void error_cell(struct app *a, const char *msg)
-{
-	struct tui_rows c = {0};
-
-	if (cell_error(msg, &c) == 0)
-		app_commit(a, &c);
-	tui_rows_free(&c);
-}
 
 static void queue(struct app *a, const char *text)
 {
 	char *t;
 
 	if (a->n_queued >= TUI_MAX_QUEUED) {
-		error_cell(a, "Too many queued messages; wait for the turn to end.");
+		app_error(a, "Too many queued messages; wait for the turn to end.");
 		return;
 	}
 	if ((t = strdup(text)))

@@ -8,14 +8,6 @@
 
 #include "tui/internal.h"
 
-static void error_cell(struct app *a, const char *msg)
-{
-	struct tui_rows c = {0};
-
-	if (cell_error(msg, &c) == 0)
-		app_commit(a, &c);
-	tui_rows_free(&c);
-}
 
 void session_clear_screen(struct app *a)
 {
@@ -36,7 +28,7 @@ void session_restart(struct app *a, const char *resume_path)
 	free(a->last_answer);
 	a->last_answer = NULL;
 	if (app_start_agent(a, resume_path, &e) < 0) {
-		error_cell(a, e.msg);
+		app_error(a, e.msg);
 		a->quit = true;
 		a->exit_code = 1;
 		return;
@@ -56,7 +48,7 @@ void session_open_picker(struct app *a)
 	a->picker_sel = 0;
 	a->picker_result = 0;
 	if (start_list_sessions(a, &e) < 0) {
-		error_cell(a, e.msg);
+		app_error(a, e.msg);
 		return;
 	}
 	a->picker_in_app = true;
@@ -94,7 +86,7 @@ void session_picker_done(struct app *a)
 	start_free_sessions(a);
 	buf_reset(&a->picker_query);
 	if (picked && !path)
-		error_cell(a, "out of memory");
+		app_error(a, "out of memory");
 	else if (path)
 		session_restart(a, path);
 	free(path);

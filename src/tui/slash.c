@@ -88,14 +88,6 @@ static void info(struct app *a, const char *msg)
 	tui_rows_free(&c);
 }
 
-static void error(struct app *a, const char *msg)
-{
-	struct tui_rows c = {0};
-
-	if (cell_error(msg, &c) == 0)
-		app_commit(a, &c);
-	tui_rows_free(&c);
-}
 
 /* Runs argv in cwd, stdout into out (capped), stderr and stdin to /dev/null. The exit
  * status, or -1 when it could not run. */
@@ -270,7 +262,7 @@ void select_choose(struct app *a, int idx)
 		ov.sandbox_mode = sandbox[idx];
 		ov.approval_policy = approval[idx];
 		if (agent_override(a->agent, &ov, &e) < 0) {
-			error(a, e.msg);
+			app_error(a, e.msg);
 			return;
 		}
 		a->sandbox = (enum sandbox_mode)sandbox[idx];
@@ -313,7 +305,7 @@ static void cmd_logout(struct app *a)
 
 	snprintf(path, sizeof path, "%s/auth.json", a->cfg->codex_home);
 	if (unlink(path) < 0 && errno != ENOENT)
-		error(a, "cannot remove auth.json");
+		app_error(a, "cannot remove auth.json");
 	a->quit = true;
 }
 
@@ -335,7 +327,7 @@ bool slash_run(struct app *a, const char *text)
 	if (c->idle_only && a->busy) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "'/%s' is disabled while a task is in progress.", name);
-		error(a, msg);
+		app_error(a, msg);
 		return true;
 	}
 	if (strcmp(name, "quit") == 0 || strcmp(name, "exit") == 0) {
@@ -382,7 +374,7 @@ bool slash_run(struct app *a, const char *text)
 		struct err e;
 		/* The core's compact op: a summary turn, then context_compacted. */
 		if (agent_compact(a->agent, &e) < 0)
-			error(a, e.msg);
+			app_error(a, e.msg);
 	} else if (strcmp(name, "mcp") == 0) {
 		cmd_mcp(a);
 	} else if (strcmp(name, "logout") == 0) {
