@@ -1,4 +1,5 @@
 /* tui: the sanitiser, widths and wrapping, the key decoder, the composer, Markdown. */
+#include <poll.h>
 #include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,17 @@ TEST(tui_keys_decode_the_disambiguated_kitty_keys)
 	keys_free(&k);
 }
 
+/* read(2) of what is there within 5 s (never an unbounded wait on the pty); -1 if
+ * nothing came. */
+static ssize_t read_bounded(int fd, char *buf, size_t cap)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+
+	if (poll(&p, 1, 5000) != 1)
+		return -1;
+	return read(fd, buf, cap);
+}
+
 /* term_open pushes the keyboard level and the modes on a real pty; term_close pops and
  * turns off all of them, and gives the termios back exactly. */
 TEST(tui_term_pushes_and_pops_the_keyboard_level)
@@ -193,13 +205,13 @@ TEST(tui_term_pushes_and_pops_the_keyboard_level)
 	REQUIRE(openpty(&m, &s, NULL, NULL, NULL) == 0);
 	REQUIRE(tcgetattr(s, &before) == 0);
 	REQUIRE(term_open(&t, s, s, &e) == 0);
-	n = read(m, got, sizeof got - 1);
+	n = read_bounded(m, got, sizeof got - 1);
 	REQUIRE(n > 0);
 	got[n] = 0;
 	CHECK(strstr(got, "\x1b[>1u") != NULL);
 	CHECK(strstr(got, "\x1b[?2004h") != NULL);
 	term_close(&t);
-	n = read(m, got, sizeof got - 1);
+	n = read_bounded(m, got, sizeof got - 1);
 	REQUIRE(n > 0);
 	got[n] = 0;
 	CHECK(strstr(got, "\x1b[<u") != NULL);
