@@ -179,6 +179,9 @@ struct agent_info {
 	enum approval_policy approval;
 	enum sandbox_mode sandbox;
 	const char *cwd;
+	const char *service_tier;      /* "fast", "flex", or NULL */
+	const char *personality;       /* "none", "friendly", "pragmatic", or NULL (off) */
+	bool supports_personality;     /* the model has personality texts */
 };
 void agent_info(const struct agent *a, struct agent_info *out);
 
@@ -261,6 +264,9 @@ struct agent_overrides {
 	int sandbox_mode;              /* enum sandbox_mode, or -1 */
 	const char *model;
 	const char *reasoning_effort;
+	const char *service_tier;      /* "fast", "flex", "" (the API's default), NULL */
+	const char *personality;       /* "none", "friendly", "pragmatic"; not while a turn
+					* runs (-1) */
 };
 int agent_override(struct agent *a, const struct agent_overrides *o, struct err *e);
 

@@ -121,6 +121,9 @@ struct agent {
 					 * rollout), or NULL */
 	char *forked_from;              /* the thread this one was forked from, or NULL */
 	char *model, *effort, *summary;
+	char *service_tier;             /* "fast", "flex", or NULL (config, /fast) */
+	char *personality;              /* "none", "friendly", "pragmatic", or NULL when
+					 * features.personality is off (personality.c) */
 	enum approval_policy approval;
 	struct sandbox_policy policy;
 	const struct model_family *family;
@@ -180,6 +183,18 @@ int record_resume(struct agent *a, const char *path, struct err *e);
 void record_close(struct agent *a);
 /* Appends an item to the conversation (taken) and records it. */
 void history_add(struct agent *a, cJSON *item);
+/* A developer message holding text (a new item), or NULL when memory runs out. */
+cJSON *agent_developer_message(const char *text);
+
+/* ---- personality.c ---- */
+/* The text of a personality ("friendly", "pragmatic"), or NULL ("none", NULL). */
+const char *personality_text(const char *name);
+/* base followed by the personality's section (name "none" or NULL: base alone);
+ * malloc'ed, or NULL when memory runs out. */
+char *personality_instructions(const char *base, const char *name);
+/* a->personality becomes name; for a family with personalities, a changed one reaches
+ * the model as a developer message in the history. */
+int personality_change(struct agent *a, const char *name, struct err *e);
 void record_event(struct agent *a, const cJSON *msg);
 void record_turn_context(struct agent *a);
 /* Syncs the rollout (a turn ended); reports a failed write once. */

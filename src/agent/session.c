@@ -70,8 +70,7 @@ static int writable_roots(const struct agent *a, struct strv *out, struct err *e
  * message, the AGENTS.md instructions when there are any, the environment context. */
 static cJSON *text_part(const char *type, const char *key, const char *value);
 
-/* The caller's developer instructions as their own developer message. */
-static cJSON *developer_message(const char *text)
+cJSON *agent_developer_message(const char *text)
 {
 	cJSON *m = cJSON_CreateObject(), *content;
 
@@ -108,7 +107,7 @@ static int initial_context(struct agent *a, const char *developer, struct err *e
 		goto oom;
 	history_add(a, m);
 	if (developer && *developer) {
-		if (!(m = developer_message(developer)))
+		if (!(m = agent_developer_message(developer)))
 			goto oom;
 		history_add(a, m);
 	}
@@ -191,14 +190,31 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 	/* Upstream's defaults: gpt-5.3-codex, and gpt-oss:20b for a local provider. */
 	a->model = strdup(o->cfg->model ? o->cfg->model : o->oss ? "gpt-oss:20b" : "gpt-5.3-codex");
 	a->history = cJSON_CreateArray();
-	a->instructions = strdup(o->base_instructions ? o->base_instructions
-						      : agent_base_instructions);
+	a->family = model_family_find(a->model);
+	/* Upstream's defaults: Fast mode only with features.fast_mode (on by default); the
+	 * pragmatic personality when features.personality is on (it is by default). */
+	if (o->cfg->service_tier && (strcmp(o->cfg->service_tier, "fast") != 0 ||
+				     config_feature(o->cfg, "fast_mode", true)) &&
+	    !(a->service_tier = strdup(o->cfg->service_tier))) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	if (config_feature(o->cfg, "personality", true) &&
+	    !(a->personality = strdup(o->cfg->personality ? o->cfg->personality : "pragmatic"))) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	/* A family with personalities gets the chosen one's text after the base prompt;
+	 * instructions given by the caller are taken as they are. */
+	a->instructions = o->base_instructions ? strdup(o->base_instructions)
+			  : personality_instructions(agent_base_instructions,
+						     a->family->supports_personality ? a->personality
+										     : NULL);
 	if (!a->cwd || !a->originator || !a->source || !a->self_exe || !a->model ||
 	    !a->history || !a->instructions) {
 		err_set(e, "out of memory");
 		goto fail;
 	}
-	a->family = model_family_find(a->model);
 	if (o->cfg->model_reasoning_effort)
 		a->effort = strdup(o->cfg->model_reasoning_effort);
 	else if (a->family->default_effort)
@@ -300,6 +316,8 @@ void agent_free(struct agent *a)
 	free(a->model);
 	free(a->effort);
 	free(a->summary);
+	free(a->service_tier);
+	free(a->personality);
 	free(a->rollout_path);
 	free(a->thread_name);
 	free(a->forked_from);
@@ -333,6 +351,9 @@ void agent_info(const struct agent *a, struct agent_info *out)
 	out->approval = a->approval;
 	out->sandbox = a->policy.type;
 	out->cwd = a->cwd;
+	out->service_tier = a->service_tier;
+	out->personality = a->personality;
+	out->supports_personality = a->family->supports_personality;
 }
 
 bool agent_busy(const struct agent *a)
@@ -404,6 +425,19 @@ int agent_override(struct agent *a, const struct agent_overrides *o, struct err 
 			return err_set(e, "out of memory");
 		free(a->effort);
 		a->effort = s;
+	}
+	if (o->service_tier) {
+		s = NULL;
+		if (*o->service_tier && !(s = strdup(o->service_tier)))
+			return err_set(e, "out of memory");
+		free(a->service_tier);
+		a->service_tier = s;
+	}
+	if (o->personality) {
+		/* The message goes into the history: never between a call and its output. */
+		if (a->turn)
+			return err_set(e, "the personality cannot change while a turn runs");
+		return personality_change(a, o->personality, e);
 	}
 	return 0;
 }

@@ -596,6 +596,7 @@ static void request_next(struct turn *t)
 	p.reasoning_effort = a->effort;
 	p.reasoning_summary = a->summary;
 	p.verbosity = a->family->supports_verbosity ? "low" : NULL;
+	p.service_tier = a->service_tier;
 	p.output_schema = t->compact ? NULL : a->output_schema;
 	p.turn_metadata = t->metadata;
 	err_clear(&e);

@@ -263,6 +263,7 @@ int config_set_defaults(struct config *cfg)
 	cfg->approval_policy = APPROVAL_ON_REQUEST;
 	cfg->sandbox_mode = SANDBOX_MODE_READ_ONLY;
 	cfg->project_doc_max_bytes = 32768;
+	cfg->feedback_enabled = true;
 	cfg->sandbox_max_processes = CONFIG_SANDBOX_MAX_PROCESSES;
 	cfg->windows_sandbox_private_desktop = true;
 	net->enable_socks5 = true;
@@ -320,6 +321,8 @@ void config_free_fields(struct config *cfg)
 	free(cfg->model_reasoning_effort);
 	free(cfg->model_reasoning_summary);
 	free(cfg->model_verbosity);
+	free(cfg->service_tier);
+	free(cfg->personality);
 	free(cfg->mcp_oauth_credentials_store);
 	free(cfg->mcp_oauth_callback_url);
 	free(cfg->oss_provider);
@@ -582,6 +585,13 @@ bool config_feature_enabled(const struct config *cfg, const char *name)
 	const char *v = config_map_get(&cfg->features, name);
 
 	return v && strcmp(v, "true") == 0;
+}
+
+bool config_feature(const struct config *cfg, const char *name, bool dflt)
+{
+	const char *v = config_map_get(&cfg->features, name);
+
+	return v ? strcmp(v, "true") == 0 : dflt;
 }
 
 const char *sandbox_mode_str(enum sandbox_mode m)

@@ -145,6 +145,11 @@ struct config {
 	char *model_reasoning_effort;  /* NULL = model default */
 	char *model_reasoning_summary; /* NULL = model default; else auto|concise|detailed|none */
 	char *model_verbosity;         /* NULL = model default; else low|medium|high */
+	char *service_tier;            /* NULL = the API's default; else fast|flex (Fast mode:
+					* /fast, with features.fast_mode) */
+	char *personality;             /* NULL = "pragmatic" with features.personality;
+					* else none|friendly|pragmatic (/personality) */
+	bool feedback_enabled;         /* [feedback] enabled (true): /feedback */
 	/* MCP OAuth (codex mcp login): where tokens go (NULL = "auto"; else auto|file|
 	 * keyring), the callback listener's fixed port (0 = ephemeral) and the redirect URI
 	 * to advertise instead of the local one (or NULL). */
@@ -202,6 +207,8 @@ const char *config_map_get(const struct config_map *m, const char *key);
 
 /* True when [features] sets name = true. */
 bool config_feature_enabled(const struct config *cfg, const char *name);
+/* [features] name as set, or dflt (upstream's default for the feature) when unset. */
+bool config_feature(const struct config *cfg, const char *name, bool dflt);
 
 /* The effective configuration as JSON for `codex debug config`: every setting with
  * its value and origin ("default", "<file>:<line>", "profile <name> (<file>:<line>)",
@@ -223,10 +230,11 @@ int config_edit_remove_table(const char *text, size_t len, const char *table, st
 int config_edit_put_table(const char *text, size_t len, const char *table, const char *block,
 			  struct buf *out, struct err *e);
 /* Sets key = value (value: TOML text, e.g. ["a", "b"]) in the table's own section (a
- * dotted path, "network"): the key's lines are replaced (indentation kept), or a line is
- * added after the section's last content, or the section is added at the end. The
- * result must parse, and the table must not be written as dotted keys or inline (-1,
- * e says so). */
+ * dotted path, "network"; "" is the root table, the lines before the first header): the
+ * key's lines are replaced (indentation kept), or a line is added after the section's
+ * last content, or the section is added at the end. value NULL removes the key's lines
+ * (nothing when it is not there). The result must parse, and the table must not be
+ * written as dotted keys or inline (-1, e says so). */
 int config_edit_set_key(const char *text, size_t len, const char *table, const char *key,
 			const char *value, struct buf *out, struct err *e);
 /* Appends s as a TOML basic string ("..." with escapes); -1 when out is full. */

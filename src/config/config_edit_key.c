@@ -1,7 +1,9 @@
 /* Byte-preserving edit of one key of a table (config.h, config_edit_set_key): the
  * key's lines are replaced by "key = value", or the line is added at the end of the
  * table's section, or the section at the end of the document; every other byte stays.
- * Used to persist network rules ([network] allowed_domains / denied_domains). */
+ * Used to persist network rules ([network] allowed_domains / denied_domains) and the
+ * TUI's choices (model, Fast mode, personality, features, [tui] lists). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,17 +62,88 @@ static int put(struct buf *out, const char *text, size_t from, size_t to, struct
 	return 0;
 }
 
+/* Sets (value) or removes (value NULL) key among lines [from, stop) of a section whose
+ * last line so far is `last` (the header's, or SIZE_MAX for the root table with nothing
+ * before it): the key's lines are replaced or dropped, or a line is added after the
+ * section's last content. */
+static int edit_section(const char *text, size_t len, const struct line *lines, size_t from,
+			size_t stop, size_t last, const char *key, const char *value,
+			struct buf *out, struct err *e)
+{
+	struct lex lx = {0, 0};
+
+	for (size_t i = from; i < stop; i++) {
+		const char *p = text + lines[i].start;
+		size_t m = lines[i].end - lines[i].start, j = i, indent = 0;
+		bool at_top = lx.mode == 0 && lx.depth == 0, cr;
+		/* A line inside a multi-line value is the value's, even when it looks like a
+		 * comment or is blank. */
+		if (lines[i].content || !at_top)
+			last = i;
+		if (!(at_top && assigns(p, m, key))) {
+			cedit_lex_line(p, m, &lx);
+			continue;
+		}
+		/* The value may run over several lines: to where the brackets close. */
+		cedit_lex_line(p, m, &lx);
+		while ((lx.mode || lx.depth) && j + 1 < stop) {
+			j++;
+			cedit_lex_line(text + lines[j].start, lines[j].end - lines[j].start, &lx);
+		}
+		if (!value) { /* removed, with its line end */
+			size_t after = lines[j].end < len ? lines[j].end + 1 : len;
+			if (put(out, text, 0, lines[i].start, e) < 0 || put(out, text, after, len, e) < 0)
+				return -1;
+			return 0;
+		}
+		while (indent < m && (p[indent] == ' ' || p[indent] == '\t'))
+			indent++;
+		/* A CRLF file keeps its line ends. */
+		cr = lines[j].end > lines[j].start && text[lines[j].end - 1] == '\r';
+		if (put(out, text, 0, lines[i].start + indent, e) < 0 ||
+		    buf_printf(out, "%s = %s%s", key, value, cr ? "\r" : "") < 0 ||
+		    put(out, text, lines[j].end, len, e) < 0)
+			return err_set(e, "out of memory");
+		return 0;
+	}
+	if (!value) /* nothing to remove */
+		return put(out, text, 0, len, e);
+	if (last == SIZE_MAX) {
+		/* The root table with nothing in it yet: the key goes first. */
+		if (buf_printf(out, "%s = %s\n", key, value) < 0 || put(out, text, 0, len, e) < 0)
+			return err_set(e, "out of memory");
+		return 0;
+	}
+	/* Not there: a line after the section's last content. */
+	{
+		size_t at = lines[last].end;
+		bool cr = at > lines[last].start && text[at - 1] == '\r';
+		if (put(out, text, 0, at, e) < 0 ||
+		    buf_printf(out, "\n%s = %s%s", key, value, cr ? "\r" : "") < 0 ||
+		    put(out, text, at, len, e) < 0 || (at == len && buf_putc(out, '\n') < 0))
+			return err_set(e, "out of memory");
+	}
+	return 0;
+}
+
 int config_edit_set_key(const char *text, size_t len, const char *table, const char *key,
 			const char *value, struct buf *out, struct err *e)
 {
 	struct line *lines = NULL;
-	size_t n = 0, head = 0, stop, last, i;
+	size_t n = 0, head = 0, stop, i;
 	bool found, have = false;
 	struct toml_value *root;
 	int rc = -1;
 
 	if (cedit_scan(text, len, table, &lines, &n, &found, e) < 0)
 		return -1;
+	if (!*table) {
+		/* The root table: the lines before the first header. */
+		for (stop = 0; stop < n && !lines[stop].header; stop++)
+			;
+		rc = edit_section(text, len, lines, 0, stop, SIZE_MAX, key, value, out, e);
+		goto out;
+	}
 	for (i = 0; i < n && !have; i++) {
 		struct strv segs = STRV_INIT;
 		bool array;
@@ -101,6 +174,10 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 			err_set(e, "[%s] is written in a form that cannot be edited in place", table);
 			goto out;
 		}
+		if (!value) { /* nothing to remove */
+			rc = put(out, text, 0, len, e);
+			goto out;
+		}
 		if (put(out, text, 0, len, e) < 0)
 			goto out;
 		if ((len && text[len - 1] != '\n' && buf_putc(out, '\n') < 0) ||
@@ -115,61 +192,7 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 	/* The section: head's line up to the next header. */
 	for (stop = head + 1; stop < n && !lines[stop].header; stop++)
 		;
-	last = head;
-	{
-		struct lex lx = {0, 0};
-		for (i = head + 1; i < stop; i++) {
-			const char *p = text + lines[i].start;
-			size_t m = lines[i].end - lines[i].start, j;
-			bool at_top = lx.mode == 0 && lx.depth == 0;
-			/* A line inside a multi-line value is the value's, even when it looks
-			 * like a comment or is blank. */
-			if (lines[i].content || !at_top)
-				last = i;
-			if (!(at_top && assigns(p, m, key))) {
-				cedit_lex_line(p, m, &lx);
-				continue;
-			}
-			/* The value may run over several lines: to where the brackets close. */
-			j = i;
-			cedit_lex_line(p, m, &lx);
-			while ((lx.mode || lx.depth) && j + 1 < stop) {
-				j++;
-				cedit_lex_line(text + lines[j].start, lines[j].end - lines[j].start, &lx);
-			}
-			{
-				size_t indent = 0;
-				while (indent < m && (p[indent] == ' ' || p[indent] == '\t'))
-					indent++;
-				/* A CRLF file keeps its line ends. */
-				bool cr = lines[j].end > lines[j].start && text[lines[j].end - 1] == '\r';
-				if (put(out, text, 0, lines[i].start + indent, e) < 0 ||
-				    buf_printf(out, "%s = %s%s", key, value, cr ? "\r" : "") < 0 ||
-				    put(out, text, lines[j].end, len, e) < 0) {
-					err_set(e, "out of memory");
-					goto out;
-				}
-			}
-			rc = 0;
-			goto out;
-		}
-	}
-	/* Not there: a line after the section's last content. */
-	{
-		size_t at = lines[last].end;
-		bool cr = at > lines[last].start && text[at - 1] == '\r';
-		if (put(out, text, 0, at, e) < 0 ||
-		    buf_printf(out, "\n%s = %s%s", key, value, cr ? "\r" : "") < 0 ||
-		    put(out, text, at, len, e) < 0) {
-			err_set(e, "out of memory");
-			goto out;
-		}
-		if (at == len && buf_putc(out, '\n') < 0) {
-			err_set(e, "out of memory");
-			goto out;
-		}
-	}
-	rc = 0;
+	rc = edit_section(text, len, lines, head + 1, stop, head, key, value, out, e);
 out:
 	free(lines);
 	if (rc == 0) {

@@ -259,6 +259,8 @@ static void put_settings(struct out *o, cJSON *settings)
 	put(o, settings, "model_reasoning_summary", "model_reasoning_summary",
 	    str_or_null(c->model_reasoning_summary));
 	put(o, settings, "model_verbosity", "model_verbosity", str_or_null(c->model_verbosity));
+	put(o, settings, "service_tier", "service_tier", str_or_null(c->service_tier));
+	put(o, settings, "personality", "personality", str_or_null(c->personality));
 	put(o, settings, "oss_provider", "oss_provider", str_or_null(c->oss_provider));
 	put(o, settings, "approval_policy", "approval_policy",
 	    cJSON_CreateString(approval_policy_str(c->approval_policy)));

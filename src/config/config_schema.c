@@ -407,6 +407,8 @@ static const char *const summary_choices[] = {"auto", "concise", "detailed", "no
 static const char *const inherit_choices[] = {"all", "core", "none", NULL};
 static const char *const wire_api_choices[] = {"responses", "chat", NULL};
 static const char *const verbosity_choices[] = {"low", "medium", "high", NULL};
+static const char *const service_tier_choices[] = {"fast", "flex", NULL};
+static const char *const personality_choices[] = {"none", "friendly", "pragmatic", NULL};
 /* As upstream 0.118 (its legacy "ollama-chat" is gone there too). */
 static const char *const oss_provider_choices[] = {"lmstudio", "ollama", NULL};
 static const char *const persistence_choices[] = {"save-all", "none", NULL};
@@ -536,6 +538,11 @@ static const struct field history_fields[] = {
 
 #define C struct config
 /* [windows] keys live directly in struct config. */
+static const struct field feedback_fields[] = {
+	BOOL(C, "enabled", feedback_enabled),
+	END,
+};
+
 static const struct field windows_fields[] = {
 	CHOICE(C, "sandbox", windows_sandbox, windows_sandbox_choices),
 	BOOL(C, "sandbox_private_desktop", windows_sandbox_private_desktop),
@@ -549,6 +556,8 @@ static const struct field root_fields[] = {
 	CHOICE(C, "model_reasoning_effort", model_reasoning_effort, effort_choices),
 	CHOICE(C, "model_reasoning_summary", model_reasoning_summary, summary_choices),
 	CHOICE(C, "model_verbosity", model_verbosity, verbosity_choices),
+	CHOICE(C, "service_tier", service_tier, service_tier_choices),
+	CHOICE(C, "personality", personality, personality_choices),
 	CHOICE(C, "mcp_oauth_credentials_store", mcp_oauth_credentials_store,
 	       credentials_store_choices),
 	/* A TCP port: 1-65535 (0, the default, lets the kernel pick). */
@@ -562,6 +571,7 @@ static const struct field root_fields[] = {
 	TABLE(C, "shell_environment_policy", shell_environment_policy, shell_env_fields),
 	TABLE(C, "network", network, network_fields),
 	{"windows", FK_TABLE, 0, NULL, 0, windows_fields, NULL},
+	{"feedback", FK_TABLE, 0, NULL, 0, feedback_fields, NULL},
 	TABLE(C, "history", history, history_fields),
 	STRV(C, "notify", notify),
 	INT(C, "project_doc_max_bytes", project_doc_max_bytes, 0),

@@ -7,15 +7,20 @@
 
 #include "model/model.h"
 
-#define F(prefix, window, reasoning, verbosity, parallel, patch, dverb, dsum)               \
+#define FAMILY(prefix, window, reasoning, verbosity, parallel, patch, dverb, dsum, persona)  \
 	{prefix, window, 95, reasoning, verbosity, parallel, reasoning ? "medium" : NULL,   \
-	 MODEL_SHELL_EXEC_COMMAND, patch, dverb, dsum}
+	 MODEL_SHELL_EXEC_COMMAND, patch, dverb, dsum, persona}
+#define F(prefix, window, reasoning, verbosity, parallel, patch, dverb, dsum)               \
+	FAMILY(prefix, window, reasoning, verbosity, parallel, patch, dverb, dsum, false)
+/* The families whose catalog entry has personality texts (0.118's bundled catalog). */
+#define FP(prefix, window, reasoning, verbosity, parallel, patch, dverb, dsum)              \
+	FAMILY(prefix, window, reasoning, verbosity, parallel, patch, dverb, dsum, true)
 
 /* Most specific first: the first prefix that matches wins. */
 static const struct model_family families[] = {
-	F("gpt-5.4", 272000, true, true, true, MODEL_PATCH_FREEFORM, "low", "none"),
-	F("gpt-5.3-codex", 272000, true, true, true, MODEL_PATCH_FREEFORM, "low", "none"),
-	F("gpt-5.2-codex", 272000, true, false, true, MODEL_PATCH_FREEFORM, NULL, "auto"),
+	FP("gpt-5.4", 272000, true, true, true, MODEL_PATCH_FREEFORM, "low", "none"),
+	FP("gpt-5.3-codex", 272000, true, true, true, MODEL_PATCH_FREEFORM, "low", "none"),
+	FP("gpt-5.2-codex", 272000, true, false, true, MODEL_PATCH_FREEFORM, NULL, "auto"),
 	F("gpt-5.2", 272000, true, true, true, MODEL_PATCH_FREEFORM, "low", "auto"),
 	F("gpt-5.1-codex-max", 272000, true, false, false, MODEL_PATCH_FREEFORM, NULL, "auto"),
 	F("gpt-5.1-codex-mini", 272000, true, false, false, MODEL_PATCH_FREEFORM, NULL, "auto"),
@@ -28,11 +33,11 @@ static const struct model_family families[] = {
 	F("gpt-oss", 128000, true, true, false, MODEL_PATCH_FREEFORM, NULL, "auto"),
 	/* Earlier reasoning models: no default effort, as upstream's older table. */
 	{"codex-mini-latest", 200000, 95, true, false, false, NULL, MODEL_SHELL_EXEC_COMMAND,
-	 MODEL_PATCH_NONE, NULL, "auto"},
+	 MODEL_PATCH_NONE, NULL, "auto", false},
 	{"o3", 200000, 95, true, false, false, NULL, MODEL_SHELL_EXEC_COMMAND, MODEL_PATCH_NONE,
-	 NULL, "auto"},
+	 NULL, "auto", false},
 	{"o4-mini", 200000, 95, true, false, false, NULL, MODEL_SHELL_EXEC_COMMAND,
-	 MODEL_PATCH_NONE, NULL, "auto"},
+	 MODEL_PATCH_NONE, NULL, "auto", false},
 	F("gpt-4.1", 1047576, false, false, false, MODEL_PATCH_NONE, NULL, NULL),
 	F("gpt-4o", 128000, false, false, false, MODEL_PATCH_NONE, NULL, NULL),
 };

@@ -56,6 +56,8 @@ struct model_family {
 	const char *default_verbosity;  /* text.verbosity when the prompt sets none, or NULL */
 	const char *default_summary;    /* reasoning.summary when the prompt sets none; NULL
 					   or "none": omitted */
+	bool supports_personality;      /* the catalog carries personality texts for it
+					   (upstream's model_messages): /personality */
 };
 /* Never NULL: unknown slugs get a conservative default entry. */
 const struct model_family *model_family_find(const char *slug);
@@ -121,6 +123,8 @@ struct model_prompt {
 					   "codex_output_schema", strict (Responses only) */
 	const char *turn_metadata;      /* x-codex-turn-metadata header (JSON), or NULL */
 	const char *subagent;           /* x-openai-subagent header ("review", ...), or NULL */
+	const char *service_tier;       /* config's "fast" (sent as "priority") or "flex", or
+					   NULL: omitted */
 };
 
 /* Who is calling and with what credentials: fixed for a client's life. */

@@ -288,6 +288,10 @@ char *model_responses_body(const struct model_provider *pv, const char *session_
 				 cJSON_AddItemToArray(include, cJSON_CreateStringReference(
 								       "reasoning.encrypted_content")));
 	}
+	/* Fast mode is the API's "priority" tier (upstream sends it so). */
+	if (ok && p->service_tier)
+		ok = put_str(body, "service_tier",
+			     strcmp(p->service_tier, "fast") == 0 ? "priority" : p->service_tier);
 	ok = ok && (!session_id || put_str(body, "prompt_cache_key", session_id)) &&
 	     put_text(body, f, p);
 	if (!ok)

@@ -325,6 +325,7 @@ static void clear_approvals(struct app *a)
 static void turn_over(struct app *a)
 {
 	a->busy = false;
+	sleep_inhibit_sync(a);
 	clear_running(a);
 	clear_approvals(a);
 	free(a->status_header);
@@ -383,6 +384,7 @@ static void on_event(void *arg, const struct agent_event *ev)
 	case AGENT_EV_TASK_STARTED: {
 		const cJSON *w = cJSON_GetObjectItemCaseSensitive(m, "model_context_window");
 		a->busy = true;
+		sleep_inhibit_sync(a);
 		a->turn_started_ms = loop_now(a->loop);
 		if (cJSON_IsNumber(w))
 			a->context_window = (int64_t)w->valuedouble;
@@ -632,6 +634,7 @@ void app_stop_agent(struct app *a)
 	a->agent = NULL;
 	a->catalog_fetching = a->model_pending = false; /* its fetch went with it */
 	a->busy = false;
+	sleep_inhibit_sync(a);
 	clear_running(a);
 	clear_approvals(a);
 	buf_reset(&a->stream);
@@ -870,6 +873,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	a->color = tui_color_level_detect();
 	a->alt_allowed = !o->no_alt_screen;
 	a->tick_timer.fn = tick;
+	experimental_load(a);
 	a->placeholder = placeholders[(unsigned)getpid() % (sizeof placeholders / sizeof placeholders[0])];
 	buf_init(&a->stream, COMPOSER_MAX_BYTES);
 	buf_init(&a->picker_query, 4096);

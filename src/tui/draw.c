@@ -205,6 +205,19 @@ static void select_rows(struct app *a, struct tui_rows *rows, int width)
 		snprintf(line, sizeof line, "  " ST_BOLD "Select Reasoning Level for %s",
 			 a->picked_model ? a->picked_model : "");
 		add_row(rows, line);
+	} else if (a->select_kind == SELECT_PERSONALITY) {
+		add_row(rows, "  " ST_BOLD "Select Personality");
+		add_row(rows, "  " ST_DIM "Choose a communication style for Codex.");
+	} else if (a->select_kind == SELECT_FEEDBACK) {
+		add_row(rows, "  " ST_BOLD "How was this?");
+	} else if (a->select_kind == SELECT_FEEDBACK_LOGS) {
+		/* Upstream's "Upload logs?": here nothing is uploaded, the report is saved. */
+		add_row(rows, "  " ST_BOLD "Include logs?");
+		add_row(rows, "");
+		add_row(rows, "  " ST_DIM "The report is saved in $CODEX_HOME/feedback; nothing is uploaded.");
+		add_row(rows, "  " ST_DIM "The following files would be saved:");
+		add_row(rows, "    \xE2\x80\xA2 feedback.json");
+		add_row(rows, "    \xE2\x80\xA2 codex-logs.jsonl");
 	} else {
 		add_row(rows, "  " ST_BOLD "Update Model Permissions");
 	}
@@ -267,6 +280,8 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		thread_prompt_rows(a, rows, width, cur_row, cur_col);
 	} else if (a->modal == MODAL_ITEMS) {
 		statusline_rows(a, rows, width);
+	} else if (a->modal == MODAL_FEATURES) {
+		experimental_rows(a, rows, width);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];
@@ -305,7 +320,7 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 					add_row(rows, "  " ST_DIM "no matches");
 			}
 		}
-		nm = slash_matches(composer_text(&a->comp), m, 8);
+		nm = slash_matches(a, composer_text(&a->comp), m, 8);
 		if (a->popup_sel >= (int)nm)
 			a->popup_sel = nm ? (int)nm - 1 : 0;
 		for (size_t i = 0; i < nm; i++) {

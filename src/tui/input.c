@@ -567,6 +567,10 @@ void input_key(void *arg, const struct key *k)
 		statusline_key(a, k);
 		return;
 	}
+	if (a->modal == MODAL_FEATURES) {
+		experimental_key(a, k);
+		return;
+	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)
@@ -579,7 +583,7 @@ void input_key(void *arg, const struct key *k)
 	case KEY_ENTER:
 	case KEY_TAB: {
 		const struct slash_cmd *m[8];
-		size_t nm = slash_matches(composer_text(&a->comp), m, 8);
+		size_t nm = slash_matches(a, composer_text(&a->comp), m, 8);
 		/* Tab queues messages for the model; a `!` command is not one. */
 		if (k->kind == KEY_TAB && composer_text(&a->comp)[0] == '!')
 			break;
@@ -649,7 +653,7 @@ void input_key(void *arg, const struct key *k)
 		break;
 	case KEY_UP: {
 		const struct slash_cmd *m[8];
-		size_t nm = slash_matches(composer_text(&a->comp), m, 8);
+		size_t nm = slash_matches(a, composer_text(&a->comp), m, 8);
 		if (nm) {
 			a->popup_sel = a->popup_sel > 0 ? a->popup_sel - 1 : (int)nm - 1;
 		} else if (recalling(a)) {
@@ -661,7 +665,7 @@ void input_key(void *arg, const struct key *k)
 	}
 	case KEY_DOWN: {
 		const struct slash_cmd *m[8];
-		size_t nm = slash_matches(composer_text(&a->comp), m, 8);
+		size_t nm = slash_matches(a, composer_text(&a->comp), m, 8);
 		if (nm) {
 			a->popup_sel = (a->popup_sel + 1) % (int)nm;
 		} else if (a->hist_pos >= 0 && recalling(a)) {
@@ -674,7 +678,7 @@ void input_key(void *arg, const struct key *k)
 	case KEY_ESC:
 		if ((a->busy || user_shell_running_in(a)) && a->agent) {
 			agent_interrupt(a->agent);
-		} else if (slash_matches(composer_text(&a->comp), NULL, 0)) {
+		} else if (slash_matches(a, composer_text(&a->comp), NULL, 0)) {
 			composer_clear(&a->comp);
 		} else if (composer_empty(&a->comp)) {
 			backtrack_esc(a);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <cJSON.h>
 
@@ -30,6 +31,8 @@
 #define TUI_HISTORY_MAX_BYTES (8u << 20)
 /* The transcript (Ctrl+T) keeps this many lines at most (the oldest go first). */
 #define TUI_TRANSCRIPT_MAX_LINES 200000
+/* More than the experimental features /experimental offers. */
+#define EXPERIMENTAL_MAX 8
 /* More than either list of known status line / title items. */
 #define STATUSLINE_MAX_ITEMS 32
 
@@ -38,8 +41,11 @@ enum modal {
 	MODAL_APPROVAL,       /* the first of approvals[] */
 	MODAL_SELECT,         /* a list: /model, /approvals */
 	MODAL_PROMPT,         /* /rename's name prompt (thread.c) */
-	MODAL_ITEMS           /* /statusline, /title: items to toggle (statusline.c) */
+	MODAL_ITEMS,          /* /statusline, /title: items to toggle (statusline.c) */
+	MODAL_FEATURES        /* /experimental: features to toggle (experimental.c) */
 };
+
+enum prompt_kind { PROMPT_RENAME, PROMPT_FEEDBACK };
 
 enum overlay {
 	OVERLAY_NONE,
@@ -47,7 +53,10 @@ enum overlay {
 	OVERLAY_PICKER        /* the resume picker */
 };
 
-enum select_kind { SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS };
+enum select_kind {
+	SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS, SELECT_PERSONALITY,
+	SELECT_FEEDBACK, SELECT_FEEDBACK_LOGS
+};
 
 struct running_cmd {
 	char *call_id;
@@ -122,6 +131,9 @@ struct app {
 	size_t n_steers;
 	char *thread_name;             /* /rename's, or NULL */
 	char prompt[4 * AGENT_THREAD_NAME_MAX + 1]; /* MODAL_PROMPT's text */
+	enum prompt_kind prompt_kind;  /* what MODAL_PROMPT asks for */
+	int feedback_category;         /* /feedback's choices so far (feedback.c) */
+	bool feedback_logs;
 
 	struct composer comp;
 	const char *placeholder;
@@ -179,6 +191,11 @@ struct app {
 	struct strv notification_types;
 	bool quit;
 	int exit_code;
+
+	/* /experimental (experimental.c) and what its features do */
+	bool prevent_sleep;            /* features.prevent_idle_sleep */
+	pid_t inhibit_pid;             /* the sleep inhibitor's holder, or <= 0 */
+	bool feature_on[EXPERIMENTAL_MAX]; /* MODAL_FEATURES: the choices being made */
 };
 
 /* Cells shown live and again when a session is resumed (its rollout keeps the events). */
@@ -250,13 +267,18 @@ struct slash_cmd {
 	const char *desc;
 	bool hidden;
 	bool idle_only;
+	const char *feature;  /* offered only with this [features] key on (on by default) */
 };
 extern const struct slash_cmd slash_cmds[];
 /* Commands matching the composer's "/prefix" (max 8), for the popup. */
-size_t slash_matches(const char *text, const struct slash_cmd **out, size_t max);
+size_t slash_matches(const struct app *a, const char *text, const struct slash_cmd **out,
+		     size_t max);
 /* Runs "/name args"; true when the text was a command. */
 bool slash_run(struct app *a, const char *text);
 void select_choose(struct app *a, int idx);
+/* A row of the MODAL_SELECT list: name, marker (" (current)" or ""), then the
+ * description dimmed; model texts are shown inert. */
+void select_push(struct app *a, const char *name, const char *marker, const char *desc);
 
 /* pending.c: messages typed while a turn runs (reference codex-tui.md §4, §5.1) */
 /* Enter (queue false) steers the text into the running turn, Tab (queue true) keeps it
@@ -303,6 +325,42 @@ size_t mcp_choices(const struct approval *ap, enum mcp_choice out[MCP_CHOICE_COU
 const char *mcp_choice_label(enum mcp_choice c);
 /* Answers the first approval (an MCP tool call) with "Always allow". */
 void mcp_always_choose(struct app *a);
+
+/* feedback.c: /feedback, its steps, the report saved under $CODEX_HOME/feedback */
+void feedback_open(struct app *a);
+void feedback_choose(struct app *a, int idx);
+/* The note step's title ("Tell us more (bug)") into out, and its hint. */
+const char *feedback_note_title(const struct app *a, char *out, size_t n, const char **hint);
+void feedback_submit(struct app *a, const char *note);
+
+/* experimental.c: /experimental */
+/* The features' state from config (at start). */
+void experimental_load(struct app *a);
+void experimental_open(struct app *a);
+void experimental_rows(struct app *a, struct tui_rows *rows, int width);
+void experimental_key(struct app *a, const struct key *k);
+
+/* sleep_inhibit.c: features.prevent_idle_sleep */
+/* Holds the inhibitor while a turn runs with the feature on, releases it otherwise;
+ * called whenever either changes. */
+void sleep_inhibit_sync(struct app *a);
+
+/* prefs.c: /fast and /personality */
+/* /fast [on|off|status]: Fast mode toggled, set or shown. */
+void prefs_fast(struct app *a, const char *args);
+void prefs_personality_open(struct app *a);
+void prefs_personality_choose(struct app *a, int idx);
+
+/* config_write.c: a choice written to config.toml */
+/* key = value (TOML text; NULL removes the key) in table ("" the root, "tui", ...). */
+int tui_config_set(const struct app *a, const char *table, const char *key, const char *value,
+		   struct err *e);
+/* The same for a root setting of the model (model, service_tier, personality): in the
+ * selected profile's table when there is one, as upstream. */
+int tui_config_set_model_key(const struct app *a, const char *key, const char *value,
+			     struct err *e);
+/* " for <name> profile" when a profile is selected, else "" (out holds it). */
+const char *tui_profile_suffix(const struct app *a, char *out, size_t n);
 
 /* temp_file.c: name (e.g. "codex-draft-XXXXXX.md": XXXXXX then the suffix) made unique
  * in $TMPDIR (else /tmp), 0600, holding data; its path (malloc'ed), or NULL with e. */

@@ -24,20 +24,6 @@ static void commit_cell(struct app *a, bool err, const char *msg)
 }
 
 /* Names and descriptions come from the server: made inert like all it sends. */
-static void push_row(struct app *a, const char *name, const char *marker, const char *desc)
-{
-	char line[3 * MODEL_CATALOG_TEXT_MAX];
-	char *n = cell_inert(name, false), *d = desc && *desc ? cell_inert(desc, false) : NULL;
-
-	if (d)
-		snprintf(line, sizeof line, "%s%s  " ST_DIM "%s" ST_RESET, n ? n : "", marker, d);
-	else
-		snprintf(line, sizeof line, "%s%s", n ? n : "", marker);
-	free(n);
-	free(d);
-	(void)!tui_rows_push(&a->select_items, line, strlen(line));
-}
-
 static void open_models(struct app *a)
 {
 	const struct model_catalog *cat = a->catalog;
@@ -48,7 +34,7 @@ static void open_models(struct app *a)
 	a->modal_sel = 0;
 	for (size_t i = 0; i < cat->n; i++) {
 		bool cur = a->model && strcmp(a->model, cat->v[i].slug) == 0;
-		push_row(a, cat->v[i].display_name, cur ? " (current)" : "", cat->v[i].description);
+		select_push(a, cat->v[i].display_name, cur ? " (current)" : "", cat->v[i].description);
 		if (cur)
 			a->modal_sel = (int)i;
 	}
@@ -109,12 +95,34 @@ static const struct model_preset *preset_at(const struct app *a, int idx)
 	return &a->catalog->v[idx];
 }
 
+/* model (and the effort, NULL: the key removed, the model's default then) in
+ * config.toml. */
+static int persist_choice(const struct app *a, const char *effort, struct err *e)
+{
+	struct buf v;
+	int rc = -1;
+
+	buf_init(&v, 4096);
+	if (config_edit_quote(&v, a->model) == 0 &&
+	    tui_config_set_model_key(a, "model", v.data, e) == 0) {
+		buf_reset(&v);
+		rc = effort ? (config_edit_quote(&v, effort) < 0
+				       ? err_set(e, "out of memory")
+				       : tui_config_set_model_key(a, "model_reasoning_effort", v.data, e))
+			    : tui_config_set_model_key(a, "model_reasoning_effort", NULL, e);
+	} else if (!e->msg[0]) {
+		err_set(e, "out of memory");
+	}
+	buf_free(&v);
+	return rc;
+}
+
 void models_choose(struct app *a, int idx)
 {
-	struct agent_overrides ov = {NULL, -1, -1, NULL, NULL};
+	struct agent_overrides ov = {.approval_policy = -1, .sandbox_mode = -1};
 	const struct model_preset *p;
 	struct err e;
-	char msg[512];
+	char msg[ERR_MSG_MAX + 64], suffix[160];
 
 	if (a->select_kind == SELECT_MODEL) {
 		int sel = 0;
@@ -129,7 +137,7 @@ void models_choose(struct app *a, int idx)
 		for (size_t i = 0; i < p->n_efforts; i++) {
 			const char *eff = p->efforts[i].effort;
 			bool def = p->default_effort && strcmp(p->default_effort, eff) == 0;
-			push_row(a, model_effort_label(eff), def ? " (default)" : "",
+			select_push(a, model_effort_label(eff), def ? " (default)" : "",
 				 p->efforts[i].description);
 			if (def)
 				sel = (int)i;
@@ -163,8 +171,16 @@ apply:
 			a->effort = eff;
 		}
 	}
-	snprintf(msg, sizeof msg, "Model changed to %s%s%s", a->model, ov.reasoning_effort ? " " : "",
-		 ov.reasoning_effort ? ov.reasoning_effort : "");
+	/* Kept for the next sessions too, as upstream (config.toml, the profile's table when
+	 * one is selected). */
+	err_clear(&e);
+	if (persist_choice(a, ov.reasoning_effort, &e) < 0) {
+		snprintf(msg, sizeof msg, "Failed to save model selection: %s", e.msg);
+		commit_cell(a, true, msg);
+	}
+	snprintf(msg, sizeof msg, "Model changed to %s%s%s%s", a->model, ov.reasoning_effort ? " " : "",
+		 ov.reasoning_effort ? ov.reasoning_effort : "",
+		 tui_profile_suffix(a, suffix, sizeof suffix));
 	commit_cell(a, false, msg);
 }
 

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "model/model.h"
 #include "tui/internal.h"
 
 /* What /diff reads from git at most. */
@@ -14,31 +15,36 @@
 
 /* In popup order; hidden ones are dispatched but not listed. */
 const struct slash_cmd slash_cmds[] = {
-	{"model", "choose what model and reasoning effort to use", false, true},
-	{"permissions", "choose what Codex is allowed to do", false, true},
-	{"review", "review my current changes and find issues", false, true},
-	{"rename", "rename the current thread", false, false},
-	{"new", "start a new chat during a conversation", false, true},
-	{"resume", "resume a saved chat", false, true},
-	{"fork", "fork the current chat", false, true},
-	{"init", "create an AGENTS.md file with instructions for Codex", false, true},
-	{"compact", "summarize conversation to prevent hitting the context limit", false, true},
-	{"diff", "show git diff (including untracked files)", false, false},
-	{"copy", "copy the latest Codex output to your clipboard", false, false},
-	{"mention", "mention a file", false, false},
-	{"status", "show current session configuration and token usage", false, false},
-	{"title", "configure which items appear in the terminal title", false, true},
-	{"statusline", "configure which items appear in the status line", false, true},
-	{"mcp", "list configured MCP tools", false, false},
-	{"logout", "log out of Codex", false, true},
-	{"exit", "exit Codex", false, false},
-	{"ps", "list background terminals", false, false},
-	{"stop", "stop all background terminals", false, false},
-	{"clear", "clear the terminal and start a new chat", false, true},
-	{"quit", "exit Codex", true, false},
-	{"approvals", "choose what Codex is allowed to do", true, true},
-	{"clean", "stop all background terminals", true, false},
-	{NULL, NULL, false, false},
+	{"model", "choose what model and reasoning effort to use", false, true, NULL},
+	{"fast", "toggle Fast mode to enable fastest inference at 2X plan usage", false, true,
+	 "fast_mode"},
+	{"permissions", "choose what Codex is allowed to do", false, true, NULL},
+	{"experimental", "toggle experimental features", false, true, NULL},
+	{"review", "review my current changes and find issues", false, true, NULL},
+	{"rename", "rename the current thread", false, false, NULL},
+	{"new", "start a new chat during a conversation", false, true, NULL},
+	{"resume", "resume a saved chat", false, true, NULL},
+	{"fork", "fork the current chat", false, true, NULL},
+	{"init", "create an AGENTS.md file with instructions for Codex", false, true, NULL},
+	{"compact", "summarize conversation to prevent hitting the context limit", false, true, NULL},
+	{"diff", "show git diff (including untracked files)", false, false, NULL},
+	{"copy", "copy the latest Codex output to your clipboard", false, false, NULL},
+	{"mention", "mention a file", false, false, NULL},
+	{"status", "show current session configuration and token usage", false, false, NULL},
+	{"title", "configure which items appear in the terminal title", false, true, NULL},
+	{"statusline", "configure which items appear in the status line", false, true, NULL},
+	{"mcp", "list configured MCP tools", false, false, NULL},
+	{"logout", "log out of Codex", false, true, NULL},
+	{"exit", "exit Codex", false, false, NULL},
+	{"feedback", "send logs to maintainers", false, false, NULL},
+	{"ps", "list background terminals", false, false, NULL},
+	{"stop", "stop all background terminals", false, false, NULL},
+	{"clear", "clear the terminal and start a new chat", false, true, NULL},
+	{"personality", "choose a communication style for Codex", false, true, "personality"},
+	{"quit", "exit Codex", true, false, NULL},
+	{"approvals", "choose what Codex is allowed to do", true, true, NULL},
+	{"clean", "stop all background terminals", true, false, NULL},
+	{NULL, NULL, false, false, NULL},
 };
 
 static const char init_prompt[] =
@@ -56,7 +62,14 @@ static const char review_prompt[] =
 	"Review the current code changes (staged, unstaged, and untracked files) and provide "
 	"prioritized findings.";
 
-size_t slash_matches(const char *text, const struct slash_cmd **out, size_t max)
+/* Commands of a feature that is off are not offered (upstream hides them). */
+static bool offered(const struct app *a, const struct slash_cmd *c)
+{
+	return !c->feature || config_feature(a->cfg, c->feature, true);
+}
+
+size_t slash_matches(const struct app *a, const char *text, const struct slash_cmd **out,
+		     size_t max)
 {
 	size_t n = 0, len;
 
@@ -69,6 +82,8 @@ size_t slash_matches(const char *text, const struct slash_cmd **out, size_t max)
 		for (const struct slash_cmd *c = slash_cmds; c->name; c++) {
 			bool exact = strcmp(c->name, text) == 0;
 			if (pass == 0 ? !exact : (exact || strncmp(c->name, text, len) != 0 || c->hidden))
+				continue;
+			if (!offered(a, c))
 				continue;
 			if (out && n < max)
 				out[n] = c;
@@ -220,6 +235,20 @@ static void cmd_status(struct app *a)
 	tui_rows_free(&c);
 }
 
+void select_push(struct app *a, const char *name, const char *marker, const char *desc)
+{
+	char line[3 * MODEL_CATALOG_TEXT_MAX];
+	char *n = cell_inert(name, false), *d = desc && *desc ? cell_inert(desc, false) : NULL;
+
+	if (d)
+		snprintf(line, sizeof line, "%s%s  " ST_DIM "%s" ST_RESET, n ? n : "", marker, d);
+	else
+		snprintf(line, sizeof line, "%s%s", n ? n : "", marker);
+	free(n);
+	free(d);
+	(void)!tui_rows_push(&a->select_items, line, strlen(line));
+}
+
 static void open_select(struct app *a, enum select_kind kind)
 {
 	tui_rows_clear(&a->select_items);
@@ -243,7 +272,7 @@ static void open_select(struct app *a, enum select_kind kind)
 
 void select_choose(struct app *a, int idx)
 {
-	struct agent_overrides ov = {NULL, -1, -1, NULL, NULL};
+	struct agent_overrides ov = {.approval_policy = -1, .sandbox_mode = -1};
 	struct err e;
 	char msg[512];
 
@@ -252,6 +281,14 @@ void select_choose(struct app *a, int idx)
 		return;
 	if (a->select_kind == SELECT_MODEL || a->select_kind == SELECT_EFFORT) {
 		models_choose(a, idx);
+		return;
+	}
+	if (a->select_kind == SELECT_PERSONALITY) {
+		prefs_personality_choose(a, idx);
+		return;
+	}
+	if (a->select_kind == SELECT_FEEDBACK || a->select_kind == SELECT_FEEDBACK_LOGS) {
+		feedback_choose(a, idx);
 		return;
 	}
 	{
@@ -322,7 +359,7 @@ bool slash_run(struct app *a, const char *text)
 	for (c = slash_cmds; c->name; c++)
 		if (strcmp(c->name, name) == 0)
 			break;
-	if (!c->name)
+	if (!c->name || !offered(a, c))
 		return false;
 	if (c->idle_only && a->busy) {
 		char msg[128];
@@ -349,6 +386,14 @@ bool slash_run(struct app *a, const char *text)
 		terminals_stop(a);
 	} else if (strcmp(name, "model") == 0) {
 		models_open(a);
+	} else if (strcmp(name, "fast") == 0) {
+		prefs_fast(a, text + 1 + n);
+	} else if (strcmp(name, "personality") == 0) {
+		prefs_personality_open(a);
+	} else if (strcmp(name, "experimental") == 0) {
+		experimental_open(a);
+	} else if (strcmp(name, "feedback") == 0) {
+		feedback_open(a);
 	} else if (strcmp(name, "approvals") == 0 || strcmp(name, "permissions") == 0) {
 		open_select(a, SELECT_APPROVALS);
 	} else if (strcmp(name, "diff") == 0) {

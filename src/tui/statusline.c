@@ -324,17 +324,10 @@ void statusline_rows(struct app *a, struct tui_rows *rows, int width)
 /* config.toml's [tui] key set to the list, the rest of the file as it was. */
 static int persist(const struct app *a, const char *key, const struct strv *l, struct err *e)
 {
-	struct buf text, value, out;
-	int rc = -1;
+	struct buf value;
+	int rc;
 
-	buf_init(&text, LIMIT_CONFIG_FILE_BYTES);
 	buf_init(&value, LIMIT_CONFIG_FILE_BYTES);
-	buf_init(&out, LIMIT_CONFIG_FILE_BYTES);
-	if (file_read_all(a->cfg->config_path, &text, e) < 0) {
-		if (e->errnum != ENOENT)
-			goto out;
-		buf_reset(&text); /* no config.toml yet: it is made */
-	}
 	if (buf_putc(&value, '[') < 0)
 		goto full;
 	for (size_t i = 0; i < l->n; i++)
@@ -342,18 +335,12 @@ static int persist(const struct app *a, const char *key, const struct strv *l, s
 			goto full;
 	if (buf_putc(&value, ']') < 0)
 		goto full;
-	if (config_edit_set_key(text.data ? text.data : "", text.len, "tui", key, value.data, &out,
-				e) < 0)
-		goto out;
-	rc = file_write_atomic(a->cfg->config_path, out.data ? out.data : "", out.len, 0600, e);
-	goto out;
-full:
-	err_set(e, "the list does not fit in config.toml");
-out:
-	buf_free(&text);
+	rc = tui_config_set(a, "tui", key, value.data, e);
 	buf_free(&value);
-	buf_free(&out);
 	return rc;
+full:
+	buf_free(&value);
+	return err_set(e, "the list does not fit in config.toml");
 }
 
 static void save(struct app *a)

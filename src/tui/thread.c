@@ -88,6 +88,7 @@ void thread_rename(struct app *a, const char *args)
 		return;
 	}
 	a->prompt[0] = '\0';
+	a->prompt_kind = PROMPT_RENAME;
 	if (a->thread_name)
 		snprintf(a->prompt, sizeof a->prompt, "%s", a->thread_name);
 	a->modal = MODAL_PROMPT;
@@ -132,7 +133,10 @@ void thread_prompt_key(struct app *a, const struct key *k)
 		char name[sizeof a->prompt];
 		memcpy(name, a->prompt, sizeof name);
 		a->modal = MODAL_NONE;
-		set_name(a, name);
+		if (a->prompt_kind == PROMPT_FEEDBACK)
+			feedback_submit(a, name);
+		else
+			set_name(a, name);
 		break;
 	}
 	case KEY_ESC:
@@ -168,15 +172,20 @@ void thread_prompt_key(struct app *a, const struct key *k)
 void thread_prompt_rows(struct app *a, struct tui_rows *rows, int width, int *cur_row,
 			int *cur_col)
 {
-	char line[sizeof a->prompt + 64], *t = cell_inert(a->prompt, false), *cut;
+	char line[sizeof a->prompt + 64], title[64], *t = cell_inert(a->prompt, false), *cut;
+	const char *hint = "Type a name and press Enter";
 
 	(void)!tui_rows_push(rows, "", 0);
-	snprintf(line, sizeof line, "  " ST_BOLD "%s", a->thread_name ? "Rename thread" : "Name thread");
+	if (a->prompt_kind == PROMPT_FEEDBACK)
+		feedback_note_title(a, title, sizeof title, &hint);
+	else
+		snprintf(title, sizeof title, "%s", a->thread_name ? "Rename thread" : "Name thread");
+	snprintf(line, sizeof line, "  " ST_BOLD "%s", title);
 	(void)!tui_rows_push(rows, line, strlen(line));
 	if (t && *t)
 		snprintf(line, sizeof line, ST_CYAN "\xE2\x80\xBA " ST_RESET "%s", t);
 	else
-		snprintf(line, sizeof line, ST_CYAN "\xE2\x80\xBA " ST_RESET ST_DIM "Type a name and press Enter");
+		snprintf(line, sizeof line, ST_CYAN "\xE2\x80\xBA " ST_RESET ST_DIM "%s", hint);
 	cut = tui_truncate(line, strlen(line), width - 1);
 	*cur_row = (int)rows->n;
 	*cur_col = 2 + (t ? (int)tui_text_width(t, strlen(t)) : 0);

@@ -2045,4 +2045,151 @@ test_dumb_terminal_asks_first() {
 	quit_and_check_terminal
 }
 
+# /fast and /personality: each applies to the next request at once and is kept in
+# config.toml. Fast mode goes out as the API's "priority" tier; a family with
+# personalities carries the chosen one in its instructions, and a change mid-thread
+# reaches the model as a <personality_spec> developer message (the instructions, the
+# prompt cache's prefix, stay as they were).
+test_fast_and_personality() {
+	local cfg
+	ws
+	mock "[$answer,$answer]"
+	tui_start
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	wait_idle
+	expect_contains "$(mock_get 0 body.instructions)" "# Personality"
+	expect_contains "$(mock_get 0 body.instructions)" "Be concise, task-focused and direct."
+	expect_eq "$(mock_get 0 body.service_tier)" "" "service tier by default"
+	keys "/fa"
+	wait_for "toggle Fast mode to enable fastest inference at 2X plan usage"
+	keys Enter
+	wait_for "Fast mode set to on"
+	expect_contains "$(cat "$T/home/config.toml")" 'service_tier = "fast"'
+	keys "/fast status" Enter
+	wait_for "Fast mode is on."
+	keys "/fast sideways" Enter
+	wait_for "Usage: /fast [on|off|status]"
+	keys "/personality" Enter
+	wait_for "Select Personality"
+	s=$(screen)
+	expect_contains "$s" "Choose a communication style for Codex."
+	expect_contains "$s" "Pragmatic (current)  Concise, task-focused, and direct."
+	expect_contains "$s" "Friendly             Warm, collaborative, and helpful."
+	snap personality
+	keys 1
+	wait_for "Personality set to Friendly"
+	keys "again" Enter
+	wait_for "› again"
+	wait_idle
+	expect_eq "$(mock_get 1 body.service_tier)" priority "Fast mode's tier"
+	expect_eq "$(mock_get 1 body.instructions)" "$(mock_get 0 body.instructions)" "instructions kept"
+	tail=$(input_tail 1 2)
+	expect_contains "$tail" "message developer <personality_spec> The user has requested a new communication style."
+	expect_contains "$tail" "Be warm, collaborative and encouraging."
+	keys "/fast off" Enter
+	wait_for "Fast mode set to off"
+	cfg=$(cat "$T/home/config.toml")
+	expect_not_contains "$cfg" "service_tier"
+	expect_contains "$cfg" 'personality = "friendly"'
+	expect_contains "$cfg" 'trust_level = "trusted"'
+	quit_and_check_terminal
+	# a model without personalities says so; with the features off the commands are gone
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -m gpt-5.1-codex-mini --disable fast_mode
+	wait_idle
+	keys "/personality" Enter
+	wait_for "Current model (gpt-5.1-codex-mini) doesn't support personalities. Try /model"
+	keys "/fa"
+	wait_for "/fa"
+	expect_not_contains "$(screen)" "toggle Fast mode"
+	keys C-u
+	quit_and_check_terminal
+}
+
+# /experimental: upstream's toggle list, saved to [features]; "Prevent sleep while
+# running" holds a sleep inhibitor (systemd-inhibit, here a stand-in on PATH that
+# records its arguments) for exactly as long as a turn runs.
+test_experimental_prevent_sleep_while_running() {
+	ws
+	mkdir -p "$T/bin"
+	printf '#!/bin/sh\necho "$*" > "%s/inhibit.args"\necho $$ > "%s/inhibit.pid"\nexec sleep 600\n' "$T" "$T" > "$T/bin/systemd-inhibit"
+	chmod +x "$T/bin/systemd-inhibit"
+	mock "[$(blocking_call),$answer]"
+	tui_start -e "PATH=$T/bin:$PATH" -a never -s danger-full-access
+	wait_idle
+	keys "/experimental" Enter
+	wait_for "Experimental features"
+	s=$(screen)
+	expect_contains "$s" "Toggle experimental features. Changes are saved to config.toml."
+	expect_contains "$s" "[ ] Prevent sleep while running  Keep your computer awake while Codex is running a thread."
+	expect_contains "$s" "Press space to select or enter to save for next conversation"
+	snap experimental
+	keys Space
+	wait_for "[x] Prevent sleep while running"
+	keys Enter
+	wait_gone "Experimental features"
+	expect_contains "$(cat "$T/home/config.toml")" $'[features]\nprevent_idle_sleep = true'
+	[ -e "$T/inhibit.pid" ] && fail "an inhibitor runs with no turn"
+	keys "work" Enter
+	wait_for "Running while"
+	for i in $(seq 1 $((WAIT * 10))); do [ -s "$T/inhibit.pid" ] && break; sleep 0.1; done
+	expect_eq "$(cat "$T/inhibit.args")" "--what=idle --mode=block --who codex --why Codex is running an active turn -- sleep 2147483647" "the inhibitor's arguments"
+	pid=$(cat "$T/inhibit.pid")
+	kill -0 "$pid" 2>/dev/null || fail "the inhibitor is not running during the turn"
+	touch "$T/ws/go"
+	wait_for "All done."
+	wait_idle
+	for i in $(seq 1 $((WAIT * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && fail "the inhibitor outlived the turn"
+	quit_and_check_terminal
+}
+
+# /feedback: upstream's steps (category, logs or not, a note); the report is saved under
+# $CODEX_HOME/feedback (there is no upload service): feedback.json and, when agreed, the
+# session's rollout. [feedback] enabled = false turns it off.
+test_feedback_saves_a_report() {
+	local dir
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/feedback" Enter
+	wait_for "How was this?"
+	s=$(screen)
+	expect_contains "$s" "1. bug           Crash, error message, hang, or broken UI/behavior."
+	expect_contains "$s" "5. other         Slowness, feature suggestion, UX feedback, or anything else."
+	snap feedback
+	keys 1
+	wait_for "Include logs?"
+	keys 1
+	wait_for "Tell us more (bug)"
+	expect_contains "$(screen)" "(optional) Write a short description to help us further"
+	keys "it broke" Enter
+	wait_for "Feedback saved to"
+	dir=$(ls -d "$T"/home/feedback/*/)
+	[ -n "$dir" ] || fail "no report directory"
+	expect_eq "$(stat -c %a "$dir")" 700 "the report directory's mode"
+	expect_eq "$(json_field "$dir/feedback.json" classification)" bug "classification"
+	expect_eq "$(json_field "$dir/feedback.json" reason)" "it broke" "reason"
+	expect_eq "$(json_field "$dir/feedback.json" include_logs)" true "include_logs"
+	rollout=$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	expect_eq "$(json_field "$dir/feedback.json" thread_id)" "$(head -1 "$rollout" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["id"])')" "thread id"
+	cmp -s "$rollout" "$dir/codex-logs.jsonl" || fail "the session log in the report is not the rollout"
+	expect_contains "$(screen)" "Thread ID: "
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -c feedback.enabled=false
+	wait_idle
+	keys "/feedback" Enter
+	wait_for "Sending feedback is disabled"
+	quit_and_check_terminal
+}
+
 run_tests

@@ -96,3 +96,65 @@ TEST(set_key_in_a_crlf_file)
 	CHECK_STR(r, "[network]\r\ndenied_domains = []\r\n[b]\r\nx = 1\r\n");
 	free(r);
 }
+
+static char *set_in(const char *text, const char *table, const char *key, const char *value,
+		    struct err *e)
+{
+	struct buf out;
+
+	buf_init(&out, 1u << 20);
+	if (config_edit_set_key(text, strlen(text), table, key, value, &out, e) < 0) {
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_take(&out);
+}
+
+TEST(set_key_in_the_root_table)
+{
+	struct err e;
+	/* replaced where it is, never inside a table of the same key */
+	char *r = set_in("# mine\nmodel = \"a\" # c\n\n[tui]\nmodel = 1\n", "", "model", "\"b\"", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "# mine\nmodel = \"b\"\n\n[tui]\nmodel = 1\n");
+	free(r);
+	/* added after the root's last content, before the first header */
+	r = set_in("a = 1\n\n[t]\nb = 2\n", "", "service_tier", "\"fast\"", &e);
+	REQUIRE(r);
+	CHECK_STR(r, "a = 1\nservice_tier = \"fast\"\n\n[t]\nb = 2\n");
+	free(r);
+	/* a root with no keys: first line */
+	r = set_in("[t]\nb = 2\n", "", "personality", "\"friendly\"", &e);
+	REQUIRE(r);
+	CHECK_STR(r, "personality = \"friendly\"\n[t]\nb = 2\n");
+	free(r);
+	r = set_in("", "", "model", "\"m\"", &e);
+	REQUIRE(r);
+	CHECK_STR(r, "model = \"m\"\n");
+	free(r);
+}
+
+TEST(set_key_removes_a_key)
+{
+	struct err e;
+	char *r = set_in("a = 1\nservice_tier = \"fast\"\nb = [\n 1,\n]\n[t]\nservice_tier = 2\n", "",
+			 "service_tier", NULL, &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "a = 1\nb = [\n 1,\n]\n[t]\nservice_tier = 2\n");
+	free(r);
+	r = set_in("[features]\nx = true\ny = [\n 1]\n", "features", "y", NULL, &e);
+	REQUIRE(r);
+	CHECK_STR(r, "[features]\nx = true\n");
+	free(r);
+	/* absent: the text as it was, and no new section */
+	r = set_in("a = 1", "features", "y", NULL, &e);
+	REQUIRE(r);
+	CHECK_STR(r, "a = 1");
+	free(r);
+	r = set_in("a = 1", "", "y", NULL, &e);
+	REQUIRE(r);
+	CHECK_STR(r, "a = 1");
+	free(r);
+}

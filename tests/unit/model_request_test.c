@@ -61,6 +61,23 @@ TEST(responses_body_for_the_default_model)
 	free(s);
 }
 
+/* Fast mode is the API's "priority" tier, after include as upstream orders it; flex is
+ * sent as it is. */
+TEST(responses_body_service_tier)
+{
+	struct model_provider pv = plain_provider();
+	struct model_prompt p = {.service_tier = "fast"};
+	char *s = body_for(&pv, "S", "gpt-5.1-codex-max", "[]", &p);
+
+	CHECK(strstr(s, "\"include\":[\"reasoning.encrypted_content\"],\"service_tier\":\"priority\","
+			"\"prompt_cache_key\":\"S\"") != NULL);
+	free(s);
+	p.service_tier = "flex";
+	s = body_for(&pv, "S", "gpt-5.1-codex-max", "[]", &p);
+	CHECK(strstr(s, "\"service_tier\":\"flex\"") != NULL);
+	free(s);
+}
+
 TEST(responses_body_follows_the_model_family)
 {
 	struct model_provider pv = plain_provider();

@@ -1,0 +1,120 @@
+/* /experimental (reference codex-tui.md §9): upstream's toggles of its experimental
+ * features, saved to config.toml's [features] table. Only the experimental features
+ * this program has are offered: upstream 0.118 also lists the JavaScript REPL and
+ * Guardian Approvals, which are not built here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/internal.h"
+
+static const struct {
+	const char *key, *name, *desc;
+} features[] = {
+	{"prevent_idle_sleep", "Prevent sleep while running",
+	 "Keep your computer awake while Codex is running a thread."},
+};
+#define N_FEATURES (sizeof features / sizeof features[0])
+
+_Static_assert(N_FEATURES <= EXPERIMENTAL_MAX, "EXPERIMENTAL_MAX is too small");
+
+static bool *state_of(struct app *a, size_t i)
+{
+	(void)i; /* one feature so far: its state lives in the app */
+	return &a->prevent_sleep;
+}
+
+void experimental_load(struct app *a)
+{
+	for (size_t i = 0; i < N_FEATURES; i++)
+		*state_of(a, i) = config_feature(a->cfg, features[i].key, false);
+}
+
+void experimental_open(struct app *a)
+{
+	for (size_t i = 0; i < N_FEATURES; i++)
+		a->feature_on[i] = *state_of(a, i);
+	a->modal = MODAL_FEATURES;
+	a->modal_sel = 0;
+}
+
+void experimental_rows(struct app *a, struct tui_rows *rows, int width)
+{
+	char line[1024];
+	size_t name_w = 0;
+
+	for (size_t i = 0; i < N_FEATURES; i++)
+		if (strlen(features[i].name) > name_w)
+			name_w = strlen(features[i].name);
+	(void)!tui_rows_push(rows, "", 0);
+	snprintf(line, sizeof line, "  " ST_BOLD "Experimental features");
+	(void)!tui_rows_push(rows, line, strlen(line));
+	snprintf(line, sizeof line,
+		 "  " ST_DIM "Toggle experimental features. Changes are saved to config.toml.");
+	(void)!tui_rows_push(rows, line, strlen(line));
+	(void)!tui_rows_push(rows, "", 0);
+	for (size_t i = 0; i < N_FEATURES; i++) {
+		char *cut;
+		snprintf(line, sizeof line, "%s[%s] %-*s  " ST_DIM "%s",
+			 (int)i == a->modal_sel ? ST_CYAN "\xE2\x80\xBA " ST_RESET : "  ",
+			 a->feature_on[i] ? "x" : " ", (int)name_w, features[i].name, features[i].desc);
+		cut = tui_truncate(line, strlen(line), width - 1);
+		(void)!tui_rows_push(rows, cut ? cut : line, strlen(cut ? cut : line));
+		free(cut);
+	}
+	(void)!tui_rows_push(rows, "", 0);
+	snprintf(line, sizeof line,
+		 "  " ST_DIM "Press space to select or enter to save for next conversation");
+	(void)!tui_rows_push(rows, line, strlen(line));
+}
+
+static void save(struct app *a)
+{
+	char msg[ERR_MSG_MAX + 64];
+	struct err e;
+
+	a->modal = MODAL_NONE;
+	for (size_t i = 0; i < N_FEATURES; i++) {
+		if (a->feature_on[i] == *state_of(a, i))
+			continue;
+		err_clear(&e);
+		if (tui_config_set(a, "features", features[i].key, a->feature_on[i] ? "true" : "false",
+				   &e) < 0) {
+			snprintf(msg, sizeof msg, "Failed to update experimental features: %s", e.msg);
+			app_error(a, msg);
+			return;
+		}
+		/* In effect at once, as upstream's inhibitor is. */
+		*state_of(a, i) = a->feature_on[i];
+	}
+	sleep_inhibit_sync(a);
+}
+
+void experimental_key(struct app *a, const struct key *k)
+{
+	int n = (int)N_FEATURES;
+
+	switch (k->kind) {
+	case KEY_UP:
+	case KEY_DOWN:
+		modal_move(a, k, n);
+		break;
+	case KEY_ENTER:
+		save(a);
+		break;
+	case KEY_ESC:
+		a->modal = MODAL_NONE;
+		break;
+	case KEY_CTRL:
+		if (k->cp == 'c')
+			a->modal = MODAL_NONE;
+		break;
+	case KEY_CHAR:
+		if (k->cp == ' ' && a->modal_sel < n)
+			a->feature_on[a->modal_sel] = !a->feature_on[a->modal_sel];
+		break;
+	default:
+		break;
+	}
+	app_dirty(a);
+}
