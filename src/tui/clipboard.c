@@ -2,12 +2,14 @@
  * to the system clipboard. As upstream: under SSH (SSH_CONNECTION or SSH_TTY) the
  * clipboard that matters is the one of the terminal the user sits at, so the text goes
  * as OSC 52 through the terminal; otherwise the desktop's tool takes it on stdin
- * (`wl-copy` under Wayland, else `xclip`, else `xsel` under X11), and OSC 52 stands in
- * when there is no desktop or none of its tools is installed.
+ * (`wl-copy` under Wayland, else `xclip`, else `xsel` under X11); under WSL, where those
+ * rarely reach the Windows clipboard, `powershell.exe` takes it next; and OSC 52 stands
+ * in when none of them is there.
  *
  * The text is data: OSC 52 carries it base64-encoded, so nothing in it can end the
  * sequence early or reach the terminal as a control. A tool gets it on a pipe, never on
  * its command line. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -150,6 +152,38 @@ static int copy_native(const char *text, size_t len, struct err *e)
 	return rc == 1 ? run_tool(xsel, text, len, e) : rc;
 }
 
+/* Upstream's test: the kernel says it is Microsoft's, or WSL's variables are set (a
+ * custom kernel in WSL). */
+static bool probably_wsl(void)
+{
+	char version[512] = "";
+	FILE *f = fopen("/proc/version", "re");
+
+	if (f) {
+		size_t n = fread(version, 1, sizeof version - 1, f);
+		version[n] = '\0';
+		fclose(f);
+		for (char *p = version; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		if (strstr(version, "microsoft") || strstr(version, "wsl"))
+			return true;
+	}
+	return getenv("WSL_DISTRO_NAME") || getenv("WSL_INTEROP");
+}
+
+/* The Windows clipboard from WSL: the text as UTF-8 on powershell's stdin. */
+static int copy_wsl(const char *text, size_t len, struct err *e)
+{
+	static const char *const powershell[] = {
+		"powershell.exe", "-NoProfile", "-Command",
+		"[Console]::InputEncoding = [System.Text.Encoding]::UTF8; "
+		"$ErrorActionPreference = 'Stop'; $text = [Console]::In.ReadToEnd(); "
+		"Set-Clipboard -Value $text",
+		NULL};
+
+	return run_tool(powershell, text, len, e);
+}
+
 static int copy_osc52(struct app *a, const char *text, size_t len, struct err *e)
 {
 	char *b64;
@@ -182,8 +216,19 @@ void clipboard_copy_last(struct app *a)
 		cell(a, false, "No Codex output to copy yet.");
 		return;
 	}
-	if (!(ssh && *ssh) && !(tty && *tty))
+	if (!(ssh && *ssh) && !(tty && *tty)) {
 		rc = copy_native(text, strlen(text), &e);
+		if (rc != 0 && probably_wsl()) {
+			struct err werr;
+			int wrc;
+			err_clear(&werr);
+			wrc = copy_wsl(text, strlen(text), &werr);
+			if (wrc == 0 || rc == 1) {
+				rc = wrc;
+				e = werr;
+			}
+		}
+	}
 	if (rc == 1)
 		rc = copy_osc52(a, text, strlen(text), &e);
 	if (rc < 0) {

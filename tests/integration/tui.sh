@@ -1224,6 +1224,27 @@ test_slash_copy_tool_failure_says_why() {
 	quit_and_check_terminal
 }
 
+# Under WSL (here WSL_DISTRO_NAME, with no desktop) /copy hands the text to
+# powershell.exe's stdin (a stand-in on PATH that keeps what it read), as upstream.
+test_slash_copy_under_wsl_uses_powershell() {
+	ws
+	mkdir -p "$T/bin"
+	printf '#!/bin/sh\necho "$*" > "%s/ps.args"\ncat > "%s/ps.in"\n' "$T" "$T" > "$T/bin/powershell.exe"
+	chmod +x "$T/bin/powershell.exe"
+	mock "[$answer]"
+	tui_start -e "PATH=$T/bin:$PATH" -e WSL_DISTRO_NAME=Debian
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/copy" Enter
+	wait_for "Copied latest Codex output to clipboard."
+	expect_eq "$(cat "$T/ps.in")" "All done." "what powershell.exe read"
+	expect_contains "$(cat "$T/ps.args")" "-NoProfile -Command"
+	expect_contains "$(cat "$T/ps.args")" "Set-Clipboard -Value \$text"
+	quit_and_check_terminal
+}
+
 # /ps lists the exec_command sessions left running after their call answered; /stop
 # ends them (the process goes), /clean is its hidden alias.
 test_slash_ps_and_stop_background_terminals() {
