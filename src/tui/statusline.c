@@ -289,6 +289,9 @@ void statusline_rows(struct app *a, struct tui_rows *rows, int width)
 	snprintf(line, sizeof line, "  " ST_BOLD "%s",
 		 a->items_title ? "Configure Terminal Title" : "Configure Status Line");
 	(void)!tui_rows_push(rows, line, strlen(line));
+	snprintf(line, sizeof line, "  " ST_DIM "Select which items to display in the %s.",
+		 a->items_title ? "terminal title" : "status line");
+	(void)!tui_rows_push(rows, line, strlen(line));
 	(void)!tui_rows_push(rows, "", 0);
 	for (size_t i = 0; i < a->select_items.n; i++) {
 		snprintf(line, sizeof line, "%s[%s] %s", (int)i == a->modal_sel ? ST_CYAN "\xE2\x80\xBA " : "  ",
@@ -317,7 +320,8 @@ void statusline_rows(struct app *a, struct tui_rows *rows, int width)
 	}
 	(void)!tui_rows_push(rows, "", 0);
 	snprintf(line, sizeof line,
-		 "  " ST_DIM "space to toggle, enter to save, esc to cancel");
+		 "  " ST_DIM "Use \xE2\x86\x91\xE2\x86\x93 to navigate, \xE2\x86\x90\xE2\x86\x92 to move, "
+		 "space to select, enter to confirm, esc to cancel.");
 	(void)!tui_rows_push(rows, line, strlen(line));
 }
 
@@ -371,11 +375,36 @@ static void save(struct app *a)
 	tui_rows_free(&c);
 }
 
+/* Left/Right: the selected item trades places with its neighbour (the order is the
+ * order shown in the footer or title). */
+static void move_item(struct app *a, int dir)
+{
+	int i = a->modal_sel, j = i + dir;
+	char *t;
+	bool on;
+
+	if (i < 0 || j < 0 || (size_t)i >= a->select_items.n || (size_t)j >= a->select_items.n)
+		return;
+	t = a->select_items.v[i];
+	a->select_items.v[i] = a->select_items.v[j];
+	a->select_items.v[j] = t;
+	on = a->picker_on[i];
+	a->picker_on[i] = a->picker_on[j];
+	a->picker_on[j] = on;
+	a->modal_sel = j;
+}
+
 void statusline_key(struct app *a, const struct key *k)
 {
 	int n = (int)a->select_items.n;
 
 	switch (k->kind) {
+	case KEY_LEFT:
+		move_item(a, -1);
+		break;
+	case KEY_RIGHT:
+		move_item(a, 1);
+		break;
 	case KEY_UP:
 	case KEY_DOWN:
 		modal_move(a, k, n);

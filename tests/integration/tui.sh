@@ -1336,6 +1336,28 @@ test_status_line_and_terminal_title() {
 	expect_eq "$RC" 0 "exit status"
 }
 
+# Left/Right move the selected item in the order, which is the footer's order.
+test_statusline_items_reorder() {
+	ws
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	keys "/statusline" Enter
+	wait_for "Configure Status Line"
+	expect_contains "$(screen)" "Select which items to display in the status line."
+	expect_contains "$(screen)" "Use ↑↓ to navigate, ←→ to move, space to select, enter to confirm, esc to cancel."
+	keys Right Right
+	wait_for "[x] model-with-reasoning"
+	expect_contains "$(screen)" "  [x] context-remaining
+  [x] current-dir
+› [x] model-with-reasoning"
+	keys Enter
+	wait_gone "Configure Status Line"
+	expect_contains "$(cat "$T/home/config.toml")" 'status_line = ["context-remaining", "current-dir", "model-with-reasoning"]'
+	wait_for "100% left · $T/ws · gpt-5.3-codex medium"
+	quit_and_check_terminal
+}
+
 # git-branch and project-root in the status line; the thread's name as the title,
 # once it has one (/rename).
 test_status_line_branch_and_thread_title() {
