@@ -509,6 +509,15 @@ static void on_event(void *arg, const struct agent_event *ev)
 			a->approvals[a->n_approvals].msg = cJSON_Duplicate(m, 1);
 			if (a->approvals[a->n_approvals].msg)
 				a->n_approvals++;
+		} else {
+			/* No room to ask: refused, and said, rather than left waiting for an
+			 * answer that could never come. */
+			const char *id = str(m, ev->kind == AGENT_EV_ELICITATION_REQUEST ? "id" : "call_id");
+			struct err e;
+			if (id)
+				(void)agent_decide(a->agent, id, AGENT_DENIED, &e);
+			app_error(a, "Too many approval requests at once: this one was denied.");
+			break;
 		}
 		if (a->modal != MODAL_APPROVAL) {
 			a->modal = MODAL_APPROVAL;
