@@ -196,10 +196,23 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 out:
 	free(lines);
 	if (rc == 0) {
-		/* Whatever was written must still be a valid document. */
+		/* Whatever was written must still be a valid document, and a removed key
+		 * must be gone (it may be written in a form not edited here: a dotted key, an
+		 * inline table). */
+		const struct toml_value *v;
+		struct strv segs = STRV_INIT;
+		size_t end;
 		root = toml_parse(out->data ? out->data : "", out->len, e);
 		if (!root)
 			return -1;
+		v = root;
+		if (!value && *table && toml_parse_key(table, strlen(table), &segs, &end, e) == 0)
+			for (size_t k = 0; k < segs.n && v; k++)
+				v = toml_table_get(v, segs.v[k]);
+		strv_free(&segs);
+		if (!value && v && toml_table_get(v, key))
+			rc = err_set(e, "%s%s%s is written in a form that cannot be edited in place",
+				     table, *table ? "." : "", key);
 		toml_free(root);
 	}
 	return rc;
