@@ -85,46 +85,46 @@ static void card_row(struct tui_rows *cell, const char *text, int inner)
 	(void)!tui_rows_push(cell, row, strlen(row));
 }
 
-void app_header_card(struct app *a)
+void tui_card(const struct tui_rows *lines, int inner, struct tui_rows *out)
 {
-	char line[1024], *dir;
-	const char *home = getenv("HOME");
-	size_t hl = home ? strlen(home) : 0;
-	const int inner = 56;
-	struct tui_rows cell = {0};
-	char bar[3 * 64 + 1];
-	int k = 0;
+	char bar[3 * 512 + 1], line[3 * 512 + 32];
+	int k;
 
-	for (k = 0; k < inner + 2 && k < 60; k++)
+	if (inner > 510)
+		inner = 510;
+	for (k = 0; k < inner + 2; k++)
 		memcpy(bar + 3 * k, "\xE2\x94\x80", 3);
 	bar[3 * k] = '\0';
-	if (hl > 1 && strncmp(a->o->cwd, home, hl) == 0 && (a->o->cwd[hl] == '/' || !a->o->cwd[hl])) {
-		size_t len = strlen(a->o->cwd) - hl + 2;
-		dir = malloc(len);
-		if (dir)
-			snprintf(dir, len, "~%s", a->o->cwd + hl);
-	} else {
-		dir = strdup(a->o->cwd);
-	}
 	snprintf(line, sizeof line, ST_DIM "\xE2\x95\xAD%s\xE2\x95\xAE", bar);
-	(void)!tui_rows_push(&cell, line, strlen(line));
+	(void)!tui_rows_push(out, line, strlen(line));
+	for (size_t i = 0; i < lines->n; i++)
+		card_row(out, lines->v[i], inner);
+	snprintf(line, sizeof line, ST_DIM "\xE2\x95\xB0%s\xE2\x95\xAF", bar);
+	(void)!tui_rows_push(out, line, strlen(line));
+}
+
+void app_header_card(struct app *a)
+{
+	char line[1024], *dir = tui_home_short(a->o->cwd);
+	struct tui_rows lines = {0}, cell = {0};
+
 	snprintf(line, sizeof line, ST_BOLD ">_ OpenAI Codex" ST_RESET ST_DIM " (v%s)", CODEX_VERSION);
-	card_row(&cell, line, inner);
-	card_row(&cell, "", inner);
+	(void)!tui_rows_push(&lines, line, strlen(line));
+	(void)!tui_rows_push(&lines, "", 0);
 	snprintf(line, sizeof line, ST_DIM "model:" ST_RESET "     %s%s%s   " ST_CYAN "/model" ST_RESET
 		 ST_DIM " to change", a->model ? a->model : "", a->effort ? " " : "",
 		 a->effort ? a->effort : "");
-	card_row(&cell, line, inner);
+	(void)!tui_rows_push(&lines, line, strlen(line));
 	{
 		char *d = cell_inert(dir ? dir : "", false);
 		snprintf(line, sizeof line, ST_DIM "directory:" ST_RESET " %s", d ? d : "");
 		free(d);
 	}
-	card_row(&cell, line, inner);
-	snprintf(line, sizeof line, ST_DIM "\xE2\x95\xB0%s\xE2\x95\xAF", bar);
-	(void)!tui_rows_push(&cell, line, strlen(line));
+	(void)!tui_rows_push(&lines, line, strlen(line));
+	tui_card(&lines, 56, &cell);
 	free(dir);
 	app_commit(a, &cell);
+	tui_rows_free(&lines);
 	tui_rows_free(&cell);
 }
 

@@ -226,6 +226,9 @@ void app_submit(struct app *a, const char *display, const char *text);
 void app_submit_images(struct app *a, const char *display, const char *text,
 		       const struct strv *images);
 void app_header_card(struct app *a);
+/* lines in a rounded box whose inside is inner columns wide (longer lines are cut),
+ * appended to out. */
+void tui_card(const struct tui_rows *lines, int inner, struct tui_rows *out);
 void app_notify(struct app *a, const char *kind, const char *message);
 
 /* draw.c */
@@ -325,6 +328,9 @@ size_t mcp_choices(const struct approval *ap, enum mcp_choice out[MCP_CHOICE_COU
 const char *mcp_choice_label(enum mcp_choice c);
 /* Answers the first approval (an MCP tool call) with "Always allow". */
 void mcp_always_choose(struct app *a);
+
+/* status_card.c: /status */
+void status_card(struct app *a);
 
 /* feedback.c: /feedback, its steps, the report saved under $CODEX_HOME/feedback */
 void feedback_open(struct app *a);

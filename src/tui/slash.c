@@ -194,47 +194,6 @@ out:
 	buf_free(&files);
 }
 
-static void cmd_status(struct app *a)
-{
-	struct tui_rows c = {0};
-	char line[2048];
-	char agents[4096];
-	bool have_agents;
-
-	snprintf(agents, sizeof agents, "%s/AGENTS.md", a->o->cwd);
-	have_agents = access(agents, R_OK) == 0;
-#define ROW(...)                                                   \
-	do {                                                       \
-		snprintf(line, sizeof line, __VA_ARGS__);          \
-		(void)!tui_rows_push(&c, line, strlen(line));      \
-	} while (0)
-	ROW(ST_BOLD ">_ OpenAI Codex" ST_RESET ST_DIM " (v%s)", CODEX_VERSION);
-	ROW("%s", "");
-	if (a->effort)
-		ROW("  " ST_DIM "Model:" ST_RESET "            %s (reasoning %s)", a->model ? a->model : "",
-		    a->effort);
-	else
-		ROW("  " ST_DIM "Model:" ST_RESET "            %s", a->model ? a->model : "");
-	ROW("  " ST_DIM "Directory:" ST_RESET "        %s", a->o->cwd);
-	ROW("  " ST_DIM "Approval:" ST_RESET "         %s", approval_policy_str(a->approval));
-	ROW("  " ST_DIM "Sandbox:" ST_RESET "          %s", sandbox_mode_str(a->sandbox));
-	ROW("  " ST_DIM "Agents.md:" ST_RESET "        %s", have_agents ? "AGENTS.md" : "<none>");
-	ROW("  " ST_DIM "Session:" ST_RESET "          %s", a->thread_id ? a->thread_id : "");
-	if (a->thread_name) {
-		char *nm = cell_inert(a->thread_name, false);
-		ROW("  " ST_DIM "Thread name:" ST_RESET "      %s", nm ? nm : "");
-		free(nm);
-	}
-	ROW("%s", "");
-	ROW("  " ST_DIM "Token usage:" ST_RESET "      %lld total (%lld input + %lld output)",
-	    (long long)a->total_tokens, (long long)a->input_tokens, (long long)a->output_tokens);
-	if (a->context_window)
-		ROW("  " ST_DIM "Context window:" ST_RESET "   %lld tokens", (long long)a->context_window);
-#undef ROW
-	app_commit(a, &c);
-	tui_rows_free(&c);
-}
-
 void select_push(struct app *a, const char *name, const char *marker, const char *desc)
 {
 	char line[3 * MODEL_CATALOG_TEXT_MAX];
@@ -399,7 +358,7 @@ bool slash_run(struct app *a, const char *text)
 	} else if (strcmp(name, "diff") == 0) {
 		cmd_diff(a);
 	} else if (strcmp(name, "status") == 0) {
-		cmd_status(a);
+		status_card(a);
 	} else if (strcmp(name, "mention") == 0) {
 		(void)!composer_set(&a->comp, "@");
 		return true;

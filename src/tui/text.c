@@ -1,6 +1,7 @@
 /* Inert text, column widths, wrapping and styled rows (see text.h). */
 #include "tui/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -495,4 +496,32 @@ char *tui_truncate(const char *s, size_t n, int width)
 	if (width >= 1 && buf_puts(&b, "\xE2\x80\xA6") < 0)
 		return NULL;
 	return buf_take(&b);
+}
+
+void tui_format_tokens(int64_t v, char *out, size_t n)
+{
+	static const char *const suffix[] = {"K", "M", "B", "T"};
+	double scaled = (double)v;
+	int unit = -1, decimals;
+	char *dot;
+
+	if (v < 1000) {
+		snprintf(out, n, "%lld", (long long)(v < 0 ? 0 : v));
+		return;
+	}
+	while (scaled >= 1000.0 && unit < 3) {
+		scaled /= 1000.0;
+		unit++;
+	}
+	/* three significant digits, trailing zeros dropped: 1.9K, 2.25K, 272K */
+	decimals = scaled < 10.0 ? 2 : scaled < 100.0 ? 1 : 0;
+	snprintf(out, n, "%.*f", decimals, scaled);
+	if ((dot = strchr(out, '.'))) {
+		char *end = out + strlen(out);
+		while (end > dot + 1 && end[-1] == '0')
+			*--end = '\0';
+		if (end == dot + 1)
+			*dot = '\0';
+	}
+	snprintf(out + strlen(out), n - strlen(out), "%s", suffix[unit]);
 }

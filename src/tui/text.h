@@ -89,4 +89,7 @@ int tui_emit_row(struct buf *out, const char *row, size_t n, enum tui_color_leve
  * Returns a malloc'ed string or NULL. */
 char *tui_truncate(const char *s, size_t n, int width);
 
+/* Upstream's compact token count (/status): 999, 1.9K, 2.25K, 272K, 1.23M. */
+void tui_format_tokens(int64_t v, char *out, size_t n);
+
 #endif

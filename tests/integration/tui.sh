@@ -736,7 +736,11 @@ test_slash_new_model_status_approvals() {
 	keys Enter
 	wait_for "Session:"
 	snap status
-	expect_contains "$(screen)" "Sandbox:          read-only"
+	s=$(screen)
+	expect_contains "$s" "│  Permissions:      Custom (read-only, on-request)"
+	expect_contains "$s" "│  Model:            gpt-5.3-codex (reasoning medium, summaries auto)"
+	expect_contains "$s" "│  Token usage:      0 total  (0 input + 0 output)"
+	expect_contains "$s" "╭───"
 	keys "/model" Enter
 	wait_for "Select Model and Effort"
 	snap model-picker
@@ -749,7 +753,7 @@ test_slash_new_model_status_approvals() {
 	keys Down Enter
 	wait_for "Permissions updated to Default"
 	keys "/status" Enter
-	wait_for "Sandbox:          workspace-write"
+	wait_for "Permissions:      Default"
 	keys "hello" Enter
 	wait_for "All done."
 	# request 0 asked for the catalog (404 here: the built-in list stood in)
@@ -1882,7 +1886,7 @@ test_trust_screen_writes_config() {
 	expect_contains "$(cat "$T/home/config.toml")" "[projects.\"$T/ws\"]"
 	expect_contains "$(cat "$T/home/config.toml")" 'trust_level = "trusted"'
 	keys "/status" Enter
-	wait_for "Sandbox:          workspace-write"
+	wait_for "Permissions:      Default"
 	quit_and_check_terminal
 	# trusted now: no question the second time; "No, quit" in a fresh home quits
 	tm kill-server

@@ -409,3 +409,20 @@ TEST(tui_exec_cell_user_shell_shows_fifty_rows)
 	tui_rows_free(&r);
 	cJSON_Delete(m);
 }
+
+/* /status's numbers as upstream formats them: three significant digits at most. */
+TEST(tui_format_tokens_as_upstream)
+{
+	static const struct {
+		int64_t v;
+		const char *want;
+	} cases[] = {{0, "0"}, {999, "999"}, {1000, "1K"}, {1900, "1.9K"}, {2250, "2.25K"},
+		     {10000, "10K"}, {12345, "12.3K"}, {272000, "272K"}, {1234000, "1.23M"},
+		     {999999, "1000K"}, {1500000000, "1.5B"}, {-5, "0"}};
+	char out[16];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		tui_format_tokens(cases[i].v, out, sizeof out);
+		CHECK_STR(out, cases[i].want);
+	}
+}
