@@ -329,6 +329,10 @@ const char *mcp_choice_label(enum mcp_choice c);
 /* Answers the first approval (an MCP tool call) with "Always allow". */
 void mcp_always_choose(struct app *a);
 
+/* account.c: who is signed in (the display text into out) */
+enum tui_account { TUI_ACCOUNT_NONE, TUI_ACCOUNT_API_KEY, TUI_ACCOUNT_CHATGPT };
+enum tui_account tui_account(const struct app *a, char *out, size_t n);
+
 /* status_card.c: /status */
 void status_card(struct app *a);
 

@@ -44,6 +44,7 @@ const struct slash_cmd slash_cmds[] = {
 	{"quit", "exit Codex", true, false, NULL},
 	{"approvals", "choose what Codex is allowed to do", true, true, NULL},
 	{"clean", "stop all background terminals", true, false, NULL},
+	{"apps", "manage apps", true, false, NULL},
 	{NULL, NULL, false, false, NULL},
 };
 
@@ -295,6 +296,20 @@ static void cmd_mcp(struct app *a)
 	tui_rows_free(&c);
 }
 
+/* /apps: ChatGPT's connectors, for a ChatGPT account with features.apps; upstream's
+ * words otherwise. This build does not reach the connectors service. */
+static void cmd_apps(struct app *a)
+{
+	char who[512];
+
+	if (!config_feature(a->cfg, "apps", true) ||
+	    tui_account(a, who, sizeof who) != TUI_ACCOUNT_CHATGPT)
+		info(a, "Apps are disabled. Enable the apps feature to use $ or /apps.");
+	else
+		app_error(a, "Apps are not available in this build: it does not reach ChatGPT's "
+			     "connectors service.");
+}
+
 static void cmd_logout(struct app *a)
 {
 	char path[4096];
@@ -351,6 +366,8 @@ bool slash_run(struct app *a, const char *text)
 		prefs_personality_open(a);
 	} else if (strcmp(name, "experimental") == 0) {
 		experimental_open(a);
+	} else if (strcmp(name, "apps") == 0) {
+		cmd_apps(a);
 	} else if (strcmp(name, "feedback") == 0) {
 		feedback_open(a);
 	} else if (strcmp(name, "approvals") == 0 || strcmp(name, "permissions") == 0) {

@@ -1,8 +1,8 @@
 /* /status (reference codex-tui.md §9): upstream's card, boxed, its fields in its order
  * and its number format: Model (with reasoning and summaries), Model provider (when not
  * the built-in OpenAI one), Directory, Permissions (Default, Full Access or Custom),
- * Agents.md, Thread name, Session, then Token usage and Context window. Rate limits and
- * the account are not known to this front end and are left out. */
+ * Agents.md, Account, Thread name, Session, then Token usage and Context window. Rate
+ * limits are not known to this front end and are left out. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +93,11 @@ void status_card(struct app *a)
 	field(&c, "Permissions", permissions(a, perm, sizeof perm));
 	snprintf(agents, sizeof agents, "%s/AGENTS.md", a->o->cwd);
 	field(&c, "Agents.md", access(agents, R_OK) == 0 ? "AGENTS.md" : "<none>");
+	if (tui_account(a, v, sizeof v) != TUI_ACCOUNT_NONE) {
+		shown = cell_inert(v, false);
+		field(&c, "Account", shown ? shown : "");
+		free(shown);
+	}
 	if (a->thread_name) {
 		shown = cell_inert(a->thread_name, false);
 		field(&c, "Thread name", shown ? shown : "");
@@ -101,11 +106,14 @@ void status_card(struct app *a)
 	if (a->thread_id)
 		field(&c, "Session", a->thread_id);
 	(void)!tui_rows_push(&c.lines, "", 0);
-	tui_format_tokens(a->total_tokens, n1, sizeof n1);
-	tui_format_tokens(a->input_tokens - a->cached_tokens, n2, sizeof n2);
-	tui_format_tokens(a->output_tokens, n3, sizeof n3);
-	snprintf(v, sizeof v, "%s total " ST_DIM " (%s input + %s output)", n1, n2, n3);
-	field(&c, "Token usage", v);
+	/* upstream leaves the count out for ChatGPT plans (their limits matter instead) */
+	if (tui_account(a, v, sizeof v) != TUI_ACCOUNT_CHATGPT) {
+		tui_format_tokens(a->total_tokens, n1, sizeof n1);
+		tui_format_tokens(a->input_tokens - a->cached_tokens, n2, sizeof n2);
+		tui_format_tokens(a->output_tokens, n3, sizeof n3);
+		snprintf(v, sizeof v, "%s total " ST_DIM " (%s input + %s output)", n1, n2, n3);
+		field(&c, "Token usage", v);
+	}
 	if (a->context_window) {
 		tui_format_tokens(a->last_tokens, n1, sizeof n1);
 		tui_format_tokens(a->context_window, n2, sizeof n2);

@@ -1249,6 +1249,21 @@ test_slash_copy_under_wsl_uses_powershell() {
 	quit_and_check_terminal
 }
 
+# /status shows the account as upstream does; /apps needs a ChatGPT account (and says
+# so in upstream's words otherwise).
+test_status_account_and_apps() {
+	ws
+	mock "[$answer]"
+	tui_start -e OPENAI_API_KEY=sk-env
+	wait_idle
+	keys "/status" Enter
+	wait_for "Account:          API key configured (run codex login to use ChatGPT)"
+	expect_contains "$(screen)" "Token usage:      0 total"
+	keys "/apps" Enter
+	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
+	quit_and_check_terminal
+}
+
 # /ps lists the exec_command sessions left running after their call answered; /stop
 # ends them (the process goes), /clean is its hidden alias.
 test_slash_ps_and_stop_background_terminals() {
