@@ -69,7 +69,7 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 	struct toml_value *root;
 	int rc = -1;
 
-	if (cedit_scan(text, len, table, &lines, &n, &found, e) < 0)
+	if (cedit_scan(text, len, table, false, &lines, &n, &found, e) < 0)
 		return -1;
 	for (i = 0; i < n && !have; i++) {
 		struct strv segs = STRV_INIT;
