@@ -12,12 +12,12 @@
 
 #include "tui/internal.h"
 
-/* Upstream's placeholders (codex-tui.md §4) less "Use /skills to list available skills":
- * there are no skills here, and a hint must not point at a command that is not. */
+/* Upstream's placeholders (codex-tui.md §4). */
 static const char *const placeholders[] = {
 	"Explain this codebase", "Summarize recent commits", "Implement {feature}",
 	"Find and fix a bug in @filename", "Write tests for @filename",
-	"Improve documentation in @filename", "Run /review on my current changes"};
+	"Improve documentation in @filename", "Run /review on my current changes",
+	"Use /skills to list available skills"};
 
 static void frame_due(struct loop *l, struct loop_timer *t)
 {
@@ -812,6 +812,7 @@ static void app_free(struct app *a)
 	free(a->hint);
 	free(a->overlay_title);
 	free(a->last_answer);
+	free(a->skills_initial);
 	free(a->title_shown);
 	free(a->project_root);
 	strv_free(&a->status_items);

@@ -205,6 +205,9 @@ static void select_rows(struct app *a, struct tui_rows *rows, int width)
 		snprintf(line, sizeof line, "  " ST_BOLD "Select Reasoning Level for %s",
 			 a->picked_model ? a->picked_model : "");
 		add_row(rows, line);
+	} else if (a->select_kind == SELECT_SKILLS) {
+		add_row(rows, "  " ST_BOLD "Skills");
+		add_row(rows, "  " ST_DIM "Choose an action");
 	} else {
 		add_row(rows, "  " ST_BOLD "Update Model Permissions");
 	}
@@ -267,6 +270,8 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		thread_prompt_rows(a, rows, width, cur_row, cur_col);
 	} else if (a->modal == MODAL_ITEMS) {
 		statusline_rows(a, rows, width);
+	} else if (a->modal == MODAL_SKILLS) {
+		skills_toggle_rows(a, rows, width);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];
@@ -305,6 +310,7 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 					add_row(rows, "  " ST_DIM "no matches");
 			}
 		}
+		skills_popup_rows(a, rows, width);
 		nm = slash_matches(composer_text(&a->comp), m, 8);
 		if (a->popup_sel >= (int)nm)
 			a->popup_sel = nm ? (int)nm - 1 : 0;

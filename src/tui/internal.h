@@ -38,7 +38,8 @@ enum modal {
 	MODAL_APPROVAL,       /* the first of approvals[] */
 	MODAL_SELECT,         /* a list: /model, /approvals */
 	MODAL_PROMPT,         /* /rename's name prompt (thread.c) */
-	MODAL_ITEMS           /* /statusline, /title: items to toggle (statusline.c) */
+	MODAL_ITEMS,          /* /statusline, /title: items to toggle (statusline.c) */
+	MODAL_SKILLS          /* /skills' Enable/Disable Skills view (skills.c) */
 };
 
 enum overlay {
@@ -47,7 +48,7 @@ enum overlay {
 	OVERLAY_PICKER        /* the resume picker */
 };
 
-enum select_kind { SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS };
+enum select_kind { SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS, SELECT_SKILLS };
 
 struct running_cmd {
 	char *call_id;
@@ -133,6 +134,10 @@ struct app {
 	bool files_listed;
 	int at_sel;                    /* `@` popup selection */
 	int popup_sel;                 /* slash popup selection */
+	int skill_sel;                 /* `$` popup selection (skills.c) */
+	bool skill_dismissed;          /* Esc closed the `$` popup for the token */
+	bool *skills_initial;          /* MODAL_SKILLS: each skill's state when it opened */
+	char skills_query[128];        /* MODAL_SKILLS: the search typed */
 
 	enum modal modal;
 	struct approval approvals[TUI_MAX_APPROVALS];
@@ -325,6 +330,17 @@ void files_list(struct app *a);
 size_t files_match(struct app *a, const char *q, const char **out, size_t max);
 /* The `@token` ending at the cursor: its start (the '@') and length. */
 bool files_at_token(const struct composer *c, size_t *start, size_t *len);
+
+/* skills.c: the `$` popup, /skills and its Enable/Disable Skills view */
+/* The `$token` ending at the cursor: its start (the '$') and length. */
+bool skills_token(const struct app *a, size_t *start, size_t *len);
+void skills_popup_rows(struct app *a, struct tui_rows *rows, int width);
+/* Up/Down/Tab/Enter/Esc while the popup is open; true when the key was taken. */
+bool skills_popup_key(struct app *a, const struct key *k);
+void skills_open_menu(struct app *a);
+void skills_menu_choose(struct app *a, int idx);
+void skills_toggle_rows(struct app *a, struct tui_rows *rows, int width);
+void skills_toggle_key(struct app *a, const struct key *k);
 
 /* session.c: replacing the chat's session (/new, /clear, /resume) */
 /* Ends the current session and starts a fresh one, or resumes the rollout at

@@ -16,6 +16,7 @@
 const struct slash_cmd slash_cmds[] = {
 	{"model", "choose what model and reasoning effort to use", false, true},
 	{"permissions", "choose what Codex is allowed to do", false, true},
+	{"skills", "use skills to improve how Codex performs specific tasks", false, false},
 	{"review", "review my current changes and find issues", false, true},
 	{"rename", "rename the current thread", false, false},
 	{"new", "start a new chat during a conversation", false, true},
@@ -254,6 +255,10 @@ void select_choose(struct app *a, int idx)
 		models_choose(a, idx);
 		return;
 	}
+	if (a->select_kind == SELECT_SKILLS) {
+		skills_menu_choose(a, idx);
+		return;
+	}
 	{
 		static const int sandbox[] = {SANDBOX_MODE_READ_ONLY, SANDBOX_MODE_WORKSPACE_WRITE,
 					      SANDBOX_MODE_DANGER_FULL_ACCESS};
@@ -351,6 +356,8 @@ bool slash_run(struct app *a, const char *text)
 		models_open(a);
 	} else if (strcmp(name, "approvals") == 0 || strcmp(name, "permissions") == 0) {
 		open_select(a, SELECT_APPROVALS);
+	} else if (strcmp(name, "skills") == 0) {
+		skills_open_menu(a);
 	} else if (strcmp(name, "diff") == 0) {
 		cmd_diff(a);
 	} else if (strcmp(name, "status") == 0) {
