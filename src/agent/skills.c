@@ -20,7 +20,8 @@
 struct scan {
 	struct agent_skills *out;
 	size_t cap;
-	struct strv seen_files;        /* canonical SKILL.md paths already taken */
+	struct strv seen_files;        /* canonical SKILL.md paths already read */
+	struct strv seen_roots;        /* canonical roots already scanned */
 };
 
 static bool is_dir(const char *p)
@@ -50,8 +51,9 @@ static int add_skill(struct scan *sc, const char *file, enum agent_skill_scope s
 	if (file_read_regular(real, &text, &pe) < 0 ||
 	    skill_from_text(real, text.data ? text.data : "", text.len, scope, &sk, &pe) < 0) {
 		/* A bad file of a system root is Codex's own business, not the user's. */
-		if (scope != AGENT_SKILL_SYSTEM &&
-		    strv_pushf(&out->errors, "%s: %s", real, pe.msg) < 0)
+		if ((scope != AGENT_SKILL_SYSTEM &&
+		     strv_pushf(&out->errors, "%s: %s", real, pe.msg) < 0) ||
+		    strv_push(&sc->seen_files, real) < 0)
 			rc = err_set(e, "out of memory");
 		goto out;
 	}
@@ -89,9 +91,13 @@ static int scan_root(struct scan *sc, const char *root_path, enum agent_skill_sc
 	char *root = realpath(root_path, NULL);
 	int rc = -1;
 
-	if (!root || !is_dir(root)) {
+	if (!root || !is_dir(root) || strv_find(&sc->seen_roots, root) >= 0) {
 		free(root);
 		return 0;
+	}
+	if (strv_push(&sc->seen_roots, root) < 0) {
+		free(root);
+		return err_set(e, "out of memory");
 	}
 	if (strv_take(&queue, root) < 0 || !(depth = calloc(SKILL_SCAN_MAX_DIRS, sizeof *depth)))
 		goto oom;
@@ -179,16 +185,18 @@ static int by_scope_name_path(const void *x, const void *y)
 int skills_discover(const struct skill_root *roots, size_t n, struct agent_skills *out,
 		    struct err *e)
 {
-	struct scan sc = {out, 0, STRV_INIT};
+	struct scan sc = {out, 0, STRV_INIT, STRV_INIT};
 
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < n; i++)
 		if (scan_root(&sc, roots[i].path, roots[i].scope, e) < 0) {
 			strv_free(&sc.seen_files);
+			strv_free(&sc.seen_roots);
 			agent_skills_free(out);
 			return -1;
 		}
 	strv_free(&sc.seen_files);
+	strv_free(&sc.seen_roots);
 	if (out->n)
 		qsort(out->v, out->n, sizeof *out->v, by_scope_name_path);
 	return 0;
