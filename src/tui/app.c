@@ -926,6 +926,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	if (app_start_agent_from(a, resume, fork, e) < 0)
 		goto out_term;
 	app_header_card(a);
+	skills_warn_errors(a);
 	if (resume)
 		start_render_rollout(a, resume);
 	else if (fork && agent_rollout_path(a->agent))

@@ -341,6 +341,8 @@ void skills_open_menu(struct app *a);
 void skills_menu_choose(struct app *a, int idx);
 void skills_toggle_rows(struct app *a, struct tui_rows *rows, int width);
 void skills_toggle_key(struct app *a, const struct key *k);
+/* Warning cells for the SKILL.md files the session refused (upstream's wording). */
+void skills_warn_errors(struct app *a);
 
 /* session.c: replacing the chat's session (/new, /clear, /resume) */
 /* Ends the current session and starts a fresh one, or resumes the rollout at

@@ -74,6 +74,29 @@ static void push_cut(struct tui_rows *rows, const char *line, int width)
 	free(cut);
 }
 
+void skills_warn_errors(struct app *a)
+{
+	const struct agent_skills *s = skills_of(a);
+	struct tui_rows c = {0};
+	char msg[160];
+
+	if (!s || !s->errors.n)
+		return;
+	snprintf(msg, sizeof msg,
+		 "Skipped loading %zu skill(s) due to invalid SKILL.md files.", s->errors.n);
+	if (cell_warning(msg, &c) == 0)
+		app_commit(a, &c);
+	tui_rows_free(&c);
+	for (size_t i = 0; i < s->errors.n; i++) {
+		char *inert = cell_inert(s->errors.v[i], false);
+		struct tui_rows w = {0};
+		if (inert && cell_warning(inert, &w) == 0)
+			app_commit(a, &w);
+		tui_rows_free(&w);
+		free(inert);
+	}
+}
+
 /* ---- the `$` popup ------------------------------------------------------------------- */
 
 bool skills_token(const struct app *a, size_t *start, size_t *len)

@@ -1978,9 +1978,14 @@ enabled = false"
 # the turn carries that skill's file after the prompt.
 test_skills_dollar_popup_inserts_a_mention() {
 	skills_ws
+	# a SKILL.md without front matter is skipped with a warning, as upstream says it
+	mkdir -p "$T/ws/.agents/skills/broken"
+	echo "no front matter" > "$T/ws/.agents/skills/broken/SKILL.md"
 	mock "[$answer]"
 	tui_start
 	wait_idle
+	wait_for "Skipped loading 1 skill(s) due to invalid SKILL.md files."
+	expect_contains "$(screen)" "broken/SKILL.md: missing YAML frontmatter delimited by ---"
 	keys 'tidy up with $no'
 	wait_for "[Skill] Release notes"
 	snap skills_popup
