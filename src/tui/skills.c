@@ -256,7 +256,7 @@ static void open_toggle(struct app *a)
 void skills_menu_choose(struct app *a, int idx)
 {
 	if (idx == 0)
-		(void)!composer_set(&a->comp, "$");
+		(void)!composer_insert(&a->comp, "$", 1); /* upstream inserts at the cursor */
 	else if (idx == 1)
 		open_toggle(a);
 }
