@@ -317,4 +317,48 @@ int agent_decide_network_rule(struct agent *a, const char *call_id, bool allow, 
  * alone, the failure as a warning event). -1 when no such approval is pending. */
 int agent_decide_always(struct agent *a, const char *call_id, struct err *e);
 
+/* Skills (upstream 0.118's core-skills): folders holding a SKILL.md whose YAML front
+ * matter names the skill and says what it is for. They are found under, in this order
+ * of precedence: the repository's .agents/skills folders (from the project root, the
+ * nearest ancestor of the cwd holding .git, down to the cwd), $CODEX_HOME/skills,
+ * $HOME/.agents/skills, $CODEX_HOME/skills/.system (upstream's bundled skills, when
+ * upstream installed them; we bundle none) and /etc/codex/skills. The same file reached
+ * twice counts once; two skills may share a name (a `$name` mention then selects
+ * neither). The enabled ones are listed to the model in a <skills_instructions>
+ * developer message when a thread starts, and a turn whose text mentions `$name` gets
+ * that skill's whole SKILL.md as a <skill> user message right after the prompt.
+ * config.toml's [[skills.config]] entries (path or name, enabled = false) disable
+ * skills. */
+enum agent_skill_scope { AGENT_SKILL_REPO, AGENT_SKILL_USER, AGENT_SKILL_SYSTEM,
+			 AGENT_SKILL_ADMIN };
+struct agent_skill {
+	char *name;                    /* at most AGENT_SKILL_NAME_MAX characters */
+	char *description;             /* one line */
+	char *short_description;       /* metadata.short-description, or NULL */
+	char *path;                    /* the SKILL.md, canonical */
+	enum agent_skill_scope scope;
+	bool enabled;
+};
+struct agent_skills {
+	struct agent_skill *v;         /* by scope (repo first), then name, then path */
+	size_t n;
+	struct strv errors;            /* "<path>: <why>" for each SKILL.md that was refused */
+};
+#define AGENT_SKILL_NAME_MAX 64
+#define AGENT_SKILL_DESCRIPTION_MAX 1024
+/* Finds the skills for cwd with cfg's [[skills.config]] rules applied. Unreadable
+ * folders and bad SKILL.md files are skipped (the latter listed in errors); -1 only when
+ * memory runs out. Free with agent_skills_free. */
+int agent_skills_load(const struct config *cfg, const char *cwd, struct agent_skills *out,
+		      struct err *e);
+void agent_skills_free(struct agent_skills *s);
+/* The session's skills, as found when it started (enabled flags follow
+ * agent_set_skill_enabled). Borrowed. */
+const struct agent_skills *agent_skills(const struct agent *a);
+/* Enables or disables the skill whose SKILL.md is path for this session and in
+ * config.toml: disabling adds a [[skills.config]] entry {path, enabled = false},
+ * enabling removes the path's entry (the rest of the file is kept byte for byte). -1
+ * with e when the file cannot be read, parsed or written (the session keeps its state). */
+int agent_set_skill_enabled(struct agent *a, const char *path, bool enabled, struct err *e);
+
 #endif

@@ -115,6 +115,7 @@ struct agent {
 	struct loop *loop;
 	const struct config *cfg;
 	char *cwd;
+	struct agent_skills skills;     /* found when the session started (skills.c) */
 	char *originator, *source, *self_exe;
 	char thread_id[UUID_STR_LEN + 1];
 	char *thread_name;              /* set by agent_set_thread_name (or a resumed
@@ -200,6 +201,10 @@ void record_turn_context(struct agent *a);
 /* Syncs the rollout (a turn ended); reports a failed write once. */
 void record_turn_end(struct agent *a);
 void record_prompt(struct agent *a, const char *text);
+
+/* ---- skills_turn.c ---- */
+/* The <skill> messages for the skills text mentions, into the history. */
+void skills_inject(struct agent *a, const char *text);
 
 /* ---- user_input.c ---- */
 /* The user message item for in (taken by the caller) and its user_message event payload

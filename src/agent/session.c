@@ -9,6 +9,7 @@
 
 #include "agent/internal.h"
 #include "agent/context.h"
+#include "agent/skills.h"
 #include "auth/auth.h"
 #include "base/uuid.h"
 #include "base/file.h"
@@ -110,6 +111,19 @@ static int initial_context(struct agent *a, const char *developer, struct err *e
 		if (!(m = agent_developer_message(developer)))
 			goto oom;
 		history_add(a, m);
+	}
+	{
+		bool oom;
+		char *skills = skills_instructions_text(&a->skills, &oom);
+		if (oom)
+			goto oom;
+		if (skills) {
+			m = agent_developer_message(skills);
+			free(skills);
+			if (!m)
+				goto oom;
+			history_add(a, m);
+		}
 	}
 	memset(&docs, 0, sizeof docs);
 	docs.codex_home = a->cfg->codex_home;
@@ -223,7 +237,8 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 		a->summary = strdup(o->cfg->model_reasoning_summary);
 	if (sub && sub->on_event)
 		a->subs[a->n_subs++] = *sub;
-	if (policy_from_config(a, o, e) < 0 || net_from_config(a, e) < 0)
+	if (policy_from_config(a, o, e) < 0 || net_from_config(a, e) < 0 ||
+	    agent_skills_load(a->cfg, a->cwd, &a->skills, e) < 0)
 		goto fail;
 	if (o->output_schema_json) {
 		a->output_schema = cJSON_Parse(o->output_schema_json);
@@ -302,6 +317,7 @@ void agent_free(struct agent *a)
 	sandbox_policy_free(&a->policy);
 	sandbox_net_free(&a->net);
 	strv_free(&a->approved_commands);
+	agent_skills_free(&a->skills);
 	cJSON_Delete(a->history);
 	cJSON_Delete(a->tools);
 	cJSON_Delete(a->output_schema);
@@ -387,6 +403,22 @@ int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct
 		return -1;
 	}
 	agent_emit(a, AGENT_EV_USER_MESSAGE, ev);
+	skills_inject(a, in->text ? in->text : "");
+	return 0;
+}
+
+const struct agent_skills *agent_skills(const struct agent *a)
+{
+	return &a->skills;
+}
+
+int agent_set_skill_enabled(struct agent *a, const char *path, bool enabled, struct err *e)
+{
+	if (skills_persist_enabled(a->cfg->config_path, path, enabled, e) < 0)
+		return -1;
+	for (size_t i = 0; i < a->skills.n; i++)
+		if (strcmp(a->skills.v[i].path, path) == 0)
+			a->skills.v[i].enabled = enabled;
 	return 0;
 }
 

@@ -347,6 +347,11 @@ void config_free_fields(struct config *cfg)
 		config_mcp_server_free(&cfg->mcp_servers[i]);
 	free(cfg->mcp_servers);
 	config_map_free(&cfg->features);
+	for (size_t i = 0; i < cfg->n_skill_rules; i++) {
+		free(cfg->skill_rules[i].path);
+		free(cfg->skill_rules[i].name);
+	}
+	free(cfg->skill_rules);
 	provenance_free(cfg->provenance);
 }
 

@@ -131,6 +131,13 @@ struct config_history {
 
 struct config_provenance;
 
+/* One [[skills.config]] entry: a skill chosen by its SKILL.md path or by its name. */
+struct config_skill_rule {
+	char *path;             /* or NULL */
+	char *name;             /* or NULL (exactly one of the two is set) */
+	bool enabled;           /* default true */
+};
+
 struct config {
 	char *codex_home;       /* absolute */
 	char *config_path;      /* $CODEX_HOME/config.toml (it may not exist) */
@@ -176,6 +183,8 @@ struct config {
 	struct config_mcp_server *mcp_servers;
 	size_t n_mcp_servers, cap_mcp_servers;
 	struct config_map features;    /* feature name -> "true"/"false" */
+	struct config_skill_rule *skill_rules; /* [[skills.config]], in file order */
+	size_t n_skill_rules;
 
 	/* Where each value came from and which keys were ignored: read only through
 	 * config_to_json (private to src/config/). */
@@ -228,6 +237,10 @@ int config_edit_remove_table(const char *text, size_t len, const char *table, st
 /* Writes block (complete TOML sections, ending with a newline) where the table's first
  * section was, dropping the others; or at the end, after a blank line, when it had none. */
 int config_edit_put_table(const char *text, size_t len, const char *table, const char *block,
+			  struct buf *out, struct err *e);
+/* The same for an array of tables: block ([[table]] sections, or "" to remove them)
+ * replaces every [[table]] section and its sub-tables ([skills.config] style headers). */
+int config_edit_put_array(const char *text, size_t len, const char *table, const char *block,
 			  struct buf *out, struct err *e);
 /* Sets key = value (value: TOML text, e.g. ["a", "b"]) in the table's own section (a
  * dotted path, "network"; "" is the root table, the lines before the first header): the

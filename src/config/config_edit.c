@@ -134,8 +134,8 @@ static int split_path(const char *table, struct strv *out, struct err *e)
 	return 0;
 }
 
-int cedit_scan(const char *text, size_t len, const char *table, struct line **out,
-		size_t *n_out, bool *found, struct err *e)
+int cedit_scan(const char *text, size_t len, const char *table, bool arrays, struct line **out,
+	       size_t *n_out, bool *found, struct err *e)
 {
 	struct toml_value *root = toml_parse(text, len, e);
 	struct strv want = STRV_INIT;
@@ -174,7 +174,7 @@ int cedit_scan(const char *text, size_t len, const char *table, struct line **ou
 		if (lx.mode == 0 && lx.depth == 0 && cedit_header_key(text + pos, m, &segs, &array) == 0 &&
 		    names_table(root, &segs)) {
 			l->header = true;
-			inside = !array && under(&segs, &want);
+			inside = (arrays || !array) && under(&segs, &want);
 			*found = *found || inside;
 		} else {
 			cedit_lex_line(text + pos, m, &lx);
@@ -215,15 +215,15 @@ static int keep(struct buf *out, const char *text, size_t from, size_t to, struc
  * NULL) is written instead. Each removed run covers its header through its last line
  * of content (comments and blank lines after that stay with what follows), and a blank
  * line left doubled by the removal is dropped. */
-static int rewrite(const char *text, size_t len, const char *table, const char *replacement,
-		   struct buf *out, bool *found, struct err *e)
+static int rewrite(const char *text, size_t len, const char *table, bool arrays,
+		   const char *replacement, struct buf *out, bool *found, struct err *e)
 {
 	struct line *lines = NULL;
 	size_t n = 0, i = 0, copied = 0;
 	bool replaced = false;
 	int rc = -1;
 
-	if (cedit_scan(text, len, table, &lines, &n, found, e) < 0)
+	if (cedit_scan(text, len, table, arrays, &lines, &n, found, e) < 0)
 		return -1;
 	while (i < n) {
 		size_t first, last, from, to;
@@ -273,17 +273,17 @@ out:
 int config_edit_remove_table(const char *text, size_t len, const char *table, struct buf *out,
 			     bool *found, struct err *e)
 {
-	return rewrite(text, len, table, NULL, out, found, e);
+	return rewrite(text, len, table, false, NULL, out, found, e);
 }
 
-int config_edit_put_table(const char *text, size_t len, const char *table, const char *block,
-			  struct buf *out, struct err *e)
+static int put(const char *text, size_t len, const char *table, bool arrays, const char *block,
+	       struct buf *out, struct err *e)
 {
 	bool found;
 
-	if (rewrite(text, len, table, block, out, &found, e) < 0)
+	if (rewrite(text, len, table, arrays, *block ? block : NULL, out, &found, e) < 0)
 		return -1;
-	if (found)
+	if (found || !*block)
 		return 0;
 	/* New: at the end, after a blank line. */
 	if (out->len && out->data[out->len - 1] != '\n' && buf_putc(out, '\n') < 0)
@@ -293,6 +293,18 @@ int config_edit_put_table(const char *text, size_t len, const char *table, const
 	if (buf_puts(out, block) < 0)
 		return err_set(e, "out of memory");
 	return 0;
+}
+
+int config_edit_put_table(const char *text, size_t len, const char *table, const char *block,
+			  struct buf *out, struct err *e)
+{
+	return put(text, len, table, false, block, out, e);
+}
+
+int config_edit_put_array(const char *text, size_t len, const char *table, const char *block,
+			  struct buf *out, struct err *e)
+{
+	return put(text, len, table, true, block, out, e);
 }
 
 int config_edit_quote(struct buf *out, const char *s)

@@ -31,8 +31,9 @@ int cedit_header_key(const char *p, size_t n, struct strv *segs, bool *array);
 /* Advances st over one line of a value. */
 void cedit_lex_line(const char *p, size_t n, struct lex *st);
 /* Splits text into lines (malloc'ed *out) and marks the headers and the lines of
- * table's sections (and its sub-tables'); *found: any. The text must parse. */
-int cedit_scan(const char *text, size_t len, const char *table, struct line **out, size_t *n_out,
-	 bool *found, struct err *e);
+ * table's sections (and its sub-tables'; with arrays, its [[table]] sections too);
+ * *found: any. The text must parse. */
+int cedit_scan(const char *text, size_t len, const char *table, bool arrays, struct line **out,
+	       size_t *n_out, bool *found, struct err *e);
 
 #endif

@@ -135,7 +135,7 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 	struct toml_value *root;
 	int rc = -1;
 
-	if (cedit_scan(text, len, table, &lines, &n, &found, e) < 0)
+	if (cedit_scan(text, len, table, false, &lines, &n, &found, e) < 0)
 		return -1;
 	if (!*table) {
 		/* The root table: the lines before the first header. */

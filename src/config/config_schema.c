@@ -425,6 +425,8 @@ static int providers_special(struct loader *ld, const char *path, const struct t
 			     void *base);
 static int mcp_servers_special(struct loader *ld, const char *path, const struct toml_value *v,
 			       void *base);
+static int skills_special(struct loader *ld, const char *path, const struct toml_value *v,
+			  void *base);
 static int features_special(struct loader *ld, const char *path, const struct toml_value *v,
 			    void *base);
 static int profile_special(struct loader *ld, const char *path, const struct toml_value *v,
@@ -582,6 +584,7 @@ static const struct field root_fields[] = {
 	SPECIAL("profiles", profiles_special),
 	SPECIAL("mcp_servers", mcp_servers_special),
 	SPECIAL("features", features_special),
+	SPECIAL("skills", skills_special),
 	END,
 };
 #undef C
@@ -865,6 +868,61 @@ static int features_special(struct loader *ld, const char *path, const struct to
 			    void *base)
 {
 	return each_entry(ld, path, v, "a table of feature = true/false", feature_entry, NULL);
+}
+
+/* One [[skills.config]] table: path or name (not both), enabled. Unknown keys are
+ * ignored, as upstream's serde struct does. */
+static int skill_rule(struct loader *ld, const char *path, const struct toml_value *t)
+{
+	const struct toml_value *p = toml_table_get(t, "path"), *n = toml_table_get(t, "name");
+	const struct toml_value *on = toml_table_get(t, "enabled");
+	struct config_skill_rule r = {NULL, NULL, true}, *g;
+	struct config *cfg = ld->cfg;
+
+	if (t->type != TOML_TABLE)
+		return type_error(ld, path, t, "a table with path or name, and enabled");
+	if ((p && want_string(ld, path, p) < 0) || (n && want_string(ld, path, n) < 0))
+		return -1;
+	if (on && on->type != TOML_BOOL)
+		return type_error(ld, path, on, "true or false");
+	if (!p == !n) {
+		char where[384];
+		config_where(ld->src, t, where, sizeof where);
+		return err_set(ld->e, "%s: %s needs either path or name", where, path);
+	}
+	if (ld->checking_profile)
+		return 0;
+	r.enabled = on ? on->u.boolean : true;
+	if ((p && !(r.path = strdup(p->u.str.ptr))) || (n && !(r.name = strdup(n->u.str.ptr))))
+		goto oom;
+	g = realloc(cfg->skill_rules, (cfg->n_skill_rules + 1) * sizeof *g);
+	if (!g)
+		goto oom;
+	cfg->skill_rules = g;
+	g[cfg->n_skill_rules++] = r;
+	return record(ld, path, t);
+oom:
+	free(r.path);
+	free(r.name);
+	return nomem(ld);
+}
+
+static int skills_special(struct loader *ld, const char *path, const struct toml_value *v,
+			  void *base)
+{
+	const struct toml_value *list;
+
+	if (v->type != TOML_TABLE)
+		return type_error(ld, path, v, "a table");
+	list = toml_table_get(v, "config");
+	if (!list)
+		return 0;
+	if (list->type != TOML_ARRAY)
+		return type_error(ld, "skills.config", list, "an array of tables");
+	for (size_t i = 0; i < list->u.array.n; i++)
+		if (skill_rule(ld, "skills.config", list->u.array.items[i]) < 0)
+			return -1;
+	return 0;
 }
 
 /* config.c used the value to pick the profile; here it is only checked. */

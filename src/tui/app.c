@@ -12,12 +12,12 @@
 
 #include "tui/internal.h"
 
-/* Upstream's placeholders (codex-tui.md §4) less "Use /skills to list available skills":
- * there are no skills here, and a hint must not point at a command that is not. */
+/* Upstream's placeholders (codex-tui.md §4). */
 static const char *const placeholders[] = {
 	"Explain this codebase", "Summarize recent commits", "Implement {feature}",
 	"Find and fix a bug in @filename", "Write tests for @filename",
-	"Improve documentation in @filename", "Run /review on my current changes"};
+	"Improve documentation in @filename", "Run /review on my current changes",
+	"Use /skills to list available skills"};
 
 static void frame_due(struct loop *l, struct loop_timer *t)
 {
@@ -824,6 +824,7 @@ static void app_free(struct app *a)
 	free(a->hint);
 	free(a->overlay_title);
 	free(a->last_answer);
+	free(a->skills_initial);
 	free(a->title_shown);
 	free(a->project_root);
 	strv_free(&a->status_items);
@@ -938,6 +939,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	if (app_start_agent_from(a, resume, fork, e) < 0)
 		goto out_term;
 	app_header_card(a);
+	skills_warn_errors(a);
 	if (resume)
 		start_render_rollout(a, resume);
 	else if (fork && agent_rollout_path(a->agent))

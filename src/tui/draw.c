@@ -218,6 +218,9 @@ static void select_rows(struct app *a, struct tui_rows *rows, int width)
 		add_row(rows, "  " ST_DIM "The following files would be saved:");
 		add_row(rows, "    \xE2\x80\xA2 feedback.json");
 		add_row(rows, "    \xE2\x80\xA2 codex-logs.jsonl");
+	} else if (a->select_kind == SELECT_SKILLS) {
+		add_row(rows, "  " ST_BOLD "Skills");
+		add_row(rows, "  " ST_DIM "Choose an action");
 	} else {
 		add_row(rows, "  " ST_BOLD "Update Model Permissions");
 	}
@@ -282,6 +285,8 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		statusline_rows(a, rows, width);
 	} else if (a->modal == MODAL_FEATURES) {
 		experimental_rows(a, rows, width);
+	} else if (a->modal == MODAL_SKILLS) {
+		skills_toggle_rows(a, rows, width);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];
@@ -320,6 +325,7 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 					add_row(rows, "  " ST_DIM "no matches");
 			}
 		}
+		skills_popup_rows(a, rows, width);
 		nm = slash_matches(a, composer_text(&a->comp), m, 8);
 		if (a->popup_sel >= (int)nm)
 			a->popup_sel = nm ? (int)nm - 1 : 0;

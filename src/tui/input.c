@@ -571,11 +571,15 @@ void input_key(void *arg, const struct key *k)
 		experimental_key(a, k);
 		return;
 	}
+	if (a->modal == MODAL_SKILLS) {
+		skills_toggle_key(a, k);
+		return;
+	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)
 		a->esc_armed = false;
-	if (at_popup_key(a, k) || pending_key(a, k)) {
+	if (skills_popup_key(a, k) || at_popup_key(a, k) || pending_key(a, k)) {
 		app_dirty(a);
 		return;
 	}

@@ -42,7 +42,8 @@ enum modal {
 	MODAL_SELECT,         /* a list: /model, /approvals */
 	MODAL_PROMPT,         /* /rename's name prompt (thread.c) */
 	MODAL_ITEMS,          /* /statusline, /title: items to toggle (statusline.c) */
-	MODAL_FEATURES        /* /experimental: features to toggle (experimental.c) */
+	MODAL_FEATURES,       /* /experimental: features to toggle (experimental.c) */
+	MODAL_SKILLS          /* /skills' Enable/Disable Skills view (skills.c) */
 };
 
 enum prompt_kind { PROMPT_RENAME, PROMPT_FEEDBACK };
@@ -55,7 +56,7 @@ enum overlay {
 
 enum select_kind {
 	SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS, SELECT_PERSONALITY,
-	SELECT_FEEDBACK, SELECT_FEEDBACK_LOGS
+	SELECT_FEEDBACK, SELECT_FEEDBACK_LOGS, SELECT_SKILLS
 };
 
 struct running_cmd {
@@ -145,6 +146,10 @@ struct app {
 	bool files_listed;
 	int at_sel;                    /* `@` popup selection */
 	int popup_sel;                 /* slash popup selection */
+	int skill_sel;                 /* `$` popup selection (skills.c) */
+	bool skill_dismissed;          /* Esc closed the `$` popup for the token */
+	bool *skills_initial;          /* MODAL_SKILLS: each skill's state when it opened */
+	char skills_query[128];        /* MODAL_SKILLS: the search typed */
 
 	enum modal modal;
 	struct approval approvals[TUI_MAX_APPROVALS];
@@ -393,6 +398,19 @@ void files_list(struct app *a);
 size_t files_match(struct app *a, const char *q, const char **out, size_t max);
 /* The `@token` ending at the cursor: its start (the '@') and length. */
 bool files_at_token(const struct composer *c, size_t *start, size_t *len);
+
+/* skills.c: the `$` popup, /skills and its Enable/Disable Skills view */
+/* The `$token` ending at the cursor: its start (the '$') and length. */
+bool skills_token(const struct app *a, size_t *start, size_t *len);
+void skills_popup_rows(struct app *a, struct tui_rows *rows, int width);
+/* Up/Down/Tab/Enter/Esc while the popup is open; true when the key was taken. */
+bool skills_popup_key(struct app *a, const struct key *k);
+void skills_open_menu(struct app *a);
+void skills_menu_choose(struct app *a, int idx);
+void skills_toggle_rows(struct app *a, struct tui_rows *rows, int width);
+void skills_toggle_key(struct app *a, const struct key *k);
+/* Warning cells for the SKILL.md files the session refused (upstream's wording). */
+void skills_warn_errors(struct app *a);
 
 /* session.c: replacing the chat's session (/new, /clear, /resume) */
 /* Ends the current session and starts a fresh one, or resumes the rollout at

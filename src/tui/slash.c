@@ -20,6 +20,7 @@ const struct slash_cmd slash_cmds[] = {
 	 "fast_mode"},
 	{"permissions", "choose what Codex is allowed to do", false, true, NULL},
 	{"experimental", "toggle experimental features", false, true, NULL},
+	{"skills", "use skills to improve how Codex performs specific tasks", false, false, NULL},
 	{"review", "review my current changes and find issues", false, true, NULL},
 	{"rename", "rename the current thread", false, false, NULL},
 	{"new", "start a new chat during a conversation", false, true, NULL},
@@ -251,6 +252,10 @@ void select_choose(struct app *a, int idx)
 		feedback_choose(a, idx);
 		return;
 	}
+	if (a->select_kind == SELECT_SKILLS) {
+		skills_menu_choose(a, idx);
+		return;
+	}
 	{
 		static const int sandbox[] = {SANDBOX_MODE_READ_ONLY, SANDBOX_MODE_WORKSPACE_WRITE,
 					      SANDBOX_MODE_DANGER_FULL_ACCESS};
@@ -372,6 +377,8 @@ bool slash_run(struct app *a, const char *text)
 		feedback_open(a);
 	} else if (strcmp(name, "approvals") == 0 || strcmp(name, "permissions") == 0) {
 		open_select(a, SELECT_APPROVALS);
+	} else if (strcmp(name, "skills") == 0) {
+		skills_open_menu(a);
 	} else if (strcmp(name, "diff") == 0) {
 		cmd_diff(a);
 	} else if (strcmp(name, "status") == 0) {

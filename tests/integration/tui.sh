@@ -1971,6 +1971,123 @@ test_at_file_search_popup() {
 	quit_and_check_terminal
 }
 
+# skills_ws: the work tree with a repository skill (deploy) and a user skill (notes).
+skills_ws() {
+	ws
+	mkdir -p "$T/ws/.agents/skills/deploy" "$T/home/.agents/skills/notes"
+	printf -- '---\nname: deploy\ndescription: Ship the service to production.\n---\nDeploy steps.\n' \
+		> "$T/ws/.agents/skills/deploy/SKILL.md"
+	printf -- '---\nname: notes\ndescription: Keep release notes.\nmetadata:\n  short-description: Release notes\n---\nWrite notes in past tense.\n' \
+		> "$T/home/.agents/skills/notes/SKILL.md"
+}
+
+# /skills: its menu, then Enable/Disable Skills, where space disables a skill at once in
+# config.toml; closing says what changed, and a mention of the disabled skill brings
+# nothing to the model.
+test_skills_slash_menu_and_toggle_persists() {
+	skills_ws
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	keys "/ski"
+	wait_for "/skills"
+	expect_contains "$(screen)" "use skills to improve how Codex performs specific tasks"
+	keys Enter
+	wait_for "Choose an action"
+	snap skills_menu
+	s=$(screen)
+	expect_contains "$s" "Skills"
+	expect_contains "$s" "› 1. List skills            Tip: press \$ to open this list directly."
+	expect_contains "$s" "  2. Enable/Disable Skills  Enable or disable skills."
+	keys Down Enter
+	wait_for "Turn skills on or off. Your changes are saved automatically."
+	snap skills_toggle
+	s=$(screen)
+	expect_contains "$s" "Type to search skills"
+	expect_contains "$s" "› [x] deploy  Ship the service to production."
+	expect_contains "$s" "  [x] notes   Release notes"
+	expect_contains "$s" "Press space or enter to toggle; esc to close"
+	keys Space
+	wait_for "› [ ] deploy"
+	path=$(realpath "$T/ws/.agents/skills/deploy/SKILL.md")
+	expect_contains "$(cat "$T/home/config.toml")" "[[skills.config]]
+path = \"$path\"
+enabled = false"
+	# the trust entry written before is still there
+	expect_contains "$(cat "$T/home/config.toml")" "trust_level = \"trusted\""
+	# typing searches: only notes is left, and Enter toggles it off and on again
+	keys "no"
+	wait_gone "deploy  Ship"
+	keys Enter
+	wait_for "› [ ] notes"
+	keys Enter
+	wait_for "› [x] notes"
+	keys Escape
+	wait_for "0 skills enabled, 1 skills disabled"
+	wait_gone "Type to search skills"
+	keys 'use $deploy now'
+	wait_for 'use $deploy now'
+	keys Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 body.input.3.content.0.text)" 'use $deploy now' "prompt"
+	expect_eq "$(mock_count)" 1
+	expect_eq "$(mock_get 0 body.input | grep -c '<skill>')" 0 "no skill injected"
+	quit_and_check_terminal
+	# a new session reads the rule: deploy is not listed to the model any more
+}
+
+# `$` at a word start opens the skill popup; Enter puts `$name` in the composer, and
+# the turn carries that skill's file after the prompt.
+test_skills_dollar_popup_inserts_a_mention() {
+	skills_ws
+	# a SKILL.md without front matter is skipped with a warning, as upstream says it
+	mkdir -p "$T/ws/.agents/skills/broken"
+	echo "no front matter" > "$T/ws/.agents/skills/broken/SKILL.md"
+	mock "[$answer]"
+	tui_start
+	wait_idle
+	wait_for "Skipped loading 1 skill(s) due to invalid SKILL.md files."
+	expect_contains "$(screen)" "broken/SKILL.md: missing YAML frontmatter delimited by ---"
+	keys 'tidy up with $no'
+	wait_for "[Skill] Release notes"
+	snap skills_popup
+	s=$(screen)
+	expect_contains "$s" "notes  [Skill] Release notes"
+	expect_not_contains "$s" "deploy"
+	expect_contains "$s" "Press enter to insert or esc to close"
+	keys Enter
+	wait_for '› tidy up with $notes'
+	wait_gone "[Skill]"
+	keys "please" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 body.input.3.content.0.text)" 'tidy up with $notes please' "prompt"
+	expect_contains "$(mock_get 0 body.input.1.content.0.text)" "<skills_instructions>"
+	expect_contains "$(mock_get 0 body.input.1.content.0.text)" "- notes: Keep release notes."
+	expect_eq "$(mock_get 0 body.input.4.role)" user
+	expect_eq "$(mock_get 0 body.input.4.content.0.text)" "<skill>
+<name>notes</name>
+<path>$(realpath "$T/home/.agents/skills/notes/SKILL.md")</path>
+---
+name: notes
+description: Keep release notes.
+metadata:
+  short-description: Release notes
+---
+Write notes in past tense.
+
+</skill>"
+	# /skills' "List skills" opens the same popup; Esc closes it and keeps the text
+	keys "/skills" Enter
+	wait_for "Choose an action"
+	keys Enter
+	wait_for "[Skill] Ship the service to production."
+	expect_contains "$(screen)" "[Skill] Release notes"
+	keys Escape
+	wait_gone "[Skill]"
+	expect_contains "$(screen)" '› $'
+	quit_and_check_terminal_after_clear
+}
+
 test_ctrl_t_transcript_overlay() {
 	ws
 	mock '[{"sse":[{"created":"r"},{"message":"An answer for the transcript."},{"completed":"r"}]}]'

@@ -487,3 +487,18 @@ TEST(rollout_user_shell_record_is_not_a_user_turn)
 	CHECK_INT(rollout_user_turns(h), 1);
 	cJSON_Delete(h);
 }
+
+/* Nor is the file of a skill a prompt mentioned (`$name`): it belongs to that turn. */
+TEST(rollout_skill_message_is_not_a_user_turn)
+{
+	cJSON *h = cJSON_Parse(
+		"[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+		"\"text\":\"use $deploy\"}]},"
+		"{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+		"\"text\":\"<skill>\\n<name>deploy</name>\\n<path>/s/SKILL.md</path>\\nbody\\n"
+		"</skill>\"}]}]");
+
+	REQUIRE(h != NULL);
+	CHECK_INT(rollout_user_turns(h), 1);
+	cJSON_Delete(h);
+}
