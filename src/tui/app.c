@@ -46,6 +46,29 @@ void modal_move(struct app *a, const struct key *k, int n)
 		a->modal_sel = (a->modal_sel + 1) % n;
 }
 
+int modal_list_key(struct app *a, const struct key *k, int n)
+{
+	switch (k->kind) {
+	case KEY_UP:
+	case KEY_DOWN:
+		modal_move(a, k, n);
+		return 0;
+	case KEY_ENTER:
+		return '\r';
+	case KEY_ESC:
+		a->modal = MODAL_NONE;
+		return 0;
+	case KEY_CTRL:
+		if (k->cp == 'c')
+			a->modal = MODAL_NONE;
+		return 0;
+	case KEY_CHAR:
+		return k->cp < 128 ? (int)k->cp : 0;
+	default:
+		return 0;
+	}
+}
+
 void app_erase_live(struct app *a)
 {
 	if (!a->live_drawn)

@@ -498,3 +498,13 @@ int composer_images(const struct composer *c, struct strv *out)
 	}
 	return 0;
 }
+
+int composer_replace(struct composer *c, size_t off, size_t n, const char *s)
+{
+	if (off > c->text.len || n > c->text.len - off)
+		return -1;
+	memmove(c->text.data + off, c->text.data + off + n, c->text.len - off - n + 1);
+	c->text.len -= n;
+	c->cur = off;
+	return composer_insert(c, s, strlen(s));
+}

@@ -41,6 +41,9 @@ bool composer_empty(const struct composer *c);
 const char *composer_text(const struct composer *c);
 
 int composer_insert(struct composer *c, const char *s, size_t n) WARN_UNUSED;
+/* The n bytes at off (a popup's token: `@path`, `$skill`) replaced by s; the cursor
+ * ends after it. */
+int composer_replace(struct composer *c, size_t off, size_t n, const char *s) WARN_UNUSED;
 /* A bracketed paste: inline text or a placeholder. */
 int composer_paste(struct composer *c, const char *s, size_t n) WARN_UNUSED;
 void composer_backspace(struct composer *c);

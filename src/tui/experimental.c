@@ -92,29 +92,11 @@ static void save(struct app *a)
 
 void experimental_key(struct app *a, const struct key *k)
 {
-	int n = (int)N_FEATURES;
+	int n = (int)N_FEATURES, c = modal_list_key(a, k, n);
 
-	switch (k->kind) {
-	case KEY_UP:
-	case KEY_DOWN:
-		modal_move(a, k, n);
-		break;
-	case KEY_ENTER:
+	if (c == '\r')
 		save(a);
-		break;
-	case KEY_ESC:
-		a->modal = MODAL_NONE;
-		break;
-	case KEY_CTRL:
-		if (k->cp == 'c')
-			a->modal = MODAL_NONE;
-		break;
-	case KEY_CHAR:
-		if (k->cp == ' ' && a->modal_sel < n)
-			a->feature_on[a->modal_sel] = !a->feature_on[a->modal_sel];
-		break;
-	default:
-		break;
-	}
+	else if (c == ' ' && a->modal_sel < n)
+		a->feature_on[a->modal_sel] = !a->feature_on[a->modal_sel];
 	app_dirty(a);
 }

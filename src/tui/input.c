@@ -414,30 +414,12 @@ static void approval_key(struct app *a, const struct key *k)
 
 static void select_key(struct app *a, const struct key *k)
 {
-	int n = (int)a->select_items.n;
+	int n = (int)a->select_items.n, c = modal_list_key(a, k, n);
 
-	switch (k->kind) {
-	case KEY_UP:
-	case KEY_DOWN:
-		modal_move(a, k, n);
-		break;
-	case KEY_ENTER:
+	if (c == '\r')
 		select_choose(a, a->modal_sel);
-		break;
-	case KEY_ESC:
-		a->modal = MODAL_NONE;
-		break;
-	case KEY_CTRL:
-		if (k->cp == 'c')
-			a->modal = MODAL_NONE;
-		break;
-	case KEY_CHAR:
-		if (k->cp >= '1' && k->cp <= '9' && (int)(k->cp - '1') < n)
-			select_choose(a, (int)(k->cp - '1'));
-		break;
-	default:
-		break;
-	}
+	else if (c >= '1' && c <= '9' && c - '1' < n)
+		select_choose(a, c - '1');
 	app_dirty(a);
 }
 
@@ -527,11 +509,7 @@ static bool at_popup_key(struct app *a, const struct key *k)
 			return true;
 		snprintf(ins, strlen(path) + 4, quote ? "\"%s\" " : "%s ", path);
 		/* the token (with its '@') goes; the path takes its place */
-		memmove(a->comp.text.data + at, a->comp.text.data + at + alen,
-			a->comp.text.len - at - alen + 1);
-		a->comp.text.len -= alen;
-		a->comp.cur = at;
-		(void)!composer_insert(&a->comp, ins, strlen(ins));
+		(void)!composer_replace(&a->comp, at, alen, ins);
 		free(ins);
 		a->at_sel = 0;
 	}

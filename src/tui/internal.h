@@ -217,6 +217,10 @@ void app_dirty(struct app *a);
 void app_error(struct app *a, const char *msg);
 /* Up/Down in a list of n choices (a modal's, a picker's): the selection moves, wrapping. */
 void modal_move(struct app *a, const struct key *k, int n);
+/* The keys every list modal shares: Up/Down move the selection, Esc and Ctrl+C close
+ * the modal. What is left for the caller: '\r' for Enter, an ASCII key's character
+ * (' ' toggles, digits pick), else 0. */
+int modal_list_key(struct app *a, const struct key *k, int n);
 /* Erases the live area (composer, footer) before the terminal is lent to another
  * program; the next frame draws it again. */
 void app_erase_live(struct app *a);

@@ -194,11 +194,7 @@ bool skills_popup_key(struct app *a, const struct key *k)
 		if (ins) {
 			snprintf(ins, strlen(name) + 3, "$%s ", name);
 			/* the token (with its '$') goes; the mention takes its place */
-			memmove(a->comp.text.data + at, a->comp.text.data + at + alen,
-				a->comp.text.len - at - alen + 1);
-			a->comp.text.len -= alen;
-			a->comp.cur = at;
-			(void)!composer_insert(&a->comp, ins, strlen(ins));
+			(void)!composer_replace(&a->comp, at, alen, ins);
 			free(ins);
 		}
 		a->skill_sel = 0;

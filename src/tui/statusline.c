@@ -396,35 +396,13 @@ static void move_item(struct app *a, int dir)
 
 void statusline_key(struct app *a, const struct key *k)
 {
-	int n = (int)a->select_items.n;
+	int n = (int)a->select_items.n, c;
 
-	switch (k->kind) {
-	case KEY_LEFT:
-		move_item(a, -1);
-		break;
-	case KEY_RIGHT:
-		move_item(a, 1);
-		break;
-	case KEY_UP:
-	case KEY_DOWN:
-		modal_move(a, k, n);
-		break;
-	case KEY_ENTER:
+	if (k->kind == KEY_LEFT || k->kind == KEY_RIGHT)
+		move_item(a, k->kind == KEY_LEFT ? -1 : 1);
+	else if ((c = modal_list_key(a, k, n)) == '\r')
 		save(a);
-		break;
-	case KEY_ESC:
-		a->modal = MODAL_NONE;
-		break;
-	case KEY_CTRL:
-		if (k->cp == 'c')
-			a->modal = MODAL_NONE;
-		break;
-	case KEY_CHAR:
-		if (k->cp == ' ' && a->modal_sel < n)
-			a->picker_on[a->modal_sel] = !a->picker_on[a->modal_sel];
-		break;
-	default:
-		break;
-	}
+	else if (c == ' ' && a->modal_sel < n)
+		a->picker_on[a->modal_sel] = !a->picker_on[a->modal_sel];
 	app_dirty(a);
 }
