@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/utf8.h"
+#include "tui/highlight.h"
 
 /* At most this many style marks stay active on a row; more are folded (the oldest
  * dropped), which only loses a style, never text. */
@@ -434,7 +435,7 @@ static const char *sgr_for(char letter, enum tui_color_level level)
 int tui_emit_row(struct buf *out, const char *row, size_t n, enum tui_color_level level)
 {
 	size_t i = 0, run = 0;
-	bool styled = false;
+	bool styled = false, dim = false, syn_bold = false;
 
 	while (i < n) {
 		if (row[i] != TUI_MARK) {
@@ -444,11 +445,35 @@ int tui_emit_row(struct buf *out, const char *row, size_t n, enum tui_color_leve
 		if (i > run && buf_append(out, row + run, i - run) < 0)
 			return -1;
 		if (i + 1 < n && level != TUI_COLOR_NONE) {
-			const char *sgr = sgr_for(row[i + 1], level);
+			char letter = row[i + 1], theme_sgr[48];
+			const char *sgr = NULL;
+			if (letter >= TUI_SYNTAX_FIRST && letter < TUI_SYNTAX_MARK(HL_CLASS_COUNT)) {
+				bool bold;
+				if (themes_class_sgr((enum hl_class)(letter - TUI_SYNTAX_FIRST), level,
+						     theme_sgr, sizeof theme_sgr)) {
+					/* a bold token's weight must not run into the next one;
+					 * SGR 22 ends dim too, so a dim row gets it back */
+					bold = themes_current()->cls[letter - TUI_SYNTAX_FIRST].bold;
+					if (syn_bold && !bold &&
+					    buf_puts(out, dim ? "\x1b[22;2m" : "\x1b[22m") < 0)
+						return -1;
+					syn_bold = bold;
+					sgr = theme_sgr;
+				}
+			} else if ((letter == 'A' || letter == 'D') &&
+				   themes_diff_bg_sgr(letter == 'A', level, theme_sgr, sizeof theme_sgr)) {
+				sgr = theme_sgr;
+			} else {
+				sgr = sgr_for(letter, level);
+			}
+			if (letter == '0')
+				dim = syn_bold = false;
+			else if (letter == 'd')
+				dim = true;
 			if (sgr) {
 				if (buf_printf(out, "\x1b[%sm", sgr) < 0)
 					return -1;
-				styled = row[i + 1] != '0';
+				styled = letter != '0';
 			}
 		}
 		i += i + 1 < n ? 2 : 1;
