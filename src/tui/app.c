@@ -279,8 +279,7 @@ static void end_stream(struct app *a)
 {
 	stream_commit_lines(a, true);
 	buf_reset(&a->stream);
-	a->md.in_code = false;
-	a->md.first_line = true;
+	a->md = (struct md_state){.first_line = true};
 	a->streamed = false;
 }
 
@@ -636,8 +635,7 @@ void app_stop_agent(struct app *a)
 	clear_approvals(a);
 	buf_reset(&a->stream);
 	a->streamed = false;
-	a->md.first_line = true;
-	a->md.in_code = false;
+	a->md = (struct md_state){.first_line = true};
 }
 
 void app_submit(struct app *a, const char *display, const char *text)
@@ -795,6 +793,7 @@ static void app_free(struct app *a)
 	tui_rows_free(&a->files);
 	free(a->picked_model);
 	models_free(a);
+	theme_free(a);
 	tui_rows_free(&a->select_items);
 	tui_rows_free(&a->overlay_rows);
 	buf_free(&a->stream);
@@ -868,6 +867,9 @@ int tui_run(const struct tui_options *o, struct err *e)
 	a->focused = true;
 	a->md.first_line = true;
 	a->color = tui_color_level_detect();
+	if (a->cfg && a->cfg->tui.theme)
+		a->theme_name = strdup(a->cfg->tui.theme);
+	theme_startup(a);
 	a->alt_allowed = !o->no_alt_screen;
 	a->tick_timer.fn = tick;
 	a->placeholder = placeholders[(unsigned)getpid() % (sizeof placeholders / sizeof placeholders[0])];
@@ -925,6 +927,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	if (app_start_agent_from(a, resume, fork, e) < 0)
 		goto out_term;
 	app_header_card(a);
+	theme_startup_warning(a);
 	if (resume)
 		start_render_rollout(a, resume);
 	else if (fork && agent_rollout_path(a->agent))

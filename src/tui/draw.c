@@ -267,6 +267,8 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		thread_prompt_rows(a, rows, width, cur_row, cur_col);
 	} else if (a->modal == MODAL_ITEMS) {
 		statusline_rows(a, rows, width);
+	} else if (a->modal == MODAL_THEME) {
+		theme_rows(a, rows, width);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];

@@ -29,6 +29,7 @@ const struct slash_cmd slash_cmds[] = {
 	{"status", "show current session configuration and token usage", false, false},
 	{"title", "configure which items appear in the terminal title", false, true},
 	{"statusline", "configure which items appear in the status line", false, true},
+	{"theme", "choose a syntax highlighting theme", false, true},
 	{"mcp", "list configured MCP tools", false, false},
 	{"logout", "log out of Codex", false, true},
 	{"exit", "exit Codex", false, false},
@@ -339,6 +340,8 @@ bool slash_run(struct app *a, const char *text)
 		session_restart(a, NULL);
 	} else if (strcmp(name, "resume") == 0) {
 		session_open_picker(a);
+	} else if (strcmp(name, "theme") == 0) {
+		theme_open(a);
 	} else if (strcmp(name, "statusline") == 0 || strcmp(name, "title") == 0) {
 		statusline_open(a, name[0] == 't');
 	} else if (strcmp(name, "copy") == 0) {

@@ -1,0 +1,336 @@
+/* `[tui] theme` at start and the /theme picker (codex-tui.md §9, §13): the built-in
+ * themes and the valid .tmTheme files in $CODEX_HOME/themes, sorted by name; moving the
+ * selection previews the theme live on a small Rust diff, Enter writes
+ * `[tui] theme = "<name>"` to config.toml (edited in place, replaced atomically), Esc
+ * and Ctrl+C put back the theme that was on when the picker opened. Typing filters the
+ * list. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/file.h"
+#include "base/limits.h"
+#include "config/config.h"
+#include "tui/highlight.h"
+#include "tui/internal.h"
+
+/* Items shown at once; the list scrolls around the selection. */
+#define THEME_PICKER_ROWS 8
+
+static const char fallback_subtitle[] = "Move up/down to live preview themes";
+
+/* The narrow preview upstream shows under the list: one removed and one added line. */
+static const struct {
+	int line_no;
+	char kind; /* ' ', '-', '+' */
+	const char *code;
+} preview_rows[] = {
+	{12, ' ', "fn greet(name: &str) -> String {"},
+	{13, '-', "    format!(\"Hello, {}!\", name)"},
+	{13, '+', "    format!(\"Hello, {name}!\")"},
+	{14, ' ', "}"},
+};
+
+void theme_startup(struct app *a)
+{
+	const char *name = a->cfg ? a->cfg->tui.theme : NULL;
+	const char *home = a->cfg ? a->cfg->codex_home : NULL;
+	struct theme t;
+	struct err e;
+	char msg[ERR_MSG_MAX + 512];
+
+	if (!name || !*name)
+		return; /* the adaptive default, chosen on first use */
+	if (themes_builtin_find(name)) {
+		themes_set_current(themes_builtin_find(name));
+		return;
+	}
+	err_clear(&e);
+	if (themes_load_custom(home, name, &t, &e) == 0) {
+		themes_set_current(&t);
+		return;
+	}
+	if (e.errnum == ENOENT || !home)
+		snprintf(msg, sizeof msg,
+			 "Theme \"%s\" not found. Using the default theme. To use a custom theme, "
+			 "place a .tmTheme file at %s/themes/%s.tmTheme.",
+			 name, home ? home : "$CODEX_HOME", name);
+	else
+		snprintf(msg, sizeof msg,
+			 "Custom theme \"%s\" at %s/themes/%s.tmTheme could not be loaded (invalid "
+			 ".tmTheme format). Falling back to the default theme.",
+			 name, home, name);
+	free(a->theme_warning);
+	a->theme_warning = cell_inert(msg, false);
+}
+
+void theme_startup_warning(struct app *a)
+{
+	struct tui_rows c = {0};
+
+	if (!a->theme_warning)
+		return;
+	if (cell_warning(a->theme_warning, &c) == 0)
+		app_commit(a, &c);
+	tui_rows_free(&c);
+	free(a->theme_warning);
+	a->theme_warning = NULL;
+}
+
+/* The list's entries the query matches, as indexes into a->themes. */
+static size_t visible(const struct app *a, size_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < a->themes.n && n < max; k++)
+		if (!a->theme_query[0] || strcasestr(a->themes.names[k], a->theme_query))
+			out[n++] = k;
+	return n;
+}
+
+static void preview_selected(struct app *a)
+{
+	size_t idx[THEME_LIST_MAX];
+	size_t n = visible(a, idx, THEME_LIST_MAX);
+	struct theme t;
+
+	if (a->modal_sel < (int)n &&
+	    themes_resolve(a->cfg->codex_home, a->themes.names[idx[a->modal_sel]], &t) == 0)
+		themes_set_current(&t);
+}
+
+/* The name the picker starts on: the configured one when it is available, else the
+ * adaptive default. */
+static const char *effective_name(const struct app *a)
+{
+	const char *cfg = a->theme_name;
+
+	for (size_t k = 0; cfg && k < a->themes.n; k++)
+		if (strcmp(a->themes.names[k], cfg) == 0)
+			return cfg;
+	return themes_default_name();
+}
+
+void theme_open(struct app *a)
+{
+	const char *cur;
+
+	themes_list_free(&a->themes);
+	if (themes_list(a->cfg->codex_home, &a->themes) < 0) {
+		app_error(a, "Failed to list themes: out of memory");
+		return;
+	}
+	a->theme_saved = *themes_current();
+	a->theme_query[0] = '\0';
+	a->modal_sel = 0;
+	cur = effective_name(a);
+	for (size_t k = 0; k < a->themes.n; k++)
+		if (strcmp(a->themes.names[k], cur) == 0)
+			a->modal_sel = (int)k;
+	a->modal = MODAL_THEME;
+	preview_selected(a);
+	app_dirty(a);
+}
+
+static void add(struct tui_rows *rows, const char *s)
+{
+	(void)!tui_rows_push(rows, s, strlen(s));
+}
+
+static void preview(struct tui_rows *rows, int width)
+{
+	for (size_t k = 0; k < sizeof preview_rows / sizeof preview_rows[0]; k++) {
+		struct buf b;
+		int state = 0;
+		char *cut;
+		buf_init(&b, 4096);
+		if (preview_rows[k].kind == '+')
+			(void)!buf_printf(&b, "  " ST_GREEN ST_ADD_BG "%d +", preview_rows[k].line_no);
+		else if (preview_rows[k].kind == '-')
+			(void)!buf_printf(&b, "  " ST_RED ST_DEL_BG "%d -" ST_DIM,
+					  preview_rows[k].line_no);
+		else
+			(void)!buf_printf(&b, "  " ST_DIM "%d" ST_RESET "  ", preview_rows[k].line_no);
+		(void)!hl_append(HL_LANG_RUST, &state, preview_rows[k].code,
+				 strlen(preview_rows[k].code), &b);
+		cut = tui_truncate(b.data ? b.data : "", b.len, width - 1);
+		if (cut)
+			add(rows, cut);
+		free(cut);
+		buf_free(&b);
+	}
+}
+
+void theme_rows(struct app *a, struct tui_rows *rows, int width)
+{
+	size_t idx[THEME_LIST_MAX];
+	size_t n = visible(a, idx, THEME_LIST_MAX), first = 0;
+	const char *cur = effective_name(a);
+	char line[1024], *home = NULL, *dir = NULL;
+
+	add(rows, "");
+	add(rows, "  " ST_BOLD "Select Syntax Theme");
+	/* upstream names the themes directory when it can be shown as ~/... and fits */
+	if (a->cfg->codex_home && (dir = malloc(strlen(a->cfg->codex_home) + 8))) {
+		snprintf(dir, strlen(a->cfg->codex_home) + 8, "%s/themes", a->cfg->codex_home);
+		home = tui_home_short(dir);
+	}
+	snprintf(line, sizeof line, "Custom .tmTheme files can be added to the %s directory.",
+		 home ? home : "");
+	if (home && home[0] == '~' && (int)tui_text_width(line, strlen(line)) <= width - 4) {
+		char *inert = cell_inert(line, false);
+		snprintf(line, sizeof line, "  " ST_DIM "%s", inert ? inert : "");
+		free(inert);
+	} else {
+		snprintf(line, sizeof line, "  " ST_DIM "%s", fallback_subtitle);
+	}
+	add(rows, line);
+	free(home);
+	free(dir);
+	add(rows, "");
+	if (a->theme_query[0])
+		snprintf(line, sizeof line, "  %s", a->theme_query);
+	else
+		snprintf(line, sizeof line, "  " ST_DIM "Type to filter themes...");
+	add(rows, line);
+	if (a->modal_sel >= THEME_PICKER_ROWS)
+		first = (size_t)a->modal_sel - THEME_PICKER_ROWS + 1;
+	for (size_t k = first; k < n && k < first + THEME_PICKER_ROWS; k++) {
+		const char *name = a->themes.names[idx[k]];
+		char *cut;
+		snprintf(line, sizeof line, "%s%zu. %s%s%s",
+			 (int)k == a->modal_sel ? ST_CYAN "\xE2\x80\xBA " : "  ", k + 1, name,
+			 a->themes.custom[idx[k]] ? " (custom)" : "",
+			 strcmp(name, cur) == 0 ? " (current)" : "");
+		cut = tui_truncate(line, strlen(line), width - 1);
+		if (cut)
+			add(rows, cut);
+		free(cut);
+	}
+	if (!n)
+		add(rows, "  " ST_DIM "no matches");
+	add(rows, "");
+	preview(rows, width);
+	add(rows, "");
+	add(rows, "  " ST_DIM "Press enter to confirm or esc to go back");
+}
+
+/* config.toml's [tui] theme set to name, the rest of the file as it was. */
+static int persist(const struct app *a, const char *name, struct err *e)
+{
+	struct buf text, value, out;
+	int rc = -1;
+
+	buf_init(&text, LIMIT_CONFIG_FILE_BYTES);
+	buf_init(&value, 4 * THEME_NAME_MAX + 16);
+	buf_init(&out, LIMIT_CONFIG_FILE_BYTES);
+	if (file_read_all(a->cfg->config_path, &text, e) < 0) {
+		if (e->errnum != ENOENT)
+			goto out;
+		buf_reset(&text); /* no config.toml yet: it is made */
+	}
+	if (config_edit_quote(&value, name) < 0) {
+		err_set(e, "the name does not fit");
+		goto out;
+	}
+	if (file_mkdir_parents(a->cfg->config_path, e) < 0 ||
+	    config_edit_set_key(text.data ? text.data : "", text.len, "tui", "theme", value.data,
+				&out, e) < 0)
+		goto out;
+	rc = file_write_atomic(a->cfg->config_path, out.data ? out.data : "", out.len, 0600, e);
+out:
+	buf_free(&text);
+	buf_free(&value);
+	buf_free(&out);
+	return rc;
+}
+
+static void choose(struct app *a)
+{
+	size_t idx[THEME_LIST_MAX];
+	size_t n = visible(a, idx, THEME_LIST_MAX);
+	struct theme t;
+	struct err e;
+	char msg[ERR_MSG_MAX + 64];
+	const char *name;
+
+	if (a->modal_sel >= (int)n)
+		return;
+	name = a->themes.names[idx[a->modal_sel]];
+	a->modal = MODAL_NONE;
+	err_clear(&e);
+	if (themes_resolve(a->cfg->codex_home, name, &t) < 0) {
+		themes_set_current(&a->theme_saved);
+		return;
+	}
+	if (persist(a, name, &e) < 0) {
+		themes_set_current(&a->theme_saved);
+		snprintf(msg, sizeof msg, "Failed to save theme: %s", e.msg);
+		app_error(a, msg);
+		return;
+	}
+	themes_set_current(&t);
+	free(a->theme_name);
+	a->theme_name = strdup(name);
+}
+
+static void cancel(struct app *a)
+{
+	themes_set_current(&a->theme_saved);
+	a->modal = MODAL_NONE;
+}
+
+void theme_key(struct app *a, const struct key *k)
+{
+	size_t idx[THEME_LIST_MAX];
+	int n = (int)visible(a, idx, THEME_LIST_MAX);
+	size_t qlen = strlen(a->theme_query);
+
+	switch (k->kind) {
+	case KEY_UP:
+	case KEY_DOWN:
+		modal_move(a, k, n);
+		preview_selected(a);
+		break;
+	case KEY_ENTER:
+		choose(a);
+		break;
+	case KEY_ESC:
+		cancel(a);
+		break;
+	case KEY_CTRL:
+		if (k->cp == 'c')
+			cancel(a);
+		break;
+	case KEY_BACKSPACE:
+		if (qlen) {
+			a->theme_query[qlen - 1] = '\0';
+			a->modal_sel = 0;
+			preview_selected(a);
+		}
+		break;
+	case KEY_CHAR:
+		/* names are ASCII kebab-case: other characters cannot match */
+		if (k->cp > ' ' && k->cp < 0x7F && qlen + 1 < sizeof a->theme_query) {
+			a->theme_query[qlen] = (char)k->cp;
+			a->theme_query[qlen + 1] = '\0';
+			a->modal_sel = 0;
+			preview_selected(a);
+		}
+		break;
+	default:
+		break;
+	}
+	app_dirty(a);
+}
+
+void theme_free(struct app *a)
+{
+	themes_list_free(&a->themes);
+	free(a->theme_warning);
+	a->theme_warning = NULL;
+	free(a->theme_name);
+	a->theme_name = NULL;
+}
