@@ -1134,6 +1134,9 @@ test_new_slash_commands_disabled_while_busy() {
 	wait_for "'/resume' is disabled while a task is in progress."
 	keys "/clear" Enter
 	wait_for "'/clear' is disabled while a task is in progress."
+	keys "/theme" Enter
+	wait_for "'/theme' is disabled while a task is in progress."
+	expect_not_contains "$(screen)" "Select Syntax Theme"
 	expect_not_contains "$(screen)" "Resume a previous session"
 	keys Escape
 	wait_for "Conversation interrupted"
