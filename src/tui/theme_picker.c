@@ -21,17 +21,40 @@
 
 static const char fallback_subtitle[] = "Move up/down to live preview themes";
 
-/* The narrow preview upstream shows under the list: one removed and one added line. */
-static const struct {
+struct preview_row {
 	int line_no;
 	char kind; /* ' ', '-', '+' */
 	const char *code;
-} preview_rows[] = {
+};
+
+/* The narrow preview upstream shows under the list: one removed and one added line. */
+static const struct preview_row narrow_rows[] = {
 	{12, ' ', "fn greet(name: &str) -> String {"},
 	{13, '-', "    format!(\"Hello, {}!\", name)"},
 	{13, '+', "    format!(\"Hello, {name}!\")"},
 	{14, ' ', "}"},
+	{0, 0, NULL},
 };
+
+/* The wide one, beside the list when the terminal has room for both. */
+static const struct preview_row wide_rows[] = {
+	{31, ' ', "fn summarize(users: &[User]) -> String {"},
+	{32, '-', "    let active = users.iter().filter(|u| u.is_active).count();"},
+	{32, '+', "    let active = users.iter().filter(|u| u.is_active()).count();"},
+	{33, ' ', "    let names: Vec<&str> = users.iter().map(User::name).take(3).collect();"},
+	{34, '-', "    format!(\"{} active: {}\", active, names.join(\", \"))"},
+	{34, '+', "    format!(\"{active} active users: {}\", names.join(\", \"))"},
+	{35, '+', "        .trim()"},
+	{36, ' ', "}"},
+	{0, 0, NULL},
+};
+
+/* Upstream's layout: the popup is inset 4 columns; the preview takes half of the rest
+ * (less a 2-column gap) when that is at least 44 columns and the list keeps 40. */
+#define POPUP_INSET 4
+#define SIDE_GAP 2
+#define SIDE_MIN_WIDTH 44
+#define LIST_MIN_WIDTH 40
 
 void theme_startup(struct app *a)
 {
@@ -139,28 +162,25 @@ static void add(struct tui_rows *rows, const char *s)
 	(void)!tui_rows_push(rows, s, strlen(s));
 }
 
-static void preview(struct tui_rows *rows, int width)
+/* One preview row as a diff line (line number, sign, code in the current theme), cut
+ * to width columns; malloc'ed. */
+static char *preview_row(const struct preview_row *r, int width)
 {
-	for (size_t k = 0; k < sizeof preview_rows / sizeof preview_rows[0]; k++) {
-		struct buf b;
-		int state = 0;
-		char *cut;
-		buf_init(&b, 4096);
-		if (preview_rows[k].kind == '+')
-			(void)!buf_printf(&b, "  " ST_GREEN ST_ADD_BG "%d +", preview_rows[k].line_no);
-		else if (preview_rows[k].kind == '-')
-			(void)!buf_printf(&b, "  " ST_RED ST_DEL_BG "%d -" ST_DIM,
-					  preview_rows[k].line_no);
-		else
-			(void)!buf_printf(&b, "  " ST_DIM "%d" ST_RESET "  ", preview_rows[k].line_no);
-		(void)!hl_append(HL_LANG_RUST, &state, preview_rows[k].code,
-				 strlen(preview_rows[k].code), &b);
-		cut = tui_truncate(b.data ? b.data : "", b.len, width - 1);
-		if (cut)
-			add(rows, cut);
-		free(cut);
-		buf_free(&b);
-	}
+	struct buf b;
+	int state = 0;
+	char *cut;
+
+	buf_init(&b, 4096);
+	if (r->kind == '+')
+		(void)!buf_printf(&b, ST_GREEN ST_ADD_BG "%d +", r->line_no);
+	else if (r->kind == '-')
+		(void)!buf_printf(&b, ST_RED ST_DEL_BG "%d -" ST_DIM, r->line_no);
+	else
+		(void)!buf_printf(&b, ST_DIM "%d" ST_RESET "  ", r->line_no);
+	(void)!hl_append(HL_LANG_RUST, &state, r->code, strlen(r->code), &b);
+	cut = tui_truncate(b.data ? b.data : "", b.len, width);
+	buf_free(&b);
+	return cut;
 }
 
 void theme_rows(struct app *a, struct tui_rows *rows, int width)
@@ -169,6 +189,9 @@ void theme_rows(struct app *a, struct tui_rows *rows, int width)
 	size_t n = visible(a, idx, THEME_LIST_MAX), first = 0;
 	const char *cur = effective_name(a);
 	char line[1024], *home = NULL, *dir = NULL;
+	struct tui_rows list = {0};
+	int content = width - POPUP_INSET, side = (content - SIDE_GAP) / 2;
+	int list_w = content - SIDE_GAP - side;
 
 	add(rows, "");
 	add(rows, "  " ST_BOLD "Select Syntax Theme");
@@ -179,7 +202,9 @@ void theme_rows(struct app *a, struct tui_rows *rows, int width)
 	}
 	snprintf(line, sizeof line, "Custom .tmTheme files can be added to the %s directory.",
 		 home ? home : "");
-	if (home && home[0] == '~' && (int)tui_text_width(line, strlen(line)) <= width - 4) {
+	if (home && home[0] == '~' &&
+	    (int)tui_text_width(line, strlen(line)) <=
+		    (side >= SIDE_MIN_WIDTH && list_w >= LIST_MIN_WIDTH ? list_w : content)) {
 		char *inert = cell_inert(line, false);
 		snprintf(line, sizeof line, "  " ST_DIM "%s", inert ? inert : "");
 		free(inert);
@@ -194,26 +219,60 @@ void theme_rows(struct app *a, struct tui_rows *rows, int width)
 		snprintf(line, sizeof line, "  %s", a->theme_query);
 	else
 		snprintf(line, sizeof line, "  " ST_DIM "Type to filter themes...");
-	add(rows, line);
+	add(&list, line);
 	if (a->modal_sel >= THEME_PICKER_ROWS)
 		first = (size_t)a->modal_sel - THEME_PICKER_ROWS + 1;
 	for (size_t k = first; k < n && k < first + THEME_PICKER_ROWS; k++) {
 		const char *name = a->themes.names[idx[k]];
-		char *cut;
 		snprintf(line, sizeof line, "%s%zu. %s%s%s",
 			 (int)k == a->modal_sel ? ST_CYAN "\xE2\x80\xBA " : "  ", k + 1, name,
 			 a->themes.custom[idx[k]] ? " (custom)" : "",
 			 strcmp(name, cur) == 0 ? " (current)" : "");
-		cut = tui_truncate(line, strlen(line), width - 1);
-		if (cut)
-			add(rows, cut);
-		free(cut);
+		add(&list, line);
 	}
 	if (!n)
-		add(rows, "  " ST_DIM "no matches");
-	add(rows, "");
-	preview(rows, width);
-	add(rows, "");
+		add(&list, "  " ST_DIM "no matches");
+	if (side >= SIDE_MIN_WIDTH && list_w >= LIST_MIN_WIDTH) {
+		/* side by side: the wide preview centred beside the list */
+		size_t np = sizeof wide_rows / sizeof wide_rows[0] - 1;
+		size_t h = list.n > np ? list.n : np, top = (h - np) / 2;
+		for (size_t r = 0; r < h; r++) {
+			struct buf b;
+			char *left = r < list.n ? tui_truncate(list.v[r], strlen(list.v[r]), list_w + 2)
+					      : strdup("");
+			char *right = r >= top && r - top < np
+					      ? preview_row(&wide_rows[r - top], side - 2)
+					      : NULL;
+			size_t lw = left ? tui_text_width(left, strlen(left)) : 0;
+			buf_init(&b, 8192);
+			(void)!buf_puts(&b, left ? left : "");
+			(void)!buf_puts(&b, ST_RESET);
+			for (size_t c = lw; c < (size_t)list_w + 2 + SIDE_GAP + 2; c++)
+				(void)!buf_putc(&b, ' ');
+			(void)!buf_puts(&b, right ? right : "");
+			(void)!tui_rows_push(rows, b.data ? b.data : "", b.len);
+			buf_free(&b);
+			free(left);
+			free(right);
+		}
+		add(rows, "");
+	} else {
+		for (size_t r = 0; r < list.n; r++) {
+			char *cut = tui_truncate(list.v[r], strlen(list.v[r]), width - 1);
+			if (cut)
+				add(rows, cut);
+			free(cut);
+		}
+		add(rows, "");
+		for (const struct preview_row *p = narrow_rows; p->code; p++) {
+			char *row = preview_row(p, width - 3);
+			snprintf(line, sizeof line, "  %s", row ? row : "");
+			add(rows, line);
+			free(row);
+		}
+		add(rows, "");
+	}
+	tui_rows_free(&list);
 	add(rows, "  " ST_DIM "Press enter to confirm or esc to go back");
 }
 

@@ -2110,7 +2110,10 @@ XML
 	expect_contains "$s" "Type to filter themes..."
 	expect_contains "$s" "catppuccin-mocha (current)"
 	expect_contains "$s" "Press enter to confirm or esc to go back"
-	expect_contains "$s" "fn greet(name: &str) -> String {"
+	# 100 columns: the wide preview beside the list
+	expect_contains "$s" "fn summarize(users: &[User]) -> String {"
+	# the subtitle naming the themes directory does not fit beside it: upstream's fallback
+	expect_contains "$s" "Move up/down to live preview themes"
 	snap theme_picker
 	# the custom theme is listed; the broken one is not
 	keys "my"
@@ -2167,8 +2170,17 @@ XML
 	tm kill-server
 	rm -f "$T/rc"
 	sed -i 's/my-theme/no-such-theme/' "$T/home/config.toml"
-	tui_start
+	tui_start -x 80
 	wait_for 'Theme "no-such-theme" not found. Using the default theme.'
+	# 80 columns: the narrow preview under the list
+	keys "/theme" Enter
+	wait_for "Select Syntax Theme"
+	expect_contains "$(screen)" "fn greet(name: &str) -> String {"
+	expect_contains "$(screen)" "Custom .tmTheme files can be added to the ~/themes directory."
+	keys "my"
+	wait_for "1. my-theme (custom)"
+	keys Escape
+	wait_gone "Select Syntax Theme"
 	quit_and_check_terminal
 }
 
