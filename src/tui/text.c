@@ -324,6 +324,16 @@ static void styles_apply(struct styles *st, char letter)
 		st->n = 0;
 		return;
 	}
+	if (letter >= TUI_SYNTAX_FIRST && letter < TUI_SYNTAX_MARK(HL_CLASS_COUNT)) {
+		/* one syntax class is on at a time: the new one replaces the old, so a long
+		 * line of tokens never pushes a row's own styles (a diff's tint) out */
+		for (int k = 0; k < st->n; k++)
+			if (st->v[k] >= TUI_SYNTAX_FIRST && st->v[k] < TUI_SYNTAX_MARK(HL_CLASS_COUNT)) {
+				memmove(st->v + k, st->v + k + 1, (size_t)(st->n - k - 1));
+				st->n--;
+				break;
+			}
+	}
 	if (st->n == STYLE_STACK_MAX) {
 		memmove(st->v, st->v + 1, STYLE_STACK_MAX - 1);
 		st->n--;

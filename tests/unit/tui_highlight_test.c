@@ -326,3 +326,22 @@ TEST(tmtheme_limits)
 	CHECK_CONTAINS(e.msg, "nested too deeply");
 	buf_free(&b);
 }
+
+TEST(wrapped_diff_line_keeps_its_tint)
+{
+	struct buf b;
+	struct tui_rows r = {0};
+	int st = 0;
+	const char *code = "a b c d e f g h i j k l m n o p q r s t u v w x y z 1 2 3 4 5 6 7 8 9";
+
+	buf_init(&b, 1 << 16);
+	REQUIRE(buf_puts(&b, ST_GREEN ST_ADD_BG "1 +") == 0);
+	REQUIRE(hl_append(HL_LANG_C, &st, code, strlen(code), &b) == 0);
+	REQUIRE(tui_wrap(b.data, b.len, 20, 2, &r) == 0);
+	REQUIRE(r.n > 2);
+	/* every continuation row starts with the tint still on */
+	for (size_t k = 1; k < r.n; k++)
+		CHECK(strstr(r.v[k], ST_ADD_BG) != NULL);
+	tui_rows_free(&r);
+	buf_free(&b);
+}
