@@ -326,8 +326,8 @@ static void line_markdown(struct tok *t)
 		emit(t, 0, t->n, HL_COMMENT);
 		return;
 	}
+	emit(t, 0, i, HL_PLAIN);
 	if (i + 1 < t->n && strchr("-*+", t->s[i]) && t->s[i + 1] == ' ') {
-		emit(t, 0, i, HL_PLAIN);
 		emit(t, i, i + 1, HL_OPERATOR);
 		i++;
 	}
