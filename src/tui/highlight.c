@@ -198,6 +198,16 @@ static void emit(struct tok *t, size_t start, size_t end, enum hl_class cls)
 {
 	if (end <= start)
 		return;
+	if (cls == HL_PLAIN && t->count &&
+	    t->out[t->count - 1].start + t->out[t->count - 1].len == start) {
+		/* blanks take the previous token's class: a colour on a blank shows nothing,
+		 * and one change of colour fewer is bytes not written to the terminal */
+		size_t k = start;
+		while (k < end && (t->s[k] == ' ' || t->s[k] == '\t'))
+			k++;
+		if (k == end)
+			cls = t->out[t->count - 1].cls;
+	}
 	if (t->count && t->out[t->count - 1].cls == cls &&
 	    t->out[t->count - 1].start + t->out[t->count - 1].len == start) {
 		t->out[t->count - 1].len += end - start;

@@ -446,6 +446,7 @@ int tui_emit_row(struct buf *out, const char *row, size_t n, enum tui_color_leve
 {
 	size_t i = 0, run = 0;
 	bool styled = false, dim = false, syn_bold = false;
+	char last_syn[48] = ""; /* the syntax colour in force, when nothing came after it */
 
 	while (i < n) {
 		if (row[i] != TUI_MARK) {
@@ -468,13 +469,19 @@ int tui_emit_row(struct buf *out, const char *row, size_t n, enum tui_color_leve
 					    buf_puts(out, dim ? "\x1b[22;2m" : "\x1b[22m") < 0)
 						return -1;
 					syn_bold = bold;
-					sgr = theme_sgr;
+					/* two classes of one colour: the second changes nothing */
+					if (strcmp(theme_sgr, last_syn) != 0) {
+						sgr = theme_sgr;
+						memcpy(last_syn, theme_sgr, sizeof last_syn);
+					}
 				}
 			} else if ((letter == 'A' || letter == 'D') &&
 				   themes_diff_bg_sgr(letter == 'A', level, theme_sgr, sizeof theme_sgr)) {
 				sgr = theme_sgr;
+				last_syn[0] = '\0';
 			} else {
 				sgr = sgr_for(letter, level);
+				last_syn[0] = '\0';
 			}
 			if (letter == '0')
 				dim = syn_bold = false;

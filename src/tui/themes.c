@@ -4,6 +4,7 @@
 #include "tui/highlight.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +125,8 @@ int themes_load_custom(const char *codex_home, const char *name, struct theme *t
 	int rc = -1;
 
 	if (!codex_home || !custom_name_ok(name)) {
-		err_set(e, "Theme \"%s\" not found", name);
+		/* no such file can exist: said as a missing one */
+		err_sys(e, ENOENT, "Theme \"%s\" not found", name);
 		return -1;
 	}
 	{

@@ -1,8 +1,12 @@
 /* tui: the syntax tokenizer (a token's class per language), the themes (lookup, SGR per
  * colour level) and the .tmTheme reader (good, bad, oversized). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "tui/cells.h"
@@ -344,4 +348,72 @@ TEST(wrapped_diff_line_keeps_its_tint)
 		CHECK(strstr(r.v[k], ST_ADD_BG) != NULL);
 	tui_rows_free(&r);
 	buf_free(&b);
+}
+
+TEST(themes_custom_files_are_listed_and_loaded)
+{
+	char dir[] = "/tmp/codex-themes-XXXXXX", path[256];
+	struct theme_list l;
+	struct theme t;
+	struct err e = {0};
+	FILE *f;
+	bool mine = false, broken = false;
+
+	REQUIRE(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/themes", dir);
+	REQUIRE(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof path, "%s/themes/mine.tmTheme", dir);
+	REQUIRE((f = fopen(path, "w")) != NULL);
+	fputs("<plist><dict><key>settings</key><array><dict><key>scope</key><string>keyword"
+	      "</string><key>settings</key><dict><key>foreground</key><string>#ff0000</string>"
+	      "</dict></dict></array></dict></plist>", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/themes/broken.tmTheme", dir);
+	REQUIRE((f = fopen(path, "w")) != NULL);
+	fputs("<plist><dict>", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/themes/dracula.tmTheme", dir); /* a built-in's name */
+	REQUIRE((f = fopen(path, "w")) != NULL);
+	fputs("<plist><dict><key>settings</key><array/></dict></plist>", f);
+	fclose(f);
+
+	REQUIRE(themes_list(dir, &l) == 0);
+	CHECK_INT(l.n, 33);
+	for (size_t k = 0; k < l.n; k++) {
+		if (strcmp(l.names[k], "mine") == 0)
+			mine = l.custom[k];
+		if (strcmp(l.names[k], "broken") == 0)
+			broken = true;
+		if (strcmp(l.names[k], "dracula") == 0)
+			CHECK(!l.custom[k]);
+		if (k)
+			CHECK(strcasecmp(l.names[k - 1], l.names[k]) <= 0);
+	}
+	CHECK(mine);
+	CHECK(!broken);
+	themes_list_free(&l);
+
+	CHECK(themes_load_custom(dir, "mine", &t, &e) == 0);
+	CHECK_STR(t.name, "mine");
+	CHECK_INT(t.cls[HL_KEYWORD].fg, 0xff0000);
+	CHECK(themes_load_custom(dir, "broken", &t, &e) < 0);
+	CHECK_CONTAINS(e.msg, "broken.tmTheme");
+	CHECK_INT(e.errnum, 0);
+	CHECK(themes_load_custom(dir, "absent", &t, &e) < 0);
+	CHECK_INT(e.errnum, ENOENT);
+	CHECK(themes_load_custom(dir, "../x", &t, &e) < 0);
+	CHECK_INT(e.errnum, ENOENT);
+	CHECK(themes_resolve(dir, "nord", &t) == 0);
+	CHECK_STR(t.name, "nord");
+	CHECK(themes_resolve(dir, "absent", &t) < 0);
+
+	snprintf(path, sizeof path, "%s/themes/mine.tmTheme", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/themes/broken.tmTheme", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/themes/dracula.tmTheme", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/themes", dir);
+	rmdir(path);
+	rmdir(dir);
 }
