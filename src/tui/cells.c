@@ -294,7 +294,10 @@ int cell_exec_running(const char *cmd, struct tui_rows *out)
 	int rc;
 
 	buf_init(&b, CELL_LINE_MAX);
-	rc = buf_printf(&b, ST_BOLD "\xE2\x80\xA2 " ST_RESET ST_BOLD "Running " ST_RESET "%s", cmd);
+	rc = buf_printf(&b, ST_BOLD "\xE2\x80\xA2 " ST_RESET ST_BOLD "Running " ST_RESET);
+	/* the command is shown bash-highlighted, as upstream does */
+	if (rc == 0)
+		rc = hl_append(HL_LANG_SHELL, &(int){0}, cmd, strlen(cmd), &b);
 	if (rc == 0)
 		rc = push(out, &b);
 	buf_free(&b);
@@ -337,10 +340,10 @@ int cell_exec_end(const char *cmd, const cJSON *m, bool full, struct tui_rows *o
 		secs = (cJSON_IsNumber(s) ? s->valuedouble : 0) +
 		       (cJSON_IsNumber(ns) ? ns->valuedouble / 1e9 : 0);
 	}
-	if (buf_printf(&b, "%s\xE2\x80\xA2 " ST_RESET ST_BOLD "%s " ST_RESET "%s",
+	if (buf_printf(&b, "%s\xE2\x80\xA2 " ST_RESET ST_BOLD "%s " ST_RESET,
 		       exit_code == 0 ? ST_GREEN ST_BOLD : ST_RED ST_BOLD,
-		       user ? "You ran" : "Ran", cmd) < 0 ||
-	    push(out, &b) < 0)
+		       user ? "You ran" : "Ran") < 0 ||
+	    hl_append(HL_LANG_SHELL, &(int){0}, cmd, strlen(cmd), &b) < 0 || push(out, &b) < 0)
 		goto out;
 	text = cell_inert(cJSON_IsString(agg) ? agg->valuestring : "", true);
 	if (!text)

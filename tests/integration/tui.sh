@@ -211,6 +211,11 @@ test_exec_approval_accepted() {
 	expect_contains "$s" "You approved codex to run touch made.txt; seq 1 30 this time"
 	expect_contains "$s" "• Ran touch made.txt; seq 1 30"
 	expect_contains "$s" "… +20 lines"
+	# the command bash-highlighted (catppuccin-mocha, 256 colours): the command word
+	# blue, the numbers peach
+	raw=$(tm capture-pane -p -e -t main)
+	expect_contains "$(grep -a 'Ran ' <<< "$raw")" $'\e[38;5;111m'
+	expect_contains "$raw" $'\e[38;5;216m1 30'
 	quit_and_check_terminal
 }
 
