@@ -358,6 +358,7 @@ static void line_code(struct tok *t, enum hl_lang lang, int *state)
 {
 	const struct lang_spec *sp = &specs[lang];
 	size_t i = 0, first = skip_spaces(t, 0);
+	bool cmd_next = true; /* shell: the next word is a command's name */
 	bool data = lang == HL_LANG_JSON || lang == HL_LANG_TOML || lang == HL_LANG_YAML;
 
 	/* what the previous line left open */
@@ -506,12 +507,16 @@ static void line_code(struct tok *t, enum hl_lang lang, int *state)
 				cls = HL_FUNCTION;
 			else if (sp->caps_are_types && c >= 'A' && c <= 'Z')
 				cls = HL_TYPE;
-			else if (lang == HL_LANG_SHELL && i == first)
+			else if (lang == HL_LANG_SHELL && cmd_next)
 				cls = HL_FUNCTION; /* the command word */
+			/* after `if`, `then`, `do`... a command comes; after a word, its arguments */
+			cmd_next = cls == HL_KEYWORD;
 			emit(t, i, e, cls);
 			i = e;
 			continue;
 		}
+		if (c && strchr(";|&(`", c))
+			cmd_next = true; /* a list, a pipe, a subshell: a new command */
 		if (strchr("+-*/%=<>!&|^~?:.", c) && c) {
 			emit(t, i, i + 1, (c == '.' || (c == ':' && data)) ? HL_PLAIN : HL_OPERATOR);
 			i++;

@@ -92,6 +92,10 @@ TEST(hl_tokens_per_language)
 	CHECK_INT(cls1(HL_LANG_SHELL, "if [ -n \"$HOME\" ]; then echo hi; fi # c", "if"), HL_KEYWORD);
 	CHECK_INT(cls1(HL_LANG_SHELL, "echo ${HOME}/x $1", "${HOME}"), HL_CONSTANT);
 	CHECK_INT(cls1(HL_LANG_SHELL, "echo ${HOME}/x $1", "echo"), HL_FUNCTION);
+	CHECK_INT(cls1(HL_LANG_SHELL, "touch a.txt; seq 1 3 | wc -l", "seq"), HL_FUNCTION);
+	CHECK_INT(cls1(HL_LANG_SHELL, "touch a.txt; seq 1 3 | wc -l", "wc"), HL_FUNCTION);
+	CHECK_INT(cls1(HL_LANG_SHELL, "touch a.txt; seq 1 3 | wc -l", "a.txt"), HL_PLAIN);
+	CHECK_INT(cls1(HL_LANG_SHELL, "if grep -q x f; then rm f; fi", "grep"), HL_FUNCTION);
 	CHECK_INT(cls1(HL_LANG_SHELL, "ls a#b # note", "a#b"), HL_PLAIN);
 	CHECK_INT(cls1(HL_LANG_SHELL, "ls a#b # note", "note"), HL_COMMENT);
 	/* JSON */
