@@ -339,6 +339,7 @@ void config_free_fields(struct config *cfg)
 	free(net->admin_url);
 	free(cfg->windows_sandbox);
 	free(cfg->history.persistence);
+	free(cfg->tui.theme);
 	strv_free(&cfg->notify);
 	strv_free(&cfg->project_doc_fallback_filenames);
 	free(cfg->forced_login_method);

@@ -129,6 +129,11 @@ struct config_history {
 /* Above it the kernel has no more pids to give (PID_MAX_LIMIT). */
 #define CONFIG_SANDBOX_MAX_PROCESSES_LIMIT 4194304
 
+/* [tui]: only what the core's loader checks; the TUI reads its other keys itself. */
+struct config_tui {
+	char *theme;            /* syntax theme name (kebab-case), or NULL = adaptive */
+};
+
 struct config_provenance;
 
 /* One [[skills.config]] entry: a skill chosen by its SKILL.md path or by its name. */
@@ -175,6 +180,7 @@ struct config {
 	char *windows_sandbox;  /* [windows] sandbox = "elevated" | "unelevated"; or NULL */
 	bool windows_sandbox_private_desktop; /* [windows] sandbox_private_desktop, default true */
 	struct config_history history;
+	struct config_tui tui;
 	struct strv notify;     /* argv; empty = none */
 	int64_t project_doc_max_bytes; /* default 32768 */
 	struct strv project_doc_fallback_filenames; /* tried after AGENTS.md, in order */

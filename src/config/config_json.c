@@ -298,6 +298,9 @@ static void put_settings(struct out *o, cJSON *settings)
 		put(o, s, "max_bytes", "history.max_bytes",
 		    cJSON_CreateNumber((double)c->history.max_bytes));
 	}
+	s = section(o, settings, "tui");
+	if (s)
+		put(o, s, "theme", "tui.theme", str_or_null(c->tui.theme));
 	put(o, settings, "notify", "notify", strv_value(&c->notify));
 	put(o, settings, "project_doc_max_bytes", "project_doc_max_bytes",
 	    cJSON_CreateNumber((double)c->project_doc_max_bytes));

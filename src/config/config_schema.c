@@ -538,6 +538,33 @@ static const struct field history_fields[] = {
 };
 #undef H
 
+/* [tui] keys the TUI reads from the file itself (codex-tui.md §13): known here so that
+ * they are not listed as ignored; their types are the TUI's to judge. */
+static int tui_key_special(struct loader *ld, const char *path, const struct toml_value *v,
+			   void *base)
+{
+	(void)ld;
+	(void)path;
+	(void)v;
+	(void)base;
+	return 0;
+}
+
+#define T struct config_tui
+static const struct field tui_fields[] = {
+	STR(T, "theme", theme),
+	SPECIAL("notifications", tui_key_special),
+	SPECIAL("notification_method", tui_key_special),
+	SPECIAL("animations", tui_key_special),
+	SPECIAL("show_tooltips", tui_key_special),
+	SPECIAL("alternate_screen", tui_key_special),
+	SPECIAL("status_line", tui_key_special),
+	SPECIAL("terminal_title", tui_key_special),
+	SPECIAL("model_availability_nux", tui_key_special),
+	END,
+};
+#undef T
+
 #define C struct config
 /* [windows] keys live directly in struct config. */
 static const struct field feedback_fields[] = {
@@ -575,6 +602,7 @@ static const struct field root_fields[] = {
 	{"windows", FK_TABLE, 0, NULL, 0, windows_fields, NULL},
 	{"feedback", FK_TABLE, 0, NULL, 0, feedback_fields, NULL},
 	TABLE(C, "history", history, history_fields),
+	TABLE(C, "tui", tui, tui_fields),
 	STRV(C, "notify", notify),
 	INT(C, "project_doc_max_bytes", project_doc_max_bytes, 0),
 	STRV(C, "project_doc_fallback_filenames", project_doc_fallback_filenames),

@@ -302,8 +302,7 @@ static void end_stream(struct app *a)
 {
 	stream_commit_lines(a, true);
 	buf_reset(&a->stream);
-	a->md.in_code = false;
-	a->md.first_line = true;
+	a->md = (struct md_state){.first_line = true};
 	a->streamed = false;
 }
 
@@ -671,8 +670,7 @@ void app_stop_agent(struct app *a)
 	clear_approvals(a);
 	buf_reset(&a->stream);
 	a->streamed = false;
-	a->md.first_line = true;
-	a->md.in_code = false;
+	a->md = (struct md_state){.first_line = true};
 }
 
 void app_submit(struct app *a, const char *display, const char *text)
@@ -830,6 +828,7 @@ static void app_free(struct app *a)
 	tui_rows_free(&a->files);
 	free(a->picked_model);
 	models_free(a);
+	theme_free(a);
 	tui_rows_free(&a->select_items);
 	tui_rows_free(&a->overlay_rows);
 	buf_free(&a->stream);
@@ -904,6 +903,9 @@ int tui_run(const struct tui_options *o, struct err *e)
 	a->focused = true;
 	a->md.first_line = true;
 	a->color = tui_color_level_detect();
+	if (a->cfg && a->cfg->tui.theme)
+		a->theme_name = strdup(a->cfg->tui.theme);
+	theme_startup(a);
 	a->alt_allowed = !o->no_alt_screen;
 	a->tick_timer.fn = tick;
 	experimental_load(a);
@@ -963,6 +965,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 		goto out_term;
 	app_header_card(a);
 	skills_warn_errors(a);
+	theme_startup_warning(a);
 	if (resume)
 		start_render_rollout(a, resume);
 	else if (fork && agent_rollout_path(a->agent))

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/highlight.h"
+
 /* Lines of one rendered cell are short; a single styled line is capped anyway. */
 #define CELL_LINE_MAX (16u << 20)
 
@@ -128,13 +130,24 @@ int md_line(struct md_state *st, const char *line, size_t n, struct tui_rows *ou
 		lead++;
 	if (len - lead >= 3 && strncmp(t + lead, "```", 3) == 0) {
 		st->in_code = !st->in_code;
+		st->code_lang = st->in_code ? (int)hl_lang_from_name(t + lead + 3, len - lead - 3)
+					    : HL_LANG_NONE;
+		st->code_state = 0;
+		st->code_lines = 0;
 		rc = 0; /* fences are not shown */
 		goto out;
 	}
 	st->first_line = false;
 	if (buf_puts(&b, gutter) < 0)
 		goto out;
-	if (st->in_code) {
+	if (st->in_code && st->code_lang != HL_LANG_NONE && ++st->code_lines <= HL_MAX_LINES) {
+		/* a known language: highlighted once, here, as the line is committed */
+		if (hl_append((enum hl_lang)st->code_lang, &st->code_state, t, len, &b) < 0)
+			goto out;
+	} else if (st->in_code && st->code_lang != HL_LANG_NONE) {
+		if (buf_append(&b, t, len) < 0)
+			goto out;
+	} else if (st->in_code) {
 		if (buf_puts(&b, ST_CYAN) < 0 || buf_append(&b, t, len) < 0)
 			goto out;
 	} else if (t[lead] == '#') {
@@ -170,7 +183,7 @@ out:
 
 int md_message(const char *text, struct tui_rows *out)
 {
-	struct md_state st = {false, true};
+	struct md_state st = {.first_line = true};
 	const char *p = text;
 
 	while (*p) {
@@ -281,7 +294,10 @@ int cell_exec_running(const char *cmd, struct tui_rows *out)
 	int rc;
 
 	buf_init(&b, CELL_LINE_MAX);
-	rc = buf_printf(&b, ST_BOLD "\xE2\x80\xA2 " ST_RESET ST_BOLD "Running " ST_RESET "%s", cmd);
+	rc = buf_printf(&b, ST_BOLD "\xE2\x80\xA2 " ST_RESET ST_BOLD "Running " ST_RESET);
+	/* the command is shown bash-highlighted, as upstream does */
+	if (rc == 0)
+		rc = hl_append(HL_LANG_SHELL, &(int){0}, cmd, strlen(cmd), &b);
 	if (rc == 0)
 		rc = push(out, &b);
 	buf_free(&b);
@@ -324,10 +340,10 @@ int cell_exec_end(const char *cmd, const cJSON *m, bool full, struct tui_rows *o
 		secs = (cJSON_IsNumber(s) ? s->valuedouble : 0) +
 		       (cJSON_IsNumber(ns) ? ns->valuedouble / 1e9 : 0);
 	}
-	if (buf_printf(&b, "%s\xE2\x80\xA2 " ST_RESET ST_BOLD "%s " ST_RESET "%s",
+	if (buf_printf(&b, "%s\xE2\x80\xA2 " ST_RESET ST_BOLD "%s " ST_RESET,
 		       exit_code == 0 ? ST_GREEN ST_BOLD : ST_RED ST_BOLD,
-		       user ? "You ran" : "Ran", cmd) < 0 ||
-	    push(out, &b) < 0)
+		       user ? "You ran" : "Ran") < 0 ||
+	    hl_append(HL_LANG_SHELL, &(int){0}, cmd, strlen(cmd), &b) < 0 || push(out, &b) < 0)
 		goto out;
 	text = cell_inert(cJSON_IsString(agg) ? agg->valuestring : "", true);
 	if (!text)
@@ -390,8 +406,10 @@ out:
 
 /* ---- diffs ---- */
 
+/* One body line; lang (HL_LANG_NONE: none) colours its code, *state carried through
+ * the hunk. */
 static int diff_body_line(struct buf *b, struct tui_rows *out, const char *line, size_t n,
-			  long *old_no, long *new_no)
+			  long *old_no, long *new_no, enum hl_lang lang, int *state)
 {
 	char *inert;
 	struct buf raw;
@@ -405,26 +423,36 @@ static int diff_body_line(struct buf *b, struct tui_rows *out, const char *line,
 	if (!inert)
 		return -1;
 	if (sign == '+')
-		rc = buf_printf(b, "    " ST_GREEN ST_ADD_BG "%4ld +%s", (*new_no)++, inert);
+		rc = buf_printf(b, "    " ST_GREEN ST_ADD_BG "%4ld +", (*new_no)++);
 	else if (sign == '-')
-		rc = buf_printf(b, "    " ST_RED ST_DEL_BG "%4ld -%s", (*old_no)++, inert);
+		/* upstream dims the code of a removed line under its syntax colours */
+		rc = buf_printf(b, "    " ST_RED ST_DEL_BG "%4ld -%s", (*old_no)++,
+				lang != HL_LANG_NONE ? ST_DIM : "");
 	else {
-		rc = buf_printf(b, "    " ST_DIM "%4ld" ST_RESET "  %s", (*new_no)++, inert);
+		rc = buf_printf(b, "    " ST_DIM "%4ld" ST_RESET "  ", (*new_no)++);
 		(*old_no)++;
 	}
+	if (rc == 0)
+		rc = hl_append(lang, state, inert, strlen(inert), b);
 	free(inert);
 	return rc < 0 ? -1 : push(out, b);
 }
 
 /* Lines of a unified diff without its headers: " ctx", "+add", "-del"; "@@" starts a
- * hunk ("⋮" between hunks). Counts lines added and removed. */
-static int diff_body(const char *diff, size_t max_lines, struct tui_rows *out, size_t *shown)
+ * hunk ("⋮" between hunks). lang colours the code. */
+static int diff_body(const char *diff, size_t max_lines, enum hl_lang lang,
+		     struct tui_rows *out, size_t *shown)
 {
 	struct buf b;
 	const char *p = diff;
 	long old_no = 1, new_no = 1;
-	int hunks = 0;
+	int hunks = 0, state = 0;
+	size_t lines = 0;
 
+	for (const char *q = diff; q && *q; q = strchr(q, '\n'), q = q ? q + 1 : NULL)
+		lines++;
+	if (strlen(diff) > HL_MAX_BLOCK_BYTES || lines > HL_MAX_LINES)
+		lang = HL_LANG_NONE; /* too big to be worth it, as upstream */
 	buf_init(&b, CELL_LINE_MAX);
 	while (p && *p) {
 		const char *nl = strchr(p, '\n');
@@ -440,6 +468,7 @@ static int diff_body(const char *diff, size_t max_lines, struct tui_rows *out, s
 				old_no = a;
 				new_no = c;
 			}
+			state = 0;
 			if (hunks++ && (buf_puts(&b, "    " ST_DIM "\xE2\x8B\xAE") < 0 ||
 					push(out, &b) < 0))
 				goto fail;
@@ -449,7 +478,7 @@ static int diff_body(const char *diff, size_t max_lines, struct tui_rows *out, s
 			   strncmp(p, "\\ No newline", 12) == 0) {
 			/* headers: the cell's title says which file */
 		} else {
-			if (diff_body_line(&b, out, p, n, &old_no, &new_no) < 0)
+			if (diff_body_line(&b, out, p, n, &old_no, &new_no, lang, &state) < 0)
 				goto fail;
 			++*shown;
 		}
@@ -534,6 +563,15 @@ static const char *relative(const char *path, const char *cwd)
 	return path;
 }
 
+/* The language of a change by its path's extension (a rename's destination). */
+static enum hl_lang lang_of_change(const cJSON *ch)
+{
+	const char *dest = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(change_body(ch), "move_path"));
+
+	return hl_lang_from_path(dest ? dest : ch->string ? ch->string : "");
+}
+
 int cell_patch(const cJSON *changes, const char *verb, const char *cwd, size_t max_lines,
 	       struct tui_rows *out)
 {
@@ -599,7 +637,8 @@ int cell_patch(const cJSON *changes, const char *verb, const char *cwd, size_t m
 					"-%ld" ST_RESET ")", path, a, d) < 0 || push(out, &b) < 0))
 				rc = -1;
 			free(path);
-			if (rc < 0 || diff_body(diffs[k], max_lines, out, &shown) < 0) {
+			if (rc < 0 || diff_body(diffs[k], max_lines, lang_of_change(ch), out,
+						&shown) < 0) {
 				rc = -1;
 				goto out;
 			}

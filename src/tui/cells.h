@@ -24,6 +24,9 @@
 struct md_state {
 	bool in_code;
 	bool first_line;         /* the next line is the message's first: it gets "• " */
+	int code_lang;           /* the open code block's enum hl_lang (its fence's word) */
+	int code_state;          /* the highlighter's state between its lines */
+	unsigned code_lines;     /* its lines so far (past HL_MAX_LINES: no highlighting) */
 };
 
 /* Renders one Markdown source line (no '\n', raw model text) to a styled line with

@@ -23,7 +23,8 @@ int tui_config_set(const struct app *a, const char *table, const char *key, cons
 			goto out;
 		buf_reset(&text); /* no config.toml yet: it is made */
 	}
-	if (config_edit_set_key(text.data ? text.data : "", text.len, table, key, value, &out,
+	if (file_mkdir_parents(a->cfg->config_path, e) < 0 ||
+	    config_edit_set_key(text.data ? text.data : "", text.len, table, key, value, &out,
 				e) < 0)
 		goto out;
 	rc = file_write_atomic(a->cfg->config_path, out.data ? out.data : "", out.len, 0600, e);

@@ -13,6 +13,7 @@
 #include "agent/agent.h"
 #include "base/loop.h"
 #include "tui/cells.h"
+#include "tui/highlight.h"
 #include "tui/composer.h"
 #include "tui/keys.h"
 #include "tui/term.h"
@@ -43,7 +44,8 @@ enum modal {
 	MODAL_PROMPT,         /* /rename's name prompt (thread.c) */
 	MODAL_ITEMS,          /* /statusline, /title: items to toggle (statusline.c) */
 	MODAL_FEATURES,       /* /experimental: features to toggle (experimental.c) */
-	MODAL_SKILLS          /* /skills' Enable/Disable Skills view (skills.c) */
+	MODAL_SKILLS,         /* /skills' Enable/Disable Skills view (skills.c) */
+	MODAL_THEME           /* /theme's picker (theme_picker.c) */
 };
 
 enum prompt_kind { PROMPT_RENAME, PROMPT_FEEDBACK };
@@ -180,6 +182,11 @@ struct app {
 	bool picker_on[STATUSLINE_MAX_ITEMS]; /* MODAL_ITEMS: which select_items are chosen */
 	bool picker_in_app;            /* opened by /resume over a running chat */
 	char *last_answer;             /* the latest agent message, for /copy */
+	struct theme_list themes;      /* MODAL_THEME's list */
+	struct theme theme_saved;      /* the theme when it opened, for Esc */
+	char theme_query[THEME_NAME_MAX + 1]; /* its filter */
+	char *theme_name;              /* [tui] theme as configured or last chosen, or NULL */
+	char *theme_warning;           /* a bad [tui] theme, told after the header card */
 
 	int live_cursor_row;           /* rows from the live area's top to the cursor */
 	bool live_drawn;
@@ -446,6 +453,16 @@ void statusline_title(struct app *a);
 void statusline_open(struct app *a, bool title);
 void statusline_rows(struct app *a, struct tui_rows *rows, int width);
 void statusline_key(struct app *a, const struct key *k);
+
+/* theme_picker.c: [tui] theme and /theme */
+/* Applies [tui] theme (a bad one leaves the adaptive default and a warning). */
+void theme_startup(struct app *a);
+/* Commits that warning, if any, to the history. */
+void theme_startup_warning(struct app *a);
+void theme_open(struct app *a);
+void theme_rows(struct app *a, struct tui_rows *rows, int width);
+void theme_key(struct app *a, const struct key *k);
+void theme_free(struct app *a);
 
 /* clipboard.c: /copy */
 void clipboard_copy_last(struct app *a);

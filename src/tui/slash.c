@@ -34,6 +34,7 @@ const struct slash_cmd slash_cmds[] = {
 	{"status", "show current session configuration and token usage", false, false, NULL},
 	{"title", "configure which items appear in the terminal title", false, true, NULL},
 	{"statusline", "configure which items appear in the status line", false, true, NULL},
+	{"theme", "choose a syntax highlighting theme", false, true, NULL},
 	{"mcp", "list configured MCP tools", false, false, NULL},
 	{"logout", "log out of Codex", false, true, NULL},
 	{"exit", "exit Codex", false, false, NULL},
@@ -355,6 +356,8 @@ bool slash_run(struct app *a, const char *text)
 		session_restart(a, NULL);
 	} else if (strcmp(name, "resume") == 0) {
 		session_open_picker(a);
+	} else if (strcmp(name, "theme") == 0) {
+		theme_open(a);
 	} else if (strcmp(name, "statusline") == 0 || strcmp(name, "title") == 0) {
 		statusline_open(a, name[0] == 't');
 	} else if (strcmp(name, "copy") == 0) {

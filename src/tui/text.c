@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/utf8.h"
+#include "tui/highlight.h"
 
 /* At most this many style marks stay active on a row; more are folded (the oldest
  * dropped), which only loses a style, never text. */
@@ -324,6 +325,16 @@ static void styles_apply(struct styles *st, char letter)
 		st->n = 0;
 		return;
 	}
+	if (letter >= TUI_SYNTAX_FIRST && letter < TUI_SYNTAX_MARK(HL_CLASS_COUNT)) {
+		/* one syntax class is on at a time: the new one replaces the old, so a long
+		 * line of tokens never pushes a row's own styles (a diff's tint) out */
+		for (int k = 0; k < st->n; k++)
+			if (st->v[k] >= TUI_SYNTAX_FIRST && st->v[k] < TUI_SYNTAX_MARK(HL_CLASS_COUNT)) {
+				memmove(st->v + k, st->v + k + 1, (size_t)(st->n - k - 1));
+				st->n--;
+				break;
+			}
+	}
 	if (st->n == STYLE_STACK_MAX) {
 		memmove(st->v, st->v + 1, STYLE_STACK_MAX - 1);
 		st->n--;
@@ -435,7 +446,8 @@ static const char *sgr_for(char letter, enum tui_color_level level)
 int tui_emit_row(struct buf *out, const char *row, size_t n, enum tui_color_level level)
 {
 	size_t i = 0, run = 0;
-	bool styled = false;
+	bool styled = false, dim = false, syn_bold = false;
+	char last_syn[48] = ""; /* the syntax colour in force, when nothing came after it */
 
 	while (i < n) {
 		if (row[i] != TUI_MARK) {
@@ -445,11 +457,41 @@ int tui_emit_row(struct buf *out, const char *row, size_t n, enum tui_color_leve
 		if (i > run && buf_append(out, row + run, i - run) < 0)
 			return -1;
 		if (i + 1 < n && level != TUI_COLOR_NONE) {
-			const char *sgr = sgr_for(row[i + 1], level);
+			char letter = row[i + 1], theme_sgr[48];
+			const char *sgr = NULL;
+			if (letter >= TUI_SYNTAX_FIRST && letter < TUI_SYNTAX_MARK(HL_CLASS_COUNT)) {
+				bool bold;
+				if (themes_class_sgr((enum hl_class)(letter - TUI_SYNTAX_FIRST), level,
+						     theme_sgr, sizeof theme_sgr)) {
+					/* a bold token's weight must not run into the next one;
+					 * SGR 22 ends dim too, so a dim row gets it back */
+					bold = themes_current()->cls[letter - TUI_SYNTAX_FIRST].bold;
+					if (syn_bold && !bold &&
+					    buf_puts(out, dim ? "\x1b[22;2m" : "\x1b[22m") < 0)
+						return -1;
+					syn_bold = bold;
+					/* two classes of one colour: the second changes nothing */
+					if (strcmp(theme_sgr, last_syn) != 0) {
+						sgr = theme_sgr;
+						memcpy(last_syn, theme_sgr, sizeof last_syn);
+					}
+				}
+			} else if ((letter == 'A' || letter == 'D') &&
+				   themes_diff_bg_sgr(letter == 'A', level, theme_sgr, sizeof theme_sgr)) {
+				sgr = theme_sgr;
+				last_syn[0] = '\0';
+			} else {
+				sgr = sgr_for(letter, level);
+				last_syn[0] = '\0';
+			}
+			if (letter == '0')
+				dim = syn_bold = false;
+			else if (letter == 'd')
+				dim = true;
 			if (sgr) {
 				if (buf_printf(out, "\x1b[%sm", sgr) < 0)
 					return -1;
-				styled = row[i + 1] != '0';
+				styled = letter != '0';
 			}
 		}
 		i += i + 1 < n ? 2 : 1;

@@ -31,6 +31,10 @@
 #define ST_DEL_BG "\x01" "D"
 #define ST_USER_BG "\x01" "U"
 #define ST_REVERSE "\x01" "v"
+/* A syntax class (highlight.h's enum hl_class) after TUI_MARK: the current theme's
+ * colour for it. Classes take the letters '1' onwards. */
+#define TUI_SYNTAX_FIRST '1'
+#define TUI_SYNTAX_MARK(cls) ((char)(TUI_SYNTAX_FIRST + (int)(cls)))
 
 /* A tab in model or command output becomes this many spaces. */
 #define TUI_TAB_COLUMNS 4

@@ -12,6 +12,8 @@
 #   tty_bytes    bytes it wrote to the terminal (tmux pipe-pane)
 # and, for ours, the same session with 4,000 lines, to show that the bytes written grow
 # with the text and not with text x screen size. Never pass/fail: figures and ratios.
+# BENCH_CODE=1 streams the answer's lines inside a ```rust block instead (each line
+# then syntax highlighted as it is committed), to measure what highlighting costs.
 #   tests/bench/tui.sh
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,13 +38,18 @@ trap 'tmux -L $TS kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id
 tm() { tmux -f /dev/null -L "$TS" "$@"; }
 
 script() { # script LINES > file
-	python3 - "$1" <<'PY'
+	python3 - "$1" "${BENCH_CODE:-}" <<'PY'
 import json, sys
 n = int(sys.argv[1])
+code = sys.argv[2] == "1"
 calls = [{"function_call": {"call_id": "c%d" % i, "name": "exec_command",
                             "arguments": {"cmd": "echo exec cell %d" % i}}} for i in range(50)]
 first = {"sse": [{"created": "r1"}] + calls + [{"completed": {"id": "r1", "tokens": 100}}]}
-pieces = ["streamed line %d of the answer, with a few words to wrap\n" % i for i in range(n)]
+if code:
+    pieces = ["```rust\n"] + ["    let line_%d: u32 = compute(\"words\", %d); // wrap a comment\n" % (i, i)
+                              for i in range(n)] + ["```\n"]
+else:
+    pieces = ["streamed line %d of the answer, with a few words to wrap\n" % i for i in range(n)]
 pieces.append("THE FINAL LINE")
 second = {"sse": [{"created": "r2"}, {"message": "".join(pieces), "deltas": pieces},
                   {"completed": {"id": "r2", "tokens": 200}}]}

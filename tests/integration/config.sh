@@ -181,13 +181,17 @@ model = "m"
 shiny_new_option = true
 [tui]
 animations = false
+theme = "dracula"
+sparkles = 1
 [profiles.p]
 another = 1
 EOF
 	expect_status 0 "$CODEX" debug config
 	expect_eq "$(jget "$T/out" ignored_keys 0 key)" shiny_new_option
 	expect_eq "$(jget "$T/out" ignored_keys 0 origin)" "$T/home/config.toml:2"
-	expect_eq "$(jget "$T/out" ignored_keys 1 key)" tui
+	# [tui]'s own keys are known (the TUI reads them), theme is checked; others listed
+	expect_eq "$(jget "$T/out" ignored_keys 1 key)" tui.sparkles
+	expect_eq "$(jget "$T/out" settings tui theme value)" dracula
 	expect_eq "$(jget "$T/out" ignored_keys 2 key)" profiles.p.another
 	expect_eq "$(jget "$T/out" settings model value)" m
 }

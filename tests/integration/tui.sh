@@ -211,6 +211,11 @@ test_exec_approval_accepted() {
 	expect_contains "$s" "You approved codex to run touch made.txt; seq 1 30 this time"
 	expect_contains "$s" "• Ran touch made.txt; seq 1 30"
 	expect_contains "$s" "… +20 lines"
+	# the command bash-highlighted (catppuccin-mocha, 256 colours): the command word
+	# blue, the numbers peach
+	raw=$(tm capture-pane -p -e -t main)
+	expect_contains "$(grep -a 'Ran ' <<< "$raw")" $'\e[38;5;111m'
+	expect_contains "$raw" $'\e[38;5;216m1 30'
 	quit_and_check_terminal
 }
 
@@ -1138,6 +1143,9 @@ test_new_slash_commands_disabled_while_busy() {
 	wait_for "'/resume' is disabled while a task is in progress."
 	keys "/clear" Enter
 	wait_for "'/clear' is disabled while a task is in progress."
+	keys "/theme" Enter
+	wait_for "'/theme' is disabled while a task is in progress."
+	expect_not_contains "$(screen)" "Select Syntax Theme"
 	expect_not_contains "$(screen)" "Resume a previous session"
 	keys Escape
 	wait_for "Conversation interrupted"
@@ -2369,6 +2377,169 @@ test_feedback_saves_a_report() {
 	keys "/feedback" Enter
 	wait_for "Sending feedback is disabled"
 	quit_and_check_terminal
+}
+
+
+# Syntax highlighting (codex-tui.md §7.1): a streamed ```rust block gets the theme's
+# colours (catppuccin-mocha by default on a dark or unknown background; 256 colours
+# here), its text intact; NO_COLOR gives none at all.
+rust_answer='{"sse":[{"created":"r"},{"message":"x","deltas":["Here:\n```rust\nfn main() {\n    let n: u32 = 42; // the answer\n","    println!(\"{}\", n);\n}\n```\nDone."]},{"completed":{"total_tokens":3}}]}'
+test_code_block_syntax_highlighting() {
+	ws
+	mock "[$rust_answer]"
+	tui_start "show code"
+	wait_for "Done."
+	s=$(screen)
+	expect_contains "$s" "fn main() {"
+	expect_contains "$s" 'let n: u32 = 42; // the answer'
+	expect_contains "$s" 'println!("{}", n);'
+	expect_not_contains "$s" '```'
+	raw=$(tm capture-pane -p -e -t main)
+	# catppuccin-mocha at 256 colours: keyword mauve (183), type yellow (223), number
+	# peach (216), comment overlay (103)
+	expect_contains "$raw" $'\e[38;5;183mfn'
+	expect_contains "$raw" $'\e[38;5;223mu32'
+	expect_contains "$raw" $'\e[38;5;216m42'
+	expect_contains "$raw" $'\e[38;5;103m// the answer'
+	quit_and_check_terminal
+}
+
+test_code_block_no_color() {
+	ws
+	mock "[$rust_answer]"
+	tui_start -e NO_COLOR=1 "show code"
+	wait_for "Done."
+	expect_contains "$(screen)" 'let n: u32 = 42; // the answer'
+	raw=$(tm capture-pane -p -e -t main)
+	case "$raw" in *$'\e['*) fail "colour escapes under NO_COLOR" ;; esac
+	quit_and_check_terminal
+}
+
+# /theme (codex-tui.md §9): the picker lists the built-in themes and the valid custom
+# ones, previews as the selection moves, Enter writes [tui] theme, which the next start
+# applies; Esc puts the previous theme back and writes nothing.
+test_slash_theme_picker_persists_and_applies() {
+	ws
+	mkdir -p "$T/home/themes"
+	cat > "$T/home/themes/my-theme.tmTheme" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict>
+<key>name</key><string>Mine</string>
+<key>settings</key><array>
+<dict><key>settings</key><dict><key>foreground</key><string>#FFFFFF</string></dict></dict>
+<dict><key>scope</key><string>keyword</string><key>settings</key><dict><key>foreground</key><string>#FF0000</string></dict></dict>
+</array></dict></plist>
+XML
+	printf 'not a plist' > "$T/home/themes/broken.tmTheme"
+	mock "[$rust_answer,$rust_answer]"
+	tui_start -y 40
+	wait_idle
+	keys "/the"
+	wait_for "choose a syntax highlighting theme"
+	keys Enter
+	wait_for "Select Syntax Theme"
+	s=$(screen)
+	expect_contains "$s" "Type to filter themes..."
+	expect_contains "$s" "catppuccin-mocha (current)"
+	expect_contains "$s" "Press enter to confirm or esc to go back"
+	# 100 columns: the wide preview beside the list
+	expect_contains "$s" "fn summarize(users: &[User]) -> String {"
+	# the subtitle naming the themes directory does not fit beside it: upstream's fallback
+	expect_contains "$s" "Move up/down to live preview themes"
+	snap theme_picker
+	# the custom theme is listed; the broken one is not
+	keys "my"
+	wait_for "my-theme (custom)"
+	expect_not_contains "$(screen)" "broken"
+	keys BSpace BSpace
+	wait_for "1. 1337"
+	# Esc: nothing written
+	keys Escape
+	wait_gone "Select Syntax Theme"
+	expect_not_contains "$(cat "$T/home/config.toml")" "theme"
+	keys "/theme" Enter
+	wait_for "Select Syntax Theme"
+	keys "dracu"
+	wait_for "1. dracula"
+	# the live preview is painted with dracula: its keyword pink at 256 colours
+	wait_for_raw $'\e[38;5;212mfn'
+	keys Enter
+	wait_gone "Select Syntax Theme"
+	expect_contains "$(cat "$T/home/config.toml")" '[tui]'
+	expect_contains "$(cat "$T/home/config.toml")" 'theme = "dracula"'
+	expect_contains "$(cat "$T/home/config.toml")" "trust_level = \"trusted\""
+	keys "show code" Enter
+	wait_for "Done."
+	expect_contains "$(tm capture-pane -p -e -t main)" $'\e[38;5;212mfn'
+	quit_and_check_terminal
+	# a restart applies it
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start "show code"
+	wait_for "Done."
+	expect_contains "$(tm capture-pane -p -e -t main)" $'\e[38;5;212mfn'
+	quit_and_check_terminal
+}
+
+# A custom theme chosen in the picker, then applied at start; a theme that does not
+# exist gives upstream's warning and the default.
+test_custom_theme_applies_and_unknown_warns() {
+	ws
+	mkdir -p "$T/home/themes"
+	cat > "$T/home/themes/my-theme.tmTheme" <<'XML'
+<plist version="1.0"><dict><key>settings</key><array>
+<dict><key>settings</key><dict><key>foreground</key><string>#FFFFFF</string></dict></dict>
+<dict><key>scope</key><string>keyword</string><key>settings</key><dict><key>foreground</key><string>#FF0000</string></dict></dict>
+</array></dict></plist>
+XML
+	printf '[tui]\ntheme = "my-theme"\n' >> "$T/home/config.toml"
+	mock "[$rust_answer]"
+	tui_start "show code"
+	wait_for "Done."
+	# pure red is 196 in the 256-colour cube
+	expect_contains "$(tm capture-pane -p -e -t main)" $'\e[38;5;196mfn'
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	sed -i 's/my-theme/no-such-theme/' "$T/home/config.toml"
+	tui_start -x 80
+	wait_for 'Theme "no-such-theme" not found. Using the default theme.'
+	# 80 columns: the narrow preview under the list
+	keys "/theme" Enter
+	wait_for "Select Syntax Theme"
+	expect_contains "$(screen)" "fn greet(name: &str) -> String {"
+	expect_contains "$(screen)" "Custom .tmTheme files can be added to the ~/themes directory."
+	keys "my"
+	wait_for "1. my-theme (custom)"
+	keys Escape
+	wait_gone "Select Syntax Theme"
+	quit_and_check_terminal
+}
+
+# A patch cell's code is highlighted by the file's extension.
+test_patch_diff_is_highlighted() {
+	ws
+	patch='*** Begin Patch\n*** Add File: hello.py\n+def hello():\n+    return 42\n*** End Patch\n'
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"custom_tool_call\":{\"call_id\":\"p1\",\"name\":\"apply_patch\",\"input\":\"$patch\"}},{\"completed\":\"r\"}]},$answer]"
+	tui_start -a never -s danger-full-access "add it"
+	wait_for "All done."
+	expect_contains "$(screen)" "def hello():"
+	# catppuccin-mocha: "def" mauve, 42 peach, on the added line's tint
+	raw=$(tm capture-pane -p -e -t main)
+	expect_contains "$raw" $'\e[38;5;183mdef'
+	expect_contains "$raw" $'\e[38;5;216m42'
+	quit_and_check_terminal
+}
+
+# wait_for_raw BYTES: until the screen with its escapes holds BYTES.
+wait_for_raw() {
+	local i
+	for i in $(seq 1 $((WAIT * 10))); do
+		case "$(tm capture-pane -p -e -t main)" in *"$1"*) return 0 ;; esac
+		sleep 0.1
+	done
+	echo "--- screen:"; tm capture-pane -p -e -t main | cat -v
+	fail "[$(printf '%q' "$1")] never appeared on screen"
 }
 
 run_tests

@@ -10,6 +10,7 @@
 #include "test.h"
 #include "tui/cells.h"
 #include "tui/composer.h"
+#include "tui/highlight.h"
 #include "tui/keys.h"
 #include "tui/term.h"
 #include "tui/text.h"
@@ -393,7 +394,13 @@ TEST(tui_exec_cell_user_shell_shows_fifty_rows)
 
 	m = exec_end(60, 0, "user_shell");
 	REQUIRE(cell_exec_end("seq 60", m, false, &r) == 0);
-	CHECK(strstr(r.v[0], "You ran " ST_RESET "seq 60") != NULL);
+	/* the command bash-highlighted: the command word, then the number */
+	{
+		char want[32];
+		snprintf(want, sizeof want, "You ran " ST_RESET "%c%cseq %c%c60", TUI_MARK,
+			 TUI_SYNTAX_MARK(HL_FUNCTION), TUI_MARK, TUI_SYNTAX_MARK(HL_NUMBER));
+		CHECK(strstr(r.v[0], want) != NULL);
+	}
 	CHECK_INT((long long)r.n, 1 + CELL_USER_OUTPUT_ROWS + 1);
 	CHECK(strstr(r.v[25], "25") != NULL);
 	CHECK(strstr(r.v[26], "\xe2\x80\xa6 +11 lines") != NULL);
