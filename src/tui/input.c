@@ -567,6 +567,10 @@ void input_key(void *arg, const struct key *k)
 		statusline_key(a, k);
 		return;
 	}
+	if (a->modal == MODAL_USER_INPUT && a->n_ui_reqs) {
+		user_input_key(a, k);
+		return;
+	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)
@@ -599,6 +603,11 @@ void input_key(void *arg, const struct key *k)
 	}
 	case KEY_NEWLINE:
 		(void)!composer_insert(&a->comp, "\n", 1);
+		break;
+	case KEY_BACKTAB:
+		/* upstream: the next collaboration mode, only idle with no popup open */
+		if (!a->busy)
+			collab_cycle(a);
 		break;
 	case KEY_PASTE: {
 		size_t n;

@@ -25,6 +25,10 @@
 #define TUI_MAX_RUNNING 64
 #define TUI_MAX_APPROVALS 64
 #define TUI_MAX_QUEUED 32
+/* request_user_input calls waiting for the user (the core bounds each one's questions,
+ * TUI_MAX_QUESTIONS bounds what this view keeps of them). */
+#define TUI_MAX_USER_INPUTS 8
+#define TUI_MAX_QUESTIONS 8
 /* Prompt history recalled with Up: the newest entries of history.jsonl. */
 #define TUI_HISTORY_MAX_ENTRIES 2000
 #define TUI_HISTORY_MAX_BYTES (8u << 20)
@@ -38,7 +42,8 @@ enum modal {
 	MODAL_APPROVAL,       /* the first of approvals[] */
 	MODAL_SELECT,         /* a list: /model, /approvals */
 	MODAL_PROMPT,         /* /rename's name prompt (thread.c) */
-	MODAL_ITEMS           /* /statusline, /title: items to toggle (statusline.c) */
+	MODAL_ITEMS,          /* /statusline, /title: items to toggle (statusline.c) */
+	MODAL_USER_INPUT      /* the model's request_user_input questions (user_input.c) */
 };
 
 enum overlay {
@@ -47,7 +52,7 @@ enum overlay {
 	OVERLAY_PICKER        /* the resume picker */
 };
 
-enum select_kind { SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS };
+enum select_kind { SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS, SELECT_COLLAB, SELECT_IMPLEMENT };
 
 struct running_cmd {
 	char *call_id;
@@ -164,6 +169,17 @@ struct app {
 	bool picker_in_app;            /* opened by /resume over a running chat */
 	char *last_answer;             /* the latest agent message, for /copy */
 
+	/* Collaboration modes (collab.c). */
+	enum agent_mode mode;          /* of the next turn */
+	bool turn_plan;                /* the running (or last) turn is in Plan mode */
+	bool in_plan;                  /* inside its <proposed_plan> block */
+	bool saw_plan;                 /* the turn proposed a plan */
+	/* request_user_input (user_input.c): the requests waiting, the first shown. */
+	cJSON *ui_reqs[TUI_MAX_USER_INPUTS];
+	size_t n_ui_reqs;
+	int ui_q;                      /* the question shown */
+	int ui_choice[TUI_MAX_QUESTIONS]; /* its option per question, -1 = unanswered */
+
 	int live_cursor_row;           /* rows from the live area's top to the cursor */
 	bool live_drawn;
 	bool dirty;
@@ -209,6 +225,8 @@ void app_submit(struct app *a, const char *display, const char *text);
 void app_submit_images(struct app *a, const char *display, const char *text,
 		       const struct strv *images);
 void app_header_card(struct app *a);
+/* A whole agent message into the history, a proposed plan as its cell. */
+void app_message(struct app *a, const char *msg);
 void app_notify(struct app *a, const char *kind, const char *message);
 
 /* draw.c */
@@ -356,6 +374,31 @@ void statusline_title(struct app *a);
 void statusline_open(struct app *a, bool title);
 void statusline_rows(struct app *a, struct tui_rows *rows, int width);
 void statusline_key(struct app *a, const struct key *k);
+
+/* collab.c: collaboration modes (reference codex-tui.md §5, §9) */
+/* The mode of the next turn, and the agent's; "Plan" / "Default" in the footer. */
+void collab_set_mode(struct app *a, enum agent_mode m);
+/* Shift+Tab: the next mode in upstream's order (Plan, Default). */
+void collab_cycle(struct app *a);
+/* /plan [text], /collab. */
+void collab_plan_command(struct app *a, const char *args);
+void collab_open_picker(struct app *a);
+void collab_choose(struct app *a, int idx);
+/* The footer's right side ("? for shortcuts · Plan mode (shift+tab to cycle)"), shorter
+ * at each level (0, 1, 2) for narrow rows. */
+void collab_footer(const struct app *a, int level, char *out, size_t n);
+/* A line of the answer in a Plan-mode turn: the <proposed_plan> tags open and close the
+ * plan cell, its lines are indented into cell. False: an ordinary line. */
+bool collab_plan_line(struct app *a, const char *s, size_t n, struct tui_rows *cell);
+/* The turn is over: after a proposed plan, the "Implement this plan?" prompt. */
+void collab_turn_over(struct app *a);
+
+/* user_input.c: the model's questions (request_user_input) */
+void user_input_request(struct app *a, const cJSON *msg);
+void user_input_rows(struct app *a, struct tui_rows *rows, int width);
+void user_input_key(struct app *a, const struct key *k);
+/* Drops every request (the turn ended: the core answered them "aborted"). */
+void user_input_clear(struct app *a);
 
 /* clipboard.c: /copy */
 void clipboard_copy_last(struct app *a);

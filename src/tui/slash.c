@@ -23,6 +23,8 @@ const struct slash_cmd slash_cmds[] = {
 	{"fork", "fork the current chat", false, true},
 	{"init", "create an AGENTS.md file with instructions for Codex", false, true},
 	{"compact", "summarize conversation to prevent hitting the context limit", false, true},
+	{"plan", "switch to Plan mode", false, true},
+	{"collab", "change collaboration mode (experimental)", false, false},
 	{"diff", "show git diff (including untracked files)", false, false},
 	{"copy", "copy the latest Codex output to your clipboard", false, false},
 	{"mention", "mention a file", false, false},
@@ -204,6 +206,7 @@ static void cmd_status(struct app *a)
 	ROW("  " ST_DIM "Approval:" ST_RESET "         %s", approval_policy_str(a->approval));
 	ROW("  " ST_DIM "Sandbox:" ST_RESET "          %s", sandbox_mode_str(a->sandbox));
 	ROW("  " ST_DIM "Agents.md:" ST_RESET "        %s", have_agents ? "AGENTS.md" : "<none>");
+	ROW("  " ST_DIM "Collaboration mode:" ST_RESET " %s", agent_mode_display(a->mode));
 	ROW("  " ST_DIM "Session:" ST_RESET "          %s", a->thread_id ? a->thread_id : "");
 	if (a->thread_name) {
 		char *nm = cell_inert(a->thread_name, false);
@@ -252,6 +255,10 @@ void select_choose(struct app *a, int idx)
 		return;
 	if (a->select_kind == SELECT_MODEL || a->select_kind == SELECT_EFFORT) {
 		models_choose(a, idx);
+		return;
+	}
+	if (a->select_kind == SELECT_COLLAB || a->select_kind == SELECT_IMPLEMENT) {
+		collab_choose(a, idx);
 		return;
 	}
 	{
@@ -375,6 +382,10 @@ bool slash_run(struct app *a, const char *text)
 		/* The core's compact op: a summary turn, then context_compacted. */
 		if (agent_compact(a->agent, &e) < 0)
 			app_error(a, e.msg);
+	} else if (strcmp(name, "plan") == 0) {
+		collab_plan_command(a, text + 1 + n);
+	} else if (strcmp(name, "collab") == 0) {
+		collab_open_picker(a);
 	} else if (strcmp(name, "mcp") == 0) {
 		cmd_mcp(a);
 	} else if (strcmp(name, "logout") == 0) {
