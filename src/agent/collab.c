@@ -145,21 +145,35 @@ int collab_turn_start(struct agent *a, struct err *e)
 	return 0;
 }
 
-void collab_resume(struct agent *a, const cJSON *turn_context)
+void collab_sync(struct agent *a)
 {
-	const cJSON *cm = cJSON_GetObjectItemCaseSensitive(turn_context, "collaboration_mode");
-	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cm, "mode"));
+	static const char tag[] = "<collaboration_mode>";
+	const cJSON *item;
 
-	/* The model was last told about this mode: a turn in another one tells it again. */
-	if (kind && strcmp(kind, "plan") == 0)
-		a->mode_told = AGENT_MODE_PLAN;
+	/* The last mode message in the history is what the model was told (ours, or
+	 * upstream's: both templates start their Plan text with "# Plan Mode"). */
+	a->mode_told = AGENT_MODE_DEFAULT;
+	a->mode_told_default = false;
+	cJSON_ArrayForEach(item, a->history) {
+		const cJSON *role = cJSON_GetObjectItemCaseSensitive(item, "role"), *part;
+		if (!cJSON_IsString(role) || strcmp(role->valuestring, "developer") != 0)
+			continue;
+		cJSON_ArrayForEach(part, cJSON_GetObjectItemCaseSensitive(item, "content")) {
+			const char *t = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(part, "text"));
+			if (!t || strncmp(t, tag, sizeof tag - 1) != 0)
+				continue;
+			t += sizeof tag - 1;
+			a->mode_told = strncmp(t, "# Plan Mode", 11) == 0 ? AGENT_MODE_PLAN
+									   : AGENT_MODE_DEFAULT;
+			a->mode_told_default = a->mode_told == AGENT_MODE_DEFAULT;
+		}
+	}
 }
 
 /* ---- request_user_input ---- */
 
-/* The question list as upstream's event carries it (isOther set: the front end offers
- * a free-form answer too), or NULL with why. */
-static cJSON *questions_checked(const cJSON *args, const char **why)
+cJSON *collab_questions(const cJSON *args, const char **why)
 {
 	const cJSON *qs = cJSON_GetObjectItemCaseSensitive(args, "questions"), *q, *o;
 	cJSON *out = cJSON_CreateArray(), *nq, *nopts, *no;
@@ -242,7 +256,7 @@ void tool_request_user_input(struct tool_call *c)
 				  agent_mode_display(t->a->turn_mode));
 		return;
 	}
-	if (!(qs = questions_checked(c->args, &why))) {
+	if (!(qs = collab_questions(c->args, &why))) {
 		tool_call_finish(c, strdup(why));
 		return;
 	}

@@ -229,8 +229,15 @@ cJSON *collab_turn_context(const struct agent *a);
 /* The reasoning effort of the turn's requests (Plan mode: upstream's "medium"). */
 const char *collab_effort(const struct agent *a);
 const char *collab_instructions(enum agent_mode m);
-/* Resuming: the mode the model was last told about, from the last turn_context. */
-void collab_resume(struct agent *a, const cJSON *turn_context);
+/* request_user_input's arguments checked ({"questions": [{id, header, question,
+ * options: [{label, description}]}]}, 1..AGENT_MAX_USER_QUESTIONS questions of
+ * 1..AGENT_MAX_USER_OPTIONS options): the questions as the event carries them (isOther
+ * true, isSecret false; caller frees), or NULL and *why, the model's error (one line,
+ * static). Exposed for the unit test and the fuzz target. */
+cJSON *collab_questions(const cJSON *args, const char **why);
+/* The history was replaced (a resume, a compaction): the mode the model was last told
+ * about is read back from it. */
+void collab_sync(struct agent *a);
 
 /* ---- fork.c ---- */
 /* Instead of record_resume + record_open: the history of the rollout at

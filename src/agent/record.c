@@ -214,10 +214,10 @@ int record_resume(struct agent *a, const char *path, struct err *e)
 	}
 	snprintf(a->thread_id, sizeof a->thread_id, "%s", id);
 	resume_thread_name(a, s.events);
-	collab_resume(a, s.turn_context);
 	cJSON_Delete(a->history);
 	a->history = s.history;
 	s.history = NULL;
+	collab_sync(a);
 	rollout_session_free(&s);
 	return 0;
 }
