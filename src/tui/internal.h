@@ -29,6 +29,8 @@
  * TUI_MAX_QUESTIONS bounds what this view keeps of them). */
 #define TUI_MAX_USER_INPUTS 8
 #define TUI_MAX_QUESTIONS 8
+/* A note typed under an option ("tab to add notes"): a sentence or two. */
+#define TUI_NOTE_MAX 1024
 /* Prompt history recalled with Up: the newest entries of history.jsonl. */
 #define TUI_HISTORY_MAX_ENTRIES 2000
 #define TUI_HISTORY_MAX_BYTES (8u << 20)
@@ -179,6 +181,8 @@ struct app {
 	size_t n_ui_reqs;
 	int ui_q;                      /* the question shown */
 	int ui_choice[TUI_MAX_QUESTIONS]; /* its option per question, -1 = unanswered */
+	char ui_notes[TUI_MAX_QUESTIONS][TUI_NOTE_MAX]; /* the notes typed per question */
+	bool ui_notes_on;              /* the shown question's notes line has the keys */
 
 	int live_cursor_row;           /* rows from the live area's top to the cursor */
 	bool live_drawn;

@@ -50,8 +50,11 @@ static const char *choice_label(const cJSON *q, int i)
 static void start_request(struct app *a)
 {
 	a->ui_q = 0;
-	for (int i = 0; i < TUI_MAX_QUESTIONS; i++)
+	a->ui_notes_on = false;
+	for (int i = 0; i < TUI_MAX_QUESTIONS; i++) {
 		a->ui_choice[i] = -1;
+		a->ui_notes[i][0] = '\0';
+	}
 	a->modal = MODAL_USER_INPUT;
 	a->modal_sel = 0;
 }
@@ -151,10 +154,21 @@ void user_input_rows(struct app *a, struct tui_rows *rows, int width)
 		free(desc);
 	}
 	add(rows, "");
-	snprintf(line, sizeof line, "  " ST_DIM "%s%s | esc to interrupt",
+	if (a->ui_notes_on) {
+		const char *note = a->ui_notes[a->ui_q];
+		if (*note)
+			add_inert(rows, "  " ST_CYAN "\xE2\x80\xBA " ST_RESET, note, width, 4);
+		else
+			add(rows, "  " ST_CYAN "\xE2\x80\xBA " ST_RESET ST_DIM "Add notes");
+		add(rows, "");
+	}
+	/* upstream's tips, in its order */
+	snprintf(line, sizeof line, "  " ST_DIM "%s | %s%s%s",
+		 a->ui_notes_on ? "tab or esc to clear notes" : "tab to add notes",
 		 nq == 1 ? "enter to submit answer"
 		 : a->ui_q + 1 >= nq ? "enter to submit all" : "enter to submit answer",
-		 nq > 1 ? " | \xE2\x86\x90/\xE2\x86\x92 to navigate questions" : "");
+		 nq > 1 && !a->ui_notes_on ? " | \xE2\x86\x90/\xE2\x86\x92 to navigate questions" : "",
+		 a->ui_notes_on ? "" : " | esc to interrupt");
 	add(rows, line);
 }
 
@@ -178,9 +192,22 @@ static void submit(struct app *a)
 		int c = a->ui_choice[i];
 		add_inert(&cell, "  \xE2\x80\xA2 ", field(q, "question"), a->term.cols, 4);
 		if (c >= 0) {
+			const char *note = a->ui_notes[i];
 			cJSON_AddItemToArray(list, cJSON_CreateString(choice_label(q, c)));
 			add_inert(&cell, "    " ST_DIM "answer: " ST_RESET ST_CYAN, choice_label(q, c),
 				  a->term.cols, 12);
+			if (*note) {
+				/* upstream sends a note as one more answer, so marked */
+				size_t len = strlen(note) + 16;
+				char *v = malloc(len);
+				if (v) {
+					snprintf(v, len, "user_note: %s", note);
+					cJSON_AddItemToArray(list, cJSON_CreateString(v));
+				}
+				free(v);
+				add_inert(&cell, "    " ST_DIM "note: " ST_RESET ST_CYAN, note,
+					  a->term.cols, 10);
+			}
 		} else if (cell.n) {
 			/* upstream marks the question itself */
 			char *last = cell.v[cell.n - 1];
@@ -206,6 +233,7 @@ static void submit(struct app *a)
 static void choose(struct app *a, int idx)
 {
 	a->ui_choice[a->ui_q] = idx;
+	a->ui_notes_on = false;
 	if (a->ui_q + 1 < n_questions(a)) {
 		a->ui_q++;
 		a->modal_sel = a->ui_choice[a->ui_q] >= 0 ? a->ui_choice[a->ui_q] : 0;
@@ -221,7 +249,58 @@ static void move_question(struct app *a, int d)
 	if (q < 0 || q >= nq)
 		return;
 	a->ui_q = q;
+	a->ui_notes_on = false;
 	a->modal_sel = a->ui_choice[q] >= 0 ? a->ui_choice[q] : 0;
+}
+
+/* Keys while the notes line has them: text, Backspace, Enter submits with the note,
+ * Tab or Esc clears it and gives the keys back to the options. */
+static void notes_key(struct app *a, const struct key *k, int n)
+{
+	char *note = a->ui_notes[a->ui_q];
+	size_t len = strlen(note);
+
+	switch (k->kind) {
+	case KEY_CHAR: {
+		char u[4];
+		int w = tui_utf8_encode(k->cp, u);
+		if (k->cp >= 0x20 && len + (size_t)w < TUI_NOTE_MAX) {
+			memcpy(note + len, u, (size_t)w);
+			note[len + (size_t)w] = '\0';
+		}
+		break;
+	}
+	case KEY_PASTE: {
+		size_t pn;
+		const char *p = keys_paste(&a->keys, &pn);
+		for (size_t i = 0; i < pn && len + 1 < TUI_NOTE_MAX; i++)
+			if ((unsigned char)p[i] >= 0x20)
+				note[len++] = p[i];
+		note[len] = '\0';
+		break;
+	}
+	case KEY_BACKSPACE:
+		while (len > 0 && ((unsigned char)note[len - 1] & 0xC0) == 0x80)
+			len--; /* a UTF-8 continuation byte: back to the character's start */
+		if (len > 0)
+			note[len - 1] = '\0';
+		break;
+	case KEY_ENTER:
+		if (n > 0)
+			choose(a, a->modal_sel < n ? a->modal_sel : n - 1);
+		break;
+	case KEY_TAB:
+	case KEY_ESC:
+		note[0] = '\0';
+		a->ui_notes_on = false;
+		break;
+	case KEY_CTRL:
+		if (k->cp == 'c')
+			agent_interrupt(a->agent);
+		break;
+	default:
+		break;
+	}
 }
 
 void user_input_key(struct app *a, const struct key *k)
@@ -229,7 +308,15 @@ void user_input_key(struct app *a, const struct key *k)
 	const cJSON *q = cJSON_GetArrayItem(questions(a), a->ui_q);
 	int n = n_choices(q);
 
+	if (a->ui_notes_on) {
+		notes_key(a, k, n);
+		app_dirty(a);
+		return;
+	}
 	switch (k->kind) {
+	case KEY_TAB:
+		a->ui_notes_on = true;
+		break;
 	case KEY_UP:
 	case KEY_DOWN:
 		modal_move(a, k, n);
@@ -253,8 +340,17 @@ void user_input_key(struct app *a, const struct key *k)
 			agent_interrupt(a->agent);
 		break;
 	case KEY_CHAR:
-		if (k->cp >= '1' && k->cp <= '9' && (int)(k->cp - '1') < n)
+		/* upstream: a digit picks that option and goes on; j/k and h/l move */
+		if (k->cp >= '1' && k->cp <= '9' && (int)(k->cp - '1') < n) {
 			a->modal_sel = (int)(k->cp - '1');
+			choose(a, a->modal_sel);
+		} else if (k->cp == 'j' || k->cp == 'k') {
+			struct key mv = *k;
+			mv.kind = k->cp == 'j' ? KEY_DOWN : KEY_UP;
+			modal_move(a, &mv, n);
+		} else if (k->cp == 'h' || k->cp == 'l') {
+			move_question(a, k->cp == 'h' ? -1 : 1);
+		}
 		break;
 	default:
 		break;

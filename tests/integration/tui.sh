@@ -2063,7 +2063,7 @@ test_plan_mode_question_plan_and_implement() {
 	expect_contains "$s" "› 1. On disk (Recommended)  Survives restarts."
 	expect_contains "$s" "2. In memory  Fastest, lost on exit."
 	expect_contains "$s" "3. None of the above  Optionally, add details in notes (tab)."
-	expect_contains "$s" "enter to submit answer | esc to interrupt"
+	expect_contains "$s" "tab to add notes | enter to submit answer | esc to interrupt"
 	snap plan-question
 	req_check 0 '"<collaboration_mode># Plan Mode" in dev and "request_user_input" in tools and b["reasoning"]["effort"] == "medium" and last_user == "design a cache"'
 	keys Down Enter
@@ -2127,6 +2127,38 @@ test_plan_mode_stay_and_esc_on_a_question() {
 	keys "again" Enter
 	wait_for "All done."
 	expect_eq "$(mock_call_output q2)" "aborted" "the interrupted question's output"
+	quit_and_check_terminal
+}
+
+# Two questions: a digit answers the first and moves on, Tab opens the notes line of the
+# second, Enter sends both (the note as upstream's "user_note: ..." answer).
+test_plan_mode_two_questions_with_a_note() {
+	ws
+	two='{"questions":[{"id":"lang","header":"Language","question":"Which language?","options":[{"label":"C","description":"Small."},{"label":"Rust","description":"Safe."}]},{"id":"tests","header":"Tests","question":"How much testing?","options":[{"label":"Unit","description":"Fast."},{"label":"End to end","description":"Real."}]}]}'
+	mock "[$(fc q3 request_user_input "$two"),$answer]"
+	tui_start -x 120
+	wait_idle
+	keys BTab
+	wait_for "Plan mode (shift+tab to cycle)"
+	keys "ask me" Enter
+	wait_for "Question 1/2 (2 unanswered)"
+	expect_contains "$(screen)" "tab to add notes | enter to submit answer | ←/→ to navigate questions | esc to interrupt"
+	keys 2
+	wait_for "Question 2/2 (1 unanswered)"
+	expect_contains "$(screen)" "enter to submit all"
+	keys Tab
+	wait_for "Add notes"
+	expect_contains "$(screen)" "tab or esc to clear notes | enter to submit all"
+	keys "only the parser"
+	wait_for "› only the parser"
+	keys Enter
+	wait_for "All done."
+	s=$(screen)
+	expect_contains "$s" "• Questions 2/2 answered"
+	expect_contains "$s" "answer: Rust"
+	expect_contains "$s" "answer: Unit"
+	expect_contains "$s" "note: only the parser"
+	expect_eq "$(mock_call_output q3)" '{"answers":{"lang":{"answers":["Rust"]},"tests":{"answers":["Unit","user_note: only the parser"]}}}' "the answers the model got"
 	quit_and_check_terminal
 }
 
