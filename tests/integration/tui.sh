@@ -2198,6 +2198,9 @@ test_shift_tab_collab_picker_and_status() {
 	keys Escape
 	wait_for "Conversation interrupted"
 	wait_for "Plan mode (shift+tab to cycle)"
+	# a new chat starts in Default mode, as upstream's
+	keys "/new" Enter
+	wait_gone "Plan mode"
 	quit_and_check_terminal
 }
 
