@@ -131,6 +131,8 @@ struct agent_options {
 	const char *base_instructions; /* instead of the built-in prompt, or NULL */
 	const char *developer_instructions; /* a developer message after the permissions
 					     * one (new threads), or NULL */
+	bool collaboration_modes;      /* the front end switches modes (the TUI): a new
+					* thread's first developer message says Default */
 };
 
 struct agent;
@@ -272,8 +274,10 @@ int agent_override(struct agent *a, const struct agent_overrides *o, struct err 
  * the next turns' context: when a turn starts in another mode than the one the model
  * was last told about, a developer message with the mode's rules
  * (<collaboration_mode>...</collaboration_mode>) goes into the history before the
- * user's message, as upstream's context update. A new thread starts in Default mode
- * without such a message (what `codex exec` sends). Plan mode asks the model for a
+ * user's message, as upstream's context update. A new thread starts in Default mode,
+ * told so in its first developer message when agent_options.collaboration_modes is set
+ * (upstream's TUI), else without a mode message (what `codex exec` sends). Plan mode
+ * asks the model for a
  * <proposed_plan> block, reasons with effort "medium" (upstream's preset), refuses
  * update_plan and answers request_user_input calls through the front end. */
 enum agent_mode { AGENT_MODE_DEFAULT, AGENT_MODE_PLAN };

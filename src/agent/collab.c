@@ -2,6 +2,7 @@
  * tells the model about a change of mode, and request_user_input, the tool through which
  * a Plan-mode model asks the user to choose. The instructions are ours, carrying the
  * rules of upstream's templates (codex-rs/core/templates/collaboration_mode/). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,30 +115,59 @@ cJSON *collab_turn_context(const struct agent *a)
 	return NULL;
 }
 
+cJSON *collab_text_part(enum agent_mode m)
+{
+	const char *text = collab_instructions(m);
+	static const char open[] = "<collaboration_mode>", close[] = "</collaboration_mode>";
+	size_t len = sizeof open + strlen(text) + sizeof close;
+	char *tagged = malloc(len);
+	cJSON *part = cJSON_CreateObject();
+
+	if (!tagged || !part || !cJSON_AddStringToObject(part, "type", "input_text")) {
+		free(tagged);
+		cJSON_Delete(part);
+		return NULL;
+	}
+	snprintf(tagged, len, "%s%s%s", open, text, close);
+	if (!cJSON_AddStringToObject(part, "text", tagged)) {
+		cJSON_Delete(part);
+		part = NULL;
+	}
+	free(tagged);
+	return part;
+}
+
+int collab_initial(struct agent *a, cJSON *developer_message)
+{
+	cJSON *part = collab_text_part(AGENT_MODE_DEFAULT);
+	cJSON *content = cJSON_GetObjectItemCaseSensitive(developer_message, "content");
+
+	if (!part || !cJSON_AddItemToArray(content, part)) {
+		cJSON_Delete(part);
+		return -1;
+	}
+	a->mode_told = AGENT_MODE_DEFAULT;
+	a->mode_told_default = true;
+	return 0;
+}
+
 int collab_turn_start(struct agent *a, struct err *e)
 {
-	struct buf b;
 	cJSON *m, *content, *part;
 
 	a->turn_mode = a->mode;
 	if (a->mode == a->mode_told)
 		return 0;
-	buf_init(&b, sizeof plan_instructions + sizeof default_instructions + 64);
-	if (buf_printf(&b, "<collaboration_mode>%s</collaboration_mode>",
-		       collab_instructions(a->mode)) < 0)
-		return err_set(e, "out of memory");
 	m = cJSON_CreateObject();
-	if (!m || !cJSON_AddStringToObject(m, "type", "message") ||
+	part = collab_text_part(a->mode);
+	if (!m || !part || !cJSON_AddStringToObject(m, "type", "message") ||
 	    !cJSON_AddStringToObject(m, "role", "developer") ||
 	    !(content = cJSON_AddArrayToObject(m, "content")) ||
-	    !(part = cJSON_CreateObject()) || !cJSON_AddItemToArray(content, part) ||
-	    !cJSON_AddStringToObject(part, "type", "input_text") ||
-	    !cJSON_AddStringToObject(part, "text", b.data)) {
+	    !cJSON_AddItemToArray(content, part)) {
+		cJSON_Delete(part);
 		cJSON_Delete(m);
-		buf_free(&b);
 		return err_set(e, "out of memory");
 	}
-	buf_free(&b);
 	history_add(a, m);
 	a->mode_told = a->mode;
 	if (a->mode == AGENT_MODE_DEFAULT)

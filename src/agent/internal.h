@@ -224,6 +224,12 @@ void user_shell_free(struct agent *a);
 /* A user turn starts: its mode is fixed, and a change of mode since the model was last
  * told goes into the history as a developer message. */
 int collab_turn_start(struct agent *a, struct err *e);
+/* A new thread of a front end with collaboration modes (agent_options.collaboration_modes):
+ * Default's instructions join the permissions developer message, as upstream's TUI
+ * bundles them. -1 when memory runs out. */
+int collab_initial(struct agent *a, cJSON *developer_message);
+/* The <collaboration_mode> content part of a mode's message. NULL: out of memory. */
+cJSON *collab_text_part(enum agent_mode m);
 /* The turn_context's collaboration_mode object (upstream's CollaborationMode). */
 cJSON *collab_turn_context(const struct agent *a);
 /* The reasoning effort of the turn's requests (Plan mode: upstream's "medium"). */

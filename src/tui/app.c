@@ -643,6 +643,7 @@ int app_start_agent_from(struct app *a, const char *resume_path, const char *for
 	ao.originator = getenv("CODEX_INTERNAL_ORIGINATOR_OVERRIDE")
 				? getenv("CODEX_INTERNAL_ORIGINATOR_OVERRIDE") : "codex-tui";
 	ao.session_source = "cli";
+	ao.collaboration_modes = true; /* always on in upstream 0.118's TUI */
 	ao.oss = a->o->oss;
 	ao.add_dirs = a->o->add_dirs;
 	ao.resume_path = resume_path;

@@ -179,6 +179,33 @@ TEST(collab_the_mode_told_is_read_back_from_a_replaced_history)
 	fake_free(a);
 }
 
+TEST(collab_a_tui_thread_says_default_in_its_first_developer_message)
+{
+	struct agent *a = fake_agent();
+	cJSON *perm = args("{\"type\":\"message\",\"role\":\"developer\",\"content\":"
+			   "[{\"type\":\"input_text\",\"text\":\"<permissions instructions>"
+			   "</permissions instructions>\"}]}");
+	const cJSON *parts = cJSON_GetObjectItemCaseSensitive(perm, "content");
+	struct err e;
+
+	REQUIRE(collab_initial(a, perm) == 0);
+	CHECK_INT(cJSON_GetArraySize(parts), 2);
+	CHECK(strncmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			      cJSON_GetArrayItem(parts, 1), "text")),
+		      "<collaboration_mode># Collaboration Mode: Default", 49) == 0);
+	/* a Default turn then has nothing to add; the turn_context carries the text */
+	REQUIRE(collab_turn_start(a, &e) == 0);
+	CHECK_INT(cJSON_GetArraySize(a->history), 0);
+	{
+		cJSON *tc = collab_turn_context(a);
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(tc, "settings");
+		CHECK(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(st, "developer_instructions")));
+		cJSON_Delete(tc);
+	}
+	cJSON_Delete(perm);
+	fake_free(a);
+}
+
 TEST(collab_mode_names)
 {
 	CHECK_STR(agent_mode_kind(AGENT_MODE_PLAN), "plan");
