@@ -605,10 +605,15 @@ void input_key(void *arg, const struct key *k)
 		(void)!composer_insert(&a->comp, "\n", 1);
 		break;
 	case KEY_BACKTAB:
-		/* upstream: the next collaboration mode, only idle with no popup open */
-		if (!a->busy)
+	{
+		/* upstream: the next collaboration mode, only idle with no popup open (the
+		 * slash commands' or the `@` files') */
+		size_t at, alen;
+		if (!a->busy && !slash_matches(composer_text(&a->comp), NULL, 0) &&
+		    !files_at_token(&a->comp, &at, &alen))
 			collab_cycle(a);
 		break;
+	}
 	case KEY_PASTE: {
 		size_t n;
 		const char *p = keys_paste(&a->keys, &n);

@@ -2176,6 +2176,12 @@ test_shift_tab_collab_picker_and_status() {
 	wait_for "shift + tab to change mode"
 	keys "?"
 	wait_gone "shift + tab to change mode"
+	# not while the slash popup is open
+	keys "/co"
+	wait_for "change collaboration mode (experimental)"
+	keys BTab BSpace BSpace BSpace
+	wait_gone "change collaboration mode (experimental)"
+	expect_not_contains "$(screen)" "Plan mode"
 	keys BTab
 	wait_for "? for shortcuts · Plan mode (shift+tab to cycle)"
 	snap plan-footer
