@@ -84,7 +84,11 @@ enum agent_event_kind {
 					  message: an MCP tool call needs approval */
 	AGENT_EV_CONTEXT_COMPACTED,    /* (no fields): the history is now the summary */
 	AGENT_EV_THREAD_ROLLED_BACK,   /* num_turns: the last turns left the history */
-	AGENT_EV_THREAD_NAME_UPDATED   /* thread_id, thread_name */
+	AGENT_EV_THREAD_NAME_UPDATED,  /* thread_id, thread_name */
+	AGENT_EV_REQUEST_USER_INPUT    /* call_id, turn_id, questions[{id, header,
+					  question, isOther, isSecret, options[{label,
+					  description}]}]: answer with
+					  agent_answer_user_input */
 };
 
 /* The upstream "type" string of a kind ("exec_command_begin", ...). */
@@ -127,6 +131,8 @@ struct agent_options {
 	const char *base_instructions; /* instead of the built-in prompt, or NULL */
 	const char *developer_instructions; /* a developer message after the permissions
 					     * one (new threads), or NULL */
+	bool collaboration_modes;      /* the front end switches modes (the TUI): a new
+					* thread's first developer message says Default */
 };
 
 struct agent;
@@ -269,6 +275,31 @@ struct agent_overrides {
 					* runs (-1) */
 };
 int agent_override(struct agent *a, const struct agent_overrides *o, struct err *e);
+
+/* Collaboration modes (upstream's ModeKind; always on in 0.118). The mode is part of
+ * the next turns' context: when a turn starts in another mode than the one the model
+ * was last told about, a developer message with the mode's rules
+ * (<collaboration_mode>...</collaboration_mode>) goes into the history before the
+ * user's message, as upstream's context update. A new thread starts in Default mode,
+ * told so in its first developer message when agent_options.collaboration_modes is set
+ * (upstream's TUI), else without a mode message (what `codex exec` sends). Plan mode
+ * asks the model for a
+ * <proposed_plan> block, reasons with effort "medium" (upstream's preset), refuses
+ * update_plan and answers request_user_input calls through the front end. */
+enum agent_mode { AGENT_MODE_DEFAULT, AGENT_MODE_PLAN };
+/* "default" / "plan" (the wire's ModeKind), and "Default" / "Plan" for people. */
+const char *agent_mode_kind(enum agent_mode m);
+const char *agent_mode_display(enum agent_mode m);
+/* Sets the mode of the next turn (a running turn keeps its own). */
+void agent_set_mode(struct agent *a, enum agent_mode m);
+enum agent_mode agent_get_mode(const struct agent *a);
+
+/* Answers a request_user_input call (Plan mode): response is upstream's
+ * RequestUserInputResponse, {"answers": {"<question id>": {"answers": ["<label>",
+ * "user_note: <text>"]}}}, sent to the model as the call's output (JSON text). -1 when no
+ * such question is pending. An interrupt answers it "aborted". */
+int agent_answer_user_input(struct agent *a, const char *call_id, const cJSON *response,
+			    struct err *e);
 
 /* Ends the session: interrupts a running turn, kills every command, flushes the
  * rollout; shutdown_complete follows. */

@@ -83,6 +83,7 @@ int compact_apply(struct turn *t, char *msg, size_t msg_size)
 	}
 	cJSON_Delete(a->history);
 	a->history = h;
+	collab_sync(a); /* a mode message may have gone with the old turns */
 	if (a->rollout && rollout_record_compacted(a->rollout, text, h, &e) < 0 &&
 	    !a->record_failed) {
 		a->record_failed = true;

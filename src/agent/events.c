@@ -79,6 +79,8 @@ const char *agent_event_type(enum agent_event_kind k)
 		return "thread_rolled_back";
 	case AGENT_EV_THREAD_NAME_UPDATED:
 		return "thread_name_updated";
+	case AGENT_EV_REQUEST_USER_INPUT:
+		return "request_user_input";
 	}
 	return "unknown";
 }

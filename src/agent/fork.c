@@ -26,6 +26,7 @@ int fork_session(struct agent *a, const struct agent_options *o, struct err *e)
 	cJSON_Delete(a->history);
 	a->history = s.history;
 	s.history = NULL;
+	collab_sync(a);
 	rollout_session_free(&s);
 	if (uuid_v7(uuid_now_ms(), a->thread_id, e) < 0 || record_open(a, o, e) < 0)
 		return -1;

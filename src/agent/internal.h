@@ -40,6 +40,11 @@
 /* Steered messages waiting for the turn's next model request: a user types them, so a
  * few at most; the cap only bounds a front end gone wrong. */
 #define AGENT_MAX_PENDING_INPUT 64
+/* request_user_input: upstream's schema asks for one to three questions of two or three
+ * options; a little room above that, and no more, keeps the front end's view bounded
+ * (the messages in collab.c name these numbers). */
+#define AGENT_MAX_USER_QUESTIONS 3
+#define AGENT_MAX_USER_OPTIONS 8
 
 struct tool_call;
 struct uexec;
@@ -105,6 +110,7 @@ struct tool_call {
 	void (*cancel)(struct tool_call *c);
 	/* Waiting for agent_decide (an approval request is out), else NULL. */
 	void (*on_decision)(struct tool_call *c, enum agent_decision d);
+	bool awaiting_user;             /* request_user_input: the question is out */
 	void *state;                    /* the tool's own */
 	/* Frees state when the turn is freed with the call still running (the session
 	 * ends mid-call), or NULL. */
@@ -146,6 +152,11 @@ struct agent {
 	struct shell_snapshot *snapshot; /* the login shell's set-up, or NULL */
 	struct strv approved_commands;  /* "approved for session": one argv per entry */
 	unsigned next_turn;
+	enum agent_mode mode;           /* of the next turn (agent_set_mode) */
+	enum agent_mode turn_mode;      /* of the running (or last) turn */
+	enum agent_mode mode_told;      /* the mode of the last <collaboration_mode> message
+					 * (Default: none, or Default's) */
+	bool mode_told_default;         /* Default's instructions were sent */
 	bool shut_down;
 	struct sandbox_net net;         /* [network] enabled: each command's proxy */
 	bool net_on;
@@ -228,6 +239,31 @@ void user_shell_interrupt(struct agent *a);
 bool user_shell_running(const struct agent *a);
 /* Kills them without events and drops waiting records (agent_free). */
 void user_shell_free(struct agent *a);
+
+/* ---- collab.c: collaboration modes ---- */
+/* A user turn starts: its mode is fixed, and a change of mode since the model was last
+ * told goes into the history as a developer message. */
+int collab_turn_start(struct agent *a, struct err *e);
+/* A new thread of a front end with collaboration modes (agent_options.collaboration_modes):
+ * Default's instructions join the permissions developer message, as upstream's TUI
+ * bundles them. -1 when memory runs out. */
+int collab_initial(struct agent *a, cJSON *developer_message);
+/* The <collaboration_mode> content part of a mode's message. NULL: out of memory. */
+cJSON *collab_text_part(enum agent_mode m);
+/* The turn_context's collaboration_mode object (upstream's CollaborationMode). */
+cJSON *collab_turn_context(const struct agent *a);
+/* The reasoning effort of the turn's requests (Plan mode: upstream's "medium"). */
+const char *collab_effort(const struct agent *a);
+const char *collab_instructions(enum agent_mode m);
+/* request_user_input's arguments checked ({"questions": [{id, header, question,
+ * options: [{label, description}]}]}, 1..AGENT_MAX_USER_QUESTIONS questions of
+ * 1..AGENT_MAX_USER_OPTIONS options): the questions as the event carries them (isOther
+ * true, isSecret false; caller frees), or NULL and *why, the model's error (one line,
+ * static). Exposed for the unit test and the fuzz target. */
+cJSON *collab_questions(const cJSON *args, const char **why);
+/* The history was replaced (a resume, a compaction): the mode the model was last told
+ * about is read back from it. */
+void collab_sync(struct agent *a);
 
 /* ---- fork.c ---- */
 /* Instead of record_resume + record_open: the history of the rollout at

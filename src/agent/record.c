@@ -81,7 +81,7 @@ void record_event(struct agent *a, const cJSON *msg)
 
 void record_turn_context(struct agent *a)
 {
-	cJSON *tc = cJSON_CreateObject(), *pol = NULL;
+	cJSON *tc = cJSON_CreateObject(), *pol = NULL, *cm = NULL;
 	char *json = sandbox_policy_to_json(&a->policy, NULL);
 	struct err e;
 
@@ -94,11 +94,14 @@ void record_turn_context(struct agent *a)
 	    !cJSON_AddStringToObject(tc, "model", a->model) ||
 	    !(a->effort ? cJSON_AddStringToObject(tc, "effort", a->effort)
 			: cJSON_AddNullToObject(tc, "effort")) ||
-	    !cJSON_AddStringToObject(tc, "summary", a->summary ? a->summary : "auto"))
+	    !cJSON_AddStringToObject(tc, "summary", a->summary ? a->summary : "auto") ||
+	    !(cm = collab_turn_context(a)) || !cJSON_AddItemToObject(tc, "collaboration_mode", cm))
 		goto out;
+	cm = NULL;
 	if (rollout_record_turn_context(a->rollout, tc, &e) < 0)
 		note_error(a, &e);
 out:
+	cJSON_Delete(cm);
 	cJSON_Delete(pol);
 	cJSON_Delete(tc);
 	free(json);
@@ -214,6 +217,7 @@ int record_resume(struct agent *a, const char *path, struct err *e)
 	cJSON_Delete(a->history);
 	a->history = s.history;
 	s.history = NULL;
+	collab_sync(a);
 	rollout_session_free(&s);
 	return 0;
 }

@@ -84,7 +84,7 @@ cJSON *agent_developer_message(const char *text)
 	return NULL;
 }
 
-static int initial_context(struct agent *a, const char *developer, struct err *e)
+static int initial_context(struct agent *a, const char *developer, bool collab, struct err *e)
 {
 	struct context_permissions perm;
 	struct context_docs_opts docs;
@@ -106,6 +106,10 @@ static int initial_context(struct agent *a, const char *developer, struct err *e
 	perm.approval = a->approval;
 	if (!(m = context_permissions_message(&perm)))
 		goto oom;
+	if (collab && collab_initial(a, m) < 0) {
+		cJSON_Delete(m);
+		goto oom;
+	}
 	history_add(a, m);
 	if (developer && *developer) {
 		if (!(m = agent_developer_message(developer)))
@@ -265,7 +269,8 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 				   : uuid_v7(uuid_now_ms(), a->thread_id, e) < 0)
 			goto fail;
 		if (record_open(a, o, e) < 0 ||
-		    (!o->resume_path && initial_context(a, o->developer_instructions, e) < 0))
+		    (!o->resume_path && initial_context(a, o->developer_instructions,
+							o->collaboration_modes, e) < 0))
 			goto fail;
 	}
 	a->tools = tools_spec(a);

@@ -593,7 +593,7 @@ static void request_next(struct turn *t)
 		p.subagent = "compact";
 	}
 	p.parallel_tool_calls = a->family->supports_parallel_tool_calls;
-	p.reasoning_effort = a->effort;
+	p.reasoning_effort = collab_effort(a);
 	p.reasoning_summary = a->summary;
 	p.verbosity = a->family->supports_verbosity ? "low" : NULL;
 	p.service_tier = a->service_tier;
@@ -637,6 +637,11 @@ static int start(struct agent *a, cJSON *user_item, struct err *e)
 		free(t);
 		return -1;
 	}
+	if (user_item && collab_turn_start(a, e) < 0) {
+		cJSON_Delete(user_item);
+		free(t);
+		return -1;
+	}
 	if (user_item)
 		history_add(a, user_item);
 	t->compact = !user_item;
@@ -644,8 +649,10 @@ static int start(struct agent *a, cJSON *user_item, struct err *e)
 	snprintf(t->id, sizeof t->id, "%u", a->next_turn++);
 	a->turn = t;
 	m = cJSON_CreateObject();
-	if (m && !cJSON_AddNumberToObject(m, "model_context_window",
-					  (double)a->family->context_window)) {
+	if (m && (!cJSON_AddNumberToObject(m, "model_context_window",
+					   (double)a->family->context_window) ||
+		  !cJSON_AddStringToObject(m, "collaboration_mode_kind",
+					   agent_mode_kind(a->turn_mode)))) {
 		cJSON_Delete(m);
 		m = NULL;
 	}

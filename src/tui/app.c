@@ -276,6 +276,13 @@ static void stream_commit_lines(struct app *a, bool all)
 	for (size_t i = 0; i < a->stream.len; i++) {
 		if (a->stream.data[i] != '\n')
 			continue;
+		if (collab_plan_line(a, a->stream.data + start, i - start, &cell)) {
+			for (size_t k = 0; k < cell.n; k++)
+				app_commit_line(a, cell.v[k]);
+			tui_rows_clear(&cell);
+			start = i + 1;
+			continue;
+		}
 		if (a->md.first_line && a->any_cell)
 			app_commit_line(a, "");
 		if (md_line(&a->md, a->stream.data + start, i - start, &cell) == 0)
@@ -285,7 +292,12 @@ static void stream_commit_lines(struct app *a, bool all)
 		tui_rows_clear(&cell);
 		start = i + 1;
 	}
-	if (all && start < a->stream.len) {
+	if (all && start < a->stream.len &&
+	    collab_plan_line(a, a->stream.data + start, a->stream.len - start, &cell)) {
+		for (size_t k = 0; k < cell.n; k++)
+			app_commit_line(a, cell.v[k]);
+		start = a->stream.len;
+	} else if (all && start < a->stream.len) {
 		if (a->md.first_line && a->any_cell)
 			app_commit_line(a, "");
 		if (md_line(&a->md, a->stream.data + start, a->stream.len - start, &cell) == 0)
@@ -304,6 +316,17 @@ static void end_stream(struct app *a)
 	buf_reset(&a->stream);
 	a->md = (struct md_state){.first_line = true};
 	a->streamed = false;
+}
+
+void app_message(struct app *a, const char *msg)
+{
+	/* Through the streaming path, whose lines know the proposed plan's tags. */
+	if (buf_puts(&a->stream, msg) < 0) {
+		buf_reset(&a->stream);
+		return;
+	}
+	end_stream(a);
+	a->in_plan = false;
 }
 
 static void remove_running(struct app *a, const char *call_id, char **cmd_out)
@@ -348,6 +371,7 @@ static void turn_over(struct app *a)
 {
 	a->busy = false;
 	sleep_inhibit_sync(a);
+	user_input_clear(a);
 	clear_running(a);
 	clear_approvals(a);
 	free(a->status_header);
@@ -405,8 +429,11 @@ static void on_event(void *arg, const struct agent_event *ev)
 	}
 	case AGENT_EV_TASK_STARTED: {
 		const cJSON *w = cJSON_GetObjectItemCaseSensitive(m, "model_context_window");
+		const char *kind = str(m, "collaboration_mode_kind");
 		a->busy = true;
 		sleep_inhibit_sync(a);
+		a->turn_plan = kind && strcmp(kind, "plan") == 0;
+		a->in_plan = a->saw_plan = false;
 		a->turn_started_ms = loop_now(a->loop);
 		if (cJSON_IsNumber(w))
 			a->context_window = (int64_t)w->valuedouble;
@@ -432,6 +459,8 @@ static void on_event(void *arg, const struct agent_event *ev)
 		}
 		if (a->streamed) {
 			end_stream(a);
+		} else if (msg && a->turn_plan) {
+			app_message(a, msg);
 		} else if (msg) {
 			if (md_message(msg, &cell) == 0)
 				app_commit(a, &cell);
@@ -561,6 +590,11 @@ static void on_event(void *arg, const struct agent_event *ev)
 			free(cmd);
 		}
 		break;
+	case AGENT_EV_REQUEST_USER_INPUT:
+		if (a->streamed)
+			end_stream(a);
+		user_input_request(a, m);
+		break;
 	case AGENT_EV_STREAM_ERROR: {
 		const char *msg = str(m, "message");
 		free(a->status_header);
@@ -598,6 +632,7 @@ static void on_event(void *arg, const struct agent_event *ev)
 		if (a->streamed)
 			end_stream(a);
 		commit_rows(a, cell_error, TUI_INTERRUPTED);
+		a->saw_plan = false; /* no implement prompt after an interrupted turn */
 		turn_over(a);
 		break;
 	case AGENT_EV_TASK_COMPLETE: {
@@ -606,6 +641,10 @@ static void on_event(void *arg, const struct agent_event *ev)
 			end_stream(a);
 		app_notify(a, "agent-turn-complete", last && *last ? last : "Agent turn complete");
 		run_notify_program(a, last, ev->id);
+		/* before the queued follow-ups go: the prompt only comes without them */
+		if (a->n_steers)
+			a->saw_plan = false;
+		collab_turn_over(a);
 		turn_over(a);
 		break;
 	}
@@ -637,12 +676,14 @@ int app_start_agent_from(struct app *a, const char *resume_path, const char *for
 	ao.originator = getenv("CODEX_INTERNAL_ORIGINATOR_OVERRIDE")
 				? getenv("CODEX_INTERNAL_ORIGINATOR_OVERRIDE") : "codex-tui";
 	ao.session_source = "cli";
+	ao.collaboration_modes = true; /* always on in upstream 0.118's TUI */
 	ao.oss = a->o->oss;
 	ao.add_dirs = a->o->add_dirs;
 	ao.resume_path = resume_path;
 	ao.fork_path = fork_path;
 	if (agent_new(&ao, &sub, &a->agent, e) < 0)
 		return -1;
+	agent_set_mode(a->agent, a->mode);
 	agent_info(a->agent, &info);
 	free(a->model);
 	free(a->effort);
@@ -668,6 +709,7 @@ void app_stop_agent(struct app *a)
 	sleep_inhibit_sync(a);
 	clear_running(a);
 	clear_approvals(a);
+	user_input_clear(a);
 	buf_reset(&a->stream);
 	a->streamed = false;
 	a->md = (struct md_state){.first_line = true};

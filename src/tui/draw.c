@@ -39,8 +39,7 @@ char *tui_home_short(const char *path)
 
 static void footer(struct app *a, struct tui_rows *rows, int width)
 {
-	char left[2048], status[1536];
-	const char *right = a->busy ? "" : "? for shortcuts";
+	char left[2048], status[1536], right[256];
 	size_t lw, rw;
 
 	if (a->hint) {
@@ -55,7 +54,12 @@ static void footer(struct app *a, struct tui_rows *rows, int width)
 		snprintf(left, sizeof left, "  " ST_DIM "%d%% context left", statusline_context_left(a));
 	}
 	lw = tui_text_width(left, strlen(left));
-	rw = tui_text_width(right, strlen(right));
+	for (int level = 0; level < 3; level++) {
+		collab_footer(a, level, right, sizeof right);
+		rw = tui_text_width(right, strlen(right));
+		if (lw + rw + 4 <= (size_t)width)
+			break;
+	}
 	if (!a->hint && *right && lw + rw + 4 <= (size_t)width) {
 		char row[4096];
 		snprintf(row, sizeof row, "%s%*s" ST_DIM "%s", left, (int)((size_t)width - lw - rw - 1), "",
@@ -221,6 +225,11 @@ static void select_rows(struct app *a, struct tui_rows *rows, int width)
 	} else if (a->select_kind == SELECT_SKILLS) {
 		add_row(rows, "  " ST_BOLD "Skills");
 		add_row(rows, "  " ST_DIM "Choose an action");
+	} else if (a->select_kind == SELECT_COLLAB) {
+		add_row(rows, "  " ST_BOLD "Select Collaboration Mode");
+		add_row(rows, "  " ST_DIM "Pick a collaboration preset.");
+	} else if (a->select_kind == SELECT_IMPLEMENT) {
+		add_row(rows, "  " ST_BOLD "Implement this plan?");
 	} else {
 		add_row(rows, "  " ST_BOLD "Update Model Permissions");
 	}
@@ -289,6 +298,8 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		skills_toggle_rows(a, rows, width);
 	} else if (a->modal == MODAL_THEME) {
 		theme_rows(a, rows, width);
+	} else if (a->modal == MODAL_USER_INPUT && a->n_ui_reqs) {
+		user_input_rows(a, rows, width);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];
@@ -342,14 +353,15 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		}
 	}
 	if (a->shortcuts && a->modal == MODAL_NONE) {
-		/* upstream's overlay (codex-tui.md §5.1) less shift + tab's collaboration
-		 * modes, which this TUI lacks; same columns */
+		/* upstream's overlay with collaboration modes on (always, in 0.118: its
+		 * footer_shortcuts_collaboration_modes_enabled snapshot); same columns */
 		static const char *const pairs[][2] = {
 			{"/ for commands", "! for shell commands"},
 			{"ctrl + j for newline", "tab to queue message"},
 			{"@ for file paths", "ctrl + v to paste images"},
 			{"ctrl + g to edit in external editor", "esc esc to edit previous message"},
-			{"ctrl + c to exit", "ctrl + t to view transcript"}};
+			{"ctrl + c to exit", "shift + tab to change mode"},
+			{"", "ctrl + t to view transcript"}};
 		add_row(rows, "");
 		for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 			char *cut;

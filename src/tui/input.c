@@ -557,6 +557,10 @@ void input_key(void *arg, const struct key *k)
 		theme_key(a, k);
 		return;
 	}
+	if (a->modal == MODAL_USER_INPUT && a->n_ui_reqs) {
+		user_input_key(a, k);
+		return;
+	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)
@@ -590,6 +594,16 @@ void input_key(void *arg, const struct key *k)
 	case KEY_NEWLINE:
 		(void)!composer_insert(&a->comp, "\n", 1);
 		break;
+	case KEY_BACKTAB:
+	{
+		/* upstream: the next collaboration mode, only idle with no popup open (the
+		 * slash commands' or the `@` files') */
+		size_t at, alen;
+		if (!a->busy && !slash_matches(a, composer_text(&a->comp), NULL, 0) &&
+		    !files_at_token(&a->comp, &at, &alen))
+			collab_cycle(a);
+		break;
+	}
 	case KEY_PASTE: {
 		size_t n;
 		const char *p = keys_paste(&a->keys, &n);

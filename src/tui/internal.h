@@ -27,6 +27,12 @@
 #define TUI_MAX_RUNNING 64
 #define TUI_MAX_APPROVALS 64
 #define TUI_MAX_QUEUED 32
+/* request_user_input calls waiting for the user (the core bounds each one's questions,
+ * TUI_MAX_QUESTIONS bounds what this view keeps of them). */
+#define TUI_MAX_USER_INPUTS 8
+#define TUI_MAX_QUESTIONS 8
+/* A note typed under an option ("tab to add notes"): a sentence or two. */
+#define TUI_NOTE_MAX 1024
 /* Prompt history recalled with Up: the newest entries of history.jsonl. */
 #define TUI_HISTORY_MAX_ENTRIES 2000
 #define TUI_HISTORY_MAX_BYTES (8u << 20)
@@ -45,7 +51,8 @@ enum modal {
 	MODAL_ITEMS,          /* /statusline, /title: items to toggle (statusline.c) */
 	MODAL_FEATURES,       /* /experimental: features to toggle (experimental.c) */
 	MODAL_SKILLS,         /* /skills' Enable/Disable Skills view (skills.c) */
-	MODAL_THEME           /* /theme's picker (theme_picker.c) */
+	MODAL_THEME,          /* /theme's picker (theme_picker.c) */
+	MODAL_USER_INPUT      /* the model's request_user_input questions (user_input.c) */
 };
 
 enum prompt_kind { PROMPT_RENAME, PROMPT_FEEDBACK };
@@ -58,7 +65,7 @@ enum overlay {
 
 enum select_kind {
 	SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS, SELECT_PERSONALITY,
-	SELECT_FEEDBACK, SELECT_FEEDBACK_LOGS, SELECT_SKILLS
+	SELECT_FEEDBACK, SELECT_FEEDBACK_LOGS, SELECT_SKILLS, SELECT_COLLAB, SELECT_IMPLEMENT
 };
 
 struct running_cmd {
@@ -188,6 +195,19 @@ struct app {
 	char *theme_name;              /* [tui] theme as configured or last chosen, or NULL */
 	char *theme_warning;           /* a bad [tui] theme, told after the header card */
 
+	/* Collaboration modes (collab.c). */
+	enum agent_mode mode;          /* of the next turn */
+	bool turn_plan;                /* the running (or last) turn is in Plan mode */
+	bool in_plan;                  /* inside its <proposed_plan> block */
+	bool saw_plan;                 /* the turn proposed a plan */
+	/* request_user_input (user_input.c): the requests waiting, the first shown. */
+	cJSON *ui_reqs[TUI_MAX_USER_INPUTS];
+	size_t n_ui_reqs;
+	int ui_q;                      /* the question shown */
+	int ui_choice[TUI_MAX_QUESTIONS]; /* its option per question, -1 = unanswered */
+	char ui_notes[TUI_MAX_QUESTIONS][TUI_NOTE_MAX]; /* the notes typed per question */
+	bool ui_notes_on;              /* the shown question's notes line has the keys */
+
 	int live_cursor_row;           /* rows from the live area's top to the cursor */
 	bool live_drawn;
 	bool dirty;
@@ -245,6 +265,8 @@ void app_header_card(struct app *a);
 /* lines in a rounded box whose inside is inner columns wide (longer lines are cut),
  * appended to out. */
 void tui_card(const struct tui_rows *lines, int inner, struct tui_rows *out);
+/* A whole agent message into the history, a proposed plan as its cell. */
+void app_message(struct app *a, const char *msg);
 void app_notify(struct app *a, const char *kind, const char *message);
 
 /* draw.c */
@@ -463,6 +485,30 @@ void theme_open(struct app *a);
 void theme_rows(struct app *a, struct tui_rows *rows, int width);
 void theme_key(struct app *a, const struct key *k);
 void theme_free(struct app *a);
+/* collab.c: collaboration modes (reference codex-tui.md §5, §9) */
+/* The mode of the next turn, and the agent's; "Plan" / "Default" in the footer. */
+void collab_set_mode(struct app *a, enum agent_mode m);
+/* Shift+Tab: the next mode in upstream's order (Plan, Default). */
+void collab_cycle(struct app *a);
+/* /plan [text], /collab. */
+void collab_plan_command(struct app *a, const char *args);
+void collab_open_picker(struct app *a);
+void collab_choose(struct app *a, int idx);
+/* The footer's right side ("? for shortcuts · Plan mode (shift+tab to cycle)"), shorter
+ * at each level (0, 1, 2) for narrow rows. */
+void collab_footer(const struct app *a, int level, char *out, size_t n);
+/* A line of the answer in a Plan-mode turn: the <proposed_plan> tags open and close the
+ * plan cell, its lines are indented into cell. False: an ordinary line. */
+bool collab_plan_line(struct app *a, const char *s, size_t n, struct tui_rows *cell);
+/* The turn is over: after a proposed plan, the "Implement this plan?" prompt. */
+void collab_turn_over(struct app *a);
+
+/* user_input.c: the model's questions (request_user_input) */
+void user_input_request(struct app *a, const cJSON *msg);
+void user_input_rows(struct app *a, struct tui_rows *rows, int width);
+void user_input_key(struct app *a, const struct key *k);
+/* Drops every request (the turn ended: the core answered them "aborted"). */
+void user_input_clear(struct app *a);
 
 /* clipboard.c: /copy */
 void clipboard_copy_last(struct app *a);

@@ -27,6 +27,9 @@ void session_restart(struct app *a, const char *resume_path)
 	a->reasoning_tokens = 0;
 	free(a->last_answer);
 	a->last_answer = NULL;
+	/* upstream's new chat widget starts in Default mode, a resumed one too */
+	a->mode = AGENT_MODE_DEFAULT;
+	a->turn_plan = a->in_plan = a->saw_plan = false;
 	if (app_start_agent(a, resume_path, &e) < 0) {
 		app_error(a, e.msg);
 		a->quit = true;

@@ -28,6 +28,8 @@ const struct slash_cmd slash_cmds[] = {
 	{"fork", "fork the current chat", false, true, NULL},
 	{"init", "create an AGENTS.md file with instructions for Codex", false, true, NULL},
 	{"compact", "summarize conversation to prevent hitting the context limit", false, true, NULL},
+	{"plan", "switch to Plan mode", false, true, NULL},
+	{"collab", "change collaboration mode (experimental)", false, false, NULL},
 	{"diff", "show git diff (including untracked files)", false, false, NULL},
 	{"copy", "copy the latest Codex output to your clipboard", false, false, NULL},
 	{"mention", "mention a file", false, false, NULL},
@@ -257,6 +259,10 @@ void select_choose(struct app *a, int idx)
 		skills_menu_choose(a, idx);
 		return;
 	}
+	if (a->select_kind == SELECT_COLLAB || a->select_kind == SELECT_IMPLEMENT) {
+		collab_choose(a, idx);
+		return;
+	}
 	{
 		static const int sandbox[] = {SANDBOX_MODE_READ_ONLY, SANDBOX_MODE_WORKSPACE_WRITE,
 					      SANDBOX_MODE_DANGER_FULL_ACCESS};
@@ -406,6 +412,10 @@ bool slash_run(struct app *a, const char *text)
 		/* The core's compact op: a summary turn, then context_compacted. */
 		if (agent_compact(a->agent, &e) < 0)
 			app_error(a, e.msg);
+	} else if (strcmp(name, "plan") == 0) {
+		collab_plan_command(a, text + 1 + n);
+	} else if (strcmp(name, "collab") == 0) {
+		collab_open_picker(a);
 	} else if (strcmp(name, "mcp") == 0) {
 		cmd_mcp(a);
 	} else if (strcmp(name, "logout") == 0) {

@@ -392,10 +392,19 @@ void start_render_rollout(struct app *a, const char *path)
 			   strcmp(pt, "context_compacted") == 0) {
 			if (cell_info(TUI_COMPACTED, &cell) == 0)
 				app_commit(a, &cell);
+		} else if (type && pt && strcmp(type, "event_msg") == 0 &&
+			   strcmp(pt, "task_started") == 0) {
+			const char *kind = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(payload, "collaboration_mode_kind"));
+			a->turn_plan = kind && strcmp(kind, "plan") == 0;
 		} else if (type && pt && msg && strcmp(type, "event_msg") == 0) {
 			if (strcmp(pt, "user_message") == 0 && cell_user(msg, &cell) == 0) {
 				app_commit(a, &cell);
 				backtrack_note_user(a, msg, cell.n);
+			} else if (strcmp(pt, "agent_message") == 0 && a->turn_plan) {
+				app_message(a, msg);
+				free(a->last_answer);
+				a->last_answer = strdup(msg);
 			} else if (strcmp(pt, "agent_message") == 0 && md_message(msg, &cell) == 0) {
 				app_commit(a, &cell);
 				free(a->last_answer);

@@ -1,7 +1,8 @@
 /* /status (reference codex-tui.md §9): upstream's card, boxed, its fields in its order
  * and its number format: Model (with reasoning and summaries), Model provider (when not
  * the built-in OpenAI one), Directory, Permissions (Default, Full Access or Custom),
- * Agents.md, Account, Thread name, Session, then Token usage and Context window. Rate
+ * Agents.md, Account, Thread name, Collaboration mode, Session, then Token usage and
+ * Context window. Rate
  * limits are not known to this front end and are left out. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,8 @@ static void field(struct card *c, const char *label, const char *value)
 void status_card(struct app *a)
 {
 	static const char *const labels[] = {"Model", "Model provider", "Directory", "Permissions",
-					     "Agents.md", "Thread name", "Session", "Token usage",
+					     "Agents.md", "Account", "Thread name", "Collaboration mode",
+					     "Session", "Token usage",
 					     "Context window", NULL};
 	struct card c = {{0}, 0};
 	struct agent_info ai;
@@ -103,6 +105,7 @@ void status_card(struct app *a)
 		field(&c, "Thread name", shown ? shown : "");
 		free(shown);
 	}
+	field(&c, "Collaboration mode", agent_mode_display(a->mode));
 	if (a->thread_id)
 		field(&c, "Session", a->thread_id);
 	(void)!tui_rows_push(&c.lines, "", 0);

@@ -1,6 +1,7 @@
 /* A tool call's arguments as the model sends them (src/agent/tools): any bytes either
  * decode to a JSON object whose fields every tool reads without trouble (typed reads
- * with defaults and clamps, update_plan's check), or give one clear reason. */
+ * with defaults and clamps, update_plan's and request_user_input's checks), or give
+ * one clear reason. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sink += v + args_bool(args, keys[i], true) + (s ? (int64_t)strlen(s) : 0);
 	}
 	(void)plan_args_check(args);
+	{
+		/* request_user_input: the questions within their caps, or one reason */
+		const char *reason = NULL;
+		cJSON *qs = collab_questions(args, &reason), *q;
+		int nq = 0;
+		if (!qs && (!reason || !*reason || strchr(reason, '\n')))
+			abort();
+		cJSON_ArrayForEach(q, qs) {
+			int no = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(q, "options"));
+			if (++nq > AGENT_MAX_USER_QUESTIONS || no < 1 || no > AGENT_MAX_USER_OPTIONS)
+				abort();
+		}
+		if (qs && nq == 0)
+			abort();
+		cJSON_Delete(qs);
+	}
 	(void)sink;
 	cJSON_Delete(args);
 	return 0;

@@ -742,9 +742,9 @@ test_slash_new_model_status_approvals() {
 	wait_for "Session:"
 	snap status
 	s=$(screen)
-	expect_contains "$s" "│  Permissions:      Custom (read-only, on-request)"
-	expect_contains "$s" "│  Model:            gpt-5.3-codex (reasoning medium, summaries auto)"
-	expect_contains "$s" "│  Token usage:      0 total  (0 input + 0 output)"
+	expect_contains "$s" "│  Permissions:          Custom (read-only, on-request)"
+	expect_contains "$s" "│  Model:                gpt-5.3-codex (reasoning medium, summaries auto)"
+	expect_contains "$s" "│  Token usage:          0 total  (0 input + 0 output)"
 	expect_contains "$s" "╭───"
 	keys "/model" Enter
 	wait_for "Select Model and Effort"
@@ -758,7 +758,7 @@ test_slash_new_model_status_approvals() {
 	keys Down Enter
 	wait_for "Permissions updated to Default"
 	keys "/status" Enter
-	wait_for "Permissions:      Default"
+	wait_for "Permissions:          Default"
 	keys "hello" Enter
 	wait_for "All done."
 	# request 0 asked for the catalog (404 here: the built-in list stood in)
@@ -1265,8 +1265,8 @@ test_status_account_and_apps() {
 	tui_start -e OPENAI_API_KEY=sk-env
 	wait_idle
 	keys "/status" Enter
-	wait_for "Account:          API key configured (run codex login to use ChatGPT)"
-	expect_contains "$(screen)" "Token usage:      0 total"
+	wait_for "Account:              API key configured (run codex login to use ChatGPT)"
+	expect_contains "$(screen)" "Token usage:          0 total"
 	keys "/apps" Enter
 	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
 	quit_and_check_terminal
@@ -1909,7 +1909,7 @@ test_trust_screen_writes_config() {
 	expect_contains "$(cat "$T/home/config.toml")" "[projects.\"$T/ws\"]"
 	expect_contains "$(cat "$T/home/config.toml")" 'trust_level = "trusted"'
 	keys "/status" Enter
-	wait_for "Permissions:      Default"
+	wait_for "Permissions:          Default"
 	quit_and_check_terminal
 	# trusted now: no question the second time; "No, quit" in a fresh home quits
 	tm kill-server
@@ -2201,6 +2201,201 @@ test_bang_esc_stops_a_running_command() {
 	keys "after" Enter
 	wait_for "All done."
 	expect_contains "$(mock_get 0 body.input)" 'Exit code: -1'
+	quit_and_check_terminal
+}
+
+# ---- collaboration modes (reference codex-tui.md §5, §9; upstream 0.118: always on) ----
+
+# req_check N PYTHON-EXPR: request N's body (as `b`) satisfies the expression; `dev` is
+# the text of its developer messages, `tools` the names of its tools, `last_user` the text
+# of its last user message.
+req_check() {
+	mock_get "$1" body | python3 -c '
+import json, sys
+b = json.load(sys.stdin)
+def text(it):
+    return " ".join(c.get("text", "") for c in it.get("content", []))
+dev = "\n".join(text(i) for i in b["input"] if i.get("role") == "developer")
+tools = [t.get("name", t.get("type")) for t in b.get("tools", [])]
+users = [text(i) for i in b["input"] if i.get("role") == "user"]
+last_user = users[-1] if users else ""
+ok = eval(sys.argv[1])
+if not ok:
+    print(json.dumps(b["input"], indent=1)[-3000:])
+sys.exit(0 if ok else 1)
+' "$2" || fail "request $1: $2"
+}
+
+rui_args='{"questions":[{"id":"store","header":"Storage","question":"Where should the cache live?","options":[{"label":"On disk (Recommended)","description":"Survives restarts."},{"label":"In memory","description":"Fastest, lost on exit."}]}]}'
+plan_answer='{"sse":[{"created":"r"},{"message":"x","deltas":["Here is the plan.\n<proposed_plan>\n# Add a cache\n- keep it in memory\n- test the misses\n</proposed","_plan>\n"]},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+
+# /plan <text>: Plan mode (footer), the request carries the Plan instructions and the
+# request_user_input tool with effort medium; the model's question is shown with its
+# options, the choice goes back as the call's output and into a Questions cell; the
+# <proposed_plan> becomes the plan cell, then "Implement this plan?": yes switches to
+# Default (the footer says so) and sends upstream's message with Default's instructions.
+test_plan_mode_question_plan_and_implement() {
+	ws
+	mock "[$(fc q1 request_user_input "$rui_args"),$plan_answer,$answer]"
+	tui_start -c model_reasoning_effort=high
+	wait_idle
+	keys "/pl"
+	wait_for "switch to Plan mode"
+	keys "an design a cache" Enter
+	wait_for "Question 1/1 (1 unanswered)"
+	s=$(screen)
+	expect_contains "$s" "Plan mode"
+	expect_contains "$s" "Model changed to gpt-5.3-codex medium for Plan mode."
+	expect_contains "$s" "Where should the cache live?"
+	expect_contains "$s" "› 1. On disk (Recommended)  Survives restarts."
+	expect_contains "$s" "2. In memory  Fastest, lost on exit."
+	expect_contains "$s" "3. None of the above  Optionally, add details in notes (tab)."
+	expect_contains "$s" "tab to add notes | enter to submit answer | esc to interrupt"
+	snap plan-question
+	# the first developer message says Default (upstream's TUI bundles it with the
+	# permissions), then Plan's message comes before the prompt
+	req_check 0 'b["input"][0]["content"][-1]["text"].startswith("<collaboration_mode># Collaboration Mode: Default") and b["input"][-2]["role"] == "developer" and "<collaboration_mode># Plan Mode" in dev and "request_user_input" in tools and b["reasoning"]["effort"] == "medium" and last_user == "design a cache"'
+	keys Down Enter
+	wait_for "Implement this plan?"
+	s=$(screen)
+	expect_contains "$s" "• Questions 1/1 answered"
+	expect_contains "$s" "answer: In memory"
+	expect_contains "$s" "• Proposed Plan"
+	expect_contains "$s" "Add a cache"
+	expect_contains "$s" "- keep it in memory"
+	expect_not_contains "$s" "proposed_plan>"
+	expect_contains "$s" "› 1. Yes, implement this plan  Switch to Default and start coding."
+	expect_contains "$s" "2. No, stay in Plan mode     Continue planning with the model."
+	snap plan-implement
+	expect_eq "$(mock_call_output q1)" '{"answers":{"store":{"answers":["In memory"]}}}' "the answer the model got"
+	keys Enter
+	wait_for "All done."
+	wait_idle
+	s=$(screen)
+	expect_contains "$s" "› Implement the plan."
+	expect_not_contains "$s" "(shift+tab to cycle)"
+	req_check 2 'last_user == "Implement the plan." and dev.count("<collaboration_mode>") == 3 and dev.rindex("<collaboration_mode># Collaboration Mode: Default") > dev.index("<collaboration_mode># Plan Mode")'
+	expect_eq "$(mock_get 2 body.reasoning.effort)" "high" "effort back to the session's"
+	expect_contains "$s" "Model changed to gpt-5.3-codex high for Default mode."
+	rollout=$(cat "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	expect_contains "$rollout" '"collaboration_mode_kind":"plan"'
+	expect_contains "$rollout" '"collaboration_mode":{"mode":"plan"'
+	expect_contains "$rollout" '"collaboration_mode_kind":"default"'
+	quit_and_check_terminal
+	# a resume shows the plan as its cell again
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r --last
+	wait_for "All done."
+	s=$(screen)
+	expect_contains "$s" "• Proposed Plan"
+	expect_not_contains "$s" "proposed_plan>"
+	quit_and_check_terminal
+}
+
+# "No, stay in Plan mode" keeps the mode; Esc on a question interrupts the turn and the
+# call is answered "aborted".
+test_plan_mode_stay_and_esc_on_a_question() {
+	ws
+	mock "[$plan_answer,$(fc q2 request_user_input "$rui_args"),$answer]"
+	tui_start
+	wait_idle
+	keys "/plan" Enter
+	wait_for "Plan mode (shift+tab to cycle)"
+	keys "plan it" Enter
+	wait_for "Implement this plan?"
+	keys Down Enter
+	wait_gone "Implement this plan?"
+	wait_for "Plan mode (shift+tab to cycle)"
+	keys "more questions" Enter
+	wait_for "Question 1/1 (1 unanswered)"
+	keys Escape
+	wait_for "Conversation interrupted"
+	wait_gone "Question 1/1"
+	req_check 1 'dev.count("<collaboration_mode>") == 2'
+	keys "again" Enter
+	wait_for "All done."
+	expect_eq "$(mock_call_output q2)" "aborted" "the interrupted question's output"
+	quit_and_check_terminal
+}
+
+# Two questions: a digit answers the first and moves on, Tab opens the notes line of the
+# second, Enter sends both (the note as upstream's "user_note: ..." answer).
+test_plan_mode_two_questions_with_a_note() {
+	ws
+	two='{"questions":[{"id":"lang","header":"Language","question":"Which language?","options":[{"label":"C","description":"Small."},{"label":"Rust","description":"Safe."}]},{"id":"tests","header":"Tests","question":"How much testing?","options":[{"label":"Unit","description":"Fast."},{"label":"End to end","description":"Real."}]}]}'
+	mock "[$(fc q3 request_user_input "$two"),$answer]"
+	tui_start -x 120
+	wait_idle
+	keys BTab
+	wait_for "Plan mode (shift+tab to cycle)"
+	keys "ask me" Enter
+	wait_for "Question 1/2 (2 unanswered)"
+	expect_contains "$(screen)" "tab to add notes | enter to submit answer | ←/→ to navigate questions | esc to interrupt"
+	keys 2
+	wait_for "Question 2/2 (1 unanswered)"
+	expect_contains "$(screen)" "enter to submit all"
+	keys Tab
+	wait_for "Add notes"
+	expect_contains "$(screen)" "tab or esc to clear notes | enter to submit all"
+	keys "only the parser"
+	wait_for "› only the parser"
+	keys Enter
+	wait_for "All done."
+	s=$(screen)
+	expect_contains "$s" "• Questions 2/2 answered"
+	expect_contains "$s" "answer: Rust"
+	expect_contains "$s" "answer: Unit"
+	expect_contains "$s" "note: only the parser"
+	expect_eq "$(mock_call_output q3)" '{"answers":{"lang":{"answers":["Rust"]},"tests":{"answers":["Unit","user_note: only the parser"]}}}' "the answers the model got"
+	quit_and_check_terminal
+}
+
+# Shift+Tab cycles Default -> Plan -> Default (footer), `?` lists it, /collab picks a
+# mode, /status shows it; /plan is disabled during a task, Shift+Tab does nothing then.
+test_shift_tab_collab_picker_and_status() {
+	ws
+	mock "[$(fc c1 exec_command '{"cmd":"sleep 60","yield_time_ms":60000}'),$answer]"
+	tui_start -x 140 -a never -s danger-full-access
+	wait_idle
+	expect_not_contains "$(screen)" "Plan mode"
+	keys "?"
+	wait_for "shift + tab to change mode"
+	keys "?"
+	wait_gone "shift + tab to change mode"
+	# not while the slash popup is open
+	keys "/co"
+	wait_for "change collaboration mode (experimental)"
+	keys BTab BSpace BSpace BSpace
+	wait_gone "change collaboration mode (experimental)"
+	expect_not_contains "$(screen)" "Plan mode"
+	keys BTab
+	wait_for "? for shortcuts · Plan mode (shift+tab to cycle)"
+	snap plan-footer
+	keys BTab
+	wait_gone "Plan mode"
+	keys "/collab" Enter
+	wait_for "Select Collaboration Mode"
+	s=$(screen)
+	expect_contains "$s" "Pick a collaboration preset."
+	expect_contains "$s" "1. Plan"
+	expect_contains "$s" "› 2. Default (current)"
+	keys 1
+	wait_for "Plan mode (shift+tab to cycle)"
+	keys "/status" Enter
+	wait_for "Collaboration mode:   Plan"
+	keys "wait" Enter
+	wait_for "Running sleep 60"
+	keys BTab
+	keys "/plan" Enter
+	wait_for "'/plan' is disabled while a task is in progress."
+	expect_contains "$(screen)" "Plan mode"
+	keys Escape
+	wait_for "Conversation interrupted"
+	wait_for "Plan mode (shift+tab to cycle)"
+	# a new chat starts in Default mode, as upstream's
+	keys "/new" Enter
+	wait_gone "Plan mode"
 	quit_and_check_terminal
 }
 

@@ -31,6 +31,12 @@ void tool_update_plan(struct tool_call *c)
 	const char *expl = args_str(c->args, "explanation"), *bad = plan_args_check(c->args);
 	cJSON *m, *items;
 
+	if (c->turn->a->turn_mode == AGENT_MODE_PLAN) {
+		/* Upstream's answer: Plan mode is not the checklist. */
+		tool_call_finish(c, strdup("update_plan is a TODO/checklist tool and is not "
+					   "allowed in Plan mode"));
+		return;
+	}
 	if (bad) {
 		tool_call_finishf(c, "failed to parse function arguments: %s", bad);
 		return;

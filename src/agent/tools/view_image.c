@@ -1,5 +1,4 @@
-/* view_image (the image goes into the next request as a user message) and
- * request_user_input (which nothing can answer outside Plan mode). */
+/* view_image: the image goes into the next request as a user message. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,10 +51,4 @@ void tool_view_image(struct tool_call *c)
 		cJSON_Delete(m);
 	tool_call_finishf(c, "attached local image path: %s", path);
 	free(path);
-}
-
-void tool_request_user_input(struct tool_call *c)
-{
-	/* Upstream's answer outside Plan mode; a front end that can ask would say so. */
-	tool_call_finish(c, strdup("request_user_input is unavailable in Default mode"));
 }
