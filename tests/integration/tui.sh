@@ -1781,7 +1781,7 @@ test_slash_rename_names_the_thread() {
 	wait_gone "Rename thread"
 	keys "/status" Enter
 	wait_for "Thread name:"
-	expect_contains "$(screen)" "Thread name:      My Project Work"
+	expect_contains "$(screen)" "Thread name:          My Project Work"
 	quit_and_check_terminal
 	expect_contains "$(screen)" "To continue this session, run codex resume 'My Project Work'"
 	tm kill-server
