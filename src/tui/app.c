@@ -596,7 +596,7 @@ int app_start_agent_from(struct app *a, const char *resume_path, const char *for
 			 struct err *e)
 {
 	struct agent_options ao;
-	struct agent_subscriber sub = {on_event, a};
+	struct agent_subscriber sub = {on_event, a, NULL};
 	struct agent_info info;
 
 	memset(&ao, 0, sizeof ao);
