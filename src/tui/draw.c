@@ -146,6 +146,16 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 				    : "  " ST_BOLD "Would you like to run the following command?");
 	}
 	add_row(rows, "");
+	if (ap->agent && ap->agent != a->main_agent) {
+		char label[256];
+		char *l;
+		agents_label(a, ap->agent, label, sizeof label);
+		l = cell_inert(label, false);
+		snprintf(line, sizeof line, "  Thread: " ST_BOLD "%s", l ? l : "");
+		free(l);
+		add_wrapped(rows, line, width, 2);
+		add_row(rows, "");
+	}
 	if (cJSON_IsString(reason) && *reason->valuestring) {
 		char *r = cell_inert(reason->valuestring, false);
 		if (r) {
@@ -210,6 +220,10 @@ static void select_rows(struct app *a, struct tui_rows *rows, int width)
 		add_row(rows, "  " ST_DIM "Choose a communication style for Codex.");
 	} else if (a->select_kind == SELECT_FEEDBACK) {
 		add_row(rows, "  " ST_BOLD "How was this?");
+	} else if (a->select_kind == SELECT_AGENT) {
+		add_row(rows, "  " ST_BOLD "Subagents");
+		add_row(rows, "  " ST_DIM "Select an agent to watch. alt + \xE2\x86\x90 previous, alt + "
+			"\xE2\x86\x92 next.");
 	} else if (a->select_kind == SELECT_FEEDBACK_LOGS) {
 		/* Upstream's "Upload logs?": here nothing is uploaded, the report is saved. */
 		add_row(rows, "  " ST_BOLD "Include logs?");

@@ -228,7 +228,8 @@ static void decide(struct app *a, enum agent_decision d)
 	(void)!tui_rows_push(&cell, line, strlen(line));
 	app_commit(a, &cell);
 	tui_rows_free(&cell);
-	if (id && a->agent && agent_decide(a->agent, id, d, &e) < 0) {
+	if (id && (ap.agent || a->agent) &&
+	    agent_decide(ap.agent ? ap.agent : a->agent, id, d, &e) < 0) {
 		struct tui_rows c2 = {0};
 		if (cell_error(e.msg, &c2) == 0)
 			app_commit(a, &c2);

@@ -27,6 +27,7 @@ const struct slash_cmd slash_cmds[] = {
 	{"fork", "fork the current chat", false, true, NULL},
 	{"init", "create an AGENTS.md file with instructions for Codex", false, true, NULL},
 	{"compact", "summarize conversation to prevent hitting the context limit", false, true, NULL},
+	{"agent", "switch the active agent thread", false, false, NULL},
 	{"diff", "show git diff (including untracked files)", false, false, NULL},
 	{"copy", "copy the latest Codex output to your clipboard", false, false, NULL},
 	{"mention", "mention a file", false, false, NULL},
@@ -41,6 +42,7 @@ const struct slash_cmd slash_cmds[] = {
 	{"stop", "stop all background terminals", false, false, NULL},
 	{"clear", "clear the terminal and start a new chat", false, true, NULL},
 	{"personality", "choose a communication style for Codex", false, true, "personality"},
+	{"subagents", "switch the active agent thread", false, false, NULL},
 	{"quit", "exit Codex", true, false, NULL},
 	{"approvals", "choose what Codex is allowed to do", true, true, NULL},
 	{"clean", "stop all background terminals", true, false, NULL},
@@ -287,6 +289,10 @@ void select_choose(struct app *a, int idx)
 		prefs_personality_choose(a, idx);
 		return;
 	}
+	if (a->select_kind == SELECT_AGENT) {
+		agents_switch(a, (size_t)idx);
+		return;
+	}
 	if (a->select_kind == SELECT_FEEDBACK || a->select_kind == SELECT_FEEDBACK_LOGS) {
 		feedback_choose(a, idx);
 		return;
@@ -380,6 +386,8 @@ bool slash_run(struct app *a, const char *text)
 		statusline_open(a, name[0] == 't');
 	} else if (strcmp(name, "copy") == 0) {
 		clipboard_copy_last(a);
+	} else if (strcmp(name, "agent") == 0 || strcmp(name, "subagents") == 0) {
+		agents_open_picker(a);
 	} else if (strcmp(name, "ps") == 0) {
 		terminals_list(a);
 	} else if (strcmp(name, "stop") == 0 || strcmp(name, "clean") == 0) {

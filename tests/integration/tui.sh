@@ -194,6 +194,60 @@ test_streamed_markdown_answer_renders() {
 	expect_contains "$(screen)" "To continue this session, run codex resume "
 }
 
+# multi_agent: the main thread's collab cells as upstream draws them, then /agent to
+# watch the sub-agent (its own transcript; the composer talks to it) and back. The mock
+# gives each thread its own replies (x-openai-subagent), whatever order they come in.
+test_agents_collab_cells_and_switching() {
+	ws
+	local MAIN='"match_headers":{"x-openai-subagent":null}'
+	local SUB='"match_headers":{"x-openai-subagent":"collab_spawn"}'
+	local subst='"output_subst":{"@ID@":["c1","agent_id"]}'
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c1\",\"name\":\"spawn_agent\",\"arguments\":{\"message\":\"CHILD-TASK compute\"}}},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c2\",\"name\":\"wait_agent\",\"arguments\":\"{\\\"targets\\\":[\\\"@ID@\\\"]}\"}},{\"completed\":\"r\"}],$MAIN,$subst},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"CHILD-ANSWER-4\"},{\"completed\":\"r\"}],$SUB},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"MAIN-DONE\"},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"SUB-REPLY-2\"},{\"completed\":\"r\"}],$SUB}]"
+	tui_start "delegate it"
+	wait_for "MAIN-DONE"
+	wait_idle
+	snap agents_collab
+	s=$(screen)
+	expect_contains "$s" "• Spawned Euclid"
+	expect_contains "$s" "└ CHILD-TASK compute"
+	expect_contains "$s" "• Waiting for Euclid"
+	expect_contains "$s" "• Finished waiting"
+	expect_contains "$s" "Euclid: Completed - CHILD-ANSWER-4"
+	keys "/agent" Enter
+	wait_for "Select an agent to watch."
+	snap agents_picker
+	s=$(screen)
+	expect_contains "$s" "Subagents"
+	expect_contains "$s" "• Main [default] (current)"
+	expect_contains "$s" "• Euclid"
+	keys Down
+	keys Enter
+	wait_for "CHILD-ANSWER-4"
+	wait_gone "MAIN-DONE"
+	expect_contains "$(screen)" "› CHILD-TASK compute"
+	keys "more please"
+	wait_for "more please"
+	keys Enter
+	wait_for "SUB-REPLY-2"
+	n=$(mock_count)
+	expect_eq "$n" 5 requests
+	expect_eq "$(mock_get 4 headers.x-openai-subagent)" collab_spawn "the typed message went to the sub-agent"
+	expect_contains "$(mock_get 4 body.input)" "more please"
+	keys "/subagents" Enter
+	wait_for "Select an agent to watch."
+	expect_contains "$(screen)" "• Euclid (current)"
+	keys Up
+	keys Enter
+	wait_for "MAIN-DONE"
+	wait_gone "SUB-REPLY-2"
+	expect_contains "$(screen)" "› delegate it"
+	quit_and_check_terminal
+}
+
 test_exec_approval_accepted() {
 	ws
 	mock "[$(fc c1 exec_command '{"cmd":"touch made.txt; seq 1 30"}'),$answer]"
