@@ -248,6 +248,29 @@ test_agents_collab_cells_and_switching() {
 	quit_and_check_terminal
 }
 
+# A sub-agent's approval reaches the user while the main thread is shown, labelled with
+# its thread, and the answer goes to the sub-agent.
+test_agents_subagent_approval_shows_its_thread() {
+	ws
+	local MAIN='"match_headers":{"x-openai-subagent":null}'
+	local SUB='"match_headers":{"x-openai-subagent":"collab_spawn"}'
+	local subst='"output_subst":{"@ID@":["c1","agent_id"]}'
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c1\",\"name\":\"spawn_agent\",\"arguments\":{\"message\":\"make the file\"}}},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c2\",\"name\":\"wait_agent\",\"arguments\":\"{\\\"targets\\\":[\\\"@ID@\\\"],\\\"timeout_ms\\\":600000}\"}},{\"completed\":\"r\"}],$MAIN,$subst},
+{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"s1\",\"name\":\"exec_command\",\"arguments\":{\"cmd\":\"touch sub-made.txt\"}}},{\"completed\":\"r\"}],$SUB},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"SUB-OK\"},{\"completed\":\"r\"}],$SUB},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"MAIN-DONE\"},{\"completed\":\"r\"}],$MAIN}]"
+	tui_start -a untrusted -s danger-full-access "delegate"
+	wait_for "Would you like to run the following command?"
+	snap agents_approval
+	expect_contains "$(screen)" "Thread: Euclid"
+	keys y
+	wait_for "MAIN-DONE"
+	[ -f "$T/ws/sub-made.txt" ] || fail "the sub-agent's approved command did not run"
+	expect_contains "$(screen)" "Euclid: Completed - SUB-OK"
+	quit_and_check_terminal
+}
+
 test_exec_approval_accepted() {
 	ws
 	mock "[$(fc c1 exec_command '{"cmd":"touch made.txt; seq 1 30"}'),$answer]"
