@@ -250,9 +250,6 @@ void app_render_event(struct app *a, const struct agent_event *ev);
 void app_reset_view(struct app *a);
 
 /* agents.c: sub-agents (multi_agent) */
-/* A collab event's cell (upstream's multi_agents.rs): 0, 1 when it has none, -1. */
-int cell_collab(enum agent_event_kind kind, const cJSON *m, const char *spawn_model,
-		const char *spawn_effort, struct tui_rows *out);
 /* Records an event of a known thread; true when it is to be drawn now (the thread is
  * shown, or it is an approval). */
 bool agents_event(struct app *a, const struct agent_event *ev);
