@@ -576,6 +576,14 @@ void input_key(void *arg, const struct key *k)
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)
 		a->esc_armed = false;
+	/* Alt+Left / Alt+Right: the previous / next agent thread, only with an empty draft
+	 * (editing keeps them for moving by words), as upstream. */
+	if ((k->kind == KEY_LEFT || k->kind == KEY_RIGHT) && (k->mods & KEYMOD_ALT) &&
+	    composer_empty(&a->comp) && !a->n_queued && a->n_threads > 1) {
+		size_t n = a->n_threads;
+		agents_switch(a, (a->active_thread + (k->kind == KEY_LEFT ? n - 1 : 1)) % n);
+		return;
+	}
 	if (at_popup_key(a, k) || pending_key(a, k)) {
 		app_dirty(a);
 		return;

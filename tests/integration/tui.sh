@@ -245,6 +245,13 @@ test_agents_collab_cells_and_switching() {
 	wait_for "MAIN-DONE"
 	wait_gone "SUB-REPLY-2"
 	expect_contains "$(screen)" "› delegate it"
+	# Alt+Right / Alt+Left with an empty draft: the next and the previous thread.
+	keys M-Right
+	wait_for "SUB-REPLY-2"
+	wait_gone "MAIN-DONE"
+	keys M-Left
+	wait_for "MAIN-DONE"
+	wait_gone "SUB-REPLY-2"
 	quit_and_check_terminal
 }
 
