@@ -124,4 +124,31 @@ test_multi_agent_off_offers_no_tools() {
 	expect_not_contains "$tools" "spawn_agent"
 }
 
+test_exec_output_shows_the_collab_calls() {
+	local script="[$(call "$MAIN" c1 spawn_agent '{"message":"JSON-TASK"}'),
+$(call "$MAIN" c2 wait_agent '{"targets":["@ID@"]}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(say "$SUB" "JSON-SUB-ANSWER"),
+$(say "$MAIN" "JSON-DONE")]"
+	mock "$script"
+	cx "go" || fail "exec: $(cat "$T/err")"
+	expect_contains "$(cat "$T/err")" "collab: SpawnAgent"
+	expect_contains "$(cat "$T/err")" "collab: Wait"
+	cleanup_bg
+	mock "$script"
+	cx --json "go" || fail "exec --json: $(cat "$T/err")"
+	python3 - "$T/out" <<'PY' || fail "collab_tool_call items: $(cat "$T/out")"
+import json, sys
+items = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+done = [e["item"] for e in items if e["type"] == "item.completed" and e["item"]["type"] == "collab_tool_call"]
+started = [e["item"] for e in items if e["type"] == "item.started" and e["item"]["type"] == "collab_tool_call"]
+assert [i["tool"] for i in started] == ["spawn_agent", "wait"], started
+assert started[0]["status"] == "in_progress" and started[0]["prompt"] == "JSON-TASK", started[0]
+spawn, wait = done
+assert spawn["status"] == "completed" and len(spawn["receiver_thread_ids"]) == 1, spawn
+sub = spawn["receiver_thread_ids"][0]
+assert wait["receiver_thread_ids"] == [sub], wait
+assert wait["agents_states"] == {sub: {"status": "completed", "message": "JSON-SUB-ANSWER"}}, wait
+PY
+}
+
 run_tests
