@@ -190,6 +190,7 @@ struct subagent {
 	char *text;                     /* the final message (completed, maybe NULL) or the
 					 * error (errored) */
 	bool closed;
+	bool notified;                  /* the parent heard of its first final status */
 };
 /* Creates a sub-agent of parent from its live settings (model, effort, approval,
  * sandbox, cwd, instructions), tells the parent's subscribers (on_subagent), and starts

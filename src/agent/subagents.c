@@ -76,6 +76,51 @@ static size_t count_all(const struct agent *a)
 	return n;
 }
 
+/* The parent hears once of the first final status, as upstream's completion watcher: a
+ * user message <subagent_notification> with {"agent_path": id, "status": status}, as
+ * input for its running turn's next request, or into its history when it is idle (no
+ * turn starts for it). */
+static void notify_parent(struct subagent *s)
+{
+	struct agent *p = s->parent;
+	struct turn *t = p->turn;
+	cJSON *payload = cJSON_CreateObject(), *item = NULL, *content, *part, *entry;
+	char *json = NULL;
+	struct buf text;
+
+	buf_init(&text, LIMIT_HTTP_BODY_BYTES);
+	if (!payload || !cJSON_AddStringToObject(payload, "agent_path", s->agent->thread_id) ||
+	    !cJSON_AddItemToObject(payload, "status", subagent_status_json(s)) ||
+	    !(json = cJSON_PrintUnformatted(payload)) ||
+	    buf_printf(&text, "<subagent_notification>\n%s\n</subagent_notification>", json) < 0)
+		goto out;
+	if (!(item = cJSON_CreateObject()) || !cJSON_AddStringToObject(item, "type", "message") ||
+	    !cJSON_AddStringToObject(item, "role", "user") ||
+	    !(content = cJSON_AddArrayToObject(item, "content")) ||
+	    !(part = cJSON_CreateObject()) || !cJSON_AddItemToArray(content, part) ||
+	    !cJSON_AddStringToObject(part, "type", "input_text") ||
+	    !cJSON_AddStringToObject(part, "text", text.data))
+		goto out;
+	if (t && !t->aborting && !t->finished && !t->compact &&
+	    (t->pending_input || (t->pending_input = cJSON_CreateArray()))) {
+		if ((entry = cJSON_CreateObject()) && cJSON_AddItemToObject(entry, "item", item)) {
+			item = NULL;
+			if (!cJSON_AddItemToArray(t->pending_input, entry))
+				cJSON_Delete(entry);
+		} else {
+			cJSON_Delete(entry);
+		}
+	} else {
+		history_add(p, item);
+		item = NULL;
+	}
+out:
+	cJSON_Delete(payload);
+	cJSON_Delete(item);
+	free(json);
+	buf_free(&text);
+}
+
 static void set_status(struct subagent *s, enum subagent_status st, const char *text)
 {
 	char *t = text ? strdup(text) : NULL;
@@ -84,6 +129,10 @@ static void set_status(struct subagent *s, enum subagent_status st, const char *
 	s->text = t;
 	s->status = st;
 	multi_agent_status_changed(s->parent);
+	if (subagent_final(s) && !s->notified) {
+		s->notified = true;
+		notify_parent(s);
+	}
 }
 
 /* The sub-agent's own events, first of its subscribers. */

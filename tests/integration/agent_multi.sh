@@ -78,6 +78,18 @@ import json,sys; print(json.load(open(sys.argv[1]))[-1]["content"][0]["text"])' 
 	expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["agent_id"])')" "$sub_id" agent_id
 	expect_eq "$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["nickname"])')" "Euclid" nickname
 	expect_eq "$(mock_call_output c2)" "{\"status\":{\"$sub_id\":{\"completed\":\"CHILD-ANSWER-4\"}},\"timed_out\":false}" "wait_agent output"
+	# The parent heard of the sub-agent's end as upstream's completion watcher tells it:
+	# a user message after wait_agent's output in its next request.
+	last=$(requests_of main | tail -n 1)
+	mock_get "$last" body.input | python3 -c '
+import json, sys
+items = json.load(sys.stdin)
+i = next(k for k, it in enumerate(items) if it.get("call_id") == "c2" and it["type"] == "function_call_output")
+note = items[i + 1]
+assert note["role"] == "user", note
+want = "<subagent_notification>\n" + json.dumps({"agent_path": sys.argv[1], "status": {"completed": "CHILD-ANSWER-4"}}, separators=(",", ":")) + "\n</subagent_notification>"
+assert note["content"][0]["text"] == want, (note, want)
+' "$sub_id" || fail "no subagent_notification after the wait"
 	# The sub-agent's rollout: its own file, source naming the parent.
 	f=$(grep -l "\"id\":\"$sub_id\"" -r "$T/home/sessions" | head -n 1)
 	[ -n "$f" ] || fail "no rollout for the sub-agent"
