@@ -146,7 +146,8 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 				    : "  " ST_BOLD "Would you like to run the following command?");
 	}
 	add_row(rows, "");
-	if (ap->agent && ap->agent != a->main_agent) {
+	/* Another thread's request (upstream labels those only). */
+	if (ap->agent && ap->agent != a->agent) {
 		char label[256];
 		char *l;
 		agents_label(a, ap->agent, label, sizeof label);
@@ -201,7 +202,9 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 		add_wrapped(rows, line, width, 5);
 	}
 	add_row(rows, "");
-	add_row(rows, "  " ST_DIM "Press enter to confirm or esc to cancel");
+	add_row(rows, ap->agent && ap->agent != a->agent
+			      ? "  " ST_DIM "Press enter to confirm or esc to cancel or o to open thread"
+			      : "  " ST_DIM "Press enter to confirm or esc to cancel");
 }
 
 static void select_rows(struct app *a, struct tui_rows *rows, int width)

@@ -375,6 +375,14 @@ static void approval_key(struct app *a, const struct key *k)
 		net_approval_key(a, k);
 		return;
 	}
+	/* o: the thread that asks, when it is not the one shown. */
+	if (k->kind == KEY_CHAR && k->cp == 'o' && a->approvals[0].agent &&
+	    a->approvals[0].agent != a->agent) {
+		for (size_t i = 0; i < a->n_threads; i++)
+			if (a->threads[i].agent == a->approvals[0].agent)
+				agents_switch(a, i);
+		return;
+	}
 	if (a->approvals[0].kind == AGENT_EV_ELICITATION_REQUEST) {
 		mcp_approval_key(a, k);
 		return;

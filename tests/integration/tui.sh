@@ -271,7 +271,15 @@ test_agents_subagent_approval_shows_its_thread() {
 	wait_for "Would you like to run the following command?"
 	snap agents_approval
 	expect_contains "$(screen)" "Thread: Euclid"
+	expect_contains "$(screen)" "Press enter to confirm or esc to cancel or o to open thread"
+	# o: the sub-agent's thread is shown (its task), the question stays, unlabelled now
+	keys o
+	wait_for "› make the file"
+	wait_gone "Thread: Euclid"
+	expect_contains "$(screen)" "Would you like to run the following command?"
 	keys y
+	wait_for "SUB-OK"
+	keys M-Left
 	wait_for "MAIN-DONE"
 	[ -f "$T/ws/sub-made.txt" ] || fail "the sub-agent's approved command did not run"
 	expect_contains "$(screen)" "Euclid: Completed - SUB-OK"
