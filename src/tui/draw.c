@@ -54,6 +54,21 @@ static void footer(struct app *a, struct tui_rows *rows, int width)
 		/* no status line: upstream's plain footer */
 		snprintf(left, sizeof left, "  " ST_DIM "%d%% context left", statusline_context_left(a));
 	}
+	/* With sub-agents, the thread shown (upstream's active agent label); a role the
+	 * model chose is shown inert. */
+	if (!a->hint && a->n_threads > 1) {
+		char label[256], with[2400];
+		char *l;
+		agents_label(a, a->agent, label, sizeof label);
+		l = cell_inert(label, false);
+		if (statusline_text(a, status, sizeof status))
+			snprintf(with, sizeof with, "%.2000s \xC2\xB7 %.300s", left, l ? l : "");
+		else
+			snprintf(with, sizeof with, "  " ST_DIM "%.300s \xC2\xB7 %.2000s", l ? l : "",
+				 left + 2 + strlen(ST_DIM));
+		free(l);
+		snprintf(left, sizeof left, "%.2040s", with);
+	}
 	lw = tui_text_width(left, strlen(left));
 	rw = tui_text_width(right, strlen(right));
 	if (!a->hint && *right && lw + rw + 4 <= (size_t)width) {

@@ -217,6 +217,7 @@ test_agents_collab_cells_and_switching() {
 	expect_contains "$s" "• Waiting for Euclid"
 	expect_contains "$s" "• Finished waiting"
 	expect_contains "$s" "Euclid: Completed - CHILD-ANSWER-4"
+	expect_contains "$s" "/ws · Main [default]"
 	keys "/agent" Enter
 	wait_for "Select an agent to watch."
 	snap agents_picker
@@ -229,6 +230,8 @@ test_agents_collab_cells_and_switching() {
 	wait_for "CHILD-ANSWER-4"
 	wait_gone "MAIN-DONE"
 	expect_contains "$(screen)" "› CHILD-TASK compute"
+	# the footer names the thread shown
+	expect_contains "$(screen)" "/ws · Euclid"
 	keys "more please"
 	wait_for "more please"
 	keys Enter
