@@ -349,9 +349,9 @@ int agent_decide_always(struct agent *a, const char *call_id, struct err *e);
  * With features.multi_agent (on by default) the model gets spawn_agent, send_input,
  * wait_agent and close_agent: each sub-agent is an agent of its own on the same loop
  * (its own thread id, history and rollout, whose session_meta source names the parent),
- * started from the parent's settings. At most AGENT_MAX_SUBAGENT_THREADS open at once
- * ([agents] max_threads), AGENT_MAX_SUBAGENT_DEPTH levels below the main thread ([agents]
- * max_depth), as upstream. */
+ * started from the parent's settings. At most [agents] max_threads open at once (default
+ * AGENT_MAX_SUBAGENT_THREADS), [agents] max_depth levels below the main thread (default
+ * AGENT_MAX_SUBAGENT_DEPTH), as upstream. */
 #define AGENT_MAX_SUBAGENT_THREADS 6
 #define AGENT_MAX_SUBAGENT_DEPTH 1
 /* Spawned in one session in all (closed ones included): they stay until agent_free. */

@@ -209,6 +209,12 @@ bool subagent_final(const struct subagent *s);
 void subagent_close(struct subagent *s);
 /* An agent ref {thread_id, agent_nickname, agent_role}; NULL when memory runs out. */
 cJSON *subagent_ref_json(const struct subagent *s);
+/* [agents] max_depth (0: the default). */
+static inline int agent_max_depth(const struct agent *a)
+{
+	return a->cfg->agents.max_depth > 0 ? (int)a->cfg->agents.max_depth
+					    : AGENT_MAX_SUBAGENT_DEPTH;
+}
 /* Open sub-agents in the whole tree of a's main thread. */
 size_t subagents_open(const struct agent *a);
 void subagents_free(struct agent *a);

@@ -198,7 +198,9 @@ int subagent_spawn(struct agent *parent, const char *message, const char *role,
 		   struct err *e)
 {
 	const struct config *cfg = parent->cfg;
-	const size_t max_threads = AGENT_MAX_SUBAGENT_THREADS;
+	/* 0 in config.toml (upstream refuses it) counts as the default */
+	const size_t max_threads = cfg->agents.max_threads > 0 ? (size_t)cfg->agents.max_threads
+							       : AGENT_MAX_SUBAGENT_THREADS;
 	struct agent_options o;
 	struct agent_overrides ov;
 	struct agent_user_input in = {message, NULL};

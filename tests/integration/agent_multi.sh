@@ -163,4 +163,19 @@ assert wait["agents_states"] == {sub: {"status": "completed", "message": "JSON-S
 PY
 }
 
+test_agents_limits_from_config() {
+	# [agents] max_threads = 1: a second open sub-agent is refused as upstream words it;
+	# max_depth = 2: the sub-agent gets the collaboration tools too.
+	mock "[$(call "$MAIN" c1 spawn_agent '{"message":"FIRST"}'),
+$(say "$SUB" "FIRST-DONE"),
+$(call "$MAIN" c2 spawn_agent '{"message":"SECOND"}'),
+$(say "$MAIN" "LIMITED")]"
+	cx -c agents.max_threads=1 -c agents.max_depth=2 "two" || fail "exec: $(cat "$T/err")"
+	expect_eq "$(cat "$T/out")" "LIMITED" answer
+	expect_eq "$(mock_call_output c2)" "collab spawn failed: agent thread limit reached (max 1)" "second spawn"
+	sub=$(requests_of sub | head -n 1)
+	tools=$(mock_get "$sub" body.tools | python3 -c 'import json,sys; print(" ".join(t.get("name", t["type"]) for t in json.load(sys.stdin)))')
+	expect_contains "$tools" "spawn_agent"
+}
+
 run_tests

@@ -205,7 +205,7 @@ static void spawn_agent(struct tool_call *c)
 	}
 	if (role && !*role)
 		role = NULL;
-	if (a->depth + 1 > AGENT_MAX_SUBAGENT_DEPTH) {
+	if (a->depth + 1 > agent_max_depth(a)) {
 		free(prompt);
 		tool_call_finish(c, strdup("Agent depth limit reached. Solve the task yourself."));
 		return;

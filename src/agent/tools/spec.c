@@ -172,7 +172,7 @@ static bool add_apply_patch(cJSON *arr)
 bool multi_agent_offered(const struct agent *a)
 {
 	/* A sub-agent at the depth limit gets no collaboration tools, as upstream. */
-	return config_feature(a->cfg, "multi_agent", true) && a->depth < AGENT_MAX_SUBAGENT_DEPTH;
+	return config_feature(a->cfg, "multi_agent", true) && a->depth < agent_max_depth(a);
 }
 
 cJSON *tools_spec(const struct agent *a)
