@@ -101,7 +101,10 @@ enum agent_event_kind {
 	AGENT_EV_COLLAB_WAITING_END,   /* sender_thread_id, call_id, agent_statuses[],
 					  statuses{id: status} */
 	AGENT_EV_COLLAB_CLOSE_BEGIN,   /* call_id, sender_thread_id, receiver_thread_id */
-	AGENT_EV_COLLAB_CLOSE_END      /* + receiver_agent_nickname, status */
+	AGENT_EV_COLLAB_CLOSE_END,     /* + receiver_agent_nickname, status */
+	AGENT_EV_COLLAB_RESUME_BEGIN,  /* call_id, sender_thread_id, receiver_thread_id,
+					  receiver_agent_nickname, receiver_agent_role */
+	AGENT_EV_COLLAB_RESUME_END     /* + status */
 };
 
 /* The upstream "type" string of a kind ("exec_command_begin", ...). */

@@ -95,6 +95,10 @@ const char *agent_event_type(enum agent_event_kind k)
 		return "collab_close_begin";
 	case AGENT_EV_COLLAB_CLOSE_END:
 		return "collab_close_end";
+	case AGENT_EV_COLLAB_RESUME_BEGIN:
+		return "collab_resume_begin";
+	case AGENT_EV_COLLAB_RESUME_END:
+		return "collab_resume_end";
 	}
 	return "unknown";
 }

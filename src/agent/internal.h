@@ -207,6 +207,9 @@ cJSON *subagent_status_json(const struct subagent *s);
 bool subagent_final(const struct subagent *s);
 /* Ends it (shutdown); it stays listed, closed. */
 void subagent_close(struct subagent *s);
+/* A closed one takes input again (resume_agent): pending_init until its next turn; -1
+ * with e set when the open ones are at the limit. */
+int subagent_reopen(struct subagent *s, struct err *e);
 /* An agent ref {thread_id, agent_nickname, agent_role}; NULL when memory runs out. */
 cJSON *subagent_ref_json(const struct subagent *s);
 /* [agents] max_depth (0: the default). */

@@ -364,6 +364,25 @@ void subagent_close(struct subagent *s)
 	agent_shutdown(s->agent);
 }
 
+int subagent_reopen(struct subagent *s, struct err *e)
+{
+	const struct config *cfg = s->parent->cfg;
+	const size_t max_threads = cfg->agents.max_threads > 0 ? (size_t)cfg->agents.max_threads
+							       : AGENT_MAX_SUBAGENT_THREADS;
+
+	if (!s->closed)
+		return 0;
+	if (subagents_open(s->parent) >= max_threads)
+		return err_set(e, "agent thread limit reached (max %zu)", max_threads);
+	s->closed = false;
+	s->agent->shut_down = false;
+	s->notified = false; /* upstream watches a resumed agent again */
+	free(s->text);
+	s->text = NULL;
+	s->status = SUBAGENT_PENDING_INIT;
+	return 0;
+}
+
 void subagents_free(struct agent *a)
 {
 	for (size_t i = 0; i < a->n_children; i++) {

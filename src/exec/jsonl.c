@@ -176,6 +176,8 @@ static const char *collab_tool(enum agent_event_kind k)
 		return "send_input";
 	case AGENT_EV_COLLAB_WAITING_BEGIN:
 	case AGENT_EV_COLLAB_WAITING_END:
+	case AGENT_EV_COLLAB_RESUME_BEGIN: /* upstream's exec maps resume_agent to wait */
+	case AGENT_EV_COLLAB_RESUME_END:
 		return "wait";
 	default:
 		return "close_agent";
@@ -436,12 +438,14 @@ void exec_json_event(struct exec_front *f, const struct agent_event *ev)
 	case AGENT_EV_COLLAB_AGENT_INTERACTION_BEGIN:
 	case AGENT_EV_COLLAB_WAITING_BEGIN:
 	case AGENT_EV_COLLAB_CLOSE_BEGIN:
+	case AGENT_EV_COLLAB_RESUME_BEGIN:
 		collab_started(f, ev->kind, m);
 		break;
 	case AGENT_EV_COLLAB_AGENT_SPAWN_END:
 	case AGENT_EV_COLLAB_AGENT_INTERACTION_END:
 	case AGENT_EV_COLLAB_WAITING_END:
 	case AGENT_EV_COLLAB_CLOSE_END:
+	case AGENT_EV_COLLAB_RESUME_END:
 		collab_ended(f, ev->kind, m);
 		break;
 	case AGENT_EV_TURN_ABORTED:

@@ -170,6 +170,22 @@ int cell_collab(enum agent_event_kind kind, const cJSON *m, const char *spawn_mo
 			goto out;
 		prompt = jstr(m, "prompt");
 		break;
+	case AGENT_EV_COLLAB_RESUME_BEGIN:
+		if (buf_puts(&b, "Resuming " ST_RESET) < 0 ||
+		    append_label(&b, jstr(m, "receiver_thread_id"), jstr(m, "receiver_agent_nickname"),
+				 jstr(m, "receiver_agent_role")) < 0)
+			goto out;
+		break;
+	case AGENT_EV_COLLAB_RESUME_END:
+		if (buf_puts(&b, "Resumed " ST_RESET) < 0 ||
+		    append_label(&b, jstr(m, "receiver_thread_id"), jstr(m, "receiver_agent_nickname"),
+				 jstr(m, "receiver_agent_role")) < 0 || push_title(out, &b) < 0 ||
+		    start_detail(&b, true) < 0 ||
+		    status_summary(&b, cJSON_GetObjectItemCaseSensitive(m, "status")) < 0 ||
+		    push_title(out, &b) < 0)
+			goto out;
+		rc = 0;
+		goto out;
 	case AGENT_EV_COLLAB_CLOSE_END:
 		if (buf_puts(&b, "Closed " ST_RESET) < 0 ||
 		    append_label(&b, jstr(m, "receiver_thread_id"), jstr(m, "receiver_agent_nickname"),

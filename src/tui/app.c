@@ -397,6 +397,8 @@ void app_render_event(struct app *a, const struct agent_event *ev)
 	case AGENT_EV_COLLAB_WAITING_BEGIN:
 	case AGENT_EV_COLLAB_WAITING_END:
 	case AGENT_EV_COLLAB_CLOSE_END:
+	case AGENT_EV_COLLAB_RESUME_BEGIN:
+	case AGENT_EV_COLLAB_RESUME_END:
 		if (a->streamed)
 			end_stream(a);
 		if (cell_collab(ev->kind, m, a->spawn_model, a->spawn_effort, &cell) == 0)

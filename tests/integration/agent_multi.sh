@@ -70,7 +70,7 @@ import json,sys; print(json.load(open(sys.argv[1]))[-1]["content"][0]["text"])' 
 	main_id=$(mock_get "$main" headers.session_id)
 	[ -n "$sub_id" ] && [ "$sub_id" != "$main_id" ] || fail "sub-agent session id '$sub_id' vs main '$main_id'"
 	tools=$(mock_get "$main" body.tools | python3 -c 'import json,sys; print(" ".join(t.get("name", t["type"]) for t in json.load(sys.stdin)))')
-	expect_contains "$tools" "spawn_agent send_input wait_agent close_agent"
+	expect_contains "$tools" "spawn_agent send_input resume_agent wait_agent close_agent"
 	tools=$(mock_get "$sub" body.tools | python3 -c 'import json,sys; print(" ".join(t.get("name", t["type"]) for t in json.load(sys.stdin)))')
 	expect_not_contains "$tools" "spawn_agent"
 	# spawn_agent's output names the agent; wait_agent's carries its final message.
@@ -121,12 +121,21 @@ $(call "$MAIN" c2 wait_agent '{"targets":["@ID@"]}' '"output_subst":{"@ID@":["c1
 $(say "$SUB" "SUB-FINISHED"),
 $(call "$MAIN" c3 close_agent '{"target":"@ID@"}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
 $(call "$MAIN" c4 send_input '{"target":"@ID@","message":"more"}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(call "$MAIN" c5 resume_agent '{"id":"@ID@"}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(call "$MAIN" c6 send_input '{"target":"@ID@","message":"AGAIN-PLEASE"}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(say "$SUB" "SUB-AGAIN"),
+$(call "$MAIN" c7 wait_agent '{"targets":["@ID@"]}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
 $(say "$MAIN" "END")]"
 	cx "go" || fail "exec: $(cat "$T/err")"
 	expect_eq "$(cat "$T/out")" "END" answer
 	expect_eq "$(mock_call_output c3)" '{"previous_status":{"completed":"SUB-FINISHED"}}' "close_agent output"
 	sub_id=$(mock_call_output c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["agent_id"])')
 	expect_eq "$(mock_call_output c4)" "agent with id $sub_id is closed" "send_input after close"
+	# resume_agent opens it again: send_input and wait_agent reach it
+	expect_eq "$(mock_call_output c5)" '{"status":"pending_init"}' "resume_agent output"
+	expect_contains "$(mock_call_output c6)" '"submission_id"'
+	expect_eq "$(mock_call_output c7)" "{\"status\":{\"$sub_id\":{\"completed\":\"SUB-AGAIN\"}},\"timed_out\":false}" "wait after resume"
+	expect_contains "$(mock_get "$(requests_of sub | tail -n 1)" body.input)" "AGAIN-PLEASE"
 }
 
 test_multi_agent_off_offers_no_tools() {

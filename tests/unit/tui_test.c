@@ -495,6 +495,14 @@ TEST(tui_collab_cells)
 	CHECK_INT(cell_collab(AGENT_EV_COLLAB_CLOSE_BEGIN, m, NULL, NULL, &r), 1);
 	cJSON_Delete(m);
 
+	m = cJSON_Parse("{\"receiver_thread_id\":\"t1\",\"receiver_agent_nickname\":\"Robie\","
+			"\"status\":\"pending_init\"}");
+	REQUIRE(cell_collab(AGENT_EV_COLLAB_RESUME_END, m, NULL, NULL, &r) == 0);
+	check_row(&r, 0, "\xE2\x80\xA2 Resumed Robie");
+	check_row(&r, 1, "  \xE2\x94\x94 Pending init");
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+
 	/* a long prompt is cut at 160 characters */
 	{
 		char big[400], *s;

@@ -70,6 +70,14 @@ static const char send_input_json[] =
 	"spawn_agent).\"}"
 	"},\"required\":[\"target\"],\"additionalProperties\":false}}";
 
+static const char resume_agent_json[] =
+	"{\"type\":\"function\",\"name\":\"resume_agent\","
+	"\"description\":\"Open a closed agent again by id, so that send_input and wait_agent "
+	"reach it.\","
+	"\"strict\":false,\"parameters\":{\"type\":\"object\",\"properties\":{"
+	"\"id\":{\"type\":\"string\",\"description\":\"Agent id to resume.\"}"
+	"},\"required\":[\"id\"],\"additionalProperties\":false}}";
+
 static const char wait_agent_json[] =
 	"{\"type\":\"function\",\"name\":\"wait_agent\","
 	"\"description\":\"Wait until one of the agents reaches a final status and return the "
@@ -94,8 +102,8 @@ static const char close_agent_json[] =
 
 bool multi_agent_specs_add(cJSON *arr)
 {
-	const char *const specs[] = {spawn_agent_json, send_input_json, wait_agent_json,
-				     close_agent_json};
+	const char *const specs[] = {spawn_agent_json, send_input_json, resume_agent_json,
+				     wait_agent_json, close_agent_json};
 
 	for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
 		cJSON *o = cJSON_Parse(specs[i]);
@@ -110,7 +118,8 @@ bool multi_agent_specs_add(cJSON *arr)
 bool tool_is_multi_agent(const char *name)
 {
 	return strcmp(name, "spawn_agent") == 0 || strcmp(name, "send_input") == 0 ||
-	       strcmp(name, "wait_agent") == 0 || strcmp(name, "close_agent") == 0;
+	       strcmp(name, "resume_agent") == 0 || strcmp(name, "wait_agent") == 0 ||
+	       strcmp(name, "close_agent") == 0;
 }
 
 /* The input of spawn_agent / send_input as text (upstream's parse_collab_input): NULL
@@ -371,6 +380,58 @@ static void close_agent(struct tool_call *c)
 	finish_json(c, out);
 }
 
+static void resume_agent(struct tool_call *c)
+{
+	struct agent *a = c->turn->a;
+	const char *id = args_str(c->args, "id");
+	struct subagent *s;
+	struct err e;
+	cJSON *m, *out;
+	int rc;
+
+	if (!id) {
+		tool_call_finish(c, strdup("failed to parse function arguments: missing field `id`"));
+		return;
+	}
+	if (a->depth + 1 > agent_max_depth(a)) {
+		tool_call_finish(c, strdup("Agent depth limit reached. Solve the task yourself."));
+		return;
+	}
+	if (!(s = subagent_find(a, id))) {
+		tool_call_finishf(c, "agent with id %s not found", id);
+		return;
+	}
+	if ((m = collab_event(c)) &&
+	    cJSON_AddStringToObject(m, "receiver_thread_id", s->agent->thread_id) &&
+	    (!s->agent->nickname ||
+	     cJSON_AddStringToObject(m, "receiver_agent_nickname", s->agent->nickname)) &&
+	    (!s->agent->role || cJSON_AddStringToObject(m, "receiver_agent_role", s->agent->role)))
+		agent_emit(a, AGENT_EV_COLLAB_RESUME_BEGIN, m);
+	else
+		cJSON_Delete(m);
+	err_clear(&e);
+	rc = subagent_reopen(s, &e);
+	if ((m = collab_event(c)) &&
+	    cJSON_AddStringToObject(m, "receiver_thread_id", s->agent->thread_id) &&
+	    (!s->agent->nickname ||
+	     cJSON_AddStringToObject(m, "receiver_agent_nickname", s->agent->nickname)) &&
+	    (!s->agent->role || cJSON_AddStringToObject(m, "receiver_agent_role", s->agent->role)) &&
+	    cJSON_AddItemToObject(m, "status", subagent_status_json(s)))
+		agent_emit(a, AGENT_EV_COLLAB_RESUME_END, m);
+	else
+		cJSON_Delete(m);
+	if (rc < 0) {
+		tool_call_finishf(c, "collab spawn failed: %s", e.msg);
+		return;
+	}
+	out = cJSON_CreateObject();
+	if (out && !cJSON_AddItemToObject(out, "status", subagent_status_json(s))) {
+		cJSON_Delete(out);
+		out = NULL;
+	}
+	finish_json(c, out);
+}
+
 /* ---- wait_agent ---- */
 
 struct collab_wait {
@@ -595,6 +656,8 @@ void tool_multi_agent(struct tool_call *c)
 		send_input(c);
 	else if (strcmp(n, "wait_agent") == 0)
 		wait_agent(c);
+	else if (strcmp(n, "resume_agent") == 0)
+		resume_agent(c);
 	else
 		close_agent(c);
 }
