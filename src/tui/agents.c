@@ -350,17 +350,22 @@ static bool is_approval(enum agent_event_kind k)
 	       k == AGENT_EV_ELICITATION_REQUEST;
 }
 
+/* A new main agent (start, /new, /resume): the threads start over. */
+static void ensure_main(struct app *a)
+{
+	if (a->n_threads && a->threads[0].agent == a->main_agent)
+		return;
+	agents_free(a);
+	a->threads[0].agent = a->main_agent;
+	a->n_threads = 1;
+	a->active_thread = 0;
+}
+
 bool agents_event(struct app *a, const struct agent_event *ev)
 {
 	struct tui_thread *t;
 
-	if (!a->n_threads || a->threads[0].agent != a->main_agent) {
-		/* a new main agent (start, /new, /resume): the threads start over */
-		agents_free(a);
-		a->threads[0].agent = a->main_agent;
-		a->n_threads = 1;
-		a->active_thread = 0;
-	}
+	ensure_main(a);
 	t = thread_of(a, ev->agent);
 	if (!t)
 		return true; /* not a thread we know: shown as before */
@@ -415,28 +420,23 @@ void agents_free(struct app *a)
 
 void agents_open_picker(struct app *a)
 {
-	struct agent_thread list[AGENT_MAX_SUBAGENTS_TOTAL];
-
 	if (!a->main_agent)
 		return;
 	if (a->n_threads <= 1 && !config_feature(a->cfg, "multi_agent", true)) {
 		app_error(a, "Subagents are currently disabled in your config.");
 		return;
 	}
+	ensure_main(a);
 	tui_rows_clear(&a->select_items);
 	a->select_kind = SELECT_AGENT;
 	a->modal = MODAL_SELECT;
 	a->modal_sel = (int)a->active_thread;
 	for (size_t i = 0; i < a->n_threads; i++) {
 		char label[256], name[300];
-		bool closed = false;
-		size_t n = agent_subagents(a->main_agent, list, AGENT_MAX_SUBAGENTS_TOTAL);
-		for (size_t k = 0; k < n; k++)
-			if (list[k].agent == a->threads[i].agent)
-				closed = list[k].closed;
+		/* upstream's status dot (green while the thread is open): rows are made
+		 * inert here, so it is plain */
 		agents_label(a, a->threads[i].agent, label, sizeof label);
-		/* upstream's status dot: green while the thread is open */
-		snprintf(name, sizeof name, "%s%s", closed ? "\xE2\x80\xA2 " : "\xE2\x80\xA2 ", label);
+		snprintf(name, sizeof name, "\xE2\x80\xA2 %s", label);
 		select_push(a, name, i == a->active_thread ? " (current)" : "",
 			    agent_thread_id(a->threads[i].agent));
 	}
