@@ -85,10 +85,30 @@ enum agent_event_kind {
 	AGENT_EV_CONTEXT_COMPACTED,    /* (no fields): the history is now the summary */
 	AGENT_EV_THREAD_ROLLED_BACK,   /* num_turns: the last turns left the history */
 	AGENT_EV_THREAD_NAME_UPDATED,  /* thread_id, thread_name */
-	AGENT_EV_REQUEST_USER_INPUT    /* call_id, turn_id, questions[{id, header,
+	AGENT_EV_REQUEST_USER_INPUT,   /* call_id, turn_id, questions[{id, header,
 					  question, isOther, isSecret, options[{label,
 					  description}]}]: answer with
 					  agent_answer_user_input */
+	/* multi_agent (subagents.c): the parent's collaboration tool calls. Agent refs
+	 * carry thread_id, agent_nickname, agent_role; a status is upstream's AgentStatus
+	 * ("pending_init", "running", "interrupted", {"completed": text|null},
+	 * {"errored": text}, "shutdown", "not_found"). */
+	AGENT_EV_COLLAB_AGENT_SPAWN_BEGIN, /* call_id, sender_thread_id, prompt, model,
+					      reasoning_effort */
+	AGENT_EV_COLLAB_AGENT_SPAWN_END, /* + new_thread_id (null on failure),
+					    new_agent_nickname, new_agent_role, status */
+	AGENT_EV_COLLAB_AGENT_INTERACTION_BEGIN, /* call_id, sender_thread_id,
+						    receiver_thread_id, prompt */
+	AGENT_EV_COLLAB_AGENT_INTERACTION_END, /* + receiver_agent_nickname, status */
+	AGENT_EV_COLLAB_WAITING_BEGIN, /* sender_thread_id, receiver_thread_ids[],
+					  receiver_agents[], call_id */
+	AGENT_EV_COLLAB_WAITING_END,   /* sender_thread_id, call_id, agent_statuses[],
+					  statuses{id: status} */
+	AGENT_EV_COLLAB_CLOSE_BEGIN,   /* call_id, sender_thread_id, receiver_thread_id */
+	AGENT_EV_COLLAB_CLOSE_END,     /* + receiver_agent_nickname, status */
+	AGENT_EV_COLLAB_RESUME_BEGIN,  /* call_id, sender_thread_id, receiver_thread_id,
+					  receiver_agent_nickname, receiver_agent_role */
+	AGENT_EV_COLLAB_RESUME_END     /* + status */
 };
 
 /* The upstream "type" string of a kind ("exec_command_begin", ...). */
@@ -98,6 +118,8 @@ struct agent_event {
 	enum agent_event_kind kind;
 	const char *id;          /* the submission (turn) id the event belongs to */
 	const cJSON *msg;        /* upstream's EventMsg object; borrowed for the callback */
+	struct agent *agent;     /* the agent that emitted it (a sub-agent's own events
+				  * come from the sub-agent), for agent_decide */
 };
 
 /* The Event JSON ({"id":...,"msg":{...}}), one line, no newline. Caller frees; NULL
@@ -109,6 +131,10 @@ char *agent_event_json(const struct agent_event *ev);
 struct agent_subscriber {
 	void (*on_event)(void *arg, const struct agent_event *ev);
 	void *arg;
+	/* A sub-agent was spawned by a's model (multi_agent), before its first turn: the
+	 * front end subscribes to it here to see its events and answer its approvals
+	 * (nobody else does). Optional. The child lives until its root agent is freed. */
+	void (*on_subagent)(void *arg, struct agent *parent, struct agent *child);
 };
 
 /* How the agent runs commands; settled from config and flags by the front end. */
@@ -133,6 +159,10 @@ struct agent_options {
 					     * one (new threads), or NULL */
 	bool collaboration_modes;      /* the front end switches modes (the TUI): a new
 					* thread's first developer message says Default */
+	/* Set by the core for a sub-agent it spawns (multi_agent); front ends leave them
+	 * zero. */
+	struct agent *parent;
+	const char *agent_nickname, *agent_role;
 };
 
 struct agent;
@@ -391,5 +421,28 @@ const struct agent_skills *agent_skills(const struct agent *a);
  * enabling removes the path's entry (the rest of the file is kept byte for byte). -1
  * with e when the file cannot be read, parsed or written (the session keeps its state). */
 int agent_set_skill_enabled(struct agent *a, const char *path, bool enabled, struct err *e);
+
+/* ---- multi_agent (subagents.c) ----
+ * With features.multi_agent (on by default) the model gets spawn_agent, send_input,
+ * wait_agent and close_agent: each sub-agent is an agent of its own on the same loop
+ * (its own thread id, history and rollout, whose session_meta source names the parent),
+ * started from the parent's settings. At most [agents] max_threads open at once (default
+ * AGENT_MAX_SUBAGENT_THREADS), [agents] max_depth levels below the main thread (default
+ * AGENT_MAX_SUBAGENT_DEPTH), as upstream. */
+#define AGENT_MAX_SUBAGENT_THREADS 6
+#define AGENT_MAX_SUBAGENT_DEPTH 1
+/* Spawned in one session in all (closed ones included): they stay until agent_free. */
+#define AGENT_MAX_SUBAGENTS_TOTAL 64
+struct agent_thread {
+	struct agent *agent;           /* borrowed until the root agent is freed */
+	const char *thread_id;         /* borrowed like agent */
+	const char *nickname;          /* "Euclid", ...; NULL for the main thread */
+	const char *role;              /* agent_type, or NULL */
+	bool closed;                   /* close_agent ended it */
+};
+/* a's sub-agents (every level), in spawn order; at most max filled, their number. */
+size_t agent_subagents(const struct agent *a, struct agent_thread *out, size_t max);
+/* The nickname of a sub-agent, NULL for a main thread. Borrowed. */
+const char *agent_nickname(const struct agent *a);
 
 #endif

@@ -81,6 +81,26 @@ const char *agent_event_type(enum agent_event_kind k)
 		return "thread_name_updated";
 	case AGENT_EV_REQUEST_USER_INPUT:
 		return "request_user_input";
+	case AGENT_EV_COLLAB_AGENT_SPAWN_BEGIN:
+		return "collab_agent_spawn_begin";
+	case AGENT_EV_COLLAB_AGENT_SPAWN_END:
+		return "collab_agent_spawn_end";
+	case AGENT_EV_COLLAB_AGENT_INTERACTION_BEGIN:
+		return "collab_agent_interaction_begin";
+	case AGENT_EV_COLLAB_AGENT_INTERACTION_END:
+		return "collab_agent_interaction_end";
+	case AGENT_EV_COLLAB_WAITING_BEGIN:
+		return "collab_waiting_begin";
+	case AGENT_EV_COLLAB_WAITING_END:
+		return "collab_waiting_end";
+	case AGENT_EV_COLLAB_CLOSE_BEGIN:
+		return "collab_close_begin";
+	case AGENT_EV_COLLAB_CLOSE_END:
+		return "collab_close_end";
+	case AGENT_EV_COLLAB_RESUME_BEGIN:
+		return "collab_resume_begin";
+	case AGENT_EV_COLLAB_RESUME_END:
+		return "collab_resume_end";
 	}
 	return "unknown";
 }
@@ -130,6 +150,7 @@ void agent_emit(struct agent *a, enum agent_event_kind k, cJSON *msg)
 	ev.kind = k;
 	ev.id = a->turn ? a->turn->id : "";
 	ev.msg = msg;
+	ev.agent = a;
 	/* A subscriber may add another one; those see the next event. */
 	for (size_t i = 0, n = a->n_subs; i < n; i++)
 		a->subs[i].on_event(a->subs[i].arg, &ev);

@@ -172,7 +172,78 @@ struct agent {
 	bool ephemeral;
 	bool record_failed, record_warned;
 	char record_error[ERR_MSG_MAX];
+	/* What a sub-agent is created with besides the live settings (subagents.c). */
+	bool oss, codex_api_key_env;
+	struct strv add_dirs;
+	char *developer_instructions;
+	/* multi_agent: the parent (NULL for a main thread), the depth below the main
+	 * thread, this sub-agent's labels, its children, the wait_agent calls waiting. */
+	struct agent *parent;
+	int depth;
+	char *nickname, *role;
+	struct subagent **children;
+	size_t n_children;
+	struct collab_wait *waits;
 };
+
+/* ---- subagents.c: the sub-agents a thread spawned ---- */
+enum subagent_status {
+	SUBAGENT_PENDING_INIT,
+	SUBAGENT_RUNNING,
+	SUBAGENT_INTERRUPTED,
+	SUBAGENT_COMPLETED,
+	SUBAGENT_ERRORED,
+	SUBAGENT_SHUTDOWN
+};
+struct subagent {
+	struct agent *agent;            /* owned */
+	struct agent *parent;
+	enum subagent_status status;
+	char *text;                     /* the final message (completed, maybe NULL) or the
+					 * error (errored) */
+	bool closed;
+	bool notified;                  /* the parent heard of its first final status */
+};
+/* Creates a sub-agent of parent from its live settings (model, effort, approval,
+ * sandbox, cwd, instructions), tells the parent's subscribers (on_subagent), and starts
+ * its first turn with message. history (or NULL) is put before it (fork_context); taken.
+ * -1 with e holding the text for the model. */
+int subagent_spawn(struct agent *parent, const char *message, const char *role,
+		   const char *model, const char *effort, cJSON *history, struct subagent **out,
+		   struct err *e);
+/* A child of a (any level) by thread id, or NULL. */
+struct subagent *subagent_find(const struct agent *a, const char *thread_id);
+/* The status as upstream serialises AgentStatus; NULL when memory runs out. */
+cJSON *subagent_status_json(const struct subagent *s);
+/* Completed, errored or shut down: wait_agent returns for it. */
+bool subagent_final(const struct subagent *s);
+/* Ends it (shutdown); it stays listed, closed. */
+void subagent_close(struct subagent *s);
+/* A closed one takes input again (resume_agent): pending_init until its next turn; -1
+ * with e set when the open ones are at the limit. */
+int subagent_reopen(struct subagent *s, struct err *e);
+/* An agent ref {thread_id, agent_nickname, agent_role}; NULL when memory runs out. */
+cJSON *subagent_ref_json(const struct subagent *s);
+/* [agents] max_depth (0: the default). */
+static inline int agent_max_depth(const struct agent *a)
+{
+	return a->cfg->agents.max_depth > 0 ? (int)a->cfg->agents.max_depth
+					    : AGENT_MAX_SUBAGENT_DEPTH;
+}
+/* Open sub-agents in the whole tree of a's main thread. */
+size_t subagents_open(const struct agent *a);
+void subagents_free(struct agent *a);
+
+/* ---- tools/multi_agent.c ---- */
+struct collab_wait;
+/* The specs of the four tools into arr; false when memory runs out. */
+bool multi_agent_specs_add(cJSON *arr);
+bool tool_is_multi_agent(const char *name);
+/* Whether a's model gets them (features.multi_agent, below the depth limit). */
+bool multi_agent_offered(const struct agent *a);
+void tool_multi_agent(struct tool_call *c);
+/* A child of a changed status: wait_agent calls on it may return. */
+void multi_agent_status_changed(struct agent *a);
 
 /* ---- credentials.c ---- */
 struct auth_chatgpt;

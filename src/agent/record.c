@@ -40,6 +40,12 @@ int record_open(struct agent *a, const struct agent_options *o, struct err *e)
 		m.model_provider = a->provider.id;
 		m.base_instructions = a->instructions;
 		m.forked_from_id = a->forked_from;
+		if (a->parent) {
+			m.parent_thread_id = a->parent->thread_id;
+			m.depth = a->depth;
+			m.agent_nickname = a->nickname;
+			m.agent_role = a->role;
+		}
 		if (rollout_writer_new(a->cfg->codex_home, &m, &w, e) < 0)
 			return -1;
 	}

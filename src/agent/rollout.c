@@ -63,9 +63,24 @@ static cJSON *meta_payload(const struct rollout_meta *m, const struct timespec *
 	rfc3339_format(start, 3, ts);
 	if (!p || json_add_str(p, "id", m->id) < 0 || json_add_str(p, "timestamp", ts) < 0 ||
 	    json_add_str(p, "cwd", m->cwd) < 0 || json_add_str(p, "originator", m->originator) < 0 ||
-	    json_add_str(p, "cli_version", m->cli_version) < 0 ||
-	    json_add_str(p, "source", m->source) < 0)
+	    json_add_str(p, "cli_version", m->cli_version) < 0)
 		goto fail;
+	if (m->parent_thread_id) {
+		cJSON *sa = cJSON_AddObjectToObject(p, "source"), *spawn;
+		if (!sa || !(sa = cJSON_AddObjectToObject(sa, "subagent")) ||
+		    !(spawn = cJSON_AddObjectToObject(sa, "thread_spawn")) ||
+		    json_add_str(spawn, "parent_thread_id", m->parent_thread_id) < 0 ||
+		    !cJSON_AddNumberToObject(spawn, "depth", m->depth) ||
+		    !cJSON_AddNullToObject(spawn, "agent_path") ||
+		    !(m->agent_nickname ? cJSON_AddStringToObject(spawn, "agent_nickname",
+								  m->agent_nickname)
+					: cJSON_AddNullToObject(spawn, "agent_nickname")) ||
+		    !(m->agent_role ? cJSON_AddStringToObject(spawn, "agent_role", m->agent_role)
+				    : cJSON_AddNullToObject(spawn, "agent_role")))
+			goto fail;
+	} else if (json_add_str(p, "source", m->source) < 0) {
+		goto fail;
+	}
 	if (m->forked_from_id && json_add_str(p, "forked_from_id", m->forked_from_id) < 0)
 		goto fail;
 	if (m->model_provider && json_add_str(p, "model_provider", m->model_provider) < 0)

@@ -54,6 +54,10 @@ struct rollout_meta {
 	const char *git_branch;
 	const char *git_repository_url;
 	const char *forked_from_id;    /* a fork: the thread it was forked from, or NULL */
+	const char *parent_thread_id;  /* a sub-agent: its parent; source is then upstream's
+					* {"subagent":{"thread_spawn":{...}}} */
+	int depth;                     /* a sub-agent's depth (1 below the main thread) */
+	const char *agent_nickname, *agent_role; /* a sub-agent's, or NULL */
 };
 
 struct rollout_writer;

@@ -271,7 +271,10 @@ static int visit_list(const char *path, const char *name, void *arg, struct err 
 	if (read_head(path, &h, e) < 0)
 		return -1;
 	cwd = json_get_str(h.meta, "cwd");
-	if (!h.meta || !h.first_user_message || (l->cwd && (!cwd || strcmp(cwd, l->cwd) != 0))) {
+	/* A sub-agent's thread (source {"subagent": ...}) is reached through its parent,
+	 * never offered on its own, as upstream's resume lists only interactive sources. */
+	if (!h.meta || !h.first_user_message || (l->cwd && (!cwd || strcmp(cwd, l->cwd) != 0)) ||
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(h.meta, "source"))) {
 		head_free(&h);
 		return 0;
 	}

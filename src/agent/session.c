@@ -241,6 +241,24 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 		a->summary = strdup(o->cfg->model_reasoning_summary);
 	if (sub && sub->on_event)
 		a->subs[a->n_subs++] = *sub;
+	a->oss = o->oss;
+	a->codex_api_key_env = o->codex_api_key_env;
+	for (size_t i = 0; i < o->add_dirs.n; i++)
+		if (strv_push(&a->add_dirs, o->add_dirs.v[i]) < 0) {
+			err_set(e, "out of memory");
+			goto fail;
+		}
+	if ((o->developer_instructions &&
+	     !(a->developer_instructions = strdup(o->developer_instructions))) ||
+	    (o->agent_nickname && !(a->nickname = strdup(o->agent_nickname))) ||
+	    (o->agent_role && !(a->role = strdup(o->agent_role)))) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	if (o->parent) {
+		a->parent = o->parent;
+		a->depth = o->parent->depth + 1;
+	}
 	if (policy_from_config(a, o, e) < 0 || net_from_config(a, e) < 0 ||
 	    agent_skills_load(a->cfg, a->cwd, &a->skills, e) < 0)
 		goto fail;
@@ -310,6 +328,7 @@ void agent_free(struct agent *a)
 		turn_free(a->turn);
 		a->turn = NULL;
 	}
+	subagents_free(a);
 	mcp_session_free(a);
 	uexec_free(a->uexec);
 	user_shell_free(a);
@@ -342,6 +361,10 @@ void agent_free(struct agent *a)
 	free(a->rollout_path);
 	free(a->thread_name);
 	free(a->forked_from);
+	strv_free(&a->add_dirs);
+	free(a->developer_instructions);
+	free(a->nickname);
+	free(a->role);
 	free(a);
 }
 
@@ -485,6 +508,8 @@ void agent_shutdown(struct agent *a)
 	if (a->turn)
 		turn_interrupt(a->turn);
 	uexec_kill_all(a->uexec);
+	for (size_t i = 0; i < a->n_children; i++)
+		subagent_close(a->children[i]);
 	a->shut_down = true;
 	agent_emit(a, AGENT_EV_SHUTDOWN_COMPLETE, NULL);
 }

@@ -583,6 +583,8 @@ static void request_next(struct turn *t)
 	p.instructions = a->instructions;
 	p.input = a->history;
 	p.tools = a->tools;
+	/* A sub-agent's requests say so, as upstream's (x-openai-subagent). */
+	p.subagent = a->parent ? "collab_spawn" : NULL;
 	if (t->compact) {
 		if (!t->compact_input && !(t->compact_input = compact_request_input(a))) {
 			fail(t, "out of memory");

@@ -263,6 +263,8 @@ int config_set_defaults(struct config *cfg)
 	cfg->approval_policy = APPROVAL_ON_REQUEST;
 	cfg->sandbox_mode = SANDBOX_MODE_READ_ONLY;
 	cfg->project_doc_max_bytes = 32768;
+	cfg->agents.max_threads = CONFIG_AGENTS_MAX_THREADS;
+	cfg->agents.max_depth = CONFIG_AGENTS_MAX_DEPTH;
 	cfg->feedback_enabled = true;
 	cfg->sandbox_max_processes = CONFIG_SANDBOX_MAX_PROCESSES;
 	cfg->windows_sandbox_private_desktop = true;

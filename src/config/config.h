@@ -125,6 +125,18 @@ struct config_history {
 	int64_t max_bytes;      /* 0 = unlimited */
 };
 
+/* [agents]: multi_agent's limits (upstream's agent_max_threads, agent_max_depth). */
+#define CONFIG_AGENTS_MAX_THREADS 6
+#define CONFIG_AGENTS_MAX_DEPTH 1
+/* Caps on what config may ask for: the core keeps every sub-agent of a session until it
+ * ends (64 in all), so more open at once, or deeper trees, serve nothing. */
+#define CONFIG_AGENTS_THREADS_LIMIT 64
+#define CONFIG_AGENTS_DEPTH_LIMIT 8
+struct config_agents {
+	int64_t max_threads;    /* open sub-agents at once; default 6 */
+	int64_t max_depth;      /* levels below the main thread; default 1 */
+};
+
 #define CONFIG_SANDBOX_MAX_PROCESSES 2048
 /* Above it the kernel has no more pids to give (PID_MAX_LIMIT). */
 #define CONFIG_SANDBOX_MAX_PROCESSES_LIMIT 4194304
@@ -181,6 +193,7 @@ struct config {
 	bool windows_sandbox_private_desktop; /* [windows] sandbox_private_desktop, default true */
 	struct config_history history;
 	struct config_tui tui;
+	struct config_agents agents;
 	struct strv notify;     /* argv; empty = none */
 	int64_t project_doc_max_bytes; /* default 32768 */
 	struct strv project_doc_fallback_filenames; /* tried after AGENTS.md, in order */

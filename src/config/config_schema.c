@@ -565,6 +565,14 @@ static const struct field tui_fields[] = {
 };
 #undef T
 
+#define AG struct config_agents
+static const struct field agents_fields[] = {
+	INT(AG, "max_threads", max_threads, CONFIG_AGENTS_THREADS_LIMIT),
+	INT(AG, "max_depth", max_depth, CONFIG_AGENTS_DEPTH_LIMIT),
+	END,
+};
+#undef AG
+
 #define C struct config
 /* [windows] keys live directly in struct config. */
 static const struct field feedback_fields[] = {
@@ -603,6 +611,7 @@ static const struct field root_fields[] = {
 	{"feedback", FK_TABLE, 0, NULL, 0, feedback_fields, NULL},
 	TABLE(C, "history", history, history_fields),
 	TABLE(C, "tui", tui, tui_fields),
+	TABLE(C, "agents", agents, agents_fields),
 	STRV(C, "notify", notify),
 	INT(C, "project_doc_max_bytes", project_doc_max_bytes, 0),
 	STRV(C, "project_doc_fallback_filenames", project_doc_fallback_filenames),

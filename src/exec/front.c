@@ -110,6 +110,32 @@ static void on_event(void *arg, const struct agent_event *ev)
 		f->done = true;
 }
 
+/* A sub-agent's own events: exec shows nothing of them (the parent's collab events say
+ * what they do) but answers their approvals as it answers the main thread's. */
+static void on_subagent_event(void *arg, const struct agent_event *ev)
+{
+	(void)arg;
+	if (ev->kind == AGENT_EV_EXEC_APPROVAL_REQUEST ||
+	    ev->kind == AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST) {
+		const char *id = exec_str(ev->msg, "call_id");
+		struct err e;
+		err_clear(&e);
+		if (id)
+			(void)agent_decide(ev->agent, id, AGENT_DENIED, &e);
+	}
+}
+
+static void on_subagent(void *arg, struct agent *parent, struct agent *child)
+{
+	struct agent_subscriber s = {on_subagent_event, arg, on_subagent};
+	struct err e;
+
+	(void)parent;
+	err_clear(&e);
+	/* Fails only past AGENT_MAX_SUBSCRIBERS, which a new agent never is. */
+	(void)agent_subscribe(child, &s, &e);
+}
+
 void exec_front_set_agent(struct exec_front *f, struct agent *a)
 {
 	f->agent = a;
@@ -117,7 +143,7 @@ void exec_front_set_agent(struct exec_front *f, struct agent *a)
 
 struct agent_subscriber exec_front_subscriber(struct exec_front *f)
 {
-	struct agent_subscriber s = {on_event, f};
+	struct agent_subscriber s = {on_event, f, on_subagent};
 	return s;
 }
 

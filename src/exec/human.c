@@ -271,6 +271,19 @@ void exec_human_event(struct exec_front *f, const struct agent_event *ev)
 	case AGENT_EV_MCP_TOOL_CALL_END:
 		mcp_call_end(f, m);
 		break;
+	case AGENT_EV_COLLAB_AGENT_SPAWN_BEGIN:
+	case AGENT_EV_COLLAB_AGENT_INTERACTION_BEGIN:
+	case AGENT_EV_COLLAB_WAITING_BEGIN:
+	case AGENT_EV_COLLAB_CLOSE_BEGIN:
+	case AGENT_EV_COLLAB_RESUME_BEGIN:
+		/* upstream prints the tool's Rust name */
+		fprintf(f->err, "%scollab:%s %s\n", c_(f, BOLD), c_(f, RESET),
+			ev->kind == AGENT_EV_COLLAB_AGENT_SPAWN_BEGIN	      ? "SpawnAgent"
+			: ev->kind == AGENT_EV_COLLAB_AGENT_INTERACTION_BEGIN ? "SendInput"
+			: ev->kind == AGENT_EV_COLLAB_WAITING_BEGIN	      ? "Wait"
+			: ev->kind == AGENT_EV_COLLAB_RESUME_BEGIN	      ? "ResumeAgent"
+									      : "CloseAgent");
+		break;
 	case AGENT_EV_TURN_ABORTED:
 		fprintf(f->err, "%stask interrupted%s\n", c_(f, RED), c_(f, RESET));
 		break;

@@ -163,6 +163,109 @@ static void mcp_ended(struct exec_front *f, const cJSON *m)
 	cJSON_Delete(it);
 }
 
+/* collab_tool_call items (multi_agent): the tool, the threads it reached and their
+ * last known states, as upstream's exec JSONL. */
+static const char *collab_tool(enum agent_event_kind k)
+{
+	switch (k) {
+	case AGENT_EV_COLLAB_AGENT_SPAWN_BEGIN:
+	case AGENT_EV_COLLAB_AGENT_SPAWN_END:
+		return "spawn_agent";
+	case AGENT_EV_COLLAB_AGENT_INTERACTION_BEGIN:
+	case AGENT_EV_COLLAB_AGENT_INTERACTION_END:
+		return "send_input";
+	case AGENT_EV_COLLAB_WAITING_BEGIN:
+	case AGENT_EV_COLLAB_WAITING_END:
+	case AGENT_EV_COLLAB_RESUME_BEGIN: /* upstream's exec maps resume_agent to wait */
+	case AGENT_EV_COLLAB_RESUME_END:
+		return "wait";
+	default:
+		return "close_agent";
+	}
+}
+
+/* An AgentStatus as {"status", "message"}. */
+static cJSON *collab_state(const cJSON *st)
+{
+	cJSON *o = cJSON_CreateObject();
+	const cJSON *v;
+	const char *status = "not_found", *msg = NULL;
+
+	if (cJSON_IsString(st)) {
+		status = st->valuestring;
+	} else if ((v = cJSON_GetObjectItemCaseSensitive(st, "completed"))) {
+		status = "completed";
+		msg = cJSON_IsString(v) ? v->valuestring : NULL;
+	} else if ((v = cJSON_GetObjectItemCaseSensitive(st, "errored"))) {
+		status = "errored";
+		msg = cJSON_IsString(v) ? v->valuestring : NULL;
+	}
+	if (o && cJSON_AddStringToObject(o, "status", status) &&
+	    (msg ? cJSON_AddStringToObject(o, "message", msg) : cJSON_AddNullToObject(o, "message")))
+		return o;
+	cJSON_Delete(o);
+	return NULL;
+}
+
+static void collab_started(struct exec_front *f, enum agent_event_kind k, const cJSON *m)
+{
+	cJSON *it = new_item(f, "collab_tool_call"), *ids = NULL;
+	const char *recv = exec_str(m, "receiver_thread_id"), *prompt = exec_str(m, "prompt");
+	const cJSON *many = cJSON_GetObjectItemCaseSensitive(m, "receiver_thread_ids");
+
+	ids = many ? cJSON_Duplicate(many, 1) : cJSON_CreateArray();
+	if (ids && recv)
+		cJSON_AddItemToArray(ids, cJSON_CreateString(recv));
+	if (it && ids && cJSON_AddStringToObject(it, "tool", collab_tool(k)) &&
+	    cJSON_AddStringToObject(it, "sender_thread_id",
+				    exec_str(m, "sender_thread_id") ? exec_str(m, "sender_thread_id") : "") &&
+	    cJSON_AddItemToObject(it, "receiver_thread_ids", ids) && (ids = NULL, true) &&
+	    (prompt ? cJSON_AddStringToObject(it, "prompt", prompt) : cJSON_AddNullToObject(it, "prompt")) &&
+	    cJSON_AddObjectToObject(it, "agents_states") &&
+	    cJSON_AddStringToObject(it, "status", "in_progress")) {
+		open_item(f, exec_str(m, "call_id"), it);
+		it = NULL;
+	}
+	cJSON_Delete(ids);
+	cJSON_Delete(it);
+}
+
+static void collab_ended(struct exec_front *f, enum agent_event_kind k, const cJSON *m)
+{
+	cJSON *it = take_open(f, exec_str(m, "call_id")), *states = cJSON_CreateObject();
+	const char *recv = exec_str(m, k == AGENT_EV_COLLAB_AGENT_SPAWN_END ? "new_thread_id"
+									    : "receiver_thread_id");
+	const cJSON *st;
+	bool failed = k == AGENT_EV_COLLAB_AGENT_SPAWN_END && !recv;
+
+	if (!it || !states) {
+		cJSON_Delete(it);
+		cJSON_Delete(states);
+		return;
+	}
+	if (k == AGENT_EV_COLLAB_WAITING_END) {
+		cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(m, "statuses")) {
+			cJSON *s = collab_state(st);
+			if (s && !cJSON_AddItemToObject(states, st->string, s))
+				cJSON_Delete(s);
+		}
+	} else if (recv) {
+		cJSON *s = collab_state(cJSON_GetObjectItemCaseSensitive(m, "status"));
+		if (s && !cJSON_AddItemToObject(states, recv, s))
+			cJSON_Delete(s);
+		if (k == AGENT_EV_COLLAB_AGENT_SPAWN_END) {
+			cJSON *ids = cJSON_CreateArray();
+			if (ids)
+				cJSON_AddItemToArray(ids, cJSON_CreateString(recv));
+			set_field(it, "receiver_thread_ids", ids);
+		}
+	}
+	set_field(it, "agents_states", states);
+	set_field(it, "status", cJSON_CreateString(failed ? "failed" : "completed"));
+	print_item(f, "item.completed", it);
+	cJSON_Delete(it);
+}
+
 static void patch_started(struct exec_front *f, const cJSON *m)
 {
 	const cJSON *changes = cJSON_GetObjectItemCaseSensitive(m, "changes"), *ch;
@@ -330,6 +433,20 @@ void exec_json_event(struct exec_front *f, const struct agent_event *ev)
 		break;
 	case AGENT_EV_TASK_COMPLETE:
 		turn_end(f, false);
+		break;
+	case AGENT_EV_COLLAB_AGENT_SPAWN_BEGIN:
+	case AGENT_EV_COLLAB_AGENT_INTERACTION_BEGIN:
+	case AGENT_EV_COLLAB_WAITING_BEGIN:
+	case AGENT_EV_COLLAB_CLOSE_BEGIN:
+	case AGENT_EV_COLLAB_RESUME_BEGIN:
+		collab_started(f, ev->kind, m);
+		break;
+	case AGENT_EV_COLLAB_AGENT_SPAWN_END:
+	case AGENT_EV_COLLAB_AGENT_INTERACTION_END:
+	case AGENT_EV_COLLAB_WAITING_END:
+	case AGENT_EV_COLLAB_CLOSE_END:
+	case AGENT_EV_COLLAB_RESUME_END:
+		collab_ended(f, ev->kind, m);
 		break;
 	case AGENT_EV_TURN_ABORTED:
 		turn_end(f, true);

@@ -358,12 +358,20 @@ static void clear_running(struct app *a)
 	a->n_running = kept;
 }
 
-static void clear_approvals(struct app *a)
+/* The approvals agent asked for (NULL: all of them); other threads' stay. */
+static void clear_approvals(struct app *a, const struct agent *agent)
 {
-	for (size_t i = 0; i < a->n_approvals; i++)
+	size_t kept = 0;
+
+	for (size_t i = 0; i < a->n_approvals; i++) {
+		if (agent && a->approvals[i].agent && a->approvals[i].agent != agent) {
+			a->approvals[kept++] = a->approvals[i];
+			continue;
+		}
 		cJSON_Delete(a->approvals[i].msg);
-	a->n_approvals = 0;
-	if (a->modal == MODAL_APPROVAL)
+	}
+	a->n_approvals = kept;
+	if (a->modal == MODAL_APPROVAL && !kept)
 		a->modal = MODAL_NONE;
 }
 
@@ -373,11 +381,13 @@ static void turn_over(struct app *a)
 	sleep_inhibit_sync(a);
 	user_input_clear(a);
 	clear_running(a);
-	clear_approvals(a);
+	clear_approvals(a, a->agent);
 	free(a->status_header);
 	a->status_header = NULL;
-	/* Steers never sent and queued follow-ups go as the next turn. */
-	pending_turn_over(a);
+	/* Steers never sent and queued follow-ups go as the next turn (not when an old
+	 * turn's end is drawn again). */
+	if (!a->replaying)
+		pending_turn_over(a);
 }
 
 /* The first **bold** span of a reasoning summary becomes the status header. */
@@ -396,9 +406,8 @@ static void reasoning_header(struct app *a, const char *text)
 	free(h);
 }
 
-static void on_event(void *arg, const struct agent_event *ev)
+void app_render_event(struct app *a, const struct agent_event *ev)
 {
-	struct app *a = arg;
 	const cJSON *m = ev->msg;
 	struct tui_rows cell = {0};
 
@@ -415,8 +424,31 @@ static void on_event(void *arg, const struct agent_event *ev)
 		}
 		break;
 	}
-	case AGENT_EV_USER_MESSAGE:
-		pending_user_message(a, str(m, "message"));
+	case AGENT_EV_USER_MESSAGE: {
+		/* Drawn again on a switch of threads; in a sub-agent's thread, messages
+		 * nobody typed here (its task, send_input) are drawn as they come. */
+		size_t steers = a->n_steers;
+		const char *text = str(m, "message");
+		if (!a->replaying)
+			pending_user_message(a, text);
+		if (a->replaying || (a->active_thread != 0 && steers == a->n_steers && !a->echo_user)) {
+			if (cell_user(text ? text : "", &cell) == 0)
+				app_commit(a, &cell);
+		}
+		a->echo_user = false;
+		break;
+	}
+	case AGENT_EV_COLLAB_AGENT_SPAWN_END:
+	case AGENT_EV_COLLAB_AGENT_INTERACTION_END:
+	case AGENT_EV_COLLAB_WAITING_BEGIN:
+	case AGENT_EV_COLLAB_WAITING_END:
+	case AGENT_EV_COLLAB_CLOSE_END:
+	case AGENT_EV_COLLAB_RESUME_BEGIN:
+	case AGENT_EV_COLLAB_RESUME_END:
+		if (a->streamed)
+			end_stream(a);
+		if (cell_collab(ev->kind, m, a->spawn_model, a->spawn_effort, &cell) == 0)
+			app_commit(a, &cell);
 		break;
 	case AGENT_EV_THREAD_NAME_UPDATED: {
 		const char *name = str(m, "thread_name");
@@ -557,6 +589,7 @@ static void on_event(void *arg, const struct agent_event *ev)
 			end_stream(a);
 		if (a->n_approvals < TUI_MAX_APPROVALS) {
 			a->approvals[a->n_approvals].kind = ev->kind;
+			a->approvals[a->n_approvals].agent = ev->agent;
 			a->approvals[a->n_approvals].msg = cJSON_Duplicate(m, 1);
 			if (a->approvals[a->n_approvals].msg)
 				a->n_approvals++;
@@ -639,12 +672,17 @@ static void on_event(void *arg, const struct agent_event *ev)
 		const char *last = str(m, "last_agent_message");
 		if (a->streamed)
 			end_stream(a);
-		app_notify(a, "agent-turn-complete", last && *last ? last : "Agent turn complete");
-		run_notify_program(a, last, ev->id);
-		/* before the queued follow-ups go: the prompt only comes without them */
-		if (a->n_steers)
-			a->saw_plan = false;
-		collab_turn_over(a);
+		if (!a->replaying && a->agent == a->main_agent) {
+			app_notify(a, "agent-turn-complete",
+				   last && *last ? last : "Agent turn complete");
+			run_notify_program(a, last, ev->id);
+		}
+		if (!a->replaying) {
+			/* before the queued follow-ups go: the prompt only comes without them */
+			if (a->n_steers)
+				a->saw_plan = false;
+			collab_turn_over(a);
+		}
 		turn_over(a);
 		break;
 	}
@@ -653,6 +691,14 @@ static void on_event(void *arg, const struct agent_event *ev)
 	}
 	tui_rows_free(&cell);
 	app_dirty(a);
+}
+
+static void on_event(void *arg, const struct agent_event *ev)
+{
+	struct app *a = arg;
+
+	if (agents_event(a, ev))
+		app_render_event(a, ev);
 }
 
 /* ---- the agent ---- */
@@ -666,7 +712,7 @@ int app_start_agent_from(struct app *a, const char *resume_path, const char *for
 			 struct err *e)
 {
 	struct agent_options ao;
-	struct agent_subscriber sub = {on_event, a};
+	struct agent_subscriber sub = {on_event, a, agents_on_subagent};
 	struct agent_info info;
 
 	memset(&ao, 0, sizeof ao);
@@ -684,6 +730,7 @@ int app_start_agent_from(struct app *a, const char *resume_path, const char *for
 	if (agent_new(&ao, &sub, &a->agent, e) < 0)
 		return -1;
 	agent_set_mode(a->agent, a->mode);
+	a->main_agent = a->agent;
 	agent_info(a->agent, &info);
 	free(a->model);
 	free(a->effort);
@@ -702,17 +749,35 @@ int app_start_agent_from(struct app *a, const char *resume_path, const char *for
 
 void app_stop_agent(struct app *a)
 {
-	agent_free(a->agent);
-	a->agent = NULL;
+	agent_free(a->main_agent); /* its sub-agents with it */
+	a->agent = a->main_agent = NULL;
+	agents_free(a);
 	a->catalog_fetching = a->model_pending = false; /* its fetch went with it */
 	a->busy = false;
 	sleep_inhibit_sync(a);
 	clear_running(a);
-	clear_approvals(a);
+	clear_approvals(a, NULL);
 	user_input_clear(a);
 	buf_reset(&a->stream);
 	a->streamed = false;
 	a->md = (struct md_state){.first_line = true};
+}
+
+void app_reset_view(struct app *a)
+{
+	session_clear_screen(a);
+	backtrack_forget(a);
+	a->busy = false;
+	clear_running(a);
+	buf_reset(&a->stream);
+	a->streamed = false;
+	a->md.first_line = true;
+	a->md.in_code = false;
+	cJSON_Delete(a->patch_changes);
+	a->patch_changes = NULL;
+	free(a->status_header);
+	a->status_header = NULL;
+	a->last_tokens = 0;
 }
 
 void app_submit(struct app *a, const char *display, const char *text)
@@ -745,6 +810,7 @@ void app_submit_images(struct app *a, const char *display, const char *text,
 	}
 	strv_free(&none);
 	first = false;
+	a->echo_user = a->active_thread != 0; /* its user_message draws nothing more */
 	if (cell_user(display, &cell) == 0) {
 		app_commit(a, &cell);
 		backtrack_note_user(a, display, cell.n);

@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 
+#include "agent/agent.h"
 #include "tui/text.h"
 
 /* Command output shown in the main view: head and tail lines around "… +N lines". */
@@ -58,6 +59,12 @@ int cell_patch(const cJSON *changes, const char *verb, const char *cwd, size_t m
 	       struct tui_rows *out) WARN_UNUSED;
 /* A unified diff text (git diff) coloured, for the /diff pager. */
 int cell_diff_text(const char *diff, struct tui_rows *out) WARN_UNUSED;
+/* A collab event's cell (upstream's multi_agents.rs, agents.c): "• Spawned Euclid",
+ * "• Waiting for 2 agents", "• Finished waiting" with each status, ...; spawn_model and
+ * spawn_effort are what the last spawn_agent asked for (NULL: nothing). 0, 1 when the
+ * event has no cell (the begin events), -1 when memory runs out. */
+int cell_collab(enum agent_event_kind kind, const cJSON *m, const char *spawn_model,
+		const char *spawn_effort, struct tui_rows *out);
 /* update_plan: "• Updated Plan" with the steps. */
 int cell_plan(const cJSON *msg, struct tui_rows *out) WARN_UNUSED;
 

@@ -53,6 +53,21 @@ static void footer(struct app *a, struct tui_rows *rows, int width)
 		/* no status line: upstream's plain footer */
 		snprintf(left, sizeof left, "  " ST_DIM "%d%% context left", statusline_context_left(a));
 	}
+	/* With sub-agents, the thread shown (upstream's active agent label); a role the
+	 * model chose is shown inert. */
+	if (!a->hint && a->n_threads > 1) {
+		char label[256], with[2400];
+		char *l;
+		agents_label(a, a->agent, label, sizeof label);
+		l = cell_inert(label, false);
+		if (statusline_text(a, status, sizeof status))
+			snprintf(with, sizeof with, "%.2000s \xC2\xB7 %.300s", left, l ? l : "");
+		else
+			snprintf(with, sizeof with, "  " ST_DIM "%.300s \xC2\xB7 %.2000s", l ? l : "",
+				 left + 2 + strlen(ST_DIM));
+		free(l);
+		snprintf(left, sizeof left, "%.2040s", with);
+	}
 	lw = tui_text_width(left, strlen(left));
 	for (int level = 0; level < 3; level++) {
 		collab_footer(a, level, right, sizeof right);
@@ -150,6 +165,17 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 				    : "  " ST_BOLD "Would you like to run the following command?");
 	}
 	add_row(rows, "");
+	/* Another thread's request (upstream labels those only). */
+	if (ap->agent && ap->agent != a->agent) {
+		char label[256];
+		char *l;
+		agents_label(a, ap->agent, label, sizeof label);
+		l = cell_inert(label, false);
+		snprintf(line, sizeof line, "  Thread: " ST_BOLD "%s", l ? l : "");
+		free(l);
+		add_wrapped(rows, line, width, 2);
+		add_row(rows, "");
+	}
 	if (cJSON_IsString(reason) && *reason->valuestring) {
 		char *r = cell_inert(reason->valuestring, false);
 		if (r) {
@@ -195,7 +221,9 @@ static void approval_rows(struct app *a, struct tui_rows *rows, int width)
 		add_wrapped(rows, line, width, 5);
 	}
 	add_row(rows, "");
-	add_row(rows, "  " ST_DIM "Press enter to confirm or esc to cancel");
+	add_row(rows, ap->agent && ap->agent != a->agent
+			      ? "  " ST_DIM "Press enter to confirm or esc to cancel or o to open thread"
+			      : "  " ST_DIM "Press enter to confirm or esc to cancel");
 }
 
 static void select_rows(struct app *a, struct tui_rows *rows, int width)
@@ -214,6 +242,10 @@ static void select_rows(struct app *a, struct tui_rows *rows, int width)
 		add_row(rows, "  " ST_DIM "Choose a communication style for Codex.");
 	} else if (a->select_kind == SELECT_FEEDBACK) {
 		add_row(rows, "  " ST_BOLD "How was this?");
+	} else if (a->select_kind == SELECT_AGENT) {
+		add_row(rows, "  " ST_BOLD "Subagents");
+		add_row(rows, "  " ST_DIM "Select an agent to watch. alt + \xE2\x86\x90 previous, alt + "
+			"\xE2\x86\x92 next.");
 	} else if (a->select_kind == SELECT_FEEDBACK_LOGS) {
 		/* Upstream's "Upload logs?": here nothing is uploaded, the report is saved. */
 		add_row(rows, "  " ST_BOLD "Include logs?");

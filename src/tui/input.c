@@ -228,7 +228,8 @@ static void decide(struct app *a, enum agent_decision d)
 	(void)!tui_rows_push(&cell, line, strlen(line));
 	app_commit(a, &cell);
 	tui_rows_free(&cell);
-	if (id && a->agent && agent_decide(a->agent, id, d, &e) < 0) {
+	if (id && (ap.agent || a->agent) &&
+	    agent_decide(ap.agent ? ap.agent : a->agent, id, d, &e) < 0) {
 		struct tui_rows c2 = {0};
 		if (cell_error(e.msg, &c2) == 0)
 			app_commit(a, &c2);
@@ -372,6 +373,14 @@ static void approval_key(struct app *a, const struct key *k)
 
 	if (approval_network_host(&a->approvals[0])) {
 		net_approval_key(a, k);
+		return;
+	}
+	/* o: the thread that asks, when it is not the one shown. */
+	if (k->kind == KEY_CHAR && k->cp == 'o' && a->approvals[0].agent &&
+	    a->approvals[0].agent != a->agent) {
+		for (size_t i = 0; i < a->n_threads; i++)
+			if (a->threads[i].agent == a->approvals[0].agent)
+				agents_switch(a, i);
 		return;
 	}
 	if (a->approvals[0].kind == AGENT_EV_ELICITATION_REQUEST) {
@@ -565,6 +574,14 @@ void input_key(void *arg, const struct key *k)
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)
 		a->esc_armed = false;
+	/* Alt+Left / Alt+Right: the previous / next agent thread, only with an empty draft
+	 * (editing keeps them for moving by words), as upstream. */
+	if ((k->kind == KEY_LEFT || k->kind == KEY_RIGHT) && (k->mods & KEYMOD_ALT) &&
+	    composer_empty(&a->comp) && !a->n_queued && a->n_threads > 1) {
+		size_t n = a->n_threads;
+		agents_switch(a, (a->active_thread + (k->kind == KEY_LEFT ? n - 1 : 1)) % n);
+		return;
+	}
 	if (skills_popup_key(a, k) || at_popup_key(a, k) || pending_key(a, k)) {
 		app_dirty(a);
 		return;

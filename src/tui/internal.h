@@ -65,7 +65,8 @@ enum overlay {
 
 enum select_kind {
 	SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS, SELECT_PERSONALITY,
-	SELECT_FEEDBACK, SELECT_FEEDBACK_LOGS, SELECT_SKILLS, SELECT_COLLAB, SELECT_IMPLEMENT
+	SELECT_FEEDBACK, SELECT_FEEDBACK_LOGS, SELECT_SKILLS, SELECT_COLLAB, SELECT_IMPLEMENT,
+	SELECT_AGENT
 };
 
 struct running_cmd {
@@ -77,6 +78,16 @@ struct running_cmd {
 struct approval {
 	enum agent_event_kind kind;
 	cJSON *msg;           /* owned copy */
+	struct agent *agent;  /* the thread that asks (a sub-agent's, or the main one) */
+};
+
+/* A thread the chat can show (agents.c): the main one first, then each sub-agent. */
+#define TUI_MAX_THREADS (1 + AGENT_MAX_SUBAGENTS_TOTAL)
+/* Events kept per thread to draw it again; the oldest go first. */
+#define TUI_THREAD_EVENTS_MAX 20000
+struct tui_thread {
+	struct agent *agent;  /* borrowed from the main agent's tree */
+	cJSON *events;        /* [{"kind", "id", "msg"}], owned */
 };
 
 /* A user message in the history, for backtrack: its text and where its lines are
@@ -104,7 +115,13 @@ struct app {
 	struct config *cfg;
 	bool alt_allowed;
 
-	struct agent *agent;
+	struct agent *agent;           /* the thread shown: main_agent or a sub-agent */
+	struct agent *main_agent;      /* owned */
+	struct tui_thread threads[TUI_MAX_THREADS];
+	size_t n_threads, active_thread;
+	bool replaying;                /* a thread's events are being drawn again */
+	bool echo_user;                /* the composer's message: its user_message is drawn */
+	char *spawn_model, *spawn_effort; /* the last spawn_agent's request, for its cell */
 	char *thread_id;
 	char *model;
 	char *effort;
@@ -268,6 +285,24 @@ void tui_card(const struct tui_rows *lines, int inner, struct tui_rows *out);
 /* A whole agent message into the history, a proposed plan as its cell. */
 void app_message(struct app *a, const char *msg);
 void app_notify(struct app *a, const char *kind, const char *message);
+
+/* Draws one event of the thread shown (app.c's handler, agents.c's replays). */
+void app_render_event(struct app *a, const struct agent_event *ev);
+/* Clears the screen and the drawing state of the thread shown (a switch of threads). */
+void app_reset_view(struct app *a);
+
+/* agents.c: sub-agents (multi_agent) */
+/* Records an event of a known thread; true when it is to be drawn now (the thread is
+ * shown, or it is an approval). */
+bool agents_event(struct app *a, const struct agent_event *ev);
+/* The subscriber's on_subagent: a new thread. */
+void agents_on_subagent(void *arg, struct agent *parent, struct agent *child);
+void agents_free(struct app *a);
+/* "Main [default]", "Euclid [explorer]", ...: upstream's label of a thread. */
+void agents_label(const struct app *a, const struct agent *agent, char *out, size_t n);
+/* /agent: the picker of threads; choosing one switches to it. */
+void agents_open_picker(struct app *a);
+void agents_switch(struct app *a, size_t idx);
 
 /* draw.c */
 void draw_frame(struct app *a);

@@ -75,7 +75,8 @@ void mcp_always_choose(struct app *a)
 	(void)!tui_rows_push(&cell, line, strlen(line));
 	app_commit(a, &cell);
 	tui_rows_free(&cell);
-	if (id && a->agent && agent_decide_always(a->agent, id, &e) < 0) {
+	if (id && a->agent &&
+	    agent_decide_always(ap.agent ? ap.agent : a->agent, id, &e) < 0) {
 		struct tui_rows c2 = {0};
 		if (cell_error(e.msg, &c2) == 0)
 			app_commit(a, &c2);

@@ -111,7 +111,8 @@ void net_rule_choose(struct app *a, bool allow)
 	(void)!tui_rows_push(&cell, line, strlen(line));
 	app_commit(a, &cell);
 	tui_rows_free(&cell);
-	if (id && a->agent && agent_decide_network_rule(a->agent, id, allow, &e) < 0) {
+	if (id && a->agent &&
+	    agent_decide_network_rule(ap.agent ? ap.agent : a->agent, id, allow, &e) < 0) {
 		struct tui_rows c2 = {0};
 		if (cell_error(e.msg, &c2) == 0)
 			app_commit(a, &c2);

@@ -30,6 +30,7 @@ const struct slash_cmd slash_cmds[] = {
 	{"compact", "summarize conversation to prevent hitting the context limit", false, true, NULL},
 	{"plan", "switch to Plan mode", false, true, NULL},
 	{"collab", "change collaboration mode (experimental)", false, false, NULL},
+	{"agent", "switch the active agent thread", false, false, NULL},
 	{"diff", "show git diff (including untracked files)", false, false, NULL},
 	{"copy", "copy the latest Codex output to your clipboard", false, false, NULL},
 	{"mention", "mention a file", false, false, NULL},
@@ -45,6 +46,7 @@ const struct slash_cmd slash_cmds[] = {
 	{"stop", "stop all background terminals", false, false, NULL},
 	{"clear", "clear the terminal and start a new chat", false, true, NULL},
 	{"personality", "choose a communication style for Codex", false, true, "personality"},
+	{"subagents", "switch the active agent thread", false, false, NULL},
 	{"quit", "exit Codex", true, false, NULL},
 	{"approvals", "choose what Codex is allowed to do", true, true, NULL},
 	{"clean", "stop all background terminals", true, false, NULL},
@@ -251,6 +253,10 @@ void select_choose(struct app *a, int idx)
 		prefs_personality_choose(a, idx);
 		return;
 	}
+	if (a->select_kind == SELECT_AGENT) {
+		agents_switch(a, (size_t)idx);
+		return;
+	}
 	if (a->select_kind == SELECT_FEEDBACK || a->select_kind == SELECT_FEEDBACK_LOGS) {
 		feedback_choose(a, idx);
 		return;
@@ -368,6 +374,8 @@ bool slash_run(struct app *a, const char *text)
 		statusline_open(a, name[0] == 't');
 	} else if (strcmp(name, "copy") == 0) {
 		clipboard_copy_last(a);
+	} else if (strcmp(name, "agent") == 0 || strcmp(name, "subagents") == 0) {
+		agents_open_picker(a);
 	} else if (strcmp(name, "ps") == 0) {
 		terminals_list(a);
 	} else if (strcmp(name, "stop") == 0 || strcmp(name, "clean") == 0) {

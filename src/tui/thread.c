@@ -201,8 +201,13 @@ void thread_prompt_rows(struct app *a, struct tui_rows *rows, int width, int *cu
 
 void thread_fork(struct app *a)
 {
-	const char *path = a->agent ? agent_rollout_path(a->agent) : NULL;
-	struct agent *old = a->agent;
+	const char *path;
+	struct agent *old;
+
+	/* The main thread is forked (with its sub-agents left behind): shown first. */
+	agents_switch(a, 0);
+	path = a->agent ? agent_rollout_path(a->agent) : NULL;
+	old = a->agent;
 	char *src, *old_id, msg[512];
 	struct err e;
 
@@ -219,13 +224,14 @@ void thread_fork(struct app *a)
 	/* The new thread first: should it fail, this one goes on. */
 	a->agent = NULL;
 	if (app_start_agent_from(a, NULL, src, &e) < 0) {
-		a->agent = old;
+		a->agent = a->main_agent = old;
 		commit_cell(a, cell_error, e.msg);
 		free(src);
 		free(old_id);
 		return;
 	}
 	agent_free(old);
+	agents_free(a);
 	backtrack_forget(a);
 	a->total_tokens = a->input_tokens = a->output_tokens = a->cached_tokens = 0;
 	a->reasoning_tokens = 0;

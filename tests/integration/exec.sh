@@ -56,7 +56,7 @@ test_plain_answer() {
 	expect_eq "$(mock_get 0 body.input.2.content.0.text)" "say hi"
 	expect_eq "$(mock_get 0 body.prompt_cache_key)" "$(mock_get 0 headers.session_id)"
 	tools=$(mock_get 0 body.tools | python3 -c 'import json,sys; print(" ".join(t.get("name", t["type"]) for t in json.load(sys.stdin)))')
-	expect_eq "$tools" "exec_command write_stdin update_plan request_user_input apply_patch web_search view_image"
+	expect_eq "$tools" "exec_command write_stdin update_plan request_user_input apply_patch web_search view_image spawn_agent send_input resume_agent wait_agent close_agent"
 }
 
 test_exec_command_then_answer() {

@@ -76,7 +76,7 @@ test_tool_listed_called_and_result_reaches_the_model() {
 	mock "[$(fc c1 mcp__srv__echo '{"text":"hi"}'),$answer]"
 	cx || fail "exec failed: $(cat "$T/err")"
 	expect_eq "$(cat "$T/out")" "All done."
-	expect_eq "$(py 'print(" ".join(tools()))')" "exec_command write_stdin update_plan request_user_input apply_patch web_search view_image list_mcp_resources list_mcp_resource_templates read_mcp_resource mcp__srv__add mcp__srv__crash mcp__srv__danger mcp__srv__echo mcp__srv__env mcp__srv__fail mcp__srv__hang mcp__srv__image mcp__srv__read_only_tool"
+	expect_eq "$(py 'print(" ".join(tools()))')" "exec_command write_stdin update_plan request_user_input apply_patch web_search view_image spawn_agent send_input resume_agent wait_agent close_agent list_mcp_resources list_mcp_resource_templates read_mcp_resource mcp__srv__add mcp__srv__crash mcp__srv__danger mcp__srv__echo mcp__srv__env mcp__srv__fail mcp__srv__hang mcp__srv__image mcp__srv__read_only_tool"
 	# upstream's reduced schema: enum/anyOf dropped, integer -> number, sorted keys
 	expect_eq "$(py 'print(json.dumps(tool("mcp__srv__echo"), separators=(",",":")))')" \
 		'{"type":"function","name":"mcp__srv__echo","description":"Echo text back","strict":false,"parameters":{"type":"object","properties":{"mode":{"type":"string"},"n":{"type":"number"},"opt":{"type":"string"},"text":{"type":"string","description":"what to echo"}},"required":["text"]}}'

@@ -194,6 +194,101 @@ test_streamed_markdown_answer_renders() {
 	expect_contains "$(screen)" "To continue this session, run codex resume "
 }
 
+# multi_agent: the main thread's collab cells as upstream draws them, then /agent to
+# watch the sub-agent (its own transcript; the composer talks to it) and back. The mock
+# gives each thread its own replies (x-openai-subagent), whatever order they come in.
+test_agents_collab_cells_and_switching() {
+	ws
+	local MAIN='"match_headers":{"x-openai-subagent":null}'
+	local SUB='"match_headers":{"x-openai-subagent":"collab_spawn"}'
+	local subst='"output_subst":{"@ID@":["c1","agent_id"]}'
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c1\",\"name\":\"spawn_agent\",\"arguments\":{\"message\":\"CHILD-TASK compute\"}}},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c2\",\"name\":\"wait_agent\",\"arguments\":\"{\\\"targets\\\":[\\\"@ID@\\\"]}\"}},{\"completed\":\"r\"}],$MAIN,$subst},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"CHILD-ANSWER-4\"},{\"completed\":\"r\"}],$SUB},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"MAIN-DONE\"},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"SUB-REPLY-2\"},{\"completed\":\"r\"}],$SUB}]"
+	tui_start "delegate it"
+	wait_for "MAIN-DONE"
+	wait_idle
+	snap agents_collab
+	s=$(screen)
+	expect_contains "$s" "• Spawned Euclid"
+	expect_contains "$s" "└ CHILD-TASK compute"
+	expect_contains "$s" "• Waiting for Euclid"
+	expect_contains "$s" "• Finished waiting"
+	expect_contains "$s" "Euclid: Completed - CHILD-ANSWER-4"
+	expect_contains "$s" "/ws · Main [default]"
+	keys "/agent" Enter
+	wait_for "Select an agent to watch."
+	snap agents_picker
+	s=$(screen)
+	expect_contains "$s" "Subagents"
+	expect_contains "$s" "• Main [default] (current)"
+	expect_contains "$s" "• Euclid"
+	keys Down
+	keys Enter
+	wait_for "CHILD-ANSWER-4"
+	wait_gone "MAIN-DONE"
+	expect_contains "$(screen)" "› CHILD-TASK compute"
+	# the footer names the thread shown
+	expect_contains "$(screen)" "/ws · Euclid"
+	keys "more please"
+	wait_for "more please"
+	keys Enter
+	wait_for "SUB-REPLY-2"
+	n=$(mock_count)
+	expect_eq "$n" 5 requests
+	expect_eq "$(mock_get 4 headers.x-openai-subagent)" collab_spawn "the typed message went to the sub-agent"
+	expect_contains "$(mock_get 4 body.input)" "more please"
+	keys "/subagents" Enter
+	wait_for "Select an agent to watch."
+	expect_contains "$(screen)" "• Euclid (current)"
+	keys Up
+	keys Enter
+	wait_for "MAIN-DONE"
+	wait_gone "SUB-REPLY-2"
+	expect_contains "$(screen)" "› delegate it"
+	# Alt+Right / Alt+Left with an empty draft: the next and the previous thread.
+	keys M-Right
+	wait_for "SUB-REPLY-2"
+	wait_gone "MAIN-DONE"
+	keys M-Left
+	wait_for "MAIN-DONE"
+	wait_gone "SUB-REPLY-2"
+	quit_and_check_terminal
+}
+
+# A sub-agent's approval reaches the user while the main thread is shown, labelled with
+# its thread, and the answer goes to the sub-agent.
+test_agents_subagent_approval_shows_its_thread() {
+	ws
+	local MAIN='"match_headers":{"x-openai-subagent":null}'
+	local SUB='"match_headers":{"x-openai-subagent":"collab_spawn"}'
+	local subst='"output_subst":{"@ID@":["c1","agent_id"]}'
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c1\",\"name\":\"spawn_agent\",\"arguments\":{\"message\":\"make the file\"}}},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c2\",\"name\":\"wait_agent\",\"arguments\":\"{\\\"targets\\\":[\\\"@ID@\\\"],\\\"timeout_ms\\\":600000}\"}},{\"completed\":\"r\"}],$MAIN,$subst},
+{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"s1\",\"name\":\"exec_command\",\"arguments\":{\"cmd\":\"touch sub-made.txt\"}}},{\"completed\":\"r\"}],$SUB},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"SUB-OK\"},{\"completed\":\"r\"}],$SUB},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"MAIN-DONE\"},{\"completed\":\"r\"}],$MAIN}]"
+	tui_start -a untrusted -s danger-full-access "delegate"
+	wait_for "Would you like to run the following command?"
+	snap agents_approval
+	expect_contains "$(screen)" "Thread: Euclid"
+	expect_contains "$(screen)" "Press enter to confirm or esc to cancel or o to open thread"
+	# o: the sub-agent's thread is shown (its task), the question stays, unlabelled now
+	keys o
+	wait_for "› make the file"
+	wait_gone "Thread: Euclid"
+	expect_contains "$(screen)" "Would you like to run the following command?"
+	keys y
+	wait_for "SUB-OK"
+	keys M-Left
+	wait_for "MAIN-DONE"
+	[ -f "$T/ws/sub-made.txt" ] || fail "the sub-agent's approved command did not run"
+	expect_contains "$(screen)" "Euclid: Completed - SUB-OK"
+	quit_and_check_terminal
+}
+
 test_exec_approval_accepted() {
 	ws
 	mock "[$(fc c1 exec_command '{"cmd":"touch made.txt; seq 1 30"}'),$answer]"

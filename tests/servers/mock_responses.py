@@ -67,6 +67,17 @@ of three kinds.
     "done": false          (chat) leave out the final `data: [DONE]`
     "end_delay_ms": N      wait this long before ending the chunked body (after the
                            last event), as a server whose last bytes come late
+    "match_headers": {NAME: VALUE or null}
+                           this reply goes only to a request whose headers have these
+                           values (null: the header is absent). A request takes the
+                           first unused reply, in script order, that it matches: so
+                           concurrent requests of several threads (sub-agents send
+                           x-openai-subagent) each get their own replies
+    "output_subst": {PLACEHOLDER: [CALL_ID, KEY]}
+                           before sending, PLACEHOLDER in the events becomes KEY of the
+                           JSON output the request carries for CALL_ID (a value the
+                           client made up, such as a spawned agent's id, which a later
+                           call must name)
   A stream reply sent to the other endpoint (an "sse" reply to /chat/completions or a
   "chat" reply to /responses) is answered with a 500 saying so.
 
@@ -165,10 +176,29 @@ def load_script(path):
     return out
 
 
+def subst_outputs(reply, pieces, body):
+    """pieces with each output_subst placeholder replaced (see the module doc)."""
+    subst = reply.get("output_subst") or {}
+    if not subst:
+        return pieces
+    outputs = {}
+    items = body.get("input", []) if isinstance(body, dict) else []
+    for it in items if isinstance(items, list) else []:
+        if isinstance(it, dict) and it.get("type", "").endswith("_output"):
+            outputs[it.get("call_id")] = it.get("output")
+    for ph, (call_id, key) in subst.items():
+        try:
+            value = str(json.loads(outputs[call_id])[key])
+        except (KeyError, TypeError, ValueError):
+            value = "no-output-for-" + str(call_id)
+        pieces = [p.replace(ph.encode(), value.encode()) for p in pieces]
+    return pieces
+
+
 class State:
     def __init__(self, script, log_path):
         self.script = script
-        self.next = 0
+        self.used = set()
         self.seq = 0
         self.lock = threading.Lock()
         self.log_lock = threading.Lock()
@@ -182,15 +212,22 @@ class State:
             self.seq += 1
             idx = None
             if record.pop("_wants_reply"):
-                if self.next < len(self.script):
-                    idx = self.next
-                    self.next += 1
+                for i in range(len(self.script)):
+                    if i not in self.used and self.matches(self.script[i][1], record):
+                        idx = i
+                        self.used.add(i)
+                        break
                 else:
                     record["overrun"] = True
             record["reply"] = idx
             record.setdefault("overrun", False)
             self.write(record)
             return record["seq"], idx
+
+    @staticmethod
+    def matches(reply, record):
+        want = reply.get("match_headers") or {}
+        return all(record["headers"].get(k.lower()) == v for k, v in want.items())
 
     def write(self, record):
         with self.log_lock:
@@ -290,7 +327,7 @@ class Handler(BaseHTTPRequestHandler):
                    % (idx, "Responses" if kind == "sse" else "Chat Completions", u.path))
             print(msg, file=sys.stderr, flush=True)
             return self.send_json(500, {"error": {"message": msg, "type": "mock_script"}})
-        self.send_stream(seq, reply, pieces)
+        self.send_stream(seq, reply, subst_outputs(reply, pieces, parsed))
 
     do_POST = do_GET = do_PUT = do_DELETE = do_PATCH = handle_any
 

@@ -210,6 +210,7 @@ int main(int argc, char **argv)
 	ao.self_exe = self_exe;
 	sub.on_event = on_event;
 	sub.arg = &d;
+	sub.on_subagent = NULL;
 	if (agent_new(&ao, &sub, &d.agent, &e) < 0)
 		goto fail;
 	{

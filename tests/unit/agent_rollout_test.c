@@ -50,7 +50,7 @@ static void record_event(struct rollout_writer *w, const char *json)
 
 static const struct rollout_meta META = {
 	"0192f0aa-bbcc-7000-8000-000000000001", "/work/project", "codex_exec", "0.1.0", "exec",
-	"openai", "You are a coding agent.", NULL, NULL, NULL, NULL,
+	"openai", "You are a coding agent.", NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL,
 };
 
 static char *item_json(const cJSON *arr, int i)

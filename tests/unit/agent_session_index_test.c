@@ -97,6 +97,7 @@ TEST(session_index_parse_survives_allocation_failures)
 
 static const struct rollout_meta FORK_META = {
 	ID2, "/work/project", "codex-tui", "0.1.0", "cli", "openai", NULL, NULL, NULL, NULL, ID1,
+	NULL, 0, NULL, NULL,
 };
 
 /* A fork's rollout: its own session_meta (forked_from_id), then the old file's lines as

@@ -11,7 +11,7 @@
 static void feed(struct agent_subscriber *s, enum agent_event_kind k, const char *json)
 {
 	cJSON *m = cJSON_Parse(json);
-	struct agent_event ev = {k, "1", m};
+	struct agent_event ev = {k, "1", m, NULL};
 
 	REQUIRE(m != NULL);
 	s->on_event(s->arg, &ev);

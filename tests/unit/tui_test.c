@@ -433,3 +433,114 @@ TEST(tui_format_tokens_as_upstream)
 		CHECK_STR(out, cases[i].want);
 	}
 }
+
+/* Collab cells (sub-agents) as upstream's multi_agents.rs draws them, model text inert. */
+static char *plain(const char *styled)
+{
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	for (const char *p = styled; *p; p++) {
+		if (*p == TUI_MARK) {
+			if (p[1])
+				p++;
+			continue;
+		}
+		if (buf_putc(&b, *p) < 0)
+			return NULL;
+	}
+	return b.data ? buf_take(&b) : strdup("");
+}
+
+static void check_row(const struct tui_rows *r, size_t i, const char *want)
+{
+	char *s = i < r->n ? plain(r->v[i]) : NULL;
+	CHECK_STR(s, want);
+	free(s);
+}
+
+TEST(tui_collab_cells)
+{
+	struct tui_rows r = {0};
+	cJSON *m = cJSON_Parse(
+		"{\"new_thread_id\":\"t1\",\"new_agent_nickname\":\"Robie\",\"new_agent_role\":"
+		"\"explorer\",\"prompt\":\"  Compute 11!\\u001b[2J and\\n reply.  \"}");
+
+	REQUIRE(m != NULL);
+	REQUIRE(cell_collab(AGENT_EV_COLLAB_AGENT_SPAWN_END, m, "gpt-5", "high", &r) == 0);
+	check_row(&r, 0, "\xE2\x80\xA2 Spawned Robie [explorer] (gpt-5 high)");
+	check_row(&r, 1, "  \xE2\x94\x94 Compute 11! and reply.");
+	CHECK_INT((long long)r.n, 2);
+	tui_rows_free(&r);
+	/* nothing asked for: no "(model effort)" */
+	REQUIRE(cell_collab(AGENT_EV_COLLAB_AGENT_SPAWN_END, m, "", "medium", &r) == 0);
+	check_row(&r, 0, "\xE2\x80\xA2 Spawned Robie [explorer]");
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+
+	m = cJSON_Parse("{\"new_thread_id\":null,\"prompt\":\"x\"}");
+	REQUIRE(cell_collab(AGENT_EV_COLLAB_AGENT_SPAWN_END, m, NULL, NULL, &r) == 0);
+	check_row(&r, 0, "\xE2\x80\xA2 Agent spawn failed");
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+
+	m = cJSON_Parse("{\"receiver_thread_ids\":[\"t1\",\"t2\"],\"receiver_agents\":[{\"thread_id\":"
+			"\"t1\",\"agent_nickname\":\"Robie\",\"agent_role\":\"explorer\"}]}");
+	REQUIRE(cell_collab(AGENT_EV_COLLAB_WAITING_BEGIN, m, NULL, NULL, &r) == 0);
+	check_row(&r, 0, "\xE2\x80\xA2 Waiting for 2 agents");
+	check_row(&r, 1, "  \xE2\x94\x94 Robie [explorer]");
+	check_row(&r, 2, "    t2");
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+
+	m = cJSON_Parse("{\"agent_statuses\":[{\"thread_id\":\"t1\",\"agent_nickname\":\"Robie\","
+			"\"agent_role\":\"explorer\",\"status\":{\"completed\":\"39916800\"}},"
+			"{\"thread_id\":\"t2\",\"agent_nickname\":\"Bob\",\"agent_role\":\"worker\","
+			"\"status\":{\"errored\":\"tool   timeout\"}},{\"thread_id\":\"t3\",\"status\":"
+			"\"not_found\"}],\"statuses\":{}}");
+	REQUIRE(cell_collab(AGENT_EV_COLLAB_WAITING_END, m, NULL, NULL, &r) == 0);
+	check_row(&r, 0, "\xE2\x80\xA2 Finished waiting");
+	check_row(&r, 1, "  \xE2\x94\x94 Robie [explorer]: Completed - 39916800");
+	check_row(&r, 2, "    Bob [worker]: Error - tool timeout");
+	check_row(&r, 3, "    t3: Not found");
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+
+	m = cJSON_Parse("{\"agent_statuses\":[],\"statuses\":{}}");
+	REQUIRE(cell_collab(AGENT_EV_COLLAB_WAITING_END, m, NULL, NULL, &r) == 0);
+	check_row(&r, 1, "  \xE2\x94\x94 No agents completed yet");
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+
+	m = cJSON_Parse("{\"receiver_thread_id\":\"t1\",\"receiver_agent_nickname\":\"Robie\"}");
+	REQUIRE(cell_collab(AGENT_EV_COLLAB_CLOSE_END, m, NULL, NULL, &r) == 0);
+	check_row(&r, 0, "\xE2\x80\xA2 Closed Robie");
+	CHECK_INT((long long)r.n, 1);
+	tui_rows_free(&r);
+	CHECK_INT(cell_collab(AGENT_EV_COLLAB_CLOSE_BEGIN, m, NULL, NULL, &r), 1);
+	cJSON_Delete(m);
+
+	m = cJSON_Parse("{\"receiver_thread_id\":\"t1\",\"receiver_agent_nickname\":\"Robie\","
+			"\"status\":\"pending_init\"}");
+	REQUIRE(cell_collab(AGENT_EV_COLLAB_RESUME_END, m, NULL, NULL, &r) == 0);
+	check_row(&r, 0, "\xE2\x80\xA2 Resumed Robie");
+	check_row(&r, 1, "  \xE2\x94\x94 Pending init");
+	tui_rows_free(&r);
+	cJSON_Delete(m);
+
+	/* a long prompt is cut at 160 characters */
+	{
+		char big[400], *s;
+		memset(big, 'a', 300);
+		big[300] = '\0';
+		m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "receiver_thread_id", "t1");
+		cJSON_AddStringToObject(m, "prompt", big);
+		REQUIRE(cell_collab(AGENT_EV_COLLAB_AGENT_INTERACTION_END, m, NULL, NULL, &r) == 0);
+		check_row(&r, 0, "\xE2\x80\xA2 Sent input to t1");
+		s = plain(r.v[1]);
+		CHECK(s && strlen(s) == strlen("  \xE2\x94\x94 ") + 160 + 3);
+		free(s);
+		tui_rows_free(&r);
+		cJSON_Delete(m);
+	}
+}

@@ -60,6 +60,8 @@ void tools_dispatch(struct tool_call *c)
 		tool_update_plan(c);
 	else if (strcmp(n, "view_image") == 0)
 		tool_view_image(c);
+	else if (tool_is_multi_agent(n) && multi_agent_offered(c->turn->a))
+		tool_multi_agent(c);
 	else if (strcmp(n, "request_user_input") == 0)
 		tool_request_user_input(c);
 	else if (strcmp(n, "apply_patch") == 0) {

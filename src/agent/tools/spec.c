@@ -169,6 +169,12 @@ static bool add_apply_patch(cJSON *arr)
 	return true;
 }
 
+bool multi_agent_offered(const struct agent *a)
+{
+	/* A sub-agent at the depth limit gets no collaboration tools, as upstream. */
+	return config_feature(a->cfg, "multi_agent", true) && a->depth < agent_max_depth(a);
+}
+
 cJSON *tools_spec(const struct agent *a)
 {
 	cJSON *arr = cJSON_CreateArray(), *ws;
@@ -188,6 +194,8 @@ cJSON *tools_spec(const struct agent *a)
 	}
 	if (ok && !feature_off(a, "view_image_tool"))
 		ok = add_json(arr, view_image_json);
+	if (ok && multi_agent_offered(a))
+		ok = multi_agent_specs_add(arr);
 	if (!ok) {
 		cJSON_Delete(arr);
 		return NULL;
