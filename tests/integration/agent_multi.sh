@@ -174,10 +174,14 @@ PY
 
 test_agents_limits_from_config() {
 	# [agents] max_threads = 1: a second open sub-agent is refused as upstream words it;
-	# max_depth = 2: the sub-agent gets the collaboration tools too.
+	# max_depth = 2: the sub-agent gets the collaboration tools too. The main thread waits
+	# for the first one before its answer, so that the sub-agent's notification goes
+	# with a request the script expects (else it could come after the answer and ask
+	# for one more, depending on which thread the loop served first).
 	mock "[$(call "$MAIN" c1 spawn_agent '{"message":"FIRST"}'),
 $(say "$SUB" "FIRST-DONE"),
 $(call "$MAIN" c2 spawn_agent '{"message":"SECOND"}'),
+$(call "$MAIN" c3 wait_agent '{"targets":["@ID@"],"timeout_ms":60000}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
 $(say "$MAIN" "LIMITED")]"
 	cx -c agents.max_threads=1 -c agents.max_depth=2 "two" || fail "exec: $(cat "$T/err")"
 	expect_eq "$(cat "$T/out")" "LIMITED" answer
