@@ -575,6 +575,10 @@ void input_key(void *arg, const struct key *k)
 		skills_toggle_key(a, k);
 		return;
 	}
+	if (a->modal == MODAL_PLUGINS) {
+		plugins_key(a, k);
+		return;
+	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)
