@@ -551,6 +551,20 @@ int agent_plugin_install(const struct config *cfg, const struct agent_plugin *p,
 			       p->name, p->marketplace);
 	if (lstat(p->source, &s) < 0 || !S_ISDIR(s.st_mode))
 		return err_set(e, "plugin source path is not a directory: %s", p->source);
+	/* The manifest's path has only normal components, but one of them could be a
+	 * symlink leading out of the marketplace's root: the real folder must be inside. */
+	{
+		char *mroot = market_root(p->marketplace_path);
+		char *rroot = mroot ? realpath(mroot, NULL) : NULL;
+		char *rsrc = realpath(p->source, NULL);
+		bool inside = rroot && rsrc && path_is_under(rsrc, rroot) && strcmp(rsrc, rroot);
+		free(mroot);
+		free(rroot);
+		free(rsrc);
+		if (!inside)
+			return err_set(e, "local plugin source path must stay within the marketplace "
+				       "root");
+	}
 	base = cache_dir(cfg->codex_home, p->marketplace, p->name, false);
 	dst = cache_dir(cfg->codex_home, p->marketplace, p->name, true);
 	tmp = base ? path_join(base, ".installing") : NULL;

@@ -334,3 +334,29 @@ TEST(plugin_broken_marketplace_is_reported_not_fatal)
 	agent_plugins_free(&ps);
 	config_free(cfg);
 }
+
+TEST(plugin_source_through_a_symlink_out_of_the_marketplace_is_refused)
+{
+	struct agent_plugins ps;
+	struct config *cfg;
+	struct stat st;
+	struct err e;
+
+	test_write_file("r3/.git/HEAD", "x\n");
+	test_write_file("r3/.agents/plugins/marketplace.json",
+			"{\"name\": \"m\", \"plugins\": [{\"name\": \"p\", \"source\": {\"source\": "
+			"\"local\", \"path\": \"./out/p\"}}]}");
+	test_write_file("elsewhere/p/.codex-plugin/plugin.json", "{\"name\": \"p\"}");
+	symlink(at("elsewhere"), at("r3/out"));
+	test_write_file("h3/config.toml", "");
+	setenv("HOME", at("nohome"), 1);
+	cfg = load(at("h3"));
+	REQUIRE(cfg);
+	REQUIRE(agent_plugins_list(cfg, at("r3"), &ps, &e) == 0);
+	REQUIRE(ps.n == 1);
+	CHECK(agent_plugin_install(cfg, &ps.v[0], &e) < 0);
+	CHECK_CONTAINS(e.msg, "must stay within the marketplace root");
+	CHECK(lstat(at("h3/plugins/cache/m/p/local"), &st) < 0);
+	agent_plugins_free(&ps);
+	config_free(cfg);
+}
