@@ -54,9 +54,9 @@ static char *cache_dir(const char *codex_home, const char *market, const char *n
 	return p;
 }
 
-/* The [plugins] table of config.toml as it is on disk: enabled ids into on, disabled ones
- * into off. A missing or broken file gives none. */
-static void config_plugins_now(const char *config_path, struct strv *on, struct strv *off)
+/* The ids config.toml enables as it is on disk now (not as the session loaded it: the
+ * list must show an install made since). A missing or broken file gives none. */
+static void config_plugins_now(const char *config_path, struct strv *on)
 {
 	struct buf text;
 	struct err e = {0};
@@ -77,7 +77,11 @@ static void config_plugins_now(const char *config_path, struct strv *on, struct 
 		if (!id)
 			break;
 		en = ent->value->type == TOML_TABLE ? toml_table_get(ent->value, "enabled") : NULL;
-		if (strv_take(en && en->type == TOML_BOOL && !en->u.boolean ? off : on, id) < 0)
+		if (en && en->type == TOML_BOOL && !en->u.boolean) {
+			free(id);
+			continue;
+		}
+		if (strv_take(on, id) < 0)
 			break;
 	}
 	toml_free(root);
@@ -238,6 +242,21 @@ static char *one_line(const char *s)
 	return s ? skill_one_line(s) : NULL;
 }
 
+static void plugin_clear(struct agent_plugin *p)
+{
+	free(p->name);
+	free(p->marketplace);
+	free(p->marketplace_label);
+	free(p->marketplace_path);
+	free(p->source);
+	free(p->display_name);
+	free(p->description);
+	free(p->long_description);
+	strv_free(&p->skills);
+	strv_free(&p->mcp_servers);
+	strv_free(&p->apps);
+}
+
 static int add_plugin(struct agent_plugins *out, size_t *cap, const struct config *cfg,
 		      const char *mpath, const struct plugin_market *m,
 		      const struct plugin_market_entry *pe, const struct strv *on)
@@ -304,23 +323,14 @@ static int add_plugin(struct agent_plugins *out, size_t *cap, const struct confi
 	out->v[out->n++] = p;
 	return 0;
 oom:
-	{
-		struct agent_plugins one = {&p, 1, STRV_INIT};
-		struct agent_plugin *keep = one.v;
-		/* agent_plugins_free frees the array too: free the entry's fields only. */
-		one.v = malloc(sizeof *one.v);
-		if (one.v) {
-			one.v[0] = *keep;
-			agent_plugins_free(&one);
-		}
-	}
+	plugin_clear(&p);
 	return -1;
 }
 
 int agent_plugins_list(const struct config *cfg, const char *cwd, struct agent_plugins *out,
 		       struct err *e)
 {
-	struct strv paths = STRV_INIT, on = STRV_INIT, off = STRV_INIT;
+	struct strv paths = STRV_INIT, on = STRV_INIT;
 	size_t cap = 0;
 	int rc = -1;
 
@@ -329,7 +339,7 @@ int agent_plugins_list(const struct config *cfg, const char *cwd, struct agent_p
 		err_set(e, "out of memory");
 		goto out;
 	}
-	config_plugins_now(cfg->config_path, &on, &off);
+	config_plugins_now(cfg->config_path, &on);
 	for (size_t i = 0; i < paths.n; i++) {
 		struct plugin_market m;
 		struct buf b;
@@ -359,26 +369,13 @@ out:
 		agent_plugins_free(out);
 	strv_free(&paths);
 	strv_free(&on);
-	strv_free(&off);
 	return rc;
 }
 
 void agent_plugins_free(struct agent_plugins *ps)
 {
-	for (size_t i = 0; i < ps->n; i++) {
-		struct agent_plugin *p = &ps->v[i];
-		free(p->name);
-		free(p->marketplace);
-		free(p->marketplace_label);
-		free(p->marketplace_path);
-		free(p->source);
-		free(p->display_name);
-		free(p->description);
-		free(p->long_description);
-		strv_free(&p->skills);
-		strv_free(&p->mcp_servers);
-		strv_free(&p->apps);
-	}
+	for (size_t i = 0; i < ps->n; i++)
+		plugin_clear(&ps->v[i]);
 	free(ps->v);
 	strv_free(&ps->errors);
 	memset(ps, 0, sizeof *ps);

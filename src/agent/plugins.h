@@ -73,8 +73,8 @@ char *plugin_rel_path(const char *p);
 int plugin_mcp_parse(const char *text, size_t len, const char *plugin_root,
 		     struct config_mcp_server **out, size_t *n, struct err *e);
 
-/* The cache folders of the installed plugins config enables, as "<id>\t<root>"-free plain
- * roots, in config order. */
+/* The cache folders of the installed plugins cfg enables, in config order; none when
+ * the plugins feature is off. A plugin enabled but not in the cache is skipped. */
 int plugins_enabled_roots(const struct config *cfg, struct strv *roots, struct err *e);
 /* The skill folders of a plugin root (its skills/ and the manifest's "skills"). */
 int plugins_skill_roots(const char *root, struct strv *out, struct err *e);
