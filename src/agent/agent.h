@@ -373,6 +373,8 @@ struct agent_plugin {
 	char *long_description; /* for the details: the manifest's description, else
 				 * interface.longDescription, else shortDescription; or NULL */
 	bool installable;       /* policy.installation is not NOT_AVAILABLE */
+	bool by_default;        /* policy.installation is INSTALLED_BY_DEFAULT (shown only: an
+				 * install is still the user's choice here) */
 	bool installed;         /* its cache folder exists */
 	bool enabled;           /* config.toml enables it */
 	struct strv skills;     /* names of the skills it bundles */

@@ -290,6 +290,7 @@ static int add_plugin(struct agent_plugins *out, size_t *cap, const struct confi
 				      : man.long_description ? man.long_description
 							     : man.short_description);
 	p.installable = pe->installable;
+	p.by_default = pe->by_default;
 	inst = cache_dir(cfg->codex_home, m->name, pe->name, true);
 	p.installed = inst && is_dir(inst);
 	snprintf(id, sizeof id, "%s@%s", pe->name, m->name);

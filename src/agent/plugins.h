@@ -30,6 +30,7 @@ struct plugin_market_entry {
 	char *name;             /* a valid segment (plugin_segment_valid) */
 	char *path;             /* source.path without "./", only normal components */
 	bool installable;       /* policy.installation != "NOT_AVAILABLE" */
+	bool by_default;        /* policy.installation == "INSTALLED_BY_DEFAULT" */
 	char *category;         /* or NULL */
 };
 struct plugin_market {

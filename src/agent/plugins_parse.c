@@ -114,6 +114,7 @@ static int market_entry(const cJSON *p, struct plugin_market_entry *out, struct 
 		return err_set(e, "invalid marketplace file: local plugin source path must stay "
 			       "within the marketplace root");
 	out->installable = !inst || strcmp(inst, "NOT_AVAILABLE") != 0;
+	out->by_default = inst && strcmp(inst, "INSTALLED_BY_DEFAULT") == 0;
 	if (!(out->name = strdup(name)) ||
 	    (str_field(p, "category") && !(out->category = strdup(str_field(p, "category"))))) {
 		free(out->path);

@@ -39,14 +39,18 @@ static const char *status_label(const struct agent_plugin *p)
 {
 	if (p->installed)
 		return p->enabled ? "Installed" : "Installed \xC2\xB7 Disabled";
-	return p->installable ? "Available" : "Not installable";
+	if (!p->installable)
+		return "Not installable";
+	return p->by_default ? "Available by default" : "Available";
 }
 
 static const char *detail_status(const struct agent_plugin *p)
 {
 	if (p->installed)
 		return p->enabled ? "Installed" : "Installed \xC2\xB7 Disabled";
-	return p->installable ? "Can be installed" : "Not installable";
+	if (!p->installable)
+		return "Not installable";
+	return p->by_default ? "Available by default" : "Can be installed";
 }
 
 /* Installed first, then by display name (case-insensitively, then exactly), then name. */

@@ -50,7 +50,7 @@ TEST(plugin_marketplace_entries_and_policies)
 	REQUIRE(m.n == 2);
 	CHECK_STR(m.v[0].name, "a");
 	CHECK_STR(m.v[0].path, "plugins/a");
-	CHECK(m.v[0].installable);
+	CHECK(m.v[0].installable && !m.v[0].by_default);
 	CHECK_STR(m.v[0].category, "Coding");
 	CHECK_STR(m.v[1].path, "b");
 	CHECK(!m.v[1].installable);
@@ -68,6 +68,14 @@ TEST(plugin_marketplace_entries_and_policies)
 	CHECK_CONTAINS(market_error(ONE("./a/../../up")), "must stay within the marketplace root");
 	CHECK_CONTAINS(market_error(ONE("./a//b")), "must stay within the marketplace root");
 	CHECK_STR(market_error(ONE("./a/b")), "(parsed)");
+	{
+		const char *d = "{\"name\": \"m\", \"plugins\": [{\"name\": \"p\", \"source\": "
+				"{\"source\": \"local\", \"path\": \"./p\"}, \"policy\": "
+				"{\"installation\": \"INSTALLED_BY_DEFAULT\"}}]}";
+		REQUIRE(plugin_market_parse(d, strlen(d), &m, &e) == 0);
+		CHECK(m.v[0].installable && m.v[0].by_default);
+		plugin_market_free(&m);
+	}
 #undef ONE
 	CHECK_CONTAINS(market_error("{\"name\": \"m\", \"plugins\": [{\"name\": \"../x\", "
 				    "\"source\": {\"source\": \"local\", \"path\": \"./x\"}}]}"),
