@@ -368,3 +368,39 @@ TEST(plugin_source_through_a_symlink_out_of_the_marketplace_is_refused)
 	agent_plugins_free(&ps);
 	config_free(cfg);
 }
+
+/* Upstream's order: the home marketplace, the curated one (only read: it is never
+ * downloaded here), the repository's; a file reached twice counts once. */
+TEST(plugin_marketplaces_home_curated_repo)
+{
+	struct agent_plugins ps;
+	struct config *cfg;
+	struct err e;
+
+#define MK(dir, name) \
+	test_write_file(dir "/.agents/plugins/marketplace.json", "{\"name\": \"" name "\", " \
+			"\"plugins\": [{\"name\": \"p\", \"source\": {\"source\": \"local\", " \
+			"\"path\": \"./p\"}}]}")
+	MK("uh", "home-m");
+	MK("ch/.tmp/plugins", "openai-curated");
+	MK("r4", "repo-m");
+#undef MK
+	test_write_file("r4/.git/HEAD", "x\n");
+	test_write_file("ch/config.toml", "");
+	setenv("HOME", at("uh"), 1);
+	cfg = load(at("ch"));
+	REQUIRE(cfg);
+	REQUIRE(agent_plugins_list(cfg, at("r4"), &ps, &e) == 0);
+	REQUIRE(ps.n == 3);
+	CHECK_STR(ps.v[0].marketplace, "home-m");
+	CHECK_STR(ps.v[1].marketplace, "openai-curated");
+	CHECK_STR(ps.v[2].marketplace, "repo-m");
+	CHECK(ps.errors.n == 0);
+	agent_plugins_free(&ps);
+	/* The cwd is a repository that is also the home: its marketplace once. */
+	test_write_file("uh/.git/HEAD", "x\n");
+	REQUIRE(agent_plugins_list(cfg, at("uh"), &ps, &e) == 0);
+	CHECK(ps.n == 2);
+	agent_plugins_free(&ps);
+	config_free(cfg);
+}
