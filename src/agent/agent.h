@@ -413,6 +413,55 @@ struct agent_skills {
 int agent_skills_load(const struct config *cfg, const char *cwd, struct agent_skills *out,
 		      struct err *e);
 void agent_skills_free(struct agent_skills *s);
+
+/* Plugins (upstream 0.118's `plugins` feature): a folder with .codex-plugin/plugin.json
+ * bundling skills (its skills/ folder, or the manifest's "skills" path), MCP servers (its
+ * .mcp.json, or "mcpServers") and ChatGPT apps (.app.json; listed only: their connectors
+ * need a ChatGPT sign-in flow that is not implemented). Marketplaces list plugins:
+ * <root>/.agents/plugins/marketplace.json for $HOME, the repository of the cwd, and the
+ * curated one when already present under $CODEX_HOME/.tmp/plugins (never downloaded).
+ * Installing copies a plugin to $CODEX_HOME/plugins/cache/<marketplace>/<plugin>/local
+ * and writes [plugins."<plugin>@<marketplace>"] enabled = true to config.toml; an
+ * installed, enabled plugin's skills and MCP servers join every new session. */
+struct agent_plugin {
+	char *name;             /* the marketplace's name for it */
+	char *marketplace;      /* the marketplace's name */
+	char *marketplace_label; /* its interface.displayName, else its name */
+	char *marketplace_path; /* its marketplace.json */
+	char *source;           /* the plugin folder in the marketplace */
+	char *display_name;     /* interface.displayName, else name */
+	char *description;      /* interface.shortDescription, else longDescription; or NULL */
+	char *long_description; /* for the details: the manifest's description, else
+				 * interface.longDescription, else shortDescription; or NULL */
+	bool installable;       /* policy.installation is not NOT_AVAILABLE */
+	bool by_default;        /* policy.installation is INSTALLED_BY_DEFAULT (shown only: an
+				 * install is still the user's choice here) */
+	bool installed;         /* its cache folder exists */
+	bool enabled;           /* config.toml enables it */
+	struct strv skills;     /* names of the skills it bundles */
+	struct strv mcp_servers; /* names of its MCP servers */
+	struct strv apps;       /* app connector ids (not usable: no connector support) */
+};
+struct agent_plugins {
+	struct agent_plugin *v;        /* marketplaces in discovery order, then file order */
+	size_t n;
+	struct strv errors;            /* "<path>: <why>" of marketplaces skipped */
+};
+/* Lists the marketplaces' plugins for cwd; installed/enabled are read from the cache
+ * and from config.toml as it is on disk now (so a list made after an install shows it).
+ * Free with agent_plugins_free. */
+int agent_plugins_list(const struct config *cfg, const char *cwd, struct agent_plugins *out,
+		       struct err *e);
+void agent_plugins_free(struct agent_plugins *p);
+/* Copies the plugin into the cache (replacing an older copy atomically) and enables it in
+ * config.toml. */
+int agent_plugin_install(const struct config *cfg, const struct agent_plugin *p, struct err *e);
+/* Removes the cache folder and the config.toml entry. */
+int agent_plugin_uninstall(const struct config *cfg, const struct agent_plugin *p,
+			   struct err *e);
+/* Writes [plugins."<id>"] enabled = on. */
+int agent_plugin_set_enabled(const struct config *cfg, const struct agent_plugin *p, bool on,
+			     struct err *e);
 /* The session's skills, as found when it started (enabled flags follow
  * agent_set_skill_enabled). Borrowed. */
 const struct agent_skills *agent_skills(const struct agent *a);

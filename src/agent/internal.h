@@ -164,6 +164,12 @@ struct agent {
 	struct net_question *net_questions; /* network approval requests out (net_approval.c) */
 	struct net_gate *net_gates;     /* the running commands' proxies that may ask */
 	struct mcp_manager *mcp;        /* [mcp_servers], or NULL when none is enabled */
+	/* [mcp_servers] then the enabled plugins' servers (tools/mcp.c): the config's entries
+	 * are shallow copies, the plugins' (from plugin_mcp) owned. */
+	struct config_mcp_server *mcp_servers;
+	size_t n_mcp_servers;
+	struct config_mcp_server *plugin_mcp;
+	size_t n_plugin_mcp;
 	cJSON *mcp_ready, *mcp_failed;  /* startup results, for mcp_startup_complete */
 	struct strv mcp_approved;       /* "server/tool" approved for the session */
 	struct buf mcp_required_failed; /* "name: error; ..." of required servers that failed */

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "agent/plugins.h"
 #include "agent/skills.h"
 #include "base/buf.h"
 #include "base/limits.h"
@@ -291,15 +292,30 @@ void skills_apply_rules(struct agent_skills *s, const struct config_skill_rule *
 int agent_skills_load(const struct config *cfg, const char *cwd, struct agent_skills *out,
 		      struct err *e)
 {
-	struct strv paths = STRV_INIT;
+	struct strv paths = STRV_INIT, plugin_roots = STRV_INIT;
 	enum agent_skill_scope scopes[64];
-	struct skill_root roots[64];
+	struct skill_root roots[64 + SKILL_MAX_PLUGIN_ROOTS];
 	size_t n = 0;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (skills_roots(cfg->codex_home, getenv("HOME"), cwd, &paths, scopes, 64, &n, e) < 0)
 		goto out;
+	/* Installed, enabled plugins' skills folders: user scope, after the user's own (as
+	 * upstream, which loads them as extra user roots). */
+	{
+		struct strv proots = STRV_INIT;
+		if (plugins_enabled_roots(cfg, &proots, e) < 0) {
+			strv_free(&proots);
+			goto out;
+		}
+		for (size_t i = 0; i < proots.n; i++)
+			if (plugins_skill_roots(proots.v[i], &plugin_roots, e) < 0) {
+				strv_free(&proots);
+				goto out;
+			}
+		strv_free(&proots);
+	}
 	/* Repository roots come first: they take precedence (and their order is the scan's). */
 	{
 		size_t k = 0;
@@ -310,12 +326,15 @@ int agent_skills_load(const struct config *cfg, const char *cwd, struct agent_sk
 			if (scopes[i] != AGENT_SKILL_REPO)
 				roots[k++] = (struct skill_root){paths.v[i], scopes[i]};
 	}
+	for (size_t i = 0; i < plugin_roots.n && i < SKILL_MAX_PLUGIN_ROOTS; i++)
+		roots[n++] = (struct skill_root){plugin_roots.v[i], AGENT_SKILL_USER};
 	if (skills_discover(roots, n, out, e) < 0)
 		goto out;
 	skills_apply_rules(out, cfg->skill_rules, cfg->n_skill_rules);
 	rc = 0;
 out:
 	strv_free(&paths);
+	strv_free(&plugin_roots);
 	return rc;
 }
 

@@ -26,6 +26,8 @@
 #define SKILL_SCAN_MAX_DIRS 2000
 /* Skills kept in all: far above any real set, it bounds the instructions message. */
 #define SKILL_MAX_COUNT 1000
+/* Skill folders of plugins added to one session's roots. */
+#define SKILL_MAX_PLUGIN_ROOTS 64
 /* `$name` mentions read from one prompt. */
 #define SKILL_MAX_MENTIONS 256
 

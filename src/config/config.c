@@ -355,6 +355,9 @@ void config_free_fields(struct config *cfg)
 		free(cfg->skill_rules[i].name);
 	}
 	free(cfg->skill_rules);
+	for (size_t i = 0; i < cfg->n_plugins; i++)
+		free(cfg->plugins[i].id);
+	free(cfg->plugins);
 	provenance_free(cfg->provenance);
 }
 

@@ -155,6 +155,12 @@ struct config_skill_rule {
 	bool enabled;           /* default true */
 };
 
+/* One [plugins."<plugin>@<marketplace>"] table: an installed plugin, on or off. */
+struct config_plugin {
+	char *id;               /* "<plugin>@<marketplace>", as written */
+	bool enabled;           /* default true */
+};
+
 struct config {
 	char *codex_home;       /* absolute */
 	char *config_path;      /* $CODEX_HOME/config.toml (it may not exist) */
@@ -204,6 +210,8 @@ struct config {
 	struct config_map features;    /* feature name -> "true"/"false" */
 	struct config_skill_rule *skill_rules; /* [[skills.config]], in file order */
 	size_t n_skill_rules;
+	struct config_plugin *plugins; /* [plugins."<id>"], in file order */
+	size_t n_plugins;
 
 	/* Where each value came from and which keys were ignored: read only through
 	 * config_to_json (private to src/config/). */
@@ -279,5 +287,12 @@ const char *network_mode_str(enum network_mode m);
 int sandbox_mode_parse(const char *s, enum sandbox_mode *out);
 int network_mode_parse(const char *s, enum network_mode *out);
 int approval_policy_parse(const char *s, enum approval_policy *out);
+
+/* Appends key -> value (copies) when the caller knows key is new (keys from one TOML
+ * table), which keeps building a large map linear. Also used by the agent to build the
+ * MCP servers of plugins (.mcp.json). */
+int config_map_add(struct config_map *m, const char *key, const char *value);
+void config_map_free(struct config_map *m);
+void config_mcp_server_free(struct config_mcp_server *s);
 
 #endif

@@ -68,7 +68,6 @@ int config_provider_init(struct config_model_provider *p, const char *id);
 /* "openai", "ollama", "lmstudio": created by config_set_defaults, never redefined. */
 extern const char *const config_builtin_provider_ids[];
 void config_provider_free(struct config_model_provider *p);
-void config_mcp_server_free(struct config_mcp_server *s);
 
 /* Records / looks up the origin text of a key path. */
 int config_origin_set(struct config_provenance *p, const char *path, const char *origin);
@@ -76,10 +75,6 @@ const char *config_origin_get(const struct config_provenance *p, const char *pat
 
 /* Sets key -> value (copies), replacing an existing entry. */
 int config_map_set(struct config_map *m, const char *key, const char *value);
-/* Appends key -> value (copies) when the caller knows key is new (keys from one TOML
- * table), which keeps building a large map linear. */
-int config_map_add(struct config_map *m, const char *key, const char *value);
-void config_map_free(struct config_map *m);
 
 /* Replaces *slot with a copy of s (NULL allowed). */
 int config_set_str(char **slot, const char *s);

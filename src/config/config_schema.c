@@ -425,6 +425,8 @@ static int providers_special(struct loader *ld, const char *path, const struct t
 			     void *base);
 static int mcp_servers_special(struct loader *ld, const char *path, const struct toml_value *v,
 			       void *base);
+static int plugins_special(struct loader *ld, const char *path, const struct toml_value *v,
+			   void *base);
 static int skills_special(struct loader *ld, const char *path, const struct toml_value *v,
 			  void *base);
 static int features_special(struct loader *ld, const char *path, const struct toml_value *v,
@@ -622,6 +624,7 @@ static const struct field root_fields[] = {
 	SPECIAL("mcp_servers", mcp_servers_special),
 	SPECIAL("features", features_special),
 	SPECIAL("skills", skills_special),
+	SPECIAL("plugins", plugins_special),
 	END,
 };
 #undef C
@@ -960,6 +963,46 @@ static int skills_special(struct loader *ld, const char *path, const struct toml
 		if (skill_rule(ld, "skills.config", list->u.array.items[i]) < 0)
 			return -1;
 	return 0;
+}
+
+/* [plugins."<plugin>@<marketplace>"] enabled = true/false (default true). Other keys
+ * are ignored, as upstream's serde struct does; a later table for the same id wins. */
+static int plugin_entry(struct loader *ld, const char *path, const char *id,
+			const struct toml_value *v, void *arg)
+{
+	const struct toml_value *on;
+	struct config *cfg = ld->cfg;
+	struct config_plugin *g;
+	char *dup;
+
+	if (v->type != TOML_TABLE)
+		return type_error(ld, path, v, "a table with enabled = true/false");
+	on = toml_table_get(v, "enabled");
+	if (on && on->type != TOML_BOOL)
+		return type_error(ld, path, on, "true or false");
+	if (ld->checking_profile)
+		return 0;
+	for (size_t i = 0; i < cfg->n_plugins; i++)
+		if (strcmp(cfg->plugins[i].id, id) == 0) {
+			cfg->plugins[i].enabled = on ? on->u.boolean : true;
+			return record(ld, path, v);
+		}
+	if (!(dup = strdup(id)))
+		return nomem(ld);
+	g = realloc(cfg->plugins, (cfg->n_plugins + 1) * sizeof *g);
+	if (!g) {
+		free(dup);
+		return nomem(ld);
+	}
+	cfg->plugins = g;
+	g[cfg->n_plugins++] = (struct config_plugin){dup, on ? on->u.boolean : true};
+	return record(ld, path, v);
+}
+
+static int plugins_special(struct loader *ld, const char *path, const struct toml_value *v,
+			   void *base)
+{
+	return each_entry(ld, path, v, "a table of plugins", plugin_entry, NULL);
 }
 
 /* config.c used the value to pick the profile; here it is only checked. */

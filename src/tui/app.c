@@ -955,6 +955,7 @@ static void app_free(struct app *a)
 	free(a->overlay_title);
 	free(a->last_answer);
 	free(a->skills_initial);
+	agent_plugins_free(&a->plugins);
 	free(a->title_shown);
 	free(a->project_root);
 	strv_free(&a->status_items);

@@ -332,6 +332,8 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		theme_rows(a, rows, width);
 	} else if (a->modal == MODAL_USER_INPUT && a->n_ui_reqs) {
 		user_input_rows(a, rows, width);
+	} else if (a->modal == MODAL_PLUGINS) {
+		plugins_rows(a, rows, width);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];

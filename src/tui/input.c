@@ -570,6 +570,10 @@ void input_key(void *arg, const struct key *k)
 		user_input_key(a, k);
 		return;
 	}
+	if (a->modal == MODAL_PLUGINS) {
+		plugins_key(a, k);
+		return;
+	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)

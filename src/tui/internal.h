@@ -52,7 +52,8 @@ enum modal {
 	MODAL_FEATURES,       /* /experimental: features to toggle (experimental.c) */
 	MODAL_SKILLS,         /* /skills' Enable/Disable Skills view (skills.c) */
 	MODAL_THEME,          /* /theme's picker (theme_picker.c) */
-	MODAL_USER_INPUT      /* the model's request_user_input questions (user_input.c) */
+	MODAL_USER_INPUT,     /* the model's request_user_input questions (user_input.c) */
+	MODAL_PLUGINS         /* /plugins: the list and a plugin's details (plugins.c) */
 };
 
 enum prompt_kind { PROMPT_RENAME, PROMPT_FEEDBACK };
@@ -176,6 +177,9 @@ struct app {
 	bool skill_dismissed;          /* Esc closed the `$` popup for the token */
 	bool *skills_initial;          /* MODAL_SKILLS: each skill's state when it opened */
 	char skills_query[128];        /* MODAL_SKILLS: the search typed */
+	struct agent_plugins plugins;  /* MODAL_PLUGINS: what the marketplaces offer */
+	char plugins_query[128];       /* MODAL_PLUGINS: the search typed */
+	int plugins_detail;            /* MODAL_PLUGINS: -1 the list, else the plugin shown */
 
 	enum modal modal;
 	struct approval approvals[TUI_MAX_APPROVALS];
@@ -479,6 +483,12 @@ void skills_toggle_rows(struct app *a, struct tui_rows *rows, int width);
 void skills_toggle_key(struct app *a, const struct key *k);
 /* Warning cells for the SKILL.md files the session refused (upstream's wording). */
 void skills_warn_errors(struct app *a);
+
+/* plugins.c: /plugins (the marketplaces' plugins, a plugin's details, install/uninstall) */
+void plugins_open(struct app *a);
+void plugins_rows(struct app *a, struct tui_rows *rows, int width);
+void plugins_key(struct app *a, const struct key *k);
+void plugins_close(struct app *a);
 
 /* session.c: replacing the chat's session (/new, /clear, /resume) */
 /* Ends the current session and starts a fresh one, or resumes the rollout at

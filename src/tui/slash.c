@@ -39,6 +39,7 @@ const struct slash_cmd slash_cmds[] = {
 	{"statusline", "configure which items appear in the status line", false, true, NULL},
 	{"theme", "choose a syntax highlighting theme", false, true, NULL},
 	{"mcp", "list configured MCP tools", false, false, NULL},
+	{"plugins", "browse plugins", false, false, "plugins"},
 	{"logout", "log out of Codex", false, true, NULL},
 	{"exit", "exit Codex", false, false, NULL},
 	{"feedback", "send logs to maintainers", false, false, NULL},
@@ -396,6 +397,8 @@ bool slash_run(struct app *a, const char *text)
 		open_select(a, SELECT_APPROVALS);
 	} else if (strcmp(name, "skills") == 0) {
 		skills_open_menu(a);
+	} else if (strcmp(name, "plugins") == 0) {
+		plugins_open(a);
 	} else if (strcmp(name, "diff") == 0) {
 		cmd_diff(a);
 	} else if (strcmp(name, "status") == 0) {

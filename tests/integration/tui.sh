@@ -2139,6 +2139,117 @@ enabled = false"
 	# a new session reads the rule: deploy is not listed to the model any more
 }
 
+# plugins_ws: a repository whose marketplace offers "helper": a plugin with a skill, an MCP
+# server (our stdio mock) and a symlink that points out of it (never copied).
+plugins_ws() {
+	ws
+	local p=$T/ws/plugins/helper
+	mkdir -p "$T/ws/.agents/plugins" "$p/.codex-plugin" "$p/skills/helping"
+	printf '{"name": "repo-market", "interface": {"displayName": "Repo Marketplace"}, "plugins": [{"name": "helper", "source": {"source": "local", "path": "./plugins/helper"}}, {"name": "locked", "source": {"source": "local", "path": "./plugins/locked"}, "policy": {"installation": "NOT_AVAILABLE"}}]}\n' \
+		> "$T/ws/.agents/plugins/marketplace.json"
+	printf '{"name": "helper", "description": "Helps with everything.", "interface": {"displayName": "Helper Kit", "shortDescription": "Helpful tools"}}\n' \
+		> "$p/.codex-plugin/plugin.json"
+	printf -- '---\nname: helping\ndescription: Help the user kindly.\n---\nBe kind.\n' \
+		> "$p/skills/helping/SKILL.md"
+	printf '{"mcpServers": {"helpsrv": {"command": "python3", "args": ["%s"]}}}\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" > "$p/.mcp.json"
+	ln -s /etc/passwd "$p/leak"
+}
+
+# py_req N EXPR: python over request N the mock got (R: its body).
+py_req() {
+	python3 - "$MOCK_LOG" "$1" "$2" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "body" in r]
+R = reqs[int(sys.argv[2])]["body"]
+tools = [t.get("name") for t in R.get("tools", [])]
+text = json.dumps(R["input"])
+print(eval(sys.argv[3]))
+PY
+}
+
+# /plugins lists the marketplace's plugins; Enter shows one, Install copies it into the
+# cache and enables it in config.toml; the next session lists its skill to the model and
+# carries its MCP server's tools; Uninstall takes both away again.
+test_plugins_install_and_uninstall() {
+	plugins_ws
+	mock "[$answer,$answer]"
+	tui_start
+	wait_idle
+	keys "/plug"
+	wait_for "browse plugins"
+	keys Enter
+	wait_for "Browse plugins from available marketplaces."
+	snap plugins_list
+	s=$(screen)
+	expect_contains "$s" "Plugins"
+	expect_contains "$s" "Installed 0 of 2 available plugins."
+	expect_contains "$s" "Type to search plugins"
+	expect_contains "$s" "› Helper Kit  Available         Press Enter to view plugin details."
+	expect_contains "$s" "  locked      Not installable · Repo Marketplace"
+	expect_contains "$s" "Press esc to close."
+	# typing searches
+	keys "lock"
+	wait_gone "Helper Kit"
+	keys BSpace BSpace BSpace BSpace
+	wait_for "Helper Kit"
+	keys Enter
+	wait_for "Back to plugins"
+	snap plugins_detail
+	s=$(screen)
+	expect_contains "$s" "Helper Kit · Can be installed · Repo Marketplace"
+	expect_contains "$s" "Helps with everything."
+	expect_contains "$s" "› 1. Back to plugins  Return to the plugin list."
+	expect_contains "$s" "  2. Install plugin   Install this plugin now."
+	expect_contains "$s" "     Skills           helping"
+	expect_contains "$s" "     Apps             No plugin apps."
+	expect_contains "$s" "     MCP Servers      helpsrv"
+	keys Down Enter
+	wait_for "Installed Helper Kit plugin."
+	expect_contains "$(screen)" "No additional app authentication is required."
+	cache=$T/home/plugins/cache/repo-market/helper/local
+	[ -f "$cache/.codex-plugin/plugin.json" ] || fail "no plugin.json in the cache"
+	[ -f "$cache/skills/helping/SKILL.md" ] || fail "no skill in the cache"
+	[ -e "$cache/leak" ] && fail "a symlink was copied"
+	expect_contains "$(cat "$T/home/config.toml")" '[plugins."helper@repo-market"]
+enabled = true'
+	expect_contains "$(cat "$T/home/config.toml")" 'trust_level = "trusted"'
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	# the next session: the plugin's skill and MCP tools reach the model
+	tui_start
+	wait_idle
+	keys "hello"
+	keys Enter
+	wait_for "All done."
+	expect_eq "$(py_req 0 '"helping" in text and "Help the user kindly." in text')" True "skill listed"
+	expect_eq "$(py_req 0 '"mcp__helpsrv__echo" in tools')" True "MCP tools sent"
+	keys "/plugins"
+	wait_for "browse plugins"
+	keys Enter
+	wait_for "Installed 1 of 2 available plugins."
+	expect_contains "$(screen)" "› Helper Kit  Installed         Press Enter to view plugin details."
+	keys Enter
+	wait_for "Helper Kit · Installed · Repo Marketplace"
+	expect_contains "$(screen)" "  2. Uninstall plugin  Remove this plugin now."
+	keys Down Enter
+	wait_for "Uninstalled Helper Kit plugin."
+	expect_contains "$(screen)" "Bundled apps remain installed."
+	[ -e "$T/home/plugins/cache/repo-market/helper" ] && fail "the cache is still there"
+	case "$(cat "$T/home/config.toml")" in *plugins*) fail "config.toml still has the plugin" ;; esac
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start
+	wait_idle
+	keys "again"
+	keys Enter
+	wait_for "All done."
+	expect_eq "$(py_req 1 '"helping" in text or "mcp__helpsrv__echo" in tools')" False "plugin gone"
+	quit_and_check_terminal
+}
+
 # `$` at a word start opens the skill popup; Enter puts `$name` in the composer, and
 # the turn carries that skill's file after the prompt.
 test_skills_dollar_popup_inserts_a_mention() {

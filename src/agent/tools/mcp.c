@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agent/internal.h"
+#include "agent/plugins.h"
 #include "agent/tools/tools.h"
 #include "base/file.h"
 #include "base/json.h"
@@ -26,8 +27,8 @@ static void on_status(void *arg, const char *server, enum mcp_status st, const c
 		cJSON_Delete(m);
 		return;
 	}
-	for (size_t i = 0; st == MCP_FAILED && i < a->cfg->n_mcp_servers; i++) {
-		const struct config_mcp_server *c = &a->cfg->mcp_servers[i];
+	for (size_t i = 0; st == MCP_FAILED && i < a->n_mcp_servers; i++) {
+		const struct config_mcp_server *c = &a->mcp_servers[i];
 		if (c->required && strcmp(c->name, server) == 0 &&
 		    buf_printf(&a->mcp_required_failed, "%s%s: %s",
 			       a->mcp_required_failed.len ? "; " : "", server, error ? error : "") < 0)
@@ -75,12 +76,23 @@ int mcp_session_start(struct agent *a, struct err *e)
 	char *log_dir = NULL, *log_path = NULL;
 	int rc;
 
-	if (a->cfg->n_mcp_servers == 0)
+	if (plugins_mcp_servers(a->cfg, &a->plugin_mcp, &a->n_plugin_mcp, e) < 0)
+		return -1;
+	a->n_mcp_servers = a->cfg->n_mcp_servers + a->n_plugin_mcp;
+	if (a->n_mcp_servers == 0)
 		return 0;
+	if (!(a->mcp_servers = calloc(a->n_mcp_servers, sizeof *a->mcp_servers))) {
+		a->n_mcp_servers = 0;
+		return err_set(e, "out of memory");
+	}
+	for (size_t i = 0; i < a->cfg->n_mcp_servers; i++)
+		a->mcp_servers[i] = a->cfg->mcp_servers[i];
+	for (size_t i = 0; i < a->n_plugin_mcp; i++)
+		a->mcp_servers[a->cfg->n_mcp_servers + i] = a->plugin_mcp[i];
 	memset(&o, 0, sizeof o);
 	o.loop = a->loop;
-	o.servers = a->cfg->mcp_servers;
-	o.n_servers = a->cfg->n_mcp_servers;
+	o.servers = a->mcp_servers;
+	o.n_servers = a->n_mcp_servers;
 	/* Servers' stderr goes here, never to the terminal. */
 	log_dir = path_join(a->cfg->codex_home, "log");
 	log_path = log_dir ? path_join(log_dir, "codex-mcp.log") : NULL;
@@ -123,6 +135,14 @@ void mcp_session_free(struct agent *a)
 	a->mcp_ready = a->mcp_failed = NULL;
 	strv_free(&a->mcp_approved);
 	buf_free(&a->mcp_required_failed);
+	free(a->mcp_servers);
+	a->mcp_servers = NULL;
+	a->n_mcp_servers = 0;
+	for (size_t i = 0; i < a->n_plugin_mcp; i++)
+		config_mcp_server_free(&a->plugin_mcp[i]);
+	free(a->plugin_mcp);
+	a->plugin_mcp = NULL;
+	a->n_plugin_mcp = 0;
 }
 
 bool tool_is_mcp(const struct agent *a, const char *name)
@@ -267,8 +287,8 @@ static void run(struct tool_call *c)
 /* [mcp_servers.<s>.tools.<t>] approval_mode, or "auto". */
 static const char *approval_mode(const struct agent *a, const struct mcp_tool *t)
 {
-	for (size_t i = 0; i < a->cfg->n_mcp_servers; i++) {
-		const struct config_mcp_server *c = &a->cfg->mcp_servers[i];
+	for (size_t i = 0; i < a->n_mcp_servers; i++) {
+		const struct config_mcp_server *c = &a->mcp_servers[i];
 		const char *m = strcmp(c->name, t->server) == 0
 					? config_map_get(&c->tool_approval, t->name) : NULL;
 		if (m)

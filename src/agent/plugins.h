@@ -1,0 +1,87 @@
+/* Plugins, private to src/agent (the public part is in agent.h): the marketplace.json,
+ * plugin.json and .mcp.json parsers (each usable alone by the unit tests and the fuzz
+ * target), the store under $CODEX_HOME/plugins/cache, and what an enabled plugin gives a
+ * session (skill roots, MCP servers). */
+#ifndef CODEX_AGENT_PLUGINS_H
+#define CODEX_AGENT_PLUGINS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "agent/agent.h"
+#include "base/err.h"
+#include "base/strv.h"
+#include "config/config.h"
+
+/* A marketplace.json, plugin.json or .mcp.json larger than this is refused: real ones
+ * are a few kilobytes. */
+#define PLUGIN_JSON_MAX_BYTES (1024u * 1024)
+/* Plugins read from one marketplace, servers from one .mcp.json. */
+#define PLUGIN_MAX_PER_MARKETPLACE 1000
+#define PLUGIN_MAX_MCP_SERVERS 100
+/* Copying a plugin into the cache stops (and fails) beyond these: a plugin is a few
+ * files, and a source that is a home directory must not be copied whole. */
+#define PLUGIN_COPY_MAX_FILES 10000
+#define PLUGIN_COPY_MAX_DEPTH 32
+#define PLUGIN_COPY_MAX_BYTES (256ull * 1024 * 1024)
+
+/* One plugins[] entry of a marketplace.json. */
+struct plugin_market_entry {
+	char *name;             /* a valid segment (plugin_segment_valid) */
+	char *path;             /* source.path without "./", only normal components */
+	bool installable;       /* policy.installation != "NOT_AVAILABLE" */
+	bool by_default;        /* policy.installation == "INSTALLED_BY_DEFAULT" */
+	char *category;         /* or NULL */
+};
+struct plugin_market {
+	char *name;
+	char *display_name;     /* interface.displayName, or NULL */
+	struct plugin_market_entry *v;
+	size_t n;
+};
+/* Parses a marketplace.json. -1 with e ("invalid marketplace file: ...") when it is not
+ * JSON, lacks name or plugins, or an entry's source is not {"source": "local", "path":
+ * "./..."} staying within the marketplace root (upstream's messages). */
+int plugin_market_parse(const char *text, size_t len, struct plugin_market *out,
+			struct err *e);
+void plugin_market_free(struct plugin_market *m);
+
+/* A .codex-plugin/plugin.json. Paths are relative to the plugin root, without "./";
+ * NULL when absent or invalid (not "./...", "..", absolute: ignored, as upstream). */
+struct plugin_manifest {
+	char *name;             /* may be "" (the folder's name is then used) */
+	char *description;
+	char *display_name;     /* interface.displayName */
+	char *short_description;
+	char *long_description;
+	char *skills;
+	char *mcp_servers;
+	char *apps;
+};
+int plugin_manifest_parse(const char *text, size_t len, struct plugin_manifest *out,
+			  struct err *e);
+void plugin_manifest_free(struct plugin_manifest *m);
+
+/* ASCII letters, digits, '_' and '-', 1 to 64 of them (upstream's plugin id segment, with
+ * a length cap so ids stay path- and TOML-safe). */
+bool plugin_segment_valid(const char *s);
+/* "./a/b" -> "a/b" when every component is a normal one; else NULL. Malloc'ed. */
+char *plugin_rel_path(const char *p);
+
+/* The servers of a .mcp.json ({"mcpServers": {name: {command, args, env, cwd, url, ...}}})
+ * as config entries; a relative cwd is taken from the plugin root, which is also the
+ * default cwd of stdio servers. *out malloc'ed (free each with config_mcp_server_free). */
+int plugin_mcp_parse(const char *text, size_t len, const char *plugin_root,
+		     struct config_mcp_server **out, size_t *n, struct err *e);
+
+/* The cache folders of the installed plugins cfg enables, in config order; none when
+ * the plugins feature is off. A plugin enabled but not in the cache is skipped. */
+int plugins_enabled_roots(const struct config *cfg, struct strv *roots, struct err *e);
+/* The skill folders of a plugin root (its skills/ and the manifest's "skills"). */
+int plugins_skill_roots(const char *root, struct strv *out, struct err *e);
+/* Every MCP server of the enabled plugins (a name configured in config.toml, or already
+ * given by an earlier plugin, is skipped). */
+int plugins_mcp_servers(const struct config *cfg, struct config_mcp_server **out, size_t *n,
+			struct err *e);
+
+#endif
