@@ -52,6 +52,10 @@ const struct slash_cmd slash_cmds[] = {
 	{"approvals", "choose what Codex is allowed to do", true, true, NULL},
 	{"clean", "stop all background terminals", true, false, NULL},
 	{"apps", "manage apps", true, false, NULL},
+	{"debug-config", "show config layers and requirement sources for debugging", true, false,
+	 NULL},
+	{"debug-m-drop", "", true, false, NULL},
+	{"debug-m-update", "", true, false, NULL},
 	{NULL, NULL, false, false, NULL},
 };
 
@@ -329,6 +333,33 @@ static void cmd_apps(struct app *a)
 			     "connectors service.");
 }
 
+/* /debug-config: upstream's list of the configuration's layers, lowest precedence first:
+ * here config.toml (the selected profile is part of it) and the session's flags (-c,
+ * -p, -m, ...); there are no requirement sources (requirements.toml, MDM). */
+static void cmd_debug_config(struct app *a)
+{
+	struct tui_rows c = {0};
+	char line[4096], *path = cell_inert(a->cfg->config_path, false);
+	int n = 0;
+
+	(void)!tui_rows_push(&c, ST_MAGENTA "/debug-config", strlen(ST_MAGENTA "/debug-config"));
+	(void)!tui_rows_push(&c, "", 0);
+	(void)!tui_rows_push(&c, ST_BOLD "Config layer stack (lowest precedence first):",
+			     strlen(ST_BOLD "Config layer stack (lowest precedence first):"));
+	if (access(a->cfg->config_path, F_OK) == 0) {
+		snprintf(line, sizeof line, "  %d. user (%s) (enabled)", ++n, path ? path : "");
+		(void)!tui_rows_push(&c, line, strlen(line));
+	}
+	snprintf(line, sizeof line, "  %d. session-flags (enabled)", ++n);
+	(void)!tui_rows_push(&c, line, strlen(line));
+	(void)!tui_rows_push(&c, "", 0);
+	(void)!tui_rows_push(&c, ST_BOLD "Requirements:", strlen(ST_BOLD "Requirements:"));
+	(void)!tui_rows_push(&c, "  " ST_DIM "<none>", strlen("  " ST_DIM "<none>"));
+	app_commit(a, &c);
+	tui_rows_free(&c);
+	free(path);
+}
+
 static void cmd_logout(struct app *a)
 {
 	char path[4096];
@@ -391,6 +422,11 @@ bool slash_run(struct app *a, const char *text)
 		experimental_open(a);
 	} else if (strcmp(name, "apps") == 0) {
 		cmd_apps(a);
+	} else if (strcmp(name, "debug-config") == 0) {
+		cmd_debug_config(a);
+	} else if (strcmp(name, "debug-m-drop") == 0 || strcmp(name, "debug-m-update") == 0) {
+		/* upstream 0.118's own answer: memories are not built there either */
+		app_error(a, "Memory maintenance: Not available in TUI yet.");
 	} else if (strcmp(name, "feedback") == 0) {
 		feedback_open(a);
 	} else if (strcmp(name, "approvals") == 0 || strcmp(name, "permissions") == 0) {

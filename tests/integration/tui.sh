@@ -1353,7 +1353,7 @@ test_slash_copy_under_wsl_uses_powershell() {
 }
 
 # /status shows the account as upstream does; /apps needs a ChatGPT account (and says
-# so in upstream's words otherwise).
+# so in upstream's words otherwise); /debug-config lists the configuration's layers.
 test_status_account_and_apps() {
 	ws
 	mock "[$answer]"
@@ -1364,6 +1364,15 @@ test_status_account_and_apps() {
 	expect_contains "$(screen)" "Token usage:          0 total"
 	keys "/apps" Enter
 	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
+	# the hidden debugging commands, as upstream 0.118 answers them
+	keys "/debug-config" Enter
+	wait_for "2. session-flags (enabled)"
+	s=$(screen)
+	expect_contains "$s" "Config layer stack (lowest precedence first):"
+	expect_contains "$s" "1. user ($T/home/config.toml) (enabled)"
+	expect_contains "$s" "Requirements:"
+	keys "/debug-m-drop" Enter
+	wait_for "Memory maintenance: Not available in TUI yet."
 	quit_and_check_terminal
 }
 
