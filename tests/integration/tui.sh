@@ -1361,6 +1361,7 @@ test_status_account_and_apps() {
 	wait_idle
 	keys "/status" Enter
 	wait_for "Account:              API key configured (run codex login to use ChatGPT)"
+	snap status_card
 	expect_contains "$(screen)" "Token usage:          0 total"
 	keys "/apps" Enter
 	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
