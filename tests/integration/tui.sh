@@ -375,7 +375,7 @@ net_ns() {
 	} > "$T/ns/hold.sh"
 	start_bg unshare --mount --net --propagation private bash "$T/ns/hold.sh"
 	TM_NS=${bg_pids[${#bg_pids[@]}-1]}
-	for i in $(seq 1 200); do
+	for i in $(seq 1 $((WAIT * 20))); do
 		[ -s "$T/ns/mock.port" ] && [ -s "$T/ns/origin.port" ] && break
 		kill -0 "$TM_NS" 2> /dev/null || fail "the namespace's set-up failed"
 		sleep 0.05
@@ -1096,7 +1096,7 @@ xserver() {
 		return 1
 	fi
 	start_bg sh -c 'exec Xvfb -displayfd 3 -nolisten tcp -screen 0 640x480x24 3> "$1" 2> /dev/null' xvfb "$T/xdisplay"
-	for i in $(seq 1 200); do
+	for i in $(seq 1 $((WAIT * 20))); do
 		[ -s "$T/xdisplay" ] && break
 		sleep 0.05
 	done
@@ -1114,7 +1114,7 @@ test_ctrl_v_pastes_a_clipboard_image() {
 	b64=$(base64 -w0 "$T/clip.png")
 	# xclip in the foreground owns the clipboard until the test ends
 	start_bg env DISPLAY="$XDISP" xclip -quiet -selection clipboard -t image/png -i "$T/clip.png" > /dev/null 2>&1
-	for i in $(seq 1 200); do
+	for i in $(seq 1 $((WAIT * 20))); do
 		DISPLAY=$XDISP xclip -selection clipboard -t TARGETS -o 2> /dev/null | grep -q image/png && break
 		sleep 0.05
 	done
@@ -1513,7 +1513,7 @@ start_issuer() {
 	local pf=$T/issuer.port i
 	start_bg python3 "$CODEX_TOP/tests/servers/mock_issuer.py" --port-file "$pf" \
 		--log "$T/issuer.log" "$@"
-	for i in $(seq 1 200); do
+	for i in $(seq 1 $((WAIT * 20))); do
 		[ -f "$pf" ] && break
 		sleep 0.05
 	done
