@@ -68,6 +68,7 @@ void status_card(struct app *a)
 					     "Context window", NULL};
 	struct card c = {{0}, 0};
 	struct agent_info ai;
+	enum tui_account account;
 	struct tui_rows out = {0};
 	char v[2048], perm[128], agents[4096], n1[16], n2[16], n3[16];
 	char *dir = tui_home_short(a->o->cwd), *shown;
@@ -95,7 +96,7 @@ void status_card(struct app *a)
 	field(&c, "Permissions", permissions(a, perm, sizeof perm));
 	snprintf(agents, sizeof agents, "%s/AGENTS.md", a->o->cwd);
 	field(&c, "Agents.md", access(agents, R_OK) == 0 ? "AGENTS.md" : "<none>");
-	if (tui_account(a, v, sizeof v) != TUI_ACCOUNT_NONE) {
+	if ((account = tui_account(a, v, sizeof v)) != TUI_ACCOUNT_NONE) {
 		shown = cell_inert(v, false);
 		field(&c, "Account", shown ? shown : "");
 		free(shown);
@@ -110,7 +111,7 @@ void status_card(struct app *a)
 		field(&c, "Session", a->thread_id);
 	(void)!tui_rows_push(&c.lines, "", 0);
 	/* upstream leaves the count out for ChatGPT plans (their limits matter instead) */
-	if (tui_account(a, v, sizeof v) != TUI_ACCOUNT_CHATGPT) {
+	if (account != TUI_ACCOUNT_CHATGPT) {
 		tui_format_tokens(a->total_tokens, n1, sizeof n1);
 		tui_format_tokens(a->input_tokens - a->cached_tokens, n2, sizeof n2);
 		tui_format_tokens(a->output_tokens, n3, sizeof n3);
