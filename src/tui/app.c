@@ -580,6 +580,7 @@ void app_render_event(struct app *a, const struct agent_event *ev)
 			a->last_tokens = (int64_t)v->valuedouble;
 		if (cJSON_IsNumber(w))
 			a->context_window = (int64_t)w->valuedouble;
+		ratelimits_update(a, cJSON_GetObjectItemCaseSensitive(m, "rate_limits"));
 		break;
 	}
 	case AGENT_EV_EXEC_APPROVAL_REQUEST:

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <cJSON.h>
 
@@ -105,6 +106,21 @@ struct session_row {
 	char *cwd;
 	char *preview;
 	long long mtime;
+};
+
+/* ratelimits.c: the latest usage-limit snapshot (token_count's rate_limits) */
+struct rl_window {
+	bool set, has_minutes, has_reset;
+	double used;                   /* percent of the window used */
+	int64_t minutes, resets_at;    /* window length; reset time (unix seconds) */
+};
+struct rate_limits {
+	bool have;                     /* a snapshot has come */
+	time_t captured;
+	struct rl_window primary, secondary;
+	bool credits_set, has_credits, unlimited;
+	char balance[32];
+	size_t warned_primary, warned_secondary; /* warning thresholds already said */
 };
 
 struct app {
@@ -239,6 +255,7 @@ struct app {
 
 	int64_t total_tokens, input_tokens, cached_tokens, output_tokens, reasoning_tokens;
 	int64_t last_tokens, context_window;
+	struct rate_limits limits;
 	bool focused;
 	bool notifications;            /* [tui] notifications (true, or a list of types) */
 	struct strv notification_types;
@@ -413,6 +430,18 @@ enum tui_account tui_account(const struct app *a, char *out, size_t n);
 /* status_card.c: /status */
 void status_card(struct app *a);
 
+/* ratelimits.c. The /status card's rows come through field(): a label, its value and
+ * what may follow on the same line when it fits ("(resets 09:25)"), else on the next. */
+struct rl_card {
+	void (*field)(void *arg, const char *label, const char *value, const char *tail);
+	void *arg;
+};
+void ratelimits_update(struct app *a, const cJSON *snapshot);
+void ratelimits_card(const struct app *a, struct rl_card *c);
+/* "5h 72%" / "weekly 82%": what is left of a window, false when none is known. */
+bool ratelimits_statusline(const struct app *a, bool primary, char *out, size_t n);
+void ratelimits_window_name(const struct rl_window *w, bool primary, char *out, size_t n);
+
 /* feedback.c: /feedback, its steps, the report saved under $CODEX_HOME/feedback */
 void feedback_open(struct app *a);
 void feedback_choose(struct app *a, int idx);
@@ -435,6 +464,8 @@ void sleep_inhibit_sync(struct app *a);
 /* prefs.c: /fast and /personality */
 /* /fast [on|off|status]: Fast mode toggled, set or shown. */
 void prefs_fast(struct app *a, const char *args);
+/* True when requests go out with Fast mode's service tier. */
+bool prefs_fast_on(const struct app *a);
 void prefs_personality_open(struct app *a);
 void prefs_personality_choose(struct app *a, int idx);
 

@@ -25,7 +25,7 @@ static void info(struct app *a, const char *msg)
 	tui_rows_free(&c);
 }
 
-static bool fast_on(const struct app *a)
+bool prefs_fast_on(const struct app *a)
 {
 	struct agent_info ai;
 
@@ -63,13 +63,13 @@ void prefs_fast(struct app *a, const char *args)
 	while (*args == ' ')
 		args++;
 	if (!*args)
-		set_fast(a, !fast_on(a));
+		set_fast(a, !prefs_fast_on(a));
 	else if (strcasecmp(args, "on") == 0)
 		set_fast(a, true);
 	else if (strcasecmp(args, "off") == 0)
 		set_fast(a, false);
 	else if (strcasecmp(args, "status") == 0)
-		info(a, fast_on(a) ? "Fast mode is on." : "Fast mode is off.");
+		info(a, prefs_fast_on(a) ? "Fast mode is on." : "Fast mode is off.");
 	else
 		app_error(a, "Usage: /fast [on|off|status]");
 }

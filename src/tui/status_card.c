@@ -2,8 +2,8 @@
  * and its number format: Model (with reasoning and summaries), Model provider (when not
  * the built-in OpenAI one), Directory, Permissions (Default, Full Access or Custom),
  * Agents.md, Account, Thread name, Collaboration mode, Session, then Token usage and
- * Context window. Rate
- * limits are not known to this front end and are left out. */
+ * Context window, and the usage limits (ratelimits.c) under upstream's note on where to
+ * see them up to date. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +49,7 @@ static bool provider_line(const struct app *a, const char *id, char *out, size_t
 struct card {
 	struct tui_rows lines;
 	int label_w;
+	int max_inner;                 /* the widest the box can be, inside */
 };
 
 static void field(struct card *c, const char *label, const char *value)
@@ -60,13 +61,35 @@ static void field(struct card *c, const char *label, const char *value)
 	(void)!tui_rows_push(&c->lines, line, strlen(line));
 }
 
+/* A field whose dim tail goes on the same line when the box has room, else on the next,
+ * under the value (upstream's "(resets 09:25)"). */
+static void field_tail(void *arg, const char *label, const char *value, const char *tail)
+{
+	struct card *c = arg;
+	char v[4096];
+
+	if (!tail) {
+		field(c, label, value);
+		return;
+	}
+	snprintf(v, sizeof v, "%s " ST_DIM "%s", value, tail);
+	if (1 + c->label_w + (int)tui_text_width(v, strlen(v)) <= c->max_inner) {
+		field(c, label, v);
+		return;
+	}
+	field(c, label, value);
+	snprintf(v, sizeof v, " %*s" ST_DIM "%s", c->label_w, "", tail);
+	(void)!tui_rows_push(&c->lines, v, strlen(v));
+}
+
 void status_card(struct app *a)
 {
 	static const char *const labels[] = {"Model", "Model provider", "Directory", "Permissions",
 					     "Agents.md", "Account", "Thread name", "Collaboration mode",
 					     "Session", "Token usage",
 					     "Context window", NULL};
-	struct card c = {{0}, 0};
+	struct card c = {{0}, 0, a->term.cols - 4};
+	struct rl_card limits = {field_tail, &c};
 	struct agent_info ai;
 	enum tui_account account;
 	struct tui_rows out = {0};
@@ -80,6 +103,12 @@ void status_card(struct app *a)
 			c.label_w = (int)strlen(*l) + 1 + STATUS_LABEL_GAP;
 	snprintf(v, sizeof v, " " ST_BOLD ">_ OpenAI Codex" ST_RESET ST_DIM " (v%s)", CODEX_VERSION);
 	(void)!tui_rows_push(&c.lines, v, strlen(v));
+	(void)!tui_rows_push(&c.lines, "", 0);
+	snprintf(v, sizeof v, ST_CYAN "Visit " ST_UNDER "https://chatgpt.com/codex/settings/usage"
+		 ST_RESET ST_CYAN " for up-to-date");
+	(void)!tui_wrap(v, strlen(v), max_inner > 10 ? max_inner : 10, 0, &c.lines);
+	snprintf(v, sizeof v, ST_CYAN "information on rate limits and credits");
+	(void)!tui_wrap(v, strlen(v), max_inner > 10 ? max_inner : 10, 0, &c.lines);
 	(void)!tui_rows_push(&c.lines, "", 0);
 	snprintf(v, sizeof v, "%s" ST_DIM " (reasoning %s, summaries %s)", ai.model ? ai.model : "",
 		 ai.reasoning_effort ? ai.reasoning_effort : "none",
@@ -125,6 +154,7 @@ void status_card(struct app *a)
 			 statusline_context_left(a), n1, n2);
 		field(&c, "Context window", v);
 	}
+	ratelimits_card(a, &limits);
 	/* The box fits the widest line, within the terminal. */
 	for (size_t i = 0; i < c.lines.n; i++) {
 		int w = (int)tui_text_width(c.lines.v[i], strlen(c.lines.v[i]));

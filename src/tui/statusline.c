@@ -189,8 +189,13 @@ static void item_text(struct app *a, bool title, const char *name, char *out, si
 		snprintf(out, n, "%s", a->busy ? "Working" : "Ready");
 	} else if (strcmp(name, "thread") == 0) {
 		s = a->thread_name ? cell_inert(a->thread_name, false) : NULL;
+	} else if (strcmp(name, "five-hour-limit") == 0 || strcmp(name, "weekly-limit") == 0) {
+		if (!ratelimits_statusline(a, name[0] == 'f', out, n))
+			out[0] = '\0';
+	} else if (strcmp(name, "fast-mode") == 0) {
+		snprintf(out, n, "%s", prefs_fast_on(a) ? "Fast on" : "Fast off");
 	}
-	/* five-hour-limit, weekly-limit, fast-mode, task-progress: no data here yet */
+	/* task-progress: no data here yet */
 	(void)title;
 	if (s) {
 		snprintf(out, n, "%s", s);

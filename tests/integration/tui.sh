@@ -1363,6 +1363,8 @@ test_status_account_and_apps() {
 	wait_for "Account:              API key configured (run codex login to use ChatGPT)"
 	snap status_card
 	expect_contains "$(screen)" "Token usage:          0 total"
+	expect_contains "$(screen)" "Visit https://chatgpt.com/codex/settings/usage for up-to-date"
+	expect_contains "$(screen)" "Limits:               data not available yet"
 	keys "/apps" Enter
 	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
 	# the hidden debugging commands, as upstream 0.118 answers them
@@ -1374,6 +1376,40 @@ test_status_account_and_apps() {
 	expect_contains "$s" "Requirements:"
 	keys "/debug-m-drop" Enter
 	wait_for "Memory maintenance: Not available in TUI yet."
+	quit_and_check_terminal
+}
+
+# The usage limits of the response headers (x-codex-*): the warning once a window is
+# 75 % used, the /status rows (bars of what is left, reset time, credits) and the
+# status line's five-hour-limit, weekly-limit and fast-mode items.
+test_rate_limits_in_status_and_footer() {
+	local reset rl hhmm
+	ws
+	reset=$(( $(date +%s) + 600 ))
+	hhmm=$(date -d "@$reset" +%H:%M)
+	rl="\"headers\":{\"x-codex-primary-used-percent\":\"80\",\"x-codex-primary-window-minutes\":\"300\",\"x-codex-primary-reset-at\":\"$reset\",\"x-codex-secondary-used-percent\":\"20\",\"x-codex-secondary-window-minutes\":\"10080\",\"x-codex-credits-has-credits\":\"true\",\"x-codex-credits-unlimited\":\"false\",\"x-codex-credits-balance\":\"38.4\"}"
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"message\":\"All done.\"},{\"completed\":\"r\"}],$rl},{\"sse\":[{\"created\":\"r\"},{\"message\":\"Second.\"},{\"completed\":\"r\"}]}]"
+	printf '\n[tui]\nstatus_line = ["five-hour-limit", "weekly-limit", "fast-mode"]\n' >> "$T/home/config.toml"
+	tui_start
+	wait_for "Fast off"
+	expect_not_contains "$(screen)" "5h "
+	keys "hi" Enter
+	wait_for "All done."
+	wait_for "Heads up, you have less than 25% of your 5h limit left. Run /status for a breakdown."
+	wait_for "5h 20% · weekly 80% · Fast off"
+	keys "/status" Enter
+	wait_for "Credits:              38 credits"
+	snap status_limits
+	s=$(screen)
+	expect_contains "$s" "5h limit:             [████░░░░░░░░░░░░░░░░] 20% left (resets $hhmm)"
+	expect_contains "$s" "Weekly limit:         [████████████████░░░░] 80% left"
+	expect_not_contains "$s" "data not available yet"
+	expect_not_contains "$s" "limits may be stale"
+	# the second response has no headers: its snapshot has no windows
+	keys "again" Enter
+	wait_for "Second."
+	wait_gone "5h 20%"
+	expect_eq "$(tm capture-pane -p -S - -t main | grep -c 'Heads up')" 1 "warnings said"
 	quit_and_check_terminal
 }
 
