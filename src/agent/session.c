@@ -193,6 +193,7 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 {
 	struct agent *a = calloc(1, sizeof *a);
 	struct model_client_opts co;
+	char *models_cache = NULL;
 
 	*out = NULL;
 	if (!a)
@@ -307,13 +308,21 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 	co.refresh_arg = a;
 	co.originator = a->originator;
 	co.session_id = a->thread_id;
+	if (a->cfg->codex_home &&
+	    !(models_cache = path_join(a->cfg->codex_home, "models_cache.json"))) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
+	co.models_cache = models_cache;
 	if (model_client_new(&co, &a->client, e) < 0 || uexec_new(a, &a->uexec, e) < 0)
 		goto fail;
+	free(models_cache);
 	shell_snapshot_start(a);
 	emit_configured(a);
 	*out = a;
 	return 0;
 fail:
+	free(models_cache);
 	agent_free(a);
 	return -1;
 }

@@ -1,10 +1,12 @@
 /* GET {base_url}/models with a client's credentials (model.h,
  * model_client_fetch_catalog): the served catalog, or the built-in one and why not.
  * Bounded: the call gives up after CATALOG_TIMEOUT_MS, so a /model waiting for it
- * always gets a list. */
+ * always gets a list. With a models cache (catalog_cache.c) a fresh one answers without
+ * a request, and a served catalog is kept there. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/http.h"
 #include "model/internal.h"
@@ -18,6 +20,7 @@ struct catalog_fetch {
 	struct model_client *c;
 	struct loop *loop;
 	struct catalog_fetch **slot;   /* the client's pointer to this fetch */
+	const char *cache;             /* the client's models_cache.json, or NULL */
 	model_catalog_done_fn done;
 	void *arg;
 	char *url;
@@ -26,6 +29,8 @@ struct catalog_fetch {
 	struct http_call *call;
 	struct loop_timer timer;       /* reports a failure known before any request */
 	struct err why;
+	struct model_catalog cached;   /* the cache's answer, delivered by the timer */
+	bool have_cached;
 };
 
 void catalog_fetch_free(struct catalog_fetch *f)
@@ -36,6 +41,7 @@ void catalog_fetch_free(struct catalog_fetch *f)
 		http_call_cancel(f->call);
 	loop_timer_disarm(f->loop, &f->timer);
 	*f->slot = NULL;
+	model_catalog_free(&f->cached);
 	free(f->url);
 	strv_free(&f->headers);
 	free(f);
@@ -64,6 +70,15 @@ static void on_timer(struct loop *l, struct loop_timer *t)
 	struct catalog_fetch *f = CONTAINER_OF(t, struct catalog_fetch, timer);
 
 	(void)l;
+	if (f->have_cached) {
+		model_catalog_done_fn done = f->done;
+		void *arg = f->arg;
+		struct model_catalog cat = f->cached;
+		memset(&f->cached, 0, sizeof f->cached);
+		catalog_fetch_free(f);
+		done(arg, &cat, NULL);
+		return;
+	}
 	finish_builtin(f, f->why.msg[0] ? &f->why : NULL);
 }
 
@@ -88,6 +103,11 @@ static void on_done(void *ctx, const struct http_response *resp, const struct er
 				&pe) < 0) {
 		finish_builtin(f, &pe);
 		return;
+	}
+	if (f->cache) {
+		struct model_cache_key k = {CODEX_VERSION, f->url, time(NULL)};
+		(void)model_cache_store(f->cache, resp->body.data, resp->body.len,
+					http_headers_get(&resp->headers, "etag"), &k, &pe);
 	}
 	done = f->done;
 	arg = f->arg;
@@ -126,6 +146,16 @@ int model_client_fetch_catalog(struct model_client *c, model_catalog_done_fn don
 	if (!(f->url = model_catalog_url(p.provider, e)) ||
 	    model_client_headers(c, &f->headers, e) < 0)
 		goto fail;
+	if ((f->cache = p.models_cache)) {
+		struct model_cache_key k = {CODEX_VERSION, f->url, time(NULL)};
+		struct err ce;
+		if (model_cache_load(f->cache, &k, &f->cached, NULL, &ce) == 0) {
+			f->have_cached = true;
+			if (loop_timer_arm(f->loop, &f->timer, loop_clock_ms(), on_timer) < 0)
+				goto oom;
+			return 0;
+		}
+	}
 	f->req.method = "GET";
 	f->req.url = f->url;
 	f->req.headers = &f->headers;

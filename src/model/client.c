@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/http.h"
@@ -25,6 +26,7 @@ struct model_client {
 	bool key_missing;             /* no bearer and the provider needs one: key_err */
 	struct err key_err;
 	char *account_id, *originator, *session_id, *user_agent, *url;
+	char *models_cache;           /* models_cache.json, or NULL */
 	const char *(*refresh_bearer)(void *arg, struct err *e);
 	void *refresh_arg;
 	struct model_stream *streams;
@@ -245,6 +247,20 @@ static bool is_2xx(long status)
 	return status >= 200 && status < 300;
 }
 
+/* A response names the server's catalog version: the cache follows it. */
+static void models_etag_seen(struct model_client *c, const char *etag)
+{
+	struct model_cache_key k = {CODEX_VERSION, NULL, time(NULL)};
+	char *url;
+	struct err e;
+
+	if (!etag || !*etag || !(url = model_catalog_url(c->provider, &e)))
+		return;
+	k.url = url;
+	model_cache_etag_seen(c->models_cache, etag, &k);
+	free(url);
+}
+
 static void on_head(void *ctx, long status, const struct strv *headers)
 {
 	struct model_stream *s = ctx;
@@ -256,6 +272,8 @@ static void on_head(void *ctx, long status, const struct strv *headers)
 		s->ev.rate_limits(s->ev.arg, snap);
 		cJSON_Delete(snap);
 	}
+	if (is_2xx(status) && s->c->models_cache)
+		models_etag_seen(s->c, http_headers_get(headers, "x-models-etag"));
 	leave(s);
 }
 
@@ -460,6 +478,7 @@ int model_client_new(const struct model_client_opts *o, struct model_client **ou
 		c->key_missing = true;
 	if (dup_opt(&c->bearer, key) < 0 || dup_opt(&c->account_id, o->account_id) < 0 ||
 	    dup_opt(&c->originator, originator) < 0 || dup_opt(&c->session_id, o->session_id) < 0 ||
+	    dup_opt(&c->models_cache, o->models_cache) < 0 ||
 	    !(c->user_agent = model_user_agent(c->originator, o->user_agent_suffix))) {
 		err_set(e, "out of memory");
 		goto fail;
@@ -487,6 +506,7 @@ void model_client_free(struct model_client *c)
 	free(c->session_id);
 	free(c->user_agent);
 	free(c->url);
+	free(c->models_cache);
 	free(c);
 }
 
@@ -588,7 +608,8 @@ void model_stream_cancel(struct model_stream *s)
 
 struct model_client_parts model_client_parts(struct model_client *c)
 {
-	struct model_client_parts p = {c->loop, c->http, c->provider, &c->fetch, c->key_missing};
+	struct model_client_parts p = {c->loop, c->http, c->provider, &c->fetch, c->key_missing,
+				       c->models_cache};
 
 	return p;
 }

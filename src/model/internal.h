@@ -4,6 +4,7 @@
 #define CODEX_MODEL_INTERNAL_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -142,11 +143,34 @@ struct model_client_parts {
 	const struct model_provider *provider;
 	struct catalog_fetch **fetch;  /* the client's slot for its fetch in flight */
 	bool key_missing;
+	const char *models_cache;      /* or NULL */
 };
 struct model_client_parts model_client_parts(struct model_client *c);
 /* The headers a request of c carries (no turn metadata). */
 int model_client_headers(const struct model_client *c, struct strv *out, struct err *e);
 /* Cancels a fetch (no callback); NULL is fine. */
 void catalog_fetch_free(struct catalog_fetch *f);
+
+/* catalog_cache.c: models_cache.json. A cache serves the version that wrote it, for the
+ * catalog URL it came from, for MODEL_CACHE_TTL_S after it was fetched (upstream's 300). */
+#define MODEL_CACHE_TTL_S 300
+#define MODEL_CACHE_ETAG_MAX 512
+struct model_cache_key {
+	const char *version;            /* CODEX_VERSION */
+	const char *url;                /* the catalog URL (model_catalog_url) */
+	time_t now;
+};
+/* The cached catalog and its etag (NULL when none; malloc'ed), or -1 with e saying why
+ * it cannot serve (missing, unreadable, stale, another version or provider, bad). */
+int model_cache_load(const char *path, const struct model_cache_key *k,
+		     struct model_catalog *out, char **etag, struct err *e);
+/* The same on the file's bytes (the fuzz target's entry). */
+int model_cache_parse(const char *json, size_t len, const struct model_cache_key *k,
+		      struct model_catalog *out, char **etag, struct err *e);
+/* Keeps a served /models body (its "models") with its etag, atomically, 0600. */
+int model_cache_store(const char *path, const char *body, size_t len, const char *etag,
+		      const struct model_cache_key *k, struct err *e);
+/* A response's x-models-etag: the same as the cache's renews it, another retires it. */
+void model_cache_etag_seen(const char *path, const char *etag, const struct model_cache_key *k);
 
 #endif

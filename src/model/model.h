@@ -147,6 +147,8 @@ struct model_client_opts {
 	void *refresh_arg;
 	const char *user_agent_suffix;  /* appended to the user-agent as " (suffix)", e.g.
 					   "codex-exec; 0.1.0"; or NULL */
+	const char *models_cache;       /* where the fetched catalog is kept between
+					   sessions ($CODEX_HOME/models_cache.json), or NULL */
 };
 
 struct model_usage {

@@ -4,9 +4,11 @@
  * that model's efforts, its default marked `(default)`. The choice goes to the agent
  * (agent_override) for the next turns and to the footer.
  *
- * The catalog is fetched on the first /model (so sessions that never open it make no
- * request) and kept for the rest of the process; the popup opens when it arrives. The
- * fetch is bounded (model.h), so a /model always ends with a list. */
+ * The catalog is asked for when /model opens (so sessions that never open it make no
+ * request); the models cache answers without a request while it is fresh (five minutes,
+ * or until a response names another catalog version), as upstream's picker does. The
+ * popup opens when it arrives. The fetch is bounded (model.h), so a /model always ends
+ * with a list. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,12 +56,12 @@ static void on_catalog(void *arg, struct model_catalog *cat, const struct err *e
 		app_dirty(a);
 		return;
 	}
-	a->catalog = malloc(sizeof *a->catalog);
-	if (!a->catalog) {
+	if (!a->catalog && !(a->catalog = calloc(1, sizeof *a->catalog))) {
 		model_catalog_free(cat);
 		a->model_pending = false;
 		return;
 	}
+	model_catalog_free(a->catalog);
 	*a->catalog = *cat;
 	/* Only when nothing else took the bottom pane meanwhile. */
 	if (a->model_pending && a->modal == MODAL_NONE && !a->busy)
@@ -72,10 +74,6 @@ void models_open(struct app *a)
 {
 	struct err e;
 
-	if (a->catalog) {
-		open_models(a);
-		return;
-	}
 	a->model_pending = true;
 	if (a->catalog_fetching || !a->agent)
 		return;

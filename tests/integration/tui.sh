@@ -925,6 +925,50 @@ JSON
 	quit_and_check_terminal
 }
 
+# models_cache.json, as upstream's: the served catalog is kept in CODEX_HOME (0600, with
+# fetched_at, etag, client_version); the next session's /model lists it without a
+# request; a response whose x-models-etag differs retires it, so the /model after that
+# asks the server again.
+test_model_catalog_cache_across_sessions() {
+	local cache
+	ws
+	cache="$T/home/models_cache.json"
+	printf '{"models":[{"slug":"gpt-5.9-cached","display_name":"gpt-5.9-cached","priority":1,"supported_reasoning_levels":[{"effort":"low"}]}]}\n' > "$T/models.json"
+	printf '%s\n' "[{\"sse\":[{\"created\":\"r\"},{\"message\":\"All done.\"},{\"completed\":\"r\"}],\"headers\":{\"x-models-etag\":\"\\\"catalog-2\\\"\"}}]" > "$T/script.json"
+	start_mock "$T/script.json" --models "$T/models.json"
+	tui_start
+	wait_idle
+	keys "/model" Enter
+	wait_for "1. gpt-5.9-cached"
+	keys Escape
+	wait_gone "Select Model and Effort"
+	quit_and_check_terminal
+	[ -f "$cache" ] || fail "no models_cache.json"
+	expect_eq "$(stat -c %a "$cache")" 600 "the cache's mode"
+	expect_contains "$(cat "$cache")" '"slug":	"gpt-5.9-cached"'
+	expect_contains "$(cat "$cache")" '"etag":	"\"catalog-1\""'
+	expect_contains "$(cat "$cache")" "\"client_version\":	\"$("$CODEX" --version | sed 's/^codex-cli //')\""
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start
+	wait_idle
+	keys "/model" Enter
+	wait_for "1. gpt-5.9-cached"
+	keys Escape
+	wait_gone "Select Model and Effort"
+	expect_eq "$(mock_count)" 1 "requests (the second session's /model asked nothing)"
+	keys "hello" Enter
+	wait_for "All done."
+	[ -f "$cache" ] && fail "a new x-models-etag left the cache in place"
+	keys "/model" Enter
+	wait_for "1. gpt-5.9-cached"
+	expect_eq "$(mock_count)" 3 "requests (the catalog asked again)"
+	expect_eq "$(mock_get 2 path)" /v1/models "the third request"
+	keys Escape
+	wait_gone "Select Model and Effort"
+	quit_and_check_terminal
+}
+
 test_slash_init_mention_mcp_and_disabled_while_busy() {
 	ws
 	echo "# rules" > "$T/ws/AGENTS.md"

@@ -16,7 +16,7 @@ Requests
   the next reply of the script, in order. Requests beyond the script get a 500 whose
   error message says so ("mock_responses: request N has no scripted reply ...") and are
   recorded with "overrun": true. With --models FILE, `GET .../models` (any prefix, any
-  query) is answered 200 with FILE's bytes as application/json and an x-models-etag header
+  query) is answered 200 with FILE's bytes as application/json, x-models-etag and ETag headers
   (the model catalog, upstream's {"models": [...]}), taking no reply. Any other method or
   path gets a 404 and takes no reply.
 
@@ -304,7 +304,8 @@ class Handler(BaseHTTPRequestHandler):
         seq, idx = state.take(record)
         if endpoint is None and self.command == "GET" and u.path.endswith("/models") \
                 and self.server.models is not None:
-            return self.send_plain(200, self.server.models, {"x-models-etag": "mock-etag"},
+            return self.send_plain(200, self.server.models,
+                                   {"x-models-etag": "mock-etag", "ETag": '"catalog-1"'},
                                    "application/json")
         if endpoint is None:
             return self.send_plain(404, "mock_responses: no route for %s %s"

@@ -1,7 +1,9 @@
 /* The /models catalog parser and the built-in list (src/model/catalog.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "model/internal.h"
 #include "test.h"
 
@@ -117,4 +119,76 @@ TEST(catalog_url_keeps_query_params)
 	free(u);
 	strv_free(&p.query_params.keys);
 	strv_free(&p.query_params.values);
+}
+
+/* models_cache.json (src/model/catalog_cache.c): kept for its version and catalog URL,
+ * fresh for 300 s, renewed by the same x-models-etag and retired by another. */
+TEST(models_cache_store_load_and_expiry)
+{
+	const char *body = "{\"models\":[{\"slug\":\"m1\",\"priority\":1}],\"extra\":1}";
+	struct model_cache_key k = {"9.9.9", "http://h/v1/models?client_version=9.9.9",
+				    1765000000};
+	struct model_catalog c;
+	struct err e;
+	char path[4096], *etag;
+	struct buf b;
+
+	snprintf(path, sizeof path, "%s/home/models_cache.json", test_tmpdir());
+	REQUIRE(model_cache_store(path, body, strlen(body), "\"v1\"", &k, &e) == 0);
+	buf_init(&b, 1 << 20);
+	REQUIRE(file_read_all(path, &b, &e) == 0);
+	CHECK(strstr(b.data, "\"fetched_at\":\t\"2025-12-06T05:46:40Z\"") != NULL);
+	CHECK(strstr(b.data, "\"client_version\":\t\"9.9.9\"") != NULL);
+	CHECK(strstr(b.data, "\"extra\"") == NULL);
+	buf_free(&b);
+	REQUIRE(model_cache_load(path, &k, &c, &etag, &e) == 0);
+	REQUIRE(c.n == 1);
+	CHECK_STR(c.v[0].slug, "m1");
+	CHECK_STR(etag, "\"v1\"");
+	free(etag);
+	model_catalog_free(&c);
+	/* stale after 300 s; another version or provider never serves */
+	k.now += MODEL_CACHE_TTL_S + 1;
+	CHECK(model_cache_load(path, &k, &c, NULL, &e) < 0);
+	CHECK(strstr(e.msg, "stale") != NULL);
+	k.now -= MODEL_CACHE_TTL_S + 1;
+	k.version = "9.9.8";
+	CHECK(model_cache_load(path, &k, &c, NULL, &e) < 0);
+	k.version = "9.9.9";
+	k.url = "http://other/v1/models?client_version=9.9.9";
+	CHECK(model_cache_load(path, &k, &c, NULL, &e) < 0);
+	k.url = "http://h/v1/models?client_version=9.9.9";
+	/* the same etag 200 s later renews it for another 300 s */
+	k.now += 200;
+	model_cache_etag_seen(path, "\"v1\"", &k);
+	k.now += 250;
+	REQUIRE(model_cache_load(path, &k, &c, NULL, &e) == 0);
+	model_catalog_free(&c);
+	/* another etag retires it */
+	model_cache_etag_seen(path, "\"v2\"", &k);
+	CHECK(model_cache_load(path, &k, &c, NULL, &e) < 0);
+	CHECK(file_exists(path) == 0);
+}
+
+TEST(models_cache_refuses_bad_files)
+{
+	struct model_cache_key k = {"1", "u", 1765000000};
+	struct model_catalog c;
+	struct err e;
+	static const char *const bad[] = {
+		"[]",
+		"{\"fetched_at\":\"yesterday\",\"client_version\":\"1\",\"base_url\":\"u\",\"models\":[{\"slug\":\"a\"}]}",
+		"{\"fetched_at\":\"2025-12-06T05:46:40\",\"client_version\":\"1\",\"base_url\":\"u\",\"models\":[{\"slug\":\"a\"}]}",
+		"{\"fetched_at\":\"2025-12-06T05:46:40Z\",\"client_version\":\"1\",\"base_url\":\"u\",\"models\":[]}",
+		"{\"fetched_at\":\"2025-12-06T05:46:40Z\",\"base_url\":\"u\",\"models\":[{\"slug\":\"a\"}]}",
+		"{\"fetched_at\":\"2026-12-06T05:46:40Z\",\"client_version\":\"1\",\"base_url\":\"u\",\"models\":[{\"slug\":\"a\"}]}",
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK(model_cache_parse(bad[i], strlen(bad[i]), &k, &c, NULL, &e) < 0);
+	/* an offset is honoured: 06:46:40+01:00 is 05:46:40Z */
+	const char *ok = "{\"fetched_at\":\"2025-12-06T06:46:40.5+01:00\",\"client_version\":\"1\","
+			 "\"base_url\":\"u\",\"models\":[{\"slug\":\"a\"}]}";
+	REQUIRE(model_cache_parse(ok, strlen(ok), &k, &c, NULL, &e) == 0);
+	model_catalog_free(&c);
 }
