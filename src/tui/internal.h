@@ -265,6 +265,7 @@ struct app {
 	/* /experimental (experimental.c) and what its features do */
 	bool prevent_sleep;            /* features.prevent_idle_sleep */
 	pid_t inhibit_pid;             /* the sleep inhibitor's holder, or <= 0 */
+	int inhibit_fd;                /* the write end of its lifeline (sleep_inhibit.c) */
 	bool feature_on[EXPERIMENTAL_MAX]; /* MODAL_FEATURES: the choices being made */
 };
 

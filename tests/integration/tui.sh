@@ -2793,9 +2793,10 @@ test_fast_and_personality() {
 test_experimental_prevent_sleep_while_running() {
 	ws
 	mkdir -p "$T/bin"
-	printf '#!/bin/sh\necho "$*" > "%s/inhibit.args"\necho $$ > "%s/inhibit.pid"\nexec sleep 600\n' "$T" "$T" > "$T/bin/systemd-inhibit"
+	# as the real one: the command after "--" runs, holding the lock
+	printf '#!/bin/sh\necho "$*" > "%s/inhibit.args"\necho $$ > "%s/inhibit.pid"\nwhile [ "$1" != -- ]; do shift; done\nshift\nexec "$@"\n' "$T" "$T" > "$T/bin/systemd-inhibit"
 	chmod +x "$T/bin/systemd-inhibit"
-	mock "[$(blocking_call),$answer]"
+	mock "[$(blocking_call),$answer,$(blocking_call),$answer]"
 	tui_start -e "PATH=$T/bin:$PATH" -a never -s danger-full-access
 	wait_idle
 	keys "/experimental" Enter
@@ -2814,7 +2815,7 @@ test_experimental_prevent_sleep_while_running() {
 	keys "work" Enter
 	wait_for "Running while"
 	for i in $(seq 1 $((WAIT * 10))); do [ -s "$T/inhibit.pid" ] && break; sleep 0.1; done
-	expect_eq "$(cat "$T/inhibit.args")" "--what=idle --mode=block --who codex --why Codex is running an active turn -- sleep 2147483647" "the inhibitor's arguments"
+	expect_eq "$(cat "$T/inhibit.args")" "--what=idle --mode=block --who codex --why Codex is running an active turn -- cat" "the inhibitor's arguments"
 	pid=$(cat "$T/inhibit.pid")
 	kill -0 "$pid" 2>/dev/null || fail "the inhibitor is not running during the turn"
 	touch "$T/ws/go"
@@ -2822,7 +2823,16 @@ test_experimental_prevent_sleep_while_running() {
 	wait_idle
 	for i in $(seq 1 $((WAIT * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$pid" 2>/dev/null && fail "the inhibitor outlived the turn"
-	quit_and_check_terminal
+	# codex killed outright mid-turn: the holder still ends (its lifeline closes)
+	rm -f "$T/inhibit.pid" "$T/ws/go"
+	keys "more" Enter
+	for i in $(seq 1 $((WAIT * 10))); do [ -s "$T/inhibit.pid" ] && break; sleep 0.1; done
+	pid=$(cat "$T/inhibit.pid")
+	kill -0 "$pid" 2>/dev/null || fail "the inhibitor is not running during the second turn"
+	kill -KILL "$(ps -o ppid= -p "$pid" | tr -d ' ')"
+	for i in $(seq 1 $((WAIT * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && fail "the inhibitor outlived a killed codex"
+	touch "$T/ws/go" # the orphaned command ends
 }
 
 # /feedback: upstream's steps (category, logs or not, a note); the report is saved under
