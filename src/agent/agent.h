@@ -361,6 +361,14 @@ int agent_fetch_models(struct agent *a, void (*done)(void *arg, struct model_cat
 						     const struct err *e),
 		       void *arg, struct err *e);
 
+/* The ChatGPT account's usage limits, fresh from the backend (chatgpt_base_url), as
+ * upstream's /status refreshes them: done gets the snapshot (token_count's rate_limits
+ * shape, borrowed for the call) or NULL and why, once, from the loop. -1 when the
+ * session is not signed in with ChatGPT or a fetch already runs. */
+int agent_fetch_usage(struct agent *a,
+		      void (*done)(void *arg, const cJSON *snapshot, const struct err *e),
+		      void *arg, struct err *e);
+
 
 /* Answers a network approval (call_id "network#...") with one of the amendments its
  * request proposed (available_decisions): allow (true) or block the host in the future.

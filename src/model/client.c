@@ -32,6 +32,7 @@ struct model_client {
 	struct model_stream *streams;
 	uint64_t rng;
 	struct catalog_fetch *fetch;  /* the /models fetch in flight (catalog_fetch.c) */
+	struct usage_fetch *usage;    /* the usage-limits fetch in flight (usage.c) */
 };
 
 struct model_stream {
@@ -499,6 +500,7 @@ void model_client_free(struct model_client *c)
 	while (c->streams)
 		stream_free(c->streams);
 	catalog_fetch_free(c->fetch);
+	usage_fetch_free(c->usage);
 	http_client_free(c->http);
 	free(c->bearer);
 	free(c->account_id);
@@ -609,7 +611,7 @@ void model_stream_cancel(struct model_stream *s)
 struct model_client_parts model_client_parts(struct model_client *c)
 {
 	struct model_client_parts p = {c->loop, c->http, c->provider, &c->fetch, c->key_missing,
-				       c->models_cache};
+				       c->models_cache, &c->usage};
 
 	return p;
 }

@@ -144,12 +144,14 @@ struct model_client_parts {
 	struct catalog_fetch **fetch;  /* the client's slot for its fetch in flight */
 	bool key_missing;
 	const char *models_cache;      /* or NULL */
+	struct usage_fetch **usage;    /* the client's slot for its usage fetch */
 };
 struct model_client_parts model_client_parts(struct model_client *c);
 /* The headers a request of c carries (no turn metadata). */
 int model_client_headers(const struct model_client *c, struct strv *out, struct err *e);
 /* Cancels a fetch (no callback); NULL is fine. */
 void catalog_fetch_free(struct catalog_fetch *f);
+void usage_fetch_free(struct usage_fetch *f);
 
 /* catalog_cache.c: models_cache.json. A cache serves the version that wrote it, for the
  * catalog URL it came from, for MODEL_CACHE_TTL_S after it was fetched (upstream's 300). */

@@ -285,4 +285,18 @@ typedef void (*model_catalog_done_fn)(void *arg, struct model_catalog *cat,
 int model_client_fetch_catalog(struct model_client *c, model_catalog_done_fn done, void *arg,
 			       struct err *e);
 
+/* The ChatGPT account's usage limits (usage.c): GET {base}/wham/usage with the
+ * client's credentials; done is called once, from the loop, with the snapshot
+ * (primary, secondary, credits, plan_type: the rate-limit headers' shape; borrowed for
+ * the call) or NULL and why. One fetch at a time per client. base NULL: upstream's
+ * https://chatgpt.com/backend-api/. */
+#define MODEL_USAGE_MAX_BYTES (256u * 1024)
+typedef void (*model_usage_done_fn)(void *arg, const cJSON *snapshot, const struct err *e);
+int model_client_fetch_usage(struct model_client *c, const char *base_url,
+			     model_usage_done_fn done, void *arg, struct err *e);
+/* The payload to a snapshot (a new object), or NULL and why. */
+cJSON *model_usage_parse(const char *json, size_t len, struct err *e);
+/* {base}/wham/usage, or {base}/api/codex/usage for a base without /backend-api. */
+char *model_usage_url(const char *base, struct err *e);
+
 #endif

@@ -754,6 +754,7 @@ void app_stop_agent(struct app *a)
 	a->agent = a->main_agent = NULL;
 	agents_free(a);
 	a->catalog_fetching = a->model_pending = false; /* its fetch went with it */
+	ratelimits_forget_fetch(a);
 	a->busy = false;
 	sleep_inhibit_sync(a);
 	clear_running(a);
@@ -1074,6 +1075,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	if (app_start_agent_from(a, resume, fork, e) < 0)
 		goto out_term;
 	app_header_card(a);
+	(void)ratelimits_refresh(a); /* upstream's start-up read of a ChatGPT account's limits */
 	skills_warn_errors(a);
 	theme_startup_warning(a);
 	if (resume)

@@ -256,6 +256,9 @@ struct app {
 	int64_t total_tokens, input_tokens, cached_tokens, output_tokens, reasoning_tokens;
 	int64_t last_tokens, context_window;
 	struct rate_limits limits;
+	bool limits_refreshing;        /* the backend is being asked (ratelimits.c) */
+	bool status_waiting;           /* /status waits for that answer */
+	struct loop_timer status_timer; /* ... at most this long */
 	bool focused;
 	bool notifications;            /* [tui] notifications (true, or a list of types) */
 	struct strv notification_types;
@@ -438,6 +441,12 @@ struct rl_card {
 	void *arg;
 };
 void ratelimits_update(struct app *a, const cJSON *snapshot);
+/* Signed in with ChatGPT: asks the backend for the limits (true while that runs). */
+bool ratelimits_refresh(struct app *a);
+/* /status: the card, once the limits asked for have come (bounded wait). */
+void ratelimits_status(struct app *a);
+/* The agent (and so its fetch) is gone. */
+void ratelimits_forget_fetch(struct app *a);
 void ratelimits_card(const struct app *a, struct rl_card *c);
 /* "5h 72%" / "weekly 82%": what is left of a window, false when none is known. */
 bool ratelimits_statusline(const struct app *a, bool primary, char *out, size_t n);

@@ -3,8 +3,16 @@
  * is kept; /status draws its windows as bars of what is left, with the reset time,
  * the credits, and a warning when the snapshot is older than 15 minutes; the status
  * line's five-hour-limit and weekly-limit items read it; and crossing 75, 90 or 95 %
- * used of a window says so once, in the conversation. */
+ * used of a window says so once, in the conversation.
+ *
+ * Signed in with ChatGPT, the limits are also asked of the backend (agent_fetch_usage)
+ * at start-up and by /status, as upstream does. Upstream draws its card at once and
+ * updates it in place when the answer comes; ours goes into the terminal's scrollback,
+ * where it cannot change, so /status waits for the answer (at most STATUS_WAIT_MS)
+ * and then draws the card, with upstream's "refreshing" notice only if it is still
+ * out. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +23,7 @@
 /* Upstream's figures: bar length, staleness, warning thresholds. */
 #define BAR_SEGMENTS 20
 #define STALE_AFTER_S (15 * 60)
+#define STATUS_WAIT_MS 5000
 static const double warn_thresholds[] = {75.0, 90.0, 95.0};
 #define N_THRESHOLDS (sizeof warn_thresholds / sizeof warn_thresholds[0])
 
@@ -216,8 +225,76 @@ void ratelimits_card(const struct app *a, struct rl_card *c)
 	}
 	if (!rows)
 		c->field(c->arg, "Limits",
-			 ST_DIM "data not available yet", NULL);
+			 a->limits_refreshing ? ST_DIM "refreshing limits..."
+					      : ST_DIM "data not available yet", NULL);
 	else if (time(NULL) - r->captured > STALE_AFTER_S)
-		c->field(c->arg, "Warning", ST_DIM "limits may be stale - start new turn to refresh.",
+		c->field(c->arg, "Warning",
+			 a->limits_refreshing ? ST_DIM "limits may be stale - refreshing in background..."
+					      : ST_DIM "limits may be stale - start new turn to refresh.",
 			 NULL);
+	else if (a->limits_refreshing)
+		c->field(c->arg, "Notice", ST_DIM "refreshing limits in background...", NULL);
+}
+
+static void status_now(struct app *a)
+{
+	if (a->status_waiting) {
+		a->status_waiting = false;
+		loop_timer_disarm(a->loop, &a->status_timer);
+	}
+	status_card(a);
+	app_dirty(a);
+}
+
+static void on_usage(void *arg, const cJSON *snapshot, const struct err *e)
+{
+	struct app *a = arg;
+
+	(void)e; /* what the headers said stays; upstream only logs a failed refresh */
+	a->limits_refreshing = false;
+	if (snapshot)
+		ratelimits_update(a, snapshot);
+	if (a->status_waiting)
+		status_now(a);
+	app_dirty(a);
+}
+
+bool ratelimits_refresh(struct app *a)
+{
+	struct err e;
+
+	if (!a->limits_refreshing && a->agent &&
+	    agent_fetch_usage(a->agent, on_usage, a, &e) == 0)
+		a->limits_refreshing = true;
+	return a->limits_refreshing;
+}
+
+static void on_status_timer(struct loop *l, struct loop_timer *t)
+{
+	struct app *a = (struct app *)((char *)t - offsetof(struct app, status_timer));
+
+	(void)l;
+	status_now(a);
+}
+
+void ratelimits_status(struct app *a)
+{
+	if (a->status_waiting)
+		return; /* the card on its way answers this one too */
+	if (ratelimits_refresh(a) &&
+	    loop_timer_arm(a->loop, &a->status_timer, loop_now(a->loop) + STATUS_WAIT_MS,
+			   on_status_timer) == 0) {
+		a->status_waiting = true;
+		return;
+	}
+	status_card(a);
+}
+
+void ratelimits_forget_fetch(struct app *a)
+{
+	a->limits_refreshing = false;
+	if (a->status_waiting) {
+		a->status_waiting = false;
+		loop_timer_disarm(a->loop, &a->status_timer);
+	}
 }

@@ -438,7 +438,7 @@ bool slash_run(struct app *a, const char *text)
 	} else if (strcmp(name, "diff") == 0) {
 		cmd_diff(a);
 	} else if (strcmp(name, "status") == 0) {
-		status_card(a);
+		ratelimits_status(a);
 	} else if (strcmp(name, "mention") == 0) {
 		(void)!composer_set(&a->comp, "@");
 		return true;

@@ -1457,6 +1457,40 @@ test_rate_limits_in_status_and_footer() {
 	quit_and_check_terminal
 }
 
+# Signed in with ChatGPT, the limits are also read from the backend (GET
+# {chatgpt_base_url}/wham/usage with the token and account id) at start-up and by
+# /status, whose card then shows them (and, as upstream, no token count for a plan).
+test_rate_limits_from_the_chatgpt_backend() {
+	local id access reset cfg
+	ws
+	reset=$(( $(date +%s) + 3 * 86400 ))
+	printf '{"plan_type":"pro","rate_limit":{"allowed":true,"limit_reached":false,"primary_window":{"used_percent":10,"limit_window_seconds":18000,"reset_after_seconds":100,"reset_at":%s},"secondary_window":{"used_percent":40,"limit_window_seconds":604800,"reset_after_seconds":100,"reset_at":%s}},"credits":{"has_credits":true,"unlimited":true,"balance":null}}\n' "$reset" "$reset" > "$T/usage.json"
+	printf '%s\n' "[$answer]" > "$T/script.json"
+	start_mock "$T/script.json" --usage "$T/usage.json"
+	id=$(python3 -c 'import base64,sys; b=lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("="); print(b("{\"alg\":\"none\"}")+"."+b(sys.argv[1])+"."+b("sig"))' '{"email":"u@example.com","https://api.openai.com/auth":{"chatgpt_plan_type":"pro","chatgpt_account_id":"acc-9"}}')
+	access=$(python3 -c 'import base64,sys; b=lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("="); print(b("{\"alg\":\"none\"}")+"."+b(sys.argv[1])+"."+b("sig"))' '{"exp":4102444800}')
+	printf '{"auth_mode":"chatgpt","OPENAI_API_KEY":null,"tokens":{"id_token":"%s","access_token":"%s","refresh_token":"rt-1","account_id":"acc-9"},"last_refresh":"2026-12-01T10:00:00Z"}' "$id" "$access" > "$T/home/auth.json"
+	chmod 600 "$T/home/auth.json"
+	cfg=$(cat "$T/home/config.toml")
+	printf 'chatgpt_base_url = "http://127.0.0.1:%s/backend-api/"\n%s\n' "$MOCK_PORT" "$cfg" > "$T/home/config.toml"
+	tui_start -O
+	wait_idle
+	for i in $(seq 1 $((WAIT * 10))); do [ "$(mock_count)" -ge 1 ] && break; sleep 0.1; done
+	expect_eq "$(mock_get 0 method) $(mock_get 0 path)" "GET /backend-api/wham/usage" "the start-up read"
+	expect_eq "$(mock_get 0 headers.authorization)" "Bearer $access" "its token"
+	expect_eq "$(mock_get 0 headers.chatgpt-account-id)" acc-9 "its account"
+	keys "/status" Enter
+	wait_for "Credits:              Unlimited"
+	s=$(screen)
+	expect_contains "$s" "Account:              u@example.com (pro)"
+	expect_contains "$s" "5h limit:             [██████████████████░░] 90% left (resets $(date -d "@$reset" '+%H:%M on %-d %b'))"
+	expect_contains "$s" "Weekly limit:         [████████████░░░░░░░░] 60% left"
+	expect_not_contains "$s" "Token usage:"
+	expect_not_contains "$s" "refreshing"
+	expect_eq "$(mock_get 1 path)" /backend-api/wham/usage "the /status refresh"
+	quit_and_check_terminal
+}
+
 # /ps lists the exec_command sessions left running after their call answered; /stop
 # ends them (the process goes), /clean is its hidden alias.
 test_slash_ps_and_stop_background_terminals() {

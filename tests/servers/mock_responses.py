@@ -3,7 +3,7 @@
 the model every agent and model-client test talks to.
 
     mock_responses.py --script FILE --log FILE [--port N] [--port-file F]
-                      [--cert PEM --key PEM] [--models FILE]
+                      [--cert PEM --key PEM] [--models FILE] [--usage FILE]
 
 Listens on 127.0.0.1 (port 0 = the kernel picks; HTTPS with --cert/--key, e.g. a
 certificate from a test CA the client trusts through SSL_CERT_FILE). When it accepts
@@ -17,8 +17,10 @@ Requests
   error message says so ("mock_responses: request N has no scripted reply ...") and are
   recorded with "overrun": true. With --models FILE, `GET .../models` (any prefix, any
   query) is answered 200 with FILE's bytes as application/json, x-models-etag and ETag headers
-  (the model catalog, upstream's {"models": [...]}), taking no reply. Any other method or
-  path gets a 404 and takes no reply.
+  (the model catalog, upstream's {"models": [...]}), taking no reply. With --usage FILE,
+  `GET .../wham/usage` and `GET .../api/codex/usage` (the ChatGPT backend's usage limits)
+  are answered 200 with FILE's bytes, taking no reply. Any other method or path gets a
+  404 and takes no reply.
 
 The request log (--log): one JSON object a line, written when the request has been read
 (before the reply), in arrival order:
@@ -307,6 +309,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_plain(200, self.server.models,
                                    {"x-models-etag": "mock-etag", "ETag": '"catalog-1"'},
                                    "application/json")
+        if endpoint is None and self.command == "GET" and self.server.usage is not None \
+                and (u.path.endswith("/wham/usage") or u.path.endswith("/api/codex/usage")):
+            return self.send_plain(200, self.server.usage, {}, "application/json")
         if endpoint is None:
             return self.send_plain(404, "mock_responses: no route for %s %s"
                                    % (self.command, u.path))
@@ -458,6 +463,7 @@ class Server(ThreadingHTTPServer):
         self.state = state
         self.tls = tls
         self.models = None  # --models: the catalog GET /models serves
+        self.usage = None  # --usage: the usage limits GET .../wham/usage serves
 
     def finish_request(self, request, client_address):
         # The TLS handshake runs here, in the connection's own thread, so a client that
@@ -488,6 +494,7 @@ def main():
     ap.add_argument("--cert")
     ap.add_argument("--key")
     ap.add_argument("--models")
+    ap.add_argument("--usage")
     a = ap.parse_args()
     try:
         script = load_script(a.script)
@@ -506,6 +513,13 @@ def main():
                 srv.models = f.read()
         except OSError as e:
             print("mock_responses: error: cannot read %s: %s" % (a.models, e), file=sys.stderr)
+            return 2
+    if a.usage:
+        try:
+            with open(a.usage, "rb") as f:
+                srv.usage = f.read()
+        except OSError as e:
+            print("mock_responses: error: cannot read %s: %s" % (a.usage, e), file=sys.stderr)
             return 2
     port = srv.server_address[1]
 

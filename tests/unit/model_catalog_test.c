@@ -192,3 +192,42 @@ TEST(models_cache_refuses_bad_files)
 	REQUIRE(model_cache_parse(ok, strlen(ok), &k, &c, NULL, &e) == 0);
 	model_catalog_free(&c);
 }
+
+/* The ChatGPT backend's usage payload (src/model/usage.c) as the headers' snapshot. */
+TEST(usage_payload_to_snapshot_and_url)
+{
+	const char *j = "{\"plan_type\":\"plus\",\"rate_limit\":{\"primary_window\":{\"used_percent\":42,"
+			"\"limit_window_seconds\":18000,\"reset_after_seconds\":5,\"reset_at\":1765000000},"
+			"\"secondary_window\":null},\"credits\":{\"has_credits\":true,\"unlimited\":false,"
+			"\"balance\":\"12.5\"}}";
+	struct err e;
+	cJSON *s = model_usage_parse(j, strlen(j), &e);
+	char *text, *url;
+
+	REQUIRE(s != NULL);
+	text = cJSON_PrintUnformatted(s);
+	CHECK_STR(text, "{\"primary\":{\"used_percent\":42,\"window_minutes\":300,\"resets_at\":"
+			"1765000000},\"secondary\":null,\"credits\":{\"has_credits\":true,"
+			"\"unlimited\":false,\"balance\":\"12.5\"},\"plan_type\":\"plus\"}");
+	free(text);
+	cJSON_Delete(s);
+	/* 61 s of window is 2 minutes, as upstream rounds up */
+	j = "{\"rate_limit\":{\"primary_window\":{\"used_percent\":1,\"limit_window_seconds\":61,"
+	    "\"reset_at\":0}}}";
+	REQUIRE((s = model_usage_parse(j, strlen(j), &e)) != NULL);
+	CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "primary"), "window_minutes")->valuedouble == 2);
+	CHECK(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "primary"), "resets_at")));
+	cJSON_Delete(s);
+	CHECK(model_usage_parse("[]", 2, &e) == NULL);
+	j = "{\"rate_limit\":{\"primary_window\":{\"used_percent\":\"x\"}}}";
+	CHECK(model_usage_parse(j, strlen(j), &e) == NULL);
+	url = model_usage_url(NULL, &e);
+	CHECK_STR(url, "https://chatgpt.com/backend-api/wham/usage");
+	free(url);
+	url = model_usage_url("https://chatgpt.com//", &e);
+	CHECK_STR(url, "https://chatgpt.com/backend-api/wham/usage");
+	free(url);
+	url = model_usage_url("http://127.0.0.1:9/api", &e);
+	CHECK_STR(url, "http://127.0.0.1:9/api/api/codex/usage");
+	free(url);
+}
