@@ -170,4 +170,21 @@ int rollout_list(const char *codex_home, const char *cwd, size_t max,
 		 struct rollout_summary **out, size_t *n, struct err *e);
 void rollout_summaries_free(struct rollout_summary *s, size_t n);
 
+/* One sub-agent thread of a session, from its session_meta source
+ * {"subagent":{"thread_spawn":{"parent_thread_id":...}}}. */
+struct rollout_child {
+	char *path;
+	char *id;
+	char *nickname; /* each NULL when the meta has none */
+	char *role;
+};
+
+/* Up to max sub-agent threads whose parent is parent_id, oldest (first spawned) first.
+ * Only files started after the parent (within a day's slack for clock changes, by
+ * their v7 ids' times) are looked at, each for its first line. *out is malloc'ed; free
+ * with rollout_children_free. */
+int rollout_list_children(const char *codex_home, const char *parent_id, size_t max,
+			  struct rollout_child **out, size_t *n, struct err *e);
+void rollout_children_free(struct rollout_child *c, size_t n);
+
 #endif
