@@ -258,6 +258,58 @@ test_agents_collab_cells_and_switching() {
 	quit_and_check_terminal
 }
 
+# `codex resume` brings the session's sub-agents back: /agent lists them, switching to
+# one draws its earlier conversation, and what is typed there goes to the same thread
+# with its history (asserted through the mock's record of the request).
+test_agents_come_back_on_resume() {
+	ws
+	local MAIN='"match_headers":{"x-openai-subagent":null}'
+	local SUB='"match_headers":{"x-openai-subagent":"collab_spawn"}'
+	local subst='"output_subst":{"@ID@":["c1","agent_id"]}'
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c1\",\"name\":\"spawn_agent\",\"arguments\":{\"message\":\"CHILD-TASK compute\"}}},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c2\",\"name\":\"wait_agent\",\"arguments\":\"{\\\"targets\\\":[\\\"@ID@\\\"]}\"}},{\"completed\":\"r\"}],$MAIN,$subst},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"CHILD-ANSWER-4\"},{\"completed\":\"r\"}],$SUB},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"MAIN-DONE\"},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"SUB-AFTER-RESUME\"},{\"completed\":\"r\"}],$SUB}]"
+	tui_start "delegate it"
+	wait_for "MAIN-DONE"
+	quit_and_check_terminal
+	sub_id=$(mock_call_output c2 | python3 -c 'import json,sys; print(next(iter(json.load(sys.stdin)["status"])))')
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r --last
+	wait_for "MAIN-DONE"
+	wait_idle
+	keys "/agent" Enter
+	wait_for "Select an agent to watch."
+	expect_contains "$(screen)" "• Main [default] (current)"
+	expect_contains "$(screen)" "• Euclid"
+	keys Down
+	keys Enter
+	wait_for "CHILD-ANSWER-4"
+	wait_gone "MAIN-DONE"
+	expect_contains "$(screen)" "› CHILD-TASK compute"
+	expect_contains "$(screen)" "/ws · Euclid"
+	keys "after the resume"
+	wait_for "after the resume"
+	keys Enter
+	wait_for "SUB-AFTER-RESUME"
+	expect_eq "$(mock_count)" 5 requests
+	expect_eq "$(mock_get 4 headers.x-openai-subagent)" collab_spawn "the typed message went to the sub-agent"
+	expect_eq "$(mock_get 4 headers.session_id)" "$sub_id" "the same sub-agent thread"
+	mock_get 4 body.input | python3 -c '
+import json, sys
+texts = [c.get("text", "") for i in json.load(sys.stdin) for c in i.get("content", []) or []]
+assert "CHILD-TASK compute" in texts and "CHILD-ANSWER-4" in texts, texts
+assert texts[-1] == "after the resume", texts
+' || fail "the resumed sub-agent's request lost its history"
+	# back on the main thread: its resumed conversation is drawn again
+	keys M-Left
+	wait_for "MAIN-DONE"
+	expect_contains "$(screen)" "› delegate it"
+	quit_and_check_terminal
+}
+
 # A sub-agent's approval reaches the user while the main thread is shown, labelled with
 # its thread, and the answer goes to the sub-agent.
 test_agents_subagent_approval_shows_its_thread() {
