@@ -359,7 +359,7 @@ static uint64_t uuid_ms(const char *s)
 	uint64_t ms = 0;
 	int digits = 0;
 
-	if (!s || strlen(s) < UUID_STR_LEN || !uuid_valid(s) || s[14] != '7')
+	if (!s || !uuid_valid(s) || s[14] != '7')
 		return 0;
 	for (const char *p = s; digits < 12; p++) {
 		if (*p == '-')
@@ -402,7 +402,13 @@ static int visit_child(const char *path, const char *name, void *arg, struct err
 	if (l->opened++ >= ROLLOUT_SCAN_MAX_FILES)
 		return 1;
 	/* rollout-<time>-<uuid>.jsonl: a child is younger than its parent */
-	ms = n > UUID_STR_LEN + 6 ? uuid_ms(name + n - 6 - UUID_STR_LEN) : 0;
+	ms = 0;
+	if (n > UUID_STR_LEN + 6) {
+		char id[UUID_STR_LEN + 1];
+		memcpy(id, name + n - 6 - UUID_STR_LEN, UUID_STR_LEN);
+		id[UUID_STR_LEN] = '\0';
+		ms = uuid_ms(id);
+	}
 	if (ms && l->parent_ms && ms + CHILD_SCAN_SLACK_MS < l->parent_ms)
 		return 1;
 	if (read_head_of(path, true, &h, e) < 0)
