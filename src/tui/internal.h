@@ -142,6 +142,7 @@ struct app {
 	size_t n_users, cap_users;
 	bool esc_armed;                /* Esc once on an idle empty composer */
 	bool backtrack;                /* the pager is the backtrack view */
+	bool in_transcript;            /* the pager is the transcript (Ctrl+T) */
 	int bt_sel;                    /* its selected user message */
 
 	/* The answer streaming in. */
@@ -346,6 +347,9 @@ void backtrack_forget(struct app *a);
 /* Esc on an idle, empty composer: the hint first, then the backtrack view. */
 void backtrack_esc(struct app *a);
 void backtrack_key(struct app *a, const struct key *k);
+/* Esc in the transcript (Ctrl+T), as upstream's overlay: the same view begins the
+ * backtrack preview at the latest user message; false when there is none to pick. */
+bool backtrack_begin_in_transcript(struct app *a);
 /* A resumed thread_rolled_back: its last n user cells and what follows them go. */
 void backtrack_drop_turns(struct app *a, size_t n);
 

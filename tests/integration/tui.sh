@@ -1106,6 +1106,45 @@ test_esc_esc_edits_a_previous_message() {
 	quit_and_check_terminal
 }
 
+# Esc in the transcript (Ctrl+T) begins the backtrack preview there, as upstream's
+# overlay does: the latest user message highlighted, Left goes back one, Enter rolls the
+# thread back to it with its text in the composer.
+test_ctrl_t_then_esc_backtracks() {
+	ws
+	a1='{"sse":[{"created":"r"},{"message":"ANSWER-ONE"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	a2='{"sse":[{"created":"r"},{"message":"ANSWER-TWO"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	mock "[$a1,$a2,$answer]"
+	tui_start "first question"
+	wait_for "ANSWER-ONE"
+	wait_idle
+	keys "second question" Enter
+	wait_for "ANSWER-TWO"
+	wait_idle
+	keys C-t
+	wait_for "T R A N S C R I P T"
+	expect_not_contains "$(screen)" "enter to edit message"
+	keys Escape
+	wait_for "enter to edit message"
+	highlighted "› second question" || fail "the latest message is not highlighted"
+	keys Left
+	for i in $(seq 1 $((WAIT * 10))); do
+		highlighted "› first question" && break
+		sleep 0.1
+	done
+	highlighted "› first question" || fail "Left did not select the earlier message"
+	keys Enter
+	wait_gone "T R A N S C R I P T"
+	wait_for "› first question"
+	expect_not_contains "$(screen)" "ANSWER-ONE"
+	keys " again" Enter
+	wait_for "All done."
+	input=$(mock_get 2 body.input)
+	expect_contains "$input" "first question again"
+	expect_not_contains "$input" "ANSWER-ONE"
+	expect_not_contains "$input" "second question"
+	quit_and_check_terminal
+}
+
 # Images: -i attaches to the first prompt; a pasted path of an image file (quoted, as a
 # terminal's drag and drop gives it) becomes an [Image #N] placeholder, and the turn
 # carries the image as an input_image data: URL. A pasted path of a file that is not an
