@@ -96,6 +96,17 @@ int rollout_record_compacted(struct rollout_writer *w, const char *message,
  * replacement_history, and by the agent's own compaction. */
 cJSON *rollout_compacted_history(const cJSON *old, const char *summary);
 
+/* The user message upstream's interrupt leaves in the history (its <turn_aborted> tag,
+ * our words), which an interrupted fork gets too. NULL when memory runs out. */
+#define ROLLOUT_TURN_ABORTED_TAG "<turn_aborted>"
+cJSON *rollout_turn_aborted_marker(void);
+
+/* True when a rollout's events (rollout_session.events) end inside a turn: a turn
+ * started (or a user message came) with no task_complete / turn_aborted after it, as
+ * a session killed mid-turn leaves it. *turn_id: that turn's id when it was recorded,
+ * else NULL (borrowed from events). */
+bool rollout_ends_mid_turn(const cJSON *events, const char **turn_id);
+
 /* User turns in a history: its user messages that are not injected context. */
 size_t rollout_user_turns(const cJSON *history);
 

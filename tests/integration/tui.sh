@@ -2031,6 +2031,47 @@ test_codex_fork_last_and_picker() {
 	quit_and_check_terminal
 }
 
+# A session that ended inside a turn (killed mid-answer: its rollout stops after the
+# user message) is forked as upstream's thread/fork does it (ForkSnapshot::Interrupted):
+# the fork shows the turn as interrupted and the model gets the <turn_aborted> marker
+# after the old message, before the next one.
+test_codex_fork_of_a_session_cut_mid_turn_interrupts_it() {
+	ws
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"message\":\"LOST-ANSWER\"},{\"completed\":\"r\"}]},$answer]"
+	tui_start "the question cut short"
+	wait_for "LOST-ANSWER"
+	quit_and_check_terminal
+	old=$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	# what a kill in the middle of the turn leaves: nothing after the user message
+	python3 - "$old" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines(True)
+cut = max(i for i, l in enumerate(lines)
+          if json.loads(l)["type"] == "event_msg" and json.loads(l)["payload"]["type"] == "user_message")
+open(sys.argv[1], "w").write("".join(lines[:cut + 1]))
+PY
+	old_id=$(head -n 1 "$old" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["id"])')
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -f "$old_id"
+	wait_for "› the question cut short"
+	wait_for "Conversation interrupted"
+	expect_not_contains "$(screen)" "LOST-ANSWER"
+	wait_idle
+	keys "go on" Enter
+	wait_for "All done."
+	mock_get 1 body.input | python3 -c '
+import json, sys
+texts = [c.get("text", "") for i in json.load(sys.stdin) if i.get("role") == "user" for c in i.get("content", [])]
+q = texts.index("the question cut short")
+assert texts[q + 1].startswith("<turn_aborted>\n") and texts[q + 1].endswith("</turn_aborted>"), texts
+assert texts[q + 2] == "go on" and len(texts) == q + 3, texts
+' || fail "the fork's request has no interrupted marker between the messages"
+	new=$(grep -l "\"forked_from_id\":\"$old_id\"" "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	expect_contains "$(cat "$new")" '"type":"turn_aborted"'
+	quit_and_check_terminal
+}
+
 test_resume_unknown_id_is_fatal() {
 	ws
 	mock "[$answer]"

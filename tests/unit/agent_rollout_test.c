@@ -571,3 +571,54 @@ TEST(rollout_list_children_in_spawn_order)
 	CHECK_INT((int)n, 0);
 	rollout_children_free(c, n);
 }
+
+TEST(rollout_ends_mid_turn_as_upstreams_fork_snapshot)
+{
+	const char *turn;
+	cJSON *ev;
+
+	ev = J("[]");
+	CHECK(!rollout_ends_mid_turn(ev, &turn));
+	cJSON_Delete(ev);
+	/* a finished turn, then one that started and never ended */
+	ev = J("[{\"type\":\"task_started\",\"turn_id\":\"t1\"},{\"type\":\"user_message\","
+	       "\"message\":\"a\"},{\"type\":\"task_complete\"},{\"type\":\"task_started\","
+	       "\"turn_id\":\"t2\"},{\"type\":\"user_message\",\"message\":\"b\"},"
+	       "{\"type\":\"agent_message\",\"message\":\"half\"}]");
+	CHECK(rollout_ends_mid_turn(ev, &turn));
+	CHECK_STR(turn, "t2");
+	cJSON_Delete(ev);
+	/* aborted and completed turns are boundaries */
+	ev = J("[{\"type\":\"task_started\",\"turn_id\":\"t1\"},{\"type\":\"turn_aborted\","
+	       "\"reason\":\"interrupted\"}]");
+	CHECK(!rollout_ends_mid_turn(ev, &turn));
+	CHECK(turn == NULL);
+	cJSON_Delete(ev);
+	ev = J("[{\"type\":\"turn_started\"},{\"type\":\"turn_complete\"}]");
+	CHECK(!rollout_ends_mid_turn(ev, &turn));
+	cJSON_Delete(ev);
+	/* no lifecycle events: a user message with nothing closing it is mid-turn */
+	ev = J("[{\"type\":\"user_message\",\"message\":\"a\"}]");
+	CHECK(rollout_ends_mid_turn(ev, &turn));
+	CHECK(turn == NULL);
+	cJSON_Delete(ev);
+}
+
+TEST(rollout_turn_aborted_marker_is_not_a_user_turn)
+{
+	cJSON *h = J("[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":"
+		     "\"input_text\",\"text\":\"hello\"}]}]");
+	cJSON *m = rollout_turn_aborted_marker();
+	const char *text;
+
+	REQUIRE(m != NULL);
+	text = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(m, "content"), 0), "text"));
+	REQUIRE(text != NULL);
+	CHECK(strncmp(text, "<turn_aborted>\n", 15) == 0);
+	CHECK_CONTAINS(text, "</turn_aborted>");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(m, "role")), "user");
+	cJSON_AddItemToArray(h, m);
+	CHECK_INT((int)rollout_user_turns(h), 1);
+	cJSON_Delete(h);
+}
