@@ -499,6 +499,12 @@ struct agent_thread {
 };
 /* a's sub-agents (every level), in spawn order; at most max filled, their number. */
 size_t agent_subagents(const struct agent *a, struct agent_thread *out, size_t max);
+/* After agent_new resumed a session: its sub-agents (every level) brought back from
+ * their rollouts, with their histories, nicknames and roles, open unless the session
+ * closed them (close_agent, no resume_agent after), in their last status; no turn
+ * starts. Each is announced to the subscribers' on_subagent as a spawn is. Returns how
+ * many, or -1 with e (the sessions tree could not be read). */
+int agent_resume_subagents(struct agent *a, struct err *e);
 /* The nickname of a sub-agent, NULL for a main thread. Borrowed. */
 const char *agent_nickname(const struct agent *a);
 

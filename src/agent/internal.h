@@ -217,6 +217,19 @@ struct subagent {
 int subagent_spawn(struct agent *parent, const char *message, const char *role,
 		   const char *model, const char *effort, cJSON *history, struct subagent **out,
 		   struct err *e);
+/* A sub-agent as a past session left it (subagents_restore.c reads it back). */
+struct subagent_saved {
+	const char *path;               /* its rollout */
+	const char *nickname, *role;    /* or NULL */
+	enum subagent_status status;
+	const char *text;               /* as struct subagent's, or NULL */
+	bool closed;
+};
+/* Brings back a child of parent from its rollout (history, id, labels) with the
+ * parent's live settings, in the state saved; no turn starts. Tells the parent's
+ * subscribers (on_subagent) as a spawn does. */
+int subagent_load(struct agent *parent, const struct subagent_saved *saved,
+		  struct subagent **out, struct err *e);
 /* A child of a (any level) by thread id, or NULL. */
 struct subagent *subagent_find(const struct agent *a, const char *thread_id);
 /* The status as upstream serialises AgentStatus; NULL when memory runs out. */

@@ -96,6 +96,17 @@ int rollout_record_compacted(struct rollout_writer *w, const char *message,
  * replacement_history, and by the agent's own compaction. */
 cJSON *rollout_compacted_history(const cJSON *old, const char *summary);
 
+/* The user message upstream's interrupt leaves in the history (its <turn_aborted> tag,
+ * our words), which an interrupted fork gets too. NULL when memory runs out. */
+#define ROLLOUT_TURN_ABORTED_TAG "<turn_aborted>"
+cJSON *rollout_turn_aborted_marker(void);
+
+/* True when a rollout's events (rollout_session.events) end inside a turn: a turn
+ * started (or a user message came) with no task_complete / turn_aborted after it, as
+ * a session killed mid-turn leaves it. *turn_id: that turn's id when it was recorded,
+ * else NULL (borrowed from events). */
+bool rollout_ends_mid_turn(const cJSON *events, const char **turn_id);
+
 /* User turns in a history: its user messages that are not injected context. */
 size_t rollout_user_turns(const cJSON *history);
 
@@ -169,5 +180,22 @@ struct rollout_summary {
 int rollout_list(const char *codex_home, const char *cwd, size_t max,
 		 struct rollout_summary **out, size_t *n, struct err *e);
 void rollout_summaries_free(struct rollout_summary *s, size_t n);
+
+/* One sub-agent thread of a session, from its session_meta source
+ * {"subagent":{"thread_spawn":{"parent_thread_id":...}}}. */
+struct rollout_child {
+	char *path;
+	char *id;
+	char *nickname; /* each NULL when the meta has none */
+	char *role;
+};
+
+/* Up to max sub-agent threads whose parent is parent_id, oldest (first spawned) first.
+ * Only files started after the parent (within a day's slack for clock changes, by
+ * their v7 ids' times) are looked at, each for its first line. *out is malloc'ed; free
+ * with rollout_children_free. */
+int rollout_list_children(const char *codex_home, const char *parent_id, size_t max,
+			  struct rollout_child **out, size_t *n, struct err *e);
+void rollout_children_free(struct rollout_child *c, size_t n);
 
 #endif

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -206,8 +207,9 @@ static int head_line(struct head *h, const char *line, size_t n)
 	return 0;
 }
 
-/* Reads path's head until its meta and first user message are known. */
-static int read_head(const char *path, struct head *h, struct err *e)
+/* Reads path's head until its meta and first user message (or, meta_only, its meta)
+ * are known. */
+static int read_head_of(const char *path, bool meta_only, struct head *h, struct err *e)
 {
 	struct buf b;
 	char chunk[16384];
@@ -218,7 +220,8 @@ static int read_head(const char *path, struct head *h, struct err *e)
 	if (fd < 0)
 		return 0; /* vanished or unreadable: not a session we can offer */
 	buf_init(&b, ROLLOUT_HEAD_MAX_BYTES + sizeof chunk);
-	while (!(h->meta && h->first_user_message) && b.len < ROLLOUT_HEAD_MAX_BYTES) {
+	while (!(h->meta && (meta_only || h->first_user_message)) &&
+	       b.len < ROLLOUT_HEAD_MAX_BYTES) {
 		ssize_t n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -243,6 +246,11 @@ out:
 	close(fd);
 	buf_free(&b);
 	return rc;
+}
+
+static int read_head(const char *path, struct head *h, struct err *e)
+{
+	return read_head_of(path, false, h, e);
 }
 
 /* ---- --last and listing ------------------------------------------------------------ */
@@ -341,4 +349,125 @@ int rollout_find_last(const char *codex_home, const char *cwd, char **path, stru
 	}
 	rollout_summaries_free(s, n);
 	return *path ? 1 : 0;
+}
+
+/* ---- a thread's sub-agents ---------------------------------------------------------- */
+
+/* The unix milliseconds of a v7 uuid (its first 48 bits), or 0 when s is not one. */
+static uint64_t uuid_ms(const char *s)
+{
+	uint64_t ms = 0;
+	int digits = 0;
+
+	if (!s || !uuid_valid(s) || s[14] != '7')
+		return 0;
+	for (const char *p = s; digits < 12; p++) {
+		if (*p == '-')
+			continue;
+		ms = ms * 16 + (uint64_t)(isdigit((unsigned char)*p) ? *p - '0'
+							     : tolower((unsigned char)*p) - 'a' + 10);
+		digits++;
+	}
+	return ms;
+}
+
+/* A day: the sessions tree sorts by local time, which a clock or zone change can move
+ * back by hours; files older than the parent by more than this are not its children. */
+#define CHILD_SCAN_SLACK_MS (24ull * 3600 * 1000)
+
+struct children {
+	const char *parent;
+	uint64_t parent_ms;
+	size_t max, opened;
+	struct rollout_child *items;
+	size_t n;
+};
+
+static char *dup_str_or_null(const cJSON *o, const char *k)
+{
+	const char *s = json_get_str(o, k);
+	return s && *s ? strdup(s) : NULL;
+}
+
+static int visit_child(const char *path, const char *name, void *arg, struct err *e)
+{
+	struct children *l = arg;
+	struct rollout_child *c;
+	struct head h;
+	const cJSON *spawn;
+	const char *parent;
+	size_t n = strlen(name);
+	uint64_t ms;
+
+	if (l->opened++ >= ROLLOUT_SCAN_MAX_FILES)
+		return 1;
+	/* rollout-<time>-<uuid>.jsonl: a child is younger than its parent */
+	ms = 0;
+	if (n > UUID_STR_LEN + 6) {
+		char id[UUID_STR_LEN + 1];
+		memcpy(id, name + n - 6 - UUID_STR_LEN, UUID_STR_LEN);
+		id[UUID_STR_LEN] = '\0';
+		ms = uuid_ms(id);
+	}
+	if (ms && l->parent_ms && ms + CHILD_SCAN_SLACK_MS < l->parent_ms)
+		return 1;
+	if (read_head_of(path, true, &h, e) < 0)
+		return -1;
+	spawn = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(h.meta, "source"), "subagent"),
+		"thread_spawn");
+	parent = json_get_str(spawn, "parent_thread_id");
+	if (!parent || strcasecmp(parent, l->parent) != 0 || !json_get_str(h.meta, "id")) {
+		head_free(&h);
+		return 0;
+	}
+	c = &l->items[l->n];
+	c->path = strdup(path);
+	c->id = strdup(json_get_str(h.meta, "id"));
+	c->nickname = dup_str_or_null(spawn, "agent_nickname");
+	c->role = dup_str_or_null(spawn, "agent_role");
+	l->n++;
+	head_free(&h);
+	if (!c->path || !c->id)
+		return err_set(e, "out of memory");
+	return l->n >= l->max ? 1 : 0;
+}
+
+void rollout_children_free(struct rollout_child *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++) {
+		free(c[i].path);
+		free(c[i].id);
+		free(c[i].nickname);
+		free(c[i].role);
+	}
+	free(c);
+}
+
+int rollout_list_children(const char *codex_home, const char *parent_id, size_t max,
+			  struct rollout_child **out, size_t *n, struct err *e)
+{
+	struct children l = {parent_id, uuid_ms(parent_id), max, 0, NULL, 0};
+
+	*out = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	l.items = calloc(max, sizeof *l.items);
+	if (!l.items)
+		return err_set(e, "out of memory");
+	if (walk_sessions(codex_home, visit_child, &l, e) < 0) {
+		rollout_children_free(l.items, max); /* unused entries are zeroed */
+		return -1;
+	}
+	/* found newest first; spawn order is oldest first */
+	for (size_t i = 0; i < l.n / 2; i++) {
+		struct rollout_child t = l.items[i];
+		l.items[i] = l.items[l.n - 1 - i];
+		l.items[l.n - 1 - i] = t;
+	}
+	*out = l.items;
+	*n = l.n;
+	return 0;
 }

@@ -23,6 +23,7 @@ static const char *const context_prefixes[] = {
 	"<environment_context>", "# AGENTS.md instructions for ", "<user_instructions>",
 	"<permissions instructions>", "<skills_instructions>", "<user_shell_command>",
 	"<skill>\n", /* a mentioned skill's file (skills_turn.c) */
+	ROLLOUT_TURN_ABORTED_TAG,
 	NULL,
 };
 
@@ -163,6 +164,42 @@ fail:
 	free(users);
 	cJSON_Delete(out);
 	return NULL;
+}
+
+cJSON *rollout_turn_aborted_marker(void)
+{
+	static const char text[] =
+		ROLLOUT_TURN_ABORTED_TAG "\nThe user stopped the previous turn on purpose. Commands "
+		"it started may still be running in the background, and an aborted tool call may "
+		"have done part of its work.\n</turn_aborted>";
+
+	return user_message(text, sizeof text - 1);
+}
+
+bool rollout_ends_mid_turn(const cJSON *events, const char **turn_id)
+{
+	const cJSON *ev;
+	bool mid = false;
+
+	*turn_id = NULL;
+	cJSON_ArrayForEach(ev, events) {
+		const char *type = json_get_str(ev, "type");
+		if (!type)
+			continue;
+		if (strcmp(type, "task_started") == 0 || strcmp(type, "turn_started") == 0) {
+			mid = true;
+			*turn_id = json_get_str(ev, "turn_id");
+		} else if (strcmp(type, "user_message") == 0) {
+			mid = true; /* a message with no boundary after it is a turn too */
+		} else if (strcmp(type, "task_complete") == 0 ||
+			   strcmp(type, "turn_complete") == 0 || strcmp(type, "turn_aborted") == 0) {
+			mid = false;
+			*turn_id = NULL;
+		}
+	}
+	if (!mid)
+		*turn_id = NULL;
+	return mid;
 }
 
 size_t rollout_user_turns(const cJSON *history)

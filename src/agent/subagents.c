@@ -193,6 +193,72 @@ static int fork_history(struct agent *child, cJSON *history)
 	return 0;
 }
 
+/* What a sub-agent is created with: the parent's settings. */
+static void child_options(struct agent *parent, struct agent_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->loop = parent->loop;
+	o->cfg = parent->cfg;
+	o->cwd = parent->cwd;
+	o->originator = parent->originator;
+	o->session_source = parent->source;
+	o->oss = parent->oss;
+	o->codex_api_key_env = parent->codex_api_key_env;
+	o->add_dirs = parent->add_dirs;
+	o->ephemeral = parent->ephemeral;
+	o->self_exe = parent->self_exe;
+	o->base_instructions = parent->instructions;
+	o->developer_instructions = parent->developer_instructions;
+	o->parent = parent;
+}
+
+/* A new agent for a child of parent from o, with the turn's live settings (which may
+ * differ from config: /model, /approvals); its struct, not yet listed. */
+static struct subagent *child_new(struct agent *parent, const struct agent_options *o,
+				  const char *model, const char *effort, struct err *e)
+{
+	struct agent_overrides ov;
+	struct agent_subscriber sub;
+	struct subagent *s, **grown;
+
+	grown = realloc(parent->children, (parent->n_children + 1) * sizeof *grown);
+	if (grown)
+		parent->children = grown;
+	if (!grown || !(s = calloc(1, sizeof *s))) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	s->parent = parent;
+	sub.on_event = on_child_event;
+	sub.arg = s;
+	sub.on_subagent = NULL;
+	if (agent_new(o, &sub, &s->agent, e) < 0) {
+		free(s);
+		return NULL;
+	}
+	memset(&ov, 0, sizeof ov);
+	ov.approval_policy = (int)parent->approval;
+	ov.sandbox_mode = (int)parent->policy.type;
+	ov.model = model ? model : parent->model;
+	ov.reasoning_effort = effort ? effort : model ? NULL : parent->effort;
+	ov.service_tier = parent->service_tier ? parent->service_tier : "";
+	if (agent_override(s->agent, &ov, e) < 0) {
+		agent_free(s->agent);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Lists s and tells the parent's subscribers. */
+static void child_add(struct agent *parent, struct subagent *s)
+{
+	parent->children[parent->n_children++] = s;
+	for (size_t i = 0; i < parent->n_subs; i++)
+		if (parent->subs[i].on_subagent)
+			parent->subs[i].on_subagent(parent->subs[i].arg, parent, s->agent);
+}
+
 int subagent_spawn(struct agent *parent, const char *message, const char *role,
 		   const char *model, const char *effort, cJSON *history, struct subagent **out,
 		   struct err *e)
@@ -202,10 +268,8 @@ int subagent_spawn(struct agent *parent, const char *message, const char *role,
 	const size_t max_threads = cfg->agents.max_threads > 0 ? (size_t)cfg->agents.max_threads
 							       : AGENT_MAX_SUBAGENT_THREADS;
 	struct agent_options o;
-	struct agent_overrides ov;
 	struct agent_user_input in = {message, NULL};
-	struct agent_subscriber sub;
-	struct subagent *s = NULL, **grown;
+	struct subagent *s = NULL;
 	int rc = -1;
 
 	*out = NULL;
@@ -219,57 +283,22 @@ int subagent_spawn(struct agent *parent, const char *message, const char *role,
 			AGENT_MAX_SUBAGENTS_TOTAL);
 		goto out;
 	}
-	grown = realloc(parent->children, (parent->n_children + 1) * sizeof *grown);
-	if (grown)
-		parent->children = grown;
-	if (!grown || !(s = calloc(1, sizeof *s))) {
-		err_set(e, "out of memory");
-		goto out;
-	}
-	s->parent = parent;
-	memset(&o, 0, sizeof o);
-	o.loop = parent->loop;
-	o.cfg = cfg;
-	o.cwd = parent->cwd;
-	o.originator = parent->originator;
-	o.session_source = parent->source;
-	o.oss = parent->oss;
-	o.codex_api_key_env = parent->codex_api_key_env;
-	o.add_dirs = parent->add_dirs;
-	o.ephemeral = parent->ephemeral;
-	o.self_exe = parent->self_exe;
-	o.base_instructions = parent->instructions;
-	o.developer_instructions = parent->developer_instructions;
-	o.parent = parent;
+	child_options(parent, &o);
 	o.agent_nickname = pick_nickname(parent);
 	o.agent_role = role;
-	sub.on_event = on_child_event;
-	sub.arg = s;
-	sub.on_subagent = NULL;
-	if (agent_new(&o, &sub, &s->agent, e) < 0) {
+	if (!(s = child_new(parent, &o, model, effort, e))) {
 		char why[ERR_MSG_MAX];
 		snprintf(why, sizeof why, "%s", e->msg);
 		err_set(e, "collab spawn failed: %s", why);
-		free(s);
 		goto out;
 	}
-	/* The turn's live settings, which may differ from config (/model, /approvals). */
-	memset(&ov, 0, sizeof ov);
-	ov.approval_policy = (int)parent->approval;
-	ov.sandbox_mode = (int)parent->policy.type;
-	ov.model = model ? model : parent->model;
-	ov.reasoning_effort = effort ? effort : model ? NULL : parent->effort;
-	ov.service_tier = parent->service_tier ? parent->service_tier : "";
-	if (agent_override(s->agent, &ov, e) < 0 ||
-	    (history && fork_history(s->agent, history) < 0 && err_set(e, "out of memory"))) {
+	if (history && fork_history(s->agent, history) < 0) {
+		err_set(e, "out of memory");
 		agent_free(s->agent);
 		free(s);
 		goto out;
 	}
-	parent->children[parent->n_children++] = s;
-	for (size_t i = 0; i < parent->n_subs; i++)
-		if (parent->subs[i].on_subagent)
-			parent->subs[i].on_subagent(parent->subs[i].arg, parent, s->agent);
+	child_add(parent, s);
 	/* A first turn that cannot start leaves the agent errored, still listed. */
 	if (agent_submit_turn(s->agent, &in, e) < 0)
 		set_status(s, SUBAGENT_ERRORED, e->msg);
@@ -278,6 +307,36 @@ int subagent_spawn(struct agent *parent, const char *message, const char *role,
 out:
 	cJSON_Delete(history);
 	return rc;
+}
+
+int subagent_load(struct agent *parent, const struct subagent_saved *saved,
+		  struct subagent **out, struct err *e)
+{
+	struct agent_options o;
+	struct subagent *s;
+
+	*out = NULL;
+	if (count_all(root_of(parent)) >= AGENT_MAX_SUBAGENTS_TOTAL)
+		return err_set(e, "this session already has %d agents", AGENT_MAX_SUBAGENTS_TOTAL);
+	child_options(parent, &o);
+	o.resume_path = saved->path;
+	o.agent_nickname = saved->nickname;
+	o.agent_role = saved->role;
+	if (!(s = child_new(parent, &o, NULL, NULL, e)))
+		return -1;
+	if (saved->text && !(s->text = strdup(saved->text))) {
+		agent_free(s->agent);
+		free(s);
+		return err_set(e, "out of memory");
+	}
+	s->status = saved->status;
+	s->closed = saved->closed;
+	s->agent->shut_down = saved->closed;
+	/* The parent heard of its end in the session before (its history says so). */
+	s->notified = true;
+	child_add(parent, s);
+	*out = s;
+	return 0;
 }
 
 struct subagent *subagent_find(const struct agent *a, const char *thread_id)

@@ -413,6 +413,10 @@ int cli_exec_main(struct cli_ctx *ctx, int argc, char **argv)
 			goto fail;
 		exec_front_set_agent(run.front, run.agent);
 	}
+	/* The resumed session's sub-agents come back with it, as upstream resumes a
+	 * thread's open descendants. Without them the session still goes on. */
+	if (resume_path && agent_resume_subagents(run.agent, &e) < 0)
+		fprintf(stderr, "warning: sub-agents not resumed: %s\n", e.msg);
 	agent_info(run.agent, &info);
 	sandbox = sandbox_text(info.sandbox, &f.agent.add_dirs);
 	h.version = CODEX_VERSION;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tui/internal.h"
 
@@ -404,10 +405,43 @@ void agents_on_subagent(void *arg, struct agent *parent, struct agent *child)
 	a->threads[a->n_threads++].agent = child;
 }
 
+/* Remembers t's rollout as it is now: what a switch to t draws before its events. */
+static void note_history(struct tui_thread *t, const char *path)
+{
+	struct stat st;
+
+	free(t->history);
+	t->history = NULL;
+	if (!path || stat(path, &st) < 0 || !(t->history = strdup(path)))
+		return;
+	t->history_len = (size_t)st.st_size;
+}
+
+void agents_resumed(struct app *a, const char *resume_path)
+{
+	size_t first;
+	struct err e;
+
+	if (!a->main_agent)
+		return;
+	ensure_main(a);
+	note_history(&a->threads[0], resume_path);
+	first = a->n_threads;
+	err_clear(&e);
+	if (agent_resume_subagents(a->main_agent, &e) < 0) {
+		app_error(a, e.msg);
+		return;
+	}
+	for (size_t i = first; i < a->n_threads; i++)
+		note_history(&a->threads[i], agent_rollout_path(a->threads[i].agent));
+}
+
 void agents_free(struct app *a)
 {
-	for (size_t i = 0; i < a->n_threads; i++)
+	for (size_t i = 0; i < a->n_threads; i++) {
 		cJSON_Delete(a->threads[i].events);
+		free(a->threads[i].history);
+	}
 	memset(a->threads, 0, sizeof a->threads);
 	a->n_threads = 0;
 	a->active_thread = 0;
@@ -453,6 +487,8 @@ void agents_switch(struct app *a, size_t idx)
 	t = &a->threads[idx];
 	app_reset_view(a);
 	a->agent = t->agent;
+	if (t->history)
+		start_render_rollout_upto(a, t->history, t->history_len);
 	a->replaying = true;
 	cJSON_ArrayForEach(e, t->events) {
 		struct agent_event ev;

@@ -1078,9 +1078,10 @@ int tui_run(const struct tui_options *o, struct err *e)
 	(void)ratelimits_refresh(a); /* upstream's start-up read of a ChatGPT account's limits */
 	skills_warn_errors(a);
 	theme_startup_warning(a);
-	if (resume)
+	if (resume) {
 		start_render_rollout(a, resume);
-	else if (fork && agent_rollout_path(a->agent))
+		agents_resumed(a, resume);
+	} else if (fork && agent_rollout_path(a->agent))
 		start_render_rollout(a, agent_rollout_path(a->agent)); /* the copied conversation */
 	if (o->prompt && *o->prompt)
 		app_submit(a, o->prompt, o->prompt);

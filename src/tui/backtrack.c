@@ -138,6 +138,19 @@ void backtrack_esc(struct app *a)
 	build_rows(a);
 }
 
+bool backtrack_begin_in_transcript(struct app *a)
+{
+	if (first_selectable(a) < 0)
+		return false;
+	a->esc_armed = false;
+	free(a->hint);
+	a->hint = NULL;
+	a->bt_sel = (int)a->n_users - 1;
+	a->backtrack = true;
+	build_rows(a);
+	return true;
+}
+
 /* Drops the user cell idx and everything after it from the kept lines. */
 static void drop_lines_from(struct app *a, size_t idx)
 {

@@ -15,6 +15,7 @@ void input_close_overlay(struct app *a)
 {
 	a->overlay = OVERLAY_NONE;
 	a->backtrack = false;
+	a->in_transcript = false;
 	tui_rows_free(&a->overlay_rows);
 	term_leave_alt(&a->term);
 	if (!a->alt_allowed) {
@@ -104,7 +105,12 @@ static void overlay_key(struct app *a, const struct key *k)
 			a->overlay_top += page;
 		break;
 	case KEY_ESC:
-		input_close_overlay(a);
+		/* In the transcript Esc starts the backtrack preview, as upstream's does;
+		 * with no message to go back to it stays open (q closes it). */
+		if (!a->in_transcript)
+			input_close_overlay(a);
+		else
+			(void)backtrack_begin_in_transcript(a);
 		break;
 	case KEY_CTRL:
 		if (k->cp == 'c' || k->cp == 't')
@@ -125,6 +131,7 @@ void input_open_pager(struct app *a, const char *title, struct tui_rows *rows)
 	a->overlay_title = strdup(title);
 	a->overlay_top = 0;
 	a->overlay = OVERLAY_PAGER;
+	a->in_transcript = false;
 	if (a->alt_allowed) {
 		term_enter_alt(&a->term);
 	} else {
@@ -145,6 +152,7 @@ static void open_transcript(struct app *a)
 		if (tui_wrap(a->pending.v[i], strlen(a->pending.v[i]), w, 2, &rows) < 0)
 			break;
 	input_open_pager(a, "T R A N S C R I P T", &rows);
+	a->in_transcript = true;
 	a->overlay_top = rows.n; /* start at the end, as upstream */
 	a->overlay_top = a->overlay_rows.n;
 }

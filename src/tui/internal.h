@@ -90,6 +90,10 @@ struct approval {
 struct tui_thread {
 	struct agent *agent;  /* borrowed from the main agent's tree */
 	cJSON *events;        /* [{"kind", "id", "msg"}], owned */
+	/* A thread a resumed session brought back: its rollout (owned) and how much of it
+	 * was there then; drawn before the events, which are what came after. */
+	char *history;
+	size_t history_len;
 };
 
 /* A user message in the history, for backtrack: its text and where its lines are
@@ -154,6 +158,7 @@ struct app {
 	size_t n_users, cap_users;
 	bool esc_armed;                /* Esc once on an idle empty composer */
 	bool backtrack;                /* the pager is the backtrack view */
+	bool in_transcript;            /* the pager is the transcript (Ctrl+T) */
 	int bt_sel;                    /* its selected user message */
 
 	/* The answer streaming in. */
@@ -322,6 +327,10 @@ void app_reset_view(struct app *a);
 bool agents_event(struct app *a, const struct agent_event *ev);
 /* The subscriber's on_subagent: a new thread. */
 void agents_on_subagent(void *arg, struct agent *parent, struct agent *child);
+/* After a session was resumed from resume_path (its conversation drawn): its
+ * sub-agents come back (agent_resume_subagents) and /agent lists them; switching to
+ * one, or back to the main thread, draws its history from its rollout first. */
+void agents_resumed(struct app *a, const char *resume_path);
 void agents_free(struct app *a);
 /* "Main [default]", "Euclid [explorer]", ...: upstream's label of a thread. */
 void agents_label(const struct app *a, const struct agent *agent, char *out, size_t n);
@@ -359,6 +368,9 @@ void backtrack_forget(struct app *a);
 /* Esc on an idle, empty composer: the hint first, then the backtrack view. */
 void backtrack_esc(struct app *a);
 void backtrack_key(struct app *a, const struct key *k);
+/* Esc in the transcript (Ctrl+T), as upstream's overlay: the same view begins the
+ * backtrack preview at the latest user message; false when there is none to pick. */
+bool backtrack_begin_in_transcript(struct app *a);
 /* A resumed thread_rolled_back: its last n user cells and what follows them go. */
 void backtrack_drop_turns(struct app *a, size_t n);
 
@@ -621,6 +633,8 @@ int start_list_sessions(struct app *a, struct err *e);
 void start_free_sessions(struct app *a);
 /* Renders a resumed rollout's conversation into the history. */
 void start_render_rollout(struct app *a, const char *path);
+/* The same, of the first upto bytes of the file (what it held at some point). */
+void start_render_rollout_upto(struct app *a, const char *path, size_t upto);
 /* Loads history.jsonl's texts into a->hist. */
 void start_load_history(struct app *a);
 /* The project's root for trust: the enclosing git repository's, else cwd. Malloc'ed. */

@@ -38,8 +38,10 @@ void session_restart(struct app *a, const char *resume_path)
 	}
 	app_header_card(a);
 	skills_warn_errors(a);
-	if (resume_path)
+	if (resume_path) {
 		start_render_rollout(a, resume_path);
+		agents_resumed(a, resume_path);
+	}
 	app_dirty(a);
 }
 

@@ -358,6 +358,11 @@ void start_free_sessions(struct app *a)
 
 void start_render_rollout(struct app *a, const char *path)
 {
+	start_render_rollout_upto(a, path, SIZE_MAX);
+}
+
+void start_render_rollout_upto(struct app *a, const char *path, size_t upto)
+{
 	struct buf b;
 	struct err e;
 	const char *p;
@@ -366,6 +371,10 @@ void start_render_rollout(struct app *a, const char *path)
 	if (file_read_all(path, &b, &e) < 0) {
 		buf_free(&b);
 		return;
+	}
+	if (b.len > upto) {
+		b.len = upto;
+		b.data[upto] = '\0';
 	}
 	for (p = b.data; p && *p;) {
 		const char *nl = strchr(p, '\n');

@@ -191,4 +191,61 @@ $(say "$MAIN" "LIMITED")]"
 	expect_contains "$tools" "spawn_agent"
 }
 
+# The same mock serves both runs: the resumed session's first request carries the old
+# spawn_agent output, which names the agent the later calls target.
+test_resume_brings_the_sub_agents_back() {
+	mock "[$(call "$MAIN" c1 spawn_agent '{"message":"CHILD-TASK-ONE"}'),
+$(call "$MAIN" c2 wait_agent '{"targets":["@ID@"],"timeout_ms":60000}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(say "$SUB" "CHILD-FIRST-ANSWER"),
+$(say "$MAIN" "FIRST-DONE"),
+$(call "$MAIN" c3 send_input '{"target":"@ID@","message":"CHILD-TASK-TWO"}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(call "$MAIN" c4 wait_agent '{"targets":["@ID@"],"timeout_ms":60000}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(say "$SUB" "CHILD-SECOND-ANSWER"),
+$(say "$MAIN" "SECOND-DONE")]"
+	cx "delegate" || fail "exec: $(cat "$T/err")"
+	expect_eq "$(cat "$T/out")" "FIRST-DONE" "first run"
+	sub_id=$(mock_call_output c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["agent_id"])')
+	cx resume --last "once more" || fail "exec resume: $(cat "$T/err")"
+	expect_eq "$(cat "$T/out")" "SECOND-DONE" "resumed run"
+	expect_contains "$(mock_call_output c3)" '"submission_id"'
+	expect_eq "$(mock_call_output c4)" "{\"status\":{\"$sub_id\":{\"completed\":\"CHILD-SECOND-ANSWER\"}},\"timed_out\":false}" "wait after resume"
+	# The sub-agent's new request: its own thread, with the history of the first run.
+	last=$(requests_of sub | tail -n 1)
+	expect_eq "$(mock_get "$last" headers.session_id)" "$sub_id" "sub-agent thread id"
+	mock_get "$last" body.input | python3 -c '
+import json, sys
+texts = [c.get("text", "") for i in json.load(sys.stdin) for c in i.get("content", []) or []]
+assert "CHILD-TASK-ONE" in texts and "CHILD-FIRST-ANSWER" in texts, texts
+assert texts[-1] == "CHILD-TASK-TWO", texts
+' || fail "the resumed sub-agent lost its history"
+	# one rollout for the sub-agent, continued
+	expect_eq "$(grep -l "\"id\":\"$sub_id\"" -r "$T/home/sessions" | wc -l)" 1 "sub-agent rollouts"
+}
+
+test_resume_keeps_a_closed_sub_agent_closed_until_resume_agent() {
+	mock "[$(call "$MAIN" c1 spawn_agent '{"message":"CLOSED-TASK"}'),
+$(call "$MAIN" c2 wait_agent '{"targets":["@ID@"],"timeout_ms":60000}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(say "$SUB" "CLOSED-ANSWER"),
+$(call "$MAIN" c3 close_agent '{"target":"@ID@"}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(say "$MAIN" "FIRST-DONE"),
+$(call "$MAIN" c4 send_input '{"target":"@ID@","message":"too early"}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(call "$MAIN" c5 resume_agent '{"id":"@ID@"}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(call "$MAIN" c6 send_input '{"target":"@ID@","message":"REOPENED-TASK"}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(say "$SUB" "REOPENED-ANSWER"),
+$(call "$MAIN" c7 wait_agent '{"targets":["@ID@"],"timeout_ms":60000}' '"output_subst":{"@ID@":["c1","agent_id"]}'),
+$(say "$MAIN" "SECOND-DONE")]"
+	cx "delegate" || fail "exec: $(cat "$T/err")"
+	sub_id=$(mock_call_output c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["agent_id"])')
+	cx resume --last "again" || fail "exec resume: $(cat "$T/err")"
+	expect_eq "$(cat "$T/out")" "SECOND-DONE" "resumed run"
+	expect_eq "$(mock_call_output c4)" "agent with id $sub_id is closed" "send_input to the closed one"
+	expect_eq "$(mock_call_output c5)" '{"status":"pending_init"}' "resume_agent output"
+	expect_eq "$(mock_call_output c7)" "{\"status\":{\"$sub_id\":{\"completed\":\"REOPENED-ANSWER\"}},\"timed_out\":false}" "wait after resume_agent"
+	mock_get "$(requests_of sub | tail -n 1)" body.input | python3 -c '
+import json, sys
+texts = [c.get("text", "") for i in json.load(sys.stdin) for c in i.get("content", []) or []]
+assert "CLOSED-TASK" in texts and "CLOSED-ANSWER" in texts and texts[-1] == "REOPENED-TASK", texts
+' || fail "the reopened sub-agent lost its history"
+}
+
 run_tests

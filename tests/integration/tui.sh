@@ -258,6 +258,58 @@ test_agents_collab_cells_and_switching() {
 	quit_and_check_terminal
 }
 
+# `codex resume` brings the session's sub-agents back: /agent lists them, switching to
+# one draws its earlier conversation, and what is typed there goes to the same thread
+# with its history (asserted through the mock's record of the request).
+test_agents_come_back_on_resume() {
+	ws
+	local MAIN='"match_headers":{"x-openai-subagent":null}'
+	local SUB='"match_headers":{"x-openai-subagent":"collab_spawn"}'
+	local subst='"output_subst":{"@ID@":["c1","agent_id"]}'
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c1\",\"name\":\"spawn_agent\",\"arguments\":{\"message\":\"CHILD-TASK compute\"}}},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"c2\",\"name\":\"wait_agent\",\"arguments\":\"{\\\"targets\\\":[\\\"@ID@\\\"]}\"}},{\"completed\":\"r\"}],$MAIN,$subst},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"CHILD-ANSWER-4\"},{\"completed\":\"r\"}],$SUB},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"MAIN-DONE\"},{\"completed\":\"r\"}],$MAIN},
+{\"sse\":[{\"created\":\"r\"},{\"message\":\"SUB-AFTER-RESUME\"},{\"completed\":\"r\"}],$SUB}]"
+	tui_start "delegate it"
+	wait_for "MAIN-DONE"
+	quit_and_check_terminal
+	sub_id=$(mock_call_output c2 | python3 -c 'import json,sys; print(next(iter(json.load(sys.stdin)["status"])))')
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -r --last
+	wait_for "MAIN-DONE"
+	wait_idle
+	keys "/agent" Enter
+	wait_for "Select an agent to watch."
+	expect_contains "$(screen)" "• Main [default] (current)"
+	expect_contains "$(screen)" "• Euclid"
+	keys Down
+	keys Enter
+	wait_for "CHILD-ANSWER-4"
+	wait_gone "MAIN-DONE"
+	expect_contains "$(screen)" "› CHILD-TASK compute"
+	expect_contains "$(screen)" "/ws · Euclid"
+	keys "after the resume"
+	wait_for "after the resume"
+	keys Enter
+	wait_for "SUB-AFTER-RESUME"
+	expect_eq "$(mock_count)" 5 requests
+	expect_eq "$(mock_get 4 headers.x-openai-subagent)" collab_spawn "the typed message went to the sub-agent"
+	expect_eq "$(mock_get 4 headers.session_id)" "$sub_id" "the same sub-agent thread"
+	mock_get 4 body.input | python3 -c '
+import json, sys
+texts = [c.get("text", "") for i in json.load(sys.stdin) for c in i.get("content", []) or []]
+assert "CHILD-TASK compute" in texts and "CHILD-ANSWER-4" in texts, texts
+assert texts[-1] == "after the resume", texts
+' || fail "the resumed sub-agent's request lost its history"
+	# back on the main thread: its resumed conversation is drawn again
+	keys M-Left
+	wait_for "MAIN-DONE"
+	expect_contains "$(screen)" "› delegate it"
+	quit_and_check_terminal
+}
+
 # A sub-agent's approval reaches the user while the main thread is shown, labelled with
 # its thread, and the answer goes to the sub-agent.
 test_agents_subagent_approval_shows_its_thread() {
@@ -1095,6 +1147,45 @@ test_esc_esc_edits_a_previous_message() {
 	s=$(screen)
 	expect_not_contains "$s" "second question"
 	expect_not_contains "$s" "ANSWER-ONE"
+	quit_and_check_terminal
+}
+
+# Esc in the transcript (Ctrl+T) begins the backtrack preview there, as upstream's
+# overlay does: the latest user message highlighted, Left goes back one, Enter rolls the
+# thread back to it with its text in the composer.
+test_ctrl_t_then_esc_backtracks() {
+	ws
+	a1='{"sse":[{"created":"r"},{"message":"ANSWER-ONE"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	a2='{"sse":[{"created":"r"},{"message":"ANSWER-TWO"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	mock "[$a1,$a2,$answer]"
+	tui_start "first question"
+	wait_for "ANSWER-ONE"
+	wait_idle
+	keys "second question" Enter
+	wait_for "ANSWER-TWO"
+	wait_idle
+	keys C-t
+	wait_for "T R A N S C R I P T"
+	expect_not_contains "$(screen)" "enter to edit message"
+	keys Escape
+	wait_for "enter to edit message"
+	highlighted "› second question" || fail "the latest message is not highlighted"
+	keys Left
+	for i in $(seq 1 $((WAIT * 10))); do
+		highlighted "› first question" && break
+		sleep 0.1
+	done
+	highlighted "› first question" || fail "Left did not select the earlier message"
+	keys Enter
+	wait_gone "T R A N S C R I P T"
+	wait_for "› first question"
+	expect_not_contains "$(screen)" "ANSWER-ONE"
+	keys " again" Enter
+	wait_for "All done."
+	input=$(mock_get 2 body.input)
+	expect_contains "$input" "first question again"
+	expect_not_contains "$input" "ANSWER-ONE"
+	expect_not_contains "$input" "second question"
 	quit_and_check_terminal
 }
 
@@ -2051,6 +2142,47 @@ test_codex_fork_last_and_picker() {
 	expect_eq "$(sha256sum < "$old")" "$old_sum" "the original rollout"
 	old_id=$(head -n 1 "$old" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["id"])')
 	expect_eq "$(grep -l "\"forked_from_id\":\"$old_id\"" "$T"/home/sessions/*/*/*/rollout-*.jsonl | wc -l)" 1 "forks of the original"
+	quit_and_check_terminal
+}
+
+# A session that ended inside a turn (killed mid-answer: its rollout stops after the
+# user message) is forked as upstream's thread/fork does it (ForkSnapshot::Interrupted):
+# the fork shows the turn as interrupted and the model gets the <turn_aborted> marker
+# after the old message, before the next one.
+test_codex_fork_of_a_session_cut_mid_turn_interrupts_it() {
+	ws
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"message\":\"LOST-ANSWER\"},{\"completed\":\"r\"}]},$answer]"
+	tui_start "the question cut short"
+	wait_for "LOST-ANSWER"
+	quit_and_check_terminal
+	old=$(ls "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	# what a kill in the middle of the turn leaves: nothing after the user message
+	python3 - "$old" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines(True)
+cut = max(i for i, l in enumerate(lines)
+          if json.loads(l)["type"] == "event_msg" and json.loads(l)["payload"]["type"] == "user_message")
+open(sys.argv[1], "w").write("".join(lines[:cut + 1]))
+PY
+	old_id=$(head -n 1 "$old" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["id"])')
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -f "$old_id"
+	wait_for "› the question cut short"
+	wait_for "Conversation interrupted"
+	expect_not_contains "$(screen)" "LOST-ANSWER"
+	wait_idle
+	keys "go on" Enter
+	wait_for "All done."
+	mock_get 1 body.input | python3 -c '
+import json, sys
+texts = [c.get("text", "") for i in json.load(sys.stdin) if i.get("role") == "user" for c in i.get("content", [])]
+q = texts.index("the question cut short")
+assert texts[q + 1].startswith("<turn_aborted>\n") and texts[q + 1].endswith("</turn_aborted>"), texts
+assert texts[q + 2] == "go on" and len(texts) == q + 3, texts
+' || fail "the fork's request has no interrupted marker between the messages"
+	new=$(grep -l "\"forked_from_id\":\"$old_id\"" "$T"/home/sessions/*/*/*/rollout-*.jsonl)
+	expect_contains "$(cat "$new")" '"type":"turn_aborted"'
 	quit_and_check_terminal
 }
 

@@ -502,3 +502,123 @@ TEST(rollout_skill_message_is_not_a_user_turn)
 	CHECK_INT(rollout_user_turns(h), 1);
 	cJSON_Delete(h);
 }
+
+/* A sub-agent's session file: its source names its parent. */
+static void make_child(const char *day, const char *time, const char *id, const char *parent,
+		       const char *nickname)
+{
+	char rel[512], content[2048], dashed[11];
+
+	snprintf(dashed, sizeof dashed, "%s", day);
+	dashed[4] = dashed[7] = '-';
+	snprintf(rel, sizeof rel, "sessions/%s/rollout-%sT%s-%s.jsonl", day, dashed, time, id);
+	snprintf(content, sizeof content,
+		 "{\"timestamp\":\"t\",\"type\":\"session_meta\",\"payload\":{\"id\":\"%s\","
+		 "\"cwd\":\"/a\",\"source\":{\"subagent\":{\"thread_spawn\":{"
+		 "\"parent_thread_id\":\"%s\",\"depth\":1,\"agent_path\":null,"
+		 "\"agent_nickname\":%s%s%s,\"agent_role\":null}}}}}\n",
+		 id, parent, nickname ? "\"" : "", nickname ? nickname : "null",
+		 nickname ? "\"" : "");
+	test_write_file(rel, content);
+}
+
+/* v7 ids: the first 48 bits are the milliseconds of their creation. */
+#define PARENT "01900000-0000-7000-8000-000000000001"
+#define KID_A "01900000-1000-7000-8000-00000000000a"
+#define KID_B "01900000-2000-7000-8000-00000000000b"
+#define OTHER "01900000-1800-7000-8000-00000000000c"
+#define ANCIENT "018f0000-0000-7000-8000-00000000000d" /* ~49 days before PARENT */
+
+TEST(rollout_list_children_in_spawn_order)
+{
+	const char *home = test_tmpdir();
+	struct rollout_child *c;
+	size_t n;
+	struct err e;
+
+	make_session("2026/01/02", "08-00-00", PARENT, "/a", "yes");
+	make_child("2026/01/02", "08-00-04", KID_A, PARENT, "Euclid");
+	make_child("2026/01/02", "08-00-06", OTHER, ID2, "Hypatia");
+	make_child("2026/01/02", "08-00-08", KID_B, PARENT, NULL);
+	/* Older than its claimed parent by more than a day: the walk has stopped before. */
+	make_child("2025/11/01", "08-00-00", ANCIENT, PARENT, "Ptolemy");
+	test_write_file("sessions/2026/01/02/rollout-2026-01-02T09-00-00-torn.jsonl", "{\"ty");
+
+	REQUIRE(rollout_list_children(home, PARENT, 10, &c, &n, &e) == 0);
+	REQUIRE(n == 2);
+	CHECK_STR(c[0].id, KID_A);
+	CHECK_STR(c[0].nickname, "Euclid");
+	CHECK(c[0].role == NULL);
+	CHECK_CONTAINS(c[0].path, KID_A ".jsonl");
+	CHECK_STR(c[1].id, KID_B);
+	CHECK(c[1].nickname == NULL);
+	rollout_children_free(c, n);
+
+	/* at most max, the newest kept */
+	REQUIRE(rollout_list_children(home, PARENT, 1, &c, &n, &e) == 0);
+	REQUIRE(n == 1);
+	CHECK_STR(c[0].id, KID_B);
+	rollout_children_free(c, n);
+
+	REQUIRE(rollout_list_children(home, ID2, 10, &c, &n, &e) == 0);
+	REQUIRE(n == 1);
+	CHECK_STR(c[0].id, OTHER);
+	rollout_children_free(c, n);
+	REQUIRE(rollout_list_children(home, KID_A, 10, &c, &n, &e) == 0);
+	CHECK_INT((int)n, 0);
+	rollout_children_free(c, n);
+	REQUIRE(rollout_list_children("/nonexistent-codex-home", PARENT, 10, &c, &n, &e) == 0);
+	CHECK_INT((int)n, 0);
+	rollout_children_free(c, n);
+}
+
+TEST(rollout_ends_mid_turn_as_upstreams_fork_snapshot)
+{
+	const char *turn;
+	cJSON *ev;
+
+	ev = J("[]");
+	CHECK(!rollout_ends_mid_turn(ev, &turn));
+	cJSON_Delete(ev);
+	/* a finished turn, then one that started and never ended */
+	ev = J("[{\"type\":\"task_started\",\"turn_id\":\"t1\"},{\"type\":\"user_message\","
+	       "\"message\":\"a\"},{\"type\":\"task_complete\"},{\"type\":\"task_started\","
+	       "\"turn_id\":\"t2\"},{\"type\":\"user_message\",\"message\":\"b\"},"
+	       "{\"type\":\"agent_message\",\"message\":\"half\"}]");
+	CHECK(rollout_ends_mid_turn(ev, &turn));
+	CHECK_STR(turn, "t2");
+	cJSON_Delete(ev);
+	/* aborted and completed turns are boundaries */
+	ev = J("[{\"type\":\"task_started\",\"turn_id\":\"t1\"},{\"type\":\"turn_aborted\","
+	       "\"reason\":\"interrupted\"}]");
+	CHECK(!rollout_ends_mid_turn(ev, &turn));
+	CHECK(turn == NULL);
+	cJSON_Delete(ev);
+	ev = J("[{\"type\":\"turn_started\"},{\"type\":\"turn_complete\"}]");
+	CHECK(!rollout_ends_mid_turn(ev, &turn));
+	cJSON_Delete(ev);
+	/* no lifecycle events: a user message with nothing closing it is mid-turn */
+	ev = J("[{\"type\":\"user_message\",\"message\":\"a\"}]");
+	CHECK(rollout_ends_mid_turn(ev, &turn));
+	CHECK(turn == NULL);
+	cJSON_Delete(ev);
+}
+
+TEST(rollout_turn_aborted_marker_is_not_a_user_turn)
+{
+	cJSON *h = J("[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":"
+		     "\"input_text\",\"text\":\"hello\"}]}]");
+	cJSON *m = rollout_turn_aborted_marker();
+	const char *text;
+
+	REQUIRE(m != NULL);
+	text = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(m, "content"), 0), "text"));
+	REQUIRE(text != NULL);
+	CHECK(strncmp(text, "<turn_aborted>\n", 15) == 0);
+	CHECK_CONTAINS(text, "</turn_aborted>");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(m, "role")), "user");
+	cJSON_AddItemToArray(h, m);
+	CHECK_INT((int)rollout_user_turns(h), 1);
+	cJSON_Delete(h);
+}
