@@ -257,6 +257,7 @@ int subagent_spawn(struct agent *parent, const char *message, const char *role,
 	memset(&ov, 0, sizeof ov);
 	ov.approval_policy = (int)parent->approval;
 	ov.sandbox_mode = (int)parent->policy.type;
+	ov.approvals_reviewer = parent->guardian ? AGENT_REVIEWER_GUARDIAN : AGENT_REVIEWER_USER;
 	ov.model = model ? model : parent->model;
 	ov.reasoning_effort = effort ? effort : model ? NULL : parent->effort;
 	ov.service_tier = parent->service_tier ? parent->service_tier : "";
