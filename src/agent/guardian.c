@@ -424,22 +424,15 @@ static cJSON *call_action(const struct tool_call *c, enum agent_event_kind kind,
 	return o;
 }
 
-void guardian_review_call(struct tool_call *c, enum agent_event_kind kind, cJSON *msg,
-			  void (*on_decision)(struct tool_call *c, enum agent_decision d))
+void guardian_review_call_action(struct tool_call *c, cJSON *action, const char *retry_reason,
+				 void (*on_decision)(struct tool_call *c, enum agent_decision d))
 {
-	const char *reason = json_get_str(msg, "reason");
-	/* Only a retry's reason goes to the reviewer: otherwise it is the model's own
-	 * justification, already in the action. */
-	bool retry = reason && strcmp(reason, APPROVAL_RETRY_REASON) == 0;
-	cJSON *action = call_action(c, kind, msg);
-
 	c->on_decision = NULL;
 	c->after_review = on_decision;
 	c->cancel = call_cancel;
-	c->review = action ? guardian_review_start(c->turn->a, c->call_id, action,
-						   retry ? reason : NULL, call_reviewed, c)
+	c->review = action ? guardian_review_start(c->turn->a, c->call_id, action, retry_reason,
+						   call_reviewed, c)
 			   : NULL;
-	cJSON_Delete(msg);
 	if (!c->review) {
 		/* The review could not even start: refused, as every failure is. */
 		c->after_review = NULL;
@@ -447,4 +440,17 @@ void guardian_review_call(struct tool_call *c, enum agent_event_kind kind, cJSON
 		c->guardian_denied = true;
 		on_decision(c, AGENT_DENIED);
 	}
+}
+
+void guardian_review_call(struct tool_call *c, enum agent_event_kind kind, cJSON *msg,
+			  void (*on_decision)(struct tool_call *c, enum agent_decision d))
+{
+	const char *reason = json_get_str(msg, "reason");
+	/* Only a retry's reason goes to the reviewer: otherwise it is the model's own
+	 * justification, already in the action. */
+	bool retry = reason && strcmp(reason, APPROVAL_RETRY_REASON) == 0;
+
+	guardian_review_call_action(c, call_action(c, kind, msg), retry ? APPROVAL_RETRY_REASON : NULL,
+				    on_decision);
+	cJSON_Delete(msg);
 }

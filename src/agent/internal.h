@@ -547,6 +547,9 @@ void guardian_review_cancel(struct guardian_review *r);
  * sets c->guardian_denied. */
 void guardian_review_call(struct tool_call *c, enum agent_event_kind kind, cJSON *msg,
 			  void (*on_decision)(struct tool_call *c, enum agent_decision d));
+/* The same for an action the caller built (taken; NULL: memory, refused). */
+void guardian_review_call_action(struct tool_call *c, cJSON *action, const char *retry_reason,
+				 void (*on_decision)(struct tool_call *c, enum agent_decision d));
 /* The reviewer's request input: one user message with the transcript of a's history and
  * the action (exposed for the unit test). NULL: memory. */
 cJSON *guardian_prompt_input(const struct agent *a, const cJSON *action,

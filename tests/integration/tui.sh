@@ -2784,6 +2784,30 @@ test_guardian_review_status_and_cells() {
 	quit_and_check_terminal
 }
 
+# An MCP tool call that would ask goes to the reviewer too (upstream's mcp_tool_call
+# action, with the tool's description and annotations); refused, the model reads the user's refusal.
+test_guardian_reviews_mcp_tool_call() {
+	ws
+	printf '[mcp_servers.srv]\ncommand = "python3"\nargs = ["%s", "--log", "%s"]\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" "$T/mcp.log" >> "$T/home/config.toml"
+	mock "[$(fc c1 mcp__srv__danger '{}'),$(guardian_verdict high 90 'Destructive tool.'),$answer]"
+	tui_start -a on-request -s workspace-write -c 'approvals_reviewer="guardian_subagent"' "use the tool"
+	wait_for "All done."
+	s=$(screen)
+	expect_contains "$s" "✗ Request denied for codex to call MCP tool srv.danger"
+	expect_not_contains "$s" "Allow the srv MCP server"
+	expect_not_contains "$(cat "$T/mcp.log")" '"tools/call"'
+	expect_contains "$(mock_call_output c1)" "user rejected MCP tool call"
+	python3 - "$MOCK_LOG" <<'PY' || fail "the reviewer was not sent the MCP action"
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+text = "".join(p["text"] for m in reqs[1]["body"]["input"] for p in m["content"])
+assert '"tool": "mcp_tool_call"' in text and '"tool_name": "danger"' in text, text
+assert '"tool_description": "Needs approval"' in text, text
+PY
+	quit_and_check_terminal
+}
+
 # /experimental's Guardian Approvals (upstream's name, description and place): turning
 # it on saves the feature and upstream's matching permissions and applies them to the
 # running session; turning it off hands approvals back to the user.
