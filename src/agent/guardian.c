@@ -328,7 +328,7 @@ struct guardian_review *guardian_review_start(struct agent *a, const char *id, c
 	return r;
 }
 
-void guardian_review_cancel(struct guardian_review *r)
+void guardian_review_cancel(struct guardian_review *r, bool tell)
 {
 	if (!r)
 		return;
@@ -340,7 +340,8 @@ void guardian_review_cancel(struct guardian_review *r)
 		model_stream_cancel(r->stream);
 		r->stream = NULL;
 	}
-	emit_assessment(r, "aborted", NULL);
+	if (tell)
+		emit_assessment(r, "aborted", NULL);
 	review_free(r);
 }
 
@@ -368,7 +369,7 @@ static void call_cancel(struct tool_call *c)
 	c->review = NULL;
 	c->after_review = NULL;
 	c->cancel = NULL;
-	guardian_review_cancel(r);
+	guardian_review_cancel(r, true);
 	if (k)
 		k(c, AGENT_ABORT);
 }

@@ -540,8 +540,9 @@ struct guardian_review *guardian_review_start(struct agent *a, const char *id, c
 					      const char *retry_reason,
 					      void (*done)(void *arg, enum agent_decision d),
 					      void *arg);
-/* Stops it: an "aborted" assessment is emitted, done is not called. */
-void guardian_review_cancel(struct guardian_review *r);
+/* Stops it; done is not called. tell: an "aborted" assessment is emitted (an
+ * interrupt); not while the session or its turn is being freed. */
+void guardian_review_cancel(struct guardian_review *r, bool tell);
 /* The approval request a tool call was about to send (approval_ask's kind and msg,
  * taken) goes to the reviewer instead; on_decision then gets its verdict, and a denial
  * sets c->guardian_denied. */

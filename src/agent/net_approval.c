@@ -165,7 +165,7 @@ static void question_free(struct net_question *q)
 		/* Answered otherwise (the turn ended): the review's verdict is not needed. */
 		struct guardian_review *r = q->review;
 		q->review = NULL;
-		guardian_review_cancel(r);
+		guardian_review_cancel(r, false);
 	}
 	free(q->gates);
 	free(q);

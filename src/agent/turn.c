@@ -93,7 +93,7 @@ static void call_free(struct tool_call *c)
 		struct guardian_review *r = c->review;
 		c->review = NULL;
 		c->after_review = NULL;
-		guardian_review_cancel(r);
+		guardian_review_cancel(r, false);
 	}
 	if (c->state && c->free_state)
 		c->free_state(c);
