@@ -2784,6 +2784,21 @@ test_guardian_review_status_and_cells() {
 	quit_and_check_terminal
 }
 
+# Esc during a review interrupts the turn: the review is dropped (its request cancelled),
+# the command never runs, and the status line leaves the review.
+test_guardian_review_interrupted() {
+	ws
+	mock "[$(escalated_call c1 'touch made.txt'),$(guardian_verdict low 1 'fine' "$T/never"),$answer]"
+	tui_start -a on-request -s workspace-write -c 'approvals_reviewer="guardian_subagent"' "run it"
+	wait_for "Reviewing approval request"
+	keys Escape
+	wait_for "Conversation interrupted"
+	wait_gone "Reviewing approval request"
+	[ ! -e "$T/ws/made.txt" ] || fail "the command ran"
+	expect_not_contains "$(screen)" "Auto-reviewer approved"
+	quit_and_check_terminal
+}
+
 # An MCP tool call that would ask goes to the reviewer too (upstream's mcp_tool_call
 # action, with the tool's description and annotations); refused, the model reads the user's refusal.
 test_guardian_reviews_mcp_tool_call() {
