@@ -435,9 +435,6 @@ void feedback_submit(struct app *a, const char *note);
 void guardian_on_assessment(struct app *a, const cJSON *m);
 /* The turn is over: no review is in flight any more. */
 void guardian_reviews_clear(struct app *a);
-/* The history cell of a finished review (approved / denied), for the unit test. 0, or
- * -1 when there is nothing to show (in progress, aborted, no action). */
-int cell_guardian(const cJSON *m, struct tui_rows *out);
 void experimental_load(struct app *a);
 void experimental_open(struct app *a);
 void experimental_rows(struct app *a, struct tui_rows *rows, int width);
