@@ -108,7 +108,12 @@ enum agent_event_kind {
 	AGENT_EV_COLLAB_CLOSE_END,     /* + receiver_agent_nickname, status */
 	AGENT_EV_COLLAB_RESUME_BEGIN,  /* call_id, sender_thread_id, receiver_thread_id,
 					  receiver_agent_nickname, receiver_agent_role */
-	AGENT_EV_COLLAB_RESUME_END     /* + status */
+	AGENT_EV_COLLAB_RESUME_END,    /* + status */
+	AGENT_EV_GUARDIAN_ASSESSMENT   /* id (the approval's call id), turn_id, status
+					  (in_progress | approved | denied | aborted),
+					  risk_score, risk_level, rationale (null while in
+					  progress), action {tool, ...}: the reviewer at work
+					  (approvals_reviewer = "guardian_subagent") */
 };
 
 /* The upstream "type" string of a kind ("exec_command_begin", ...). */
@@ -303,7 +308,11 @@ struct agent_overrides {
 	const char *service_tier;      /* "fast", "flex", "" (the API's default), NULL */
 	const char *personality;       /* "none", "friendly", "pragmatic"; not while a turn
 					* runs (-1) */
+	int approvals_reviewer;        /* 0: unchanged (so a zeroed struct changes
+					* nothing), AGENT_REVIEWER_USER / _GUARDIAN */
 };
+#define AGENT_REVIEWER_USER 1
+#define AGENT_REVIEWER_GUARDIAN 2
 int agent_override(struct agent *a, const struct agent_overrides *o, struct err *e);
 
 /* Collaboration modes (upstream's ModeKind; always on in 0.118). The mode is part of

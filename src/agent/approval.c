@@ -160,6 +160,10 @@ static void cancel_ask(struct tool_call *c)
 void approval_ask(struct tool_call *c, enum agent_event_kind kind, cJSON *msg,
 		  void (*on_decision)(struct tool_call *c, enum agent_decision d))
 {
+	if (guardian_routes(c->turn->a)) {
+		guardian_review_call(c, kind, msg, on_decision);
+		return;
+	}
 	c->on_decision = on_decision;
 	c->cancel = cancel_ask;
 	if (!cJSON_GetObjectItemCaseSensitive(msg, "call_id"))

@@ -222,6 +222,12 @@ char *context_permissions_text(const struct context_permissions *p)
 	buf_init(&b, TEXT_MAX);
 	if (buf_puts(&b, "<permissions instructions>\n") < 0 || put_files(&b, p) < 0 ||
 	    put_network(&b, p) < 0 || put_approval(&b, p->approval) < 0 ||
+	    (p->guardian && p->approval != APPROVAL_NEVER &&
+	     buf_puts(&b, "Reviewer: `guardian_subagent`. An automatic security reviewer, not "
+			  "the user, decides your escalation requests. When it refuses one, do "
+			  "not reach the same result another way: take a clearly safer route, "
+			  "or explain the risk to the user and ask them in your final "
+			  "message.\n") < 0) ||
 	    buf_puts(&b, "</permissions instructions>") < 0) {
 		buf_free(&b);
 		return NULL;

@@ -84,6 +84,7 @@ struct context_permissions {
 	const struct strv *allowed_domains;
 	const struct strv *denied_domains;
 	enum approval_policy approval;
+	bool guardian;                     /* approvals go to the reviewer (guardian.c) */
 };
 
 /* "<permissions instructions>\n…\n</permissions instructions>", malloc'ed. */

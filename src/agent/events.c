@@ -101,6 +101,8 @@ const char *agent_event_type(enum agent_event_kind k)
 		return "collab_resume_begin";
 	case AGENT_EV_COLLAB_RESUME_END:
 		return "collab_resume_end";
+	case AGENT_EV_GUARDIAN_ASSESSMENT:
+		return "guardian_assessment";
 	}
 	return "unknown";
 }

@@ -111,6 +111,11 @@ struct tool_call {
 	/* Waiting for agent_decide (an approval request is out), else NULL. */
 	void (*on_decision)(struct tool_call *c, enum agent_decision d);
 	bool awaiting_user;             /* request_user_input: the question is out */
+	struct guardian_review *review; /* the reviewer's request for this call's approval
+					 * (guardian.c), or NULL */
+	void (*after_review)(struct tool_call *c, enum agent_decision d);
+	bool guardian_denied;           /* the reviewer refused it: the model reads
+					 * GUARDIAN_REJECTION_MESSAGE */
 	void *state;                    /* the tool's own */
 	/* Frees state when the turn is freed with the call still running (the session
 	 * ends mid-call), or NULL. */
@@ -132,6 +137,8 @@ struct agent {
 	char *personality;              /* "none", "friendly", "pragmatic", or NULL when
 					 * features.personality is off (personality.c) */
 	enum approval_policy approval;
+	bool guardian;                  /* approvals_reviewer = "guardian_subagent"
+					 * (guardian.c decides on-request approvals) */
 	struct sandbox_policy policy;
 	const struct model_family *family;
 	struct model_provider provider;
@@ -480,6 +487,95 @@ void approval_ask(struct tool_call *c, enum agent_event_kind kind, cJSON *msg,
 void approval_remember(struct agent *a, char *const *argv);
 /* The heuristic upstream uses to call a failed sandboxed command a denial. */
 bool approval_looks_denied(int exit_code, const char *output, size_t len);
+
+/* ---- guardian.c, guardian_parse.c: the automatic approval reviewer ----
+ * With approvals_reviewer = "guardian_subagent" and approval policy on-request (as
+ * upstream 0.118 routes them), an approval request is not sent to the front ends:
+ * a one-off model request (no tools, the reviewer's own instructions, a bounded
+ * transcript of the conversation and the planned action as JSON) answers it with an
+ * assessment. A score below GUARDIAN_RISK_THRESHOLD approves; anything else denies,
+ * and so does every failure (the request fails, times out, or its answer does not
+ * parse): the review fails closed. guardian_assessment events tell the front ends
+ * (in_progress, then approved / denied / aborted) and a warning carries the verdict
+ * and its rationale. */
+/* Upstream's threshold: low and medium risks (score < 80) are approved. */
+#define GUARDIAN_RISK_THRESHOLD 80
+/* Upstream's deadline for one review. */
+#define GUARDIAN_TIMEOUT_MS 90000u
+/* The answer is a few sentences of JSON; far more is a model gone wrong. */
+#define GUARDIAN_MAX_ANSWER_BYTES (64u * 1024)
+/* The rationale is shown in one history cell and one warning: longer is cut. */
+#define GUARDIAN_MAX_RATIONALE_BYTES 2000
+#define GUARDIAN_MAX_EVIDENCE 64
+/* The transcript the reviewer reads, in upstream's approximate tokens (4 bytes each):
+ * per message and tool entry, the conversation and tool totals, recent entries. */
+#define GUARDIAN_MESSAGE_ENTRY_BYTES (2000 * 4)
+#define GUARDIAN_TOOL_ENTRY_BYTES (1000 * 4)
+#define GUARDIAN_MESSAGE_TOTAL_BYTES (10000 * 4)
+#define GUARDIAN_TOOL_TOTAL_BYTES (10000 * 4)
+#define GUARDIAN_RECENT_ENTRIES 40
+/* Each string of the planned action (a command, a patch) at most this long. */
+#define GUARDIAN_ACTION_STRING_BYTES (1000 * 4)
+/* What the model reads when the reviewer refused (upstream's meaning, our words). */
+#define GUARDIAN_REJECTION_MESSAGE \
+	"The automatic approval reviewer rejected this action as too risky. Do not try to " \
+	"reach the same result another way (a workaround, indirect execution, getting " \
+	"around the policy). Continue only with a clearly safer alternative, or if the " \
+	"user approves this action after being told the risk; otherwise stop and ask the " \
+	"user."
+
+enum guardian_risk { GUARDIAN_RISK_LOW, GUARDIAN_RISK_MEDIUM, GUARDIAN_RISK_HIGH };
+struct guardian_assessment {
+	enum guardian_risk level;
+	int score;                      /* 0..100 */
+	char rationale[GUARDIAN_MAX_RATIONALE_BYTES + 1];
+	size_t n_evidence;
+};
+const char *guardian_risk_str(enum guardian_risk r);
+/* The reviewer's final message: the whole text as JSON, else the span from its first
+ * '{' to its last '}'. -1 with e saying why (out then reads high / 100). */
+int guardian_parse_assessment(const char *text, size_t len, struct guardian_assessment *out,
+			      struct err *e);
+bool guardian_approves(const struct guardian_assessment *g);
+/* "…<truncated omitted_approx_tokens=\"N\" />…": text longer than max bytes keeps its
+ * start and end (on UTF-8 boundaries) around the marker. malloc'ed, NULL: memory. */
+char *guardian_truncate(const char *text, size_t len, size_t max);
+
+/* Whether a's approvals go to the reviewer now. */
+bool guardian_routes(const struct agent *a);
+struct guardian_review;
+/* Starts a review of action (taken; {"tool": ..., ...} as upstream serialises it) for
+ * the approval with this id. done(arg, APPROVED or DENIED, or ABORT when the turn was
+ * interrupted) is called once, on the loop, after the review is freed; until then
+ * guardian_review_cancel stops it silently. NULL: it could not start (memory), and
+ * nothing was called. */
+struct guardian_review *guardian_review_start(struct agent *a, const char *id, cJSON *action,
+					      const char *retry_reason,
+					      void (*done)(void *arg, enum agent_decision d),
+					      void *arg);
+/* Stops it; done is not called. tell: an "aborted" assessment is emitted (an
+ * interrupt); not while the session or its turn is being freed. */
+void guardian_review_cancel(struct guardian_review *r, bool tell);
+/* The approval request a tool call was about to send (approval_ask's kind and msg,
+ * taken) goes to the reviewer instead; on_decision then gets its verdict, and a denial
+ * sets c->guardian_denied. */
+void guardian_review_call(struct tool_call *c, enum agent_event_kind kind, cJSON *msg,
+			  void (*on_decision)(struct tool_call *c, enum agent_decision d));
+/* The same for an action the caller built (taken; NULL: memory, refused). */
+void guardian_review_call_action(struct tool_call *c, cJSON *action, const char *retry_reason,
+				 void (*on_decision)(struct tool_call *c, enum agent_decision d));
+/* The reviewer's request input: one user message with the transcript of a's history and
+ * the action (exposed for the unit test). NULL: memory. */
+cJSON *guardian_prompt_input(const struct agent *a, const cJSON *action,
+			     const char *retry_reason);
+/* The reviewer's instructions and output schema. */
+extern const char guardian_policy_prompt[];
+cJSON *guardian_output_schema(void);
+/* What a refused call's tool reports: the reviewer's message, or user_text. */
+static inline const char *approval_denial_text(const struct tool_call *c, const char *user_text)
+{
+	return c->guardian_denied ? GUARDIAN_REJECTION_MESSAGE : user_text;
+}
 
 /* ---- output.c ---- */
 /* Tokens as upstream counts them for budgets: ceil(bytes / 4). */

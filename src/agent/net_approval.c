@@ -80,6 +80,8 @@ struct net_gate {
 struct net_question {
 	char id[PROXY_ASK_LINE_MAX + 16];
 	struct proxy_ask_line q;
+	struct agent *a;
+	struct guardian_review *review; /* the automatic reviewer decides it, or NULL */
 	struct net_gate **gates;       /* the commands waiting for the answer */
 	size_t n, cap;
 	struct net_question *next;     /* a->net_questions */
@@ -159,6 +161,12 @@ static bool turn_active(const struct agent *a)
 
 static void question_free(struct net_question *q)
 {
+	if (q->review) {
+		/* Answered otherwise (the turn ended): the review's verdict is not needed. */
+		struct guardian_review *r = q->review;
+		q->review = NULL;
+		guardian_review_cancel(r, false);
+	}
 	free(q->gates);
 	free(q);
 }
@@ -259,6 +267,34 @@ static cJSON *request_event(const struct agent *a, const struct net_question *q)
 	return m;
 }
 
+/* The reviewer's verdict on a question (guardian.c): given as a user's once-only
+ * answer would be (a denial is remembered for the session, as upstream's). */
+static void reviewed(void *arg, enum agent_decision d)
+{
+	struct net_question *q = arg;
+
+	q->review = NULL;
+	(void)net_approval_decide(q->a, q->id, d == AGENT_APPROVED ? AGENT_APPROVED : AGENT_DENIED);
+}
+
+/* Upstream's NetworkAccess approval request. */
+static cJSON *review_action(const struct net_question *q)
+{
+	cJSON *o = cJSON_CreateObject();
+	char target[PROXY_ASK_LINE_MAX + 16];
+
+	snprintf(target, sizeof target, "%s://%s:%u", q->q.protocol, q->q.host, q->q.port);
+	if (!o || !cJSON_AddStringToObject(o, "tool", "network_access") ||
+	    !cJSON_AddStringToObject(o, "target", target) ||
+	    !cJSON_AddStringToObject(o, "host", q->q.host) ||
+	    !cJSON_AddStringToObject(o, "protocol", q->q.protocol) ||
+	    !cJSON_AddNumberToObject(o, "port", q->q.port)) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
 static void on_question(struct net_gate *g, const struct proxy_ask_line *l)
 {
 	struct agent *a = g->a;
@@ -313,8 +349,16 @@ static void on_question(struct net_gate *g, const struct proxy_ask_line *l)
 	}
 	snprintf(q->id, sizeof q->id, "%s", key);
 	q->q = *l;
+	q->a = a;
 	q->next = a->net_questions;
 	a->net_questions = q;
+	if (guardian_routes(a)) {
+		cJSON *action = review_action(q);
+		q->review = action ? guardian_review_start(a, q->id, action, NULL, reviewed, q) : NULL;
+		if (!q->review)
+			resolve(a, q, false, NULL); /* fail closed */
+		return;
+	}
 	m = request_event(a, q);
 	if (!m) {
 		resolve(a, q, false, NULL);

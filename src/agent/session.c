@@ -104,6 +104,7 @@ static int initial_context(struct agent *a, const char *developer, bool collab, 
 	perm.allowed_domains = &a->net.cfg.allow;
 	perm.denied_domains = &a->net.cfg.deny;
 	perm.approval = a->approval;
+	perm.guardian = a->guardian;
 	if (!(m = context_permissions_message(&perm)))
 		goto oom;
 	if (collab && collab_initial(a, m) < 0) {
@@ -201,6 +202,8 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 	a->loop = o->loop;
 	a->cfg = o->cfg;
 	a->approval = o->cfg->approval_policy;
+	a->guardian = o->cfg->approvals_reviewer &&
+		      strcmp(o->cfg->approvals_reviewer, "guardian_subagent") == 0;
 	a->next_turn = 1;
 	a->cwd = strdup(o->cwd);
 	a->originator = strdup(o->originator ? o->originator : "codex_exec");
@@ -482,6 +485,8 @@ int agent_override(struct agent *a, const struct agent_overrides *o, struct err 
 		a->approval = (enum approval_policy)o->approval_policy;
 	if (o->sandbox_mode >= 0)
 		a->policy.type = (enum sandbox_mode)o->sandbox_mode;
+	if (o->approvals_reviewer)
+		a->guardian = o->approvals_reviewer == AGENT_REVIEWER_GUARDIAN;
 	if (o->model) {
 		if (!(s = strdup(o->model)))
 			return err_set(e, "out of memory");

@@ -239,6 +239,7 @@ static struct subagent *child_new(struct agent *parent, const struct agent_optio
 	memset(&ov, 0, sizeof ov);
 	ov.approval_policy = (int)parent->approval;
 	ov.sandbox_mode = (int)parent->policy.type;
+	ov.approvals_reviewer = parent->guardian ? AGENT_REVIEWER_GUARDIAN : AGENT_REVIEWER_USER;
 	ov.model = model ? model : parent->model;
 	ov.reasoning_effort = effort ? effort : model ? NULL : parent->effort;
 	ov.service_tier = parent->service_tier ? parent->service_tier : "";

@@ -88,6 +88,13 @@ static void fail(struct turn *t, const char *msg)
 
 static void call_free(struct tool_call *c)
 {
+	if (c->review) {
+		/* The session ends mid-review: nobody waits for the verdict. */
+		struct guardian_review *r = c->review;
+		c->review = NULL;
+		c->after_review = NULL;
+		guardian_review_cancel(r, false);
+	}
 	if (c->state && c->free_state)
 		c->free_state(c);
 	free(c->call_id);

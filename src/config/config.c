@@ -324,6 +324,7 @@ void config_free_fields(struct config *cfg)
 	free(cfg->model_reasoning_summary);
 	free(cfg->model_verbosity);
 	free(cfg->service_tier);
+	free(cfg->approvals_reviewer);
 	free(cfg->personality);
 	free(cfg->mcp_oauth_credentials_store);
 	free(cfg->mcp_oauth_callback_url);

@@ -188,6 +188,10 @@ struct config {
 	char *mcp_oauth_callback_url;
 	char *oss_provider;            /* "ollama" | "lmstudio": what --oss selects; or NULL */
 	enum approval_policy approval_policy; /* default on-request */
+	/* Who answers on-request approvals: NULL or "user" (the user), "guardian_subagent"
+	 * (a reviewer model request, src/agent/guardian.c). /experimental's Guardian
+	 * Approvals sets it, as upstream 0.118. */
+	char *approvals_reviewer;
 	enum sandbox_mode sandbox_mode;       /* default read-only */
 	struct config_sandbox_workspace_write sandbox_workspace_write;
 	/* Processes and threads of one sandboxed run at most (a fork bomb stays inside);

@@ -260,6 +260,8 @@ static void put_settings(struct out *o, cJSON *settings)
 	    str_or_null(c->model_reasoning_summary));
 	put(o, settings, "model_verbosity", "model_verbosity", str_or_null(c->model_verbosity));
 	put(o, settings, "service_tier", "service_tier", str_or_null(c->service_tier));
+	put(o, settings, "approvals_reviewer", "approvals_reviewer",
+	    cJSON_CreateString(c->approvals_reviewer ? c->approvals_reviewer : "user"));
 	put(o, settings, "personality", "personality", str_or_null(c->personality));
 	put(o, settings, "oss_provider", "oss_provider", str_or_null(c->oss_provider));
 	put(o, settings, "approval_policy", "approval_policy",

@@ -409,6 +409,7 @@ static const char *const wire_api_choices[] = {"responses", "chat", NULL};
 static const char *const verbosity_choices[] = {"low", "medium", "high", NULL};
 static const char *const service_tier_choices[] = {"fast", "flex", NULL};
 static const char *const personality_choices[] = {"none", "friendly", "pragmatic", NULL};
+static const char *const reviewer_choices[] = {"user", "guardian_subagent", NULL};
 /* As upstream 0.118 (its legacy "ollama-chat" is gone there too). */
 static const char *const oss_provider_choices[] = {"lmstudio", "ollama", NULL};
 static const char *const persistence_choices[] = {"save-all", "none", NULL};
@@ -604,6 +605,7 @@ static const struct field root_fields[] = {
 	STR(C, "mcp_oauth_callback_url", mcp_oauth_callback_url),
 	CHOICE(C, "oss_provider", oss_provider, oss_provider_choices),
 	ENUM(C, "approval_policy", approval_policy, approval_choices),
+	CHOICE(C, "approvals_reviewer", approvals_reviewer, reviewer_choices),
 	ENUM(C, "sandbox_mode", sandbox_mode, sandbox_choices),
 	TABLE(C, "sandbox_workspace_write", sandbox_workspace_write, workspace_write_fields),
 	INT(C, "sandbox_max_processes", sandbox_max_processes, CONFIG_SANDBOX_MAX_PROCESSES_LIMIT),

@@ -382,6 +382,7 @@ static void turn_over(struct app *a)
 	user_input_clear(a);
 	clear_running(a);
 	clear_approvals(a, a->agent);
+	guardian_reviews_clear(a);
 	free(a->status_header);
 	a->status_header = NULL;
 	/* Steers never sent and queued follow-ups go as the next turn (not when an old
@@ -644,6 +645,11 @@ void app_render_event(struct app *a, const struct agent_event *ev)
 		commit_rows(a, cell_error, msg ? msg : "error");
 		break;
 	}
+	case AGENT_EV_GUARDIAN_ASSESSMENT:
+		if (a->streamed)
+			end_stream(a);
+		guardian_on_assessment(a, m);
+		break;
 	case AGENT_EV_WARNING: {
 		const char *msg = str(m, "message");
 		if (msg)
@@ -953,6 +959,7 @@ static void app_free(struct app *a)
 	free(a->model);
 	free(a->effort);
 	free(a->status_header);
+	guardian_reviews_clear(a);
 	free(a->hint);
 	free(a->overlay_title);
 	free(a->last_answer);

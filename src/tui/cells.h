@@ -71,4 +71,9 @@ int cell_plan(const cJSON *msg, struct tui_rows *out) WARN_UNUSED;
 /* Sanitised copy of s (newlines kept or made spaces). Malloc'ed, NULL on no memory. */
 char *cell_inert(const char *s, bool keep_newlines);
 
+/* An automatic approval review's verdict (a guardian_assessment event, tui/guardian.c)
+ * as upstream words it. 0, or -1 when there is nothing to show (in progress, aborted,
+ * no action). */
+int cell_guardian(const cJSON *m, struct tui_rows *out);
+
 #endif

@@ -313,6 +313,18 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 				add_row(rows, cut);
 			free(cut);
 		}
+		/* What an automatic approval review is looking at (tui/guardian.c). */
+		for (const char *d = a->status_detail, *e; d && *d; d = *e ? e + 1 : e) {
+			e = strchr(d, '\n');
+			if (!e)
+				e = d + strlen(d);
+			snprintf(line, sizeof line, "  %s" ST_DIM "%.*s" ST_RESET,
+				 d == a->status_detail ? "\xE2\x94\x94 " : "  ", (int)(e - d), d);
+			char *cut = tui_truncate(line, strlen(line), width - 1);
+			if (cut)
+				add_row(rows, cut);
+			free(cut);
+		}
 	}
 	if (a->modal == MODAL_NONE)
 		pending_rows(a, rows, width);

@@ -1,7 +1,9 @@
 /* /experimental (reference codex-tui.md §9): upstream's toggles of its experimental
  * features, saved to config.toml's [features] table. Only the experimental features
- * this program has are offered: upstream 0.118 also lists the JavaScript REPL and
- * Guardian Approvals, which are not built here. */
+ * this program has are offered: upstream 0.118 also lists the JavaScript REPL, which is
+ * not built here. Guardian Approvals also switches the session (and config.toml) to
+ * upstream's matching permissions: on-request, workspace-write, approvals_reviewer =
+ * "guardian_subagent"; turning it off puts the user back in charge of approvals. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,11 @@
 static const struct {
 	const char *key, *name, *desc;
 } features[] = {
+	{"guardian_approval", "Guardian Approvals",
+	 "When Codex needs approval for higher-risk actions (e.g. sandbox escapes or blocked "
+	 "network access), route eligible approval requests to a carefully-prompted security "
+	 "reviewer subagent rather than blocking the agent on your input. This can consume "
+	 "significantly more tokens because it runs a subagent on every approval request."},
 	{"prevent_idle_sleep", "Prevent sleep while running",
 	 "Keep your computer awake while Codex is running a thread."},
 };
@@ -20,8 +27,44 @@ _Static_assert(N_FEATURES <= EXPERIMENTAL_MAX, "EXPERIMENTAL_MAX is too small");
 
 static bool *state_of(struct app *a, size_t i)
 {
-	(void)i; /* one feature so far: its state lives in the app */
+	if (strcmp(features[i].key, "guardian_approval") == 0)
+		return &a->guardian_approval;
 	return &a->prevent_sleep;
+}
+
+/* Guardian Approvals on or off, for this session and the next ones (upstream's
+ * update_feature_flags): on selects its permissions; off clears approvals_reviewer. */
+static int guardian_apply(struct app *a, bool on, struct err *e)
+{
+	struct agent_overrides ov = {.approval_policy = -1, .sandbox_mode = -1};
+
+	if (on) {
+		if (tui_config_set_model_key(a, "approvals_reviewer", "\"guardian_subagent\"", e) < 0 ||
+		    tui_config_set_model_key(a, "approval_policy", "\"on-request\"", e) < 0 ||
+		    tui_config_set_model_key(a, "sandbox_mode", "\"workspace-write\"", e) < 0)
+			return -1;
+		ov.approval_policy = APPROVAL_ON_REQUEST;
+		ov.sandbox_mode = SANDBOX_MODE_WORKSPACE_WRITE;
+		ov.approvals_reviewer = AGENT_REVIEWER_GUARDIAN;
+	} else {
+		if (tui_config_set_model_key(a, "approvals_reviewer", NULL, e) < 0)
+			return -1;
+		ov.approvals_reviewer = AGENT_REVIEWER_USER;
+	}
+	if (a->agent && agent_override(a->agent, &ov, e) < 0)
+		return -1;
+	if (on) {
+		a->approval = APPROVAL_ON_REQUEST;
+		a->sandbox = SANDBOX_MODE_WORKSPACE_WRITE;
+	}
+	{
+		struct tui_rows c = {0};
+		if (cell_info(on ? "Permissions updated to Guardian Approvals"
+				 : "Permissions updated to Default", &c) == 0)
+			app_commit(a, &c);
+		tui_rows_free(&c);
+	}
+	return 0;
 }
 
 void experimental_load(struct app *a)
@@ -81,6 +124,12 @@ static void save(struct app *a)
 		if (tui_config_set(a, "features", features[i].key, a->feature_on[i] ? "true" : "false",
 				   &e) < 0) {
 			snprintf(msg, sizeof msg, "Failed to update experimental features: %s", e.msg);
+			app_error(a, msg);
+			return;
+		}
+		if (strcmp(features[i].key, "guardian_approval") == 0 &&
+		    guardian_apply(a, a->feature_on[i], &e) < 0) {
+			snprintf(msg, sizeof msg, "Failed to update Guardian Approvals: %s", e.msg);
 			app_error(a, msg);
 			return;
 		}

@@ -41,6 +41,9 @@
 #define TUI_TRANSCRIPT_MAX_LINES 200000
 /* More than the experimental features /experimental offers. */
 #define EXPERIMENTAL_MAX 8
+/* Reviews shown at once in the status (upstream lists three and "+N more"); more are
+ * counted but not named. */
+#define TUI_MAX_REVIEWS 16
 /* More than either list of known status line / title items. */
 #define STATUSLINE_MAX_ITEMS 32
 
@@ -173,6 +176,11 @@ struct app {
 	bool busy;
 	uint64_t turn_started_ms;
 	char *status_header;
+	/* Automatic approval reviews in flight (guardian.c): the status line then reads
+	 * "Reviewing approval request" with what is reviewed below it. */
+	struct { char *id, *detail; } reviews[TUI_MAX_REVIEWS];
+	size_t n_reviews;
+	char *status_detail;           /* lines under the status line, or NULL */
 	char *queued[TUI_MAX_QUEUED];  /* Tab: follow-ups for after the turn */
 	size_t n_queued;
 	char *steers[TUI_MAX_QUEUED];  /* Enter: sent into the running turn, not yet seen
@@ -272,6 +280,7 @@ struct app {
 
 	/* /experimental (experimental.c) and what its features do */
 	bool prevent_sleep;            /* features.prevent_idle_sleep */
+	bool guardian_approval;        /* features.guardian_approval */
 	pid_t inhibit_pid;             /* the sleep inhibitor's holder, or <= 0 */
 	int inhibit_fd;                /* the write end of its lifeline (sleep_inhibit.c) */
 	bool feature_on[EXPERIMENTAL_MAX]; /* MODAL_FEATURES: the choices being made */
@@ -473,6 +482,10 @@ void feedback_submit(struct app *a, const char *note);
 
 /* experimental.c: /experimental */
 /* The features' state from config (at start). */
+/* ---- guardian.c: automatic approval reviews (guardian_assessment events) ---- */
+void guardian_on_assessment(struct app *a, const cJSON *m);
+/* The turn is over: no review is in flight any more. */
+void guardian_reviews_clear(struct app *a);
 void experimental_load(struct app *a);
 void experimental_open(struct app *a);
 void experimental_rows(struct app *a, struct tui_rows *rows, int width);

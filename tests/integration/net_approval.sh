@@ -76,9 +76,11 @@ drive() {
 		${CHECK_ENV[@]+"${CHECK_ENV[@]}"} \
 		-c "approval_policy=\"$policy\"" -c 'sandbox_mode="workspace-write"' \
 		-c network.enabled=true -c 'network.allowed_domains=["allowed.test"]' \
+		${EXTRA[@]+"${EXTRA[@]}"} \
 		--decide "$decisions" "go" > "$T/events" 2> "$T/err" || rc=$?
 	return $rc
 }
+EXTRA=()
 
 # The approval requests of the run: "call_id|command|reason|context host/protocol".
 requests() {
@@ -155,6 +157,42 @@ test_abort_refuses_and_the_turn_goes_on() {
 	expect_eq "$(seen one)" 0 "requests that reached the origin"
 	expect_contains "$(mock_call_output c1)" "$BLOCKED_MSG"
 	expect_eq "$(mock_count)" 2 "model requests (the turn went on)"
+}
+
+# approvals_reviewer = "guardian_subagent": the automatic reviewer answers the question
+# (upstream's network_access action), not the user: approved lets the request through,
+# denied refuses it (and, as a user's refusal, for the session).
+verdict() { # LEVEL SCORE
+	printf '{"sse":[{"created":"g"},{"message":"{\\"risk_level\\":\\"%s\\",\\"risk_score\\":%s,\\"rationale\\":\\"r\\",\\"evidence\\":[]}"},{"completed":"g"}]}' "$1" "$2"
+}
+test_guardian_reviews_network_access() {
+	setup root
+	skip_without_sandbox || return 0
+	origin
+	mock "[$(cmd c1 "curl -sS http://blocked.test:$HPORT/hello-one"),$(verdict low 20),$(cmd c2 "curl -sS http://other.test:$HPORT/hello-two"),$(verdict high 85),$answer]"
+	EXTRA=(-c 'approvals_reviewer="guardian_subagent"')
+	drive on-request denied
+	EXTRA=()
+	expect_eq "$(requests)" "" "questions the user saw"
+	expect_eq "$(seen one)" 1 "the approved request reached the origin"
+	expect_eq "$(seen two)" 0 "the denied request never reached it"
+	expect_contains "$(mock_call_output c2)" 'Network access to "other.test" was blocked'
+	python3 - "$MOCK_LOG" "$HPORT" <<'PY' || fail "the reviewer was not sent the network action"
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+text = "".join(p["text"] for m in reqs[1]["body"]["input"] for p in m["content"])
+assert '"tool": "network_access"' in text, text
+assert '"target": "http://blocked.test:%s"' % sys.argv[2] in text, text
+PY
+	st=$(python3 - "$T/events" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    m = json.loads(line)["msg"]
+    if m["type"] == "guardian_assessment":
+        print(m["id"].split("#")[2], m["status"])
+PY
+)
+	expect_eq "$st" "$(printf 'blocked.test in_progress\nblocked.test approved\nother.test in_progress\nother.test denied')" "assessments"
 }
 
 # Approval policy never: no question; refused as without approvals.

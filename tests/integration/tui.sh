@@ -2972,7 +2972,7 @@ test_experimental_prevent_sleep_while_running() {
 	expect_contains "$s" "[ ] Prevent sleep while running  Keep your computer awake while Codex is running a thread."
 	expect_contains "$s" "Press space to select or enter to save for next conversation"
 	snap experimental
-	keys Space
+	keys Down Space
 	wait_for "[x] Prevent sleep while running"
 	keys Enter
 	wait_gone "Experimental features"
@@ -2999,6 +2999,123 @@ test_experimental_prevent_sleep_while_running() {
 	for i in $(seq 1 $((WAIT * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$pid" 2>/dev/null && fail "the inhibitor outlived a killed codex"
 	touch "$T/ws/go" # the orphaned command ends
+}
+
+# Guardian Approvals: the reviewer's answer for the mock (a reply with one assistant
+# message holding the JSON), optionally held until a file exists.
+guardian_verdict() { # LEVEL SCORE RATIONALE [UNTIL_FILE]
+	local hold=
+	[ -n "${4:-}" ] && hold=",\"until_file\":\"$4\""
+	printf '{"sse":[{"created":"g"},{"message":"{\\"risk_level\\":\\"%s\\",\\"risk_score\\":%s,\\"rationale\\":\\"%s\\",\\"evidence\\":[]}"},{"completed":"g"}]%s}' "$1" "$2" "$3" "$hold"
+}
+escalated_call() { # CALL_ID COMMAND
+	fc "$1" exec_command "{\"cmd\":\"$2\",\"sandbox_permissions\":\"require_escalated\",\"justification\":\"needed\"}"
+}
+
+# approvals_reviewer = "guardian_subagent": no approval prompt; while the reviewer works
+# the status line says so with the command below it; its verdicts become history cells
+# (upstream's wording) and warnings with the rationale.
+test_guardian_review_status_and_cells() {
+	ws
+	mock "[$(escalated_call c1 'touch made.txt'),$(guardian_verdict low 10 'Requested by the user.' "$T/go"),$(escalated_call c2 'touch bad.txt'),$(guardian_verdict high 90 'Not needed for the task.'),$answer]"
+	tui_start -a on-request -s workspace-write -c 'approvals_reviewer="guardian_subagent"' "run it"
+	wait_for "Reviewing approval request"
+	s=$(screen)
+	expect_contains "$s" "└ touch made.txt"
+	expect_not_contains "$s" "Would you like to run"
+	snap guardian-reviewing
+	touch "$T/go"
+	wait_for "All done."
+	s=$(screen)
+	expect_contains "$s" "✔ Auto-reviewer approved codex to run touch made.txt this time"
+	expect_contains "$s" "⚠ Automatic approval review approved (risk: low): Requested by the user."
+	expect_contains "$s" "✗ Request denied for codex to run touch bad.txt"
+	expect_contains "$s" "⚠ Automatic approval review denied (risk: high): Not needed for the task."
+	expect_not_contains "$s" "Reviewing approval request"
+	snap guardian-verdicts
+	[ -e "$T/ws/made.txt" ] || fail "the approved command did not run"
+	[ ! -e "$T/ws/bad.txt" ] || fail "the denied command ran"
+	expect_eq "$(mock_count)" 5 "model requests"
+	expect_eq "$(mock_get 1 headers.x-openai-subagent)" "guardian" "the reviewer request"
+	quit_and_check_terminal
+}
+
+# Esc during a review interrupts the turn: the review is dropped (its request cancelled),
+# the command never runs, and the status line leaves the review.
+test_guardian_review_interrupted() {
+	ws
+	mock "[$(escalated_call c1 'touch made.txt'),$(guardian_verdict low 1 'fine' "$T/never"),$answer]"
+	tui_start -a on-request -s workspace-write -c 'approvals_reviewer="guardian_subagent"' "run it"
+	wait_for "Reviewing approval request"
+	keys Escape
+	wait_for "Conversation interrupted"
+	wait_gone "Reviewing approval request"
+	[ ! -e "$T/ws/made.txt" ] || fail "the command ran"
+	expect_not_contains "$(screen)" "Auto-reviewer approved"
+	quit_and_check_terminal
+}
+
+# An MCP tool call that would ask goes to the reviewer too (upstream's mcp_tool_call
+# action, with the tool's description and annotations); refused, the model reads the user's refusal.
+test_guardian_reviews_mcp_tool_call() {
+	ws
+	printf '[mcp_servers.srv]\ncommand = "python3"\nargs = ["%s", "--log", "%s"]\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" "$T/mcp.log" >> "$T/home/config.toml"
+	mock "[$(fc c1 mcp__srv__danger '{}'),$(guardian_verdict high 90 'Destructive tool.'),$answer]"
+	tui_start -a on-request -s workspace-write -c 'approvals_reviewer="guardian_subagent"' "use the tool"
+	wait_for "All done."
+	s=$(screen)
+	expect_contains "$s" "✗ Request denied for codex to call MCP tool srv.danger"
+	expect_not_contains "$s" "Allow the srv MCP server"
+	expect_not_contains "$(cat "$T/mcp.log")" '"tools/call"'
+	expect_contains "$(mock_call_output c1)" "user rejected MCP tool call"
+	python3 - "$MOCK_LOG" <<'PY' || fail "the reviewer was not sent the MCP action"
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+text = "".join(p["text"] for m in reqs[1]["body"]["input"] for p in m["content"])
+assert '"tool": "mcp_tool_call"' in text and '"tool_name": "danger"' in text, text
+assert '"tool_description": "Needs approval"' in text, text
+PY
+	quit_and_check_terminal
+}
+
+# /experimental's Guardian Approvals (upstream's name, description and place): turning
+# it on saves the feature and upstream's matching permissions and applies them to the
+# running session; turning it off hands approvals back to the user.
+test_experimental_guardian_approvals() {
+	ws
+	mock "[$(escalated_call c1 'touch made.txt'),$(guardian_verdict low 5 'fine'),$answer]"
+	tui_start -x 200 -a never -s read-only
+	wait_idle
+	keys "/experimental" Enter
+	wait_for "Experimental features"
+	s=$(screen)
+	expect_contains "$s" "› [ ] Guardian Approvals           When Codex needs approval for higher-risk actions (e.g. sandbox escapes or blocked network access), route eligible"
+	expect_contains "$s" "  [ ] Prevent sleep while running  Keep your computer awake while Codex is running a thread."
+	keys Space
+	wait_for "[x] Guardian Approvals"
+	keys Enter
+	wait_gone "Experimental features"
+	wait_for "Permissions updated to Guardian Approvals"
+	cfg=$(cat "$T/home/config.toml")
+	expect_contains "$cfg" 'approvals_reviewer = "guardian_subagent"'
+	expect_contains "$cfg" 'approval_policy = "on-request"'
+	expect_contains "$cfg" 'sandbox_mode = "workspace-write"'
+	expect_contains "$cfg" $'[features]\nguardian_approval = true'
+	# In effect at once: the next escalation goes to the reviewer.
+	keys "run it" Enter
+	wait_for "All done."
+	expect_contains "$(screen)" "Auto-reviewer approved codex to run touch made.txt this time"
+	[ -e "$T/ws/made.txt" ] || fail "the approved command did not run"
+	wait_idle
+	keys "/experimental" Enter
+	wait_for "[x] Guardian Approvals"
+	keys Space Enter
+	wait_for "Permissions updated to Default"
+	cfg=$(cat "$T/home/config.toml")
+	expect_not_contains "$cfg" "approvals_reviewer"
+	expect_contains "$cfg" "guardian_approval = false"
+	quit_and_check_terminal
 }
 
 # /feedback: upstream's steps (category, logs or not, a note); the report is saved under

@@ -210,7 +210,7 @@ TEST(context_permissions_say_what_the_sandbox_does)
 {
 	struct strv roots = STRV_INIT, allow = STRV_INIT;
 	struct context_permissions p = {SANDBOX_MODE_WORKSPACE_WRITE, &roots, false, false, NULL,
-					NULL, APPROVAL_NEVER};
+					NULL, APPROVAL_NEVER, false};
 	char *t;
 
 	REQUIRE(strv_push(&roots, "/work/p") == 0 && strv_push(&roots, "/tmp") == 0);
@@ -235,7 +235,19 @@ TEST(context_permissions_say_what_the_sandbox_does)
 	CHECK_CONTAINS(t, "only through a filtering proxy");
 	CHECK_CONTAINS(t, "Allowed: `*.github.com`.");
 	CHECK_CONTAINS(t, "\"require_escalated\"");
+	CHECK(strstr(t, "guardian_subagent") == NULL);
 	free(t);
+	/* With the automatic reviewer the model learns who decides and what a refusal
+	 * means (upstream's guardian suffix, in our words); never under `never`. */
+	p.guardian = true;
+	t = context_permissions_text(&p);
+	CHECK_CONTAINS(t, "Reviewer: `guardian_subagent`");
+	free(t);
+	p.approval = APPROVAL_NEVER;
+	t = context_permissions_text(&p);
+	CHECK(strstr(t, "guardian_subagent") == NULL);
+	free(t);
+	p.guardian = false;
 
 	p.mode = SANDBOX_MODE_READ_ONLY;
 	p.network_proxy = false;

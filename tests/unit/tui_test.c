@@ -544,3 +544,58 @@ TEST(tui_collab_cells)
 		cJSON_Delete(m);
 	}
 }
+
+/* Automatic approval review verdicts (tui/guardian.c), in upstream's words, content
+ * inert. */
+TEST(tui_guardian_cells)
+{
+	static const struct {
+		const char *json, *want;
+	} cases[] = {
+		{"{\"status\":\"approved\",\"action\":{\"tool\":\"exec_command\",\"command\":"
+		 "\"/bin/bash -lc 'touch a.txt'\"}}",
+		 "\xE2\x9C\x94 Auto-reviewer approved codex to run touch a.txt this time"},
+		{"{\"status\":\"denied\",\"action\":{\"tool\":\"shell\",\"command\":\"rm -rf /tmp/x\"}}",
+		 "\xE2\x9C\x97 Request denied for codex to run rm -rf /tmp/x"},
+		{"{\"status\":\"denied\",\"action\":{\"tool\":\"apply_patch\",\"files\":[\"/etc/passwd\"],"
+		 "\"change_count\":1}}",
+		 "\xE2\x9C\x97 Request denied for codex to apply a patch touching /etc/passwd"},
+		{"{\"status\":\"denied\",\"action\":{\"tool\":\"apply_patch\",\"files\":[\"/a\",\"/b\"],"
+		 "\"change_count\":3}}",
+		 "\xE2\x9C\x97 Request denied for codex to apply a patch touching 3 changes across 2 files"},
+		{"{\"status\":\"approved\",\"action\":{\"tool\":\"apply_patch\",\"files\":[\"/a\"],"
+		 "\"change_count\":1}}",
+		 "\xE2\x9C\x94 Request approved for apply_patch touching /a"},
+		{"{\"status\":\"denied\",\"action\":{\"tool\":\"network_access\",\"target\":"
+		 "\"https://evil.test:443\"}}",
+		 "\xE2\x9C\x97 Request denied for codex to access https://evil.test:443"},
+		{"{\"status\":\"approved\",\"action\":{\"tool\":\"network_access\",\"target\":"
+		 "\"https://ok.test:443\"}}",
+		 "\xE2\x9C\x94 Request approved for network access to https://ok.test:443"},
+		{"{\"status\":\"denied\",\"action\":{\"tool\":\"mcp_tool_call\",\"server\":\"srv\","
+		 "\"tool_name\":\"danger\"}}",
+		 "\xE2\x9C\x97 Request denied for codex to call MCP tool srv.danger"},
+		/* terminal escapes in the action never reach the terminal */
+		{"{\"status\":\"denied\",\"action\":{\"tool\":\"shell\",\"command\":\"echo \\u001b[2J\"}}",
+		 "\xE2\x9C\x97 Request denied for codex to run echo ''"},
+	};
+	struct tui_rows r = {0};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cJSON *m = cJSON_Parse(cases[i].json);
+		REQUIRE(m != NULL);
+		REQUIRE(cell_guardian(m, &r) == 0);
+		check_row(&r, 0, cases[i].want);
+		tui_rows_free(&r);
+		cJSON_Delete(m);
+	}
+	/* in progress and aborted reviews leave no cell */
+	{
+		cJSON *m = cJSON_Parse("{\"status\":\"in_progress\",\"action\":{\"tool\":\"shell\"}}");
+		CHECK(cell_guardian(m, &r) < 0);
+		cJSON_SetValuestring(cJSON_GetObjectItemCaseSensitive(m, "status"), "aborted");
+		CHECK(cell_guardian(m, &r) < 0);
+		CHECK_INT((long long)r.n, 0);
+		cJSON_Delete(m);
+	}
+}

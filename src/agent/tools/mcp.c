@@ -364,11 +364,45 @@ bool tool_mcp_pending(const struct tool_call *c, const char **server, const char
 	return true;
 }
 
+/* Upstream's McpToolCall approval request, for the automatic reviewer. */
+static cJSON *review_action(const struct mcp_state *st)
+{
+	const struct mcp_tool *t = st->tool;
+	cJSON *o = cJSON_CreateObject(), *ann = NULL;
+	bool ok = o && cJSON_AddStringToObject(o, "tool", "mcp_tool_call") &&
+		  cJSON_AddStringToObject(o, "server", t->server) &&
+		  cJSON_AddStringToObject(o, "tool_name", t->name);
+
+	if (ok && st->args)
+		ok = cJSON_AddItemToObject(o, "arguments", cJSON_Duplicate(st->args, 1));
+	if (ok && t->description)
+		ok = cJSON_AddStringToObject(o, "tool_description", t->description) != NULL;
+	if (ok && (t->destructive_set || t->open_world_set || t->read_only_set)) {
+		ok = (ann = cJSON_AddObjectToObject(o, "annotations")) &&
+		     (!t->destructive_set || cJSON_AddBoolToObject(ann, "destructive_hint", t->destructive)) &&
+		     (!t->open_world_set || cJSON_AddBoolToObject(ann, "open_world_hint", t->open_world)) &&
+		     (!t->read_only_set || cJSON_AddBoolToObject(ann, "read_only_hint", t->read_only));
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
 static void ask(struct tool_call *c, struct mcp_state *st)
 {
 	struct agent *a = c->turn->a;
-	cJSON *m = cJSON_CreateObject();
+	cJSON *m;
 	char msg[1024];
+
+	/* With the automatic reviewer on, it answers instead of the user (upstream: a
+	 * refusal reads as the user's). */
+	if (guardian_routes(a)) {
+		guardian_review_call_action(c, review_action(st), NULL, on_decision);
+		return;
+	}
+	m = cJSON_CreateObject();
 
 	snprintf(msg, sizeof msg, "Allow the %s MCP server to run tool \"%s\"?", st->tool->server,
 		 st->tool->name);

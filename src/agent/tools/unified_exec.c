@@ -667,7 +667,7 @@ static void on_exec_decision(struct tool_call *c, enum agent_decision d)
 		break;
 	}
 	req_free(r);
-	tool_call_finish(c, strdup("exec command rejected by user"));
+	tool_call_finish(c, strdup(approval_denial_text(c, "exec command rejected by user")));
 }
 
 /* Commands that are really apply_patch are applied as patches. Returns true when the

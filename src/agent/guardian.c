@@ -1,0 +1,457 @@
+/* The automatic approval reviewer (approvals_reviewer = "guardian_subagent", upstream
+ * 0.118's Guardian Approvals; contract in internal.h): one model request per approval,
+ * on the loop like the turn's own, and its verdict in place of the user's. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/internal.h"
+#include "base/json.h"
+
+struct guardian_review {
+	struct agent *a;
+	char *id;                       /* the approval's call id */
+	char turn_id[24];
+	cJSON *summary;                 /* the action as the events show it */
+	struct model_stream *stream;
+	char *answer;                   /* the last assistant message so far, or NULL */
+	char fail[ERR_MSG_MAX + 64];    /* why it failed before it could start, or "" */
+	struct loop_timer timer;        /* the deadline, or the start failure's report */
+	bool concluding, cancelled;
+	void (*done)(void *arg, enum agent_decision d);
+	void *arg;
+};
+
+bool guardian_routes(const struct agent *a)
+{
+	return a->guardian && a->approval == APPROVAL_ON_REQUEST;
+}
+
+/* ---- the action ---- */
+
+/* Every string of v cut to GUARDIAN_ACTION_STRING_BYTES, as upstream bounds what the
+ * reviewer reads of a command or a patch. false: memory. */
+static bool cut_strings(cJSON *v)
+{
+	cJSON *it;
+
+	if (cJSON_IsString(v) && strlen(v->valuestring) > GUARDIAN_ACTION_STRING_BYTES) {
+		char *cut = guardian_truncate(v->valuestring, strlen(v->valuestring),
+					      GUARDIAN_ACTION_STRING_BYTES);
+		if (!cut)
+			return false;
+		free(v->valuestring);
+		v->valuestring = cut;
+		return true;
+	}
+	cJSON_ArrayForEach(it, v)
+		if (!cut_strings(it))
+			return false;
+	return true;
+}
+
+/* The compact form of the action the events carry (upstream's
+ * guardian_assessment_action_value): a command as one shell-quoted string, no patch
+ * text, no justification. */
+static cJSON *action_summary(const cJSON *action)
+{
+	static const char *const keep[] = {"tool", "cwd", "files", "change_count", "target",
+					   "host", "protocol", "port", "server", "tool_name",
+					   NULL};
+	cJSON *o = cJSON_CreateObject();
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(action, "command");
+
+	if (!o)
+		return NULL;
+	if (cJSON_IsArray(cmd)) {
+		struct strv argv = STRV_INIT;
+		const cJSON *w;
+		char *joined = NULL;
+		bool ok = true;
+		cJSON_ArrayForEach(w, cmd)
+			ok = ok && cJSON_IsString(w) && strv_push(&argv, w->valuestring) == 0;
+		if (ok)
+			joined = output_shell_join(argv.v ? argv.v : (char *[]){NULL});
+		strv_free(&argv);
+		if (!joined || !cJSON_AddStringToObject(o, "command", joined)) {
+			free(joined);
+			cJSON_Delete(o);
+			return NULL;
+		}
+		free(joined);
+	}
+	for (size_t i = 0; keep[i]; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(action, keep[i]);
+		cJSON *copy = v ? cJSON_Duplicate(v, 1) : NULL;
+		if (v && (!copy || !cJSON_AddItemToObject(o, keep[i], copy))) {
+			cJSON_Delete(copy);
+			cJSON_Delete(o);
+			return NULL;
+		}
+	}
+	/* Upstream's order has "command" after "tool"; readers look fields up by name. */
+	return o;
+}
+
+/* ---- events ---- */
+
+static void emit_assessment(struct guardian_review *r, const char *status,
+			    const struct guardian_assessment *g)
+{
+	cJSON *m = cJSON_CreateObject(), *act = r->summary ? cJSON_Duplicate(r->summary, 1) : NULL;
+
+	if (!m || !act || !cJSON_AddStringToObject(m, "id", r->id) ||
+	    !cJSON_AddStringToObject(m, "turn_id", r->turn_id) ||
+	    !cJSON_AddStringToObject(m, "status", status) ||
+	    !(g ? cJSON_AddNumberToObject(m, "risk_score", g->score)
+		: cJSON_AddNullToObject(m, "risk_score")) ||
+	    !(g ? cJSON_AddStringToObject(m, "risk_level", guardian_risk_str(g->level))
+		: cJSON_AddNullToObject(m, "risk_level")) ||
+	    !(g ? cJSON_AddStringToObject(m, "rationale", g->rationale)
+		: cJSON_AddNullToObject(m, "rationale")) ||
+	    !cJSON_AddItemToObject(m, "action", act)) {
+		cJSON_Delete(act);
+		cJSON_Delete(m);
+		return;
+	}
+	agent_emit(r->a, AGENT_EV_GUARDIAN_ASSESSMENT, m);
+}
+
+static void review_free(struct guardian_review *r)
+{
+	if (r->stream)
+		model_stream_cancel(r->stream);
+	loop_timer_disarm(r->a->loop, &r->timer);
+	cJSON_Delete(r->summary);
+	free(r->answer);
+	free(r->id);
+	free(r);
+}
+
+/* The verdict: a warning with the rationale, the final assessment, then done. */
+static void conclude(struct guardian_review *r, const struct guardian_assessment *g)
+{
+	bool ok = guardian_approves(g);
+	void (*done)(void *, enum agent_decision) = r->done;
+	void *arg = r->arg;
+	char msg[GUARDIAN_MAX_RATIONALE_BYTES + 128];
+
+	if (r->stream) {
+		model_stream_cancel(r->stream);
+		r->stream = NULL;
+	}
+	loop_timer_disarm(r->a->loop, &r->timer);
+	/* A subscriber may interrupt the turn from inside these events: the cancel that
+	 * follows then only marks the review (freed below, done not called). */
+	r->concluding = true;
+	snprintf(msg, sizeof msg, "Automatic approval review %s (risk: %s): %s",
+		 ok ? "approved" : "denied", guardian_risk_str(g->level), g->rationale);
+	agent_emit_text(r->a, AGENT_EV_WARNING, "message", msg);
+	emit_assessment(r, ok ? "approved" : "denied", g);
+	if (r->cancelled) {
+		review_free(r);
+		return;
+	}
+	review_free(r);
+	done(arg, ok ? AGENT_APPROVED : AGENT_DENIED);
+}
+
+/* Every failure is a high-risk denial (fail closed), as upstream's. */
+static void conclude_failed(struct guardian_review *r, const char *fmt, const char *why)
+{
+	struct guardian_assessment g = {.level = GUARDIAN_RISK_HIGH, .score = 100};
+
+	snprintf(g.rationale, sizeof g.rationale, fmt, why);
+	conclude(r, &g);
+}
+
+/* ---- the request ---- */
+
+static char *message_text(const cJSON *item)
+{
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(item, "content"), *part;
+	struct buf b;
+
+	buf_init(&b, GUARDIAN_MAX_ANSWER_BYTES + 1);
+	cJSON_ArrayForEach(part, content) {
+		const char *ty = json_get_str(part, "type"), *text = json_get_str(part, "text");
+		if (ty && text && strcmp(ty, "output_text") == 0 && buf_puts(&b, text) < 0)
+			return strdup(""); /* too long: unparsable, which denies */
+	}
+	return buf_take(&b);
+}
+
+static void on_item_done(void *arg, const cJSON *item)
+{
+	struct guardian_review *r = arg;
+	const char *ty = json_get_str(item, "type"), *role = json_get_str(item, "role");
+	char *text;
+
+	if (!ty || strcmp(ty, "message") != 0 || (role && strcmp(role, "assistant") != 0))
+		return;
+	if ((text = message_text(item))) {
+		free(r->answer);
+		r->answer = text;
+	}
+}
+
+static void on_retrying(void *arg, int attempt, int max, uint64_t delay_ms, const char *why)
+{
+	struct guardian_review *r = arg;
+
+	(void)attempt, (void)max, (void)delay_ms, (void)why;
+	free(r->answer);
+	r->answer = NULL;
+}
+
+static void on_completed(void *arg, const char *response_id, const struct model_usage *u)
+{
+	struct guardian_review *r = arg;
+	struct guardian_assessment g;
+	struct err e;
+
+	(void)response_id, (void)u;
+	r->stream = NULL;
+	err_clear(&e);
+	if (guardian_parse_assessment(r->answer, r->answer ? strlen(r->answer) : 0, &g, &e) < 0) {
+		conclude_failed(r, "Automatic approval review failed: %s", e.msg);
+		return;
+	}
+	conclude(r, &g);
+}
+
+static void on_failed(void *arg, enum model_error kind, const struct err *e)
+{
+	struct guardian_review *r = arg;
+
+	r->stream = NULL;
+	conclude_failed(r, "Automatic approval review failed: %s",
+			e && e->msg[0] ? e->msg : model_error_str(kind));
+}
+
+static void on_timer(struct loop *l, struct loop_timer *t)
+{
+	struct guardian_review *r =
+		(struct guardian_review *)((char *)t - offsetof(struct guardian_review, timer));
+
+	(void)l;
+	if (r->fail[0]) {
+		conclude_failed(r, "Automatic approval review failed: %s", r->fail);
+		return;
+	}
+	conclude_failed(r, "%s", "Automatic approval review timed out while evaluating the "
+				 "requested approval.");
+}
+
+static struct model_stream *start_request(struct guardian_review *r, const cJSON *action,
+					  const char *retry_reason, struct err *e)
+{
+	struct agent *a = r->a;
+	struct model_prompt p;
+	struct model_stream_events ev = {
+		.arg = r,
+		.item_done = on_item_done,
+		.retrying = on_retrying,
+		.completed = on_completed,
+		.failed = on_failed,
+	};
+	cJSON *input = guardian_prompt_input(a, action, retry_reason);
+	cJSON *schema = guardian_output_schema();
+	struct model_stream *s = NULL;
+
+	if (!input || !schema) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	memset(&p, 0, sizeof p);
+	/* Upstream prefers gpt-5.4 when its catalog lists it; we review with the session's
+	 * model, at low effort when it reasons. */
+	p.model = a->model;
+	p.instructions = guardian_policy_prompt;
+	p.input = input;
+	p.tools = NULL;
+	p.reasoning_effort = a->family->supports_reasoning ? "low" : NULL;
+	p.reasoning_summary = a->summary;
+	p.verbosity = a->family->supports_verbosity ? "low" : NULL;
+	p.service_tier = a->service_tier;
+	p.output_schema = schema;
+	p.subagent = "guardian";
+	credentials_before_request(a);
+	s = model_stream_start(a->client, &p, &ev, e);
+out:
+	cJSON_Delete(input);
+	cJSON_Delete(schema);
+	return s;
+}
+
+struct guardian_review *guardian_review_start(struct agent *a, const char *id, cJSON *action,
+					      const char *retry_reason,
+					      void (*done)(void *arg, enum agent_decision d),
+					      void *arg)
+{
+	struct guardian_review *r = calloc(1, sizeof *r);
+	struct err e;
+
+	if (!r || !action || !(r->id = strdup(id)) || !cut_strings(action) ||
+	    !(r->summary = action_summary(action))) {
+		if (r) {
+			cJSON_Delete(r->summary);
+			free(r->id);
+		}
+		free(r);
+		cJSON_Delete(action);
+		return NULL;
+	}
+	r->a = a;
+	r->done = done;
+	r->arg = arg;
+	snprintf(r->turn_id, sizeof r->turn_id, "%s", a->turn ? a->turn->id : "");
+	emit_assessment(r, "in_progress", NULL);
+	err_clear(&e);
+	r->stream = start_request(r, action, retry_reason, &e);
+	cJSON_Delete(action);
+	if (!r->stream) {
+		/* Reported from the loop, so the caller has its handle first. */
+		snprintf(r->fail, sizeof r->fail, "%s",
+			 e.msg[0] ? e.msg : "cannot start the review request");
+		if (loop_timer_arm(a->loop, &r->timer, 0, on_timer) < 0) {
+			review_free(r);
+			return NULL;
+		}
+		return r;
+	}
+	if (loop_timer_arm(a->loop, &r->timer, loop_clock_ms() + GUARDIAN_TIMEOUT_MS, on_timer) < 0) {
+		review_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void guardian_review_cancel(struct guardian_review *r, bool tell)
+{
+	if (!r)
+		return;
+	if (r->concluding) {
+		r->cancelled = true;
+		return;
+	}
+	if (r->stream) {
+		model_stream_cancel(r->stream);
+		r->stream = NULL;
+	}
+	if (tell)
+		emit_assessment(r, "aborted", NULL);
+	review_free(r);
+}
+
+/* ---- a tool call's approval ---- */
+
+static void call_reviewed(void *arg, enum agent_decision d)
+{
+	struct tool_call *c = arg;
+	void (*k)(struct tool_call *, enum agent_decision) = c->after_review;
+
+	c->review = NULL;
+	c->after_review = NULL;
+	c->cancel = NULL;
+	if (d != AGENT_APPROVED && d != AGENT_APPROVED_FOR_SESSION)
+		c->guardian_denied = true;
+	if (k)
+		k(c, d == AGENT_ABORT ? AGENT_DENIED : d);
+}
+
+static void call_cancel(struct tool_call *c)
+{
+	struct guardian_review *r = c->review;
+	void (*k)(struct tool_call *, enum agent_decision) = c->after_review;
+
+	c->review = NULL;
+	c->after_review = NULL;
+	c->cancel = NULL;
+	guardian_review_cancel(r, true);
+	if (k)
+		k(c, AGENT_ABORT);
+}
+
+static cJSON *str_array(const cJSON *v)
+{
+	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateArray();
+}
+
+/* The planned action as upstream serialises its GuardianApprovalRequest. */
+static cJSON *call_action(const struct tool_call *c, enum agent_event_kind kind, const cJSON *msg)
+{
+	const struct agent *a = c->turn->a;
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL;
+
+	if (kind == AGENT_EV_APPLY_PATCH_APPROVAL_REQUEST) {
+		const cJSON *changes = cJSON_GetObjectItemCaseSensitive(msg, "changes"), *ch;
+		const char *patch = c->input ? c->input : json_get_str(c->args, "input");
+		cJSON *files = cJSON_CreateArray();
+		int n = 0;
+		cJSON_ArrayForEach(ch, changes) {
+			ok = ok && files && ch->string &&
+			     cJSON_AddItemToArray(files, cJSON_CreateString(ch->string));
+			n++;
+		}
+		ok = ok && files && cJSON_AddStringToObject(o, "tool", "apply_patch") &&
+		     cJSON_AddStringToObject(o, "cwd", a->cwd) &&
+		     cJSON_AddItemToObject(o, "files", files) && (files = NULL, true) &&
+		     cJSON_AddNumberToObject(o, "change_count", n) &&
+		     (!patch || cJSON_AddStringToObject(o, "patch", patch));
+		cJSON_Delete(files);
+	} else {
+		const char *perm = json_get_str(c->args, "sandbox_permissions");
+		const char *just = json_get_str(c->args, "justification");
+		const char *cwd = json_get_str(msg, "cwd");
+		bool exec = strcmp(c->name, "exec_command") == 0;
+		cJSON *cmd = str_array(cJSON_GetObjectItemCaseSensitive(msg, "command"));
+		ok = ok && cmd && cJSON_AddStringToObject(o, "tool", exec ? "exec_command" : "shell") &&
+		     cJSON_AddItemToObject(o, "command", cmd) && (cmd = NULL, true) &&
+		     cJSON_AddStringToObject(o, "cwd", cwd ? cwd : a->cwd) &&
+		     cJSON_AddStringToObject(o, "sandbox_permissions", perm ? perm : "use_default") &&
+		     (!just || cJSON_AddStringToObject(o, "justification", just)) &&
+		     (!exec || cJSON_AddBoolToObject(o, "tty",
+						     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+							     c->args, "tty"))));
+		cJSON_Delete(cmd);
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+void guardian_review_call_action(struct tool_call *c, cJSON *action, const char *retry_reason,
+				 void (*on_decision)(struct tool_call *c, enum agent_decision d))
+{
+	c->on_decision = NULL;
+	c->after_review = on_decision;
+	c->cancel = call_cancel;
+	c->review = action ? guardian_review_start(c->turn->a, c->call_id, action, retry_reason,
+						   call_reviewed, c)
+			   : NULL;
+	if (!c->review) {
+		/* The review could not even start: refused, as every failure is. */
+		c->after_review = NULL;
+		c->cancel = NULL;
+		c->guardian_denied = true;
+		on_decision(c, AGENT_DENIED);
+	}
+}
+
+void guardian_review_call(struct tool_call *c, enum agent_event_kind kind, cJSON *msg,
+			  void (*on_decision)(struct tool_call *c, enum agent_decision d))
+{
+	const char *reason = json_get_str(msg, "reason");
+	/* Only a retry's reason goes to the reviewer: otherwise it is the model's own
+	 * justification, already in the action. */
+	bool retry = reason && strcmp(reason, APPROVAL_RETRY_REASON) == 0;
+
+	guardian_review_call_action(c, call_action(c, kind, msg), retry ? APPROVAL_RETRY_REASON : NULL,
+				    on_decision);
+	cJSON_Delete(msg);
+}

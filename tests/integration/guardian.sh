@@ -1,0 +1,189 @@
+# Guardian Approvals (approvals_reviewer = "guardian_subagent", upstream 0.118's
+# features.guardian_approval): an on-request approval goes to a reviewer model request
+# instead of the user. Driven through build/tests/agent-drive (exec forces
+# approval_policy = never, as upstream's), against the scripted model mock: the mock's
+# second reply is the reviewer's answer, and its log shows what the reviewer was sent.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sandbox.inc"
+DRIVE=$TOOLS/agent-drive
+CHECK_ENV=()
+if [ -n "${CODEX_CHECK:-}" ]; then
+	CHECK_ENV=(-c "shell_environment_policy.set.ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:detect_leaks=0\"")
+fi
+
+mock() {
+	printf '%s\n' "$1" > "$T/script.json"
+	start_mock "$T/script.json"
+	BASE=http://127.0.0.1:$MOCK_PORT/v1
+}
+
+# drive POLICY [agent-drive args...]: one turn with the reviewer on; every approval the
+# front end would see is answered "approved" (none should reach it).
+drive() {
+	local policy=$1 rc=0
+	shift
+	env -u TMPDIR HOME="$T/home" CODEX_HOME="$CODEX_HOME" MOCK_KEY=sk-test timeout 120 "$DRIVE" \
+		--codex "$CODEX" -c model_provider=mock -c model_providers.mock.name=mock \
+		-c "model_providers.mock.base_url=$BASE" -c model_providers.mock.env_key=MOCK_KEY \
+		${CHECK_ENV[@]+"${CHECK_ENV[@]}"} \
+		-c "approval_policy=\"$policy\"" -c 'sandbox_mode="workspace-write"' \
+		-c 'approvals_reviewer="guardian_subagent"' -c 'features.guardian_approval=true' \
+		--decide approved,approved,approved "$@" "go" > "$T/events" 2> "$T/err" || rc=$?
+	return $rc
+}
+
+answer='{"sse":[{"created":"r"},{"message":"All done."},{"completed":"r"}]}'
+fc() { # fc CALL_ID NAME ARGS-JSON: a reply with one function call
+	printf '{"sse":[{"created":"r"},{"function_call":{"call_id":"%s","name":"%s","arguments":%s}},{"completed":"r"}]}' "$1" "$2" "$3"
+}
+say() { # say TEXT (JSON-escaped): a reply with one assistant message (the reviewer's)
+	printf '{"sse":[{"created":"g"},{"message":"%s"},{"completed":"g"}]}' "$1"
+}
+verdict() { # verdict LEVEL SCORE RATIONALE
+	say "{\\\"risk_level\\\":\\\"$1\\\",\\\"risk_score\\\":$2,\\\"rationale\\\":\\\"$3\\\",\\\"evidence\\\":[{\\\"message\\\":\\\"m\\\",\\\"why\\\":\\\"w\\\"}]}"
+}
+escalated() { # the model asks to write outside the workspace, escalated
+	fc "$1" exec_command "{\"cmd\":\"echo changed > $T/outside/target\",\"sandbox_permissions\":\"require_escalated\",\"justification\":\"update the shared target\"}"
+}
+
+skip_without_sandbox() {
+	"$CODEX" sandbox linux --full-auto -- /bin/true 2> /dev/null ||
+		{ echo "SKIP: the sandbox cannot run here"; return 1; }
+}
+
+# The events of one type, one JSON line each.
+events_of() {
+	python3 - "$T/events" "$1" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    m = json.loads(line)["msg"]
+    if m["type"] == sys.argv[2]:
+        print(json.dumps(m, sort_keys=True))
+PY
+}
+
+# The text the reviewer request (mock request 1) carried, all its input parts joined.
+reviewer_text() {
+	python3 - "$MOCK_LOG" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+body = reqs[1]["body"]
+print("".join(p["text"] for m in body["input"] for p in m["content"]))
+PY
+}
+
+test_low_risk_verdict_runs_the_command_without_asking() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),$(verdict low 10 'The user asked to update the target.'),$answer]"
+	drive on-request
+	expect_eq "$(events_of exec_approval_request)" "" "approval requests the user saw"
+	expect_eq "$(mock_count)" 3 "model requests (turn, reviewer, turn)"
+	# The reviewer request: its own instructions, no tools, the strict schema, the
+	# guardian subagent header, and the planned action with the command and its reason.
+	expect_contains "$(mock_get 1 body.instructions)" "security reviewer"
+	expect_eq "$(mock_get 1 body.tools)" "[]" "reviewer tools"
+	expect_eq "$(mock_get 1 body.text.format.name)" "codex_output_schema" "reviewer schema"
+	expect_eq "$(mock_get 1 headers.x-openai-subagent)" "guardian" "reviewer header"
+	text=$(reviewer_text)
+	expect_contains "$text" "\"tool\": \"exec_command\""
+	expect_contains "$text" "echo changed > $T/outside/target"
+	expect_contains "$text" "\"sandbox_permissions\": \"require_escalated\""
+	expect_contains "$text" "\"justification\": \"update the shared target\""
+	expect_contains "$text" "[1] user: go"
+	expect_contains "$text" "tool exec_command call"
+	# The command ran (outside the sandbox, as a user-approved one would).
+	expect_contains "$(mock_call_output c1)" "Process exited with code 0"
+	expect_eq "$(cat "$T/outside/target")" changed "$T/outside/target"
+	# What the front ends saw: in_progress, then approved with the rationale.
+	st=$(events_of guardian_assessment | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    print(m["id"], m["status"], m["risk_level"], m["risk_score"], m["action"]["tool"], m["action"]["command"])')
+	expect_eq "$st" "$(printf 'c1 in_progress None None exec_command /bin/bash -lc '"'"'echo changed > %s/outside/target'"'"'\nc1 approved low 10 exec_command /bin/bash -lc '"'"'echo changed > %s/outside/target'"'"'' "$T" "$T")" "assessments"
+	expect_contains "$(events_of warning)" "Automatic approval review approved (risk: low): The user asked to update the target."
+}
+
+test_high_risk_verdict_refuses_and_tells_the_model() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),$(verdict high 92 'Writes outside the workspace without need.'),$answer]"
+	drive on-request
+	expect_eq "$(events_of exec_approval_request)" "" "approval requests the user saw"
+	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_outside_intact
+	expect_contains "$(events_of guardian_assessment)" '"status": "denied"'
+	expect_contains "$(events_of warning)" "Automatic approval review denied (risk: high): Writes outside the workspace without need."
+}
+
+# The threshold is upstream's: 80 denies even when the level says medium, 79 approves.
+test_threshold_is_a_score_of_80() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),$(verdict medium 80 'borderline'),$(escalated c2),$(verdict medium 79 'acceptable'),$answer]"
+	drive on-request
+	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_contains "$(mock_call_output c2)" "Process exited with code 0"
+}
+
+# Fail closed: an answer that is not the JSON asked for denies, and so does a failed
+# reviewer request.
+test_unparsable_answer_denies() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),$(say 'Looks fine to me, go ahead.'),$answer]"
+	drive on-request
+	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_outside_intact
+	expect_contains "$(events_of warning)" "Automatic approval review denied (risk: high): Automatic approval review failed: guardian assessment was not valid JSON"
+}
+
+test_reviewer_request_failure_denies() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),{\"status\":400,\"body\":{\"error\":{\"message\":\"bad reviewer request\"}}},$answer]"
+	drive on-request
+	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_outside_intact
+	expect_contains "$(events_of warning)" "Automatic approval review denied (risk: high): Automatic approval review failed:"
+}
+
+# Prose around the object is tolerated, as upstream's parser does.
+test_json_inside_prose_is_read() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),$(say 'Assessment: {\"risk_level\":\"low\",\"risk_score\":5,\"rationale\":\"fine\",\"evidence\":[]} done'),$answer]"
+	drive on-request
+	expect_contains "$(mock_call_output c1)" "Process exited with code 0"
+}
+
+# Only on-request routes to the reviewer (upstream's routes_approval_to_guardian):
+# untrusted still asks the user.
+test_untrusted_still_asks_the_user() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(fc c1 exec_command '{"cmd":"touch approved-file"}'),$answer]"
+	drive untrusted
+	expect_eq "$(events_of exec_approval_request | wc -l)" 1 "approval requests the user saw"
+	expect_eq "$(events_of guardian_assessment)" "" "assessments"
+	expect_eq "$(mock_count)" 2 "model requests"
+}
+
+# A patch outside the writable roots goes to the reviewer with its files and text.
+test_patch_goes_to_the_reviewer() {
+	setup root
+	skip_without_sandbox || return 0
+	p=$(printf '*** Begin Patch\\n*** Update File: %s\\n@@\\n-orig\\n+patched\\n*** End Patch\\n' "$T/outside/target")
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"custom_tool_call\":{\"call_id\":\"p1\",\"name\":\"apply_patch\",\"input\":\"$p\"}},{\"completed\":\"r\"}]},$(verdict high 95 'no'),$answer]"
+	drive on-request
+	expect_eq "$(events_of apply_patch_approval_request)" "" "approval requests the user saw"
+	text=$(reviewer_text)
+	expect_contains "$text" "\"tool\": \"apply_patch\""
+	expect_contains "$text" "\"files\": [\"$T/outside/target\"]"
+	expect_contains "$text" "+patched"
+	expect_contains "$(mock_call_output p1)" "automatic approval reviewer rejected this action"
+	expect_outside_intact
+}
+
+run_tests
