@@ -323,7 +323,7 @@ int main(int argc, char **argv)
 		goto fail;
 	{
 		struct model_client_opts o = {loop,   &prov,  bearer,   NULL, originator, session,
-					      refresh, &r,    suffix};
+					      refresh, &r,    suffix, NULL};
 		if (model_client_new(&o, &client, &e) < 0)
 			goto fail;
 	}
