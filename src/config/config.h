@@ -205,6 +205,8 @@ struct config {
 	struct strv project_doc_fallback_filenames; /* tried after AGENTS.md, in order */
 	char *forced_login_method;     /* "chatgpt" | "api", or NULL */
 	char *forced_chatgpt_workspace_id; /* ChatGPT sign-in limited to this account, or NULL */
+	char *js_repl_node_path;       /* the Node of features.js_repl, or NULL: PATH's */
+	struct strv js_repl_node_module_dirs; /* where js_repl looks for packages, in order */
 	struct config_mcp_server *mcp_servers;
 	size_t n_mcp_servers, cap_mcp_servers;
 	struct config_map features;    /* feature name -> "true"/"false" */

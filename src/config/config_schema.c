@@ -619,6 +619,8 @@ static const struct field root_fields[] = {
 	STRV(C, "project_doc_fallback_filenames", project_doc_fallback_filenames),
 	CHOICE(C, "forced_login_method", forced_login_method, login_method_choices),
 	STR(C, "forced_chatgpt_workspace_id", forced_chatgpt_workspace_id),
+	STR(C, "js_repl_node_path", js_repl_node_path),
+	STRV(C, "js_repl_node_module_dirs", js_repl_node_module_dirs),
 	SPECIAL("profile", profile_special),
 	SPECIAL("profiles", profiles_special),
 	SPECIAL("mcp_servers", mcp_servers_special),
