@@ -1,7 +1,7 @@
 /* /experimental (reference codex-tui.md §9): upstream's toggles of its experimental
- * features, saved to config.toml's [features] table. Only the experimental features
- * this program has are offered: upstream 0.118 also lists the JavaScript REPL and
- * Guardian Approvals, which are not built here. */
+ * features, saved to config.toml's [features] table, in upstream's order. Only the
+ * experimental features this program has are offered: upstream 0.118 also lists
+ * Guardian Approvals. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,10 @@
 static const struct {
 	const char *key, *name, *desc;
 } features[] = {
+	{"js_repl", "JavaScript REPL",
+	 "Enable a persistent Node-backed JavaScript REPL for interactive website debugging "
+	 "and other inline JavaScript execution capabilities. Requires Node >= v22.22.0 "
+	 "installed."},
 	{"prevent_idle_sleep", "Prevent sleep while running",
 	 "Keep your computer awake while Codex is running a thread."},
 };
@@ -20,8 +24,11 @@ _Static_assert(N_FEATURES <= EXPERIMENTAL_MAX, "EXPERIMENTAL_MAX is too small");
 
 static bool *state_of(struct app *a, size_t i)
 {
-	(void)i; /* one feature so far: its state lives in the app */
-	return &a->prevent_sleep;
+	/* Prevent sleep acts at once, so the app keeps its state; the others take effect
+	 * with the next conversation, which reads config.toml. */
+	if (strcmp(features[i].key, "prevent_idle_sleep") == 0)
+		return &a->prevent_sleep;
+	return &a->feature_saved[i];
 }
 
 void experimental_load(struct app *a)

@@ -249,6 +249,7 @@ struct app {
 	bool prevent_sleep;            /* features.prevent_idle_sleep */
 	pid_t inhibit_pid;             /* the sleep inhibitor's holder, or <= 0 */
 	bool feature_on[EXPERIMENTAL_MAX]; /* MODAL_FEATURES: the choices being made */
+	bool feature_saved[EXPERIMENTAL_MAX]; /* the other features' saved states */
 };
 
 /* Cells shown live and again when a session is resumed (its rollout keeps the events). */

@@ -2707,9 +2707,9 @@ test_fast_and_personality() {
 	quit_and_check_terminal
 }
 
-# /experimental: upstream's toggle list, saved to [features]; "Prevent sleep while
-# running" holds a sleep inhibitor (systemd-inhibit, here a stand-in on PATH that
-# records its arguments) for exactly as long as a turn runs.
+# /experimental: upstream's toggle list (the JavaScript REPL, then Prevent sleep), saved
+# to [features]; "Prevent sleep while running" holds a sleep inhibitor (systemd-inhibit,
+# here a stand-in on PATH that records its arguments) for exactly as long as a turn runs.
 test_experimental_prevent_sleep_while_running() {
 	ws
 	mkdir -p "$T/bin"
@@ -2722,14 +2722,17 @@ test_experimental_prevent_sleep_while_running() {
 	wait_for "Experimental features"
 	s=$(screen)
 	expect_contains "$s" "Toggle experimental features. Changes are saved to config.toml."
+	expect_contains "$s" "[ ] JavaScript REPL              Enable a persistent Node-backed JavaScript REPL"
 	expect_contains "$s" "[ ] Prevent sleep while running  Keep your computer awake while Codex is running a thread."
 	expect_contains "$s" "Press space to select or enter to save for next conversation"
 	snap experimental
 	keys Space
+	wait_for "[x] JavaScript REPL"
+	keys Down Space
 	wait_for "[x] Prevent sleep while running"
 	keys Enter
 	wait_gone "Experimental features"
-	expect_contains "$(cat "$T/home/config.toml")" $'[features]\nprevent_idle_sleep = true'
+	expect_contains "$(cat "$T/home/config.toml")" $'[features]\njs_repl = true\nprevent_idle_sleep = true'
 	[ -e "$T/inhibit.pid" ] && fail "an inhibitor runs with no turn"
 	keys "work" Enter
 	wait_for "Running while"
