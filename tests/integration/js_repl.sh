@@ -19,12 +19,16 @@ mock() {
 	BASE=http://127.0.0.1:$MOCK_PORT/v1
 }
 
-# cx [exec args...]: `codex exec` as root in $T/ws against the mock with js_repl on and
-# the test's Node (JS_NODE overrides it, CX_PATH the PATH); stdout in $T/out, stderr in
-# $T/err.
+# cx [exec args...]: `codex exec` in $T/ws against the mock with js_repl on and the
+# test's Node (JS_NODE overrides it, CX_PATH the PATH), as root or, with CX_USER=user,
+# as the unprivileged user; stdout in $T/out, stderr in $T/err.
 cx() {
 	local rc=0
-	env -u TMPDIR ${CX_PATH:+PATH="$CX_PATH"} HOME="$T/home" CODEX_HOME="$CODEX_HOME" MOCK_KEY=sk-test "$CODEX" exec \
+	if [ "${CX_USER:-root}" = user ]; then
+		chmod 644 "$T/script.json"
+		chown -R $NOBODY:$NOBODY "$CODEX_HOME"
+	fi
+	as "${CX_USER:-root}" env -u TMPDIR ${CX_PATH:+PATH="$CX_PATH"} HOME="$T/home" CODEX_HOME="$CODEX_HOME" MOCK_KEY=sk-test "$CODEX" exec \
 		-c model_provider=mock -c model_providers.mock.name=mock \
 		-c "model_providers.mock.base_url=$BASE" -c model_providers.mock.env_key=MOCK_KEY \
 		-c features.js_repl=true -c "js_repl_node_path=\"${JS_NODE:-$NODE22}\"" \
@@ -108,22 +112,25 @@ console.log(1)'),$(js j2 '{"code":"console.log(1)"}'),$(js j3 '// codex-js-repl:
 	expect_eq "$(mock_call_output j3)" "js_repl pragma must be followed by JavaScript source on subsequent lines"
 }
 
-test_sandbox_blocks_writes_outside_the_workspace() {
+sandbox_blocks_writes() {
 	need_node22 || return 0
-	setup root
+	setup "$1"
 	mock "[$(js j1 "const fs = require('node:fs');
 fs.writeFileSync('inside.txt', 'ok');
 try { fs.writeFileSync('$T/outside/target', 'owned'); console.log('outside written'); }
 catch (e) { console.log('outside refused', e.code); }
 try { fs.writeFileSync('$T/outside/new', 'owned'); console.log('new written'); }
 catch (e) { console.log('new refused', e.code); }"),$answer]"
-	cx --full-auto "write"
+	CX_USER=$1 cx --full-auto "write"
 	out=$(mock_call_output j1)
 	expect_contains "$out" "outside refused"
 	expect_contains "$out" "new refused"
 	expect_eq "$(cat inside.txt)" ok "the workspace file"
 	expect_outside_intact
 }
+
+test_sandbox_blocks_writes_outside_the_workspace_root() { sandbox_blocks_writes root; }
+test_sandbox_blocks_writes_outside_the_workspace_user() { sandbox_blocks_writes user; }
 
 test_sandbox_blocks_network() {
 	need_node22 || return 0
