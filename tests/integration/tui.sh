@@ -340,6 +340,42 @@ test_exec_approval_esc_aborts_the_turn() {
 	quit_and_check_terminal
 }
 
+# js_repl in the TUI: a cell shows as upstream's command cell ("js_repl" with what it
+# logged); Esc while a cell runs interrupts the turn and ends the kernel (its Node is
+# gone), and the model then reads "aborted" for the call. Needs Node 22
+# (tests/install-node22.sh, skipped when npm cannot get it).
+test_js_repl_cell_and_interrupt() {
+	local node
+	node=$("$CODEX_TOP/tests/install-node22.sh" 2> "$T/node.err") ||
+		{ echo "# skip: no Node 22: $(cat "$T/node.err")"; return 0; }
+	ws
+	cell1=$(python3 -c 'import json; print(json.dumps({"sse":[{"created":"r"},{"custom_tool_call":{"call_id":"j1","name":"js_repl","input":"const who = \"kernel\"; console.log(`hello from the ${who}`)"}},{"completed":"r"}]}))')
+	cell2=$(python3 -c 'import json; print(json.dumps({"sse":[{"created":"r"},{"custom_tool_call":{"call_id":"j2","name":"js_repl","input":"console.log(process.pid); await new Promise(() => {})"}},{"completed":"r"}]}))')
+	mock "[$cell1,$answer,$cell2,$answer]"
+	tui_start -a never -s workspace-write -c features.js_repl=true -c "js_repl_node_path=\"$node\""
+	wait_idle
+	keys "log something" Enter
+	wait_for "All done."
+	wait_idle
+	s=$(screen)
+	expect_contains "$s" "• Ran js_repl"
+	expect_contains "$s" "└ hello from the kernel"
+	expect_not_contains "$s" "exit 1"
+	snap js_repl
+	keys "wait forever" Enter
+	for i in $(seq 1 $((WAIT * 10))); do pgrep -f "$node -e" > /dev/null && break; sleep 0.1; done
+	pgrep -f "$node -e" > /dev/null || fail "no kernel runs"
+	wait_for "Running"
+	keys Escape
+	wait_for "Conversation interrupted"
+	for i in $(seq 1 $((WAIT * 10))); do pgrep -f "$node -e" > /dev/null || break; sleep 0.1; done
+	pgrep -f "$node -e" > /dev/null && fail "the kernel outlived the interrupt"
+	keys "go on" Enter
+	wait_for "All done."
+	expect_eq "$(mock_call_output j2)" aborted "the interrupted cell's output"
+	quit_and_check_terminal
+}
+
 # net_ns: a network + mount namespace for the network approval tests, held by a shell
 # (its pid in TM_NS, so that tmux and codex start in it): loopback with 127.0.0.1 (the
 # model mock, MOCK_PORT/MOCK_LOG) and 11.0.0.1, an address the proxy counts as public,

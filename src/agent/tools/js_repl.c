@@ -211,6 +211,7 @@ static void on_line(struct js_repl *r, const char *line, size_t len)
 	struct js_repl_reply rep;
 	int got = js_repl_parse_reply(line, len, &rep);
 	char *text;
+	bool ok;
 
 	if (got == 0)
 		return; /* not ours: a cell wrote to process.stdout */
@@ -218,7 +219,8 @@ static void on_line(struct js_repl *r, const char *line, size_t len)
 		js_repl_reply_clear(&rep);
 		return;
 	}
-	if (rep.ok) {
+	ok = rep.ok;
+	if (ok) {
 		text = rep.output;
 		rep.output = NULL;
 	} else {
@@ -226,7 +228,7 @@ static void on_line(struct js_repl *r, const char *line, size_t len)
 		rep.error = NULL;
 	}
 	js_repl_reply_clear(&rep);
-	cell_done(r, text, !rep.ok);
+	cell_done(r, text, !ok);
 }
 
 static void on_output(void *arg, enum proc_stream s, const char *d, size_t n)
