@@ -72,11 +72,15 @@ console.log("first", {base});'),$(js j2 'console.log(label, base + 2); console.e
 test_exception_is_reported_and_state_survives() {
 	need_node22 || return 0
 	setup root
-	mock "[$(js j1 'var kept = 7; throw new Error("boom here")'),$(js j2 'console.log(kept)'),$(js j3 'let broken = ('),$answer]"
-	cx --full-auto "throw"
+	mock "[$(js j1 'var kept = 7; throw new Error("boom here")'),$(js j2 'process.stdout.write("no newline"); console.log(kept)'),$(js j3 'let broken = ('),$answer]"
+	cx --full-auto --json "throw"
 	expect_eq "$(mock_call_output j1)" "boom here"
+	# What a cell writes to process.stdout itself does not hide the kernel's answer.
 	expect_eq "$(mock_call_output j2)" "7"
 	expect_contains "$(mock_call_output j3)" "Unexpected end of input"
+	# The cells are command items: a failed cell exits 1, a good one 0.
+	expect_contains "$(cat "$T/out")" '"command":"js_repl","aggregated_output":"boom here","exit_code":1,"status":"failed"'
+	expect_contains "$(cat "$T/out")" '"command":"js_repl","aggregated_output":"7","exit_code":0,"status":"completed"'
 }
 
 test_timeout_kills_the_kernel_and_reports() {
