@@ -105,6 +105,42 @@ test_reset_clears_state() {
 	expect_eq "$(mock_call_output j2)" "undefined"
 }
 
+# Calls of one response run one after another, in order: a reset queued behind a cell
+# runs when the cell's answer arrives, and the cell after it finds a fresh kernel.
+test_calls_of_one_response_run_in_order() {
+	need_node22 || return 0
+	setup root
+	batch=$(python3 -c 'import json
+c = lambda i, code: {"custom_tool_call": {"call_id": i, "name": "js_repl", "input": code}}
+print(json.dumps({"sse": [{"created": "r"},
+    c("j1", "const q = 1; await new Promise(r => setTimeout(r, 200)); console.log(\"first\")"),
+    c("j2", "console.log(\"second\", q)"),
+    {"function_call": {"call_id": "r1", "name": "js_repl_reset", "arguments": "{}"}},
+    c("j3", "console.log(typeof q)"),
+    {"completed": "r"}]}))')
+	mock "[$batch,$answer]"
+	cx --full-auto "batch"
+	expect_eq "$(mock_call_output j1)" "first"
+	expect_eq "$(mock_call_output j2)" "second 1"
+	expect_eq "$(mock_call_output r1)" "js_repl kernel reset"
+	expect_eq "$(mock_call_output j3)" "undefined"
+}
+
+# A kernel that exits mid-cell: upstream's message with the diagnostics (its status and
+# the tail of its stderr); the next cell gets a fresh kernel.
+test_kernel_exit_is_reported() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 'process.stderr.write("last words\n"); process.exit(3)'),$(js j2 'console.log("alive")'),$answer]"
+	cx --full-auto "exit"
+	out=$(mock_call_output j1)
+	expect_contains "$out" "js_repl kernel exited unexpectedly"
+	expect_contains "$out" 'js_repl diagnostics: {"reason":"stdout_eof"'
+	expect_contains "$out" '"kernel_status":"exited(code=3)"'
+	expect_contains "$out" "last words"
+	expect_eq "$(mock_call_output j2)" "alive"
+}
+
 test_pragma_and_wrapped_input_errors() {
 	need_node22 || return 0
 	setup root

@@ -16,11 +16,24 @@
  * more are refused rather than queued without bound. */
 #define JS_REPL_QUEUE_MAX 64
 
+/* One kernel process. A kernel that is stopped (reset, timeout, interrupt, exit) is
+ * only marked dead at once, its events ignored from then on, and freed by the reaper
+ * on the loop's next turn: it may be stopped from inside its own output callback,
+ * where freeing it would pull the stream from under the reader. */
+struct kernel {
+	struct js_repl *r;
+	struct proc *proc;
+	struct net_gate *gate;          /* its proxy's questions, or NULL */
+	bool dead;
+	struct kernel *next_dead;
+};
+
 struct js_repl {
 	struct agent *a;
 	char *node;                     /* the checked Node binary */
-	struct proc *proc;              /* the kernel, or NULL */
-	struct net_gate *gate;          /* its proxy's questions, or NULL */
+	struct kernel *k;               /* the live kernel, or NULL */
+	struct kernel *dead;            /* stopped kernels waiting for the reaper */
+	struct loop_timer reaper;
 	struct buf line;                /* stdout not yet ended by a newline */
 	char tail[JS_REPL_STDERR_TAIL_BYTES]; /* the last stderr bytes, a ring */
 	size_t tail_len, tail_at;
@@ -195,15 +208,45 @@ static void cell_done(struct js_repl *r, char *output, bool failed)
 	run_next(r);
 }
 
-/* Ends the kernel at once (no callback follows): the next cell starts a fresh one. */
+static void kernel_free(struct kernel *k)
+{
+	proc_free(k->proc);
+	net_gate_free(k->gate);
+	free(k);
+}
+
+static void reap(struct loop *l, struct loop_timer *t)
+{
+	struct js_repl *r = (struct js_repl *)((char *)t - offsetof(struct js_repl, reaper));
+
+	(void)l;
+	while (r->dead) {
+		struct kernel *k = r->dead;
+		r->dead = k->next_dead;
+		kernel_free(k);
+	}
+}
+
+/* Ends the live kernel: its events are ignored from now on, its process is killed (with
+ * everything it started) on the loop's next turn. The next cell starts a fresh one. */
 static void kernel_stop(struct js_repl *r)
 {
-	proc_free(r->proc);
-	r->proc = NULL;
-	net_gate_free(r->gate);
-	r->gate = NULL;
+	struct kernel *k = r->k;
+
 	buf_reset(&r->line);
 	r->tail_len = r->tail_at = 0;
+	if (!k)
+		return;
+	r->k = NULL;
+	k->dead = true;
+	k->next_dead = r->dead;
+	r->dead = k;
+	if (loop_timer_arm(r->a->loop, &r->reaper, loop_now(r->a->loop), reap) < 0) {
+		/* No timer (the loop's cap): stop it here instead; only reached from
+		 * outside its callbacks in practice, as the cap is far away. */
+		r->dead = k->next_dead;
+		kernel_free(k);
+	}
 }
 
 static void on_line(struct js_repl *r, const char *line, size_t len)
@@ -233,14 +276,18 @@ static void on_line(struct js_repl *r, const char *line, size_t len)
 
 static void on_output(void *arg, enum proc_stream s, const char *d, size_t n)
 {
-	struct js_repl *r = arg;
+	struct kernel *k = arg;
+	struct js_repl *r = k->r;
 	const char *nl;
 
+	if (k->dead)
+		return;
 	if (s == PROC_STDERR) {
 		tail_add(r, d, n);
 		return;
 	}
-	while (n && r->proc) {
+	/* A reply may end the cell and start the next, which may stop this kernel. */
+	while (n && !k->dead) {
 		nl = memchr(d, '\n', n);
 		size_t take = nl ? (size_t)(nl - d) : n;
 		if (buf_append(&r->line, d, take) < 0) {
@@ -261,18 +308,16 @@ static void on_output(void *arg, enum proc_stream s, const char *d, size_t n)
 
 static void on_exited(void *arg, const struct sandbox_result *res)
 {
-	struct js_repl *r = arg;
-	char *msg = r->call ? diagnostics(r, "js_repl kernel exited unexpectedly", "stdout_eof",
-					  res)
-			    : NULL;
+	struct kernel *k = arg;
+	struct js_repl *r = k->r;
+	char *msg;
 
-	/* The proc is freed here; what it printed last was already read. */
-	proc_free(r->proc);
-	r->proc = NULL;
-	net_gate_free(r->gate);
-	r->gate = NULL;
-	buf_reset(&r->line);
-	r->tail_len = r->tail_at = 0;
+	if (k->dead)
+		return;
+	/* What it printed last was already read. */
+	msg = r->call ? diagnostics(r, "js_repl kernel exited unexpectedly", "stdout_eof", res)
+		      : NULL;
+	kernel_stop(r);
 	if (r->call)
 		cell_done(r, msg, true);
 	else
@@ -283,13 +328,17 @@ static int kernel_start(struct js_repl *r, struct err *e)
 {
 	struct agent *a = r->a;
 	struct proc_spec spec;
-	struct proc_events ev = {r, on_output, on_exited};
+	struct kernel *k = calloc(1, sizeof *k);
+	struct proc_events ev = {k, on_output, on_exited};
 	struct strv env = STRV_INIT;
 	struct sandbox_proxy proxy = {-1, false, false};
 	char *argv[] = {r->node, "-e", (char *)js_repl_kernel_source, NULL};
 	const struct strv *dirs = &a->cfg->js_repl_node_module_dirs;
 	int rc = -1;
 
+	if (!k)
+		return err_set(e, "out of memory");
+	k->r = r;
 	memset(&spec, 0, sizeof spec);
 	spec.policy = &a->policy;
 	spec.cwd = a->cwd;
@@ -314,17 +363,19 @@ static int kernel_start(struct js_repl *r, struct err *e)
 		buf_free(&joined);
 	}
 	spec.envp = env.v;
-	if (command_net(a, &spec, &proxy, &r->gate, e) < 0 ||
-	    proc_start(a->loop, &spec, &ev, &r->proc, e) < 0)
+	if (command_net(a, &spec, &proxy, &k->gate, e) < 0 ||
+	    proc_start(a->loop, &spec, &ev, &k->proc, e) < 0)
 		goto out;
+	buf_reset(&r->line);
+	r->tail_len = r->tail_at = 0;
+	r->k = k;
+	k = NULL;
 	rc = 0;
 out:
 	command_net_done(&proxy);
 	strv_free(&env);
-	if (rc < 0) {
-		net_gate_free(r->gate);
-		r->gate = NULL;
-	}
+	if (k)
+		kernel_free(k);
 	return rc;
 }
 
@@ -453,9 +504,10 @@ static void run_cell(struct js_repl *r, struct tool_call *c)
 		err_set(&e, "out of memory");
 		goto fail;
 	}
-	if (!r->proc && kernel_start(r, &e) < 0)
+	if (!r->k && kernel_start(r, &e) < 0)
 		goto fail;
-	if (proc_write(r->proc, line, strlen(line), &e) < 0 || proc_write(r->proc, "\n", 1, &e) < 0) {
+	if (proc_write(r->k->proc, line, strlen(line), &e) < 0 ||
+	    proc_write(r->k->proc, "\n", 1, &e) < 0) {
 		kernel_stop(r);
 		err_prefix(&e, "failed to write to kernel");
 		goto fail;
@@ -572,8 +624,15 @@ void js_repl_free(struct agent *a)
 	a->jsr = NULL;
 	if (r->call)
 		loop_timer_disarm(a->loop, &r->timer);
-	proc_free(r->proc);
-	net_gate_free(r->gate);
+	if (r->k)
+		kernel_free(r->k);
+	if (r->dead)
+		loop_timer_disarm(a->loop, &r->reaper);
+	while (r->dead) {
+		struct kernel *k = r->dead;
+		r->dead = k->next_dead;
+		kernel_free(k);
+	}
 	buf_free(&r->line);
 	free(r->node);
 	free(r);
