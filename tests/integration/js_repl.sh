@@ -141,6 +141,19 @@ test_kernel_exit_is_reported() {
 	expect_eq "$(mock_call_output j2)" "alive"
 }
 
+# A long log is cut for the model as command output is (10,000 tokens).
+test_long_output_is_truncated() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 'for (let i = 0; i < 20000; i++) console.log("line " + i)'),$answer]"
+	cx --full-auto "long"
+	out=$(mock_call_output j1)
+	expect_contains "$out" "Total output lines: 20000"
+	expect_contains "$out" "tokens truncated"
+	expect_contains "$out" "line 0"
+	expect_contains "$out" "line 19999"
+}
+
 test_pragma_and_wrapped_input_errors() {
 	need_node22 || return 0
 	setup root

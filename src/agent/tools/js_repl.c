@@ -15,6 +15,8 @@
 /* Calls waiting behind the running cell: a model sends a few at most in one response;
  * more are refused rather than queued without bound. */
 #define JS_REPL_QUEUE_MAX 64
+/* The model's budget for one cell's log: upstream's 10,000 tokens for tool output. */
+#define JS_REPL_OUTPUT_TOKENS 10000
 
 /* One kernel process. A kernel that is stopped (reset, timeout, interrupt, exit) is
  * only marked dead at once, its events ignored from then on, and freed by the reaper
@@ -140,18 +142,27 @@ static void tail_add(struct js_repl *r, const char *d, size_t n)
 static char *diagnostics(struct js_repl *r, const char *base, const char *reason,
 			 const struct sandbox_result *res)
 {
-	char status[64], tail[JS_REPL_STDERR_TAIL_BYTES + 1];
+	char status[64];
 	size_t start = (r->tail_at + sizeof r->tail - r->tail_len) % sizeof r->tail;
 	cJSON *o = cJSON_CreateObject();
-	struct buf b;
+	struct buf b, tail;
 	char *enc = NULL;
+	bool at_line_start = true;
 
-	for (size_t i = 0; i < r->tail_len; i++)
-		tail[i] = r->tail[(start + i) % sizeof r->tail];
-	tail[r->tail_len] = '\0';
-	/* Lines joined as upstream joins its tail. */
-	for (char *p = tail; (p = strchr(p, '\n'));)
-		*p = p[1] ? '|' : '\0';
+	/* Its non-empty lines joined with " | ", as upstream shows its stderr tail. */
+	buf_init(&tail, 4 * JS_REPL_STDERR_TAIL_BYTES);
+	for (size_t i = 0; i < r->tail_len; i++) {
+		char ch = r->tail[(start + i) % sizeof r->tail];
+		if (ch == '\n' || ch == '\r') {
+			at_line_start = true;
+			continue;
+		}
+		if (at_line_start && tail.len && buf_puts(&tail, " | ") < 0)
+			break;
+		at_line_start = false;
+		if (buf_putc(&tail, ch) < 0)
+			break;
+	}
 	if (!res)
 		snprintf(status, sizeof status, "running");
 	else if (res->outcome != SANDBOX_RAN)
@@ -163,9 +174,10 @@ static char *diagnostics(struct js_repl *r, const char *base, const char *reason
 	buf_init(&b, LIMIT_HTTP_BODY_BYTES);
 	if (o && json_add_str(o, "reason", reason) == 0 && cJSON_AddNullToObject(o, "stream_error") &&
 	    json_add_str(o, "kernel_status", status) == 0 &&
-	    json_add_str(o, "kernel_stderr_tail", r->tail_len ? tail : "<empty>") == 0)
+	    json_add_str(o, "kernel_stderr_tail", tail.len ? tail.data : "<empty>") == 0)
 		enc = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
+	buf_free(&tail);
 	if (buf_printf(&b, "%s", base) < 0 ||
 	    (enc && buf_printf(&b, "\n\njs_repl diagnostics: %s", enc) < 0) ||
 	    (res && res->outcome != SANDBOX_RAN && buf_printf(&b, "\n%s", res->detail.msg) < 0))
@@ -190,6 +202,23 @@ static void emit_end(struct js_repl *r, struct tool_call *c, const char *output,
 
 static void run_next(struct js_repl *r);
 
+/* A cell's log as the model reads it: cut to JS_REPL_OUTPUT_TOKENS the way command
+ * output is (upstream truncates every tool output to the turn's budget). Takes text. */
+static char *for_model(char *text)
+{
+	struct buf b;
+
+	if (!text || output_tokens(strlen(text)) <= JS_REPL_OUTPUT_TOKENS)
+		return text;
+	buf_init(&b, LIMIT_HTTP_BODY_BYTES);
+	if (output_truncate(&b, text, strlen(text), JS_REPL_OUTPUT_TOKENS) < 0) {
+		buf_free(&b);
+		return text;
+	}
+	free(text);
+	return buf_take(&b);
+}
+
 /* The running cell is over: its answer goes to the model, the next one starts. */
 static void cell_done(struct js_repl *r, char *output, bool failed)
 {
@@ -201,7 +230,7 @@ static void cell_done(struct js_repl *r, char *output, bool failed)
 		c->cancel = NULL;
 		c->state = NULL;
 		emit_end(r, c, output ? output : "", failed);
-		tool_call_finish(c, output);
+		tool_call_finish(c, for_model(output));
 	} else {
 		free(output);
 	}
