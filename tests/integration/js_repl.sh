@@ -99,8 +99,11 @@ while (true) {}'),$(js j3 'console.log(typeof before)'),$answer]"
 test_reset_clears_state() {
 	need_node22 || return 0
 	setup root
-	mock "[$(js j1 'const gone = 1'),$(reset_call r1),$(js j2 'console.log(typeof gone)'),$answer]"
+	# The first cell comes as a function call, which upstream also takes.
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"f1\",\"name\":\"js_repl\",\"arguments\":\"{\\\"code\\\":\\\"const gone = 1; console.log(gone)\\\"}\"}},{\"completed\":\"r\"}]},$(reset_call r1),$(js j2 'console.log(typeof gone)'),$answer]"
 	cx --full-auto "reset"
+	expect_eq "$(mock_call_output f1)" "1"
+	expect_eq "$(mock_get 1 body.input.-1.type)" function_call_output
 	expect_eq "$(mock_call_output r1)" "js_repl kernel reset"
 	expect_eq "$(mock_call_output j2)" "undefined"
 }

@@ -64,7 +64,7 @@ void tools_dispatch(struct tool_call *c)
 		tool_view_image(c);
 	else if (tool_is_multi_agent(n) && multi_agent_offered(c->turn->a))
 		tool_multi_agent(c);
-	else if (strcmp(n, "js_repl_reset") == 0)
+	else if (strcmp(n, "js_repl_reset") == 0 || strcmp(n, "js_repl") == 0)
 		tool_js_repl(c);
 	else if (strcmp(n, "request_user_input") == 0)
 		tool_request_user_input(c);

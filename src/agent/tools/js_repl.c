@@ -498,7 +498,25 @@ static void run_cell(struct js_repl *r, struct tool_call *c)
 	uint64_t timeout;
 
 	err_clear(&e);
-	if (js_repl_parse_input(in, strlen(in), &ji, why, sizeof why) < 0) {
+	if (c->kind != TOOL_CUSTOM) {
+		/* Called as a function, as upstream also takes it: {"code", "timeout_ms"}. */
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(c->args, "timeout_ms");
+		const char *code = args_str(c->args, "code");
+		if (!code) {
+			tool_call_finishf(c, "failed to parse function arguments: missing field "
+					     "`code`");
+			return;
+		}
+		memset(&ji, 0, sizeof ji);
+		ji.code = code;
+		ji.code_len = strlen(code);
+		if (cJSON_IsNumber(t) && t->valuedouble >= 0) {
+			ji.has_timeout = true;
+			ji.timeout_ms = t->valuedouble > (double)JS_REPL_MAX_TIMEOUT_MS
+						? JS_REPL_MAX_TIMEOUT_MS
+						: (uint64_t)t->valuedouble;
+		}
+	} else if (js_repl_parse_input(in, strlen(in), &ji, why, sizeof why) < 0) {
 		tool_call_finishf(c, "%s", why);
 		return;
 	}
