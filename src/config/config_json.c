@@ -312,6 +312,9 @@ static void put_settings(struct out *o, cJSON *settings)
 	    str_or_null(c->forced_login_method));
 	put(o, settings, "forced_chatgpt_workspace_id", "forced_chatgpt_workspace_id",
 	    str_or_null(c->forced_chatgpt_workspace_id));
+	put(o, settings, "js_repl_node_path", "js_repl_node_path", str_or_null(c->js_repl_node_path));
+	put(o, settings, "js_repl_node_module_dirs", "js_repl_node_module_dirs",
+	    strv_value(&c->js_repl_node_module_dirs));
 	s = section(o, settings, "mcp_servers");
 	for (size_t i = 0; s && i < c->n_mcp_servers; i++)
 		put_mcp_server(o, s, &c->mcp_servers[i]);
