@@ -157,6 +157,17 @@ test_long_output_is_truncated() {
 	expect_contains "$out" "line 19999"
 }
 
+# js_repl_node_module_dirs: packages are found in each directory's node_modules.
+test_node_module_dirs_are_searched() {
+	need_node22 || return 0
+	setup root
+	mkdir -p "$T/libs/node_modules/greeter"
+	echo 'module.exports = (who) => "hello " + who;' > "$T/libs/node_modules/greeter/index.js"
+	mock "[$(js j1 'const greet = require("greeter"); console.log(greet("repl"))'),$answer]"
+	cx --full-auto -c "js_repl_node_module_dirs=[\"$T/libs\"]" "modules"
+	expect_eq "$(mock_call_output j1)" "hello repl"
+}
+
 test_pragma_and_wrapped_input_errors() {
 	need_node22 || return 0
 	setup root

@@ -377,19 +377,23 @@ static int kernel_start(struct js_repl *r, struct err *e)
 	if (command_env(a, &env, e) < 0)
 		goto out;
 	if (dirs->n) {
-		struct buf joined;
+		/* Upstream's variable lists the directories; Node's own lookup wants each
+		 * one's node_modules (as upstream resolves packages there), in order. */
+		struct buf joined, paths;
+		bool ok = true;
 		buf_init(&joined, 1u << 20);
-		for (size_t i = 0; i < dirs->n; i++)
-			if (buf_printf(&joined, "%s%s", i ? ":" : "", dirs->v[i]) < 0)
-				break;
-		if (!joined.data ||
-		    strv_setenv(&env, "CODEX_JS_REPL_NODE_MODULE_DIRS", joined.data) < 0 ||
-		    strv_setenv(&env, "NODE_PATH", joined.data) < 0) {
-			buf_free(&joined);
+		buf_init(&paths, 1u << 20);
+		for (size_t i = 0; ok && i < dirs->n; i++)
+			ok = buf_printf(&joined, "%s%s", i ? ":" : "", dirs->v[i]) == 0 &&
+			     buf_printf(&paths, "%s%s/node_modules", i ? ":" : "", dirs->v[i]) == 0;
+		ok = ok && strv_setenv(&env, "CODEX_JS_REPL_NODE_MODULE_DIRS", joined.data) == 0 &&
+		     strv_setenv(&env, "NODE_PATH", paths.data) == 0;
+		buf_free(&joined);
+		buf_free(&paths);
+		if (!ok) {
 			err_set(e, "out of memory");
 			goto out;
 		}
-		buf_free(&joined);
 	}
 	spec.envp = env.v;
 	if (command_net(a, &spec, &proxy, &k->gate, e) < 0 ||
