@@ -128,7 +128,8 @@ static int parse_pragma(const char *p, size_t n, struct js_repl_input *out, char
 			return -1;
 		}
 		if (parse_u64(eq + 1, tlen - klen - 1, &v) < 0) {
-			snprintf(why, cap, "js_repl pragma timeout_ms must be an integer; got `%.*s`",
+			snprintf(why, cap,
+				 "js_repl pragma timeout_ms must be an integer; got `%.*s`",
 				 (int)(tlen - klen - 1 > 200 ? 200 : tlen - klen - 1), eq + 1);
 			return -1;
 		}
@@ -175,7 +176,8 @@ int js_repl_parse_input(const char *in, size_t len, struct js_repl_input *out, c
 	trim(&t, &tn);
 	if (!tn) {
 		snprintf(why, cap,
-			 "js_repl pragma must be followed by JavaScript source on subsequent lines");
+			 "js_repl pragma must be followed by JavaScript source on "
+			 "subsequent lines");
 		return -1;
 	}
 	if (reject_wrapped(rest, rest_len, why, cap) < 0)

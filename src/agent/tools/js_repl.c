@@ -172,7 +172,8 @@ static char *diagnostics(struct js_repl *r, const char *base, const char *reason
 	else
 		snprintf(status, sizeof status, "exited(code=%d)", res->exit_code);
 	buf_init(&b, LIMIT_HTTP_BODY_BYTES);
-	if (o && json_add_str(o, "reason", reason) == 0 && cJSON_AddNullToObject(o, "stream_error") &&
+	if (o && json_add_str(o, "reason", reason) == 0 &&
+	    cJSON_AddNullToObject(o, "stream_error") &&
 	    json_add_str(o, "kernel_status", status) == 0 &&
 	    json_add_str(o, "kernel_stderr_tail", tail.len ? tail.data : "<empty>") == 0)
 		enc = cJSON_PrintUnformatted(o);
@@ -322,8 +323,10 @@ static void on_output(void *arg, enum proc_stream s, const char *d, size_t n)
 		if (buf_append(&r->line, d, take) < 0) {
 			/* Over JS_REPL_REPLY_MAX_BYTES: the kernel is reset, the cell fails. */
 			kernel_stop(r);
-			cell_done(r, strdup("js_repl kernel output exceeded its limit; kernel reset, "
-					    "rerun your request"), true);
+			cell_done(r,
+				  strdup("js_repl kernel output exceeded its limit; kernel "
+					 "reset, rerun your request"),
+				  true);
 			return;
 		}
 		if (!nl)
