@@ -75,6 +75,25 @@ void experimental_rows(struct app *a, struct tui_rows *rows, int width)
 	(void)!tui_rows_push(rows, line, strlen(line));
 }
 
+/* The loaded configuration follows the choice, so that a new chat (/new) starts with it,
+ * as upstream's does after reloading config.toml. */
+static int remember(struct app *a, const char *key, bool on)
+{
+	struct config_map *m = &a->cfg->features;
+	const char *v = on ? "true" : "false";
+	char *copy;
+
+	for (size_t i = 0; i < m->keys.n; i++)
+		if (strcmp(m->keys.v[i], key) == 0) {
+			if (!(copy = strdup(v)))
+				return -1;
+			free(m->values.v[i]);
+			m->values.v[i] = copy;
+			return 0;
+		}
+	return config_map_add(m, key, v);
+}
+
 static void save(struct app *a)
 {
 	char msg[ERR_MSG_MAX + 64];
@@ -93,6 +112,10 @@ static void save(struct app *a)
 		}
 		/* In effect at once, as upstream's inhibitor is. */
 		*state_of(a, i) = a->feature_on[i];
+		if (remember(a, features[i].key, a->feature_on[i]) < 0) {
+			app_error(a, "Failed to update experimental features: out of memory");
+			return;
+		}
 	}
 	sleep_inhibit_sync(a);
 }

@@ -376,6 +376,37 @@ test_js_repl_cell_and_interrupt() {
 	quit_and_check_terminal
 }
 
+# Turning the JavaScript REPL on in /experimental holds for the next chat: after /new the
+# model is offered js_repl (the running chat keeps its tools, as upstream's).
+test_experimental_js_repl_applies_to_a_new_chat() {
+	local node
+	node=$("$CODEX_TOP/tests/install-node22.sh" 2> "$T/node.err") ||
+		{ echo "# skip: no Node 22: $(cat "$T/node.err")"; return 0; }
+	ws
+	mock "[$answer,$answer]"
+	tui_start -c "js_repl_node_path=\"$node\""
+	wait_idle
+	keys "/experimental" Enter
+	wait_for "[ ] JavaScript REPL"
+	keys Space
+	wait_for "[x] JavaScript REPL"
+	keys Enter
+	wait_gone "Experimental features"
+	expect_contains "$(cat "$T/home/config.toml")" $'[features]\njs_repl = true'
+	keys "hi" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/new" Enter
+	wait_for "/model to change"
+	keys "again" Enter
+	wait_for "› again"
+	wait_idle
+	tools() { mock_get "$1" body.tools | python3 -c 'import json,sys; print(" ".join(t.get("name", t["type"]) for t in json.load(sys.stdin)))'; }
+	expect_not_contains "$(tools 0)" "js_repl" "tools of the first chat"
+	expect_contains "$(tools 1)" "js_repl js_repl_reset" "tools of the new chat"
+	quit_and_check_terminal
+}
+
 # net_ns: a network + mount namespace for the network approval tests, held by a shell
 # (its pid in TM_NS, so that tmux and codex start in it): loopback with 127.0.0.1 (the
 # model mock, MOCK_PORT/MOCK_LOG) and 11.0.0.1, an address the proxy counts as public,
