@@ -54,12 +54,12 @@ int js_repl_parse_input(const char *in, size_t len, struct js_repl_input *out, c
 			size_t cap);
 
 /* One line of the kernel: {"type":"exec_result","id":...,"ok":...,"output":...,
- * "error":...}. Other types and non-JSON lines (a cell that wrote to process.stdout)
+ * "error":..., "fatal": true when the kernel is exiting (ours)}. Other types and non-JSON lines (a cell that wrote to process.stdout)
  * give 0: ignored. 1 with *out filled (id, output and error malloc'ed, error may be
  * NULL; free with js_repl_reply_clear). -1 only when memory runs out. */
 struct js_repl_reply {
 	char *id;
-	bool ok;
+	bool ok, fatal;
 	char *output, *error;
 };
 int js_repl_parse_reply(const char *line, size_t len, struct js_repl_reply *out);

@@ -197,7 +197,7 @@ void js_repl_reply_clear(struct js_repl_reply *r)
 
 int js_repl_parse_reply(const char *line, size_t len, struct js_repl_reply *out)
 {
-	cJSON *root, *ok, *id, *output, *error, *type;
+	cJSON *root, *ok, *id, *output, *error, *type, *fatal;
 	int rc = 0;
 
 	memset(out, 0, sizeof *out);
@@ -211,12 +211,14 @@ int js_repl_parse_reply(const char *line, size_t len, struct js_repl_reply *out)
 	ok = cJSON_GetObjectItemCaseSensitive(root, "ok");
 	output = cJSON_GetObjectItemCaseSensitive(root, "output");
 	error = cJSON_GetObjectItemCaseSensitive(root, "error");
+	fatal = cJSON_GetObjectItemCaseSensitive(root, "fatal");
 	if (!cJSON_IsObject(root) || !cJSON_IsString(type) ||
 	    strcmp(type->valuestring, "exec_result") != 0 || !cJSON_IsString(id) ||
 	    !cJSON_IsBool(ok) || !cJSON_IsString(output) ||
 	    (error && !cJSON_IsString(error) && !cJSON_IsNull(error)))
 		goto out;
 	out->ok = cJSON_IsTrue(ok);
+	out->fatal = cJSON_IsTrue(fatal);
 	if (!(out->id = strdup(id->valuestring)) ||
 	    !(out->output = strdup(output->valuestring)) ||
 	    (cJSON_IsString(error) && !(out->error = strdup(error->valuestring)))) {

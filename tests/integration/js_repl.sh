@@ -168,6 +168,19 @@ test_node_module_dirs_are_searched() {
 	expect_eq "$(mock_call_output j1)" "hello repl"
 }
 
+# An error a finished cell left behind (a rejected promise in a timer) ends the kernel,
+# as upstream's: the cell running then is told so (not blamed for it), the next cell
+# finds a fresh kernel.
+test_late_async_error_resets_the_kernel() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 'var old = 1; setTimeout(() => Promise.reject(new Error("late")), 200); console.log("scheduled")'),$(js j2 'await new Promise(r => setTimeout(r, 5000)); console.log("not reached")'),$(js j3 'console.log(typeof old)'),$answer]"
+	cx --full-auto "late"
+	expect_eq "$(mock_call_output j1)" "scheduled"
+	expect_eq "$(mock_call_output j2)" "js_repl kernel uncaught exception: late; kernel reset. Catch or handle async errors (including Promise rejections and EventEmitter 'error' events) to avoid kernel termination."
+	expect_eq "$(mock_call_output j3)" "undefined"
+}
+
 test_pragma_and_wrapped_input_errors() {
 	need_node22 || return 0
 	setup root

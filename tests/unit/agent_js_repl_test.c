@@ -111,7 +111,13 @@ TEST(js_repl_reply_lines)
 	js_repl_reply_clear(&r);
 	REQUIRE(js_repl_parse_reply(bad, strlen(bad), &r) == 1);
 	CHECK(!r.ok);
+	CHECK(!r.fatal);
 	CHECK_STR(r.error, "boom");
+	js_repl_reply_clear(&r);
+	REQUIRE(js_repl_parse_reply("{\"type\":\"exec_result\",\"id\":\"e\",\"ok\":false,"
+				    "\"output\":\"\",\"error\":\"x\",\"fatal\":true}",
+				    79, &r) == 1);
+	CHECK(r.fatal);
 	js_repl_reply_clear(&r);
 	/* Not ours: ignored. */
 	CHECK(js_repl_parse_reply("hello", 5, &r) == 0);

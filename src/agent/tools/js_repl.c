@@ -293,6 +293,9 @@ static void on_line(struct js_repl *r, const char *line, size_t len)
 		return;
 	}
 	ok = rep.ok;
+	/* The kernel is exiting: the next cell must not be sent to it. */
+	if (rep.fatal)
+		kernel_stop(r);
 	if (ok) {
 		text = rep.output;
 		rep.output = NULL;
