@@ -197,6 +197,7 @@ struct agent {
 	struct subagent **children;
 	size_t n_children;
 	struct collab_wait *waits;
+	struct js_repl *jsr;            /* features.js_repl with a usable Node, else NULL */
 };
 
 /* ---- subagents.c: the sub-agents a thread spawned ---- */
@@ -624,6 +625,19 @@ void tool_apply_patch_in(struct tool_call *c, const char *patch_text, size_t len
 void tool_update_plan(struct tool_call *c);
 void tool_view_image(struct tool_call *c);
 void tool_request_user_input(struct tool_call *c);
+/* The JavaScript REPL (tools/js_repl.c, agent/js_repl.h). With features.js_repl on,
+ * checks Node when the session starts: a->jsr, or (Node missing or too old) a warning
+ * for the front ends (*warning, malloc'ed) and the feature stays off. -1: out of
+ * memory. */
+struct js_repl;
+int js_repl_session_start(struct agent *a, char **warning);
+void js_repl_free(struct agent *a);
+bool js_repl_enabled(const struct agent *a);
+bool js_repl_specs_add(cJSON *tools);
+/* The section the user instructions get while the REPL is on. */
+extern const char js_repl_instructions[];
+/* js_repl (custom) and js_repl_reset (function). */
+void tool_js_repl(struct tool_call *c);
 /* MCP tools (tools/mcp.c): starting the servers with the session, and a call to one of
  * their tools (a name the manager knows). */
 int mcp_session_start(struct agent *a, struct err *e);

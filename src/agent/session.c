@@ -138,6 +138,19 @@ static int initial_context(struct agent *a, const char *developer, bool collab, 
 	got = context_user_instructions(&docs, &instructions, e);
 	if (got < 0)
 		goto out;
+	/* As upstream: the REPL's section ends the user instructions. */
+	if (js_repl_enabled(a)) {
+		struct buf all;
+		buf_init(&all, (size_t)-1 / 4);
+		if ((instructions && buf_printf(&all, "%s\n\n", instructions) < 0) ||
+		    buf_puts(&all, js_repl_instructions) < 0) {
+			buf_free(&all);
+			goto oom;
+		}
+		free(instructions);
+		instructions = buf_take(&all);
+		got = 1;
+	}
 	if (got > 0) {
 		if (!(m = context_user_instructions_message(a->cwd, instructions)))
 			goto oom;
@@ -195,6 +208,7 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 	struct agent *a = calloc(1, sizeof *a);
 	struct model_client_opts co;
 	char *models_cache = NULL;
+	char *js_warning = NULL;
 
 	*out = NULL;
 	if (!a)
@@ -279,6 +293,10 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 	a->ephemeral = o->ephemeral;
 	if (credentials_resolve(a, o, e) < 0)
 		goto fail;
+	if (js_repl_session_start(a, &js_warning) < 0) {
+		err_set(e, "out of memory");
+		goto fail;
+	}
 	if (o->fork_path) {
 		if (o->resume_path) {
 			err_set(e, "a session is either resumed or forked, not both");
@@ -322,10 +340,14 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 	free(models_cache);
 	shell_snapshot_start(a);
 	emit_configured(a);
+	if (js_warning)
+		agent_emit_text(a, AGENT_EV_WARNING, "message", js_warning);
+	free(js_warning);
 	*out = a;
 	return 0;
 fail:
 	free(models_cache);
+	free(js_warning);
 	agent_free(a);
 	return -1;
 }
@@ -343,6 +365,7 @@ void agent_free(struct agent *a)
 	subagents_free(a);
 	mcp_session_free(a);
 	uexec_free(a->uexec);
+	js_repl_free(a);
 	user_shell_free(a);
 	net_approval_free(a); /* after every command that held a gate */
 	shell_snapshot_free(a->snapshot);

@@ -348,6 +348,8 @@ void config_free_fields(struct config *cfg)
 	free(cfg->forced_login_method);
 	free(cfg->forced_chatgpt_workspace_id);
 	free(cfg->chatgpt_base_url);
+	free(cfg->js_repl_node_path);
+	strv_free(&cfg->js_repl_node_module_dirs);
 	for (size_t i = 0; i < cfg->n_mcp_servers; i++)
 		config_mcp_server_free(&cfg->mcp_servers[i]);
 	free(cfg->mcp_servers);

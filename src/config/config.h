@@ -211,6 +211,8 @@ struct config {
 	char *forced_chatgpt_workspace_id; /* ChatGPT sign-in limited to this account, or NULL */
 	char *chatgpt_base_url;        /* the ChatGPT backend's other calls (usage limits),
 					  or NULL: https://chatgpt.com/backend-api/ */
+	char *js_repl_node_path;       /* the Node of features.js_repl, or NULL: PATH's */
+	struct strv js_repl_node_module_dirs; /* where js_repl looks for packages, in order */
 	struct config_mcp_server *mcp_servers;
 	size_t n_mcp_servers, cap_mcp_servers;
 	struct config_map features;    /* feature name -> "true"/"false" */

@@ -315,6 +315,9 @@ static void put_settings(struct out *o, cJSON *settings)
 	put(o, settings, "forced_chatgpt_workspace_id", "forced_chatgpt_workspace_id",
 	    str_or_null(c->forced_chatgpt_workspace_id));
 	put(o, settings, "chatgpt_base_url", "chatgpt_base_url", str_or_null(c->chatgpt_base_url));
+	put(o, settings, "js_repl_node_path", "js_repl_node_path", str_or_null(c->js_repl_node_path));
+	put(o, settings, "js_repl_node_module_dirs", "js_repl_node_module_dirs",
+	    strv_value(&c->js_repl_node_module_dirs));
 	s = section(o, settings, "mcp_servers");
 	for (size_t i = 0; s && i < c->n_mcp_servers; i++)
 		put_mcp_server(o, s, &c->mcp_servers[i]);

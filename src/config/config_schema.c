@@ -622,6 +622,8 @@ static const struct field root_fields[] = {
 	CHOICE(C, "forced_login_method", forced_login_method, login_method_choices),
 	STR(C, "forced_chatgpt_workspace_id", forced_chatgpt_workspace_id),
 	STR(C, "chatgpt_base_url", chatgpt_base_url),
+	STR(C, "js_repl_node_path", js_repl_node_path),
+	STRV(C, "js_repl_node_module_dirs", js_repl_node_module_dirs),
 	SPECIAL("profile", profile_special),
 	SPECIAL("profiles", profiles_special),
 	SPECIAL("mcp_servers", mcp_servers_special),

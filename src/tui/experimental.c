@@ -1,9 +1,8 @@
 /* /experimental (reference codex-tui.md §9): upstream's toggles of its experimental
- * features, saved to config.toml's [features] table. Only the experimental features
- * this program has are offered: upstream 0.118 also lists the JavaScript REPL, which is
- * not built here. Guardian Approvals also switches the session (and config.toml) to
- * upstream's matching permissions: on-request, workspace-write, approvals_reviewer =
- * "guardian_subagent"; turning it off puts the user back in charge of approvals. */
+ * features, saved to config.toml's [features] table, in upstream's order. Guardian
+ * Approvals also switches the session (and config.toml) to upstream's matching
+ * permissions: on-request, workspace-write, approvals_reviewer = "guardian_subagent";
+ * turning it off puts the user back in charge of approvals. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,10 @@
 static const struct {
 	const char *key, *name, *desc;
 } features[] = {
+	{"js_repl", "JavaScript REPL",
+	 "Enable a persistent Node-backed JavaScript REPL for interactive website debugging "
+	 "and other inline JavaScript execution capabilities. Requires Node >= v22.22.0 "
+	 "installed."},
 	{"guardian_approval", "Guardian Approvals",
 	 "When Codex needs approval for higher-risk actions (e.g. sandbox escapes or blocked "
 	 "network access), route eligible approval requests to a carefully-prompted security "
@@ -27,9 +30,11 @@ _Static_assert(N_FEATURES <= EXPERIMENTAL_MAX, "EXPERIMENTAL_MAX is too small");
 
 static bool *state_of(struct app *a, size_t i)
 {
-	if (strcmp(features[i].key, "guardian_approval") == 0)
-		return &a->guardian_approval;
-	return &a->prevent_sleep;
+	/* Prevent sleep acts at once, so the app keeps its state; the others take effect
+	 * with the next conversation, which reads config.toml. */
+	if (strcmp(features[i].key, "prevent_idle_sleep") == 0)
+		return &a->prevent_sleep;
+	return &a->feature_saved[i];
 }
 
 /* Guardian Approvals on or off, for this session and the next ones (upstream's
@@ -111,6 +116,25 @@ void experimental_rows(struct app *a, struct tui_rows *rows, int width)
 	(void)!tui_rows_push(rows, line, strlen(line));
 }
 
+/* The loaded configuration follows the choice, so that a new chat (/new) starts with it,
+ * as upstream's does after reloading config.toml. */
+static int remember(struct app *a, const char *key, bool on)
+{
+	struct config_map *m = &a->cfg->features;
+	const char *v = on ? "true" : "false";
+	char *copy;
+
+	for (size_t i = 0; i < m->keys.n; i++)
+		if (strcmp(m->keys.v[i], key) == 0) {
+			if (!(copy = strdup(v)))
+				return -1;
+			free(m->values.v[i]);
+			m->values.v[i] = copy;
+			return 0;
+		}
+	return config_map_add(m, key, v);
+}
+
 static void save(struct app *a)
 {
 	char msg[ERR_MSG_MAX + 64];
@@ -135,6 +159,10 @@ static void save(struct app *a)
 		}
 		/* In effect at once, as upstream's inhibitor is. */
 		*state_of(a, i) = a->feature_on[i];
+		if (remember(a, features[i].key, a->feature_on[i]) < 0) {
+			app_error(a, "Failed to update experimental features: out of memory");
+			return;
+		}
 	}
 	sleep_inhibit_sync(a);
 }

@@ -280,10 +280,10 @@ struct app {
 
 	/* /experimental (experimental.c) and what its features do */
 	bool prevent_sleep;            /* features.prevent_idle_sleep */
-	bool guardian_approval;        /* features.guardian_approval */
 	pid_t inhibit_pid;             /* the sleep inhibitor's holder, or <= 0 */
 	int inhibit_fd;                /* the write end of its lifeline (sleep_inhibit.c) */
 	bool feature_on[EXPERIMENTAL_MAX]; /* MODAL_FEATURES: the choices being made */
+	bool feature_saved[EXPERIMENTAL_MAX]; /* the other features' saved states */
 };
 
 /* Cells shown live and again when a session is resumed (its rollout keeps the events). */

@@ -392,6 +392,73 @@ test_exec_approval_esc_aborts_the_turn() {
 	quit_and_check_terminal
 }
 
+# js_repl in the TUI: a cell shows as upstream's command cell ("js_repl" with what it
+# logged); Esc while a cell runs interrupts the turn and ends the kernel (its Node is
+# gone), and the model then reads "aborted" for the call. Needs Node 22
+# (tests/install-node22.sh, skipped when npm cannot get it).
+test_js_repl_cell_and_interrupt() {
+	local node
+	node=$("$CODEX_TOP/tests/install-node22.sh" 2> "$T/node.err") ||
+		{ echo "# skip: no Node 22: $(cat "$T/node.err")"; return 0; }
+	ws
+	cell1=$(python3 -c 'import json; print(json.dumps({"sse":[{"created":"r"},{"custom_tool_call":{"call_id":"j1","name":"js_repl","input":"const who = \"kernel\"; console.log(`hello from the ${who}`)"}},{"completed":"r"}]}))')
+	cell2=$(python3 -c 'import json; print(json.dumps({"sse":[{"created":"r"},{"custom_tool_call":{"call_id":"j2","name":"js_repl","input":"console.log(process.pid); await new Promise(() => {})"}},{"completed":"r"}]}))')
+	mock "[$cell1,$answer,$cell2,$answer]"
+	tui_start -a never -s workspace-write -c features.js_repl=true -c "js_repl_node_path=\"$node\""
+	wait_idle
+	keys "log something" Enter
+	wait_for "All done."
+	wait_idle
+	s=$(screen)
+	expect_contains "$s" "• Ran js_repl"
+	expect_contains "$s" "└ hello from the kernel"
+	expect_not_contains "$s" "exit 1"
+	snap js_repl
+	keys "wait forever" Enter
+	for i in $(seq 1 $((WAIT * 10))); do pgrep -f "$node -e" > /dev/null && break; sleep 0.1; done
+	pgrep -f "$node -e" > /dev/null || fail "no kernel runs"
+	wait_for "Running"
+	keys Escape
+	wait_for "Conversation interrupted"
+	for i in $(seq 1 $((WAIT * 10))); do pgrep -f "$node -e" > /dev/null || break; sleep 0.1; done
+	pgrep -f "$node -e" > /dev/null && fail "the kernel outlived the interrupt"
+	keys "go on" Enter
+	wait_for "All done."
+	expect_eq "$(mock_call_output j2)" aborted "the interrupted cell's output"
+	quit_and_check_terminal
+}
+
+# Turning the JavaScript REPL on in /experimental holds for the next chat: after /new the
+# model is offered js_repl (the running chat keeps its tools, as upstream's).
+test_experimental_js_repl_applies_to_a_new_chat() {
+	local node
+	node=$("$CODEX_TOP/tests/install-node22.sh" 2> "$T/node.err") ||
+		{ echo "# skip: no Node 22: $(cat "$T/node.err")"; return 0; }
+	ws
+	mock "[$answer,$answer]"
+	tui_start -c "js_repl_node_path=\"$node\""
+	wait_idle
+	keys "/experimental" Enter
+	wait_for "[ ] JavaScript REPL"
+	keys Space
+	wait_for "[x] JavaScript REPL"
+	keys Enter
+	wait_gone "Experimental features"
+	expect_contains "$(cat "$T/home/config.toml")" $'[features]\njs_repl = true'
+	keys "hi" Enter
+	wait_for "All done."
+	wait_idle
+	keys "/new" Enter
+	wait_for "/model to change"
+	keys "again" Enter
+	wait_for "› again"
+	wait_idle
+	tools() { mock_get "$1" body.tools | python3 -c 'import json,sys; print(" ".join(t.get("name", t["type"]) for t in json.load(sys.stdin)))'; }
+	expect_not_contains "$(tools 0)" "js_repl" "tools of the first chat"
+	expect_contains "$(tools 1)" "js_repl js_repl_reset" "tools of the new chat"
+	quit_and_check_terminal
+}
+
 # net_ns: a network + mount namespace for the network approval tests, held by a shell
 # (its pid in TM_NS, so that tmux and codex start in it): loopback with 127.0.0.1 (the
 # model mock, MOCK_PORT/MOCK_LOG) and 11.0.0.1, an address the proxy counts as public,
@@ -2953,9 +3020,9 @@ test_fast_and_personality() {
 	quit_and_check_terminal
 }
 
-# /experimental: upstream's toggle list, saved to [features]; "Prevent sleep while
-# running" holds a sleep inhibitor (systemd-inhibit, here a stand-in on PATH that
-# records its arguments) for exactly as long as a turn runs.
+# /experimental: upstream's toggle list (the JavaScript REPL, then Prevent sleep), saved
+# to [features]; "Prevent sleep while running" holds a sleep inhibitor (systemd-inhibit,
+# here a stand-in on PATH that records its arguments) for exactly as long as a turn runs.
 test_experimental_prevent_sleep_while_running() {
 	ws
 	mkdir -p "$T/bin"
@@ -2969,14 +3036,18 @@ test_experimental_prevent_sleep_while_running() {
 	wait_for "Experimental features"
 	s=$(screen)
 	expect_contains "$s" "Toggle experimental features. Changes are saved to config.toml."
+	expect_contains "$s" "[ ] JavaScript REPL              Enable a persistent Node-backed JavaScript REPL"
+	expect_contains "$s" "[ ] Guardian Approvals           When Codex needs approval"
 	expect_contains "$s" "[ ] Prevent sleep while running  Keep your computer awake while Codex is running a thread."
 	expect_contains "$s" "Press space to select or enter to save for next conversation"
 	snap experimental
-	keys Down Space
+	keys Space
+	wait_for "[x] JavaScript REPL"
+	keys Down Down Space
 	wait_for "[x] Prevent sleep while running"
 	keys Enter
 	wait_gone "Experimental features"
-	expect_contains "$(cat "$T/home/config.toml")" $'[features]\nprevent_idle_sleep = true'
+	expect_contains "$(cat "$T/home/config.toml")" $'[features]\njs_repl = true\nprevent_idle_sleep = true'
 	[ -e "$T/inhibit.pid" ] && fail "an inhibitor runs with no turn"
 	keys "work" Enter
 	wait_for "Running while"
@@ -3090,9 +3161,10 @@ test_experimental_guardian_approvals() {
 	keys "/experimental" Enter
 	wait_for "Experimental features"
 	s=$(screen)
-	expect_contains "$s" "› [ ] Guardian Approvals           When Codex needs approval for higher-risk actions (e.g. sandbox escapes or blocked network access), route eligible"
+	expect_contains "$s" "› [ ] JavaScript REPL"
+	expect_contains "$s" "  [ ] Guardian Approvals           When Codex needs approval for higher-risk actions (e.g. sandbox escapes or blocked network access), route eligible"
 	expect_contains "$s" "  [ ] Prevent sleep while running  Keep your computer awake while Codex is running a thread."
-	keys Space
+	keys Down Space
 	wait_for "[x] Guardian Approvals"
 	keys Enter
 	wait_gone "Experimental features"
@@ -3110,7 +3182,7 @@ test_experimental_guardian_approvals() {
 	wait_idle
 	keys "/experimental" Enter
 	wait_for "[x] Guardian Approvals"
-	keys Space Enter
+	keys Down Space Enter
 	wait_for "Permissions updated to Default"
 	cfg=$(cat "$T/home/config.toml")
 	expect_not_contains "$cfg" "approvals_reviewer"

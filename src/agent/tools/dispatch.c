@@ -31,6 +31,8 @@ void tools_dispatch(struct tool_call *c)
 			struct agent *a = c->turn->a;
 			const char *in = c->input ? c->input : "";
 			tool_apply_patch_in(c, in, strlen(in), a->cwd);
+		} else if (strcmp(n, "js_repl") == 0) {
+			tool_js_repl(c);
 		} else {
 			tool_call_finishf(c, "unsupported custom tool call: %s", n);
 		}
@@ -62,6 +64,8 @@ void tools_dispatch(struct tool_call *c)
 		tool_view_image(c);
 	else if (tool_is_multi_agent(n) && multi_agent_offered(c->turn->a))
 		tool_multi_agent(c);
+	else if (strcmp(n, "js_repl_reset") == 0 || strcmp(n, "js_repl") == 0)
+		tool_js_repl(c);
 	else if (strcmp(n, "request_user_input") == 0)
 		tool_request_user_input(c);
 	else if (strcmp(n, "apply_patch") == 0) {

@@ -194,6 +194,8 @@ cJSON *tools_spec(const struct agent *a)
 	}
 	if (ok && !feature_off(a, "view_image_tool"))
 		ok = add_json(arr, view_image_json);
+	if (ok && js_repl_enabled(a))
+		ok = js_repl_specs_add(arr);
 	if (ok && multi_agent_offered(a))
 		ok = multi_agent_specs_add(arr);
 	if (!ok) {

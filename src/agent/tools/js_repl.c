@@ -1,0 +1,696 @@
+/* The js_repl and js_repl_reset tools (agent/js_repl.h): their specs, the kernel's
+ * lifetime (started by the first cell, kept across turns, ended by a reset, a timeout,
+ * an interrupt or the session's end) and the line protocol with it. One cell runs at a
+ * time, as upstream's exec lock has it: calls that arrive meanwhile wait in order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/internal.h"
+#include "agent/js_repl.h"
+#include "agent/proc.h"
+#include "agent/tools/tools.h"
+#include "base/json.h"
+
+/* Calls waiting behind the running cell: a model sends a few at most in one response;
+ * more are refused rather than queued without bound. */
+#define JS_REPL_QUEUE_MAX 64
+/* The model's budget for one cell's log: upstream's 10,000 tokens for tool output. */
+#define JS_REPL_OUTPUT_TOKENS 10000
+
+/* One kernel process. A kernel that is stopped (reset, timeout, interrupt, exit) is
+ * only marked dead at once, its events ignored from then on, and freed by the reaper
+ * on the loop's next turn: it may be stopped from inside its own output callback,
+ * where freeing it would pull the stream from under the reader. */
+struct kernel {
+	struct js_repl *r;
+	struct proc *proc;
+	struct net_gate *gate;          /* its proxy's questions, or NULL */
+	bool dead;
+	struct kernel *next_dead;
+};
+
+struct js_repl {
+	struct agent *a;
+	char *node;                     /* the checked Node binary */
+	struct kernel *k;               /* the live kernel, or NULL */
+	struct kernel *dead;            /* stopped kernels waiting for the reaper */
+	struct loop_timer reaper;
+	struct buf line;                /* stdout not yet ended by a newline */
+	char tail[JS_REPL_STDERR_TAIL_BYTES]; /* the last stderr bytes, a ring */
+	size_t tail_len, tail_at;
+	struct tool_call *call;         /* the cell running, or NULL */
+	char exec_id[32];
+	uint64_t started_ms;
+	struct loop_timer timer;
+	unsigned long next_id;
+	struct tool_call *queue[JS_REPL_QUEUE_MAX];
+	size_t n_queue;
+};
+
+/* ---- specs ------------------------------------------------------------------------ */
+
+/* Upstream's grammar: an optional pragma line, then source whose first significant
+ * token is not a JSON object, a quoted string or a markdown fence. */
+static const char js_repl_grammar[] =
+	"\n"
+	"start: pragma_source | plain_source\n"
+	"\n"
+	"pragma_source: PRAGMA_LINE NEWLINE js_source\n"
+	"plain_source: PLAIN_JS_SOURCE\n"
+	"\n"
+	"js_source: JS_SOURCE\n"
+	"\n"
+	"PRAGMA_LINE: /[ \\t]*\\/\\/ codex-js-repl:[^\\r\\n]*/\n"
+	"NEWLINE: /\\r?\\n/\n"
+	"PLAIN_JS_SOURCE: /(?:\\s*)(?:[^\\s{\\\"`]|`[^`]|``[^`])[\\s\\S]*/\n"
+	"JS_SOURCE: /(?:\\s*)(?:[^\\s{\\\"`]|`[^`]|``[^`])[\\s\\S]*/\n";
+
+static const char js_repl_description[] =
+	"Runs JavaScript in a persistent Node kernel with top-level await. This is a freeform "
+	"tool: send raw JavaScript source text, optionally with a first-line pragma like "
+	"`// codex-js-repl: timeout_ms=15000`; do not send JSON/quotes/markdown fences.";
+
+static const char js_repl_reset_json[] =
+	"{\"type\":\"function\",\"name\":\"js_repl_reset\","
+	"\"description\":\"Restarts the js_repl kernel for this run and clears persisted "
+	"top-level bindings.\",\"strict\":false,\"parameters\":{\"type\":\"object\","
+	"\"properties\":{},\"additionalProperties\":false}}";
+
+bool js_repl_enabled(const struct agent *a)
+{
+	return a->jsr != NULL;
+}
+
+bool js_repl_specs_add(cJSON *arr)
+{
+	cJSON *o = cJSON_CreateObject(), *fmt, *reset;
+
+	if (!o || !cJSON_AddStringToObject(o, "type", "custom") ||
+	    !cJSON_AddStringToObject(o, "name", "js_repl") ||
+	    !cJSON_AddStringToObject(o, "description", js_repl_description) ||
+	    !(fmt = cJSON_AddObjectToObject(o, "format")) ||
+	    !cJSON_AddStringToObject(fmt, "type", "grammar") ||
+	    !cJSON_AddStringToObject(fmt, "syntax", "lark") ||
+	    !cJSON_AddStringToObject(fmt, "definition", js_repl_grammar) ||
+	    !cJSON_AddItemToArray(arr, o)) {
+		cJSON_Delete(o);
+		return false;
+	}
+	reset = cJSON_Parse(js_repl_reset_json);
+	if (!reset || !cJSON_AddItemToArray(arr, reset)) {
+		cJSON_Delete(reset);
+		return false;
+	}
+	return true;
+}
+
+/* What the model is told about the REPL, in the user instructions (upstream puts a
+ * section there too); our words, upstream's facts. */
+const char js_repl_instructions[] =
+	"## JavaScript REPL (Node)\n"
+	"- Use `js_repl` for Node-backed JavaScript with top-level await in a persistent "
+	"kernel.\n"
+	"- `js_repl` is a freeform/custom tool. Send raw JavaScript as its input (optionally "
+	"with a first line `// codex-js-repl: timeout_ms=15000`); never wrap the code in JSON "
+	"(such as `{\"code\":\"...\"}`), quotes or markdown code fences.\n"
+	"- What a cell prints with `console.log` (and the other console methods) is what you "
+	"get back; the value of the last expression is not returned.\n"
+	"- Helpers: `codex.cwd`, `codex.homeDir`, `codex.tmpDir`.\n"
+	"- Top-level bindings persist across cells, also after a cell that threw. If you hit "
+	"`SyntaxError: Identifier 'x' has already been declared`, reuse or reassign the "
+	"binding, or pick a new name. Call `js_repl_reset` only when you need a clean state.\n"
+	"- Use `require(...)` or `await import(...)` for modules; static `import` "
+	"declarations are not supported.\n"
+	"- The kernel runs under the same sandbox as your shell commands.\n"
+	"- Do not write to `process.stdout` or read `process.stdin`: they carry the kernel's "
+	"protocol. Use `console.log`.";
+
+/* ---- the kernel --------------------------------------------------------------------- */
+
+static void tail_add(struct js_repl *r, const char *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		r->tail[r->tail_at] = d[i];
+		r->tail_at = (r->tail_at + 1) % sizeof r->tail;
+		if (r->tail_len < sizeof r->tail)
+			r->tail_len++;
+	}
+}
+
+/* Upstream's diagnostics for a kernel that went away mid-cell, our fields' values. */
+static char *diagnostics(struct js_repl *r, const char *base, const char *reason,
+			 const struct sandbox_result *res)
+{
+	char status[64];
+	size_t start = (r->tail_at + sizeof r->tail - r->tail_len) % sizeof r->tail;
+	cJSON *o = cJSON_CreateObject();
+	struct buf b, tail;
+	char *enc = NULL;
+	bool at_line_start = true;
+
+	/* Its non-empty lines joined with " | ", as upstream shows its stderr tail. */
+	buf_init(&tail, 4 * JS_REPL_STDERR_TAIL_BYTES);
+	for (size_t i = 0; i < r->tail_len; i++) {
+		char ch = r->tail[(start + i) % sizeof r->tail];
+		if (ch == '\n' || ch == '\r') {
+			at_line_start = true;
+			continue;
+		}
+		if (at_line_start && tail.len && buf_puts(&tail, " | ") < 0)
+			break;
+		at_line_start = false;
+		if (buf_putc(&tail, ch) < 0)
+			break;
+	}
+	if (!res)
+		snprintf(status, sizeof status, "running");
+	else if (res->outcome != SANDBOX_RAN)
+		snprintf(status, sizeof status, "failed to start");
+	else if (res->exit_code > 128)
+		snprintf(status, sizeof status, "exited(signal=%d)", res->exit_code - 128);
+	else
+		snprintf(status, sizeof status, "exited(code=%d)", res->exit_code);
+	buf_init(&b, LIMIT_HTTP_BODY_BYTES);
+	if (o && json_add_str(o, "reason", reason) == 0 &&
+	    cJSON_AddNullToObject(o, "stream_error") &&
+	    json_add_str(o, "kernel_status", status) == 0 &&
+	    json_add_str(o, "kernel_stderr_tail", tail.len ? tail.data : "<empty>") == 0)
+		enc = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	buf_free(&tail);
+	if (buf_printf(&b, "%s", base) < 0 ||
+	    (enc && buf_printf(&b, "\n\njs_repl diagnostics: %s", enc) < 0) ||
+	    (res && res->outcome != SANDBOX_RAN && buf_printf(&b, "\n%s", res->detail.msg) < 0))
+		buf_free(&b);
+	free(enc);
+	return b.data ? buf_take(&b) : NULL;
+}
+
+static void emit_end(struct js_repl *r, struct tool_call *c, const char *output, bool failed)
+{
+	struct agent *a = r->a;
+	cJSON *m = cJSON_CreateObject();
+
+	if (m && (!cJSON_AddStringToObject(m, "call_id", c->call_id) ||
+		  !cJSON_AddStringToObject(m, "turn_id", c->turn->id))) {
+		cJSON_Delete(m);
+		m = NULL;
+	}
+	agent_emit_exec_end(a, m, output, failed ? 1 : 0, loop_now(a->loop) - r->started_ms,
+			    output);
+}
+
+static void run_next(struct js_repl *r);
+
+/* A cell's log as the model reads it: cut to JS_REPL_OUTPUT_TOKENS the way command
+ * output is (upstream truncates every tool output to the turn's budget). Takes text. */
+static char *for_model(char *text)
+{
+	struct buf b;
+
+	if (!text || output_tokens(strlen(text)) <= JS_REPL_OUTPUT_TOKENS)
+		return text;
+	buf_init(&b, LIMIT_HTTP_BODY_BYTES);
+	if (output_truncate(&b, text, strlen(text), JS_REPL_OUTPUT_TOKENS) < 0) {
+		buf_free(&b);
+		return text;
+	}
+	free(text);
+	return buf_take(&b);
+}
+
+/* The running cell is over: its answer goes to the model, the next one starts. */
+static void cell_done(struct js_repl *r, char *output, bool failed)
+{
+	struct tool_call *c = r->call;
+
+	r->call = NULL;
+	loop_timer_disarm(r->a->loop, &r->timer);
+	if (c) {
+		c->cancel = NULL;
+		c->state = NULL;
+		emit_end(r, c, output ? output : "", failed);
+		tool_call_finish(c, for_model(output));
+	} else {
+		free(output);
+	}
+	run_next(r);
+}
+
+static void kernel_free(struct kernel *k)
+{
+	proc_free(k->proc);
+	net_gate_free(k->gate);
+	free(k);
+}
+
+static void reap(struct loop *l, struct loop_timer *t)
+{
+	struct js_repl *r = (struct js_repl *)((char *)t - offsetof(struct js_repl, reaper));
+
+	(void)l;
+	while (r->dead) {
+		struct kernel *k = r->dead;
+		r->dead = k->next_dead;
+		kernel_free(k);
+	}
+}
+
+/* Ends the live kernel: its events are ignored from now on, its process is killed (with
+ * everything it started) on the loop's next turn. The next cell starts a fresh one. */
+static void kernel_stop(struct js_repl *r)
+{
+	struct kernel *k = r->k;
+
+	buf_reset(&r->line);
+	r->tail_len = r->tail_at = 0;
+	if (!k)
+		return;
+	r->k = NULL;
+	k->dead = true;
+	k->next_dead = r->dead;
+	r->dead = k;
+	if (loop_timer_arm(r->a->loop, &r->reaper, loop_now(r->a->loop), reap) < 0) {
+		/* No timer (the loop's cap): stop it here instead; only reached from
+		 * outside its callbacks in practice, as the cap is far away. */
+		r->dead = k->next_dead;
+		kernel_free(k);
+	}
+}
+
+static void on_line(struct js_repl *r, const char *line, size_t len)
+{
+	struct js_repl_reply rep;
+	int got = js_repl_parse_reply(line, len, &rep);
+	char *text;
+	bool ok;
+
+	if (got == 0)
+		return; /* not ours: a cell wrote to process.stdout */
+	if (got < 0 || !r->call || strcmp(rep.id, r->exec_id) != 0) {
+		js_repl_reply_clear(&rep);
+		return;
+	}
+	ok = rep.ok;
+	/* The kernel is exiting: the next cell must not be sent to it. */
+	if (rep.fatal)
+		kernel_stop(r);
+	if (ok) {
+		text = rep.output;
+		rep.output = NULL;
+	} else {
+		text = rep.error ? rep.error : strdup("js_repl execution failed");
+		rep.error = NULL;
+	}
+	js_repl_reply_clear(&rep);
+	cell_done(r, text, !ok);
+}
+
+static void on_output(void *arg, enum proc_stream s, const char *d, size_t n)
+{
+	struct kernel *k = arg;
+	struct js_repl *r = k->r;
+	const char *nl;
+
+	if (k->dead)
+		return;
+	if (s == PROC_STDERR) {
+		tail_add(r, d, n);
+		return;
+	}
+	/* A reply may end the cell and start the next, which may stop this kernel. */
+	while (n && !k->dead) {
+		nl = memchr(d, '\n', n);
+		size_t take = nl ? (size_t)(nl - d) : n;
+		if (buf_append(&r->line, d, take) < 0) {
+			/* Over JS_REPL_REPLY_MAX_BYTES: the kernel is reset, the cell fails. */
+			kernel_stop(r);
+			cell_done(r,
+				  strdup("js_repl kernel output exceeded its limit; kernel "
+					 "reset, rerun your request"),
+				  true);
+			return;
+		}
+		if (!nl)
+			return;
+		d += take + 1;
+		n -= take + 1;
+		on_line(r, r->line.data ? r->line.data : "", r->line.len);
+		buf_reset(&r->line);
+	}
+}
+
+static void on_exited(void *arg, const struct sandbox_result *res)
+{
+	struct kernel *k = arg;
+	struct js_repl *r = k->r;
+	char *msg;
+
+	if (k->dead)
+		return;
+	/* What it printed last was already read. */
+	msg = r->call ? diagnostics(r, "js_repl kernel exited unexpectedly", "stdout_eof", res)
+		      : NULL;
+	kernel_stop(r);
+	if (r->call)
+		cell_done(r, msg, true);
+	else
+		free(msg);
+}
+
+static int kernel_start(struct js_repl *r, struct err *e)
+{
+	struct agent *a = r->a;
+	struct proc_spec spec;
+	struct kernel *k = calloc(1, sizeof *k);
+	struct proc_events ev = {k, on_output, on_exited};
+	struct strv env = STRV_INIT;
+	struct sandbox_proxy proxy = {-1, false, false};
+	char *argv[] = {r->node, "-e", (char *)js_repl_kernel_source, NULL};
+	const struct strv *dirs = &a->cfg->js_repl_node_module_dirs;
+	int rc = -1;
+
+	if (!k)
+		return err_set(e, "out of memory");
+	k->r = r;
+	memset(&spec, 0, sizeof spec);
+	spec.policy = &a->policy;
+	spec.cwd = a->cwd;
+	spec.codex_home = a->cfg->codex_home;
+	spec.argv = argv;
+	spec.keep_stdin = true;
+	if (command_env(a, &env, e) < 0)
+		goto out;
+	if (dirs->n) {
+		/* Upstream's variable lists the directories; Node's own lookup wants each
+		 * one's node_modules (as upstream resolves packages there), in order. */
+		struct buf joined, paths;
+		bool ok = true;
+		buf_init(&joined, 1u << 20);
+		buf_init(&paths, 1u << 20);
+		for (size_t i = 0; ok && i < dirs->n; i++)
+			ok = buf_printf(&joined, "%s%s", i ? ":" : "", dirs->v[i]) == 0 &&
+			     buf_printf(&paths, "%s%s/node_modules", i ? ":" : "", dirs->v[i]) == 0;
+		ok = ok && strv_setenv(&env, "CODEX_JS_REPL_NODE_MODULE_DIRS", joined.data) == 0 &&
+		     strv_setenv(&env, "NODE_PATH", paths.data) == 0;
+		buf_free(&joined);
+		buf_free(&paths);
+		if (!ok) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+	}
+	spec.envp = env.v;
+	if (command_net(a, &spec, &proxy, &k->gate, e) < 0 ||
+	    proc_start(a->loop, &spec, &ev, &k->proc, e) < 0)
+		goto out;
+	buf_reset(&r->line);
+	r->tail_len = r->tail_at = 0;
+	r->k = k;
+	k = NULL;
+	rc = 0;
+out:
+	command_net_done(&proxy);
+	strv_free(&env);
+	if (k)
+		kernel_free(k);
+	return rc;
+}
+
+static void on_timeout(struct loop *l, struct loop_timer *t)
+{
+	struct js_repl *r = (struct js_repl *)((char *)t - offsetof(struct js_repl, timer));
+
+	(void)l;
+	kernel_stop(r);
+	cell_done(r, strdup("js_repl execution timed out; kernel reset, rerun your request"),
+		  true);
+}
+
+/* An interrupt while the cell runs: the kernel goes with it (upstream resets it too). */
+static void cancel_running(struct tool_call *c)
+{
+	struct js_repl *r = c->turn->a->jsr;
+
+	c->cancel = NULL;
+	c->state = NULL;
+	kernel_stop(r);
+	r->call = NULL;
+	loop_timer_disarm(r->a->loop, &r->timer);
+	emit_end(r, c, "aborted", true);
+	tool_call_finish(c, strdup("aborted"));
+	run_next(r);
+}
+
+static void cancel_queued(struct tool_call *c)
+{
+	struct js_repl *r = c->turn->a->jsr;
+
+	for (size_t i = 0; i < r->n_queue; i++)
+		if (r->queue[i] == c) {
+			memmove(&r->queue[i], &r->queue[i + 1],
+				(r->n_queue - i - 1) * sizeof r->queue[0]);
+			r->n_queue--;
+			break;
+		}
+	c->cancel = NULL;
+	c->state = NULL;
+	tool_call_finish(c, strdup("aborted"));
+}
+
+/* The turn is freed with the call still in our hands (the session ends mid-cell):
+ * forget it, so nothing answers a freed call. */
+static void forget_call(struct tool_call *c)
+{
+	struct js_repl *r = c->state;
+
+	c->state = NULL;
+	if (r->call == c) {
+		kernel_stop(r);
+		r->call = NULL;
+		loop_timer_disarm(r->a->loop, &r->timer);
+	}
+	for (size_t i = 0; i < r->n_queue; i++)
+		if (r->queue[i] == c) {
+			memmove(&r->queue[i], &r->queue[i + 1],
+				(r->n_queue - i - 1) * sizeof r->queue[0]);
+			r->n_queue--;
+			break;
+		}
+}
+
+static void emit_begin(struct js_repl *r, struct tool_call *c)
+{
+	cJSON *m = cJSON_CreateObject(), *cmd = cJSON_CreateArray();
+
+	if (m && cmd && cJSON_AddItemToArray(cmd, cJSON_CreateString("js_repl")) &&
+	    cJSON_AddStringToObject(m, "call_id", c->call_id) &&
+	    cJSON_AddStringToObject(m, "turn_id", c->turn->id) &&
+	    cJSON_AddItemToObject(m, "command", cmd) && (cmd = NULL, 1) &&
+	    cJSON_AddStringToObject(m, "cwd", r->a->cwd) && cJSON_AddArrayToObject(m, "parsed_cmd"))
+		agent_emit(r->a, AGENT_EV_EXEC_COMMAND_BEGIN, m);
+	else
+		cJSON_Delete(m);
+	cJSON_Delete(cmd);
+}
+
+/* Starts one cell: the kernel first when there is none, then the request line. */
+static void run_cell(struct js_repl *r, struct tool_call *c)
+{
+	struct agent *a = r->a;
+	const char *in = c->input ? c->input : "";
+	struct js_repl_input ji;
+	char why[512];
+	cJSON *req = NULL;
+	char *line = NULL;
+	struct err e;
+	uint64_t timeout;
+
+	err_clear(&e);
+	if (c->kind != TOOL_CUSTOM) {
+		/* Called as a function, as upstream also takes it: {"code", "timeout_ms"}. */
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(c->args, "timeout_ms");
+		const char *code = args_str(c->args, "code");
+		if (!code) {
+			tool_call_finishf(c, "failed to parse function arguments: missing field "
+					     "`code`");
+			return;
+		}
+		memset(&ji, 0, sizeof ji);
+		ji.code = code;
+		ji.code_len = strlen(code);
+		if (cJSON_IsNumber(t) && t->valuedouble >= 0) {
+			ji.has_timeout = true;
+			ji.timeout_ms = t->valuedouble > (double)JS_REPL_MAX_TIMEOUT_MS
+						? JS_REPL_MAX_TIMEOUT_MS
+						: (uint64_t)t->valuedouble;
+		}
+	} else if (js_repl_parse_input(in, strlen(in), &ji, why, sizeof why) < 0) {
+		tool_call_finishf(c, "%s", why);
+		return;
+	}
+	r->call = c;
+	r->started_ms = loop_now(a->loop);
+	emit_begin(r, c);
+	snprintf(r->exec_id, sizeof r->exec_id, "exec-%lu", ++r->next_id);
+	req = cJSON_CreateObject();
+	if (!req || json_add_str(req, "type", "exec") < 0 ||
+	    json_add_str(req, "id", r->exec_id) < 0 ||
+	    !cJSON_AddItemToObject(req, "code", cJSON_CreateStringReference(""))) {
+		err_set(&e, "out of memory");
+		goto fail;
+	}
+	/* The code is not NUL-terminated inside the input: a copy. */
+	{
+		char *code = malloc(ji.code_len + 1);
+		if (!code) {
+			err_set(&e, "out of memory");
+			goto fail;
+		}
+		memcpy(code, ji.code, ji.code_len);
+		code[ji.code_len] = '\0';
+		cJSON_ReplaceItemInObjectCaseSensitive(req, "code", cJSON_CreateString(code));
+		free(code);
+	}
+	if (ji.has_timeout && !cJSON_AddNumberToObject(req, "timeout_ms", (double)ji.timeout_ms)) {
+		err_set(&e, "out of memory");
+		goto fail;
+	}
+	if (!(line = cJSON_PrintUnformatted(req))) {
+		err_set(&e, "out of memory");
+		goto fail;
+	}
+	if (!r->k && kernel_start(r, &e) < 0)
+		goto fail;
+	if (proc_write(r->k->proc, line, strlen(line), &e) < 0 ||
+	    proc_write(r->k->proc, "\n", 1, &e) < 0) {
+		kernel_stop(r);
+		err_prefix(&e, "failed to write to kernel");
+		goto fail;
+	}
+	timeout = ji.has_timeout ? ji.timeout_ms : JS_REPL_DEFAULT_TIMEOUT_MS;
+	if (loop_timer_arm(a->loop, &r->timer, loop_now(a->loop) + timeout, on_timeout) < 0) {
+		kernel_stop(r);
+		err_set(&e, "js_repl execution unavailable");
+		goto fail;
+	}
+	c->state = r;
+	c->cancel = cancel_running;
+	c->free_state = forget_call;
+	cJSON_Delete(req);
+	free(line);
+	return;
+fail:
+	cJSON_Delete(req);
+	free(line);
+	r->call = NULL;
+	emit_end(r, c, e.msg, true);
+	tool_call_finishf(c, "%s", e.msg[0] ? e.msg : "js_repl kernel unavailable");
+}
+
+static void do_reset(struct js_repl *r, struct tool_call *c)
+{
+	kernel_stop(r);
+	tool_call_finish(c, strdup("js_repl kernel reset"));
+}
+
+static void run_one(struct js_repl *r, struct tool_call *c)
+{
+	if (strcmp(c->name, "js_repl_reset") == 0)
+		do_reset(r, c);
+	else
+		run_cell(r, c);
+}
+
+static void run_next(struct js_repl *r)
+{
+	while (!r->call && r->n_queue) {
+		struct tool_call *c = r->queue[0];
+		memmove(&r->queue[0], &r->queue[1], (r->n_queue - 1) * sizeof r->queue[0]);
+		r->n_queue--;
+		c->cancel = NULL;
+		c->state = NULL;
+		run_one(r, c);
+	}
+}
+
+void tool_js_repl(struct tool_call *c)
+{
+	struct js_repl *r = c->turn->a->jsr;
+
+	if (!r) {
+		tool_call_finish(c, strdup("js_repl is disabled by feature flag"));
+		return;
+	}
+	if (r->call) {
+		if (r->n_queue == JS_REPL_QUEUE_MAX) {
+			tool_call_finish(c, strdup("js_repl execution unavailable"));
+			return;
+		}
+		r->queue[r->n_queue++] = c;
+		c->state = r;
+		c->cancel = cancel_queued;
+		c->free_state = forget_call;
+		return;
+	}
+	run_one(r, c);
+}
+
+/* ---- the session ------------------------------------------------------------------ */
+
+int js_repl_session_start(struct agent *a, char **warning)
+{
+	struct js_repl *r;
+	struct err e;
+	char *node = NULL;
+	struct buf b;
+
+	*warning = NULL;
+	if (!config_feature(a->cfg, "js_repl", false))
+		return 0;
+	err_clear(&e);
+	if (js_repl_node_resolve(a->cfg->js_repl_node_path, &node, &e) < 0) {
+		/* Upstream turns the feature off for this session and says why. */
+		buf_init(&b, ERR_MSG_MAX * 2);
+		if (buf_printf(&b,
+			       "Disabled `js_repl` for this session because the configured Node "
+			       "runtime is unavailable or incompatible. %s",
+			       e.msg) < 0)
+			return -1;
+		*warning = buf_take(&b);
+		return 0;
+	}
+	if (!(r = calloc(1, sizeof *r))) {
+		free(node);
+		return -1;
+	}
+	r->a = a;
+	r->node = node;
+	buf_init(&r->line, JS_REPL_REPLY_MAX_BYTES);
+	a->jsr = r;
+	return 0;
+}
+
+void js_repl_free(struct agent *a)
+{
+	struct js_repl *r = a->jsr;
+
+	if (!r)
+		return;
+	a->jsr = NULL;
+	if (r->call)
+		loop_timer_disarm(a->loop, &r->timer);
+	if (r->k)
+		kernel_free(r->k);
+	if (r->dead)
+		loop_timer_disarm(a->loop, &r->reaper);
+	while (r->dead) {
+		struct kernel *k = r->dead;
+		r->dead = k->next_dead;
+		kernel_free(k);
+	}
+	buf_free(&r->line);
+	free(r->node);
+	free(r);
+}
