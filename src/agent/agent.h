@@ -462,6 +462,27 @@ int agent_plugin_uninstall(const struct config *cfg, const struct agent_plugin *
 /* Writes [plugins."<id>"] enabled = on. */
 int agent_plugin_set_enabled(const struct config *cfg, const struct agent_plugin *p, bool on,
 			     struct err *e);
+/* The curated marketplace (upstream's startup_sync.rs): openai/plugins, checked out with
+ * git into $CODEX_HOME/.tmp/plugins, its commit id in $CODEX_HOME/.tmp/plugins.sha.
+ * `git ls-remote <url> HEAD` first; when that commit is already checked out nothing else
+ * happens. Otherwise a shallow clone goes into .tmp/plugins-clone-XXXXXX (symlinks
+ * checked out as plain files, at most AGENT_CURATED_MAX_BYTES / _FILES, each git run at
+ * most AGENT_CURATED_GIT_TIMEOUT_S seconds), must hold .agents/plugins/marketplace.json
+ * and the commit announced, and then replaces the old checkout with two renames (the old
+ * one comes back if the second fails); the sha file is written last. Any failure leaves
+ * the previous checkout as it was. Clone folders older than ten minutes (a process that
+ * died mid-sync) are removed first. *sha gets the commit id; *changed says whether a new
+ * checkout was made. Blocking: a front end runs it in another process. */
+#define AGENT_CURATED_PLUGINS_URL "https://github.com/openai/plugins.git"
+#define AGENT_CURATED_MAX_BYTES (256ull * 1024 * 1024)
+#define AGENT_CURATED_MAX_FILES 50000
+#define AGENT_CURATED_GIT_TIMEOUT_S 30
+int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha[65],
+			       bool *changed, struct err *e);
+/* The repository the sync clones: $CODEX_CURATED_PLUGINS_URL when set (empty turns the
+ * sync off; tests point it at a local repository), else AGENT_CURATED_PLUGINS_URL. NULL
+ * when off. */
+const char *agent_curated_plugins_url(void);
 /* The session's skills, as found when it started (enabled flags follow
  * agent_set_skill_enabled). Borrowed. */
 const struct agent_skills *agent_skills(const struct agent *a);

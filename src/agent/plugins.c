@@ -276,8 +276,13 @@ static int add_plugin(struct agent_plugins *out, size_t *cap, const struct confi
 	have_man = load_manifest(p.source, &man) == 0;
 	p.name = strdup(pe->name);
 	p.marketplace = strdup(m->name);
-	p.marketplace_label = one_line(m->display_name && *m->display_name ? m->display_name
-									   : m->name);
+	/* Upstream names the curated marketplace itself, whatever its file says. */
+	if (strcmp(m->name, "openai-curated") == 0)
+		p.marketplace_label = strdup("OpenAI Curated");
+	else
+		p.marketplace_label = one_line(m->display_name && *m->display_name
+						       ? m->display_name
+						       : m->name);
 	p.marketplace_path = strdup(mpath);
 	/* Upstream's list: interface.displayName, else the marketplace's name for it; the
 	 * short description, else the long one; the details prefer the manifest's

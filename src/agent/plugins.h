@@ -68,6 +68,13 @@ bool plugin_segment_valid(const char *s);
 /* "./a/b" -> "a/b" when every component is a normal one; else NULL. Malloc'ed. */
 char *plugin_rel_path(const char *p);
 
+/* A commit id (40 or 64 lowercase hex digits) at the start of text, ended by the text's
+ * end or a tab, space or newline: the first line of `git ls-remote` / `git rev-parse`
+ * output or of .tmp/plugins.sha. Text longer than PLUGIN_SHA_TEXT_MAX is refused (-1). */
+#define PLUGIN_SHA_MAX 64
+#define PLUGIN_SHA_TEXT_MAX (64u * 1024)
+int plugin_sha_parse(const char *text, size_t len, char out[PLUGIN_SHA_MAX + 1]);
+
 /* The servers of a .mcp.json ({"mcpServers": {name: {command, args, env, cwd, url, ...}}})
  * as config entries; a relative cwd is taken from the plugin root, which is also the
  * default cwd of stdio servers. *out malloc'ed (free each with config_mcp_server_free). */

@@ -1072,6 +1072,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	}
 	if (app_start_agent_from(a, resume, fork, e) < 0)
 		goto out_term;
+	plugins_start_curated_sync(a);
 	app_header_card(a);
 	skills_warn_errors(a);
 	theme_startup_warning(a);

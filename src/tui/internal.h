@@ -489,6 +489,8 @@ void plugins_open(struct app *a);
 void plugins_rows(struct app *a, struct tui_rows *rows, int width);
 void plugins_key(struct app *a, const struct key *k);
 void plugins_close(struct app *a);
+/* plugins_sync.c: the curated marketplace's sync, in the background, at start-up */
+void plugins_start_curated_sync(struct app *a);
 
 /* session.c: replacing the chat's session (/new, /clear, /resume) */
 /* Ends the current session and starts a fresh one, or resumes the rollout at

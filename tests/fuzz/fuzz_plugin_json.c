@@ -1,7 +1,8 @@
 /* Fuzz target: the plugin files' parsers (src/agent/plugins_parse.c): marketplace.json,
  * .codex-plugin/plugin.json and .mcp.json over the same bytes, and the manifest path
- * check over them as a string. Whatever they accept must hold what they promise:
- * names that are valid segments, relative paths without "." / ".." / empty components. */
+ * check over them as a string, and the commit id reader (ls-remote / rev-parse output).
+ * Whatever they accept must hold what they promise: names that are valid segments,
+ * relative paths without "." / ".." / empty components, ids of 40 or 64 hex digits. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			config_mcp_server_free(&v[i]);
 		}
 		free(v);
+	}
+	{
+		char sha[PLUGIN_SHA_MAX + 1];
+		if (plugin_sha_parse((const char *)data, size, sha) == 0) {
+			size_t n = strlen(sha);
+			check(n == 40 || n == 64);
+			check(strspn(sha, "0123456789abcdef") == n);
+		}
 	}
 	if ((s = malloc(size + 1))) {
 		memcpy(s, data, size);

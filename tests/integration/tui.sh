@@ -81,7 +81,9 @@ tui_start() {
 	TS=codex-tui-$BASHPID-$RANDOM
 	{
 		echo "cd '$T/ws' || exit 1"
-		echo "export TERM=xterm-256color CODEX_HOME='$T/home' MOCK_KEY=sk-test HOME='$T/home'"
+		# CODEX_CURATED_PLUGINS_URL empty: no curated plugins sync (it would reach
+		# github.com); a test that wants one points it at a local repository with -e.
+		echo "export TERM=xterm-256color CODEX_HOME='$T/home' MOCK_KEY=sk-test HOME='$T/home' CODEX_CURATED_PLUGINS_URL="
 		echo "unset NO_COLOR COLORTERM OPENAI_API_KEY CODEX_API_KEY BROWSER DISPLAY WAYLAND_DISPLAY VISUAL EDITOR"
 		for e in ${envs[@]+"${envs[@]}"}; do printf 'export %q\n' "$e"; done
 		[ -n "$jobs" ] && echo "set -m"
@@ -2258,6 +2260,82 @@ enabled = true'
 	wait_for "All done."
 	expect_eq "$(py_req 1 '"helping" in text or "mcp__helpsrv__echo" in tools')" False "plugin gone"
 	quit_and_check_terminal
+}
+
+# curated_repo: $T/curated, a git repository shaped like openai/plugins: the
+# openai-curated marketplace offering "demo" (and a symlink pointing out of the repository).
+curated_repo() {
+	local r=$T/curated
+	mkdir -p "$r/.agents/plugins" "$r/plugins/demo/.codex-plugin"
+	git -C "$r" init -q
+	printf '{"name": "openai-curated", "plugins": [{"name": "demo", "source": {"source": "local", "path": "./plugins/demo"}}]}\n' \
+		> "$r/.agents/plugins/marketplace.json"
+	printf '{"name": "demo", "description": "A curated demo.", "interface": {"displayName": "Demo Kit", "shortDescription": "Curated demo tools"}}\n' \
+		> "$r/plugins/demo/.codex-plugin/plugin.json"
+	ln -s /etc/passwd "$r/plugins/demo/leak"
+	git -C "$r" add -A
+	git -C "$r" -c user.name=t -c user.email=t@t commit -qm one
+}
+
+# The curated marketplace: at start-up the TUI syncs it (here from a local repository,
+# CODEX_CURATED_PLUGINS_URL) into $CODEX_HOME/.tmp/plugins with .tmp/plugins.sha, in the
+# background, and /plugins lists it. A sync that fails (no such repository, or a commit
+# without the marketplace file) keeps the previous checkout and sha; an unchanged remote
+# clones nothing.
+test_plugins_curated_sync() {
+	ws
+	curated_repo
+	local sha
+	sha=$(git -C "$T/curated" rev-parse HEAD)
+	mock "[]"
+	tui_start -e "CODEX_CURATED_PLUGINS_URL=file://$T/curated"
+	wait_idle
+	wait_file "$T/home/.tmp/plugins.sha"
+	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "sha file"
+	[ -f "$T/home/.tmp/plugins/.agents/plugins/marketplace.json" ] || fail "no marketplace"
+	[ -L "$T/home/.tmp/plugins/plugins/demo/leak" ] && fail "a symlink was checked out"
+	expect_eq "$(git -C "$T/home/.tmp/plugins" rev-parse HEAD)" "$sha" "checkout HEAD"
+	keys "/plugins"
+	wait_for "browse plugins"
+	keys Enter
+	wait_for "Browse plugins from available marketplaces."
+	snap plugins_curated
+	s=$(screen)
+	expect_contains "$s" "Installed 0 of 1 available plugins."
+	expect_contains "$s" "› Demo Kit  Available"
+	keys Enter
+	wait_for "Back to plugins"
+	expect_contains "$(screen)" "Demo Kit · Can be installed · OpenAI Curated"
+	keys Escape
+	wait_gone "Back to plugins"
+	quit_and_check_terminal
+	# the sync run by hand (the role the TUI starts): unchanged, then failures
+	mkdir -p "$T/bin"
+	ln -s "$CODEX" "$T/bin/codex-plugins-sync"
+	out=$("$T/bin/codex-plugins-sync" "$T/home" "file://$T/curated" 2>&1) || fail "sync: $out"
+	expect_eq "$out" "$sha unchanged" "unchanged"
+	if out=$("$T/bin/codex-plugins-sync" "$T/home" "file://$T/nowhere" 2>&1); then
+		fail "a missing repository synced"
+	fi
+	expect_contains "$out" "codex: error: git ls-remote curated plugins repo failed with status 128"
+	git -C "$T/curated" rm -q .agents/plugins/marketplace.json
+	git -C "$T/curated" -c user.name=t -c user.email=t@t commit -qm two
+	if out=$("$T/bin/codex-plugins-sync" "$T/home" "file://$T/curated" 2>&1); then
+		fail "a repository without marketplace synced"
+	fi
+	expect_contains "$out" "codex: error: curated plugins archive missing marketplace manifest at $T/home/.tmp/plugins-clone-"
+	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "sha file kept"
+	[ -f "$T/home/.tmp/plugins/.agents/plugins/marketplace.json" ] || fail "old checkout lost"
+	expect_eq "$(ls "$T/home/.tmp")" "plugins
+plugins.sha" "no clone left behind"
+	# a good commit again replaces the checkout
+	git -C "$T/curated" -c user.name=t -c user.email=t@t revert --no-edit HEAD > /dev/null
+	sha=$(git -C "$T/curated" rev-parse HEAD)
+	out=$("$T/bin/codex-plugins-sync" "$T/home" "file://$T/curated" 2>&1) || fail "sync: $out"
+	expect_eq "$out" "$sha updated" "updated"
+	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "new sha"
+	expect_eq "$(ls "$T/home/.tmp")" "plugins
+plugins.sha" "no backup left behind"
 }
 
 # `$` at a word start opens the skill popup; Enter puts `$name` in the composer, and

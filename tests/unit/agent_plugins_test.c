@@ -89,6 +89,31 @@ TEST(plugin_marketplace_entries_and_policies)
 		       "unknown installation policy");
 }
 
+TEST(plugin_sha_lines)
+{
+	const char *sha = "0123456789abcdef0123456789abcdef01234567";
+	char out[PLUGIN_SHA_MAX + 1], big[PLUGIN_SHA_TEXT_MAX + 2];
+
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef01234567\tHEAD\n", 46, out) == 0);
+	CHECK(strcmp(out, sha) == 0);
+	CHECK(plugin_sha_parse(sha, 40, out) == 0 && strcmp(out, sha) == 0);
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef01234567\n", 41, out) == 0);
+	/* a SHA-256 repository's ids */
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+			       65, out) == 0 && strlen(out) == 64);
+	CHECK(plugin_sha_parse("", 0, out) < 0);
+	CHECK(plugin_sha_parse("0123", 4, out) < 0);
+	CHECK(plugin_sha_parse("0123456789ABCDEF0123456789abcdef01234567\n", 41, out) < 0);
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef01234567x\n", 42, out) < 0);
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef012345678\n", 42, out) < 0);
+	CHECK(plugin_sha_parse("../../etc/passwd\n", 17, out) < 0);
+	CHECK(plugin_sha_parse(NULL, 0, out) < 0);
+	memset(big, '\n', sizeof big);
+	memcpy(big, sha, 40);
+	CHECK(plugin_sha_parse(big, sizeof big, out) < 0); /* over the cap */
+	CHECK(plugin_sha_parse(big, PLUGIN_SHA_TEXT_MAX, out) == 0);
+}
+
 TEST(plugin_paths_and_segments)
 {
 	char *p;
