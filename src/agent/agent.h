@@ -227,6 +227,12 @@ void agent_info(const struct agent *a, struct agent_info *out);
 struct agent_user_input {
 	const char *text;
 	const struct strv *images;
+	/* Structured mentions (upstream's UserInput::Mention paths), or NULL: the TUI's `$`
+	 * popup binds a `$name` it inserted to "plugin://<plugin>@<marketplace>". A
+	 * mentioned enabled plugin adds a developer message naming its capabilities for the
+	 * turn (upstream's build_plugin_injections), after the mentioned skills' messages;
+	 * a text link [@name](plugin://<id>) mentions it too. */
+	const struct strv *mentions;
 };
 int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct err *e);
 
@@ -483,6 +489,19 @@ int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha
  * sync off; tests point it at a local repository), else AGENT_CURATED_PLUGINS_URL. NULL
  * when off. */
 const char *agent_curated_plugins_url(void);
+/* An enabled, installed plugin as the session sees it (upstream's
+ * PluginCapabilitySummary): only plugins with a skill, an MCP server or an app. */
+struct agent_plugin_summary {
+	char *config_name;      /* "<plugin>@<marketplace>", its key in config.toml */
+	char *display_name;     /* the manifest's name, else config_name */
+	char *description;      /* the manifest's description on one line (whitespace
+				 * collapsed), at most 1024 characters; or NULL */
+	bool has_skills;        /* one of its skills is enabled in this session */
+	struct strv mcp_servers; /* its .mcp.json's server names, sorted */
+	struct strv apps;       /* its app connector ids */
+};
+/* The session's plugins, as found when it started. Borrowed. */
+const struct agent_plugin_summary *agent_plugin_summaries(const struct agent *a, size_t *n);
 /* The session's skills, as found when it started (enabled flags follow
  * agent_set_skill_enabled). Borrowed. */
 const struct agent_skills *agent_skills(const struct agent *a);

@@ -735,3 +735,117 @@ int plugins_mcp_servers(const struct config *cfg, struct config_mcp_server **out
 	strv_free(&roots);
 	return 0;
 }
+
+/* ---- what the session says about them ----------------------------------------------- */
+
+/* Upstream's prompt_safe_plugin_description: whitespace runs become one space, at most
+ * 1024 characters (UTF-8 sequences kept whole). */
+static char *prompt_safe(const char *s)
+{
+	size_t n = 0, chars = 0, len = s ? strlen(s) : 0;
+	char *out;
+	bool space = false;
+
+	if (!s || !(out = malloc(len + 1)))
+		return NULL;
+	for (const char *c = s; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u == ' ' || (u >= '\t' && u <= '\r')) {
+			space = n > 0;
+			continue;
+		}
+		if ((u & 0xC0) != 0x80) {
+			if (chars + (space ? 1 : 0) >= 1024)
+				break;
+			if (space) {
+				out[n++] = ' ';
+				chars++;
+			}
+			chars++;
+		}
+		space = false;
+		out[n++] = (char)u;
+	}
+	out[n] = '\0';
+	if (!n) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+void plugins_summaries_free(struct agent_plugin_summary *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].config_name);
+		free(v[i].display_name);
+		free(v[i].description);
+		strv_free(&v[i].mcp_servers);
+		strv_free(&v[i].apps);
+	}
+	free(v);
+}
+
+int plugins_summaries(const struct config *cfg, const struct agent_skills *skills,
+		      struct agent_plugin_summary **out, size_t *n, struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	if (!config_feature(cfg, "plugins", true) || !cfg->n_plugins)
+		return 0;
+	if (!(*out = calloc(cfg->n_plugins, sizeof **out)))
+		return err_set(e, "out of memory");
+	for (size_t i = 0; i < cfg->n_plugins; i++) {
+		const char *id = cfg->plugins[i].id, *at = strchr(id, '@');
+		struct agent_plugin_summary *s = &(*out)[*n];
+		struct plugin_manifest m = {0};
+		char name[80], market[80], *dir, *real;
+		if (!cfg->plugins[i].enabled || !at || (size_t)(at - id) >= sizeof name ||
+		    strlen(at + 1) >= sizeof market)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(at - id), id);
+		snprintf(market, sizeof market, "%s", at + 1);
+		if (!plugin_segment_valid(name) || !plugin_segment_valid(market))
+			continue;
+		if (!(dir = cache_dir(cfg->codex_home, market, name, true)))
+			return err_set(e, "out of memory");
+		if (!is_dir(dir) || load_manifest(dir, &m) < 0) {
+			free(dir);
+			continue;
+		}
+		s->config_name = strdup(id);
+		s->display_name = strdup(m.name && *m.name ? m.name : id);
+		s->description = prompt_safe(m.description);
+		mcp_names(dir, &m, &s->mcp_servers);
+		app_ids(dir, &m, &s->apps);
+		plugin_manifest_free(&m);
+		if (s->mcp_servers.n > 1)
+			qsort(s->mcp_servers.v, s->mcp_servers.n, sizeof *s->mcp_servers.v, cmp_str);
+		/* Skill paths are canonical: compare with the real folder. */
+		real = realpath(dir, NULL);
+		for (size_t k = 0; real && skills && k < skills->n && !s->has_skills; k++)
+			s->has_skills = skills->v[k].enabled && path_is_under(skills->v[k].path, real);
+		free(real);
+		free(dir);
+		if (!s->config_name || !s->display_name) {
+			(*n)++;
+			return err_set(e, "out of memory");
+		}
+		if (!s->has_skills && !s->mcp_servers.n && !s->apps.n) {
+			free(s->config_name);
+			free(s->display_name);
+			free(s->description);
+			strv_free(&s->mcp_servers);
+			strv_free(&s->apps);
+			memset(s, 0, sizeof *s);
+			continue;
+		}
+		(*n)++;
+	}
+	return 0;
+}

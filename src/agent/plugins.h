@@ -91,4 +91,23 @@ int plugins_skill_roots(const char *root, struct strv *out, struct err *e);
 int plugins_mcp_servers(const struct config *cfg, struct config_mcp_server **out, size_t *n,
 			struct err *e);
 
+/* The summaries of the installed, enabled plugins cfg names (in config order), has_skills
+ * from skills (the session's: a plugin's skill counts when enabled). Free with
+ * plugins_summaries_free. */
+int plugins_summaries(const struct config *cfg, const struct agent_skills *skills,
+		      struct agent_plugin_summary **out, size_t *n, struct err *e);
+void plugins_summaries_free(struct agent_plugin_summary *v, size_t n);
+
+/* plugins_mention.c. The <plugins_instructions> developer text listing the plugins (NULL
+ * when there are none, *oom when memory ran out). */
+char *plugins_instructions_text(const struct agent_plugin_summary *v, size_t n, bool *oom);
+/* The config names mentioned: structured mentions "plugin://<id>" and text links
+ * [@name](plugin://<id>) (at most PLUGIN_MAX_MENTIONS, each once, text order). */
+#define PLUGIN_MAX_MENTIONS 32
+int plugins_mentioned(const char *text, const struct strv *mentions, struct strv *ids);
+/* The turn's guidance for one mentioned plugin (upstream's
+ * render_explicit_plugin_instructions), given the MCP servers of it that the session
+ * has; NULL when it has nothing to offer (or memory ran out). */
+char *plugins_explicit_text(const struct agent_plugin_summary *p, const struct strv *servers);
+
 #endif

@@ -203,7 +203,7 @@ int subagent_spawn(struct agent *parent, const char *message, const char *role,
 							       : AGENT_MAX_SUBAGENT_THREADS;
 	struct agent_options o;
 	struct agent_overrides ov;
-	struct agent_user_input in = {message, NULL};
+	struct agent_user_input in = {message, NULL, NULL};
 	struct agent_subscriber sub;
 	struct subagent *s = NULL, **grown;
 	int rc = -1;

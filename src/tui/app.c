@@ -789,7 +789,7 @@ void app_submit_images(struct app *a, const char *display, const char *text,
 		       const struct strv *images)
 {
 	struct agent_user_input in;
-	struct strv none = STRV_INIT;
+	struct strv none = STRV_INIT, mentions = STRV_INIT;
 	struct err e;
 	struct tui_rows cell = {0};
 	static bool first = true;
@@ -803,11 +803,15 @@ void app_submit_images(struct app *a, const char *display, const char *text,
 		if (strv_push(&none, images->v[i]) < 0)
 			break;
 	in.images = &none;
+	skills_take_mentions(a, text, &mentions);
+	in.mentions = &mentions;
 	if (agent_submit_turn(a->agent, &in, &e) < 0) {
+		strv_free(&mentions);
 		strv_free(&none);
 		commit_rows(a, cell_error, e.msg);
 		return;
 	}
+	strv_free(&mentions);
 	strv_free(&none);
 	first = false;
 	a->echo_user = a->active_thread != 0; /* its user_message draws nothing more */
@@ -942,6 +946,8 @@ static void app_free(struct app *a)
 	buf_free(&a->stream);
 	buf_free(&a->picker_query);
 	composer_free(&a->comp);
+	strv_free(&a->mention_names);
+	strv_free(&a->mention_paths);
 	keys_free(&a->keys);
 	pending_free(a);
 	cJSON_Delete(a->patch_changes);

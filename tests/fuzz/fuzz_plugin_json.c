@@ -1,6 +1,7 @@
 /* Fuzz target: the plugin files' parsers (src/agent/plugins_parse.c): marketplace.json,
  * .codex-plugin/plugin.json and .mcp.json over the same bytes, and the manifest path
- * check over them as a string, and the commit id reader (ls-remote / rev-parse output).
+ * check and the `[@name](plugin://id)` mention reader over them as a string, and the
+ * commit id reader (ls-remote / rev-parse output).
  * Whatever they accept must hold what they promise: names that are valid segments,
  * relative paths without "." / ".." / empty components, ids of 40 or 64 hex digits. */
 #include <stdint.h>
@@ -76,6 +77,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rel = plugin_rel_path(s);
 		check_rel(rel);
 		free(rel);
+		{
+			struct strv ids = STRV_INIT;
+			plugins_mentioned(s, NULL, &ids);
+			check(ids.n <= PLUGIN_MAX_MENTIONS);
+			for (size_t i = 0; i < ids.n; i++) {
+				const char *at = strchr(ids.v[i], '@');
+				check(at && plugin_segment_valid(at + 1));
+			}
+			strv_free(&ids);
+		}
 		free(s);
 	}
 	return 0;

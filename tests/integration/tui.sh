@@ -2338,6 +2338,68 @@ plugins.sha" "no clone left behind"
 plugins.sha" "no backup left behind"
 }
 
+# py_input N EXPR: python over request N's input items (I) the mock got.
+py_input() {
+	python3 - "$MOCK_LOG" "$1" "$2" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "body" in r]
+I = reqs[int(sys.argv[2])]["body"]["input"]
+def texts(role):
+    return [c.get("text", "") for i in I if i.get("role") == role for c in i.get("content", [])]
+print(eval(sys.argv[3]))
+PY
+}
+
+# `$` lists the enabled plugins first ("[Plugin]", upstream's row), then the skills;
+# choosing one inserts `$name` bound to plugin://<id>, and the turn carries a developer
+# message naming the plugin's skills prefix and MCP servers right after the prompt. The
+# thread's first request lists the plugins in <plugins_instructions>. A `$name` typed by
+# hand (not chosen) is no plugin mention, as upstream.
+test_plugins_dollar_mention_injects_capabilities() {
+	plugins_ws
+	local cache=$T/home/plugins/cache/repo-market/helper/local
+	mkdir -p "$(dirname "$cache")"
+	cp -r "$T/ws/plugins/helper" "$cache"
+	rm -f "$cache/leak"
+	printf '[plugins."helper@repo-market"]\nenabled = true\n' >> "$T/home/config.toml"
+	mock "[$answer,$answer]"
+	tui_start
+	wait_idle
+	keys '$hel'
+	wait_for "[Plugin] Helps with everything."
+	snap plugins_mention_popup
+	s=$(screen)
+	expect_contains "$s" "› \$hel"
+	expect_contains "$s" "  helper   [Plugin] Helps with everything."
+	expect_contains "$s" "  helping  [Skill] Help the user kindly."
+	expect_contains "$s" "Press enter to insert or esc to close"
+	# plugins come before skills
+	case "$s" in *"[Plugin]"*"[Skill]"*) ;; *) fail "plugin row not first: $s" ;; esac
+	keys Enter
+	wait_for '› $helper'
+	wait_gone "[Plugin]"
+	keys "tidy up" Enter
+	wait_for "All done."
+	expect_eq "$(py_input 0 'any(t.startswith("<plugins_instructions>") and "- `helper`: Helps with everything." in t for t in texts("developer"))')" True "plugins listed"
+	local want='Capabilities from the `helper` plugin:
+- Skills from this plugin are prefixed with `helper:`.
+- MCP servers from this plugin available in this session: `helpsrv`.
+Use these plugin-associated capabilities to help solve the task.'
+	expect_eq "$(py_input 0 'I[-1]["role"]')" developer "injected item role"
+	expect_eq "$(py_input 0 'I[-1]["content"][0]["text"]')" "$want" "injected item"
+	expect_eq "$(py_input 0 'I[-2]["content"][0]["text"]')" '$helper tidy up' "prompt before it"
+	# typed, not chosen: no new injection
+	keys '$helper again'
+	wait_for '› $helper again'
+	keys Enter
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 2 ] && break; sleep 0.025; done
+	expect_eq "$(mock_count)" 2 "requests"
+	wait_idle
+	expect_eq "$(py_input 1 'sum(t.startswith("Capabilities from the") for t in texts("developer"))')" 1 "one injection"
+	expect_eq "$(py_input 1 'I[-1]["content"][0]["text"]')" '$helper again' "typed mention"
+	quit_and_check_terminal
+}
+
 # `$` at a word start opens the skill popup; Enter puts `$name` in the composer, and
 # the turn carries that skill's file after the prompt.
 test_skills_dollar_popup_inserts_a_mention() {

@@ -429,3 +429,55 @@ TEST(plugin_marketplaces_home_curated_repo)
 	agent_plugins_free(&ps);
 	config_free(cfg);
 }
+
+/* plugins_mention.c: which plugins a turn mentions, and what it is told about them. */
+TEST(plugin_mentions_structured_and_linked)
+{
+	struct strv m = STRV_INIT, ids = STRV_INIT;
+
+	CHECK(strv_push(&m, "plugin://sample@test") == 0);
+	CHECK(strv_push(&m, "/tmp/skill/SKILL.md") == 0);   /* not a plugin */
+	CHECK(strv_push(&m, "plugin://bad name@test") == 0); /* not a valid id */
+	CHECK(strv_push(&m, "plugin://sample@test") == 0);  /* twice counts once */
+	CHECK(plugins_mentioned("use $sample and [@figma](plugin://figma@openai-curated) "
+				"and [$other](plugin://other@x) and [@x](plugin://../etc@y) "
+				"and [@nope](app://nope)", &m, &ids) == 2);
+	CHECK(ids.n == 2 && strcmp(ids.v[0], "sample@test") == 0 &&
+	      strcmp(ids.v[1], "figma@openai-curated") == 0);
+	strv_free(&ids);
+	/* a bare `$sample` is no plugin mention (upstream binds mentions, not names) */
+	CHECK(plugins_mentioned("use $sample", NULL, &ids) == 0);
+	CHECK(plugins_mentioned("[@a](plugin://a@b", NULL, &ids) == 0);
+	CHECK(plugins_mentioned("[@a\nb](plugin://a@b)", NULL, &ids) == 0);
+	strv_free(&ids);
+	strv_free(&m);
+}
+
+TEST(plugin_explicit_and_listed_text)
+{
+	struct agent_plugin_summary p = {0};
+	struct strv servers = STRV_INIT;
+	char *t;
+	bool oom;
+
+	p.config_name = "sample@test";
+	p.display_name = "sample";
+	CHECK(plugins_explicit_text(&p, NULL) == NULL); /* nothing to offer */
+	p.has_skills = true;
+	CHECK(strv_push(&servers, "alpha") == 0);
+	CHECK(strv_push(&servers, "beta") == 0);
+	CHECK((t = plugins_explicit_text(&p, &servers)));
+	CHECK(strcmp(t, "Capabilities from the `sample` plugin:\n"
+			"- Skills from this plugin are prefixed with `sample:`.\n"
+			"- MCP servers from this plugin available in this session: `alpha`, `beta`.\n"
+			"Use these plugin-associated capabilities to help solve the task.") == 0);
+	free(t);
+	strv_free(&servers);
+	CHECK(plugins_instructions_text(&p, 0, &oom) == NULL && !oom);
+	p.description = "Does things.";
+	CHECK((t = plugins_instructions_text(&p, 1, &oom)));
+	CHECK(strncmp(t, "<plugins_instructions>\n## Plugins\n", 34) == 0);
+	CHECK(strstr(t, "### Available plugins\n- `sample`: Does things.\n### How to use plugins\n"));
+	CHECK(strstr(t, "</plugins_instructions>"));
+	free(t);
+}
