@@ -399,7 +399,8 @@ int agent_decide_always(struct agent *a, const char *call_id, struct err *e);
 enum agent_skill_scope { AGENT_SKILL_REPO, AGENT_SKILL_USER, AGENT_SKILL_SYSTEM,
 			 AGENT_SKILL_ADMIN };
 struct agent_skill {
-	char *name;                    /* at most AGENT_SKILL_NAME_MAX characters */
+	char *name;                    /* at most AGENT_SKILL_NAME_MAX characters; a plugin's
+					* skill has "<plugin>:" before (upstream's namespace) */
 	char *description;             /* one line */
 	char *short_description;       /* metadata.short-description, or NULL */
 	char *path;                    /* the SKILL.md, canonical */

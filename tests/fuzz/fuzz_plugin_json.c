@@ -66,9 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		char sha[PLUGIN_SHA_MAX + 1];
 		if (plugin_sha_parse((const char *)data, size, sha) == 0) {
-			size_t n = strlen(sha);
-			check(n == 40 || n == 64);
-			check(strspn(sha, "0123456789abcdef") == n);
+			size_t len = strlen(sha);
+			check(len == 40 || len == 64);
+			check(strspn(sha, "0123456789abcdef") == len);
 		}
 	}
 	if ((s = malloc(size + 1))) {

@@ -2213,7 +2213,7 @@ test_plugins_install_and_uninstall() {
 	expect_contains "$s" "Helps with everything."
 	expect_contains "$s" "› 1. Back to plugins  Return to the plugin list."
 	expect_contains "$s" "  2. Install plugin   Install this plugin now."
-	expect_contains "$s" "     Skills           helping"
+	expect_contains "$s" "     Skills           helper:helping"
 	expect_contains "$s" "     Apps             No plugin apps."
 	expect_contains "$s" "     MCP Servers      helpsrv"
 	keys Down Enter
@@ -2370,8 +2370,9 @@ test_plugins_dollar_mention_injects_capabilities() {
 	snap plugins_mention_popup
 	s=$(screen)
 	expect_contains "$s" "› \$hel"
-	expect_contains "$s" "  helper   [Plugin] Helps with everything."
-	expect_contains "$s" "  helping  [Skill] Help the user kindly."
+	expect_contains "$s" "  helper          [Plugin] Helps with everything."
+	# a plugin's skill is namespaced with the plugin's name, as upstream
+	expect_contains "$s" "  helper:helping  [Skill] Help the user kindly."
 	expect_contains "$s" "Press enter to insert or esc to close"
 	# plugins come before skills
 	case "$s" in *"[Plugin]"*"[Skill]"*) ;; *) fail "plugin row not first: $s" ;; esac

@@ -274,7 +274,7 @@ TEST(plugin_list_install_session_uninstall)
 	CHECK_STR(ps.v[0].description, "A kit");
 	CHECK(!ps.v[0].installed && !ps.v[0].enabled && ps.v[0].installable);
 	REQUIRE(ps.v[0].skills.n == 1);
-	CHECK_STR(ps.v[0].skills.v[0], "tidy");
+	CHECK_STR(ps.v[0].skills.v[0], "kit:tidy"); /* namespaced by the manifest's name */
 	REQUIRE(ps.v[0].mcp_servers.n == 2);
 	REQUIRE(ps.v[0].apps.n == 1);
 	CHECK_STR(ps.v[0].apps.v[0], "connector_1");
@@ -315,7 +315,7 @@ TEST(plugin_list_install_session_uninstall)
 		REQUIRE(agent_skills_load(cfg, at("repo"), &sk, &e) == 0);
 		bool found = false;
 		for (size_t i = 0; i < sk.n; i++)
-			found |= strcmp(sk.v[i].name, "tidy") == 0;
+			found |= strcmp(sk.v[i].name, "kit:tidy") == 0;
 		CHECK(found);
 		agent_skills_free(&sk);
 	}
