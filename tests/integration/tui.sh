@@ -2320,9 +2320,16 @@ test_plugins_curated_sync() {
 	expect_contains "$out" "codex: error: git ls-remote curated plugins repo failed with status 128"
 	git -C "$T/curated" rm -q .agents/plugins/marketplace.json
 	git -C "$T/curated" -c user.name=t -c user.email=t@t commit -qm two
+	# a clone folder a dead sync left ten minutes ago goes; a recent one (another
+	# process's sync under way) stays
+	mkdir "$T/home/.tmp/plugins-clone-stale" "$T/home/.tmp/plugins-clone-recent"
+	touch -d '-11 minutes' "$T/home/.tmp/plugins-clone-stale"
 	if out=$("$T/bin/codex-plugins-sync" "$T/home" "file://$T/curated" 2>&1); then
 		fail "a repository without marketplace synced"
 	fi
+	[ -e "$T/home/.tmp/plugins-clone-stale" ] && fail "stale clone folder kept"
+	[ -d "$T/home/.tmp/plugins-clone-recent" ] || fail "recent clone folder removed"
+	rmdir "$T/home/.tmp/plugins-clone-recent"
 	expect_contains "$out" "codex: error: curated plugins archive missing marketplace manifest at $T/home/.tmp/plugins-clone-"
 	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "sha file kept"
 	[ -f "$T/home/.tmp/plugins/.agents/plugins/marketplace.json" ] || fail "old checkout lost"
