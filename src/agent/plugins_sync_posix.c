@@ -160,7 +160,7 @@ static int run_git(const char *const *args, const char *watch, struct buf *out,
 	int po[2] = {-1, -1}, pe[2] = {-1, -1}, status = 0, rc = -1;
 	pid_t pid = -1;
 	size_t n = 0;
-	long long deadline = now_ms() + AGENT_CURATED_GIT_TIMEOUT_S * 1000LL;
+	long long deadline = now_ms() + AGENT_CURATED_GIT_TIMEOUT_S * 1000LL, measured = 0;
 	bool late = false, big = false;
 
 	buf_init(&errb, GIT_ERR_MAX + 1);
@@ -225,9 +225,11 @@ static int run_git(const char *const *args, const char *watch, struct buf *out,
 			drain(&po[0], out, GIT_OUT_MAX);
 		if (r > 0 && pe[0] >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
 			drain(&pe[0], &errb, GIT_ERR_MAX);
-		if (watch) {
+		/* Measured four times a second at most: a walk of a big checkout costs. */
+		if (watch && now_ms() - measured >= 250) {
 			struct tree_count c = {0, 0, false};
 			tree_count(watch, 0, &c);
+			measured = now_ms();
 			if ((big = tree_too_big(&c)))
 				break;
 		}
