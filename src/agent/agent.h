@@ -486,6 +486,12 @@ int agent_plugin_set_enabled(const struct config *cfg, const struct agent_plugin
 #define AGENT_CURATED_GIT_TIMEOUT_S 30
 int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha[65],
 			       bool *changed, struct err *e);
+/* After a sync (upstream's refresh_curated_plugin_cache): each openai-curated plugin
+ * config.toml enables whose cache copy is not of the commit in .tmp/plugins.sha is copied
+ * again from the checkout (into cache/openai-curated/<plugin>/<commit>, the older copy
+ * removed). The number refreshed, or -1 with e. Installing a curated plugin names its
+ * copy after that commit too. */
+int agent_plugins_refresh_curated(const char *codex_home, struct err *e);
 /* The repository the sync clones: $CODEX_CURATED_PLUGINS_URL when set (empty turns the
  * sync off; tests point it at a local repository), else AGENT_CURATED_PLUGINS_URL. NULL
  * when off. */

@@ -2279,7 +2279,8 @@ curated_repo() {
 
 # The curated marketplace: at start-up the TUI syncs it (here from a local repository,
 # CODEX_CURATED_PLUGINS_URL) into $CODEX_HOME/.tmp/plugins with .tmp/plugins.sha, in the
-# background, and /plugins lists it. A sync that fails (no such repository, or a commit
+# background, and /plugins lists it; an installed curated plugin's copy is named after the
+# commit and copied again when a sync brings a new one. A sync that fails (no such repository, or a commit
 # without the marketplace file) keeps the previous checkout and sha; an unchanged remote
 # clones nothing.
 test_plugins_curated_sync() {
@@ -2306,8 +2307,11 @@ test_plugins_curated_sync() {
 	keys Enter
 	wait_for "Back to plugins"
 	expect_contains "$(screen)" "Demo Kit · Can be installed · OpenAI Curated"
-	keys Escape
-	wait_gone "Back to plugins"
+	# installed, a curated plugin's copy is named after the curated commit (upstream)
+	keys Down Enter
+	wait_for "Installed Demo Kit plugin."
+	[ -f "$T/home/plugins/cache/openai-curated/demo/$sha/.codex-plugin/plugin.json" ] ||
+		fail "no curated copy named after $sha: $(ls -R "$T/home/plugins/cache" 2>&1)"
 	quit_and_check_terminal
 	# the sync run by hand (the role the TUI starts): unchanged, then failures
 	mkdir -p "$T/bin"
@@ -2343,6 +2347,8 @@ plugins.sha" "no clone left behind"
 	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "new sha"
 	expect_eq "$(ls "$T/home/.tmp")" "plugins
 plugins.sha" "no backup left behind"
+	# and the installed curated plugin is copied again from the new commit
+	expect_eq "$(ls "$T/home/plugins/cache/openai-curated/demo")" "$sha" "refreshed copy"
 }
 
 # py_input N EXPR: python over request N's input items (I) the mock got.
