@@ -200,7 +200,7 @@ WIN_PORTABLE := src/main.c $(filter-out src/base/loop_epoll.c %_posix.c,$(wildca
 	src/cli/debug.c src/cli/sandbox_windows.c src/cli/sandbox_options.c sandbox/policy.c \
 	sandbox/proxy_env.c sandbox/roots.c \
 	$(filter-out %_posix.c,$(wildcard src/agent/*.c src/agent/tools/*.c)) \
-	$(wildcard src/model/*.c src/exec/*.c) src/cli/exec.c src/cli/agent_options.c \
+	$(wildcard src/model/*.c src/exec/*.c) src/cli/exec.c src/cli/agent_options.c src/cli/plugins_sync.c \
 	$(filter-out src/auth/browser.c src/auth/login_server.c src/auth/callback_server.c,$(wildcard src/auth/*.c)) \
 	$(filter-out src/mcp/stdio.c src/mcp/oauth_login.c,$(wildcard src/mcp/*.c)) \
 	$(filter-out %_posix.c,$(wildcard sandbox/windows/*.c))

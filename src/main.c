@@ -21,6 +21,7 @@ static const struct role argv0_roles[] = {
 	{"codex-linux-sandbox", sandbox_launcher_main},
 	{"codex-windows-sandbox-setup", win_setup_main},
 	{"codex-command-runner", win_runner_main},
+	{"codex-plugins-sync", cli_plugins_sync_role},
 	{NULL, NULL},
 };
 

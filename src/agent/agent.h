@@ -232,6 +232,12 @@ void agent_info(const struct agent *a, struct agent_info *out);
 struct agent_user_input {
 	const char *text;
 	const struct strv *images;
+	/* Structured mentions (upstream's UserInput::Mention paths), or NULL: the TUI's `$`
+	 * popup binds a `$name` it inserted to "plugin://<plugin>@<marketplace>". A
+	 * mentioned enabled plugin adds a developer message naming its capabilities for the
+	 * turn (upstream's build_plugin_injections), after the mentioned skills' messages;
+	 * a text link [@name](plugin://<id>) mentions it too. */
+	const struct strv *mentions;
 };
 int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct err *e);
 
@@ -410,7 +416,8 @@ int agent_decide_always(struct agent *a, const char *call_id, struct err *e);
 enum agent_skill_scope { AGENT_SKILL_REPO, AGENT_SKILL_USER, AGENT_SKILL_SYSTEM,
 			 AGENT_SKILL_ADMIN };
 struct agent_skill {
-	char *name;                    /* at most AGENT_SKILL_NAME_MAX characters */
+	char *name;                    /* at most AGENT_SKILL_NAME_MAX characters; a plugin's
+					* skill has "<plugin>:" before (upstream's namespace) */
 	char *description;             /* one line */
 	char *short_description;       /* metadata.short-description, or NULL */
 	char *path;                    /* the SKILL.md, canonical */
@@ -479,6 +486,46 @@ int agent_plugin_uninstall(const struct config *cfg, const struct agent_plugin *
 /* Writes [plugins."<id>"] enabled = on. */
 int agent_plugin_set_enabled(const struct config *cfg, const struct agent_plugin *p, bool on,
 			     struct err *e);
+/* The curated marketplace (upstream's startup_sync.rs): openai/plugins, checked out with
+ * git into $CODEX_HOME/.tmp/plugins, its commit id in $CODEX_HOME/.tmp/plugins.sha.
+ * `git ls-remote <url> HEAD` first; when that commit is already checked out nothing else
+ * happens. Otherwise a shallow clone goes into .tmp/plugins-clone-XXXXXX (symlinks
+ * checked out as plain files, at most AGENT_CURATED_MAX_BYTES / _FILES, each git run at
+ * most AGENT_CURATED_GIT_TIMEOUT_S seconds), must hold .agents/plugins/marketplace.json
+ * and the commit announced, and then replaces the old checkout with two renames (the old
+ * one comes back if the second fails); the sha file is written last. Any failure leaves
+ * the previous checkout as it was. Clone folders older than ten minutes (a process that
+ * died mid-sync) are removed first. *sha gets the commit id; *changed says whether a new
+ * checkout was made. Blocking: a front end runs it in another process. */
+#define AGENT_CURATED_PLUGINS_URL "https://github.com/openai/plugins.git"
+#define AGENT_CURATED_MAX_BYTES (256ull * 1024 * 1024)
+#define AGENT_CURATED_MAX_FILES 50000
+#define AGENT_CURATED_GIT_TIMEOUT_S 30
+int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha[65],
+			       bool *changed, struct err *e);
+/* After a sync (upstream's refresh_curated_plugin_cache): each openai-curated plugin
+ * config.toml enables whose cache copy is not of the commit in .tmp/plugins.sha is copied
+ * again from the checkout (into cache/openai-curated/<plugin>/<commit>, the older copy
+ * removed). The number refreshed, or -1 with e. Installing a curated plugin names its
+ * copy after that commit too. */
+int agent_plugins_refresh_curated(const char *codex_home, struct err *e);
+/* The repository the sync clones: $CODEX_CURATED_PLUGINS_URL when set (empty turns the
+ * sync off; tests point it at a local repository), else AGENT_CURATED_PLUGINS_URL. NULL
+ * when off. */
+const char *agent_curated_plugins_url(void);
+/* An enabled, installed plugin as the session sees it (upstream's
+ * PluginCapabilitySummary): only plugins with a skill, an MCP server or an app. */
+struct agent_plugin_summary {
+	char *config_name;      /* "<plugin>@<marketplace>", its key in config.toml */
+	char *display_name;     /* the manifest's name, else config_name */
+	char *description;      /* the manifest's description on one line (whitespace
+				 * collapsed), at most 1024 characters; or NULL */
+	bool has_skills;        /* one of its skills is enabled in this session */
+	struct strv mcp_servers; /* its .mcp.json's server names, sorted */
+	struct strv apps;       /* its app connector ids */
+};
+/* The session's plugins, as found when it started. Borrowed. */
+const struct agent_plugin_summary *agent_plugin_summaries(const struct agent *a, size_t *n);
 /* The session's skills, as found when it started (enabled flags follow
  * agent_set_skill_enabled). Borrowed. */
 const struct agent_skills *agent_skills(const struct agent *a);

@@ -127,6 +127,8 @@ struct agent {
 	const struct config *cfg;
 	char *cwd;
 	struct agent_skills skills;     /* found when the session started (skills.c) */
+	struct agent_plugin_summary *plugin_summaries; /* likewise (plugins.c) */
+	size_t n_plugin_summaries;
 	char *originator, *source, *self_exe;
 	char thread_id[UUID_STR_LEN + 1];
 	char *thread_name;              /* set by agent_set_thread_name (or a resumed
@@ -314,6 +316,10 @@ void record_prompt(struct agent *a, const char *text);
 /* ---- skills_turn.c ---- */
 /* The <skill> messages for the skills text mentions, into the history. */
 void skills_inject(struct agent *a, const char *text);
+
+/* ---- plugins_mention.c ---- */
+/* The developer messages for the plugins in mentions, into the history. */
+void plugins_inject(struct agent *a, const struct agent_user_input *in);
 
 /* ---- user_input.c ---- */
 /* The user message item for in (taken by the caller) and its user_message event payload

@@ -41,17 +41,59 @@ static int read_json_file(const char *path, struct buf *b, struct err *e)
 	return file_read_regular(path, b, e);
 }
 
-/* <codex_home>/plugins/cache/<marketplace>/<plugin>[/local] */
+/* <codex_home>/plugins/cache/<marketplace>/<plugin>, and with version its active copy:
+ * "local", or (the curated marketplace's, as upstream names them) the folder named after
+ * the curated commit it came from; "local" when there is none (callers check it exists). */
 static char *cache_dir(const char *codex_home, const char *market, const char *name,
 		       bool version)
 {
 	size_t n = strlen(codex_home) + strlen(market) + strlen(name) + 40;
-	char *p = malloc(n);
+	char *p = malloc(n), *local;
+	DIR *d;
+	struct dirent *de;
 
-	if (p)
-		snprintf(p, n, "%s/plugins/cache/%s/%s%s", codex_home, market, name,
-			 version ? "/" PLUGIN_VERSION : "");
-	return p;
+	if (!p)
+		return NULL;
+	snprintf(p, n, "%s/plugins/cache/%s/%s", codex_home, market, name);
+	if (!version)
+		return p;
+	local = path_join(p, PLUGIN_VERSION);
+	if (!local || is_dir(local) || !(d = opendir(p))) {
+		free(p);
+		return local;
+	}
+	while ((de = readdir(d))) {
+		char sha[PLUGIN_SHA_MAX + 1], *v;
+		if (plugin_sha_parse(de->d_name, strlen(de->d_name), sha) < 0 ||
+		    strcmp(sha, de->d_name) != 0 || !(v = path_join(p, de->d_name)))
+			continue;
+		if (is_dir(v)) {
+			closedir(d);
+			free(p);
+			free(local);
+			return v;
+		}
+		free(v);
+	}
+	closedir(d);
+	free(p);
+	return local;
+}
+
+/* The commit id in $CODEX_HOME/.tmp/plugins.sha, or "" when it cannot be read. */
+static void curated_sha(const char *codex_home, char sha[PLUGIN_SHA_MAX + 1])
+{
+	struct buf b;
+	struct err e = {0};
+	char *path = path_join(codex_home, ".tmp/plugins.sha");
+
+	sha[0] = '\0';
+	buf_init(&b, PLUGIN_SHA_TEXT_MAX);
+	if (!path || file_read_regular(path, &b, &e) < 0 ||
+	    plugin_sha_parse(b.data ? b.data : "", b.len, sha) < 0)
+		sha[0] = '\0';
+	buf_free(&b);
+	free(path);
 }
 
 /* The ids config.toml enables as it is on disk now (not as the session loaded it: the
@@ -276,8 +318,13 @@ static int add_plugin(struct agent_plugins *out, size_t *cap, const struct confi
 	have_man = load_manifest(p.source, &man) == 0;
 	p.name = strdup(pe->name);
 	p.marketplace = strdup(m->name);
-	p.marketplace_label = one_line(m->display_name && *m->display_name ? m->display_name
-									   : m->name);
+	/* Upstream names the curated marketplace itself, whatever its file says. */
+	if (strcmp(m->name, "openai-curated") == 0)
+		p.marketplace_label = strdup("OpenAI Curated");
+	else
+		p.marketplace_label = one_line(m->display_name && *m->display_name
+						       ? m->display_name
+						       : m->name);
 	p.marketplace_path = strdup(mpath);
 	/* Upstream's list: interface.displayName, else the marketplace's name for it; the
 	 * short description, else the long one; the details prefer the manifest's
@@ -535,12 +582,78 @@ static int check_ids(const struct agent_plugin *p, char *id, size_t n, struct er
 	return 0;
 }
 
+/* Copies source into the cache as <market>/<name>/<version>: "local", or for the curated
+ * marketplace the commit in .tmp/plugins.sha (upstream's install_with_version). The copy
+ * is made beside the target and swapped in with renames, so a reader sees the old copy or
+ * the new one, never half of one; copies of other versions go afterwards. */
+static int store_copy(const char *codex_home, const char *market, const char *name,
+		      const char *source, struct err *e)
+{
+	char sha[PLUGIN_SHA_MAX + 1], *base, *dst = NULL, *tmp = NULL, *old = NULL;
+	const char *version = PLUGIN_VERSION;
+	struct copy c = {0, 0};
+	int rc = -1;
+
+	if (strcmp(market, "openai-curated") == 0) {
+		curated_sha(codex_home, sha);
+		if (!sha[0])
+			return err_set(e, "local curated marketplace sha is not available");
+		version = sha;
+	}
+	base = cache_dir(codex_home, market, name, false);
+	dst = base ? path_join(base, version) : NULL;
+	tmp = base ? path_join(base, ".installing") : NULL;
+	old = base ? path_join(base, ".replaced") : NULL;
+	if (!base || !dst || !tmp || !old) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	if (file_mkdir_parents(tmp, e) < 0)
+		goto out;
+	remove_tree(tmp);
+	remove_tree(old);
+	if (copy_tree(source, tmp, 0, &c, e) < 0) {
+		remove_tree(tmp);
+		goto out;
+	}
+	if (is_dir(dst) && rename(dst, old) < 0) {
+		err_sys(e, errno, "cannot replace %s", dst);
+		remove_tree(tmp);
+		goto out;
+	}
+	if (rename(tmp, dst) < 0) {
+		err_sys(e, errno, "cannot install into %s", dst);
+		remove_tree(tmp);
+		goto out;
+	}
+	remove_tree(old);
+	{
+		DIR *d = opendir(base);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			char *other;
+			if (de->d_name[0] == '.' || strcmp(de->d_name, version) == 0 ||
+			    !(other = path_join(base, de->d_name)))
+				continue;
+			remove_tree(other);
+			free(other);
+		}
+		if (d)
+			closedir(d);
+	}
+	rc = 0;
+out:
+	free(base);
+	free(dst);
+	free(tmp);
+	free(old);
+	return rc;
+}
+
 int agent_plugin_install(const struct config *cfg, const struct agent_plugin *p, struct err *e)
 {
-	char id[160], *base = NULL, *dst = NULL, *tmp = NULL, *old = NULL;
-	struct copy c = {0, 0};
+	char id[160];
 	struct stat s;
-	int rc = -1;
 
 	if (check_ids(p, id, sizeof id, e) < 0)
 		return -1;
@@ -563,42 +676,9 @@ int agent_plugin_install(const struct config *cfg, const struct agent_plugin *p,
 			return err_set(e, "local plugin source path must stay within the marketplace "
 				       "root");
 	}
-	base = cache_dir(cfg->codex_home, p->marketplace, p->name, false);
-	dst = cache_dir(cfg->codex_home, p->marketplace, p->name, true);
-	tmp = base ? path_join(base, ".installing") : NULL;
-	old = base ? path_join(base, ".replaced") : NULL;
-	if (!base || !dst || !tmp || !old) {
-		err_set(e, "out of memory");
-		goto out;
-	}
-	/* Copy beside the target, then swap it in with renames: a reader sees the old copy
-	 * or the new one, never half of one. */
-	if (file_mkdir_parents(tmp, e) < 0)
-		goto out;
-	remove_tree(tmp);
-	remove_tree(old);
-	if (copy_tree(p->source, tmp, 0, &c, e) < 0) {
-		remove_tree(tmp);
-		goto out;
-	}
-	if (is_dir(dst) && rename(dst, old) < 0) {
-		err_sys(e, errno, "cannot replace %s", dst);
-		remove_tree(tmp);
-		goto out;
-	}
-	if (rename(tmp, dst) < 0) {
-		err_sys(e, errno, "cannot install into %s", dst);
-		remove_tree(tmp);
-		goto out;
-	}
-	remove_tree(old);
-	rc = write_config_entry(cfg, id, false, true, e);
-out:
-	free(base);
-	free(dst);
-	free(tmp);
-	free(old);
-	return rc;
+	if (store_copy(cfg->codex_home, p->marketplace, p->name, p->source, e) < 0)
+		return -1;
+	return write_config_entry(cfg, id, false, true, e);
 }
 
 int agent_plugin_uninstall(const struct config *cfg, const struct agent_plugin *p,
@@ -729,4 +809,202 @@ int plugins_mcp_servers(const struct config *cfg, struct config_mcp_server **out
 	}
 	strv_free(&roots);
 	return 0;
+}
+
+/* ---- what the session says about them ----------------------------------------------- */
+
+/* Upstream's prompt_safe_plugin_description: whitespace runs become one space, at most
+ * 1024 characters (UTF-8 sequences kept whole). */
+static char *prompt_safe(const char *s)
+{
+	size_t n = 0, chars = 0, len = s ? strlen(s) : 0;
+	char *out;
+	bool space = false;
+
+	if (!s || !(out = malloc(len + 1)))
+		return NULL;
+	for (const char *c = s; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u == ' ' || (u >= '\t' && u <= '\r')) {
+			space = n > 0;
+			continue;
+		}
+		if ((u & 0xC0) != 0x80) {
+			if (chars + (space ? 1 : 0) >= 1024)
+				break;
+			if (space) {
+				out[n++] = ' ';
+				chars++;
+			}
+			chars++;
+		}
+		space = false;
+		out[n++] = (char)u;
+	}
+	out[n] = '\0';
+	if (!n) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+void plugins_summaries_free(struct agent_plugin_summary *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].config_name);
+		free(v[i].display_name);
+		free(v[i].description);
+		strv_free(&v[i].mcp_servers);
+		strv_free(&v[i].apps);
+	}
+	free(v);
+}
+
+int plugins_summaries(const struct config *cfg, const struct agent_skills *skills,
+		      struct agent_plugin_summary **out, size_t *n, struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	if (!config_feature(cfg, "plugins", true) || !cfg->n_plugins)
+		return 0;
+	if (!(*out = calloc(cfg->n_plugins, sizeof **out)))
+		return err_set(e, "out of memory");
+	for (size_t i = 0; i < cfg->n_plugins; i++) {
+		const char *id = cfg->plugins[i].id, *at = strchr(id, '@');
+		struct agent_plugin_summary *s = &(*out)[*n];
+		struct plugin_manifest m = {0};
+		char name[80], market[80], *dir, *real;
+		if (!cfg->plugins[i].enabled || !at || (size_t)(at - id) >= sizeof name ||
+		    strlen(at + 1) >= sizeof market)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(at - id), id);
+		snprintf(market, sizeof market, "%s", at + 1);
+		if (!plugin_segment_valid(name) || !plugin_segment_valid(market))
+			continue;
+		if (!(dir = cache_dir(cfg->codex_home, market, name, true)))
+			return err_set(e, "out of memory");
+		if (!is_dir(dir) || load_manifest(dir, &m) < 0) {
+			free(dir);
+			continue;
+		}
+		s->config_name = strdup(id);
+		s->display_name = strdup(m.name && *m.name ? m.name : id);
+		s->description = prompt_safe(m.description);
+		mcp_names(dir, &m, &s->mcp_servers);
+		app_ids(dir, &m, &s->apps);
+		plugin_manifest_free(&m);
+		if (s->mcp_servers.n > 1)
+			qsort(s->mcp_servers.v, s->mcp_servers.n, sizeof *s->mcp_servers.v, cmp_str);
+		/* Skill paths are canonical: compare with the real folder. */
+		real = realpath(dir, NULL);
+		for (size_t k = 0; real && skills && k < skills->n && !s->has_skills; k++)
+			s->has_skills = skills->v[k].enabled && path_is_under(skills->v[k].path, real);
+		free(real);
+		free(dir);
+		if (!s->config_name || !s->display_name) {
+			(*n)++;
+			return err_set(e, "out of memory");
+		}
+		if (!s->has_skills && !s->mcp_servers.n && !s->apps.n) {
+			free(s->config_name);
+			free(s->display_name);
+			free(s->description);
+			strv_free(&s->mcp_servers);
+			strv_free(&s->apps);
+			memset(s, 0, sizeof *s);
+			continue;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+/* ---- after a curated sync ------------------------------------------------------------ */
+
+int agent_plugins_refresh_curated(const char *codex_home, struct err *e)
+{
+	char sha[PLUGIN_SHA_MAX + 1], *cfg_path = path_join(codex_home, "config.toml");
+	char *root = path_join(codex_home, ".tmp/plugins");
+	char *mpath = root ? path_join(root, MARKETPLACE_REL) : NULL, *rroot = NULL;
+	struct strv on = STRV_INIT;
+	struct plugin_market m = {0};
+	struct buf b;
+	int rc = -1, n = 0;
+	bool have_m = false;
+
+	buf_init(&b, PLUGIN_JSON_MAX_BYTES);
+	if (!cfg_path || !root || !mpath) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	curated_sha(codex_home, sha);
+	if (!sha[0]) {
+		err_set(e, "local curated marketplace sha is not available");
+		goto out;
+	}
+	config_plugins_now(cfg_path, &on);
+	for (size_t i = 0; i < on.n; i++) {
+		const char *at = strchr(on.v[i], '@');
+		char name[80], *dir, *src, *rsrc;
+		const char *base;
+		size_t k;
+		if (!at || strcmp(at + 1, "openai-curated") != 0 ||
+		    (size_t)(at - on.v[i]) >= sizeof name)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(at - on.v[i]), on.v[i]);
+		if (!plugin_segment_valid(name) ||
+		    !(dir = cache_dir(codex_home, "openai-curated", name, true)))
+			continue;
+		base = strrchr(dir, '/');
+		if (base && strcmp(base + 1, sha) == 0 && is_dir(dir)) {
+			free(dir);
+			continue; /* already this commit's */
+		}
+		free(dir);
+		if (!have_m) {
+			if (file_read_regular(mpath, &b, e) < 0 ||
+			    plugin_market_parse(b.data ? b.data : "", b.len, &m, e) < 0)
+				goto out;
+			have_m = true;
+			rroot = realpath(root, NULL);
+		}
+		for (k = 0; k < m.n && strcmp(m.v[k].name, name) != 0; k++) {
+		}
+		if (k == m.n)
+			continue; /* no longer offered: the old copy stays, as upstream */
+		if (!(src = path_join(root, m.v[k].path))) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+		rsrc = realpath(src, NULL);
+		if (rroot && rsrc && path_is_under(rsrc, rroot) && strcmp(rsrc, rroot) &&
+		    store_copy(codex_home, "openai-curated", name, src, e) < 0) {
+			char why[sizeof e->msg];
+			snprintf(why, sizeof why, "%s", e->msg);
+			err_set(e, "failed to refresh curated plugin cache for %s: %s", on.v[i], why);
+			free(src);
+			free(rsrc);
+			goto out;
+		}
+		n++;
+		free(src);
+		free(rsrc);
+	}
+	rc = n;
+out:
+	if (have_m)
+		plugin_market_free(&m);
+	buf_free(&b);
+	strv_free(&on);
+	free(rroot);
+	free(cfg_path);
+	free(root);
+	free(mpath);
+	return rc;
 }

@@ -68,6 +68,13 @@ bool plugin_segment_valid(const char *s);
 /* "./a/b" -> "a/b" when every component is a normal one; else NULL. Malloc'ed. */
 char *plugin_rel_path(const char *p);
 
+/* A commit id (40 or 64 lowercase hex digits) at the start of text, ended by the text's
+ * end or a tab, space or newline: the first line of `git ls-remote` / `git rev-parse`
+ * output or of .tmp/plugins.sha. Text longer than PLUGIN_SHA_TEXT_MAX is refused (-1). */
+#define PLUGIN_SHA_MAX 64
+#define PLUGIN_SHA_TEXT_MAX (64u * 1024)
+int plugin_sha_parse(const char *text, size_t len, char out[PLUGIN_SHA_MAX + 1]);
+
 /* The servers of a .mcp.json ({"mcpServers": {name: {command, args, env, cwd, url, ...}}})
  * as config entries; a relative cwd is taken from the plugin root, which is also the
  * default cwd of stdio servers. *out malloc'ed (free each with config_mcp_server_free). */
@@ -83,5 +90,24 @@ int plugins_skill_roots(const char *root, struct strv *out, struct err *e);
  * given by an earlier plugin, is skipped). */
 int plugins_mcp_servers(const struct config *cfg, struct config_mcp_server **out, size_t *n,
 			struct err *e);
+
+/* The summaries of the installed, enabled plugins cfg names (in config order), has_skills
+ * from skills (the session's: a plugin's skill counts when enabled). Free with
+ * plugins_summaries_free. */
+int plugins_summaries(const struct config *cfg, const struct agent_skills *skills,
+		      struct agent_plugin_summary **out, size_t *n, struct err *e);
+void plugins_summaries_free(struct agent_plugin_summary *v, size_t n);
+
+/* plugins_mention.c. The <plugins_instructions> developer text listing the plugins (NULL
+ * when there are none, *oom when memory ran out). */
+char *plugins_instructions_text(const struct agent_plugin_summary *v, size_t n, bool *oom);
+/* The config names mentioned: structured mentions "plugin://<id>" and text links
+ * [@name](plugin://<id>) (at most PLUGIN_MAX_MENTIONS, each once, text order). */
+#define PLUGIN_MAX_MENTIONS 32
+int plugins_mentioned(const char *text, const struct strv *mentions, struct strv *ids);
+/* The turn's guidance for one mentioned plugin (upstream's
+ * render_explicit_plugin_instructions), given the MCP servers of it that the session
+ * has; NULL when it has nothing to offer (or memory ran out). */
+char *plugins_explicit_text(const struct agent_plugin_summary *p, const struct strv *servers);
 
 #endif

@@ -315,3 +315,27 @@ int plugin_mcp_parse(const char *text, size_t len, const char *plugin_root,
 	cJSON_Delete(root);
 	return 0;
 }
+
+/* ---- the curated checkout's commit id ------------------------------------------------ */
+
+/* `git ls-remote <url> HEAD` prints "<sha>\t<ref>" lines; .tmp/plugins.sha and `git
+ * rev-parse HEAD` print "<sha>\n". Only the first line is read, and only a commit id (40
+ * hex digits, or 64 for a SHA-256 repository) is accepted: it names folders and is
+ * compared, so nothing else may pass. */
+int plugin_sha_parse(const char *text, size_t len, char out[PLUGIN_SHA_MAX + 1])
+{
+	size_t n = 0;
+
+	if (!text || len > PLUGIN_SHA_TEXT_MAX)
+		return -1;
+	while (n < len && n <= PLUGIN_SHA_MAX &&
+	       ((text[n] >= '0' && text[n] <= '9') || (text[n] >= 'a' && text[n] <= 'f')))
+		n++;
+	if (n != 40 && n != 64)
+		return -1;
+	if (n < len && text[n] != '\t' && text[n] != '\n' && text[n] != ' ' && text[n] != '\r')
+		return -1;
+	memcpy(out, text, n);
+	out[n] = '\0';
+	return 0;
+}

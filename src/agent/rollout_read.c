@@ -21,7 +21,8 @@
  * (rollback, compaction). A command the user ran (`!cmd`) is one, as upstream counts it. */
 static const char *const context_prefixes[] = {
 	"<environment_context>", "# AGENTS.md instructions for ", "<user_instructions>",
-	"<permissions instructions>", "<skills_instructions>", "<user_shell_command>",
+	"<permissions instructions>", "<skills_instructions>", "<plugins_instructions>",
+	"<user_shell_command>",
 	"<skill>\n", /* a mentioned skill's file (skills_turn.c) */
 	ROLLOUT_TURN_ABORTED_TAG,
 	NULL,

@@ -9,6 +9,7 @@
 
 #include "agent/internal.h"
 #include "agent/context.h"
+#include "agent/plugins.h"
 #include "agent/skills.h"
 #include "auth/auth.h"
 #include "base/uuid.h"
@@ -125,6 +126,20 @@ static int initial_context(struct agent *a, const char *developer, bool collab, 
 		if (skills) {
 			m = agent_developer_message(skills);
 			free(skills);
+			if (!m)
+				goto oom;
+			history_add(a, m);
+		}
+	}
+	{
+		bool oom;
+		char *plugins = plugins_instructions_text(a->plugin_summaries,
+							  a->n_plugin_summaries, &oom);
+		if (oom)
+			goto oom;
+		if (plugins) {
+			m = agent_developer_message(plugins);
+			free(plugins);
 			if (!m)
 				goto oom;
 			history_add(a, m);
@@ -278,7 +293,9 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 		a->depth = o->parent->depth + 1;
 	}
 	if (policy_from_config(a, o, e) < 0 || net_from_config(a, e) < 0 ||
-	    agent_skills_load(a->cfg, a->cwd, &a->skills, e) < 0)
+	    agent_skills_load(a->cfg, a->cwd, &a->skills, e) < 0 ||
+	    plugins_summaries(a->cfg, &a->skills, &a->plugin_summaries, &a->n_plugin_summaries,
+			      e) < 0)
 		goto fail;
 	if (o->output_schema_json) {
 		a->output_schema = cJSON_Parse(o->output_schema_json);
@@ -377,6 +394,7 @@ void agent_free(struct agent *a)
 	sandbox_net_free(&a->net);
 	strv_free(&a->approved_commands);
 	agent_skills_free(&a->skills);
+	plugins_summaries_free(a->plugin_summaries, a->n_plugin_summaries);
 	cJSON_Delete(a->history);
 	cJSON_Delete(a->tools);
 	cJSON_Delete(a->output_schema);
@@ -467,12 +485,19 @@ int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct
 	}
 	agent_emit(a, AGENT_EV_USER_MESSAGE, ev);
 	skills_inject(a, in->text ? in->text : "");
+	plugins_inject(a, in);
 	return 0;
 }
 
 const struct agent_skills *agent_skills(const struct agent *a)
 {
 	return &a->skills;
+}
+
+const struct agent_plugin_summary *agent_plugin_summaries(const struct agent *a, size_t *n)
+{
+	*n = a->n_plugin_summaries;
+	return a->plugin_summaries;
 }
 
 int agent_set_skill_enabled(struct agent *a, const char *path, bool enabled, struct err *e)

@@ -183,6 +183,60 @@ static int by_scope_name_path(const void *x, const void *y)
 	return strcmp(a->path, b->path);
 }
 
+/* Upstream's plugin_namespace_for_skill_path: the nearest folder above the SKILL.md that
+ * holds .codex-plugin/plugin.json names the plugin (its manifest's name, else the
+ * folder's); NULL when there is none or it cannot be read. Malloc'ed. */
+static char *plugin_namespace(const char *skill_path)
+{
+	char *dir = strdup(skill_path), *slash;
+
+	while (dir && (slash = strrchr(dir, '/')) && slash != dir) {
+		char *mp;
+		struct stat st;
+		*slash = '\0';
+		if (!(mp = path_join(dir, ".codex-plugin/plugin.json")))
+			break;
+		if (stat(mp, &st) == 0 && S_ISREG(st.st_mode)) {
+			struct buf b;
+			struct err e = {0};
+			struct plugin_manifest m = {0};
+			char *name = NULL;
+			buf_init(&b, PLUGIN_JSON_MAX_BYTES);
+			if (file_read_regular(mp, &b, &e) == 0 &&
+			    plugin_manifest_parse(b.data ? b.data : "", b.len, &m, &e) == 0) {
+				const char *base = strrchr(dir, '/');
+				name = strdup(m.name && *m.name ? m.name : base ? base + 1 : dir);
+				plugin_manifest_free(&m);
+			}
+			buf_free(&b);
+			free(mp);
+			free(dir);
+			return name;
+		}
+		free(mp);
+	}
+	free(dir);
+	return NULL;
+}
+
+/* A plugin's skills are "<plugin>:<skill>", so two plugins' skills never clash. */
+static int namespace_plugin_skills(struct agent_skills *s, struct err *e)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		char *ns = plugin_namespace(s->v[i].path), *full;
+		if (!ns)
+			continue;
+		if (asprintf(&full, "%s:%s", ns, s->v[i].name) < 0) {
+			free(ns);
+			return err_set(e, "out of memory");
+		}
+		free(ns);
+		free(s->v[i].name);
+		s->v[i].name = full;
+	}
+	return 0;
+}
+
 int skills_discover(const struct skill_root *roots, size_t n, struct agent_skills *out,
 		    struct err *e)
 {
@@ -198,6 +252,10 @@ int skills_discover(const struct skill_root *roots, size_t n, struct agent_skill
 		}
 	strv_free(&sc.seen_files);
 	strv_free(&sc.seen_roots);
+	if (namespace_plugin_skills(out, e) < 0) {
+		agent_skills_free(out);
+		return -1;
+	}
 	if (out->n)
 		qsort(out->v, out->n, sizeof *out->v, by_scope_name_path);
 	return 0;

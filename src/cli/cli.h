@@ -135,6 +135,8 @@ int cli_debug_main(struct cli_ctx *ctx, int argc, char **argv); /* debug.c */
 /* `codex proxy` (src/cli/proxy.c) and its argv[0] role `codex-network-proxy`. */
 int cli_proxy_main(struct cli_ctx *ctx, int argc, char **argv);
 int cli_network_proxy_role(int argc, char **argv);
+/* argv[0] codex-plugins-sync (internal): the curated plugins sync, see plugins_sync.c. */
+int cli_plugins_sync_role(int argc, char **argv);
 int cli_apply_patch_main(struct cli_ctx *ctx, int argc, char **argv); /* apply_patch.c */
 int cli_sandbox_main(struct cli_ctx *ctx, int argc, char **argv);     /* sandbox.c */
 /* `codex sandbox windows ...` (argv[0] = "sandbox"), in both builds: sandbox_windows.c */

@@ -797,7 +797,7 @@ void app_submit_images(struct app *a, const char *display, const char *text,
 		       const struct strv *images)
 {
 	struct agent_user_input in;
-	struct strv none = STRV_INIT;
+	struct strv none = STRV_INIT, mentions = STRV_INIT;
 	struct err e;
 	struct tui_rows cell = {0};
 	static bool first = true;
@@ -811,11 +811,15 @@ void app_submit_images(struct app *a, const char *display, const char *text,
 		if (strv_push(&none, images->v[i]) < 0)
 			break;
 	in.images = &none;
+	skills_take_mentions(a, text, &mentions);
+	in.mentions = &mentions;
 	if (agent_submit_turn(a->agent, &in, &e) < 0) {
+		strv_free(&mentions);
 		strv_free(&none);
 		commit_rows(a, cell_error, e.msg);
 		return;
 	}
+	strv_free(&mentions);
 	strv_free(&none);
 	first = false;
 	a->echo_user = a->active_thread != 0; /* its user_message draws nothing more */
@@ -950,6 +954,8 @@ static void app_free(struct app *a)
 	buf_free(&a->stream);
 	buf_free(&a->picker_query);
 	composer_free(&a->comp);
+	strv_free(&a->mention_names);
+	strv_free(&a->mention_paths);
 	keys_free(&a->keys);
 	pending_free(a);
 	cJSON_Delete(a->patch_changes);
@@ -1081,6 +1087,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	}
 	if (app_start_agent_from(a, resume, fork, e) < 0)
 		goto out_term;
+	plugins_start_curated_sync(a);
 	app_header_card(a);
 	(void)ratelimits_refresh(a); /* upstream's start-up read of a ChatGPT account's limits */
 	skills_warn_errors(a);

@@ -204,6 +204,9 @@ struct app {
 	int popup_sel;                 /* slash popup selection */
 	int skill_sel;                 /* `$` popup selection (skills.c) */
 	bool skill_dismissed;          /* Esc closed the `$` popup for the token */
+	/* `$name` the popup inserted for a plugin, and its "plugin://<id>" (pairs, same
+	 * index): sent as structured mentions when the text still holds the `$name`. */
+	struct strv mention_names, mention_paths;
 	bool *skills_initial;          /* MODAL_SKILLS: each skill's state when it opened */
 	char skills_query[128];        /* MODAL_SKILLS: the search typed */
 	struct agent_plugins plugins;  /* MODAL_PLUGINS: what the marketplaces offer */
@@ -543,6 +546,9 @@ bool skills_token(const struct app *a, size_t *start, size_t *len);
 void skills_popup_rows(struct app *a, struct tui_rows *rows, int width);
 /* Up/Down/Tab/Enter/Esc while the popup is open; true when the key was taken. */
 bool skills_popup_key(struct app *a, const struct key *k);
+/* The plugin mentions bound in the composer whose `$name` text still holds, into paths;
+ * the bindings are cleared (a submit uses them up). */
+void skills_take_mentions(struct app *a, const char *text, struct strv *paths);
 void skills_open_menu(struct app *a);
 void skills_menu_choose(struct app *a, int idx);
 void skills_toggle_rows(struct app *a, struct tui_rows *rows, int width);
@@ -555,6 +561,8 @@ void plugins_open(struct app *a);
 void plugins_rows(struct app *a, struct tui_rows *rows, int width);
 void plugins_key(struct app *a, const struct key *k);
 void plugins_close(struct app *a);
+/* plugins_sync.c: the curated marketplace's sync, in the background, at start-up */
+void plugins_start_curated_sync(struct app *a);
 
 /* session.c: replacing the chat's session (/new, /clear, /resume) */
 /* Ends the current session and starts a fresh one, or resumes the rollout at

@@ -36,7 +36,7 @@ static void queue(struct app *a, const char *text)
 
 void pending_submit(struct app *a, const char *text, const struct strv *images, bool queue_it)
 {
-	struct agent_user_input in = {text, images};
+	struct agent_user_input in = {text, images, NULL};
 	struct err e;
 	char *t;
 

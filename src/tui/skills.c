@@ -129,29 +129,156 @@ static bool popup_open(struct app *a, char *q, size_t qcap)
 	return true;
 }
 
-void skills_popup_rows(struct app *a, struct tui_rows *rows, int width)
+/* One row of the popup (upstream's MentionItem): a plugin or a skill. */
+struct mention_item {
+	char *display;
+	char *desc;
+	char *insert;           /* the name after the `$` */
+	char *path;             /* "plugin://<id>" for a plugin, NULL for a skill */
+	const char *tag;
+	int rank;               /* plugins 0, skills 1 (upstream's sort_rank) */
+	int match;              /* match_rank of the best search term */
+};
+
+static void items_free(struct mention_item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].display);
+		free(v[i].desc);
+		free(v[i].insert);
+		free(v[i].path);
+	}
+	free(v);
+}
+
+static int best_match(const char *const *terms, size_t n, const char *q)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		int r = terms[i] ? match_rank(terms[i], q) : -1;
+		if (r >= 0 && (best < 0 || r < best))
+			best = r;
+	}
+	return best;
+}
+
+/* Upstream's fallback description: "Plugin", or "Plugin · skills · 1 MCP server · 2 apps". */
+static char *plugin_desc(const struct agent_plugin_summary *p)
+{
+	char buf[256];
+	size_t k;
+
+	if (p->description)
+		return strdup(p->description);
+	k = (size_t)snprintf(buf, sizeof buf, "Plugin");
+	if (p->has_skills)
+		k += (size_t)snprintf(buf + k, sizeof buf - k, " · skills");
+	if (p->mcp_servers.n == 1)
+		k += (size_t)snprintf(buf + k, sizeof buf - k, " · 1 MCP server");
+	else if (p->mcp_servers.n)
+		k += (size_t)snprintf(buf + k, sizeof buf - k, " · %zu MCP servers",
+				      p->mcp_servers.n);
+	if (p->apps.n == 1)
+		snprintf(buf + k, sizeof buf - k, " · 1 app");
+	else if (p->apps.n)
+		snprintf(buf + k, sizeof buf - k, " · %zu apps", p->apps.n);
+	return strdup(buf);
+}
+
+static int item_cmp(const void *x, const void *y)
+{
+	const struct mention_item *a = x, *b = y;
+
+	if (a->rank != b->rank)
+		return a->rank - b->rank;
+	return a->match - b->match;
+}
+
+/* The plugins (first, as upstream) and enabled skills matching q, best first, then in
+ * the session's order. *out malloc'ed (items_free). */
+static size_t mention_items(const struct app *a, const char *q, struct mention_item **out)
 {
 	const struct agent_skills *s = skills_of(a);
+	const struct agent_plugin_summary *ps = NULL;
+	size_t np = 0, n = 0, cap;
+
+	*out = NULL;
+	if (a->agent)
+		ps = agent_plugin_summaries(a->agent, &np);
+	cap = np + (s ? s->n : 0);
+	if (!cap || !(*out = calloc(cap, sizeof **out)))
+		return 0;
+	for (size_t i = 0; i < np; i++) {
+		const struct agent_plugin_summary *p = &ps[i];
+		const char *at = strchr(p->config_name, '@');
+		char *name = at ? strndup(p->config_name, (size_t)(at - p->config_name))
+				: strdup(p->config_name);
+		const char *terms[] = {p->display_name, name, p->config_name, at ? at + 1 : NULL};
+		int m = name ? best_match(terms, 4, q) : -1;
+		struct mention_item *it = &(*out)[n];
+		if (m < 0) {
+			free(name);
+			continue;
+		}
+		it->display = strdup(p->display_name);
+		it->desc = plugin_desc(p);
+		it->insert = name;
+		if (asprintf(&it->path, "plugin://%s", p->config_name) < 0)
+			it->path = NULL;
+		it->tag = "[Plugin]";
+		it->rank = 0;
+		it->match = m;
+		n++;
+	}
+	for (size_t i = 0; s && i < s->n; i++) {
+		struct mention_item *it = &(*out)[n];
+		int m;
+		if (!s->v[i].enabled || (m = match_rank(s->v[i].name, q)) < 0)
+			continue;
+		it->display = strdup(s->v[i].name);
+		it->desc = strdup(description_of(&s->v[i]));
+		it->insert = strdup(s->v[i].name);
+		it->tag = "[Skill]";
+		it->rank = 1;
+		it->match = m;
+		n++;
+	}
+	/* A stable sort: insertion, the list is short. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && item_cmp(&(*out)[j - 1], &(*out)[j]) > 0; j--) {
+			struct mention_item t = (*out)[j];
+			(*out)[j] = (*out)[j - 1];
+			(*out)[j - 1] = t;
+		}
+	return n;
+}
+
+void skills_popup_rows(struct app *a, struct tui_rows *rows, int width)
+{
+	struct mention_item *m;
 	char q[256], line[4096];
-	size_t *m, n, top, w = 0;
+	size_t n, top, w = 0;
 
 	if (!popup_open(a, q, sizeof q))
 		return;
-	n = matches(s, q, false, &m);
+	n = mention_items(a, q, &m);
 	if (a->skill_sel >= (int)n)
 		a->skill_sel = n ? (int)n - 1 : 0;
 	top = window_top(a->skill_sel);
 	for (size_t i = top; i < n && i < top + SKILLS_POPUP_ROWS; i++) {
-		size_t nw = tui_text_width(s->v[m[i]].name, strlen(s->v[m[i]].name));
+		char *name = cell_inert(m[i].display ? m[i].display : "", false);
+		size_t nw = name ? tui_text_width(name, strlen(name)) : 0;
 		w = nw > w ? nw : w;
+		free(name);
 	}
 	for (size_t i = top; i < n && i < top + SKILLS_POPUP_ROWS; i++) {
-		const struct agent_skill *sk = &s->v[m[i]];
-		char *name = cell_inert(sk->name, false), *desc = cell_inert(description_of(sk), false);
+		char *name = cell_inert(m[i].display ? m[i].display : "", false);
+		char *desc = cell_inert(m[i].desc ? m[i].desc : "", false);
 		size_t nw = name ? tui_text_width(name, strlen(name)) : 0;
-		snprintf(line, sizeof line, "  %s%s" ST_RESET "%*s  " ST_DIM "[Skill] %s",
+		snprintf(line, sizeof line, "  %s%s" ST_RESET "%*s  " ST_DIM "%s%s%s",
 			 (int)i == a->skill_sel ? ST_CYAN ST_BOLD : "", name ? name : "",
-			 (int)(w - nw), "", desc ? desc : "");
+			 (int)(w - nw), "", m[i].tag, desc && *desc ? " " : "", desc ? desc : "");
 		push_cut(rows, line, width);
 		free(name);
 		free(desc);
@@ -161,14 +288,61 @@ void skills_popup_rows(struct app *a, struct tui_rows *rows, int width)
 	(void)!tui_rows_push(rows, "", 0);
 	push_cut(rows, "  Press " ST_DIM "enter" ST_RESET " to insert or " ST_DIM "esc" ST_RESET
 		       " to close", width);
-	free(m);
+	items_free(m, n);
+}
+
+/* Remembers that `$name` stands for path (the latest binding of a name wins). */
+static void bind_mention(struct app *a, const char *name, const char *path)
+{
+	char *tok;
+	int at;
+
+	if (asprintf(&tok, "$%s", name) < 0)
+		return;
+	if ((at = strv_find(&a->mention_names, tok)) >= 0) {
+		free(a->mention_paths.v[at]);
+		a->mention_paths.v[at] = strdup(path);
+		free(tok);
+		return;
+	}
+	if (a->mention_names.n >= 64 || strv_take(&a->mention_names, tok) < 0) {
+		free(tok);
+		return;
+	}
+	if (strv_push(&a->mention_paths, path) < 0) {
+		free(a->mention_names.v[--a->mention_names.n]);
+		a->mention_names.v[a->mention_names.n] = NULL;
+	}
+}
+
+/* tok appears in text as a whole token (`$name` not followed by a name character). */
+static bool has_token(const char *text, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	for (const char *p = text; (p = strstr(p, tok)); p += n) {
+		char c = p[n];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == ':'))
+			return true;
+	}
+	return false;
+}
+
+void skills_take_mentions(struct app *a, const char *text, struct strv *paths)
+{
+	for (size_t i = 0; i < a->mention_names.n && i < a->mention_paths.n; i++)
+		if (text && has_token(text, a->mention_names.v[i]))
+			(void)!strv_push(paths, a->mention_paths.v[i]);
+	strv_free(&a->mention_names);
+	strv_free(&a->mention_paths);
 }
 
 bool skills_popup_key(struct app *a, const struct key *k)
 {
-	const struct agent_skills *s = skills_of(a);
+	struct mention_item *m;
 	char q[256];
-	size_t *m, n, at, alen;
+	size_t n, at, alen;
 
 	if (k->kind != KEY_UP && k->kind != KEY_DOWN && k->kind != KEY_TAB &&
 	    k->kind != KEY_ENTER && k->kind != KEY_ESC)
@@ -179,9 +353,9 @@ bool skills_popup_key(struct app *a, const struct key *k)
 		a->skill_dismissed = true;
 		return true;
 	}
-	n = matches(s, q, false, &m);
+	n = mention_items(a, q, &m);
 	if (!n) {
-		free(m);
+		items_free(m, n);
 		return false;
 	}
 	if (k->kind == KEY_UP) {
@@ -189,17 +363,18 @@ bool skills_popup_key(struct app *a, const struct key *k)
 	} else if (k->kind == KEY_DOWN) {
 		a->skill_sel = (a->skill_sel + 1) % (int)n;
 	} else if (skills_token(a, &at, &alen)) {
-		const char *name = s->v[m[a->skill_sel < (int)n ? a->skill_sel : 0]].name;
-		char *ins = malloc(strlen(name) + 3);
-		if (ins) {
-			snprintf(ins, strlen(name) + 3, "$%s ", name);
+		const struct mention_item *it = &m[a->skill_sel < (int)n ? a->skill_sel : 0];
+		char *ins;
+		if (it->insert && asprintf(&ins, "$%s ", it->insert) >= 0) {
 			/* the token (with its '$') goes; the mention takes its place */
 			(void)!composer_replace(&a->comp, at, alen, ins);
 			free(ins);
+			if (it->path)
+				bind_mention(a, it->insert, it->path);
 		}
 		a->skill_sel = 0;
 	}
-	free(m);
+	items_free(m, n);
 	return true;
 }
 

@@ -1,7 +1,9 @@
 /* Fuzz target: the plugin files' parsers (src/agent/plugins_parse.c): marketplace.json,
  * .codex-plugin/plugin.json and .mcp.json over the same bytes, and the manifest path
- * check over them as a string. Whatever they accept must hold what they promise:
- * names that are valid segments, relative paths without "." / ".." / empty components. */
+ * check and the `[@name](plugin://id)` mention reader over them as a string, and the
+ * commit id reader (ls-remote / rev-parse output).
+ * Whatever they accept must hold what they promise: names that are valid segments,
+ * relative paths without "." / ".." / empty components, ids of 40 or 64 hex digits. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,12 +63,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(v);
 	}
+	{
+		char sha[PLUGIN_SHA_MAX + 1];
+		if (plugin_sha_parse((const char *)data, size, sha) == 0) {
+			size_t len = strlen(sha);
+			check(len == 40 || len == 64);
+			check(strspn(sha, "0123456789abcdef") == len);
+		}
+	}
 	if ((s = malloc(size + 1))) {
 		memcpy(s, data, size);
 		s[size] = '\0';
 		rel = plugin_rel_path(s);
 		check_rel(rel);
 		free(rel);
+		{
+			struct strv ids = STRV_INIT;
+			plugins_mentioned(s, NULL, &ids);
+			check(ids.n <= PLUGIN_MAX_MENTIONS);
+			for (size_t i = 0; i < ids.n; i++) {
+				const char *at = strchr(ids.v[i], '@');
+				check(at && plugin_segment_valid(at + 1));
+			}
+			strv_free(&ids);
+		}
 		free(s);
 	}
 	return 0;

@@ -81,7 +81,9 @@ tui_start() {
 	TS=codex-tui-$BASHPID-$RANDOM
 	{
 		echo "cd '$T/ws' || exit 1"
-		echo "export TERM=xterm-256color CODEX_HOME='$T/home' MOCK_KEY=sk-test HOME='$T/home'"
+		# CODEX_CURATED_PLUGINS_URL empty: no curated plugins sync (it would reach
+		# github.com); a test that wants one points it at a local repository with -e.
+		echo "export TERM=xterm-256color CODEX_HOME='$T/home' MOCK_KEY=sk-test HOME='$T/home' CODEX_CURATED_PLUGINS_URL="
 		echo "unset NO_COLOR COLORTERM OPENAI_API_KEY CODEX_API_KEY BROWSER DISPLAY WAYLAND_DISPLAY VISUAL EDITOR"
 		for e in ${envs[@]+"${envs[@]}"}; do printf 'export %q\n' "$e"; done
 		[ -n "$jobs" ] && echo "set -m"
@@ -2524,7 +2526,7 @@ test_plugins_install_and_uninstall() {
 	expect_contains "$s" "Helps with everything."
 	expect_contains "$s" "› 1. Back to plugins  Return to the plugin list."
 	expect_contains "$s" "  2. Install plugin   Install this plugin now."
-	expect_contains "$s" "     Skills           helping"
+	expect_contains "$s" "     Skills           helper:helping"
 	expect_contains "$s" "     Apps             No plugin apps."
 	expect_contains "$s" "     MCP Servers      helpsrv"
 	keys Down Enter
@@ -2570,6 +2572,158 @@ enabled = true'
 	keys Enter
 	wait_for "All done."
 	expect_eq "$(py_req 1 '"helping" in text or "mcp__helpsrv__echo" in tools')" False "plugin gone"
+	quit_and_check_terminal
+}
+
+# curated_repo: $T/curated, a git repository shaped like openai/plugins: the
+# openai-curated marketplace offering "demo" (and a symlink pointing out of the repository).
+curated_repo() {
+	local r=$T/curated
+	mkdir -p "$r/.agents/plugins" "$r/plugins/demo/.codex-plugin"
+	git -C "$r" init -q
+	printf '{"name": "openai-curated", "plugins": [{"name": "demo", "source": {"source": "local", "path": "./plugins/demo"}}]}\n' \
+		> "$r/.agents/plugins/marketplace.json"
+	printf '{"name": "demo", "description": "A curated demo.", "interface": {"displayName": "Demo Kit", "shortDescription": "Curated demo tools"}}\n' \
+		> "$r/plugins/demo/.codex-plugin/plugin.json"
+	ln -s /etc/passwd "$r/plugins/demo/leak"
+	git -C "$r" add -A
+	git -C "$r" -c user.name=t -c user.email=t@t commit -qm one
+}
+
+# The curated marketplace: at start-up the TUI syncs it (here from a local repository,
+# CODEX_CURATED_PLUGINS_URL) into $CODEX_HOME/.tmp/plugins with .tmp/plugins.sha, in the
+# background, and /plugins lists it; an installed curated plugin's copy is named after the
+# commit and copied again when a sync brings a new one. A sync that fails (no such repository, or a commit
+# without the marketplace file) keeps the previous checkout and sha; an unchanged remote
+# clones nothing.
+test_plugins_curated_sync() {
+	ws
+	curated_repo
+	local sha
+	sha=$(git -C "$T/curated" rev-parse HEAD)
+	mock "[]"
+	tui_start -e "CODEX_CURATED_PLUGINS_URL=file://$T/curated"
+	wait_idle
+	wait_file "$T/home/.tmp/plugins.sha"
+	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "sha file"
+	[ -f "$T/home/.tmp/plugins/.agents/plugins/marketplace.json" ] || fail "no marketplace"
+	[ -L "$T/home/.tmp/plugins/plugins/demo/leak" ] && fail "a symlink was checked out"
+	expect_eq "$(git -C "$T/home/.tmp/plugins" rev-parse HEAD)" "$sha" "checkout HEAD"
+	keys "/plugins"
+	wait_for "browse plugins"
+	keys Enter
+	wait_for "Browse plugins from available marketplaces."
+	snap plugins_curated
+	s=$(screen)
+	expect_contains "$s" "Installed 0 of 1 available plugins."
+	expect_contains "$s" "› Demo Kit  Available"
+	keys Enter
+	wait_for "Back to plugins"
+	expect_contains "$(screen)" "Demo Kit · Can be installed · OpenAI Curated"
+	# installed, a curated plugin's copy is named after the curated commit (upstream)
+	keys Down Enter
+	wait_for "Installed Demo Kit plugin."
+	[ -f "$T/home/plugins/cache/openai-curated/demo/$sha/.codex-plugin/plugin.json" ] ||
+		fail "no curated copy named after $sha: $(ls -R "$T/home/plugins/cache" 2>&1)"
+	quit_and_check_terminal
+	# the sync run by hand (the role the TUI starts): unchanged, then failures
+	mkdir -p "$T/bin"
+	ln -s "$CODEX" "$T/bin/codex-plugins-sync"
+	out=$("$T/bin/codex-plugins-sync" "$T/home" "file://$T/curated" 2>&1) || fail "sync: $out"
+	expect_eq "$out" "$sha unchanged" "unchanged"
+	if out=$("$T/bin/codex-plugins-sync" "$T/home" "file://$T/nowhere" 2>&1); then
+		fail "a missing repository synced"
+	fi
+	expect_contains "$out" "codex: error: git ls-remote curated plugins repo failed with status 128"
+	git -C "$T/curated" rm -q .agents/plugins/marketplace.json
+	git -C "$T/curated" -c user.name=t -c user.email=t@t commit -qm two
+	# a clone folder a dead sync left ten minutes ago goes; a recent one (another
+	# process's sync under way) stays
+	mkdir "$T/home/.tmp/plugins-clone-stale" "$T/home/.tmp/plugins-clone-recent"
+	touch -d '-11 minutes' "$T/home/.tmp/plugins-clone-stale"
+	if out=$("$T/bin/codex-plugins-sync" "$T/home" "file://$T/curated" 2>&1); then
+		fail "a repository without marketplace synced"
+	fi
+	[ -e "$T/home/.tmp/plugins-clone-stale" ] && fail "stale clone folder kept"
+	[ -d "$T/home/.tmp/plugins-clone-recent" ] || fail "recent clone folder removed"
+	rmdir "$T/home/.tmp/plugins-clone-recent"
+	expect_contains "$out" "codex: error: curated plugins archive missing marketplace manifest at $T/home/.tmp/plugins-clone-"
+	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "sha file kept"
+	[ -f "$T/home/.tmp/plugins/.agents/plugins/marketplace.json" ] || fail "old checkout lost"
+	expect_eq "$(ls "$T/home/.tmp")" "plugins
+plugins.sha" "no clone left behind"
+	# a good commit again replaces the checkout
+	git -C "$T/curated" -c user.name=t -c user.email=t@t revert --no-edit HEAD > /dev/null
+	sha=$(git -C "$T/curated" rev-parse HEAD)
+	out=$("$T/bin/codex-plugins-sync" "$T/home" "file://$T/curated" 2>&1) || fail "sync: $out"
+	expect_eq "$out" "$sha updated" "updated"
+	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "new sha"
+	expect_eq "$(ls "$T/home/.tmp")" "plugins
+plugins.sha" "no backup left behind"
+	# and the installed curated plugin is copied again from the new commit
+	expect_eq "$(ls "$T/home/plugins/cache/openai-curated/demo")" "$sha" "refreshed copy"
+}
+
+# py_input N EXPR: python over request N's input items (I) the mock got.
+py_input() {
+	python3 - "$MOCK_LOG" "$1" "$2" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "body" in r]
+I = reqs[int(sys.argv[2])]["body"]["input"]
+def texts(role):
+    return [c.get("text", "") for i in I if i.get("role") == role for c in i.get("content", [])]
+print(eval(sys.argv[3]))
+PY
+}
+
+# `$` lists the enabled plugins first ("[Plugin]", upstream's row), then the skills;
+# choosing one inserts `$name` bound to plugin://<id>, and the turn carries a developer
+# message naming the plugin's skills prefix and MCP servers right after the prompt. The
+# thread's first request lists the plugins in <plugins_instructions>. A `$name` typed by
+# hand (not chosen) is no plugin mention, as upstream.
+test_plugins_dollar_mention_injects_capabilities() {
+	plugins_ws
+	local cache=$T/home/plugins/cache/repo-market/helper/local
+	mkdir -p "$(dirname "$cache")"
+	cp -r "$T/ws/plugins/helper" "$cache"
+	rm -f "$cache/leak"
+	printf '[plugins."helper@repo-market"]\nenabled = true\n' >> "$T/home/config.toml"
+	mock "[$answer,$answer]"
+	tui_start
+	wait_idle
+	keys '$hel'
+	wait_for "[Plugin] Helps with everything."
+	snap plugins_mention_popup
+	s=$(screen)
+	expect_contains "$s" "› \$hel"
+	expect_contains "$s" "  helper          [Plugin] Helps with everything."
+	# a plugin's skill is namespaced with the plugin's name, as upstream
+	expect_contains "$s" "  helper:helping  [Skill] Help the user kindly."
+	expect_contains "$s" "Press enter to insert or esc to close"
+	# plugins come before skills
+	case "$s" in *"[Plugin]"*"[Skill]"*) ;; *) fail "plugin row not first: $s" ;; esac
+	keys Enter
+	wait_for '› $helper'
+	wait_gone "[Plugin]"
+	keys "tidy up" Enter
+	wait_for "All done."
+	expect_eq "$(py_input 0 'any(t.startswith("<plugins_instructions>") and "- `helper`: Helps with everything." in t for t in texts("developer"))')" True "plugins listed"
+	local want='Capabilities from the `helper` plugin:
+- Skills from this plugin are prefixed with `helper:`.
+- MCP servers from this plugin available in this session: `helpsrv`.
+Use these plugin-associated capabilities to help solve the task.'
+	expect_eq "$(py_input 0 'I[-1]["role"]')" developer "injected item role"
+	expect_eq "$(py_input 0 'I[-1]["content"][0]["text"]')" "$want" "injected item"
+	expect_eq "$(py_input 0 'I[-2]["content"][0]["text"]')" '$helper tidy up' "prompt before it"
+	# typed, not chosen: no new injection
+	keys '$helper again'
+	wait_for '› $helper again'
+	keys Enter
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 2 ] && break; sleep 0.025; done
+	expect_eq "$(mock_count)" 2 "requests"
+	wait_idle
+	expect_eq "$(py_input 1 'sum(t.startswith("Capabilities from the") for t in texts("developer"))')" 1 "one injection"
+	expect_eq "$(py_input 1 'I[-1]["content"][0]["text"]')" '$helper again' "typed mention"
 	quit_and_check_terminal
 }
 

@@ -89,6 +89,31 @@ TEST(plugin_marketplace_entries_and_policies)
 		       "unknown installation policy");
 }
 
+TEST(plugin_sha_lines)
+{
+	const char *sha = "0123456789abcdef0123456789abcdef01234567";
+	char out[PLUGIN_SHA_MAX + 1], big[PLUGIN_SHA_TEXT_MAX + 2];
+
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef01234567\tHEAD\n", 46, out) == 0);
+	CHECK(strcmp(out, sha) == 0);
+	CHECK(plugin_sha_parse(sha, 40, out) == 0 && strcmp(out, sha) == 0);
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef01234567\n", 41, out) == 0);
+	/* a SHA-256 repository's ids */
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+			       65, out) == 0 && strlen(out) == 64);
+	CHECK(plugin_sha_parse("", 0, out) < 0);
+	CHECK(plugin_sha_parse("0123", 4, out) < 0);
+	CHECK(plugin_sha_parse("0123456789ABCDEF0123456789abcdef01234567\n", 41, out) < 0);
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef01234567x\n", 42, out) < 0);
+	CHECK(plugin_sha_parse("0123456789abcdef0123456789abcdef012345678\n", 42, out) < 0);
+	CHECK(plugin_sha_parse("../../etc/passwd\n", 17, out) < 0);
+	CHECK(plugin_sha_parse(NULL, 0, out) < 0);
+	memset(big, '\n', sizeof big);
+	memcpy(big, sha, 40);
+	CHECK(plugin_sha_parse(big, sizeof big, out) < 0); /* over the cap */
+	CHECK(plugin_sha_parse(big, PLUGIN_SHA_TEXT_MAX, out) == 0);
+}
+
 TEST(plugin_paths_and_segments)
 {
 	char *p;
@@ -249,7 +274,7 @@ TEST(plugin_list_install_session_uninstall)
 	CHECK_STR(ps.v[0].description, "A kit");
 	CHECK(!ps.v[0].installed && !ps.v[0].enabled && ps.v[0].installable);
 	REQUIRE(ps.v[0].skills.n == 1);
-	CHECK_STR(ps.v[0].skills.v[0], "tidy");
+	CHECK_STR(ps.v[0].skills.v[0], "kit:tidy"); /* namespaced by the manifest's name */
 	REQUIRE(ps.v[0].mcp_servers.n == 2);
 	REQUIRE(ps.v[0].apps.n == 1);
 	CHECK_STR(ps.v[0].apps.v[0], "connector_1");
@@ -290,7 +315,7 @@ TEST(plugin_list_install_session_uninstall)
 		REQUIRE(agent_skills_load(cfg, at("repo"), &sk, &e) == 0);
 		bool found = false;
 		for (size_t i = 0; i < sk.n; i++)
-			found |= strcmp(sk.v[i].name, "tidy") == 0;
+			found |= strcmp(sk.v[i].name, "kit:tidy") == 0;
 		CHECK(found);
 		agent_skills_free(&sk);
 	}
@@ -403,4 +428,56 @@ TEST(plugin_marketplaces_home_curated_repo)
 	CHECK(ps.n == 2);
 	agent_plugins_free(&ps);
 	config_free(cfg);
+}
+
+/* plugins_mention.c: which plugins a turn mentions, and what it is told about them. */
+TEST(plugin_mentions_structured_and_linked)
+{
+	struct strv m = STRV_INIT, ids = STRV_INIT;
+
+	CHECK(strv_push(&m, "plugin://sample@test") == 0);
+	CHECK(strv_push(&m, "/tmp/skill/SKILL.md") == 0);   /* not a plugin */
+	CHECK(strv_push(&m, "plugin://bad name@test") == 0); /* not a valid id */
+	CHECK(strv_push(&m, "plugin://sample@test") == 0);  /* twice counts once */
+	CHECK(plugins_mentioned("use $sample and [@figma](plugin://figma@openai-curated) "
+				"and [$other](plugin://other@x) and [@x](plugin://../etc@y) "
+				"and [@nope](app://nope)", &m, &ids) == 2);
+	CHECK(ids.n == 2 && strcmp(ids.v[0], "sample@test") == 0 &&
+	      strcmp(ids.v[1], "figma@openai-curated") == 0);
+	strv_free(&ids);
+	/* a bare `$sample` is no plugin mention (upstream binds mentions, not names) */
+	CHECK(plugins_mentioned("use $sample", NULL, &ids) == 0);
+	CHECK(plugins_mentioned("[@a](plugin://a@b", NULL, &ids) == 0);
+	CHECK(plugins_mentioned("[@a\nb](plugin://a@b)", NULL, &ids) == 0);
+	strv_free(&ids);
+	strv_free(&m);
+}
+
+TEST(plugin_explicit_and_listed_text)
+{
+	struct agent_plugin_summary p = {0};
+	struct strv servers = STRV_INIT;
+	char *t;
+	bool oom;
+
+	p.config_name = "sample@test";
+	p.display_name = "sample";
+	CHECK(plugins_explicit_text(&p, NULL) == NULL); /* nothing to offer */
+	p.has_skills = true;
+	CHECK(strv_push(&servers, "alpha") == 0);
+	CHECK(strv_push(&servers, "beta") == 0);
+	CHECK((t = plugins_explicit_text(&p, &servers)));
+	CHECK(strcmp(t, "Capabilities from the `sample` plugin:\n"
+			"- Skills from this plugin are prefixed with `sample:`.\n"
+			"- MCP servers from this plugin available in this session: `alpha`, `beta`.\n"
+			"Use these plugin-associated capabilities to help solve the task.") == 0);
+	free(t);
+	strv_free(&servers);
+	CHECK(plugins_instructions_text(&p, 0, &oom) == NULL && !oom);
+	p.description = "Does things.";
+	CHECK((t = plugins_instructions_text(&p, 1, &oom)));
+	CHECK(strncmp(t, "<plugins_instructions>\n## Plugins\n", 34) == 0);
+	CHECK(strstr(t, "### Available plugins\n- `sample`: Does things.\n### How to use plugins\n"));
+	CHECK(strstr(t, "</plugins_instructions>"));
+	free(t);
 }
