@@ -212,6 +212,10 @@ struct config {
 	size_t n_skill_rules;
 	struct config_plugin *plugins; /* [plugins."<id>"], in file order */
 	size_t n_plugins;
+	/* ChatGPT's backend (apps' directory and the codex_apps MCP server), or NULL for
+	 * CONFIG_CHATGPT_BASE_URL_DEFAULT. */
+	char *chatgpt_base_url;
+	struct config_map apps_enabled; /* [apps.<connector id>] enabled: id -> "true"/"false" */
 
 	/* Where each value came from and which keys were ignored: read only through
 	 * config_to_json (private to src/config/). */
@@ -245,6 +249,11 @@ const char *config_map_get(const struct config_map *m, const char *key);
 bool config_feature_enabled(const struct config *cfg, const char *name);
 /* [features] name as set, or dflt (upstream's default for the feature) when unset. */
 bool config_feature(const struct config *cfg, const char *name, bool dflt);
+#define CONFIG_CHATGPT_BASE_URL_DEFAULT "https://chatgpt.com/backend-api/"
+/* chatgpt_base_url or its default (borrowed from cfg). */
+const char *config_chatgpt_base_url(const struct config *cfg);
+/* Whether [apps.<id>] leaves the app enabled (the default) or says enabled = false. */
+bool config_app_enabled(const struct config *cfg, const char *id);
 
 /* The effective configuration as JSON for `codex debug config`: every setting with
  * its value and origin ("default", "<file>:<line>", "profile <name> (<file>:<line>)",
