@@ -508,6 +508,9 @@ int agent_apps_mcp_server(const struct config *cfg, struct config_mcp_server *ou
  * merged with the apps the session's codex_apps server has tools for, the enabled state
  * from config.toml as it is on disk. -1 with e (a failed request, a bad answer). */
 int agent_apps_list(struct agent *a, struct agent_apps *out, struct err *e);
+/* The session follows an app toggled (after agent_app_set_enabled): its tools leave or
+ * rejoin the model's from the next request. */
+void agent_apps_changed(struct agent *a, const char *id, bool on);
 /* Writes the app's state to config.toml: disabling sets [apps.<id>] enabled = false and
  * disabled_reason = "user"; enabling removes both keys (upstream's edits). */
 int agent_app_set_enabled(const struct config *cfg, const char *id, bool on, struct err *e);

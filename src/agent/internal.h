@@ -176,6 +176,7 @@ struct agent {
 	 * has_apps_mcp says it is one of mcp_servers. */
 	struct config_mcp_server apps_mcp;
 	bool has_apps_mcp;
+	struct config_map apps_state;   /* id -> "true"/"false": toggles made in the session */
 	struct buf mcp_required_failed; /* "name: error; ..." of required servers that failed */
 	struct rollout_writer *rollout; /* NULL when ephemeral */
 	char *rollout_path;

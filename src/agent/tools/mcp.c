@@ -73,8 +73,50 @@ static void on_started(void *arg)
 static bool connector_enabled(void *arg, const char *connector_id)
 {
 	struct agent *a = arg;
+	const char *v = config_map_get(&a->apps_state, connector_id);
 
-	return config_app_enabled(a->cfg, connector_id);
+	return v ? strcmp(v, "true") == 0 : config_app_enabled(a->cfg, connector_id);
+}
+
+static bool is_mcp_spec(const cJSON *t)
+{
+	const char *name = json_get_str(t, "name");
+
+	return name && strncmp(name, "mcp__", 5) == 0;
+}
+
+void agent_apps_changed(struct agent *a, const char *id, bool on)
+{
+	const char *val = on ? "true" : "false";
+	struct config_map *m = &a->apps_state;
+	cJSON *specs, *t, *next;
+	size_t i;
+
+	for (i = 0; i < m->keys.n && strcmp(m->keys.v[i], id) != 0; i++)
+		;
+	if (i < m->keys.n) {
+		char *v = strdup(val);
+		if (!v)
+			return;
+		free(m->values.v[i]);
+		m->values.v[i] = v;
+	} else if (config_map_add(m, id, val) < 0) {
+		return;
+	}
+	if (!a->mcp || !mcp_manager_started(a->mcp) || !a->tools)
+		return;
+	/* The MCP tools are the last of the model's, sorted: put them again. */
+	if (!(specs = mcp_manager_tool_specs(a->mcp)))
+		return;
+	for (t = a->tools->child; t; t = next) {
+		next = t->next;
+		if (is_mcp_spec(t))
+			cJSON_Delete(cJSON_DetachItemViaPointer(a->tools, t));
+	}
+	while ((t = cJSON_DetachItemFromArray(specs, 0)))
+		if (!cJSON_AddItemToArray(a->tools, t))
+			cJSON_Delete(t);
+	cJSON_Delete(specs);
 }
 
 int mcp_session_start(struct agent *a, struct err *e)
@@ -164,6 +206,7 @@ void mcp_session_free(struct agent *a)
 		config_mcp_server_free(&a->apps_mcp);
 	memset(&a->apps_mcp, 0, sizeof a->apps_mcp);
 	a->has_apps_mcp = false;
+	config_map_free(&a->apps_state);
 }
 
 bool tool_is_mcp(const struct agent *a, const char *name)
