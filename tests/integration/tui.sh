@@ -1519,6 +1519,24 @@ test_apps_feature_disabled() {
 	quit_and_check_terminal
 }
 
+# An API key in auth.json (no ChatGPT sign-in): upstream's message, no codex_apps server
+# (the apps mock, configured as chatgpt_base_url, is never asked).
+test_apps_api_key_only() {
+	ws
+	APPS_TOKEN=unused
+	start_apps_mock
+	printf '{"auth_mode": "apikey", "OPENAI_API_KEY": "sk-file"}' > "$T/home/auth.json"
+	mock "[$answer]"
+	tui_start -c "chatgpt_base_url=$APPS_URL" "hi"
+	wait_for "All done."
+	wait_idle
+	keys "/apps" Enter
+	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
+	expect_not_contains "$(mock_get 0 body.tools)" "codex_apps"
+	expect_eq "$(wc -l < "$APPS_LOG" 2>/dev/null || echo 0)" 0 "requests to the apps mock"
+	quit_and_check_terminal
+}
+
 # /ps lists the exec_command sessions left running after their call answered; /stop
 # ends them (the process goes), /clean is its hidden alias.
 test_slash_ps_and_stop_background_terminals() {
