@@ -484,6 +484,7 @@ struct agent_app {
 	char *id, *name;        /* name: the id when the directory has none */
 	char *description;      /* or NULL */
 	char *install_url;      /* https://chatgpt.com/apps/<slug>/<id> */
+	char *slug;             /* agent_apps_installed: the `$` mention ("mock-calendar") */
 	bool accessible;        /* installed: codex_apps has tools of it */
 	bool enabled;           /* [apps.<id>] enabled is not false */
 };
@@ -508,6 +509,9 @@ int agent_apps_mcp_server(const struct config *cfg, struct config_mcp_server *ou
  * merged with the apps the session's codex_apps server has tools for, the enabled state
  * from config.toml as it is on disk. -1 with e (a failed request, a bad answer). */
 int agent_apps_list(struct agent *a, struct agent_apps *out, struct err *e);
+/* The installed and enabled apps for `$` mentions: those the session's codex_apps server
+ * has tools for (no request is made), by name. -1 only when memory runs out. */
+int agent_apps_installed(struct agent *a, struct agent_apps *out, struct err *e);
 /* The session follows an app toggled (after agent_app_set_enabled): its tools leave or
  * rejoin the model's from the next request. */
 void agent_apps_changed(struct agent *a, const char *id, bool on);

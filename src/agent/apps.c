@@ -26,6 +26,8 @@ static const char *const disallowed[] = {
 	"connector_69272cb413a081919685ec3c88d1744e",
 };
 
+static int by_list_order(const void *x, const void *y);
+
 static bool id_allowed(const char *id)
 {
 	if (strncmp(id, "connector_openai_", strlen("connector_openai_")) == 0)
@@ -43,6 +45,7 @@ void agent_apps_free(struct agent_apps *l)
 		free(l->v[i].name);
 		free(l->v[i].description);
 		free(l->v[i].install_url);
+		free(l->v[i].slug);
 	}
 	if (l) {
 		free(l->v);
@@ -409,6 +412,45 @@ static void on_connector(void *arg, const char *id, const char *name, const char
 
 	if (c->rc == 0 && add_app(c->l, id, name, desc, true, c->e) < 0)
 		c->rc = -1;
+}
+
+int agent_apps_installed(struct agent *a, struct agent_apps *out, struct err *e)
+{
+	struct agent_apps all = {0};
+	struct accessible_ctx c = {&all, e, 0};
+	size_t k = 0;
+
+	memset(out, 0, sizeof *out);
+	if (a->mcp)
+		mcp_manager_connectors(a->mcp, MCP_CODEX_APPS_SERVER, on_connector, &c);
+	if (c.rc < 0) {
+		agent_apps_free(&all);
+		return -1;
+	}
+	for (size_t i = 0; i < all.n; i++) {
+		struct agent_app *x = &all.v[i];
+		const char *v = config_map_get(&a->apps_state, x->id);
+		x->enabled = v ? strcmp(v, "true") == 0 : config_app_enabled(a->cfg, x->id);
+		if (x->enabled && id_allowed(x->id)) {
+			all.v[k++] = *x;
+			if (!(all.v[k - 1].slug = mcp_slug(x->name))) {
+				for (size_t j = i + 1; j < all.n; j++)
+					all.v[k++] = all.v[j];
+				all.n = k;
+				agent_apps_free(&all);
+				return err_set(e, "out of memory");
+			}
+			continue;
+		}
+		free(x->id);
+		free(x->name);
+		free(x->description);
+	}
+	all.n = k;
+	if (all.n > 1)
+		qsort(all.v, all.n, sizeof *all.v, by_list_order);
+	*out = all;
+	return 0;
 }
 
 /* [apps.<id>] enabled as config.toml says now (a toggle made a moment ago included). */

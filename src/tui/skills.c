@@ -129,29 +129,83 @@ static bool popup_open(struct app *a, char *q, size_t qcap)
 	return true;
 }
 
-void skills_popup_rows(struct app *a, struct tui_rows *rows, int width)
+/* One row of the `$` popup: an enabled skill, or (upstream's [App] rows) an installed,
+ * enabled ChatGPT app. Strings borrowed from the skills or from apps. */
+struct mention {
+	const char *name, *desc, *tag;
+	const char *insert_name;        /* what follows the '$' */
+};
+
+struct mentions {
+	struct mention *v;
+	size_t n;
+	struct agent_apps apps;         /* owned: the apps the rows borrow from */
+};
+
+static void mentions_free(struct mentions *ms)
+{
+	agent_apps_free(&ms->apps);
+	free(ms->v);
+	memset(ms, 0, sizeof *ms);
+}
+
+/* The rows matching q: skills then apps for each match rank, best rank first. */
+static void mentions_find(struct app *a, const char *q, struct mentions *ms)
 {
 	const struct agent_skills *s = skills_of(a);
+	struct err e;
+	size_t cap;
+
+	memset(ms, 0, sizeof *ms);
+	if (a->agent && agent_apps_installed(a->agent, &ms->apps, &e) < 0)
+		memset(&ms->apps, 0, sizeof ms->apps); /* the skills alone, as without apps */
+	cap = (s ? s->n : 0) + ms->apps.n;
+	if (!cap || !(ms->v = malloc(cap * sizeof *ms->v)))
+		return;
+	for (int want = 0; want <= 2; want++) {
+		for (size_t i = 0; s && i < s->n; i++)
+			if (s->v[i].enabled && match_rank(s->v[i].name, q) == want)
+				ms->v[ms->n++] = (struct mention){s->v[i].name, description_of(&s->v[i]),
+								  "[Skill]", s->v[i].name};
+		for (size_t i = 0; i < ms->apps.n; i++) {
+			const struct agent_app *p = &ms->apps.v[i];
+			int r = match_rank(p->name, q), r2;
+			if ((r2 = match_rank(p->slug, q)) >= 0 && (r < 0 || r2 < r))
+				r = r2;
+			if ((r2 = match_rank(p->id, q)) >= 0 && (r < 0 || r2 < r))
+				r = r2;
+			if (r == want)
+				ms->v[ms->n++] = (struct mention){p->name, p->description ? p->description : "",
+								  "[App]", p->slug};
+		}
+	}
+}
+
+void skills_popup_rows(struct app *a, struct tui_rows *rows, int width)
+{
+	struct mentions ms;
 	char q[256], line[4096];
-	size_t *m, n, top, w = 0;
+	size_t n, top, w = 0;
 
 	if (!popup_open(a, q, sizeof q))
 		return;
-	n = matches(s, q, false, &m);
+	mentions_find(a, q, &ms);
+	n = ms.n;
 	if (a->skill_sel >= (int)n)
 		a->skill_sel = n ? (int)n - 1 : 0;
 	top = window_top(a->skill_sel);
 	for (size_t i = top; i < n && i < top + SKILLS_POPUP_ROWS; i++) {
-		size_t nw = tui_text_width(s->v[m[i]].name, strlen(s->v[m[i]].name));
+		char *name = cell_inert(ms.v[i].name, false);
+		size_t nw = name ? tui_text_width(name, strlen(name)) : 0;
 		w = nw > w ? nw : w;
+		free(name);
 	}
 	for (size_t i = top; i < n && i < top + SKILLS_POPUP_ROWS; i++) {
-		const struct agent_skill *sk = &s->v[m[i]];
-		char *name = cell_inert(sk->name, false), *desc = cell_inert(description_of(sk), false);
+		char *name = cell_inert(ms.v[i].name, false), *desc = cell_inert(ms.v[i].desc, false);
 		size_t nw = name ? tui_text_width(name, strlen(name)) : 0;
-		snprintf(line, sizeof line, "  %s%s" ST_RESET "%*s  " ST_DIM "[Skill] %s",
+		snprintf(line, sizeof line, "  %s%s" ST_RESET "%*s  " ST_DIM "%s %s",
 			 (int)i == a->skill_sel ? ST_CYAN ST_BOLD : "", name ? name : "",
-			 (int)(w - nw), "", desc ? desc : "");
+			 (int)(w - nw), "", ms.v[i].tag, desc ? desc : "");
 		push_cut(rows, line, width);
 		free(name);
 		free(desc);
@@ -161,14 +215,14 @@ void skills_popup_rows(struct app *a, struct tui_rows *rows, int width)
 	(void)!tui_rows_push(rows, "", 0);
 	push_cut(rows, "  Press " ST_DIM "enter" ST_RESET " to insert or " ST_DIM "esc" ST_RESET
 		       " to close", width);
-	free(m);
+	mentions_free(&ms);
 }
 
 bool skills_popup_key(struct app *a, const struct key *k)
 {
-	const struct agent_skills *s = skills_of(a);
+	struct mentions ms;
 	char q[256];
-	size_t *m, n, at, alen;
+	size_t n, at, alen;
 
 	if (k->kind != KEY_UP && k->kind != KEY_DOWN && k->kind != KEY_TAB &&
 	    k->kind != KEY_ENTER && k->kind != KEY_ESC)
@@ -179,9 +233,10 @@ bool skills_popup_key(struct app *a, const struct key *k)
 		a->skill_dismissed = true;
 		return true;
 	}
-	n = matches(s, q, false, &m);
+	mentions_find(a, q, &ms);
+	n = ms.n;
 	if (!n) {
-		free(m);
+		mentions_free(&ms);
 		return false;
 	}
 	if (k->kind == KEY_UP) {
@@ -189,7 +244,7 @@ bool skills_popup_key(struct app *a, const struct key *k)
 	} else if (k->kind == KEY_DOWN) {
 		a->skill_sel = (a->skill_sel + 1) % (int)n;
 	} else if (skills_token(a, &at, &alen)) {
-		const char *name = s->v[m[a->skill_sel < (int)n ? a->skill_sel : 0]].name;
+		const char *name = ms.v[a->skill_sel < (int)n ? a->skill_sel : 0].insert_name;
 		char *ins = malloc(strlen(name) + 3);
 		if (ins) {
 			snprintf(ins, strlen(name) + 3, "$%s ", name);
@@ -199,7 +254,7 @@ bool skills_popup_key(struct app *a, const struct key *k)
 		}
 		a->skill_sel = 0;
 	}
-	free(m);
+	mentions_free(&ms);
 	return true;
 }
 

@@ -1450,6 +1450,14 @@ test_apps_chatgpt_list_toggle_and_tools() {
 	expect_contains "$calls" "\"authorization\": \"Bearer $APPS_TOKEN\""
 	expect_contains "$calls" '"chatgpt-account-id": "acc-apps"'
 	expect_contains "$calls" '"path": "/backend-api/wham/apps"'
+	# `$` offers the installed, enabled apps ([App] rows) and inserts the mention slug
+	keys '$mock'
+	wait_for "Mock Calendar  [App] Events and meetings"
+	expect_contains "$(screen)" "Mock Mail      [App]"
+	expect_not_contains "$(screen)" "Mock Drive"
+	keys Enter
+	wait_for '› $mock-calendar'
+	keys C-u
 
 	keys "/apps" Enter
 	wait_for "Installed 2 of 3 available apps."
