@@ -526,6 +526,63 @@ struct agent_plugin_summary {
 };
 /* The session's plugins, as found when it started. Borrowed. */
 const struct agent_plugin_summary *agent_plugin_summaries(const struct agent *a, size_t *n);
+/* ChatGPT apps (connectors), upstream 0.118's `apps` feature (default on) for a ChatGPT
+ * sign-in: the directory of apps comes from chatgpt_base_url's
+ * connectors/directory/list (Authorization: Bearer <access token>, chatgpt-account-id),
+ * the installed ones are those the built-in codex_apps MCP server (streamable HTTP at
+ * <chatgpt_base_url>/wham/apps, same headers) has tools for, and [apps.<id>] enabled =
+ * false in config.toml keeps an app's tools from the model. */
+/* One directory answer: at most this many apps, this many bytes. */
+#define AGENT_APPS_PAGE_MAX 2000
+#define AGENT_APPS_BODY_MAX (8u * 1024 * 1024)
+/* Pages followed (next_token) and apps kept in all. */
+#define AGENT_APPS_PAGES_MAX 50
+#define AGENT_APPS_MAX 10000
+/* An id, name or description longer than this is refused (ids) or cut (text). */
+#define AGENT_APPS_ID_MAX 256
+#define AGENT_APPS_TEXT_MAX 4096
+/* The directory request's own bound (upstream's directory timeout). */
+#define AGENT_APPS_TIMEOUT_MS 60000
+
+struct agent_app {
+	char *id, *name;        /* name: the id when the directory has none */
+	char *description;      /* or NULL */
+	char *install_url;      /* https://chatgpt.com/apps/<slug>/<id> */
+	char *slug;             /* agent_apps_installed: the `$` mention ("mock-calendar") */
+	bool accessible;        /* installed: codex_apps has tools of it */
+	bool enabled;           /* [apps.<id>] enabled is not false */
+};
+struct agent_apps {
+	struct agent_app *v;    /* installed first, then by name, then id */
+	size_t n;
+};
+void agent_apps_free(struct agent_apps *l);
+/* One directory page ({"apps": [...], "next_token" | "nextToken": ...}): its apps, hidden
+ * ones (visibility "HIDDEN") left out, appended to out (an app already there is merged:
+ * a description replaces a missing one); *next_token (malloc'ed, or NULL at the end).
+ * -1 with e for what is not that shape or over the limits above. */
+int agent_apps_directory_parse(const char *text, size_t len, struct agent_apps *out,
+			       char **next_token, struct err *e);
+/* Whether apps are on for cfg: the feature and a ChatGPT sign-in in auth.json. */
+bool agent_apps_available(const struct config *cfg);
+/* The codex_apps server for a session (name, URL, headers), when apps are available:
+ * 1 with *out filled (free with config_mcp_server_free), 0 when not, -1 with e. */
+int agent_apps_mcp_server(const struct config *cfg, struct config_mcp_server *out,
+			  struct err *e);
+/* The directory (every page; blocking, bounded by AGENT_APPS_TIMEOUT_MS a request)
+ * merged with the apps the session's codex_apps server has tools for, the enabled state
+ * from config.toml as it is on disk. -1 with e (a failed request, a bad answer). */
+int agent_apps_list(struct agent *a, struct agent_apps *out, struct err *e);
+/* The installed and enabled apps for `$` mentions: those the session's codex_apps server
+ * has tools for (no request is made), by name. -1 only when memory runs out. */
+int agent_apps_installed(struct agent *a, struct agent_apps *out, struct err *e);
+/* The session follows an app toggled (after agent_app_set_enabled): its tools leave or
+ * rejoin the model's from the next request. */
+void agent_apps_changed(struct agent *a, const char *id, bool on);
+/* Writes the app's state to config.toml: disabling sets [apps.<id>] enabled = false and
+ * disabled_reason = "user"; enabling removes both keys (upstream's edits). */
+int agent_app_set_enabled(const struct config *cfg, const char *id, bool on, struct err *e);
+
 /* The session's skills, as found when it started (enabled flags follow
  * agent_set_skill_enabled). Borrowed. */
 const struct agent_skills *agent_skills(const struct agent *a);

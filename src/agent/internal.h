@@ -181,6 +181,11 @@ struct agent {
 	size_t n_plugin_mcp;
 	cJSON *mcp_ready, *mcp_failed;  /* startup results, for mcp_startup_complete */
 	struct strv mcp_approved;       /* "server/tool" approved for the session */
+	/* The built-in codex_apps server (agent/apps.c), owned, when apps are available;
+	 * has_apps_mcp says it is one of mcp_servers. */
+	struct config_mcp_server apps_mcp;
+	bool has_apps_mcp;
+	struct config_map apps_state;   /* id -> "true"/"false": toggles made in the session */
 	struct buf mcp_required_failed; /* "name: error; ..." of required servers that failed */
 	struct rollout_writer *rollout; /* NULL when ephemeral */
 	char *rollout_path;

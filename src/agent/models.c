@@ -18,5 +18,5 @@ int agent_fetch_usage(struct agent *a,
 	if (!a->chatgpt)
 		return err_set(e, "not signed in with ChatGPT");
 	credentials_before_request(a);
-	return model_client_fetch_usage(a->client, a->cfg->chatgpt_base_url, done, arg, e);
+	return model_client_fetch_usage(a->client, config_chatgpt_base_url(a->cfg), done, arg, e);
 }

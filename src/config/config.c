@@ -347,13 +347,14 @@ void config_free_fields(struct config *cfg)
 	strv_free(&cfg->project_doc_fallback_filenames);
 	free(cfg->forced_login_method);
 	free(cfg->forced_chatgpt_workspace_id);
-	free(cfg->chatgpt_base_url);
 	free(cfg->js_repl_node_path);
 	strv_free(&cfg->js_repl_node_module_dirs);
 	for (size_t i = 0; i < cfg->n_mcp_servers; i++)
 		config_mcp_server_free(&cfg->mcp_servers[i]);
 	free(cfg->mcp_servers);
 	config_map_free(&cfg->features);
+	free(cfg->chatgpt_base_url);
+	config_map_free(&cfg->apps_enabled);
 	for (size_t i = 0; i < cfg->n_skill_rules; i++) {
 		free(cfg->skill_rules[i].path);
 		free(cfg->skill_rules[i].name);
@@ -607,6 +608,19 @@ bool config_feature(const struct config *cfg, const char *name, bool dflt)
 	const char *v = config_map_get(&cfg->features, name);
 
 	return v ? strcmp(v, "true") == 0 : dflt;
+}
+
+const char *config_chatgpt_base_url(const struct config *cfg)
+{
+	return cfg->chatgpt_base_url && *cfg->chatgpt_base_url ? cfg->chatgpt_base_url
+							       : CONFIG_CHATGPT_BASE_URL_DEFAULT;
+}
+
+bool config_app_enabled(const struct config *cfg, const char *id)
+{
+	const char *v = config_map_get(&cfg->apps_enabled, id);
+
+	return !v || strcmp(v, "false") != 0;
 }
 
 const char *sandbox_mode_str(enum sandbox_mode m)

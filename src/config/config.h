@@ -209,8 +209,6 @@ struct config {
 	struct strv project_doc_fallback_filenames; /* tried after AGENTS.md, in order */
 	char *forced_login_method;     /* "chatgpt" | "api", or NULL */
 	char *forced_chatgpt_workspace_id; /* ChatGPT sign-in limited to this account, or NULL */
-	char *chatgpt_base_url;        /* the ChatGPT backend's other calls (usage limits),
-					  or NULL: https://chatgpt.com/backend-api/ */
 	char *js_repl_node_path;       /* the Node of features.js_repl, or NULL: PATH's */
 	struct strv js_repl_node_module_dirs; /* where js_repl looks for packages, in order */
 	struct config_mcp_server *mcp_servers;
@@ -220,6 +218,10 @@ struct config {
 	size_t n_skill_rules;
 	struct config_plugin *plugins; /* [plugins."<id>"], in file order */
 	size_t n_plugins;
+	/* ChatGPT's backend (apps' directory and the codex_apps MCP server), or NULL for
+	 * CONFIG_CHATGPT_BASE_URL_DEFAULT. */
+	char *chatgpt_base_url;
+	struct config_map apps_enabled; /* [apps.<connector id>] enabled: id -> "true"/"false" */
 
 	/* Where each value came from and which keys were ignored: read only through
 	 * config_to_json (private to src/config/). */
@@ -253,6 +255,11 @@ const char *config_map_get(const struct config_map *m, const char *key);
 bool config_feature_enabled(const struct config *cfg, const char *name);
 /* [features] name as set, or dflt (upstream's default for the feature) when unset. */
 bool config_feature(const struct config *cfg, const char *name, bool dflt);
+#define CONFIG_CHATGPT_BASE_URL_DEFAULT "https://chatgpt.com/backend-api/"
+/* chatgpt_base_url or its default (borrowed from cfg). */
+const char *config_chatgpt_base_url(const struct config *cfg);
+/* Whether [apps.<id>] leaves the app enabled (the default) or says enabled = false. */
+bool config_app_enabled(const struct config *cfg, const char *id);
 
 /* The effective configuration as JSON for `codex debug config`: every setting with
  * its value and origin ("default", "<file>:<line>", "profile <name> (<file>:<line>)",

@@ -428,6 +428,8 @@ static int mcp_servers_special(struct loader *ld, const char *path, const struct
 			       void *base);
 static int plugins_special(struct loader *ld, const char *path, const struct toml_value *v,
 			   void *base);
+static int apps_special(struct loader *ld, const char *path, const struct toml_value *v,
+			void *base);
 static int skills_special(struct loader *ld, const char *path, const struct toml_value *v,
 			  void *base);
 static int features_special(struct loader *ld, const char *path, const struct toml_value *v,
@@ -621,7 +623,6 @@ static const struct field root_fields[] = {
 	STRV(C, "project_doc_fallback_filenames", project_doc_fallback_filenames),
 	CHOICE(C, "forced_login_method", forced_login_method, login_method_choices),
 	STR(C, "forced_chatgpt_workspace_id", forced_chatgpt_workspace_id),
-	STR(C, "chatgpt_base_url", chatgpt_base_url),
 	STR(C, "js_repl_node_path", js_repl_node_path),
 	STRV(C, "js_repl_node_module_dirs", js_repl_node_module_dirs),
 	SPECIAL("profile", profile_special),
@@ -630,6 +631,8 @@ static const struct field root_fields[] = {
 	SPECIAL("features", features_special),
 	SPECIAL("skills", skills_special),
 	SPECIAL("plugins", plugins_special),
+	STR(C, "chatgpt_base_url", chatgpt_base_url),
+	SPECIAL("apps", apps_special),
 	END,
 };
 #undef C
@@ -1008,6 +1011,44 @@ static int plugins_special(struct loader *ld, const char *path, const struct tom
 			   void *base)
 {
 	return each_entry(ld, path, v, "a table of plugins", plugin_entry, NULL);
+}
+
+/* [apps.<connector id>] enabled = true/false (default true); the other keys
+ * (disabled_reason, tools, ...) are upstream's and not used here, so ignored as its
+ * serde struct ignores what it does not know. A later table for the same id wins. */
+static int app_entry(struct loader *ld, const char *path, const char *id,
+		     const struct toml_value *v, void *arg)
+{
+	const struct toml_value *on;
+	struct config_map *m = &ld->cfg->apps_enabled;
+
+	(void)arg;
+	if (v->type != TOML_TABLE)
+		return type_error(ld, path, v, "a table with enabled = true/false");
+	on = toml_table_get(v, "enabled");
+	if (on && on->type != TOML_BOOL)
+		return type_error(ld, path, on, "true or false");
+	if (ld->checking_profile || !on)
+		return 0;
+	for (size_t i = 0; i < m->keys.n; i++)
+		if (strcmp(m->keys.v[i], id) == 0) {
+			char *val = strdup(on->u.boolean ? "true" : "false");
+			if (!val)
+				return nomem(ld);
+			free(m->values.v[i]);
+			m->values.v[i] = val;
+			return record(ld, path, v);
+		}
+	if (config_map_add(m, id, on->u.boolean ? "true" : "false") < 0)
+		return nomem(ld);
+	return record(ld, path, v);
+}
+
+static int apps_special(struct loader *ld, const char *path, const struct toml_value *v,
+			void *base)
+{
+	(void)base;
+	return each_entry(ld, path, v, "a table of apps", app_entry, NULL);
 }
 
 /* config.c used the value to pick the profile; here it is only checked. */

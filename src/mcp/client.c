@@ -276,13 +276,49 @@ static void hint(const cJSON *ann, const char *key, bool *set, bool *val)
 	*val = cJSON_IsTrue(v);
 }
 
+/* A string of a tool's _meta, trimmed, or NULL when absent or blank (upstream's
+ * meta_string). Malloc'ed; *fail set when memory runs out. */
+static char *meta_str(const cJSON *meta, const char *key, const char *alt, bool *fail)
+{
+	const char *v = json_get_str(meta, key);
+	size_t n;
+	char *out;
+
+	if ((!v || !*v) && alt)
+		v = json_get_str(meta, alt);
+	if (!v)
+		return NULL;
+	while (*v == ' ' || *v == '\t' || *v == '\n')
+		v++;
+	n = strlen(v);
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n'))
+		n--;
+	if (!n)
+		return NULL;
+	if (!(out = strndup(v, n)))
+		*fail = true;
+	return out;
+}
+
+static void free_entry(struct mcp_tool_entry *te)
+{
+	free(te->qualified);
+	free(te->name);
+	free(te->description);
+	free(te->connector_id);
+	free(te->connector_name);
+	free(te->connector_description);
+	cJSON_Delete(te->spec);
+}
+
 static int add_tool(struct mcp_server *s, const cJSON *t)
 {
 	const char *name = json_get_str(t, "name"), *desc = json_get_str(t, "description");
 	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(t, "annotations");
 	struct mcp_tool_entry *te, *grown;
 	cJSON *params = NULL;
-	char *q;
+	char *q = NULL, *cid = NULL, *cname = NULL, *cdesc = NULL;
+	bool apps;
 
 	if (!name || !*name) {
 		mgr_log(s->m, "MCP server `%s`: a tool without a name was dropped", s->cfg->name);
@@ -300,16 +336,28 @@ static int add_tool(struct mcp_server *s, const cJSON *t)
 			mgr_log(s->m, "MCP server `%s`: duplicate tool %s dropped", s->cfg->name, name);
 			return 0;
 		}
-	if (!(q = mcp_qualified_name(s->cfg->name, name)))
-		return -1;
-	grown = realloc(s->tools, (s->n_tools + 1) * sizeof *s->tools);
-	if (!grown) {
-		free(q);
-		return -1;
+	apps = strcmp(s->cfg->name, MCP_CODEX_APPS_SERVER) == 0;
+	if (apps) {
+		const cJSON *meta = cJSON_GetObjectItemCaseSensitive(t, "_meta");
+		bool fail = false;
+		cid = meta_str(meta, "connector_id", NULL, &fail);
+		cname = meta_str(meta, "connector_name", "connector_display_name", &fail);
+		cdesc = meta_str(meta, "connector_description", "connectorDescription", &fail);
+		q = fail ? NULL : mcp_apps_qualified_name(name, cid, cname);
+	} else {
+		q = mcp_qualified_name(s->cfg->name, name);
 	}
+	if (!q)
+		goto oom;
+	grown = realloc(s->tools, (s->n_tools + 1) * sizeof *s->tools);
+	if (!grown)
+		goto oom;
 	s->tools = grown;
 	te = &s->tools[s->n_tools];
 	memset(te, 0, sizeof *te);
+	te->connector_id = cid;
+	te->connector_name = cname;
+	te->connector_description = cdesc;
 	te->qualified = q;
 	te->name = strdup(name);
 	te->description = strdup(desc ? desc : "");
@@ -322,10 +370,7 @@ static int add_tool(struct mcp_server *s, const cJSON *t)
 	    !cJSON_AddFalseToObject(te->spec, "strict") ||
 	    !cJSON_AddItemToObject(te->spec, "parameters", params)) {
 		cJSON_Delete(params);
-		free(te->qualified);
-		free(te->name);
-		free(te->description);
-		cJSON_Delete(te->spec);
+		free_entry(te);
 		return -1;
 	}
 	hint(ann, "readOnlyHint", &te->pub.read_only_set, &te->pub.read_only);
@@ -333,6 +378,12 @@ static int add_tool(struct mcp_server *s, const cJSON *t)
 	hint(ann, "openWorldHint", &te->pub.open_world_set, &te->pub.open_world);
 	s->n_tools++;
 	return 0;
+oom:
+	free(q);
+	free(cid);
+	free(cname);
+	free(cdesc);
+	return -1;
 }
 
 static void list_page(struct mcp_server *s);
@@ -568,12 +619,8 @@ void server_free(struct mcp_server *s)
 	stop_transport(s);
 	if (is_http(s))
 		http_transport_release(s);
-	for (size_t i = 0; i < s->n_tools; i++) {
-		free(s->tools[i].qualified);
-		free(s->tools[i].name);
-		free(s->tools[i].description);
-		cJSON_Delete(s->tools[i].spec);
-	}
+	for (size_t i = 0; i < s->n_tools; i++)
+		free_entry(&s->tools[i]);
 	free(s->tools);
 	free(s->cursor);
 	free(s->error);

@@ -31,6 +31,8 @@ struct mcp_call {
 struct mcp_tool_entry {
 	struct mcp_tool pub;
 	char *qualified, *name, *description;
+	/* codex_apps tools: the app (connector) a tool belongs to, from its _meta, or NULL */
+	char *connector_id, *connector_name, *connector_description;
 	cJSON *spec;
 };
 

@@ -168,6 +168,15 @@ static int cmp_spec(const void *a, const void *b)
 	return strcmp(x->qualified, y->qualified);
 }
 
+/* A codex_apps tool of an app the user disabled is not the model's. */
+static bool entry_enabled(const struct mcp_manager *m, const struct mcp_server *s,
+			  const struct mcp_tool_entry *te)
+{
+	if (!m->o.connector_enabled || strcmp(s->cfg->name, MCP_CODEX_APPS_SERVER) != 0)
+		return true;
+	return !te->connector_id || m->o.connector_enabled(m->o.arg, te->connector_id);
+}
+
 static const struct mcp_tool_entry *find_entry(const struct mcp_manager *m, const char *q,
 					       const struct mcp_server **srv)
 {
@@ -176,7 +185,7 @@ static const struct mcp_tool_entry *find_entry(const struct mcp_manager *m, cons
 		if (s->status == MCP_STARTING || s->status == MCP_CANCELLED || !s->n_tools)
 			continue;
 		for (size_t k = 0; k < s->n_tools; k++)
-			if (strcmp(s->tools[k].qualified, q) == 0) {
+			if (strcmp(s->tools[k].qualified, q) == 0 && entry_enabled(m, s, &s->tools[k])) {
 				if (srv)
 					*srv = s;
 				return &s->tools[k];
@@ -197,6 +206,8 @@ cJSON *mcp_manager_tool_specs(const struct mcp_manager *m)
 		const struct mcp_server *s = &m->servers[i];
 		for (size_t k = 0; k < s->n_tools; k++) {
 			const struct mcp_tool_entry *te = &s->tools[k];
+			if (!entry_enabled(m, s, te))
+				continue;
 			if (find_entry(m, te->qualified, NULL) != te) {
 				mgr_log((struct mcp_manager *)m, "MCP tool %s of `%s` dropped: the name is "
 								 "taken", te->qualified, s->cfg->name);
@@ -330,4 +341,27 @@ void mcp_call_cancel(struct mcp_call *c)
 {
 	if (c)
 		server_cancel_call(c);
+}
+
+void mcp_manager_connectors(const struct mcp_manager *m, const char *server,
+			    void (*fn)(void *arg, const char *id, const char *name,
+				       const char *description),
+			    void *arg)
+{
+	for (size_t i = 0; m && i < m->n; i++) {
+		const struct mcp_server *s = &m->servers[i];
+		if (s->status != MCP_READY || strcmp(s->cfg->name, server) != 0)
+			continue;
+		for (size_t k = 0; k < s->n_tools; k++) {
+			const struct mcp_tool_entry *te = &s->tools[k];
+			bool seen = false;
+			if (!te->connector_id)
+				continue;
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = s->tools[j].connector_id &&
+				       strcmp(s->tools[j].connector_id, te->connector_id) == 0;
+			if (!seen)
+				fn(arg, te->connector_id, te->connector_name, te->connector_description);
+		}
+	}
 }

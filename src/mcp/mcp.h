@@ -99,6 +99,15 @@ int mcp_lines_push(struct mcp_lines *l, const char *data, size_t len,
  * longer than MCP_MAX_TOOL_NAME, its first 24 bytes and the SHA-1 (hex) of the name
  * before sanitizing. Caller frees; NULL when memory runs out. */
 char *mcp_qualified_name(const char *server, const char *tool);
+/* The name of a codex_apps tool (upstream's normalization): mcp__codex_apps__ then the
+ * app's name as a slug ("Mock Calendar" -> mock_calendar), then the tool's slug with
+ * that prefix (or the connector id's) taken off. connector_name and connector_id may be
+ * NULL; as mcp_qualified_name for the length. Caller frees; NULL when memory runs out. */
+char *mcp_apps_qualified_name(const char *tool, const char *connector_id,
+			      const char *connector_name);
+/* upstream's sanitize_slug: ASCII letters and digits lowercased, every other byte '-',
+ * '-' trimmed at both ends, "app" when nothing is left. Caller frees, or NULL. */
+char *mcp_slug(const char *name);
 /* Server names: ^[a-zA-Z0-9_-]+$. */
 bool mcp_server_name_valid(const char *name);
 
@@ -245,8 +254,17 @@ struct mcp_manager_opts {
 	void (*on_status)(void *arg, const char *server, enum mcp_status st, const char *error);
 	/* Every enabled server is ready or failed: tools can be listed. Once. */
 	void (*on_started)(void *arg);
+	/* Whether the tools of this app (connector) of MCP_CODEX_APPS_SERVER go to the model
+	 * ([apps.<id>] enabled); NULL: every app's. Asked whenever tools are listed or
+	 * looked up. */
+	bool (*connector_enabled)(void *arg, const char *connector_id);
 	void *arg;
 };
+
+/* The built-in server of ChatGPT apps (connectors): its tools carry the app in _meta
+ * (connector_id, connector_name, connector_description) and are named by app. */
+#define MCP_CODEX_APPS_SERVER "codex_apps"
+
 
 struct mcp_manager;
 
@@ -288,5 +306,12 @@ struct mcp_call *mcp_manager_request(struct mcp_manager *m, const char *server,
 bool mcp_manager_server_ready(const struct mcp_manager *m, const char *server);
 /* The i-th ready server in name order (i from 0), or NULL past the last; borrowed. */
 const char *mcp_manager_ready_server(const struct mcp_manager *m, size_t i);
+/* The apps (connectors) that the ready server's tools belong to, each once, in the
+ * order first seen: fn gets the id and the name and description (NULL when the tools
+ * carry none), borrowed for the call. Disabled apps are included. */
+void mcp_manager_connectors(const struct mcp_manager *m, const char *server,
+			    void (*fn)(void *arg, const char *id, const char *name,
+				       const char *description),
+			    void *arg);
 
 #endif

@@ -971,6 +971,7 @@ static void app_free(struct app *a)
 	free(a->last_answer);
 	free(a->skills_initial);
 	agent_plugins_free(&a->plugins);
+	agent_apps_free(&a->apps);
 	free(a->title_shown);
 	free(a->project_root);
 	strv_free(&a->status_items);

@@ -346,6 +346,8 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		user_input_rows(a, rows, width);
 	} else if (a->modal == MODAL_PLUGINS) {
 		plugins_rows(a, rows, width);
+	} else if (a->modal == MODAL_APPS) {
+		apps_rows(a, rows, width);
 	} else {
 		struct tui_rows comp = {0};
 		const struct slash_cmd *m[8];

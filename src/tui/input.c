@@ -582,6 +582,10 @@ void input_key(void *arg, const struct key *k)
 		plugins_key(a, k);
 		return;
 	}
+	if (a->modal == MODAL_APPS) {
+		apps_key(a, k);
+		return;
+	}
 	if (!(k->kind == KEY_CTRL && k->cp == 'c'))
 		set_hint(a, NULL);
 	if (k->kind != KEY_ESC)

@@ -57,7 +57,8 @@ enum modal {
 	MODAL_SKILLS,         /* /skills' Enable/Disable Skills view (skills.c) */
 	MODAL_THEME,          /* /theme's picker (theme_picker.c) */
 	MODAL_USER_INPUT,     /* the model's request_user_input questions (user_input.c) */
-	MODAL_PLUGINS         /* /plugins: the list and a plugin's details (plugins.c) */
+	MODAL_PLUGINS,        /* /plugins: the list and a plugin's details (plugins.c) */
+	MODAL_APPS            /* /apps: ChatGPT's apps and an app's page (apps.c) */
 };
 
 enum prompt_kind { PROMPT_RENAME, PROMPT_FEEDBACK };
@@ -212,6 +213,10 @@ struct app {
 	struct agent_plugins plugins;  /* MODAL_PLUGINS: what the marketplaces offer */
 	char plugins_query[128];       /* MODAL_PLUGINS: the search typed */
 	int plugins_detail;            /* MODAL_PLUGINS: -1 the list, else the plugin shown */
+	struct agent_apps apps;        /* MODAL_APPS: the directory and the installed apps */
+	char apps_query[128];          /* MODAL_APPS: the search typed */
+	int apps_detail;               /* MODAL_APPS: -1 the list, else the app shown */
+	bool apps_confirm;             /* MODAL_APPS: the "Finish App Setup" screen */
 
 	enum modal modal;
 	struct approval approvals[TUI_MAX_APPROVALS];
@@ -563,6 +568,11 @@ void plugins_key(struct app *a, const struct key *k);
 void plugins_close(struct app *a);
 /* plugins_sync.c: the curated marketplace's sync, in the background, at start-up */
 void plugins_start_curated_sync(struct app *a);
+/* apps.c: /apps (ChatGPT's apps for a ChatGPT sign-in, an app's page, enable/disable) */
+void apps_open(struct app *a);
+void apps_rows(struct app *a, struct tui_rows *rows, int width);
+void apps_key(struct app *a, const struct key *k);
+void apps_close(struct app *a);
 
 /* session.c: replacing the chat's session (/new, /clear, /resume) */
 /* Ends the current session and starts a fresh one, or resumes the rollout at

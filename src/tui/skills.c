@@ -201,13 +201,15 @@ static size_t mention_items(const struct app *a, const char *q, struct mention_i
 {
 	const struct agent_skills *s = skills_of(a);
 	const struct agent_plugin_summary *ps = NULL;
+	struct agent_apps apps = {0};
+	struct err e;
 	size_t np = 0, n = 0, cap;
 
 	*out = NULL;
 	if (a->agent)
 		ps = agent_plugin_summaries(a->agent, &np);
 	cap = np + (s ? s->n : 0);
-	if (!cap || !(*out = calloc(cap, sizeof **out)))
+	if (!(*out = calloc(cap ? cap : 1, sizeof **out)))
 		return 0;
 	for (size_t i = 0; i < np; i++) {
 		const struct agent_plugin_summary *p = &ps[i];
@@ -243,6 +245,29 @@ static size_t mention_items(const struct app *a, const char *q, struct mention_i
 		it->rank = 1;
 		it->match = m;
 		n++;
+	}
+	/* Installed, enabled ChatGPT apps ([App] rows, after the skills of the same rank). */
+	if (a->agent && agent_apps_installed(a->agent, &apps, &e) == 0) {
+		struct mention_item *grown = n + apps.n > cap ? realloc(*out, (n + apps.n) * sizeof **out)
+							     : *out;
+		for (size_t i = 0; grown && i < apps.n; i++) {
+			const struct agent_app *p = &apps.v[i];
+			const char *terms[] = {p->name, p->slug, p->id};
+			int m = best_match(terms, 3, q);
+			struct mention_item *it;
+			*out = grown;
+			if (m < 0)
+				continue;
+			it = &(*out)[n++];
+			memset(it, 0, sizeof *it);
+			it->display = strdup(p->name);
+			it->desc = strdup(p->description ? p->description : "");
+			it->insert = strdup(p->slug);
+			it->tag = "[App]";
+			it->rank = 1;
+			it->match = m;
+		}
+		agent_apps_free(&apps);
 	}
 	/* A stable sort: insertion, the list is short. */
 	for (size_t i = 1; i < n; i++)

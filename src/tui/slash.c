@@ -319,20 +319,6 @@ static void cmd_mcp(struct app *a)
 	tui_rows_free(&c);
 }
 
-/* /apps: ChatGPT's connectors, for a ChatGPT account with features.apps; upstream's
- * words otherwise. This build does not reach the connectors service. */
-static void cmd_apps(struct app *a)
-{
-	char who[512];
-
-	if (!config_feature(a->cfg, "apps", true) ||
-	    tui_account(a, who, sizeof who) != TUI_ACCOUNT_CHATGPT)
-		info(a, "Apps are disabled. Enable the apps feature to use $ or /apps.");
-	else
-		app_error(a, "Apps are not available in this build: it does not reach ChatGPT's "
-			     "connectors service.");
-}
-
 /* /debug-config: upstream's list of the configuration's layers, lowest precedence first:
  * here config.toml (the selected profile is part of it) and the session's flags (-c,
  * -p, -m, ...); there are no requirement sources (requirements.toml, MDM). */
@@ -421,7 +407,7 @@ bool slash_run(struct app *a, const char *text)
 	} else if (strcmp(name, "experimental") == 0) {
 		experimental_open(a);
 	} else if (strcmp(name, "apps") == 0) {
-		cmd_apps(a);
+		apps_open(a);
 	} else if (strcmp(name, "debug-config") == 0) {
 		cmd_debug_config(a);
 	} else if (strcmp(name, "debug-m-drop") == 0 || strcmp(name, "debug-m-update") == 0) {

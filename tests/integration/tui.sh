@@ -1651,6 +1651,174 @@ test_rate_limits_from_the_chatgpt_backend() {
 	quit_and_check_terminal
 }
 
+# ---- ChatGPT apps (connectors): /apps, the codex_apps MCP server, [apps.<id>] ----------
+
+# apps_auth: a ChatGPT auth.json (account acc-apps) whose access token, APPS_TOKEN, is a
+# JWT that expires in 2100.
+apps_auth() {
+	APPS_TOKEN=$(python3 - "$T/home/auth.json" <<'PY'
+import base64, json, sys
+b = lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("=")
+jwt = lambda p: b('{"alg":"none","typ":"JWT"}') + "." + b(json.dumps(p)) + "." + b("sig")
+ident = jwt({"email": "u@example.com", "https://api.openai.com/auth": {
+    "chatgpt_plan_type": "pro", "chatgpt_account_id": "acc-apps"}})
+access = jwt({"exp": 4102444800, "tag": "apps"})
+with open(sys.argv[1], "w") as f:
+    json.dump({"auth_mode": "chatgpt", "OPENAI_API_KEY": None, "tokens": {
+        "id_token": ident, "access_token": access, "refresh_token": "rt-1",
+        "account_id": "acc-apps"}, "last_refresh": "2026-03-01T10:00:00Z"}, f)
+print(access)
+PY
+)
+	chmod 600 "$T/home/auth.json"
+}
+
+# start_apps_mock: tests/servers/mock_chatgpt_apps.py for APPS_TOKEN and acc-apps; sets
+# APPS_URL (a chatgpt_base_url) and APPS_LOG.
+start_apps_mock() {
+	local pf=$T/apps.port i
+	APPS_LOG=$T/apps.log
+	start_bg python3 "$CODEX_TOP/tests/servers/mock_chatgpt_apps.py" --port-file "$pf" \
+		--log "$APPS_LOG" --token "$APPS_TOKEN" --account acc-apps > /dev/null
+	for i in $(seq 1 $((WAIT * 10))); do
+		[ -f "$pf" ] && break
+		sleep 0.1
+	done
+	[ -f "$pf" ] || fail "mock_chatgpt_apps did not start"
+	APPS_URL="http://127.0.0.1:$(cat "$pf")/backend-api/"
+}
+
+# apps_requests FILTER: the mock's log entries (one JSON a line) whose method + path
+# starts with FILTER, or whose JSON-RPC method is FILTER.
+apps_requests() {
+	python3 - "$APPS_LOG" "$1" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    body = r.get("body") or {}
+    if (r["method"] + " " + r["path"]).startswith(sys.argv[2]) or body.get("method") == sys.argv[2]:
+        print(json.dumps(r, sort_keys=True))
+PY
+}
+
+# With a ChatGPT sign-in: the codex_apps MCP server (the mock's /backend-api/wham/apps)
+# gives the model the installed apps' tools, and a call reaches it with the account's
+# headers; /apps lists the directory (both pages, hidden and disallowed apps left out)
+# merged with the installed apps; an app's page disables it ([apps.<id>] in config.toml,
+# its tools leave the model's next request) and enables it again.
+test_apps_chatgpt_list_toggle_and_tools() {
+	local s calls dir tools
+	ws
+	apps_auth
+	start_apps_mock
+	mock "[$(fc c1 mcp__codex_apps__mock_calendar_list_events '"{\"day\":\"monday\"}"'),$answer,$answer]"
+	tui_start -x 140 -a never -c "chatgpt_base_url=$APPS_URL" "check my calendar"
+	wait_for "All done."
+	wait_idle
+	tools=$(mock_get 0 body.tools)
+	expect_contains "$tools" '"name":"mcp__codex_apps__mock_calendar_list_events"'
+	expect_contains "$tools" '"name":"mcp__codex_apps__mock_mail_send"'
+	expect_contains "$(mock_call_output c1)" 'mock_calendar_list_events ran with {\"day\": \"monday\"}'
+	calls=$(apps_requests tools/call)
+	expect_contains "$calls" '"name": "mock_calendar_list_events"'
+	expect_contains "$calls" "\"authorization\": \"Bearer $APPS_TOKEN\""
+	expect_contains "$calls" '"chatgpt-account-id": "acc-apps"'
+	expect_contains "$calls" '"path": "/backend-api/wham/apps"'
+	# `$` offers the installed, enabled apps ([App] rows) and inserts the mention slug
+	keys '$mock'
+	wait_for "Mock Calendar  [App] Events and meetings"
+	expect_contains "$(screen)" "Mock Mail      [App]"
+	expect_not_contains "$(screen)" "Mock Drive"
+	keys Enter
+	wait_for '› $mock-calendar'
+	keys C-u
+
+	keys "/apps" Enter
+	wait_for "Installed 2 of 3 available apps."
+	snap apps_popup
+	s=$(screen)
+	expect_contains "$s" "Use \$ to insert an installed app into your prompt."
+	expect_contains "$s" "› Mock Calendar  Installed. Press Enter to open the app page to install, manage, or enable/disable this app."
+	expect_contains "$s" "  Mock Mail      Installed · Mail"
+	expect_contains "$s" "  Mock Drive     Can be installed · Files in the cloud"
+	expect_contains "$s" "Press esc to close."
+	expect_not_contains "$s" "Hidden App"
+	expect_not_contains "$s" "Internal App"
+	dir=$(apps_requests "GET /backend-api/connectors/directory/list")
+	expect_contains "$dir" '"path": "/backend-api/connectors/directory/list?tier=categorized&external_logos=true"'
+	expect_contains "$dir" '"path": "/backend-api/connectors/directory/list?tier=categorized&token=page-2&external_logos=true"'
+	expect_contains "$dir" "\"authorization\": \"Bearer $APPS_TOKEN\""
+	expect_contains "$dir" '"chatgpt-account-id": "acc-apps"'
+
+	keys Enter
+	wait_for "1. Manage on ChatGPT"
+	snap apps_page
+	s=$(screen)
+	expect_contains "$s" "Events and meetings"
+	expect_contains "$s" "Use \$ to insert this app into the prompt."
+	expect_contains "$s" "2. Disable app"
+	expect_contains "$s" "3. Back"
+	keys 2
+	wait_for "2. Enable app"
+	expect_contains "$(cat "$T/home/config.toml")" '[apps.connector_calendar]
+enabled = false
+disabled_reason = "user"'
+	keys Escape
+	wait_gone "2. Enable app"
+	keys "again" Enter
+	wait_for "All done."
+	wait_idle
+	tools=$(mock_get 2 body.tools)
+	expect_not_contains "$tools" "mock_calendar_list_events"
+	expect_contains "$tools" '"name":"mcp__codex_apps__mock_mail_send"'
+
+	keys "/apps" Enter
+	wait_for "Installed · Disabled"
+	keys Enter
+	wait_for "2. Enable app"
+	keys 2
+	wait_for "2. Disable app"
+	expect_not_contains "$(cat "$T/home/config.toml")" "enabled = false"
+	keys 3
+	wait_gone "2. Disable app"
+	quit_and_check_terminal
+}
+
+# Signed in with ChatGPT but the apps feature off: upstream's message, and no codex_apps
+# server (the mock is never asked).
+test_apps_feature_disabled() {
+	ws
+	apps_auth
+	start_apps_mock
+	mock "[$answer]"
+	tui_start -c "chatgpt_base_url=$APPS_URL" -c features.apps=false "hi"
+	wait_for "All done."
+	wait_idle
+	keys "/apps" Enter
+	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
+	expect_not_contains "$(mock_get 0 body.tools)" "codex_apps"
+	expect_eq "$(wc -l < "$APPS_LOG" 2>/dev/null || echo 0)" 0 "requests to the apps mock"
+	quit_and_check_terminal
+}
+
+# An API key in auth.json (no ChatGPT sign-in): upstream's message, no codex_apps server
+# (the apps mock, configured as chatgpt_base_url, is never asked).
+test_apps_api_key_only() {
+	ws
+	APPS_TOKEN=unused
+	start_apps_mock
+	printf '{"auth_mode": "apikey", "OPENAI_API_KEY": "sk-file"}' > "$T/home/auth.json"
+	mock "[$answer]"
+	tui_start -c "chatgpt_base_url=$APPS_URL" "hi"
+	wait_for "All done."
+	wait_idle
+	keys "/apps" Enter
+	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
+	expect_not_contains "$(mock_get 0 body.tools)" "codex_apps"
+	expect_eq "$(wc -l < "$APPS_LOG" 2>/dev/null || echo 0)" 0 "requests to the apps mock"
+	quit_and_check_terminal
+}
+
 # /ps lists the exec_command sessions left running after their call answered; /stop
 # ends them (the process goes), /clean is its hidden alias.
 test_slash_ps_and_stop_background_terminals() {

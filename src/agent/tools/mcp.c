@@ -70,6 +70,55 @@ static void on_started(void *arg)
 		turn_mcp_started(a->turn);
 }
 
+static bool connector_enabled(void *arg, const char *connector_id)
+{
+	struct agent *a = arg;
+	const char *v = config_map_get(&a->apps_state, connector_id);
+
+	return v ? strcmp(v, "true") == 0 : config_app_enabled(a->cfg, connector_id);
+}
+
+static bool is_mcp_spec(const cJSON *t)
+{
+	const char *name = json_get_str(t, "name");
+
+	return name && strncmp(name, "mcp__", 5) == 0;
+}
+
+void agent_apps_changed(struct agent *a, const char *id, bool on)
+{
+	const char *val = on ? "true" : "false";
+	struct config_map *m = &a->apps_state;
+	cJSON *specs, *t, *next;
+	size_t i;
+
+	for (i = 0; i < m->keys.n && strcmp(m->keys.v[i], id) != 0; i++)
+		;
+	if (i < m->keys.n) {
+		char *v = strdup(val);
+		if (!v)
+			return;
+		free(m->values.v[i]);
+		m->values.v[i] = v;
+	} else if (config_map_add(m, id, val) < 0) {
+		return;
+	}
+	if (!a->mcp || !mcp_manager_started(a->mcp) || !a->tools)
+		return;
+	/* The MCP tools are the last of the model's, sorted: put them again. */
+	if (!(specs = mcp_manager_tool_specs(a->mcp)))
+		return;
+	for (t = a->tools->child; t; t = next) {
+		next = t->next;
+		if (is_mcp_spec(t))
+			cJSON_Delete(cJSON_DetachItemViaPointer(a->tools, t));
+	}
+	while ((t = cJSON_DetachItemFromArray(specs, 0)))
+		if (!cJSON_AddItemToArray(a->tools, t))
+			cJSON_Delete(t);
+	cJSON_Delete(specs);
+}
+
 int mcp_session_start(struct agent *a, struct err *e)
 {
 	struct mcp_manager_opts o;
@@ -78,17 +127,26 @@ int mcp_session_start(struct agent *a, struct err *e)
 
 	if (plugins_mcp_servers(a->cfg, &a->plugin_mcp, &a->n_plugin_mcp, e) < 0)
 		return -1;
-	a->n_mcp_servers = a->cfg->n_mcp_servers + a->n_plugin_mcp;
+	/* ChatGPT apps: upstream replaces a configured server of the same name. */
+	if ((rc = agent_apps_mcp_server(a->cfg, &a->apps_mcp, e)) < 0)
+		return -1;
+	a->has_apps_mcp = rc == 1;
+	a->n_mcp_servers = a->cfg->n_mcp_servers + a->n_plugin_mcp + a->has_apps_mcp;
 	if (a->n_mcp_servers == 0)
 		return 0;
 	if (!(a->mcp_servers = calloc(a->n_mcp_servers, sizeof *a->mcp_servers))) {
 		a->n_mcp_servers = 0;
 		return err_set(e, "out of memory");
 	}
+	a->n_mcp_servers = 0;
 	for (size_t i = 0; i < a->cfg->n_mcp_servers; i++)
-		a->mcp_servers[i] = a->cfg->mcp_servers[i];
+		if (!a->has_apps_mcp || strcmp(a->cfg->mcp_servers[i].name, MCP_CODEX_APPS_SERVER))
+			a->mcp_servers[a->n_mcp_servers++] = a->cfg->mcp_servers[i];
 	for (size_t i = 0; i < a->n_plugin_mcp; i++)
-		a->mcp_servers[a->cfg->n_mcp_servers + i] = a->plugin_mcp[i];
+		if (!a->has_apps_mcp || strcmp(a->plugin_mcp[i].name, MCP_CODEX_APPS_SERVER))
+			a->mcp_servers[a->n_mcp_servers++] = a->plugin_mcp[i];
+	if (a->has_apps_mcp)
+		a->mcp_servers[a->n_mcp_servers++] = a->apps_mcp;
 	memset(&o, 0, sizeof o);
 	o.loop = a->loop;
 	o.servers = a->mcp_servers;
@@ -101,6 +159,7 @@ int mcp_session_start(struct agent *a, struct err *e)
 	o.codex_home = a->cfg->codex_home;
 	o.on_status = on_status;
 	o.on_started = on_started;
+	o.connector_enabled = connector_enabled;
 	o.arg = a;
 	buf_init(&a->mcp_required_failed, 64u * 1024);
 	a->mcp_ready = cJSON_CreateArray();
@@ -143,6 +202,11 @@ void mcp_session_free(struct agent *a)
 	free(a->plugin_mcp);
 	a->plugin_mcp = NULL;
 	a->n_plugin_mcp = 0;
+	if (a->has_apps_mcp)
+		config_mcp_server_free(&a->apps_mcp);
+	memset(&a->apps_mcp, 0, sizeof a->apps_mcp);
+	a->has_apps_mcp = false;
+	config_map_free(&a->apps_state);
 }
 
 bool tool_is_mcp(const struct agent *a, const char *name)
