@@ -1633,7 +1633,7 @@ test_rate_limits_from_the_chatgpt_backend() {
 	chmod 600 "$T/home/auth.json"
 	cfg=$(cat "$T/home/config.toml")
 	printf 'chatgpt_base_url = "http://127.0.0.1:%s/backend-api/"\n%s\n' "$MOCK_PORT" "$cfg" > "$T/home/config.toml"
-	tui_start -O
+	tui_start -O -c features.apps=false # no codex_apps server asking the mock too
 	wait_idle
 	for i in $(seq 1 $((WAIT * 10))); do [ "$(mock_count)" -ge 1 ] && break; sleep 0.1; done
 	expect_eq "$(mock_get 0 method) $(mock_get 0 path)" "GET /backend-api/wham/usage" "the start-up read"
