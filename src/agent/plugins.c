@@ -515,7 +515,7 @@ static int copy_tree(const char *from, const char *to, int depth, struct copy *c
 	return rc;
 }
 
-static int remove_tree(const char *path)
+int plugins_remove_tree(const char *path)
 {
 	struct stat s;
 	DIR *d;
@@ -532,7 +532,7 @@ static int remove_tree(const char *path)
 		char *p;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (!(p = path_join(path, de->d_name)) || remove_tree(p) < 0)
+		if (!(p = path_join(path, de->d_name)) || plugins_remove_tree(p) < 0)
 			rc = -1;
 		free(p);
 	}
@@ -610,23 +610,23 @@ static int store_copy(const char *codex_home, const char *market, const char *na
 	}
 	if (file_mkdir_parents(tmp, e) < 0)
 		goto out;
-	remove_tree(tmp);
-	remove_tree(old);
+	plugins_remove_tree(tmp);
+	plugins_remove_tree(old);
 	if (copy_tree(source, tmp, 0, &c, e) < 0) {
-		remove_tree(tmp);
+		plugins_remove_tree(tmp);
 		goto out;
 	}
 	if (is_dir(dst) && rename(dst, old) < 0) {
 		err_sys(e, errno, "cannot replace %s", dst);
-		remove_tree(tmp);
+		plugins_remove_tree(tmp);
 		goto out;
 	}
 	if (rename(tmp, dst) < 0) {
 		err_sys(e, errno, "cannot install into %s", dst);
-		remove_tree(tmp);
+		plugins_remove_tree(tmp);
 		goto out;
 	}
-	remove_tree(old);
+	plugins_remove_tree(old);
 	{
 		DIR *d = opendir(base);
 		struct dirent *de;
@@ -635,7 +635,7 @@ static int store_copy(const char *codex_home, const char *market, const char *na
 			if (de->d_name[0] == '.' || strcmp(de->d_name, version) == 0 ||
 			    !(other = path_join(base, de->d_name)))
 				continue;
-			remove_tree(other);
+			plugins_remove_tree(other);
 			free(other);
 		}
 		if (d)
@@ -690,7 +690,7 @@ int agent_plugin_uninstall(const struct config *cfg, const struct agent_plugin *
 		return -1;
 	if (!(base = cache_dir(cfg->codex_home, p->marketplace, p->name, false)))
 		return err_set(e, "out of memory");
-	if (remove_tree(base) < 0) {
+	if (plugins_remove_tree(base) < 0) {
 		err_sys(e, errno, "failed to remove plugin cache entry %s", base);
 		free(base);
 		return -1;

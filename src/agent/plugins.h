@@ -97,6 +97,9 @@ int plugins_mcp_servers(const struct config *cfg, struct config_mcp_server **out
 int plugins_summaries(const struct config *cfg, const struct agent_skills *skills,
 		      struct agent_plugin_summary **out, size_t *n, struct err *e);
 void plugins_summaries_free(struct agent_plugin_summary *v, size_t n);
+/* Removes path and everything under it (symlinks removed, never followed); a missing
+ * path is fine. -1 when something stays. */
+int plugins_remove_tree(const char *path);
 
 /* plugins_mention.c. The <plugins_instructions> developer text listing the plugins (NULL
  * when there are none, *oom when memory ran out). */

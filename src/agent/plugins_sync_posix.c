@@ -97,31 +97,6 @@ static bool tree_too_big(const struct tree_count *c)
 	return c->files > AGENT_CURATED_MAX_FILES || c->bytes > AGENT_CURATED_MAX_BYTES;
 }
 
-static int remove_tree(const char *path)
-{
-	struct stat s;
-	DIR *d;
-	struct dirent *de;
-	int rc = 0;
-
-	if (lstat(path, &s) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(s.st_mode))
-		return unlink(path);
-	if (!(d = opendir(path)))
-		return -1;
-	while ((de = readdir(d))) {
-		char *p;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (!(p = path_join(path, de->d_name)) || remove_tree(p) < 0)
-			rc = -1;
-		free(p);
-	}
-	closedir(d);
-	return rmdir(path) < 0 ? -1 : rc;
-}
-
 /* Reads what is ready on *fd into b (kept up to cap, the rest drained); closes at EOF. */
 static void drain(int *fd, struct buf *b, size_t cap)
 {
@@ -326,7 +301,7 @@ static void remove_stale(const char *parent)
 		if (!(p = path_join(parent, de->d_name)))
 			break;
 		if (lstat(p, &s) == 0 && S_ISDIR(s.st_mode) && now - s.st_mtime >= STALE_TEMP_SECONDS)
-			(void)remove_tree(p);
+			(void)plugins_remove_tree(p);
 		free(p);
 	}
 	closedir(d);
@@ -374,7 +349,7 @@ static int activate(const char *parent, const char *repo, const char *staged, st
 	}
 	rc = 0;
 out:
-	(void)remove_tree(backup);
+	(void)plugins_remove_tree(backup);
 	free(old);
 	free(backup);
 	return rc;
@@ -480,7 +455,7 @@ int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha
 	rc = 0;
 out:
 	if (staged)
-		(void)remove_tree(staged);
+		(void)plugins_remove_tree(staged);
 	buf_free(&out);
 	free(repo);
 	free(sha_path);

@@ -14,43 +14,23 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/json.h"
+#include "base/rfc3339.h"
 #include "model/internal.h"
 
-/* "2026-12-06T06:55:00.123456789Z" or "...+01:00" to unix seconds; -1 if not that. */
+/* fetched_at to unix seconds; -1 if it is not an RFC 3339 timestamp. */
 static time_t rfc3339(const char *s)
 {
-	struct tm t;
-	int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0, sign = 0;
-	time_t v;
+	struct timespec t;
 
-	memset(&t, 0, sizeof t);
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
-		return -1;
-	s += n;
-	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9'; s++)
-			;
-	if (*s == 'Z' || *s == 'z') {
-		s++;
-	} else if (*s == '+' || *s == '-') {
-		sign = *s == '-' ? -1 : 1;
-		if (sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 || oh > 23 || om > 59)
-			return -1;
-		s += 6;
-	} else {
-		return -1;
-	}
-	if (*s || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || sec > 60)
-		return -1;
-	t.tm_year = y - 1900;
-	t.tm_mon = mo - 1;
-	t.tm_mday = d;
-	t.tm_hour = h;
-	t.tm_min = mi;
-	t.tm_sec = sec;
-	v = timegm(&t);
-	return v == (time_t)-1 ? -1 : v - sign * (oh * 3600 + om * 60);
+	return rfc3339_parse(s, &t) < 0 ? -1 : t.tv_sec;
+}
+
+/* now as upstream writes fetched_at (chrono's automatic precision). */
+static void stamp(time_t now, char out[RFC3339_MAX])
+{
+	struct timespec t = {now, 0};
+
+	rfc3339_format(&t, RFC3339_AUTO, out);
 }
 
 int model_cache_parse(const char *json, size_t len, const struct model_cache_key *k,
@@ -119,13 +99,12 @@ static char *cache_text(const char *body, size_t len, const char *etag,
 {
 	cJSON *served = cJSON_ParseWithLength(body, len), *o = cJSON_CreateObject();
 	cJSON *models = cJSON_DetachItemFromObjectCaseSensitive(served, "models");
-	char at[32], *text = NULL;
-	struct tm t;
+	char at[RFC3339_MAX], *text = NULL;
 
 	cJSON_Delete(served);
-	if (!o || !cJSON_IsArray(models) || !gmtime_r(&k->now, &t) ||
-	    !strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &t))
+	if (!o || !cJSON_IsArray(models))
 		goto out;
+	stamp(k->now, at);
 	if (!cJSON_AddStringToObject(o, "fetched_at", at) ||
 	    (etag && !cJSON_AddStringToObject(o, "etag", etag)) ||
 	    !cJSON_AddStringToObject(o, "client_version", k->version) ||
@@ -164,8 +143,7 @@ void model_cache_etag_seen(const char *path, const char *etag, const struct mode
 	char *cached = NULL, *text;
 	struct model_cache_key old = *k;
 	cJSON *root, *at;
-	char stamp[32];
-	struct tm t;
+	char at_now[RFC3339_MAX];
 
 	/* Whether fresh or not: a cache of this version and provider (any age) counts. */
 	old.now = 0;
@@ -183,12 +161,15 @@ void model_cache_etag_seen(const char *path, const char *etag, const struct mode
 	if (!cached || strcmp(cached, etag) != 0) {
 		/* The server's catalog changed: the next /model asks again. */
 		(void)unlink(path);
-	} else if (gmtime_r(&k->now, &t) && strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &t) &&
-		   cJSON_ReplaceItemInObjectCaseSensitive(root, "fetched_at",
-							  cJSON_CreateString(stamp)) &&
-		   (text = cJSON_Print(root))) {
-		(void)file_write_atomic_mode(path, text, strlen(text), 0600, &e);
-		free(text);
+	} else {
+		/* The same catalog: fresh for another MODEL_CACHE_TTL_S. */
+		stamp(k->now, at_now);
+		if (cJSON_ReplaceItemInObjectCaseSensitive(root, "fetched_at",
+							   cJSON_CreateString(at_now)) &&
+		    (text = cJSON_Print(root))) {
+			(void)file_write_atomic_mode(path, text, strlen(text), 0600, &e);
+			free(text);
+		}
 	}
 	cJSON_Delete(root);
 out:

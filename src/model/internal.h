@@ -131,6 +131,8 @@ char *model_user_agent_format(const char *originator, const char *version, const
 /* The x-codex-* rate-limit headers as upstream's snapshot (owned); NULL when there are
  * none. */
 cJSON *model_rate_limits(const struct strv *headers);
+/* Adds v (null when NULL) to a snapshot under key; v is freed when that fails. */
+bool model_snapshot_put(cJSON *snap, const char *key, cJSON *v);
 
 
 /* ---- client.c's parts for catalog_fetch.c ------------------------------------------- */

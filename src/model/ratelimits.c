@@ -96,7 +96,7 @@ static cJSON *credits(const struct strv *h, bool *oom)
 	return c;
 }
 
-static bool put(cJSON *snap, const char *key, cJSON *v)
+bool model_snapshot_put(cJSON *snap, const char *key, cJSON *v)
 {
 	if (!v)
 		return cJSON_AddNullToObject(snap, key) != NULL;
@@ -119,17 +119,17 @@ cJSON *model_rate_limits(const struct strv *headers)
 	snap = cJSON_CreateObject();
 	if (!snap)
 		goto none;
-	if (!put(snap, "primary", primary)) {
+	if (!model_snapshot_put(snap, "primary", primary)) {
 		primary = NULL;
 		goto fail;
 	}
 	primary = NULL;
-	if (!put(snap, "secondary", secondary)) {
+	if (!model_snapshot_put(snap, "secondary", secondary)) {
 		secondary = NULL;
 		goto fail;
 	}
 	secondary = NULL;
-	if (!put(snap, "credits", cred)) {
+	if (!model_snapshot_put(snap, "credits", cred)) {
 		cred = NULL;
 		goto fail;
 	}

@@ -76,16 +76,6 @@ static cJSON *credits(const cJSON *c, bool *bad)
 	return o;
 }
 
-static bool put(cJSON *o, const char *k, cJSON *v)
-{
-	if (!v)
-		return cJSON_AddNullToObject(o, k) != NULL;
-	if (cJSON_AddItemToObject(o, k, v))
-		return true;
-	cJSON_Delete(v);
-	return false;
-}
-
 cJSON *model_usage_parse(const char *json, size_t len, struct err *e)
 {
 	cJSON *root, *snap = NULL;
@@ -104,11 +94,12 @@ cJSON *model_usage_parse(const char *json, size_t len, struct err *e)
 	rl = cJSON_GetObjectItemCaseSensitive(root, "rate_limit");
 	plan = cJSON_GetObjectItemCaseSensitive(root, "plan_type");
 	if (!(snap = cJSON_CreateObject()) ||
-	    !put(snap, "primary",
+	    !model_snapshot_put(snap, "primary",
 		 window(cJSON_GetObjectItemCaseSensitive(rl, "primary_window"), &bad)) ||
-	    !put(snap, "secondary",
+	    !model_snapshot_put(snap, "secondary",
 		 window(cJSON_GetObjectItemCaseSensitive(rl, "secondary_window"), &bad)) ||
-	    !put(snap, "credits", credits(cJSON_GetObjectItemCaseSensitive(root, "credits"), &bad)) ||
+	    !model_snapshot_put(snap, "credits",
+				credits(cJSON_GetObjectItemCaseSensitive(root, "credits"), &bad)) ||
 	    !(cJSON_IsString(plan) && strlen(plan->valuestring) <= USAGE_PLAN_MAX
 		      ? cJSON_AddStringToObject(snap, "plan_type", plan->valuestring)
 		      : cJSON_AddNullToObject(snap, "plan_type")) ||
