@@ -387,8 +387,10 @@ static void turn_over(struct app *a)
 	a->status_header = NULL;
 	/* Steers never sent and queued follow-ups go as the next turn (not when an old
 	 * turn's end is drawn again). */
-	if (!a->replaying)
+	if (!a->replaying) {
 		pending_turn_over(a);
+		nudge_maybe_show(a);
+	}
 }
 
 /* The first **bold** span of a reasoning summary becomes the status header. */

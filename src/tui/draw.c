@@ -260,6 +260,9 @@ static void select_rows(struct app *a, struct tui_rows *rows, int width)
 	} else if (a->select_kind == SELECT_COLLAB) {
 		add_row(rows, "  " ST_BOLD "Select Collaboration Mode");
 		add_row(rows, "  " ST_DIM "Pick a collaboration preset.");
+	} else if (a->select_kind == SELECT_NUDGE) {
+		add_row(rows, "  " ST_BOLD "Approaching rate limits");
+		add_row(rows, "  " ST_DIM "Switch to " TUI_NUDGE_MODEL " for lower credit usage?");
 	} else if (a->select_kind == SELECT_IMPLEMENT) {
 		add_row(rows, "  " ST_BOLD "Implement this plan?");
 	} else {

@@ -72,7 +72,7 @@ enum overlay {
 enum select_kind {
 	SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS, SELECT_PERSONALITY,
 	SELECT_FEEDBACK, SELECT_FEEDBACK_LOGS, SELECT_SKILLS, SELECT_COLLAB, SELECT_IMPLEMENT,
-	SELECT_AGENT
+	SELECT_AGENT, SELECT_NUDGE
 };
 
 struct running_cmd {
@@ -278,6 +278,8 @@ struct app {
 	int64_t last_tokens, context_window;
 	struct rate_limits limits;
 	bool limits_refreshing;        /* the backend is being asked (ratelimits.c) */
+	enum { NUDGE_IDLE, NUDGE_PENDING, NUDGE_SHOWN } nudge; /* model_nudge.c */
+	bool nudge_hidden;             /* [notice] hide_rate_limit_model_nudge */
 	bool status_waiting;           /* /status waits for that answer */
 	struct loop_timer status_timer; /* ... at most this long */
 	bool focused;
@@ -535,8 +537,20 @@ void paste_image(struct app *a);
 
 /* models.c: /model's two steps */
 void models_open(struct app *a);
+/* Asks for the catalog (one request at a time); -1 with an error cell when it cannot. */
+int models_fetch(struct app *a);
 void models_choose(struct app *a, int idx);
 void models_free(struct app *a);
+
+/* model_nudge.c: the "Approaching rate limits" prompt, offering this model */
+#define TUI_NUDGE_MODEL "gpt-5.1-codex-mini"
+struct toml_value;
+void nudge_load(struct app *a, const struct toml_value *root);
+/* After a snapshot: a window 90 % used makes the prompt pending. */
+void nudge_check(struct app *a);
+/* At a turn's end (and when the catalog comes): the pending prompt opens. */
+void nudge_maybe_show(struct app *a);
+void nudge_choose(struct app *a, int idx);
 
 /* files.c */
 void files_list(struct app *a);

@@ -52,6 +52,7 @@ static void on_catalog(void *arg, struct model_catalog *cat, const struct err *e
 	if (!cat->n) {
 		model_catalog_free(cat);
 		a->model_pending = false;
+		a->nudge = a->nudge == NUDGE_PENDING ? NUDGE_IDLE : a->nudge;
 		commit_cell(a, true, "Could not list the models (out of memory).");
 		app_dirty(a);
 		return;
@@ -67,22 +68,31 @@ static void on_catalog(void *arg, struct model_catalog *cat, const struct err *e
 	if (a->model_pending && a->modal == MODAL_NONE && !a->busy)
 		open_models(a);
 	a->model_pending = false;
+	nudge_maybe_show(a); /* it may have waited for the list */
 	app_dirty(a);
+}
+
+int models_fetch(struct app *a)
+{
+	struct err e;
+
+	if (a->catalog_fetching)
+		return 0;
+	if (!a->agent)
+		return -1;
+	if (agent_fetch_models(a->agent, on_catalog, a, &e) < 0) {
+		commit_cell(a, true, e.msg);
+		return -1;
+	}
+	a->catalog_fetching = true;
+	return 0;
 }
 
 void models_open(struct app *a)
 {
-	struct err e;
-
 	a->model_pending = true;
-	if (a->catalog_fetching || !a->agent)
-		return;
-	if (agent_fetch_models(a->agent, on_catalog, a, &e) < 0) {
+	if (models_fetch(a) < 0)
 		a->model_pending = false;
-		commit_cell(a, true, e.msg);
-		return;
-	}
-	a->catalog_fetching = true;
 }
 
 /* The preset named by the first step's row idx. */

@@ -107,6 +107,7 @@ void ratelimits_update(struct app *a, const cJSON *snapshot)
 	}
 	r->have = true;
 	r->captured = time(NULL);
+	nudge_check(a);
 	/* No warning once a window is used up: the limit's own error says it. */
 	if ((r->primary.set && r->primary.used == 100.0) ||
 	    (r->secondary.set && r->secondary.used == 100.0))

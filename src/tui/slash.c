@@ -270,6 +270,10 @@ void select_choose(struct app *a, int idx)
 		skills_menu_choose(a, idx);
 		return;
 	}
+	if (a->select_kind == SELECT_NUDGE) {
+		nudge_choose(a, idx);
+		return;
+	}
 	if (a->select_kind == SELECT_COLLAB || a->select_kind == SELECT_IMPLEMENT) {
 		collab_choose(a, idx);
 		return;

@@ -262,6 +262,7 @@ int start_trust(struct app *a, struct err *e)
 	int rc = 0;
 
 	tui_settings(a, root);
+	nudge_load(a, root);
 	if (!proot) {
 		toml_free(root);
 		return 0;

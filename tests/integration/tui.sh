@@ -1651,6 +1651,87 @@ test_rate_limits_from_the_chatgpt_backend() {
 	quit_and_check_terminal
 }
 
+# nudge_reply TEXT USED: an answer whose headers say the 5h window is USED % used.
+nudge_reply() {
+	printf '{"sse":[{"created":"r"},{"message":"%s"},{"completed":"r"}],"headers":{"x-codex-primary-used-percent":"%s","x-codex-primary-window-minutes":"300"}}' "$1" "$2"
+}
+
+# Upstream's rate-limit model nudge: a window 90 % used makes the end of the turn offer
+# the cheaper model (listed in the catalog, here the built-in one since the mock serves
+# none); switching changes the model of the next requests, not config.toml.
+test_rate_limit_nudge_switches_to_the_cheaper_model() {
+	ws
+	mock "[$(nudge_reply "All done." 92),$(nudge_reply "Second." 95)]"
+	tui_start -m gpt-5.4
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	wait_for "Approaching rate limits"
+	snap rate_limit_nudge
+	s=$(screen)
+	expect_contains "$s" "Switch to gpt-5.1-codex-mini for lower credit usage?"
+	expect_contains "$s" "1. Switch to gpt-5.1-codex-mini  Optimized for codex. Cheaper, faster, but less capable."
+	expect_contains "$s" "2. Keep current model"
+	expect_contains "$s" "3. Keep current model (never show again)  Hide future rate limit reminders about switching models."
+	keys 1
+	wait_gone "Approaching rate limits"
+	wait_for "gpt-5.1-codex-mini medium · "
+	keys "again" Enter
+	wait_for "Second."
+	wait_idle
+	expect_eq "$(mock_get 0 body.model)" gpt-5.4 "the first turn's model"
+	expect_eq "$(mock_get 1 path)" /v1/models "the catalog asked for the prompt"
+	expect_eq "$(mock_get 2 body.model)" gpt-5.1-codex-mini "the next turn's model"
+	expect_eq "$(mock_get 2 body.reasoning.effort)" medium "its default effort"
+	expect_not_contains "$(screen)" "Approaching rate limits"
+	expect_not_contains "$(cat "$T/home/config.toml")" "codex-mini"
+	quit_and_check_terminal
+}
+
+# Kept, the prompt is not asked again in the session; "never show again" writes [notice]
+# hide_rate_limit_model_nudge = true, and the next session asks nothing.
+test_rate_limit_nudge_once_and_never_again() {
+	ws
+	mock "[$(nudge_reply "All done." 91),$(nudge_reply "Second." 96)]"
+	tui_start -m gpt-5.4
+	wait_idle
+	keys "hi" Enter
+	wait_for "Approaching rate limits"
+	keys 2
+	wait_gone "Approaching rate limits"
+	keys "again" Enter
+	wait_for "Second."
+	wait_idle
+	expect_not_contains "$(screen)" "Approaching rate limits"
+	expect_eq "$(mock_get 2 body.model)" gpt-5.4 "the model kept"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	mock "[$(nudge_reply "All done." 93),$(nudge_reply "Second." 97),$(nudge_reply "Third." 99)]"
+	tui_start -m gpt-5.4
+	wait_idle
+	keys "hi" Enter
+	wait_for "Approaching rate limits"
+	keys 3
+	wait_gone "Approaching rate limits"
+	expect_contains "$(cat "$T/home/config.toml")" "[notice]
+hide_rate_limit_model_nudge = true"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -m gpt-5.4
+	wait_idle
+	keys "hi" Enter
+	wait_for "Second."
+	wait_idle
+	keys "again" Enter
+	wait_for "Third."
+	wait_idle
+	expect_not_contains "$(screen)" "Approaching rate limits"
+	expect_eq "$(mock_count)" 4 "requests (no catalog asked for a prompt)"
+	quit_and_check_terminal
+}
+
 # ---- ChatGPT apps (connectors): /apps, the codex_apps MCP server, [apps.<id>] ----------
 
 # apps_auth: a ChatGPT auth.json (account acc-apps) whose access token, APPS_TOKEN, is a
