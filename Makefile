@@ -31,7 +31,7 @@ LIBS := -L$(DEPS)/lib -lcurl -lbearssl -lcjson -lpthread
 
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ACFLAGS := $(BASEFLAGS) -O1 -g $(ASAN) -I$(ADEPS)/include
-ALIBS := -L$(ADEPS)/lib -lcurl -lbearssl -lcjson -lpthread
+ALIBS := -L$(ADEPS)/lib -lcurl -lbearssl -lcjson -lpthread -lm
 
 # Every .c under src/ and sandbox/ is part of the binary, except other platforms' code.
 # sandbox/windows/ is there too: its plan is pure C, printed and tested on Linux as well.

@@ -76,9 +76,10 @@ void nudge_maybe_show(struct app *a)
 		a->nudge = NUDGE_IDLE;
 		return;
 	}
-	/* The bottom pane busy (a queued turn started, a prompt is open): the next turn's
-	 * end asks again. */
-	if (a->nudge != NUDGE_PENDING || a->busy || a->modal != MODAL_NONE)
+	/* The bottom pane busy (a queued turn started, a prompt is open) or a sub-agent
+	 * watched (the switch is the main thread's): the next turn's end asks again. */
+	if (a->nudge != NUDGE_PENDING || a->busy || a->modal != MODAL_NONE ||
+	    a->agent != a->main_agent)
 		return;
 	if (!a->catalog) {
 		/* Asked for once; its arrival comes back here (models.c). */

@@ -52,7 +52,8 @@ static void on_catalog(void *arg, struct model_catalog *cat, const struct err *e
 	if (!cat->n) {
 		model_catalog_free(cat);
 		a->model_pending = false;
-		a->nudge = a->nudge == NUDGE_PENDING ? NUDGE_IDLE : a->nudge;
+		if (a->nudge == NUDGE_PENDING)
+			a->nudge = NUDGE_IDLE; /* no list, no cheaper model to offer */
 		commit_cell(a, true, "Could not list the models (out of memory).");
 		app_dirty(a);
 		return;
