@@ -375,6 +375,11 @@ struct model_catalog;
 int agent_fetch_models(struct agent *a, void (*done)(void *arg, struct model_catalog *cat,
 						     const struct err *e),
 		       void *arg, struct err *e);
+/* The same as a session starts, as upstream's: signed in with ChatGPT, the cache or the
+ * server; otherwise never a request (the cache, else the built-in list). */
+int agent_startup_models(struct agent *a, void (*done)(void *arg, struct model_catalog *cat,
+						       const struct err *e),
+			 void *arg, struct err *e);
 
 /* The ChatGPT account's usage limits, fresh from the backend (chatgpt_base_url), as
  * upstream's /status refreshes them: done gets the snapshot (token_count's rate_limits

@@ -11,6 +11,15 @@ int agent_fetch_models(struct agent *a, void (*done)(void *arg, struct model_cat
 	return model_client_fetch_catalog(a->client, done, arg, e);
 }
 
+int agent_startup_models(struct agent *a, void (*done)(void *arg, struct model_catalog *cat,
+						       const struct err *e),
+			 void *arg, struct err *e)
+{
+	if (a->chatgpt)
+		return agent_fetch_models(a, done, arg, e);
+	return model_client_cached_catalog(a->client, done, arg, e);
+}
+
 int agent_fetch_usage(struct agent *a,
 		      void (*done)(void *arg, const cJSON *snapshot, const struct err *e),
 		      void *arg, struct err *e)

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "config/config_edit_internal.h"
 #include "config/toml.h"
+#include "config/toml_internal.h"
 
 static bool seg_equal(const struct strv *a, const char *table)
 {
@@ -67,8 +68,8 @@ static int put(struct buf *out, const char *text, size_t from, size_t to, struct
  * before it): the key's lines are replaced or dropped, or a line is added after the
  * section's last content. */
 static int edit_section(const char *text, size_t len, const struct line *lines, size_t from,
-			size_t stop, size_t last, const char *key, const char *value,
-			struct buf *out, struct err *e)
+			size_t stop, size_t last, const char *key, const char *written,
+			const char *value, struct buf *out, struct err *e)
 {
 	struct lex lx = {0, 0};
 
@@ -101,7 +102,7 @@ static int edit_section(const char *text, size_t len, const struct line *lines, 
 		/* A CRLF file keeps its line ends. */
 		cr = lines[j].end > lines[j].start && text[lines[j].end - 1] == '\r';
 		if (put(out, text, 0, lines[i].start + indent, e) < 0 ||
-		    buf_printf(out, "%s = %s%s", key, value, cr ? "\r" : "") < 0 ||
+		    buf_printf(out, "%s = %s%s", written, value, cr ? "\r" : "") < 0 ||
 		    put(out, text, lines[j].end, len, e) < 0)
 			return err_set(e, "out of memory");
 		return 0;
@@ -110,7 +111,7 @@ static int edit_section(const char *text, size_t len, const struct line *lines, 
 		return put(out, text, 0, len, e);
 	if (last == SIZE_MAX) {
 		/* The root table with nothing in it yet: the key goes first. */
-		if (buf_printf(out, "%s = %s\n", key, value) < 0 || put(out, text, 0, len, e) < 0)
+		if (buf_printf(out, "%s = %s\n", written, value) < 0 || put(out, text, 0, len, e) < 0)
 			return err_set(e, "out of memory");
 		return 0;
 	}
@@ -119,7 +120,7 @@ static int edit_section(const char *text, size_t len, const struct line *lines, 
 		size_t at = lines[last].end;
 		bool cr = at > lines[last].start && text[at - 1] == '\r';
 		if (put(out, text, 0, at, e) < 0 ||
-		    buf_printf(out, "\n%s = %s%s", key, value, cr ? "\r" : "") < 0 ||
+		    buf_printf(out, "\n%s = %s%s", written, value, cr ? "\r" : "") < 0 ||
 		    put(out, text, at, len, e) < 0 || (at == len && buf_putc(out, '\n') < 0))
 			return err_set(e, "out of memory");
 	}
@@ -133,15 +134,27 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 	size_t n = 0, head = 0, stop, i;
 	bool found, have = false;
 	struct toml_value *root;
+	struct buf written;
 	int rc = -1;
 
-	if (cedit_scan(text, len, table, false, &lines, &n, &found, e) < 0)
+	/* A key that is not bare ("gpt-5.3-codex" holds dots) is written quoted, else it
+	 * would be read back as a dotted path. */
+	buf_init(&written, 4096);
+	if (key[strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")] ||
+	    !*key ? config_edit_quote(&written, key) < 0 : buf_puts(&written, key) < 0) {
+		buf_free(&written);
+		return err_set(e, "the key is too long (or memory ran out)");
+	}
+	if (cedit_scan(text, len, table, false, &lines, &n, &found, e) < 0) {
+		buf_free(&written);
 		return -1;
+	}
 	if (!*table) {
 		/* The root table: the lines before the first header. */
 		for (stop = 0; stop < n && !lines[stop].header; stop++)
 			;
-		rc = edit_section(text, len, lines, 0, stop, SIZE_MAX, key, value, out, e);
+		rc = edit_section(text, len, lines, 0, stop, SIZE_MAX, key, written.data, value,
+				  out, e);
 		goto out;
 	}
 	for (i = 0; i < n && !have; i++) {
@@ -170,7 +183,9 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 				v = toml_table_get(v, segs.v[k]);
 		strv_free(&segs);
 		toml_free(root);
-		if (v) {
+		/* Only made by the headers of its sub-tables ([notice.model_migrations]): a
+		 * [table] header of its own may still come, after them. */
+		if (v && !(v->type == TOML_TABLE && v->flags == TOML_F_IMPLICIT)) {
 			err_set(e, "[%s] is written in a form that cannot be edited in place", table);
 			goto out;
 		}
@@ -182,7 +197,7 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 			goto out;
 		if ((len && text[len - 1] != '\n' && buf_putc(out, '\n') < 0) ||
 		    (len && buf_putc(out, '\n') < 0) ||
-		    buf_printf(out, "[%s]\n%s = %s\n", table, key, value) < 0) {
+		    buf_printf(out, "[%s]\n%s = %s\n", table, written.data, value) < 0) {
 			err_set(e, "out of memory");
 			goto out;
 		}
@@ -192,9 +207,11 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 	/* The section: head's line up to the next header. */
 	for (stop = head + 1; stop < n && !lines[stop].header; stop++)
 		;
-	rc = edit_section(text, len, lines, head + 1, stop, head, key, value, out, e);
+	rc = edit_section(text, len, lines, head + 1, stop, head, key, written.data, value,
+			  out, e);
 out:
 	free(lines);
+	buf_free(&written);
 	if (rc == 0) {
 		/* Whatever was written must still be a valid document, and a removed key
 		 * must be gone (it may be written in a form not edited here: a dotted key, an

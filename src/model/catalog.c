@@ -31,17 +31,25 @@ void model_catalog_free(struct model_catalog *c)
 	free(c->v);
 	c->v = NULL;
 	c->n = 0;
+	for (size_t i = 0; i < c->n_upgrades; i++) {
+		free(c->upgrades[i].from);
+		free(c->upgrades[i].to);
+		free(c->upgrades[i].markdown);
+	}
+	free(c->upgrades);
+	c->upgrades = NULL;
+	c->n_upgrades = 0;
 }
 
-/* A copy of s cut to MODEL_CATALOG_TEXT_MAX bytes on a character boundary; control
- * characters become spaces (the TUI shows these strings). */
-static char *text_copy(const char *s)
+/* A copy of s cut to max bytes on a character boundary; control characters become
+ * spaces (the TUI shows these strings), newlines too unless keep_newlines. */
+static char *inert_copy(const char *s, size_t max, bool keep_newlines)
 {
 	size_t n = strlen(s);
 	char *out;
 
-	if (n > MODEL_CATALOG_TEXT_MAX) {
-		n = MODEL_CATALOG_TEXT_MAX;
+	if (n > max) {
+		n = max;
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n--;
 	}
@@ -49,9 +57,14 @@ static char *text_copy(const char *s)
 	if (!out)
 		return NULL;
 	for (char *p = out; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		if (((unsigned char)*p < 0x20 || *p == 0x7f) && !(keep_newlines && *p == '\n'))
 			*p = ' ';
 	return out;
+}
+
+static char *text_copy(const char *s)
+{
+	return inert_copy(s, MODEL_CATALOG_TEXT_MAX, false);
 }
 
 const char *model_effort_label(const char *effort)
@@ -127,6 +140,34 @@ static int64_t priority(const cJSON *model)
 	return json_get_int64(model, "priority", &p) == 0 ? p : INT64_MAX;
 }
 
+/* slug's "upgrade" ({"model", "migration_markdown"}), kept when it names a model. */
+static int parse_upgrade(const cJSON *model, const char *slug, struct model_catalog *out)
+{
+	const cJSON *up = cJSON_GetObjectItemCaseSensitive(model, "upgrade");
+	const char *to = json_get_str(up, "model"), *md = json_get_str(up, "migration_markdown");
+	struct model_upgrade *u;
+
+	if (!to || !*to || strlen(to) > 256)
+		return 0;
+	u = &out->upgrades[out->n_upgrades];
+	if (!(u->from = text_copy(slug)) || !(u->to = text_copy(to)) ||
+	    (md && *md && !(u->markdown = inert_copy(md, MODEL_CATALOG_MARKDOWN_MAX, true)))) {
+		free(u->from);
+		free(u->to);
+		memset(u, 0, sizeof *u);
+		return -1;
+	}
+	if (strcmp(u->from, u->to) == 0) { /* its own successor: nothing to move to */
+		free(u->from);
+		free(u->to);
+		free(u->markdown);
+		memset(u, 0, sizeof *u);
+		return 0;
+	}
+	out->n_upgrades++;
+	return 0;
+}
+
 struct ranked {
 	const cJSON *model;
 	int64_t priority;
@@ -164,7 +205,8 @@ int model_catalog_parse(const char *json, size_t len, struct model_catalog *out,
 		goto out;
 	}
 	r = calloc(MODEL_CATALOG_MAX_MODELS, sizeof *r);
-	if (!r) {
+	out->upgrades = calloc(MODEL_CATALOG_MAX_MODELS, sizeof *out->upgrades);
+	if (!r || !out->upgrades) {
 		err_set(e, "out of memory");
 		goto out;
 	}
@@ -172,7 +214,14 @@ int model_catalog_parse(const char *json, size_t len, struct model_catalog *out,
 		const char *slug = json_get_str(it, "slug");
 		if (n == MODEL_CATALOG_MAX_MODELS)
 			break;
-		if (!slug || !*slug || strlen(slug) > 256 || !listed(it))
+		if (!slug || !*slug || strlen(slug) > 256)
+			continue;
+		/* Hidden models too: a user may still be on one. */
+		if (out->n_upgrades < MODEL_CATALOG_MAX_MODELS && parse_upgrade(it, slug, out) < 0) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+		if (!listed(it))
 			continue;
 		r[n].model = it;
 		r[n].priority = priority(it);
@@ -230,14 +279,52 @@ static const struct {
 	{"gpt-5.1-codex-max", "Codex-optimized flagship for deep and fast reasoning.", 0, 4},
 	{"gpt-5.1-codex-mini", "Optimized for codex. Cheaper, faster, but less capable.", 1, 2}};
 
+/* Upstream 0.118's bundled successors: the listed models move to gpt-5.4, the older
+ * hidden ones to gpt-5.3-codex, each with the text upstream shows. */
+#define GPT_5_4_MIGRATION                                                                      \
+	"Introducing GPT-5.4\n\nCodex just got an upgrade with GPT-5.4, our most capable model " \
+	"for professional work. It outperforms prior models while being more token efficient, "   \
+	"with notable improvements on long-running tasks, tool calling, computer use, and "        \
+	"frontend development.\n\nLearn more: https://openai.com/index/introducing-gpt-5-4\n\n"  \
+	"You can always keep using GPT-5.3-Codex if you prefer.\n"
+#define GPT_5_3_CODEX_MIGRATION                                                                \
+	"**Codex just got an upgrade. Introducing {model_to}.**\n\nCodex is now powered by "      \
+	"{model_to}, our most capable agentic coding model yet. It's built for long-running, "     \
+	"project-scale work, with mid-turn steering + frequent progress updates so you can "       \
+	"collaborate while it runs (and it's faster too).\n\nLearn more: "                       \
+	"https://openai.com/index/introducing-gpt-5-3-codex/\n\nYou can keep using {model_from} " \
+	"if you prefer.\n"
+static const struct {
+	const char *from, *to, *markdown;
+} builtin_upgrades[] = {
+	{"gpt-5.3-codex", "gpt-5.4", GPT_5_4_MIGRATION},
+	{"gpt-5.2-codex", "gpt-5.4", GPT_5_4_MIGRATION},
+	{"gpt-5.1-codex-max", "gpt-5.4", GPT_5_4_MIGRATION},
+	{"gpt-5.2", "gpt-5.4", GPT_5_4_MIGRATION},
+	{"gpt-5.1-codex-mini", "gpt-5.4", GPT_5_4_MIGRATION},
+	{"gpt-5.1-codex", "gpt-5.3-codex", GPT_5_3_CODEX_MIGRATION},
+	{"gpt-5.1", "gpt-5.3-codex", GPT_5_3_CODEX_MIGRATION},
+	{"gpt-5-codex", "gpt-5.3-codex", GPT_5_3_CODEX_MIGRATION},
+	{"gpt-5", "gpt-5.3-codex", GPT_5_3_CODEX_MIGRATION},
+	{"gpt-5-codex-mini", "gpt-5.3-codex", GPT_5_3_CODEX_MIGRATION}};
+
 int model_catalog_builtin(struct model_catalog *out, struct err *e)
 {
 	size_t n = sizeof builtin_models / sizeof builtin_models[0];
+	size_t nu = sizeof builtin_upgrades / sizeof builtin_upgrades[0];
 
 	memset(out, 0, sizeof *out);
 	out->builtin = true;
-	if (!(out->v = calloc(n, sizeof *out->v)))
-		return err_set(e, "out of memory");
+	if (!(out->v = calloc(n, sizeof *out->v)) ||
+	    !(out->upgrades = calloc(nu, sizeof *out->upgrades)))
+		goto oom;
+	for (size_t i = 0; i < nu; i++) {
+		struct model_upgrade *u = &out->upgrades[out->n_upgrades++];
+		if (!(u->from = strdup(builtin_upgrades[i].from)) ||
+		    !(u->to = strdup(builtin_upgrades[i].to)) ||
+		    !(u->markdown = strdup(builtin_upgrades[i].markdown)))
+			goto oom;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct model_preset *p = &out->v[out->n++];
 		if (!(p->slug = strdup(builtin_models[i].slug)) ||

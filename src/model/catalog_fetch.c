@@ -2,7 +2,8 @@
  * model_client_fetch_catalog): the served catalog, or the built-in one and why not.
  * Bounded: the call gives up after CATALOG_TIMEOUT_MS, so a /model waiting for it
  * always gets a list. With a models cache (catalog_cache.c) a fresh one answers without
- * a request, and a served catalog is kept there. */
+ * a request, and a served catalog is kept there. The cached form never asks the
+ * network: the cache, else the built-in list. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,8 +119,8 @@ static void on_done(void *ctx, const struct http_response *resp, const struct er
 
 static const struct http_call_ops call_ops = {NULL, NULL, on_done};
 
-int model_client_fetch_catalog(struct model_client *c, model_catalog_done_fn done, void *arg,
-			       struct err *e)
+static int fetch_catalog(struct model_client *c, bool offline, model_catalog_done_fn done,
+			 void *arg, struct err *e)
 {
 	struct model_client_parts p = model_client_parts(c);
 	struct catalog_fetch *f;
@@ -149,12 +150,14 @@ int model_client_fetch_catalog(struct model_client *c, model_catalog_done_fn don
 	if ((f->cache = p.models_cache)) {
 		struct model_cache_key k = {CODEX_VERSION, f->url, time(NULL)};
 		struct err ce;
-		if (model_cache_load(f->cache, &k, &f->cached, NULL, &ce) == 0) {
+		if (model_cache_load(f->cache, &k, &f->cached, NULL, &ce) == 0)
 			f->have_cached = true;
-			if (loop_timer_arm(f->loop, &f->timer, loop_clock_ms(), on_timer) < 0)
-				goto oom;
-			return 0;
-		}
+	}
+	if (f->have_cached || offline) {
+		/* The cache's list, or offline without one the built-in list. */
+		if (loop_timer_arm(f->loop, &f->timer, loop_clock_ms(), on_timer) < 0)
+			goto oom;
+		return 0;
 	}
 	f->req.method = "GET";
 	f->req.url = f->url;
@@ -171,4 +174,16 @@ oom:
 fail:
 	catalog_fetch_free(f);
 	return -1;
+}
+
+int model_client_fetch_catalog(struct model_client *c, model_catalog_done_fn done, void *arg,
+			       struct err *e)
+{
+	return fetch_catalog(c, false, done, arg, e);
+}
+
+int model_client_cached_catalog(struct model_client *c, model_catalog_done_fn done, void *arg,
+				struct err *e)
+{
+	return fetch_catalog(c, true, done, arg, e);
 }

@@ -239,11 +239,14 @@ char *model_user_agent(const char *originator, const char *suffix);
  * ({"models":[{slug, display_name, description, default_reasoning_level,
  * supported_reasoning_levels:[{effort, description}], visibility, priority}, ...]}),
  * falling back to a list built in. Only models whose visibility is "list" (or unset)
- * are offered, in priority order. */
+ * are offered, in priority order. A model, offered or hidden, may name its successor
+ * ("upgrade": {"model", "migration_markdown"}): those are kept apart, for the TUI's
+ * start-up migration prompt. */
 #define MODEL_CATALOG_MAX_MODELS 256
 #define MODEL_CATALOG_MAX_EFFORTS 16
 #define MODEL_CATALOG_MAX_BYTES (4u * 1024 * 1024)
 #define MODEL_CATALOG_TEXT_MAX 1024     /* longer names and descriptions are cut */
+#define MODEL_CATALOG_MARKDOWN_MAX 4096 /* a longer migration text is cut */
 struct model_effort_preset {
 	char *effort;                   /* "low", "medium", "high", "xhigh", ... */
 	char *description;              /* or "" */
@@ -256,9 +259,19 @@ struct model_preset {
 	struct model_effort_preset *efforts;
 	size_t n_efforts;
 };
+/* A model's recommended successor. */
+struct model_upgrade {
+	char *from;                     /* the model's slug */
+	char *to;                       /* the successor's slug */
+	char *markdown;                 /* the migration text, newlines kept, other control
+					   characters made spaces; may hold {model_from} and
+					   {model_to}; NULL when none */
+};
 struct model_catalog {
 	struct model_preset *v;
 	size_t n;
+	struct model_upgrade *upgrades;
+	size_t n_upgrades;
 	bool builtin;                   /* the built-in list (the server gave none) */
 };
 /* Parses a /models body. -1 with e saying why when it is not that shape or lists no
@@ -284,6 +297,10 @@ typedef void (*model_catalog_done_fn)(void *arg, struct model_catalog *cat,
 				      const struct err *e);
 int model_client_fetch_catalog(struct model_client *c, model_catalog_done_fn done, void *arg,
 			       struct err *e);
+/* The same without a request: the fresh cache's catalog, else the built-in one (upstream
+ * lists the models this way when not signed in with ChatGPT). */
+int model_client_cached_catalog(struct model_client *c, model_catalog_done_fn done, void *arg,
+				struct err *e);
 
 /* The ChatGPT account's usage limits (usage.c): GET {base}/wham/usage with the
  * client's credentials; done is called once, from the loop, with the snapshot

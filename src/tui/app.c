@@ -980,11 +980,11 @@ static void app_free(struct app *a)
 	strv_free(&a->title_items);
 	strv_free(&a->notification_types);
 	backtrack_forget(a);
+	migration_free(a);
 	free(a->users);
 }
 
-/* Runs the loop until `done` says so (or the user quits). */
-static int run_until(struct app *a, bool (*done)(struct app *), struct err *e)
+int app_run_until(struct app *a, bool (*done)(struct app *), struct err *e)
 {
 	while (!a->quit && !done(a)) {
 		if (a->resized) {
@@ -1072,7 +1072,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 		if (a->alt_allowed)
 			term_enter_alt(&a->term);
 		draw_frame(a);
-		if (run_until(a, picker_done, e) < 0)
+		if (app_run_until(a, picker_done, e) < 0)
 			goto out_term;
 		term_leave_alt(&a->term);
 		a->overlay = OVERLAY_NONE;
@@ -1090,6 +1090,10 @@ int tui_run(const struct tui_options *o, struct err *e)
 	}
 	if (app_start_agent_from(a, resume, fork, e) < 0)
 		goto out_term;
+	if (migration_run(a, e) != 0) {
+		rc = a->quit ? a->exit_code : 1;
+		goto out_term;
+	}
 	plugins_start_curated_sync(a);
 	app_header_card(a);
 	(void)ratelimits_refresh(a); /* upstream's start-up read of a ChatGPT account's limits */
@@ -1103,7 +1107,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 	if (o->prompt && *o->prompt)
 		app_submit(a, o->prompt, o->prompt);
 	draw_frame(a);
-	if (run_until(a, never, e) < 0)
+	if (app_run_until(a, never, e) < 0)
 		goto out_term;
 	rc = a->exit_code;
 out_term:

@@ -439,7 +439,11 @@ static void draw_overlay(struct app *a)
 	struct tui_rows rows = {0};
 
 	(void)!term_puts(&a->term, "\x1b[?2026h\x1b[?25l\x1b[H");
-	if (a->overlay == OVERLAY_PICKER) {
+	if (a->overlay == OVERLAY_MIGRATION) {
+		migration_rows(a, w, &rows);
+		while ((int)rows.n < h)
+			add_row(&rows, "");
+	} else if (a->overlay == OVERLAY_PICKER) {
 		snprintf(line, sizeof line, ST_BOLD "%s a previous session" ST_RESET "  " ST_DIM
 			 "Sort: Created at", a->o->fork && !a->picker_in_app ? "Fork" : "Resume");
 		add_row(&rows, line);

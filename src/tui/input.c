@@ -33,6 +33,10 @@ static void overlay_key(struct app *a, const struct key *k)
 		backtrack_key(a, k);
 		return;
 	}
+	if (a->overlay == OVERLAY_MIGRATION) {
+		migration_key(a, k);
+		return;
+	}
 	if (a->overlay == OVERLAY_PICKER) {
 		switch (k->kind) {
 		case KEY_UP:

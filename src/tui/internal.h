@@ -66,7 +66,8 @@ enum prompt_kind { PROMPT_RENAME, PROMPT_FEEDBACK };
 enum overlay {
 	OVERLAY_NONE,
 	OVERLAY_PAGER,        /* transcript or /diff: rows in overlay_rows */
-	OVERLAY_PICKER        /* the resume picker */
+	OVERLAY_PICKER,       /* the resume picker */
+	OVERLAY_MIGRATION     /* the start-up model migration prompt (model_migration.c) */
 };
 
 enum select_kind {
@@ -280,6 +281,13 @@ struct app {
 	bool limits_refreshing;        /* the backend is being asked (ratelimits.c) */
 	enum { NUDGE_IDLE, NUDGE_PENDING, NUDGE_SHOWN } nudge; /* model_nudge.c */
 	bool nudge_hidden;             /* [notice] hide_rate_limit_model_nudge */
+	/* model_migration.c: waiting for the start-up catalog, asking, or done */
+	enum { MIGRATION_DONE, MIGRATION_WAITING, MIGRATION_ASKING } migration;
+	struct strv migrations_seen;   /* [notice.model_migrations]: from, to pairs */
+	char *migration_to;            /* the successor the prompt offers */
+	char *migration_text;          /* its text (Markdown) */
+	int migration_sel;             /* 0 try the new model, 1 keep the current one */
+	struct loop_timer migration_timer; /* the start-up wait's bound */
 	bool status_waiting;           /* /status waits for that answer */
 	struct loop_timer status_timer; /* ... at most this long */
 	bool focused;
@@ -308,6 +316,8 @@ void app_commit_line(struct app *a, const char *styled);
 void app_dirty(struct app *a);
 /* An error cell with msg, committed to the history. */
 void app_error(struct app *a, const char *msg);
+/* Runs the loop until done says so (or the user quits). */
+int app_run_until(struct app *a, bool (*done)(struct app *), struct err *e);
 /* Up/Down in a list of n choices (a modal's, a picker's): the selection moves, wrapping. */
 void modal_move(struct app *a, const struct key *k, int n);
 /* The keys every list modal shares: Up/Down move the selection, Esc and Ctrl+C close
@@ -539,6 +549,12 @@ void paste_image(struct app *a);
 void models_open(struct app *a);
 /* Asks for the catalog (one request at a time); -1 with an error cell when it cannot. */
 int models_fetch(struct app *a);
+/* The same as the session starts (agent_startup_models: no request unless signed in
+ * with ChatGPT). */
+int models_fetch_startup(struct app *a);
+/* model (and effort; NULL: the key removed) kept in config.toml, in the profile's table
+ * when one is selected. */
+int models_persist(const struct app *a, const char *effort, struct err *e);
 void models_choose(struct app *a, int idx);
 void models_free(struct app *a);
 
@@ -551,6 +567,18 @@ void nudge_check(struct app *a);
 /* At a turn's end (and when the catalog comes): the pending prompt opens. */
 void nudge_maybe_show(struct app *a);
 void nudge_choose(struct app *a, int idx);
+
+/* model_migration.c: upstream's start-up prompt to move to a model's successor
+ * ("Introducing GPT-5.4", 1. Try new model / 2. Use existing model). */
+void migration_load(struct app *a, const struct toml_value *root);
+/* Waits (bounded) for the start-up catalog and asks when the model has a successor the
+ * user has not answered for; 1 when the user quit from the prompt. */
+int migration_run(struct app *a, struct err *e);
+/* The catalog came (models.c). */
+void migration_catalog(struct app *a);
+void migration_rows(struct app *a, int width, struct tui_rows *rows);
+void migration_key(struct app *a, const struct key *k);
+void migration_free(struct app *a);
 
 /* files.c */
 void files_list(struct app *a);

@@ -54,6 +54,7 @@ static void on_catalog(void *arg, struct model_catalog *cat, const struct err *e
 		a->model_pending = false;
 		if (a->nudge == NUDGE_PENDING)
 			a->nudge = NUDGE_IDLE; /* no list, no cheaper model to offer */
+		migration_catalog(a);  /* nor a successor */
 		commit_cell(a, true, "Could not list the models (out of memory).");
 		app_dirty(a);
 		return;
@@ -69,11 +70,12 @@ static void on_catalog(void *arg, struct model_catalog *cat, const struct err *e
 	if (a->model_pending && a->modal == MODAL_NONE && !a->busy)
 		open_models(a);
 	a->model_pending = false;
+	migration_catalog(a); /* the start-up prompt waits for it */
 	nudge_maybe_show(a); /* it may have waited for the list */
 	app_dirty(a);
 }
 
-int models_fetch(struct app *a)
+static int fetch(struct app *a, bool startup)
 {
 	struct err e;
 
@@ -81,12 +83,23 @@ int models_fetch(struct app *a)
 		return 0;
 	if (!a->agent)
 		return -1;
-	if (agent_fetch_models(a->agent, on_catalog, a, &e) < 0) {
+	if ((startup ? agent_startup_models(a->agent, on_catalog, a, &e)
+		     : agent_fetch_models(a->agent, on_catalog, a, &e)) < 0) {
 		commit_cell(a, true, e.msg);
 		return -1;
 	}
 	a->catalog_fetching = true;
 	return 0;
+}
+
+int models_fetch(struct app *a)
+{
+	return fetch(a, false);
+}
+
+int models_fetch_startup(struct app *a)
+{
+	return fetch(a, true);
 }
 
 void models_open(struct app *a)
@@ -104,9 +117,7 @@ static const struct model_preset *preset_at(const struct app *a, int idx)
 	return &a->catalog->v[idx];
 }
 
-/* model (and the effort, NULL: the key removed, the model's default then) in
- * config.toml. */
-static int persist_choice(const struct app *a, const char *effort, struct err *e)
+int models_persist(const struct app *a, const char *effort, struct err *e)
 {
 	struct buf v;
 	int rc = -1;
@@ -183,7 +194,7 @@ apply:
 	/* Kept for the next sessions too, as upstream (config.toml, the profile's table when
 	 * one is selected). */
 	err_clear(&e);
-	if (persist_choice(a, ov.reasoning_effort, &e) < 0) {
+	if (models_persist(a, ov.reasoning_effort, &e) < 0) {
 		snprintf(msg, sizeof msg, "Failed to save model selection: %s", e.msg);
 		commit_cell(a, true, msg);
 	}

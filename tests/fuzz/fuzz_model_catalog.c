@@ -40,6 +40,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_text(c.v[i].efforts[k].description);
 		}
 	}
+	check(c.n_upgrades <= MODEL_CATALOG_MAX_MODELS);
+	for (size_t i = 0; i < c.n_upgrades; i++) {
+		check_text(c.upgrades[i].from);
+		check_text(c.upgrades[i].to);
+		check(strcmp(c.upgrades[i].from, c.upgrades[i].to) != 0);
+		if (c.upgrades[i].markdown) {
+			check(strlen(c.upgrades[i].markdown) <= MODEL_CATALOG_MARKDOWN_MAX);
+			for (const char *s = c.upgrades[i].markdown; *s; s++)
+				check(*s == '\n' || ((unsigned char)*s >= 0x20 && *s != 0x7f));
+		}
+	}
 	model_catalog_free(&c);
 	return 0;
 }

@@ -31,10 +31,13 @@ fc() { # fc CALL_ID NAME ARGS-JSON: a reply with one function call
 }
 
 # ws: a git work tree in $T/ws, CODEX_HOME in $T/home that trusts it.
+# ws: the workspace, trusted, with the default model's (gpt-5.3-codex) migration prompt
+# answered, as a user past their first start (the migration tests start without).
 ws() {
 	mkdir -p "$T/ws" "$T/home"
 	git -C "$T/ws" init -q
-	printf '[projects."%s"]\ntrust_level = "trusted"\n' "$T/ws" > "$T/home/config.toml"
+	printf '[projects."%s"]\ntrust_level = "trusted"\n\n[notice.model_migrations]\n"gpt-5.3-codex" = "gpt-5.4"\n' \
+		"$T/ws" > "$T/home/config.toml"
 }
 
 mock() {
@@ -546,6 +549,9 @@ mode = \"full\"
 
 [projects.\"$T/ws\"]
 trust_level = \"trusted\"
+
+[notice.model_migrations]
+\"gpt-5.3-codex\" = \"gpt-5.4\"
 "
 	printf '%s' "$cfg" > "$T/home/config.toml"
 	printf '%s\n' "[$(fc c1 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-tui"}'),$answer,$(fc c2 exec_command '{"cmd":"curl -sS http://blocked.test:8080/hello-later"}'),$answer]" > "$T/script.json"
@@ -1635,10 +1641,12 @@ test_rate_limits_from_the_chatgpt_backend() {
 	printf 'chatgpt_base_url = "http://127.0.0.1:%s/backend-api/"\n%s\n' "$MOCK_PORT" "$cfg" > "$T/home/config.toml"
 	tui_start -O -c features.apps=false # no codex_apps server asking the mock too
 	wait_idle
-	for i in $(seq 1 $((WAIT * 10))); do [ "$(mock_count)" -ge 1 ] && break; sleep 0.1; done
-	expect_eq "$(mock_get 0 method) $(mock_get 0 path)" "GET /backend-api/wham/usage" "the start-up read"
-	expect_eq "$(mock_get 0 headers.authorization)" "Bearer $access" "its token"
-	expect_eq "$(mock_get 0 headers.chatgpt-account-id)" acc-9 "its account"
+	for i in $(seq 1 $((WAIT * 10))); do [ "$(mock_count)" -ge 2 ] && break; sleep 0.1; done
+	# signed in with ChatGPT, the session starts with the server's catalog, as upstream's
+	expect_eq "$(mock_get 0 method) $(mock_get 0 path)" "GET /v1/models" "the start-up catalog"
+	expect_eq "$(mock_get 1 method) $(mock_get 1 path)" "GET /backend-api/wham/usage" "the start-up read"
+	expect_eq "$(mock_get 1 headers.authorization)" "Bearer $access" "its token"
+	expect_eq "$(mock_get 1 headers.chatgpt-account-id)" acc-9 "its account"
 	keys "/status" Enter
 	wait_for "Credits:              Unlimited"
 	s=$(screen)
@@ -1647,7 +1655,7 @@ test_rate_limits_from_the_chatgpt_backend() {
 	expect_contains "$s" "Weekly limit:         [████████████░░░░░░░░] 60% left"
 	expect_not_contains "$s" "Token usage:"
 	expect_not_contains "$s" "refreshing"
-	expect_eq "$(mock_get 1 path)" /backend-api/wham/usage "the /status refresh"
+	expect_eq "$(mock_get 2 path)" /backend-api/wham/usage "the /status refresh"
 	quit_and_check_terminal
 }
 
@@ -1680,9 +1688,11 @@ test_rate_limit_nudge_switches_to_the_cheaper_model() {
 	wait_for "Second."
 	wait_idle
 	expect_eq "$(mock_get 0 body.model)" gpt-5.4 "the first turn's model"
-	expect_eq "$(mock_get 1 path)" /v1/models "the catalog asked for the prompt"
-	expect_eq "$(mock_get 2 body.model)" gpt-5.1-codex-mini "the next turn's model"
-	expect_eq "$(mock_get 2 body.reasoning.effort)" medium "its default effort"
+	# the session's start-up catalog (the built-in one: no request without ChatGPT)
+	expect_eq "$(mock_get 1 body.model)" gpt-5.1-codex-mini "the next turn's model"
+	expect_eq "$(mock_get 1 body.reasoning.effort)" medium "its default effort"
+	expect_eq "$(python3 "$CODEX_TOP/tests/servers/mock_script.py" count "$MOCK_LOG")" 2 \
+		"requests (no catalog request)"
 	expect_not_contains "$(screen)" "Approaching rate limits"
 	expect_not_contains "$(cat "$T/home/config.toml")" "codex-mini"
 	quit_and_check_terminal
@@ -1703,7 +1713,7 @@ test_rate_limit_nudge_once_and_never_again() {
 	wait_for "Second."
 	wait_idle
 	expect_not_contains "$(screen)" "Approaching rate limits"
-	expect_eq "$(mock_get 2 body.model)" gpt-5.4 "the model kept"
+	expect_eq "$(mock_get 1 body.model)" gpt-5.4 "the model kept"
 	quit_and_check_terminal
 	tm kill-server
 	rm -f "$T/rc"
@@ -1728,7 +1738,122 @@ hide_rate_limit_model_nudge = true"
 	wait_for "Third."
 	wait_idle
 	expect_not_contains "$(screen)" "Approaching rate limits"
-	expect_eq "$(mock_count)" 4 "requests (no catalog asked for a prompt)"
+	expect_eq "$(mock_count)" 3 "requests (the turns only: no catalog asked for)"
+	quit_and_check_terminal
+}
+
+# Upstream's start-up model migration prompt, from the built-in catalog (no request: the
+# session is not signed in with ChatGPT): the model's successor is offered full screen
+# with its text; "Try new model" switches the session and config.toml, and records the
+# answer under [notice.model_migrations], so the next session does not ask again.
+test_model_migration_try_new_model() {
+	local cfg
+	ws
+	printf '[projects."%s"]\ntrust_level = "trusted"\n' "$T/ws" > "$T/home/config.toml"
+	mock "[$answer,$answer]"
+	tui_start -m gpt-5.3-codex
+	wait_for "Introducing GPT-5.4"
+	snap model_migration
+	s=$(screen)
+	expect_contains "$s" "Codex just got an upgrade with GPT-5.4, our most capable model for professional"
+	expect_contains "$s" "You can always keep using GPT-5.3-Codex if you prefer."
+	expect_contains "$s" "  Choose how you'd like Codex to proceed."
+	expect_contains "$s" "› 1. Try new model"
+	expect_contains "$s" "  2. Use existing model"
+	expect_contains "$s" "  Use ↑/↓ to move, press enter to confirm"
+	keys Enter
+	wait_gone "Introducing GPT-5.4"
+	wait_for "gpt-5.4 medium · "
+	# the prompt was on the alternate screen: nothing of it in the scrollback
+	expect_not_contains "$(tm capture-pane -p -S - -t main)" "Choose how you'd like Codex"
+	keys "hi" Enter
+	wait_for "All done."
+	wait_idle
+	expect_eq "$(mock_get 0 body.model)" gpt-5.4 "the first turn's model (and no catalog request before it)"
+	cfg=$(cat "$T/home/config.toml")
+	expect_contains "$cfg" 'model = "gpt-5.4"'
+	expect_contains "$cfg" '[notice.model_migrations]
+"gpt-5.3-codex" = "gpt-5.4"'
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -m gpt-5.3-codex
+	wait_idle
+	keys "again" Enter
+	wait_for "All done."
+	expect_not_contains "$(tm capture-pane -p -S - -t main)" "Introducing GPT-5.4"
+	expect_eq "$(mock_get 1 body.model)" gpt-5.3-codex "the answered pair is not asked again"
+	quit_and_check_terminal
+}
+
+# "Use existing model" keeps the model and records the answer; Ctrl+C at the prompt quits
+# codex with the terminal as it was.
+test_model_migration_use_existing_model_and_quit() {
+	ws
+	mock "[$answer]"
+	tui_start -m gpt-5.2-codex
+	wait_for "Introducing GPT-5.4"
+	keys Down
+	wait_for "› 2. Use existing model"
+	keys Enter
+	wait_gone "Introducing GPT-5.4"
+	wait_for "gpt-5.2-codex medium · "
+	keys "hi" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 0 body.model)" gpt-5.2-codex "the model kept"
+	expect_contains "$(cat "$T/home/config.toml")" '"gpt-5.2-codex" = "gpt-5.4"'
+	expect_not_contains "$(cat "$T/home/config.toml")" 'model = '
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -m gpt-5.1-codex-max
+	wait_for "Introducing GPT-5.4"
+	keys C-c
+	wait_exit
+	expect_eq "$RC" 0 "exit status"
+	expect_eq "$(cat "$T/stty.after")" "$(cat "$T/stty.before")" "stty -a before and after"
+	expect_not_contains "$(cat "$T/home/config.toml")" '"gpt-5.1-codex-max"'
+}
+
+# A served catalog (kept in models_cache.json by a /model) names a successor for a hidden
+# model, with a text holding {model_from} and {model_to}; the configured effort moves to
+# the nearest the successor offers.
+test_model_migration_from_the_served_catalog() {
+	ws
+	cat > "$T/models.json" <<'JSON'
+{"models":[
+ {"slug":"gpt-5.9-next","display_name":"GPT-5.9-Next","description":"The successor.","visibility":"list",
+  "priority":1,"default_reasoning_level":"low",
+  "supported_reasoning_levels":[{"effort":"low"},{"effort":"high"}]},
+ {"slug":"gpt-5.9-old","display_name":"gpt-5.9-old","visibility":"hide","priority":2,
+  "supported_reasoning_levels":[{"effort":"low"},{"effort":"xhigh"}],
+  "upgrade":{"model":"gpt-5.9-next","migration_markdown":"**Introducing {model_to}.**\n\nMoving on from {model_from}.\u001b]0;pwned\u0007\n"}}
+]}
+JSON
+	printf '%s\n' "[$answer]" > "$T/script.json"
+	start_mock "$T/script.json" --models "$T/models.json"
+	tui_start -m gpt-5.9-next
+	wait_idle
+	keys "/model" Enter
+	wait_for "1. GPT-5.9-Next (current)"
+	keys Escape
+	wait_gone "Select Model and Effort"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -m gpt-5.9-old -c model_reasoning_effort=xhigh
+	wait_for "Introducing gpt-5.9-next."
+	s=$(screen)
+	expect_contains "$s" "Moving on from gpt-5.9-old."
+	expect_not_contains "$(tm capture-pane -p -e -t main)" $'\e]0;'
+	keys 1
+	wait_for "gpt-5.9-next high · "
+	keys "hi" Enter
+	wait_for "All done."
+	expect_eq "$(mock_get 1 body.model)" gpt-5.9-next "the successor"
+	expect_eq "$(mock_get 1 body.reasoning.effort)" high "xhigh moved to the nearest offered"
+	expect_contains "$(cat "$T/home/config.toml")" 'model_reasoning_effort = "high"'
+	expect_contains "$(cat "$T/home/config.toml")" '"gpt-5.9-old" = "gpt-5.9-next"'
 	quit_and_check_terminal
 }
 
@@ -2574,6 +2699,9 @@ test_trust_screen_writes_config() {
 	snap trust
 	expect_contains "$(screen)" "1. Yes, continue"
 	keys 1
+	# a first start: then the default model's migration prompt, as upstream's order
+	wait_for "Introducing GPT-5.4"
+	keys 2
 	wait_for "% left"
 	expect_contains "$(cat "$T/home/config.toml")" "[projects.\"$T/ws\"]"
 	expect_contains "$(cat "$T/home/config.toml")" 'trust_level = "trusted"'
@@ -3413,6 +3541,8 @@ test_fast_and_personality() {
 	tm kill-server
 	rm -f "$T/rc"
 	tui_start -m gpt-5.1-codex-mini --disable fast_mode
+	wait_for "Introducing GPT-5.4" # the older model's successor is offered first
+	keys 2
 	wait_idle
 	keys "/personality" Enter
 	wait_for "Current model (gpt-5.1-codex-mini) doesn't support personalities. Try /model"

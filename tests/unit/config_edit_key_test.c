@@ -158,3 +158,40 @@ TEST(set_key_removes_a_key)
 	CHECK_STR(r, "a = 1");
 	free(r);
 }
+
+TEST(set_key_quotes_a_key_that_is_not_bare)
+{
+	struct err e;
+	/* a model slug holds dots: written bare it would be a dotted path */
+	char *r = set_in("", "notice.model_migrations", "gpt-5.3-codex", "\"gpt-5.4\"", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "[notice.model_migrations]\n\"gpt-5.3-codex\" = \"gpt-5.4\"\n");
+	free(r);
+	/* found again under its quoted form, replaced there */
+	r = set_in("[notice.model_migrations]\n\"gpt-5.3-codex\" = \"x\"\n", "notice.model_migrations",
+		   "gpt-5.3-codex", "\"gpt-5.4\"", &e);
+	REQUIRE(r);
+	CHECK_STR(r, "[notice.model_migrations]\n\"gpt-5.3-codex\" = \"gpt-5.4\"\n");
+	free(r);
+	r = set_in("[t]\n", "t", "a\"b", "1", &e);
+	REQUIRE(r);
+	CHECK_STR(r, "[t]\n\"a\\\"b\" = 1\n");
+	free(r);
+}
+
+TEST(set_key_in_a_table_only_its_sub_tables_made)
+{
+	struct err e;
+	/* [notice] exists through [notice.model_migrations]: its own header may follow */
+	char *r = set_in("[notice.model_migrations]\n\"a\" = \"b\"\n", "notice",
+			 "hide_rate_limit_model_nudge", "true", &e);
+
+	REQUIRE(r);
+	CHECK_STR(r, "[notice.model_migrations]\n\"a\" = \"b\"\n\n[notice]\n"
+		     "hide_rate_limit_model_nudge = true\n");
+	free(r);
+	/* made by dotted keys: refused */
+	CHECK(set_in("notice.x = 1\n", "notice", "y", "true", &e) == NULL);
+	CHECK(strstr(e.msg, "cannot be edited in place") != NULL);
+}

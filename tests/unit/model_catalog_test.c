@@ -231,3 +231,51 @@ TEST(usage_payload_to_snapshot_and_url)
 	CHECK_STR(url, "http://127.0.0.1:9/api/api/codex/usage");
 	free(url);
 }
+
+TEST(catalog_keeps_upgrades_of_listed_and_hidden_models)
+{
+	struct model_catalog c;
+	struct err e;
+	const char *j =
+		"{\"models\":[{\"slug\":\"new\",\"priority\":1},"
+		"{\"slug\":\"old\",\"visibility\":\"hide\",\"upgrade\":{\"model\":\"new\","
+		"\"migration_markdown\":\"**Hi {model_to}**\\n\\nbye\\u001b]0;x\\u0007\"}},"
+		"{\"slug\":\"mid\",\"priority\":2,\"upgrade\":{\"model\":\"new\"}},"
+		"{\"slug\":\"self\",\"upgrade\":{\"model\":\"self\"}},"
+		"{\"slug\":\"bad\",\"upgrade\":{\"model\":7}},"
+		"{\"slug\":\"none\",\"upgrade\":null}]}";
+
+	REQUIRE(parse(j, &c, &e) == 0);
+	CHECK(c.n == 5); /* the hidden one is not offered */
+	REQUIRE(c.n_upgrades == 2);
+	CHECK_STR(c.upgrades[0].from, "old");
+	CHECK_STR(c.upgrades[0].to, "new");
+	/* newlines kept, the escape sequence made inert */
+	CHECK_STR(c.upgrades[0].markdown, "**Hi {model_to}**\n\nbye ]0;x ");
+	CHECK_STR(c.upgrades[1].from, "mid");
+	CHECK(c.upgrades[1].markdown == NULL);
+	model_catalog_free(&c);
+	/* a hidden model's upgrade alone: still no model to offer */
+	CHECK(parse("{\"models\":[{\"slug\":\"o\",\"visibility\":\"hide\",\"upgrade\":{\"model\":\"n\"}}]}",
+		    &c, &e) < 0);
+	CHECK(c.upgrades == NULL && c.n_upgrades == 0);
+}
+
+TEST(catalog_builtin_names_upstreams_successors)
+{
+	struct model_catalog c;
+	struct err e;
+	bool seen = false;
+
+	REQUIRE(model_catalog_builtin(&c, &e) == 0);
+	for (size_t i = 0; i < c.n_upgrades; i++)
+		if (strcmp(c.upgrades[i].from, "gpt-5.3-codex") == 0) {
+			CHECK_STR(c.upgrades[i].to, "gpt-5.4");
+			CHECK(strncmp(c.upgrades[i].markdown, "Introducing GPT-5.4\n\n", 21) == 0);
+			seen = true;
+		}
+	CHECK(seen);
+	for (size_t i = 0; i < c.n_upgrades; i++)
+		CHECK(strcmp(c.upgrades[i].from, "gpt-5.4") != 0); /* the newest has none */
+	model_catalog_free(&c);
+}
