@@ -238,6 +238,10 @@ struct agent_user_input {
 	 * turn (upstream's build_plugin_injections), after the mentioned skills' messages;
 	 * a text link [@name](plugin://<id>) mentions it too. */
 	const struct strv *mentions;
+	/* What history.jsonl records for it, or NULL for text: the TUI's text with its
+	 * bound mentions written as `[$name](path)` links, as upstream's TUI records it
+	 * (its Up recall in a later session rebinds them). */
+	const char *history_text;
 };
 int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct err *e);
 
@@ -248,7 +252,9 @@ int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct
  * calls gets a follow-up request for it. Fails when no turn runs, during a compaction,
  * or with too many waiting. A steer the turn never sent (it was interrupted or failed
  * first) is dropped: a front end that showed it as waiting, and saw no user_message for
- * it, submits it again as a new turn. */
+ * it, submits it again as a new turn. Its mentions are not acted on here (upstream
+ * resolves plugin mentions at a turn's start only): the front end keeps them with the
+ * message, so a steer that becomes a turn carries them. */
 int agent_steer(struct agent *a, const struct agent_user_input *in, struct err *e);
 
 /* Names the thread (upstream's /rename, thread/name/set): the name is trimmed, control

@@ -2930,13 +2930,18 @@ PY
 # message naming the plugin's skills prefix and MCP servers right after the prompt. The
 # thread's first request lists the plugins in <plugins_instructions>. A `$name` typed by
 # hand (not chosen) is no plugin mention, as upstream.
-test_plugins_dollar_mention_injects_capabilities() {
+# plugins_enabled_ws: plugins_ws with "helper" installed and enabled.
+plugins_enabled_ws() {
 	plugins_ws
 	local cache=$T/home/plugins/cache/repo-market/helper/local
 	mkdir -p "$(dirname "$cache")"
 	cp -r "$T/ws/plugins/helper" "$cache"
 	rm -f "$cache/leak"
 	printf '[plugins."helper@repo-market"]\nenabled = true\n' >> "$T/home/config.toml"
+}
+
+test_plugins_dollar_mention_injects_capabilities() {
+	plugins_enabled_ws
 	mock "[$answer,$answer]"
 	tui_start
 	wait_idle
@@ -2973,6 +2978,114 @@ Use these plugin-associated capabilities to help solve the task.'
 	wait_idle
 	expect_eq "$(py_input 1 'sum(t.startswith("Capabilities from the") for t in texts("developer"))')" 1 "one injection"
 	expect_eq "$(py_input 1 'I[-1]["content"][0]["text"]')" '$helper again' "typed mention"
+	quit_and_check_terminal
+}
+
+# mention_helper TEXT: `$hel` chosen in the popup (`$helper ` bound to the plugin), then TEXT.
+mention_helper() {
+	keys '$hel'
+	wait_for "[Plugin] Helps with everything."
+	keys Enter
+	wait_gone "[Plugin]"
+	keys "$1"
+	wait_for "\$helper $1"
+}
+
+# injected N: how many of request N's developer messages name the helper plugin's
+# capabilities (a turn with a plugin mention adds one).
+injected() {
+	py_input "$1" 'sum(t.startswith("Capabilities from the `helper` plugin") for t in texts("developer"))'
+}
+
+# A message queued with Tab while a turn runs keeps its plugin mention: the turn it
+# becomes carries the plugin's capabilities, as when it is sent at once.
+test_plugins_mention_survives_the_queue() {
+	plugins_enabled_ws
+	mock "[$(blocking_call),$answer,$answer]"
+	tui_start -a never -s danger-full-access "start"
+	wait_for "Running while"
+	mention_helper "queued work"
+	keys Tab
+	wait_for "↳ \$helper queued work"
+	touch "$T/ws/go"
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 3 ] && break; sleep 0.025; done
+	wait_idle
+	expect_eq "$(mock_count)" 3 "requests"
+	expect_eq "$(injected 1)" 0 "nothing injected into the running turn"
+	expect_eq "$(py_input 2 'I[-2]["content"][0]["text"]')" '$helper queued work' "the queued turn's prompt"
+	expect_eq "$(injected 2)" 1 "the queued turn's injection"
+	expect_contains "$(py_input 2 'I[-1]["content"][0]["text"]')" 'Capabilities from the `helper` plugin'
+	quit_and_check_terminal
+}
+
+# A steer (Enter while a turn runs) keeps its mention too: Esc interrupts the turn and
+# the steer goes as the next turn, with the plugin's capabilities; history.jsonl holds
+# it with the mention as a link, as upstream writes it.
+test_plugins_mention_survives_a_steer() {
+	plugins_enabled_ws
+	mock "[$(blocking_call),$answer]"
+	tui_start -a never -s danger-full-access "start"
+	wait_for "Running while"
+	mention_helper "steered work"
+	keys Enter
+	wait_for "↳ \$helper steered work"
+	keys Escape
+	wait_for "Conversation interrupted"
+	wait_for "All done."
+	wait_idle
+	expect_eq "$(mock_count)" 2 "requests"
+	expect_eq "$(py_input 1 'I[-2]["content"][0]["text"]')" '$helper steered work' "the steer's turn"
+	expect_eq "$(injected 1)" 1 "the steer's injection"
+	expect_contains "$(cat "$T/home/history.jsonl")" '"text":"[$helper](plugin://helper@repo-market) steered work"'
+	quit_and_check_terminal
+}
+
+# Up brings a sent message back with its mention bound (the same session, and from
+# history.jsonl in the next one); Esc-Esc editing does too.
+test_plugins_mention_survives_up_and_esc_esc() {
+	plugins_enabled_ws
+	mock "[$answer,$answer,$answer,$answer]"
+	tui_start
+	wait_idle
+	mention_helper "tidy up"
+	keys Enter
+	wait_for "All done."
+	wait_idle
+	expect_eq "$(injected 0)" 1 "the first turn's injection"
+	keys Up
+	wait_for "› \$helper tidy up"
+	keys Enter
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 2 ] && break; sleep 0.025; done
+	wait_idle
+	expect_eq "$(mock_count)" 2 "requests"
+	expect_eq "$(injected 1)" 2 "the recalled message's injection (after the first's)"
+	expect_contains "$(py_input 1 'I[-1]["content"][0]["text"]')" 'Capabilities from the `helper` plugin'
+	# Esc-Esc: the last message back in the composer, its turn dropped; sent again it
+	# carries the mention
+	keys Escape
+	wait_for "esc again to edit previous message"
+	keys Escape
+	wait_for "enter to edit message"
+	keys Enter
+	wait_for "› \$helper tidy up"
+	keys Enter
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 3 ] && break; sleep 0.025; done
+	wait_idle
+	expect_eq "$(injected 2)" 2 "the edited message's injection (the dropped turn's went)"
+	expect_contains "$(py_input 2 'I[-1]["content"][0]["text"]')" 'Capabilities from the `helper` plugin'
+	quit_and_check_terminal
+	# the next session: Up reads history.jsonl, the link binds the mention again
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start
+	wait_idle
+	keys Up
+	wait_for "› \$helper tidy up"
+	keys Enter
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 4 ] && break; sleep 0.025; done
+	wait_idle
+	expect_eq "$(injected 3)" 1 "the next session's recalled message"
+	expect_eq "$(py_input 3 'I[-2]["content"][0]["text"]')" '$helper tidy up' "sent as shown"
 	quit_and_check_terminal
 }
 
