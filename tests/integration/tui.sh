@@ -2913,6 +2913,98 @@ plugins.sha" "no backup left behind"
 	expect_eq "$(ls "$T/home/plugins/cache/openai-curated/demo")" "$sha" "refreshed copy"
 }
 
+# nogit_path: $T/nogit, a PATH with what the tmux pane's script needs and no git.
+nogit_path() {
+	local c
+	mkdir -p "$T/nogit"
+	for c in bash sh stty mv cat sleep python3; do ln -sf "$(command -v "$c")" "$T/nogit/$c"; done
+	ln -sf "$CODEX" "$T/nogit/codex-plugins-sync"
+}
+
+# start_github ARCHIVE SHA: tests/servers/mock_github_archive.py serving ARCHIVE as the
+# tarball of commit SHA; GITHUB_API is its URL, $T/github.log its request paths.
+start_github() {
+	local pf=$T/github.port i
+	start_bg python3 "$CODEX_TOP/tests/servers/mock_github_archive.py" --archive "$1" \
+		--sha "$2" --log "$T/github.log" --port-file "$pf"
+	for i in $(seq 1 200); do [ -f "$pf" ] && break; sleep 0.05; done
+	[ -f "$pf" ] || fail "mock_github_archive did not start"
+	GITHUB_API=http://127.0.0.1:$(cat "$pf")
+}
+
+# Without git, the curated sync falls back to the GitHub API as upstream: the default
+# branch's commit, then its tarball (here served on loopback, behind a redirect), unpacked
+# into the checkout; /plugins lists its plugin. The symlink in it is not written.
+test_plugins_curated_sync_without_git() {
+	ws
+	curated_repo
+	nogit_path
+	local sha
+	sha=$(git -C "$T/curated" rev-parse HEAD)
+	python3 - "$T/curated" "$T/curated.tar.gz" "$sha" <<'PY'
+import os, sys, tarfile
+src, out, sha = sys.argv[1:]
+with tarfile.open(out, "w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": sha}) as t:
+    t.add(src, arcname="openai-plugins-" + sha[:7], filter=lambda i: None if "/.git" in i.name else i)
+PY
+	start_github "$T/curated.tar.gz" "$sha"
+	mock "[]"
+	tui_start -e "PATH=$T/nogit" -e "CODEX_CURATED_PLUGINS_URL=file://$T/curated" \
+		-e "CODEX_CURATED_PLUGINS_API_URL=$GITHUB_API"
+	wait_idle
+	wait_file "$T/home/.tmp/plugins.sha"
+	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "sha file"
+	expect_eq "$(cat "$T/github.log")" "/repos/openai/plugins
+/repos/openai/plugins/git/ref/heads/main
+/repos/openai/plugins/tarball/$sha
+/codeload/$sha" "the requests"
+	[ -f "$T/home/.tmp/plugins/.agents/plugins/marketplace.json" ] || fail "no marketplace"
+	[ -e "$T/home/.tmp/plugins/plugins/demo/leak" ] && fail "the symlink was written"
+	[ -e "$T/home/.tmp/plugins/.git" ] && fail "an archive has no .git"
+	keys "/plugins"
+	wait_for "browse plugins"
+	keys Enter
+	wait_for "Browse plugins from available marketplaces."
+	expect_contains "$(screen)" "› Demo Kit  Available"
+	keys Escape
+	wait_gone "Browse plugins from available marketplaces."
+	quit_and_check_terminal
+	# the same commit again: only the two small requests, nothing downloaded
+	out=$(PATH=$T/nogit CODEX_CURATED_PLUGINS_API_URL=$GITHUB_API \
+		"$T/nogit/codex-plugins-sync" "$T/home" "file://$T/curated" 2>&1) || fail "sync: $out"
+	expect_eq "$out" "$sha unchanged" "unchanged"
+	expect_eq "$(grep -c tarball "$T/github.log")" 1 "tarball fetched once"
+}
+
+# An archive whose entries climb out of the folder (`../`, an absolute path) is refused
+# whole: nothing is written outside .tmp, no clone folder stays, the sha file is not made.
+test_plugins_curated_archive_with_traversal_is_refused() {
+	ws
+	nogit_path
+	local sha=0123456789abcdef0123456789abcdef01234567
+	mkdir -p "$T/home"
+	python3 - "$T/evil.tar.gz" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w:gz", format=tarfile.PAX_FORMAT) as t:
+    def add(name, data=b"x"):
+        i = tarfile.TarInfo(name)
+        i.size = len(data)
+        t.addfile(i, io.BytesIO(data))
+    add("top/.agents/plugins/marketplace.json", b'{"name": "openai-curated", "plugins": []}')
+    add("top/../../../escaped.txt", b"pwned")
+    add("/tmp/absolute-escape.txt", b"pwned")
+PY
+	start_github "$T/evil.tar.gz" "$sha"
+	if out=$(cd "$T/ws" && PATH=$T/nogit CODEX_CURATED_PLUGINS_API_URL=$GITHUB_API \
+		"$T/nogit/codex-plugins-sync" "$T/home" "file://$T/nowhere" 2>&1); then
+		fail "an archive with ../ synced: $out"
+	fi
+	expect_contains "$out" "the HTTP fallback failed too: curated plugins archive: an entry's path leaves the archive's folder: top/../../../escaped.txt"
+	expect_eq "$(find "$T" -name escaped.txt)" "" "nothing escaped"
+	[ -e /tmp/absolute-escape.txt ] && fail "absolute path written"
+	expect_eq "$(ls -A "$T/home/.tmp")" "" "no clone folder, no sha file"
+}
+
 # py_input N EXPR: python over request N's input items (I) the mock got.
 py_input() {
 	python3 - "$MOCK_LOG" "$1" "$2" <<'PY'
