@@ -238,6 +238,10 @@ struct agent_user_input {
 	 * turn (upstream's build_plugin_injections), after the mentioned skills' messages;
 	 * a text link [@name](plugin://<id>) mentions it too. */
 	const struct strv *mentions;
+	/* What history.jsonl records for it, or NULL for text: the TUI's text with its
+	 * bound mentions written as `[$name](path)` links, as upstream's TUI records it
+	 * (its Up recall in a later session rebinds them). */
+	const char *history_text;
 };
 int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct err *e);
 
@@ -248,7 +252,9 @@ int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct
  * calls gets a follow-up request for it. Fails when no turn runs, during a compaction,
  * or with too many waiting. A steer the turn never sent (it was interrupted or failed
  * first) is dropped: a front end that showed it as waiting, and saw no user_message for
- * it, submits it again as a new turn. */
+ * it, submits it again as a new turn. Its mentions are not acted on here (upstream
+ * resolves plugin mentions at a turn's start only): the front end keeps them with the
+ * message, so a steer that becomes a turn carries them. */
 int agent_steer(struct agent *a, const struct agent_user_input *in, struct err *e);
 
 /* Names the thread (upstream's /rename, thread/name/set): the name is trimmed, control
@@ -501,11 +507,22 @@ int agent_plugin_set_enabled(const struct config *cfg, const struct agent_plugin
  * one comes back if the second fails); the sha file is written last. Any failure leaves
  * the previous checkout as it was. Clone folders older than ten minutes (a process that
  * died mid-sync) are removed first. *sha gets the commit id; *changed says whether a new
- * checkout was made. Blocking: a front end runs it in another process. */
+ * checkout was made. Blocking: a front end runs it in another process.
+ * When git is missing or any git step fails, upstream's HTTP fallback runs instead:
+ * GET <api>/repos/openai/plugins (its default_branch), <api>/repos/openai/plugins/git/
+ * ref/heads/<branch> (object.sha) and, unless that commit is already checked out,
+ * <api>/repos/openai/plugins/tarball/<sha> (upstream takes the zipball; the tarball is
+ * the same tree in a form with one compressed stream), each at most
+ * AGENT_CURATED_HTTP_TIMEOUT_S seconds, redirects followed (never from https to http);
+ * the archive is unpacked into the clone folder (plugins.h: plain files and folders
+ * only, paths confined to it) and the steps after the clone are the same. <api> is
+ * agent_curated_plugins_api_url(). The error then names both failures. */
 #define AGENT_CURATED_PLUGINS_URL "https://github.com/openai/plugins.git"
 #define AGENT_CURATED_MAX_BYTES (256ull * 1024 * 1024)
 #define AGENT_CURATED_MAX_FILES 50000
 #define AGENT_CURATED_GIT_TIMEOUT_S 30
+#define AGENT_CURATED_HTTP_TIMEOUT_S 30
+#define AGENT_CURATED_API_URL "https://api.github.com"
 int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha[65],
 			       bool *changed, struct err *e);
 /* After a sync (upstream's refresh_curated_plugin_cache): each openai-curated plugin
@@ -518,6 +535,11 @@ int agent_plugins_refresh_curated(const char *codex_home, struct err *e);
  * sync off; tests point it at a local repository), else AGENT_CURATED_PLUGINS_URL. NULL
  * when off. */
 const char *agent_curated_plugins_url(void);
+/* The GitHub API the HTTP fallback of a sync of git_url asks: $CODEX_CURATED_PLUGINS_API_URL
+ * when set and not empty (tests serve it on loopback); else AGENT_CURATED_API_URL when
+ * git_url is AGENT_CURATED_PLUGINS_URL; else NULL: a repository of one's own has no
+ * fallback (GitHub's would be another repository's). */
+const char *agent_curated_plugins_api_url(const char *git_url);
 /* An enabled, installed plugin as the session sees it (upstream's
  * PluginCapabilitySummary): only plugins with a skill, an MCP server or an app. */
 struct agent_plugin_summary {

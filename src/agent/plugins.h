@@ -101,6 +101,59 @@ void plugins_summaries_free(struct agent_plugin_summary *v, size_t n);
  * path is fine. -1 when something stays. */
 int plugins_remove_tree(const char *path);
 
+/* plugins_archive.c: the curated repository's tarball (GitHub's
+ * /repos/<owner>/<repo>/tarball/<sha>: a gzip'ed ustar/pax archive whose entries sit
+ * under one top folder), read when git is missing or its clone failed. The reader is
+ * pure (a fuzz target and unit tests drive it); plugins_archive_extract
+ * (plugins_archive_posix.c) writes. */
+/* The download (compressed) and its tar (expanded) are refused past these: the
+ * repository is a few MiB; the tar carries a 512-byte header per file on top of the
+ * checkout's own cap. */
+#define PLUGIN_ARCHIVE_MAX_BYTES (64ull * 1024 * 1024)
+#define PLUGIN_TAR_MAX_BYTES (AGENT_CURATED_MAX_BYTES + 2048ull * AGENT_CURATED_MAX_FILES)
+/* A path inside the archive (pax and GNU long names included), and its depth. */
+#define PLUGIN_TAR_PATH_MAX 1024
+#define PLUGIN_TAR_MAX_DEPTH 64
+
+enum plugin_tar_kind {
+	PLUGIN_TAR_FILE,
+	PLUGIN_TAR_DIR,
+	PLUGIN_TAR_SKIP,        /* a link, device or fifo: not extracted */
+};
+struct plugin_tar_entry {
+	enum plugin_tar_kind kind;
+	char path[PLUGIN_TAR_PATH_MAX + 1];  /* without the top folder; "" for the top folder */
+	const unsigned char *data;           /* a file's bytes, borrowed from the tar */
+	size_t size;
+	bool executable;                     /* any x bit in its mode */
+};
+/* The reader: a cursor over the whole tar held by the caller. */
+struct plugin_tar {
+	const unsigned char *p;
+	size_t len, off;
+	size_t entries;
+	char next_path[PLUGIN_TAR_PATH_MAX + 1]; /* a pax or GNU long name for the next entry */
+	bool failed;
+};
+void plugin_tar_init(struct plugin_tar *t, const unsigned char *p, size_t len);
+/* The next entry: 1, 0 at the archive's end, -1 with e when the archive is malformed or
+ * an entry's path is not a plain relative one under the top folder (absolute, "..",
+ * a backslash, a control character, too long or too deep) or there are more than
+ * AGENT_CURATED_MAX_FILES entries. A failed reader stays failed. */
+int plugin_tar_next(struct plugin_tar *t, struct plugin_tar_entry *out, struct err *e);
+/* Writes the files and folders of the gzip'ed tarball gz into dir (an empty folder
+ * made for it): regular files (mode 0644, or 0755 when the entry is executable) and
+ * folders only, never through a link, never over an existing file. -1 with e on the
+ * first problem (dir is then the caller's to remove). */
+int plugins_archive_extract(const unsigned char *gz, size_t len, const char *dir,
+			    struct err *e);
+
+/* plugins_sync_http_posix.c: the sync's HTTP fallback (agent.h). The commit id of the
+ * repository's default branch from the API at api; then its tarball unpacked into dir
+ * (an empty folder). -1 with e naming the request that failed. */
+int plugins_http_remote_sha(const char *api, char sha[PLUGIN_SHA_MAX + 1], struct err *e);
+int plugins_http_fetch_tree(const char *api, const char *sha, const char *dir, struct err *e);
+
 /* plugins_mention.c. The <plugins_instructions> developer text listing the plugins (NULL
  * when there are none, *oom when memory ran out). */
 char *plugins_instructions_text(const struct agent_plugin_summary *v, size_t n, bool *oom);

@@ -355,74 +355,42 @@ out:
 	return rc;
 }
 
-int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha[65],
-			       bool *changed, struct err *e)
+/* The paths a sync works with, under CODEX_HOME. */
+struct sync_paths {
+	char *repo, *sha_path, *parent;
+};
+
+/* A fresh clone folder beside the checkout (stale ones removed first). */
+static char *make_staged(const struct sync_paths *p, struct err *e)
 {
-	char *repo = path_join(codex_home, CURATED_DIR);
-	char *sha_path = path_join(codex_home, CURATED_SHA_FILE);
-	char *parent = path_join(codex_home, ".tmp");
-	char *staged = NULL, *marker = NULL, *git = NULL, have[PLUGIN_SHA_MAX + 1];
-	char cloned[PLUGIN_SHA_MAX + 1], line[PLUGIN_SHA_MAX + 2];
-	struct buf out;
+	char *staged;
+
+	if (file_mkdir_parents(p->repo, e) < 0)
+		return NULL;
+	remove_stale(p->parent);
+	if (asprintf(&staged, "%s/" CLONE_PREFIX "XXXXXX", p->parent) < 0) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	if (!mkdtemp(staged)) {
+		err_sys(e, errno, "failed to create temporary curated plugins directory in %s",
+			p->parent);
+		free(staged);
+		return NULL;
+	}
+	return staged;
+}
+
+/* The steps after a clone or an unpacked archive in staged: checks, the two renames,
+ * the sha file. staged is gone afterwards (moved or removed). */
+static int finish(const struct sync_paths *p, const char *staged, const char *sha,
+		  bool *changed, struct err *e)
+{
+	char *marker = NULL, line[PLUGIN_SHA_MAX + 2];
 	struct stat s;
 	struct tree_count c = {0, 0, false};
 	int rc = -1;
 
-	*changed = false;
-	sha[0] = '\0';
-	buf_init(&out, GIT_OUT_MAX + 1);
-	if (!repo || !sha_path || !parent) {
-		err_set(e, "out of memory");
-		goto out;
-	}
-	{
-		const char *args[] = {"ls-remote", "--", url, "HEAD", NULL};
-		if (run_git(args, NULL, &out, "git ls-remote curated plugins repo", e) < 0)
-			goto out;
-		if (!out.len) {
-			err_set(e, "git ls-remote returned empty output for curated plugins repo");
-			goto out;
-		}
-		if (plugin_sha_parse(out.data, out.len, sha) < 0) {
-			err_set(e, "unexpected git ls-remote output for curated plugins repo");
-			goto out;
-		}
-	}
-	local_sha(repo, sha_path, have);
-	git = path_join(repo, ".git");
-	if (git && strcmp(have, sha) == 0 && is_dir(git)) {
-		rc = 0;
-		goto out;
-	}
-	if (file_mkdir_parents(repo, e) < 0)
-		goto out;
-	remove_stale(parent);
-	if (asprintf(&staged, "%s/" CLONE_PREFIX "XXXXXX", parent) < 0) {
-		staged = NULL;
-		err_set(e, "out of memory");
-		goto out;
-	}
-	if (!mkdtemp(staged)) {
-		err_sys(e, errno, "failed to create temporary curated plugins directory in %s",
-			parent);
-		free(staged);
-		staged = NULL;
-		goto out;
-	}
-	{
-		/* Symlinks come out as plain files holding the link text: nothing in the
-		 * checkout can point outside it. */
-		const char *args[] = {"clone", "--quiet", "--depth", "1", "--no-tags",
-				      "--config", "core.symlinks=false", "--", url, staged, NULL};
-		if (run_git(args, staged, &out, "git clone curated plugins repo", e) < 0)
-			goto out;
-	}
-	if (head_sha(staged, cloned, e) < 0)
-		goto out;
-	if (strcmp(cloned, sha) != 0) {
-		err_set(e, "curated plugins clone HEAD mismatch: expected %s, got %s", sha, cloned);
-		goto out;
-	}
 	if (!(marker = path_join(staged, ".agents/plugins/marketplace.json")) ||
 	    lstat(marker, &s) < 0 || !S_ISREG(s.st_mode)) {
 		err_set(e, "curated plugins archive missing marketplace manifest at %s",
@@ -440,28 +408,141 @@ int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha
 			"nor a directory");
 		goto out;
 	}
-	if (activate(parent, repo, staged, e) < 0)
+	if (activate(p->parent, p->repo, staged, e) < 0)
 		goto out;
-	free(staged);
-	staged = NULL;
 	*changed = true;
 	snprintf(line, sizeof line, "%s\n", sha);
-	if (file_write_atomic(sha_path, line, strlen(line), 0644, e) < 0) {
+	if (file_write_atomic(p->sha_path, line, strlen(line), 0644, e) < 0) {
 		char why[sizeof e->msg];
 		snprintf(why, sizeof why, "%s", e->msg);
-		err_set(e, "failed to write curated plugins sha file %s: %s", sha_path, why);
-		goto out;
+		err_set(e, "failed to write curated plugins sha file %s: %s", p->sha_path, why);
+		free(marker);
+		return -1;
 	}
 	rc = 0;
+out:
+	if (rc < 0 && !*changed)
+		(void)plugins_remove_tree(staged);
+	free(marker);
+	return rc;
+}
+
+static int sync_git(const struct sync_paths *p, const char *url, char sha[65], bool *changed,
+		    struct err *e)
+{
+	char *staged = NULL, *git = NULL, have[PLUGIN_SHA_MAX + 1], cloned[PLUGIN_SHA_MAX + 1];
+	struct buf out;
+	int rc = -1;
+
+	buf_init(&out, GIT_OUT_MAX + 1);
+	{
+		const char *args[] = {"ls-remote", "--", url, "HEAD", NULL};
+		if (run_git(args, NULL, &out, "git ls-remote curated plugins repo", e) < 0)
+			goto out;
+		if (!out.len) {
+			err_set(e, "git ls-remote returned empty output for curated plugins repo");
+			goto out;
+		}
+		if (plugin_sha_parse(out.data, out.len, sha) < 0) {
+			err_set(e, "unexpected git ls-remote output for curated plugins repo");
+			goto out;
+		}
+	}
+	local_sha(p->repo, p->sha_path, have);
+	git = path_join(p->repo, ".git");
+	if (git && strcmp(have, sha) == 0 && is_dir(git)) {
+		rc = 0;
+		goto out;
+	}
+	if (!(staged = make_staged(p, e)))
+		goto out;
+	{
+		/* Symlinks come out as plain files holding the link text: nothing in the
+		 * checkout can point outside it. */
+		const char *args[] = {"clone", "--quiet", "--depth", "1", "--no-tags",
+				      "--config", "core.symlinks=false", "--", url, staged, NULL};
+		if (run_git(args, staged, &out, "git clone curated plugins repo", e) < 0)
+			goto out;
+	}
+	if (head_sha(staged, cloned, e) < 0)
+		goto out;
+	if (strcmp(cloned, sha) != 0) {
+		err_set(e, "curated plugins clone HEAD mismatch: expected %s, got %s", sha, cloned);
+		goto out;
+	}
+	rc = finish(p, staged, sha, changed, e);
+	free(staged);
+	staged = NULL;
 out:
 	if (staged)
 		(void)plugins_remove_tree(staged);
 	buf_free(&out);
-	free(repo);
-	free(sha_path);
-	free(parent);
 	free(staged);
-	free(marker);
 	free(git);
+	return rc;
+}
+
+/* Upstream's HTTP transport: the default branch's commit from the API; its tarball
+ * unless that commit is checked out already (by the sha file, as upstream: an archive
+ * has no .git). */
+static int sync_http(const struct sync_paths *p, const char *api, char sha[65], bool *changed,
+		     struct err *e)
+{
+	char *staged, have[PLUGIN_SHA_MAX + 1];
+	struct buf b;
+	struct err ignored = {0};
+	int rc;
+
+	if (plugins_http_remote_sha(api, sha, e) < 0)
+		return -1;
+	buf_init(&b, PLUGIN_SHA_TEXT_MAX);
+	if (file_read_regular(p->sha_path, &b, &ignored) < 0 ||
+	    plugin_sha_parse(b.data ? b.data : "", b.len, have) < 0)
+		have[0] = '\0';
+	buf_free(&b);
+	if (strcmp(have, sha) == 0 && is_dir(p->repo))
+		return 0;
+	if (!(staged = make_staged(p, e)))
+		return -1;
+	if (plugins_http_fetch_tree(api, sha, staged, e) < 0) {
+		(void)plugins_remove_tree(staged);
+		free(staged);
+		return -1;
+	}
+	rc = finish(p, staged, sha, changed, e);
+	free(staged);
+	return rc;
+}
+
+int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha[65],
+			       bool *changed, struct err *e)
+{
+	struct sync_paths p = {path_join(codex_home, CURATED_DIR),
+			       path_join(codex_home, CURATED_SHA_FILE),
+			       path_join(codex_home, ".tmp")};
+	const char *api = agent_curated_plugins_api_url(url);
+	char git_err[sizeof e->msg];
+	int rc = -1;
+
+	*changed = false;
+	sha[0] = '\0';
+	if (!p.repo || !p.sha_path || !p.parent) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	if ((rc = sync_git(&p, url, sha, changed, e)) == 0 || !api || *changed)
+		goto out;
+	/* git is missing or failed: upstream falls back to GitHub's HTTP API */
+	snprintf(git_err, sizeof git_err, "%s", e->msg);
+	sha[0] = '\0';
+	if ((rc = sync_http(&p, api, sha, changed, e)) < 0) {
+		char http_err[sizeof e->msg];
+		snprintf(http_err, sizeof http_err, "%s", e->msg);
+		err_set(e, "%s; the HTTP fallback failed too: %s", git_err, http_err);
+	}
+out:
+	free(p.repo);
+	free(p.sha_path);
+	free(p.parent);
 	return rc;
 }

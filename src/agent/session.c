@@ -478,7 +478,7 @@ int agent_submit_turn(struct agent *a, const struct agent_user_input *in, struct
 		return err_set(e, "a turn is already running");
 	if (!(item = user_input_item(in, &ev, e)))
 		return -1;
-	record_prompt(a, in->text ? in->text : "");
+	record_prompt(a, in->history_text ? in->history_text : in->text ? in->text : "");
 	if (turn_start(a, item, e) < 0) {
 		cJSON_Delete(ev);
 		return -1;

@@ -269,7 +269,7 @@ int subagent_spawn(struct agent *parent, const char *message, const char *role,
 	const size_t max_threads = cfg->agents.max_threads > 0 ? (size_t)cfg->agents.max_threads
 							       : AGENT_MAX_SUBAGENT_THREADS;
 	struct agent_options o;
-	struct agent_user_input in = {message, NULL, NULL};
+	struct agent_user_input in = {message, NULL, NULL, NULL};
 	struct subagent *s = NULL;
 	int rc = -1;
 

@@ -93,7 +93,7 @@ int agent_steer(struct agent *a, const struct agent_user_input *in, struct err *
 		cJSON_Delete(entry);
 		return err_set(e, "out of memory");
 	}
-	record_prompt(a, in->text ? in->text : "");
+	record_prompt(a, in->history_text ? in->history_text : in->text ? in->text : "");
 	return 0;
 }
 

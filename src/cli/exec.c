@@ -443,7 +443,7 @@ int cli_exec_main(struct cli_ctx *ctx, int argc, char **argv)
 		goto fail;
 	}
 	{
-		struct agent_user_input in = {prompt, &f.agent.images, NULL};
+		struct agent_user_input in = {prompt, &f.agent.images, NULL, NULL};
 		if (agent_submit_turn(run.agent, &in, &e) < 0)
 			goto fail;
 	}

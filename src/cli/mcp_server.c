@@ -360,7 +360,7 @@ static struct session *find_session(struct server *srv, const char *id)
 
 static void run_prompt(struct session *s, const cJSON *id, const char *prompt)
 {
-	struct agent_user_input in = {prompt, NULL, NULL};
+	struct agent_user_input in = {prompt, NULL, NULL, NULL};
 	struct err e;
 
 	err_clear(&e);

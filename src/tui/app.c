@@ -199,8 +199,10 @@ static void run_notify_program(struct app *a, const char *last_message, const ch
 	cJSON_AddStringToObject(j, "client", "codex-tui");
 	{
 		cJSON *inputs = cJSON_AddArrayToObject(j, "input-messages");
-		if (inputs && a->hist.n)
-			cJSON_AddItemToArray(inputs, cJSON_CreateString(a->hist.v[a->hist.n - 1]));
+		char *last = a->hist.n ? mention_decode(a->hist.v[a->hist.n - 1], NULL, NULL) : NULL;
+		if (inputs && last)
+			cJSON_AddItemToArray(inputs, cJSON_CreateString(last));
+		free(last);
 	}
 	if (last_message)
 		cJSON_AddStringToObject(j, "last-assistant-message", last_message);
@@ -795,16 +797,21 @@ void app_submit(struct app *a, const char *display, const char *text)
 	app_submit_images(a, display, text, NULL);
 }
 
-void app_submit_images(struct app *a, const char *display, const char *text,
-		       const struct strv *images)
+/* A turn: display and text as shown and sent, mentions their bound paths (or NULL);
+ * linked_display and linked_text the same with the mentions as links, for Esc-Esc, Up
+ * and history.jsonl. */
+static void submit_turn(struct app *a, const char *display, const char *text,
+			const struct strv *images, const struct strv *mentions,
+			const char *linked_display, const char *linked_text)
 {
-	struct agent_user_input in;
-	struct strv none = STRV_INIT, mentions = STRV_INIT;
+	struct agent_user_input in = {0};
+	struct strv none = STRV_INIT;
 	struct err e;
 	struct tui_rows cell = {0};
 	static bool first = true;
 
 	in.text = text;
+	in.history_text = linked_text;
 	/* -i images go with the first turn, before any attached in the composer */
 	for (size_t i = 0; first && i < a->o->images.n; i++)
 		if (strv_push(&none, a->o->images.v[i]) < 0)
@@ -813,26 +820,48 @@ void app_submit_images(struct app *a, const char *display, const char *text,
 		if (strv_push(&none, images->v[i]) < 0)
 			break;
 	in.images = &none;
-	skills_take_mentions(a, text, &mentions);
-	in.mentions = &mentions;
+	in.mentions = mentions;
 	if (agent_submit_turn(a->agent, &in, &e) < 0) {
-		strv_free(&mentions);
 		strv_free(&none);
 		commit_rows(a, cell_error, e.msg);
 		return;
 	}
-	strv_free(&mentions);
 	strv_free(&none);
 	first = false;
 	a->echo_user = a->active_thread != 0; /* its user_message draws nothing more */
 	if (cell_user(display, &cell) == 0) {
 		app_commit(a, &cell);
-		backtrack_note_user(a, display, cell.n);
+		backtrack_note_user(a, linked_display, cell.n);
 	}
 	tui_rows_free(&cell);
-	(void)!tui_rows_push(&a->hist, text, strlen(text));
+	(void)!tui_rows_push(&a->hist, linked_text, strlen(linked_text));
 	a->hist_pos = -1;
 	app_dirty(a);
+}
+
+void app_submit_images(struct app *a, const char *display, const char *text,
+		       const struct strv *images)
+{
+	/* Text of our own (a slash command's prompt, -p): nothing bound, nothing to decode;
+	 * a link typed in it stays text. */
+	submit_turn(a, display, text, images, NULL, display, text);
+}
+
+void app_submit_message(struct app *a, const char *display, const char *text,
+			const struct strv *images)
+{
+	struct strv names = STRV_INIT, paths = STRV_INIT;
+	char *shown = mention_decode(display, NULL, NULL);
+	char *sent = mention_decode(text, &names, &paths);
+
+	if (shown && sent)
+		submit_turn(a, shown, sent, images, &paths, display, text);
+	else
+		commit_rows(a, cell_error, "out of memory");
+	free(shown);
+	free(sent);
+	strv_free(&names);
+	strv_free(&paths);
 }
 
 /* ---- the loop's other events ---- */

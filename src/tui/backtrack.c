@@ -212,8 +212,8 @@ static void edit_selected(struct app *a)
 	}
 	(void)!term_puts(&a->term, "\x1b[H\x1b[2J\x1b[3J");
 	a->live_drawn = false;
-	if (composer_set(&a->comp, text) < 0)
-		composer_clear(&a->comp);
+	/* with its mentions bound again, as upstream pre-fills them */
+	(void)!skills_set_draft(a, text);
 	a->hist_pos = -1;
 	free(text);
 	app_dirty(a);

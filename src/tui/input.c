@@ -457,47 +457,57 @@ static void history_recall(struct app *a, int dir)
 	else
 		return;
 	a->hist_pos = pos;
-	if (composer_set(&a->comp, pos < 0 ? "" : a->hist.v[pos]) < 0)
-		composer_clear(&a->comp);
+	/* An entry holds its mentions as links: they are bound again (upstream). */
+	(void)!skills_set_draft(a, pos < 0 ? "" : a->hist.v[pos]);
 }
 
 static bool recalling(const struct app *a)
 {
-	return composer_empty(&a->comp) ||
-	       (a->hist_pos >= 0 && strcmp(composer_text(&a->comp), a->hist.v[a->hist_pos]) == 0);
+	char *shown;
+	bool same;
+
+	if (composer_empty(&a->comp))
+		return true;
+	if (a->hist_pos < 0 || !(shown = mention_decode(a->hist.v[a->hist_pos], NULL, NULL)))
+		return false;
+	same = strcmp(composer_text(&a->comp), shown) == 0;
+	free(shown);
+	return same;
 }
 
 static void submit(struct app *a, bool queue)
 {
-	char *text, *display;
+	char *text, *display, *linked_display = NULL, *linked_text = NULL;
 	struct strv images = STRV_INIT;
 
 	if (composer_empty(&a->comp))
 		return;
 	display = strdup(composer_text(&a->comp));
 	text = composer_expanded(&a->comp);
-	if (!display || !text || composer_images(&a->comp, &images) < 0) {
-		free(display);
-		free(text);
-		strv_free(&images);
-		return;
-	}
+	if (!display || !text || composer_images(&a->comp, &images) < 0)
+		goto out;
 	composer_clear(&a->comp);
-	if ((display[0] == '/' && slash_run(a, display)) || user_shell_submit(a, text)) {
-		free(display);
-		free(text);
-		strv_free(&images);
-		return;
+	if ((display[0] == '/' && slash_run(a, display)) || user_shell_submit(a, text))
+		goto out;
+	/* The message keeps its mentions wherever it goes: queued, steered, sent, and in
+	 * the history (mention_codec.h). */
+	linked_display = skills_link_mentions(a, display);
+	linked_text = skills_link_mentions(a, text);
+	skills_clear_mentions(a);
+	if (!linked_display || !linked_text) {
+		app_error(a, "out of memory");
+		goto out;
 	}
-	if (a->busy) {
+	if (a->busy)
 		/* Enter steers the running turn, Tab queues for after it (pending.c). */
-		pending_submit(a, text, &images, queue);
-	} else {
-		composer_clear(&a->comp);
-		app_submit_images(a, display, text, &images);
-	}
+		pending_submit(a, linked_text, &images, queue);
+	else
+		app_submit_message(a, linked_display, linked_text, &images);
+out:
 	free(display);
 	free(text);
+	free(linked_display);
+	free(linked_text);
 	strv_free(&images);
 }
 
@@ -726,7 +736,11 @@ void input_key(void *arg, const struct key *k)
 		case 'c':
 			if (!composer_empty(&a->comp)) {
 				/* The draft is kept in the history: Up brings it back. */
-				(void)!tui_rows_push(&a->hist, composer_text(&a->comp), a->comp.text.len);
+				char *linked = skills_link_mentions(a, composer_text(&a->comp));
+				if (linked)
+					(void)!tui_rows_push(&a->hist, linked, strlen(linked));
+				free(linked);
+				skills_clear_mentions(a);
 				composer_clear(&a->comp);
 				a->hist_pos = -1;
 				set_hint(a, "ctrl + c again to quit");

@@ -17,6 +17,7 @@
 #include "tui/highlight.h"
 #include "tui/composer.h"
 #include "tui/keys.h"
+#include "tui/mention_codec.h"
 #include "tui/term.h"
 #include "tui/text.h"
 #include "tui/tui.h"
@@ -183,6 +184,7 @@ struct app {
 	struct { char *id, *detail; } reviews[TUI_MAX_REVIEWS];
 	size_t n_reviews;
 	char *status_detail;           /* lines under the status line, or NULL */
+	/* Both hold the message with its mentions as links (mention_codec.h). */
 	char *queued[TUI_MAX_QUEUED];  /* Tab: follow-ups for after the turn */
 	size_t n_queued;
 	char *steers[TUI_MAX_QUEUED];  /* Enter: sent into the running turn, not yet seen
@@ -337,6 +339,11 @@ void app_submit(struct app *a, const char *display, const char *text);
  * carries the -i images instead. */
 void app_submit_images(struct app *a, const char *display, const char *text,
 		       const struct strv *images);
+/* The same for a message from the composer (or the queue), whose display and text hold
+ * their bound mentions as links (mention_codec.h): the turn gets the visible text and
+ * the mentions, history.jsonl and Up the linked text, Esc-Esc the linked display. */
+void app_submit_message(struct app *a, const char *display, const char *text,
+			const struct strv *images);
 void app_header_card(struct app *a);
 /* lines in a rounded box whose inside is inner columns wide (longer lines are cut),
  * appended to out. */
@@ -424,7 +431,8 @@ void select_push(struct app *a, const char *name, const char *marker, const char
 
 /* pending.c: messages typed while a turn runs (reference codex-tui.md §4, §5.1) */
 /* Enter (queue false) steers the text into the running turn, Tab (queue true) keeps it
- * for after the turn; a steer the core refuses (a compaction runs) is queued. */
+ * for after the turn; a steer the core refuses (a compaction runs) is queued. text holds
+ * its mentions as links (mention_codec.h); they stay with it until it is sent. */
 void pending_submit(struct app *a, const char *text, const struct strv *images, bool queue);
 /* Alt+Up / Shift+Left with queued follow-ups: the last one back into the composer.
  * True when the key was taken. */
@@ -596,6 +604,14 @@ bool skills_popup_key(struct app *a, const struct key *k);
 /* The plugin mentions bound in the composer whose `$name` text still holds, into paths;
  * the bindings are cleared (a submit uses them up). */
 void skills_take_mentions(struct app *a, const char *text, struct strv *paths);
+/* text with the composer's bindings written in as links (mention_codec.h); malloc'ed,
+ * NULL when out of memory. The bindings stay. */
+char *skills_link_mentions(const struct app *a, const char *text);
+void skills_clear_mentions(struct app *a);
+/* Puts a linked message (a recalled or edited one) into the composer: its visible text,
+ * with its links as the composer's bindings (replacing the old ones). -1 when out of
+ * memory (the composer is then empty). */
+int skills_set_draft(struct app *a, const char *linked);
 void skills_open_menu(struct app *a);
 void skills_menu_choose(struct app *a, int idx);
 void skills_toggle_rows(struct app *a, struct tui_rows *rows, int width);

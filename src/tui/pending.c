@@ -13,7 +13,11 @@
  * A steer leaves the preview when its user_message event comes (the core put it into
  * the history; it is then shown as a user cell, where it went); one the turn never sent
  * (Esc interrupted it, or it failed) goes, with the queued follow-ups, as the next
- * turn. */
+ * turn.
+ *
+ * Each message is kept with its mentions as links (mention_codec.h), as upstream keeps
+ * its mention bindings with a queued or steered message: the turn it becomes, Up and
+ * Shift+Left get them back. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,15 +40,29 @@ static void queue(struct app *a, const char *text)
 
 void pending_submit(struct app *a, const char *text, const struct strv *images, bool queue_it)
 {
-	struct agent_user_input in = {text, images, NULL};
+	struct agent_user_input in = {0};
+	struct strv names = STRV_INIT, paths = STRV_INIT;
 	struct err e;
-	char *t;
+	char *t, *sent;
+	int rc;
 
 	if (queue_it || !a->agent || a->n_steers >= TUI_MAX_QUEUED) {
 		queue(a, text);
 		return;
 	}
-	if (agent_steer(a->agent, &in, &e) < 0) {
+	if (!(sent = mention_decode(text, &names, &paths))) {
+		app_error(a, "out of memory");
+		return;
+	}
+	in.text = sent;
+	in.images = images;
+	in.mentions = &paths;
+	in.history_text = text;
+	rc = agent_steer(a->agent, &in, &e);
+	free(sent);
+	strv_free(&names);
+	strv_free(&paths);
+	if (rc < 0) {
 		/* A turn that takes no input (a compaction): the message waits for its end. */
 		queue(a, text);
 		return;
@@ -60,24 +78,24 @@ bool pending_key(struct app *a, const struct key *k)
 {
 	bool alt_up = k->kind == KEY_UP && (k->mods & KEYMOD_ALT);
 	bool shift_left = k->kind == KEY_LEFT && (k->mods & KEYMOD_SHIFT);
-	char *last, *joined;
-	const char *draft;
+	char *last, *joined, *draft;
 
 	if ((!alt_up && !shift_left) || !a->n_queued)
 		return false;
 	last = a->queued[--a->n_queued];
 	a->queued[a->n_queued] = NULL;
-	/* A draft stays, after the message brought back. */
-	draft = composer_text(&a->comp);
-	if (*draft) {
+	/* A draft stays, after the message brought back; both keep their mentions. */
+	draft = skills_link_mentions(a, composer_text(&a->comp));
+	if (draft && *draft) {
 		size_t n = strlen(last) + strlen(draft) + 2;
 		joined = malloc(n);
 		if (joined)
 			snprintf(joined, n, "%s\n%s", last, draft);
 	} else {
-		joined = strdup(last);
+		joined = draft ? strdup(last) : NULL;
 	}
-	if (!joined || composer_set(&a->comp, joined) < 0) {
+	free(draft);
+	if (!joined || skills_set_draft(a, joined) < 0) {
 		a->queued[a->n_queued++] = last; /* no memory: it stays queued */
 		free(joined);
 		return true;
@@ -99,9 +117,11 @@ static void add_row(struct tui_rows *rows, const char *line, int width)
 /* "  ↳ text": the message's first line, cut to the width. */
 static void message_row(struct tui_rows *rows, const char *msg, int width)
 {
-	char line[4096], *t = cell_inert(msg, false);
+	char line[4096], *shown = mention_decode(msg, NULL, NULL);
+	char *t = shown ? cell_inert(shown, false) : NULL;
 
 	snprintf(line, sizeof line, "  " ST_DIM "\xE2\x86\xB3 %s", t ? t : "");
+	free(shown);
 	free(t);
 	add_row(rows, line, width);
 }
@@ -129,16 +149,20 @@ void pending_user_message(struct app *a, const char *message)
 {
 	struct tui_rows cell = {0};
 
+	char *steer;
+
 	if (!a->n_steers || !message)
 		return; /* a new turn's own message: app_submit showed it */
-	free(a->steers[0]);
+	steer = a->steers[0];
 	memmove(a->steers, a->steers + 1, (a->n_steers - 1) * sizeof *a->steers);
 	a->steers[--a->n_steers] = NULL;
 	if (cell_user(message, &cell) == 0) {
 		app_commit(a, &cell);
-		backtrack_note_user(a, message, cell.n);
+		/* Esc-Esc gets it back with its mentions */
+		backtrack_note_user(a, steer ? steer : message, cell.n);
 	}
 	tui_rows_free(&cell);
+	free(steer);
 }
 
 /* The follow-ups are sent from the loop, after the turn's last event: the core is idle
@@ -161,7 +185,7 @@ static void send_follow_ups(struct loop *l, struct loop_timer *t)
 	}
 	a->n_queued = 0;
 	if (b.data)
-		app_submit(a, b.data, b.data);
+		app_submit_message(a, b.data, b.data, NULL);
 	buf_free(&b);
 	app_dirty(a);
 }

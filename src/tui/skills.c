@@ -330,7 +330,7 @@ static void bind_mention(struct app *a, const char *name, const char *path)
 		free(tok);
 		return;
 	}
-	if (a->mention_names.n >= 64 || strv_take(&a->mention_names, tok) < 0) {
+	if (a->mention_names.n >= MENTION_MAX_BINDINGS || strv_take(&a->mention_names, tok) < 0) {
 		free(tok);
 		return;
 	}
@@ -361,6 +361,36 @@ void skills_take_mentions(struct app *a, const char *text, struct strv *paths)
 			(void)!strv_push(paths, a->mention_paths.v[i]);
 	strv_free(&a->mention_names);
 	strv_free(&a->mention_paths);
+}
+
+char *skills_link_mentions(const struct app *a, const char *text)
+{
+	return mention_encode(text, &a->mention_names, &a->mention_paths);
+}
+
+void skills_clear_mentions(struct app *a)
+{
+	strv_free(&a->mention_names);
+	strv_free(&a->mention_paths);
+}
+
+int skills_set_draft(struct app *a, const char *linked)
+{
+	struct strv names = STRV_INIT, paths = STRV_INIT;
+	char *text = mention_decode(linked, &names, &paths);
+
+	skills_clear_mentions(a);
+	if (!text || composer_set(&a->comp, text) < 0) {
+		free(text);
+		strv_free(&names);
+		strv_free(&paths);
+		composer_clear(&a->comp);
+		return -1;
+	}
+	free(text);
+	a->mention_names = names;
+	a->mention_paths = paths;
+	return 0;
 }
 
 bool skills_popup_key(struct app *a, const struct key *k)

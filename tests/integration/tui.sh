@@ -3041,6 +3041,98 @@ plugins.sha" "no backup left behind"
 	expect_eq "$(ls "$T/home/plugins/cache/openai-curated/demo")" "$sha" "refreshed copy"
 }
 
+# nogit_path: $T/nogit, a PATH with what the tmux pane's script needs and no git.
+nogit_path() {
+	local c
+	mkdir -p "$T/nogit"
+	for c in bash sh stty mv cat sleep python3; do ln -sf "$(command -v "$c")" "$T/nogit/$c"; done
+	ln -sf "$CODEX" "$T/nogit/codex-plugins-sync"
+}
+
+# start_github ARCHIVE SHA: tests/servers/mock_github_archive.py serving ARCHIVE as the
+# tarball of commit SHA; GITHUB_API is its URL, $T/github.log its request paths.
+start_github() {
+	local pf=$T/github.port i
+	start_bg python3 "$CODEX_TOP/tests/servers/mock_github_archive.py" --archive "$1" \
+		--sha "$2" --log "$T/github.log" --port-file "$pf"
+	for i in $(seq 1 200); do [ -f "$pf" ] && break; sleep 0.05; done
+	[ -f "$pf" ] || fail "mock_github_archive did not start"
+	GITHUB_API=http://127.0.0.1:$(cat "$pf")
+}
+
+# Without git, the curated sync falls back to the GitHub API as upstream: the default
+# branch's commit, then its tarball (here served on loopback, behind a redirect), unpacked
+# into the checkout; /plugins lists its plugin. The symlink in it is not written.
+test_plugins_curated_sync_without_git() {
+	ws
+	curated_repo
+	nogit_path
+	local sha
+	sha=$(git -C "$T/curated" rev-parse HEAD)
+	python3 - "$T/curated" "$T/curated.tar.gz" "$sha" <<'PY'
+import os, sys, tarfile
+src, out, sha = sys.argv[1:]
+with tarfile.open(out, "w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": sha}) as t:
+    t.add(src, arcname="openai-plugins-" + sha[:7], filter=lambda i: None if "/.git" in i.name else i)
+PY
+	start_github "$T/curated.tar.gz" "$sha"
+	mock "[]"
+	tui_start -e "PATH=$T/nogit" -e "CODEX_CURATED_PLUGINS_URL=file://$T/curated" \
+		-e "CODEX_CURATED_PLUGINS_API_URL=$GITHUB_API"
+	wait_idle
+	wait_file "$T/home/.tmp/plugins.sha"
+	expect_eq "$(cat "$T/home/.tmp/plugins.sha")" "$sha" "sha file"
+	expect_eq "$(cat "$T/github.log")" "/repos/openai/plugins
+/repos/openai/plugins/git/ref/heads/main
+/repos/openai/plugins/tarball/$sha
+/codeload/$sha" "the requests"
+	[ -f "$T/home/.tmp/plugins/.agents/plugins/marketplace.json" ] || fail "no marketplace"
+	[ -e "$T/home/.tmp/plugins/plugins/demo/leak" ] && fail "the symlink was written"
+	[ -e "$T/home/.tmp/plugins/.git" ] && fail "an archive has no .git"
+	keys "/plugins"
+	wait_for "browse plugins"
+	keys Enter
+	wait_for "Browse plugins from available marketplaces."
+	expect_contains "$(screen)" "› Demo Kit  Available"
+	keys Escape
+	wait_gone "Browse plugins from available marketplaces."
+	quit_and_check_terminal
+	# the same commit again: only the two small requests, nothing downloaded
+	out=$(PATH=$T/nogit CODEX_CURATED_PLUGINS_API_URL=$GITHUB_API \
+		"$T/nogit/codex-plugins-sync" "$T/home" "file://$T/curated" 2>&1) || fail "sync: $out"
+	expect_eq "$out" "$sha unchanged" "unchanged"
+	expect_eq "$(grep -c tarball "$T/github.log")" 1 "tarball fetched once"
+}
+
+# An archive whose entries climb out of the folder (`../`, an absolute path) is refused
+# whole: nothing is written outside .tmp, no clone folder stays, the sha file is not made.
+test_plugins_curated_archive_with_traversal_is_refused() {
+	ws
+	nogit_path
+	local sha=0123456789abcdef0123456789abcdef01234567
+	mkdir -p "$T/home"
+	python3 - "$T/evil.tar.gz" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w:gz", format=tarfile.PAX_FORMAT) as t:
+    def add(name, data=b"x"):
+        i = tarfile.TarInfo(name)
+        i.size = len(data)
+        t.addfile(i, io.BytesIO(data))
+    add("top/.agents/plugins/marketplace.json", b'{"name": "openai-curated", "plugins": []}')
+    add("top/../../../escaped.txt", b"pwned")
+    add("/tmp/absolute-escape.txt", b"pwned")
+PY
+	start_github "$T/evil.tar.gz" "$sha"
+	if out=$(cd "$T/ws" && PATH=$T/nogit CODEX_CURATED_PLUGINS_API_URL=$GITHUB_API \
+		"$T/nogit/codex-plugins-sync" "$T/home" "file://$T/nowhere" 2>&1); then
+		fail "an archive with ../ synced: $out"
+	fi
+	expect_contains "$out" "the HTTP fallback failed too: curated plugins archive: an entry's path leaves the archive's folder: top/../../../escaped.txt"
+	expect_eq "$(find "$T" -name escaped.txt)" "" "nothing escaped"
+	[ -e /tmp/absolute-escape.txt ] && fail "absolute path written"
+	expect_eq "$(ls -A "$T/home/.tmp")" "" "no clone folder, no sha file"
+}
+
 # py_input N EXPR: python over request N's input items (I) the mock got.
 py_input() {
 	python3 - "$MOCK_LOG" "$1" "$2" <<'PY'
@@ -3058,13 +3150,18 @@ PY
 # message naming the plugin's skills prefix and MCP servers right after the prompt. The
 # thread's first request lists the plugins in <plugins_instructions>. A `$name` typed by
 # hand (not chosen) is no plugin mention, as upstream.
-test_plugins_dollar_mention_injects_capabilities() {
+# plugins_enabled_ws: plugins_ws with "helper" installed and enabled.
+plugins_enabled_ws() {
 	plugins_ws
 	local cache=$T/home/plugins/cache/repo-market/helper/local
 	mkdir -p "$(dirname "$cache")"
 	cp -r "$T/ws/plugins/helper" "$cache"
 	rm -f "$cache/leak"
 	printf '[plugins."helper@repo-market"]\nenabled = true\n' >> "$T/home/config.toml"
+}
+
+test_plugins_dollar_mention_injects_capabilities() {
+	plugins_enabled_ws
 	mock "[$answer,$answer]"
 	tui_start
 	wait_idle
@@ -3101,6 +3198,114 @@ Use these plugin-associated capabilities to help solve the task.'
 	wait_idle
 	expect_eq "$(py_input 1 'sum(t.startswith("Capabilities from the") for t in texts("developer"))')" 1 "one injection"
 	expect_eq "$(py_input 1 'I[-1]["content"][0]["text"]')" '$helper again' "typed mention"
+	quit_and_check_terminal
+}
+
+# mention_helper TEXT: `$hel` chosen in the popup (`$helper ` bound to the plugin), then TEXT.
+mention_helper() {
+	keys '$hel'
+	wait_for "[Plugin] Helps with everything."
+	keys Enter
+	wait_gone "[Plugin]"
+	keys "$1"
+	wait_for "\$helper $1"
+}
+
+# injected N: how many of request N's developer messages name the helper plugin's
+# capabilities (a turn with a plugin mention adds one).
+injected() {
+	py_input "$1" 'sum(t.startswith("Capabilities from the `helper` plugin") for t in texts("developer"))'
+}
+
+# A message queued with Tab while a turn runs keeps its plugin mention: the turn it
+# becomes carries the plugin's capabilities, as when it is sent at once.
+test_plugins_mention_survives_the_queue() {
+	plugins_enabled_ws
+	mock "[$(blocking_call),$answer,$answer]"
+	tui_start -a never -s danger-full-access "start"
+	wait_for "Running while"
+	mention_helper "queued work"
+	keys Tab
+	wait_for "↳ \$helper queued work"
+	touch "$T/ws/go"
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 3 ] && break; sleep 0.025; done
+	wait_idle
+	expect_eq "$(mock_count)" 3 "requests"
+	expect_eq "$(injected 1)" 0 "nothing injected into the running turn"
+	expect_eq "$(py_input 2 'I[-2]["content"][0]["text"]')" '$helper queued work' "the queued turn's prompt"
+	expect_eq "$(injected 2)" 1 "the queued turn's injection"
+	expect_contains "$(py_input 2 'I[-1]["content"][0]["text"]')" 'Capabilities from the `helper` plugin'
+	quit_and_check_terminal
+}
+
+# A steer (Enter while a turn runs) keeps its mention too: Esc interrupts the turn and
+# the steer goes as the next turn, with the plugin's capabilities; history.jsonl holds
+# it with the mention as a link, as upstream writes it.
+test_plugins_mention_survives_a_steer() {
+	plugins_enabled_ws
+	mock "[$(blocking_call),$answer]"
+	tui_start -a never -s danger-full-access "start"
+	wait_for "Running while"
+	mention_helper "steered work"
+	keys Enter
+	wait_for "↳ \$helper steered work"
+	keys Escape
+	wait_for "Conversation interrupted"
+	wait_for "All done."
+	wait_idle
+	expect_eq "$(mock_count)" 2 "requests"
+	expect_eq "$(py_input 1 'I[-2]["content"][0]["text"]')" '$helper steered work' "the steer's turn"
+	expect_eq "$(injected 1)" 1 "the steer's injection"
+	expect_contains "$(cat "$T/home/history.jsonl")" '"text":"[$helper](plugin://helper@repo-market) steered work"'
+	quit_and_check_terminal
+}
+
+# Up brings a sent message back with its mention bound (the same session, and from
+# history.jsonl in the next one); Esc-Esc editing does too.
+test_plugins_mention_survives_up_and_esc_esc() {
+	plugins_enabled_ws
+	mock "[$answer,$answer,$answer,$answer]"
+	tui_start
+	wait_idle
+	mention_helper "tidy up"
+	keys Enter
+	wait_for "All done."
+	wait_idle
+	expect_eq "$(injected 0)" 1 "the first turn's injection"
+	keys Up
+	wait_for "› \$helper tidy up"
+	keys Enter
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 2 ] && break; sleep 0.025; done
+	wait_idle
+	expect_eq "$(mock_count)" 2 "requests"
+	expect_eq "$(injected 1)" 2 "the recalled message's injection (after the first's)"
+	expect_contains "$(py_input 1 'I[-1]["content"][0]["text"]')" 'Capabilities from the `helper` plugin'
+	# Esc-Esc: the last message back in the composer, its turn dropped; sent again it
+	# carries the mention
+	keys Escape
+	wait_for "esc again to edit previous message"
+	keys Escape
+	wait_for "enter to edit message"
+	keys Enter
+	wait_for "› \$helper tidy up"
+	keys Enter
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 3 ] && break; sleep 0.025; done
+	wait_idle
+	expect_eq "$(injected 2)" 2 "the edited message's injection (the dropped turn's went)"
+	expect_contains "$(py_input 2 'I[-1]["content"][0]["text"]')" 'Capabilities from the `helper` plugin'
+	quit_and_check_terminal
+	# the next session: Up reads history.jsonl, the link binds the mention again
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start
+	wait_idle
+	keys Up
+	wait_for "› \$helper tidy up"
+	keys Enter
+	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 4 ] && break; sleep 0.025; done
+	wait_idle
+	expect_eq "$(injected 3)" 1 "the next session's recalled message"
+	expect_eq "$(py_input 3 'I[-2]["content"][0]["text"]')" '$helper tidy up' "sent as shown"
 	quit_and_check_terminal
 }
 

@@ -308,7 +308,7 @@ static void send_input(struct tool_call *c)
 		cJSON_Delete(m);
 	err_clear(&e);
 	{
-		struct agent_user_input in = {prompt, NULL, NULL};
+		struct agent_user_input in = {prompt, NULL, NULL, NULL};
 		/* A running agent gets it as steered input: it reads it at its next step. */
 		rc = agent_busy(s->agent) ? agent_steer(s->agent, &in, &e)
 					  : agent_submit_turn(s->agent, &in, &e);
