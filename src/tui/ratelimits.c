@@ -93,7 +93,11 @@ void ratelimits_update(struct app *a, const cJSON *snapshot)
 {
 	struct rate_limits *r = &a->limits;
 	const cJSON *credits = cJSON_GetObjectItemCaseSensitive(snapshot, "credits");
-	const cJSON *v;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(snapshot, "limit_id");
+
+	/* only the codex family's limits are shown so far */
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "codex") != 0)
+		return;
 
 	read_window(cJSON_GetObjectItemCaseSensitive(snapshot, "primary"), &r->primary);
 	read_window(cJSON_GetObjectItemCaseSensitive(snapshot, "secondary"), &r->secondary);
@@ -247,14 +251,15 @@ static void status_now(struct app *a)
 	app_dirty(a);
 }
 
-static void on_usage(void *arg, const cJSON *snapshot, const struct err *e)
+static void on_usage(void *arg, const cJSON *snapshots, const struct err *e)
 {
 	struct app *a = arg;
 
 	(void)e; /* what the headers said stays; upstream only logs a failed refresh */
 	a->limits_refreshing = false;
-	if (snapshot)
-		ratelimits_update(a, snapshot);
+	/* the codex family's snapshot comes first */
+	if (cJSON_GetArraySize(snapshots) > 0)
+		ratelimits_update(a, cJSON_GetArrayItem(snapshots, 0));
 	if (a->status_waiting)
 		status_now(a);
 	app_dirty(a);
