@@ -377,14 +377,17 @@ static void on_item_done(void *arg, const cJSON *item)
 }
 
 /* Upstream's snapshot: {"limit_id":"codex","limit_name":null, primary, secondary,
- * credits, plan_type}, all null when the response carried no rate-limit headers. */
+ * credits, plan_type}, all null when the response carried no rate-limit headers; the
+ * limit id and name are the snapshot's own for another limit family. */
 static cJSON *rate_limits_json(const cJSON *snapshot)
 {
-	static const char *const keys[] = {"primary", "secondary", "credits", "plan_type"};
+	static const char *const keys[] = {"limit_name", "primary", "secondary", "credits",
+					   "plan_type"};
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(snapshot, "limit_id");
 	cJSON *o = cJSON_CreateObject();
 
-	if (!o || !cJSON_AddStringToObject(o, "limit_id", "codex") ||
-	    !cJSON_AddNullToObject(o, "limit_name"))
+	if (!o || !cJSON_AddStringToObject(o, "limit_id", cJSON_IsString(id) ? id->valuestring
+									       : "codex"))
 		goto fail;
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(snapshot, keys[i]);
@@ -402,8 +405,9 @@ fail:
 
 static void emit_token_count(struct turn *t, bool with_info);
 
-/* As upstream: the headers' snapshot is reported at once (token_count with the usage so
- * far, or null before the first response), and again with the response's usage. */
+/* As upstream: each of the headers' snapshots (one per limit family) is reported at
+ * once (token_count with the usage so far, or null before the first response), and the
+ * last one again with the response's usage. */
 static void on_rate_limits(void *arg, const cJSON *snapshot)
 {
 	struct turn *t = arg;

@@ -265,13 +265,18 @@ static void models_etag_seen(struct model_client *c, const char *etag)
 static void on_head(void *ctx, long status, const struct strv *headers)
 {
 	struct model_stream *s = ctx;
-	cJSON *snap;
+	cJSON *snaps;
+	const cJSON *snap;
 
 	enter(s);
 	s->status = status;
-	if (is_2xx(status) && s->ev.rate_limits && (snap = model_rate_limits(headers))) {
-		s->ev.rate_limits(s->ev.arg, snap);
-		cJSON_Delete(snap);
+	if (is_2xx(status) && s->ev.rate_limits && (snaps = model_rate_limits(headers))) {
+		cJSON_ArrayForEach(snap, snaps) {
+			s->ev.rate_limits(s->ev.arg, snap);
+			if (s->done)
+				break; /* cancelled from the callback */
+		}
+		cJSON_Delete(snaps);
 	}
 	if (is_2xx(status) && s->c->models_cache)
 		models_etag_seen(s->c, http_headers_get(headers, "x-models-etag"));

@@ -128,11 +128,16 @@ char *model_user_agent_format(const char *originator, const char *version, const
 
 /* ---- ratelimits.c ------------------------------------------------------------------- */
 
-/* The x-codex-* rate-limit headers as upstream's snapshot (owned); NULL when there are
- * none. */
+/* The rate-limit headers as upstream's snapshots, one per family that has any (the
+ * codex family first, then the others by limit id, at most
+ * MODEL_RATE_LIMIT_FAMILIES_MAX): a new array, or NULL when there are none. */
 cJSON *model_rate_limits(const struct strv *headers);
 /* Adds v (null when NULL) to a snapshot under key; v is freed when that fails. */
 bool model_snapshot_put(cJSON *snap, const char *key, cJSON *v);
+/* {limit_id: id, limit_name, primary, secondary, credits, plan_type}, each part null
+ * when NULL. Takes every part, also when it fails (NULL: out of memory). */
+cJSON *model_rate_limit_snapshot(const char *id, cJSON *name, cJSON *primary, cJSON *secondary,
+				 cJSON *credits, cJSON *plan_type);
 
 
 /* ---- client.c's parts for catalog_fetch.c ------------------------------------------- */

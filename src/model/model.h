@@ -190,7 +190,10 @@ struct model_stream_events {
 					size_t len);
 	void (*reasoning_raw_delta)(void *arg, int content_index, const char *delta, size_t len);
 	void (*reasoning_section_break)(void *arg);
-	/* Rate-limit headers as upstream's snapshot JSON ({primary:{used_percent,...},...}). */
+	/* Rate-limit headers as upstream's snapshot JSON ({limit_id, limit_name,
+	 * primary:{used_percent,...}, secondary, credits, plan_type}): once per limit family
+	 * the response's headers describe, the codex family first (see
+	 * MODEL_RATE_LIMIT_FAMILIES_MAX). */
 	void (*rate_limits)(void *arg, const cJSON *snapshot);
 	void (*retrying)(void *arg, int attempt, int max_attempts, uint64_t delay_ms,
 			 const char *reason);
@@ -302,16 +305,27 @@ int model_client_fetch_catalog(struct model_client *c, model_catalog_done_fn don
 int model_client_cached_catalog(struct model_client *c, model_catalog_done_fn done, void *arg,
 				struct err *e);
 
+/* Rate-limit families: besides the codex one (x-codex-* headers), the server may
+ * report others (x-<limit-id>-* headers, the usage payload's additional_rate_limits),
+ * each with its limit id ("codex_other": lowercase, '_' for '-') and an optional display
+ * name. What the server sends bounds neither their number nor their names, so: at most
+ * this many families (the codex one included) from one response or payload, ids and
+ * names of at most these many bytes (a longer id drops its family, a longer name is
+ * treated as absent). */
+#define MODEL_RATE_LIMIT_FAMILIES_MAX 16
+#define MODEL_RATE_LIMIT_ID_MAX 64
+#define MODEL_RATE_LIMIT_NAME_MAX 64
+
 /* The ChatGPT account's usage limits (usage.c): GET {base}/wham/usage with the
- * client's credentials; done is called once, from the loop, with the snapshot
- * (primary, secondary, credits, plan_type: the rate-limit headers' shape; borrowed for
- * the call) or NULL and why. One fetch at a time per client. base NULL: upstream's
- * https://chatgpt.com/backend-api/. */
+ * client's credentials; done is called once, from the loop, with the snapshots (an
+ * array: the codex family's first, then the additional_rate_limits' ones, each in the
+ * rate-limit headers' shape; borrowed for the call) or NULL and why. One fetch at a
+ * time per client. base NULL: upstream's https://chatgpt.com/backend-api/. */
 #define MODEL_USAGE_MAX_BYTES (256u * 1024)
-typedef void (*model_usage_done_fn)(void *arg, const cJSON *snapshot, const struct err *e);
+typedef void (*model_usage_done_fn)(void *arg, const cJSON *snapshots, const struct err *e);
 int model_client_fetch_usage(struct model_client *c, const char *base_url,
 			     model_usage_done_fn done, void *arg, struct err *e);
-/* The payload to a snapshot (a new object), or NULL and why. */
+/* The payload to its snapshots (a new array, never empty), or NULL and why. */
 cJSON *model_usage_parse(const char *json, size_t len, struct err *e);
 /* {base}/wham/usage, or {base}/api/codex/usage for a base without /backend-api. */
 char *model_usage_url(const char *base, struct err *e);

@@ -3,9 +3,14 @@
  * with the ChatGPT token and account id, whose payload
  *   {"plan_type": "plus", "rate_limit": {"primary_window": {"used_percent": 42,
  *    "limit_window_seconds": 18000, "reset_after_seconds": 60, "reset_at": 1765000000},
- *    "secondary_window": ...}, "credits": {"has_credits", "unlimited", "balance"}}
- * becomes the snapshot the response headers give (ratelimits.c): primary, secondary,
- * credits, plan_type. The parser is pure and bounded (a fuzz target drives it). */
+ *    "secondary_window": ...}, "credits": {"has_credits", "unlimited", "balance"},
+ *    "additional_rate_limits": [{"limit_name": "GPT-5.3-Codex-Spark",
+ *    "metered_feature": "codex_bengalfox", "rate_limit": {...}}]}
+ * becomes the snapshots the response headers give (ratelimits.c): the codex family's
+ * (limit_id "codex", primary, secondary, credits, plan_type), then one per additional
+ * limit (limit_id its metered_feature, as upstream takes it, limit_name its limit_name,
+ * no credits, the same plan_type). The parser is pure and bounded (a fuzz target drives
+ * it). */
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -14,6 +19,7 @@
 #include "base/buf.h"
 #include "base/http.h"
 #include "base/json.h"
+#include "base/utf8.h"
 #include "model/internal.h"
 
 #define USAGE_TIMEOUT_MS 15000
@@ -76,10 +82,89 @@ static cJSON *credits(const cJSON *c, bool *bad)
 	return o;
 }
 
+/* A string of 1 to max bytes of well-formed UTF-8 without control characters: what an
+ * id or a name may be. */
+static bool keepable(const cJSON *v, size_t max)
+{
+	size_t len;
+
+	if (!cJSON_IsString(v) || (len = strlen(v->valuestring)) == 0 || len > max ||
+	    !utf8_valid(v->valuestring, len))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)v->valuestring[i] < 0x20 || v->valuestring[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* One family's snapshot (taking name), or NULL with *bad set when the payload is not
+ * upstream's shape or memory ran out. */
+static cJSON *family(const char *id, cJSON *name, const cJSON *rl, const cJSON *cred,
+		     const cJSON *plan, bool *bad)
+{
+	bool plan_ok = cJSON_IsString(plan) && strlen(plan->valuestring) <= USAGE_PLAN_MAX;
+	cJSON *primary = window(cJSON_GetObjectItemCaseSensitive(rl, "primary_window"), bad);
+	cJSON *secondary = window(cJSON_GetObjectItemCaseSensitive(rl, "secondary_window"), bad);
+	cJSON *c = credits(cred, bad);
+	cJSON *p = plan_ok ? cJSON_CreateString(plan->valuestring) : NULL;
+	cJSON *snap;
+
+	if (plan_ok && !p)
+		*bad = true;
+	snap = model_rate_limit_snapshot(id, name, primary, secondary, c, p);
+	if (!snap || *bad) {
+		cJSON_Delete(snap);
+		*bad = true;
+		return NULL;
+	}
+	return snap;
+}
+
+/* The additional_rate_limits entries into all, up to the families' cap. Upstream
+ * requires limit_name and metered_feature to be strings; an id we cannot keep (empty,
+ * too long, control characters) drops its entry, a name we cannot keep is left out. */
+static void additional(const cJSON *list, const cJSON *plan, cJSON *all, bool *bad)
+{
+	const cJSON *it;
+
+	if (!list || cJSON_IsNull(list))
+		return;
+	if (!cJSON_IsArray(list)) {
+		*bad = true;
+		return;
+	}
+	cJSON_ArrayForEach(it, list) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "metered_feature");
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "limit_name");
+		cJSON *n = NULL, *snap;
+
+		if (cJSON_GetArraySize(all) >= MODEL_RATE_LIMIT_FAMILIES_MAX)
+			return;
+		if (!cJSON_IsObject(it) || !cJSON_IsString(id) || !cJSON_IsString(name)) {
+			*bad = true;
+			return;
+		}
+		if (!keepable(id, MODEL_RATE_LIMIT_ID_MAX))
+			continue;
+		if (keepable(name, MODEL_RATE_LIMIT_NAME_MAX) &&
+		    !(n = cJSON_CreateString(name->valuestring))) {
+			*bad = true;
+			return;
+		}
+		snap = family(id->valuestring, n, cJSON_GetObjectItemCaseSensitive(it, "rate_limit"),
+			      NULL, plan, bad);
+		if (!snap || !cJSON_AddItemToArray(all, snap)) {
+			cJSON_Delete(snap);
+			*bad = true;
+			return;
+		}
+	}
+}
+
 cJSON *model_usage_parse(const char *json, size_t len, struct err *e)
 {
-	cJSON *root, *snap = NULL;
-	const cJSON *rl, *plan;
+	cJSON *root, *all = NULL, *snap = NULL;
+	const cJSON *plan;
 	bool bad = false;
 
 	if (len > MODEL_USAGE_MAX_BYTES) {
@@ -91,26 +176,25 @@ cJSON *model_usage_parse(const char *json, size_t len, struct err *e)
 		err_set(e, "the usage answer is not a JSON object");
 		goto out;
 	}
-	rl = cJSON_GetObjectItemCaseSensitive(root, "rate_limit");
 	plan = cJSON_GetObjectItemCaseSensitive(root, "plan_type");
-	if (!(snap = cJSON_CreateObject()) ||
-	    !model_snapshot_put(snap, "primary",
-		 window(cJSON_GetObjectItemCaseSensitive(rl, "primary_window"), &bad)) ||
-	    !model_snapshot_put(snap, "secondary",
-		 window(cJSON_GetObjectItemCaseSensitive(rl, "secondary_window"), &bad)) ||
-	    !model_snapshot_put(snap, "credits",
-				credits(cJSON_GetObjectItemCaseSensitive(root, "credits"), &bad)) ||
-	    !(cJSON_IsString(plan) && strlen(plan->valuestring) <= USAGE_PLAN_MAX
-		      ? cJSON_AddStringToObject(snap, "plan_type", plan->valuestring)
-		      : cJSON_AddNullToObject(snap, "plan_type")) ||
-	    bad) {
-		err_set(e, "the usage answer is not upstream's shape");
+	if (!(all = cJSON_CreateArray()) ||
+	    !(snap = family("codex", NULL, cJSON_GetObjectItemCaseSensitive(root, "rate_limit"),
+			    cJSON_GetObjectItemCaseSensitive(root, "credits"), plan, &bad)) ||
+	    !cJSON_AddItemToArray(all, snap)) {
 		cJSON_Delete(snap);
-		snap = NULL;
+		bad = true;
+	} else {
+		additional(cJSON_GetObjectItemCaseSensitive(root, "additional_rate_limits"), plan, all,
+			   &bad);
+	}
+	if (bad) {
+		err_set(e, "the usage answer is not upstream's shape");
+		cJSON_Delete(all);
+		all = NULL;
 	}
 out:
 	cJSON_Delete(root);
-	return snap;
+	return all;
 }
 
 char *model_usage_url(const char *base, struct err *e)
@@ -165,7 +249,7 @@ static void on_done(void *ctx, const struct http_response *resp, const struct er
 	struct usage_fetch *f = ctx;
 	model_usage_done_fn done = f->done;
 	void *arg = f->arg;
-	cJSON *snap = NULL;
+	cJSON *snaps = NULL;
 	struct err pe;
 
 	f->call = NULL; /* the call is freed when on_done returns */
@@ -174,10 +258,10 @@ static void on_done(void *ctx, const struct http_response *resp, const struct er
 	else if (resp->status < 200 || resp->status > 299)
 		err_set(&pe, "GET %s answered HTTP %ld", f->url, resp->status);
 	else
-		snap = model_usage_parse(resp->body.data ? resp->body.data : "", resp->body.len, &pe);
+		snaps = model_usage_parse(resp->body.data ? resp->body.data : "", resp->body.len, &pe);
 	usage_fetch_free(f);
-	done(arg, snap, snap ? NULL : &pe);
-	cJSON_Delete(snap);
+	done(arg, snaps, snaps ? NULL : &pe);
+	cJSON_Delete(snaps);
 }
 
 static const struct http_call_ops call_ops = {NULL, NULL, on_done};

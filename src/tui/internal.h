@@ -12,6 +12,7 @@
 #include <cJSON.h>
 
 #include "agent/agent.h"
+#include "model/model.h"
 #include "base/loop.h"
 #include "tui/cells.h"
 #include "tui/highlight.h"
@@ -118,7 +119,8 @@ struct session_row {
 	long long mtime;
 };
 
-/* ratelimits.c: the latest usage-limit snapshot (token_count's rate_limits) */
+/* ratelimits.c: the latest usage-limit snapshot of a limit family (token_count's
+ * rate_limits, the usage endpoint's answer) */
 struct rl_window {
 	bool set, has_minutes, has_reset;
 	double used;                   /* percent of the window used */
@@ -127,11 +129,15 @@ struct rl_window {
 struct rate_limits {
 	bool have;                     /* a snapshot has come */
 	time_t captured;
+	char id[MODEL_RATE_LIMIT_ID_MAX + 1];     /* limit_id: "codex", "codex_other", ... */
+	char name[MODEL_RATE_LIMIT_NAME_MAX + 1]; /* limit_name, "" when the server gave none */
 	struct rl_window primary, secondary;
 	bool credits_set, has_credits, unlimited;
 	char balance[32];
-	size_t warned_primary, warned_secondary; /* warning thresholds already said */
+	size_t warned_primary, warned_secondary; /* warning thresholds already said (codex) */
 };
+/* The families other than codex that /status shows; more are not kept. */
+#define TUI_LIMIT_FAMILIES_MAX (MODEL_RATE_LIMIT_FAMILIES_MAX - 1)
 
 struct app {
 	struct loop *loop;
@@ -279,7 +285,9 @@ struct app {
 
 	int64_t total_tokens, input_tokens, cached_tokens, output_tokens, reasoning_tokens;
 	int64_t last_tokens, context_window;
-	struct rate_limits limits;
+	struct rate_limits limits;     /* the codex family: warnings, status line, nudge */
+	struct rate_limits limit_families[TUI_LIMIT_FAMILIES_MAX]; /* the others, by id */
+	size_t n_limit_families;
 	bool limits_refreshing;        /* the backend is being asked (ratelimits.c) */
 	enum { NUDGE_IDLE, NUDGE_PENDING, NUDGE_SHOWN } nudge; /* model_nudge.c */
 	bool nudge_hidden;             /* [notice] hide_rate_limit_model_nudge */

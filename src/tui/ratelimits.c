@@ -1,9 +1,10 @@
 /* Usage limits as upstream's TUI shows them (reference codex-agent-exec.md §1.8): the
- * latest snapshot of a token_count event (the x-codex-* headers of the last response)
- * is kept; /status draws its windows as bars of what is left, with the reset time,
- * the credits, and a warning when the snapshot is older than 15 minutes; the status
- * line's five-hour-limit and weekly-limit items read it; and crossing 75, 90 or 95 %
- * used of a window says so once, in the conversation.
+ * latest snapshot of each limit family (token_count's rate_limits: the headers of the
+ * last response, one family at a time) is kept; /status draws them (ratelimits_card.c);
+ * the status line's five-hour-limit and weekly-limit items read the codex family's; and
+ * crossing 75, 90 or 95 % used of one of its windows says so once, in the conversation.
+ * The other families (x-<limit-id>-* headers, the usage endpoint's
+ * additional_rate_limits) only show in /status, as upstream.
  *
  * Signed in with ChatGPT, the limits are also asked of the backend (agent_fetch_usage)
  * at start-up and by /status, as upstream does. Upstream draws its card at once and
@@ -16,13 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "tui/internal.h"
 
-/* Upstream's figures: bar length, staleness, warning thresholds. */
-#define BAR_SEGMENTS 20
-#define STALE_AFTER_S (15 * 60)
+/* Upstream's figures: how long /status waits, warning thresholds. */
 #define STATUS_WAIT_MS 5000
 static const double warn_thresholds[] = {75.0, 90.0, 95.0};
 #define N_THRESHOLDS (sizeof warn_thresholds / sizeof warn_thresholds[0])
@@ -89,15 +89,16 @@ static void warn_window(struct app *a, const struct rl_window *w, bool primary, 
 	tui_rows_free(&cell);
 }
 
-void ratelimits_update(struct app *a, const cJSON *snapshot)
+/* A snapshot into r: a snapshot without credits keeps the ones known (upstream does the
+ * same). */
+static void read_snapshot(struct rate_limits *r, const cJSON *snapshot)
 {
-	struct rate_limits *r = &a->limits;
 	const cJSON *credits = cJSON_GetObjectItemCaseSensitive(snapshot, "credits");
-	const cJSON *v;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(snapshot, "limit_name");
 
+	snprintf(r->name, sizeof r->name, "%s", cJSON_IsString(v) ? v->valuestring : "");
 	read_window(cJSON_GetObjectItemCaseSensitive(snapshot, "primary"), &r->primary);
 	read_window(cJSON_GetObjectItemCaseSensitive(snapshot, "secondary"), &r->secondary);
-	/* A snapshot without credits keeps the ones known (upstream does the same). */
 	if (cJSON_IsObject(credits)) {
 		r->credits_set = true;
 		r->has_credits = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(credits, "has_credits"));
@@ -107,6 +108,44 @@ void ratelimits_update(struct app *a, const cJSON *snapshot)
 	}
 	r->have = true;
 	r->captured = time(NULL);
+}
+
+/* The kept family with this id, a new one in its place by id, or NULL when the id does
+ * not fit or TUI_LIMIT_FAMILIES_MAX are kept already. */
+static struct rate_limits *family(struct app *a, const char *id)
+{
+	size_t at = 0;
+	int cmp = 1;
+
+	if (strlen(id) >= sizeof a->limit_families[0].id)
+		return NULL;
+	while (at < a->n_limit_families && (cmp = strcmp(a->limit_families[at].id, id)) < 0)
+		at++;
+	if (at < a->n_limit_families && cmp == 0)
+		return &a->limit_families[at];
+	if (a->n_limit_families == TUI_LIMIT_FAMILIES_MAX)
+		return NULL;
+	memmove(&a->limit_families[at + 1], &a->limit_families[at],
+		(a->n_limit_families - at) * sizeof a->limit_families[0]);
+	memset(&a->limit_families[at], 0, sizeof a->limit_families[0]);
+	snprintf(a->limit_families[at].id, sizeof a->limit_families[at].id, "%s", id);
+	a->n_limit_families++;
+	return &a->limit_families[at];
+}
+
+void ratelimits_update(struct app *a, const cJSON *snapshot)
+{
+	struct rate_limits *r = &a->limits;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(snapshot, "limit_id");
+
+	/* Only the codex family warns, feeds the status line and the nudge (upstream). */
+	if (cJSON_IsString(id) && strcasecmp(id->valuestring, "codex") != 0) {
+		if ((r = family(a, id->valuestring)))
+			read_snapshot(r, snapshot);
+		return;
+	}
+	snprintf(r->id, sizeof r->id, "%s", cJSON_IsString(id) ? id->valuestring : "codex");
+	read_snapshot(r, snapshot);
 	nudge_check(a);
 	/* No warning once a window is used up: the limit's own error says it. */
 	if ((r->primary.set && r->primary.used == 100.0) ||
@@ -131,112 +170,6 @@ bool ratelimits_statusline(const struct app *a, bool primary, char *out, size_t 
 	return true;
 }
 
-/* "[███████████░░░░░░░░░]" for the share left. */
-static void bar(double left, char *out, size_t n)
-{
-	int filled = (int)lround(left / 100.0 * BAR_SEGMENTS);
-	size_t len = 0;
-
-	filled = filled < 0 ? 0 : filled > BAR_SEGMENTS ? BAR_SEGMENTS : filled;
-	len += (size_t)snprintf(out + len, n - len, "[");
-	for (int i = 0; i < BAR_SEGMENTS && len + 4 < n; i++)
-		len += (size_t)snprintf(out + len, n - len, "%s",
-					i < filled ? "\xE2\x96\x88" : "\xE2\x96\x91");
-	snprintf(out + len, n - len, "]");
-}
-
-/* "09:25", or "09:25 on 7 Dec" when the reset is another day than the snapshot's. */
-static void reset_time(time_t at, time_t captured, char *out, size_t n)
-{
-	struct tm t, c;
-	char day[32];
-
-	if (!localtime_r(&at, &t) || !localtime_r(&captured, &c)) {
-		out[0] = '\0';
-		return;
-	}
-	strftime(out, n, "%H:%M", &t);
-	if (t.tm_year != c.tm_year || t.tm_yday != c.tm_yday) {
-		strftime(day, sizeof day, "%b", &t);
-		snprintf(out + strlen(out), n - strlen(out), " on %d %s", t.tm_mday, day);
-	}
-}
-
-static void window_row(struct rl_card *c, const struct rl_window *w, bool primary,
-		       time_t captured)
-{
-	char name[16], label[32], b[128], when[48], v[256];
-	double left = 100.0 - w->used;
-
-	left = left < 0 ? 0 : left > 100 ? 100 : left;
-	ratelimits_window_name(w, primary, name, sizeof name);
-	if (name[0] >= 'a' && name[0] <= 'z')
-		name[0] = (char)(name[0] - 'a' + 'A');
-	snprintf(label, sizeof label, "%s limit", name);
-	bar(left, b, sizeof b);
-	if (!w->has_reset) {
-		snprintf(v, sizeof v, "%s %.0f%% left", b, left);
-		c->field(c->arg, label, v, NULL);
-		return;
-	}
-	reset_time((time_t)w->resets_at, captured, when, sizeof when);
-	snprintf(v, sizeof v, "%s %.0f%% left", b, left);
-	snprintf(b, sizeof b, "(resets %s)", when);
-	c->field(c->arg, label, v, b);
-}
-
-/* Upstream's credit balance: a positive number, rounded; nothing for 0 or junk. */
-static bool credit_text(const struct rate_limits *r, char *out, size_t n)
-{
-	char *end;
-	double v;
-
-	if (!r->credits_set || !r->has_credits)
-		return false;
-	if (r->unlimited) {
-		snprintf(out, n, "Unlimited");
-		return true;
-	}
-	v = strtod(r->balance, &end);
-	while (*end == ' ')
-		end++;
-	if (end == r->balance || *end || !(v > 0) || v > 1e15)
-		return false;
-	snprintf(out, n, "%.0f credits", round(v));
-	return true;
-}
-
-void ratelimits_card(const struct app *a, struct rl_card *c)
-{
-	const struct rate_limits *r = &a->limits;
-	char v[64];
-	bool rows = false;
-
-	if (r->have && r->primary.set) {
-		window_row(c, &r->primary, true, r->captured);
-		rows = true;
-	}
-	if (r->have && r->secondary.set) {
-		window_row(c, &r->secondary, false, r->captured);
-		rows = true;
-	}
-	if (r->have && credit_text(r, v, sizeof v)) {
-		c->field(c->arg, "Credits", v, NULL);
-		rows = true;
-	}
-	if (!rows)
-		c->field(c->arg, "Limits",
-			 a->limits_refreshing ? ST_DIM "refreshing limits..."
-					      : ST_DIM "data not available yet", NULL);
-	else if (time(NULL) - r->captured > STALE_AFTER_S)
-		c->field(c->arg, "Warning",
-			 a->limits_refreshing ? ST_DIM "limits may be stale - refreshing in background..."
-					      : ST_DIM "limits may be stale - start new turn to refresh.",
-			 NULL);
-	else if (a->limits_refreshing)
-		c->field(c->arg, "Notice", ST_DIM "refreshing limits in background...", NULL);
-}
-
 static void status_now(struct app *a)
 {
 	if (a->status_waiting) {
@@ -247,14 +180,15 @@ static void status_now(struct app *a)
 	app_dirty(a);
 }
 
-static void on_usage(void *arg, const cJSON *snapshot, const struct err *e)
+static void on_usage(void *arg, const cJSON *snapshots, const struct err *e)
 {
 	struct app *a = arg;
+	const cJSON *snap;
 
 	(void)e; /* what the headers said stays; upstream only logs a failed refresh */
 	a->limits_refreshing = false;
-	if (snapshot)
-		ratelimits_update(a, snapshot);
+	cJSON_ArrayForEach(snap, snapshots)
+		ratelimits_update(a, snap);
 	if (a->status_waiting)
 		status_now(a);
 	app_dirty(a);

@@ -54,11 +54,27 @@ struct card {
 
 static void field(struct card *c, const char *label, const char *value)
 {
-	char line[4096], lab[64];
+	char line[4096], lab[512];
+	int pad;
 
 	snprintf(lab, sizeof lab, "%s:", label);
-	snprintf(line, sizeof line, " " ST_DIM "%-*s" ST_RESET "%s", c->label_w, lab, value);
+	/* padded by width on screen: a limit family's name need not be ASCII */
+	pad = c->label_w - (int)tui_text_width(lab, strlen(lab));
+	snprintf(line, sizeof line, " " ST_DIM "%s%*s" ST_RESET "%s", lab, pad > 0 ? pad : 0, "",
+		 value);
 	(void)!tui_rows_push(&c->lines, line, strlen(line));
+}
+
+/* The limits' labels widen the label column as upstream's do (a family's name). */
+static void measure(void *arg, const char *label, const char *value, const char *tail)
+{
+	struct card *c = arg;
+	int w = (int)tui_text_width(label, strlen(label)) + 1 + STATUS_LABEL_GAP;
+
+	(void)value;
+	(void)tail;
+	if (w > c->label_w)
+		c->label_w = w;
 }
 
 /* A field whose dim tail goes on the same line when the box has room, else on the next,
@@ -89,7 +105,7 @@ void status_card(struct app *a)
 					     "Session", "Token usage",
 					     "Context window", NULL};
 	struct card c = {{0}, 0, a->term.cols - 4};
-	struct rl_card limits = {field_tail, &c};
+	struct rl_card limits = {field_tail, &c}, widths = {measure, &c};
 	struct agent_info ai;
 	enum tui_account account;
 	struct tui_rows out = {0};
@@ -101,6 +117,7 @@ void status_card(struct app *a)
 	for (const char *const *l = labels; *l; l++)
 		if ((int)strlen(*l) + 1 + STATUS_LABEL_GAP > c.label_w)
 			c.label_w = (int)strlen(*l) + 1 + STATUS_LABEL_GAP;
+	ratelimits_card(a, &widths);
 	snprintf(v, sizeof v, " " ST_BOLD ">_ OpenAI Codex" ST_RESET ST_DIM " (v%s)", CODEX_VERSION);
 	(void)!tui_rows_push(&c.lines, v, strlen(v));
 	(void)!tui_rows_push(&c.lines, "", 0);

@@ -356,6 +356,25 @@ test_turn_metadata_header_and_rate_limits() {
 	expect_contains "$tc" '"rate_limits":{"limit_id":"codex","limit_name":null,"primary":null,"secondary":null,"credits":null,"plan_type":null}'
 }
 
+# As upstream 0.118: another limit family's headers (x-<limit-id>-*) make a token_count
+# of its own, after the codex one, with its limit id and name; the last snapshot is the
+# one the response's final token_count carries.
+test_rate_limit_families_in_the_rollout() {
+	setup root
+	mock '[{"sse":[{"created":"r"},{"message":"All done."},{"completed":{"total_tokens":3}}],"headers":{"x-codex-primary-used-percent":"12.5","x-codex-other-primary-used-percent":"40","x-codex-other-primary-window-minutes":"60","x-codex-other-limit-name":"Other"}}]'
+	cx root --skip-git-repo-check "families"
+	got=$(grep -h '"token_count"' "$CODEX_HOME"/sessions/*/*/*/*.jsonl | python3 -c '
+import json, sys
+for l in sys.stdin:
+    p = json.loads(l)["payload"]
+    r = p["rate_limits"]
+    print(p["info"] is not None, r["limit_id"], r["limit_name"], r["primary"] and r["primary"]["used_percent"])
+')
+	expect_eq "$got" "False codex None 12.5
+False codex_other Other 40
+True codex_other Other 40" "token_count events"
+}
+
 test_turn_metadata_outside_a_repository_and_without_sandbox() {
 	setup root
 	# $T may lie inside a checkout: a directory of /tmp is outside any repository.

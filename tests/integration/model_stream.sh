@@ -399,7 +399,28 @@ test_rate_limit_headers_become_a_snapshot() {
 	                    "x-codex-credits-balance": "9.50"}}]'
 	expect_status 0 ms
 	expect_eq "$(jl "$T/out" rate_limits snapshot)" \
-		'{"primary":{"used_percent":42.5,"window_minutes":300,"resets_at":1767225600},"secondary":{"used_percent":3,"window_minutes":null,"resets_at":null},"credits":{"has_credits":true,"unlimited":false,"balance":"9.50"},"plan_type":null}'
+		'{"limit_id":"codex","limit_name":null,"primary":{"used_percent":42.5,"window_minutes":300,"resets_at":1767225600},"secondary":{"used_percent":3,"window_minutes":null,"resets_at":null},"credits":{"has_credits":true,"unlimited":false,"balance":"9.50"},"plan_type":null}'
+}
+
+# Other limit families (x-<limit-id>-*): one snapshot each after the codex one, by id,
+# with the name of x-<limit-id>-limit-name.
+test_rate_limit_families_become_snapshots() {
+	mock '[{"sse": [{"created": "r"}, {"completed": "r"}],
+	        "headers": {"x-codex-primary-used-percent": "10",
+	                    "x-zeta-primary-used-percent": "7",
+	                    "x-codex-bengalfox-primary-used-percent": "55", "x-codex-bengalfox-primary-window-minutes": "60",
+	                    "x-codex-bengalfox-limit-name": "GPT-5.3-Codex-Spark"}}]'
+	expect_status 0 ms
+	expect_eq "$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("event") == "rate_limits":
+        s = o["snapshot"]
+        print(s["limit_id"], s["limit_name"], s["primary"]["used_percent"], s["primary"]["window_minutes"])
+' "$T/out")" "codex None 10 None
+codex_bengalfox GPT-5.3-Codex-Spark 55 60
+zeta None 7 None"
 }
 
 test_cancel_from_inside_a_callback() {

@@ -1623,14 +1623,48 @@ test_rate_limits_in_status_and_footer() {
 	quit_and_check_terminal
 }
 
+# Other limit families (x-<limit-id>-* headers) show in /status as upstream's card
+# does: labelled by x-<limit-id>-limit-name (else the id), one window on one row, more
+# under a heading row, in limit-id order after codex; the labels widen the column. Only
+# the codex family warns and feeds the status line: the others' 92 % says nothing.
+test_rate_limit_families_in_status() {
+	local rl
+	ws
+	rl='"headers":{"x-codex-primary-used-percent":"10","x-codex-primary-window-minutes":"300","x-codex-other-primary-used-percent":"92","x-codex-other-primary-window-minutes":"60","x-codex-other-secondary-used-percent":"40","x-codex-other-secondary-window-minutes":"10080","x-codex-bengalfox-primary-used-percent":"55","x-codex-bengalfox-primary-window-minutes":"60","x-codex-bengalfox-limit-name":"GPT-5.3-Codex-Spark"}'
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"message\":\"All done.\"},{\"completed\":\"r\"}],$rl}]"
+	printf '\n[tui]\nstatus_line = ["five-hour-limit", "weekly-limit", "context-remaining"]\n' >> "$T/home/config.toml"
+	tui_start -y 40
+	wait_idle
+	keys "hi" Enter
+	wait_for "All done."
+	wait_for "5h 90%"
+	wait_idle
+	keys "/status" Enter
+	wait_for "Weekly limit:"
+	snap status_limit_families
+	s=$(screen)
+	expect_contains "$s" "5h limit:                       [██████████████████░░] 90% left"
+	expect_contains "$s" "GPT-5.3-Codex-Spark 1h limit:   [█████████░░░░░░░░░░░] 45% left"
+	expect_contains "$s" "codex_other limit:"
+	expect_contains "$s" "1h limit:                       [██░░░░░░░░░░░░░░░░░░] 8% left"
+	expect_contains "$s" "Weekly limit:                   [████████████░░░░░░░░] 60% left"
+	expect_contains "$s" "Collaboration mode:             "
+	# in limit-id order: codex, codex_bengalfox, codex_other
+	expect_eq "$(printf '%s\n' "$s" | grep -o -e '5h limit' -e 'Spark 1h' -e 'codex_other limit' | tr '\n' ,)" \
+		"5h limit,Spark 1h,codex_other limit," "the families' order"
+	expect_not_contains "$(tm capture-pane -p -S - -t main)" "Heads up"
+	expect_not_contains "$s" "Approaching rate limits"
+	expect_not_contains "$s" "weekly "
+	quit_and_check_terminal
+}
+
 # Signed in with ChatGPT, the limits are also read from the backend (GET
 # {chatgpt_base_url}/wham/usage with the token and account id) at start-up and by
 # /status, whose card then shows them (and, as upstream, no token count for a plan).
-test_rate_limits_from_the_chatgpt_backend() {
-	local id access reset cfg
-	ws
-	reset=$(( $(date +%s) + 3 * 86400 ))
-	printf '{"plan_type":"pro","rate_limit":{"allowed":true,"limit_reached":false,"primary_window":{"used_percent":10,"limit_window_seconds":18000,"reset_after_seconds":100,"reset_at":%s},"secondary_window":{"used_percent":40,"limit_window_seconds":604800,"reset_after_seconds":100,"reset_at":%s}},"credits":{"has_credits":true,"unlimited":true,"balance":null}}\n' "$reset" "$reset" > "$T/usage.json"
+# chatgpt_usage_start: signed in with ChatGPT (chatgpt_base_url at the mock, which
+# answers the usage endpoint with $T/usage.json), the TUI started; $access is the token.
+chatgpt_usage_start() {
+	local id cfg
 	printf '%s\n' "[$answer]" > "$T/script.json"
 	start_mock "$T/script.json" --usage "$T/usage.json"
 	id=$(python3 -c 'import base64,sys; b=lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("="); print(b("{\"alg\":\"none\"}")+"."+b(sys.argv[1])+"."+b("sig"))' '{"email":"u@example.com","https://api.openai.com/auth":{"chatgpt_plan_type":"pro","chatgpt_account_id":"acc-9"}}')
@@ -1641,8 +1675,16 @@ test_rate_limits_from_the_chatgpt_backend() {
 	printf 'chatgpt_base_url = "http://127.0.0.1:%s/backend-api/"\n%s\n' "$MOCK_PORT" "$cfg" > "$T/home/config.toml"
 	tui_start -O -c features.apps=false # no codex_apps server asking the mock too
 	wait_idle
+	# signed in with ChatGPT: the server's catalog first (as upstream's start), then usage
 	for i in $(seq 1 $((WAIT * 10))); do [ "$(mock_count)" -ge 2 ] && break; sleep 0.1; done
-	# signed in with ChatGPT, the session starts with the server's catalog, as upstream's
+}
+
+test_rate_limits_from_the_chatgpt_backend() {
+	local access reset
+	ws
+	reset=$(( $(date +%s) + 3 * 86400 ))
+	printf '{"plan_type":"pro","rate_limit":{"allowed":true,"limit_reached":false,"primary_window":{"used_percent":10,"limit_window_seconds":18000,"reset_after_seconds":100,"reset_at":%s},"secondary_window":{"used_percent":40,"limit_window_seconds":604800,"reset_after_seconds":100,"reset_at":%s}},"credits":{"has_credits":true,"unlimited":true,"balance":null}}\n' "$reset" "$reset" > "$T/usage.json"
+	chatgpt_usage_start
 	expect_eq "$(mock_get 0 method) $(mock_get 0 path)" "GET /v1/models" "the start-up catalog"
 	expect_eq "$(mock_get 1 method) $(mock_get 1 path)" "GET /backend-api/wham/usage" "the start-up read"
 	expect_eq "$(mock_get 1 headers.authorization)" "Bearer $access" "its token"
@@ -1656,6 +1698,24 @@ test_rate_limits_from_the_chatgpt_backend() {
 	expect_not_contains "$s" "Token usage:"
 	expect_not_contains "$s" "refreshing"
 	expect_eq "$(mock_get 2 path)" /backend-api/wham/usage "the /status refresh"
+	quit_and_check_terminal
+}
+
+# The usage endpoint's additional_rate_limits are families of their own in /status,
+# labelled by their limit_name (an id alone, metered_feature, labels by the id).
+test_rate_limit_families_from_the_chatgpt_backend() {
+	local access
+	ws
+	printf '{"plan_type":"pro","rate_limit":{"primary_window":{"used_percent":10,"limit_window_seconds":18000,"reset_at":0}},"credits":null,"additional_rate_limits":[{"limit_name":"GPT-5.3-Codex-Spark","metered_feature":"codex_bengalfox","rate_limit":{"primary_window":{"used_percent":30,"limit_window_seconds":18000,"reset_at":0},"secondary_window":{"used_percent":50,"limit_window_seconds":604800,"reset_at":0}}}]}\n' > "$T/usage.json"
+	chatgpt_usage_start
+	keys "/status" Enter
+	wait_for "GPT-5.3-Codex-Spark limit:"
+	snap status_limit_families_usage
+	s=$(screen)
+	expect_contains "$s" "5h limit:                    [██████████████████░░] 90% left"
+	expect_contains "$s" "GPT-5.3-Codex-Spark limit:"
+	expect_contains "$s" "5h limit:                    [██████████████░░░░░░] 70% left"
+	expect_contains "$s" "Weekly limit:                [██████████░░░░░░░░░░] 50% left"
 	quit_and_check_terminal
 }
 

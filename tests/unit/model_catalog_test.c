@@ -206,17 +206,20 @@ TEST(usage_payload_to_snapshot_and_url)
 
 	REQUIRE(s != NULL);
 	text = cJSON_PrintUnformatted(s);
-	CHECK_STR(text, "{\"primary\":{\"used_percent\":42,\"window_minutes\":300,\"resets_at\":"
+	CHECK_STR(text, "[{\"limit_id\":\"codex\",\"limit_name\":null,"
+			"\"primary\":{\"used_percent\":42,\"window_minutes\":300,\"resets_at\":"
 			"1765000000},\"secondary\":null,\"credits\":{\"has_credits\":true,"
-			"\"unlimited\":false,\"balance\":\"12.5\"},\"plan_type\":\"plus\"}");
+			"\"unlimited\":false,\"balance\":\"12.5\"},\"plan_type\":\"plus\"}]");
 	free(text);
 	cJSON_Delete(s);
 	/* 61 s of window is 2 minutes, as upstream rounds up */
 	j = "{\"rate_limit\":{\"primary_window\":{\"used_percent\":1,\"limit_window_seconds\":61,"
 	    "\"reset_at\":0}}}";
 	REQUIRE((s = model_usage_parse(j, strlen(j), &e)) != NULL);
-	CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "primary"), "window_minutes")->valuedouble == 2);
-	CHECK(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "primary"), "resets_at")));
+	CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(s, 0), "primary"),
+				  "window_minutes")->valuedouble == 2);
+	CHECK(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(s, 0), "primary"),
+					       "resets_at")));
 	cJSON_Delete(s);
 	CHECK(model_usage_parse("[]", 2, &e) == NULL);
 	j = "{\"rate_limit\":{\"primary_window\":{\"used_percent\":\"x\"}}}";

@@ -172,19 +172,22 @@ TEST(rate_limit_snapshot)
 	REQUIRE(strv_push(&h, "x-codex-secondary-reset-after-seconds: 60") == 0);
 	snap = model_rate_limits(&h);
 	s = cJSON_PrintUnformatted(snap);
-	CHECK_STR(s, "{\"primary\":{\"used_percent\":75,\"window_minutes\":300,\"resets_at\":null},"
-		     "\"secondary\":null,\"credits\":null,\"plan_type\":null}");
+	CHECK_STR(s, "[{\"limit_id\":\"codex\",\"limit_name\":null,"
+		     "\"primary\":{\"used_percent\":75,\"window_minutes\":300,\"resets_at\":null},"
+		     "\"secondary\":null,\"credits\":null,\"plan_type\":null}]");
 	free(s);
 	cJSON_Delete(snap);
 	REQUIRE(strv_push(&h, "x-codex-secondary-used-percent: 5.5") == 0);
 	REQUIRE(strv_push(&h, "x-codex-credits-has-credits: 1") == 0);
 	REQUIRE(strv_push(&h, "x-codex-credits-unlimited: yes?") == 0);
 	snap = model_rate_limits(&h);
-	s = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(snap, "credits"));
+	s = cJSON_PrintUnformatted(
+		cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(snap, 0), "credits"));
 	CHECK_STR(s, "{\"has_credits\":true,\"unlimited\":false,\"balance\":null}");
 	free(s);
 	/* The first secondary-used-percent header is the one read: it is not a number. */
-	CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(snap, "secondary")));
+	CHECK(cJSON_IsNull(
+		cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(snap, 0), "secondary")));
 	cJSON_Delete(snap);
 	strv_free(&h);
 	REQUIRE(strv_push(&h, "x-codex-secondary-used-percent: 5.5") == 0);
@@ -192,7 +195,8 @@ TEST(rate_limit_snapshot)
 	snap = model_rate_limits(&h);
 	{
 		const cJSON *at = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(snap, "secondary"), "resets_at");
+			cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(snap, 0), "secondary"),
+			"resets_at");
 		REQUIRE(cJSON_IsNumber(at));
 		CHECK(at->valuedouble >= now + 60 && at->valuedouble <= now + 120);
 	}
