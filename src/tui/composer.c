@@ -458,17 +458,16 @@ char *composer_image_path(const char *s, size_t n, const char *cwd)
 	return p;
 }
 
-int composer_attach_image(struct composer *c, const char *path)
+int composer_add_image(struct composer *c, const char *path, char *label, size_t n)
 {
-	char label[48];
-	size_t n = 1;
+	size_t k = 1;
 	struct composer_paste *p;
 
 	if (c->n_pastes == COMPOSER_MAX_PASTES)
 		return -1;
 	for (size_t i = 0; i < c->n_pastes; i++)
-		n += c->pastes[i].image;
-	snprintf(label, sizeof label, "[Image #%zu]", n);
+		k += c->pastes[i].image;
+	snprintf(label, n, "[Image #%zu]", k);
 	p = &c->pastes[c->n_pastes];
 	p->label = strdup(label);
 	p->text = strdup(path);
@@ -479,12 +478,25 @@ int composer_attach_image(struct composer *c, const char *path)
 		return -1;
 	}
 	c->n_pastes++;
-	if (composer_insert(c, label, strlen(label)) < 0)
+	return 0;
+}
+
+int composer_attach_image(struct composer *c, const char *path)
+{
+	char label[48];
+
+	if (composer_add_image(c, path, label, sizeof label) < 0 ||
+	    composer_insert(c, label, strlen(label)) < 0)
 		return -1;
 	return composer_insert(c, " ", 1);
 }
 
 int composer_images(const struct composer *c, struct strv *out)
+{
+	return composer_image_pairs(c, NULL, out);
+}
+
+int composer_image_pairs(const struct composer *c, struct strv *labels, struct strv *paths)
 {
 	const char *t = composer_text(c);
 
@@ -492,7 +504,8 @@ int composer_images(const struct composer *c, struct strv *out)
 		for (size_t i = 0; i < c->n_pastes; i++) {
 			size_t l = strlen(c->pastes[i].label);
 			if (c->pastes[i].image && strncmp(q, c->pastes[i].label, l) == 0 &&
-			    strv_push(out, c->pastes[i].text) < 0)
+			    ((labels && strv_push(labels, c->pastes[i].label) < 0) ||
+			     strv_push(paths, c->pastes[i].text) < 0))
 				return -1;
 		}
 	}

@@ -69,9 +69,16 @@ char *composer_expanded(const struct composer *c);
 char *composer_image_path(const char *s, size_t n, const char *cwd);
 /* Attaches the image at path: "[Image #N] " at the cursor, atomic like a paste. */
 int composer_attach_image(struct composer *c, const char *path) WARN_UNUSED;
+/* The same without the text: the image's label (the next "[Image #N]") into label, for
+ * a text that gets it another way (a message brought back). */
+int composer_add_image(struct composer *c, const char *path, char *label, size_t n)
+	WARN_UNUSED;
 /* The paths of the attached images whose placeholders are still in the text, in the
  * order they appear. */
 int composer_images(const struct composer *c, struct strv *out) WARN_UNUSED;
+/* The same with their labels (labels may be NULL): same index, same image. */
+int composer_image_pairs(const struct composer *c, struct strv *labels, struct strv *paths)
+	WARN_UNUSED;
 
 /* Rows for width columns ("› " then the text, hard-wrapped by character), and the
  * cursor's row and column among them. A placeholder hint when empty. */

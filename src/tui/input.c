@@ -478,13 +478,13 @@ static bool recalling(const struct app *a)
 static void submit(struct app *a, bool queue)
 {
 	char *text, *display, *linked_display = NULL, *linked_text = NULL;
-	struct strv images = STRV_INIT;
+	struct strv images = STRV_INIT, labels = STRV_INIT;
 
 	if (composer_empty(&a->comp))
 		return;
 	display = strdup(composer_text(&a->comp));
 	text = composer_expanded(&a->comp);
-	if (!display || !text || composer_images(&a->comp, &images) < 0)
+	if (!display || !text || composer_image_pairs(&a->comp, &labels, &images) < 0)
 		goto out;
 	composer_clear(&a->comp);
 	if ((display[0] == '/' && slash_run(a, display)) || user_shell_submit(a, text))
@@ -500,7 +500,7 @@ static void submit(struct app *a, bool queue)
 	}
 	if (a->busy)
 		/* Enter steers the running turn, Tab queues for after it (pending.c). */
-		pending_submit(a, linked_text, &images, queue);
+		pending_submit(a, linked_text, &images, &labels, queue);
 	else
 		app_submit_message(a, linked_display, linked_text, &images);
 out:
@@ -509,6 +509,7 @@ out:
 	free(linked_display);
 	free(linked_text);
 	strv_free(&images);
+	strv_free(&labels);
 }
 
 /* Keys of the `@` file popup: Up/Down select, Tab/Enter put the path in place of the

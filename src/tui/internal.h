@@ -139,6 +139,14 @@ struct rate_limits {
 /* The families other than codex that /status shows; more are not kept. */
 #define TUI_LIMIT_FAMILIES_MAX (MODEL_RATE_LIMIT_FAMILIES_MAX - 1)
 
+/* A message typed while a turn runs (pending.c): its text with its mentions as links
+ * (mention_codec.h), and its attached images: their paths and their labels in the
+ * text ("[Image #1]"), same index. */
+struct pending_msg {
+	char *text;
+	struct strv images, labels;
+};
+
 struct app {
 	struct loop *loop;
 	struct term term;
@@ -190,11 +198,10 @@ struct app {
 	struct { char *id, *detail; } reviews[TUI_MAX_REVIEWS];
 	size_t n_reviews;
 	char *status_detail;           /* lines under the status line, or NULL */
-	/* Both hold the message with its mentions as links (mention_codec.h). */
-	char *queued[TUI_MAX_QUEUED];  /* Tab: follow-ups for after the turn */
+	struct pending_msg queued[TUI_MAX_QUEUED]; /* Tab: follow-ups for after the turn */
 	size_t n_queued;
-	char *steers[TUI_MAX_QUEUED];  /* Enter: sent into the running turn, not yet seen
-					* in its history (pending.c) */
+	struct pending_msg steers[TUI_MAX_QUEUED]; /* Enter: sent into the running turn,
+						    * not yet seen in its history */
 	size_t n_steers;
 	char *thread_name;             /* /rename's, or NULL */
 	char prompt[4 * AGENT_THREAD_NAME_MAX + 1]; /* MODAL_PROMPT's text */
@@ -440,8 +447,10 @@ void select_push(struct app *a, const char *name, const char *marker, const char
 /* pending.c: messages typed while a turn runs (reference codex-tui.md §4, §5.1) */
 /* Enter (queue false) steers the text into the running turn, Tab (queue true) keeps it
  * for after the turn; a steer the core refuses (a compaction runs) is queued. text holds
- * its mentions as links (mention_codec.h); they stay with it until it is sent. */
-void pending_submit(struct app *a, const char *text, const struct strv *images, bool queue);
+ * its mentions as links (mention_codec.h), images and labels its attached images
+ * (composer_image_pairs); all stay with it until it is sent. */
+void pending_submit(struct app *a, const char *text, const struct strv *images,
+		    const struct strv *labels, bool queue);
 /* Alt+Up / Shift+Left with queued follow-ups: the last one back into the composer.
  * True when the key was taken. */
 bool pending_key(struct app *a, const struct key *k);

@@ -2499,6 +2499,68 @@ second follow-up edited" "the next turn's message"
 	quit_and_check_terminal
 }
 
+# paste_path FILE: a bracketed paste of FILE's path (an image path attaches it).
+paste_path() {
+	printf '%s' "$1" > "$T/paste.txt"
+	tm load-buffer "$T/paste.txt"
+	tm paste-buffer -p -t main
+}
+
+# A queued (Tab) or steered (Enter) message keeps its attached images: the turn it
+# becomes sends them, numbered once when queued messages merge; Shift+Left brings one
+# back with its image.
+test_queued_and_steered_messages_keep_their_images() {
+	local a b second last
+	ws
+	python3 -c 'import base64,sys; open(sys.argv[1],"wb").write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="))' "$T/ws/a.png"
+	python3 -c 'import base64,sys; open(sys.argv[1],"wb").write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg=="))' "$T/ws/b.png"
+	a=$(base64 -w0 "$T/ws/a.png")
+	b=$(base64 -w0 "$T/ws/b.png")
+	second='{"sse":[{"created":"r"},{"message":"SECOND-TURN-DONE"},{"completed":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}]}'
+	mock "[$(blocking_call),$answer,$second]"
+	tui_start -a never -s danger-full-access "start"
+	wait_for "Running while"
+	paste_path "$T/ws/a.png"
+	wait_for "› [Image #1]"
+	keys "first" Tab
+	wait_for "↳ [Image #1] first"
+	paste_path "$T/ws/b.png"
+	wait_for "› [Image #1]"
+	keys "second" Tab
+	wait_for "↳ [Image #1] second"
+	keys S-Left
+	wait_gone "↳ [Image #1] second"
+	wait_for "› [Image #1] second"
+	keys Tab
+	wait_for "↳ [Image #1] second"
+	touch "$T/ws/go"
+	wait_for "SECOND-TURN-DONE"
+	last=$(mock_get 2 body.input)
+	# (input_tail joins the content items: the images add empty texts at the end)
+	expect_eq "$(input_tail 2 1 | sed 's/ *$//')" "message user [Image #1] first
+[Image #2] second" "the merged message, its images numbered once"
+	expect_eq "$(printf '%s' "$last" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)[-1]
+print(" ".join(c["image_url"][22:40] for c in m["content"] if c.get("type") == "input_image"))')" \
+		"${a:0:18} ${b:0:18}" "its images, in order"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc" "$T/ws/go"
+	mock "[$(blocking_call),$answer]"
+	tui_start -a never -s danger-full-access "start"
+	wait_for "Running while"
+	paste_path "$T/ws/b.png"
+	wait_for "› [Image #1]"
+	keys "look here" Enter
+	wait_for "↳ [Image #1] look here"
+	keys Escape
+	wait_for "All done."
+	expect_contains "$(mock_get 1 body.input)" "data:image/png;base64,$b"
+	expect_eq "$(input_tail 1 1 | sed 's/ *$//')" "message user [Image #1] look here" "the steer sent after Esc"
+	quit_and_check_terminal
+}
+
 # Esc with a steer waiting interrupts the turn and sends the steer right after.
 test_esc_with_a_pending_steer_sends_it_at_once() {
 	ws

@@ -316,6 +316,23 @@ TEST(tui_composer_image_paths)
 	CHECK_INT(imgs.n, 1);
 	CHECK_STR(imgs.v[0], "/x/a.png");
 	strv_free(&imgs);
+	{
+		/* a label registered without its text (a message brought back): the next
+		 * number (never one used before, even by a deleted placeholder), found once
+		 * the text holds it, paired with its path */
+		struct strv labels = STRV_INIT, paths = STRV_INIT;
+		char label[48];
+		REQUIRE(composer_add_image(&c, "/x/c.png", label, sizeof label) == 0);
+		CHECK_STR(label, "[Image #3]");
+		CHECK_STR(composer_text(&c), "[Image #1] and");
+		REQUIRE(composer_insert(&c, " [Image #3]", 11) == 0);
+		REQUIRE(composer_image_pairs(&c, &labels, &paths) == 0);
+		REQUIRE(labels.n == 2 && paths.n == 2);
+		CHECK_STR(labels.v[1], "[Image #3]");
+		CHECK_STR(paths.v[1], "/x/c.png");
+		strv_free(&labels);
+		strv_free(&paths);
+	}
 	composer_free(&c);
 	snprintf(path, sizeof path, "rm -rf '%s'", dir);
 	CHECK(system(path) == 0);
