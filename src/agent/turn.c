@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agent/internal.h"
+#include "agent/rollout.h"
 
 static void request_next(struct turn *t);
 
@@ -716,6 +717,10 @@ void turn_interrupt(struct turn *t)
 	if (t->n_calls)
 		append_outputs(t);
 	user_shell_flush(a);
+	/* As upstream: the model hears of the interrupt at its next turn (a <turn_aborted>
+	 * note after the aborted outputs), and a resume finds it in the rollout. */
+	if ((m = rollout_turn_aborted_marker()))
+		history_add(a, m);
 	t->finished = true;
 	m = cJSON_CreateObject();
 	if (m && !cJSON_AddStringToObject(m, "reason", "interrupted")) {

@@ -2573,9 +2573,13 @@ test_esc_with_a_pending_steer_sends_it_at_once() {
 	wait_for "Conversation interrupted"
 	wait_for "All done."
 	expect_contains "$(screen)" "› stop and do this instead"
-	expect_eq "$(input_tail 1 2)" "function_call_output c1
-message user stop and do this instead" "the request after the interrupt"
+	# the aborted output, upstream's <turn_aborted> note for the model, then the steer
+	tail3=$(input_tail 1 3)
+	expect_eq "$(printf '%s\n' "$tail3" | head -1)" "function_call_output c1" "the request after the interrupt"
+	expect_contains "$tail3" "message user <turn_aborted>"
+	expect_eq "$(printf '%s\n' "$tail3" | tail -1)" "message user stop and do this instead" "its last item"
 	expect_eq "$(mock_call_output c1)" "aborted"
+	expect_contains "$(cat "$T"/home/sessions/*/*/*/rollout-*.jsonl)" '"role":"user","content":[{"type":"input_text","text":"<turn_aborted>'
 	quit_and_check_terminal
 }
 
