@@ -535,6 +535,11 @@ int agent_plugins_refresh_curated(const char *codex_home, struct err *e);
  * sync off; tests point it at a local repository), else AGENT_CURATED_PLUGINS_URL. NULL
  * when off. */
 const char *agent_curated_plugins_url(void);
+/* Starts the sync (the `codex-plugins-sync` role, agent_plugins_sync_curated then
+ * agent_plugins_refresh_curated) in a detached process of its own, as a session starts
+ * (upstream syncs as the TUI and `codex exec` start): never waited for, its outcome
+ * only on disk. Nothing when plugins are off or the URL is. Not on Windows yet. */
+void agent_plugins_start_curated_sync(const struct config *cfg);
 /* The GitHub API the HTTP fallback of a sync of git_url asks: $CODEX_CURATED_PLUGINS_API_URL
  * when set and not empty (tests serve it on loopback); else AGENT_CURATED_API_URL when
  * git_url is AGENT_CURATED_PLUGINS_URL; else NULL: a repository of one's own has no

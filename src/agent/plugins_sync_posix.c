@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -514,6 +515,29 @@ static int sync_http(const struct sync_paths *p, const char *api, char sha[65], 
 	return rc;
 }
 
+/* One sync at a time: the TUI and every `codex exec` start one, and two would race for
+ * the same renames. The lock is on the .tmp folder itself (no file of its own left
+ * behind) and goes with the process (flock), however it ends. */
+static int sync_lock(const struct sync_paths *p, struct err *e)
+{
+	int fd;
+
+	if (file_mkdir_parents(p->repo, e) < 0)
+		return -1;
+	fd = open(p->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, errno, "cannot open %s", p->parent);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			err_set(e, "another curated plugins sync is under way");
+		else
+			err_sys(e, errno, "cannot lock %s", p->parent);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha[65],
 			       bool *changed, struct err *e)
 {
@@ -522,7 +546,7 @@ int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha
 			       path_join(codex_home, ".tmp")};
 	const char *api = agent_curated_plugins_api_url(url);
 	char git_err[sizeof e->msg];
-	int rc = -1;
+	int rc = -1, lock = -1;
 
 	*changed = false;
 	sha[0] = '\0';
@@ -530,6 +554,8 @@ int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha
 		err_set(e, "out of memory");
 		goto out;
 	}
+	if ((lock = sync_lock(&p, e)) < 0)
+		goto out;
 	if ((rc = sync_git(&p, url, sha, changed, e)) == 0 || !api || *changed)
 		goto out;
 	/* git is missing or failed: upstream falls back to GitHub's HTTP API */
@@ -541,6 +567,8 @@ int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha
 		err_set(e, "%s; the HTTP fallback failed too: %s", git_err, http_err);
 	}
 out:
+	if (lock >= 0)
+		close(lock);
 	free(p.repo);
 	free(p.sha_path);
 	free(p.parent);

@@ -33,3 +33,8 @@ int agent_plugins_sync_curated(const char *codex_home, const char *url, char sha
 	*changed = false;
 	return err_set(e, "the curated plugins sync is not available on Windows yet");
 }
+
+void agent_plugins_start_curated_sync(const struct config *cfg)
+{
+	(void)cfg;
+}

@@ -413,6 +413,9 @@ int cli_exec_main(struct cli_ctx *ctx, int argc, char **argv)
 			goto fail;
 		exec_front_set_agent(run.front, run.agent);
 	}
+	/* As upstream's exec: the curated plugins' marketplace is brought up to date
+	 * in the background (never waited for). */
+	agent_plugins_start_curated_sync(cfg);
 	/* The resumed session's sub-agents come back with it, as upstream resumes a
 	 * thread's open descendants. Without them the session still goes on. */
 	if (resume_path && agent_resume_subagents(run.agent, &e) < 0)

@@ -1,6 +1,7 @@
 /* The internal role `codex-plugins-sync <codex_home> <url>`: the curated marketplace's
- * sync (agent.h: agent_plugins_sync_curated), run by the TUI as a separate process so
- * the UI never waits on git or the network. Prints the commit id checked out, then
+ * sync (agent.h: agent_plugins_sync_curated), started by the TUI and `codex exec` as a
+ * separate process (agent_plugins_start_curated_sync) so no session waits on git or the
+ * network; one at a time (a second says another is under way, exit 1). Prints the commit id checked out, then
  * refreshes the installed curated plugins' copies; exit 1 with "codex: error: ..." when
  * either fails (the previous checkout is kept). */
 #include <stdio.h>

@@ -1123,7 +1123,7 @@ int tui_run(const struct tui_options *o, struct err *e)
 		rc = a->quit ? a->exit_code : 1;
 		goto out_term;
 	}
-	plugins_start_curated_sync(a);
+	agent_plugins_start_curated_sync(a->cfg);
 	app_header_card(a);
 	(void)ratelimits_refresh(a); /* upstream's start-up read of a ChatGPT account's limits */
 	skills_warn_errors(a);

@@ -641,8 +641,6 @@ void plugins_open(struct app *a);
 void plugins_rows(struct app *a, struct tui_rows *rows, int width);
 void plugins_key(struct app *a, const struct key *k);
 void plugins_close(struct app *a);
-/* plugins_sync.c: the curated marketplace's sync, in the background, at start-up */
-void plugins_start_curated_sync(struct app *a);
 /* apps.c: /apps (ChatGPT's apps for a ChatGPT sign-in, an app's page, enable/disable) */
 void apps_open(struct app *a);
 void apps_rows(struct app *a, struct tui_rows *rows, int width);

@@ -390,6 +390,39 @@ test_turn_metadata_outside_a_repository_and_without_sandbox() {
 # The human log as upstream 0.118 prints it: whole command output then a blank line,
 # "apply patch" / "patch: completed" / the files, the turn's git-style diff (blob ids as
 # git computes them), the plan's steps, "codex", and the blended token total.
+# As upstream's exec, the session's start syncs the curated plugins' marketplace (here a
+# local repository) in the background: the checkout and its sha appear although exec
+# never waits for them. One sync at a time: with the lock held, a sync refuses to run
+# and changes nothing.
+test_exec_start_syncs_the_curated_plugins() {
+	local sha out
+	setup root
+	mkdir -p "$T/curated/.agents/plugins"
+	printf '{"name": "openai-curated", "plugins": []}\n' > "$T/curated/.agents/plugins/marketplace.json"
+	git -C "$T/curated" init -q
+	git -C "$T/curated" add -A
+	git -C "$T/curated" -c user.name=t -c user.email=t@t commit -qm one
+	sha=$(git -C "$T/curated" rev-parse HEAD)
+	mock "[$answer]"
+	CODEX_CURATED_PLUGINS_URL=file://$T/curated cx root "say hi"
+	expect_eq "$(cat "$T/out")" "All done." stdout
+	wait_file "$CODEX_HOME/.tmp/plugins.sha"
+	expect_eq "$(cat "$CODEX_HOME/.tmp/plugins.sha")" "$sha" "the synced commit"
+	[ -f "$CODEX_HOME/.tmp/plugins/.agents/plugins/marketplace.json" ] || fail "no marketplace"
+	command -v flock > /dev/null || { echo "SKIP: no flock(1) for the lock half"; return 0; }
+	git -C "$T/curated" -c user.name=t -c user.email=t@t commit -q --allow-empty -m two
+	mkdir -p "$T/bin"
+	ln -s "$CODEX" "$T/bin/codex-plugins-sync"
+	if out=$(flock "$CODEX_HOME/.tmp" \
+		"$T/bin/codex-plugins-sync" "$CODEX_HOME" "file://$T/curated" 2>&1); then
+		fail "a sync ran beside another: $out"
+	fi
+	expect_contains "$out" "codex: error: another curated plugins sync is under way"
+	expect_eq "$(cat "$CODEX_HOME/.tmp/plugins.sha")" "$sha" "the checkout left alone"
+	out=$("$T/bin/codex-plugins-sync" "$CODEX_HOME" "file://$T/curated" 2>&1) || fail "sync: $out"
+	expect_eq "$out" "$(git -C "$T/curated" rev-parse HEAD) updated" "the lock let go"
+}
+
 test_human_output_as_upstream() {
 	setup root
 	printf 'one\ntwo\n' > f.txt

@@ -6,6 +6,10 @@ CODEX_TOP=${CODEX_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 CODEX=${CODEX_BIN:-$CODEX_TOP/codex}
 TOOLS=${TOOLS_DIR:-$CODEX_TOP/build/tests}
 CONFORMANCE=${CONFORMANCE:-$CODEX_TOP/../shared/conformance}
+# Sessions (the TUI, `codex exec`) sync the curated plugins from github.com as they
+# start: off in every test (only loopback, ever); a test that wants a sync points it at a
+# local repository.
+export CODEX_CURATED_PLUGINS_URL=
 
 fail() { echo "FAIL: $*" >&2; return 1; }
 
