@@ -321,7 +321,10 @@ struct guardian_review *guardian_review_start(struct agent *a, const char *id, c
 		}
 		return r;
 	}
-	if (loop_timer_arm(a->loop, &r->timer, loop_clock_ms() + GUARDIAN_TIMEOUT_MS, on_timer) < 0) {
+	if (loop_timer_arm(a->loop, &r->timer,
+			   loop_clock_ms() + (a->guardian_timeout_ms ? a->guardian_timeout_ms
+								   : GUARDIAN_TIMEOUT_MS),
+			   on_timer) < 0) {
 		review_free(r);
 		return NULL;
 	}

@@ -141,6 +141,8 @@ struct agent {
 	enum approval_policy approval;
 	bool guardian;                  /* approvals_reviewer = "guardian_subagent"
 					 * (guardian.c decides on-request approvals) */
+	uint32_t guardian_timeout_ms;   /* a review's deadline; 0: GUARDIAN_TIMEOUT_MS
+					 * (only the unit test sets a shorter one) */
 	struct sandbox_policy policy;
 	const struct model_family *family;
 	struct model_provider provider;
