@@ -85,6 +85,10 @@ test_low_risk_verdict_runs_the_command_without_asking() {
 	expect_eq "$(mock_get 1 body.tools)" "[]" "reviewer tools"
 	expect_eq "$(mock_get 1 body.text.format.name)" "codex_output_schema" "reviewer schema"
 	expect_eq "$(mock_get 1 headers.x-openai-subagent)" "guardian" "reviewer header"
+	# upstream's reviewer model (its catalog lists it) at low effort, whatever the session's
+	expect_eq "$(mock_get 0 body.model)" "gpt-5.3-codex" "the session's model"
+	expect_eq "$(mock_get 1 body.model)" "gpt-5.4" "reviewer model"
+	expect_eq "$(mock_get 1 body.reasoning.effort)" "low" "reviewer effort"
 	text=$(reviewer_text)
 	expect_contains "$text" "\"tool\": \"exec_command\""
 	expect_contains "$text" "echo changed > $T/outside/target"
