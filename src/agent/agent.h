@@ -223,6 +223,7 @@ struct agent_info {
 	const char *service_tier;      /* "fast", "flex", or NULL */
 	const char *personality;       /* "none", "friendly", "pragmatic", or NULL (off) */
 	bool supports_personality;     /* the model has personality texts */
+	bool guardian_reviewer;        /* approvals_reviewer = "guardian_subagent" */
 };
 void agent_info(const struct agent *a, struct agent_info *out);
 

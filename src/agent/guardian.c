@@ -244,6 +244,32 @@ static void on_timer(struct loop *l, struct loop_timer *t)
 				 "requested approval.");
 }
 
+/* Upstream reviews with GUARDIAN_PREFERRED_MODEL when its offline catalog lists it (the
+ * bundled list unless a served one is cached, and the served one lists it too), at low
+ * effort when the model offers low, else at its default. We read the built-in list.
+ * effort gets "" when the model names none. */
+static bool preferred_model(char *effort, size_t n)
+{
+	struct model_catalog cat;
+	struct err e;
+	bool found = false;
+
+	if (model_catalog_builtin(&cat, &e) < 0)
+		return false; /* memory: the session's model stands in */
+	for (size_t i = 0; i < cat.n && !found; i++) {
+		const struct model_preset *m = &cat.v[i];
+		if (strcmp(m->slug, GUARDIAN_PREFERRED_MODEL) != 0)
+			continue;
+		found = true;
+		snprintf(effort, n, "%s", m->default_effort ? m->default_effort : "");
+		for (size_t j = 0; j < m->n_efforts; j++)
+			if (strcmp(m->efforts[j].effort, "low") == 0)
+				snprintf(effort, n, "low");
+	}
+	model_catalog_free(&cat);
+	return found;
+}
+
 static struct model_stream *start_request(struct guardian_review *r, const cJSON *action,
 					  const char *retry_reason, struct err *e)
 {
@@ -258,6 +284,8 @@ static struct model_stream *start_request(struct guardian_review *r, const cJSON
 	};
 	cJSON *input = guardian_prompt_input(a, action, retry_reason);
 	cJSON *schema = guardian_output_schema();
+	const struct model_family *family = a->family;
+	char effort[32];
 	struct model_stream *s = NULL;
 
 	if (!input || !schema) {
@@ -265,15 +293,19 @@ static struct model_stream *start_request(struct guardian_review *r, const cJSON
 		goto out;
 	}
 	memset(&p, 0, sizeof p);
-	/* Upstream prefers gpt-5.4 when its catalog lists it; we review with the session's
-	 * model, at low effort when it reasons. */
-	p.model = a->model;
+	if (preferred_model(effort, sizeof effort)) {
+		p.model = GUARDIAN_PREFERRED_MODEL;
+		family = model_family_find(p.model);
+		p.reasoning_effort = effort[0] ? effort : NULL;
+	} else {
+		p.model = a->model;
+		p.reasoning_effort = family->supports_reasoning ? "low" : NULL;
+	}
 	p.instructions = guardian_policy_prompt;
 	p.input = input;
 	p.tools = NULL;
-	p.reasoning_effort = a->family->supports_reasoning ? "low" : NULL;
 	p.reasoning_summary = a->summary;
-	p.verbosity = a->family->supports_verbosity ? "low" : NULL;
+	p.verbosity = family->supports_verbosity ? "low" : NULL;
 	p.service_tier = a->service_tier;
 	p.output_schema = schema;
 	p.subagent = "guardian";
@@ -321,7 +353,10 @@ struct guardian_review *guardian_review_start(struct agent *a, const char *id, c
 		}
 		return r;
 	}
-	if (loop_timer_arm(a->loop, &r->timer, loop_clock_ms() + GUARDIAN_TIMEOUT_MS, on_timer) < 0) {
+	if (loop_timer_arm(a->loop, &r->timer,
+			   loop_clock_ms() + (a->guardian_timeout_ms ? a->guardian_timeout_ms
+								   : GUARDIAN_TIMEOUT_MS),
+			   on_timer) < 0) {
 		review_free(r);
 		return NULL;
 	}

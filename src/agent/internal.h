@@ -141,6 +141,8 @@ struct agent {
 	enum approval_policy approval;
 	bool guardian;                  /* approvals_reviewer = "guardian_subagent"
 					 * (guardian.c decides on-request approvals) */
+	uint32_t guardian_timeout_ms;   /* a review's deadline; 0: GUARDIAN_TIMEOUT_MS
+					 * (only the unit test sets a shorter one) */
 	struct sandbox_policy policy;
 	const struct model_family *family;
 	struct model_provider provider;
@@ -512,6 +514,8 @@ bool approval_looks_denied(int exit_code, const char *output, size_t len);
  * and its rationale. */
 /* Upstream's threshold: low and medium risks (score < 80) are approved. */
 #define GUARDIAN_RISK_THRESHOLD 80
+/* The model upstream reviews with when its catalog lists it (guardian.c). */
+#define GUARDIAN_PREFERRED_MODEL "gpt-5.4"
 /* Upstream's deadline for one review. */
 #define GUARDIAN_TIMEOUT_MS 90000u
 /* The answer is a few sentences of JSON; far more is a model gone wrong. */

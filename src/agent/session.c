@@ -451,6 +451,7 @@ void agent_info(const struct agent *a, struct agent_info *out)
 	out->service_tier = a->service_tier;
 	out->personality = a->personality;
 	out->supports_personality = a->family->supports_personality;
+	out->guardian_reviewer = a->guardian;
 }
 
 bool agent_busy(const struct agent *a)

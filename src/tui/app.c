@@ -749,6 +749,7 @@ int app_start_agent_from(struct app *a, const char *resume_path, const char *for
 	a->effort = info.reasoning_effort ? strdup(info.reasoning_effort) : NULL;
 	a->approval = info.approval;
 	a->sandbox = info.sandbox;
+	a->guardian_reviewer = info.guardian_reviewer;
 	free(a->thread_id);
 	a->thread_id = strdup(agent_thread_id(a->agent));
 	free(a->thread_name);

@@ -42,9 +42,10 @@ static bool *state_of(struct app *a, size_t i)
 static int guardian_apply(struct app *a, bool on, struct err *e)
 {
 	struct agent_overrides ov = {.approval_policy = -1, .sandbox_mode = -1};
+	bool was = a->guardian_reviewer;
 
 	if (on) {
-		if (tui_config_set_model_key(a, "approvals_reviewer", "\"guardian_subagent\"", e) < 0 ||
+		if (permissions_save_reviewer(a, "guardian_subagent", e) < 0 ||
 		    tui_config_set_model_key(a, "approval_policy", "\"on-request\"", e) < 0 ||
 		    tui_config_set_model_key(a, "sandbox_mode", "\"workspace-write\"", e) < 0)
 			return -1;
@@ -52,7 +53,7 @@ static int guardian_apply(struct app *a, bool on, struct err *e)
 		ov.sandbox_mode = SANDBOX_MODE_WORKSPACE_WRITE;
 		ov.approvals_reviewer = AGENT_REVIEWER_GUARDIAN;
 	} else {
-		if (tui_config_set_model_key(a, "approvals_reviewer", NULL, e) < 0)
+		if (permissions_save_reviewer(a, NULL, e) < 0)
 			return -1;
 		ov.approvals_reviewer = AGENT_REVIEWER_USER;
 	}
@@ -62,7 +63,9 @@ static int guardian_apply(struct app *a, bool on, struct err *e)
 		a->approval = APPROVAL_ON_REQUEST;
 		a->sandbox = SANDBOX_MODE_WORKSPACE_WRITE;
 	}
-	{
+	a->guardian_reviewer = on;
+	/* As upstream: the history tells only a change of reviewer. */
+	if (was != on) {
 		struct tui_rows c = {0};
 		if (cell_info(on ? "Permissions updated to Guardian Approvals"
 				 : "Permissions updated to Default", &c) == 0)
@@ -70,6 +73,14 @@ static int guardian_apply(struct app *a, bool on, struct err *e)
 		tui_rows_free(&c);
 	}
 	return 0;
+}
+
+bool experimental_enabled(struct app *a, const char *key)
+{
+	for (size_t i = 0; i < N_FEATURES; i++)
+		if (strcmp(features[i].key, key) == 0)
+			return *state_of(a, i);
+	return false;
 }
 
 void experimental_load(struct app *a)

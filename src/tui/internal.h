@@ -168,6 +168,7 @@ struct app {
 	char *effort;
 	enum approval_policy approval;
 	enum sandbox_mode sandbox;
+	bool guardian_reviewer;        /* approvals_reviewer = "guardian_subagent" */
 
 	/* History: lines committed but not yet written, and all of them for Ctrl+T. */
 	struct tui_rows pending;
@@ -535,6 +536,17 @@ void experimental_load(struct app *a);
 void experimental_open(struct app *a);
 void experimental_rows(struct app *a, struct tui_rows *rows, int width);
 void experimental_key(struct app *a, const struct key *k);
+/* Whether the feature (a [features] key /experimental lists) is on now. */
+bool experimental_enabled(struct app *a, const char *key);
+
+/* ---- permissions.c: /permissions (/approvals), upstream's "Update Model Permissions" */
+void permissions_open(struct app *a);
+void permissions_choose(struct app *a, int idx);
+/* approvals_reviewer saved for the next sessions: in config.toml (the profile's table
+ * when one is selected, as upstream) and the loaded configuration, so /new keeps it.
+ * value: "user", "guardian_subagent", or NULL to remove the key. The running session is
+ * the caller's (agent_override). */
+int permissions_save_reviewer(struct app *a, const char *value, struct err *e);
 
 /* sleep_inhibit.c: features.prevent_idle_sleep */
 /* Holds the inhibitor while a turn runs with the feature on, releases it otherwise;

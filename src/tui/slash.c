@@ -220,33 +220,8 @@ void select_push(struct app *a, const char *name, const char *marker, const char
 	(void)!tui_rows_push(&a->select_items, line, strlen(line));
 }
 
-static void open_select(struct app *a, enum select_kind kind)
-{
-	tui_rows_clear(&a->select_items);
-	a->select_kind = kind;
-	a->modal = MODAL_SELECT;
-	a->modal_sel = 0;
-	{
-		static const char *const presets[] = {
-			"Read Only \xE2\x80\x94 Codex can read files and answer questions; asks before "
-			"editing or running commands with side effects",
-			"Default \xE2\x80\x94 Codex can read and edit files in this folder and run "
-			"commands; asks before going further",
-			"Full Access \xE2\x80\x94 Codex can edit files and run commands anywhere, with "
-			"network access, without asking"};
-		for (int i = 0; i < 3; i++)
-			(void)!tui_rows_push(&a->select_items, presets[i], strlen(presets[i]));
-		a->modal_sel = a->sandbox == SANDBOX_MODE_DANGER_FULL_ACCESS ? 2
-			       : a->sandbox == SANDBOX_MODE_WORKSPACE_WRITE ? 1 : 0;
-	}
-}
-
 void select_choose(struct app *a, int idx)
 {
-	struct agent_overrides ov = {.approval_policy = -1, .sandbox_mode = -1};
-	struct err e;
-	char msg[512];
-
 	a->modal = MODAL_NONE;
 	if (idx < 0 || (size_t)idx >= a->select_items.n || !a->agent)
 		return;
@@ -278,22 +253,7 @@ void select_choose(struct app *a, int idx)
 		collab_choose(a, idx);
 		return;
 	}
-	{
-		static const int sandbox[] = {SANDBOX_MODE_READ_ONLY, SANDBOX_MODE_WORKSPACE_WRITE,
-					      SANDBOX_MODE_DANGER_FULL_ACCESS};
-		static const int approval[] = {APPROVAL_ON_REQUEST, APPROVAL_ON_REQUEST, APPROVAL_NEVER};
-		static const char *const names[] = {"Read Only", "Default", "Full Access"};
-		ov.sandbox_mode = sandbox[idx];
-		ov.approval_policy = approval[idx];
-		if (agent_override(a->agent, &ov, &e) < 0) {
-			app_error(a, e.msg);
-			return;
-		}
-		a->sandbox = (enum sandbox_mode)sandbox[idx];
-		a->approval = (enum approval_policy)approval[idx];
-		snprintf(msg, sizeof msg, "Permissions updated to %s", names[idx]);
-		info(a, msg);
-	}
+	permissions_choose(a, idx);
 }
 
 static void cmd_mcp(struct app *a)
@@ -420,7 +380,7 @@ bool slash_run(struct app *a, const char *text)
 	} else if (strcmp(name, "feedback") == 0) {
 		feedback_open(a);
 	} else if (strcmp(name, "approvals") == 0 || strcmp(name, "permissions") == 0) {
-		open_select(a, SELECT_APPROVALS);
+		permissions_open(a);
 	} else if (strcmp(name, "skills") == 0) {
 		skills_open_menu(a);
 	} else if (strcmp(name, "plugins") == 0) {

@@ -85,6 +85,10 @@ test_low_risk_verdict_runs_the_command_without_asking() {
 	expect_eq "$(mock_get 1 body.tools)" "[]" "reviewer tools"
 	expect_eq "$(mock_get 1 body.text.format.name)" "codex_output_schema" "reviewer schema"
 	expect_eq "$(mock_get 1 headers.x-openai-subagent)" "guardian" "reviewer header"
+	# upstream's reviewer model (its catalog lists it) at low effort, whatever the session's
+	expect_eq "$(mock_get 0 body.model)" "gpt-5.3-codex" "the session's model"
+	expect_eq "$(mock_get 1 body.model)" "gpt-5.4" "reviewer model"
+	expect_eq "$(mock_get 1 body.reasoning.effort)" "low" "reviewer effort"
 	text=$(reviewer_text)
 	expect_contains "$text" "\"tool\": \"exec_command\""
 	expect_contains "$text" "echo changed > $T/outside/target"
@@ -149,6 +153,28 @@ test_reviewer_request_failure_denies() {
 	expect_contains "$(events_of warning)" "Automatic approval review denied (risk: high): Automatic approval review failed:"
 }
 
+# The reviewer's connection drops mid-answer (retries off): the review fails at once,
+# closed, without waiting for the deadline (its own case is in the unit tests:
+# agent_guardian_review_test.c, the deadline shortened).
+test_reviewer_hang_up_denies_at_once() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),{\"sse\":[{\"created\":\"g\"},{\"message\":\"{\\\"risk_level\\\":\\\"low\\\"\"}],\"cut_after\":1},$answer]"
+	SECONDS=0
+	drive on-request -c model_providers.mock.stream_max_retries=0
+	[ "$SECONDS" -lt 60 ] || fail "the review waited ${SECONDS}s"
+	expect_eq "$(mock_count)" 3 "model requests (turn, reviewer, turn)"
+	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_outside_intact
+	expect_contains "$(events_of warning)" "Automatic approval review denied (risk: high): Automatic approval review failed: stream disconnected before completion"
+	st=$(events_of guardian_assessment | python3 -c '
+import json, sys
+for l in sys.stdin:
+    m = json.loads(l)
+    print(m["status"], m["risk_level"], m["risk_score"])')
+	expect_eq "$st" "$(printf 'in_progress None None\ndenied high 100')" "assessments"
+}
+
 # Prose around the object is tolerated, as upstream's parser does.
 test_json_inside_prose_is_read() {
 	setup root
@@ -158,8 +184,9 @@ test_json_inside_prose_is_read() {
 	expect_contains "$(mock_call_output c1)" "Process exited with code 0"
 }
 
-# Only on-request routes to the reviewer (upstream's routes_approval_to_guardian):
-# untrusted still asks the user.
+# Only on-request routes to the reviewer (upstream's routes_approval_to_guardian; the
+# other policies, granular included, keep their own answerer): untrusted still asks
+# the user.
 test_untrusted_still_asks_the_user() {
 	setup root
 	skip_without_sandbox || return 0
@@ -168,6 +195,32 @@ test_untrusted_still_asks_the_user() {
 	expect_eq "$(events_of exec_approval_request | wc -l)" 1 "approval requests the user saw"
 	expect_eq "$(events_of guardian_assessment)" "" "assessments"
 	expect_eq "$(mock_count)" 2 "model requests"
+}
+
+# on-failure: the retry without the sandbox is the user's question, as upstream's
+# (only on-request is routed); the reviewer is not asked.
+test_on_failure_retry_still_asks_the_user() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(fc c1 exec_command "{\"cmd\":\"echo changed > $T/outside/target\"}"),$answer]"
+	drive on-failure
+	expect_eq "$(events_of exec_approval_request | wc -l)" 1 "approval requests the user saw"
+	expect_contains "$(events_of exec_approval_request)" "retry without sandbox"
+	expect_eq "$(events_of guardian_assessment)" "" "assessments"
+	expect_eq "$(mock_count)" 2 "model requests"
+	expect_eq "$(cat "$T/outside/target")" changed "$T/outside/target (approved by the user)"
+}
+
+# never: nobody is asked, the reviewer neither; the sandbox's refusal stands.
+test_never_asks_no_one() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),$answer]"
+	drive never
+	expect_eq "$(events_of exec_approval_request)" "" "approval requests the user saw"
+	expect_eq "$(events_of guardian_assessment)" "" "assessments"
+	expect_eq "$(mock_count)" 2 "model requests"
+	expect_outside_intact
 }
 
 # A patch outside the writable roots goes to the reviewer with its files and text.

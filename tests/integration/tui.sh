@@ -977,8 +977,16 @@ test_slash_new_model_status_approvals() {
 	wait_for "Model changed to gpt-5.4 high"
 	keys "/approvals" Enter
 	wait_for "Update Model Permissions"
-	keys Down Enter
+	# upstream's presets on Linux (Read Only is Windows-only), none current here, and
+	# no Guardian Approvals while that feature is off
+	s=$(screen)
+	expect_contains "$s" "› 1. Default  Codex can read and edit files in the current workspace"
+	expect_contains "$s" "  2. Full Access  Codex can edit files outside this workspace"
+	expect_not_contains "$s" "Read Only"
+	expect_not_contains "$s" "Guardian Approvals"
+	keys Enter
 	wait_for "Permissions updated to Default"
+	expect_contains "$(cat "$T/home/config.toml")" 'approvals_reviewer = "user"'
 	keys "/status" Enter
 	wait_for "Permissions:          Default"
 	keys "hello" Enter
@@ -4011,6 +4019,48 @@ text = "".join(p["text"] for m in reqs[1]["body"]["input"] for p in m["content"]
 assert '"tool": "mcp_tool_call"' in text and '"tool_name": "danger"' in text, text
 assert '"tool_description": "Needs approval"' in text, text
 PY
+	quit_and_check_terminal
+}
+
+# /permissions with Guardian Approvals on (upstream 0.118's popup): a second Default
+# that hands on-request approvals to the reviewer, current when the reviewer is on.
+# Each choice saves approvals_reviewer to config.toml; /status still says Default.
+test_permissions_guardian_approvals_preset() {
+	ws
+	printf '\n[features]\nguardian_approval = true\n' >> "$T/home/config.toml"
+	mock "[$(escalated_call c1 'touch made.txt'),$(guardian_verdict low 5 'fine'),$answer,$(escalated_call c2 'touch asked.txt')]"
+	tui_start -x 200 -a on-request -s workspace-write
+	wait_idle
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	s=$(screen)
+	expect_contains "$s" "› 1. Default (current)  Codex can read and edit files in the current workspace, and run commands. Approval is required to access the internet or edit other files."
+	expect_contains "$s" "  2. Guardian Approvals  Same workspace-write permissions as Default, but eligible \`on-request\` approvals are routed through the guardian reviewer subagent."
+	expect_contains "$s" "  3. Full Access  Codex can edit files outside this workspace and access the internet without asking for approval. Exercise caution when using."
+	snap permissions-guardian
+	keys Down Enter
+	wait_for "Permissions updated to Guardian Approvals"
+	expect_contains "$(cat "$T/home/config.toml")" 'approvals_reviewer = "guardian_subagent"'
+	keys "/status" Enter
+	wait_for "Permissions:          Default"
+	# in effect at once: the escalation goes to the reviewer, not to the user
+	keys "run it" Enter
+	wait_for "All done."
+	expect_contains "$(screen)" "Auto-reviewer approved codex to run touch made.txt this time"
+	[ -e "$T/ws/made.txt" ] || fail "the approved command did not run"
+	expect_eq "$(mock_get 1 headers.x-openai-subagent)" "guardian" "the reviewer request"
+	wait_idle
+	keys "/permissions" Enter
+	wait_for "› 2. Guardian Approvals (current)"
+	keys Up Enter
+	wait_for "Permissions updated to Default"
+	expect_contains "$(cat "$T/home/config.toml")" 'approvals_reviewer = "user"'
+	# the user answers again
+	keys "again" Enter
+	wait_for "Would you like to run the following command?"
+	expect_eq "$(mock_count)" 4 "model requests (no second review)"
+	keys Escape
+	wait_for "Conversation interrupted"
 	quit_and_check_terminal
 }
 
