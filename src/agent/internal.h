@@ -186,6 +186,8 @@ struct agent {
 	struct config_mcp_server apps_mcp;
 	bool has_apps_mcp;
 	struct config_map apps_state;   /* id -> "true"/"false": toggles made in the session */
+	struct apps_fetch *apps_fetch;  /* the directory being fetched (apps_fetch.c), or NULL */
+	struct http_client *apps_http;  /* its connections, made at the first fetch */
 	struct buf mcp_required_failed; /* "name: error; ..." of required servers that failed */
 	struct rollout_writer *rollout; /* NULL when ephemeral */
 	char *rollout_path;
@@ -278,6 +280,20 @@ bool multi_agent_offered(const struct agent *a);
 void tool_multi_agent(struct tool_call *c);
 /* A child of a changed status: wait_agent calls on it may return. */
 void multi_agent_status_changed(struct agent *a);
+
+/* ---- apps.c, apps_fetch.c ---- */
+struct agent_apps;
+/* Adds an app to l, or merges it into the one with its id (a name replaces one that is
+ * only the id; a description replaces a missing one, or any when !accessible). */
+int apps_add(struct agent_apps *l, const char *id, const char *name, const char *desc,
+	     bool accessible, struct err *e);
+/* chatgpt_base_url normalized (no trailing '/', /backend-api for chatgpt.com). Malloc'ed. */
+char *apps_base_url(const struct config *cfg);
+/* The process's last directory when it is this account's: 1 with a copy in out, 0 when
+ * there is none, -1 with e. */
+int apps_cached_directory(struct agent *a, struct agent_apps *out, struct err *e);
+/* Stops a directory fetch (no callback) and closes its connections. */
+void apps_fetch_cancel(struct agent *a);
 
 /* ---- credentials.c ---- */
 struct auth_chatgpt;

@@ -380,6 +380,7 @@ void agent_free(struct agent *a)
 		a->turn = NULL;
 	}
 	subagents_free(a);
+	apps_fetch_cancel(a);
 	mcp_session_free(a);
 	uexec_free(a->uexec);
 	js_repl_free(a);

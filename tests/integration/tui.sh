@@ -1939,13 +1939,13 @@ PY
 	chmod 600 "$T/home/auth.json"
 }
 
-# start_apps_mock: tests/servers/mock_chatgpt_apps.py for APPS_TOKEN and acc-apps; sets
-# APPS_URL (a chatgpt_base_url) and APPS_LOG.
+# start_apps_mock [OPTION...]: tests/servers/mock_chatgpt_apps.py for APPS_TOKEN and
+# acc-apps (the options go to it); sets APPS_URL (a chatgpt_base_url) and APPS_LOG.
 start_apps_mock() {
 	local pf=$T/apps.port i
 	APPS_LOG=$T/apps.log
 	start_bg python3 "$CODEX_TOP/tests/servers/mock_chatgpt_apps.py" --port-file "$pf" \
-		--log "$APPS_LOG" --token "$APPS_TOKEN" --account acc-apps > /dev/null
+		--log "$APPS_LOG" --token "$APPS_TOKEN" --account acc-apps "$@" > /dev/null
 	for i in $(seq 1 $((WAIT * 10))); do
 		[ -f "$pf" ] && break
 		sleep 0.1
@@ -1965,6 +1965,54 @@ for line in open(sys.argv[1]):
     if (r["method"] + " " + r["path"]).startswith(sys.argv[2]) or body.get("method") == sys.argv[2]:
         print(json.dumps(r, sort_keys=True))
 PY
+}
+
+# wait_apps_requests FILTER N: until the mock has logged N requests that apps_requests
+# FILTER picks (they are logged as they arrive, before any answer).
+wait_apps_requests() {
+	local i
+	for i in $(seq 1 $((WAIT * 10))); do
+		[ "$(apps_requests "$1" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "the apps mock did not get $2 request(s) $1"
+}
+
+# /apps as upstream's: the list is fetched as the session starts; while nothing is known
+# the popup says it is loading and fills in when the answer comes; a later /apps shows
+# the list kept from before at once (its refresh still held by the mock) and the open
+# list follows the refresh when it lands.
+test_apps_popup_prefetched_loading_then_refreshed() {
+	local first="GET /backend-api/connectors/directory/list?tier=categorized&external"
+	ws
+	apps_auth
+	start_apps_mock --hold-dir "$T/release" --grow
+	mock "[$answer]"
+	tui_start -x 140 -c "chatgpt_base_url=$APPS_URL"
+	wait_apps_requests "$first" 1
+	keys "/apps" Enter
+	wait_for "Loading installed and available apps..."
+	snap apps_loading
+	expect_contains "$(screen)" "Loading apps...  This updates when the full list is ready."
+	touch "$T/release"
+	wait_for "Installed 2 of 3 available apps."
+	expect_contains "$(screen)" "Mock Calendar  Installed."
+	expect_eq "$(apps_requests "$first" | wc -l)" 1 "directory fetches so far"
+	keys Escape
+	wait_gone "Installed 2 of 3"
+	rm "$T/release"
+	keys "/apps" Enter
+	wait_for "Installed 2 of 3 available apps."
+	wait_apps_requests "$first" 2
+	keys Down
+	wait_for "› Mock Mail"
+	touch "$T/release"
+	wait_for "Installed 2 of 4 available apps."
+	expect_contains "$(screen)" "Mock Notes"
+	expect_contains "$(screen)" "› Mock Mail"
+	keys Escape
+	wait_gone "Installed 2 of 4"
+	quit_and_check_terminal
 }
 
 # With a ChatGPT sign-in: the codex_apps MCP server (the mock's /backend-api/wham/apps)
