@@ -463,6 +463,41 @@ fail:
 	return -1;
 }
 
+/* ---- the model's instructions --------------------------------------------------------- */
+
+/* upstream's render_apps_section (core/src/apps/render.rs), word for word */
+static const char apps_instructions[] =
+	"<apps_instructions>\n"
+	"## Apps (Connectors)\n"
+	"Apps (Connectors) can be explicitly triggered in user messages in the format "
+	"`[$app-name](app://{connector_id})`. Apps can also be implicitly triggered as long as "
+	"the context suggests usage of available apps.\n"
+	"An app is equivalent to a set of MCP tools within the `" MCP_CODEX_APPS_SERVER "` MCP.\n"
+	"An installed app's MCP tools are either provided to you already, or can be lazy-loaded "
+	"through the `tool_search` tool. If `tool_search` is available, the apps that are "
+	"searchable by `tools_search` will be listed by it.\n"
+	"Do not additionally call list_mcp_resources or list_mcp_resource_templates for apps.\n"
+	"</apps_instructions>";
+
+void apps_context_add(struct agent *a)
+{
+	struct agent_apps inst = {0};
+	struct err e = {0};
+	cJSON *m;
+
+	if (!a->apps_context_due)
+		return;
+	a->apps_context_due = false;
+	/* Only when an installed app is enabled (upstream: accessible and enabled). */
+	if (!a->has_apps_mcp || agent_apps_installed(a, &inst, &e) < 0 || !inst.n) {
+		agent_apps_free(&inst);
+		return;
+	}
+	agent_apps_free(&inst);
+	if ((m = agent_developer_message(apps_instructions)))
+		history_insert(a, a->apps_context_at, m);
+}
+
 /* ---- [apps.<id>] ------------------------------------------------------------------------ */
 
 /* Connector ids are written as a bare TOML key: only what a bare key allows. */

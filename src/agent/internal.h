@@ -186,6 +186,10 @@ struct agent {
 	struct config_mcp_server apps_mcp;
 	bool has_apps_mcp;
 	struct config_map apps_state;   /* id -> "true"/"false": toggles made in the session */
+	/* A new conversation: the apps message is still to come (when the MCP servers are
+	 * up), at this index of the history, where upstream's initial context has it. */
+	bool apps_context_due;
+	int apps_context_at;
 	struct apps_fetch *apps_fetch;  /* the directory being fetched (apps_fetch.c), or NULL */
 	struct http_client *apps_http;  /* its connections, made at the first fetch */
 	struct buf mcp_required_failed; /* "name: error; ..." of required servers that failed */
@@ -292,6 +296,9 @@ char *apps_base_url(const struct config *cfg);
 /* The process's last directory when it is this account's: 1 with a copy in out, 0 when
  * there is none, -1 with e. */
 int apps_cached_directory(struct agent *a, struct agent_apps *out, struct err *e);
+/* The <apps_instructions> developer message of a new conversation, once its MCP
+ * servers are up: at a->apps_context_at when installed, enabled apps have tools. */
+void apps_context_add(struct agent *a);
 /* Stops a directory fetch (no callback) and closes its connections. */
 void apps_fetch_cancel(struct agent *a);
 
@@ -316,6 +323,9 @@ int record_resume(struct agent *a, const char *path, struct err *e);
 void record_close(struct agent *a);
 /* Appends an item to the conversation (taken) and records it. */
 void history_add(struct agent *a, cJSON *item);
+/* The same at index at of the history (the end when out of range); the rollout gets it
+ * as its next item. */
+void history_insert(struct agent *a, int at, cJSON *item);
 /* A developer message holding text (a new item), or NULL when memory runs out. */
 cJSON *agent_developer_message(const char *text);
 

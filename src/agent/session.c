@@ -118,6 +118,8 @@ static int initial_context(struct agent *a, const char *developer, bool collab, 
 			goto oom;
 		history_add(a, m);
 	}
+	a->apps_context_due = true;
+	a->apps_context_at = cJSON_GetArraySize(a->history);
 	{
 		bool oom;
 		char *skills = skills_instructions_text(&a->skills, &oom);

@@ -1978,6 +1978,25 @@ wait_apps_requests() {
 	fail "the apps mock did not get $2 request(s) $1"
 }
 
+# apps_instructions_at N: where request N's input has the <apps_instructions> message:
+# "<role> before environment_context, <role of the last item> <prompt|...>", or "none".
+apps_instructions_at() {
+	python3 - "$MOCK_LOG" "$1" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+items = reqs[int(sys.argv[2])]["body"]["input"]
+text = lambda it: "".join(c.get("text", "") for c in it.get("content") or [])
+apps = [i for i, it in enumerate(items) if text(it).startswith("<apps_instructions>")]
+env = [i for i, it in enumerate(items) if "<environment_context>" in text(it)]
+if len(apps) != 1:
+    print("none" if not apps else "%d times" % len(apps))
+else:
+    where = "before" if env and apps[0] < env[0] else "after"
+    print("%s %s environment_context, %s prompt" % (items[apps[0]]["role"], where,
+          items[env[0] + 1]["role"] if env and env[0] + 1 < len(items) else "no"))
+PY
+}
+
 # /apps as upstream's: the list is fetched as the session starts; while nothing is known
 # the popup says it is loading and fills in when the answer comes; a later /apps shows
 # the list kept from before at once (its refresh still held by the mock) and the open
@@ -2032,6 +2051,11 @@ test_apps_chatgpt_list_toggle_and_tools() {
 	tools=$(mock_get 0 body.tools)
 	expect_contains "$tools" '"name":"mcp__codex_apps__mock_calendar_list_events"'
 	expect_contains "$tools" '"name":"mcp__codex_apps__mock_mail_send"'
+	# upstream's apps section: a developer message of the initial context, before the
+	# environment context and the prompt
+	expect_eq "$(apps_instructions_at 0)" "developer before environment_context, user prompt" \
+		"where the apps instructions are"
+	expect_contains "$(mock_get 0 body.input)" '<apps_instructions>\n## Apps (Connectors)\nApps (Connectors) can be explicitly triggered in user messages in the format `[$app-name](app://{connector_id})`. Apps can also be implicitly triggered as long as the context suggests usage of available apps.\nAn app is equivalent to a set of MCP tools within the `codex_apps` MCP.\nAn installed app'"'"'s MCP tools are either provided to you already, or can be lazy-loaded through the `tool_search` tool. If `tool_search` is available, the apps that are searchable by `tools_search` will be listed by it.\nDo not additionally call list_mcp_resources or list_mcp_resource_templates for apps.\n</apps_instructions>'
 	expect_contains "$(mock_call_output c1)" 'mock_calendar_list_events ran with {\"day\": \"monday\"}'
 	calls=$(apps_requests tools/call)
 	expect_contains "$calls" '"name": "mock_calendar_list_events"'
@@ -2111,6 +2135,7 @@ test_apps_feature_disabled() {
 	keys "/apps" Enter
 	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
 	expect_not_contains "$(mock_get 0 body.tools)" "codex_apps"
+	expect_eq "$(apps_instructions_at 0)" "none" "apps instructions without the feature"
 	expect_eq "$(wc -l < "$APPS_LOG" 2>/dev/null || echo 0)" 0 "requests to the apps mock"
 	quit_and_check_terminal
 }

@@ -66,6 +66,7 @@ static void on_started(void *arg)
 		a->mcp_ready = a->mcp_failed = NULL;
 		agent_emit(a, AGENT_EV_MCP_STARTUP_COMPLETE, m);
 	}
+	apps_context_add(a);
 	if (a->turn)
 		turn_mcp_started(a->turn);
 }
