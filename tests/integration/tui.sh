@@ -2122,6 +2122,28 @@ disabled_reason = "user"'
 	quit_and_check_terminal
 }
 
+# [apps] per-tool settings as upstream's app_tool_policy: a tool turned off leaves the
+# model's tools; default_tools_approval_mode = "prompt" asks before a read-only tool runs.
+test_apps_tool_policies() {
+	ws
+	apps_auth
+	start_apps_mock
+	printf '[apps.connector_mail.tools.mock_mail_send]\nenabled = false\n\n[apps.connector_calendar]\ndefault_tools_approval_mode = "prompt"\n' \
+		>> "$T/home/config.toml"
+	mock "[$(fc c1 mcp__codex_apps__mock_calendar_list_events '"{\"day\":\"monday\"}"'),$answer]"
+	tui_start -x 140 -a on-request -s danger-full-access -c "chatgpt_base_url=$APPS_URL" "check my calendar"
+	wait_for "2. Cancel"
+	expect_not_contains "$(screen)" "Always allow"
+	expect_eq "$(apps_requests tools/call | wc -l)" 0 "tool calls before the answer"
+	tools=$(mock_get 0 body.tools)
+	expect_contains "$tools" '"name":"mcp__codex_apps__mock_calendar_list_events"'
+	expect_not_contains "$tools" "mock_mail_send"
+	keys 1
+	wait_for "All done."
+	expect_contains "$(mock_call_output c1)" 'mock_calendar_list_events ran with'
+	quit_and_check_terminal
+}
+
 # Signed in with ChatGPT but the apps feature off: upstream's message, and no codex_apps
 # server (the mock is never asked).
 test_apps_feature_disabled() {
