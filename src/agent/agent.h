@@ -576,6 +576,8 @@ const struct agent_plugin_summary *agent_plugin_summaries(const struct agent *a,
 #define AGENT_APPS_TEXT_MAX 4096
 /* The directory request's own bound (upstream's directory timeout). */
 #define AGENT_APPS_TIMEOUT_MS 60000
+/* How long a fetched directory answers an unforced fetch (upstream's CONNECTORS_CACHE_TTL). */
+#define AGENT_APPS_CACHE_TTL_MS (3600u * 1000)
 
 struct agent_app {
 	char *id, *name;        /* name: the id when the directory has none */
@@ -602,9 +604,20 @@ bool agent_apps_available(const struct config *cfg);
  * 1 with *out filled (free with config_mcp_server_free), 0 when not, -1 with e. */
 int agent_apps_mcp_server(const struct config *cfg, struct config_mcp_server *out,
 			  struct err *e);
-/* The directory (every page; blocking, bounded by AGENT_APPS_TIMEOUT_MS a request)
- * merged with the apps the session's codex_apps server has tools for, the enabled state
- * from config.toml as it is on disk. -1 with e (a failed request, a bad answer). */
+/* Fetches the directory on the session's loop (every page, then for a workspace account
+ * the workspace's list; bounded by AGENT_APPS_TIMEOUT_MS a request) with the session's
+ * ChatGPT token, and keeps it for the process. Without force, a list of the same
+ * account younger than AGENT_APPS_CACHE_TTL_MS is used: 1, nothing is asked and done is
+ * not called. Else 0 and done follows once, from the loop (e NULL on success), unless
+ * the session ends first. -1 with e when it cannot start or a fetch already runs. */
+int agent_apps_fetch(struct agent *a, bool force, void (*done)(void *arg, const struct err *e),
+		     void *arg, struct err *e);
+bool agent_apps_fetching(const struct agent *a);
+/* The apps now, without a request: the last directory fetched for this account (of any
+ * age) merged with the apps the session's codex_apps server has tools for (those the
+ * directory does not list left out), the enabled state from config.toml as it is on
+ * disk. 1 with the directory, 0 when none was fetched yet (out: the installed apps
+ * alone), -1 with e. */
 int agent_apps_list(struct agent *a, struct agent_apps *out, struct err *e);
 /* The installed and enabled apps for `$` mentions: those the session's codex_apps server
  * has tools for (no request is made), by name. -1 only when memory runs out. */

@@ -90,7 +90,7 @@ static struct agent_app *find_app(struct agent_apps *l, const char *id)
 
 /* Adds an app (or merges it into the one with its id): name and description as upstream
  * merges directory entries and accessible connectors. */
-static int add_app(struct agent_apps *l, const char *id, const char *name, const char *desc,
+int apps_add(struct agent_apps *l, const char *id, const char *name, const char *desc,
 		   bool accessible, struct err *e)
 {
 	bool oom = false;
@@ -182,7 +182,7 @@ int agent_apps_directory_parse(const char *text, size_t len, struct agent_apps *
 		}
 		if (vis && strcmp(vis, "HIDDEN") == 0)
 			continue;
-		if (add_app(out, id, name->valuestring, json_get_str(it, "description"), false, e) < 0)
+		if (apps_add(out, id, name->valuestring, json_get_str(it, "description"), false, e) < 0)
 			goto out;
 	}
 	tok = cJSON_GetObjectItemCaseSensitive(root, "next_token");
@@ -253,7 +253,7 @@ bool agent_apps_available(const struct config *cfg)
 
 /* chatgpt_base_url without its trailing slashes, and with /backend-api added to a bare
  * chatgpt.com (upstream's normalize_codex_apps_base_url). Malloc'ed, or NULL. */
-static char *base_url(const struct config *cfg)
+char *apps_base_url(const struct config *cfg)
 {
 	const char *b = config_chatgpt_base_url(cfg);
 	size_t n = strlen(b);
@@ -282,7 +282,7 @@ int agent_apps_mcp_server(const struct config *cfg, struct config_mcp_server *ou
 	memset(out, 0, sizeof *out);
 	if (!config_feature(cfg, "apps", true) || chatgpt_tokens(cfg, &token, &account) != 1)
 		return 0;
-	if (!(base = base_url(cfg)))
+	if (!(base = apps_base_url(cfg)))
 		goto oom;
 	/* upstream's codex_apps_mcp_url_for_base_url */
 	suffix = strstr(base, "/backend-api") ? "/wham/apps"
@@ -317,89 +317,6 @@ done:
 
 /* ---- the list ------------------------------------------------------------------------- */
 
-static int fetch_page(const char *url, const struct strv *headers, struct agent_apps *out,
-		      char **next, struct err *e)
-{
-	struct http_request req = {0};
-	struct http_response resp = {0};
-	int rc = -1;
-
-	req.url = url;
-	req.headers = headers;
-	req.timeout_ms = AGENT_APPS_TIMEOUT_MS;
-	req.max_body = AGENT_APPS_BODY_MAX;
-	if (http_perform(&req, &resp, e) < 0)
-		goto out;
-	if (resp.status < 200 || resp.status > 299) {
-		err_set(e, "request failed with status %ld: %.200s", resp.status,
-			resp.body.data ? resp.body.data : "");
-		goto out;
-	}
-	rc = agent_apps_directory_parse(resp.body.data ? resp.body.data : "", resp.body.len, out,
-					next, e);
-out:
-	http_response_free(&resp);
-	return rc;
-}
-
-static int directory(const struct config *cfg, struct agent_apps *out, struct err *e)
-{
-	char *token = NULL, *account = NULL, *base = NULL, *next = NULL, line[8192], *url = NULL;
-	struct strv headers = STRV_INIT;
-	struct buf u;
-	int rc = -1;
-
-	buf_init(&u, 64u * 1024);
-	if (chatgpt_tokens(cfg, &token, &account) != 1)
-		return err_set(e, "apps need a ChatGPT sign-in");
-	if (!(base = base_url(cfg)))
-		goto oom;
-	if (strlen(token) > sizeof line - 32 || (account && strlen(account) > sizeof line - 32)) {
-		err_set(e, "the ChatGPT token in auth.json is too long");
-		goto out;
-	}
-	snprintf(line, sizeof line, "Authorization: Bearer %s", token);
-	if (strv_push(&headers, line) < 0 || strv_push(&headers, "Content-Type: application/json") < 0)
-		goto oom;
-	if (account) {
-		snprintf(line, sizeof line, "chatgpt-account-id: %s", account);
-		if (strv_push(&headers, line) < 0)
-			goto oom;
-	}
-	for (int page = 0;; page++) {
-		if (page >= AGENT_APPS_PAGES_MAX) {
-			err_set(e, "the apps directory has more than %d pages", AGENT_APPS_PAGES_MAX);
-			goto out;
-		}
-		buf_reset(&u);
-		if (buf_printf(&u, "%s/connectors/directory/list?tier=categorized", base) < 0)
-			goto oom;
-		if (next && (buf_puts(&u, "&token=") < 0 || auth_pct_append(&u, next) < 0))
-			goto oom;
-		if (buf_puts(&u, "&external_logos=true") < 0)
-			goto oom;
-		free(next);
-		next = NULL;
-		if (fetch_page(u.data, &headers, out, &next, e) < 0)
-			goto out;
-		if (!next)
-			break;
-	}
-	rc = 0;
-	goto out;
-oom:
-	err_set(e, "out of memory");
-out:
-	free(token);
-	free(account);
-	free(base);
-	free(next);
-	free(url);
-	strv_free(&headers);
-	buf_free(&u);
-	return rc;
-}
-
 struct accessible_ctx {
 	struct agent_apps *l;
 	struct err *e;
@@ -410,7 +327,7 @@ static void on_connector(void *arg, const char *id, const char *name, const char
 {
 	struct accessible_ctx *c = arg;
 
-	if (c->rc == 0 && add_app(c->l, id, name, desc, true, c->e) < 0)
+	if (c->rc == 0 && apps_add(c->l, id, name, desc, true, c->e) < 0)
 		c->rc = -1;
 }
 
@@ -485,16 +402,26 @@ static int by_list_order(const void *x, const void *y)
 
 int agent_apps_list(struct agent *a, struct agent_apps *out, struct err *e)
 {
-	struct agent_apps all = {0};
-	struct accessible_ctx c = {&all, e, 0};
+	struct agent_apps all = {0}, acc = {0};
+	struct accessible_ctx c = {&acc, e, 0};
 	size_t k = 0;
+	int loaded;
 
 	memset(out, 0, sizeof *out);
-	if (directory(a->cfg, &all, e) < 0)
-		goto fail;
+	if ((loaded = apps_cached_directory(a, &all, e)) < 0)
+		return -1;
 	if (a->mcp)
 		mcp_manager_connectors(a->mcp, MCP_CODEX_APPS_SERVER, on_connector, &c);
-	if (c.rc < 0 || enabled_state(a->cfg, &all, e) < 0)
+	if (c.rc < 0)
+		goto fail;
+	/* upstream's merge_connectors_with_accessible: once the directory is known, an
+	 * installed app it does not list is left out */
+	for (size_t i = 0; i < acc.n; i++)
+		if ((!loaded || find_app(&all, acc.v[i].id)) &&
+		    apps_add(&all, acc.v[i].id, acc.v[i].name, acc.v[i].description, true, e) < 0)
+			goto fail;
+	agent_apps_free(&acc);
+	if (enabled_state(a->cfg, &all, e) < 0)
 		goto fail;
 	for (size_t i = 0; i < all.n; i++) {
 		struct agent_app *x = &all.v[i];
@@ -529,10 +456,46 @@ oom_at:
 	if (all.n > 1)
 		qsort(all.v, all.n, sizeof *all.v, by_list_order);
 	*out = all;
-	return 0;
+	return loaded;
 fail:
+	agent_apps_free(&acc);
 	agent_apps_free(&all);
 	return -1;
+}
+
+/* ---- the model's instructions --------------------------------------------------------- */
+
+/* upstream's render_apps_section (core/src/apps/render.rs), word for word */
+static const char apps_instructions[] =
+	"<apps_instructions>\n"
+	"## Apps (Connectors)\n"
+	"Apps (Connectors) can be explicitly triggered in user messages in the format "
+	"`[$app-name](app://{connector_id})`. Apps can also be implicitly triggered as long as "
+	"the context suggests usage of available apps.\n"
+	"An app is equivalent to a set of MCP tools within the `" MCP_CODEX_APPS_SERVER "` MCP.\n"
+	"An installed app's MCP tools are either provided to you already, or can be lazy-loaded "
+	"through the `tool_search` tool. If `tool_search` is available, the apps that are "
+	"searchable by `tools_search` will be listed by it.\n"
+	"Do not additionally call list_mcp_resources or list_mcp_resource_templates for apps.\n"
+	"</apps_instructions>";
+
+void apps_context_add(struct agent *a)
+{
+	struct agent_apps inst = {0};
+	struct err e = {0};
+	cJSON *m;
+
+	if (!a->apps_context_due)
+		return;
+	a->apps_context_due = false;
+	/* Only when an installed app is enabled (upstream: accessible and enabled). */
+	if (!a->has_apps_mcp || agent_apps_installed(a, &inst, &e) < 0 || !inst.n) {
+		agent_apps_free(&inst);
+		return;
+	}
+	agent_apps_free(&inst);
+	if ((m = agent_developer_message(apps_instructions)))
+		history_insert(a, a->apps_context_at, m);
 }
 
 /* ---- [apps.<id>] ------------------------------------------------------------------------ */

@@ -188,6 +188,12 @@ struct agent {
 	struct config_mcp_server apps_mcp;
 	bool has_apps_mcp;
 	struct config_map apps_state;   /* id -> "true"/"false": toggles made in the session */
+	/* A new conversation: the apps message is still to come (when the MCP servers are
+	 * up), at this index of the history, where upstream's initial context has it. */
+	bool apps_context_due;
+	int apps_context_at;
+	struct apps_fetch *apps_fetch;  /* the directory being fetched (apps_fetch.c), or NULL */
+	struct http_client *apps_http;  /* its connections, made at the first fetch */
 	struct buf mcp_required_failed; /* "name: error; ..." of required servers that failed */
 	struct rollout_writer *rollout; /* NULL when ephemeral */
 	char *rollout_path;
@@ -281,6 +287,23 @@ void tool_multi_agent(struct tool_call *c);
 /* A child of a changed status: wait_agent calls on it may return. */
 void multi_agent_status_changed(struct agent *a);
 
+/* ---- apps.c, apps_fetch.c ---- */
+struct agent_apps;
+/* Adds an app to l, or merges it into the one with its id (a name replaces one that is
+ * only the id; a description replaces a missing one, or any when !accessible). */
+int apps_add(struct agent_apps *l, const char *id, const char *name, const char *desc,
+	     bool accessible, struct err *e);
+/* chatgpt_base_url normalized (no trailing '/', /backend-api for chatgpt.com). Malloc'ed. */
+char *apps_base_url(const struct config *cfg);
+/* The process's last directory when it is this account's: 1 with a copy in out, 0 when
+ * there is none, -1 with e. */
+int apps_cached_directory(struct agent *a, struct agent_apps *out, struct err *e);
+/* The <apps_instructions> developer message of a new conversation, once its MCP
+ * servers are up: at a->apps_context_at when installed, enabled apps have tools. */
+void apps_context_add(struct agent *a);
+/* Stops a directory fetch (no callback) and closes its connections. */
+void apps_fetch_cancel(struct agent *a);
+
 /* ---- credentials.c ---- */
 struct auth_chatgpt;
 /* The provider's credential into a->bearer / a->account_id (src/auth's order), with
@@ -302,6 +325,9 @@ int record_resume(struct agent *a, const char *path, struct err *e);
 void record_close(struct agent *a);
 /* Appends an item to the conversation (taken) and records it. */
 void history_add(struct agent *a, cJSON *item);
+/* The same at index at of the history (the end when out of range); the rollout gets it
+ * as its next item. */
+void history_insert(struct agent *a, int at, cJSON *item);
 /* A developer message holding text (a new item), or NULL when memory runs out. */
 cJSON *agent_developer_message(const char *text);
 

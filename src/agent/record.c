@@ -77,6 +77,47 @@ void history_add(struct agent *a, cJSON *item)
 		note_error(a, &e);
 }
 
+void history_insert(struct agent *a, int at, cJSON *item)
+{
+	struct err e;
+
+	cJSON *tail = NULL, *t;
+	int n = cJSON_GetArraySize(a->history);
+
+	/* cJSON 1.7.15's InsertItemInArray refuses any index but 0 for a fresh item: the
+	 * items from at on are taken off, and put back after it. */
+	while (at >= 0 && at < n && (t = cJSON_DetachItemFromArray(a->history, at))) {
+		n--;
+		t->next = tail;
+		tail = t;
+	}
+	if (!cJSON_AddItemToArray(a->history, item)) {
+		cJSON_Delete(item);
+		item = NULL;
+	}
+	/* tail holds them last first */
+	{
+		cJSON *rev = NULL;
+		while (tail) {
+			t = tail->next;
+			tail->next = rev;
+			rev = tail;
+			tail = t;
+		}
+		while (rev) {
+			t = rev->next;
+			rev->next = NULL;
+			if (!cJSON_AddItemToArray(a->history, rev))
+				cJSON_Delete(rev);
+			rev = t;
+		}
+	}
+	if (!item)
+		return;
+	if (a->rollout && rollout_record_item(a->rollout, item, &e) < 0)
+		note_error(a, &e);
+}
+
 void record_event(struct agent *a, const cJSON *msg)
 {
 	struct err e;

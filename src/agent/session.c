@@ -118,6 +118,8 @@ static int initial_context(struct agent *a, const char *developer, bool collab, 
 			goto oom;
 		history_add(a, m);
 	}
+	a->apps_context_due = true;
+	a->apps_context_at = cJSON_GetArraySize(a->history);
 	{
 		bool oom;
 		char *skills = skills_instructions_text(&a->skills, &oom);
@@ -380,6 +382,7 @@ void agent_free(struct agent *a)
 		a->turn = NULL;
 	}
 	subagents_free(a);
+	apps_fetch_cancel(a);
 	mcp_session_free(a);
 	uexec_free(a->uexec);
 	js_repl_free(a);

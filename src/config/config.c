@@ -355,6 +355,7 @@ void config_free_fields(struct config *cfg)
 	config_map_free(&cfg->features);
 	free(cfg->chatgpt_base_url);
 	config_map_free(&cfg->apps_enabled);
+	config_map_free(&cfg->apps_settings);
 	for (size_t i = 0; i < cfg->n_skill_rules; i++) {
 		free(cfg->skill_rules[i].path);
 		free(cfg->skill_rules[i].name);
@@ -616,11 +617,79 @@ const char *config_chatgpt_base_url(const struct config *cfg)
 							       : CONFIG_CHATGPT_BASE_URL_DEFAULT;
 }
 
+/* apps_settings["<a>" SEP "<b>" [SEP "<c>" SEP "<d>"]], or NULL. */
+static const char *app_setting(const struct config *cfg, const char *a, const char *b,
+			       const char *c, const char *d)
+{
+	char key[1024];
+	int n = c ? snprintf(key, sizeof key, "%s" CONFIG_APPS_SEP "%s" CONFIG_APPS_SEP "%s"
+				 CONFIG_APPS_SEP "%s", a, b, c, d)
+		  : snprintf(key, sizeof key, "%s" CONFIG_APPS_SEP "%s", a, b);
+
+	return n > 0 && (size_t)n < sizeof key ? config_map_get(&cfg->apps_settings, key) : NULL;
+}
+
+/* upstream's app_is_enabled: an app's own table (enabled defaults to true there), else
+ * [apps._default] enabled, else true. */
 bool config_app_enabled(const struct config *cfg, const char *id)
 {
 	const char *v = config_map_get(&cfg->apps_enabled, id);
 
+	if (v)
+		return strcmp(v, "false") != 0;
+	if (config_map_get(&cfg->apps_settings, id))
+		return true;
+	v = config_map_get(&cfg->apps_enabled, "_default");
 	return !v || strcmp(v, "false") != 0;
+}
+
+static bool flag(const char *v, bool dflt)
+{
+	return v ? strcmp(v, "true") == 0 : dflt;
+}
+
+void config_app_tool_policy(const struct config *cfg, const char *id, int app_enabled,
+			    const char *tool, const char *title, bool destructive,
+			    bool open_world, bool *enabled, const char **approval)
+{
+	const char *te = NULL, *ta = NULL, *v;
+	bool has_tool;
+
+	*enabled = true;
+	*approval = "auto";
+	if (!id)
+		return;
+	/* the tool's table by name, else by title */
+	has_tool = (te = app_setting(cfg, id, "tools", tool, "enabled")) ||
+		   (ta = app_setting(cfg, id, "tools", tool, "approval_mode"));
+	if (!has_tool && title) {
+		te = app_setting(cfg, id, "tools", title, "enabled");
+		ta = app_setting(cfg, id, "tools", title, "approval_mode");
+	} else if (has_tool) {
+		ta = app_setting(cfg, id, "tools", tool, "approval_mode");
+	}
+	if (ta)
+		*approval = ta;
+	else if ((v = app_setting(cfg, id, "default_tools_approval_mode", NULL, NULL)))
+		*approval = v;
+	if (app_enabled < 0 ? !config_app_enabled(cfg, id) : !app_enabled) {
+		*enabled = false;
+		return;
+	}
+	if (te) {
+		*enabled = strcmp(te, "true") == 0;
+		return;
+	}
+	if ((v = app_setting(cfg, id, "default_tools_enabled", NULL, NULL))) {
+		*enabled = strcmp(v, "true") == 0;
+		return;
+	}
+	*enabled = (flag(app_setting(cfg, id, "destructive_enabled", NULL, NULL),
+			 flag(app_setting(cfg, "_default", "destructive_enabled", NULL, NULL), true)) ||
+		    !destructive) &&
+		   (flag(app_setting(cfg, id, "open_world_enabled", NULL, NULL),
+			 flag(app_setting(cfg, "_default", "open_world_enabled", NULL, NULL), true)) ||
+		    !open_world);
 }
 
 const char *sandbox_mode_str(enum sandbox_mode m)

@@ -5,6 +5,8 @@
  * This header is the contract the other modules (sandbox, proxy, agent) read their
  * settings through. Fields may be added; existing ones are not renamed. */
 #ifndef CODEX_CONFIG_CONFIG_H
+/* Joins the parts of an apps_settings key (a byte no real id or tool name has). */
+#define CONFIG_APPS_SEP "\x1f"
 #define CODEX_CONFIG_CONFIG_H
 
 #include <stdbool.h>
@@ -222,6 +224,9 @@ struct config {
 	 * CONFIG_CHATGPT_BASE_URL_DEFAULT. */
 	char *chatgpt_base_url;
 	struct config_map apps_enabled; /* [apps.<connector id>] enabled: id -> "true"/"false" */
+	/* The rest of [apps] (config_app_tool_policy reads it): "<id>" -> "" for each table,
+	 * "<id>" SEP "<key>" and "<id>" SEP "tools" SEP "<tool>" SEP "<key>" -> the value. */
+	struct config_map apps_settings;
 
 	/* Where each value came from and which keys were ignored: read only through
 	 * config_to_json (private to src/config/). */
@@ -260,6 +265,17 @@ bool config_feature(const struct config *cfg, const char *name, bool dflt);
 const char *config_chatgpt_base_url(const struct config *cfg);
 /* Whether [apps.<id>] leaves the app enabled (the default) or says enabled = false. */
 bool config_app_enabled(const struct config *cfg, const char *id);
+/* What upstream 0.118's app_tool_policy decides for a codex_apps tool of app id (tool:
+ * its name, title: its title or NULL; the hints as the tool declares them, false when
+ * absent): *enabled (the app's enabled, then the tool's enabled, the app's
+ * default_tools_enabled, then destructive_enabled / open_world_enabled against the
+ * hints, each of the app else of [apps._default]) and *approval ("auto", "prompt" or
+ * "approve": the tool's approval_mode, else the app's default_tools_approval_mode).
+ * app_enabled 0 or 1 overrides the app's enabled (a toggle not read back yet); -1: the
+ * config's. */
+void config_app_tool_policy(const struct config *cfg, const char *id, int app_enabled,
+			    const char *tool, const char *title, bool destructive,
+			    bool open_world, bool *enabled, const char **approval);
 
 /* The effective configuration as JSON for `codex debug config`: every setting with
  * its value and origin ("default", "<file>:<line>", "profile <name> (<file>:<line>)",

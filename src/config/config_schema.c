@@ -1013,13 +1013,82 @@ static int plugins_special(struct loader *ld, const char *path, const struct tom
 	return each_entry(ld, path, v, "a table of plugins", plugin_entry, NULL);
 }
 
-/* [apps.<connector id>] enabled = true/false (default true); the other keys
- * (disabled_reason, tools, ...) are upstream's and not used here, so ignored as its
- * serde struct ignores what it does not know. A later table for the same id wins. */
+/* apps_settings[key] = val, replacing. */
+static int setting(struct loader *ld, const char *key, const char *val)
+{
+	struct config_map *m = &ld->cfg->apps_settings;
+
+	for (size_t i = 0; i < m->keys.n; i++)
+		if (strcmp(m->keys.v[i], key) == 0) {
+			char *d = strdup(val);
+			if (!d)
+				return nomem(ld);
+			free(m->values.v[i]);
+			m->values.v[i] = d;
+			return 0;
+		}
+	return config_map_add(m, key, val) < 0 ? nomem(ld) : 0;
+}
+
+/* t[name], when present, a bool ("true"/"false") or an approval mode, into
+ * apps_settings[prefix SEP name]. */
+static int app_field(struct loader *ld, const char *path, const struct toml_value *t,
+		     const char *prefix, const char *name, bool approval)
+{
+	const struct toml_value *f = toml_table_get(t, name);
+	char key[1024];
+	const char *val;
+
+	if (!f)
+		return 0;
+	if (approval) {
+		if (f->type != TOML_STRING || (strcmp(f->u.str.ptr, "auto") != 0 &&
+					       strcmp(f->u.str.ptr, "prompt") != 0 &&
+					       strcmp(f->u.str.ptr, "approve") != 0))
+			return type_error(ld, path, f, "\"auto\", \"prompt\" or \"approve\"");
+		val = f->u.str.ptr;
+	} else {
+		if (f->type != TOML_BOOL)
+			return type_error(ld, path, f, "true or false");
+		val = f->u.boolean ? "true" : "false";
+	}
+	if (ld->checking_profile)
+		return 0;
+	if ((size_t)snprintf(key, sizeof key, "%s" CONFIG_APPS_SEP "%s", prefix, name) >= sizeof key)
+		return 0; /* a key this long names no real app or tool */
+	return setting(ld, key, val);
+}
+
+/* [apps.<id>.tools.<tool>] enabled, approval_mode */
+static int app_tool_entry(struct loader *ld, const char *path, const char *tool,
+			  const struct toml_value *v, void *arg)
+{
+	char prefix[1024];
+
+	if (v->type != TOML_TABLE)
+		return type_error(ld, path, v, "a table with enabled and approval_mode");
+	if ((size_t)snprintf(prefix, sizeof prefix, "%s" CONFIG_APPS_SEP "tools" CONFIG_APPS_SEP "%s",
+			     (const char *)arg, tool) >= sizeof prefix)
+		return 0;
+	if (app_field(ld, path, v, prefix, "enabled", false) < 0 ||
+	    app_field(ld, path, v, prefix, "approval_mode", true) < 0)
+		return -1;
+	return 0;
+}
+
+/* [apps.<connector id>] (and [apps._default], upstream's defaults for every app):
+ * enabled (default true), destructive_enabled, open_world_enabled,
+ * default_tools_enabled, default_tools_approval_mode and [apps.<id>.tools.<tool>]
+ * tables, into apps_settings (the id alone marks that the table exists); enabled also
+ * into apps_enabled. Other keys (disabled_reason, ...) are not used here, so ignored as
+ * upstream's serde struct ignores what it does not know. A later table for the same id
+ * wins. */
 static int app_entry(struct loader *ld, const char *path, const char *id,
 		     const struct toml_value *v, void *arg)
 {
-	const struct toml_value *on;
+	static const char *const bools[] = {"destructive_enabled", "open_world_enabled",
+					    "default_tools_enabled"};
+	const struct toml_value *on, *tools;
 	struct config_map *m = &ld->cfg->apps_enabled;
 
 	(void)arg;
@@ -1028,6 +1097,16 @@ static int app_entry(struct loader *ld, const char *path, const char *id,
 	on = toml_table_get(v, "enabled");
 	if (on && on->type != TOML_BOOL)
 		return type_error(ld, path, on, "true or false");
+	for (size_t i = 0; i < sizeof bools / sizeof *bools; i++)
+		if (app_field(ld, path, v, id, bools[i], false) < 0)
+			return -1;
+	if (app_field(ld, path, v, id, "default_tools_approval_mode", true) < 0)
+		return -1;
+	tools = toml_table_get(v, "tools");
+	if (tools && each_entry(ld, path, tools, "a table of tools", app_tool_entry, (void *)id) < 0)
+		return -1;
+	if (!ld->checking_profile && strlen(id) < 900 && setting(ld, id, "") < 0)
+		return -1;
 	if (ld->checking_profile || !on)
 		return 0;
 	for (size_t i = 0; i < m->keys.n; i++)

@@ -308,6 +308,7 @@ static void free_entry(struct mcp_tool_entry *te)
 	free(te->connector_id);
 	free(te->connector_name);
 	free(te->connector_description);
+	free(te->title);
 	cJSON_Delete(te->spec);
 }
 
@@ -361,6 +362,10 @@ static int add_tool(struct mcp_server *s, const cJSON *t)
 	te->qualified = q;
 	te->name = strdup(name);
 	te->description = strdup(desc ? desc : "");
+	if (json_get_str(t, "title") && !(te->title = strdup(json_get_str(t, "title")))) {
+		free_entry(te);
+		return -1;
+	}
 	params = mcp_schema_reduce(cJSON_GetObjectItemCaseSensitive(t, "inputSchema"));
 	te->spec = cJSON_CreateObject();
 	if (!te->name || !te->description || !params || !te->spec ||

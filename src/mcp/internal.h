@@ -33,6 +33,7 @@ struct mcp_tool_entry {
 	char *qualified, *name, *description;
 	/* codex_apps tools: the app (connector) a tool belongs to, from its _meta, or NULL */
 	char *connector_id, *connector_name, *connector_description;
+	char *title;                     /* the tool's title, or NULL */
 	cJSON *spec;
 };
 

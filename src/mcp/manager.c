@@ -168,13 +168,20 @@ static int cmp_spec(const void *a, const void *b)
 	return strcmp(x->qualified, y->qualified);
 }
 
-/* A codex_apps tool of an app the user disabled is not the model's. */
+/* A codex_apps tool that [apps] or the user's toggle turns off is not the model's. */
 static bool entry_enabled(const struct mcp_manager *m, const struct mcp_server *s,
 			  const struct mcp_tool_entry *te)
 {
-	if (!m->o.connector_enabled || strcmp(s->cfg->name, MCP_CODEX_APPS_SERVER) != 0)
+	struct mcp_tool t;
+
+	if (!m->o.app_tool_enabled || strcmp(s->cfg->name, MCP_CODEX_APPS_SERVER) != 0)
 		return true;
-	return !te->connector_id || m->o.connector_enabled(m->o.arg, te->connector_id);
+	t = te->pub;
+	t.server = s->cfg->name;
+	t.name = te->name;
+	t.title = te->title;
+	t.connector_id = te->connector_id;
+	return m->o.app_tool_enabled(m->o.arg, &t);
 }
 
 static const struct mcp_tool_entry *find_entry(const struct mcp_manager *m, const char *q,
@@ -250,6 +257,8 @@ const struct mcp_tool *mcp_manager_find(const struct mcp_manager *m, const char 
 	te->pub.qualified = te->qualified;
 	te->pub.server = s->cfg->name;
 	te->pub.name = te->name;
+	te->pub.title = te->title;
+	te->pub.connector_id = te->connector_id;
 	te->pub.description = te->description;
 	te->pub.timeout_sec = s->cfg->tool_timeout_sec;
 	te->pub.spec = te->spec;

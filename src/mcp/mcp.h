@@ -232,6 +232,8 @@ struct mcp_tool {
 	const char *qualified;       /* the name the model calls */
 	const char *server;
 	const char *name;            /* the server's name for it */
+	const char *title;           /* its title, or NULL */
+	const char *connector_id;    /* codex_apps: the app it belongs to, or NULL */
 	const char *description;
 	/* annotations: *_set says the server gave the hint */
 	bool read_only_set, read_only;
@@ -254,10 +256,10 @@ struct mcp_manager_opts {
 	void (*on_status)(void *arg, const char *server, enum mcp_status st, const char *error);
 	/* Every enabled server is ready or failed: tools can be listed. Once. */
 	void (*on_started)(void *arg);
-	/* Whether the tools of this app (connector) of MCP_CODEX_APPS_SERVER go to the model
-	 * ([apps.<id>] enabled); NULL: every app's. Asked whenever tools are listed or
-	 * looked up. */
-	bool (*connector_enabled)(void *arg, const char *connector_id);
+	/* Whether this tool of MCP_CODEX_APPS_SERVER goes to the model ([apps] settings; t's
+	 * server, name, title, connector_id and hints are set, borrowed for the call); NULL:
+	 * every one. Asked whenever tools are listed or looked up. */
+	bool (*app_tool_enabled)(void *arg, const struct mcp_tool *t);
 	void *arg;
 };
 

@@ -455,6 +455,9 @@ void app_render_event(struct app *a, const struct agent_event *ev)
 		if (cell_collab(ev->kind, m, a->spawn_model, a->spawn_effort, &cell) == 0)
 			app_commit(a, &cell);
 		break;
+	case AGENT_EV_MCP_STARTUP_COMPLETE:
+		apps_servers_ready(a); /* the installed apps are known now */
+		break;
 	case AGENT_EV_THREAD_NAME_UPDATED: {
 		const char *name = str(m, "thread_name");
 		char *dup = name ? strdup(name) : NULL;
@@ -756,6 +759,7 @@ int app_start_agent_from(struct app *a, const char *resume_path, const char *for
 	a->thread_name = agent_thread_name(a->agent) ? strdup(agent_thread_name(a->agent)) : NULL;
 	a->context_window = 0;
 	a->last_tokens = 0;
+	apps_prefetch(a, false); /* upstream's start-up read of the apps list, so /apps opens at once */
 	return 0;
 }
 
@@ -766,6 +770,7 @@ void app_stop_agent(struct app *a)
 	agents_free(a);
 	a->catalog_fetching = a->model_pending = false; /* its fetch went with it */
 	ratelimits_forget_fetch(a);
+	apps_forget_fetch(a);
 	a->busy = false;
 	sleep_inhibit_sync(a);
 	clear_running(a);

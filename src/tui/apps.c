@@ -41,37 +41,180 @@ static const char *status_label(const struct agent_app *p)
 	return "Can be installed";
 }
 
-void apps_open(struct app *a)
+/* The list for the popup from what is known now (no request). -1 with an error shown. */
+static int load_list(struct app *a)
 {
 	struct err e = {0};
 
-	if (!a->agent || !agent_apps_available(a->cfg)) {
-		info(a, "Apps are disabled. Enable the apps feature to use $ or /apps.");
-		return;
-	}
 	agent_apps_free(&a->apps);
 	if (agent_apps_list(a->agent, &a->apps, &e) < 0) {
 		char msg[1200], *t = cell_inert(e.msg, false);
 		snprintf(msg, sizeof msg, "Failed to load apps: %s", t ? t : "");
 		free(t);
 		app_error(a, msg);
-		return;
+		return -1;
 	}
-	if (!a->apps.n) {
-		info(a, "No apps available.");
-		return;
-	}
+	return 0;
+}
+
+static void open_list(struct app *a)
+{
 	a->apps_query[0] = '\0';
 	a->apps_detail = APPS_LIST;
 	a->apps_confirm = false;
+	a->apps_loading = false;
 	a->modal_sel = 0;
 	a->modal = MODAL_APPS;
+}
+
+static size_t visible(const struct app *a, size_t **out);
+
+/* A fetch ended: an open list (or its loading view) shows the new list, the same app
+ * kept selected (upstream's refresh_connectors_popup_if_open). An app's page stays. */
+static void refresh_if_open(struct app *a)
+{
+	char *sel_id = NULL;
+	size_t *m, n;
+
+	if (a->modal != MODAL_APPS || a->apps_detail != APPS_LIST)
+		return;
+	if (a->apps_load == APPS_FAILED) {
+		apps_close(a);
+		app_error(a, a->apps_error);
+		return;
+	}
+	if (a->apps_load != APPS_READY)
+		return;
+	n = visible(a, &m);
+	if (!a->apps_loading && a->modal_sel >= 0 && (size_t)a->modal_sel < n)
+		sel_id = strdup(a->apps.v[m[a->modal_sel]].id);
+	free(m);
+	if (load_list(a) < 0) {
+		apps_close(a);
+		free(sel_id);
+		return;
+	}
+	if (!a->apps.n) {
+		apps_close(a);
+		info(a, "No apps available.");
+		free(sel_id);
+		return;
+	}
+	if (a->apps_loading)
+		open_list(a);
+	n = visible(a, &m);
+	for (size_t i = 0; sel_id && i < n; i++)
+		if (strcmp(a->apps.v[m[i]].id, sel_id) == 0)
+			a->modal_sel = (int)i;
+	free(m);
+	free(sel_id);
+}
+
+static void fetched(struct app *a, const struct err *e)
+{
+	if (!e) {
+		a->apps_load = APPS_READY;
+	} else if (a->apps_load != APPS_READY) {
+		/* upstream falls back to the installed apps alone when there are any */
+		struct agent_apps inst = {0};
+		struct err le = {0};
+		char *t = cell_inert(e->msg, false);
+		if (agent_apps_list(a->agent, &inst, &le) >= 0 && inst.n) {
+			a->apps_load = APPS_READY;
+		} else {
+			a->apps_load = APPS_FAILED;
+			snprintf(a->apps_error, sizeof a->apps_error, "Failed to load apps: %s",
+				 t ? t : "");
+		}
+		free(t);
+		agent_apps_free(&inst);
+	}
+	/* else: a failed refresh keeps the list there is (upstream logs it) */
+	refresh_if_open(a);
+	app_dirty(a);
+}
+
+static void on_fetched(void *arg, const struct err *e)
+{
+	struct app *a = arg;
+	bool again = a->apps_refetch;
+
+	a->apps_refetch = false;
+	fetched(a, e);
+	if (again)
+		apps_prefetch(a, true);
+}
+
+void apps_prefetch(struct app *a, bool force)
+{
+	struct err e = {0};
+	int rc;
+
+	if (!a->agent || !agent_apps_available(a->cfg))
+		return;
+	if (agent_apps_fetching(a->agent)) {
+		a->apps_refetch |= force;
+		return;
+	}
+	if (a->apps_load != APPS_READY)
+		a->apps_load = APPS_FETCHING;
+	rc = agent_apps_fetch(a->agent, force, on_fetched, a, &e);
+	if (rc != 0)
+		fetched(a, rc < 0 ? &e : NULL); /* 1: the list kept from before is fresh */
+}
+
+void apps_servers_ready(struct app *a)
+{
+	refresh_if_open(a);
+}
+
+void apps_forget_fetch(struct app *a)
+{
+	a->apps_refetch = false;
+	if (a->apps_load == APPS_FETCHING)
+		a->apps_load = APPS_NONE;
+}
+
+/* upstream's add_connectors_output: the list known now at once, a refresh behind */
+void apps_open(struct app *a)
+{
+	int was;
+
+	if (!a->agent || !agent_apps_available(a->cfg)) {
+		info(a, "Apps are disabled. Enable the apps feature to use $ or /apps.");
+		return;
+	}
+	was = a->apps_load;
+	apps_prefetch(a, !agent_apps_fetching(a->agent) || was == APPS_READY);
+	if (a->apps_load == APPS_READY)
+		was = APPS_READY; /* the cache answered at once */
+	switch (was) {
+	case APPS_READY:
+		if (load_list(a) < 0)
+			return;
+		if (!a->apps.n) {
+			info(a, "No apps available.");
+			return;
+		}
+		open_list(a);
+		break;
+	case APPS_FAILED:
+		app_error(a, a->apps_error);
+		break;
+	case APPS_NONE:
+	case APPS_FETCHING:
+		agent_apps_free(&a->apps);
+		open_list(a);
+		a->apps_loading = true;
+		break;
+	}
 }
 
 void apps_close(struct app *a)
 {
 	a->modal = MODAL_NONE;
 	a->apps_detail = APPS_LIST;
+	a->apps_loading = false;
 	agent_apps_free(&a->apps);
 }
 
@@ -241,6 +384,12 @@ void apps_rows(struct app *a, struct tui_rows *rows, int width)
 		(void)!tui_rows_push(rows, "", 0);
 		push_cut(rows, "  " ST_DIM "Use tab / \xE2\x86\x91 \xE2\x86\x93 to move, enter to select, "
 			       "esc to close", width);
+	} else if (a->apps_loading) {
+		push_cut(rows, "  " ST_BOLD "Apps", width);
+		push_cut(rows, "  " ST_DIM "Loading installed and available apps...", width);
+		(void)!tui_rows_push(rows, "", 0);
+		push_cut(rows, "      " ST_DIM "Loading apps...  This updates when the full list is "
+			       "ready.", width);
 	} else {
 		push_cut(rows, "  " ST_BOLD "Apps", width);
 		list_rows(a, rows, width);
@@ -288,8 +437,9 @@ static void act(struct app *a)
 
 	if (a->apps_confirm) {
 		if (a->modal_sel == 0) {
-			/* upstream refetches and closes: the list is read again next /apps */
+			/* upstream refetches and closes */
 			apps_close(a);
+			apps_prefetch(a, true);
 		} else {
 			a->apps_confirm = false;
 			a->modal_sel = 0;
@@ -306,6 +456,13 @@ static void act(struct app *a)
 
 void apps_key(struct app *a, const struct key *k)
 {
+	if (a->apps_loading) {
+		/* nothing to choose yet: the popup only closes */
+		if (k->kind == KEY_ESC || (k->kind == KEY_CTRL && k->cp == 'c'))
+			apps_close(a);
+		app_dirty(a);
+		return;
+	}
 	bool detail = a->apps_detail >= 0 && (size_t)a->apps_detail < a->apps.n;
 	size_t *m, n = visible(a, &m), len = strlen(a->apps_query);
 	int count = detail ? n_actions(a, &a->apps.v[a->apps_detail]) : (int)n;

@@ -234,6 +234,12 @@ struct app {
 	char apps_query[128];          /* MODAL_APPS: the search typed */
 	int apps_detail;               /* MODAL_APPS: -1 the list, else the app shown */
 	bool apps_confirm;             /* MODAL_APPS: the "Finish App Setup" screen */
+	bool apps_loading;             /* MODAL_APPS: "Loading apps..." until the list comes */
+	/* The apps list as upstream's connectors cache: none yet, being fetched, fetched (or
+	 * the installed apps alone when the directory failed), failed (apps_error). */
+	enum { APPS_NONE, APPS_FETCHING, APPS_READY, APPS_FAILED } apps_load;
+	bool apps_refetch;             /* a forced fetch was asked while one ran */
+	char apps_error[ERR_MSG_MAX + 32];
 
 	enum modal modal;
 	struct approval approvals[TUI_MAX_APPROVALS];
@@ -658,6 +664,13 @@ void apps_open(struct app *a);
 void apps_rows(struct app *a, struct tui_rows *rows, int width);
 void apps_key(struct app *a, const struct key *k);
 void apps_close(struct app *a);
+/* Fetches the apps list behind (at start-up unforced: a fresh cached list is used);
+ * an open /apps follows the answer. */
+void apps_prefetch(struct app *a, bool force);
+/* The session's MCP servers are up: an open list shows which apps are installed. */
+void apps_servers_ready(struct app *a);
+/* The session ended: its fetch went with it. */
+void apps_forget_fetch(struct app *a);
 
 /* session.c: replacing the chat's session (/new, /clear, /resume) */
 /* Ends the current session and starts a fresh one, or resumes the rollout at

@@ -1947,13 +1947,13 @@ PY
 	chmod 600 "$T/home/auth.json"
 }
 
-# start_apps_mock: tests/servers/mock_chatgpt_apps.py for APPS_TOKEN and acc-apps; sets
-# APPS_URL (a chatgpt_base_url) and APPS_LOG.
+# start_apps_mock [OPTION...]: tests/servers/mock_chatgpt_apps.py for APPS_TOKEN and
+# acc-apps (the options go to it); sets APPS_URL (a chatgpt_base_url) and APPS_LOG.
 start_apps_mock() {
 	local pf=$T/apps.port i
 	APPS_LOG=$T/apps.log
 	start_bg python3 "$CODEX_TOP/tests/servers/mock_chatgpt_apps.py" --port-file "$pf" \
-		--log "$APPS_LOG" --token "$APPS_TOKEN" --account acc-apps > /dev/null
+		--log "$APPS_LOG" --token "$APPS_TOKEN" --account acc-apps "$@" > /dev/null
 	for i in $(seq 1 $((WAIT * 10))); do
 		[ -f "$pf" ] && break
 		sleep 0.1
@@ -1975,6 +1975,73 @@ for line in open(sys.argv[1]):
 PY
 }
 
+# wait_apps_requests FILTER N: until the mock has logged N requests that apps_requests
+# FILTER picks (they are logged as they arrive, before any answer).
+wait_apps_requests() {
+	local i
+	for i in $(seq 1 $((WAIT * 10))); do
+		[ "$(apps_requests "$1" 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "the apps mock did not get $2 request(s) $1"
+}
+
+# apps_instructions_at N: where request N's input has the <apps_instructions> message:
+# "<role> before environment_context, <role of the last item> <prompt|...>", or "none".
+apps_instructions_at() {
+	python3 - "$MOCK_LOG" "$1" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+items = reqs[int(sys.argv[2])]["body"]["input"]
+text = lambda it: "".join(c.get("text", "") for c in it.get("content") or [])
+apps = [i for i, it in enumerate(items) if text(it).startswith("<apps_instructions>")]
+env = [i for i, it in enumerate(items) if "<environment_context>" in text(it)]
+if len(apps) != 1:
+    print("none" if not apps else "%d times" % len(apps))
+else:
+    where = "before" if env and apps[0] < env[0] else "after"
+    print("%s %s environment_context, %s prompt" % (items[apps[0]]["role"], where,
+          items[env[0] + 1]["role"] if env and env[0] + 1 < len(items) else "no"))
+PY
+}
+
+# /apps as upstream's: the list is fetched as the session starts; while nothing is known
+# the popup says it is loading and fills in when the answer comes; a later /apps shows
+# the list kept from before at once (its refresh still held by the mock) and the open
+# list follows the refresh when it lands.
+test_apps_popup_prefetched_loading_then_refreshed() {
+	local first="GET /backend-api/connectors/directory/list?tier=categorized&external"
+	ws
+	apps_auth
+	start_apps_mock --hold-dir "$T/release" --grow
+	mock "[$answer]"
+	tui_start -x 140 -c "chatgpt_base_url=$APPS_URL"
+	wait_apps_requests "$first" 1
+	keys "/apps" Enter
+	wait_for "Loading installed and available apps..."
+	snap apps_loading
+	expect_contains "$(screen)" "Loading apps...  This updates when the full list is ready."
+	touch "$T/release"
+	wait_for "Installed 2 of 3 available apps."
+	expect_contains "$(screen)" "Mock Calendar  Installed."
+	expect_eq "$(apps_requests "$first" | wc -l)" 1 "directory fetches so far"
+	keys Escape
+	wait_gone "Installed 2 of 3"
+	rm "$T/release"
+	keys "/apps" Enter
+	wait_for "Installed 2 of 3 available apps."
+	wait_apps_requests "$first" 2
+	keys Down
+	wait_for "› Mock Mail"
+	touch "$T/release"
+	wait_for "Installed 2 of 4 available apps."
+	expect_contains "$(screen)" "Mock Notes"
+	expect_contains "$(screen)" "› Mock Mail"
+	keys Escape
+	wait_gone "Installed 2 of 4"
+	quit_and_check_terminal
+}
+
 # With a ChatGPT sign-in: the codex_apps MCP server (the mock's /backend-api/wham/apps)
 # gives the model the installed apps' tools, and a call reaches it with the account's
 # headers; /apps lists the directory (both pages, hidden and disallowed apps left out)
@@ -1992,6 +2059,11 @@ test_apps_chatgpt_list_toggle_and_tools() {
 	tools=$(mock_get 0 body.tools)
 	expect_contains "$tools" '"name":"mcp__codex_apps__mock_calendar_list_events"'
 	expect_contains "$tools" '"name":"mcp__codex_apps__mock_mail_send"'
+	# upstream's apps section: a developer message of the initial context, before the
+	# environment context and the prompt
+	expect_eq "$(apps_instructions_at 0)" "developer before environment_context, user prompt" \
+		"where the apps instructions are"
+	expect_contains "$(mock_get 0 body.input)" '<apps_instructions>\n## Apps (Connectors)\nApps (Connectors) can be explicitly triggered in user messages in the format `[$app-name](app://{connector_id})`. Apps can also be implicitly triggered as long as the context suggests usage of available apps.\nAn app is equivalent to a set of MCP tools within the `codex_apps` MCP.\nAn installed app'"'"'s MCP tools are either provided to you already, or can be lazy-loaded through the `tool_search` tool. If `tool_search` is available, the apps that are searchable by `tools_search` will be listed by it.\nDo not additionally call list_mcp_resources or list_mcp_resource_templates for apps.\n</apps_instructions>'
 	expect_contains "$(mock_call_output c1)" 'mock_calendar_list_events ran with {\"day\": \"monday\"}'
 	calls=$(apps_requests tools/call)
 	expect_contains "$calls" '"name": "mock_calendar_list_events"'
@@ -2058,6 +2130,28 @@ disabled_reason = "user"'
 	quit_and_check_terminal
 }
 
+# [apps] per-tool settings as upstream's app_tool_policy: a tool turned off leaves the
+# model's tools; default_tools_approval_mode = "prompt" asks before a read-only tool runs.
+test_apps_tool_policies() {
+	ws
+	apps_auth
+	start_apps_mock
+	printf '[apps.connector_mail.tools.mock_mail_send]\nenabled = false\n\n[apps.connector_calendar]\ndefault_tools_approval_mode = "prompt"\n' \
+		>> "$T/home/config.toml"
+	mock "[$(fc c1 mcp__codex_apps__mock_calendar_list_events '"{\"day\":\"monday\"}"'),$answer]"
+	tui_start -x 140 -a on-request -s danger-full-access -c "chatgpt_base_url=$APPS_URL" "check my calendar"
+	wait_for "2. Cancel"
+	expect_not_contains "$(screen)" "Always allow"
+	expect_eq "$(apps_requests tools/call | wc -l)" 0 "tool calls before the answer"
+	tools=$(mock_get 0 body.tools)
+	expect_contains "$tools" '"name":"mcp__codex_apps__mock_calendar_list_events"'
+	expect_not_contains "$tools" "mock_mail_send"
+	keys 1
+	wait_for "All done."
+	expect_contains "$(mock_call_output c1)" 'mock_calendar_list_events ran with'
+	quit_and_check_terminal
+}
+
 # Signed in with ChatGPT but the apps feature off: upstream's message, and no codex_apps
 # server (the mock is never asked).
 test_apps_feature_disabled() {
@@ -2071,6 +2165,7 @@ test_apps_feature_disabled() {
 	keys "/apps" Enter
 	wait_for "Apps are disabled. Enable the apps feature to use \$ or /apps."
 	expect_not_contains "$(mock_get 0 body.tools)" "codex_apps"
+	expect_eq "$(apps_instructions_at 0)" "none" "apps instructions without the feature"
 	expect_eq "$(wc -l < "$APPS_LOG" 2>/dev/null || echo 0)" 0 "requests to the apps mock"
 	quit_and_check_terminal
 }

@@ -20,6 +20,10 @@ must carry `Authorization: Bearer <T>` and `chatgpt-account-id: <A>` (when given
          tools/call answers text "<tool> ran with <arguments as JSON>"
     DELETE /wham/apps  ends the session (200)
 
+    --hold-dir FILE   a directory page is answered only once FILE exists (at most 60 s;
+                      the request is logged when it arrives)
+    --grow            from the second first page on, the directory also lists Mock Notes
+
 The log: one JSON object a line, in arrival order:
     {"method": "GET"|"POST"|"DELETE", "path": "...", "headers": {...lowercased},
      "body": <the JSON body or null>}
@@ -67,9 +71,12 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--token", default=None)
     ap.add_argument("--account", default=None)
+    ap.add_argument("--hold-dir", default=None)
+    ap.add_argument("--grow", action="store_true")
     args = ap.parse_args()
     lock = threading.Lock()
     sessions = set()
+    first_pages = [0]
 
     class H(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -110,7 +117,22 @@ def main():
                 return
             path, _, query = self.path.partition("?")
             if path == "/backend-api/connectors/directory/list":
-                self.send(200, PAGE2 if "token=page-2" in query else PAGE1)
+                if args.hold_dir:
+                    import os, time
+                    for _ in range(600):
+                        if os.path.exists(args.hold_dir):
+                            break
+                        time.sleep(0.1)
+                if "token=page-2" in query:
+                    self.send(200, PAGE2)
+                    return
+                with lock:
+                    first_pages[0] += 1
+                    n = first_pages[0]
+                page = json.loads(json.dumps(PAGE1))
+                if args.grow and n > 1:
+                    page["apps"].append({"id": "connector_notes", "name": "Mock Notes"})
+                self.send(200, page)
             elif path == "/backend-api/connectors/directory/list_workspace":
                 self.send(200, {"apps": []})
             else:

@@ -66,16 +66,29 @@ static void on_started(void *arg)
 		a->mcp_ready = a->mcp_failed = NULL;
 		agent_emit(a, AGENT_EV_MCP_STARTUP_COMPLETE, m);
 	}
+	apps_context_add(a);
 	if (a->turn)
 		turn_mcp_started(a->turn);
 }
 
-static bool connector_enabled(void *arg, const char *connector_id)
+/* upstream's app_tool_policy, with the app as toggled in this session when it was. */
+static void app_policy(const struct agent *a, const struct mcp_tool *t, bool *on,
+		       const char **approval)
 {
-	struct agent *a = arg;
-	const char *v = config_map_get(&a->apps_state, connector_id);
+	const char *v = t->connector_id ? config_map_get(&a->apps_state, t->connector_id) : NULL;
 
-	return v ? strcmp(v, "true") == 0 : config_app_enabled(a->cfg, connector_id);
+	config_app_tool_policy(a->cfg, t->connector_id, v ? strcmp(v, "true") == 0 : -1, t->name,
+			       t->title, t->destructive_set && t->destructive,
+			       t->open_world_set && t->open_world, on, approval);
+}
+
+static bool app_tool_enabled(void *arg, const struct mcp_tool *t)
+{
+	const char *approval;
+	bool on;
+
+	app_policy(arg, t, &on, &approval);
+	return on;
 }
 
 static bool is_mcp_spec(const cJSON *t)
@@ -159,7 +172,7 @@ int mcp_session_start(struct agent *a, struct err *e)
 	o.codex_home = a->cfg->codex_home;
 	o.on_status = on_status;
 	o.on_started = on_started;
-	o.connector_enabled = connector_enabled;
+	o.app_tool_enabled = app_tool_enabled;
 	o.arg = a;
 	buf_init(&a->mcp_required_failed, 64u * 1024);
 	a->mcp_ready = cJSON_CreateArray();
@@ -348,9 +361,15 @@ static void run(struct tool_call *c)
 	c->cancel = cancel_call;
 }
 
-/* [mcp_servers.<s>.tools.<t>] approval_mode, or "auto". */
+/* [mcp_servers.<s>.tools.<t>] approval_mode, or "auto"; for codex_apps, [apps]'s. */
 static const char *approval_mode(const struct agent *a, const struct mcp_tool *t)
 {
+	if (strcmp(t->server, MCP_CODEX_APPS_SERVER) == 0) {
+		const char *approval;
+		bool on;
+		app_policy(a, t, &on, &approval);
+		return approval;
+	}
 	for (size_t i = 0; i < a->n_mcp_servers; i++) {
 		const struct config_mcp_server *c = &a->mcp_servers[i];
 		const char *m = strcmp(c->name, t->server) == 0
