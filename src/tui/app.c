@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/detach.h"
 #include "tui/internal.h"
 
 /* Upstream's placeholders (codex-tui.md §4). */
@@ -183,8 +184,7 @@ void app_notify(struct app *a, const char *kind, const char *message)
 static void run_notify_program(struct app *a, const char *last_message, const char *turn_id)
 {
 	cJSON *j;
-	char *json;
-	pid_t pid;
+	char *json, **argv;
 	struct strv *n = &a->cfg->notify;
 
 	if (!n->n)
@@ -212,38 +212,16 @@ static void run_notify_program(struct app *a, const char *last_message, const ch
 	cJSON_Delete(j);
 	if (!json)
 		return;
-	/* Twice forked: the program is nobody's child of ours to reap (the agent reaps its
-	 * own commands by pid, so no waitpid(-1) may run here). */
-	pid = fork();
-	if (pid == 0) {
-		pid_t grandchild = fork();
-		if (grandchild != 0)
-			_exit(grandchild < 0 ? 1 : 0);
-	}
-	if (pid == 0) {
-		char **argv = calloc(n->n + 2, sizeof *argv);
-		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (!argv)
-			_exit(127);
+	/* The program with the payload as its last argument, as upstream: nobody waits
+	 * for it. */
+	argv = calloc(n->n + 2, sizeof *argv);
+	if (argv) {
 		for (size_t i = 0; i < n->n; i++)
 			argv[i] = n->v[i];
 		argv[n->n] = json;
-		/* The program must not draw on our terminal or read our keys. */
-		if (devnull >= 0) {
-			/* codex-lint: no-cloexec: the program's stdin */
-			(void)dup2(devnull, 0);
-			/* codex-lint: no-cloexec: the program's stdout */
-			(void)dup2(devnull, 1);
-			/* codex-lint: no-cloexec: the program's stderr */
-			(void)dup2(devnull, 2);
-		}
-		setsid();
-		execvp(argv[0], argv);
-		_exit(127);
+		(void)detach_run(argv[0], argv, true);
+		free(argv);
 	}
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
-		}
 	free(json);
 }
 

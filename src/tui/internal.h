@@ -595,6 +595,9 @@ int models_fetch(struct app *a);
 /* The same as the session starts (agent_startup_models: no request unless signed in
  * with ChatGPT). */
 int models_fetch_startup(struct app *a);
+/* The session (agent_override) and the footer on model with effort (NULL: the one it
+ * has); -1 with an error cell when the agent refuses. */
+int models_switch(struct app *a, const char *model, const char *effort);
 /* model (and effort; NULL: the key removed) kept in config.toml, in the profile's table
  * when one is selected. */
 int models_persist(const struct app *a, const char *effort, struct err *e);

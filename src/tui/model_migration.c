@@ -212,31 +212,15 @@ static const char *mapped_effort(const struct app *a, const struct model_preset 
 static void try_new_model(struct app *a)
 {
 	const struct model_preset *p = offered(a, a->migration_to);
-	struct agent_overrides ov = {.approval_policy = -1, .sandbox_mode = -1};
 	const char *persisted;
-	char *model, *effort;
 	struct err e;
 	char msg[ERR_MSG_MAX + 64];
 
 	if (!p)
 		return;
 	persisted = mapped_effort(a, p);
-	ov.model = p->slug;
-	ov.reasoning_effort = persisted ? persisted : p->default_effort;
-	if (agent_override(a->agent, &ov, &e) < 0) {
-		app_error(a, e.msg);
+	if (models_switch(a, p->slug, persisted ? persisted : p->default_effort) < 0)
 		return;
-	}
-	model = strdup(p->slug);
-	effort = ov.reasoning_effort ? strdup(ov.reasoning_effort) : NULL;
-	if (model) {
-		free(a->model);
-		a->model = model;
-	}
-	if (effort) {
-		free(a->effort);
-		a->effort = effort;
-	}
 	err_clear(&e);
 	if (models_persist(a, persisted, &e) < 0) {
 		snprintf(msg, sizeof msg, "Failed to save model selection: %s", e.msg);

@@ -96,28 +96,12 @@ void nudge_maybe_show(struct app *a)
 void nudge_choose(struct app *a, int idx)
 {
 	const struct model_preset *p = cheaper_preset(a);
-	struct agent_overrides ov = {.approval_policy = -1, .sandbox_mode = -1};
 	struct err e;
-	char *model, *effort;
 
 	if (idx == 0 && p) {
-		ov.model = p->slug;
-		ov.reasoning_effort = p->default_effort;
-		if (agent_override(a->agent, &ov, &e) < 0) {
-			app_error(a, e.msg);
-			return;
-		}
 		/* For this session, as upstream: config.toml keeps the user's model. */
-		model = strdup(p->slug);
-		effort = p->default_effort ? strdup(p->default_effort) : NULL;
-		if (model) {
-			free(a->model);
-			a->model = model;
-		}
-		if (effort) {
-			free(a->effort);
-			a->effort = effort;
-		}
+		if (models_switch(a, p->slug, p->default_effort) < 0)
+			return;
 	} else if (idx == 2) {
 		a->nudge_hidden = true;
 		err_clear(&e);

@@ -137,10 +137,38 @@ int models_persist(const struct app *a, const char *effort, struct err *e)
 	return rc;
 }
 
-void models_choose(struct app *a, int idx)
+int models_switch(struct app *a, const char *model, const char *effort)
 {
 	struct agent_overrides ov = {.approval_policy = -1, .sandbox_mode = -1};
+	struct err e;
+	char *m, *eff = NULL;
+
+	ov.model = model;
+	ov.reasoning_effort = effort;
+	if (!(m = strdup(model)) || (effort && !(eff = strdup(effort)))) {
+		free(m);
+		app_error(a, "out of memory");
+		return -1;
+	}
+	if (agent_override(a->agent, &ov, &e) < 0) {
+		free(m);
+		free(eff);
+		app_error(a, e.msg);
+		return -1;
+	}
+	free(a->model);
+	a->model = m;
+	if (eff) {
+		free(a->effort);
+		a->effort = eff;
+	}
+	return 0;
+}
+
+void models_choose(struct app *a, int idx)
+{
 	const struct model_preset *p;
+	const char *effort = NULL;
 	struct err e;
 	char msg[ERR_MSG_MAX + 64], suffix[160];
 
@@ -162,11 +190,8 @@ void models_choose(struct app *a, int idx)
 			if (def)
 				sel = (int)i;
 		}
-		if (!p->n_efforts) {
-			/* A model without reasoning levels: chosen as it is. */
-			ov.model = a->picked_model;
-			goto apply;
-		}
+		if (!p->n_efforts)
+			goto apply; /* a model without reasoning levels: chosen as it is */
 		a->select_kind = SELECT_EFFORT;
 		a->modal = MODAL_SELECT;
 		a->modal_sel = sel;
@@ -174,33 +199,21 @@ void models_choose(struct app *a, int idx)
 	}
 	if (!(p = preset_at(a, a->picked_preset)) || idx < 0 || (size_t)idx >= p->n_efforts)
 		return;
-	ov.model = a->picked_model;
-	ov.reasoning_effort = p->efforts[idx].effort;
+	effort = p->efforts[idx].effort;
 apply:
-	if (agent_override(a->agent, &ov, &e) < 0) {
-		commit_cell(a, true, e.msg);
+	if (models_switch(a, a->picked_model, effort) < 0)
 		return;
-	}
-	free(a->model);
-	a->model = a->picked_model;
+	free(a->picked_model);
 	a->picked_model = NULL;
-	if (ov.reasoning_effort) {
-		char *eff = strdup(ov.reasoning_effort);
-		if (eff) {
-			free(a->effort);
-			a->effort = eff;
-		}
-	}
 	/* Kept for the next sessions too, as upstream (config.toml, the profile's table when
 	 * one is selected). */
 	err_clear(&e);
-	if (models_persist(a, ov.reasoning_effort, &e) < 0) {
+	if (models_persist(a, effort, &e) < 0) {
 		snprintf(msg, sizeof msg, "Failed to save model selection: %s", e.msg);
 		commit_cell(a, true, msg);
 	}
-	snprintf(msg, sizeof msg, "Model changed to %s%s%s%s", a->model, ov.reasoning_effort ? " " : "",
-		 ov.reasoning_effort ? ov.reasoning_effort : "",
-		 tui_profile_suffix(a, suffix, sizeof suffix));
+	snprintf(msg, sizeof msg, "Model changed to %s%s%s%s", a->model, effort ? " " : "",
+		 effort ? effort : "", tui_profile_suffix(a, suffix, sizeof suffix));
 	commit_cell(a, false, msg);
 }
 
