@@ -17,16 +17,6 @@
 /* What goes into an error from a refused answer. */
 #define ERR_BODY_MAX 200
 
-const char *agent_curated_plugins_api_url(const char *git_url)
-{
-	const char *u = getenv("CODEX_CURATED_PLUGINS_API_URL");
-
-	if (u && *u)
-		return u;
-	return git_url && strcmp(git_url, AGENT_CURATED_PLUGINS_URL) == 0 ? AGENT_CURATED_API_URL
-								       : NULL;
-}
-
 static bool https(const char *url)
 {
 	return strncmp(url, "https://", 8) == 0;

@@ -36,15 +36,6 @@ extern char **environ;
 #define GIT_ERR_MAX 2048u
 #define TREE_MAX_DEPTH 64
 
-const char *agent_curated_plugins_url(void)
-{
-	const char *u = getenv("CODEX_CURATED_PLUGINS_URL");
-
-	if (!u)
-		return AGENT_CURATED_PLUGINS_URL;
-	return *u ? u : NULL;
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
