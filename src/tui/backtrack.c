@@ -204,7 +204,7 @@ static void edit_selected(struct app *a)
 	for (size_t i = 0; i < a->pending.n; i++)
 		if (tui_rows_push(&a->transcript, a->pending.v[i], strlen(a->pending.v[i])) < 0)
 			break;
-	tui_rows_clear(&a->pending);
+	tui_rows_free(&a->pending); /* its array too: pending becomes another */
 	{
 		struct tui_rows all = a->transcript;
 		memset(&a->transcript, 0, sizeof a->transcript);
