@@ -261,4 +261,81 @@ test_node_missing_disables_the_feature() {
 	expect_not_contains "$(tool_names 0)" "js_repl"
 }
 
+# ---- codex.tool and codex.emitImage ----
+
+test_codex_tool_runs_a_command_and_resolves_with_its_output_item() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 'const r = await codex.tool("exec_command", { cmd: "echo made-by-js > made.txt; cat made.txt" });
+console.log(r.type, r.call_id.includes("-tool-"), typeof r.output);
+console.log(r.output.includes("made-by-js"), r.output.includes("Process exited with code 0"));
+const again = codex.tool;
+console.log(again === codex.tool, Object.keys(codex).sort().join(","));'),$answer]"
+	cx --full-auto --json "run it"
+	expect_eq "$(mock_call_output j1)" "$(printf 'function_call_output true string\ntrue true\ntrue cwd,emitImage,homeDir,tmpDir,tool')"
+	expect_eq "$(cat made.txt)" made-by-js "the command ran"
+	# The nested command's events go out as a direct call's would.
+	expect_contains "$(cat "$T/out")" "\"command\":\"/bin/bash -lc 'echo made-by-js"
+	# Its output stays inside the cell: the model reads only what the cell logged.
+	expect_not_contains "$(mock_get 1 body.input)" "Chunk ID"
+	# The instructions tell the model about the helpers.
+	expect_contains "$(mock_get 0 body.input)" 'Helpers: `codex.cwd`, `codex.homeDir`, `codex.tmpDir`, `codex.tool(name, args?)`, and `codex.emitImage(imageLike)`.'
+}
+
+# drive POLICY DECISIONS: one turn through build/tests/agent-drive (a front end of the
+# core that answers approval requests as a user would; `codex exec` never asks), as
+# root in $T/ws with a workspace-write sandbox; events in $T/events.
+drive() {
+	local rc=0
+	env -u TMPDIR HOME="$T/home" CODEX_HOME="$CODEX_HOME" MOCK_KEY=sk-test timeout 120 "$TOOLS/agent-drive" \
+		--codex "$CODEX" -c model_provider=mock -c model_providers.mock.name=mock \
+		-c "model_providers.mock.base_url=$BASE" -c model_providers.mock.env_key=MOCK_KEY \
+		-c features.js_repl=true -c "js_repl_node_path=\"$NODE22\"" \
+		-c "approval_policy=\"$1\"" -c 'sandbox_mode="workspace-write"' \
+		--decide "$2" "go" > "$T/events" 2> "$T/err" || rc=$?
+	return $rc
+}
+
+test_codex_tool_goes_through_approvals() {
+	need_node22 || return 0
+	setup root
+	# untrusted: each command asks; the user refuses the first, approves the second.
+	mock "[$(js j1 'for (const file of ["refused.txt", "approved.txt"]) {
+  try {
+    const r = await codex.tool("exec_command", { cmd: "touch " + file });
+    console.log(file, "resolved", r.output.includes("Process exited with code 0"));
+  } catch (e) {
+    console.log(file, "rejected:", e.message);
+  }
+}'),$answer]"
+	drive untrusted denied,approved || fail "agent-drive failed: $(cat "$T/err")"
+	expect_eq "$(mock_call_output j1)" "$(printf 'refused.txt rejected: exec command rejected by user\napproved.txt resolved true')"
+	[ ! -e refused.txt ] || fail "the refused command ran"
+	[ -e approved.txt ] || fail "the approved command did not run"
+	expect_eq "$(grep -c '"exec_approval_request"' "$T/events")" 2 "approval requests"
+	# codex exec never asks: an escalation is refused at once, an error to the cell.
+	mock "[$(js j1 'try { await codex.tool("exec_command", { cmd: "touch escalated.txt", sandbox_permissions: "require_escalated", justification: "test" }); console.log("resolved"); }
+catch (e) { console.log("rejected:", e.message); }'),$answer]"
+	cx "escalate"
+	expect_eq "$(mock_call_output j1)" "rejected: approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
+	[ ! -e escalated.txt ] || fail "the escalated command ran"
+}
+
+test_codex_tool_errors_reject() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 'for (const [name, args] of [["no_such_tool", {}], ["exec_command", "not json"], ["js_repl", "1"], ["js_repl_reset", {}], ["", {}], [42, {}]]) {
+  try { await codex.tool(name, args); console.log("resolved", name); }
+  catch (e) { console.log(String(name) + ":", e.message); }
+}'),$(js j2 'await codex.tool("no_such_tool")'),$(js j3 'console.log("alive")'),$answer]"
+	cx --full-auto "errors"
+	expect_eq "$(mock_call_output j1)" "$(printf '%s\n' 'no_such_tool: unsupported call: no_such_tool' \
+		'exec_command: failed to parse function arguments: invalid JSON at byte 0' \
+		'js_repl: js_repl cannot invoke itself' 'js_repl_reset: js_repl cannot invoke itself' \
+		': codex.tool expects a tool name string' '42: codex.tool expects a tool name string')"
+	# Not caught: the cell fails with it; the kernel lives on.
+	expect_eq "$(mock_call_output j2)" "unsupported call: no_such_tool"
+	expect_eq "$(mock_call_output j3)" "alive"
+}
+
 run_tests

@@ -50,7 +50,7 @@ struct drive {
 static void steer(struct drive *d, const char *text)
 {
 	struct strv none = STRV_INIT;
-	struct agent_user_input in = {text, &none, NULL};
+	struct agent_user_input in = {text, &none, NULL, NULL};
 	struct err e;
 
 	err_clear(&e);
@@ -215,7 +215,7 @@ int main(int argc, char **argv)
 		goto fail;
 	{
 		struct strv none = STRV_INIT;
-		struct agent_user_input in = {prompt, &none, NULL};
+		struct agent_user_input in = {prompt, &none, NULL, NULL};
 		if (agent_submit_turn(d.agent, &in, &e) < 0)
 			goto fail;
 	}
@@ -231,7 +231,7 @@ int main(int argc, char **argv)
 				goto fail;
 		} else {
 			struct strv none = STRV_INIT;
-			struct agent_user_input in = {d.steps.v[step], &none, NULL};
+			struct agent_user_input in = {d.steps.v[step], &none, NULL, NULL};
 			if (agent_submit_turn(d.agent, &in, &e) < 0)
 				goto fail;
 		}
