@@ -338,4 +338,81 @@ test_codex_tool_errors_reject() {
 	expect_eq "$(mock_call_output j3)" "alive"
 }
 
+# A 1x1 PNG.
+PNG_B64=iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==
+
+# The output item a custom tool call got in the last request, as JSON.
+output_json() {
+	python3 - "$MOCK_LOG" "$1" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+for item in reqs[-1]["body"]["input"]:
+    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
+        print(json.dumps(item["output"]))
+        break
+else:
+    sys.exit("no output for " + sys.argv[2])
+PY
+}
+
+test_emit_image_reaches_the_next_request() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 "const png = Buffer.from('$PNG_B64', 'base64');
+require('node:fs').writeFileSync('dot.png', png);
+await codex.emitImage({ bytes: png, mimeType: 'image/png' });
+await codex.emitImage('data:image/png;base64,$PNG_B64');
+const viewed = await codex.tool('view_image', { path: 'dot.png' });
+console.log(viewed.type, Array.isArray(viewed.output), viewed.output[0].type);
+await codex.emitImage(codex.tool('view_image', { path: 'dot.png' }));
+console.log('sent');"),$(js j2 'await codex.emitImage({ type: "input_image", image_url: "data:image/jpeg;base64,/9j/", detail: "original" })'),$answer]"
+	cx --full-auto "draw"
+	want_img="{\"type\": \"input_image\", \"image_url\": \"data:image/png;base64,$PNG_B64\"}"
+	expect_eq "$(output_json j1)" "[{\"type\": \"input_text\", \"text\": \"function_call_output true input_image\\nsent\"}, $want_img, $want_img, $want_img]"
+	# An image alone: no text item; detail is dropped (no model here takes "original").
+	expect_eq "$(output_json j2)" '[{"type": "input_image", "image_url": "data:image/jpeg;base64,/9j/"}]'
+	# The nested view_image calls added nothing else to the conversation.
+	n=$(mock_get 2 body.input | python3 -c 'import json,sys
+def count(v):
+    if isinstance(v, dict): return (v.get("type") == "input_image") + sum(map(count, v.values()))
+    if isinstance(v, list): return sum(map(count, v))
+    return 0
+print(count(json.load(sys.stdin)))')
+	expect_eq "$n" 4 "images in the last request"
+}
+
+test_emit_image_bad_input() {
+	need_node22 || return 0
+	setup root
+	# A forged emit_image line: the host checks what the kernel would have.
+	mock "[$(js j1 'for (const url of ["https://example.com/x.png", "data:image/png;base64," + "A".repeat(8 * 1024 * 1024)]) {
+  process.stdout.write("\n" + JSON.stringify({ type: "emit_image", id: "forged", exec_id: "exec-1", image_url: url, detail: null }) + "\n");
+}
+console.log("forged")'),$(js j2 'const tries = {
+  text: () => codex.emitImage("hello"),
+  notBytes: () => codex.emitImage({ bytes: "abc", mimeType: "image/png" }),
+  empty: () => codex.emitImage({ bytes: new Uint8Array(0), mimeType: "image/png" }),
+  noMime: () => codex.emitImage({ bytes: new Uint8Array(3) }),
+  detail: () => codex.emitImage({ bytes: new Uint8Array(3), mimeType: "image/png", detail: "high" }),
+  textOutput: () => codex.emitImage(codex.tool("exec_command", { cmd: "echo hi" })),
+  huge: () => codex.emitImage({ bytes: Buffer.alloc(7 * 1024 * 1024), mimeType: "image/png" }),
+  number: () => codex.emitImage(42),
+};
+for (const [name, f] of Object.entries(tries)) {
+  try { await f(); console.log(name, "accepted"); } catch (e) { console.log(name + ":", e.message); }
+}'),$(js j3 'codex.emitImage("not a data url"); console.log("not awaited")'),$(js j4 'console.log("alive")'),$answer]"
+	cx --full-auto "bad images"
+	expect_eq "$(output_json j1)" '"forged"'
+	expect_eq "$(mock_call_output j2)" "$(printf '%s\n' 'text: codex.emitImage only accepts data URLs' \
+		'notBytes: codex.emitImage expected bytes to be Buffer, Uint8Array, ArrayBuffer, or ArrayBufferView' \
+		'empty: codex.emitImage expected non-empty bytes' 'noMime: codex.emitImage expected a non-empty mimeType' \
+		'detail: codex.emitImage only supports detail "original"; omit detail for default behavior' \
+		'textOutput: codex.emitImage does not accept mixed text and image content' \
+		'huge: codex.emitImage image is too large: 9786734 bytes as a data URL (at most 8388608); send a smaller image or JPEG' \
+		'number: codex.emitImage received an unsupported value')"
+	# A refused image the cell never looked at fails the cell.
+	expect_eq "$(mock_call_output j3)" "codex.emitImage only accepts data URLs"
+	expect_eq "$(mock_call_output j4)" "alive"
+}
+
 run_tests
