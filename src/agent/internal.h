@@ -111,6 +111,8 @@ struct tool_call {
 	char *output;                   /* set by tool_call_finish */
 	cJSON *output_items;            /* instead of output: a content-item array (MCP
 					 * results with images); owned */
+	cJSON *mcp_result;              /* a nested MCP call's result as its server sent it
+					 * (what codex.tool resolves with), or NULL; owned */
 	bool done;
 	bool failed;                    /* ended by tool_call_fail: a nested call's caller
 					 * gets an error, not a result */

@@ -104,6 +104,7 @@ static void call_free(struct tool_call *c)
 	free(c->output);
 	cJSON_Delete(c->output_items);
 	cJSON_Delete(c->item_owned);
+	cJSON_Delete(c->mcp_result);
 	free(c);
 }
 

@@ -415,4 +415,40 @@ for (const [name, f] of Object.entries(tries)) {
 	expect_eq "$(mock_call_output j4)" "alive"
 }
 
+test_cell_answer_waits_for_its_nested_calls() {
+	need_node22 || return 0
+	setup root
+	# Not awaited: the cell's code ends first, its answer waits for the command.
+	mock "[$(js j1 'codex.tool("exec_command", { cmd: "sleep 0.5; echo late > late.txt", yield_time_ms: 5000 }); console.log("quick")'),$(js j2 'console.log(require("node:fs").readFileSync("late.txt", "utf8").trim())'),$answer]"
+	cx --full-auto "wait"
+	expect_eq "$(mock_call_output j1)" "quick"
+	expect_eq "$(mock_call_output j2)" "late"
+}
+
+test_timeout_stops_nested_calls() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 '// codex-js-repl: timeout_ms=1500
+await codex.tool("exec_command", { cmd: "sleep 20; touch too-late.txt", yield_time_ms: 30000 });'),$(js j2 'console.log("fresh")'),$answer]"
+	start=$(date +%s)
+	cx --full-auto "slow"
+	expect_eq "$(mock_call_output j1)" "js_repl execution timed out; kernel reset, rerun your request"
+	expect_eq "$(mock_call_output j2)" "fresh"
+	# The cell's time limit holds with a nested call still running.
+	[ $(( $(date +%s) - start )) -lt 15 ] || fail "the nested command was waited for"
+}
+
+test_codex_tool_calls_mcp_tools() {
+	need_node22 || return 0
+	setup root
+	printf '[mcp_servers.srv]\ncommand = "python3"\nargs = ["%s", "--log", "%s"]\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" "$T/mcp.log" >> "$CODEX_HOME/config.toml"
+	mock "[$(js j1 'const r = await codex.tool("mcp__srv__add", { a: 2, b: 3 });
+console.log(r.type, r.call_id.includes("-tool-"), JSON.stringify(r.output));
+try { await codex.emitImage(codex.tool("mcp__srv__image", {})); } catch (e) { console.log(e.message); }'),$answer]"
+	cx --full-auto "mcp"
+	expect_eq "$(mock_call_output j1)" "$(printf '%s\n' 'mcp_tool_call_output true {"content":[{"type":"text","text":"5"}],"structuredContent":{"sum":5}}' \
+		'codex.emitImage does not accept mixed text and image content')"
+}
+
 run_tests

@@ -315,16 +315,19 @@ static void reply_image(struct js_repl *r, const char *id, const char *error)
 
 /* What codex.tool resolves to: the output item the model would have read, as upstream
  * serializes it ({"type":"function_call_output"|"custom_tool_call_output","call_id",
- * "output": text or content items}). */
+ * "output": text or content items}), or for an MCP tool {"type":"mcp_tool_call_output",
+ * "call_id","output": the server's CallToolResult}. */
 static cJSON *tool_response(const struct tool_call *c)
 {
 	cJSON *o = cJSON_CreateObject(), *out;
+	const char *type = c->mcp_result       ? "mcp_tool_call_output"
+			   : c->kind == TOOL_CUSTOM ? "custom_tool_call_output"
+						    : "function_call_output";
 
-	out = c->output_items ? cJSON_Duplicate(c->output_items, 1)
-			      : cJSON_CreateString(c->output ? c->output : "");
-	if (!o || !out ||
-	    json_add_str(o, "type", c->kind == TOOL_CUSTOM ? "custom_tool_call_output"
-							   : "function_call_output") < 0 ||
+	out = c->mcp_result     ? cJSON_Duplicate(c->mcp_result, 1)
+	      : c->output_items ? cJSON_Duplicate(c->output_items, 1)
+				: cJSON_CreateString(c->output ? c->output : "");
+	if (!o || !out || json_add_str(o, "type", type) < 0 ||
 	    json_add_str(o, "call_id", c->call_id) < 0 || !cJSON_AddItemToObject(o, "output", out)) {
 		cJSON_Delete(out);
 		cJSON_Delete(o);
