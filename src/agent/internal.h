@@ -670,9 +670,14 @@ struct js_repl;
 int js_repl_session_start(struct agent *a, char **warning);
 void js_repl_free(struct agent *a);
 bool js_repl_enabled(const struct agent *a);
+/* features.js_repl_tools_only too: the model's direct calls of tools other than the
+ * REPL's are refused, it calls them through codex.tool(...). */
+bool js_repl_tools_only(const struct agent *a);
 bool js_repl_specs_add(cJSON *tools);
-/* The section the user instructions get while the REPL is on. */
-extern const char js_repl_instructions[];
+/* The section the user instructions get while the REPL is on: the first part, the
+ * tools-only part (when js_repl_tools_only), the last line. */
+extern const char js_repl_instructions[], js_repl_instructions_tools_only[],
+	js_repl_instructions_end[];
 /* js_repl (custom) and js_repl_reset (function). */
 void tool_js_repl(struct tool_call *c);
 /* MCP tools (tools/mcp.c): starting the servers with the session, and a call to one of

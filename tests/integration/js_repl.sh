@@ -451,4 +451,16 @@ try { await codex.emitImage(codex.tool("mcp__srv__image", {})); } catch (e) { co
 		'codex.emitImage does not accept mixed text and image content')"
 }
 
+test_tools_only_refuses_direct_calls() {
+	need_node22 || return 0
+	setup root
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"d1\",\"name\":\"exec_command\",\"arguments\":\"{\\\"cmd\\\":\\\"touch direct.txt\\\"}\"}},{\"completed\":\"r\"}]},$(js j1 'const r = await codex.tool("exec_command", { cmd: "touch nested.txt" }); console.log(r.type)'),$answer]"
+	cx --full-auto -c features.js_repl_tools_only=true "only js"
+	expect_eq "$(mock_call_output d1)" "direct tool calls are disabled; use js_repl and codex.tool(...) instead"
+	[ ! -e direct.txt ] || fail "the direct call ran"
+	expect_eq "$(mock_call_output j1)" function_call_output
+	[ -e nested.txt ] || fail "the nested call did not run"
+	expect_contains "$(mock_get 0 body.input)" 'Do not call tools directly; use `js_repl` + `codex.tool(...)` for all tool calls, including shell commands.'
+}
+
 run_tests

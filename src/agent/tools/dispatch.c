@@ -26,6 +26,13 @@ void tools_dispatch(struct tool_call *c)
 {
 	const char *n = c->name;
 
+	/* Upstream's router: only the model's own calls are refused, not codex.tool's. */
+	if (!c->on_finish && js_repl_tools_only(c->turn->a) && strcmp(n, "js_repl") != 0 &&
+	    strcmp(n, "js_repl_reset") != 0) {
+		tool_call_fail(c, strdup("direct tool calls are disabled; use js_repl and "
+					 "codex.tool(...) instead"));
+		return;
+	}
 	if (c->kind == TOOL_CUSTOM) {
 		if (strcmp(n, "apply_patch") == 0) {
 			struct agent *a = c->turn->a;

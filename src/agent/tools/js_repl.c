@@ -96,6 +96,11 @@ bool js_repl_enabled(const struct agent *a)
 	return a->jsr != NULL;
 }
 
+bool js_repl_tools_only(const struct agent *a)
+{
+	return a->jsr && config_feature(a->cfg, "js_repl_tools_only", false);
+}
+
 bool js_repl_specs_add(cJSON *arr)
 {
 	cJSON *o = cJSON_CreateObject(), *fmt, *reset;
@@ -157,7 +162,12 @@ const char js_repl_instructions[] =
 	"need a clean state.\n"
 	"- Use `require(...)` or `await import(...)` for modules; static `import` "
 	"declarations are not supported.\n"
-	"- The kernel runs under the same sandbox as your shell commands.\n"
+	"- The kernel runs under the same sandbox as your shell commands.\n";
+const char js_repl_instructions_tools_only[] =
+	"- Do not call tools directly; use `js_repl` + `codex.tool(...)` for all tool calls, "
+	"including shell commands.\n"
+	"- MCP tools (if any) can also be called by name via `codex.tool(...)`.\n";
+const char js_repl_instructions_end[] =
 	"- Avoid direct access to `process.stdout` / `process.stderr` / `process.stdin`; it "
 	"can corrupt the JSON line protocol. Use `console.log`, `codex.tool(...)`, and "
 	"`codex.emitImage(...)`.";
