@@ -204,12 +204,12 @@ void approval_remember(struct agent *a, char *const *argv)
 int agent_decide(struct agent *a, const char *call_id, enum agent_decision d, struct err *e)
 {
 	struct turn *t = a->turn;
+	struct tool_call *c;
 
 	if (strncmp(call_id, "network#", 8) == 0 && net_approval_decide(a, call_id, d) == 0)
 		return 0;
 
-	for (size_t i = 0; t && i < t->n_calls; i++) {
-		struct tool_call *c = t->calls[i];
+	for (size_t i = 0; t && (c = turn_call_at(t, i)); i++) {
 		void (*k)(struct tool_call *, enum agent_decision) = c->on_decision;
 		if (c->done || !k || strcmp(c->call_id, call_id) != 0)
 			continue;

@@ -308,9 +308,9 @@ int agent_answer_user_input(struct agent *a, const char *call_id, const cJSON *r
 			    struct err *e)
 {
 	struct turn *t = a->turn;
+	struct tool_call *c;
 
-	for (size_t i = 0; t && i < t->n_calls; i++) {
-		struct tool_call *c = t->calls[i];
+	for (size_t i = 0; t && (c = turn_call_at(t, i)); i++) {
 		if (c->done || !c->awaiting_user || strcmp(c->call_id, call_id) != 0)
 			continue;
 		c->awaiting_user = false;

@@ -73,6 +73,9 @@ struct turn {
 	cJSON *response;                /* items of the current response, in order */
 	struct tool_call **calls;       /* the response's tool calls, in order */
 	size_t n_calls, n_pending;
+	struct tool_call **nested;      /* calls the tools made (js_repl's codex.tool),
+					 * freed with the response's calls */
+	size_t n_nested, cap_nested;
 	cJSON *extra_input;             /* items to add after the outputs (view_image) */
 	cJSON *pending_input;           /* steered user messages not yet in the history:
 					 * [{"item": message, "event": user_message}] */
@@ -102,11 +105,20 @@ struct tool_call {
 	char *name;
 	cJSON *args;                    /* function arguments (an object) or NULL */
 	char *input;                    /* custom tool input, or NULL */
-	const cJSON *item;              /* the call item (borrowed from turn->response) */
+	const cJSON *item;              /* the call item (borrowed from turn->response, or
+					 * item_owned) */
+	cJSON *item_owned;              /* a nested call's item, or NULL */
 	char *output;                   /* set by tool_call_finish */
 	cJSON *output_items;            /* instead of output: a content-item array (MCP
 					 * results with images); owned */
+	cJSON *mcp_result;              /* a nested MCP call's result as its server sent it
+					 * (what codex.tool resolves with), or NULL; owned */
 	bool done;
+	bool failed;                    /* ended by tool_call_fail: a nested call's caller
+					 * gets an error, not a result */
+	/* A nested call (turn_call_nested): told when it ends, instead of the batch. */
+	void (*on_finish)(struct tool_call *c);
+	void *finish_arg;
 	void (*cancel)(struct tool_call *c);
 	/* Waiting for agent_decide (an approval request is out), else NULL. */
 	void (*on_decision)(struct tool_call *c, enum agent_decision d);
@@ -435,6 +447,20 @@ void turn_mcp_started(struct turn *t);
 void tool_call_finish(struct tool_call *c, char *output);
 /* The same with a copy of a constant or formatted string. */
 void tool_call_finishf(struct tool_call *c, const char *fmt, ...) ERR_PRINTF(2, 3);
+/* The same for a call that failed (bad arguments, unknown tool, refused approval): the
+ * model reads the text all the same; a nested call's caller gets it as an error. */
+void tool_call_fail(struct tool_call *c, char *output);
+void tool_call_failf(struct tool_call *c, const char *fmt, ...) ERR_PRINTF(2, 3);
+/* A call a tool makes itself (js_repl's codex.tool): item is a function_call or
+ * custom_tool_call item (taken, also on failure). Owned by the turn, freed with the
+ * response's calls, so its maker must see it end before its own call ends; on_finish
+ * is called once when it does (from tool_call_finish). The maker records it first, then
+ * starts it with tools_dispatch. NULL when memory runs out. */
+struct tool_call *turn_call_nested(struct turn *t, cJSON *item,
+				   void (*on_finish)(struct tool_call *c), void *arg);
+/* The turn's i-th call, the response's first, then the nested ones; NULL past the end
+ * (for finding a call by id: approvals, questions). */
+struct tool_call *turn_call_at(const struct turn *t, size_t i);
 
 /* ---- compact.c ---- */
 /* The compaction request's input: the history and the summarization request. */
@@ -674,9 +700,14 @@ struct js_repl;
 int js_repl_session_start(struct agent *a, char **warning);
 void js_repl_free(struct agent *a);
 bool js_repl_enabled(const struct agent *a);
+/* features.js_repl_tools_only too: the model's direct calls of tools other than the
+ * REPL's are refused, it calls them through codex.tool(...). */
+bool js_repl_tools_only(const struct agent *a);
 bool js_repl_specs_add(cJSON *tools);
-/* The section the user instructions get while the REPL is on. */
-extern const char js_repl_instructions[];
+/* The section the user instructions get while the REPL is on: the first part, the
+ * tools-only part (when js_repl_tools_only), the last line. */
+extern const char js_repl_instructions[], js_repl_instructions_tools_only[],
+	js_repl_instructions_end[];
 /* js_repl (custom) and js_repl_reset (function). */
 void tool_js_repl(struct tool_call *c);
 /* MCP tools (tools/mcp.c): starting the servers with the session, and a call to one of

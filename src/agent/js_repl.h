@@ -53,14 +53,34 @@ struct js_repl_input {
 int js_repl_parse_input(const char *in, size_t len, struct js_repl_input *out, char *why,
 			size_t cap);
 
-/* One line of the kernel: {"type":"exec_result","id":...,"ok":...,"output":...,
- * "error":..., "fatal": true when the kernel is exiting (ours)}. Other types and non-JSON lines (a cell that wrote to process.stdout)
- * give 0: ignored. 1 with *out filled (id, output and error malloc'ed, error may be
- * NULL; free with js_repl_reply_clear). -1 only when memory runs out. */
+/* The longest image one emitImage sends, as a data URL (base64 inside): 8 MiB, about a
+ * 6 MB image. Upstream sets none; ours keeps the message well inside a reply line
+ * (JS_REPL_REPLY_MAX_BYTES) and each request carrying it small enough to send. A plain
+ * number: the kernel script gets it as text. */
+#define JS_REPL_IMAGE_URL_MAX_BYTES 8388608
+/* Images one cell may emit: each goes to the model with every later request. */
+#define JS_REPL_IMAGES_MAX 32
+/* Tool calls one cell may make through codex.tool: each is kept (small, its output
+ * dropped once answered) until the response's calls are done. */
+#define JS_REPL_TOOL_CALLS_MAX 1024
+
+/* One line of the kernel, a message of one of three kinds:
+ *   exec_result {"id", "ok", "output", "error" (string or null), "fatal" (ours: the
+ *               kernel is exiting)}
+ *   run_tool    {"id", "exec_id", "tool_name", "arguments" (text)}: codex.tool
+ *   emit_image  {"id", "exec_id", "image_url", "detail" (string or null)}
+ * Other types and non-JSON lines (a cell that wrote to process.stdout) give 0:
+ * ignored. 1 with *out filled: every string of its kind malloc'ed (error and detail may
+ * be NULL); free with js_repl_reply_clear. -1 only when memory runs out. */
+enum js_repl_msg { JS_REPL_MSG_EXEC_RESULT, JS_REPL_MSG_RUN_TOOL, JS_REPL_MSG_EMIT_IMAGE };
 struct js_repl_reply {
+	enum js_repl_msg kind;
 	char *id;
 	bool ok, fatal;
 	char *output, *error;
+	char *exec_id;
+	char *tool_name, *arguments;
+	char *image_url, *detail;
 };
 int js_repl_parse_reply(const char *line, size_t len, struct js_repl_reply *out);
 void js_repl_reply_clear(struct js_repl_reply *r);

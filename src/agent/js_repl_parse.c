@@ -192,13 +192,32 @@ void js_repl_reply_clear(struct js_repl_reply *r)
 	free(r->id);
 	free(r->output);
 	free(r->error);
+	free(r->exec_id);
+	free(r->tool_name);
+	free(r->arguments);
+	free(r->image_url);
+	free(r->detail);
 	memset(r, 0, sizeof *r);
+}
+
+/* A copy of root's string field key into *out: 0 (also when it is absent or null and
+ * may be), 1 when it is missing or mistyped, -1 when memory runs out. */
+static int take_str(const cJSON *root, const char *key, bool may_be_null, char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+
+	if (!cJSON_IsString(v))
+		return may_be_null && (!v || cJSON_IsNull(v)) ? 0 : 1;
+	*out = strdup(v->valuestring);
+	return *out ? 0 : -1;
 }
 
 int js_repl_parse_reply(const char *line, size_t len, struct js_repl_reply *out)
 {
-	cJSON *root, *ok, *id, *output, *error, *type, *fatal;
-	int rc = 0;
+	cJSON *root;
+	const cJSON *type, *ok;
+	const char *ty;
+	int rc = 0, bad;
 
 	memset(out, 0, sizeof *out);
 	if (len > JS_REPL_REPLY_MAX_BYTES)
@@ -207,23 +226,37 @@ int js_repl_parse_reply(const char *line, size_t len, struct js_repl_reply *out)
 	if (!root)
 		return 0;
 	type = cJSON_GetObjectItemCaseSensitive(root, "type");
-	id = cJSON_GetObjectItemCaseSensitive(root, "id");
-	ok = cJSON_GetObjectItemCaseSensitive(root, "ok");
-	output = cJSON_GetObjectItemCaseSensitive(root, "output");
-	error = cJSON_GetObjectItemCaseSensitive(root, "error");
-	fatal = cJSON_GetObjectItemCaseSensitive(root, "fatal");
-	if (!cJSON_IsObject(root) || !cJSON_IsString(type) ||
-	    strcmp(type->valuestring, "exec_result") != 0 || !cJSON_IsString(id) ||
-	    !cJSON_IsBool(ok) || !cJSON_IsString(output) ||
-	    (error && !cJSON_IsString(error) && !cJSON_IsNull(error)))
+	if (!cJSON_IsObject(root) || !cJSON_IsString(type))
 		goto out;
-	out->ok = cJSON_IsTrue(ok);
-	out->fatal = cJSON_IsTrue(fatal);
-	if (!(out->id = strdup(id->valuestring)) ||
-	    !(out->output = strdup(output->valuestring)) ||
-	    (cJSON_IsString(error) && !(out->error = strdup(error->valuestring)))) {
+	ty = type->valuestring;
+	if (strcmp(ty, "exec_result") == 0) {
+		ok = cJSON_GetObjectItemCaseSensitive(root, "ok");
+		if (!cJSON_IsBool(ok))
+			goto out;
+		out->kind = JS_REPL_MSG_EXEC_RESULT;
+		out->ok = cJSON_IsTrue(ok);
+		out->fatal = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "fatal"));
+		bad = take_str(root, "id", false, &out->id);
+		bad = bad ? bad : take_str(root, "output", false, &out->output);
+		bad = bad ? bad : take_str(root, "error", true, &out->error);
+	} else if (strcmp(ty, "run_tool") == 0) {
+		out->kind = JS_REPL_MSG_RUN_TOOL;
+		bad = take_str(root, "id", false, &out->id);
+		bad = bad ? bad : take_str(root, "exec_id", false, &out->exec_id);
+		bad = bad ? bad : take_str(root, "tool_name", false, &out->tool_name);
+		bad = bad ? bad : take_str(root, "arguments", false, &out->arguments);
+	} else if (strcmp(ty, "emit_image") == 0) {
+		out->kind = JS_REPL_MSG_EMIT_IMAGE;
+		bad = take_str(root, "id", false, &out->id);
+		bad = bad ? bad : take_str(root, "exec_id", false, &out->exec_id);
+		bad = bad ? bad : take_str(root, "image_url", false, &out->image_url);
+		bad = bad ? bad : take_str(root, "detail", true, &out->detail);
+	} else {
+		goto out;
+	}
+	if (bad) {
 		js_repl_reply_clear(out);
-		rc = -1;
+		rc = bad < 0 ? -1 : 0;
 		goto out;
 	}
 	rc = 1;

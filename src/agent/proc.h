@@ -37,6 +37,7 @@ struct proc_spec {
 					  proc_start), or 0 */
 	bool tty;                      /* a pty for stdin/stdout/stderr, else pipes */
 	bool keep_stdin;               /* stdin stays open for proc_write; else /dev/null */
+	size_t stdin_max;              /* the most proc_write queues; 0: PROC_STDIN_MAX */
 	const char *codex_home;        /* Windows: where the restricted sandbox keeps its
 					  capability SID (unused elsewhere) */
 };

@@ -181,6 +181,8 @@ int proc_start(struct loop *l, const struct proc_spec *s, const struct proc_even
 	}
 	p->loop = l;
 	proc_io_init(&p->io, l, ev, settled);
+	if (s->stdin_max)
+		p->io.inq.max = s->stdin_max;
 	p->pidfd = -1;
 	p->child.pid = -1;
 	p->child.status_fd = -1;

@@ -268,6 +268,8 @@ int proc_start(struct loop *l, const struct proc_spec *s, const struct proc_even
 		return err_set(e, "out of memory");
 	p->loop = l;
 	proc_io_init(&p->io, l, ev, settled);
+	if (s->stdin_max)
+		p->io.inq.max = s->stdin_max;
 	p->exit_fd = -1;
 	if (s->keep_stdin ? new_pipe(&child[0], &mine[0], true, e) < 0
 			  : !(child[0] = null_device(e)))

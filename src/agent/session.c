@@ -160,7 +160,9 @@ static int initial_context(struct agent *a, const char *developer, bool collab, 
 		struct buf all;
 		buf_init(&all, (size_t)-1 / 4);
 		if ((instructions && buf_printf(&all, "%s\n\n", instructions) < 0) ||
-		    buf_puts(&all, js_repl_instructions) < 0) {
+		    buf_puts(&all, js_repl_instructions) < 0 ||
+		    (js_repl_tools_only(a) && buf_puts(&all, js_repl_instructions_tools_only) < 0) ||
+		    buf_puts(&all, js_repl_instructions_end) < 0) {
 			buf_free(&all);
 			goto oom;
 		}

@@ -104,7 +104,25 @@ static void call_free(struct tool_call *c)
 	free(c->input);
 	free(c->output);
 	cJSON_Delete(c->output_items);
+	cJSON_Delete(c->item_owned);
+	cJSON_Delete(c->mcp_result);
 	free(c);
+}
+
+/* The response's calls first: a js_repl cell that ends this way stops its nested
+ * calls' tools before they are freed. */
+static void calls_free(struct turn *t)
+{
+	for (size_t i = 0; i < t->n_calls; i++)
+		call_free(t->calls[i]);
+	free(t->calls);
+	t->calls = NULL;
+	t->n_calls = 0;
+	for (size_t i = 0; i < t->n_nested; i++)
+		call_free(t->nested[i]);
+	free(t->nested);
+	t->nested = NULL;
+	t->n_nested = t->cap_nested = 0;
 }
 
 void turn_free(struct turn *t)
@@ -115,9 +133,7 @@ void turn_free(struct turn *t)
 	if (t->stream)
 		model_stream_cancel(t->stream);
 	loop_timer_disarm(t->a->loop, &t->next);
-	for (size_t i = 0; i < t->n_calls; i++)
-		call_free(t->calls[i]);
-	free(t->calls);
+	calls_free(t);
 	cJSON_Delete(t->response);
 	cJSON_Delete(t->extra_input);
 	cJSON_Delete(t->pending_input); /* steers the turn never sent: the front end's */
@@ -230,8 +246,66 @@ void tool_call_finish(struct tool_call *c, char *output)
 	c->done = true;
 	c->cancel = NULL;
 	c->output = output ? output : strdup("out of memory while running the tool");
+	if (c->on_finish) {
+		c->on_finish(c);
+		return;
+	}
 	if (--t->n_pending == 0)
 		calls_done(t);
+}
+
+void tool_call_fail(struct tool_call *c, char *output)
+{
+	if (!c->done)
+		c->failed = true;
+	tool_call_finish(c, output);
+}
+
+void tool_call_failf(struct tool_call *c, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	buf_init(&b, LIMIT_HTTP_BODY_BYTES);
+	va_start(ap, fmt);
+	if (buf_vprintf(&b, fmt, ap) < 0)
+		buf_free(&b);
+	va_end(ap);
+	tool_call_fail(c, b.data ? buf_take(&b) : NULL);
+}
+
+struct tool_call *turn_call_nested(struct turn *t, cJSON *item,
+				   void (*on_finish)(struct tool_call *c), void *arg)
+{
+	struct tool_call *c;
+
+	if (t->n_nested == t->cap_nested) {
+		size_t cap = t->cap_nested ? 2 * t->cap_nested : 8;
+		struct tool_call **v = realloc(t->nested, cap * sizeof *v);
+		if (!v) {
+			cJSON_Delete(item);
+			return NULL;
+		}
+		t->nested = v;
+		t->cap_nested = cap;
+	}
+	if (!item || !(c = call_new(t, item))) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	c->item_owned = item;
+	c->on_finish = on_finish;
+	c->finish_arg = arg;
+	t->nested[t->n_nested++] = c;
+	return c;
+}
+
+struct tool_call *turn_call_at(const struct turn *t, size_t i)
+{
+	if (i < t->n_calls)
+		return t->calls[i];
+	i -= t->n_calls;
+	return i < t->n_nested ? t->nested[i] : NULL;
 }
 
 void tool_call_finishf(struct tool_call *c, const char *fmt, ...)
@@ -571,11 +645,7 @@ static void request_next(struct turn *t)
 		return;
 	}
 	/* The previous response's items are in the history now. */
-	for (size_t i = 0; i < t->n_calls; i++)
-		call_free(t->calls[i]);
-	free(t->calls);
-	t->calls = NULL;
-	t->n_calls = 0;
+	calls_free(t);
 	cJSON_Delete(t->response);
 	t->response = cJSON_CreateArray();
 	if (!t->response) {

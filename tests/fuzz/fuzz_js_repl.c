@@ -1,7 +1,7 @@
 /* What the JavaScript REPL parses (src/agent/js_repl_parse.c): the model's tool input
- * (pragma and wrappers), the kernel's reply lines, `node --version`. Any bytes: no
+ * (pragma and wrappers), the kernel's messages, `node --version`. Any bytes: no
  * crash, no leak, and what comes out stays inside the input (the code) or is complete
- * (a reply has an id and an output). */
+ * (each kind of message has its own fields, and only those). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +24,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	if (js_repl_parse_reply(in, size, &r) == 1) {
-		if (!r.id || !r.output)
-			abort();
+		switch (r.kind) {
+		case JS_REPL_MSG_EXEC_RESULT:
+			if (!r.id || !r.output || r.exec_id || r.tool_name || r.image_url)
+				abort();
+			break;
+		case JS_REPL_MSG_RUN_TOOL:
+			if (!r.id || !r.exec_id || !r.tool_name || !r.arguments || r.output)
+				abort();
+			break;
+		case JS_REPL_MSG_EMIT_IMAGE:
+			if (!r.id || !r.exec_id || !r.image_url || r.tool_name || r.output)
+				abort();
+			break;
+		}
 		js_repl_reply_clear(&r);
 	}
 	(void)js_repl_parse_node_version(in, size, &v);

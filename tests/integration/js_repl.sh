@@ -261,4 +261,206 @@ test_node_missing_disables_the_feature() {
 	expect_not_contains "$(tool_names 0)" "js_repl"
 }
 
+# ---- codex.tool and codex.emitImage ----
+
+test_codex_tool_runs_a_command_and_resolves_with_its_output_item() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 'const r = await codex.tool("exec_command", { cmd: "echo made-by-js > made.txt; cat made.txt" });
+console.log(r.type, r.call_id.includes("-tool-"), typeof r.output);
+console.log(r.output.includes("made-by-js"), r.output.includes("Process exited with code 0"));
+const again = codex.tool;
+console.log(again === codex.tool, Object.keys(codex).sort().join(","));'),$answer]"
+	cx --full-auto --json "run it"
+	expect_eq "$(mock_call_output j1)" "$(printf 'function_call_output true string\ntrue true\ntrue cwd,emitImage,homeDir,tmpDir,tool')"
+	expect_eq "$(cat made.txt)" made-by-js "the command ran"
+	# The nested command's events go out as a direct call's would.
+	expect_contains "$(cat "$T/out")" "\"command\":\"/bin/bash -lc 'echo made-by-js"
+	# Its output stays inside the cell: the model reads only what the cell logged.
+	expect_not_contains "$(mock_get 1 body.input)" "Chunk ID"
+	# The instructions tell the model about the helpers.
+	expect_contains "$(mock_get 0 body.input)" 'Helpers: `codex.cwd`, `codex.homeDir`, `codex.tmpDir`, `codex.tool(name, args?)`, and `codex.emitImage(imageLike)`.'
+}
+
+# drive POLICY DECISIONS: one turn through build/tests/agent-drive (a front end of the
+# core that answers approval requests as a user would; `codex exec` never asks), as
+# root in $T/ws with a workspace-write sandbox; events in $T/events.
+drive() {
+	local rc=0
+	env -u TMPDIR HOME="$T/home" CODEX_HOME="$CODEX_HOME" MOCK_KEY=sk-test timeout 120 "$TOOLS/agent-drive" \
+		--codex "$CODEX" -c model_provider=mock -c model_providers.mock.name=mock \
+		-c "model_providers.mock.base_url=$BASE" -c model_providers.mock.env_key=MOCK_KEY \
+		-c features.js_repl=true -c "js_repl_node_path=\"$NODE22\"" \
+		-c "approval_policy=\"$1\"" -c 'sandbox_mode="workspace-write"' \
+		--decide "$2" "go" > "$T/events" 2> "$T/err" || rc=$?
+	return $rc
+}
+
+test_codex_tool_goes_through_approvals() {
+	need_node22 || return 0
+	setup root
+	# untrusted: each command asks; the user refuses the first, approves the second.
+	mock "[$(js j1 'for (const file of ["refused.txt", "approved.txt"]) {
+  try {
+    const r = await codex.tool("exec_command", { cmd: "touch " + file });
+    console.log(file, "resolved", r.output.includes("Process exited with code 0"));
+  } catch (e) {
+    console.log(file, "rejected:", e.message);
+  }
+}'),$answer]"
+	drive untrusted denied,approved || fail "agent-drive failed: $(cat "$T/err")"
+	expect_eq "$(mock_call_output j1)" "$(printf 'refused.txt rejected: exec command rejected by user\napproved.txt resolved true')"
+	[ ! -e refused.txt ] || fail "the refused command ran"
+	[ -e approved.txt ] || fail "the approved command did not run"
+	expect_eq "$(grep -c '"exec_approval_request"' "$T/events")" 2 "approval requests"
+	# codex exec never asks: an escalation is refused at once, an error to the cell.
+	mock "[$(js j1 'try { await codex.tool("exec_command", { cmd: "touch escalated.txt", sandbox_permissions: "require_escalated", justification: "test" }); console.log("resolved"); }
+catch (e) { console.log("rejected:", e.message); }'),$answer]"
+	cx "escalate"
+	expect_eq "$(mock_call_output j1)" "rejected: approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
+	[ ! -e escalated.txt ] || fail "the escalated command ran"
+}
+
+test_codex_tool_errors_reject() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 'for (const [name, args] of [["no_such_tool", {}], ["exec_command", "not json"], ["js_repl", "1"], ["js_repl_reset", {}], ["", {}], [42, {}]]) {
+  try { await codex.tool(name, args); console.log("resolved", name); }
+  catch (e) { console.log(String(name) + ":", e.message); }
+}'),$(js j2 'await codex.tool("no_such_tool")'),$(js j3 'console.log("alive")'),$answer]"
+	cx --full-auto "errors"
+	expect_eq "$(mock_call_output j1)" "$(printf '%s\n' 'no_such_tool: unsupported call: no_such_tool' \
+		'exec_command: failed to parse function arguments: invalid JSON at byte 0' \
+		'js_repl: js_repl cannot invoke itself' 'js_repl_reset: js_repl cannot invoke itself' \
+		': codex.tool expects a tool name string' '42: codex.tool expects a tool name string')"
+	# Not caught: the cell fails with it; the kernel lives on.
+	expect_eq "$(mock_call_output j2)" "unsupported call: no_such_tool"
+	expect_eq "$(mock_call_output j3)" "alive"
+}
+
+# A 1x1 PNG.
+PNG_B64=iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==
+
+# The output item a custom tool call got in the last request, as JSON.
+output_json() {
+	python3 - "$MOCK_LOG" "$1" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+for item in reqs[-1]["body"]["input"]:
+    if item.get("call_id") == sys.argv[2] and item["type"].endswith("_output"):
+        print(json.dumps(item["output"]))
+        break
+else:
+    sys.exit("no output for " + sys.argv[2])
+PY
+}
+
+test_emit_image_reaches_the_next_request() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 "const png = Buffer.from('$PNG_B64', 'base64');
+require('node:fs').writeFileSync('dot.png', png);
+await codex.emitImage({ bytes: png, mimeType: 'image/png' });
+await codex.emitImage('data:image/png;base64,$PNG_B64');
+const viewed = await codex.tool('view_image', { path: 'dot.png' });
+console.log(viewed.type, Array.isArray(viewed.output), viewed.output[0].type);
+await codex.emitImage(codex.tool('view_image', { path: 'dot.png' }));
+console.log('sent');"),$(js j2 'await codex.emitImage({ type: "input_image", image_url: "data:image/jpeg;base64,/9j/", detail: "original" })'),$answer]"
+	cx --full-auto "draw"
+	want_img="{\"type\": \"input_image\", \"image_url\": \"data:image/png;base64,$PNG_B64\"}"
+	expect_eq "$(output_json j1)" "[{\"type\": \"input_text\", \"text\": \"function_call_output true input_image\\nsent\"}, $want_img, $want_img, $want_img]"
+	# An image alone: no text item; detail is dropped (no model here takes "original").
+	expect_eq "$(output_json j2)" '[{"type": "input_image", "image_url": "data:image/jpeg;base64,/9j/"}]'
+	# The nested view_image calls added nothing else to the conversation.
+	n=$(mock_get 2 body.input | python3 -c 'import json,sys
+def count(v):
+    if isinstance(v, dict): return (v.get("type") == "input_image") + sum(map(count, v.values()))
+    if isinstance(v, list): return sum(map(count, v))
+    return 0
+print(count(json.load(sys.stdin)))')
+	expect_eq "$n" 4 "images in the last request"
+}
+
+test_emit_image_bad_input() {
+	need_node22 || return 0
+	setup root
+	# A forged emit_image line: the host checks what the kernel would have.
+	mock "[$(js j1 'for (const url of ["https://example.com/x.png", "data:image/png;base64," + "A".repeat(8 * 1024 * 1024)]) {
+  process.stdout.write("\n" + JSON.stringify({ type: "emit_image", id: "forged", exec_id: "exec-1", image_url: url, detail: null }) + "\n");
+}
+console.log("forged")'),$(js j2 'const tries = {
+  text: () => codex.emitImage("hello"),
+  notBytes: () => codex.emitImage({ bytes: "abc", mimeType: "image/png" }),
+  empty: () => codex.emitImage({ bytes: new Uint8Array(0), mimeType: "image/png" }),
+  noMime: () => codex.emitImage({ bytes: new Uint8Array(3) }),
+  detail: () => codex.emitImage({ bytes: new Uint8Array(3), mimeType: "image/png", detail: "high" }),
+  textOutput: () => codex.emitImage(codex.tool("exec_command", { cmd: "echo hi" })),
+  huge: () => codex.emitImage({ bytes: Buffer.alloc(7 * 1024 * 1024), mimeType: "image/png" }),
+  number: () => codex.emitImage(42),
+};
+for (const [name, f] of Object.entries(tries)) {
+  try { await f(); console.log(name, "accepted"); } catch (e) { console.log(name + ":", e.message); }
+}'),$(js j3 'codex.emitImage("not a data url"); console.log("not awaited")'),$(js j4 'console.log("alive")'),$answer]"
+	cx --full-auto "bad images"
+	expect_eq "$(output_json j1)" '"forged"'
+	expect_eq "$(mock_call_output j2)" "$(printf '%s\n' 'text: codex.emitImage only accepts data URLs' \
+		'notBytes: codex.emitImage expected bytes to be Buffer, Uint8Array, ArrayBuffer, or ArrayBufferView' \
+		'empty: codex.emitImage expected non-empty bytes' 'noMime: codex.emitImage expected a non-empty mimeType' \
+		'detail: codex.emitImage only supports detail "original"; omit detail for default behavior' \
+		'textOutput: codex.emitImage does not accept mixed text and image content' \
+		'huge: codex.emitImage image is too large: 9786734 bytes as a data URL (at most 8388608); send a smaller image or JPEG' \
+		'number: codex.emitImage received an unsupported value')"
+	# A refused image the cell never looked at fails the cell.
+	expect_eq "$(mock_call_output j3)" "codex.emitImage only accepts data URLs"
+	expect_eq "$(mock_call_output j4)" "alive"
+}
+
+test_cell_answer_waits_for_its_nested_calls() {
+	need_node22 || return 0
+	setup root
+	# Not awaited: the cell's code ends first, its answer waits for the command.
+	mock "[$(js j1 'codex.tool("exec_command", { cmd: "sleep 0.5; echo late > late.txt", yield_time_ms: 5000 }); console.log("quick")'),$(js j2 'console.log(require("node:fs").readFileSync("late.txt", "utf8").trim())'),$answer]"
+	cx --full-auto "wait"
+	expect_eq "$(mock_call_output j1)" "quick"
+	expect_eq "$(mock_call_output j2)" "late"
+}
+
+test_timeout_stops_nested_calls() {
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 '// codex-js-repl: timeout_ms=1500
+await codex.tool("exec_command", { cmd: "sleep 20; touch too-late.txt", yield_time_ms: 30000 });'),$(js j2 'console.log("fresh")'),$answer]"
+	start=$(date +%s)
+	cx --full-auto "slow"
+	expect_eq "$(mock_call_output j1)" "js_repl execution timed out; kernel reset, rerun your request"
+	expect_eq "$(mock_call_output j2)" "fresh"
+	# The cell's time limit holds with a nested call still running.
+	[ $(( $(date +%s) - start )) -lt 15 ] || fail "the nested command was waited for"
+}
+
+test_codex_tool_calls_mcp_tools() {
+	need_node22 || return 0
+	setup root
+	printf '[mcp_servers.srv]\ncommand = "python3"\nargs = ["%s", "--log", "%s"]\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" "$T/mcp.log" >> "$CODEX_HOME/config.toml"
+	mock "[$(js j1 'const r = await codex.tool("mcp__srv__add", { a: 2, b: 3 });
+console.log(r.type, r.call_id.includes("-tool-"), JSON.stringify(r.output));
+try { await codex.emitImage(codex.tool("mcp__srv__image", {})); } catch (e) { console.log(e.message); }'),$answer]"
+	cx --full-auto "mcp"
+	expect_eq "$(mock_call_output j1)" "$(printf '%s\n' 'mcp_tool_call_output true {"content":[{"type":"text","text":"5"}],"structuredContent":{"sum":5}}' \
+		'codex.emitImage does not accept mixed text and image content')"
+}
+
+test_tools_only_refuses_direct_calls() {
+	need_node22 || return 0
+	setup root
+	mock "[{\"sse\":[{\"created\":\"r\"},{\"function_call\":{\"call_id\":\"d1\",\"name\":\"exec_command\",\"arguments\":\"{\\\"cmd\\\":\\\"touch direct.txt\\\"}\"}},{\"completed\":\"r\"}]},$(js j1 'const r = await codex.tool("exec_command", { cmd: "touch nested.txt" }); console.log(r.type)'),$answer]"
+	cx --full-auto -c features.js_repl_tools_only=true "only js"
+	expect_eq "$(mock_call_output d1)" "direct tool calls are disabled; use js_repl and codex.tool(...) instead"
+	[ ! -e direct.txt ] || fail "the direct call ran"
+	expect_eq "$(mock_call_output j1)" function_call_output
+	[ -e nested.txt ] || fail "the nested call did not run"
+	expect_contains "$(mock_get 0 body.input)" 'Do not call tools directly; use `js_repl` + `codex.tool(...)` for all tool calls, including shell commands.'
+}
+
 run_tests

@@ -152,6 +152,47 @@ TEST(js_repl_node_versions)
 	CHECK(js_repl_parse_node_version("v99999999999.0.0", 16, &v) < 0);
 }
 
+TEST(js_repl_tool_and_image_messages)
+{
+	struct js_repl_reply r;
+	const char *tool = "{\"type\":\"run_tool\",\"id\":\"exec-1-tool-0\",\"exec_id\":\"exec-1\","
+			   "\"tool_name\":\"exec_command\",\"arguments\":\"{\\\"cmd\\\":\\\"ls\\\"}\"}";
+	const char *img = "{\"type\":\"emit_image\",\"id\":\"exec-1-emit-image-0\","
+			  "\"exec_id\":\"exec-1\",\"image_url\":\"data:image/png;base64,AA==\","
+			  "\"detail\":\"original\"}";
+	const char *img_no_detail = "{\"type\":\"emit_image\",\"id\":\"i\",\"exec_id\":\"e\","
+				    "\"image_url\":\"data:,\",\"detail\":null}";
+
+	REQUIRE(js_repl_parse_reply(tool, strlen(tool), &r) == 1);
+	CHECK(r.kind == JS_REPL_MSG_RUN_TOOL);
+	CHECK_STR(r.id, "exec-1-tool-0");
+	CHECK_STR(r.exec_id, "exec-1");
+	CHECK_STR(r.tool_name, "exec_command");
+	CHECK_STR(r.arguments, "{\"cmd\":\"ls\"}");
+	CHECK(r.output == NULL && r.image_url == NULL);
+	js_repl_reply_clear(&r);
+	REQUIRE(js_repl_parse_reply(img, strlen(img), &r) == 1);
+	CHECK(r.kind == JS_REPL_MSG_EMIT_IMAGE);
+	CHECK_STR(r.exec_id, "exec-1");
+	CHECK_STR(r.image_url, "data:image/png;base64,AA==");
+	CHECK_STR(r.detail, "original");
+	js_repl_reply_clear(&r);
+	REQUIRE(js_repl_parse_reply(img_no_detail, strlen(img_no_detail), &r) == 1);
+	CHECK(r.detail == NULL);
+	js_repl_reply_clear(&r);
+	/* A field missing or of the wrong type: not a message. */
+	CHECK(js_repl_parse_reply("{\"type\":\"run_tool\",\"id\":\"t\",\"exec_id\":\"e\","
+				  "\"tool_name\":\"x\"}", 58, &r) == 0);
+	CHECK(r.id == NULL && r.exec_id == NULL && r.tool_name == NULL);
+	CHECK(js_repl_parse_reply("{\"type\":\"run_tool\",\"id\":\"t\",\"exec_id\":\"e\","
+				  "\"tool_name\":\"x\",\"arguments\":{}}", 73, &r) == 0);
+	CHECK(js_repl_parse_reply("{\"type\":\"emit_image\",\"id\":\"i\",\"exec_id\":\"e\","
+				  "\"image_url\":\"data:,\",\"detail\":3}", 76, &r) == 0);
+	/* Byte by byte, no prefix of a message is one. */
+	for (size_t n = 0; n < strlen(tool); n++)
+		CHECK(js_repl_parse_reply(tool, n, &r) == 0);
+}
+
 TEST(js_repl_reply_under_failing_allocations)
 {
 	const char *line = "{\"type\":\"exec_result\",\"id\":\"exec-9\",\"ok\":false,"
@@ -168,6 +209,18 @@ TEST(js_repl_reply_under_failing_allocations)
 			js_repl_reply_clear(&r);
 		} else {
 			CHECK(r.id == NULL && r.output == NULL && r.error == NULL);
+		}
+	});
+	FOR_EACH_ALLOC_FAILURE(64, {
+		struct js_repl_reply r;
+		const char *tool = "{\"type\":\"run_tool\",\"id\":\"t\",\"exec_id\":\"e\","
+				   "\"tool_name\":\"x\",\"arguments\":\"{}\"}";
+		int rc = js_repl_parse_reply(tool, strlen(tool), &r);
+		if (rc == 1) {
+			CHECK_STR(r.arguments, "{}");
+			js_repl_reply_clear(&r);
+		} else {
+			CHECK(r.id == NULL && r.exec_id == NULL && r.tool_name == NULL);
 		}
 	});
 }

@@ -266,7 +266,7 @@ static void on_decision(struct tool_call *c, enum agent_decision d)
 		return;
 	}
 	run_free(r);
-	tool_call_finish(c, strdup(approval_denial_text(c, "patch rejected by user")));
+	tool_call_fail(c, strdup(approval_denial_text(c, "patch rejected by user")));
 }
 
 void tool_apply_patch_in(struct tool_call *c, const char *text, size_t len, const char *cwd)
@@ -310,7 +310,7 @@ void tool_apply_patch_in(struct tool_call *c, const char *text, size_t len, cons
 		goto out;
 	case VERDICT_REJECT:
 		run_free(r);
-		tool_call_finish(c, strdup(why));
+		tool_call_fail(c, strdup(why));
 		goto out;
 	case VERDICT_ASK:
 		break;

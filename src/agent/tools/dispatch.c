@@ -16,7 +16,7 @@ static bool decode_args(struct tool_call *c)
 	char why[160];
 
 	if (tool_args_parse(text, strlen(text), &c->args, why, sizeof why) < 0) {
-		tool_call_finishf(c, "failed to parse function arguments: %s", why);
+		tool_call_failf(c, "failed to parse function arguments: %s", why);
 		return false;
 	}
 	return true;
@@ -26,6 +26,13 @@ void tools_dispatch(struct tool_call *c)
 {
 	const char *n = c->name;
 
+	/* Upstream's router: only the model's own calls are refused, not codex.tool's. */
+	if (!c->on_finish && js_repl_tools_only(c->turn->a) && strcmp(n, "js_repl") != 0 &&
+	    strcmp(n, "js_repl_reset") != 0) {
+		tool_call_fail(c, strdup("direct tool calls are disabled; use js_repl and "
+					 "codex.tool(...) instead"));
+		return;
+	}
 	if (c->kind == TOOL_CUSTOM) {
 		if (strcmp(n, "apply_patch") == 0) {
 			struct agent *a = c->turn->a;
@@ -34,7 +41,7 @@ void tools_dispatch(struct tool_call *c)
 		} else if (strcmp(n, "js_repl") == 0) {
 			tool_js_repl(c);
 		} else {
-			tool_call_finishf(c, "unsupported custom tool call: %s", n);
+			tool_call_failf(c, "unsupported custom tool call: %s", n);
 		}
 		return;
 	}
@@ -71,10 +78,10 @@ void tools_dispatch(struct tool_call *c)
 	else if (strcmp(n, "apply_patch") == 0) {
 		const char *in = args_str(c->args, "input");
 		if (!in)
-			tool_call_finish(c, strdup("failed to parse function arguments: missing field "
-						   "`input`"));
+			tool_call_fail(c, strdup("failed to parse function arguments: missing field "
+						 "`input`"));
 		else
 			tool_apply_patch_in(c, in, strlen(in), c->turn->a->cwd);
 	} else
-		tool_call_finishf(c, "unsupported call: %s", n);
+		tool_call_failf(c, "unsupported call: %s", n);
 }

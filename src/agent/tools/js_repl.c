@@ -1,7 +1,10 @@
 /* The js_repl and js_repl_reset tools (agent/js_repl.h): their specs, the kernel's
  * lifetime (started by the first cell, kept across turns, ended by a reset, a timeout,
  * an interrupt or the session's end) and the line protocol with it. One cell runs at a
- * time, as upstream's exec lock has it: calls that arrive meanwhile wait in order. */
+ * time, as upstream's exec lock has it: calls that arrive meanwhile wait in order.
+ * A cell may call the session's other tools (codex.tool: nested calls of the turn,
+ * through the same approvals and sandbox) and add images to its output
+ * (codex.emitImage); its answer waits until its nested calls are over, as upstream's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +49,17 @@ struct js_repl {
 	unsigned long next_id;
 	struct tool_call *queue[JS_REPL_QUEUE_MAX];
 	size_t n_queue;
+	/* The running cell's codex.tool calls, in order: each with the kernel's id for its
+	 * answer; c is NULL once answered (or given up). */
+	struct nested {
+		struct tool_call *c;
+		char *reply_id;
+	} *nested;
+	size_t n_nested, cap_nested, n_running;
+	cJSON *images;                  /* its emitted images (content items), or NULL */
+	/* Its answer, kept while its nested calls still run. */
+	bool held, held_failed;
+	char *held_output;
 };
 
 /* ---- specs ------------------------------------------------------------------------ */
@@ -82,6 +96,11 @@ bool js_repl_enabled(const struct agent *a)
 	return a->jsr != NULL;
 }
 
+bool js_repl_tools_only(const struct agent *a)
+{
+	return a->jsr && config_feature(a->cfg, "js_repl_tools_only", false);
+}
+
 bool js_repl_specs_add(cJSON *arr)
 {
 	cJSON *o = cJSON_CreateObject(), *fmt, *reset;
@@ -111,20 +130,47 @@ const char js_repl_instructions[] =
 	"## JavaScript REPL (Node)\n"
 	"- Use `js_repl` for Node-backed JavaScript with top-level await in a persistent "
 	"kernel.\n"
-	"- `js_repl` is a freeform/custom tool. Send raw JavaScript as its input (optionally "
-	"with a first line `// codex-js-repl: timeout_ms=15000`); never wrap the code in JSON "
-	"(such as `{\"code\":\"...\"}`), quotes or markdown code fences.\n"
+	"- `js_repl` is a freeform/custom tool. Direct `js_repl` calls must send raw "
+	"JavaScript tool input (optionally with first-line `// codex-js-repl: "
+	"timeout_ms=15000`). Do not wrap code in JSON (for example `{\"code\":\"...\"}`), "
+	"quotes, or markdown code fences.\n"
+	"- Helpers: `codex.cwd`, `codex.homeDir`, `codex.tmpDir`, `codex.tool(name, args?)`, "
+	"and `codex.emitImage(imageLike)`.\n"
+	"- `codex.tool` executes a normal tool call and resolves to the raw tool output "
+	"object. Use it for shell and non-shell tools alike. Nested tool outputs stay inside "
+	"JavaScript unless you emit them explicitly.\n"
+	"- `codex.emitImage(...)` adds one image to the outer `js_repl` function output each "
+	"time you call it, so you can call it multiple times to emit multiple images. It "
+	"accepts a data URL, a single `input_image` item, an object like `{ bytes, mimeType "
+	"}`, or a raw tool response object with exactly one image and no text. It rejects "
+	"mixed text-and-image content.\n"
+	"- `codex.tool(...)` and `codex.emitImage(...)` keep stable helper identities across "
+	"cells. Saved references and persisted objects can reuse them in later cells, but "
+	"async callbacks that fire after a cell finishes still fail because no exec is "
+	"active.\n"
+	"- Example of sharing a local image tool result: `await "
+	"codex.emitImage(codex.tool(\"view_image\", { path: \"/absolute/path\" }))`.\n"
+	"- When encoding an image to send with `codex.emitImage(...)` or `view_image`, prefer "
+	"JPEG at about 85 quality when lossy compression is acceptable; use PNG when "
+	"transparency or lossless detail matters. Smaller uploads are faster and less likely "
+	"to hit size limits.\n"
 	"- What a cell prints with `console.log` (and the other console methods) is what you "
 	"get back; the value of the last expression is not returned.\n"
-	"- Helpers: `codex.cwd`, `codex.homeDir`, `codex.tmpDir`.\n"
 	"- Top-level bindings persist across cells, also after a cell that threw. If you hit "
 	"`SyntaxError: Identifier 'x' has already been declared`, reuse or reassign the "
-	"binding, or pick a new name. Call `js_repl_reset` only when you need a clean state.\n"
+	"binding, or pick a new name. Reset the kernel with `js_repl_reset` only when you "
+	"need a clean state.\n"
 	"- Use `require(...)` or `await import(...)` for modules; static `import` "
 	"declarations are not supported.\n"
-	"- The kernel runs under the same sandbox as your shell commands.\n"
-	"- Do not write to `process.stdout` or read `process.stdin`: they carry the kernel's "
-	"protocol. Use `console.log`.";
+	"- The kernel runs under the same sandbox as your shell commands.\n";
+const char js_repl_instructions_tools_only[] =
+	"- Do not call tools directly; use `js_repl` + `codex.tool(...)` for all tool calls, "
+	"including shell commands.\n"
+	"- MCP tools (if any) can also be called by name via `codex.tool(...)`.\n";
+const char js_repl_instructions_end[] =
+	"- Avoid direct access to `process.stdout` / `process.stderr` / `process.stdin`; it "
+	"can corrupt the JSON line protocol. Use `console.log`, `codex.tool(...)`, and "
+	"`codex.emitImage(...)`.";
 
 /* ---- the kernel --------------------------------------------------------------------- */
 
@@ -220,21 +266,201 @@ static char *for_model(char *text)
 	return buf_take(&b);
 }
 
+/* ---- the cell's nested calls and images ------------------------------------------ */
+
+/* One line to the kernel; takes m. A kernel that cannot take it (its queue is full, it
+ * is gone) never answers the cell, whose time limit then resets it. */
+static void send_msg(struct js_repl *r, cJSON *m)
+{
+	char *text = m ? cJSON_PrintUnformatted(m) : NULL;
+	struct err e;
+	size_t n;
+
+	cJSON_Delete(m);
+	if (!text)
+		return;
+	n = strlen(text);
+	text[n] = '\n'; /* over the NUL: the line is written with its end in one piece */
+	if (r->k && !r->k->dead)
+		(void)proc_write(r->k->proc, text, n + 1, &e);
+	free(text);
+}
+
+/* {"type":"run_tool_result","id","ok","response","error"}; takes response. */
+static void reply_tool(struct js_repl *r, const char *id, cJSON *response, const char *error)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON *resp = response ? response : cJSON_CreateNull();
+	cJSON *why = error ? cJSON_CreateString(error) : cJSON_CreateNull();
+
+	if (!m || !resp || !why || json_add_str(m, "type", "run_tool_result") < 0 ||
+	    json_add_str(m, "id", id) < 0 || !cJSON_AddBoolToObject(m, "ok", !error) ||
+	    !cJSON_AddItemToObject(m, "response", resp))
+		goto fail;
+	resp = NULL;
+	if (!cJSON_AddItemToObject(m, "error", why))
+		goto fail;
+	send_msg(r, m);
+	return;
+fail:
+	cJSON_Delete(resp);
+	cJSON_Delete(why);
+	cJSON_Delete(m);
+}
+
+static void reply_image(struct js_repl *r, const char *id, const char *error)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON *why = error ? cJSON_CreateString(error) : cJSON_CreateNull();
+
+	if (!m || !why || json_add_str(m, "type", "emit_image_result") < 0 ||
+	    json_add_str(m, "id", id) < 0 || !cJSON_AddBoolToObject(m, "ok", !error) ||
+	    !cJSON_AddItemToObject(m, "error", why)) {
+		cJSON_Delete(why);
+		cJSON_Delete(m);
+		return;
+	}
+	send_msg(r, m);
+}
+
+/* What codex.tool resolves to: the output item the model would have read, as upstream
+ * serializes it ({"type":"function_call_output"|"custom_tool_call_output","call_id",
+ * "output": text or content items}), or for an MCP tool {"type":"mcp_tool_call_output",
+ * "call_id","output": the server's CallToolResult}. */
+static cJSON *tool_response(const struct tool_call *c)
+{
+	cJSON *o = cJSON_CreateObject(), *out;
+	const char *type = c->mcp_result       ? "mcp_tool_call_output"
+			   : c->kind == TOOL_CUSTOM ? "custom_tool_call_output"
+						    : "function_call_output";
+
+	out = c->mcp_result     ? cJSON_Duplicate(c->mcp_result, 1)
+	      : c->output_items ? cJSON_Duplicate(c->output_items, 1)
+				: cJSON_CreateString(c->output ? c->output : "");
+	if (!o || !out || json_add_str(o, "type", type) < 0 ||
+	    json_add_str(o, "call_id", c->call_id) < 0 || !cJSON_AddItemToObject(o, "output", out)) {
+		cJSON_Delete(out);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static void cell_done(struct js_repl *r, char *output, bool failed);
+
+/* A nested call ended: its answer goes to the cell, and the cell's own answer, when it
+ * was waiting for the last of them, to the model. */
+static void nested_done(struct tool_call *c)
+{
+	struct js_repl *r = c->finish_arg;
+	struct nested *n = NULL;
+	cJSON *response = NULL;
+	char *out;
+
+	for (size_t i = 0; i < r->n_nested && !n; i++)
+		if (r->nested[i].c == c)
+			n = &r->nested[i];
+	if (!n)
+		return; /* given up: the cell is over */
+	n->c = NULL;
+	r->n_running--;
+	if (c->failed)
+		reply_tool(r, n->reply_id, NULL, c->output);
+	else if (!(response = tool_response(c)))
+		reply_tool(r, n->reply_id, NULL, "out of memory");
+	else
+		reply_tool(r, n->reply_id, response, NULL);
+	/* The model never reads it: the cell has it now. */
+	free(c->output);
+	c->output = NULL;
+	cJSON_Delete(c->output_items);
+	c->output_items = NULL;
+	if (r->held && r->n_running == 0) {
+		out = r->held_output;
+		r->held_output = NULL;
+		r->held = false;
+		cell_done(r, out, r->held_failed);
+	}
+}
+
+/* The cell is over before its nested calls: they are stopped (the tools that cannot be
+ * are left to end on their own, unheard), their answers dropped. */
+static void nested_cancel(struct js_repl *r)
+{
+	for (size_t i = 0; i < r->n_nested; i++) {
+		struct tool_call *c = r->nested[i].c;
+		if (!c)
+			continue;
+		r->nested[i].c = NULL;
+		r->n_running--;
+		if (c->cancel)
+			c->cancel(c);
+		if (!c->done)
+			tool_call_finish(c, strdup("aborted"));
+	}
+}
+
+/* Forgets the cell's nested calls, images and held answer. */
+static void cell_clear(struct js_repl *r)
+{
+	for (size_t i = 0; i < r->n_nested; i++)
+		free(r->nested[i].reply_id);
+	free(r->nested);
+	r->nested = NULL;
+	r->n_nested = r->cap_nested = r->n_running = 0;
+	cJSON_Delete(r->images);
+	r->images = NULL;
+	free(r->held_output);
+	r->held_output = NULL;
+	r->held = r->held_failed = false;
+}
+
+/* The cell's output with its images: [{"type":"input_text"} (when there is text),
+ * {"type":"input_image"}...], as upstream's. Takes images; NULL when memory runs out. */
+static cJSON *with_images(const char *text, cJSON *images)
+{
+	cJSON *items = cJSON_CreateArray(), *t, *img;
+
+	if (!items)
+		goto fail;
+	if (*text) {
+		if (!(t = cJSON_CreateObject()) || !cJSON_AddItemToArray(items, t) ||
+		    json_add_str(t, "type", "input_text") < 0 || json_add_str(t, "text", text) < 0)
+			goto fail;
+	}
+	/* Adding to an array fails only for NULL arguments. */
+	while ((img = cJSON_DetachItemFromArray(images, 0)))
+		cJSON_AddItemToArray(items, img);
+	cJSON_Delete(images);
+	return items;
+fail:
+	cJSON_Delete(items);
+	cJSON_Delete(images);
+	return NULL;
+}
+
 /* The running cell is over: its answer goes to the model, the next one starts. */
 static void cell_done(struct js_repl *r, char *output, bool failed)
 {
 	struct tool_call *c = r->call;
 
+	nested_cancel(r);
 	r->call = NULL;
 	loop_timer_disarm(r->a->loop, &r->timer);
 	if (c) {
 		c->cancel = NULL;
 		c->state = NULL;
 		emit_end(r, c, output ? output : "", failed);
-		tool_call_finish(c, for_model(output));
+		output = for_model(output);
+		if (!failed && r->images && output) {
+			c->output_items = with_images(output, r->images);
+			r->images = NULL;
+		}
+		tool_call_finish(c, output);
 	} else {
 		free(output);
 	}
+	cell_clear(r);
 	run_next(r);
 }
 
@@ -279,32 +505,186 @@ static void kernel_stop(struct js_repl *r)
 	}
 }
 
+/* Is the running cell the one asking (and still waiting for its code to end)? */
+static bool cell_asks(const struct js_repl *r, const char *exec_id)
+{
+	return r->call && !r->held && strcmp(exec_id, r->exec_id) == 0;
+}
+
+/* Is name one of the session's freeform tools (its input is raw text)? */
+static bool freeform_tool(const struct agent *a, const char *name)
+{
+	const cJSON *spec;
+
+	cJSON_ArrayForEach(spec, a->tools) {
+		const cJSON *ty = cJSON_GetObjectItemCaseSensitive(spec, "type");
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(spec, "name");
+		if (cJSON_IsString(ty) && cJSON_IsString(n) && strcmp(ty->valuestring, "custom") == 0 &&
+		    strcmp(n->valuestring, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* codex.tool(name, args): a call of the turn, made as the model would make it (a
+ * freeform tool gets the arguments as its input), answered when it ends. */
+static void on_run_tool(struct js_repl *r, const struct js_repl_reply *rep)
+{
+	struct agent *a = r->a;
+	bool custom;
+	char call_id[64], msg[128];
+	char *reply_id = NULL;
+	struct tool_call *c;
+	cJSON *item;
+
+	if (!cell_asks(r, rep->exec_id)) {
+		reply_tool(r, rep->id, NULL, "js_repl exec context not found");
+		return;
+	}
+	if (strcmp(rep->tool_name, "js_repl") == 0 || strcmp(rep->tool_name, "js_repl_reset") == 0) {
+		reply_tool(r, rep->id, NULL, "js_repl cannot invoke itself");
+		return;
+	}
+	if (r->n_nested == JS_REPL_TOOL_CALLS_MAX) {
+		snprintf(msg, sizeof msg, "js_repl tool call limit reached: at most %d codex.tool "
+					  "calls per cell",
+			 JS_REPL_TOOL_CALLS_MAX);
+		reply_tool(r, rep->id, NULL, msg);
+		return;
+	}
+	if (r->n_nested == r->cap_nested) {
+		size_t cap = r->cap_nested ? 2 * r->cap_nested : 8;
+		struct nested *v = realloc(r->nested, cap * sizeof *v);
+		if (!v) {
+			reply_tool(r, rep->id, NULL, "out of memory");
+			return;
+		}
+		r->nested = v;
+		r->cap_nested = cap;
+	}
+	/* Our own call id, unique in the session: the kernel's could be forged by a cell
+	 * writing to stdout, and approvals find a call by its id. */
+	snprintf(call_id, sizeof call_id, "%s-tool-%zu", r->exec_id, r->n_nested);
+	custom = !tool_is_mcp(a, rep->tool_name) && freeform_tool(a, rep->tool_name);
+	item = cJSON_CreateObject();
+	reply_id = strdup(rep->id);
+	if (!reply_id || !item ||
+	    json_add_str(item, "type", custom ? "custom_tool_call" : "function_call") < 0 ||
+	    json_add_str(item, "call_id", call_id) < 0 ||
+	    json_add_str(item, "name", rep->tool_name) < 0 ||
+	    json_add_str(item, custom ? "input" : "arguments", rep->arguments) < 0) {
+		cJSON_Delete(item);
+		goto oom;
+	}
+	if (!(c = turn_call_nested(r->call->turn, item, nested_done, r)))
+		goto oom; /* it took the item */
+	r->nested[r->n_nested].c = c;
+	r->nested[r->n_nested++].reply_id = reply_id;
+	r->n_running++;
+	tools_dispatch(c);
+	return;
+oom:
+	free(reply_id);
+	reply_tool(r, rep->id, NULL, "out of memory");
+}
+
+static bool is_data_url(const char *s)
+{
+	static const char scheme[] = "data:";
+
+	for (size_t i = 0; i < sizeof scheme - 1; i++)
+		if (!s[i] || (s[i] | 0x20) != scheme[i])
+			return false;
+	return true;
+}
+
+/* codex.emitImage(...): one more image for the cell's output. The kernel checked it as
+ * upstream's does; checked again here, the kernel being the cell's to break. */
+static void on_emit_image(struct js_repl *r, const struct js_repl_reply *rep)
+{
+	char msg[192];
+	size_t len = strlen(rep->image_url);
+	cJSON *img;
+
+	if (!cell_asks(r, rep->exec_id)) {
+		reply_image(r, rep->id, "js_repl exec context not found");
+		return;
+	}
+	if (!is_data_url(rep->image_url)) {
+		reply_image(r, rep->id, "codex.emitImage only accepts data URLs");
+		return;
+	}
+	if (len > JS_REPL_IMAGE_URL_MAX_BYTES) {
+		snprintf(msg, sizeof msg, "codex.emitImage image is too large: %zu bytes as a data "
+					  "URL (at most %d); send a smaller image or JPEG",
+			 len, JS_REPL_IMAGE_URL_MAX_BYTES);
+		reply_image(r, rep->id, msg);
+		return;
+	}
+	if (r->images && cJSON_GetArraySize(r->images) >= JS_REPL_IMAGES_MAX) {
+		snprintf(msg, sizeof msg, "codex.emitImage image limit reached: at most %d images "
+					  "per cell",
+			 JS_REPL_IMAGES_MAX);
+		reply_image(r, rep->id, msg);
+		return;
+	}
+	/* detail "original" is dropped, as upstream drops it for a model that cannot take
+	 * it: we offer none that can. */
+	if ((!r->images && !(r->images = cJSON_CreateArray())) || !(img = cJSON_CreateObject()) ||
+	    !cJSON_AddItemToArray(r->images, img) || json_add_str(img, "type", "input_image") < 0 ||
+	    json_add_str(img, "image_url", rep->image_url) < 0) {
+		reply_image(r, rep->id, "out of memory");
+		return;
+	}
+	reply_image(r, rep->id, NULL);
+}
+
+/* The cell's answer; held while its nested calls still run. */
+static void on_exec_result(struct js_repl *r, struct js_repl_reply *rep)
+{
+	bool ok = rep->ok;
+	char *text;
+
+	if (!r->call || r->held || strcmp(rep->id, r->exec_id) != 0)
+		return;
+	/* The kernel is exiting: the next cell must not be sent to it. */
+	if (rep->fatal)
+		kernel_stop(r);
+	if (ok) {
+		text = rep->output;
+		rep->output = NULL;
+	} else {
+		text = rep->error ? rep->error : strdup("js_repl execution failed");
+		rep->error = NULL;
+	}
+	if (r->n_running && !rep->fatal) {
+		r->held = true;
+		r->held_failed = !ok;
+		r->held_output = text;
+		return;
+	}
+	cell_done(r, text, !ok);
+}
+
 static void on_line(struct js_repl *r, const char *line, size_t len)
 {
 	struct js_repl_reply rep;
 	int got = js_repl_parse_reply(line, len, &rep);
-	char *text;
-	bool ok;
 
-	if (got == 0)
-		return; /* not ours: a cell wrote to process.stdout */
-	if (got < 0 || !r->call || strcmp(rep.id, r->exec_id) != 0) {
-		js_repl_reply_clear(&rep);
-		return;
-	}
-	ok = rep.ok;
-	/* The kernel is exiting: the next cell must not be sent to it. */
-	if (rep.fatal)
-		kernel_stop(r);
-	if (ok) {
-		text = rep.output;
-		rep.output = NULL;
-	} else {
-		text = rep.error ? rep.error : strdup("js_repl execution failed");
-		rep.error = NULL;
+	if (got <= 0)
+		return; /* not ours (a cell wrote to process.stdout), or no memory */
+	switch (rep.kind) {
+	case JS_REPL_MSG_EXEC_RESULT:
+		on_exec_result(r, &rep);
+		break;
+	case JS_REPL_MSG_RUN_TOOL:
+		on_run_tool(r, &rep);
+		break;
+	case JS_REPL_MSG_EMIT_IMAGE:
+		on_emit_image(r, &rep);
+		break;
 	}
 	js_repl_reply_clear(&rep);
-	cell_done(r, text, !ok);
 }
 
 static void on_output(void *arg, enum proc_stream s, const char *d, size_t n)
@@ -380,6 +760,8 @@ static int kernel_start(struct js_repl *r, struct err *e)
 	spec.codex_home = a->cfg->codex_home;
 	spec.argv = argv;
 	spec.keep_stdin = true;
+	/* Answers to codex.tool carry whole tool outputs (images too). */
+	spec.stdin_max = JS_REPL_REPLY_MAX_BYTES;
 	if (command_env(a, &env, e) < 0)
 		goto out;
 	if (dirs->n) {
@@ -436,6 +818,8 @@ static void cancel_running(struct tool_call *c)
 	c->cancel = NULL;
 	c->state = NULL;
 	kernel_stop(r);
+	nested_cancel(r);
+	cell_clear(r);
 	r->call = NULL;
 	loop_timer_disarm(r->a->loop, &r->timer);
 	emit_end(r, c, "aborted", true);
@@ -467,6 +851,8 @@ static void forget_call(struct tool_call *c)
 
 	c->state = NULL;
 	if (r->call == c) {
+		/* Its nested calls are the turn's, freed with it: not stopped from here. */
+		cell_clear(r);
 		kernel_stop(r);
 		r->call = NULL;
 		loop_timer_disarm(r->a->loop, &r->timer);
@@ -690,6 +1076,7 @@ void js_repl_free(struct agent *a)
 		r->dead = k->next_dead;
 		kernel_free(k);
 	}
+	cell_clear(r);
 	buf_free(&r->line);
 	free(r->node);
 	free(r);

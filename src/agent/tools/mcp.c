@@ -320,6 +320,9 @@ static void on_result(void *arg, const cJSON *result, const char *error)
 		finish_text(c, msg);
 		return;
 	}
+	/* A call from js_repl gets the result itself, as upstream's codex.tool does. */
+	if (c->on_finish)
+		c->mcp_result = cJSON_Duplicate(result, 1);
 	out = mcp_result_output(result, true);
 	state_free(st);
 	c->state = NULL;

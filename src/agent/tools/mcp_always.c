@@ -64,9 +64,9 @@ out:
 int agent_decide_always(struct agent *a, const char *call_id, struct err *e)
 {
 	struct turn *t = a->turn;
+	struct tool_call *c;
 
-	for (size_t i = 0; t && i < t->n_calls; i++) {
-		struct tool_call *c = t->calls[i];
+	for (size_t i = 0; t && (c = turn_call_at(t, i)); i++) {
 		const char *server, *tool;
 		struct err pe;
 		if (c->done || !c->on_decision || strcmp(c->call_id, call_id) != 0)

@@ -267,7 +267,7 @@ static void on_decision(struct tool_call *c, enum agent_decision d)
 	}
 	r->c = NULL;
 	run_free(r);
-	tool_call_finish(c, strdup(approval_denial_text(c, "exec command rejected by user")));
+	tool_call_fail(c, strdup(approval_denial_text(c, "exec command rejected by user")));
 }
 
 void tool_shell(struct tool_call *c)
@@ -345,7 +345,7 @@ void tool_shell(struct tool_call *c)
 		return;
 	case VERDICT_REJECT:
 		run_free(r);
-		tool_call_finish(c, strdup(why));
+		tool_call_fail(c, strdup(why));
 		return;
 	case VERDICT_ASK:
 		break;

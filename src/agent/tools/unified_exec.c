@@ -667,7 +667,7 @@ static void on_exec_decision(struct tool_call *c, enum agent_decision d)
 		break;
 	}
 	req_free(r);
-	tool_call_finish(c, strdup(approval_denial_text(c, "exec command rejected by user")));
+	tool_call_fail(c, strdup(approval_denial_text(c, "exec command rejected by user")));
 }
 
 /* Commands that are really apply_patch are applied as patches. Returns true when the
@@ -759,7 +759,7 @@ void uexec_exec_command(struct tool_call *c)
 		return;
 	case VERDICT_REJECT:
 		req_free(r);
-		tool_call_finish(c, strdup(why));
+		tool_call_fail(c, strdup(why));
 		return;
 	case VERDICT_ASK:
 		break;
