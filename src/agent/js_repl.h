@@ -98,6 +98,13 @@ bool js_repl_node_version_ok(const struct js_repl_node_version *v);
  * for js_repl ..."). Blocks for at most a few seconds (runs `node --version`). */
 int js_repl_node_resolve(const char *cfg_path, char **out, struct err *e);
 
+/* The session's private temporary folder for the kernel (upstream's CODEX_JS_TMP_DIR,
+ * codex.tmpDir): made 0700 in $TMPDIR (else /tmp), its path malloc'ed; NULL when it
+ * cannot be (the kernel then uses its working directory, as upstream's). Removed, with
+ * what the cells left in it, by js_repl_tmp_dir_remove as the session ends. */
+char *js_repl_tmp_dir_new(void);
+void js_repl_tmp_dir_remove(const char *path);
+
 /* The kernel script. */
 extern const char js_repl_kernel_source[];
 

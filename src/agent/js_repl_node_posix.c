@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "agent/js_repl.h"
+#include "agent/plugins.h"
 
 extern char **environ;
 
@@ -169,4 +170,26 @@ int js_repl_node_resolve(const char *cfg_path, char **out, struct err *e)
 fail:
 	free(node);
 	return -1;
+}
+
+char *js_repl_tmp_dir_new(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *path;
+
+	if (!base || !*base)
+		base = "/tmp";
+	if (asprintf(&path, "%s/codex-js-repl-XXXXXX", base) < 0)
+		return NULL;
+	if (!mkdtemp(path)) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+void js_repl_tmp_dir_remove(const char *path)
+{
+	if (path)
+		(void)plugins_remove_tree(path);
 }

@@ -8,3 +8,13 @@ int js_repl_node_resolve(const char *cfg_path, char **out, struct err *e)
 	*out = NULL;
 	return err_set(e, "js_repl is not available in the Windows build yet");
 }
+
+char *js_repl_tmp_dir_new(void)
+{
+	return NULL;
+}
+
+void js_repl_tmp_dir_remove(const char *path)
+{
+	(void)path;
+}

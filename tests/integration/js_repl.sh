@@ -282,6 +282,25 @@ console.log(again === codex.tool, Object.keys(codex).sort().join(","));'),$answe
 	expect_contains "$(mock_get 0 body.input)" 'Helpers: `codex.cwd`, `codex.homeDir`, `codex.tmpDir`, `codex.tool(name, args?)`, and `codex.emitImage(imageLike)`.'
 }
 
+# codex.tmpDir is the session's own folder (0700, in the temporary directory; the cell's
+# global tmpDir too), gone with what was left in it when the session ends, as upstream's;
+# codex.homeDir is HOME as set.
+test_tmp_dir_is_the_sessions_own_and_goes_with_it() {
+	local out dir
+	need_node22 || return 0
+	setup root
+	mock "[$(js j1 "const fs = require('node:fs');
+fs.writeFileSync(codex.tmpDir + '/left.txt', 'x');
+console.log(codex.tmpDir === tmpDir, codex.homeDir, (fs.statSync(codex.tmpDir).mode & 0o777).toString(8));
+console.log(codex.tmpDir);"),$answer]"
+	cx --full-auto "use js"
+	out=$(mock_call_output j1)
+	expect_eq "$(printf '%s\n' "$out" | head -1)" "true $T/home 700" "tmpDir, homeDir, mode"
+	dir=$(printf '%s\n' "$out" | tail -1)
+	case "$dir" in /tmp/codex-js-repl-??????) ;; *) fail "tmpDir: $dir" ;; esac
+	[ ! -e "$dir" ] || fail "the session's folder outlived it: $dir"
+}
+
 # drive POLICY DECISIONS: one turn through build/tests/agent-drive (a front end of the
 # core that answers approval requests as a user would; `codex exec` never asks), as
 # root in $T/ws with a workspace-write sandbox; events in $T/events.

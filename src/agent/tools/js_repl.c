@@ -36,6 +36,7 @@ struct kernel {
 struct js_repl {
 	struct agent *a;
 	char *node;                     /* the checked Node binary */
+	char *tmp_dir;                  /* the kernels' CODEX_JS_TMP_DIR, or NULL */
 	struct kernel *k;               /* the live kernel, or NULL */
 	struct kernel *dead;            /* stopped kernels waiting for the reaper */
 	struct loop_timer reaper;
@@ -783,6 +784,13 @@ static int kernel_start(struct js_repl *r, struct err *e)
 			goto out;
 		}
 	}
+	/* One folder for the session's kernels (a reset keeps it, as upstream's). */
+	if (!r->tmp_dir)
+		r->tmp_dir = js_repl_tmp_dir_new();
+	if (r->tmp_dir && strv_setenv(&env, "CODEX_JS_TMP_DIR", r->tmp_dir) < 0) {
+		err_set(e, "out of memory");
+		goto out;
+	}
 	spec.envp = env.v;
 	if (command_net(a, &spec, &proxy, &k->gate, e) < 0 ||
 	    proc_start(a->loop, &spec, &ev, &k->proc, e) < 0)
@@ -1079,5 +1087,7 @@ void js_repl_free(struct agent *a)
 	cell_clear(r);
 	buf_free(&r->line);
 	free(r->node);
+	js_repl_tmp_dir_remove(r->tmp_dir);
+	free(r->tmp_dir);
 	free(r);
 }
