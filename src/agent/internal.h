@@ -150,6 +150,9 @@ struct agent {
 	struct model_client *client;
 	char *bearer, *account_id;
 	struct auth_chatgpt *chatgpt;   /* ChatGPT sign-in: its tokens and refresh; or NULL */
+	/* The codex_apps server's sign-in when the model's credential is another one
+	 * (a provider key): auth.json's ChatGPT tokens, refreshed on their own; or NULL. */
+	struct auth_chatgpt *apps_chatgpt;
 	cJSON *history;                 /* the conversation: ResponseItems */
 	cJSON *tools;                   /* tool specs sent with every request */
 	cJSON *output_schema;
@@ -316,6 +319,10 @@ int credentials_resolve(struct agent *a, const struct agent_options *o, struct e
 void credentials_before_request(struct agent *a);
 /* The model client's 401 hook (arg = the agent). */
 const char *credentials_on_unauthorized(void *arg, struct err *e);
+/* The codex_apps server's bearer (mcp_manager_opts.apps_bearer, arg = the agent): the
+ * model's ChatGPT sign-in when it has one (a refresh here serves the model requests
+ * too), else auth.json's. */
+int credentials_apps_bearer(void *arg, const char *refused, char **out, struct err *e);
 void credentials_free(struct agent *a);
 
 /* ---- record.c: rollout file and history.jsonl ---- */

@@ -173,6 +173,8 @@ int mcp_session_start(struct agent *a, struct err *e)
 	o.on_status = on_status;
 	o.on_started = on_started;
 	o.app_tool_enabled = app_tool_enabled;
+	if (a->has_apps_mcp)
+		o.apps_bearer = credentials_apps_bearer;
 	o.arg = a;
 	buf_init(&a->mcp_required_failed, 64u * 1024);
 	a->mcp_ready = cJSON_CreateArray();
