@@ -695,8 +695,10 @@ const char *mcp_session_fatal(const struct agent *a);
 void mcp_session_free(struct agent *a);
 bool tool_is_mcp(const struct agent *a, const char *name);
 void tool_mcp(struct tool_call *c);
-/* c is an MCP tool call waiting for its approval: its server and tool (borrowed). */
-bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool);
+/* c is an MCP tool call waiting for its approval: its server, tool and app (a codex_apps
+ * tool's connector id, else NULL), borrowed. */
+bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool,
+		      const char **connector_id);
 /* The resource tools (tools/mcp_resource.c): their specs, and a call to one. */
 bool mcp_resource_specs_add(cJSON *tools);
 bool tool_is_mcp_resource(const struct agent *a, const char *name);

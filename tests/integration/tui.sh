@@ -2237,6 +2237,36 @@ test_apps_connectors_token_env() {
 	quit_and_check_terminal
 }
 
+# "Always allow" on an app's tool writes what upstream 0.118 writes for it:
+# [apps.<connector id>.tools.<tool>] approval_mode = "approve" (never an mcp_servers
+# table for codex_apps), and a new session calls the tool without asking.
+test_apps_tool_always_allow() {
+	local before
+	ws
+	apps_auth
+	start_apps_mock
+	before=$(cat "$T/home/config.toml")
+	mock "[$(fc c1 mcp__codex_apps__mock_calendar_delete_event '"{\"id\":\"e1\"}"'),$answer,$(fc c2 mcp__codex_apps__mock_calendar_delete_event '"{\"id\":\"e2\"}"'),$answer]"
+	tui_start -x 140 -a on-request -s danger-full-access -c "chatgpt_base_url=$APPS_URL" "delete it"
+	wait_for "3. Always allow"
+	keys 3
+	wait_for "All done."
+	expect_contains "$(mock_call_output c1)" 'mock_calendar_delete_event ran with {\"id\": \"e1\"}'
+	quit_and_check_terminal
+	expect_eq "$(cat "$T/home/config.toml")" "$before
+
+[apps.connector_calendar.tools.mock_calendar_delete_event]
+approval_mode = \"approve\"" "config.toml"
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -x 140 -a on-request -s danger-full-access -c "chatgpt_base_url=$APPS_URL" "again"
+	wait_for "All done."
+	expect_not_contains "$(screen)" "Always allow"
+	expect_eq "$(apps_requests tools/call | wc -l)" 2 "tool calls"
+	expect_contains "$(mock_call_output c2)" 'mock_calendar_delete_event ran with {\"id\": \"e2\"}'
+	quit_and_check_terminal
+}
+
 # /ps lists the exec_command sessions left running after their call answered; /stop
 # ends them (the process goes), /clean is its hidden alias.
 test_slash_ps_and_stop_background_terminals() {

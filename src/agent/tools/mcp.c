@@ -438,7 +438,8 @@ static bool approved_before(struct agent *a, const struct mcp_tool *t)
 	return strv_find(&a->mcp_approved, key) >= 0;
 }
 
-bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool)
+bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool,
+		      const char **connector_id)
 {
 	const struct mcp_state *st = c->state;
 
@@ -446,6 +447,7 @@ bool tool_mcp_pending(const struct tool_call *c, const char **server, const char
 		return false;
 	*server = st->tool->server;
 	*tool = st->tool->name;
+	*connector_id = st->tool->connector_id;
 	return true;
 }
 
