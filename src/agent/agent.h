@@ -600,8 +600,11 @@ int agent_apps_directory_parse(const char *text, size_t len, struct agent_apps *
 			       char **next_token, struct err *e);
 /* Whether apps are on for cfg: the feature and a ChatGPT sign-in in auth.json. */
 bool agent_apps_available(const struct config *cfg);
-/* The codex_apps server for a session (name, URL, headers), when apps are available:
- * 1 with *out filled (free with config_mcp_server_free), 0 when not, -1 with e. */
+/* The codex_apps server for a session (name, URL, the ChatGPT-Account-ID header), when
+ * apps are available: 1 with *out filled (free with config_mcp_server_free), 0 when
+ * not, -1 with e. Its bearer is the session's ChatGPT token (asked for through
+ * mcp_manager_opts.apps_bearer), or with CODEX_CONNECTORS_TOKEN set and not blank, that
+ * variable's value (bearer_token_env_var) and no account header, as upstream. */
 int agent_apps_mcp_server(const struct config *cfg, struct config_mcp_server *out,
 			  struct err *e);
 /* Fetches the directory on the session's loop (every page, then for a workspace account

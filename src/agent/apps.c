@@ -271,10 +271,25 @@ char *apps_base_url(const struct config *cfg)
 	return out;
 }
 
+/* upstream's CODEX_CONNECTORS_TOKEN: a token for the apps server alone (set and not
+ * blank), which then gets no ChatGPT headers at all. */
+#define CONNECTORS_TOKEN_ENV "CODEX_CONNECTORS_TOKEN"
+
+static bool connectors_token_set(void)
+{
+	const char *v = getenv(CONNECTORS_TOKEN_ENV);
+
+	for (; v && *v; v++)
+		if (*v != ' ' && *v != '\t' && *v != '\n' && *v != '\r' && *v != '\v' &&
+		    *v != '\f')
+			return true;
+	return false;
+}
+
 int agent_apps_mcp_server(const struct config *cfg, struct config_mcp_server *out,
 			  struct err *e)
 {
-	char *token = NULL, *account = NULL, *base = NULL, *bearer = NULL;
+	char *token = NULL, *account = NULL, *base = NULL;
 	const char *suffix;
 	size_t n;
 	int rc = -1;
@@ -291,13 +306,15 @@ int agent_apps_mcp_server(const struct config *cfg, struct config_mcp_server *ou
 	if (!(out->url = malloc(n)) || !(out->name = strdup(MCP_CODEX_APPS_SERVER)))
 		goto oom;
 	snprintf(out->url, n, "%s%s", base, suffix);
-	n = strlen(token) + sizeof "Bearer ";
-	if (!(bearer = malloc(n)))
+	/* The ChatGPT access token is no header here: the session's sign-in hands it to
+	 * the transport (mcp_manager_opts.apps_bearer), which asks again after a 401. */
+	if (connectors_token_set()) {
+		if (!(out->bearer_token_env_var = strdup(CONNECTORS_TOKEN_ENV)))
+			goto oom;
+	} else if (account && config_map_add(&out->http_headers, "ChatGPT-Account-ID",
+					     account) < 0) {
 		goto oom;
-	snprintf(bearer, n, "Bearer %s", token);
-	if (config_map_add(&out->http_headers, "Authorization", bearer) < 0 ||
-	    (account && config_map_add(&out->http_headers, "ChatGPT-Account-ID", account) < 0))
-		goto oom;
+	}
 	out->enabled = true;
 	out->startup_timeout_sec = 30;
 	out->tool_timeout_sec = 120;
@@ -311,7 +328,6 @@ done:
 	free(token);
 	free(account);
 	free(base);
-	free(bearer);
 	return rc;
 }
 

@@ -173,11 +173,80 @@ const char *credentials_on_unauthorized(void *arg, struct err *e)
 	return a->bearer;
 }
 
+/* auth.json's ChatGPT sign-in for the apps alone: 1 with a->apps_chatgpt, 0 when the
+ * file holds no ChatGPT tokens (any more), -1 with e. */
+static int apps_sign_in(struct agent *a, struct err *e)
+{
+	struct auth_file f = AUTH_FILE_INIT;
+	char *ua;
+	int got, rc;
+
+	if (a->apps_chatgpt)
+		return 1;
+	if ((got = auth_file_load(a->cfg->codex_home, &f, e)) <= 0)
+		return got;
+	if (f.mode == AUTH_MODE_APIKEY || !f.has_tokens || !f.tokens.access_token ||
+	    !*f.tokens.access_token) {
+		auth_file_free(&f);
+		return 0;
+	}
+	ua = model_user_agent(a->originator, NULL);
+	if (!(a->apps_chatgpt = calloc(1, sizeof *a->apps_chatgpt))) {
+		free(ua);
+		auth_file_free(&f);
+		return err_set(e, "out of memory");
+	}
+	rc = auth_chatgpt_init(a->apps_chatgpt, a->cfg->codex_home, &f, a->originator, ua, e);
+	free(ua);
+	auth_file_free(&f);
+	if (rc < 0) {
+		free(a->apps_chatgpt);
+		a->apps_chatgpt = NULL;
+		return -1;
+	}
+	return 1;
+}
+
+int credentials_apps_bearer(void *arg, const char *refused, char **out, struct err *e)
+{
+	struct agent *a = arg;
+	struct auth_chatgpt *s = a->chatgpt;
+	const char *tok;
+	struct err re;
+	int r;
+
+	*out = NULL;
+	if (!s) {
+		if ((r = apps_sign_in(a, e)) <= 0)
+			return r;
+		s = a->apps_chatgpt;
+	}
+	if (!refused) {
+		/* As at session start upstream: a failed refresh leaves the old token, whose
+		 * 401 then tries again and reports. */
+		(void)auth_chatgpt_refresh_if_stale(s, &re);
+		tok = s->file.tokens.access_token;
+	} else if (strcmp(s->file.tokens.access_token, refused) != 0) {
+		tok = s->file.tokens.access_token; /* refreshed since that request left */
+	} else if (!(tok = auth_chatgpt_recover(s, e))) {
+		return -1;
+	}
+	if (s == a->chatgpt && (!a->bearer || strcmp(a->bearer, tok) != 0) &&
+	    adopt_token(a, e) < 0)
+		return -1;
+	if (!(*out = strdup(tok)))
+		return err_set(e, "out of memory");
+	return 1;
+}
+
 void credentials_free(struct agent *a)
 {
-	if (a->chatgpt) {
-		auth_chatgpt_free(a->chatgpt);
-		free(a->chatgpt);
-		a->chatgpt = NULL;
-	}
+	struct auth_chatgpt **v[] = {&a->chatgpt, &a->apps_chatgpt};
+
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		if (*v[i]) {
+			auth_chatgpt_free(*v[i]);
+			free(*v[i]);
+			*v[i] = NULL;
+		}
 }

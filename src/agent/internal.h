@@ -162,6 +162,9 @@ struct agent {
 	struct model_client *client;
 	char *bearer, *account_id;
 	struct auth_chatgpt *chatgpt;   /* ChatGPT sign-in: its tokens and refresh; or NULL */
+	/* The codex_apps server's sign-in when the model's credential is another one
+	 * (a provider key): auth.json's ChatGPT tokens, refreshed on their own; or NULL. */
+	struct auth_chatgpt *apps_chatgpt;
 	cJSON *history;                 /* the conversation: ResponseItems */
 	cJSON *tools;                   /* tool specs sent with every request */
 	cJSON *output_schema;
@@ -328,6 +331,10 @@ int credentials_resolve(struct agent *a, const struct agent_options *o, struct e
 void credentials_before_request(struct agent *a);
 /* The model client's 401 hook (arg = the agent). */
 const char *credentials_on_unauthorized(void *arg, struct err *e);
+/* The codex_apps server's bearer (mcp_manager_opts.apps_bearer, arg = the agent): the
+ * model's ChatGPT sign-in when it has one (a refresh here serves the model requests
+ * too), else auth.json's. */
+int credentials_apps_bearer(void *arg, const char *refused, char **out, struct err *e);
 void credentials_free(struct agent *a);
 
 /* ---- record.c: rollout file and history.jsonl ---- */
@@ -719,8 +726,10 @@ const char *mcp_session_fatal(const struct agent *a);
 void mcp_session_free(struct agent *a);
 bool tool_is_mcp(const struct agent *a, const char *name);
 void tool_mcp(struct tool_call *c);
-/* c is an MCP tool call waiting for its approval: its server and tool (borrowed). */
-bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool);
+/* c is an MCP tool call waiting for its approval: its server, tool and app (a codex_apps
+ * tool's connector id, else NULL), borrowed. */
+bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool,
+		      const char **connector_id);
 /* The resource tools (tools/mcp_resource.c): their specs, and a call to one. */
 bool mcp_resource_specs_add(cJSON *tools);
 bool tool_is_mcp_resource(const struct agent *a, const char *name);

@@ -5,9 +5,14 @@
  * This header is the contract the other modules (sandbox, proxy, agent) read their
  * settings through. Fields may be added; existing ones are not renamed. */
 #ifndef CODEX_CONFIG_CONFIG_H
+#define CODEX_CONFIG_CONFIG_H
+
 /* Joins the parts of an apps_settings key (a byte no real id or tool name has). */
 #define CONFIG_APPS_SEP "\x1f"
-#define CODEX_CONFIG_CONFIG_H
+/* [apps] settings kept (each app table, app key and tool key counts one): real files
+ * hold tens; lookups are linear, so a file of a million tiny tables must not make the
+ * load quadratic. More is an error naming the cap. */
+#define CONFIG_APPS_MAX_SETTINGS 4096
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1013,8 +1013,9 @@ static int plugins_special(struct loader *ld, const char *path, const struct tom
 	return each_entry(ld, path, v, "a table of plugins", plugin_entry, NULL);
 }
 
-/* apps_settings[key] = val, replacing. */
-static int setting(struct loader *ld, const char *key, const char *val)
+/* apps_settings[key] = val, replacing; path and v (the value) place the error. */
+static int setting(struct loader *ld, const char *path, const struct toml_value *v,
+		   const char *key, const char *val)
 {
 	struct config_map *m = &ld->cfg->apps_settings;
 
@@ -1027,7 +1028,20 @@ static int setting(struct loader *ld, const char *key, const char *val)
 			m->values.v[i] = d;
 			return 0;
 		}
+	if (m->keys.n >= CONFIG_APPS_MAX_SETTINGS) {
+		char where[384];
+		config_where(ld->src, v, where, sizeof where);
+		return err_set(ld->e, "%s: too many [apps] settings at %s (at most %d)", where,
+			       path, CONFIG_APPS_MAX_SETTINGS);
+	}
 	return config_map_add(m, key, val) < 0 ? nomem(ld) : 0;
+}
+
+/* An app id or tool name holding the separator of apps_settings' keys would read as
+ * another app's setting; no real one does, so such a table is skipped. */
+static bool app_name_ok(const char *name)
+{
+	return !strchr(name, CONFIG_APPS_SEP[0]);
 }
 
 /* t[name], when present, a bool ("true"/"false") or an approval mode, into
@@ -1056,7 +1070,7 @@ static int app_field(struct loader *ld, const char *path, const struct toml_valu
 		return 0;
 	if ((size_t)snprintf(key, sizeof key, "%s" CONFIG_APPS_SEP "%s", prefix, name) >= sizeof key)
 		return 0; /* a key this long names no real app or tool */
-	return setting(ld, key, val);
+	return setting(ld, path, f, key, val);
 }
 
 /* [apps.<id>.tools.<tool>] enabled, approval_mode */
@@ -1067,6 +1081,8 @@ static int app_tool_entry(struct loader *ld, const char *path, const char *tool,
 
 	if (v->type != TOML_TABLE)
 		return type_error(ld, path, v, "a table with enabled and approval_mode");
+	if (!app_name_ok(tool))
+		return 0;
 	if ((size_t)snprintf(prefix, sizeof prefix, "%s" CONFIG_APPS_SEP "tools" CONFIG_APPS_SEP "%s",
 			     (const char *)arg, tool) >= sizeof prefix)
 		return 0;
@@ -1094,6 +1110,8 @@ static int app_entry(struct loader *ld, const char *path, const char *id,
 	(void)arg;
 	if (v->type != TOML_TABLE)
 		return type_error(ld, path, v, "a table with enabled = true/false");
+	if (!app_name_ok(id))
+		return 0;
 	on = toml_table_get(v, "enabled");
 	if (on && on->type != TOML_BOOL)
 		return type_error(ld, path, on, "true or false");
@@ -1102,10 +1120,17 @@ static int app_entry(struct loader *ld, const char *path, const char *id,
 			return -1;
 	if (app_field(ld, path, v, id, "default_tools_approval_mode", true) < 0)
 		return -1;
-	tools = toml_table_get(v, "tools");
-	if (tools && each_entry(ld, path, tools, "a table of tools", app_tool_entry, (void *)id) < 0)
-		return -1;
-	if (!ld->checking_profile && strlen(id) < 900 && setting(ld, id, "") < 0)
+	if ((tools = toml_table_get(v, "tools"))) {
+		char *tpath = config_key_path(path, "tools", strlen("tools"));
+		int rc;
+		if (!tpath)
+			return nomem(ld);
+		rc = each_entry(ld, tpath, tools, "a table of tools", app_tool_entry, (void *)id);
+		free(tpath);
+		if (rc < 0)
+			return -1;
+	}
+	if (!ld->checking_profile && strlen(id) < 900 && setting(ld, path, v, id, "") < 0)
 		return -1;
 	if (ld->checking_profile || !on)
 		return 0;

@@ -106,6 +106,12 @@ int http_transport_start(struct mcp_server *s, struct err *e)
 	if (cfg->bearer_token_env_var) {
 		if (env_token(cfg, cfg->bearer_token_env_var, &s->bearer, e) < 0)
 			return -1;
+	} else if (!has_auth_header(cfg) && s->m->o.apps_bearer &&
+		   strcmp(cfg->name, MCP_CODEX_APPS_SERVER) == 0) {
+		int r = s->m->o.apps_bearer(s->m->o.arg, NULL, &s->bearer, e);
+		if (r < 0)
+			return -1;
+		s->apps_auth = r > 0;
 	} else if (!has_auth_header(cfg) && s->m->o.codex_home) {
 		int r = mcp_oauth_bearer(s->m->o.codex_home, cfg->name, cfg->url, NULL, &s->bearer, e);
 		if (r < 0)
@@ -203,6 +209,15 @@ void http_transport_release(struct mcp_server *s)
 
 static int post_start(struct mcp_server *s, const char *text, int64_t id, double timeout_sec,
 		      void (*after)(struct mcp_server *s), bool auth_retried, struct err *e);
+
+/* A token to replace refused after a 401: stored OAuth credentials refreshed, or the
+ * ChatGPT sign-in's. 1 with *out, 0 none, -1 with e. */
+static int newer_bearer(struct mcp_server *s, const char *refused, char **out, struct err *e)
+{
+	if (s->apps_auth)
+		return s->m->o.apps_bearer(s->m->o.arg, refused, out, e);
+	return mcp_oauth_bearer(s->m->o.codex_home, s->cfg->name, s->cfg->url, refused, out, e);
+}
 
 static void deliver(struct http_post *p, const char *text, size_t len)
 {
@@ -315,18 +330,17 @@ static void on_done(void *ctx, const struct http_response *resp, const struct er
 		server_reinit(s, p->id, body);
 		post_free(p);
 		return;
-	} else if (p->status == 401 && s->oauth && p->bearer_sent && !p->auth_retried &&
-		   s->transport_up &&
+	} else if (p->status == 401 && (s->oauth || s->apps_auth) && p->bearer_sent &&
+		   !p->auth_retried && s->transport_up &&
 		   (p->id < 0 || server_id_pending(s, p->id))) {
-		/* The stored token was refused: refresh it and send this once more. */
+		/* The token was refused: refresh it and send this once more. */
 		char *tok = NULL;
 		struct err re;
 		err_clear(&re);
-		if (mcp_oauth_bearer(s->m->o.codex_home, s->cfg->name, s->cfg->url, p->bearer_sent,
-				     &tok, &re) == 1) {
+		if (newer_bearer(s, p->bearer_sent, &tok, &re) == 1) {
 			free(s->bearer);
 			s->bearer = tok;
-			mgr_log(s->m, "MCP server `%s`: 401; OAuth token refreshed, retrying",
+			mgr_log(s->m, "MCP server `%s`: 401; token refreshed, retrying",
 				s->cfg->name);
 			if (post_start(s, p->body, p->id, p->timeout_sec, p->after, true, &re) == 0) {
 				post_free(p);

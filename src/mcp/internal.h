@@ -64,6 +64,7 @@ struct mcp_server {
 	char *session_id;
 	char *bearer;
 	bool oauth;                      /* bearer is a stored OAuth token (refreshable) */
+	bool apps_auth;                  /* bearer is the ChatGPT token (o.apps_bearer) */
 	struct strv headers;             /* configured "Name: value" lines */
 	struct http_post *posts;
 	struct loop_timer http_stop;     /* frees the client from the loop */

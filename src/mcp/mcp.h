@@ -260,6 +260,14 @@ struct mcp_manager_opts {
 	 * server, name, title, connector_id and hints are set, borrowed for the call); NULL:
 	 * every one. Asked whenever tools are listed or looked up. */
 	bool (*app_tool_enabled)(void *arg, const struct mcp_tool *t);
+	/* The bearer of MCP_CODEX_APPS_SERVER: the ChatGPT access token, which a refresh
+	 * replaces during the session, so it is asked for here instead of being a
+	 * configured header. refused NULL: the token to start with (refreshed first when
+	 * stale); else the token the server answered 401 to, and a newer one is wanted
+	 * (refreshed, or stored since). 1 with *out (malloc'ed), 0 when there is none, -1
+	 * with e. NULL, or a server with its own token (bearer_token_env_var, an
+	 * Authorization header): the configured token only. */
+	int (*apps_bearer)(void *arg, const char *refused, char **out, struct err *e);
 	void *arg;
 };
 

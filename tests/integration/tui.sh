@@ -2188,6 +2188,85 @@ test_apps_api_key_only() {
 	quit_and_check_terminal
 }
 
+# The codex_apps server is given the session's ChatGPT token, not a header fixed at the
+# start: when the backend answers 401 to it, the token is refreshed (at the mock issuer)
+# and the request sent again with the new one, which auth.json keeps.
+test_apps_token_refreshed_after_401() {
+	local old new inits
+	ws
+	apps_auth
+	old=$APPS_TOKEN
+	start_issuer --account-id acc-apps
+	APPS_TOKEN= # any token but the refused one
+	start_apps_mock --refuse "$old"
+	mock "[$(fc c1 mcp__codex_apps__mock_calendar_list_events '"{\"day\":\"monday\"}"'),$answer]"
+	tui_start -x 140 -e "CODEX_REFRESH_TOKEN_URL_OVERRIDE=$ISSUER/oauth/token" -a never \
+		-c "chatgpt_base_url=$APPS_URL" "check my calendar"
+	wait_for "All done."
+	wait_idle
+	expect_contains "$(mock_call_output c1)" 'mock_calendar_list_events ran with'
+	new=$(json_field "$T/home/auth.json" tokens.access_token)
+	[ "$new" != "$old" ] || fail "auth.json still holds the refused token"
+	expect_eq "$(json_field "$T/home/auth.json" tokens.refresh_token)" rt-2 "stored refresh token"
+	expect_eq "$(grep -c '"grant_type": "refresh_token"' "$T/issuer.log")" 1 "refreshes"
+	inits=$(apps_requests initialize)
+	expect_eq "$(printf '%s\n' "$inits" | wc -l)" 2 "initialize requests"
+	expect_contains "$(printf '%s\n' "$inits" | head -1)" "\"authorization\": \"Bearer $old\""
+	expect_contains "$(printf '%s\n' "$inits" | tail -1)" "\"authorization\": \"Bearer $new\""
+	expect_contains "$(apps_requests tools/call)" "\"authorization\": \"Bearer $new\""
+	quit_and_check_terminal
+}
+
+# CODEX_CONNECTORS_TOKEN (upstream's codex_apps_mcp_bearer_token_env_var): the apps server
+# gets that token instead of the ChatGPT sign-in's, and no account header.
+test_apps_connectors_token_env() {
+	local calls
+	ws
+	apps_auth
+	start_apps_mock --token conn-tok --account ""
+	mock "[$(fc c1 mcp__codex_apps__mock_calendar_list_events '"{\"day\":\"monday\"}"'),$answer]"
+	tui_start -x 140 -e CODEX_CONNECTORS_TOKEN=conn-tok -a never \
+		-c "chatgpt_base_url=$APPS_URL" "check my calendar"
+	wait_for "All done."
+	wait_idle
+	expect_contains "$(mock_call_output c1)" 'mock_calendar_list_events ran with'
+	calls=$(apps_requests tools/call)
+	expect_contains "$calls" '"authorization": "Bearer conn-tok"'
+	expect_not_contains "$calls" "chatgpt-account-id"
+	expect_not_contains "$(apps_requests initialize)" "Bearer $APPS_TOKEN"
+	quit_and_check_terminal
+}
+
+# "Always allow" on an app's tool writes what upstream 0.118 writes for it:
+# [apps.<connector id>.tools.<tool>] approval_mode = "approve" (never an mcp_servers
+# table for codex_apps), and a new session calls the tool without asking.
+test_apps_tool_always_allow() {
+	local before
+	ws
+	apps_auth
+	start_apps_mock
+	before=$(cat "$T/home/config.toml")
+	mock "[$(fc c1 mcp__codex_apps__mock_calendar_delete_event '"{\"id\":\"e1\"}"'),$answer,$(fc c2 mcp__codex_apps__mock_calendar_delete_event '"{\"id\":\"e2\"}"'),$answer]"
+	tui_start -x 140 -a on-request -s danger-full-access -c "chatgpt_base_url=$APPS_URL" "delete it"
+	wait_for "3. Always allow"
+	keys 3
+	wait_for "All done."
+	expect_contains "$(mock_call_output c1)" 'mock_calendar_delete_event ran with {\"id\": \"e1\"}'
+	quit_and_check_terminal
+	expect_eq "$(cat "$T/home/config.toml")" "$before
+
+[apps.connector_calendar.tools.mock_calendar_delete_event]
+approval_mode = \"approve\"" "config.toml"
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -x 140 -a on-request -s danger-full-access -c "chatgpt_base_url=$APPS_URL" "again"
+	wait_for "All done."
+	expect_not_contains "$(screen)" "Always allow"
+	expect_eq "$(apps_requests tools/call | wc -l)" 2 "tool calls"
+	expect_contains "$(mock_call_output c2)" 'mock_calendar_delete_event ran with {\"id\": \"e2\"}'
+	quit_and_check_terminal
+}
+
 # /ps lists the exec_command sessions left running after their call answered; /stop
 # ends them (the process goes), /clean is its hidden alias.
 test_slash_ps_and_stop_background_terminals() {

@@ -23,6 +23,8 @@ must carry `Authorization: Bearer <T>` and `chatgpt-account-id: <A>` (when given
     --hold-dir FILE   a directory page is answered only once FILE exists (at most 60 s;
                       the request is logged when it arrives)
     --grow            from the second first page on, the directory also lists Mock Notes
+    --refuse T        a request with `Authorization: Bearer <T>` gets 401 (a token the
+                      backend no longer takes; use with --token "" to take any other)
 
 The log: one JSON object a line, in arrival order:
     {"method": "GET"|"POST"|"DELETE", "path": "...", "headers": {...lowercased},
@@ -58,6 +60,11 @@ TOOLS = [
      "annotations": {"readOnlyHint": True},
      "_meta": {"connector_id": "connector_calendar", "connector_name": "Mock Calendar",
                "connector_description": "Events and meetings"}},
+    {"name": "mock_calendar_delete_event", "title": "Delete event",
+     "description": "Deletes an event.",
+     "inputSchema": {"type": "object", "properties": {"id": {"type": "string"}}},
+     "annotations": {"destructiveHint": True},
+     "_meta": {"connector_id": "connector_calendar", "connector_name": "Mock Calendar"}},
     {"name": "mock_mail_send", "description": "Sends a mail.",
      "inputSchema": {"type": "object", "properties": {"to": {"type": "string"}}},
      "annotations": {"readOnlyHint": True},
@@ -73,6 +80,7 @@ def main():
     ap.add_argument("--account", default=None)
     ap.add_argument("--hold-dir", default=None)
     ap.add_argument("--grow", action="store_true")
+    ap.add_argument("--refuse", default=None)
     args = ap.parse_args()
     lock = threading.Lock()
     sessions = set()
@@ -103,6 +111,9 @@ def main():
             self.wfile.write(data)
 
         def authorized(self):
+            if args.refuse and self.headers.get("Authorization") == "Bearer " + args.refuse:
+                self.send(401, {"error": "token expired"})
+                return False
             if args.token and self.headers.get("Authorization") != "Bearer " + args.token:
                 self.send(401, {"error": "bad token"})
                 return False

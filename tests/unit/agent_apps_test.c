@@ -218,9 +218,22 @@ TEST(apps_server_for_a_chatgpt_sign_in)
 	REQUIRE(agent_apps_mcp_server(cfg, &s, &e) == 1);
 	CHECK_STR(s.name, "codex_apps");
 	CHECK_STR(s.url, "http://127.0.0.1:9/backend-api/wham/apps");
-	CHECK_STR(config_map_get(&s.http_headers, "Authorization"), "Bearer at-1");
+	/* the token comes from the session's sign-in (refreshed), never a fixed header */
+	CHECK(config_map_get(&s.http_headers, "Authorization") == NULL);
+	CHECK(s.bearer_token_env_var == NULL);
 	CHECK_STR(config_map_get(&s.http_headers, "ChatGPT-Account-ID"), "acc-9");
 	CHECK(s.enabled && s.startup_timeout_sec == 30);
+	config_mcp_server_free(&s);
+	/* CODEX_CONNECTORS_TOKEN (not blank): that variable, and no ChatGPT headers */
+	setenv("CODEX_CONNECTORS_TOKEN", " \t", 1);
+	REQUIRE(agent_apps_mcp_server(cfg, &s, &e) == 1);
+	CHECK(s.bearer_token_env_var == NULL);
+	config_mcp_server_free(&s);
+	setenv("CODEX_CONNECTORS_TOKEN", "ct-1", 1);
+	REQUIRE(agent_apps_mcp_server(cfg, &s, &e) == 1);
+	unsetenv("CODEX_CONNECTORS_TOKEN");
+	CHECK_STR(s.bearer_token_env_var, "CODEX_CONNECTORS_TOKEN");
+	CHECK(s.http_headers.keys.n == 0);
 	config_mcp_server_free(&s);
 	CHECK(agent_apps_available(cfg));
 	config_free(cfg);

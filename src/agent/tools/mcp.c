@@ -173,6 +173,8 @@ int mcp_session_start(struct agent *a, struct err *e)
 	o.on_status = on_status;
 	o.on_started = on_started;
 	o.app_tool_enabled = app_tool_enabled;
+	if (a->has_apps_mcp)
+		o.apps_bearer = credentials_apps_bearer;
 	o.arg = a;
 	buf_init(&a->mcp_required_failed, 64u * 1024);
 	a->mcp_ready = cJSON_CreateArray();
@@ -439,7 +441,8 @@ static bool approved_before(struct agent *a, const struct mcp_tool *t)
 	return strv_find(&a->mcp_approved, key) >= 0;
 }
 
-bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool)
+bool tool_mcp_pending(const struct tool_call *c, const char **server, const char **tool,
+		      const char **connector_id)
 {
 	const struct mcp_state *st = c->state;
 
@@ -447,6 +450,7 @@ bool tool_mcp_pending(const struct tool_call *c, const char **server, const char
 		return false;
 	*server = st->tool->server;
 	*tool = st->tool->name;
+	*connector_id = st->tool->connector_id;
 	return true;
 }
 

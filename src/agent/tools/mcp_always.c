@@ -3,7 +3,10 @@
  * $CODEX_HOME/config.toml, edited in place (config_edit_set_key), so that later sessions
  * call the tool without asking. As upstream, a server the file does not define (given
  * with -c only) cannot be persisted: the choice is then remembered for the session. So
- * is a name that is not a bare TOML key (the edit addresses tables by bare keys). */
+ * is a name that is not a bare TOML key (the edit addresses tables by bare keys).
+ * A codex_apps tool is an app's (upstream 0.118's persist_codex_app_tool_approval):
+ * `[apps.<connector id>.tools.<tool>] approval_mode = "approve"`, the file created when
+ * there is none; a tool without a connector id is remembered for the session only. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,7 @@
 #include "agent/tools/tools.h"
 #include "base/file.h"
 #include "config/toml.h"
+#include "mcp/mcp.h"
 
 static bool bare_key(const char *s)
 {
@@ -25,30 +29,39 @@ static bool bare_key(const char *s)
 	return true;
 }
 
-/* 1 written, 0 not persistable (kept for the session), -1 with e. */
+/* 1 written, 0 not persistable (kept for the session), -1 with e. connector_id: the
+ * app of a codex_apps tool, or NULL. */
 static int persist(const char *config_path, const char *server, const char *tool,
-		   struct err *e)
+		   const char *connector_id, struct err *e)
 {
+	bool app = strcmp(server, MCP_CODEX_APPS_SERVER) == 0;
+	const char *owner = app ? connector_id : server;
 	struct buf text, out;
 	struct toml_value *root = NULL;
 	char table[600];
 	int rc = -1;
 
-	if (!bare_key(server) || !bare_key(tool) || strlen(server) + strlen(tool) > 500)
+	if (!owner || !bare_key(owner) || !bare_key(tool) || strlen(owner) + strlen(tool) > 500)
 		return 0;
 	buf_init(&text, LIMIT_CONFIG_FILE_BYTES);
 	buf_init(&out, LIMIT_CONFIG_FILE_BYTES);
 	if (file_read_all(config_path, &text, e) < 0) {
-		rc = e->errnum == ENOENT ? 0 : -1; /* no file: the server came from -c */
-		goto out;
+		if (e->errnum != ENOENT)
+			goto out;
+		if (!app) {
+			rc = 0; /* no file: the server came from -c */
+			goto out;
+		}
+		buf_reset(&text); /* an app's choice starts the file */
 	}
 	if (!(root = toml_parse(text.data ? text.data : "", text.len, e)))
 		goto out;
-	if (!toml_table_get(toml_table_get(root, "mcp_servers"), server)) {
+	if (!app && !toml_table_get(toml_table_get(root, "mcp_servers"), server)) {
 		rc = 0;
 		goto out;
 	}
-	snprintf(table, sizeof table, "mcp_servers.%s.tools.%s", server, tool);
+	snprintf(table, sizeof table, app ? "apps.%s.tools.%s" : "mcp_servers.%s.tools.%s",
+		 owner, tool);
 	if (config_edit_set_key(text.data ? text.data : "", text.len, table, "approval_mode",
 				"\"approve\"", &out, e) < 0 ||
 	    file_write_atomic(config_path, out.data ? out.data : "", out.len, 0600, e) < 0)
@@ -67,13 +80,13 @@ int agent_decide_always(struct agent *a, const char *call_id, struct err *e)
 	struct tool_call *c;
 
 	for (size_t i = 0; t && (c = turn_call_at(t, i)); i++) {
-		const char *server, *tool;
+		const char *server, *tool, *connector;
 		struct err pe;
 		if (c->done || !c->on_decision || strcmp(c->call_id, call_id) != 0)
 			continue;
-		if (!tool_mcp_pending(c, &server, &tool))
+		if (!tool_mcp_pending(c, &server, &tool, &connector))
 			break;
-		if (persist(a->cfg->config_path, server, tool, &pe) < 0) {
+		if (persist(a->cfg->config_path, server, tool, connector, &pe) < 0) {
 			char msg[ERR_MSG_MAX + 64];
 			snprintf(msg, sizeof msg, "Failed to save the MCP tool approval: %s", pe.msg);
 			agent_emit_text(a, AGENT_EV_WARNING, "message", msg);
