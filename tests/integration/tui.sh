@@ -4159,6 +4159,81 @@ test_permissions_guardian_approvals_preset() {
 	quit_and_check_terminal
 }
 
+# Full Access in /permissions asks first, as upstream 0.118: nothing changes until the
+# answer. Cancel comes back to the popup; "Yes, continue anyway" applies it and asks no
+# more this session; "Yes, and don't ask again" also saves [notice]
+# hide_full_access_warning = true, so the next session applies it at once.
+test_permissions_full_access_confirmation() {
+	ws
+	mock "[$answer]"
+	tui_start -a on-request -s workspace-write
+	wait_idle
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_for "Enable full access?"
+	s=$(screen)
+	expect_contains "$s" "  When Codex runs with full access, it can edit any file on your computer and run"
+	expect_contains "$s" "leaks, or unexpected behavior."
+	expect_contains "$s" "› 1. Yes, continue anyway  Apply full access for this session"
+	expect_contains "$s" "  2. Yes, and don't ask again  Enable full access and remember this choice"
+	expect_contains "$s" "  3. Cancel  Go back without enabling full access"
+	expect_not_contains "$s" "Permissions updated"
+	expect_not_contains "$(cat "$T/home/config.toml")" "approvals_reviewer"
+	snap full-access-confirmation
+	keys 3
+	wait_for "Update Model Permissions"
+	expect_contains "$(screen)" "› 1. Default (current)"
+	keys Escape
+	wait_gone "Update Model Permissions"
+	keys "/status" Enter
+	wait_for "Permissions:          Default"
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_for "Enable full access?"
+	keys Enter
+	wait_for "Permissions updated to Full Access"
+	expect_contains "$(cat "$T/home/config.toml")" 'approvals_reviewer = "user"'
+	expect_not_contains "$(cat "$T/home/config.toml")" "hide_full_access_warning"
+	# asked once a session: back to Default, then Full Access again without the question
+	keys "/permissions" Enter
+	wait_for "› 2. Full Access (current)"
+	keys Up Enter
+	wait_for "Permissions updated to Default"
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_gone "Update Model Permissions"
+	expect_not_contains "$(screen)" "Enable full access?"
+	keys "/status" Enter
+	wait_for "Permissions:          Full Access"
+	quit_and_check_terminal
+	# not remembered: the next session asks again; this time for good
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -a on-request -s workspace-write
+	wait_idle
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_for "Enable full access?"
+	keys 2
+	wait_for "Permissions updated to Full Access"
+	expect_contains "$(cat "$T/home/config.toml")" $'[notice]\nhide_full_access_warning = true'
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -a on-request -s workspace-write
+	wait_idle
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_for "Permissions updated to Full Access"
+	expect_not_contains "$(screen)" "Enable full access?"
+	quit_and_check_terminal
+}
+
 # /experimental's Guardian Approvals (upstream's name, description and place): turning
 # it on saves the feature and upstream's matching permissions and applies them to the
 # running session; turning it off hands approvals back to the user.
