@@ -104,6 +104,14 @@ int permissions_save_reviewer(struct app *a, const char *value, struct err *e)
 	}
 	free(a->cfg->approvals_reviewer);
 	a->cfg->approvals_reviewer = copy;
+	/* Without a profile the root was written: /experimental reads it from there. */
+	if (!a->cfg->profile) {
+		char *root = value ? strdup(value) : NULL;
+		if (value && !root)
+			return err_set(e, "out of memory");
+		free(a->cfg->root_approvals_reviewer);
+		a->cfg->root_approvals_reviewer = root;
+	}
 	return 0;
 }
 

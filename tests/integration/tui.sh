@@ -4274,6 +4274,47 @@ test_experimental_guardian_approvals() {
 	quit_and_check_terminal
 }
 
+# Turning Guardian Approvals off inside a profile while approvals_reviewer is set at the
+# root is refused with upstream's message: the root's reviewer would stay in force. The
+# other toggles still save; without the profile the same change goes through.
+test_experimental_guardian_off_refused_in_profile() {
+	ws
+	# a root key goes before ws()'s tables
+	{ printf 'approvals_reviewer = "guardian_subagent"\n'; cat "$T/home/config.toml"
+	  printf '\n[features]\nguardian_approval = true\n\n[profiles.work]\nmodel_reasoning_effort = "high"\n'
+	} > "$T/cfg" && mv "$T/cfg" "$T/home/config.toml"
+	mock "[]"
+	tui_start -x 200 -p work -a on-request -s workspace-write
+	wait_idle
+	keys "/experimental" Enter
+	wait_for "[x] Guardian Approvals"
+	keys Space Down Space
+	wait_for "[ ] Guardian Approvals"
+	keys Enter
+	wait_for "Cannot disable Guardian Approvals in this profile because \`approvals_reviewer\` is configured outside the active profile."
+	expect_not_contains "$(screen)" "Permissions updated"
+	cfg=$(cat "$T/home/config.toml")
+	expect_contains "$cfg" "guardian_approval = true"
+	expect_contains "$cfg" "js_repl = true"
+	expect_contains "$cfg" 'approvals_reviewer = "guardian_subagent"'
+	keys "/experimental" Enter
+	wait_for "[x] Guardian Approvals"
+	keys Escape
+	wait_gone "Experimental features"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -x 200 -a on-request -s workspace-write
+	wait_idle
+	keys "/experimental" Enter
+	wait_for "[x] Guardian Approvals"
+	keys Down Space Enter
+	wait_for "Permissions updated to Default"
+	expect_not_contains "$(screen)" "Cannot disable Guardian Approvals"
+	expect_contains "$(cat "$T/home/config.toml")" "guardian_approval = false"
+	quit_and_check_terminal
+}
+
 # /feedback: upstream's steps (category, logs or not, a note); the report is saved under
 # $CODEX_HOME/feedback (there is no upload service): feedback.json and, when agreed, the
 # session's rollout. [feedback] enabled = false turns it off.
