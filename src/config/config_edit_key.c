@@ -174,6 +174,7 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 		struct strv segs = STRV_INIT;
 		const struct toml_value *v;
 		size_t end;
+		bool other_form;
 		root = toml_parse(text, len, e);
 		if (!root)
 			goto out;
@@ -182,10 +183,11 @@ int config_edit_set_key(const char *text, size_t len, const char *table, const c
 			for (size_t k = 0; k < segs.n && v; k++)
 				v = toml_table_get(v, segs.v[k]);
 		strv_free(&segs);
-		toml_free(root);
 		/* Only made by the headers of its sub-tables ([notice.model_migrations]): a
-		 * [table] header of its own may still come, after them. */
-		if (v && !(v->type == TOML_TABLE && v->flags == TOML_F_IMPLICIT)) {
+		 * [table] header of its own may still come, after them. v lives in root. */
+		other_form = v && !(v->type == TOML_TABLE && v->flags == TOML_F_IMPLICIT);
+		toml_free(root);
+		if (other_form) {
 			err_set(e, "[%s] is written in a form that cannot be edited in place", table);
 			goto out;
 		}
