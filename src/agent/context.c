@@ -16,6 +16,16 @@
 
 #define TEXT_MAX ((size_t)64 * 1024 * 1024)
 
+/* Who decides escalations under approvals_reviewer = "guardian_subagent": upstream
+ * 0.118's sentence word for word, after a blank line as there (the rest of the message
+ * is in our words). It names the interface (the setting, require_escalated) and says
+ * what a refusal means, which the model is trained to follow. */
+#define GUARDIAN_SUFFIX \
+	"`approvals_reviewer` is `guardian_subagent`: Sandbox escalations with " \
+	"require_escalated will be reviewed for compliance with the policy. If a rejection " \
+	"happens, you should proceed only with a materially safer alternative, or inform " \
+	"the user of the risk and send a final message to ask for approval."
+
 char *context_environment_text(const struct context_env *env)
 {
 	struct buf b;
@@ -223,11 +233,7 @@ char *context_permissions_text(const struct context_permissions *p)
 	if (buf_puts(&b, "<permissions instructions>\n") < 0 || put_files(&b, p) < 0 ||
 	    put_network(&b, p) < 0 || put_approval(&b, p->approval) < 0 ||
 	    (p->guardian && p->approval != APPROVAL_NEVER &&
-	     buf_puts(&b, "Reviewer: `guardian_subagent`. An automatic security reviewer, not "
-			  "the user, decides your escalation requests. When it refuses one, do "
-			  "not reach the same result another way: take a clearly safer route, "
-			  "or explain the risk to the user and ask them in your final "
-			  "message.\n") < 0) ||
+	     buf_puts(&b, "\n" GUARDIAN_SUFFIX "\n") < 0) ||
 	    buf_puts(&b, "</permissions instructions>") < 0) {
 		buf_free(&b);
 		return NULL;

@@ -591,13 +591,15 @@ bool approval_looks_denied(int exit_code, const char *output, size_t len);
 #define GUARDIAN_RECENT_ENTRIES 40
 /* Each string of the planned action (a command, a patch) at most this long. */
 #define GUARDIAN_ACTION_STRING_BYTES (1000 * 4)
-/* What the model reads when the reviewer refused (upstream's meaning, our words). */
+/* What the model reads when the reviewer refused: upstream 0.118's text, word for word,
+ * as "exec command rejected by user" is for the user's refusal. The model is trained on
+ * these outputs, so they are interface, not prose of ours. */
 #define GUARDIAN_REJECTION_MESSAGE \
-	"The automatic approval reviewer rejected this action as too risky. Do not try to " \
-	"reach the same result another way (a workaround, indirect execution, getting " \
-	"around the policy). Continue only with a clearly safer alternative, or if the " \
-	"user approves this action after being told the risk; otherwise stop and ask the " \
-	"user."
+	"This action was rejected due to unacceptable risk. The agent must not attempt to " \
+	"achieve the same outcome via workaround, indirect execution, or policy " \
+	"circumvention. Proceed only with a materially safer alternative, or if the user " \
+	"explicitly approves the action after being informed of the risk. Otherwise, stop " \
+	"and request user input."
 
 enum guardian_risk { GUARDIAN_RISK_LOW, GUARDIAN_RISK_MEDIUM, GUARDIAN_RISK_HIGH };
 struct guardian_assessment {

@@ -325,6 +325,7 @@ void config_free_fields(struct config *cfg)
 	free(cfg->model_verbosity);
 	free(cfg->service_tier);
 	free(cfg->approvals_reviewer);
+	free(cfg->root_approvals_reviewer);
 	free(cfg->personality);
 	free(cfg->mcp_oauth_credentials_store);
 	free(cfg->mcp_oauth_callback_url);
@@ -535,6 +536,7 @@ int config_load(const struct config_load_opts *opts, struct config **out, struct
 	static const struct config_load_opts none = {NULL, NULL, NULL};
 	struct config *cfg = NULL;
 	struct toml_value *doc = NULL;
+	const struct toml_value *rv;
 	struct config_source src = {NULL, NULL, NULL};
 	bool exists = false;
 	int rc = -1;
@@ -565,6 +567,13 @@ int config_load(const struct config_load_opts *opts, struct config **out, struct
 		if (config_apply_override(doc, opts->overrides->v[i],
 					  CONFIG_TAG_OVERRIDE + (uint32_t)i, e) < 0)
 			goto out;
+	/* Read before the profile merges over it; its type is checked with the rest. */
+	rv = toml_table_get(doc, "approvals_reviewer");
+	if (rv && rv->type == TOML_STRING &&
+	    config_set_str(&cfg->root_approvals_reviewer, rv->u.str.ptr) < 0) {
+		err_set(e, "out of memory");
+		goto out;
+	}
 	if (select_profile(doc, opts->profile, &src, e) < 0)
 		goto out;
 	if (src.profile && config_set_str(&cfg->profile, src.profile) < 0) {

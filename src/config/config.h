@@ -199,6 +199,10 @@ struct config {
 	 * (a reviewer model request, src/agent/guardian.c). /experimental's Guardian
 	 * Approvals sets it, as upstream 0.118. */
 	char *approvals_reviewer;
+	/* approvals_reviewer as set outside the selected profile (config.toml's root or
+	 * -c), before the profile's: a profile cannot turn off Guardian Approvals that
+	 * the root asks for (upstream's /experimental). NULL when unset. */
+	char *root_approvals_reviewer;
 	enum sandbox_mode sandbox_mode;       /* default read-only */
 	struct config_sandbox_workspace_write sandbox_workspace_write;
 	/* Processes and threads of one sandboxed run at most (a fork bomb stays inside);

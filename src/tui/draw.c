@@ -265,6 +265,12 @@ static void select_rows(struct app *a, struct tui_rows *rows, int width)
 		add_row(rows, "  " ST_DIM "Switch to " TUI_NUDGE_MODEL " for lower credit usage?");
 	} else if (a->select_kind == SELECT_IMPLEMENT) {
 		add_row(rows, "  " ST_BOLD "Implement this plan?");
+	} else if (a->select_kind == SELECT_FULL_ACCESS) {
+		add_row(rows, "  " ST_BOLD "Enable full access?");
+		add_wrapped(rows, "  When Codex runs with full access, it can edit any file on your "
+			    "computer and run commands with network, without your approval. " ST_RED
+			    "Exercise caution when enabling full access. This significantly increases "
+			    "the risk of data loss, leaks, or unexpected behavior.", width, 2);
 	} else {
 		add_row(rows, "  " ST_BOLD "Update Model Permissions");
 	}

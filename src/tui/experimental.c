@@ -155,6 +155,15 @@ static void save(struct app *a)
 	for (size_t i = 0; i < N_FEATURES; i++) {
 		if (a->feature_on[i] == *state_of(a, i))
 			continue;
+		/* As upstream: turning it off inside a profile would leave the root's reviewer
+		 * in force, so it is refused rather than half done; the rest still saves. */
+		if (strcmp(features[i].key, "guardian_approval") == 0 && !a->feature_on[i] &&
+		    a->cfg->profile && a->cfg->root_approvals_reviewer &&
+		    strcmp(a->cfg->root_approvals_reviewer, "user") != 0) {
+			app_error(a, "Cannot disable Guardian Approvals in this profile because "
+				     "`approvals_reviewer` is configured outside the active profile.");
+			continue;
+		}
 		err_clear(&e);
 		if (tui_config_set(a, "features", features[i].key, a->feature_on[i] ? "true" : "false",
 				   &e) < 0) {

@@ -75,7 +75,7 @@ enum overlay {
 enum select_kind {
 	SELECT_MODEL, SELECT_EFFORT, SELECT_APPROVALS, SELECT_PERSONALITY,
 	SELECT_FEEDBACK, SELECT_FEEDBACK_LOGS, SELECT_SKILLS, SELECT_COLLAB, SELECT_IMPLEMENT,
-	SELECT_AGENT, SELECT_NUDGE
+	SELECT_AGENT, SELECT_NUDGE, SELECT_FULL_ACCESS
 };
 
 struct running_cmd {
@@ -305,6 +305,7 @@ struct app {
 	bool limits_refreshing;        /* the backend is being asked (ratelimits.c) */
 	enum { NUDGE_IDLE, NUDGE_PENDING, NUDGE_SHOWN } nudge; /* model_nudge.c */
 	bool nudge_hidden;             /* [notice] hide_rate_limit_model_nudge */
+	bool full_access_warning_hidden; /* [notice] hide_full_access_warning, or asked */
 	/* model_migration.c: waiting for the start-up catalog, asking, or done */
 	enum { MIGRATION_DONE, MIGRATION_WAITING, MIGRATION_ASKING } migration;
 	struct strv migrations_seen;   /* [notice.model_migrations]: from, to pairs */
@@ -546,8 +547,13 @@ void experimental_key(struct app *a, const struct key *k);
 bool experimental_enabled(struct app *a, const char *key);
 
 /* ---- permissions.c: /permissions (/approvals), upstream's "Update Model Permissions" */
+struct toml_value;
+/* [notice] hide_full_access_warning from config.toml at start. */
+void permissions_load(struct app *a, const struct toml_value *root);
 void permissions_open(struct app *a);
 void permissions_choose(struct app *a, int idx);
+/* The answer to "Enable full access?": continue, continue and don't ask again, cancel. */
+void permissions_confirm_choose(struct app *a, int idx);
 /* approvals_reviewer saved for the next sessions: in config.toml (the profile's table
  * when one is selected, as upstream) and the loaded configuration, so /new keeps it.
  * value: "user", "guardian_subagent", or NULL to remove the key. The running session is

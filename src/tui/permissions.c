@@ -5,12 +5,21 @@
  * same permissions, with on-request approvals answered by the reviewer sub-agent
  * (src/agent/guardian.c). Every choice names who reviews approvals from then on, and
  * that is saved to config.toml as upstream saves it; the approval policy and sandbox
- * hold for this session only, as upstream's. */
+ * hold for this session only, as upstream's.
+ *
+ * Full Access asks first ("Enable full access?", upstream's confirmation) unless
+ * [notice] hide_full_access_warning is set: continuing hides the question for the rest
+ * of the session, "don't ask again" also saves the notice, and Cancel comes back here.
+ * Upstream goes back to its Windows-only approvals popup instead; that one is this
+ * popup with Read Only, and the TUI is not built for Windows. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/toml.h"
 #include "tui/internal.h"
+
+#define FULL_ACCESS_NOTICE "hide_full_access_warning"
 
 static const struct preset {
 	const char *name, *desc;
@@ -53,6 +62,16 @@ static bool is_current(const struct app *a, const struct preset *p)
 	       (p->approval == APPROVAL_NEVER || a->guardian_reviewer == p->guardian);
 }
 
+void permissions_load(struct app *a, const struct toml_value *root)
+{
+	const struct toml_value *notice = root ? toml_table_get(root, "notice") : NULL;
+	const struct toml_value *v = notice && notice->type == TOML_TABLE
+					     ? toml_table_get(notice, FULL_ACCESS_NOTICE)
+					     : NULL;
+
+	a->full_access_warning_hidden = v && v->type == TOML_BOOL && v->u.boolean;
+}
+
 void permissions_open(struct app *a)
 {
 	const struct preset *list[N_PRESETS];
@@ -85,20 +104,24 @@ int permissions_save_reviewer(struct app *a, const char *value, struct err *e)
 	}
 	free(a->cfg->approvals_reviewer);
 	a->cfg->approvals_reviewer = copy;
+	/* Without a profile the root was written: /experimental reads it from there. */
+	if (!a->cfg->profile) {
+		char *root = value ? strdup(value) : NULL;
+		if (value && !root)
+			return err_set(e, "out of memory");
+		free(a->cfg->root_approvals_reviewer);
+		a->cfg->root_approvals_reviewer = root;
+	}
 	return 0;
 }
 
-void permissions_choose(struct app *a, int idx)
+/* Puts the preset in force for the session and saves who reviews approvals. */
+static void apply(struct app *a, const struct preset *p)
 {
-	const struct preset *list[N_PRESETS], *p;
 	struct agent_overrides ov = {.approval_policy = -1, .sandbox_mode = -1};
-	size_t n = offered(a, list);
 	struct err e;
 	char msg[ERR_MSG_MAX + 64];
 
-	if (idx < 0 || (size_t)idx >= n || !a->agent)
-		return;
-	p = list[idx];
 	ov.approval_policy = p->approval;
 	ov.sandbox_mode = p->sandbox;
 	ov.approvals_reviewer = p->guardian ? AGENT_REVIEWER_GUARDIAN : AGENT_REVIEWER_USER;
@@ -122,5 +145,55 @@ void permissions_choose(struct app *a, int idx)
 		if (cell_info(msg, &c) == 0)
 			app_commit(a, &c);
 		tui_rows_free(&c);
+	}
+}
+
+static void confirm_full_access(struct app *a)
+{
+	tui_rows_clear(&a->select_items);
+	select_push(a, "Yes, continue anyway", "", "Apply full access for this session");
+	select_push(a, "Yes, and don't ask again", "", "Enable full access and remember this choice");
+	select_push(a, "Cancel", "", "Go back without enabling full access");
+	a->select_kind = SELECT_FULL_ACCESS;
+	a->modal = MODAL_SELECT;
+	a->modal_sel = 0;
+}
+
+void permissions_choose(struct app *a, int idx)
+{
+	const struct preset *list[N_PRESETS], *p;
+	size_t n = offered(a, list);
+
+	if (idx < 0 || (size_t)idx >= n || !a->agent)
+		return;
+	p = list[idx];
+	/* Nothing changes, not even the history, until the question is answered. */
+	if (p->sandbox == SANDBOX_MODE_DANGER_FULL_ACCESS && !a->full_access_warning_hidden) {
+		confirm_full_access(a);
+		return;
+	}
+	apply(a, p);
+}
+
+void permissions_confirm_choose(struct app *a, int idx)
+{
+	const struct preset *full = &presets[N_PRESETS - 1];
+	struct err e;
+	char msg[ERR_MSG_MAX + 64];
+
+	if (idx == 2) {
+		permissions_open(a);
+		return;
+	}
+	if (idx != 0 && idx != 1)
+		return;
+	apply(a, full);
+	/* Asked once a session even when not remembered, as upstream. */
+	a->full_access_warning_hidden = true;
+	err_clear(&e);
+	if (idx == 1 && tui_config_set(a, "notice", FULL_ACCESS_NOTICE, "true", &e) < 0) {
+		snprintf(msg, sizeof msg, "Failed to save full access confirmation preference: %s",
+			 e.msg);
+		app_error(a, msg);
 	}
 }

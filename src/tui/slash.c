@@ -249,6 +249,10 @@ void select_choose(struct app *a, int idx)
 		nudge_choose(a, idx);
 		return;
 	}
+	if (a->select_kind == SELECT_FULL_ACCESS) {
+		permissions_confirm_choose(a, idx);
+		return;
+	}
 	if (a->select_kind == SELECT_COLLAB || a->select_kind == SELECT_IMPLEMENT) {
 		collab_choose(a, idx);
 		return;

@@ -263,6 +263,7 @@ int start_trust(struct app *a, struct err *e)
 
 	tui_settings(a, root);
 	nudge_load(a, root);
+	permissions_load(a, root);
 	migration_load(a, root);
 	if (!proot) {
 		toml_free(root);

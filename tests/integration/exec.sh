@@ -129,6 +129,42 @@ test_escalation_refused_under_never() {
 	[ ! -e escalated ] || fail "the command ran"
 }
 
+# exec answers no approvals, so an automatic reviewer never runs either (upstream
+# 0.118 forces `never` whatever approvals_reviewer says): no reviewer request, no
+# verdict on stderr or in the JSON.
+test_reviewer_not_asked_under_never() {
+	local call='{"cmd":"touch escalated","sandbox_permissions":"require_escalated","justification":"why"}'
+	setup root
+	mock "[$(fc e1 exec_command "$call"),$answer]"
+	cx root -c 'approvals_reviewer="guardian_subagent"' -c features.guardian_approval=true \
+		-c 'approval_policy="on-request"' --full-auto "escalate"
+	expect_contains "$(mock_call_output e1)" "approval policy is Never; reject command"
+	expect_eq "$(mock_count)" 2 "model requests (no reviewer)"
+	expect_not_contains "$(cat "$T/err")" "Automatic approval review"
+	mock "[$(fc e1 exec_command "$call"),$answer]"
+	cx root -c 'approvals_reviewer="guardian_subagent"' -c features.guardian_approval=true \
+		--full-auto --json "escalate"
+	expect_eq "$(mock_count)" 2 "model requests (no reviewer, --json)"
+	expect_not_contains "$(cat "$T/out")" "review"
+}
+
+# The agent's warnings are not exec's to show, as upstream 0.118's exec (its app server
+# passes none on): js_repl turned off for want of Node says so in the TUI, not here,
+# neither on stderr nor as an "error" item.
+test_agent_warnings_are_not_shown() {
+	setup root
+	mock "[$answer]"
+	cx root -c features.js_repl=true -c "js_repl_node_path=\"$T/no-node\"" "hi"
+	expect_eq "$(cat "$T/out")" "All done." stdout
+	expect_not_contains "$(cat "$T/err")" "js_repl"
+	expect_not_contains "$(cat "$T/err")" "warning"
+	mock "[$answer]"
+	cx root -c features.js_repl=true -c "js_repl_node_path=\"$T/no-node\"" --json "hi"
+	expect_not_contains "$(cat "$T/out")" "js_repl"
+	expect_not_contains "$(cat "$T/out")" '"type":"error"'
+	expect_contains "$(cat "$T/out")" '"type":"agent_message","text":"All done."'
+}
+
 blocked_domain() {
 	setup "$1"
 	mock "[$(fc n1 exec_command '{"cmd":"curl -sS -o /dev/null http://blocked.test/ ; echo rc=$?"}'),$answer]"

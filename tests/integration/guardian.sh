@@ -33,6 +33,8 @@ drive() {
 }
 
 answer='{"sse":[{"created":"r"},{"message":"All done."},{"completed":"r"}]}'
+# What the model reads when the reviewer refuses: upstream 0.118's words.
+REJECTED="This action was rejected due to unacceptable risk. The agent must not attempt to achieve the same outcome via workaround, indirect execution, or policy circumvention. Proceed only with a materially safer alternative, or if the user explicitly approves the action after being informed of the risk. Otherwise, stop and request user input."
 fc() { # fc CALL_ID NAME ARGS-JSON: a reply with one function call
 	printf '{"sse":[{"created":"r"},{"function_call":{"call_id":"%s","name":"%s","arguments":%s}},{"completed":"r"}]}' "$1" "$2" "$3"
 }
@@ -115,7 +117,7 @@ test_high_risk_verdict_refuses_and_tells_the_model() {
 	mock "[$(escalated c1),$(verdict high 92 'Writes outside the workspace without need.'),$answer]"
 	drive on-request
 	expect_eq "$(events_of exec_approval_request)" "" "approval requests the user saw"
-	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_eq "$(mock_call_output c1)" "$REJECTED" "what the model read"
 	expect_outside_intact
 	expect_contains "$(events_of guardian_assessment)" '"status": "denied"'
 	expect_contains "$(events_of warning)" "Automatic approval review denied (risk: high): Writes outside the workspace without need."
@@ -127,7 +129,7 @@ test_threshold_is_a_score_of_80() {
 	skip_without_sandbox || return 0
 	mock "[$(escalated c1),$(verdict medium 80 'borderline'),$(escalated c2),$(verdict medium 79 'acceptable'),$answer]"
 	drive on-request
-	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_eq "$(mock_call_output c1)" "$REJECTED" "what the model read"
 	expect_contains "$(mock_call_output c2)" "Process exited with code 0"
 }
 
@@ -138,7 +140,7 @@ test_unparsable_answer_denies() {
 	skip_without_sandbox || return 0
 	mock "[$(escalated c1),$(say 'Looks fine to me, go ahead.'),$answer]"
 	drive on-request
-	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_eq "$(mock_call_output c1)" "$REJECTED" "what the model read"
 	expect_outside_intact
 	expect_contains "$(events_of warning)" "Automatic approval review denied (risk: high): Automatic approval review failed: guardian assessment was not valid JSON"
 }
@@ -148,7 +150,7 @@ test_reviewer_request_failure_denies() {
 	skip_without_sandbox || return 0
 	mock "[$(escalated c1),{\"status\":400,\"body\":{\"error\":{\"message\":\"bad reviewer request\"}}},$answer]"
 	drive on-request
-	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_eq "$(mock_call_output c1)" "$REJECTED" "what the model read"
 	expect_outside_intact
 	expect_contains "$(events_of warning)" "Automatic approval review denied (risk: high): Automatic approval review failed:"
 }
@@ -164,7 +166,7 @@ test_reviewer_hang_up_denies_at_once() {
 	drive on-request -c model_providers.mock.stream_max_retries=0
 	[ "$SECONDS" -lt 60 ] || fail "the review waited ${SECONDS}s"
 	expect_eq "$(mock_count)" 3 "model requests (turn, reviewer, turn)"
-	expect_contains "$(mock_call_output c1)" "automatic approval reviewer rejected this action"
+	expect_eq "$(mock_call_output c1)" "$REJECTED" "what the model read"
 	expect_outside_intact
 	expect_contains "$(events_of warning)" "Automatic approval review denied (risk: high): Automatic approval review failed: stream disconnected before completion"
 	st=$(events_of guardian_assessment | python3 -c '
@@ -235,7 +237,7 @@ test_patch_goes_to_the_reviewer() {
 	expect_contains "$text" "\"tool\": \"apply_patch\""
 	expect_contains "$text" "\"files\": [\"$T/outside/target\"]"
 	expect_contains "$text" "+patched"
-	expect_contains "$(mock_call_output p1)" "automatic approval reviewer rejected this action"
+	expect_eq "$(mock_call_output p1)" "$REJECTED" "what the model read"
 	expect_outside_intact
 }
 

@@ -4238,6 +4238,81 @@ test_permissions_guardian_approvals_preset() {
 	quit_and_check_terminal
 }
 
+# Full Access in /permissions asks first, as upstream 0.118: nothing changes until the
+# answer. Cancel comes back to the popup; "Yes, continue anyway" applies it and asks no
+# more this session; "Yes, and don't ask again" also saves [notice]
+# hide_full_access_warning = true, so the next session applies it at once.
+test_permissions_full_access_confirmation() {
+	ws
+	mock "[$answer]"
+	tui_start -a on-request -s workspace-write
+	wait_idle
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_for "Enable full access?"
+	s=$(screen)
+	expect_contains "$s" "  When Codex runs with full access, it can edit any file on your computer and run"
+	expect_contains "$s" "leaks, or unexpected behavior."
+	expect_contains "$s" "› 1. Yes, continue anyway  Apply full access for this session"
+	expect_contains "$s" "  2. Yes, and don't ask again  Enable full access and remember this choice"
+	expect_contains "$s" "  3. Cancel  Go back without enabling full access"
+	expect_not_contains "$s" "Permissions updated"
+	expect_not_contains "$(cat "$T/home/config.toml")" "approvals_reviewer"
+	snap full-access-confirmation
+	keys 3
+	wait_for "Update Model Permissions"
+	expect_contains "$(screen)" "› 1. Default (current)"
+	keys Escape
+	wait_gone "Update Model Permissions"
+	keys "/status" Enter
+	wait_for "Permissions:          Default"
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_for "Enable full access?"
+	keys Enter
+	wait_for "Permissions updated to Full Access"
+	expect_contains "$(cat "$T/home/config.toml")" 'approvals_reviewer = "user"'
+	expect_not_contains "$(cat "$T/home/config.toml")" "hide_full_access_warning"
+	# asked once a session: back to Default, then Full Access again without the question
+	keys "/permissions" Enter
+	wait_for "› 2. Full Access (current)"
+	keys Up Enter
+	wait_for "Permissions updated to Default"
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_gone "Update Model Permissions"
+	expect_not_contains "$(screen)" "Enable full access?"
+	keys "/status" Enter
+	wait_for "Permissions:          Full Access"
+	quit_and_check_terminal
+	# not remembered: the next session asks again; this time for good
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -a on-request -s workspace-write
+	wait_idle
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_for "Enable full access?"
+	keys 2
+	wait_for "Permissions updated to Full Access"
+	expect_contains "$(cat "$T/home/config.toml")" $'[notice]\nhide_full_access_warning = true'
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -a on-request -s workspace-write
+	wait_idle
+	keys "/permissions" Enter
+	wait_for "Update Model Permissions"
+	keys Down Enter
+	wait_for "Permissions updated to Full Access"
+	expect_not_contains "$(screen)" "Enable full access?"
+	quit_and_check_terminal
+}
+
 # /experimental's Guardian Approvals (upstream's name, description and place): turning
 # it on saves the feature and upstream's matching permissions and applies them to the
 # running session; turning it off hands approvals back to the user.
@@ -4275,6 +4350,47 @@ test_experimental_guardian_approvals() {
 	cfg=$(cat "$T/home/config.toml")
 	expect_not_contains "$cfg" "approvals_reviewer"
 	expect_contains "$cfg" "guardian_approval = false"
+	quit_and_check_terminal
+}
+
+# Turning Guardian Approvals off inside a profile while approvals_reviewer is set at the
+# root is refused with upstream's message: the root's reviewer would stay in force. The
+# other toggles still save; without the profile the same change goes through.
+test_experimental_guardian_off_refused_in_profile() {
+	ws
+	# a root key goes before ws()'s tables
+	{ printf 'approvals_reviewer = "guardian_subagent"\n'; cat "$T/home/config.toml"
+	  printf '\n[features]\nguardian_approval = true\n\n[profiles.work]\nmodel_reasoning_effort = "high"\n'
+	} > "$T/cfg" && mv "$T/cfg" "$T/home/config.toml"
+	mock "[]"
+	tui_start -x 200 -p work -a on-request -s workspace-write
+	wait_idle
+	keys "/experimental" Enter
+	wait_for "[x] Guardian Approvals"
+	keys Space Down Space
+	wait_for "[ ] Guardian Approvals"
+	keys Enter
+	wait_for "Cannot disable Guardian Approvals in this profile because \`approvals_reviewer\` is configured outside the active profile."
+	expect_not_contains "$(screen)" "Permissions updated"
+	cfg=$(cat "$T/home/config.toml")
+	expect_contains "$cfg" "guardian_approval = true"
+	expect_contains "$cfg" "js_repl = true"
+	expect_contains "$cfg" 'approvals_reviewer = "guardian_subagent"'
+	keys "/experimental" Enter
+	wait_for "[x] Guardian Approvals"
+	keys Escape
+	wait_gone "Experimental features"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -x 200 -a on-request -s workspace-write
+	wait_idle
+	keys "/experimental" Enter
+	wait_for "[x] Guardian Approvals"
+	keys Down Space Enter
+	wait_for "Permissions updated to Default"
+	expect_not_contains "$(screen)" "Cannot disable Guardian Approvals"
+	expect_contains "$(cat "$T/home/config.toml")" "guardian_approval = false"
 	quit_and_check_terminal
 }
 

@@ -238,10 +238,15 @@ TEST(context_permissions_say_what_the_sandbox_does)
 	CHECK(strstr(t, "guardian_subagent") == NULL);
 	free(t);
 	/* With the automatic reviewer the model learns who decides and what a refusal
-	 * means (upstream's guardian suffix, in our words); never under `never`. */
+	 * means (upstream's guardian suffix, word for word, after a blank line); never
+	 * under `never`. */
 	p.guardian = true;
 	t = context_permissions_text(&p);
-	CHECK_CONTAINS(t, "Reviewer: `guardian_subagent`");
+	CHECK_CONTAINS(t, "\n\n`approvals_reviewer` is `guardian_subagent`: Sandbox escalations "
+			  "with require_escalated will be reviewed for compliance with the policy. "
+			  "If a rejection happens, you should proceed only with a materially safer "
+			  "alternative, or inform the user of the risk and send a final message to "
+			  "ask for approval.\n</permissions instructions>");
 	free(t);
 	p.approval = APPROVAL_NEVER;
 	t = context_permissions_text(&p);

@@ -285,6 +285,31 @@ TEST(profile_selected_by_key_by_flag_and_by_c)
 	config_free(cfg);
 }
 
+/* The root's approvals_reviewer is kept apart from the profile's (/experimental refuses
+ * to turn Guardian Approvals off inside a profile while the root asks for it); -c is the
+ * root's too. */
+TEST(root_approvals_reviewer_survives_the_profile)
+{
+	static const char toml[] = "approvals_reviewer = \"guardian_subagent\"\n"
+				   "[profiles.p]\napprovals_reviewer = \"user\"\n";
+	const char *const c_user[] = {"approvals_reviewer=user", NULL};
+	struct config *cfg;
+
+	cfg = load_ok(toml, NULL, "p");
+	CHECK_STR(cfg->approvals_reviewer, "user");
+	CHECK_STR(cfg->root_approvals_reviewer, "guardian_subagent");
+	config_free(cfg);
+
+	cfg = load_ok(toml, c_user, "p");
+	CHECK_STR(cfg->root_approvals_reviewer, "user");
+	config_free(cfg);
+
+	cfg = load_ok("[profiles.p]\napprovals_reviewer = \"guardian_subagent\"\n", NULL, "p");
+	CHECK_STR(cfg->approvals_reviewer, "guardian_subagent");
+	CHECK(cfg->root_approvals_reviewer == NULL);
+	config_free(cfg);
+}
+
 TEST(profile_tables_merge_key_by_key)
 {
 	struct config *cfg = load_ok("[sandbox_workspace_write]\nwritable_roots = [\"/r\"]\n"
