@@ -254,10 +254,7 @@ void exec_human_event(struct exec_front *f, const struct agent_event *ev)
 			exec_str(m, "message") ? exec_str(m, "message") : "");
 		break;
 	case AGENT_EV_WARNING:
-		/* The agent's warnings (an automatic review's verdict, a compaction's
-		 * advice, js_repl turned off) are not shown: upstream 0.118's exec reads its
-		 * app server, which passes none of them on. exec's own warnings (-o without
-		 * an answer) are printed where they arise. */
+		fprintf(f->err, "warning: %s\n", exec_str(m, "message") ? exec_str(m, "message") : "");
 		break;
 	case AGENT_EV_MCP_STARTUP_UPDATE:
 		mcp_startup(f, m);

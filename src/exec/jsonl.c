@@ -425,8 +425,7 @@ void exec_json_event(struct exec_front *f, const struct agent_event *ev)
 		completed_text(f, "web_search", "query", exec_str(m, "query"));
 		break;
 	case AGENT_EV_WARNING:
-		/* No "error" item, as upstream 0.118, whose app server drops the agent's
-		 * warnings (human.c says which). */
+		completed_text(f, "error", "message", exec_str(m, "message"));
 		break;
 	case AGENT_EV_STREAM_ERROR:
 	case AGENT_EV_ERROR:

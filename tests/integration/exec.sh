@@ -148,23 +148,6 @@ test_reviewer_not_asked_under_never() {
 	expect_not_contains "$(cat "$T/out")" "review"
 }
 
-# The agent's warnings are not exec's to show, as upstream 0.118's exec (its app server
-# passes none on): js_repl turned off for want of Node says so in the TUI, not here,
-# neither on stderr nor as an "error" item.
-test_agent_warnings_are_not_shown() {
-	setup root
-	mock "[$answer]"
-	cx root -c features.js_repl=true -c "js_repl_node_path=\"$T/no-node\"" "hi"
-	expect_eq "$(cat "$T/out")" "All done." stdout
-	expect_not_contains "$(cat "$T/err")" "js_repl"
-	expect_not_contains "$(cat "$T/err")" "warning"
-	mock "[$answer]"
-	cx root -c features.js_repl=true -c "js_repl_node_path=\"$T/no-node\"" --json "hi"
-	expect_not_contains "$(cat "$T/out")" "js_repl"
-	expect_not_contains "$(cat "$T/out")" '"type":"error"'
-	expect_contains "$(cat "$T/out")" '"type":"agent_message","text":"All done."'
-}
-
 blocked_domain() {
 	setup "$1"
 	mock "[$(fc n1 exec_command '{"cmd":"curl -sS -o /dev/null http://blocked.test/ ; echo rc=$?"}'),$answer]"
