@@ -168,6 +168,10 @@ struct agent_options {
 	 * zero. */
 	struct agent *parent;
 	const char *agent_nickname, *agent_role;
+	/* Set by the core for the approval reviewer's own session (guardian_session.c):
+	 * read-only sandbox, policy never, no reviewer of its own, no js_repl, no
+	 * sub-agents, no web search, no MCP servers. */
+	bool guardian_reviewer;
 };
 
 struct agent;

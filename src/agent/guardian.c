@@ -1,6 +1,6 @@
 /* The automatic approval reviewer (approvals_reviewer = "guardian_subagent", upstream
- * 0.118's Guardian Approvals; contract in internal.h): one model request per approval,
- * on the loop like the turn's own, and its verdict in place of the user's. */
+ * 0.118's Guardian Approvals; contract in internal.h): one turn of the reviewer's own
+ * session per approval (guardian_session.c), and its verdict in place of the user's. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +14,7 @@ struct guardian_review {
 	char *id;                       /* the approval's call id */
 	char turn_id[24];
 	cJSON *summary;                 /* the action as the events show it */
-	struct model_stream *stream;
-	char *answer;                   /* the last assistant message so far, or NULL */
+	struct guardian_session *session; /* while its turn runs */
 	char fail[ERR_MSG_MAX + 64];    /* why it failed before it could start, or "" */
 	struct loop_timer timer;        /* the deadline, or the start failure's report */
 	bool concluding, cancelled;
@@ -120,11 +119,10 @@ static void emit_assessment(struct guardian_review *r, const char *status,
 
 static void review_free(struct guardian_review *r)
 {
-	if (r->stream)
-		model_stream_cancel(r->stream);
+	if (r->session)
+		guardian_session_stop(r->session);
 	loop_timer_disarm(r->a->loop, &r->timer);
 	cJSON_Delete(r->summary);
-	free(r->answer);
 	free(r->id);
 	free(r);
 }
@@ -137,9 +135,9 @@ static void conclude(struct guardian_review *r, const struct guardian_assessment
 	void *arg = r->arg;
 	char msg[GUARDIAN_MAX_RATIONALE_BYTES + 128];
 
-	if (r->stream) {
-		model_stream_cancel(r->stream);
-		r->stream = NULL;
+	if (r->session) {
+		guardian_session_stop(r->session);
+		r->session = NULL;
 	}
 	loop_timer_disarm(r->a->loop, &r->timer);
 	/* A subscriber may interrupt the turn from inside these events: the cancel that
@@ -168,66 +166,26 @@ static void conclude_failed(struct guardian_review *r, const char *fmt, const ch
 
 /* ---- the request ---- */
 
-static char *message_text(const cJSON *item)
-{
-	const cJSON *content = cJSON_GetObjectItemCaseSensitive(item, "content"), *part;
-	struct buf b;
-
-	buf_init(&b, GUARDIAN_MAX_ANSWER_BYTES + 1);
-	cJSON_ArrayForEach(part, content) {
-		const char *ty = json_get_str(part, "type"), *text = json_get_str(part, "text");
-		if (ty && text && strcmp(ty, "output_text") == 0 && buf_puts(&b, text) < 0)
-			return strdup(""); /* too long: unparsable, which denies */
-	}
-	return buf_take(&b);
-}
-
-static void on_item_done(void *arg, const cJSON *item)
-{
-	struct guardian_review *r = arg;
-	const char *ty = json_get_str(item, "type"), *role = json_get_str(item, "role");
-	char *text;
-
-	if (!ty || strcmp(ty, "message") != 0 || (role && strcmp(role, "assistant") != 0))
-		return;
-	if ((text = message_text(item))) {
-		free(r->answer);
-		r->answer = text;
-	}
-}
-
-static void on_retrying(void *arg, int attempt, int max, uint64_t delay_ms, const char *why)
-{
-	struct guardian_review *r = arg;
-
-	(void)attempt, (void)max, (void)delay_ms, (void)why;
-	free(r->answer);
-	r->answer = NULL;
-}
-
-static void on_completed(void *arg, const char *response_id, const struct model_usage *u)
+/* The reviewer's final message, or why its turn ended without one. */
+static void on_answer(void *arg, const char *answer, const char *error)
 {
 	struct guardian_review *r = arg;
 	struct guardian_assessment g;
 	struct err e;
 
-	(void)response_id, (void)u;
-	r->stream = NULL;
+	r->session = NULL;
+	if (!answer) {
+		conclude_failed(r, "Automatic approval review failed: %s", error);
+		return;
+	}
 	err_clear(&e);
-	if (guardian_parse_assessment(r->answer, r->answer ? strlen(r->answer) : 0, &g, &e) < 0) {
-		conclude_failed(r, "Automatic approval review failed: %s", e.msg);
+	if (strlen(answer) > GUARDIAN_MAX_ANSWER_BYTES ||
+	    guardian_parse_assessment(answer, strlen(answer), &g, &e) < 0) {
+		conclude_failed(r, "Automatic approval review failed: %s",
+				e.msg[0] ? e.msg : "guardian assessment was not valid JSON");
 		return;
 	}
 	conclude(r, &g);
-}
-
-static void on_failed(void *arg, enum model_error kind, const struct err *e)
-{
-	struct guardian_review *r = arg;
-
-	r->stream = NULL;
-	conclude_failed(r, "Automatic approval review failed: %s",
-			e && e->msg[0] ? e->msg : model_error_str(kind));
 }
 
 static void on_timer(struct loop *l, struct loop_timer *t)
@@ -270,50 +228,42 @@ static bool preferred_model(char *effort, size_t n)
 	return found;
 }
 
-static struct model_stream *start_request(struct guardian_review *r, const cJSON *action,
-					  const char *retry_reason, struct err *e)
+/* The reviewer's model and effort, and the key of the settings that shape its
+ * session (upstream's reuse key: model, effort, summary, tier, cwd, provider). */
+static struct guardian_session *start_session(struct guardian_review *r, const cJSON *action,
+					      const char *retry_reason, struct err *e)
 {
 	struct agent *a = r->a;
-	struct model_prompt p;
-	struct model_stream_events ev = {
-		.arg = r,
-		.item_done = on_item_done,
-		.retrying = on_retrying,
-		.completed = on_completed,
-		.failed = on_failed,
-	};
-	cJSON *input = guardian_prompt_input(a, action, retry_reason);
-	cJSON *schema = guardian_output_schema();
-	const struct model_family *family = a->family;
+	struct guardian_session_spec spec;
+	struct guardian_session *s = NULL;
+	const struct model_family *family;
 	char effort[32];
-	struct model_stream *s = NULL;
+	struct buf key;
 
-	if (!input || !schema) {
-		err_set(e, "out of memory");
-		goto out;
-	}
-	memset(&p, 0, sizeof p);
+	memset(&spec, 0, sizeof spec);
+	buf_init(&key, LIMIT_HTTP_BODY_BYTES);
 	if (preferred_model(effort, sizeof effort)) {
-		p.model = GUARDIAN_PREFERRED_MODEL;
-		family = model_family_find(p.model);
-		p.reasoning_effort = effort[0] ? effort : NULL;
+		spec.model = GUARDIAN_PREFERRED_MODEL;
+		spec.effort = effort[0] ? effort : NULL;
 	} else {
-		p.model = a->model;
-		p.reasoning_effort = family->supports_reasoning ? "low" : NULL;
+		spec.model = a->model;
+		family = model_family_find(a->model);
+		spec.effort = family->supports_reasoning ? "low" : NULL;
 	}
-	p.instructions = guardian_policy_prompt;
-	p.input = input;
-	p.tools = NULL;
-	p.reasoning_summary = a->summary;
-	p.verbosity = family->supports_verbosity ? "low" : NULL;
-	p.service_tier = a->service_tier;
-	p.output_schema = schema;
-	p.subagent = "guardian";
-	credentials_before_request(a);
-	s = model_stream_start(a->client, &p, &ev, e);
-out:
-	cJSON_Delete(input);
-	cJSON_Delete(schema);
+	if (!(spec.input = guardian_prompt_input(a, action, retry_reason)) ||
+	    buf_printf(&key, "%s\n%s\n%s\n%s\n%s\n%s", spec.model,
+		       spec.effort ? spec.effort : "", a->summary ? a->summary : "",
+		       a->service_tier ? a->service_tier : "", a->cwd, a->provider.id) < 0) {
+		cJSON_Delete(spec.input);
+		buf_free(&key);
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	spec.key = key.data;
+	spec.done = on_answer;
+	spec.arg = r;
+	s = guardian_session_start(a, &spec, e);
+	buf_free(&key);
 	return s;
 }
 
@@ -341,9 +291,9 @@ struct guardian_review *guardian_review_start(struct agent *a, const char *id, c
 	snprintf(r->turn_id, sizeof r->turn_id, "%s", a->turn ? a->turn->id : "");
 	emit_assessment(r, "in_progress", NULL);
 	err_clear(&e);
-	r->stream = start_request(r, action, retry_reason, &e);
+	r->session = start_session(r, action, retry_reason, &e);
 	cJSON_Delete(action);
-	if (!r->stream) {
+	if (!r->session) {
 		/* Reported from the loop, so the caller has its handle first. */
 		snprintf(r->fail, sizeof r->fail, "%s",
 			 e.msg[0] ? e.msg : "cannot start the review request");
@@ -371,9 +321,9 @@ void guardian_review_cancel(struct guardian_review *r, bool tell)
 		r->cancelled = true;
 		return;
 	}
-	if (r->stream) {
-		model_stream_cancel(r->stream);
-		r->stream = NULL;
+	if (r->session) {
+		guardian_session_stop(r->session);
+		r->session = NULL;
 	}
 	if (tell)
 		emit_assessment(r, "aborted", NULL);

@@ -155,6 +155,9 @@ struct agent {
 					 * (guardian.c decides on-request approvals) */
 	uint32_t guardian_timeout_ms;   /* a review's deadline; 0: GUARDIAN_TIMEOUT_MS
 					 * (only the unit test sets a shorter one) */
+	bool reviewer;                  /* this is a reviewer's own session
+					 * (agent_options.guardian_reviewer) */
+	struct guardian_session *guardian_sessions; /* its reviewers (guardian_session.c) */
 	struct sandbox_policy policy;
 	const struct model_family *family;
 	struct model_provider provider;
@@ -564,11 +567,12 @@ bool approval_looks_denied(int exit_code, const char *output, size_t len);
 /* ---- guardian.c, guardian_parse.c: the automatic approval reviewer ----
  * With approvals_reviewer = "guardian_subagent" and approval policy on-request (as
  * upstream 0.118 routes them), an approval request is not sent to the front ends:
- * a one-off model request (no tools, the reviewer's own instructions, a bounded
- * transcript of the conversation and the planned action as JSON) answers it with an
- * assessment. A score below GUARDIAN_RISK_THRESHOLD approves; anything else denies,
- * and so does every failure (the request fails, times out, or its answer does not
- * parse): the review fails closed. guardian_assessment events tell the front ends
+ * a turn of the reviewer's own session (guardian_session.c: its own instructions,
+ * read-only tools, a bounded transcript of the conversation and the planned action as
+ * JSON) answers it with an assessment in its final message. A score below
+ * GUARDIAN_RISK_THRESHOLD approves; anything else denies, and so does every failure
+ * (the turn fails, is interrupted, times out, or its answer does not parse): the
+ * review fails closed and the reviewer's turn is stopped. guardian_assessment events tell the front ends
  * (in_progress, then approved / denied / aborted) and a warning carries the verdict
  * and its rationale. */
 /* Upstream's threshold: low and medium risks (score < 80) are approved. */
@@ -617,6 +621,32 @@ bool guardian_approves(const struct guardian_assessment *g);
 /* "…<truncated omitted_approx_tokens=\"N\" />…": text longer than max bytes keeps its
  * start and end (on UTF-8 boundaries) around the marker. malloc'ed, NULL: memory. */
 char *guardian_truncate(const char *text, size_t len, size_t max);
+
+/* ---- guardian_session.c: the reviewer's own session ----
+ * A hidden agent of its own on a's loop (upstream's guardian review session): never
+ * listed as a sub-agent, no rollout (ephemeral), read-only sandbox, policy never, no
+ * js_repl, sub-agents, web search or MCP; its turn may call its tools before the final
+ * message. One is kept per session and reused while the key (the settings that shape
+ * it) is the same; when it is busy a one-off one serves and goes after its review. */
+struct guardian_session;
+struct guardian_session_spec {
+	const char *key;                /* the settings that shape it, as one string */
+	const char *model, *effort;     /* effort may be NULL */
+	cJSON *input;                   /* the review's user message; taken */
+	void (*done)(void *arg, const char *answer, const char *error);
+	void *arg;                      /* answer (the final message) or error, borrowed
+					 * for the call */
+};
+/* Starts a review turn; done is called once from the loop, unless
+ * guardian_session_stop comes first. NULL with e when it cannot start. */
+struct guardian_session *guardian_session_start(struct agent *a,
+						struct guardian_session_spec *spec,
+						struct err *e);
+/* Stops the review without calling done: its turn is interrupted and the session
+ * dropped (a fresh one serves the next review). */
+void guardian_session_stop(struct guardian_session *s);
+/* Frees every reviewer of a (agent_free). */
+void guardian_sessions_free(struct agent *a);
 
 /* Whether a's approvals go to the reviewer now. */
 bool guardian_routes(const struct agent *a);

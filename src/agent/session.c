@@ -20,8 +20,9 @@ static int policy_from_config(struct agent *a, const struct agent_options *o, st
 	const struct config *cfg = o->cfg;
 	const struct config_sandbox_workspace_write *ww = &cfg->sandbox_workspace_write;
 
-	sandbox_policy_init(&a->policy, cfg->sandbox_mode);
-	if (cfg->sandbox_mode != SANDBOX_MODE_WORKSPACE_WRITE)
+	/* The reviewer only looks: upstream forces its session read-only. */
+	sandbox_policy_init(&a->policy, a->reviewer ? SANDBOX_MODE_READ_ONLY : cfg->sandbox_mode);
+	if (a->reviewer || cfg->sandbox_mode != SANDBOX_MODE_WORKSPACE_WRITE)
 		return 0;
 	a->policy.network_access = ww->network_access;
 	a->policy.exclude_tmpdir_env_var = ww->exclude_tmpdir_env_var;
@@ -237,6 +238,12 @@ int agent_new(const struct agent_options *o, const struct agent_subscriber *sub,
 	a->approval = o->cfg->approval_policy;
 	a->guardian = o->cfg->approvals_reviewer &&
 		      strcmp(o->cfg->approvals_reviewer, "guardian_subagent") == 0;
+	/* Its own calls never ask anyone, nor another reviewer (upstream's policy never). */
+	a->reviewer = o->guardian_reviewer;
+	if (a->reviewer) {
+		a->approval = APPROVAL_NEVER;
+		a->guardian = false;
+	}
 	a->next_turn = 1;
 	a->cwd = strdup(o->cwd);
 	a->originator = strdup(o->originator ? o->originator : "codex_exec");
@@ -383,6 +390,7 @@ void agent_free(struct agent *a)
 		turn_free(a->turn);
 		a->turn = NULL;
 	}
+	guardian_sessions_free(a);
 	subagents_free(a);
 	apps_fetch_cancel(a);
 	mcp_session_free(a);

@@ -666,7 +666,7 @@ static void request_next(struct turn *t)
 	p.input = a->history;
 	p.tools = a->tools;
 	/* A sub-agent's requests say so, as upstream's (x-openai-subagent). */
-	p.subagent = a->parent ? "collab_spawn" : NULL;
+	p.subagent = a->reviewer ? "guardian" : a->parent ? "collab_spawn" : NULL;
 	if (t->compact) {
 		if (!t->compact_input && !(t->compact_input = compact_request_input(a))) {
 			fail(t, "out of memory");

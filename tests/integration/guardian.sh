@@ -1,6 +1,7 @@
 # Guardian Approvals (approvals_reviewer = "guardian_subagent", upstream 0.118's
-# features.guardian_approval): an on-request approval goes to a reviewer model request
-# instead of the user. Driven through build/tests/agent-drive (exec forces
+# features.guardian_approval): an on-request approval goes to a reviewer session (a
+# hidden read-only agent of its own, which may run tools before its verdict) instead of
+# the user. Driven through build/tests/agent-drive (exec forces
 # approval_policy = never, as upstream's), against the scripted model mock: the mock's
 # second reply is the reviewer's answer, and its log shows what the reviewer was sent.
 . "$(dirname "$0")/lib.sh"
@@ -81,10 +82,16 @@ test_low_risk_verdict_runs_the_command_without_asking() {
 	drive on-request
 	expect_eq "$(events_of exec_approval_request)" "" "approval requests the user saw"
 	expect_eq "$(mock_count)" 3 "model requests (turn, reviewer, turn)"
-	# The reviewer request: its own instructions, no tools, the strict schema, the
-	# guardian subagent header, and the planned action with the command and its reason.
+	# The reviewer request: its own instructions, its read-only helpers (no js_repl,
+	# sub-agents or web search), the strict schema, the guardian subagent header, and the
+	# planned action with the command and its reason.
 	expect_contains "$(mock_get 1 body.instructions)" "security reviewer"
-	expect_eq "$(mock_get 1 body.tools)" "[]" "reviewer tools"
+	tools=$(mock_get 1 body.tools)
+	expect_contains "$tools" '"name":"exec_command"' "reviewer tools"
+	expect_not_contains "$tools" '"spawn_agent"' "reviewer tools"
+	expect_not_contains "$tools" '"js_repl"' "reviewer tools"
+	expect_not_contains "$tools" '"web_search"' "reviewer tools"
+	expect_contains "$(mock_get 0 body.tools)" '"web_search"' "the session's tools"
 	expect_eq "$(mock_get 1 body.text.format.name)" "codex_output_schema" "reviewer schema"
 	expect_eq "$(mock_get 1 headers.x-openai-subagent)" "guardian" "reviewer header"
 	# upstream's reviewer model (its catalog lists it) at low effort, whatever the session's

@@ -1,18 +1,23 @@
 /* The automatic approval reviewer's deadline (guardian.c): a review whose request never
  * answers ends, at the deadline, as upstream 0.118's GuardianReviewOutcome::TimedOut does:
  * a high-risk denial (score 100) with its message, told as a warning and a "denied"
- * assessment. The request goes to a loopback listener that takes the connection and never
- * answers, so only the deadline can end it; the agent's deadline is shortened to keep the
- * case quick (the product's is GUARDIAN_TIMEOUT_MS). */
+ * assessment, and the reviewer's turn is stopped. The reviewer's request goes to a
+ * loopback listener that takes the connection and never answers, so only the deadline
+ * can end it; the agent's deadline is shortened to keep the case quick (the product's is
+ * GUARDIAN_TIMEOUT_MS). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent/internal.h"
+#include "config/config.h"
 #include "base/json.h"
 #include "test.h"
 
@@ -75,39 +80,63 @@ static int silent_listener(int *port)
 	return fd;
 }
 
+/* The reviewer's request connection: what it sent, then whether the client closed it
+ * (1), within a bounded wait. */
+static int closed_by_client(int ls)
+{
+	struct pollfd pfd = {.fd = accept4(ls, NULL, NULL, SOCK_CLOEXEC), .events = POLLIN};
+	char buf[4096];
+	int got = 0;
+
+	if (pfd.fd < 0)
+		return 0;
+	for (int i = 0; i < 100 && !got; i++) {
+		ssize_t n;
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(pfd.fd, buf, sizeof buf);
+		got = n == 0 || (n < 0 && errno == ECONNRESET);
+	}
+	close(pfd.fd);
+	return got;
+}
+
 TEST(guardian_review_past_its_deadline_is_a_high_risk_denial)
 {
 	struct seen s = {0};
-	struct agent *a = calloc(1, sizeof *a);
-	struct model_provider p;
-	struct model_client_opts co;
+	struct strv ov = STRV_INIT;
+	struct config_load_opts lo = {0};
+	struct config *cfg = NULL;
+	struct loop *loop = NULL;
+	struct agent_options ao = {0};
+	struct agent_subscriber sub = {.on_event = on_event, .arg = &s};
+	struct agent *a = NULL;
 	struct err e;
-	char url[64];
+	char line[256], home[4096];
 	int port = 0, ls = silent_listener(&port);
 	uint64_t start;
 
-	REQUIRE(a != NULL);
 	REQUIRE(ls >= 0);
-	REQUIRE(loop_new(&a->loop, &e) == 0);
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", port);
-	memset(&p, 0, sizeof p);
-	p.id = "mock";
-	p.name = "mock";
-	p.base_url = url;
-	p.wire = MODEL_WIRE_RESPONSES;
-	p.stream_idle_timeout_ms = 300000;
-	memset(&co, 0, sizeof co);
-	co.loop = a->loop;
-	co.provider = &p;
-	co.bearer = "sk-test";
-	REQUIRE(model_client_new(&co, &a->client, &e) == 0);
-	a->model = "gpt-5.3-codex";
-	a->family = model_family_find(a->model);
-	a->cwd = "/tmp";
-	a->history = cJSON_CreateArray();
-	a->subs[0].on_event = on_event;
-	a->subs[0].arg = &s;
-	a->n_subs = 1;
+	snprintf(home, sizeof home, "%s/guardian-home", test_tmpdir());
+	REQUIRE(mkdir(home, 0700) == 0 || errno == EEXIST);
+	snprintf(line, sizeof line, "model_providers.mock.base_url=\"http://127.0.0.1:%d/v1\"",
+		 port);
+	REQUIRE(strv_push(&ov, "model_provider=\"mock\"") == 0);
+	REQUIRE(strv_push(&ov, "model_providers.mock.name=\"mock\"") == 0);
+	REQUIRE(strv_push(&ov, line) == 0);
+	REQUIRE(strv_push(&ov, "model_providers.mock.env_key=\"GUARDIAN_TEST_KEY\"") == 0);
+	REQUIRE(strv_push(&ov, "model_providers.mock.stream_idle_timeout_ms=300000") == 0);
+	REQUIRE(strv_push(&ov, "approvals_reviewer=\"guardian_subagent\"") == 0);
+	REQUIRE(setenv("GUARDIAN_TEST_KEY", "sk-test", 1) == 0);
+	lo.codex_home = home;
+	lo.overrides = &ov;
+	REQUIRE(config_load(&lo, &cfg, &e) == 0);
+	REQUIRE(loop_new(&loop, &e) == 0);
+	ao.loop = loop;
+	ao.cfg = cfg;
+	ao.cwd = "/tmp";
+	ao.ephemeral = true;
+	REQUIRE(agent_new(&ao, &sub, &a, &e) == 0);
 	a->guardian_timeout_ms = 200;
 
 	start = loop_clock_ms();
@@ -115,6 +144,7 @@ TEST(guardian_review_past_its_deadline_is_a_high_risk_denial)
 				      cJSON_Parse("{\"tool\":\"shell\",\"command\":[\"rm\",\"-rf\","
 						  "\"/tmp/x\"],\"cwd\":\"/tmp\"}"),
 				      NULL, on_done, &s) != NULL);
+	CHECK(a->guardian_sessions != NULL);
 	/* Bounded: the deadline is 200 ms; 10 s means the timer never fired. */
 	while (!s.done && loop_clock_ms() - start < 10000)
 		REQUIRE(loop_run_once(a->loop, 100, &e) == 0);
@@ -128,11 +158,17 @@ TEST(guardian_review_past_its_deadline_is_a_high_risk_denial)
 	CHECK_STR(s.events.v[2], "assessment c1 denied");
 	CHECK_STR(s.rationale, TIMED_OUT);
 	CHECK(s.score == 100);
+	/* The reviewer's turn was stopped: its request's connection is closed and the
+	 * session goes (a fresh one serves the next review). */
+	for (int i = 0; i < 10 && a->guardian_sessions; i++)
+		REQUIRE(loop_run_once(a->loop, 10, &e) == 0);
+	CHECK(a->guardian_sessions == NULL);
+	CHECK(closed_by_client(ls));
 
 	strv_free(&s.events);
-	model_client_free(a->client);
-	loop_free(a->loop);
-	cJSON_Delete(a->history);
-	free(a);
+	strv_free(&ov);
+	agent_free(a);
+	loop_free(loop);
+	config_free(cfg);
 	close(ls);
 }

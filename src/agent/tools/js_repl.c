@@ -1041,7 +1041,7 @@ int js_repl_session_start(struct agent *a, char **warning)
 	struct buf b;
 
 	*warning = NULL;
-	if (!config_feature(a->cfg, "js_repl", false))
+	if (a->reviewer || !config_feature(a->cfg, "js_repl", false))
 		return 0;
 	err_clear(&e);
 	if (js_repl_node_resolve(a->cfg->js_repl_node_path, &node, &e) < 0) {

@@ -138,6 +138,9 @@ int mcp_session_start(struct agent *a, struct err *e)
 	char *log_dir = NULL, *log_path = NULL;
 	int rc;
 
+	/* The reviewer gathers context with its built-in read-only tools only. */
+	if (a->reviewer)
+		return 0;
 	if (plugins_mcp_servers(a->cfg, &a->plugin_mcp, &a->n_plugin_mcp, e) < 0)
 		return -1;
 	/* ChatGPT apps: upstream replaces a configured server of the same name. */

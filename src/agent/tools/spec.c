@@ -172,7 +172,8 @@ static bool add_apply_patch(cJSON *arr)
 bool multi_agent_offered(const struct agent *a)
 {
 	/* A sub-agent at the depth limit gets no collaboration tools, as upstream. */
-	return config_feature(a->cfg, "multi_agent", true) && a->depth < agent_max_depth(a);
+	return !a->reviewer && config_feature(a->cfg, "multi_agent", true) &&
+	       a->depth < agent_max_depth(a);
 }
 
 cJSON *tools_spec(const struct agent *a)
@@ -187,7 +188,7 @@ cJSON *tools_spec(const struct agent *a)
 	ok = ok && add_json(arr, update_plan_json) && add_json(arr, request_user_input_json);
 	if (ok && a->family->patch_tool != MODEL_PATCH_NONE)
 		ok = add_apply_patch(arr);
-	if (ok && !feature_off(a, "web_search_request")) {
+	if (ok && !a->reviewer && !feature_off(a, "web_search_request")) {
 		ok = (ws = cJSON_CreateObject()) && cJSON_AddItemToArray(arr, ws) &&
 		     cJSON_AddStringToObject(ws, "type", "web_search") &&
 		     cJSON_AddFalseToObject(ws, "external_web_access");
