@@ -248,4 +248,121 @@ test_patch_goes_to_the_reviewer() {
 	expect_outside_intact
 }
 
+# The output a request N carried for CALL_ID.
+request_call_output() {
+	python3 - "$MOCK_LOG" "$1" "$2" <<'PY'
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+for item in reqs[int(sys.argv[2])]["body"]["input"]:
+    if item.get("call_id") == sys.argv[3] and item["type"].endswith("_output"):
+        print(item["output"])
+PY
+}
+
+# The reviewer looks around before its verdict: its command runs (read-only, unseen by
+# the front ends), and what it printed is in the reviewer's next request.
+test_reviewer_reads_the_workspace_before_answering() {
+	setup root
+	skip_without_sandbox || return 0
+	echo "notes-marker-4711" > "$T/ws/notes.txt"
+	mock "[$(escalated c1),$(fc g1 exec_command '{"cmd":"cat notes.txt"}'),$(verdict low 10 'The notes allow it.'),$answer]"
+	drive on-request
+	expect_eq "$(events_of exec_approval_request)" "" "approval requests the user saw"
+	expect_eq "$(mock_count)" 4 "model requests (turn, reviewer, reviewer, turn)"
+	expect_eq "$(mock_get 2 headers.x-openai-subagent)" "guardian" "reviewer header"
+	expect_eq "$(mock_get 2 body.text.format.name)" "codex_output_schema" "reviewer schema"
+	expect_contains "$(request_call_output 2 g1)" "notes-marker-4711" "the reviewer's command output"
+	expect_not_contains "$(cat "$T/events")" "notes.txt" "events the front end saw"
+	expect_not_contains "$(cat "$T/events")" '"collab_' "events the front end saw"
+	expect_contains "$(mock_call_output c1)" "Process exited with code 0"
+	expect_eq "$(cat "$T/outside/target")" changed "$T/outside/target"
+}
+
+# The reviewer cannot write: its sandbox is read-only and its policy never, so a plain
+# write fails and an escalated one is refused, and nobody is asked.
+test_reviewer_cannot_write_and_nobody_is_asked() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),$(fc g1 exec_command '{"cmd":"touch reviewer-was-here"}'),$(fc g2 exec_command '{"cmd":"touch reviewer-escalated","sandbox_permissions":"require_escalated","justification":"just checking"}'),$(verdict high 90 'no'),$answer]"
+	drive on-request
+	expect_eq "$(events_of exec_approval_request)" "" "approval requests the user saw"
+	expect_eq "$(mock_count)" 5 "model requests (turn, 3 reviewer, turn)"
+	[ ! -e "$T/ws/reviewer-was-here" ] || fail "the reviewer's plain write went through"
+	[ ! -e "$T/ws/reviewer-escalated" ] || fail "the reviewer's escalated write went through"
+	expect_contains "$(request_call_output 2 g1)" "Read-only file system" "the plain write"
+	expect_contains "$(request_call_output 3 g2)" "approval policy is Never" "the escalated write"
+	expect_eq "$(events_of guardian_assessment | grep -c '"id": "g')" 0 "reviews of the reviewer's calls"
+	expect_eq "$(mock_call_output c1)" "$REJECTED" "what the model read"
+	expect_outside_intact
+}
+
+# One reviewer per session: the second review continues the first one's conversation
+# (same session id, its earlier exchange first, then upstream's follow-up reminder).
+test_second_review_reuses_the_reviewer() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),$(verdict low 10 'first-verdict'),$(escalated c2),$(verdict low 11 'second-verdict'),$answer]"
+	drive on-request
+	expect_eq "$(mock_count)" 5 "model requests"
+	expect_eq "$(mock_get 3 headers.x-openai-subagent)" "guardian" "second reviewer request"
+	expect_eq "$(mock_get 3 headers.session_id)" "$(mock_get 1 headers.session_id)" "reviewer session id"
+	[ "$(mock_get 1 headers.session_id)" != "$(mock_get 0 headers.session_id)" ] ||
+		fail "the reviewer shares the session's id"
+	python3 - "$MOCK_LOG" <<'PY' || fail "the second review does not continue the first"
+import json, sys
+reqs = [r for r in map(json.loads, open(sys.argv[1])) if "end_of" not in r]
+first, second = reqs[1]["body"]["input"], reqs[3]["body"]["input"]
+assert second[:len(first)] == first, "not a continuation"
+rest = json.dumps(second[len(first):])
+assert "first-verdict" in rest, "no earlier answer"
+assert "Use prior reviews as context" in rest, "no follow-up reminder"
+PY
+	expect_contains "$(mock_call_output c2)" "Process exited with code 0"
+}
+
+# A setting that shapes the reviewer (here the cwd) changed: a fresh one reviews.
+test_settings_change_starts_a_fresh_reviewer() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),$(verdict low 10 'first-verdict'),$answer,$(escalated c2),$(verdict low 11 'second-verdict'),$answer]"
+	drive on-request --cwd-then "$T/ws/src" --then "again"
+	expect_eq "$(mock_count)" 6 "model requests"
+	expect_eq "$(mock_get 4 headers.x-openai-subagent)" "guardian" "second reviewer request"
+	[ "$(mock_get 4 headers.session_id)" != "$(mock_get 1 headers.session_id)" ] ||
+		fail "the reviewer was reused after the cwd changed"
+	expect_not_contains "$(mock_get 4 body.input)" "first-verdict" "the fresh reviewer's input"
+	expect_contains "$(mock_call_output c2)" "Process exited with code 0"
+}
+
+# An interrupt of the turn while the reviewer thinks: the review is aborted, the
+# reviewer's request cancelled, the action not run.
+test_interrupt_cancels_the_review() {
+	setup root
+	skip_without_sandbox || return 0
+	mock "[$(escalated c1),{\"sse\":[{\"created\":\"g\"}],\"hold_after\":1,\"hold_ms\":60000},$answer]"
+	local rc=0 i
+	drive on-request --interrupt-on-file "$T/stop" &
+	local pid=$!
+	for i in $(seq 1 600); do
+		[ "$(mock_count)" -ge 2 ] && break
+		sleep 0.1
+	done
+	touch "$T/stop"
+	wait $pid || rc=$?
+	expect_eq "$rc" 1 "agent-drive exit (aborted)"
+	expect_eq "$(mock_count)" 2 "model requests (turn, reviewer)"
+	expect_contains "$(events_of turn_aborted)" "interrupted"
+	st=$(events_of guardian_assessment | python3 -c '
+import json, sys
+for l in sys.stdin:
+    print(json.loads(l)["status"])')
+	expect_eq "$st" "$(printf 'in_progress\naborted')" "assessments"
+	for i in $(seq 1 100); do
+		[ -n "$(mock_end 1 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	expect_contains "$(mock_end 1)" '"client_gone":true' "the reviewer's request"
+	expect_outside_intact
+}
+
 run_tests

@@ -20,6 +20,11 @@
  *                    on the next event of TYPE (e.g. exec_command_begin): agent_steer
  *                    with TEXT (repeatable; each waits for its own event, in order).
  *                    A refused steer prints {"steer_error":"..."} on stdout.
+ *     --cwd-then DIR once the turns before it are over: the session's cwd becomes DIR
+ *                    (agent_override), for the turns after it
+ *     --interrupt-on-file PATH
+ *                    agent_interrupt once PATH exists (looked for every 20 ms): a
+ *                    test's signal that what it waits for is under way
  *     --steer-after TEXT
  *                    once everything else is over (the agent idle): agent_steer with
  *                    TEXT, its refusal printed the same way
@@ -45,7 +50,23 @@ struct drive {
 	struct strv steps;       /* "" = compact, else a prompt */
 	struct strv steer_on, steer_text; /* --steer-on: event types and texts */
 	size_t next_steer;
+	const char *interrupt_file;
+	struct loop_timer interrupt_timer;
 };
+
+/* --cwd-then steps are stored as "\001DIR" among the prompts. */
+#define STEP_CWD '\001'
+
+static struct drive *the_drive; /* for the --interrupt-on-file timer */
+
+static void on_interrupt_timer(struct loop *l, struct loop_timer *t)
+{
+	if (access(the_drive->interrupt_file, F_OK) == 0) {
+		agent_interrupt(the_drive->agent);
+		return;
+	}
+	(void)!loop_timer_arm(l, t, loop_clock_ms() + 20, on_interrupt_timer);
+}
 
 static void steer(struct drive *d, const char *text)
 {
@@ -177,6 +198,13 @@ int main(int argc, char **argv)
 			    strv_push(&d.steer_text, argv[i + 2]) < 0)
 				goto out;
 			i += 2;
+		} else if (strcmp(argv[i], "--cwd-then") == 0 && i + 1 < argc) {
+			char step[4096];
+			snprintf(step, sizeof step, "%c%s", STEP_CWD, argv[++i]);
+			if (strv_push(&d.steps, step) < 0)
+				goto out;
+		} else if (strcmp(argv[i], "--interrupt-on-file") == 0 && i + 1 < argc) {
+			d.interrupt_file = argv[++i];
 		} else if (strcmp(argv[i], "--steer-after") == 0 && i + 1 < argc) {
 			steer_after = argv[++i];
 		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
@@ -219,12 +247,23 @@ int main(int argc, char **argv)
 		if (agent_submit_turn(d.agent, &in, &e) < 0)
 			goto fail;
 	}
+	the_drive = &d;
+	if (d.interrupt_file &&
+	    loop_timer_arm(loop, &d.interrupt_timer, loop_clock_ms() + 20, on_interrupt_timer) < 0)
+		goto fail;
 	for (size_t step = 0;; step++) {
 		while (!d.done)
 			if (loop_run_once(loop, -1, &e) < 0)
 				goto fail;
 		if (step >= d.steps.n)
 			break;
+		if (d.steps.v[step][0] == STEP_CWD) {
+			struct agent_overrides o = {.approval_policy = -1, .sandbox_mode = -1,
+						    .cwd = d.steps.v[step] + 1};
+			if (agent_override(d.agent, &o, &e) < 0)
+				goto fail;
+			continue;
+		}
 		d.done = false;
 		if (!*d.steps.v[step]) {
 			if (agent_compact(d.agent, &e) < 0)
@@ -244,6 +283,8 @@ fail:
 	fprintf(stderr, "agent-drive: %s\n", e.msg);
 	rc = 2;
 out:
+	if (loop)
+		loop_timer_disarm(loop, &d.interrupt_timer);
 	agent_free(d.agent);
 	loop_free(loop);
 	config_free(cfg);
