@@ -150,6 +150,7 @@ void app_header_card(struct app *a)
 	app_commit(a, &cell);
 	tui_rows_free(&lines);
 	tui_rows_free(&cell);
+	tips_after_header(a);
 }
 
 /* ---- notifications ---- */

@@ -317,6 +317,8 @@ struct app {
 	struct loop_timer status_timer; /* ... at most this long */
 	bool focused;
 	bool notifications;            /* [tui] notifications (true, or a list of types) */
+	bool show_tooltips;            /* [tui] show_tooltips: a tip under the session card */
+	bool first_run;                /* the trust screen was answered: "To get started" */
 	struct strv notification_types;
 	bool quit;
 	int exit_code;
@@ -368,6 +370,8 @@ void app_submit_images(struct app *a, const char *display, const char *text,
 void app_submit_message(struct app *a, const char *display, const char *text,
 			const struct strv *images);
 void app_header_card(struct app *a);
+/* tips.c: under the session card, "To get started" on a first run, else a tip. */
+void tips_after_header(struct app *a);
 /* lines in a rounded box whose inside is inner columns wide (longer lines are cut),
  * appended to out. */
 void tui_card(const struct tui_rows *lines, int inner, struct tui_rows *out);

@@ -59,15 +59,19 @@ static struct toml_value *read_config_toml(const struct app *a)
 	return root;
 }
 
-/* [tui] notifications (bool or list) and alternate_screen. */
+/* [tui] notifications (bool or list), show_tooltips and alternate_screen. */
 static void tui_settings(struct app *a, const struct toml_value *root)
 {
 	const struct toml_value *tui = root ? toml_table_get(root, "tui") : NULL, *v;
 
 	a->notifications = true;
+	a->show_tooltips = true;
 	statusline_load(a, tui);
 	if (!tui || tui->type != TOML_TABLE)
 		return;
+	v = toml_table_get(tui, "show_tooltips");
+	if (v && v->type == TOML_BOOL)
+		a->show_tooltips = v->u.boolean;
 	v = toml_table_get(tui, "notifications");
 	if (v && v->type == TOML_BOOL)
 		a->notifications = v->u.boolean;
@@ -293,6 +297,7 @@ int start_trust(struct app *a, struct err *e)
 		rc = 1;
 		goto out;
 	}
+	a->first_run = true; /* as upstream: a first run in this directory */
 	if (!proj && write_trust(a, proot, e) < 0) {
 		a->exit_code = 1;
 		rc = 1;

@@ -3011,6 +3011,12 @@ test_trust_screen_writes_config() {
 	wait_for "Introducing GPT-5.4"
 	keys 2
 	wait_for "% left"
+	# a first run: upstream's starter commands under the card, no tip
+	s=$(screen)
+	expect_contains "$s" "  To get started, describe a task or try one of these commands:"
+	expect_contains "$s" "  /init - create an AGENTS.md file with instructions for Codex"
+	expect_contains "$s" "  /review - review any changes and find issues"
+	expect_not_contains "$s" "Tip:"
 	expect_contains "$(cat "$T/home/config.toml")" "[projects.\"$T/ws\"]"
 	expect_contains "$(cat "$T/home/config.toml")" 'trust_level = "trusted"'
 	keys "/status" Enter
@@ -3026,6 +3032,32 @@ test_trust_screen_writes_config() {
 	wait_exit
 	expect_eq "$RC" 0 "exit status after No, quit"
 	[ ! -e "$T/home2/config.toml" ] || fail "No, quit wrote the config"
+}
+
+# Past the first run, the session card has one of upstream's tips under it (again after
+# /new); `[tui] show_tooltips = false` leaves it out.
+test_session_card_tip_and_show_tooltips_off() {
+	ws
+	mock "[]"
+	tui_start
+	wait_idle
+	s=$(screen)
+	expect_contains "$s" "  Tip: "
+	expect_not_contains "$s" "To get started"
+	keys "/new" Enter
+	for i in $(seq 1 $((WAIT * 10))); do
+		[ "$(tm capture-pane -p -S - -t main | grep -c '  Tip: ')" -ge 2 ] && break
+		sleep 0.1
+	done
+	expect_eq "$(tm capture-pane -p -S - -t main | grep -c '  Tip: ')" 2 "a tip under each card"
+	quit_and_check_terminal
+	tm kill-server
+	rm -f "$T/rc"
+	printf '\n[tui]\nshow_tooltips = false\n' >> "$T/home/config.toml"
+	tui_start
+	wait_idle
+	expect_not_contains "$(screen)" "Tip:"
+	quit_and_check_terminal
 }
 
 test_notify_program_gets_the_turn() {
