@@ -261,17 +261,26 @@ void tool_call_fail(struct tool_call *c, char *output)
 	tool_call_finish(c, output);
 }
 
-void tool_call_failf(struct tool_call *c, const char *fmt, ...)
+/* A tool output from a format (malloc'ed; NULL when memory runs out). */
+static char *output_vformat(const char *fmt, va_list ap)
 {
 	struct buf b;
-	va_list ap;
 
 	buf_init(&b, LIMIT_HTTP_BODY_BYTES);
-	va_start(ap, fmt);
 	if (buf_vprintf(&b, fmt, ap) < 0)
 		buf_free(&b);
+	return b.data ? buf_take(&b) : NULL;
+}
+
+void tool_call_failf(struct tool_call *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *out;
+
+	va_start(ap, fmt);
+	out = output_vformat(fmt, ap);
 	va_end(ap);
-	tool_call_fail(c, b.data ? buf_take(&b) : NULL);
+	tool_call_fail(c, out);
 }
 
 struct tool_call *turn_call_nested(struct turn *t, cJSON *item,
@@ -310,15 +319,13 @@ struct tool_call *turn_call_at(const struct turn *t, size_t i)
 
 void tool_call_finishf(struct tool_call *c, const char *fmt, ...)
 {
-	struct buf b;
 	va_list ap;
+	char *out;
 
-	buf_init(&b, LIMIT_HTTP_BODY_BYTES);
 	va_start(ap, fmt);
-	if (buf_vprintf(&b, fmt, ap) < 0)
-		buf_free(&b);
+	out = output_vformat(fmt, ap);
 	va_end(ap);
-	tool_call_finish(c, b.data ? buf_take(&b) : NULL);
+	tool_call_finish(c, out);
 }
 
 static void run_calls(struct turn *t)
