@@ -1605,6 +1605,8 @@ test_rate_limits_in_status_and_footer() {
 	ws
 	reset=$(( $(date +%s) + 600 ))
 	hhmm=$(date -d "@$reset" +%H:%M)
+	# a reset past midnight names its day, as upstream's card does
+	[ "$(date -d "@$reset" +%F)" = "$(date +%F)" ] || hhmm="$hhmm on $(date -d "@$reset" '+%-d %b')"
 	rl="\"headers\":{\"x-codex-primary-used-percent\":\"80\",\"x-codex-primary-window-minutes\":\"300\",\"x-codex-primary-reset-at\":\"$reset\",\"x-codex-secondary-used-percent\":\"20\",\"x-codex-secondary-window-minutes\":\"10080\",\"x-codex-credits-has-credits\":\"true\",\"x-codex-credits-unlimited\":\"false\",\"x-codex-credits-balance\":\"38.4\"}"
 	mock "[{\"sse\":[{\"created\":\"r\"},{\"message\":\"All done.\"},{\"completed\":\"r\"}],$rl},{\"sse\":[{\"created\":\"r\"},{\"message\":\"Second.\"},{\"completed\":\"r\"}]}]"
 	printf '\n[tui]\nstatus_line = ["five-hour-limit", "weekly-limit", "fast-mode"]\n' >> "$T/home/config.toml"
