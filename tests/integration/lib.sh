@@ -218,6 +218,15 @@ mock_count() {
 		echo 0
 	fi
 }
+# mock_wait_count N: until the mock has N requests (fails after 30 s).
+mock_wait_count() {
+	local i
+	for i in $(seq 1 300); do
+		[ "$(mock_count)" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "the mock got $(mock_count) requests, not $1"
+}
 
 # private_etc DIR: in this process's (private) mount namespace, /etc/hosts and
 # /etc/resolv.conf become DIR/hosts and DIR/resolv.conf, also on a machine whose /etc has

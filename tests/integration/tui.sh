@@ -432,6 +432,8 @@ test_js_repl_cell_and_interrupt() {
 	for i in $(seq 1 $((WAIT * 10))); do pgrep -f "$node -e" > /dev/null || break; sleep 0.1; done
 	pgrep -f "$node -e" > /dev/null && fail "the kernel outlived the interrupt"
 	keys "go on" Enter
+	# "All done." of the first turn is still on screen: wait for the request itself
+	mock_wait_count 4
 	wait_for "All done."
 	expect_eq "$(mock_call_output j2)" aborted "the interrupted cell's output"
 	quit_and_check_terminal
@@ -1690,7 +1692,7 @@ chatgpt_usage_start() {
 	tui_start -O -c features.apps=false # no codex_apps server asking the mock too
 	wait_idle
 	# signed in with ChatGPT: the server's catalog first (as upstream's start), then usage
-	for i in $(seq 1 $((WAIT * 10))); do [ "$(mock_count)" -ge 2 ] && break; sleep 0.1; done
+	mock_wait_count 2
 }
 
 test_rate_limits_from_the_chatgpt_backend() {
@@ -3540,7 +3542,7 @@ Use these plugin-associated capabilities to help solve the task.'
 	keys '$helper again'
 	wait_for '› $helper again'
 	keys Enter
-	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 2 ] && break; sleep 0.025; done
+	mock_wait_count 2
 	expect_eq "$(mock_count)" 2 "requests"
 	wait_idle
 	expect_eq "$(py_input 1 'sum(t.startswith("Capabilities from the") for t in texts("developer"))')" 1 "one injection"
@@ -3575,7 +3577,7 @@ test_plugins_mention_survives_the_queue() {
 	keys Tab
 	wait_for "↳ \$helper queued work"
 	touch "$T/ws/go"
-	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 3 ] && break; sleep 0.025; done
+	mock_wait_count 3
 	wait_idle
 	expect_eq "$(mock_count)" 3 "requests"
 	expect_eq "$(injected 1)" 0 "nothing injected into the running turn"
@@ -3622,7 +3624,7 @@ test_plugins_mention_survives_up_and_esc_esc() {
 	keys Up
 	wait_for "› \$helper tidy up"
 	keys Enter
-	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 2 ] && break; sleep 0.025; done
+	mock_wait_count 2
 	wait_idle
 	expect_eq "$(mock_count)" 2 "requests"
 	expect_eq "$(injected 1)" 2 "the recalled message's injection (after the first's)"
@@ -3636,7 +3638,7 @@ test_plugins_mention_survives_up_and_esc_esc() {
 	keys Enter
 	wait_for "› \$helper tidy up"
 	keys Enter
-	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 3 ] && break; sleep 0.025; done
+	mock_wait_count 3
 	wait_idle
 	expect_eq "$(injected 2)" 2 "the edited message's injection (the dropped turn's went)"
 	expect_contains "$(py_input 2 'I[-1]["content"][0]["text"]')" 'Capabilities from the `helper` plugin'
@@ -3649,7 +3651,7 @@ test_plugins_mention_survives_up_and_esc_esc() {
 	keys Up
 	wait_for "› \$helper tidy up"
 	keys Enter
-	for _ in $(seq 1 1200); do [ "$(mock_count)" -ge 4 ] && break; sleep 0.025; done
+	mock_wait_count 4
 	wait_idle
 	expect_eq "$(injected 3)" 1 "the next session's recalled message"
 	expect_eq "$(py_input 3 'I[-2]["content"][0]["text"]')" '$helper tidy up' "sent as shown"

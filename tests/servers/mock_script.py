@@ -21,13 +21,18 @@ As a command, it reads the JSON-lines request log the server writes:
     mock_script.py get LOG N [PATH]        request N (0-based; -1 = last), or one value in
                                            it: PATH is dotted, list indexes are numbers
                                            (body.input.0.role, headers.user-agent);
-                                           strings print raw, everything else as JSON
+                                           strings print raw, everything else as JSON.
+                                           A request N not yet made is waited for, up to
+                                           MOCK_GET_WAIT seconds (10): a test that saw
+                                           the turn start need not race its request
     mock_script.py inputs LOG N TYPE       the input items of request N whose type is TYPE,
                                            one JSON object a line
     mock_script.py ends LOG N              how request N's stream ended (its "end_of" line)
 """
 import json
+import os
 import sys
+import time
 
 # ---- Responses API stream events -------------------------------------------------------
 
@@ -363,8 +368,19 @@ def render_chat_chunk(ch):
 # ---- the request log ----------------------------------------------------------------------
 
 def read_lines(path):
+    """The log's complete lines (one being written has no newline yet)."""
     with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+        return [json.loads(line) for line in f if line.strip() and line.endswith("\n")]
+
+
+def read_log_until(path, n):
+    """The request records, once request n (>= 0) is among them or the wait is over."""
+    deadline = time.monotonic() + float(os.environ.get("MOCK_GET_WAIT", "10"))
+    while True:
+        reqs = read_log(path) if os.path.exists(path) else []
+        if n < 0 or len(reqs) > n or time.monotonic() >= deadline:
+            return reqs
+        time.sleep(0.05)
 
 
 def read_log(path):
@@ -396,8 +412,8 @@ def main(argv):
         print(len(read_log(argv[1])))
         return 0
     if len(argv) in (3, 4) and argv[0] == "get":
-        reqs = read_log(argv[1])
         try:
+            reqs = read_log_until(argv[1], int(argv[2]))
             _print(lookup(reqs[int(argv[2])], argv[3] if len(argv) == 4 else ""))
         except (IndexError, KeyError, ValueError) as e:
             print("mock_script: no %s in request %s: %s" % (argv[3] if len(argv) == 4 else
