@@ -303,7 +303,8 @@ int agent_run_user_shell(struct agent *a, const char *command, struct err *e);
 /* Interrupts the running turn: the model stream is cancelled, running commands are
  * killed with everything they started, every tool call gets an output ("aborted") so
  * that the history stays valid, and turn_aborted follows. Commands the user runs (agent_run_user_shell) are killed too,
- * idle or not. Otherwise nothing when idle. */
+ * idle or not. With no turn running, MCP servers still starting are cancelled (reported
+ * in mcp_startup_complete's "cancelled"). Otherwise nothing when idle. */
 void agent_interrupt(struct agent *a);
 
 enum agent_decision {

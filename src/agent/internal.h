@@ -199,7 +199,7 @@ struct agent {
 	size_t n_mcp_servers;
 	struct config_mcp_server *plugin_mcp;
 	size_t n_plugin_mcp;
-	cJSON *mcp_ready, *mcp_failed;  /* startup results, for mcp_startup_complete */
+	cJSON *mcp_ready, *mcp_failed, *mcp_cancelled; /* startup results, for mcp_startup_complete */
 	struct strv mcp_approved;       /* "server/tool" approved for the session */
 	/* The built-in codex_apps server (agent/apps.c), owned, when apps are available;
 	 * has_apps_mcp says it is one of mcp_servers. */
@@ -753,6 +753,8 @@ void tool_js_repl(struct tool_call *c);
  * their tools (a name the manager knows). */
 int mcp_session_start(struct agent *a, struct err *e);
 bool mcp_session_started(const struct agent *a);
+/* Servers still starting are cancelled (an interrupt while no turn runs). */
+void mcp_session_cancel_startup(struct agent *a);
 /* Required servers that failed ("name: error; ..."), or NULL: turns then fail. */
 const char *mcp_session_fatal(const struct agent *a);
 void mcp_session_free(struct agent *a);

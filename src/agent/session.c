@@ -531,6 +531,8 @@ void agent_interrupt(struct agent *a)
 	user_shell_interrupt(a);
 	if (a->turn)
 		turn_interrupt(a->turn);
+	else
+		mcp_session_cancel_startup(a); /* upstream's interrupt with no turn */
 }
 
 int agent_override(struct agent *a, const struct agent_overrides *o, struct err *e)

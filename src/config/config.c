@@ -315,6 +315,7 @@ void config_free_fields(struct config *cfg)
 	free(cfg->codex_home);
 	free(cfg->config_path);
 	free(cfg->profile);
+	strv_free(&cfg->overrides);
 	free(cfg->model);
 	free(cfg->model_provider);
 	for (size_t i = 0; i < cfg->n_providers; i++)
@@ -563,10 +564,15 @@ int config_load(const struct config_load_opts *opts, struct config **out, struct
 	cfg->provenance->file_exists = exists;
 	src.path = cfg->config_path;
 	src.overrides = opts->overrides;
-	for (size_t i = 0; opts->overrides && i < opts->overrides->n; i++)
+	for (size_t i = 0; opts->overrides && i < opts->overrides->n; i++) {
 		if (config_apply_override(doc, opts->overrides->v[i],
 					  CONFIG_TAG_OVERRIDE + (uint32_t)i, e) < 0)
 			goto out;
+		if (strv_push(&cfg->overrides, opts->overrides->v[i]) < 0) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+	}
 	/* Read before the profile merges over it; its type is checked with the rest. */
 	rv = toml_table_get(doc, "approvals_reviewer");
 	if (rv && rv->type == TOML_STRING &&
@@ -589,6 +595,21 @@ out:
 	toml_free(doc);
 	config_free(cfg);
 	return rc;
+}
+
+struct toml_value *config_read_document(const struct config *cfg, struct err *e)
+{
+	struct toml_value *doc;
+	bool exists;
+
+	doc = read_config_file(cfg->config_path, &exists, e);
+	for (size_t i = 0; doc && i < cfg->overrides.n; i++)
+		if (config_apply_override(doc, cfg->overrides.v[i],
+					  CONFIG_TAG_OVERRIDE + (uint32_t)i, e) < 0) {
+			toml_free(doc);
+			doc = NULL;
+		}
+	return doc;
 }
 
 int config_note_flag(struct config *cfg, const char *key, struct err *e)

@@ -172,6 +172,7 @@ struct config {
 	char *codex_home;       /* absolute */
 	char *config_path;      /* $CODEX_HOME/config.toml (it may not exist) */
 	char *profile;          /* the selected profile, or NULL */
+	struct strv overrides;  /* the -c overrides it was loaded with, in order */
 
 	char *model;
 	char *model_provider;   /* default "openai" */
@@ -251,7 +252,12 @@ struct config_load_opts {
 /* Loads and validates everything; nothing is half-applied: on error *out is untouched
  * and e says "<file>:<line>:<col>: <message>" (or names the -c override / key).
  * A missing config.toml is not an error. The caller frees *out with config_free. */
+struct toml_value;
 int config_load(const struct config_load_opts *opts, struct config **out, struct err *e);
+/* config.toml as a document with cfg's -c overrides applied (an empty table when the
+ * file does not exist), for the settings a front end reads itself ([tui], [notice],
+ * [projects]): NULL with e when it cannot be read or parsed. */
+struct toml_value *config_read_document(const struct config *cfg, struct err *e);
 void config_free(struct config *cfg);
 
 /* Records that a CLI flag set `key` (a dotted path such as "sandbox_mode"), so that

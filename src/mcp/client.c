@@ -201,20 +201,31 @@ static void stop_transport(struct mcp_server *s)
 		stdio_stop(s);
 }
 
-/* Startup failed: the server is stopped, its tools are gone. */
-static void startup_failed(struct mcp_server *s, const char *why)
+/* Startup ended without the server (failed or cancelled): it is stopped, its tools
+ * are gone. */
+static void startup_ended(struct mcp_server *s, enum mcp_status st, const char *why)
 {
 	if (s->status != MCP_STARTING)
 		return;
-	s->status = MCP_FAILED;
+	s->status = st;
 	free(s->error);
 	s->error = strdup(why);
 	loop_timer_disarm(s->m->o.loop, &s->startup_timer);
-	mgr_log(s->m, "MCP server `%s` failed: %s", s->cfg->name, why);
+	mgr_log(s->m, "MCP server `%s` %s: %s", s->cfg->name, mcp_status_str(st), why);
 	stop_transport(s);
 	while (s->pending)
 		complete(s->pending, NULL, why);
 	mgr_server_settled(s->m, s);
+}
+
+static void startup_failed(struct mcp_server *s, const char *why)
+{
+	startup_ended(s, MCP_FAILED, why);
+}
+
+void server_cancel_startup(struct mcp_server *s)
+{
+	startup_ended(s, MCP_CANCELLED, "MCP startup cancelled");
 }
 
 static void startup_failedf(struct mcp_server *s, const char *what)

@@ -94,6 +94,8 @@ void server_on_closed(struct mcp_server *s, const char *why);
 void server_fail_id(struct mcp_server *s, int64_t id, const char *why);
 /* Forgets c: no callback follows. */
 void server_cancel_call(struct mcp_call *c);
+/* A server still starting stops there, cancelled; nothing otherwise. */
+void server_cancel_startup(struct mcp_server *s);
 bool server_id_pending(const struct mcp_server *s, int64_t id);
 /* HTTP: the session expired while request id was pending: initialize again (once for
  * that request), then re-send body (taken) with the same id; on failure id fails. */

@@ -75,16 +75,23 @@ static void on_kick(struct loop *l, struct loop_timer *t)
 	struct mcp_manager *m = (struct mcp_manager *)((char *)t - offsetof(struct mcp_manager, kick));
 
 	(void)l;
+	/* (a server cancelled before this ran is not started) */
 	for (size_t i = 0; i < m->n; i++) {
-		if (!m->servers[i].cfg->enabled)
+		if (m->servers[i].status != MCP_STARTING)
 			continue;
 		if (m->o.on_status)
 			m->o.on_status(m->o.arg, m->servers[i].cfg->name, MCP_STARTING, NULL);
 	}
 	for (size_t i = 0; i < m->n; i++)
-		if (m->servers[i].cfg->enabled)
+		if (m->servers[i].status == MCP_STARTING)
 			server_start(&m->servers[i]);
 	report_started(m);
+}
+
+void mcp_manager_cancel_startup(struct mcp_manager *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		server_cancel_startup(&m->servers[i]);
 }
 
 int mcp_manager_new(const struct mcp_manager_opts *o, struct mcp_manager **out, struct err *e)

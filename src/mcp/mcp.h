@@ -287,6 +287,10 @@ int mcp_manager_new(const struct mcp_manager_opts *o, struct mcp_manager **out,
 void mcp_manager_free(struct mcp_manager *m);
 
 bool mcp_manager_started(const struct mcp_manager *m);
+/* Upstream's interrupt while no turn runs: every server still starting is stopped and
+ * reported cancelled ("MCP startup cancelled"); on_started follows when that was the
+ * last one. Nothing once every server has settled. */
+void mcp_manager_cancel_startup(struct mcp_manager *m);
 /* The tools of the ready servers, sorted by qualified name, as Responses function
  * specs (a new array). */
 cJSON *mcp_manager_tool_specs(const struct mcp_manager *m);

@@ -151,6 +151,7 @@ void app_header_card(struct app *a)
 	tui_rows_free(&lines);
 	tui_rows_free(&cell);
 	tips_after_header(a);
+	mcp_startup_card_shown(a);
 }
 
 /* ---- notifications ---- */
@@ -246,6 +247,11 @@ static void commit_rows(struct app *a, int (*fn)(const char *, struct tui_rows *
 void app_error(struct app *a, const char *msg)
 {
 	commit_rows(a, cell_error, msg);
+}
+
+void app_warning(struct app *a, const char *msg)
+{
+	commit_rows(a, cell_warning, msg);
 }
 
 /* Complete lines of the streamed answer go to the history; the tail stays live. */
@@ -434,7 +440,11 @@ void app_render_event(struct app *a, const struct agent_event *ev)
 		if (cell_collab(ev->kind, m, a->spawn_model, a->spawn_effort, &cell) == 0)
 			app_commit(a, &cell);
 		break;
+	case AGENT_EV_MCP_STARTUP_UPDATE:
+		mcp_startup_update(a, ev);
+		break;
 	case AGENT_EV_MCP_STARTUP_COMPLETE:
+		mcp_startup_complete(a, ev);
 		apps_servers_ready(a); /* the installed apps are known now */
 		break;
 	case AGENT_EV_THREAD_NAME_UPDATED: {
@@ -456,10 +466,7 @@ void app_render_event(struct app *a, const struct agent_event *ev)
 		a->turn_started_ms = loop_now(a->loop);
 		if (cJSON_IsNumber(w))
 			a->context_window = (int64_t)w->valuedouble;
-		if (loop_timer_arm(a->loop, &a->tick_timer, loop_now(a->loop) + 1000,
-				   a->tick_timer.fn) < 0) {
-			/* without the ticker the elapsed time only moves with other events */
-		}
+		app_tick_start(a);
 		break;
 	}
 	case AGENT_EV_AGENT_MESSAGE_DELTA: {
@@ -639,7 +646,7 @@ void app_render_event(struct app *a, const struct agent_event *ev)
 	case AGENT_EV_WARNING: {
 		const char *msg = str(m, "message");
 		if (msg)
-			commit_rows(a, cell_warning, msg);
+			app_warning(a, msg);
 		break;
 	}
 	case AGENT_EV_WEB_SEARCH_END: {
@@ -720,6 +727,7 @@ int app_start_agent_from(struct app *a, const char *resume_path, const char *for
 	ao.add_dirs = a->o->add_dirs;
 	ao.resume_path = resume_path;
 	ao.fork_path = fork_path;
+	mcp_startup_reset(a); /* a session before this one may have been starting some */
 	if (agent_new(&ao, &sub, &a->agent, e) < 0)
 		return -1;
 	agent_set_mode(a->agent, a->mode);
@@ -851,11 +859,19 @@ void app_submit_message(struct app *a, const char *display, const char *text,
 
 /* ---- the loop's other events ---- */
 
+void app_tick_start(struct app *a)
+{
+	if (loop_timer_arm(a->loop, &a->tick_timer, loop_now(a->loop) + 1000,
+			   a->tick_timer.fn) < 0) {
+		/* without the ticker the elapsed time only moves with other events */
+	}
+}
+
 static void tick(struct loop *l, struct loop_timer *t)
 {
 	struct app *a = (struct app *)((char *)t - offsetof(struct app, tick_timer));
 
-	if (!a->busy)
+	if (!a->busy && !mcp_startup_running(a))
 		return;
 	app_dirty(a);
 	if (loop_timer_arm(l, t, loop_now(l) + 1000, tick) < 0) {
@@ -981,6 +997,7 @@ static void app_free(struct app *a)
 	free(a->model);
 	free(a->effort);
 	free(a->status_header);
+	mcp_startup_reset(a);
 	guardian_reviews_clear(a);
 	free(a->hint);
 	free(a->overlay_title);

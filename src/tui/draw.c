@@ -310,12 +310,17 @@ static void live_rows(struct app *a, struct tui_rows *rows, int *cur_row, int *c
 		}
 		tui_rows_free(&r);
 	}
-	if (a->busy && a->modal != MODAL_APPROVAL) {
-		uint64_t secs = (loop_now(a->loop) - a->turn_started_ms) / 1000;
+	if ((a->busy || mcp_startup_running(a)) && a->modal != MODAL_APPROVAL) {
+		/* MCP servers starting name the header, also for a turn waiting on them */
+		uint64_t secs = (loop_now(a->loop) - (a->busy ? a->turn_started_ms
+								: a->mcp_started_ms)) / 1000;
+		char header[512];
+		if (!mcp_startup_header(a, header, sizeof header))
+			snprintf(header, sizeof header, "%s",
+				 a->status_header ? a->status_header : "Working");
 		add_row(rows, "");
 		snprintf(line, sizeof line, ST_CYAN "\xE2\x80\xA2 " ST_RESET ST_BOLD "%s" ST_RESET ST_DIM
-			 " (%llus \xE2\x80\xA2 esc to interrupt)",
-			 a->status_header ? a->status_header : "Working", (unsigned long long)secs);
+			 " (%llus \xE2\x80\xA2 esc to interrupt)", header, (unsigned long long)secs);
 		{
 			char *cut = tui_truncate(line, strlen(line), width - 1);
 			if (cut)

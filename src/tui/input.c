@@ -724,7 +724,8 @@ void input_key(void *arg, const struct key *k)
 		break;
 	}
 	case KEY_ESC:
-		if ((a->busy || user_shell_running_in(a)) && a->agent) {
+		/* (no turn: the MCP servers still starting are cancelled, as upstream's) */
+		if ((a->busy || user_shell_running_in(a) || mcp_startup_running(a)) && a->agent) {
 			agent_interrupt(a->agent);
 		} else if (slash_matches(a, composer_text(&a->comp), NULL, 0)) {
 			composer_clear(&a->comp);
@@ -745,7 +746,8 @@ void input_key(void *arg, const struct key *k)
 				composer_clear(&a->comp);
 				a->hist_pos = -1;
 				set_hint(a, "ctrl + c again to quit");
-			} else if ((a->busy || user_shell_running_in(a)) && a->agent) {
+			} else if ((a->busy || user_shell_running_in(a) || mcp_startup_running(a)) &&
+				   a->agent) {
 				agent_interrupt(a->agent);
 			} else {
 				a->quit = true;

@@ -194,6 +194,13 @@ struct app {
 	bool busy;
 	uint64_t turn_started_ms;
 	char *status_header;
+	/* The session's MCP servers still starting (mcp_startup.c), how many started in
+	 * this round, and since when. */
+	struct strv mcp_starting;
+	size_t mcp_round;
+	uint64_t mcp_started_ms;
+	struct strv mcp_held;          /* its warnings before the first session card */
+	bool card_shown;               /* the first session card is drawn */
 	/* Automatic approval reviews in flight (guardian.c): the status line then reads
 	 * "Reviewing approval request" with what is reviewed below it. */
 	struct { char *id, *detail; } reviews[TUI_MAX_REVIEWS];
@@ -343,6 +350,10 @@ void app_commit_line(struct app *a, const char *styled);
 void app_dirty(struct app *a);
 /* An error cell with msg, committed to the history. */
 void app_error(struct app *a, const char *msg);
+void app_warning(struct app *a, const char *msg);
+/* The status indicator's clock ticks (once a second) while a turn runs or MCP servers
+ * start. */
+void app_tick_start(struct app *a);
 /* Runs the loop until done says so (or the user quits). */
 int app_run_until(struct app *a, bool (*done)(struct app *), struct err *e);
 /* Up/Down in a list of n choices (a modal's, a picker's): the selection moves, wrapping. */
@@ -372,6 +383,14 @@ void app_submit_message(struct app *a, const char *display, const char *text,
 void app_header_card(struct app *a);
 /* tips.c: under the session card, "To get started" on a first run, else a tip. */
 void tips_after_header(struct app *a);
+/* mcp_startup.c: the session's MCP start-up events (warnings, the status indicator);
+ * whether servers are still starting; the indicator's header then (false: none). */
+void mcp_startup_update(struct app *a, const struct agent_event *ev);
+void mcp_startup_complete(struct app *a, const struct agent_event *ev);
+void mcp_startup_reset(struct app *a);
+void mcp_startup_card_shown(struct app *a);
+bool mcp_startup_running(const struct app *a);
+bool mcp_startup_header(const struct app *a, char *out, size_t n);
 /* lines in a rounded box whose inside is inner columns wide (longer lines are cut),
  * appended to out. */
 void tui_card(const struct tui_rows *lines, int inner, struct tui_rows *out);

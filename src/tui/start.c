@@ -46,18 +46,6 @@ char *start_project_root(const char *cwd)
 	}
 }
 
-static struct toml_value *read_config_toml(const struct app *a)
-{
-	struct buf b;
-	struct err e;
-	struct toml_value *root = NULL;
-
-	buf_init(&b, 1u << 20);
-	if (file_read_all(a->cfg->config_path, &b, &e) == 0)
-		root = toml_parse(b.data ? b.data : "", b.len, &e);
-	buf_free(&b);
-	return root;
-}
 
 /* [tui] notifications (bool or list), show_tooltips and alternate_screen. */
 static void tui_settings(struct app *a, const struct toml_value *root)
@@ -259,7 +247,9 @@ int start_screen_wait(struct app *a, int extra_fd,
 
 int start_trust(struct app *a, struct err *e)
 {
-	struct toml_value *root = read_config_toml(a);
+	struct err ignored;
+	/* the -c overrides hold for these settings too, as upstream's merged config */
+	struct toml_value *root = config_read_document(a->cfg, &ignored);
 	const struct toml_value *projects, *proj, *level;
 	char *proot = start_project_root(a->o->cwd);
 	struct trust_ui t = {a, 0, 0, false, 0};

@@ -33,6 +33,8 @@ cx() {
 		-c "model_providers.mock.base_url=$BASE" -c model_providers.mock.env_key=MOCK_KEY \
 		${CHECK_ENV[@]+"${CHECK_ENV[@]}"} \
 		"$@" < "${CX_STDIN:-/dev/null}" > "$T/out" 2> "$T/err" || rc=$?
+	# a test that did not expect it stops here (set -e): say why, shown with its failure
+	[ $rc = 0 ] || { echo "# codex exec exited $rc; its stderr ends:"; tail -n 15 "$T/err"; } >&2
 	return $rc
 }
 

@@ -649,6 +649,58 @@ mcp_approval() {
 # "Always allow": the call runs, config.toml gets [mcp_servers.srv.tools.danger]
 # approval_mode = "approve" (the bytes before it unchanged), and a new session calls the
 # tool without asking (a form would stop its turn before "All done.").
+# MCP start-up as upstream's TUI shows it (codex-tui.md §3, §7.5): a server that cannot
+# start gets its warning at once; while another never answers `initialize`, the status
+# indicator names it; Ctrl+C then cancels it (codex stays), the round ends with the
+# cancelled and failed servers, and the next turn goes on without them.
+test_mcp_startup_warns_names_the_starting_server_and_ctrl_c_cancels() {
+	ws
+	printf '[mcp_servers.bad]\ncommand = "%s"\n\n[mcp_servers.slow]\ncommand = "python3"\nargs = ["%s", "--mode", "no-initialize"]\nstartup_timeout_sec = 600\n' \
+		"$T/no-such-server" "$CODEX_TOP/tests/servers/mock_mcp.py" >> "$T/home/config.toml"
+	mock "[$answer]"
+	tui_start
+	wait_for "Starting MCP servers (1/2): slow (0s • esc to interrupt)"
+	# under the session card, though the servers start before it is drawn
+	case "$(screen)" in *">_ OpenAI Codex"*"⚠ MCP client for \`bad\` failed to start: "*) ;;
+	*) fail "no warning under the card: [$(screen)]" ;; esac
+	snap mcp_startup
+	keys C-c
+	wait_for "⚠ MCP startup interrupted. The following servers were not initialized: slow"
+	wait_for "⚠ MCP startup incomplete (failed: bad)"
+	wait_gone "Starting MCP servers"
+	[ ! -f "$T/rc" ] || fail "Ctrl+C during the start-up quit codex"
+	keys "hi" Enter
+	wait_for "All done."
+	expect_not_contains "$(mock_get 0 body.tools)" "mcp__slow__"
+	quit_and_check_terminal
+}
+
+# One server starting: "Booting MCP server: <name>", also over a turn waiting for it. Esc
+# then interrupts the turn, not the start-up; a second Esc, with no turn, cancels it.
+test_mcp_startup_booting_header_and_esc() {
+	ws
+	printf '[mcp_servers.slow]\ncommand = "python3"\nargs = ["%s", "--mode", "no-initialize"]\nstartup_timeout_sec = 600\n' \
+		"$CODEX_TOP/tests/servers/mock_mcp.py" >> "$T/home/config.toml"
+	mock "[$answer]"
+	tui_start
+	wait_for "Booting MCP server: slow (0s • esc to interrupt)"
+	keys "first" Enter
+	wait_for "› first"
+	expect_contains "$(screen)" "Booting MCP server: slow"
+	keys Escape
+	wait_for "Conversation interrupted"
+	expect_contains "$(screen)" "Booting MCP server: slow"
+	expect_eq "$(mock_count)" 0 "requests while the server starts"
+	keys Escape
+	wait_for "⚠ MCP startup interrupted. The following servers were not initialized: slow"
+	wait_gone "Booting MCP server"
+	expect_not_contains "$(screen)" "MCP startup incomplete"
+	keys "second" Enter
+	wait_for "All done."
+	expect_eq "$(mock_count)" 1 "requests"
+	quit_and_check_terminal
+}
+
 test_mcp_tool_approval_always_allow() {
 	local before
 	ws
@@ -3065,6 +3117,13 @@ test_session_card_tip_and_show_tooltips_off() {
 	tui_start -T
 	wait_idle
 	expect_not_contains "$(screen)" "Tip:"
+	quit_and_check_terminal
+	# -c beats config.toml for the [tui] settings too
+	tm kill-server
+	rm -f "$T/rc"
+	tui_start -T -c tui.show_tooltips=true
+	wait_idle
+	expect_contains "$(screen)" "  Tip: "
 	quit_and_check_terminal
 }
 

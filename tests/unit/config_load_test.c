@@ -12,6 +12,7 @@
 #include "base/limits.h"
 #include "base/strv.h"
 #include "config/config.h"
+#include "config/toml.h"
 #include "test.h"
 
 /* The case's CODEX_HOME, with config.toml = toml (none when toml is NULL). */
@@ -368,6 +369,36 @@ TEST(later_c_wins_and_replaces_values_in_the_way)
 
 	CHECK_STR(cfg->model, "second");
 	CHECK_INT(cfg->history.max_bytes, 9);
+	config_free(cfg);
+}
+
+/* The document a front end reads its own settings from ([tui]) has the -c overrides
+ * over config.toml; no file is an empty document, a broken one an error. */
+TEST(read_document_has_the_c_overrides)
+{
+	const char *const ov[] = {"tui.show_tooltips=false", "tui.extra=\"x\"", NULL};
+	struct config *cfg = load_ok("[tui]\nshow_tooltips = true\nanimations = false\n", ov,
+				     NULL);
+	struct err e = {{0}};
+	struct toml_value *doc = config_read_document(cfg, &e), *tui;
+
+	REQUIRE(doc != NULL);
+	tui = toml_table_get(doc, "tui");
+	REQUIRE(tui != NULL && tui->type == TOML_TABLE);
+	REQUIRE(toml_table_get(tui, "show_tooltips") != NULL);
+	CHECK(toml_table_get(tui, "show_tooltips")->type == TOML_BOOL &&
+	      !toml_table_get(tui, "show_tooltips")->u.boolean);
+	CHECK(toml_table_get(tui, "animations") != NULL);
+	CHECK(toml_table_get(tui, "extra") != NULL);
+	toml_free(doc);
+	config_free(cfg);
+	cfg = load_ok(NULL, NULL, NULL);
+	doc = config_read_document(cfg, &e);
+	REQUIRE(doc != NULL && doc->type == TOML_TABLE);
+	toml_free(doc);
+	test_write_file("home/config.toml", "[tui\n");
+	CHECK(config_read_document(cfg, &e) == NULL);
+	CHECK_CONTAINS(e.msg, "config.toml:");
 	config_free(cfg);
 }
 

@@ -36,6 +36,8 @@ static void on_status(void *arg, const char *server, enum mcp_status st, const c
 	}
 	if (st == MCP_READY && a->mcp_ready)
 		cJSON_AddItemToArray(a->mcp_ready, cJSON_CreateString(server));
+	if (st == MCP_CANCELLED && a->mcp_cancelled)
+		cJSON_AddItemToArray(a->mcp_cancelled, cJSON_CreateString(server));
 	if (st == MCP_FAILED && a->mcp_failed && (f = cJSON_CreateObject())) {
 		if (!cJSON_AddStringToObject(f, "server", server) ||
 		    !cJSON_AddStringToObject(f, "error", error ? error : "") ||
@@ -62,8 +64,9 @@ static void on_started(void *arg)
 	if (m) {
 		cJSON_AddItemToObject(m, "ready", a->mcp_ready ? a->mcp_ready : cJSON_CreateArray());
 		cJSON_AddItemToObject(m, "failed", a->mcp_failed ? a->mcp_failed : cJSON_CreateArray());
-		cJSON_AddItemToObject(m, "cancelled", cJSON_CreateArray());
-		a->mcp_ready = a->mcp_failed = NULL;
+		cJSON_AddItemToObject(m, "cancelled",
+				      a->mcp_cancelled ? a->mcp_cancelled : cJSON_CreateArray());
+		a->mcp_ready = a->mcp_failed = a->mcp_cancelled = NULL;
 		agent_emit(a, AGENT_EV_MCP_STARTUP_COMPLETE, m);
 	}
 	apps_context_add(a);
@@ -182,6 +185,7 @@ int mcp_session_start(struct agent *a, struct err *e)
 	buf_init(&a->mcp_required_failed, 64u * 1024);
 	a->mcp_ready = cJSON_CreateArray();
 	a->mcp_failed = cJSON_CreateArray();
+	a->mcp_cancelled = cJSON_CreateArray();
 	rc = mcp_manager_new(&o, &a->mcp, e);
 	free(log_dir);
 	free(log_path);
@@ -198,6 +202,12 @@ bool mcp_session_started(const struct agent *a)
 	return !a->mcp || mcp_manager_started(a->mcp);
 }
 
+void mcp_session_cancel_startup(struct agent *a)
+{
+	if (a->mcp)
+		mcp_manager_cancel_startup(a->mcp);
+}
+
 const char *mcp_session_fatal(const struct agent *a)
 {
 	return a->mcp_required_failed.len ? a->mcp_required_failed.data : NULL;
@@ -209,7 +219,8 @@ void mcp_session_free(struct agent *a)
 	a->mcp = NULL;
 	cJSON_Delete(a->mcp_ready);
 	cJSON_Delete(a->mcp_failed);
-	a->mcp_ready = a->mcp_failed = NULL;
+	cJSON_Delete(a->mcp_cancelled);
+	a->mcp_ready = a->mcp_failed = a->mcp_cancelled = NULL;
 	strv_free(&a->mcp_approved);
 	buf_free(&a->mcp_required_failed);
 	free(a->mcp_servers);
