@@ -249,10 +249,11 @@ struct config_load_opts {
 	const char *profile;           /* -p/--profile, or NULL */
 };
 
+struct toml_value;
+
 /* Loads and validates everything; nothing is half-applied: on error *out is untouched
  * and e says "<file>:<line>:<col>: <message>" (or names the -c override / key).
  * A missing config.toml is not an error. The caller frees *out with config_free. */
-struct toml_value;
 int config_load(const struct config_load_opts *opts, struct config **out, struct err *e);
 /* config.toml as a document with cfg's -c overrides applied (an empty table when the
  * file does not exist), for the settings a front end reads itself ([tui], [notice],
