@@ -93,13 +93,18 @@ int strv_setenv(struct strv *env, const char *key, const char *value)
 	return 0;
 }
 
+void strv_remove(struct strv *sv, size_t i)
+{
+	free(sv->v[i]);
+	/* (n - i entries after i: the rest and the terminating NULL) */
+	memmove(&sv->v[i], &sv->v[i + 1], (sv->n - i) * sizeof *sv->v);
+	sv->n--;
+}
+
 void strv_unsetenv(struct strv *env, const char *key)
 {
 	long i;
 
-	while ((i = env_index(env, key)) >= 0) {
-		free(env->v[i]);
-		memmove(&env->v[i], &env->v[i + 1], (env->n - (size_t)i) * sizeof *env->v);
-		env->n--;
-	}
+	while ((i = env_index(env, key)) >= 0)
+		strv_remove(env, (size_t)i);
 }

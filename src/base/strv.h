@@ -21,6 +21,8 @@ int strv_take(struct strv *sv, char *s) WARN_UNUSED;
 int strv_pushf(struct strv *sv, const char *fmt, ...) ERR_PRINTF(2, 3) WARN_UNUSED;
 /* Index of s, or -1. */
 long strv_find(const struct strv *sv, const char *s);
+/* Frees entry i (< n) and closes the gap; the vector stays NULL-terminated. */
+void strv_remove(struct strv *sv, size_t i);
 void strv_free(struct strv *sv);
 
 /* Environment helpers on a strv of "KEY=VALUE" entries. The value pointer returned by

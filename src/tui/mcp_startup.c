@@ -42,26 +42,6 @@ void mcp_startup_card_shown(struct app *a)
 	strv_free(&a->mcp_held);
 }
 
-static void forget(struct strv *sv, const char *name)
-{
-	for (size_t i = 0; i < sv->n; i++) {
-		if (strcmp(sv->v[i], name) != 0)
-			continue;
-		free(sv->v[i]);
-		memmove(&sv->v[i], &sv->v[i + 1], (sv->n - i - 1) * sizeof *sv->v);
-		sv->n--;
-		return;
-	}
-}
-
-static bool listed(const struct strv *sv, const char *name)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], name) == 0)
-			return true;
-	return false;
-}
-
 void mcp_startup_update(struct app *a, const struct agent_event *ev)
 {
 	const char *server = json_get_str(ev->msg, "server");
@@ -72,14 +52,17 @@ void mcp_startup_update(struct app *a, const struct agent_event *ev)
 	if (!followed(a, ev) || !server || !state)
 		return;
 	if (strcmp(state, "starting") == 0) {
-		if (listed(&a->mcp_starting, server) || strv_push(&a->mcp_starting, server) < 0)
+		if (strv_find(&a->mcp_starting, server) >= 0 ||
+		    strv_push(&a->mcp_starting, server) < 0)
 			return;
 		if (a->mcp_round++ == 0) {
 			a->mcp_started_ms = loop_now(a->loop);
 			app_tick_start(a);
 		}
 	} else {
-		forget(&a->mcp_starting, server);
+		long at = strv_find(&a->mcp_starting, server);
+		if (at >= 0)
+			strv_remove(&a->mcp_starting, (size_t)at);
 		if (strcmp(state, "failed") == 0) {
 			error = json_get_str(status, "error");
 			if (!error || !*error) {

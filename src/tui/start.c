@@ -46,7 +46,6 @@ char *start_project_root(const char *cwd)
 	}
 }
 
-
 /* [tui] notifications (bool or list), show_tooltips and alternate_screen. */
 static void tui_settings(struct app *a, const struct toml_value *root)
 {

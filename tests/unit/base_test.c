@@ -68,6 +68,26 @@ TEST(strv_env_functions)
 	strv_free(&env);
 }
 
+/* Removing from the middle or the end keeps the order and the NULL terminator. */
+TEST(strv_remove_keeps_the_terminator)
+{
+	struct strv sv = STRV_INIT;
+
+	REQUIRE(strv_push(&sv, "a") == 0);
+	REQUIRE(strv_push(&sv, "b") == 0);
+	REQUIRE(strv_push(&sv, "c") == 0);
+	strv_remove(&sv, 1);
+	CHECK_INT(sv.n, 2);
+	CHECK_STR(sv.v[0], "a");
+	CHECK_STR(sv.v[1], "c");
+	CHECK(sv.v[2] == NULL);
+	strv_remove(&sv, 1);
+	CHECK_INT(sv.n, 1);
+	CHECK(sv.v[1] == NULL);
+	CHECK_INT(strv_find(&sv, "c"), -1);
+	strv_free(&sv);
+}
+
 TEST(path_is_under_compares_components)
 {
 	CHECK(path_is_under("/a/b", "/a"));
